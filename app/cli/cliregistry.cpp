@@ -1,0 +1,91 @@
+#include "cli/cliregistry.h"
+
+#include "registry/credentials.h"
+#include "registry/registryerror.h"
+
+#include <QFile>
+
+namespace ferry::cli {
+
+int exitCodeFor(const ferry::RegistryError &error)
+{
+    using K = ferry::RegistryError::Kind;
+    switch (error.kind) {
+    case K::None: return ExitOk;
+    case K::NotFound: return ExitNotFound;
+    case K::Unauthorized:
+    case K::Denied: return ExitAuth;
+    case K::InvalidInput: return ExitUsage;
+    default: return ExitRegistry;
+    }
+}
+
+void addRegistryOptions(QCommandLineParser &p)
+{
+    p.addOption({QStringLiteral("insecure"), QStringLiteral("Use plain HTTP for the registry.")});
+    p.addOption({QStringLiteral("ca-file"), QStringLiteral("Trust the PEM CA certificates in <file> for the registry."), QStringLiteral("file")});
+    p.addOption({QStringLiteral("username"), QStringLiteral("User name (the password comes from --password-env or --password-stdin)."), QStringLiteral("user")});
+    p.addOption({QStringLiteral("password-env"), QStringLiteral("Read the password from environment variable <name>."), QStringLiteral("name")});
+    p.addOption({QStringLiteral("password-stdin"), QStringLiteral("Read the password from the first line of standard input.")});
+    p.addOption({QStringLiteral("anonymous"), QStringLiteral("Ignore Docker's config.json; send no credentials.")});
+    p.addOption({QStringLiteral("max-manifest-size"), QStringLiteral("Largest manifest accepted, in bytes (default 4194304)."), QStringLiteral("bytes")});
+    p.addOption({QStringLiteral("timeout"), QStringLiteral("Give up on a request after <seconds>, retries included (default 300)."), QStringLiteral("seconds")});
+}
+
+bool registryConfigFromOptions(const QCommandLineParser &p, const QString &host, RegistryConfig *config,
+                               QString *error, QTextStream &err)
+{
+    *config = RegistryConfig::forHost(host, p.isSet(QStringLiteral("insecure")));
+    config->caFile = p.value(QStringLiteral("ca-file"));
+    if (p.isSet(QStringLiteral("max-manifest-size"))) {
+        bool ok = false;
+        config->maxManifestBytes = p.value(QStringLiteral("max-manifest-size")).toLongLong(&ok);
+        if (!ok || config->maxManifestBytes <= 0) {
+            *error = QStringLiteral("--max-manifest-size takes a positive number of bytes");
+            return false;
+        }
+    }
+    if (p.isSet(QStringLiteral("timeout"))) {
+        bool ok = false;
+        const int secs = p.value(QStringLiteral("timeout")).toInt(&ok);
+        if (!ok || secs <= 0) {
+            *error = QStringLiteral("--timeout takes a positive number of seconds");
+            return false;
+        }
+        config->requestDeadlineMs = secs * 1000;
+        config->exchangeDeadlineMs = qMin(config->exchangeDeadlineMs, secs * 1000);
+        config->transferTimeoutMs = qMin(config->transferTimeoutMs, secs * 1000);
+    }
+    if (p.isSet(QStringLiteral("username"))) {
+        Credentials c;
+        c.username = p.value(QStringLiteral("username"));
+        c.source = QStringLiteral("the command line");
+        if (p.isSet(QStringLiteral("password-env"))) {
+            const QString var = p.value(QStringLiteral("password-env"));
+            if (!qEnvironmentVariableIsSet(var.toLocal8Bit().constData())) {
+                *error = QStringLiteral("environment variable %1 is not set").arg(var);
+                return false;
+            }
+            c.password = qEnvironmentVariable(var.toLocal8Bit().constData());
+        } else if (p.isSet(QStringLiteral("password-stdin"))) {
+            QFile in;
+            if (!in.open(stdin, QIODevice::ReadOnly)) {
+                *error = QStringLiteral("cannot read standard input");
+                return false;
+            }
+            c.password = QString::fromUtf8(in.readLine()).trimmed();
+        } else {
+            *error = QStringLiteral("--username needs --password-env or --password-stdin");
+            return false;
+        }
+        config->credentials = c;
+    } else if (!p.isSet(QStringLiteral("anonymous"))) {
+        QString warning;
+        config->credentials = credentials::fromDockerConfig(host, &warning);
+        if (!warning.isEmpty())
+            err << "ferryctl: warning: " << warning << Qt::endl;
+    }
+    return true;
+}
+
+} // namespace ferry::cli

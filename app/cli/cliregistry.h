@@ -1,0 +1,23 @@
+#pragma once
+
+#include "registry/registryconfig.h"
+#include "registry/registryerror.h"
+
+#include <QCommandLineParser>
+#include <QTextStream>
+
+namespace ferry::cli {
+
+// Exit codes of ferryctl: a contract with operators' scripts.
+enum ExitCode { ExitOk = 0, ExitNotFound = 1, ExitUsage = 2, ExitAuth = 3, ExitRegistry = 4 };
+
+int exitCodeFor(const ferry::RegistryError &error);
+
+// The options every command that talks to a registry shares.
+void addRegistryOptions(QCommandLineParser &parser);
+// Builds the registry configuration for host from those options and Docker's config.json.
+// Returns false with *error for a usage problem.
+bool registryConfigFromOptions(const QCommandLineParser &parser, const QString &host,
+                               RegistryConfig *config, QString *error, QTextStream &err);
+
+} // namespace ferry::cli

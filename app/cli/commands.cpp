@@ -1,0 +1,252 @@
+#include "cli/commands.h"
+
+#include "cli/cliregistry.h"
+#include "net/networkservice.h"
+#include "registry/reference.h"
+#include "registry/registryclient.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+namespace ferry::cli {
+
+namespace {
+
+const char *const kUsage =
+    "Usage: ferryctl <command> [options]\n"
+    "\n"
+    "Commands:\n"
+    "  inspect [--json] REF   digest, media type, platforms, subject and size of a manifest\n"
+    "  tags [--json] REPO     the tags of a repository, and whether the listing is complete\n"
+    "\n"
+    "Exit codes: 0 ok, 1 not found, 2 usage, 3 authentication, 4 network or registry error.\n"
+    "Run 'ferryctl <command> --help' for a command's options.\n";
+
+// Parses a subcommand's options; returns -1 to continue, or an exit code.
+int parseOrExit(QCommandLineParser &parser, const QString &command, const QStringList &args, QTextStream &out, QTextStream &err)
+{
+    parser.addHelpOption();
+    QStringList argv = args;
+    argv.prepend(QStringLiteral("ferryctl ") + command);
+    if (!parser.parse(argv)) {
+        err << "ferryctl " << command << ": " << parser.errorText() << Qt::endl;
+        return ExitUsage;
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        out << parser.helpText();
+        return ExitOk;
+    }
+    return -1;
+}
+
+QJsonObject rateLimitJson(const RateLimitReading &r)
+{
+    return QJsonObject{{QStringLiteral("limit"), r.limit},
+                       {QStringLiteral("remaining"), r.remaining},
+                       {QStringLiteral("windowSeconds"), r.windowSeconds},
+                       {QStringLiteral("source"), r.source}};
+}
+
+QString humanSize(qint64 bytes)
+{
+    if (bytes < 0)
+        return QStringLiteral("unknown");
+    return QLocale::c().formattedDataSize(bytes, 1, QLocale::DataSizeTraditionalFormat) + QStringLiteral(" (%1 bytes)").arg(bytes);
+}
+
+} // namespace
+
+int runInspect(const QStringList &args, NetworkService &network, QTextStream &out, QTextStream &err)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Shows the digest, media type, platforms, subject and size of REF."));
+    parser.addOption({QStringLiteral("json"), QStringLiteral("Print JSON (keys: digest, mediaType, platforms, subject, size, ...).")});
+    addRegistryOptions(parser);
+    parser.addPositionalArgument(QStringLiteral("REF"), QStringLiteral("host[:port]/repository[:tag|@digest]"));
+    if (const int rc = parseOrExit(parser, QStringLiteral("inspect"), args, out, err); rc >= 0)
+        return rc;
+    if (parser.positionalArguments().size() != 1) {
+        err << "ferryctl inspect: expected exactly one REF" << Qt::endl;
+        return ExitUsage;
+    }
+    QString perr;
+    const ImageReference ref = ImageReference::parse(parser.positionalArguments().constFirst(), &perr);
+    if (!perr.isEmpty()) {
+        err << "ferryctl inspect: " << perr << Qt::endl;
+        return ExitUsage;
+    }
+    RegistryConfig config;
+    if (!registryConfigFromOptions(parser, ref.registry, &config, &perr, err)) {
+        err << "ferryctl inspect: " << perr << Qt::endl;
+        return ExitUsage;
+    }
+    RegistryClient client(network, config);
+    if (!client.configError().isEmpty()) {
+        err << "ferryctl inspect: " << client.configError() << Qt::endl;
+        return ExitUsage;
+    }
+    auto future = client.getManifest(ref.repository, ref.reference());
+    future.waitForFinished();
+    const Result<ManifestFetch> r = future.result();
+    if (!r.ok()) {
+        err << "ferryctl inspect: " << r.error.toString() << Qt::endl;
+        return exitCodeFor(r.error);
+    }
+    const Manifest &m = r.value.manifest;
+    const RateLimitReading rl = client.stats().rateLimit;
+    for (const QString &w : r.value.warnings)
+        err << "ferryctl inspect: warning: " << w << Qt::endl;
+
+    if (parser.isSet(QStringLiteral("json"))) {
+        QJsonArray platforms;
+        QJsonArray manifests;
+        for (const Descriptor &c : m.children) {
+            QJsonObject entry{{QStringLiteral("digest"), c.digest},
+                              {QStringLiteral("mediaType"), c.mediaType},
+                              {QStringLiteral("size"), c.size}};
+            if (c.platform) {
+                entry.insert(QStringLiteral("os"), c.platform->os);
+                entry.insert(QStringLiteral("architecture"), c.platform->architecture);
+                if (!c.platform->variant.isEmpty())
+                    entry.insert(QStringLiteral("variant"), c.platform->variant);
+            }
+            manifests.append(entry);
+            if (c.platform && !c.platform->isEmpty() && !c.platform->isUnknown())
+                platforms.append(entry);
+        }
+        QJsonObject o{{QStringLiteral("reference"), ref.toString()},
+                      {QStringLiteral("digest"), r.value.digest},
+                      {QStringLiteral("mediaType"), m.mediaType},
+                      {QStringLiteral("kind"), manifestKindName(m.kind)},
+                      {QStringLiteral("artifact"), artifactClassName(m.artifactClass)},
+                      {QStringLiteral("size"), m.rawSize},
+                      {QStringLiteral("contentSize"), m.contentSize},
+                      {QStringLiteral("platforms"), platforms},
+                      {QStringLiteral("manifests"), manifests}};
+        o.insert(QStringLiteral("subject"), m.subject ? QJsonValue(QJsonObject{{QStringLiteral("digest"), m.subject->digest},
+                                                                               {QStringLiteral("mediaType"), m.subject->mediaType}})
+                                                      : QJsonValue(QJsonValue::Null));
+        if (!m.artifactType.isEmpty())
+            o.insert(QStringLiteral("artifactType"), m.artifactType);
+        if (m.config)
+            o.insert(QStringLiteral("configMediaType"), m.config->mediaType);
+        if (rl.present)
+            o.insert(QStringLiteral("rateLimit"), rateLimitJson(rl));
+        if (!r.value.warnings.isEmpty())
+            o.insert(QStringLiteral("warnings"), QJsonArray::fromStringList(r.value.warnings));
+        out << QJsonDocument(o).toJson(QJsonDocument::Indented);
+        return ExitOk;
+    }
+
+    out << "Reference:   " << ref.toString() << '\n'
+        << "Digest:      " << r.value.digest << '\n'
+        << "Media type:  " << m.mediaType << '\n'
+        << "Kind:        " << artifactClassName(m.artifactClass) << " (" << manifestKindName(m.kind) << ")\n"
+        << "Size:        " << humanSize(m.rawSize) << " manifest, " << humanSize(m.contentSize) << " referenced\n";
+    if (!m.artifactType.isEmpty())
+        out << "Artifact:    " << m.artifactType << '\n';
+    out << "Subject:     " << (m.subject ? m.subject->digest : QStringLiteral("-")) << '\n';
+    if (m.isIndex()) {
+        out << "Manifests:   " << m.children.size() << '\n';
+        for (const Descriptor &c : m.children) {
+            QString what = c.platform ? c.platform->toString() : QStringLiteral("-");
+            if (c.platform && c.platform->isUnknown())
+                what = QStringLiteral("attestation");
+            out << "  " << what.leftJustified(20) << ' ' << c.digest << '\n';
+        }
+    }
+    if (rl.present)
+        out << "Pull budget: " << rl.remaining << " of " << rl.limit << " per " << rl.windowSeconds << " s (" << rl.source << ")\n";
+    out.flush();
+    return ExitOk;
+}
+
+int runTags(const QStringList &args, NetworkService &network, QTextStream &out, QTextStream &err)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Lists the tags of REPO, sorted, and says whether the listing is complete (exit 4 when it is not)."));
+    parser.addOption({QStringLiteral("json"), QStringLiteral("Print JSON (keys: repository, tags, complete, pages, incompleteReason).")});
+    addRegistryOptions(parser);
+    parser.addPositionalArgument(QStringLiteral("REPO"), QStringLiteral("host[:port]/repository"));
+    if (const int rc = parseOrExit(parser, QStringLiteral("tags"), args, out, err); rc >= 0)
+        return rc;
+    if (parser.positionalArguments().size() != 1) {
+        err << "ferryctl tags: expected exactly one REPO" << Qt::endl;
+        return ExitUsage;
+    }
+    QString perr;
+    const ImageReference ref = ImageReference::parse(parser.positionalArguments().constFirst(), &perr, true);
+    if (!perr.isEmpty()) {
+        err << "ferryctl tags: " << perr << Qt::endl;
+        return ExitUsage;
+    }
+    RegistryConfig config;
+    if (!registryConfigFromOptions(parser, ref.registry, &config, &perr, err)) {
+        err << "ferryctl tags: " << perr << Qt::endl;
+        return ExitUsage;
+    }
+    RegistryClient client(network, config);
+    if (!client.configError().isEmpty()) {
+        err << "ferryctl tags: " << client.configError() << Qt::endl;
+        return ExitUsage;
+    }
+    auto future = client.listTags(ref.repository);
+    future.waitForFinished();
+    const Result<Listing> r = future.result();
+    if (!r.ok()) {
+        err << "ferryctl tags: " << r.error.toString() << Qt::endl;
+        return exitCodeFor(r.error);
+    }
+    for (const QString &w : r.value.warnings)
+        err << "ferryctl tags: warning: " << w << Qt::endl;
+    if (parser.isSet(QStringLiteral("json"))) {
+        QJsonObject o{{QStringLiteral("repository"), QString(ref.registry + u'/' + ref.repository)},
+                      {QStringLiteral("tags"), QJsonArray::fromStringList(r.value.names)},
+                      {QStringLiteral("complete"), r.value.complete},
+                      {QStringLiteral("pages"), r.value.pages}};
+        if (!r.value.complete)
+            o.insert(QStringLiteral("incompleteReason"), r.value.incompleteReason);
+        out << QJsonDocument(o).toJson(QJsonDocument::Indented);
+    } else {
+        for (const QString &t : r.value.names)
+            out << t << '\n';
+        out.flush();
+        if (r.value.complete)
+            err << "complete: " << r.value.names.size() << " tags in " << r.value.pages << " page(s)" << Qt::endl;
+    }
+    if (!r.value.complete) {
+        err << "ferryctl tags: INCOMPLETE listing (" << r.value.names.size() << " tags so far): " << r.value.incompleteReason << Qt::endl;
+        return ExitRegistry;
+    }
+    return ExitOk;
+}
+
+int runFerryctl(const QStringList &arguments, QTextStream &out, QTextStream &err)
+{
+    if (arguments.size() < 2) {
+        err << kUsage;
+        return ExitUsage;
+    }
+    const QString command = arguments.at(1);
+    const QStringList rest = arguments.mid(2);
+    if (command == u"--help" || command == u"-h" || command == u"help") {
+        out << kUsage;
+        return ExitOk;
+    }
+    if (command == u"--version") {
+        out << "ferryctl " << QCoreApplication::applicationVersion() << Qt::endl;
+        return ExitOk;
+    }
+    NetworkService network(2);
+    if (command == u"inspect")
+        return runInspect(rest, network, out, err);
+    if (command == u"tags")
+        return runTags(rest, network, out, err);
+    err << "ferryctl: unknown command '" << command << "'\n\n" << kUsage;
+    return ExitUsage;
+}
+
+} // namespace ferry::cli

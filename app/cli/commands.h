@@ -1,0 +1,20 @@
+#pragma once
+
+#include <QStringList>
+#include <QTextStream>
+
+namespace ferry {
+class NetworkService;
+}
+
+namespace ferry::cli {
+
+// Each command takes its arguments (without the program and command names) and returns
+// the process exit code. Output goes to out, diagnostics to err.
+int runInspect(const QStringList &args, NetworkService &network, QTextStream &out, QTextStream &err);
+int runTags(const QStringList &args, NetworkService &network, QTextStream &out, QTextStream &err);
+
+// ferryctl's dispatcher: argv[1] picks the command.
+int runFerryctl(const QStringList &arguments, QTextStream &out, QTextStream &err);
+
+} // namespace ferry::cli

@@ -1,0 +1,78 @@
+#pragma once
+
+#include <QByteArray>
+#include <QHostAddress>
+#include <QList>
+#include <QMutex>
+#include <QString>
+#include <QUrlQuery>
+
+#include <functional>
+#include <utility>
+
+class QThread;
+
+namespace ferry::test {
+
+struct FakeRequest
+{
+    QByteArray method;
+    QByteArray path;   // with query
+    QList<std::pair<QByteArray, QByteArray>> headers;
+    QByteArray body;
+    QByteArray header(const QByteArray &name) const;
+    QString pathOnly() const;
+    QUrlQuery query() const;
+};
+
+struct FakeResponse
+{
+    int status = 200;
+    QList<std::pair<QByteArray, QByteArray>> headers;
+    QByteArray body;
+    bool stall = false;     // accept and never answer
+    int truncateAt = -1;    // send the full Content-Length but only this many body bytes, then close
+    int delayMs = 0;
+
+    static FakeResponse json(int status, const QByteArray &body);
+    FakeResponse &with(const QByteArray &name, const QByteArray &value)
+    {
+        headers.append({name, value});
+        return *this;
+    }
+};
+
+// A scriptable HTTP/1.1 server on its own thread, for faults and provider APIs that cannot
+// run here. Listens on a loopback address only; records every request it sees.
+class FakeServer
+{
+public:
+    using Handler = std::function<FakeResponse(const FakeRequest &)>;
+
+    explicit FakeServer(Handler handler, const QHostAddress &address = QHostAddress(QStringLiteral("127.0.0.1")));
+    ~FakeServer();
+    FakeServer(const FakeServer &) = delete;
+    FakeServer &operator=(const FakeServer &) = delete;
+
+    quint16 port() const { return m_port; }
+    QString hostPort() const;
+    QString baseUrl() const { return QStringLiteral("http://") + hostPort(); }
+    QList<FakeRequest> requests() const;
+    int requestCount() const;
+    int countPath(const QString &prefix) const;
+    void setHandler(Handler handler);
+
+private:
+    friend class FakeServerWorker;
+    FakeResponse handle(const FakeRequest &req);
+
+    mutable QMutex m_mutex;
+    Handler m_handler;
+    QList<FakeRequest> m_requests;
+    QHostAddress m_address;
+    quint16 m_port = 0;
+    QThread *m_thread = nullptr;
+    QObject *m_worker = nullptr;
+};
+
+} // namespace ferry::test

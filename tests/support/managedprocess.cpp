@@ -1,0 +1,85 @@
+#include "managedprocess.h"
+
+#include <QDeadlineTimer>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QThread>
+
+#include <csignal>
+#include <sys/prctl.h>
+
+namespace ferry::test {
+
+ManagedProcess::~ManagedProcess()
+{
+    stop();
+}
+
+bool ManagedProcess::start(const QString &program, const QStringList &args, quint16 port, QString *error,
+                           int readyTimeoutMs)
+{
+    m_process.setProgram(program);
+    m_process.setArguments(args);
+    m_process.setProcessChannelMode(QProcess::MergedChannels);
+    m_process.setChildProcessModifier([] {
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    });
+    m_process.start();
+    if (!m_process.waitForStarted(5000)) {
+        *error = QStringLiteral("%1 did not start: %2").arg(program, m_process.errorString());
+        return false;
+    }
+    QDeadlineTimer deadline(readyTimeoutMs);
+    while (!deadline.hasExpired()) {
+        if (m_process.state() != QProcess::Running) {
+            *error = QStringLiteral("%1 exited early (%2): %3").arg(program).arg(m_process.exitCode()).arg(output());
+            return false;
+        }
+        if (waitForPort(QStringLiteral("127.0.0.1"), port, 100))
+            return true;
+        m_process.waitForReadyRead(50);
+    }
+    *error = QStringLiteral("%1 did not listen on port %2 within %3 ms: %4").arg(program).arg(port).arg(readyTimeoutMs).arg(output());
+    stop();
+    return false;
+}
+
+void ManagedProcess::stop()
+{
+    if (m_process.state() == QProcess::NotRunning)
+        return;
+    m_process.terminate();
+    if (!m_process.waitForFinished(5000)) {
+        m_process.kill();
+        m_process.waitForFinished(5000);
+    }
+}
+
+QString ManagedProcess::output()
+{
+    m_output += m_process.readAll();
+    return QString::fromUtf8(m_output.right(4000));
+}
+
+quint16 freeLoopbackPort()
+{
+    QTcpServer s;
+    if (!s.listen(QHostAddress::LocalHost, 0))
+        return 0;
+    return s.serverPort();
+}
+
+bool waitForPort(const QString &host, quint16 port, int timeoutMs)
+{
+    QDeadlineTimer deadline(timeoutMs);
+    do {
+        QTcpSocket sock;
+        sock.connectToHost(host, port);
+        if (sock.waitForConnected(qMax<qint64>(10, qMin<qint64>(200, deadline.remainingTime()))))
+            return true;
+        QThread::msleep(20);
+    } while (!deadline.hasExpired());
+    return false;
+}
+
+} // namespace ferry::test

@@ -1,0 +1,38 @@
+#pragma once
+
+#include <QProcess>
+#include <QString>
+#include <QStringList>
+
+namespace ferry::test {
+
+// A helper process (registry, token service) that dies with the test: the kernel sends it
+// SIGKILL when the test process exits, crashes included (PR_SET_PDEATHSIG); a normal end
+// terminates it and waits.
+class ManagedProcess
+{
+public:
+    ManagedProcess() = default;
+    ~ManagedProcess();
+    ManagedProcess(const ManagedProcess &) = delete;
+    ManagedProcess &operator=(const ManagedProcess &) = delete;
+
+    // Starts program and waits (bounded) until 127.0.0.1:port accepts connections.
+    bool start(const QString &program, const QStringList &args, quint16 port, QString *error,
+               int readyTimeoutMs = 15'000);
+    void stop();
+    bool isRunning() const { return m_process.state() == QProcess::Running; }
+    qint64 pid() const { return m_process.processId(); }
+    QString output();
+
+private:
+    QProcess m_process;
+    QByteArray m_output;
+};
+
+// A port that was free a moment ago on 127.0.0.1.
+quint16 freeLoopbackPort();
+// Waits until something listens on host:port, at most timeoutMs.
+bool waitForPort(const QString &host, quint16 port, int timeoutMs);
+
+} // namespace ferry::test

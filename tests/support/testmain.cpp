@@ -1,0 +1,41 @@
+#include "testmain.h"
+
+#include <QDir>
+#include <QStandardPaths>
+
+namespace ferry::test {
+
+void prepareEnvironment()
+{
+    qputenv("QT_QPA_PLATFORM", "offscreen");
+    qputenv("QT_FONT_DPI", "96");
+    qputenv("QT_SCALE_FACTOR", "1");
+    // A developer's proxy settings must not route loopback test traffic anywhere.
+    qunsetenv("http_proxy");
+    qunsetenv("https_proxy");
+    qunsetenv("HTTP_PROXY");
+    qunsetenv("HTTPS_PROXY");
+}
+
+QString fixturesDir()
+{
+    const QString dir = qEnvironmentVariable("FERRY_FIXTURES_DIR");
+    return !dir.isEmpty() && QDir(dir).exists() ? QDir(dir).absolutePath() : QString();
+}
+
+QString supportDir()
+{
+    return QStringLiteral(FERRY_TEST_SUPPORT_DIR);
+}
+
+QString ferryctlPath()
+{
+    return qEnvironmentVariable("FERRYCTL");
+}
+
+QString findProgram(const QString &name)
+{
+    return QStandardPaths::findExecutable(name);
+}
+
+} // namespace ferry::test
