@@ -156,6 +156,8 @@ void RegistrySession::dispatch(const JobPtr &job)
     HttpRequest http = job->request.http;
     const Credentials &cred = m_config.credentials;
     if (m_scheme == Scheme::Bearer) {
+        if (job->challengeScope.isEmpty())
+            job->challengeScope = m_learnedScopes.value(job->request.scope);
         const QString key = tokenKey(*job);
         const BearerToken token = m_tokens.value(key);
         if (!token.usableAt(QDateTime::currentDateTimeUtc())) {
@@ -236,6 +238,8 @@ void RegistrySession::onResponse(const JobPtr &job, HttpResponse resp)
             m_realm = bearer->realm();
             m_service = bearer->service();
             job->challengeScope = bearer->scope();
+            if (!job->challengeScope.isEmpty() && job->challengeScope != job->request.scope)
+                m_learnedScopes.insert(job->request.scope, job->challengeScope);
             m_tokens.remove(tokenKey(*job)); // the token we sent, if any, is no good
         } else {
             if (!m_config.credentials.hasBasic()) {

@@ -109,6 +109,9 @@ private:
     QString m_realm;
     QString m_service;
     QHash<QString, BearerToken> m_tokens;
+    // Scopes a challenge asked for beyond ours (ACR's metadata_read), remembered so that the
+    // next request with the same scope asks for them up front instead of a 401 round trip.
+    QHash<QString, QString> m_learnedScopes;
     QHash<QString, QList<JobPtr>> m_tokenWaiters;
     QHash<QString, quint64> m_tokenFetches;
 

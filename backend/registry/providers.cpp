@@ -79,7 +79,7 @@ struct JsonPager : std::enable_shared_from_this<JsonPager>
     QSet<QString> visited;
     // Returns false with *error for an unreadable page.
     std::function<bool(const QJsonObject &page, const HttpResponse &r, QUrl *next, QString *error)> consume;
-    std::function<void(bool complete, QString reason)> done;
+    std::function<void(bool complete, QString reason, int pages)> done;
     std::function<void(RegistryError)> failed;
 
     void fetch(const QUrl &url)
@@ -98,7 +98,7 @@ struct JsonPager : std::enable_shared_from_this<JsonPager>
             if (pages == 0)
                 failed(errorFromResponse(r, what));
             else
-                done(false, QStringLiteral("page %1 failed: %2").arg(pages + 1).arg(errorFromResponse(r, what).toString()));
+                done(false, QStringLiteral("page %1 failed: %2").arg(pages + 1).arg(errorFromResponse(r, what).toString()), pages);
             return;
         }
         const QJsonDocument doc = QJsonDocument::fromJson(r.body);
@@ -110,30 +110,49 @@ struct JsonPager : std::enable_shared_from_this<JsonPager>
             if (pages == 0)
                 failed(RegistryError::make(RegistryError::Kind::Protocol, what + QStringLiteral(": ") + err, r.status));
             else
-                done(false, QStringLiteral("page %1 unreadable: %2").arg(pages + 1).arg(err));
+                done(false, QStringLiteral("page %1 unreadable: %2").arg(pages + 1).arg(err), pages);
             return;
         }
         ++pages;
         if (next.isEmpty()) {
-            done(true, {});
+            done(true, {}, pages);
             return;
         }
         next = url.resolved(next);
         if (next.scheme() != first.scheme() || next.authority() != first.authority()) {
-            done(false, QStringLiteral("page %1 links to another host (%2); not followed").arg(pages).arg(redactedUrl(next)));
+            done(false, QStringLiteral("page %1 links to another host (%2); not followed").arg(pages).arg(redactedUrl(next)), pages);
             return;
         }
         if (visited.contains(next.toString())) {
-            done(false, QStringLiteral("pagination loop after page %1").arg(pages));
+            done(false, QStringLiteral("pagination loop after page %1").arg(pages), pages);
             return;
         }
         if (pages >= maxPages) {
-            done(false, QStringLiteral("stopped after the page cap of %1 pages").arg(maxPages));
+            done(false, QStringLiteral("stopped after the page cap of %1 pages").arg(maxPages), pages);
             return;
         }
         fetch(next);
     }
 };
+
+using PageConsumer = std::function<bool(const QJsonObject &, const HttpResponse &, QUrl *, QString *)>;
+
+// The callbacks never hold the pager: the request in flight keeps it alive, and it goes
+// away with the last page.
+void startPager(RegistryClient *client, const QString &scope, quint64 group, const QUrl &first, PageConsumer consume,
+                std::function<void(bool, QString, int)> done, std::function<void(RegistryError)> failed)
+{
+    auto pager = std::make_shared<JsonPager>();
+    pager->client = client;
+    pager->scope = scope;
+    pager->group = group;
+    pager->maxPages = client->config().maxPages;
+    pager->first = first;
+    pager->consume = std::move(consume);
+    pager->done = std::move(done);
+    pager->failed = std::move(failed);
+    pager->fetch(first);
+}
 
 // Fills in digests the bulk API did not give, one HEAD per tag through the registry's
 // queue (its concurrency cap and rate limits apply), then finishes the promise.
@@ -217,6 +236,33 @@ private:
     RegistryClient &m_registry;
 };
 
+// Finishing a tag listing: digests the bulk API lacked are read with HEADs.
+std::function<void(bool, QString, int)> finishTags(RegistryClient &reg, const std::shared_ptr<QPromise<Result<TagDetails>>> &p,
+                                                   const std::shared_ptr<TagDetails> &details, quint64 group)
+{
+    return [&reg, p, details, group](bool complete, QString reason, int pages) {
+        details->complete = complete;
+        details->incompleteReason = reason;
+        details->pages = pages;
+        completeWithHeads(reg, p, std::move(*details), group);
+    };
+}
+
+template<typename T>
+std::function<void(RegistryError)> failWith(const std::shared_ptr<QPromise<Result<T>>> &p)
+{
+    return [p](RegistryError e) { fulfil(p, Result<T>::failure(std::move(e))); };
+}
+
+bool readLink(const HttpResponse &r, QUrl *next, QString *error)
+{
+    bool malformed = false;
+    *next = nextLink(r.header("Link"), r.url, &malformed);
+    if (malformed)
+        *error = QStringLiteral("unreadable Link header");
+    return !malformed;
+}
+
 class AcrProvider : public TagDetailsProvider
 {
 public:
@@ -228,14 +274,9 @@ public:
         auto p = makePromise<Result<TagDetails>>();
         auto details = std::make_shared<TagDetails>();
         details->repository = repository;
-        auto pager = std::make_shared<JsonPager>();
-        pager->client = &m_registry;
-        pager->scope = repositoryScope(repository, {QStringLiteral("pull")});
-        pager->group = group;
-        pager->maxPages = m_registry.config().maxPages;
-        pager->first = m_registry.urlFor(QStringLiteral("/acr/v1/%1/_tags").arg(repository));
-        pager->first.setQuery(QStringLiteral("n=100"));
-        pager->consume = [details](const QJsonObject &page, const HttpResponse &r, QUrl *next, QString *error) {
+        QUrl first = m_registry.urlFor(QStringLiteral("/acr/v1/%1/_tags").arg(repository));
+        first.setQuery(QStringLiteral("n=100"));
+        auto consume = [details](const QJsonObject &page, const HttpResponse &r, QUrl *next, QString *error) {
             const QJsonValue tags = page.value(QStringLiteral("tags"));
             if (!tags.isArray() && !tags.isNull() && !tags.isUndefined()) {
                 *error = QStringLiteral("'tags' is not a list");
@@ -254,31 +295,10 @@ public:
                 if (reference::isValidTag(rec.name))
                     details->tags.append(rec);
             }
-            bool malformed = false;
-            *next = nextLink(r.header("Link"), r.url, &malformed);
-            if (malformed) {
-                *error = QStringLiteral("unreadable Link header");
-                return false;
-            }
-            return true;
+            return readLink(r, next, error);
         };
-        RegistryClient &reg = m_registry;
-        pager->done = [&reg, p, details, group, pager](bool complete, QString reason) {
-            details->complete = complete;
-            details->incompleteReason = reason;
-            details->pages = pager->pages;
-            pager->consume = nullptr; // break the cycle pager -> lambdas -> pager
-            pager->done = nullptr;
-            pager->failed = nullptr;
-            completeWithHeads(reg, p, std::move(*details), group);
-        };
-        pager->failed = [p, pager](RegistryError e) {
-            pager->consume = nullptr;
-            pager->done = nullptr;
-            fulfil(p, Result<TagDetails>::failure(std::move(e)));
-            pager->failed = nullptr;
-        };
-        pager->fetch(pager->first);
+        startPager(&m_registry, repositoryScope(repository, {QStringLiteral("pull")}), group, first, consume,
+                   finishTags(m_registry, p, details, group), failWith(p));
         return p->future();
     }
 
@@ -287,14 +307,9 @@ public:
         auto p = makePromise<Result<ManifestDetails>>();
         auto details = std::make_shared<ManifestDetails>();
         details->repository = repository;
-        auto pager = std::make_shared<JsonPager>();
-        pager->client = &m_registry;
-        pager->scope = repositoryScope(repository, {QStringLiteral("pull")});
-        pager->group = group;
-        pager->maxPages = m_registry.config().maxPages;
-        pager->first = m_registry.urlFor(QStringLiteral("/acr/v1/%1/_manifests").arg(repository));
-        pager->first.setQuery(QStringLiteral("n=100"));
-        pager->consume = [details](const QJsonObject &page, const HttpResponse &r, QUrl *next, QString *error) {
+        QUrl first = m_registry.urlFor(QStringLiteral("/acr/v1/%1/_manifests").arg(repository));
+        first.setQuery(QStringLiteral("n=100"));
+        auto consume = [details](const QJsonObject &page, const HttpResponse &r, QUrl *next, QString *error) {
             for (const QJsonValue &v : page.value(QStringLiteral("manifests")).toArray()) {
                 const QJsonObject m = v.toObject();
                 const QJsonObject attrs = m.value(QStringLiteral("changeableAttributes")).toObject();
@@ -313,30 +328,15 @@ public:
                 if (digest::isValid(rec.digest))
                     details->manifests.append(rec);
             }
-            bool malformed = false;
-            *next = nextLink(r.header("Link"), r.url, &malformed);
-            if (malformed) {
-                *error = QStringLiteral("unreadable Link header");
-                return false;
-            }
-            return true;
+            return readLink(r, next, error);
         };
-        pager->done = [p, details, pager](bool complete, QString reason) {
+        auto done = [p, details](bool complete, QString reason, int pages) {
             details->complete = complete;
             details->incompleteReason = reason;
-            details->pages = pager->pages;
-            pager->consume = nullptr;
-            pager->failed = nullptr;
+            details->pages = pages;
             fulfil(p, Result<ManifestDetails>::success(std::move(*details)));
-            pager->done = nullptr;
         };
-        pager->failed = [p, pager](RegistryError e) {
-            pager->consume = nullptr;
-            pager->done = nullptr;
-            fulfil(p, Result<ManifestDetails>::failure(std::move(e)));
-            pager->failed = nullptr;
-        };
-        pager->fetch(pager->first);
+        startPager(&m_registry, repositoryScope(repository, {QStringLiteral("pull")}), group, first, consume, done, failWith(p));
         return p->future();
     }
 
@@ -360,13 +360,9 @@ public:
         const QString repo = slash > 0 ? repository.mid(slash + 1) : repository;
         auto details = std::make_shared<TagDetails>();
         details->repository = repository;
-        auto pager = std::make_shared<JsonPager>();
-        pager->client = m_api;
-        pager->group = group;
-        pager->maxPages = m_api->config().maxPages;
-        pager->first = m_api->urlFor(QStringLiteral("/v2/namespaces/%1/repositories/%2/tags").arg(ns, repo));
-        pager->first.setQuery(QStringLiteral("page_size=100"));
-        pager->consume = [details](const QJsonObject &page, const HttpResponse &, QUrl *next, QString *error) {
+        QUrl first = m_api->urlFor(QStringLiteral("/v2/namespaces/%1/repositories/%2/tags").arg(ns, repo));
+        first.setQuery(QStringLiteral("page_size=100"));
+        auto consume = [details](const QJsonObject &page, const HttpResponse &, QUrl *next, QString *error) {
             const QJsonValue results = page.value(QStringLiteral("results"));
             if (!results.isArray()) {
                 *error = QStringLiteral("'results' is not a list");
@@ -391,23 +387,7 @@ public:
             *next = n.isEmpty() ? QUrl() : QUrl(n);
             return true;
         };
-        RegistryClient &reg = m_registry;
-        pager->done = [&reg, p, details, group, pager](bool complete, QString reason) {
-            details->complete = complete;
-            details->incompleteReason = reason;
-            details->pages = pager->pages;
-            pager->consume = nullptr;
-            pager->failed = nullptr;
-            pager->done = nullptr;
-            completeWithHeads(reg, p, std::move(*details), group);
-        };
-        pager->failed = [p, pager](RegistryError e) {
-            pager->consume = nullptr;
-            pager->done = nullptr;
-            fulfil(p, Result<TagDetails>::failure(std::move(e)));
-            pager->failed = nullptr;
-        };
-        pager->fetch(pager->first);
+        startPager(m_api, QString(), group, first, consume, finishTags(m_registry, p, details, group), failWith(p));
         return p->future();
     }
 
@@ -427,17 +407,12 @@ public:
         auto p = makePromise<Result<TagDetails>>();
         auto details = std::make_shared<TagDetails>();
         details->repository = repository;
-        auto pager = std::make_shared<JsonPager>();
-        pager->client = &m_registry;
-        pager->group = group;
-        pager->maxPages = m_registry.config().maxPages;
         auto pageUrl = [base = m_registry.urlFor(QStringLiteral("/api/v1/repository/%1/tag/").arg(repository))](int page) {
             QUrl u = base;
             u.setQuery(QStringLiteral("page=%1&limit=100&onlyActiveTags=true").arg(page));
             return u;
         };
-        pager->first = pageUrl(1);
-        pager->consume = [details, pageUrl](const QJsonObject &page, const HttpResponse &, QUrl *next, QString *error) {
+        auto consume = [details, pageUrl](const QJsonObject &page, const HttpResponse &, QUrl *next, QString *error) {
             const QJsonValue tags = page.value(QStringLiteral("tags"));
             if (!tags.isArray()) {
                 *error = QStringLiteral("'tags' is not a list");
@@ -467,23 +442,8 @@ public:
             }
             return true;
         };
-        RegistryClient &reg = m_registry;
-        pager->done = [&reg, p, details, group, pager](bool complete, QString reason) {
-            details->complete = complete;
-            details->incompleteReason = reason;
-            details->pages = pager->pages;
-            pager->consume = nullptr;
-            pager->failed = nullptr;
-            pager->done = nullptr;
-            completeWithHeads(reg, p, std::move(*details), group);
-        };
-        pager->failed = [p, pager](RegistryError e) {
-            pager->consume = nullptr;
-            pager->done = nullptr;
-            fulfil(p, Result<TagDetails>::failure(std::move(e)));
-            pager->failed = nullptr;
-        };
-        pager->fetch(pager->first);
+        startPager(&m_registry, repositoryScope(repository, {QStringLiteral("pull")}), group, pageUrl(1), consume,
+                   finishTags(m_registry, p, details, group), failWith(p));
         return p->future();
     }
 
