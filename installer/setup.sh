@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Ferry's one setup script: installs the Debian 12 packages the project needs (only the
+# missing ones), configures and builds, and runs what was asked.
+#
+#   installer/setup.sh test    install, build (dev and asan presets), run every test
+#   installer/setup.sh build   install and build the dev preset
+#   installer/setup.sh deps    install the packages only
+#
+# Environment: FERRY_PRESETS="dev asan" picks the presets `test` runs (default: both).
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+cd "$root"
+
+# Build: compiler, CMake, Qt 6.4 (Charts needs the OpenGL dev package on Debian 12),
+# yaml-cpp. Tests: CNCF Distribution, skopeo, openssl and htpasswd for TLS and basic-auth
+# registries, python3-jwt for the token service, Xvfb for screenshots.
+PACKAGES=(
+  g++ cmake ninja-build pkg-config
+  qt6-base-dev qt6-charts-dev libqt6opengl6-dev libgl-dev qt6-svg-dev qt6-tools-dev
+  libqt6sql6-sqlite libxkbcommon-dev libyaml-cpp-dev
+  docker-registry skopeo openssl apache2-utils ca-certificates
+  python3 python3-jwt python3-cryptography
+  xvfb xauth
+)
+
+log() { printf '\033[1m[ferry setup]\033[0m %s\n' "$*" >&2; }
+
+install_deps() {
+  local missing=()
+  for p in "${PACKAGES[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+      missing+=("$p")
+    fi
+  done
+  if [ ${#missing[@]} -eq 0 ]; then
+    log "all ${#PACKAGES[@]} packages are installed"
+    return
+  fi
+  log "installing: ${missing[*]}"
+  local sudo=""
+  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+  # The registry package starts a system service on :5000 where systemd runs; the tests
+  # never use it (they start their own on free loopback ports).
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+build() {
+  local preset="$1"
+  log "configuring and building preset '$preset'"
+  cmake --preset "$preset" >/dev/null
+  cmake --build --preset "$preset"
+}
+
+run_tests() {
+  local preset="$1"
+  log "running the test suite (preset '$preset')"
+  ctest --preset "$preset" --output-on-failure
+}
+
+cmd="${1:-test}"
+case "$cmd" in
+  deps)
+    install_deps
+    ;;
+  build)
+    install_deps
+    build dev
+    ;;
+  test)
+    install_deps
+    for preset in ${FERRY_PRESETS:-dev asan}; do
+      build "$preset"
+      run_tests "$preset"
+    done
+    ;;
+  *)
+    echo "usage: installer/setup.sh [test|build|deps]" >&2
+    exit 2
+    ;;
+esac
