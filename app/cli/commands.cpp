@@ -21,6 +21,9 @@ const char *const kUsage =
     "Commands:\n"
     "  inspect [--json] REF   digest, media type, platforms, subject and size of a manifest\n"
     "  tags [--json] REPO     the tags of a repository, and whether the listing is complete\n"
+    "  scan --plan FILE       scan every registry of the plan and record the sync matrix\n"
+    "  status                 the sync matrix (table, json or csv)\n"
+    "  diff                   what appeared, moved and vanished\n"
     "\n"
     "Exit codes: 0 ok, 1 not found, 2 usage, 3 authentication, 4 network or registry error.\n"
     "Run 'ferryctl <command> --help' for a command's options.\n";
@@ -240,7 +243,13 @@ int runFerryctl(const QStringList &arguments, QTextStream &out, QTextStream &err
         out << "ferryctl " << QCoreApplication::applicationVersion() << Qt::endl;
         return ExitOk;
     }
+    if (command == u"status")
+        return runStatus(rest, out, err);
+    if (command == u"diff")
+        return runDiff(rest, out, err);
     NetworkService network(2);
+    if (command == u"scan")
+        return runScan(rest, network, out, err);
     if (command == u"inspect")
         return runInspect(rest, network, out, err);
     if (command == u"tags")

@@ -13,6 +13,9 @@ namespace ferry::cli {
 // the process exit code. Output goes to out, diagnostics to err.
 int runInspect(const QStringList &args, NetworkService &network, QTextStream &out, QTextStream &err);
 int runTags(const QStringList &args, NetworkService &network, QTextStream &out, QTextStream &err);
+int runScan(const QStringList &args, NetworkService &network, QTextStream &out, QTextStream &err);
+int runStatus(const QStringList &args, QTextStream &out, QTextStream &err);
+int runDiff(const QStringList &args, QTextStream &out, QTextStream &err);
 
 // ferryctl's dispatcher: argv[1] picks the command.
 int runFerryctl(const QStringList &arguments, QTextStream &out, QTextStream &err);

@@ -70,6 +70,8 @@ RegistryFarm::~RegistryFarm()
         m_instances.value(Variant::Cache)->process->stop();
     for (const auto &inst : std::as_const(m_instances))
         inst->process->stop();
+    for (const auto &inst : std::as_const(m_named))
+        inst->process->stop();
     m_tokenService.stop();
 }
 
@@ -206,19 +208,72 @@ bool RegistryFarm::start(const QList<Variant> &variants, QString *error)
 bool RegistryFarm::restartInstance(Variant v, QString *error)
 {
     auto inst = m_instances.value(v);
+    // configFor() needs the port, so the YAML is written with a placeholder for it.
+    return startInstance(*inst, variantName(v), configFor(v, 0).replace(QStringLiteral("127.0.0.1:0\n"), QStringLiteral("127.0.0.1:@PORT@\n")), error);
+}
+
+bool RegistryFarm::startInstance(RegistryInstance &inst, const QString &configName, const QString &yaml, QString *error)
+{
+    inst.configFile = QDir(m_dir.path()).filePath(QStringLiteral("config-%1.yml").arg(configName));
+    QString text = yaml;
     for (int attempt = 0; attempt < 3; ++attempt) {
-        const quint16 port = inst->port ? inst->port : freeLoopbackPort();
-        inst->configFile = QDir(m_dir.path()).filePath(QStringLiteral("config-%1.yml").arg(variantName(v)));
-        writeFile(inst->configFile, configFor(v, port).toUtf8());
-        if (inst->process->start(QStringLiteral("docker-registry"), {QStringLiteral("serve"), inst->configFile}, port, error)) {
-            inst->port = port;
-            inst->hostPort = QStringLiteral("127.0.0.1:%1").arg(port);
+        const quint16 port = inst.port ? inst.port : freeLoopbackPort();
+        writeFile(inst.configFile, QString(text).replace(QStringLiteral("@PORT@"), QString::number(port)).toUtf8());
+        if (inst.process->start(QStringLiteral("docker-registry"), {QStringLiteral("serve"), inst.configFile}, port, error)) {
+            inst.port = port;
+            inst.hostPort = QStringLiteral("127.0.0.1:%1").arg(port);
             return true;
         }
-        if (inst->port) // a fixed port that is taken will stay taken
+        if (inst.port)
             break;
     }
     return false;
+}
+
+bool RegistryFarm::startNamed(const QString &name, QString *error)
+{
+    auto inst = std::make_shared<RegistryInstance>();
+    inst->process = std::make_unique<ManagedProcess>();
+    m_named.insert(name, inst);
+    return restartNamed(name, error);
+}
+
+bool RegistryFarm::restartNamed(const QString &name, QString *error)
+{
+    auto inst = m_named.value(name);
+    const QString storage = QDir(m_dir.path()).filePath(QStringLiteral("storage-") + name);
+    const QString yaml = QStringLiteral(
+        "version: 0.1\n"
+        "log:\n  level: warn\n  accesslog:\n    disabled: true\n"
+        "storage:\n  filesystem:\n    rootdirectory: %1\n  delete:\n    enabled: true\n"
+        "  maintenance:\n    uploadpurging:\n      enabled: false\n"
+        "http:\n  addr: 127.0.0.1:@PORT@\n  secret: ferry-test-secret\n").arg(storage);
+    return startInstance(*inst, name, yaml, error);
+}
+
+QString RegistryFarm::hostPort(const QString &name) const
+{
+    return m_named.value(name)->hostPort;
+}
+
+void RegistryFarm::stopNamed(const QString &name)
+{
+    m_named.value(name)->process->stop();
+}
+
+bool RegistryFarm::seedNamed(const QString &name, const QString &salt, QString *error)
+{
+    const QString out = QDir(m_dir.path()).filePath(QStringLiteral("seeded-%1-%2.json").arg(name, salt));
+    if (!run(QStringLiteral("/usr/bin/python3"),
+             {QDir(supportDir()).filePath(QStringLiteral("seed_registry.py")), QStringLiteral("--registry"), hostPort(name),
+              QStringLiteral("--workdir"), m_dir.path(), QStringLiteral("--out"), out, QStringLiteral("--salt"), salt},
+             error))
+        return false;
+    QFile f(out);
+    if (!f.open(QIODevice::ReadOnly))
+        return false;
+    m_seeded = QJsonDocument::fromJson(f.readAll()).array();
+    return true;
 }
 
 void RegistryFarm::stopInstance(Variant v)

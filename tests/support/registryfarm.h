@@ -59,6 +59,15 @@ public:
     // skopeo options to read from an instance: TLS verification, CA dir, credentials.
     QStringList skopeoArgs(Variant v) const;
 
+    // Independent plain registries with storage of their own, by name (a source, a
+    // target, a replica, each with different content).
+    bool startNamed(const QString &name, QString *error);
+    QString hostPort(const QString &name) const;
+    void stopNamed(const QString &name);
+    bool restartNamed(const QString &name, QString *error);
+    // Pushes the seed content into a named registry.
+    bool seedNamed(const QString &name, const QString &salt, QString *error);
+
     // For outage tests: stop and start one instance on the same port.
     void stopInstance(Variant v);
     bool restartInstance(Variant v, QString *error);
@@ -73,6 +82,8 @@ private:
 
     QTemporaryDir m_dir;
     QMap<Variant, std::shared_ptr<RegistryInstance>> m_instances;
+    QMap<QString, std::shared_ptr<RegistryInstance>> m_named;
+    bool startInstance(RegistryInstance &inst, const QString &configName, const QString &yaml, QString *error);
     ManagedProcess m_tokenService;
     quint16 m_tokenPort = 0;
     QJsonArray m_seeded;

@@ -1,0 +1,406 @@
+// ferryctl scan, status and diff: the sync matrix without a window.
+#include "cli/cliregistry.h"
+#include "cli/commands.h"
+#include "net/networkservice.h"
+#include "plan/plan.h"
+#include "scan/scanner.h"
+#include "store/store.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRegularExpression>
+#include <QSet>
+#include <QTimer>
+
+#include <atomic>
+#include <csignal>
+#include <unistd.h>
+
+namespace ferry::cli {
+
+namespace {
+
+std::atomic<bool> g_interrupted{false};
+
+void onSigint(int)
+{
+    g_interrupted = true;
+}
+
+int parseArgs(QCommandLineParser &parser, const QString &command, const QStringList &args, QTextStream &out, QTextStream &err)
+{
+    parser.addHelpOption();
+    QStringList argv = args;
+    argv.prepend(QStringLiteral("ferryctl ") + command);
+    if (!parser.parse(argv)) {
+        err << "ferryctl " << command << ": " << parser.errorText() << Qt::endl;
+        return ExitUsage;
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        out << parser.helpText();
+        return ExitOk;
+    }
+    return -1;
+}
+
+QString defaultDbFor(const QString &planPath)
+{
+    const QFileInfo fi(planPath);
+    return fi.absoluteDir().filePath(fi.completeBaseName() + QStringLiteral(".ferry.db"));
+}
+
+// --db, else next to --plan, else FERRY_DB.
+QString dbPath(const QCommandLineParser &p)
+{
+    if (p.isSet(QStringLiteral("db")))
+        return p.value(QStringLiteral("db"));
+    if (p.isSet(QStringLiteral("plan")))
+        return defaultDbFor(p.value(QStringLiteral("plan")));
+    return qEnvironmentVariable("FERRY_DB");
+}
+
+QString isoTime(const QDateTime &t)
+{
+    return t.isValid() ? t.toUTC().toString(Qt::ISODate) : QString();
+}
+
+QString csvField(const QString &s)
+{
+    if (s.contains(u',') || s.contains(u'"') || s.contains(u'\n'))
+        return u'"' + QString(s).replace(QStringLiteral("\""), QStringLiteral("\"\"")) + u'"';
+    return s;
+}
+
+QString shortDigest(const QString &d)
+{
+    return d.isEmpty() ? QStringLiteral("-") : d.mid(d.indexOf(u':') + 1, 12);
+}
+
+} // namespace
+
+int runScan(const QStringList &args, NetworkService &network, QTextStream &out, QTextStream &err)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral(
+        "Scans every registry of the plan and records the sync matrix.\n"
+        "Exit codes: 0 complete, 2 usage or plan error, 4 incomplete (a registry failed; its cells are unknown),\n"
+        "5 rows in a --fail-on state, 130 interrupted (what was read is kept)."));
+    p.addOption({QStringLiteral("plan"), QStringLiteral("The migration plan (YAML)."), QStringLiteral("file")});
+    p.addOption({QStringLiteral("db"), QStringLiteral("The history database (default: next to the plan)."), QStringLiteral("file")});
+    p.addOption({QStringLiteral("only"), QStringLiteral("Scan only target repositories matching <regex>."), QStringLiteral("regex")});
+    p.addOption({QStringLiteral("jobs"), QStringLiteral("Repositories listed in parallel (default 8)."), QStringLiteral("n")});
+    p.addOption({QStringLiteral("check-caches"), QStringLiteral("Also read pull-through caches: 'all', or the first <n> repositories (a HEAD makes a cache fetch from upstream)."), QStringLiteral("all|n")});
+    p.addOption({QStringLiteral("fail-on"), QStringLiteral("Exit 5 when rows are in any of these states, e.g. missing,drifted,lagging."), QStringLiteral("states")});
+    if (const int rc = parseArgs(p, QStringLiteral("scan"), args, out, err); rc >= 0)
+        return rc;
+    if (!p.isSet(QStringLiteral("plan"))) {
+        err << "ferryctl scan: --plan is required" << Qt::endl;
+        return ExitUsage;
+    }
+    QString error;
+    const auto plan = Plan::load(p.value(QStringLiteral("plan")), &error);
+    if (!plan) {
+        err << "ferryctl scan: " << error << Qt::endl;
+        return ExitUsage;
+    }
+    for (const QString &w : plan->warnings)
+        err << "ferryctl scan: warning: " << w << Qt::endl;
+    ScanOptions options;
+    if (p.isSet(QStringLiteral("only"))) {
+        options.only = QRegularExpression(p.value(QStringLiteral("only")));
+        if (!options.only.isValid()) {
+            err << "ferryctl scan: --only: " << options.only.errorString() << Qt::endl;
+            return ExitUsage;
+        }
+    }
+    if (p.isSet(QStringLiteral("jobs"))) {
+        bool ok = false;
+        options.maxParallelListings = p.value(QStringLiteral("jobs")).toInt(&ok);
+        if (!ok || options.maxParallelListings < 1) {
+            err << "ferryctl scan: --jobs takes a positive number" << Qt::endl;
+            return ExitUsage;
+        }
+    }
+    if (p.isSet(QStringLiteral("check-caches"))) {
+        const QString v = p.value(QStringLiteral("check-caches"));
+        bool ok = false;
+        const int n = v.toInt(&ok);
+        if (v != u"all" && (!ok || n < 1)) {
+            err << "ferryctl scan: --check-caches takes 'all' or a positive number" << Qt::endl;
+            return ExitUsage;
+        }
+        options.checkCaches = true;
+        options.cacheSample = v == u"all" ? -1 : n;
+    }
+    QStringList failOn;
+    if (p.isSet(QStringLiteral("fail-on"))) {
+        failOn = p.value(QStringLiteral("fail-on")).split(u',', Qt::SkipEmptyParts);
+        for (const QString &s : std::as_const(failOn)) {
+            if (!state::rowStates().contains(s)) {
+                err << "ferryctl scan: --fail-on: unknown state '" << s << "' (states: " << state::rowStates().join(u',') << ")" << Qt::endl;
+                return ExitUsage;
+            }
+        }
+    }
+    Store store(dbPath(p));
+    if (!store.open(&error)) {
+        err << "ferryctl scan: " << error << Qt::endl;
+        return ExitRegistry;
+    }
+
+    Scanner scanner(*plan, store, network, options);
+    const bool tty = ::isatty(STDERR_FILENO);
+    QObject::connect(&scanner, &Scanner::progress, &scanner, [&](const ScanProgress &pr) {
+        if (!tty)
+            return;
+        err << "\r\033[K[scan] " << pr.listingsDone << '/' << pr.listingsTotal << " listings, " << pr.requests
+            << " requests, " << qRound(pr.requestsPerSecond) << " req/s, " << pr.errors << " errors" << Qt::flush;
+    });
+    ScanSummary summary;
+    bool done = false;
+    QObject::connect(&scanner, &Scanner::finished, &scanner, [&](const ScanSummary &s) {
+        summary = s;
+        done = true;
+        QCoreApplication::exit(0);
+    });
+    g_interrupted = false;
+    auto previous = std::signal(SIGINT, onSigint);
+    auto previousTerm = std::signal(SIGTERM, onSigint);
+    QTimer poll;
+    QObject::connect(&poll, &QTimer::timeout, &scanner, [&] {
+        if (g_interrupted) {
+            poll.stop();
+            if (tty)
+                err << "\n";
+            err << "ferryctl scan: interrupted; stopping and keeping what was read" << Qt::endl;
+            scanner.cancel();
+        }
+    });
+    poll.start(100);
+    QTimer::singleShot(0, &scanner, [&] { scanner.start(); });
+    if (!done)
+        QCoreApplication::exec();
+    std::signal(SIGINT, previous);
+    std::signal(SIGTERM, previousTerm);
+    if (tty)
+        err << "\r\033[K";
+
+    out << "Scan " << summary.scanId << (summary.interrupted ? " INTERRUPTED" : summary.complete ? " complete" : " INCOMPLETE")
+        << ": " << summary.rows << " rows, " << summary.requests << " requests in " << QString::number(summary.elapsedMs / 1000.0, 'f', 1) << " s\n";
+    for (const QString &s : state::rowStates())
+        if (summary.rowsByState.value(s) > 0)
+            out << "  " << s.leftJustified(12) << summary.rowsByState.value(s) << '\n';
+    out.flush();
+    const int shown = 20;
+    for (int i = 0; i < qMin(shown, int(summary.errors.size())); ++i)
+        err << "ferryctl scan: " << summary.errors.at(i) << Qt::endl;
+    if (summary.errors.size() > shown)
+        err << "ferryctl scan: … and " << summary.errors.size() - shown << " more errors (ferryctl status --state unknown)" << Qt::endl;
+    if (summary.interrupted)
+        return 130;
+    int failing = 0;
+    for (const QString &s : std::as_const(failOn))
+        failing += summary.rowsByState.value(s);
+    if (failing > 0) {
+        err << "ferryctl scan: " << failing << " rows in " << failOn.join(u',') << Qt::endl;
+        return 5;
+    }
+    return summary.complete ? ExitOk : ExitRegistry;
+}
+
+int runStatus(const QStringList &args, QTextStream &out, QTextStream &err)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral("Prints the sync matrix of the last scans."));
+    p.addOption({QStringLiteral("db"), QStringLiteral("The history database."), QStringLiteral("file")});
+    p.addOption({QStringLiteral("plan"), QStringLiteral("Use the database next to this plan."), QStringLiteral("file")});
+    p.addOption({QStringLiteral("state"), QStringLiteral("Only rows in these states (comma-separated); with --registry, that registry's cell state."), QStringLiteral("states")});
+    p.addOption({QStringLiteral("registry"), QStringLiteral("Only this registry's column."), QStringLiteral("name")});
+    p.addOption({QStringLiteral("format"), QStringLiteral("table (default), json or csv."), QStringLiteral("format")});
+    if (const int rc = parseArgs(p, QStringLiteral("status"), args, out, err); rc >= 0)
+        return rc;
+    const QString db = dbPath(p);
+    if (db.isEmpty() || !QFileInfo::exists(db)) {
+        err << "ferryctl status: no database" << (db.isEmpty() ? QString() : QStringLiteral(" at ") + db) << "; run ferryctl scan --plan FILE first, or give --db" << Qt::endl;
+        return ExitUsage;
+    }
+    const QString format = p.value(QStringLiteral("format")).isEmpty() ? QStringLiteral("table") : p.value(QStringLiteral("format"));
+    if (format != u"table" && format != u"json" && format != u"csv") {
+        err << "ferryctl status: --format is table, json or csv" << Qt::endl;
+        return ExitUsage;
+    }
+    Store store(db);
+    QString error;
+    if (!store.open(&error)) {
+        err << "ferryctl status: " << error << Qt::endl;
+        return ExitRegistry;
+    }
+    const QStringList states = p.value(QStringLiteral("state")).split(u',', Qt::SkipEmptyParts);
+    const QString onlyRegistry = p.value(QStringLiteral("registry"));
+    QList<MatrixRow> rows = store.matrix();
+    QStringList registries;
+    for (const MatrixRow &r : std::as_const(rows))
+        for (auto it = r.cells.constBegin(); it != r.cells.constEnd(); ++it)
+            if (!registries.contains(it.key()))
+                registries << it.key();
+    if (!onlyRegistry.isEmpty()) {
+        if (!registries.contains(onlyRegistry)) {
+            err << "ferryctl status: no registry '" << onlyRegistry << "' in the matrix (known: " << registries.join(QStringLiteral(", ")) << ")" << Qt::endl;
+            return ExitUsage;
+        }
+        registries = {onlyRegistry};
+    }
+    QList<MatrixRow> shown;
+    for (const MatrixRow &r : std::as_const(rows)) {
+        if (!onlyRegistry.isEmpty() && !r.cells.contains(onlyRegistry))
+            continue;
+        const QString s = onlyRegistry.isEmpty() ? r.state : r.cells.value(onlyRegistry).state;
+        if (!states.isEmpty() && !states.contains(s))
+            continue;
+        shown.append(r);
+    }
+
+    if (format == u"json") {
+        QJsonArray arr;
+        for (const MatrixRow &r : std::as_const(shown)) {
+            QJsonObject regs;
+            for (const QString &name : std::as_const(registries)) {
+                if (!r.cells.contains(name))
+                    continue;
+                const MatrixCell &c = r.cells[name];
+                QJsonObject cell{{QStringLiteral("digest"), c.digest.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(c.digest)},
+                                 {QStringLiteral("state"), c.state},
+                                 {QStringLiteral("firstSeen"), c.firstSeen.isValid() ? QJsonValue(isoTime(c.firstSeen)) : QJsonValue(QJsonValue::Null)},
+                                 {QStringLiteral("lastSeen"), c.lastSeen.isValid() ? QJsonValue(isoTime(c.lastSeen)) : QJsonValue(QJsonValue::Null)}};
+                if (!c.reason.isEmpty())
+                    cell.insert(QStringLiteral("reason"), c.reason);
+                if (!c.mediaType.isEmpty())
+                    cell.insert(QStringLiteral("mediaType"), c.mediaType);
+                regs.insert(name, cell);
+            }
+            QJsonObject row{{QStringLiteral("repository"), r.repository}, {QStringLiteral("tag"), r.tag},
+                            {QStringLiteral("state"), r.state}, {QStringLiteral("inPlan"), r.inPlan}, {QStringLiteral("registries"), regs}};
+            if (!r.reason.isEmpty())
+                row.insert(QStringLiteral("reason"), r.reason);
+            arr.append(row);
+        }
+        out << QJsonDocument(arr).toJson(QJsonDocument::Indented);
+        return ExitOk;
+    }
+    if (format == u"csv") {
+        out << "repository,tag,state,registry,cell_state,digest,first_seen,last_seen,reason\n";
+        for (const MatrixRow &r : std::as_const(shown))
+            for (const QString &name : std::as_const(registries)) {
+                if (!r.cells.contains(name))
+                    continue;
+                const MatrixCell &c = r.cells[name];
+                out << csvField(r.repository) << ',' << csvField(r.tag) << ',' << r.state << ',' << csvField(name) << ',' << c.state << ','
+                    << c.digest << ',' << isoTime(c.firstSeen) << ',' << isoTime(c.lastSeen) << ',' << csvField(c.reason) << '\n';
+            }
+        out.flush();
+        return ExitOk;
+    }
+    // A table sized to its content, digests shortened to 12 hex digits.
+    int repoW = 10, tagW = 3;
+    for (const MatrixRow &r : std::as_const(shown)) {
+        repoW = qMax(repoW, int(r.repository.size()));
+        tagW = qMax(tagW, int(qMin<qsizetype>(r.tag.size(), 40)));
+    }
+    out << QStringLiteral("REPOSITORY").leftJustified(repoW) << "  " << QStringLiteral("TAG").leftJustified(tagW) << "  " << QStringLiteral("STATE").leftJustified(11);
+    for (const QString &name : std::as_const(registries))
+        out << "  " << name.toUpper().leftJustified(26);
+    out << '\n';
+    for (const MatrixRow &r : std::as_const(shown)) {
+        out << r.repository.leftJustified(repoW) << "  " << r.tag.left(40).leftJustified(tagW) << "  " << r.state.leftJustified(11);
+        for (const QString &name : std::as_const(registries)) {
+            const MatrixCell c = r.cells.value(name);
+            const QString text = r.cells.contains(name) ? shortDigest(c.digest) + u' ' + c.state : QStringLiteral("");
+            out << "  " << text.leftJustified(26);
+        }
+        out << '\n';
+    }
+    QMap<QString, int> counts;
+    for (const MatrixRow &r : std::as_const(shown))
+        ++counts[r.state];
+    out << shown.size() << " rows";
+    for (auto it = counts.constBegin(); it != counts.constEnd(); ++it)
+        out << ", " << it.value() << ' ' << it.key();
+    out << '\n';
+    if (const auto last = store.lastScan())
+        out << "last scan " << last->id << " at " << isoTime(last->startedAt) << (last->complete ? " (complete)" : last->interrupted ? " (interrupted)" : " (incomplete)") << '\n';
+    out.flush();
+    return ExitOk;
+}
+
+int runDiff(const QStringList &args, QTextStream &out, QTextStream &err)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral("What appeared, moved and vanished since a scan or a time (default: in the last scan)."));
+    p.addOption({QStringLiteral("db"), QStringLiteral("The history database."), QStringLiteral("file")});
+    p.addOption({QStringLiteral("plan"), QStringLiteral("Use the database next to this plan."), QStringLiteral("file")});
+    p.addOption({QStringLiteral("since"), QStringLiteral("A scan number, an ISO 8601 time, or an age like 24h or 7d."), QStringLiteral("scan|time")});
+    p.addOption({QStringLiteral("format"), QStringLiteral("text (default) or json."), QStringLiteral("format")});
+    if (const int rc = parseArgs(p, QStringLiteral("diff"), args, out, err); rc >= 0)
+        return rc;
+    const QString db = dbPath(p);
+    if (db.isEmpty() || !QFileInfo::exists(db)) {
+        err << "ferryctl diff: no database; run ferryctl scan --plan FILE first, or give --db" << Qt::endl;
+        return ExitUsage;
+    }
+    Store store(db);
+    QString error;
+    if (!store.open(&error)) {
+        err << "ferryctl diff: " << error << Qt::endl;
+        return ExitRegistry;
+    }
+    QList<Change> changes;
+    const QString since = p.value(QStringLiteral("since"));
+    bool isNumber = false;
+    const qint64 scanId = since.toLongLong(&isNumber);
+    static const QRegularExpression age(QStringLiteral("^(\\d+)(m|h|d)$"));
+    if (since.isEmpty()) {
+        const auto last = store.lastScan();
+        changes = last ? store.changesSince(last->id - 1) : QList<Change>();
+    } else if (isNumber) {
+        changes = store.changesSince(scanId);
+    } else if (const auto m = age.match(since); m.hasMatch()) {
+        const qint64 n = m.captured(1).toLongLong();
+        const qint64 secs = m.captured(2) == u"m" ? n * 60 : m.captured(2) == u"h" ? n * 3600 : n * 86400;
+        changes = store.changesSince(QDateTime::currentDateTimeUtc().addSecs(-secs));
+    } else {
+        const QDateTime t = QDateTime::fromString(since, Qt::ISODate);
+        if (!t.isValid()) {
+            err << "ferryctl diff: --since takes a scan number, an ISO 8601 time or an age like 24h" << Qt::endl;
+            return ExitUsage;
+        }
+        changes = store.changesSince(t);
+    }
+    if (p.value(QStringLiteral("format")) == u"json") {
+        QJsonArray arr;
+        for (const Change &c : std::as_const(changes))
+            arr.append(QJsonObject{{QStringLiteral("scan"), c.scan}, {QStringLiteral("at"), isoTime(c.at)}, {QStringLiteral("registry"), c.registry},
+                                   {QStringLiteral("repository"), c.repository}, {QStringLiteral("tag"), c.tag}, {QStringLiteral("change"), c.kind},
+                                   {QStringLiteral("oldDigest"), c.oldDigest.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(c.oldDigest)},
+                                   {QStringLiteral("newDigest"), c.newDigest.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(c.newDigest)}});
+        out << QJsonDocument(arr).toJson(QJsonDocument::Indented);
+        return ExitOk;
+    }
+    for (const Change &c : std::as_const(changes)) {
+        out << c.kind.leftJustified(9) << ' ' << c.registry << ' ' << c.repository << ':' << c.tag;
+        if (c.kind == u"moved")
+            out << "  " << shortDigest(c.oldDigest) << " -> " << shortDigest(c.newDigest);
+        else
+            out << "  " << shortDigest(c.kind == u"vanished" ? c.oldDigest : c.newDigest);
+        out << '\n';
+    }
+    out << changes.size() << " changes\n";
+    out.flush();
+    return ExitOk;
+}
+
+} // namespace ferry::cli

@@ -1,0 +1,520 @@
+#include "plan/plan.h"
+
+#include "registry/reference.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+
+#include <yaml-cpp/yaml.h>
+
+namespace ferry {
+
+QString roleName(RegistryRole role)
+{
+    switch (role) {
+    case RegistryRole::Source: return QStringLiteral("source");
+    case RegistryRole::Target: return QStringLiteral("target");
+    case RegistryRole::Replica: return QStringLiteral("replica");
+    case RegistryRole::Cache: return QStringLiteral("cache");
+    case RegistryRole::Legacy: return QStringLiteral("legacy");
+    }
+    return QStringLiteral("source");
+}
+
+bool TagFilter::matches(const QString &tag) const
+{
+    switch (kind) {
+    case Kind::All: return true;
+    case Kind::List: return list.contains(tag);
+    case Kind::Regex: return regex.match(tag).hasMatch();
+    case Kind::Semver: return semver && semver->matches(tag);
+    }
+    return false;
+}
+
+QString TagFilter::describe() const
+{
+    switch (kind) {
+    case Kind::All: return QStringLiteral("all tags");
+    case Kind::List: return QStringLiteral("%1 listed tags").arg(list.size());
+    case Kind::Regex: return QStringLiteral("tags matching /%1/").arg(regex.pattern());
+    case Kind::Semver: return QStringLiteral("semver %1").arg(semver ? semver->text() : QString());
+    }
+    return {};
+}
+
+const PlanRegistry *Plan::registry(const QString &name) const
+{
+    for (const PlanRegistry &r : registries)
+        if (r.name == name)
+            return &r;
+    return nullptr;
+}
+
+QStringList Plan::namesWithRole(RegistryRole role) const
+{
+    QStringList out;
+    for (const PlanRegistry &r : registries)
+        if (r.role == role)
+            out << r.name;
+    return out;
+}
+
+QStringList Plan::followersOf(const QString &target, RegistryRole role) const
+{
+    QStringList out;
+    for (const PlanRegistry &r : registries)
+        if (r.role == role && r.of == target)
+            out << r.name;
+    return out;
+}
+
+bool repositoryGlobMatches(const QString &glob, const QString &repository)
+{
+    QString re;
+    for (qsizetype i = 0; i < glob.size(); ++i) {
+        const QChar c = glob.at(i);
+        if (c == u'*') {
+            if (i + 1 < glob.size() && glob.at(i + 1) == u'*') {
+                re += QStringLiteral(".*");
+                ++i;
+            } else {
+                re += QStringLiteral("[^/]*");
+            }
+        } else {
+            re += QRegularExpression::escape(QString(c));
+        }
+    }
+    return QRegularExpression(QRegularExpression::anchoredPattern(re)).match(repository).hasMatch();
+}
+
+namespace {
+
+// Errors carry file:line:column, 1-based like compilers print them.
+struct Ctx
+{
+    QString file;
+    QString *error;
+    bool fail(const YAML::Node &n, const QString &what) const
+    {
+        const YAML::Mark m = n.Mark();
+        if (m.is_null())
+            *error = QStringLiteral("%1: %2").arg(file, what);
+        else
+            *error = QStringLiteral("%1:%2:%3: %4").arg(file).arg(m.line + 1).arg(m.column + 1).arg(what);
+        return false;
+    }
+    QString where(const YAML::Node &n) const
+    {
+        const YAML::Mark m = n.Mark();
+        return m.is_null() ? file : QStringLiteral("%1:%2").arg(file).arg(m.line + 1);
+    }
+};
+
+QString str(const YAML::Node &n)
+{
+    return QString::fromStdString(n.Scalar());
+}
+
+bool checkKeys(const Ctx &ctx, const YAML::Node &map, const QStringList &allowed, const QString &what)
+{
+    for (auto it = map.begin(); it != map.end(); ++it) {
+        const QString key = QString::fromStdString(it->first.Scalar());
+        if (!allowed.contains(key))
+            return ctx.fail(it->first, QStringLiteral("unknown key '%1' in %2 (expected one of: %3)").arg(key, what, allowed.join(QStringLiteral(", "))));
+    }
+    return true;
+}
+
+std::optional<qint64> parseDuration(const QString &text)
+{
+    static const QRegularExpression re(QStringLiteral("^(\\d+)\\s*(s|m|h|d)?$"));
+    const auto m = re.match(text.trimmed());
+    if (!m.hasMatch())
+        return std::nullopt;
+    const qint64 n = m.captured(1).toLongLong();
+    const QString unit = m.captured(2);
+    if (unit == u"m")
+        return n * 60;
+    if (unit == u"h")
+        return n * 3600;
+    if (unit == u"d")
+        return n * 86400;
+    return n;
+}
+
+bool parseTags(const Ctx &ctx, const YAML::Node &n, TagFilter *out)
+{
+    if (!n || n.IsNull()) {
+        out->kind = TagFilter::Kind::All;
+        return true;
+    }
+    if (n.IsScalar()) {
+        if (str(n) == u"all") {
+            out->kind = TagFilter::Kind::All;
+            return true;
+        }
+        return ctx.fail(n, QStringLiteral("tags must be 'all', a list of tags, {regex: …} or {semver: …}"));
+    }
+    if (n.IsSequence()) {
+        out->kind = TagFilter::Kind::List;
+        for (const YAML::Node &t : n) {
+            const QString tag = str(t);
+            if (!reference::isValidTag(tag))
+                return ctx.fail(t, QStringLiteral("'%1' is not a valid tag").arg(tag));
+            out->list << tag;
+        }
+        return true;
+    }
+    if (n.IsMap()) {
+        if (!checkKeys(ctx, n, {QStringLiteral("regex"), QStringLiteral("semver")}, QStringLiteral("tags")))
+            return false;
+        if (n.size() != 1)
+            return ctx.fail(n, QStringLiteral("tags takes one of regex or semver"));
+        if (n["regex"]) {
+            out->kind = TagFilter::Kind::Regex;
+            out->regex = QRegularExpression(str(n["regex"]));
+            if (!out->regex.isValid())
+                return ctx.fail(n["regex"], QStringLiteral("invalid regular expression: %1").arg(out->regex.errorString()));
+            return true;
+        }
+        out->kind = TagFilter::Kind::Semver;
+        QString err;
+        out->semver = SemverConstraint::parse(str(n["semver"]), &err);
+        if (!out->semver)
+            return ctx.fail(n["semver"], err);
+        return true;
+    }
+    return ctx.fail(n, QStringLiteral("tags must be 'all', a list, {regex: …} or {semver: …}"));
+}
+
+// "registry/repository/path" -> (registry, repository)
+bool splitRef(const Ctx &ctx, const YAML::Node &n, const Plan &plan, QString *registry, QString *repository, bool allowGlob)
+{
+    const QString text = str(n);
+    const auto slash = text.indexOf(u'/');
+    if (slash <= 0)
+        return ctx.fail(n, QStringLiteral("'%1' must be <registry name>/<repository>").arg(text));
+    *registry = text.left(slash);
+    *repository = text.mid(slash + 1);
+    if (!plan.registry(*registry))
+        return ctx.fail(n, QStringLiteral("'%1' names no registry of this plan (known: %2)").arg(*registry, [&] {
+            QStringList names;
+            for (const PlanRegistry &r : plan.registries)
+                names << r.name;
+            return names.join(QStringLiteral(", "));
+        }()));
+    if (allowGlob ? repository->isEmpty() : !reference::isValidRepository(*repository))
+        return ctx.fail(n, QStringLiteral("'%1' is not a valid repository name").arg(*repository));
+    return true;
+}
+
+bool parseRegistry(const Ctx &ctx, const QString &planDir, const QString &name, const YAML::Node &n, PlanRegistry *out)
+{
+    if (!n.IsMap())
+        return ctx.fail(n, QStringLiteral("registry '%1' must be a map with url and role").arg(name));
+    if (!checkKeys(ctx, n, {QStringLiteral("url"), QStringLiteral("kind"), QStringLiteral("role"), QStringLiteral("of"), QStringLiteral("lag-slo"),
+                            QStringLiteral("credentials"), QStringLiteral("ca-file"), QStringLiteral("insecure"), QStringLiteral("concurrency"),
+                            QStringLiteral("rate"), QStringLiteral("api-url")},
+                   QStringLiteral("registry '%1'").arg(name)))
+        return false;
+    out->name = name;
+    if (!n["url"])
+        return ctx.fail(n, QStringLiteral("registry '%1' needs a url").arg(name));
+    const QUrl url(str(n["url"]));
+    if (!url.isValid() || (url.scheme() != u"https" && url.scheme() != u"http") || url.host().isEmpty())
+        return ctx.fail(n["url"], QStringLiteral("url must be https://host[:port] or http://host[:port]"));
+    RegistryConfig &c = out->config;
+    c.name = name;
+    c.baseUrl = QUrl(url.scheme() + QStringLiteral("://") + url.authority());
+    c.insecure = url.scheme() == u"http"; // an http:// URL means plain HTTP
+    if (n["insecure"])
+        c.insecure = c.insecure || n["insecure"].as<bool>(false);
+    const QString kind = n["kind"] ? str(n["kind"]) : QStringLiteral("oci");
+    if (!QStringList{QStringLiteral("oci"), QStringLiteral("acr"), QStringLiteral("dockerhub"), QStringLiteral("quay")}.contains(kind))
+        return ctx.fail(n["kind"], QStringLiteral("kind must be oci, acr, dockerhub or quay"));
+    c.kind = kind;
+    if (n["api-url"])
+        c.apiUrl = QUrl(str(n["api-url"]));
+    else if (kind == u"dockerhub")
+        c.apiUrl = QUrl(QStringLiteral("https://hub.docker.com"));
+    if (!n["role"])
+        return ctx.fail(n, QStringLiteral("registry '%1' needs a role (source, target, replica, cache or legacy)").arg(name));
+    const QString role = str(n["role"]);
+    const QMap<QString, RegistryRole> roles{{QStringLiteral("source"), RegistryRole::Source}, {QStringLiteral("target"), RegistryRole::Target},
+                                            {QStringLiteral("replica"), RegistryRole::Replica}, {QStringLiteral("cache"), RegistryRole::Cache},
+                                            {QStringLiteral("legacy"), RegistryRole::Legacy}};
+    if (!roles.contains(role))
+        return ctx.fail(n["role"], QStringLiteral("role must be source, target, replica, cache or legacy"));
+    out->role = roles.value(role);
+    if (n["of"])
+        out->of = str(n["of"]);
+    if ((out->role == RegistryRole::Replica || out->role == RegistryRole::Cache) && out->of.isEmpty())
+        return ctx.fail(n, QStringLiteral("a %1 needs 'of: <registry>'").arg(role));
+    if (n["lag-slo"]) {
+        const auto d = parseDuration(str(n["lag-slo"]));
+        if (!d)
+            return ctx.fail(n["lag-slo"], QStringLiteral("lag-slo is a duration like 90s, 30m, 2h or 1d"));
+        out->lagSloSeconds = *d;
+    }
+    if (n["concurrency"]) {
+        c.concurrency = n["concurrency"].as<int>(0);
+        if (c.concurrency <= 0 || c.concurrency > 256)
+            return ctx.fail(n["concurrency"], QStringLiteral("concurrency is a number from 1 to 256"));
+    }
+    if (n["rate"]) {
+        c.requestsPerSecond = n["rate"].as<double>(-1);
+        if (c.requestsPerSecond <= 0)
+            return ctx.fail(n["rate"], QStringLiteral("rate is requests per second, above 0"));
+    }
+    if (n["ca-file"]) {
+        const QString f = str(n["ca-file"]);
+        c.caFile = QDir::isAbsolutePath(f) ? f : QDir(planDir).filePath(f);
+    }
+    out->credentials = QStringLiteral("docker-config");
+    if (const YAML::Node cr = n["credentials"]) {
+        if (cr.IsScalar()) {
+            const QString v = str(cr);
+            if (v != u"docker-config" && v != u"anonymous")
+                return ctx.fail(cr, QStringLiteral("credentials is docker-config, anonymous, or {username-env: VAR, password-env: VAR} (names of environment variables, never secrets)"));
+            out->credentials = v;
+        } else if (cr.IsMap()) {
+            if (!checkKeys(ctx, cr, {QStringLiteral("username-env"), QStringLiteral("password-env")}, QStringLiteral("credentials")))
+                return false;
+            if (!cr["username-env"] || !cr["password-env"])
+                return ctx.fail(cr, QStringLiteral("credentials needs username-env and password-env"));
+            out->credentials = QStringLiteral("env:%1:%2").arg(str(cr["username-env"]), str(cr["password-env"]));
+        } else {
+            return ctx.fail(cr, QStringLiteral("credentials is docker-config, anonymous or a map of environment variable names"));
+        }
+    }
+    return true;
+}
+
+} // namespace
+
+std::optional<Plan> Plan::load(const QString &path, QString *error)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("%1: cannot read the plan: %2").arg(path, f.errorString());
+        return std::nullopt;
+    }
+    return parse(f.readAll(), path, error);
+}
+
+std::optional<Plan> Plan::parse(const QByteArray &yaml, const QString &path, QString *error)
+{
+    Ctx ctx{path, error};
+    YAML::Node root;
+    try {
+        root = YAML::Load(yaml.toStdString());
+    } catch (const YAML::Exception &e) {
+        *error = QStringLiteral("%1:%2:%3: %4").arg(path).arg(e.mark.line + 1).arg(e.mark.column + 1).arg(QString::fromStdString(e.msg));
+        return std::nullopt;
+    }
+    try {
+        if (!root.IsMap()) {
+            ctx.fail(root, QStringLiteral("a plan is a map with version, name, registries and images"));
+            return std::nullopt;
+        }
+        if (!checkKeys(ctx, root, {QStringLiteral("version"), QStringLiteral("name"), QStringLiteral("registries"), QStringLiteral("images")}, QStringLiteral("the plan")))
+            return std::nullopt;
+        Plan plan;
+        plan.path = path;
+        const QString planDir = QFileInfo(path).absolutePath();
+        plan.version = root["version"] ? root["version"].as<int>(0) : 1;
+        if (plan.version != 1) {
+            ctx.fail(root["version"], QStringLiteral("this Ferry reads plan version 1"));
+            return std::nullopt;
+        }
+        plan.name = root["name"] ? str(root["name"]) : QFileInfo(path).baseName();
+        const YAML::Node regs = root["registries"];
+        if (!regs || !regs.IsMap() || regs.size() == 0) {
+            ctx.fail(regs ? regs : root, QStringLiteral("registries must be a map of registry names to {url, role, …}"));
+            return std::nullopt;
+        }
+        for (auto it = regs.begin(); it != regs.end(); ++it) {
+            PlanRegistry r;
+            const QString name = QString::fromStdString(it->first.Scalar());
+            static const QRegularExpression nameRe(QStringLiteral("^[A-Za-z0-9][A-Za-z0-9_.-]*$"));
+            if (!nameRe.match(name).hasMatch()) {
+                ctx.fail(it->first, QStringLiteral("registry name '%1' may hold letters, digits, '.', '_' and '-'").arg(name));
+                return std::nullopt;
+            }
+            if (!parseRegistry(ctx, planDir, name, it->second, &r))
+                return std::nullopt;
+            plan.registries.append(r);
+        }
+        for (const PlanRegistry &r : std::as_const(plan.registries)) {
+            if (!r.of.isEmpty()) {
+                const PlanRegistry *of = plan.registry(r.of);
+                if (!of) {
+                    ctx.fail(regs[r.name.toStdString()]["of"], QStringLiteral("'%1' names no registry of this plan").arg(r.of));
+                    return std::nullopt;
+                }
+            }
+        }
+        const YAML::Node images = root["images"];
+        if (images && !images.IsSequence()) {
+            ctx.fail(images, QStringLiteral("images must be a list"));
+            return std::nullopt;
+        }
+        for (const YAML::Node &img : images) {
+            if (!img.IsMap()) {
+                ctx.fail(img, QStringLiteral("each image entry is a map (source/target/tags, skopeo-sync, or repositories)"));
+                return std::nullopt;
+            }
+            if (img["skopeo-sync"]) {
+                if (!checkKeys(ctx, img, {QStringLiteral("skopeo-sync"), QStringLiteral("source"), QStringLiteral("target")}, QStringLiteral("a skopeo-sync import")))
+                    return std::nullopt;
+                if (!img["source"] || !img["target"]) {
+                    ctx.fail(img, QStringLiteral("a skopeo-sync import needs source (a registry name) and target (<registry>/<prefix>)"));
+                    return std::nullopt;
+                }
+                const QString source = str(img["source"]);
+                if (!plan.registry(source)) {
+                    ctx.fail(img["source"], QStringLiteral("'%1' names no registry of this plan").arg(source));
+                    return std::nullopt;
+                }
+                QString targetReg, prefix;
+                if (!splitRef(ctx, img["target"], plan, &targetReg, &prefix, true))
+                    return std::nullopt;
+                const QString file = str(img["skopeo-sync"]);
+                const QString filePath = QDir::isAbsolutePath(file) ? file : QDir(planDir).filePath(file);
+                QString err;
+                const auto sets = importSkopeoSync(filePath, source, targetReg, prefix, &err, &plan.warnings);
+                if (!sets) {
+                    ctx.fail(img["skopeo-sync"], err);
+                    return std::nullopt;
+                }
+                plan.images += *sets;
+                continue;
+            }
+            if (img["repositories"]) {
+                if (!checkKeys(ctx, img, {QStringLiteral("repositories"), QStringLiteral("tags")}, QStringLiteral("a repositories entry")))
+                    return std::nullopt;
+                ImageSet s;
+                s.kind = ImageSet::Kind::Repositories;
+                s.origin = ctx.where(img);
+                if (!splitRef(ctx, img["repositories"], plan, &s.targetRegistry, &s.repositoryGlob, true))
+                    return std::nullopt;
+                if (!parseTags(ctx, img["tags"], &s.tags))
+                    return std::nullopt;
+                plan.images.append(s);
+                continue;
+            }
+            if (!checkKeys(ctx, img, {QStringLiteral("source"), QStringLiteral("target"), QStringLiteral("tags")}, QStringLiteral("an image mapping")))
+                return std::nullopt;
+            if (!img["source"] || !img["target"]) {
+                ctx.fail(img, QStringLiteral("an image mapping needs source and target (<registry>/<repository>)"));
+                return std::nullopt;
+            }
+            ImageSet s;
+            s.origin = ctx.where(img);
+            if (!splitRef(ctx, img["source"], plan, &s.sourceRegistry, &s.sourceRepository, false)
+                || !splitRef(ctx, img["target"], plan, &s.targetRegistry, &s.targetRepository, false)
+                || !parseTags(ctx, img["tags"], &s.tags))
+                return std::nullopt;
+            if (plan.registry(s.targetRegistry)->role != RegistryRole::Target) {
+                ctx.fail(img["target"], QStringLiteral("'%1' is not a target registry (role: target)").arg(s.targetRegistry));
+                return std::nullopt;
+            }
+            plan.images.append(s);
+        }
+        return plan;
+    } catch (const YAML::Exception &e) {
+        *error = QStringLiteral("%1:%2:%3: %4").arg(path).arg(e.mark.line + 1).arg(e.mark.column + 1).arg(QString::fromStdString(e.msg));
+        return std::nullopt;
+    }
+}
+
+std::optional<QList<ImageSet>> importSkopeoSync(const QString &path, const QString &sourceRegistry,
+                                                const QString &targetRegistry, const QString &targetPrefix,
+                                                QString *error, QStringList *warnings)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("cannot read skopeo-sync file %1: %2").arg(path, f.errorString());
+        return std::nullopt;
+    }
+    Ctx ctx{path, error};
+    QList<ImageSet> out;
+    try {
+        const YAML::Node root = YAML::Load(f.readAll().toStdString());
+        if (!root.IsMap()) {
+            ctx.fail(root, QStringLiteral("a skopeo-sync file maps a registry host to images"));
+            return std::nullopt;
+        }
+        for (auto hostIt = root.begin(); hostIt != root.end(); ++hostIt) {
+            const QString host = reference::normaliseRegistryHost(QString::fromStdString(hostIt->first.Scalar()));
+            const bool hub = host == u"registry-1.docker.io";
+            const YAML::Node body = hostIt->second;
+            if (!checkKeys(ctx, body, {QStringLiteral("images"), QStringLiteral("images-by-tag-regex"), QStringLiteral("images-by-semver"),
+                                       QStringLiteral("credentials"), QStringLiteral("tls-verify"), QStringLiteral("cert-dir")},
+                           QStringLiteral("the skopeo-sync entry for %1").arg(host)))
+                return std::nullopt;
+            auto makeSet = [&](const YAML::Node &key) {
+                ImageSet s;
+                s.sourceRegistry = sourceRegistry;
+                QString repo = QString::fromStdString(key.Scalar());
+                if (hub && !repo.contains(u'/'))
+                    repo.prepend(QStringLiteral("library/")); // skopeo's docker.io normalisation
+                s.sourceRepository = repo;
+                s.targetRegistry = targetRegistry;
+                const QString last = repo.section(u'/', -1);
+                s.targetRepository = targetPrefix.isEmpty() ? last : targetPrefix + u'/' + last;
+                s.origin = ctx.where(key);
+                return s;
+            };
+            for (auto it = body["images"].begin(); it != body["images"].end(); ++it) {
+                ImageSet s = makeSet(it->first);
+                const YAML::Node tags = it->second;
+                if (!tags || tags.IsNull() || (tags.IsSequence() && tags.size() == 0)) {
+                    s.tags.kind = TagFilter::Kind::All; // skopeo: an empty list syncs every tag
+                } else {
+                    s.tags.kind = TagFilter::Kind::List;
+                    for (const YAML::Node &t : tags) {
+                        const QString v = str(t);
+                        if (v.startsWith(QStringLiteral("sha256:"))) {
+                            warnings->append(QStringLiteral("%1: %2@%3 is pinned by digest; Ferry follows tags and leaves it out").arg(ctx.where(t), s.sourceRepository, v));
+                            continue;
+                        }
+                        s.tags.list << v;
+                    }
+                    if (s.tags.list.isEmpty())
+                        continue;
+                }
+                out.append(s);
+            }
+            for (auto it = body["images-by-tag-regex"].begin(); it != body["images-by-tag-regex"].end(); ++it) {
+                ImageSet s = makeSet(it->first);
+                s.tags.kind = TagFilter::Kind::Regex;
+                s.tags.regex = QRegularExpression(str(it->second));
+                if (!s.tags.regex.isValid()) {
+                    ctx.fail(it->second, QStringLiteral("invalid regular expression: %1").arg(s.tags.regex.errorString()));
+                    return std::nullopt;
+                }
+                out.append(s);
+            }
+            for (auto it = body["images-by-semver"].begin(); it != body["images-by-semver"].end(); ++it) {
+                ImageSet s = makeSet(it->first);
+                s.tags.kind = TagFilter::Kind::Semver;
+                QString err;
+                s.tags.semver = SemverConstraint::parse(str(it->second), &err);
+                if (!s.tags.semver) {
+                    ctx.fail(it->second, err);
+                    return std::nullopt;
+                }
+                out.append(s);
+            }
+        }
+    } catch (const YAML::Exception &e) {
+        *error = QStringLiteral("%1:%2:%3: %4").arg(path).arg(e.mark.line + 1).arg(e.mark.column + 1).arg(QString::fromStdString(e.msg));
+        return std::nullopt;
+    }
+    return out;
+}
+
+} // namespace ferry

@@ -1,0 +1,84 @@
+#pragma once
+
+#include "plan/semver.h"
+#include "registry/registryconfig.h"
+
+#include <QList>
+#include <QRegularExpression>
+#include <QString>
+
+#include <optional>
+
+namespace ferry {
+
+enum class RegistryRole { Source, Target, Replica, Cache, Legacy };
+QString roleName(RegistryRole role);
+
+struct PlanRegistry
+{
+    QString name;
+    RegistryRole role = RegistryRole::Source;
+    QString of;                 // replica/cache: the registry it follows
+    qint64 lagSloSeconds = 7200; // replica: replication lag objective
+    QString credentials;        // "docker-config", "anonymous", or "env:USER_VAR:PASS_VAR"
+    RegistryConfig config;
+};
+
+// Which tags of a repository an image set promises.
+struct TagFilter
+{
+    enum class Kind { All, List, Regex, Semver };
+    Kind kind = Kind::All;
+    QStringList list;
+    QRegularExpression regex;
+    std::optional<SemverConstraint> semver;
+
+    bool matches(const QString &tag) const;
+    QString describe() const;
+};
+
+// One line of the plan's images: either a mapping from a source repository to a target
+// repository (retagger's job), or the target's own repositories matched by a glob (the
+// target is the truth; replicas must follow).
+struct ImageSet
+{
+    enum class Kind { Mapping, Repositories };
+    Kind kind = Kind::Mapping;
+    QString sourceRegistry;
+    QString sourceRepository;
+    QString targetRegistry;
+    QString targetRepository;
+    QString repositoryGlob; // Repositories: e.g. giantswarm/*
+    TagFilter tags;
+    QString origin;         // file:line, for messages
+};
+
+struct Plan
+{
+    QString path;
+    QString name;
+    int version = 1;
+    QList<PlanRegistry> registries;
+    QList<ImageSet> images;
+    QStringList warnings;
+
+    const PlanRegistry *registry(const QString &name) const;
+    QStringList namesWithRole(RegistryRole role) const;
+    QStringList followersOf(const QString &target, RegistryRole role) const;
+
+    // Reads and validates a plan. Errors name the file, line and column and say what is
+    // expected; unknown keys are errors.
+    static std::optional<Plan> load(const QString &path, QString *error);
+    static std::optional<Plan> parse(const QByteArray &yaml, const QString &path, QString *error);
+};
+
+// retagger's skopeo-sync files (`skopeo sync --src yaml`): the repositories and tag filters
+// they select, as image sets from sourceRegistry to targetPrefix/<last path component>.
+std::optional<QList<ImageSet>> importSkopeoSync(const QString &path, const QString &sourceRegistry,
+                                                const QString &targetRegistry, const QString &targetPrefix,
+                                                QString *error, QStringList *warnings);
+
+// "giantswarm/*" style globs for repository names ('*' does not cross '/', '**' does).
+bool repositoryGlobMatches(const QString &glob, const QString &repository);
+
+} // namespace ferry

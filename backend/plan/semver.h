@@ -1,0 +1,48 @@
+#pragma once
+
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace ferry {
+
+// A semantic version as tags carry it: an optional leading v, MAJOR[.MINOR[.PATCH]],
+// -prerelease, +build (ignored for ordering).
+struct SemVersion
+{
+    qint64 major = 0, minor = 0, patch = 0;
+    QStringList prerelease;
+    QString original;
+
+    static std::optional<SemVersion> parse(QStringView text);
+    bool isPrerelease() const { return !prerelease.isEmpty(); }
+    int compare(const SemVersion &other) const; // <0, 0, >0 by semver precedence
+};
+
+// Constraints in the Masterminds/semver syntax retagger, skopeo and Flux use:
+// comparisons (=, !=, >, <, >=, <=), hyphen ranges (1.2 - 1.4.5), tilde (~1.2.3),
+// caret (^1.2), wildcards (1.2.x, 1.*), AND with commas or spaces, OR with ||.
+// As there, a prerelease version only matches a constraint group that names a
+// prerelease of the same major.minor.patch.
+class SemverConstraint
+{
+public:
+    static std::optional<SemverConstraint> parse(const QString &text, QString *error);
+    bool matches(const SemVersion &v) const;
+    bool matches(QStringView tag) const;
+    QString text() const { return m_text; }
+
+private:
+    struct Bound
+    {
+        enum Op { Eq, Ne, Gt, Ge, Lt, Le } op = Eq;
+        SemVersion version;
+    };
+    using Group = QList<Bound>;
+    QList<Group> m_groups;
+    QString m_text;
+};
+
+} // namespace ferry

@@ -1,0 +1,138 @@
+#pragma once
+
+#include "plan/plan.h"
+#include "registry/providers.h"
+#include "store/store.h"
+
+#include <QElapsedTimer>
+#include <QHash>
+#include <QMap>
+#include <QObject>
+#include <QRegularExpression>
+
+#include <memory>
+
+namespace ferry {
+
+class NetworkService;
+class RegistryClient;
+
+struct ScanOptions
+{
+    QRegularExpression only;   // target repositories to scan; empty: all
+    bool checkCaches = false;  // a HEAD to a pull-through cache makes it fetch upstream
+    int cacheSample = -1;      // with checkCaches: only the first N target repositories (-1: all)
+    int maxParallelListings = 8;
+};
+
+struct ScanProgress
+{
+    int listingsDone = 0;
+    int listingsTotal = 0;
+    qint64 requests = 0;
+    qint64 errors = 0;
+    double requestsPerSecond = 0;
+};
+
+struct ScanSummary
+{
+    qint64 scanId = 0;
+    bool complete = false;
+    bool interrupted = false;
+    int rows = 0;
+    QMap<QString, int> rowsByState;
+    qint64 requests = 0;
+    QStringList errors;
+    qint64 elapsedMs = 0;
+    bool storeFailed = false;
+};
+
+// The sync matrix's row and cell states, as the CLI, JSON and GUI spell them.
+namespace state {
+inline const QString Synced = QStringLiteral("synced");
+inline const QString Missing = QStringLiteral("missing");
+inline const QString Drifted = QStringLiteral("drifted");
+inline const QString Partial = QStringLiteral("partial");
+inline const QString Replicating = QStringLiteral("replicating");
+inline const QString Lagging = QStringLiteral("lagging");
+inline const QString Extra = QStringLiteral("extra");
+inline const QString Unknown = QStringLiteral("unknown");
+inline const QString Present = QStringLiteral("present");
+inline const QString Absent = QStringLiteral("absent");
+QStringList rowStates();
+} // namespace state
+
+// Expands a plan into listings, reads every registry's tags and digests the cheapest way
+// it allows, records what it saw in the store and computes the sync matrix. Lives on the
+// thread that starts it (it writes the store from there); network work runs on the
+// network threads. Stopping keeps what was learned and marks the scan interrupted.
+class Scanner : public QObject
+{
+    Q_OBJECT
+public:
+    Scanner(const Plan &plan, Store &store, NetworkService &network, ScanOptions options, QObject *parent = nullptr);
+    ~Scanner() override;
+
+    void start();
+    void cancel();
+
+Q_SIGNALS:
+    void progress(const ferry::ScanProgress &progress);
+    void finished(const ferry::ScanSummary &summary);
+
+private:
+    struct RepoListing
+    {
+        QString registry;
+        QString repository;
+        bool done = false;
+        bool failed = false;
+        QString error;
+        TagDetails details;
+    };
+    struct Row
+    {
+        QString targetRegistry;
+        QString repository;       // target repository
+        QString tag;
+        QString sourceRegistry;   // empty for the target's own repositories
+        QString sourceRepository;
+    };
+
+    void expandRepositories();
+    void planListings();
+    void pump();
+    void onListing(const QString &key, const Result<TagDetails> &result);
+    void checkPartials();
+    void finish();
+    QString listingKey(const QString &registry, const QString &repository) const { return registry + u'\n' + repository; }
+    const RepoListing *listing(const QString &registry, const QString &repository) const;
+    QList<MatrixRow> computeMatrix(QStringList *coveredRepositories);
+    qint64 totalRequests() const;
+    void emitProgress();
+
+    Plan m_plan;
+    Store &m_store;
+    NetworkService &m_network;
+    ScanOptions m_options;
+    std::map<QString, std::unique_ptr<RegistryClient>> m_clients;
+    std::map<QString, std::unique_ptr<TagDetailsProvider>> m_providers;
+    QList<ImageSet> m_sets; // Repositories sets expanded into one entry per repository
+    QHash<QString, RepoListing> m_listings;
+    QStringList m_pending;
+    int m_running = 0;
+    QHash<QString, QString> m_partialOf; // "targetDigest\nsourceDigest" -> reason, for partial indexes
+    qint64 m_scanId = 0;
+    quint64 m_group = 0;
+    bool m_canceled = false;
+    bool m_finished = false;
+    int m_expanding = 0;
+    QDateTime m_startedAt;
+    QElapsedTimer m_clock;
+    QStringList m_errors;
+};
+
+} // namespace ferry
+
+Q_DECLARE_METATYPE(ferry::ScanProgress)
+Q_DECLARE_METATYPE(ferry::ScanSummary)

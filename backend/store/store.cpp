@@ -1,0 +1,624 @@
+#include "store/store.h"
+
+#include <QAtomicInteger>
+#include <QSet>
+#include <QSqlError>
+#include <QTimeZone>
+#include <QSqlQuery>
+#include <QThread>
+#include <QVariant>
+
+namespace ferry {
+
+namespace {
+
+constexpr int kSchemaVersion = 1;
+
+// Every schema change is a new step; a database is brought forward one step at a time.
+const char *const kMigrations[] = {
+    // 1: scans, observation history, changes, the matrix, rate limits, errors.
+    R"SQL(
+CREATE TABLE scans(
+  id INTEGER PRIMARY KEY,
+  plan TEXT NOT NULL,
+  started_at INTEGER NOT NULL,
+  finished_at INTEGER,
+  complete INTEGER NOT NULL DEFAULT 0,
+  interrupted INTEGER NOT NULL DEFAULT 0,
+  requests INTEGER NOT NULL DEFAULT 0,
+  errors INTEGER NOT NULL DEFAULT 0,
+  note TEXT);
+CREATE TABLE observations(
+  id INTEGER PRIMARY KEY,
+  registry TEXT NOT NULL,
+  repository TEXT NOT NULL,
+  tag TEXT NOT NULL,
+  digest TEXT NOT NULL,
+  media_type TEXT,
+  first_seen INTEGER NOT NULL,
+  last_seen INTEGER NOT NULL,
+  gone_at INTEGER,
+  registry_created INTEGER,
+  registry_updated INTEGER,
+  first_scan INTEGER NOT NULL,
+  last_scan INTEGER NOT NULL);
+CREATE INDEX observations_current ON observations(registry, repository, tag) WHERE gone_at IS NULL;
+CREATE INDEX observations_digest ON observations(registry, repository, digest);
+CREATE INDEX observations_tag ON observations(repository, tag);
+CREATE TABLE changes(
+  id INTEGER PRIMARY KEY,
+  scan INTEGER NOT NULL,
+  at INTEGER NOT NULL,
+  registry TEXT NOT NULL,
+  repository TEXT NOT NULL,
+  tag TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  old_digest TEXT,
+  new_digest TEXT);
+CREATE INDEX changes_scan ON changes(scan);
+CREATE INDEX changes_at ON changes(at);
+CREATE TABLE matrix(
+  repository TEXT NOT NULL,
+  tag TEXT NOT NULL,
+  state TEXT NOT NULL,
+  reason TEXT,
+  in_plan INTEGER NOT NULL,
+  updated_scan INTEGER NOT NULL,
+  PRIMARY KEY(repository, tag)) WITHOUT ROWID;
+CREATE INDEX matrix_state ON matrix(state);
+CREATE TABLE cells(
+  repository TEXT NOT NULL,
+  tag TEXT NOT NULL,
+  registry TEXT NOT NULL,
+  digest TEXT,
+  state TEXT NOT NULL,
+  reason TEXT,
+  media_type TEXT,
+  first_seen INTEGER,
+  last_seen INTEGER,
+  PRIMARY KEY(repository, tag, registry)) WITHOUT ROWID;
+CREATE TABLE rate_limits(
+  scan INTEGER NOT NULL,
+  registry TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  rate_limit INTEGER,
+  remaining INTEGER,
+  window_seconds INTEGER,
+  source TEXT);
+CREATE TABLE scan_errors(
+  scan INTEGER NOT NULL,
+  registry TEXT NOT NULL,
+  repository TEXT,
+  tag TEXT,
+  message TEXT NOT NULL);
+)SQL",
+};
+
+QVariant ms(const QDateTime &t)
+{
+    return t.isValid() ? QVariant(t.toMSecsSinceEpoch()) : QVariant(QMetaType::fromType<qint64>());
+}
+
+QDateTime fromMs(const QVariant &v)
+{
+    return v.isNull() ? QDateTime() : QDateTime::fromMSecsSinceEpoch(v.toLongLong(), QTimeZone::utc());
+}
+
+QString key(const QString &repository, const QString &tag)
+{
+    return repository + u'\n' + tag;
+}
+
+} // namespace
+
+Store::Store(QString path)
+    : m_path(std::move(path))
+{
+    static QAtomicInteger<quint64> counter;
+    m_connection = QStringLiteral("ferry-store-%1").arg(counter.fetchAndAddRelaxed(1));
+}
+
+Store::~Store()
+{
+    {
+        QSqlDatabase db = QSqlDatabase::database(m_connection, false);
+        if (db.isOpen())
+            db.close();
+    }
+    QSqlDatabase::removeDatabase(m_connection);
+}
+
+int Store::schemaVersion()
+{
+    return kSchemaVersion;
+}
+
+bool Store::exec(const QString &sql)
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection));
+    if (!q.exec(sql)) {
+        m_lastError = q.lastError().text();
+        return false;
+    }
+    return true;
+}
+
+// BEGIN IMMEDIATE: take the write lock up front, so that a reader's open statement can
+// never turn this into a deadlocked upgrade (reliability scenario 94).
+bool Store::begin()
+{
+    for (int attempt = 0; attempt < 5; ++attempt) {
+        if (exec(QStringLiteral("BEGIN IMMEDIATE")))
+            return true;
+        QThread::msleep(50 * (attempt + 1));
+    }
+    return false;
+}
+
+bool Store::commit()
+{
+    return exec(QStringLiteral("COMMIT"));
+}
+
+void Store::rollback()
+{
+    exec(QStringLiteral("ROLLBACK"));
+}
+
+bool Store::open(QString *error)
+{
+    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connection);
+    db.setDatabaseName(m_path);
+    db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=10000"));
+    if (!db.open()) {
+        *error = QStringLiteral("cannot open %1: %2").arg(m_path, db.lastError().text());
+        return false;
+    }
+    exec(QStringLiteral("PRAGMA journal_mode=WAL"));
+    exec(QStringLiteral("PRAGMA synchronous=NORMAL"));
+    exec(QStringLiteral("PRAGMA foreign_keys=ON"));
+    return migrate(error);
+}
+
+bool Store::migrate(QString *error)
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection));
+    q.exec(QStringLiteral("PRAGMA user_version"));
+    const int current = q.next() ? q.value(0).toInt() : 0;
+    q.finish();
+    if (current > kSchemaVersion) {
+        *error = QStringLiteral("%1 was written by a newer Ferry (schema %2, this one knows %3)").arg(m_path).arg(current).arg(kSchemaVersion);
+        return false;
+    }
+    for (int v = current; v < kSchemaVersion; ++v) {
+        if (!begin()) {
+            *error = m_lastError;
+            return false;
+        }
+        const QStringList statements = QString::fromUtf8(kMigrations[v]).split(u';', Qt::SkipEmptyParts);
+        for (const QString &s : statements) {
+            if (s.trimmed().isEmpty())
+                continue;
+            if (!exec(s)) {
+                *error = QStringLiteral("migrating %1 to schema %2: %3").arg(m_path).arg(v + 1).arg(m_lastError);
+                rollback();
+                return false;
+            }
+        }
+        exec(QStringLiteral("PRAGMA user_version=%1").arg(v + 1));
+        if (!commit()) {
+            *error = m_lastError;
+            return false;
+        }
+    }
+    return true;
+}
+
+qint64 Store::beginScan(const QString &planPath, const QDateTime &now)
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection));
+    q.prepare(QStringLiteral("INSERT INTO scans(plan, started_at) VALUES(?, ?)"));
+    q.addBindValue(planPath);
+    q.addBindValue(ms(now));
+    if (!q.exec()) {
+        m_lastError = q.lastError().text();
+        return 0;
+    }
+    return q.lastInsertId().toLongLong();
+}
+
+bool Store::finishScan(const ScanRecord &s)
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection));
+    q.prepare(QStringLiteral("UPDATE scans SET finished_at=?, complete=?, interrupted=?, requests=?, errors=?, note=? WHERE id=?"));
+    q.addBindValue(ms(s.finishedAt));
+    q.addBindValue(s.complete ? 1 : 0);
+    q.addBindValue(s.interrupted ? 1 : 0);
+    q.addBindValue(s.requests);
+    q.addBindValue(s.errors);
+    q.addBindValue(s.note);
+    q.addBindValue(s.id);
+    if (!q.exec()) {
+        m_lastError = q.lastError().text();
+        return false;
+    }
+    exec(QStringLiteral("PRAGMA wal_checkpoint(PASSIVE)"));
+    return true;
+}
+
+static ScanRecord scanFrom(const QSqlQuery &q)
+{
+    ScanRecord s;
+    s.id = q.value(0).toLongLong();
+    s.plan = q.value(1).toString();
+    s.startedAt = fromMs(q.value(2));
+    s.finishedAt = fromMs(q.value(3));
+    s.complete = q.value(4).toBool();
+    s.interrupted = q.value(5).toBool();
+    s.requests = q.value(6).toLongLong();
+    s.errors = q.value(7).toLongLong();
+    s.note = q.value(8).toString();
+    return s;
+}
+
+std::optional<ScanRecord> Store::scan(qint64 id) const
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection));
+    q.prepare(QStringLiteral("SELECT id, plan, started_at, finished_at, complete, interrupted, requests, errors, note FROM scans WHERE id=?"));
+    q.addBindValue(id);
+    if (q.exec() && q.next())
+        return scanFrom(q);
+    return std::nullopt;
+}
+
+std::optional<ScanRecord> Store::lastScan() const
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection));
+    if (q.exec(QStringLiteral("SELECT id, plan, started_at, finished_at, complete, interrupted, requests, errors, note FROM scans ORDER BY id DESC LIMIT 1")) && q.next())
+        return scanFrom(q);
+    return std::nullopt;
+}
+
+QList<ScanRecord> Store::scans() const
+{
+    QList<ScanRecord> out;
+    QSqlQuery q(QSqlDatabase::database(m_connection));
+    q.exec(QStringLiteral("SELECT id, plan, started_at, finished_at, complete, interrupted, requests, errors, note FROM scans ORDER BY id"));
+    while (q.next())
+        out.append(scanFrom(q));
+    return out;
+}
+
+QHash<QString, Observation> Store::currentTags(const QString &registry, const QString &repository) const
+{
+    QHash<QString, Observation> out;
+    QSqlQuery q(QSqlDatabase::database(m_connection));
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT tag, digest, media_type, first_seen, last_seen, registry_created, registry_updated FROM observations "
+                             "WHERE registry=? AND repository=? AND gone_at IS NULL"));
+    q.addBindValue(registry);
+    q.addBindValue(repository);
+    q.exec();
+    while (q.next()) {
+        Observation o;
+        o.registry = registry;
+        o.repository = repository;
+        o.tag = q.value(0).toString();
+        o.digest = q.value(1).toString();
+        o.mediaType = q.value(2).toString();
+        o.firstSeen = fromMs(q.value(3));
+        o.lastSeen = fromMs(q.value(4));
+        o.registryCreated = fromMs(q.value(5));
+        o.registryUpdated = fromMs(q.value(6));
+        out.insert(o.tag, o);
+    }
+    return out;
+}
+
+ListingApplied Store::applyListing(qint64 scanId, const QString &registry, const QString &repository,
+                                   const QList<TagObservation> &tags, bool complete, const QDateTime &now)
+{
+    ListingApplied stats;
+    const QHash<QString, Observation> current = currentTags(registry, repository);
+    QSqlDatabase db = QSqlDatabase::database(m_connection);
+    if (!begin())
+        return stats;
+    QSqlQuery insert(db), touch(db), gone(db), change(db);
+    insert.prepare(QStringLiteral("INSERT INTO observations(registry, repository, tag, digest, media_type, first_seen, last_seen, "
+                                  "registry_created, registry_updated, first_scan, last_scan) VALUES(?,?,?,?,?,?,?,?,?,?,?)"));
+    touch.prepare(QStringLiteral("UPDATE observations SET last_seen=?, last_scan=? WHERE registry=? AND repository=? AND tag=? AND gone_at IS NULL"));
+    gone.prepare(QStringLiteral("UPDATE observations SET gone_at=? WHERE registry=? AND repository=? AND tag=? AND gone_at IS NULL"));
+    change.prepare(QStringLiteral("INSERT INTO changes(scan, at, registry, repository, tag, kind, old_digest, new_digest) VALUES(?,?,?,?,?,?,?,?)"));
+    auto recordChange = [&](const QString &tag, const char *kind, const QString &oldD, const QString &newD) {
+        change.addBindValue(scanId);
+        change.addBindValue(ms(now));
+        change.addBindValue(registry);
+        change.addBindValue(repository);
+        change.addBindValue(tag);
+        change.addBindValue(QLatin1String(kind));
+        change.addBindValue(oldD.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(oldD));
+        change.addBindValue(newD.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(newD));
+        change.exec();
+    };
+    QSet<QString> listed; // with or without a digest read: either way not gone
+    for (const TagObservation &t : tags)
+        listed.insert(t.tag);
+    for (const TagObservation &t : tags) {
+        if (t.digest.isEmpty())
+            continue; // unread digest: neither present nor gone
+        const auto it = current.constFind(t.tag);
+        if (it != current.constEnd() && it->digest == t.digest) {
+            touch.addBindValue(ms(now));
+            touch.addBindValue(scanId);
+            touch.addBindValue(registry);
+            touch.addBindValue(repository);
+            touch.addBindValue(t.tag);
+            touch.exec();
+            ++stats.unchanged;
+            continue;
+        }
+        if (it != current.constEnd()) {
+            gone.addBindValue(ms(now));
+            gone.addBindValue(registry);
+            gone.addBindValue(repository);
+            gone.addBindValue(t.tag);
+            gone.exec();
+            recordChange(t.tag, "moved", it->digest, t.digest);
+            ++stats.moved;
+        } else {
+            recordChange(t.tag, "appeared", QString(), t.digest);
+            ++stats.appeared;
+        }
+        insert.addBindValue(registry);
+        insert.addBindValue(repository);
+        insert.addBindValue(t.tag);
+        insert.addBindValue(t.digest);
+        insert.addBindValue(t.mediaType);
+        insert.addBindValue(ms(now));
+        insert.addBindValue(ms(now));
+        insert.addBindValue(ms(t.registryCreated));
+        insert.addBindValue(ms(t.registryUpdated));
+        insert.addBindValue(scanId);
+        insert.addBindValue(scanId);
+        if (!insert.exec())
+            m_lastError = insert.lastError().text();
+    }
+    if (complete) {
+        for (auto it = current.constBegin(); it != current.constEnd(); ++it) {
+            if (listed.contains(it.key()))
+                continue;
+            gone.addBindValue(ms(now));
+            gone.addBindValue(registry);
+            gone.addBindValue(repository);
+            gone.addBindValue(it.key());
+            gone.exec();
+            recordChange(it.key(), "vanished", it->digest, QString());
+            ++stats.vanished;
+        }
+    }
+    if (!commit())
+        rollback();
+    return stats;
+}
+
+QDateTime Store::digestFirstSeen(const QString &registry, const QString &repository, const QString &digest) const
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection));
+    q.prepare(QStringLiteral("SELECT MIN(first_seen) FROM observations WHERE registry=? AND repository=? AND digest=?"));
+    q.addBindValue(registry);
+    q.addBindValue(repository);
+    q.addBindValue(digest);
+    if (q.exec() && q.next())
+        return fromMs(q.value(0));
+    return {};
+}
+
+QList<Observation> Store::timeline(const QString &repository, const QString &tag) const
+{
+    QList<Observation> out;
+    QSqlQuery q(QSqlDatabase::database(m_connection));
+    q.prepare(QStringLiteral("SELECT registry, digest, media_type, first_seen, last_seen, gone_at FROM observations "
+                             "WHERE repository=? AND tag=? ORDER BY first_seen, registry"));
+    q.addBindValue(repository);
+    q.addBindValue(tag);
+    q.exec();
+    while (q.next()) {
+        Observation o;
+        o.registry = q.value(0).toString();
+        o.repository = repository;
+        o.tag = tag;
+        o.digest = q.value(1).toString();
+        o.mediaType = q.value(2).toString();
+        o.firstSeen = fromMs(q.value(3));
+        o.lastSeen = fromMs(q.value(4));
+        o.goneAt = fromMs(q.value(5));
+        out.append(o);
+    }
+    return out;
+}
+
+QList<MatrixRow> Store::matrix() const
+{
+    QList<MatrixRow> rows;
+    QHash<QString, qsizetype> index;
+    QSqlDatabase db = QSqlDatabase::database(m_connection);
+    QSqlQuery q(db);
+    q.setForwardOnly(true);
+    q.exec(QStringLiteral("SELECT repository, tag, state, reason, in_plan FROM matrix ORDER BY repository, tag"));
+    while (q.next()) {
+        MatrixRow r;
+        r.repository = q.value(0).toString();
+        r.tag = q.value(1).toString();
+        r.state = q.value(2).toString();
+        r.reason = q.value(3).toString();
+        r.inPlan = q.value(4).toBool();
+        index.insert(key(r.repository, r.tag), rows.size());
+        rows.append(r);
+    }
+    QSqlQuery c(db);
+    c.setForwardOnly(true);
+    c.exec(QStringLiteral("SELECT repository, tag, registry, digest, state, reason, media_type, first_seen, last_seen FROM cells"));
+    while (c.next()) {
+        const auto it = index.constFind(key(c.value(0).toString(), c.value(1).toString()));
+        if (it == index.constEnd())
+            continue;
+        MatrixCell cell;
+        cell.digest = c.value(3).toString();
+        cell.state = c.value(4).toString();
+        cell.reason = c.value(5).toString();
+        cell.mediaType = c.value(6).toString();
+        cell.firstSeen = fromMs(c.value(7));
+        cell.lastSeen = fromMs(c.value(8));
+        rows[*it].cells.insert(c.value(2).toString(), cell);
+    }
+    return rows;
+}
+
+bool Store::writeMatrix(qint64 scanId, const QList<MatrixRow> &rows, const QStringList &repositoriesCovered)
+{
+    QHash<QString, MatrixRow> existing;
+    for (MatrixRow &r : matrix())
+        existing.insert(key(r.repository, r.tag), std::move(r));
+    QSqlDatabase db = QSqlDatabase::database(m_connection);
+    if (!begin())
+        return false;
+    QSqlQuery upRow(db), delCells(db), insCell(db), delRow(db);
+    upRow.prepare(QStringLiteral("INSERT OR REPLACE INTO matrix(repository, tag, state, reason, in_plan, updated_scan) VALUES(?,?,?,?,?,?)"));
+    delCells.prepare(QStringLiteral("DELETE FROM cells WHERE repository=? AND tag=?"));
+    insCell.prepare(QStringLiteral("INSERT INTO cells(repository, tag, registry, digest, state, reason, media_type, first_seen, last_seen) VALUES(?,?,?,?,?,?,?,?,?)"));
+    delRow.prepare(QStringLiteral("DELETE FROM matrix WHERE repository=? AND tag=?"));
+    QSet<QString> written;
+    bool ok = true;
+    for (const MatrixRow &r : rows) {
+        const QString k = key(r.repository, r.tag);
+        written.insert(k);
+        const auto it = existing.constFind(k);
+        if (it != existing.constEnd() && *it == r)
+            continue; // unchanged: no write at all
+        upRow.addBindValue(r.repository);
+        upRow.addBindValue(r.tag);
+        upRow.addBindValue(r.state);
+        upRow.addBindValue(r.reason);
+        upRow.addBindValue(r.inPlan ? 1 : 0);
+        upRow.addBindValue(scanId);
+        ok = ok && upRow.exec();
+        delCells.addBindValue(r.repository);
+        delCells.addBindValue(r.tag);
+        ok = ok && delCells.exec();
+        for (auto c = r.cells.constBegin(); c != r.cells.constEnd(); ++c) {
+            insCell.addBindValue(r.repository);
+            insCell.addBindValue(r.tag);
+            insCell.addBindValue(c.key());
+            insCell.addBindValue(c->digest);
+            insCell.addBindValue(c->state);
+            insCell.addBindValue(c->reason);
+            insCell.addBindValue(c->mediaType);
+            insCell.addBindValue(ms(c->firstSeen));
+            insCell.addBindValue(ms(c->lastSeen));
+            ok = ok && insCell.exec();
+        }
+    }
+    const QSet<QString> covered(repositoriesCovered.begin(), repositoriesCovered.end());
+    for (auto it = existing.constBegin(); it != existing.constEnd(); ++it) {
+        if (written.contains(it.key()) || !covered.contains(it->repository))
+            continue;
+        delRow.addBindValue(it->repository);
+        delRow.addBindValue(it->tag);
+        delRow.exec();
+        delCells.addBindValue(it->repository);
+        delCells.addBindValue(it->tag);
+        delCells.exec();
+    }
+    if (!ok) {
+        m_lastError = upRow.lastError().text() + insCell.lastError().text();
+        rollback();
+        return false;
+    }
+    return commit();
+}
+
+static QList<Change> readChanges(QSqlQuery &q)
+{
+    QList<Change> out;
+    while (q.next()) {
+        Change c;
+        c.scan = q.value(0).toLongLong();
+        c.at = fromMs(q.value(1));
+        c.registry = q.value(2).toString();
+        c.repository = q.value(3).toString();
+        c.tag = q.value(4).toString();
+        c.kind = q.value(5).toString();
+        c.oldDigest = q.value(6).toString();
+        c.newDigest = q.value(7).toString();
+        out.append(c);
+    }
+    return out;
+}
+
+QList<Change> Store::changesSince(qint64 scanId) const
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection));
+    q.prepare(QStringLiteral("SELECT scan, at, registry, repository, tag, kind, old_digest, new_digest FROM changes WHERE scan > ? ORDER BY id"));
+    q.addBindValue(scanId);
+    q.exec();
+    return readChanges(q);
+}
+
+QList<Change> Store::changesSince(const QDateTime &time) const
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection));
+    q.prepare(QStringLiteral("SELECT scan, at, registry, repository, tag, kind, old_digest, new_digest FROM changes WHERE at >= ? ORDER BY id"));
+    q.addBindValue(ms(time));
+    q.exec();
+    return readChanges(q);
+}
+
+bool Store::recordRateLimit(qint64 scanId, const QString &registry, const RateLimitReading &r)
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection));
+    q.prepare(QStringLiteral("INSERT INTO rate_limits(scan, registry, at, rate_limit, remaining, window_seconds, source) VALUES(?,?,?,?,?,?,?)"));
+    q.addBindValue(scanId);
+    q.addBindValue(registry);
+    q.addBindValue(ms(r.observedAt));
+    q.addBindValue(r.limit);
+    q.addBindValue(r.remaining);
+    q.addBindValue(r.windowSeconds);
+    q.addBindValue(r.source);
+    return q.exec();
+}
+
+bool Store::recordError(qint64 scanId, const QString &registry, const QString &repository, const QString &tag, const QString &message)
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection));
+    q.prepare(QStringLiteral("INSERT INTO scan_errors(scan, registry, repository, tag, message) VALUES(?,?,?,?,?)"));
+    q.addBindValue(scanId);
+    q.addBindValue(registry);
+    q.addBindValue(repository);
+    q.addBindValue(tag);
+    q.addBindValue(message);
+    return q.exec();
+}
+
+QStringList Store::scanErrors(qint64 scanId) const
+{
+    QStringList out;
+    QSqlQuery q(QSqlDatabase::database(m_connection));
+    q.prepare(QStringLiteral("SELECT registry, repository, tag, message FROM scan_errors WHERE scan=?"));
+    q.addBindValue(scanId);
+    q.exec();
+    while (q.next())
+        out << QStringLiteral("%1 %2%3: %4").arg(q.value(0).toString(), q.value(1).toString(),
+                                                 q.value(2).toString().isEmpty() ? QString() : u':' + q.value(2).toString(),
+                                                 q.value(3).toString());
+    return out;
+}
+
+qint64 Store::observationCount() const
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection));
+    if (q.exec(QStringLiteral("SELECT COUNT(*) FROM observations")) && q.next())
+        return q.value(0).toLongLong();
+    return -1;
+}
+
+} // namespace ferry

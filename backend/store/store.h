@@ -1,0 +1,156 @@
+#pragma once
+
+#include "registry/ratelimit.h"
+
+#include <QDateTime>
+#include <QHash>
+#include <QList>
+#include <QMap>
+#include <QSqlDatabase>
+#include <QString>
+
+#include <optional>
+
+namespace ferry {
+
+// One tag as a registry listing showed it.
+struct TagObservation
+{
+    QString tag;
+    QString digest;
+    QString mediaType;
+    QDateTime registryCreated;
+    QDateTime registryUpdated;
+};
+
+// The history of one (registry, repository, tag): one row per digest it held.
+struct Observation
+{
+    QString registry;
+    QString repository;
+    QString tag;
+    QString digest;
+    QString mediaType;
+    QDateTime firstSeen;
+    QDateTime lastSeen;
+    QDateTime goneAt;
+    QDateTime registryCreated;
+    QDateTime registryUpdated;
+};
+
+struct MatrixCell
+{
+    QString digest;
+    QString state;
+    QString reason;
+    QString mediaType;
+    QDateTime firstSeen;
+    QDateTime lastSeen;
+    bool operator==(const MatrixCell &) const = default;
+};
+
+struct MatrixRow
+{
+    QString repository;
+    QString tag;
+    QString state;
+    QString reason;
+    bool inPlan = true;
+    QMap<QString, MatrixCell> cells; // by registry name
+    bool operator==(const MatrixRow &) const = default;
+};
+
+struct ScanRecord
+{
+    qint64 id = 0;
+    QString plan;
+    QDateTime startedAt;
+    QDateTime finishedAt;
+    bool complete = false;
+    bool interrupted = false;
+    qint64 requests = 0;
+    qint64 errors = 0;
+    QString note;
+};
+
+struct Change
+{
+    qint64 scan = 0;
+    QDateTime at;
+    QString registry;
+    QString repository;
+    QString tag;
+    QString kind; // appeared, moved, vanished
+    QString oldDigest;
+    QString newDigest;
+};
+
+struct ListingApplied
+{
+    int appeared = 0;
+    int moved = 0;
+    int vanished = 0;
+    int unchanged = 0;
+};
+
+// Ferry's history store: SQLite in WAL mode, written by one thread (the one that opened
+// it), read by others through their own Store instances. It keeps every digest a tag held
+// with first and last seen times, every scan, the changes between scans and the current
+// sync matrix. A re-scan that sees nothing new adds no history rows.
+class Store
+{
+public:
+    explicit Store(QString path);
+    ~Store();
+    Store(const Store &) = delete;
+    Store &operator=(const Store &) = delete;
+
+    bool open(QString *error);
+    QString path() const { return m_path; }
+    QString lastError() const { return m_lastError; }
+    static int schemaVersion();
+
+    qint64 beginScan(const QString &planPath, const QDateTime &now);
+    bool finishScan(const ScanRecord &scan);
+    std::optional<ScanRecord> scan(qint64 id) const;
+    std::optional<ScanRecord> lastScan() const;
+    QList<ScanRecord> scans() const;
+
+    // Records one registry listing of one repository. Tags that appear or move get a new
+    // history row and a change; unchanged ones only get their last-seen time moved. Only a
+    // complete listing can say that a tag vanished.
+    ListingApplied applyListing(qint64 scanId, const QString &registry, const QString &repository,
+                                const QList<TagObservation> &tags, bool complete, const QDateTime &now);
+
+    QHash<QString, Observation> currentTags(const QString &registry, const QString &repository) const;
+    // When this digest was first seen in this repository of this registry, under any tag.
+    QDateTime digestFirstSeen(const QString &registry, const QString &repository, const QString &digest) const;
+    QList<Observation> timeline(const QString &repository, const QString &tag) const;
+
+    // Replaces the matrix rows given (only those whose content changed are written);
+    // with removeOthers, rows of these repositories that are not given are deleted.
+    bool writeMatrix(qint64 scanId, const QList<MatrixRow> &rows, const QStringList &repositoriesCovered);
+    QList<MatrixRow> matrix() const;
+
+    QList<Change> changesSince(qint64 scanId) const;
+    QList<Change> changesSince(const QDateTime &time) const;
+
+    bool recordRateLimit(qint64 scanId, const QString &registry, const RateLimitReading &reading);
+    bool recordError(qint64 scanId, const QString &registry, const QString &repository, const QString &tag, const QString &message);
+    QStringList scanErrors(qint64 scanId) const;
+
+    qint64 observationCount() const;
+
+private:
+    bool exec(const QString &sql);
+    bool migrate(QString *error);
+    bool begin();
+    bool commit();
+    void rollback();
+
+    QString m_path;
+    QString m_connection;
+    QString m_lastError;
+};
+
+} // namespace ferry
