@@ -80,10 +80,15 @@ std::optional<Partial> parsePartial(QString s)
         return std::nullopt;
     Partial p;
     qint64 *fields[3] = {&p.v.major, &p.v.minor, &p.v.patch};
+    bool wildcard = false;
     for (qsizetype i = 0; i < parts.size(); ++i) {
         const QString &f = parts[i];
-        if (f == u"x" || f == u"X" || f == u"*")
-            break;
+        if (f == u"x" || f == u"X" || f == u"*") {
+            wildcard = true;
+            continue;
+        }
+        if (wildcard)
+            return std::nullopt; // 1.x.3 means nothing
         bool ok = false;
         *fields[i] = f.toLongLong(&ok);
         if (!ok)
