@@ -1,5 +1,7 @@
 #include "net/httpengine.h"
 
+#include "net/plainhttp.h"
+
 #include <QNetworkReply>
 #include <QNetworkRequest>
 #include <QTimer>
@@ -45,11 +47,25 @@ NetError mapReplyError(QNetworkReply::NetworkError e)
 
 HttpEngine::HttpEngine(QObject *parent)
     : QObject(parent)
-    , m_nam(new QNetworkAccessManager(this))
+    , m_plain(new PlainHttp(this))
 {
-    m_nam->setRedirectPolicy(QNetworkRequest::ManualRedirectPolicy);
-    m_nam->setCache(nullptr);
-    m_nam->setCookieJar(nullptr);
+    for (int i = 0; i < 4; ++i) {
+        auto *nam = new QNetworkAccessManager(this);
+        nam->setRedirectPolicy(QNetworkRequest::ManualRedirectPolicy);
+        nam->setCache(nullptr);
+        nam->setCookieJar(nullptr);
+        m_nams.append(nam);
+        m_load.insert(nam, 0);
+    }
+}
+
+QNetworkAccessManager *HttpEngine::pickManager()
+{
+    QNetworkAccessManager *best = m_nams.constFirst();
+    for (QNetworkAccessManager *nam : std::as_const(m_nams))
+        if (m_load.value(nam) < m_load.value(best))
+            best = nam;
+    return best;
 }
 
 HttpEngine::~HttpEngine()
@@ -70,10 +86,13 @@ quint64 HttpEngine::start(HttpRequest request, Callback callback)
     ex->deadline->setSingleShot(true);
     connect(ex->deadline, &QTimer::timeout, this, [this, handle] {
         auto *e = m_exchanges.value(handle);
-        if (!e || !e->reply)
+        if (!e)
             return;
         e->timedOutByDeadline = true;
-        e->reply->abort();
+        if (e->plainId)
+            m_plain->abort(e->plainId);
+        else if (e->reply)
+            e->reply->abort();
     });
     ex->deadline->start(ex->current.deadlineMs);
     m_exchanges.insert(handle, ex);
@@ -87,7 +106,9 @@ void HttpEngine::abort(quint64 handle)
     if (!ex)
         return;
     ex->canceled = true;
-    if (ex->reply)
+    if (ex->plainId)
+        m_plain->abort(ex->plainId); // reports Canceled synchronously
+    else if (ex->reply)
         ex->reply->abort(); // finished() follows synchronously and reports Canceled
     else
         finish(handle, HttpResponse{0, NetError::Canceled, QStringLiteral("canceled"), {}, {}, ex->current.url, ex->hops});
@@ -97,6 +118,10 @@ void HttpEngine::send(quint64 handle)
 {
     auto *ex = m_exchanges.value(handle);
     const HttpRequest &r = ex->current;
+    if (r.url.scheme() == u"http") {
+        ex->plainId = m_plain->start(r, [this, handle](HttpResponse resp) { onPlainFinished(handle, std::move(resp)); });
+        return;
+    }
 
     QNetworkRequest req(r.url);
     req.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
@@ -115,18 +140,21 @@ void HttpEngine::send(quint64 handle)
         req.setSslConfiguration(*r.ssl);
 
     QNetworkReply *reply = nullptr;
+    QNetworkAccessManager *nam = pickManager();
+    ++m_load[nam];
+    ex->nam = nam;
     if (r.method == "GET")
-        reply = m_nam->get(req);
+        reply = nam->get(req);
     else if (r.method == "HEAD")
-        reply = m_nam->head(req);
+        reply = nam->head(req);
     else if (r.method == "DELETE")
-        reply = m_nam->deleteResource(req);
+        reply = nam->deleteResource(req);
     else if (r.method == "POST")
-        reply = m_nam->post(req, r.body);
+        reply = nam->post(req, r.body);
     else if (r.method == "PUT")
-        reply = m_nam->put(req, r.body);
+        reply = nam->put(req, r.body);
     else
-        reply = m_nam->sendCustomRequest(req, r.method, r.body);
+        reply = nam->sendCustomRequest(req, r.method, r.body);
     ex->reply = reply;
     ex->body.clear();
 
@@ -160,6 +188,7 @@ void HttpEngine::onFinished(quint64 handle)
         return;
     QNetworkReply *reply = ex->reply;
     ex->reply = nullptr;
+    --m_load[ex->nam];
     reply->deleteLater(); // replies live and die on this thread
 
     HttpResponse resp;
@@ -219,10 +248,20 @@ void HttpEngine::onFinished(quint64 handle)
         return;
     }
 
+    resp.body = ex->body;
+    process(handle, std::move(resp));
+}
+
+void HttpEngine::process(quint64 handle, HttpResponse resp)
+{
+    auto *ex = m_exchanges.value(handle);
+    const QString where = redactedUrl(ex->current.url);
+    resp.url = ex->current.url;
+    resp.redirects = ex->hops;
     const int s = resp.status;
     const bool redirect = s == 301 || s == 302 || s == 303 || s == 307 || s == 308;
-    const QByteArray location = reply->rawHeader("Location");
-    if (redirect && !location.isEmpty()) {
+    const QByteArray location = resp.header("Location");
+    if (resp.error == NetError::None && redirect && !location.isEmpty()) {
         const QUrl next = ex->current.url.resolved(QUrl::fromEncoded(location));
         if (!next.isValid() || (next.scheme() != u"http" && next.scheme() != u"https")) {
             resp.error = NetError::Redirect;
@@ -255,9 +294,29 @@ void HttpEngine::onFinished(quint64 handle)
         send(handle);
         return;
     }
-
-    resp.body = ex->body;
     finish(handle, resp);
+}
+
+void HttpEngine::onPlainFinished(quint64 handle, HttpResponse resp)
+{
+    auto *ex = m_exchanges.value(handle);
+    if (!ex)
+        return;
+    ex->plainId = 0;
+    if (ex->timedOutByDeadline) {
+        resp.error = NetError::Deadline;
+        resp.errorString = QStringLiteral("%1 did not complete within %2 ms").arg(redactedUrl(ex->current.url)).arg(ex->current.deadlineMs);
+        resp.status = 0;
+        finish(handle, resp);
+        return;
+    }
+    if (resp.error != NetError::None) {
+        if (resp.error != NetError::Truncated)
+            resp.status = 0;
+        finish(handle, resp);
+        return;
+    }
+    process(handle, std::move(resp));
 }
 
 void HttpEngine::finish(quint64 handle, HttpResponse response)

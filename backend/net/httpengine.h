@@ -13,6 +13,8 @@ class QTimer;
 
 namespace ferry {
 
+class PlainHttp;
+
 // Runs HTTP exchanges on the thread that owns it (a network thread): one
 // QNetworkAccessManager, no Qt redirect following (Qt 6.4 forwards Authorization to other
 // hosts), no Qt auth or disk cache, a transfer timeout and a deadline on every exchange,
@@ -39,6 +41,8 @@ private:
         HttpRequest current;
         Callback callback;
         QNetworkReply *reply = nullptr;
+        quint64 plainId = 0;
+        QNetworkAccessManager *nam = nullptr;
         QTimer *deadline = nullptr;
         QByteArray body;
         int hops = 0;
@@ -49,9 +53,17 @@ private:
 
     void send(quint64 handle);
     void onFinished(quint64 handle);
+    void onPlainFinished(quint64 handle, HttpResponse response);
+    void process(quint64 handle, HttpResponse response);
     void finish(quint64 handle, HttpResponse response);
 
-    QNetworkAccessManager *m_nam; // a child: moves with the engine to its network thread
+    // Qt 6.4 opens at most 6 connections per host and manager: a registry answering at
+    // its ceiling needs more in flight, so each engine spreads exchanges over several
+    // managers (children: they move with the engine to its network thread).
+    PlainHttp *m_plain; // http:// origins
+    QList<QNetworkAccessManager *> m_nams;
+    QHash<QNetworkAccessManager *, int> m_load;
+    QNetworkAccessManager *pickManager();
     QHash<quint64, Exchange *> m_exchanges;
     quint64 m_nextHandle = 1;
 };

@@ -235,6 +235,7 @@ static const TagRecord *findTag(const TagDetails &d, const QString &tag)
 
 void Scanner::checkPartials()
 {
+    if (qEnvironmentVariableIsSet("FERRY_TRACE")) qWarning("listings done at %lld ms", m_clock.elapsed());
     if (m_finished)
         return;
     if (m_canceled) {
@@ -637,11 +638,14 @@ void Scanner::finish()
     summary.scanId = m_scanId;
     summary.interrupted = m_canceled;
     QStringList covered;
+    if (qEnvironmentVariableIsSet("FERRY_TRACE")) qWarning("partials done at %lld ms", m_clock.elapsed());
     const QList<MatrixRow> rows = computeMatrix(&covered);
+    if (qEnvironmentVariableIsSet("FERRY_TRACE")) qWarning("matrix computed at %lld ms", m_clock.elapsed());
     if (!m_store.writeMatrix(m_scanId, rows, covered)) {
         summary.storeFailed = true;
         m_errors.append(QStringLiteral("writing the matrix failed: %1").arg(m_store.lastError()));
     }
+    if (qEnvironmentVariableIsSet("FERRY_TRACE")) qWarning("matrix written at %lld ms", m_clock.elapsed());
     for (const MatrixRow &r : rows)
         ++summary.rowsByState[r.state];
     summary.rows = int(rows.size());
