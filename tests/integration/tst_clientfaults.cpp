@@ -582,6 +582,49 @@ private Q_SLOTS:
         QCOMPARE(rl.windowSeconds, 21600);
     }
 
+    void bodyFramings_data()
+    {
+        QTest::addColumn<int>("framing");
+        QTest::newRow("content-length") << 0;
+        QTest::newRow("chunked") << 1;
+        QTest::newRow("close-delimited") << 2;
+    }
+    void bodyFramings()
+    {
+        QFETCH(int, framing);
+        FakeServer server([framing](const FakeRequest &req) {
+            FakeResponse r = manifestResponse(req);
+            r.chunked = framing == 1;
+            r.closeDelimited = framing == 2;
+            return r;
+        });
+        RegistryClient client(m_network, configFor(server));
+        for (int i = 0; i < 3; ++i) { // reused connections where the framing allows it
+            const auto r = await(client.getManifest(QStringLiteral("team/app"), QStringLiteral("1.0")));
+            QVERIFY2(r.ok(), qPrintable(r.error.toString()));
+            QCOMPARE(r.value.digest, kDigest);
+            QCOMPARE(r.value.raw, kManifest);
+        }
+        QCOMPARE(server.requestCount(), 3);
+        QCOMPARE(client.stats().retries, 0);
+    }
+
+    void staleKeepAliveConnectionIsRetriedOnce()
+    {
+        FakeServer server([](const FakeRequest &req) {
+            FakeResponse r = manifestResponse(req);
+            r.dropIfReused = true; // every kept-alive connection turns out to be closed
+            return r;
+        });
+        RegistryClient client(m_network, configFor(server));
+        for (int i = 0; i < 5; ++i) {
+            const auto r = await(client.headManifest(QStringLiteral("team/app"), QStringLiteral("1.0")));
+            QVERIFY2(r.ok(), qPrintable(r.error.toString()));
+        }
+        QCOMPARE(server.requestCount(), 9); // 4 dropped on reused connections, each sent again on a new one
+        QCOMPARE(client.stats().retries, 0); // handled in the transport, not counted as a registry failure
+    }
+
     void plainHttpNeedsInsecure()
     {
         FakeServer server([](const FakeRequest &req) { return manifestResponse(req); });

@@ -49,7 +49,12 @@ public:
             while (QTcpSocket *s = m_server.nextPendingConnection()) {
                 s->setParent(this);
                 connect(s, &QTcpSocket::readyRead, this, [this, s] { onData(s); });
-                connect(s, &QTcpSocket::disconnected, s, &QObject::deleteLater);
+                connect(s, &QTcpSocket::disconnected, this, [this, s] {
+                    // A later socket may get the same address: forget this one's state.
+                    m_buffers.remove(s);
+                    m_served.remove(s);
+                    s->deleteLater();
+                });
             }
         });
     }
@@ -92,6 +97,13 @@ private:
         const FakeResponse r = m_owner->handle(req);
         if (r.stall)
             return; // keep the socket open, say nothing
+        if (r.dropIfReused && m_served.value(s) > 0) {
+            m_buffers.remove(s);
+            m_served.remove(s);
+            s->abort();
+            return;
+        }
+        ++m_served[s];
         QByteArray out = "HTTP/1.1 " + QByteArray::number(r.status) + " X\r\n";
         bool hasLength = false;
         for (const auto &h : r.headers) {
@@ -99,10 +111,27 @@ private:
             if (h.first.toLower() == "content-length")
                 hasLength = true;
         }
+        const bool head = req.method == "HEAD";
+        if (r.chunked) {
+            out += "Transfer-Encoding: chunked\r\n\r\n";
+            for (qsizetype i = 0; i < r.body.size(); i += 7) {
+                const QByteArray part = r.body.mid(i, 7);
+                out += QByteArray::number(part.size(), 16) + ";ext=1\r\n" + part + "\r\n";
+            }
+            out += "0\r\nX-Trailer: yes\r\n\r\n";
+            s->write(out);
+            return;
+        }
+        if (r.closeDelimited) {
+            out += "\r\n" + r.body;
+            s->write(out);
+            s->flush();
+            s->disconnectFromHost();
+            return;
+        }
         if (!hasLength)
             out += "Content-Length: " + QByteArray::number(r.body.size()) + "\r\n";
         out += "\r\n";
-        const bool head = req.method == "HEAD";
         if (r.truncateAt >= 0) {
             out += r.body.left(r.truncateAt);
             s->write(out);
@@ -121,11 +150,16 @@ private:
             return;
         }
         s->write(out);
+        if (r.closeAfter) {
+            s->flush();
+            s->disconnectFromHost();
+        }
     }
 
     FakeServer *m_owner;
     QTcpServer m_server;
     QHash<QTcpSocket *, QByteArray> m_buffers;
+    QHash<QTcpSocket *, int> m_served;
 };
 
 FakeServer::FakeServer(Handler handler, const QHostAddress &address)

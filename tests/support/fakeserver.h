@@ -33,6 +33,10 @@ struct FakeResponse
     bool stall = false;     // accept and never answer
     int truncateAt = -1;    // send the full Content-Length but only this many body bytes, then close
     int delayMs = 0;
+    bool chunked = false;        // Transfer-Encoding: chunked, in 7-byte chunks
+    bool closeDelimited = false; // no Content-Length: the body ends when the connection closes
+    bool closeAfter = false;     // close the connection after a complete response
+    bool dropIfReused = false;   // a request on a connection that already served one is dropped unanswered (a stale keep-alive)
 
     static FakeResponse json(int status, const QByteArray &body);
     FakeResponse &with(const QByteArray &name, const QByteArray &value)
