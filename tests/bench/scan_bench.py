@@ -221,7 +221,7 @@ def main():
         rows = [
             ("ferryctl scan (first, empty database)", t_scan, requests / total),
             ("ferryctl scan (re-scan, nothing changed)", t_rescan, requests / total),
-            ("registry HEAD ceiling (wrk, same HEADs)", t_ceiling, 1.0),
+            ("registry HEAD ceiling (ab, one path each)", t_ceiling, 1.0),
             ("one curl -Z process (same HEADs)", t_curl, 1.0),
             ("skopeo inspect --raw, 8 processes", t_skopeo, 1.0),
         ]
