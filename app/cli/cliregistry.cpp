@@ -20,6 +20,22 @@ int exitCodeFor(const ferry::RegistryError &error)
     }
 }
 
+int parseCommand(QCommandLineParser &parser, const QString &command, const QStringList &args, QTextStream &out, QTextStream &err)
+{
+    parser.addHelpOption();
+    QStringList argv = args;
+    argv.prepend(QStringLiteral("ferryctl ") + command);
+    if (!parser.parse(argv)) {
+        err << "ferryctl " << command << ": " << parser.errorText() << Qt::endl;
+        return ExitUsage;
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        out << parser.helpText();
+        return ExitOk;
+    }
+    return -1;
+}
+
 void addRegistryOptions(QCommandLineParser &p)
 {
     p.addOption({QStringLiteral("insecure"), QStringLiteral("Use plain HTTP for the registry.")});

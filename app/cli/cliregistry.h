@@ -13,6 +13,9 @@ enum ExitCode { ExitOk = 0, ExitNotFound = 1, ExitUsage = 2, ExitAuth = 3, ExitR
 
 int exitCodeFor(const ferry::RegistryError &error);
 
+// Parses a command's options, handling --help. Returns -1 to go on, or the exit code.
+int parseCommand(QCommandLineParser &parser, const QString &command, const QStringList &args, QTextStream &out, QTextStream &err);
+
 // The options every command that talks to a registry shares.
 void addRegistryOptions(QCommandLineParser &parser);
 // Builds the registry configuration for host from those options and Docker's config.json.

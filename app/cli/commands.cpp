@@ -28,22 +28,6 @@ const char *const kUsage =
     "Exit codes: 0 ok, 1 not found, 2 usage, 3 authentication, 4 network or registry error.\n"
     "Run 'ferryctl <command> --help' for a command's options.\n";
 
-// Parses a subcommand's options; returns -1 to continue, or an exit code.
-int parseOrExit(QCommandLineParser &parser, const QString &command, const QStringList &args, QTextStream &out, QTextStream &err)
-{
-    parser.addHelpOption();
-    QStringList argv = args;
-    argv.prepend(QStringLiteral("ferryctl ") + command);
-    if (!parser.parse(argv)) {
-        err << "ferryctl " << command << ": " << parser.errorText() << Qt::endl;
-        return ExitUsage;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        out << parser.helpText();
-        return ExitOk;
-    }
-    return -1;
-}
 
 QJsonObject rateLimitJson(const RateLimitReading &r)
 {
@@ -69,7 +53,7 @@ int runInspect(const QStringList &args, NetworkService &network, QTextStream &ou
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print JSON (keys: digest, mediaType, platforms, subject, size, ...).")});
     addRegistryOptions(parser);
     parser.addPositionalArgument(QStringLiteral("REF"), QStringLiteral("host[:port]/repository[:tag|@digest]"));
-    if (const int rc = parseOrExit(parser, QStringLiteral("inspect"), args, out, err); rc >= 0)
+    if (const int rc = parseCommand(parser, QStringLiteral("inspect"), args, out, err); rc >= 0)
         return rc;
     if (parser.positionalArguments().size() != 1) {
         err << "ferryctl inspect: expected exactly one REF" << Qt::endl;
@@ -174,7 +158,7 @@ int runTags(const QStringList &args, NetworkService &network, QTextStream &out, 
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print JSON (keys: repository, tags, complete, pages, incompleteReason).")});
     addRegistryOptions(parser);
     parser.addPositionalArgument(QStringLiteral("REPO"), QStringLiteral("host[:port]/repository"));
-    if (const int rc = parseOrExit(parser, QStringLiteral("tags"), args, out, err); rc >= 0)
+    if (const int rc = parseCommand(parser, QStringLiteral("tags"), args, out, err); rc >= 0)
         return rc;
     if (parser.positionalArguments().size() != 1) {
         err << "ferryctl tags: expected exactly one REPO" << Qt::endl;

@@ -32,21 +32,6 @@ void onSigint(int)
     g_interrupted = true;
 }
 
-int parseArgs(QCommandLineParser &parser, const QString &command, const QStringList &args, QTextStream &out, QTextStream &err)
-{
-    parser.addHelpOption();
-    QStringList argv = args;
-    argv.prepend(QStringLiteral("ferryctl ") + command);
-    if (!parser.parse(argv)) {
-        err << "ferryctl " << command << ": " << parser.errorText() << Qt::endl;
-        return ExitUsage;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        out << parser.helpText();
-        return ExitOk;
-    }
-    return -1;
-}
 
 QString defaultDbFor(const QString &planPath)
 {
@@ -96,7 +81,7 @@ int runScan(const QStringList &args, NetworkService &network, QTextStream &out, 
     p.addOption({QStringLiteral("jobs"), QStringLiteral("Repositories listed in parallel (default 8)."), QStringLiteral("n")});
     p.addOption({QStringLiteral("check-caches"), QStringLiteral("Also read pull-through caches: 'all', or the first <n> repositories (a HEAD makes a cache fetch from upstream)."), QStringLiteral("all|n")});
     p.addOption({QStringLiteral("fail-on"), QStringLiteral("Exit 5 when rows are in any of these states, e.g. missing,drifted,lagging."), QStringLiteral("states")});
-    if (const int rc = parseArgs(p, QStringLiteral("scan"), args, out, err); rc >= 0)
+    if (const int rc = parseCommand(p, QStringLiteral("scan"), args, out, err); rc >= 0)
         return rc;
     if (!p.isSet(QStringLiteral("plan"))) {
         err << "ferryctl scan: --plan is required" << Qt::endl;
@@ -222,7 +207,7 @@ int runStatus(const QStringList &args, QTextStream &out, QTextStream &err)
     p.addOption({QStringLiteral("state"), QStringLiteral("Only rows in these states (comma-separated); with --registry, that registry's cell state."), QStringLiteral("states")});
     p.addOption({QStringLiteral("registry"), QStringLiteral("Only this registry's column."), QStringLiteral("name")});
     p.addOption({QStringLiteral("format"), QStringLiteral("table (default), json or csv."), QStringLiteral("format")});
-    if (const int rc = parseArgs(p, QStringLiteral("status"), args, out, err); rc >= 0)
+    if (const int rc = parseCommand(p, QStringLiteral("status"), args, out, err); rc >= 0)
         return rc;
     const QString db = dbPath(p);
     if (db.isEmpty() || !QFileInfo::exists(db)) {
@@ -345,7 +330,7 @@ int runDiff(const QStringList &args, QTextStream &out, QTextStream &err)
     p.addOption({QStringLiteral("plan"), QStringLiteral("Use the database next to this plan."), QStringLiteral("file")});
     p.addOption({QStringLiteral("since"), QStringLiteral("A scan number, an ISO 8601 time, or an age like 24h or 7d."), QStringLiteral("scan|time")});
     p.addOption({QStringLiteral("format"), QStringLiteral("text (default) or json."), QStringLiteral("format")});
-    if (const int rc = parseArgs(p, QStringLiteral("diff"), args, out, err); rc >= 0)
+    if (const int rc = parseCommand(p, QStringLiteral("diff"), args, out, err); rc >= 0)
         return rc;
     const QString db = dbPath(p);
     if (db.isEmpty() || !QFileInfo::exists(db)) {

@@ -204,18 +204,11 @@ bool PlainHttp::parse(Exchange *ex, Connection *c)
             ex->closeDelimited = true;
             ex->connectionClose = true;
         }
-        if (ex->contentLength > ex->request.maxBodyBytes) {
-            HttpResponse r;
-            r.url = ex->request.url;
-            r.status = ex->status;
-            r.error = NetError::TooLarge;
-            r.errorString = QStringLiteral("%1 answered more than %2 bytes").arg(redactedUrl(ex->request.url)).arg(ex->request.maxBodyBytes);
-            complete(ex, r, false);
-            return false;
-        }
     }
+    // Refused as soon as the declared or received size passes the limit: reading on would
+    // only fill memory.
     auto tooLarge = [&] {
-        if (ex->body.size() <= ex->request.maxBodyBytes)
+        if (ex->body.size() <= ex->request.maxBodyBytes && ex->contentLength <= ex->request.maxBodyBytes)
             return false;
         HttpResponse r;
         r.url = ex->request.url;
@@ -225,6 +218,8 @@ bool PlainHttp::parse(Exchange *ex, Connection *c)
         complete(ex, r, false);
         return true;
     };
+    if (tooLarge())
+        return false;
     if (ex->chunked) {
         for (;;) {
             if (ex->chunkLeft < 0) {

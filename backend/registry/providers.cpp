@@ -3,6 +3,7 @@
 #include "registry/auth.h"
 #include "registry/digest.h"
 #include "registry/linkheader.h"
+#include "registry/promise.h"
 #include "registry/reference.h"
 
 #include <QJsonArray>
@@ -43,21 +44,6 @@ QFuture<Result<ManifestDetails>> TagDetailsProvider::listManifests(const QString
 }
 
 namespace {
-
-template<typename T>
-std::shared_ptr<QPromise<T>> makePromise()
-{
-    auto p = std::make_shared<QPromise<T>>();
-    p->start();
-    return p;
-}
-
-template<typename T>
-void fulfil(const std::shared_ptr<QPromise<T>> &p, T value)
-{
-    p->addResult(std::move(value));
-    p->finish();
-}
 
 std::optional<bool> optBool(const QJsonObject &o, const char *key)
 {

@@ -5,6 +5,7 @@
 #include "registry/auth.h"
 #include "registry/digest.h"
 #include "registry/linkheader.h"
+#include "registry/promise.h"
 #include "registry/reference.h"
 
 #include <QAtomicInteger>
@@ -21,21 +22,6 @@
 namespace ferry {
 
 namespace {
-
-template<typename T>
-std::shared_ptr<QPromise<T>> makePromise()
-{
-    auto p = std::make_shared<QPromise<T>>();
-    p->start();
-    return p;
-}
-
-template<typename T>
-void fulfil(const std::shared_ptr<QPromise<T>> &p, T value)
-{
-    p->addResult(std::move(value));
-    p->finish();
-}
 
 QStringList pullScope() { return {QStringLiteral("pull")}; }
 

@@ -5,6 +5,7 @@
 #include "registry/digest.h"
 #include "registry/registryclient.h"
 #include "testmain.h"
+#include "testutil.h"
 
 #include <QElapsedTimer>
 #include <QLocale>
@@ -48,17 +49,6 @@ RegistryConfig configFor(const FakeServer &s)
     return c;
 }
 
-template<typename T>
-T await(QFuture<T> f, int timeoutMs = 30000)
-{
-    QElapsedTimer t;
-    t.start();
-    while (!f.isFinished() && t.elapsed() < timeoutMs)
-        QTest::qWait(5);
-    if (!f.isFinished())
-        qFatal("future did not finish within %d ms", timeoutMs);
-    return f.result();
-}
 
 QByteArray httpDate(const QDateTime &t)
 {

@@ -6,6 +6,7 @@
 #include "registry/providers.h"
 #include "registry/registryclient.h"
 #include "testmain.h"
+#include "testutil.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>
@@ -36,17 +37,6 @@ RegistryConfig configFor(const FakeServer &s, const QString &kind)
     return c;
 }
 
-template<typename T>
-T await(QFuture<T> f, int timeoutMs = 30000)
-{
-    QElapsedTimer t;
-    t.start();
-    while (!f.isFinished() && t.elapsed() < timeoutMs)
-        QTest::qWait(5);
-    if (!f.isFinished())
-        qFatal("future did not finish within %d ms", timeoutMs);
-    return f.result();
-}
 
 QByteArray json(const QJsonObject &o)
 {

@@ -7,6 +7,7 @@
 #include "registry/registryclient.h"
 #include "registryfarm.h"
 #include "testmain.h"
+#include "testutil.h"
 
 #include <QCryptographicHash>
 #include <QElapsedTimer>
@@ -22,47 +23,7 @@ Q_DECLARE_METATYPE(ferry::test::Variant)
 
 namespace {
 
-struct Run
-{
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
 
-Run run(const QString &program, const QStringList &args, const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment(),
-        const QByteArray &input = {})
-{
-    QProcess p;
-    p.setProcessEnvironment(env);
-    p.start(program, args);
-    Run r;
-    if (!p.waitForStarted(5000))
-        return r;
-    if (!input.isEmpty())
-        p.write(input);
-    p.closeWriteChannel();
-    if (!p.waitForFinished(60000)) {
-        p.kill();
-        p.waitForFinished(2000);
-        return r;
-    }
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
-    r.out = p.readAllStandardOutput();
-    r.err = p.readAllStandardError();
-    return r;
-}
-
-template<typename T>
-T await(QFuture<T> f, int timeoutMs = 60000)
-{
-    QElapsedTimer t;
-    t.start();
-    while (!f.isFinished() && t.elapsed() < timeoutMs)
-        QTest::qWait(5);
-    if (!f.isFinished())
-        qFatal("future did not finish within %d ms", timeoutMs);
-    return f.result();
-}
 
 const QList<Variant> kVariants{Variant::Plain, Variant::Htpasswd, Variant::Tls, Variant::Token, Variant::Cache};
 

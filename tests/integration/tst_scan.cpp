@@ -3,6 +3,7 @@
 #include "fakeserver.h"
 #include "registryfarm.h"
 #include "testmain.h"
+#include "testutil.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -22,31 +23,6 @@ using namespace ferry::test;
 
 namespace {
 
-struct Run
-{
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
-
-Run run(const QString &program, const QStringList &args, int timeoutMs = 120000)
-{
-    QProcess p;
-    p.start(program, args);
-    Run r;
-    if (!p.waitForStarted(5000))
-        return r;
-    p.closeWriteChannel();
-    if (!p.waitForFinished(timeoutMs)) {
-        p.kill();
-        p.waitForFinished(2000);
-        return r;
-    }
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
-    r.out = p.readAllStandardOutput();
-    r.err = p.readAllStandardError();
-    return r;
-}
 
 bool skopeoCopy(const QString &from, const QString &to, const QStringList &extra = {QStringLiteral("--all")})
 {
