@@ -1,12 +1,15 @@
 #include "store/store.h"
 
 #include <QAtomicInteger>
+#include <QCryptographicHash>
 #include <QSet>
 #include <QSqlError>
 #include <QTimeZone>
 #include <QSqlQuery>
 #include <QThread>
 #include <QVariant>
+
+#include <cstring>
 
 namespace ferry {
 
@@ -64,6 +67,7 @@ CREATE TABLE matrix(
   reason TEXT,
   in_plan INTEGER NOT NULL,
   updated_scan INTEGER NOT NULL,
+  content_hash INTEGER NOT NULL,
   PRIMARY KEY(repository, tag)) WITHOUT ROWID;
 CREATE INDEX matrix_state ON matrix(state);
 CREATE TABLE cells(
@@ -107,6 +111,33 @@ QDateTime fromMs(const QVariant &v)
 QString key(const QString &repository, const QString &tag)
 {
     return repository + u'\n' + tag;
+}
+
+// What a row shows, hashed: a re-scan compares hashes instead of reading every cell back.
+qint64 contentHash(const MatrixRow &r)
+{
+    QCryptographicHash h(QCryptographicHash::Sha1);
+    auto add = [&h](const QString &s) {
+        h.addData(s.toUtf8());
+        h.addData(QByteArrayView("\x1f", 1));
+    };
+    add(r.state);
+    add(r.reason);
+    add(r.inPlan ? QStringLiteral("1") : QStringLiteral("0"));
+    for (auto it = r.cells.constBegin(); it != r.cells.constEnd(); ++it) {
+        add(it.key());
+        add(it->digest);
+        add(it->state);
+        add(it->reason);
+        add(it->mediaType);
+        // An invalid QDateTime asks the local time zone (a stat of /etc/localtime) each time.
+        add(it->firstSeen.isValid() ? QString::number(it->firstSeen.toMSecsSinceEpoch()) : QString());
+        add(it->lastSeen.isValid() ? QString::number(it->lastSeen.toMSecsSinceEpoch()) : QString());
+    }
+    const QByteArray d = h.result();
+    qint64 v = 0;
+    memcpy(&v, d.constData(), sizeof v);
+    return v;
 }
 
 } // namespace
@@ -476,24 +507,32 @@ QList<MatrixRow> Store::matrix() const
 
 bool Store::writeMatrix(qint64 scanId, const QList<MatrixRow> &rows, const QStringList &repositoriesCovered)
 {
-    QHash<QString, MatrixRow> existing;
-    for (MatrixRow &r : matrix())
-        existing.insert(key(r.repository, r.tag), std::move(r));
     QSqlDatabase db = QSqlDatabase::database(m_connection);
+    // Only the keys and hashes of what is there: rows whose hash is the same are not touched.
+    QHash<QString, qint64> existing;
+    {
+        QSqlQuery q(db);
+        q.setForwardOnly(true);
+        q.exec(QStringLiteral("SELECT repository, tag, content_hash FROM matrix"));
+        while (q.next())
+            existing.insert(key(q.value(0).toString(), q.value(1).toString()), q.value(2).toLongLong());
+    }
     if (!begin())
         return false;
     QSqlQuery upRow(db), delCells(db), insCell(db), delRow(db);
-    upRow.prepare(QStringLiteral("INSERT OR REPLACE INTO matrix(repository, tag, state, reason, in_plan, updated_scan) VALUES(?,?,?,?,?,?)"));
+    upRow.prepare(QStringLiteral("INSERT OR REPLACE INTO matrix(repository, tag, state, reason, in_plan, updated_scan, content_hash) VALUES(?,?,?,?,?,?,?)"));
     delCells.prepare(QStringLiteral("DELETE FROM cells WHERE repository=? AND tag=?"));
     insCell.prepare(QStringLiteral("INSERT INTO cells(repository, tag, registry, digest, state, reason, media_type, first_seen, last_seen) VALUES(?,?,?,?,?,?,?,?,?)"));
     delRow.prepare(QStringLiteral("DELETE FROM matrix WHERE repository=? AND tag=?"));
     QSet<QString> written;
+    written.reserve(rows.size());
     bool ok = true;
     for (const MatrixRow &r : rows) {
         const QString k = key(r.repository, r.tag);
         written.insert(k);
+        const qint64 hash = contentHash(r);
         const auto it = existing.constFind(k);
-        if (it != existing.constEnd() && *it == r)
+        if (it != existing.constEnd() && *it == hash)
             continue; // unchanged: no write at all
         upRow.addBindValue(r.repository);
         upRow.addBindValue(r.tag);
@@ -501,6 +540,7 @@ bool Store::writeMatrix(qint64 scanId, const QList<MatrixRow> &rows, const QStri
         upRow.addBindValue(r.reason);
         upRow.addBindValue(r.inPlan ? 1 : 0);
         upRow.addBindValue(scanId);
+        upRow.addBindValue(hash);
         ok = ok && upRow.exec();
         delCells.addBindValue(r.repository);
         delCells.addBindValue(r.tag);
@@ -520,13 +560,17 @@ bool Store::writeMatrix(qint64 scanId, const QList<MatrixRow> &rows, const QStri
     }
     const QSet<QString> covered(repositoriesCovered.begin(), repositoriesCovered.end());
     for (auto it = existing.constBegin(); it != existing.constEnd(); ++it) {
-        if (written.contains(it.key()) || !covered.contains(it->repository))
+        if (written.contains(it.key()))
             continue;
-        delRow.addBindValue(it->repository);
-        delRow.addBindValue(it->tag);
+        const QString repository = it.key().section(u'\n', 0, 0);
+        if (!covered.contains(repository))
+            continue;
+        const QString tag = it.key().section(u'\n', 1);
+        delRow.addBindValue(repository);
+        delRow.addBindValue(tag);
         delRow.exec();
-        delCells.addBindValue(it->repository);
-        delCells.addBindValue(it->tag);
+        delCells.addBindValue(repository);
+        delCells.addBindValue(tag);
         delCells.exec();
     }
     if (!ok) {

@@ -127,8 +127,8 @@ public:
     QDateTime digestFirstSeen(const QString &registry, const QString &repository, const QString &digest) const;
     QList<Observation> timeline(const QString &repository, const QString &tag) const;
 
-    // Replaces the matrix rows given (only those whose content changed are written);
-    // with removeOthers, rows of these repositories that are not given are deleted.
+    // Replaces the matrix rows given (only those whose content hash changed are written);
+    // rows of the covered repositories that are not given are deleted.
     bool writeMatrix(qint64 scanId, const QList<MatrixRow> &rows, const QStringList &repositoriesCovered);
     QList<MatrixRow> matrix() const;
 

@@ -1,0 +1,123 @@
+// The history store at a million tags: recording listings, writing the matrix, and the
+// three queries the tools run (current matrix, changes since a scan, one tag's timeline).
+// Usage: bench_store [REPOSITORIES=1000] [TAGS_PER_REPOSITORY=1000]
+#include "store/store.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QTemporaryDir>
+#include <QTextStream>
+
+#include <sys/resource.h>
+
+using namespace ferry;
+
+namespace {
+
+QString digestFor(int repo, int tag, int salt)
+{
+    return QStringLiteral("sha256:%1").arg(QString::number(qHash(QStringLiteral("%1/%2/%3").arg(repo).arg(tag).arg(salt)), 16).rightJustified(64, u'0'));
+}
+
+long peakRssMiB()
+{
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    return u.ru_maxrss / 1024;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    const QStringList a = app.arguments();
+    const int repos = a.size() > 1 ? a[1].toInt() : 1000;
+    const int tags = a.size() > 2 ? a[2].toInt() : 1000;
+    QTemporaryDir dir;
+    QTextStream out(stdout);
+    Store store(dir.filePath(QStringLiteral("bench.db")));
+    QString error;
+    if (!store.open(&error)) {
+        out << error << Qt::endl;
+        return 1;
+    }
+    auto listing = [&](int r, int salt) {
+        QList<TagObservation> obs;
+        obs.reserve(tags);
+        for (int t = 0; t < tags; ++t)
+            obs.append(TagObservation{QStringLiteral("1.%1.0").arg(t), digestFor(r, t, t % 100 == 0 ? salt : 0), QString(), {}, {}});
+        return obs;
+    };
+    auto repoName = [](int r) { return QStringLiteral("giantswarm/app-%1").arg(r, 4, 10, QLatin1Char('0')); };
+    QElapsedTimer t;
+
+    // Scan 1: every tag new, in one registry.
+    const qint64 s1 = store.beginScan(QStringLiteral("bench"), QDateTime::currentDateTimeUtc());
+    t.start();
+    for (int r = 0; r < repos; ++r)
+        store.applyListing(s1, QStringLiteral("gsoci"), repoName(r), listing(r, 1), true, QDateTime::currentDateTimeUtc());
+    const qint64 firstMs = t.elapsed();
+
+    // Scan 2: 1 % of the tags moved.
+    const qint64 s2 = store.beginScan(QStringLiteral("bench"), QDateTime::currentDateTimeUtc());
+    t.restart();
+    for (int r = 0; r < repos; ++r)
+        store.applyListing(s2, QStringLiteral("gsoci"), repoName(r), listing(r, 2), true, QDateTime::currentDateTimeUtc());
+    const qint64 secondMs = t.elapsed();
+
+    // The matrix: one row per tag, three cells each.
+    QList<MatrixRow> rows;
+    rows.reserve(qsizetype(repos) * tags);
+    for (int r = 0; r < repos; ++r)
+        for (int tg = 0; tg < tags; ++tg) {
+            MatrixRow row;
+            row.repository = repoName(r);
+            row.tag = QStringLiteral("1.%1.0").arg(tg);
+            row.state = QStringLiteral("synced");
+            const QString d = digestFor(r, tg, 0);
+            for (const char *reg : {"dockerhub", "gsoci", "china"})
+                row.cells.insert(QLatin1String(reg), MatrixCell{d, QStringLiteral("synced"), {}, {}, {}, {}});
+            rows.append(row);
+        }
+    QStringList covered;
+    for (int r = 0; r < repos; ++r)
+        covered << repoName(r);
+    t.restart();
+    store.writeMatrix(s2, rows, covered);
+    const qint64 matrixWriteMs = t.elapsed();
+    t.restart();
+    store.writeMatrix(s2, rows, covered); // nothing changed: no writes
+    const qint64 matrixRewriteMs = t.elapsed();
+    rows.clear();
+    rows.squeeze();
+
+    t.restart();
+    const QList<MatrixRow> loaded = store.matrix();
+    const qint64 matrixReadMs = t.elapsed();
+    t.restart();
+    const QList<Change> changes = store.changesSince(s1);
+    const qint64 changesMs = t.elapsed();
+    t.restart();
+    const QList<Observation> timeline = store.timeline(repoName(repos / 2), QStringLiteral("1.0.0"));
+    const qint64 timelineMs = t.elapsed();
+    t.restart();
+    const auto current = store.currentTags(QStringLiteral("gsoci"), repoName(repos / 2));
+    const qint64 currentMs = t.elapsed();
+
+    const qint64 dbBytes = QFileInfo(store.path()).size() + QFileInfo(store.path() + QStringLiteral("-wal")).size();
+    const qint64 total = qint64(repos) * tags;
+    out << "tags: " << total << " in " << repos << " repositories\n"
+        << "record first listing (all new):      " << firstMs << " ms (" << (firstMs * 1000.0 / total) << " us/tag)\n"
+        << "record second listing (1 % moved):   " << secondMs << " ms\n"
+        << "write matrix (" << total << " rows, 3 cells): " << matrixWriteMs << " ms\n"
+        << "write matrix again (unchanged):      " << matrixRewriteMs << " ms\n"
+        << "read current matrix:                 " << matrixReadMs << " ms (" << loaded.size() << " rows)\n"
+        << "changes since scan 1:                " << changesMs << " ms (" << changes.size() << " changes)\n"
+        << "one tag's timeline:                  " << timelineMs << " ms (" << timeline.size() << " entries)\n"
+        << "current tags of one repository:      " << currentMs << " ms (" << current.size() << " tags)\n"
+        << "observations: " << store.observationCount() << "; database: " << dbBytes / (1024 * 1024) << " MiB ("
+        << dbBytes / total << " bytes per tag); peak RSS " << peakRssMiB() << " MiB\n";
+    return 0;
+}
