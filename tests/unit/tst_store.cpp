@@ -1,0 +1,192 @@
+#include "store/store.h"
+#include "testmain.h"
+
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QThread>
+
+using namespace ferry;
+
+namespace {
+
+QString d(int i)
+{
+    return QStringLiteral("sha256:") + QString::number(i).rightJustified(64, u'0');
+}
+
+TagObservation tag(const QString &name, int digest)
+{
+    return TagObservation{name, digest ? d(digest) : QString(), QString(), {}, {}};
+}
+
+} // namespace
+
+class TestStore : public QObject
+{
+    Q_OBJECT
+private:
+    QTemporaryDir m_dir;
+    int m_n = 0;
+    QString freshPath() { return m_dir.filePath(QStringLiteral("s%1.db").arg(++m_n)); }
+
+private Q_SLOTS:
+    void historyIsKeptAndOnlyChangesAddRows()
+    {
+        Store store(freshPath());
+        QString err;
+        QVERIFY2(store.open(&err), qPrintable(err));
+        const QDateTime t0 = QDateTime::fromString(QStringLiteral("2026-11-01T10:00:00Z"), Qt::ISODate);
+        const qint64 s1 = store.beginScan(QStringLiteral("p"), t0);
+        ListingApplied a = store.applyListing(s1, QStringLiteral("gsoci"), QStringLiteral("team/app"), {tag(QStringLiteral("1.0"), 1), tag(QStringLiteral("2.0"), 2)}, true, t0);
+        QCOMPARE(a.appeared, 2);
+        QCOMPARE(store.observationCount(), 2);
+
+        // Same content later: no new history, last seen moves.
+        const QDateTime t1 = t0.addSecs(3600);
+        const qint64 s2 = store.beginScan(QStringLiteral("p"), t1);
+        a = store.applyListing(s2, QStringLiteral("gsoci"), QStringLiteral("team/app"), {tag(QStringLiteral("1.0"), 1), tag(QStringLiteral("2.0"), 2)}, true, t1);
+        QCOMPARE(a.unchanged, 2);
+        QCOMPARE(store.observationCount(), 2);
+        QVERIFY(store.changesSince(s1).isEmpty());
+        const auto current = store.currentTags(QStringLiteral("gsoci"), QStringLiteral("team/app"));
+        QCOMPARE(current.value(QStringLiteral("1.0")).firstSeen, t0);
+        QCOMPARE(current.value(QStringLiteral("1.0")).lastSeen, t1);
+
+        // 2.0 moves, 1.0 vanishes, 3.0 appears.
+        const QDateTime t2 = t1.addSecs(3600);
+        const qint64 s3 = store.beginScan(QStringLiteral("p"), t2);
+        a = store.applyListing(s3, QStringLiteral("gsoci"), QStringLiteral("team/app"), {tag(QStringLiteral("2.0"), 22), tag(QStringLiteral("3.0"), 3)}, true, t2);
+        QCOMPARE(a.moved, 1);
+        QCOMPARE(a.vanished, 1);
+        QCOMPARE(a.appeared, 1);
+        const QList<Change> changes = store.changesSince(s2);
+        QCOMPARE(changes.size(), 3);
+        QStringList kinds;
+        for (const Change &c : changes)
+            kinds << c.kind + u':' + c.tag;
+        kinds.sort();
+        QCOMPARE(kinds, (QStringList{QStringLiteral("appeared:3.0"), QStringLiteral("moved:2.0"), QStringLiteral("vanished:1.0")}));
+        QCOMPARE(store.changesSince(t2).size(), 3);
+        QCOMPARE(store.changesSince(t2.addSecs(1)).size(), 0);
+
+        const QList<Observation> timeline = store.timeline(QStringLiteral("team/app"), QStringLiteral("2.0"));
+        QCOMPARE(timeline.size(), 2);
+        QCOMPARE(timeline[0].digest, d(2));
+        QCOMPARE(timeline[0].goneAt, t2);
+        QCOMPARE(timeline[1].digest, d(22));
+        QCOMPARE(store.digestFirstSeen(QStringLiteral("gsoci"), QStringLiteral("team/app"), d(2)), t0);
+        QVERIFY(!store.digestFirstSeen(QStringLiteral("gsoci"), QStringLiteral("team/app"), d(99)).isValid());
+    }
+
+    void incompleteListingsNeverSayVanished()
+    {
+        Store store(freshPath());
+        QString err;
+        QVERIFY(store.open(&err));
+        const QDateTime t0 = QDateTime::currentDateTimeUtc();
+        const qint64 s1 = store.beginScan(QStringLiteral("p"), t0);
+        store.applyListing(s1, QStringLiteral("r"), QStringLiteral("x"), {tag(QStringLiteral("a"), 1), tag(QStringLiteral("b"), 2)}, true, t0);
+        const qint64 s2 = store.beginScan(QStringLiteral("p"), t0);
+        // Incomplete: b is not listed; a's digest could not be read.
+        const ListingApplied a = store.applyListing(s2, QStringLiteral("r"), QStringLiteral("x"), {tag(QStringLiteral("a"), 0)}, false, t0);
+        QCOMPARE(a.vanished, 0);
+        QCOMPARE(store.currentTags(QStringLiteral("r"), QStringLiteral("x")).size(), 2);
+        // Complete, a listed without a digest: a stays, b is gone.
+        const ListingApplied c = store.applyListing(s2, QStringLiteral("r"), QStringLiteral("x"), {tag(QStringLiteral("a"), 0)}, true, t0);
+        QCOMPARE(c.vanished, 1);
+        QCOMPARE(store.currentTags(QStringLiteral("r"), QStringLiteral("x")).keys(), QStringList{QStringLiteral("a")});
+    }
+
+    void matrixWritesOnlyWhatChanged()
+    {
+        Store store(freshPath());
+        QString err;
+        QVERIFY(store.open(&err));
+        const qint64 s1 = store.beginScan(QStringLiteral("p"), QDateTime::currentDateTimeUtc());
+        auto row = [](const QString &repo, const QString &t, const QString &state) {
+            MatrixRow r;
+            r.repository = repo;
+            r.tag = t;
+            r.state = state;
+            r.cells.insert(QStringLiteral("gsoci"), MatrixCell{d(1), state, QStringLiteral("why"), {}, {}, {}});
+            return r;
+        };
+        QVERIFY(store.writeMatrix(s1, {row(QStringLiteral("a"), QStringLiteral("1"), QStringLiteral("synced")), row(QStringLiteral("a"), QStringLiteral("2"), QStringLiteral("missing")),
+                                       row(QStringLiteral("b"), QStringLiteral("1"), QStringLiteral("synced"))},
+                                  {QStringLiteral("a"), QStringLiteral("b")}));
+        const qint64 s2 = store.beginScan(QStringLiteral("p"), QDateTime::currentDateTimeUtc());
+        // a:1 unchanged, a:2 now synced, a:3 new; b is not covered by this write: it stays.
+        QVERIFY(store.writeMatrix(s2, {row(QStringLiteral("a"), QStringLiteral("1"), QStringLiteral("synced")), row(QStringLiteral("a"), QStringLiteral("2"), QStringLiteral("synced"))},
+                                  {QStringLiteral("a")}));
+        const QList<MatrixRow> m = store.matrix();
+        QCOMPARE(m.size(), 3);
+        QCOMPARE(m[1].state, QStringLiteral("synced"));
+        QCOMPARE(m[1].cells.value(QStringLiteral("gsoci")).reason, QStringLiteral("why"));
+        // Only the changed row carries the second scan.
+        QSqlDatabase raw = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("raw"));
+        raw.setDatabaseName(store.path());
+        QVERIFY(raw.open());
+        QSqlQuery u(raw);
+        QVERIFY(u.exec(QStringLiteral("SELECT tag, updated_scan FROM matrix WHERE repository='a' ORDER BY tag")));
+        QVERIFY(u.next());
+        QCOMPARE(u.value(1).toLongLong(), s1);
+        QVERIFY(u.next());
+        QCOMPARE(u.value(1).toLongLong(), s2);
+        QVERIFY(u.exec(QStringLiteral("PRAGMA journal_mode")) && u.next());
+        QCOMPARE(u.value(0).toString(), QStringLiteral("wal"));
+        u.finish();
+        raw.close();
+        raw = QSqlDatabase();
+        QSqlDatabase::removeDatabase(QStringLiteral("raw"));
+        // A row that leaves a covered repository is deleted.
+        QVERIFY(store.writeMatrix(s2, {row(QStringLiteral("a"), QStringLiteral("1"), QStringLiteral("synced"))}, {QStringLiteral("a")}));
+        QCOMPARE(store.matrix().size(), 2);
+    }
+
+    void newerSchemaIsRefused()
+    {
+        const QString path = freshPath();
+        {
+            Store store(path);
+            QString err;
+            QVERIFY(store.open(&err));
+        }
+        {
+            QSqlDatabase raw = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("bump"));
+            raw.setDatabaseName(path);
+            QVERIFY(raw.open());
+            QSqlQuery(raw).exec(QStringLiteral("PRAGMA user_version=99"));
+            raw.close();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("bump"));
+        Store store(path);
+        QString err;
+        QVERIFY(!store.open(&err));
+        QVERIFY2(err.contains(QStringLiteral("newer Ferry")), qPrintable(err));
+    }
+
+    void aReaderOnAnotherThreadSeesCommittedData()
+    {
+        const QString path = freshPath();
+        Store writer(path);
+        QString err;
+        QVERIFY(writer.open(&err));
+        const qint64 s = writer.beginScan(QStringLiteral("p"), QDateTime::currentDateTimeUtc());
+        writer.applyListing(s, QStringLiteral("r"), QStringLiteral("x"), {tag(QStringLiteral("a"), 1)}, true, QDateTime::currentDateTimeUtc());
+        qint64 seen = -1;
+        QThread *reader = QThread::create([&] {
+            Store r(path); // its own connection, on its own thread
+            QString e;
+            if (r.open(&e))
+                seen = r.observationCount();
+        });
+        reader->start();
+        QVERIFY(reader->wait(10000));
+        delete reader;
+        QCOMPARE(seen, 1);
+    }
+};
+
+FERRY_TEST_MAIN(TestStore)
+#include "tst_store.moc"
