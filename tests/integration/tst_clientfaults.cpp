@@ -450,6 +450,52 @@ private Q_SLOTS:
         QCOMPARE(server.countPath(QStringLiteral("/v2/")) - before, 2);
     }
 
+    void identityTokenIsExchangedWithOAuthPost()
+    {
+        FakeServer *self = nullptr;
+        FakeServer server([&](const FakeRequest &req) {
+            if (req.pathOnly() == u"/oauth2/token") {
+                const QUrlQuery form(QString::fromUtf8(req.body));
+                if (req.method != "POST" || form.queryItemValue(QStringLiteral("grant_type")) != u"refresh_token"
+                    || form.queryItemValue(QStringLiteral("refresh_token")) != u"identity-123"
+                    || form.queryItemValue(QStringLiteral("service")) != u"fake.azurecr.io" || !req.header("Authorization").isEmpty())
+                    return FakeResponse::json(400, "{}");
+                return FakeResponse::json(200, R"({"access_token":"from-refresh","expires_in":3600})");
+            }
+            if (req.header("Authorization") != "Bearer from-refresh")
+                return FakeResponse::json(401, "{}").with("WWW-Authenticate",
+                    "Bearer realm=\"" + self->baseUrl().toLatin1() + "/oauth2/token\",service=\"fake.azurecr.io\",scope=\"repository:team/app:pull\"");
+            return manifestResponse(req);
+        });
+        self = &server;
+        RegistryConfig cfg = configFor(server);
+        cfg.credentials.identityToken = QStringLiteral("identity-123");
+        RegistryClient client(m_network, cfg);
+        const auto r = await(client.headManifest(QStringLiteral("team/app"), QStringLiteral("1.0")));
+        QVERIFY2(r.ok(), qPrintable(r.error.toString()));
+        QCOMPARE(r.value.digest, kDigest);
+        QCOMPARE(server.countPath(QStringLiteral("/oauth2/token")), 1);
+    }
+
+    void requestRateCapSpacesRequests()
+    {
+        Arrivals arrivals;
+        FakeServer server([&](const FakeRequest &req) {
+            arrivals.mark();
+            return manifestResponse(req);
+        });
+        RegistryConfig cfg = configFor(server);
+        cfg.requestsPerSecond = 10; // one every 100 ms
+        RegistryClient client(m_network, cfg);
+        QList<QFuture<Result<ManifestHead>>> futures;
+        for (int i = 0; i < 5; ++i)
+            futures << client.headManifest(QStringLiteral("team/app"), QStringLiteral("t%1").arg(i));
+        for (auto &f : futures)
+            QVERIFY(await(f).ok());
+        for (int i = 1; i < 5; ++i)
+            QVERIFY2(arrivals.gap(i) >= 80, qPrintable(QString::number(arrivals.gap(i))));
+    }
+
     void basicChallengeWithoutCredentials()
     {
         FakeServer server([](const FakeRequest &) { return FakeResponse::json(401, "{}").with("WWW-Authenticate", R"(Basic realm="x")"); });
