@@ -45,6 +45,10 @@ PlainHttp::~PlainHttp()
     const auto ids = m_exchanges.keys();
     for (quint64 id : ids)
         abort(id);
+    // Kept-alive connections: their sockets are children and go with this object.
+    for (const QList<Connection *> &idle : std::as_const(m_idle))
+        qDeleteAll(idle);
+    m_idle.clear();
 }
 
 QString PlainHttp::hostKey(const QUrl &url)

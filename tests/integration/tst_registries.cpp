@@ -223,7 +223,7 @@ private Q_SLOTS:
         const quint16 closed = freeLoopbackPort();
         r = run(ferryctlPath(), {QStringLiteral("inspect"), QStringLiteral("127.0.0.1:%1/team/app:1").arg(closed), QStringLiteral("--insecure"),
                                  QStringLiteral("--timeout"), QStringLiteral("3")}, env());
-        QCOMPARE(r.exitCode, 4);
+        QVERIFY2(r.exitCode == 4, qPrintable(QString::number(r.exitCode) + u' ' + QString::fromUtf8(r.err.right(3000))));
 
         r = run(ferryctlPath(), {QStringLiteral("inspect"), QStringLiteral("NOT A REF")}, env());
         QCOMPARE(r.exitCode, 2);
@@ -232,7 +232,7 @@ private Q_SLOTS:
 
         // TLS without trusting the CA fails as a TLS error, not as "not found".
         r = run(ferryctlPath(), {QStringLiteral("inspect"), m_farm->instance(Variant::Tls).hostPort + QStringLiteral("/team/app:1.1.0")}, env());
-        QCOMPARE(r.exitCode, 4);
+        QVERIFY2(r.exitCode == 4, qPrintable(QString::number(r.exitCode) + u' ' + QString::fromUtf8(r.err.right(3000))));
         QVERIFY(r.err.contains("TLS") || r.err.contains("SSL") || r.err.contains("certificate"));
     }
 
