@@ -1,0 +1,63 @@
+#pragma once
+
+#include "store/store.h"
+
+#include <QAbstractTableModel>
+#include <QStringList>
+
+#include <vector>
+
+namespace ferry {
+
+// The sync matrix as a table: repository, tag, state, then one column per registry.
+// Filtering and sorting happen here, on a vector of visible row numbers, not in a proxy:
+// at a million rows a QSortFilterProxyModel needed 26-345 s per filter change (DESIGN.md).
+class SyncMatrixModel : public QAbstractTableModel
+{
+    Q_OBJECT
+public:
+    enum Column { RepositoryColumn, TagColumn, StateColumn, NumFixedColumns };
+    enum Role {
+        SortRole = Qt::UserRole, // raw value to sort by
+        StateRole,               // the row's or cell's state name
+        DigestRole,              // a cell's full digest
+        ReasonRole,
+        RegistryRole,            // the registry of a cell column
+    };
+
+    explicit SyncMatrixModel(QObject *parent = nullptr);
+
+    // Registries in the order their columns should appear; others follow alphabetically.
+    void setMatrix(QList<MatrixRow> rows, const QStringList &registryOrder = {});
+    // Case-insensitive substring of "repository:tag"; empty states: every state.
+    void setFilter(const QString &text, const QStringList &states = {});
+    QString filterText() const { return m_filterText; }
+    QStringList filterStates() const { return m_filterStates; }
+
+    const MatrixRow *rowAt(int row) const;
+    int totalRows() const { return int(m_rows.size()); }
+    QStringList registries() const { return m_registries; }
+    QMap<QString, int> countsByState() const;
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+    void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override;
+
+    static int stateRank(const QString &state); // worst first when sorted descending
+
+private:
+    void rebuildVisible();
+    void applySort();
+
+    QList<MatrixRow> m_rows;
+    std::vector<int> m_visible;
+    QStringList m_registries;
+    QString m_filterText;
+    QStringList m_filterStates;
+    int m_sortColumn = -1;
+    Qt::SortOrder m_sortOrder = Qt::AscendingOrder;
+};
+
+} // namespace ferry

@@ -1,0 +1,109 @@
+#include "syncmatrixmodel.h"
+#include "testmain.h"
+
+#include <QAbstractItemModelTester>
+
+using namespace ferry;
+
+namespace {
+
+MatrixRow row(const QString &repo, const QString &tag, const QString &state, const QString &gsociState, const QString &digest = {})
+{
+    MatrixRow r;
+    r.repository = repo;
+    r.tag = tag;
+    r.state = state;
+    r.reason = state == u"missing" ? QStringLiteral("gsoci: not copied to gsoci yet") : QString();
+    r.cells.insert(QStringLiteral("gsoci"), MatrixCell{digest, gsociState, {}, {}, {}, {}});
+    r.cells.insert(QStringLiteral("dockerhub"), MatrixCell{digest, QStringLiteral("present"), {}, {}, {}, {}});
+    return r;
+}
+
+QStringList column(const QAbstractItemModel &m, int col)
+{
+    QStringList out;
+    for (int r = 0; r < m.rowCount(); ++r)
+        out << m.index(r, col).data().toString();
+    return out;
+}
+
+} // namespace
+
+class TestSyncMatrixModel : public QObject
+{
+    Q_OBJECT
+private:
+    QList<MatrixRow> sample()
+    {
+        return {row(QStringLiteral("giantswarm/app-operator"), QStringLiteral("6.0.0"), QStringLiteral("synced"), QStringLiteral("synced"), QStringLiteral("sha256:") + QString(64, u'a')),
+                row(QStringLiteral("giantswarm/app-operator"), QStringLiteral("6.1.0"), QStringLiteral("missing"), QStringLiteral("missing")),
+                row(QStringLiteral("giantswarm/kubectl"), QStringLiteral("1.28.0"), QStringLiteral("drifted"), QStringLiteral("drifted"), QStringLiteral("sha256:") + QString(64, u'b')),
+                row(QStringLiteral("giantswarm/alpine"), QStringLiteral("3.18"), QStringLiteral("lagging"), QStringLiteral("synced"), QStringLiteral("sha256:") + QString(64, u'c'))};
+    }
+
+private Q_SLOTS:
+    void columnsAndCells()
+    {
+        SyncMatrixModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setMatrix(sample(), {QStringLiteral("dockerhub"), QStringLiteral("gsoci")});
+        QCOMPARE(model.rowCount(), 4);
+        QCOMPARE(model.columnCount(), 5);
+        QCOMPARE(model.headerData(3, Qt::Horizontal).toString(), QStringLiteral("dockerhub"));
+        QCOMPARE(model.headerData(4, Qt::Horizontal).toString(), QStringLiteral("gsoci"));
+        const QModelIndex cell = model.index(0, 4);
+        QCOMPARE(cell.data().toString(), QStringLiteral("synced  aaaaaaaaaaaa"));
+        QCOMPARE(cell.data(SyncMatrixModel::DigestRole).toString(), QStringLiteral("sha256:") + QString(64, u'a'));
+        QCOMPARE(cell.data(SyncMatrixModel::RegistryRole).toString(), QStringLiteral("gsoci"));
+        QVERIFY(cell.data(Qt::ToolTipRole).toString().contains(QStringLiteral("gsoci: synced")));
+        QCOMPARE(model.index(1, 4).data().toString(), QStringLiteral("missing"));
+        QCOMPARE(model.index(1, SyncMatrixModel::StateColumn).data(Qt::ToolTipRole).toString(), QStringLiteral("gsoci: not copied to gsoci yet"));
+        QVERIFY(model.index(1, SyncMatrixModel::StateColumn).data(Qt::BackgroundRole).isValid());
+        QCOMPARE(model.countsByState().value(QStringLiteral("missing")), 1);
+    }
+
+    void filterByTextAndState()
+    {
+        SyncMatrixModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setMatrix(sample());
+        model.setFilter(QStringLiteral("APP-OP"));
+        QCOMPARE(column(model, SyncMatrixModel::TagColumn), (QStringList{QStringLiteral("6.0.0"), QStringLiteral("6.1.0")}));
+        model.setFilter(QStringLiteral("app-operator:6.1"));
+        QCOMPARE(column(model, SyncMatrixModel::TagColumn), QStringList{QStringLiteral("6.1.0")});
+        model.setFilter(QStringLiteral("3.18"));
+        QCOMPARE(column(model, SyncMatrixModel::RepositoryColumn), QStringList{QStringLiteral("giantswarm/alpine")});
+        model.setFilter(QString(), {QStringLiteral("missing"), QStringLiteral("drifted")});
+        QCOMPARE(model.rowCount(), 2);
+        model.setFilter(QStringLiteral("kubectl"), {QStringLiteral("missing")});
+        QCOMPARE(model.rowCount(), 0);
+        model.setFilter(QString());
+        QCOMPARE(model.rowCount(), 4);
+        QCOMPARE(model.totalRows(), 4);
+    }
+
+    void sortWorstFirstKeepsSelection()
+    {
+        SyncMatrixModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setMatrix(sample());
+        QPersistentModelIndex kubectl(model.index(2, SyncMatrixModel::TagColumn));
+        model.sort(SyncMatrixModel::StateColumn, Qt::DescendingOrder);
+        QCOMPARE(column(model, SyncMatrixModel::StateColumn),
+                 (QStringList{QStringLiteral("drifted"), QStringLiteral("missing"), QStringLiteral("lagging"), QStringLiteral("synced")}));
+        QCOMPARE(kubectl.row(), 0);
+        QCOMPARE(kubectl.data().toString(), QStringLiteral("1.28.0"));
+        model.sort(SyncMatrixModel::RepositoryColumn, Qt::AscendingOrder);
+        QCOMPARE(column(model, SyncMatrixModel::RepositoryColumn).constFirst(), QStringLiteral("giantswarm/alpine"));
+        QCOMPARE(model.rowAt(0)->tag, QStringLiteral("3.18"));
+        // The sort survives a filter change.
+        model.setFilter(QStringLiteral("app"));
+        QCOMPARE(column(model, SyncMatrixModel::TagColumn), (QStringList{QStringLiteral("6.0.0"), QStringLiteral("6.1.0")}));
+        model.sort(4, Qt::DescendingOrder); // gsoci cell state
+        QCOMPARE(model.index(0, 4).data(SyncMatrixModel::StateRole).toString(), QStringLiteral("missing"));
+        QVERIFY(!model.rowAt(99));
+    }
+};
+
+FERRY_TEST_MAIN_GUI(TestSyncMatrixModel)
+#include "tst_syncmatrixmodel.moc"
