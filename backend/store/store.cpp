@@ -68,19 +68,9 @@ CREATE TABLE matrix(
   in_plan INTEGER NOT NULL,
   updated_scan INTEGER NOT NULL,
   content_hash INTEGER NOT NULL,
+  cells TEXT NOT NULL,
   PRIMARY KEY(repository, tag)) WITHOUT ROWID;
 CREATE INDEX matrix_state ON matrix(state);
-CREATE TABLE cells(
-  repository TEXT NOT NULL,
-  tag TEXT NOT NULL,
-  registry TEXT NOT NULL,
-  digest TEXT,
-  state TEXT NOT NULL,
-  reason TEXT,
-  media_type TEXT,
-  first_seen INTEGER,
-  last_seen INTEGER,
-  PRIMARY KEY(repository, tag, registry)) WITHOUT ROWID;
 CREATE TABLE rate_limits(
   scan INTEGER NOT NULL,
   registry TEXT NOT NULL,
@@ -138,6 +128,47 @@ qint64 contentHash(const MatrixRow &r)
     qint64 v = 0;
     memcpy(&v, d.constData(), sizeof v);
     return v;
+}
+
+// A row's cells in one column: a million-row matrix is then read with a million rows,
+// not four million, and stored once. Fields are separated by U+001F, cells by U+001E;
+// neither occurs in registry names, digests, states or the reasons Ferry writes.
+QString encodeCells(const QMap<QString, MatrixCell> &cells)
+{
+    QString out;
+    for (auto it = cells.constBegin(); it != cells.constEnd(); ++it) {
+        if (!out.isEmpty())
+            out += QChar(0x1e);
+        const MatrixCell &c = *it;
+        out += it.key() + QChar(0x1f) + c.state + QChar(0x1f) + c.digest + QChar(0x1f) + QString(c.reason).remove(QChar(0x1e)).remove(QChar(0x1f))
+            + QChar(0x1f) + c.mediaType + QChar(0x1f)
+            + (c.firstSeen.isValid() ? QString::number(c.firstSeen.toMSecsSinceEpoch()) : QString()) + QChar(0x1f)
+            + (c.lastSeen.isValid() ? QString::number(c.lastSeen.toMSecsSinceEpoch()) : QString());
+    }
+    return out;
+}
+
+QMap<QString, MatrixCell> decodeCells(QStringView text)
+{
+    QMap<QString, MatrixCell> out;
+    if (text.isEmpty())
+        return out;
+    for (QStringView cell : text.split(QChar(0x1e))) {
+        const auto f = cell.split(QChar(0x1f));
+        if (f.size() < 7)
+            continue;
+        MatrixCell c;
+        c.state = f[1].toString();
+        c.digest = f[2].toString();
+        c.reason = f[3].toString();
+        c.mediaType = f[4].toString();
+        if (!f[5].isEmpty())
+            c.firstSeen = QDateTime::fromMSecsSinceEpoch(f[5].toLongLong(), QTimeZone::utc());
+        if (!f[6].isEmpty())
+            c.lastSeen = QDateTime::fromMSecsSinceEpoch(f[6].toLongLong(), QTimeZone::utc());
+        out.insert(f[0].toString(), c);
+    }
+    return out;
 }
 
 } // namespace
@@ -471,11 +502,9 @@ QList<Observation> Store::timeline(const QString &repository, const QString &tag
 QList<MatrixRow> Store::matrix() const
 {
     QList<MatrixRow> rows;
-    QHash<QString, qsizetype> index;
-    QSqlDatabase db = QSqlDatabase::database(m_connection);
-    QSqlQuery q(db);
+    QSqlQuery q(QSqlDatabase::database(m_connection));
     q.setForwardOnly(true);
-    q.exec(QStringLiteral("SELECT repository, tag, state, reason, in_plan FROM matrix ORDER BY repository, tag"));
+    q.exec(QStringLiteral("SELECT repository, tag, state, reason, in_plan, cells FROM matrix ORDER BY repository, tag"));
     while (q.next()) {
         MatrixRow r;
         r.repository = q.value(0).toString();
@@ -483,24 +512,8 @@ QList<MatrixRow> Store::matrix() const
         r.state = q.value(2).toString();
         r.reason = q.value(3).toString();
         r.inPlan = q.value(4).toBool();
-        index.insert(key(r.repository, r.tag), rows.size());
-        rows.append(r);
-    }
-    QSqlQuery c(db);
-    c.setForwardOnly(true);
-    c.exec(QStringLiteral("SELECT repository, tag, registry, digest, state, reason, media_type, first_seen, last_seen FROM cells"));
-    while (c.next()) {
-        const auto it = index.constFind(key(c.value(0).toString(), c.value(1).toString()));
-        if (it == index.constEnd())
-            continue;
-        MatrixCell cell;
-        cell.digest = c.value(3).toString();
-        cell.state = c.value(4).toString();
-        cell.reason = c.value(5).toString();
-        cell.mediaType = c.value(6).toString();
-        cell.firstSeen = fromMs(c.value(7));
-        cell.lastSeen = fromMs(c.value(8));
-        rows[*it].cells.insert(c.value(2).toString(), cell);
+        r.cells = decodeCells(q.value(5).toString());
+        rows.append(std::move(r));
     }
     return rows;
 }
@@ -519,10 +532,8 @@ bool Store::writeMatrix(qint64 scanId, const QList<MatrixRow> &rows, const QStri
     }
     if (!begin())
         return false;
-    QSqlQuery upRow(db), delCells(db), insCell(db), delRow(db);
-    upRow.prepare(QStringLiteral("INSERT OR REPLACE INTO matrix(repository, tag, state, reason, in_plan, updated_scan, content_hash) VALUES(?,?,?,?,?,?,?)"));
-    delCells.prepare(QStringLiteral("DELETE FROM cells WHERE repository=? AND tag=?"));
-    insCell.prepare(QStringLiteral("INSERT INTO cells(repository, tag, registry, digest, state, reason, media_type, first_seen, last_seen) VALUES(?,?,?,?,?,?,?,?,?)"));
+    QSqlQuery upRow(db), delRow(db);
+    upRow.prepare(QStringLiteral("INSERT OR REPLACE INTO matrix(repository, tag, state, reason, in_plan, updated_scan, content_hash, cells) VALUES(?,?,?,?,?,?,?,?)"));
     delRow.prepare(QStringLiteral("DELETE FROM matrix WHERE repository=? AND tag=?"));
     QSet<QString> written;
     written.reserve(rows.size());
@@ -541,22 +552,8 @@ bool Store::writeMatrix(qint64 scanId, const QList<MatrixRow> &rows, const QStri
         upRow.addBindValue(r.inPlan ? 1 : 0);
         upRow.addBindValue(scanId);
         upRow.addBindValue(hash);
+        upRow.addBindValue(encodeCells(r.cells));
         ok = ok && upRow.exec();
-        delCells.addBindValue(r.repository);
-        delCells.addBindValue(r.tag);
-        ok = ok && delCells.exec();
-        for (auto c = r.cells.constBegin(); c != r.cells.constEnd(); ++c) {
-            insCell.addBindValue(r.repository);
-            insCell.addBindValue(r.tag);
-            insCell.addBindValue(c.key());
-            insCell.addBindValue(c->digest);
-            insCell.addBindValue(c->state);
-            insCell.addBindValue(c->reason);
-            insCell.addBindValue(c->mediaType);
-            insCell.addBindValue(ms(c->firstSeen));
-            insCell.addBindValue(ms(c->lastSeen));
-            ok = ok && insCell.exec();
-        }
     }
     const QSet<QString> covered(repositoriesCovered.begin(), repositoriesCovered.end());
     for (auto it = existing.constBegin(); it != existing.constEnd(); ++it) {
@@ -569,12 +566,9 @@ bool Store::writeMatrix(qint64 scanId, const QList<MatrixRow> &rows, const QStri
         delRow.addBindValue(repository);
         delRow.addBindValue(tag);
         delRow.exec();
-        delCells.addBindValue(repository);
-        delCells.addBindValue(tag);
-        delCells.exec();
     }
     if (!ok) {
-        m_lastError = upRow.lastError().text() + insCell.lastError().text();
+        m_lastError = upRow.lastError().text();
         rollback();
         return false;
     }

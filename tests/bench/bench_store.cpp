@@ -106,7 +106,8 @@ int main(int argc, char *argv[])
     const auto current = store.currentTags(QStringLiteral("gsoci"), repoName(repos / 2));
     const qint64 currentMs = t.elapsed();
 
-    const qint64 dbBytes = QFileInfo(store.path()).size() + QFileInfo(store.path() + QStringLiteral("-wal")).size();
+    const qint64 walBytes = QFileInfo(store.path() + QStringLiteral("-wal")).size();
+    const qint64 dbBytes = QFileInfo(store.path()).size();
     const qint64 total = qint64(repos) * tags;
     out << "tags: " << total << " in " << repos << " repositories\n"
         << "record first listing (all new):      " << firstMs << " ms (" << (firstMs * 1000.0 / total) << " us/tag)\n"
@@ -118,6 +119,7 @@ int main(int argc, char *argv[])
         << "one tag's timeline:                  " << timelineMs << " ms (" << timeline.size() << " entries)\n"
         << "current tags of one repository:      " << currentMs << " ms (" << current.size() << " tags)\n"
         << "observations: " << store.observationCount() << "; database: " << dbBytes / (1024 * 1024) << " MiB ("
-        << dbBytes / total << " bytes per tag); peak RSS " << peakRssMiB() << " MiB\n";
+        << dbBytes / total << " bytes per tag) plus " << walBytes / (1024 * 1024) << " MiB of write-ahead log; peak RSS "
+        << peakRssMiB() << " MiB\n";
     return 0;
 }
