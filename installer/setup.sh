@@ -2,6 +2,8 @@
 # Ferry's one setup script: installs the Debian 12 packages the project needs (only the
 # missing ones), configures and builds, and runs what was asked.
 #
+#   installer/setup.sh demo    install, build, start local registries playing the RFC's cast,
+#                              scan them and open the dashboard (the status table without a display)
 #   installer/setup.sh test    install, build (dev and asan presets), run every test
 #   installer/setup.sh build   install and build the dev preset
 #   installer/setup.sh deps    install the packages only
@@ -69,6 +71,12 @@ case "$cmd" in
     install_deps
     build dev
     ;;
+  demo)
+    install_deps
+    build dev
+    shift
+    exec /usr/bin/python3 "$root/installer/demo.py" --build build/dev "$@"
+    ;;
   test)
     install_deps
     for preset in ${FERRY_PRESETS:-dev asan}; do
@@ -77,7 +85,7 @@ case "$cmd" in
     done
     ;;
   *)
-    echo "usage: installer/setup.sh [test|build|deps]" >&2
+    echo "usage: installer/setup.sh [demo|test|build|deps]" >&2
     exit 2
     ;;
 esac

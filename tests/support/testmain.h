@@ -37,3 +37,12 @@ QString findProgram(const QString &name);
         TestObject tc;                                             \
         return QTest::qExec(&tc, argc, argv);                      \
     }
+
+#define FERRY_TEST_MAIN_WIDGETS(TestObject)                        \
+    int main(int argc, char *argv[])                               \
+    {                                                              \
+        ferry::test::prepareEnvironment();                         \
+        QApplication app(argc, argv);                              \
+        TestObject tc;                                             \
+        return QTest::qExec(&tc, argc, argv);                      \
+    }

@@ -1,0 +1,37 @@
+#include "gui/mainwindow.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QDir>
+#include <QFileInfo>
+#include <QSettings>
+
+int main(int argc, char *argv[])
+{
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("Ferry"));
+    QApplication::setOrganizationName(QStringLiteral("ferry"));
+    QApplication::setOrganizationDomain(QStringLiteral("io.github.ferry"));
+    QApplication::setApplicationVersion(QStringLiteral(FERRY_VERSION));
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Ferry: the registry migration dashboard."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addOption({QStringLiteral("plan"), QStringLiteral("The migration plan (default: the last one used)."), QStringLiteral("file")});
+    parser.addOption({QStringLiteral("db"), QStringLiteral("The history database (default: next to the plan)."), QStringLiteral("file")});
+    parser.process(app);
+    QString plan = parser.value(QStringLiteral("plan"));
+    if (plan.isEmpty())
+        plan = QSettings().value(QStringLiteral("plan/last")).toString();
+    QString db = parser.value(QStringLiteral("db"));
+    if (db.isEmpty() && !plan.isEmpty()) {
+        const QFileInfo fi(plan);
+        db = fi.absoluteDir().filePath(fi.completeBaseName() + QStringLiteral(".ferry.db"));
+    }
+    if (!plan.isEmpty())
+        QSettings().setValue(QStringLiteral("plan/last"), plan);
+    ferry::MainWindow window(plan, db);
+    window.resize(1280, 800);
+    window.show();
+    return app.exec();
+}

@@ -1,0 +1,194 @@
+#include "gui/mainwindow.h"
+
+#include "imagespage.h"
+#include "net/networkservice.h"
+#include "overviewpage.h"
+#include "plan/plan.h"
+#include "scan/scanner.h"
+#include "store/store.h"
+#include "syncmatrixmodel.h"
+
+#include <QAction>
+#include <QCloseEvent>
+#include <QFileDialog>
+#include <QDir>
+#include <QFileInfo>
+#include <QKeySequence>
+#include <QLabel>
+#include <QListWidget>
+#include <QMessageBox>
+#include <QSettings>
+#include <QSplitter>
+#include <QStackedWidget>
+#include <QStatusBar>
+#include <QToolBar>
+
+namespace ferry {
+
+MainWindow::MainWindow(const QString &planPath, const QString &dbPath, QWidget *parent)
+    : QMainWindow(parent)
+    , m_planPath(planPath)
+    , m_network(std::make_unique<NetworkService>(2))
+    , m_model(new SyncMatrixModel(this))
+    , m_sidebar(new QListWidget(this))
+    , m_pages(new QStackedWidget(this))
+    , m_scanLabel(new QLabel(this))
+{
+    setWindowTitle(planPath.isEmpty() ? tr("Ferry") : tr("Ferry — %1").arg(QFileInfo(planPath).fileName()));
+    m_overview = new OverviewPage(m_model, this);
+    m_images = new ImagesPage(m_model, this);
+    m_pages->addWidget(m_overview);
+    m_pages->addWidget(m_images);
+    m_sidebar->addItems({tr("Overview"), tr("Images")});
+    m_sidebar->setMaximumWidth(160);
+    connect(m_sidebar, &QListWidget::currentRowChanged, m_pages, &QStackedWidget::setCurrentIndex);
+    connect(m_overview, &OverviewPage::stateActivated, this, [this](const QString &state) {
+        m_images->showState(state);
+        m_sidebar->setCurrentRow(1);
+    });
+    auto *split = new QSplitter(this);
+    split->addWidget(m_sidebar);
+    split->addWidget(m_pages);
+    split->setStretchFactor(1, 1);
+    setCentralWidget(split);
+
+    QToolBar *tb = addToolBar(tr("Main"));
+    tb->setObjectName(QStringLiteral("main-toolbar"));
+    QAction *open = tb->addAction(tr("Open plan…"), this, &MainWindow::openPlan);
+    open->setShortcut(QKeySequence::Open);
+    m_scanAction = tb->addAction(tr("Scan now"), this, &MainWindow::startScan);
+    m_scanAction->setShortcut(QKeySequence::Refresh);
+    m_stopAction = tb->addAction(tr("Stop"), this, [this] {
+        if (m_scanner)
+            m_scanner->cancel();
+    });
+    m_stopAction->setEnabled(false);
+    auto *find = new QAction(tr("Find"), this);
+    find->setShortcut(QKeySequence::Find);
+    connect(find, &QAction::triggered, this, [this] {
+        m_sidebar->setCurrentRow(1);
+        m_images->focusFilter();
+    });
+    addAction(find);
+    statusBar()->addPermanentWidget(m_scanLabel);
+    m_sidebar->setCurrentRow(0);
+
+    QSettings settings;
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    if (!dbPath.isEmpty()) {
+        QString error;
+        if (!openDatabase(dbPath, &error))
+            statusBar()->showMessage(error);
+    }
+    m_scanAction->setEnabled(!m_planPath.isEmpty());
+}
+
+MainWindow::~MainWindow()
+{
+    delete m_scanner; // before the network threads it uses
+}
+
+bool MainWindow::openDatabase(const QString &dbPath, QString *error)
+{
+    auto store = std::make_unique<Store>(dbPath);
+    if (!store->open(error))
+        return false;
+    m_store = std::move(store);
+    m_images->setStore(m_store.get());
+    reload();
+    return true;
+}
+
+void MainWindow::reload()
+{
+    if (!m_store)
+        return;
+    QStringList order;
+    if (!m_planPath.isEmpty()) {
+        QString err;
+        if (const auto plan = Plan::load(m_planPath, &err))
+            for (const PlanRegistry &r : plan->registries)
+                order << r.name;
+    }
+    m_model->setMatrix(m_store->matrix(), order);
+    showLastScan();
+}
+
+void MainWindow::showLastScan()
+{
+    const auto last = m_store ? m_store->lastScan() : std::nullopt;
+    if (!last) {
+        m_scanLabel->setText(tr("No scan yet"));
+        return;
+    }
+    m_scanLabel->setText(tr("Last scan %1: %2, %L3 requests, %L4 errors")
+                             .arg(last->startedAt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")),
+                                  last->complete ? tr("complete") : last->interrupted ? tr("interrupted") : tr("incomplete"))
+                             .arg(last->requests)
+                             .arg(last->errors));
+}
+
+void MainWindow::openPlan()
+{
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open a migration plan"), QString(), tr("Plans (*.yaml *.yml)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (!Plan::load(path, &error)) {
+        QMessageBox::warning(this, tr("The plan cannot be read"), error);
+        return;
+    }
+    m_planPath = path;
+    const QFileInfo fi(path);
+    if (!openDatabase(fi.absoluteDir().filePath(fi.completeBaseName() + QStringLiteral(".ferry.db")), &error))
+        statusBar()->showMessage(error);
+    setWindowTitle(tr("Ferry — %1").arg(fi.fileName()));
+    m_scanAction->setEnabled(true);
+    QSettings().setValue(QStringLiteral("plan/last"), path);
+}
+
+void MainWindow::startScan()
+{
+    if (m_scanner || m_planPath.isEmpty() || !m_store)
+        return;
+    QString error;
+    const auto plan = Plan::load(m_planPath, &error);
+    if (!plan) {
+        statusBar()->showMessage(error);
+        return;
+    }
+    m_scanner = new Scanner(*plan, *m_store, *m_network, ScanOptions{}, this);
+    connect(m_scanner, &Scanner::progress, this, &MainWindow::onProgress);
+    connect(m_scanner, &Scanner::finished, this, &MainWindow::onFinished);
+    m_scanAction->setEnabled(false);
+    m_stopAction->setEnabled(true);
+    m_scanLabel->setText(tr("Scanning…"));
+    m_scanner->start();
+}
+
+void MainWindow::onProgress(const ScanProgress &p)
+{
+    m_scanLabel->setText(tr("Scanning: %1/%2 listings, %L3 requests, %4 req/s, %5 errors")
+                             .arg(p.listingsDone).arg(p.listingsTotal).arg(p.requests).arg(qRound(p.requestsPerSecond)).arg(p.errors));
+}
+
+void MainWindow::onFinished(const ScanSummary &s)
+{
+    m_scanner->deleteLater();
+    m_scanner = nullptr;
+    m_scanAction->setEnabled(true);
+    m_stopAction->setEnabled(false);
+    reload();
+    if (!s.errors.isEmpty())
+        statusBar()->showMessage(tr("%1 registries or repositories could not be read; their cells say why (state: unknown)").arg(s.errors.size()), 15000);
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    QSettings().setValue(QStringLiteral("window/geometry"), saveGeometry());
+    if (m_scanner)
+        m_scanner->cancel();
+    event->accept();
+}
+
+} // namespace ferry

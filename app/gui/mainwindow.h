@@ -1,0 +1,62 @@
+#pragma once
+
+#include <QMainWindow>
+
+#include <memory>
+
+class QAction;
+class QLabel;
+class QListWidget;
+class QStackedWidget;
+
+namespace ferry {
+
+class ImagesPage;
+class NetworkService;
+class OverviewPage;
+class Scanner;
+class Store;
+class SyncMatrixModel;
+struct ScanProgress;
+struct ScanSummary;
+
+// The dashboard: a sidebar of pages, a toolbar to open a plan and scan, the last scan in
+// the status bar. Scans run on the network threads; results land in the store and the
+// pages reload from it.
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    MainWindow(const QString &planPath, const QString &dbPath, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    bool openDatabase(const QString &dbPath, QString *error);
+    void reload();
+    void startScan();
+    ImagesPage *imagesPage() const { return m_images; }
+    SyncMatrixModel *model() const { return m_model; }
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void openPlan();
+    void onProgress(const ScanProgress &p);
+    void onFinished(const ScanSummary &s);
+    void showLastScan();
+
+    QString m_planPath;
+    std::unique_ptr<Store> m_store;
+    std::unique_ptr<NetworkService> m_network;
+    Scanner *m_scanner = nullptr;
+    SyncMatrixModel *m_model;
+    QListWidget *m_sidebar;
+    QStackedWidget *m_pages;
+    OverviewPage *m_overview;
+    ImagesPage *m_images;
+    QAction *m_scanAction;
+    QAction *m_stopAction;
+    QLabel *m_scanLabel;
+};
+
+} // namespace ferry

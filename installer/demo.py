@@ -1,0 +1,203 @@
+#!/usr/bin/python3
+"""Ferry's demo: local registries playing the RFC's cast, seeded so that every state shows,
+a plan, a first scan, then the dashboard (or, without a display, the status table).
+
+  docker Hub stand-in (source) -> gsoci (target) -> china (replica, of gsoci)
+  old-acr (legacy)
+
+Everything listens on 127.0.0.1 and stops when the demo ends (Ctrl-C or closing the window).
+Usage: installer/demo.py --build build/dev [--workdir DIR] [--no-gui]
+"""
+import argparse
+import hashlib
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
+OCI_INDEX = "application/vnd.oci.image.index.v1+json"
+
+# (repository, versions): Giant Swarm-like operators and third-party images retagger mirrors.
+REPOS = [
+    ("giantswarm/app-operator", [f"6.{m}.{p}" for m in range(0, 8) for p in range(0, 3)]),
+    ("giantswarm/cluster-operator", [f"5.{m}.{p}" for m in range(0, 6) for p in range(0, 3)]),
+    ("giantswarm/chart-operator", [f"3.{m}.0" for m in range(0, 10)]),
+    ("giantswarm/kubectl", [f"1.{m}.{p}" for m in range(25, 30) for p in range(0, 4)]),
+    ("giantswarm/alpine", ["3.17.3", "3.18.0", "3.18.4", "3.19.0", "3.19.1"]),
+    ("giantswarm/cilium", [f"1.{m}.{p}" for m in range(13, 16) for p in range(0, 5)]),
+    ("giantswarm/coredns", [f"1.{m}.{p}" for m in range(9, 12) for p in range(0, 3)]),
+    ("giantswarm/etcd", [f"3.5.{p}" for p in range(0, 12)]),
+    ("giantswarm/kyverno", [f"1.{m}.{p}" for m in range(9, 12) for p in range(0, 4)]),
+    ("giantswarm/prometheus", [f"2.{m}.0" for m in range(40, 50)]),
+]
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
+
+
+def start_registry(work, name, procs):
+    port = free_port()
+    cfg = os.path.join(work, f"{name}.yml")
+    with open(cfg, "w") as f:
+        f.write(f"version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\n"
+                f"storage:\n  filesystem:\n    rootdirectory: {work}/{name}\n  delete:\n    enabled: true\n"
+                f"http:\n  addr: 127.0.0.1:{port}\n  secret: demo\n")
+    procs.append(subprocess.Popen(["docker-registry", "serve", cfg], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+    for _ in range(200):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+            return f"127.0.0.1:{port}"
+        except OSError:
+            time.sleep(0.05)
+    sys.exit(f"the {name} registry did not start")
+
+
+def req(host, method, path, data=None, headers=None):
+    r = urllib.request.Request(f"http://{host}{path}", data=data, method=method, headers=headers or {})
+    with urllib.request.urlopen(r, timeout=60) as resp:
+        return resp.read()
+
+
+def push_blob(host, repo, data):
+    d = "sha256:" + hashlib.sha256(data).hexdigest()
+    r = urllib.request.Request(f"http://{host}/v2/{repo}/blobs/uploads/", method="POST")
+    with urllib.request.urlopen(r, timeout=60) as resp:
+        loc = resp.headers["Location"]
+    loc = loc if loc.startswith("http") else f"http://{host}{loc}"
+    sep = "&" if "?" in loc else "?"
+    urllib.request.urlopen(urllib.request.Request(loc + sep + "digest=" + d, data=data, method="PUT",
+                                                  headers={"Content-Type": "application/octet-stream"}), timeout=60).read()
+    return d, len(data)
+
+
+def image(host, repo, label, arch):
+    cfg = json.dumps({"architecture": arch, "os": "linux", "config": {"Labels": {"version": label}}}).encode()
+    layer = (repo + label + arch).encode() * 40
+    c, l = push_blob(host, repo, cfg), push_blob(host, repo, layer)
+    return json.dumps({"schemaVersion": 2, "mediaType": OCI_MANIFEST,
+                       "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": c[0], "size": c[1]},
+                       "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "digest": l[0], "size": l[1]}]},
+                      separators=(",", ":")).encode()
+
+
+def put(host, repo, ref, body, mt):
+    req(host, "PUT", f"/v2/{repo}/manifests/{ref}", body, {"Content-Type": mt})
+
+
+def seed(hub, gsoci, china, legacy):
+    for repo, versions in REPOS:
+        for i, v in enumerate(versions):
+            multi = i % 2 == 0
+            per = {}
+            for h in (hub, gsoci, china, legacy):
+                a = image(h, repo, v, "amd64")
+                b = image(h, repo, v, "arm64")
+                if multi:
+                    put(h, repo, "sha256:" + hashlib.sha256(a).hexdigest(), a, OCI_MANIFEST)
+                    put(h, repo, "sha256:" + hashlib.sha256(b).hexdigest(), b, OCI_MANIFEST)
+                    body = json.dumps({"schemaVersion": 2, "mediaType": OCI_INDEX, "manifests": [
+                        {"mediaType": OCI_MANIFEST, "digest": "sha256:" + hashlib.sha256(a).hexdigest(), "size": len(a), "platform": {"os": "linux", "architecture": "amd64"}},
+                        {"mediaType": OCI_MANIFEST, "digest": "sha256:" + hashlib.sha256(b).hexdigest(), "size": len(b), "platform": {"os": "linux", "architecture": "arm64"}}]},
+                        separators=(",", ":")).encode()
+                    per[h] = (body, OCI_INDEX, a)
+                else:
+                    per[h] = (a, OCI_MANIFEST, a)
+            newest = i >= len(versions) - 2
+            put(hub, repo, v, per[hub][0], per[hub][1])
+            # The target: the newest versions not copied yet (missing), one partial copy,
+            # one drifted tag; dev builds beyond the plan.
+            if newest and i % 3 != 0:
+                pass
+            elif i == 2:
+                put(gsoci, repo, v, per[hub][2], OCI_MANIFEST)  # only linux/amd64 of the index: partial
+            elif i == 5:
+                other = image(gsoci, repo, v + "-rebuilt", "amd64")
+                put(gsoci, repo, v, other, OCI_MANIFEST)  # drifted
+            else:
+                put(gsoci, repo, v, per[hub][0], per[hub][1])
+                # The replica: most of it, behind on the newest.
+                if not (newest or i % 7 == 6):
+                    put(china, repo, v, per[hub][0], per[hub][1])
+            if i < 4:
+                put(legacy, repo, v, per[hub][0], per[hub][1])
+        dev = image(gsoci, repo, "dev", "amd64")
+        for n in range(3):
+            put(gsoci, repo, f"{versions[-1]}-dev.main.2023-11-0{n + 1}.10-00-00.h{n}abc123", dev, OCI_MANIFEST)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", default="build/dev")
+    ap.add_argument("--workdir")
+    ap.add_argument("--no-gui", action="store_true")
+    ap.add_argument("--screenshot", help="write a PNG of the window and quit (needs a display)")
+    args = ap.parse_args()
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    ferryctl = os.path.join(root, args.build, "app", "ferryctl")
+    ferry = os.path.join(root, args.build, "app", "ferry")
+    work = args.workdir or tempfile.mkdtemp(prefix="ferry-demo-")
+    os.makedirs(work, exist_ok=True)
+    procs = []
+
+    def stop(*_):
+        for p in procs:
+            p.terminate()
+        for p in procs:
+            try:
+                p.wait(5)
+            except subprocess.TimeoutExpired:
+                p.kill()
+        if not args.workdir:
+            shutil.rmtree(work, ignore_errors=True)
+    signal.signal(signal.SIGTERM, lambda *_: (stop(), sys.exit(0)))
+    try:
+        hub = start_registry(work, "dockerhub", procs)
+        gsoci = start_registry(work, "gsoci", procs)
+        china = start_registry(work, "china", procs)
+        legacy = start_registry(work, "old-acr", procs)
+        print(f"[demo] registries: dockerhub {hub}, gsoci {gsoci}, china {china}, old-acr {legacy}", flush=True)
+        seed(hub, gsoci, china, legacy)
+        plan = os.path.join(work, "leave-docker-hub.yaml")
+        with open(plan, "w") as f:
+            f.write("version: 1\nname: leave-docker-hub (demo)\nregistries:\n")
+            f.write(f"  dockerhub: {{ url: http://{hub}, role: source, credentials: anonymous }}\n")
+            f.write(f"  gsoci:     {{ url: http://{gsoci}, role: target, credentials: anonymous }}\n")
+            f.write(f"  china:     {{ url: http://{china}, role: replica, of: gsoci, lag-slo: 2h, credentials: anonymous }}\n")
+            f.write(f"  old-acr:   {{ url: http://{legacy}, role: legacy, credentials: anonymous }}\n")
+            f.write("images:\n")
+            for repo, _ in REPOS:
+                f.write(f"  - source: dockerhub/{repo}\n    target: gsoci/{repo}\n    tags: {{ semver: \">= 0.0.1\" }}\n")
+        db = os.path.join(work, "leave-docker-hub.ferry.db")
+        subprocess.run([ferryctl, "scan", "--plan", plan, "--db", db])
+        if args.no_gui or not os.environ.get("DISPLAY"):
+            if not args.no_gui:
+                print("[demo] no display: printing the status table instead of opening the window", flush=True)
+            subprocess.run([ferryctl, "status", "--db", db])
+            return
+        cmd = [ferry, "--plan", plan, "--db", db]
+        if args.screenshot:
+            p = subprocess.Popen(cmd)
+            time.sleep(4)
+            subprocess.run(["import", "-window", "root", args.screenshot])
+            p.terminate()
+            p.wait(10)
+        else:
+            subprocess.run(cmd)
+    finally:
+        stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,78 @@
+// The dashboard, offscreen: it opens a database, the Images page filters as you type,
+// sorts, and the detail panel shows the selected row's digests and history.
+#include "gui/mainwindow.h"
+#include "imagespage.h"
+#include "store/store.h"
+#include "syncmatrixmodel.h"
+#include "testmain.h"
+
+#include <QApplication>
+#include <QLineEdit>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTextBrowser>
+
+using namespace ferry;
+
+class TestMainWindow : public QObject
+{
+    Q_OBJECT
+private:
+    QTemporaryDir m_dir;
+    QString m_db;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        m_db = m_dir.filePath(QStringLiteral("gui.db"));
+        Store store(m_db);
+        QString err;
+        QVERIFY(store.open(&err));
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        const qint64 scan = store.beginScan(QStringLiteral("plan.yaml"), now);
+        const QString d1 = QStringLiteral("sha256:") + QString(64, u'1');
+        store.applyListing(scan, QStringLiteral("gsoci"), QStringLiteral("giantswarm/app-operator"),
+                           {TagObservation{QStringLiteral("6.0.0"), d1, {}, {}, {}}}, true, now);
+        QList<MatrixRow> rows;
+        for (int i = 0; i < 50; ++i) {
+            MatrixRow r;
+            r.repository = i < 10 ? QStringLiteral("giantswarm/app-operator") : QStringLiteral("giantswarm/kubectl");
+            r.tag = i == 0 ? QStringLiteral("6.0.0") : QStringLiteral("1.%1.0").arg(i);
+            r.state = i % 5 == 0 ? QStringLiteral("missing") : QStringLiteral("synced");
+            r.cells.insert(QStringLiteral("gsoci"), MatrixCell{i == 0 ? d1 : QString(), r.state, {}, {}, now, now});
+            rows << r;
+        }
+        QVERIFY(store.writeMatrix(scan, rows, {QStringLiteral("giantswarm/app-operator"), QStringLiteral("giantswarm/kubectl")}));
+        store.finishScan(ScanRecord{scan, QStringLiteral("plan.yaml"), now, now, true, false, 12, 0, {}});
+    }
+
+    void filterSortAndDetails()
+    {
+        MainWindow window(QString(), m_db);
+        window.show();
+        QCOMPARE(window.model()->rowCount(), 50);
+        ImagesPage *page = window.imagesPage();
+        QTest::keyClicks(page->filterEdit(), QStringLiteral("app-op"));
+        QTRY_COMPARE_WITH_TIMEOUT(window.model()->rowCount(), 10, 3000); // after the debounce
+        page->view()->sortByColumn(SyncMatrixModel::StateColumn, Qt::DescendingOrder);
+        QCOMPARE(window.model()->index(0, SyncMatrixModel::StateColumn).data().toString(), QStringLiteral("missing"));
+        page->showState(QStringLiteral("missing"));
+        QCOMPARE(window.model()->rowCount(), 2); // app-operator rows 0 and 5
+        // Select the 6.0.0 row: the panel shows its digest and its history from the store.
+        int row = -1;
+        for (int r = 0; r < window.model()->rowCount(); ++r)
+            if (window.model()->index(r, SyncMatrixModel::TagColumn).data().toString() == u"6.0.0")
+                row = r;
+        QVERIFY(row >= 0);
+        page->view()->setCurrentIndex(window.model()->index(row, 0));
+        const QString html = page->details()->toPlainText();
+        QVERIFY2(html.contains(QStringLiteral("sha256:") + QString(64, u'1')), qPrintable(html));
+        QVERIFY(html.contains(QStringLiteral("Digest history")));
+        page->filterEdit()->clear();
+        page->showState(QString());
+        QTRY_COMPARE_WITH_TIMEOUT(window.model()->rowCount(), 50, 3000);
+    }
+};
+
+FERRY_TEST_MAIN_WIDGETS(TestMainWindow)
+#include "tst_mainwindow.moc"
