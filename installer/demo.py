@@ -143,6 +143,8 @@ def main():
     ap.add_argument("--workdir")
     ap.add_argument("--no-gui", action="store_true")
     ap.add_argument("--screenshot", help="write a PNG of the window and quit (needs a display)")
+    ap.add_argument("--page", default="overview", help="the page to open: overview or images")
+    ap.add_argument("--state", default="", help="with --page images: rows in this state")
     args = ap.parse_args()
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     ferryctl = os.path.join(root, args.build, "app", "ferryctl")
@@ -186,7 +188,7 @@ def main():
                 print("[demo] no display: printing the status table instead of opening the window", flush=True)
             subprocess.run([ferryctl, "status", "--db", db])
             return
-        cmd = [ferry, "--plan", plan, "--db", db]
+        cmd = [ferry, "--plan", plan, "--db", db, "--page", args.page] + (["--state", args.state] if args.state else [])
         if args.screenshot:
             p = subprocess.Popen(cmd)
             time.sleep(4)

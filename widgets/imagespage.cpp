@@ -38,8 +38,9 @@ ImagesPage::ImagesPage(SyncMatrixModel *model, QWidget *parent)
     bar->addWidget(m_count);
 
     m_view->setModel(m_model);
+    // QHeaderView's default indicator is descending: start with the matrix in A-Z order.
+    m_view->horizontalHeader()->setSortIndicator(SyncMatrixModel::RepositoryColumn, Qt::AscendingOrder);
     m_view->setSortingEnabled(true);
-    m_view->sortByColumn(-1, Qt::AscendingOrder);
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
     m_view->setAlternatingRowColors(true);
@@ -49,8 +50,13 @@ ImagesPage::ImagesPage(SyncMatrixModel *model, QWidget *parent)
     m_view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
     m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 8);
     m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
-    m_view->horizontalHeader()->setDefaultSectionSize(200);
+    m_view->horizontalHeader()->setDefaultSectionSize(150);
     m_view->horizontalHeader()->setStretchLastSection(true);
+    connect(m_model, &QAbstractItemModel::modelReset, this, [this] {
+        m_view->setColumnWidth(SyncMatrixModel::RepositoryColumn, 210);
+        m_view->setColumnWidth(SyncMatrixModel::TagColumn, 150);
+        m_view->setColumnWidth(SyncMatrixModel::StateColumn, 90);
+    });
 
     m_details->setOpenLinks(false);
     m_details->setMinimumWidth(320);

@@ -19,6 +19,8 @@ int main(int argc, char *argv[])
     parser.addVersionOption();
     parser.addOption({QStringLiteral("plan"), QStringLiteral("The migration plan (default: the last one used)."), QStringLiteral("file")});
     parser.addOption({QStringLiteral("db"), QStringLiteral("The history database (default: next to the plan)."), QStringLiteral("file")});
+    parser.addOption({QStringLiteral("page"), QStringLiteral("Open on a page: overview or images."), QStringLiteral("page")});
+    parser.addOption({QStringLiteral("state"), QStringLiteral("With --page images: show rows in this state."), QStringLiteral("state")});
     parser.process(app);
     QString plan = parser.value(QStringLiteral("plan"));
     if (plan.isEmpty())
@@ -33,5 +35,7 @@ int main(int argc, char *argv[])
     ferry::MainWindow window(plan, db);
     window.resize(1280, 800);
     window.show();
+    if (parser.value(QStringLiteral("page")) == u"images")
+        window.showImages(parser.value(QStringLiteral("state")));
     return app.exec();
 }

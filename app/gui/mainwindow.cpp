@@ -20,6 +20,7 @@
 #include <QSettings>
 #include <QSplitter>
 #include <QStackedWidget>
+#include <QTableView>
 #include <QStatusBar>
 #include <QToolBar>
 
@@ -112,6 +113,14 @@ void MainWindow::reload()
     }
     m_model->setMatrix(m_store->matrix(), order);
     showLastScan();
+}
+
+void MainWindow::showImages(const QString &state)
+{
+    m_images->showState(state);
+    m_sidebar->setCurrentRow(1);
+    if (m_model->rowCount() > 0)
+        m_images->view()->setCurrentIndex(m_model->index(0, 0));
 }
 
 void MainWindow::showLastScan()

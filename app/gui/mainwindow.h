@@ -33,6 +33,7 @@ public:
     bool openDatabase(const QString &dbPath, QString *error);
     void reload();
     void startScan();
+    void showImages(const QString &state = {});
     ImagesPage *imagesPage() const { return m_images; }
     SyncMatrixModel *model() const { return m_model; }
 
