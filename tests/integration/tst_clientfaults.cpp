@@ -8,6 +8,11 @@
 #include "testutil.h"
 
 #include <QElapsedTimer>
+#include <QFile>
+#include <QProcess>
+#include <QSslCertificate>
+#include <QSslKey>
+#include <QTemporaryDir>
 #include <QLocale>
 #include <QMutex>
 #include <QTimeZone>
@@ -242,6 +247,48 @@ private Q_SLOTS:
         QVERIFY2(same.ok(), qPrintable(same.error.toString()));
         QVERIFY(registry.requests().constLast().pathOnly().startsWith(QStringLiteral("/storage/")));
         QVERIFY(registry.requests().constLast().header("Authorization").startsWith("Basic "));
+    }
+
+    void noRedirectFromHttpsToPlainHttp()
+    {
+        // A self-signed certificate for 127.0.0.1, trusted through the registry's CA file.
+        QTemporaryDir dir;
+        const QString cert = dir.filePath(QStringLiteral("cert.pem"));
+        const QString key = dir.filePath(QStringLiteral("key.pem"));
+        QProcess openssl;
+        openssl.start(QStringLiteral("openssl"), {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"), QStringLiteral("rsa:2048"),
+                                                 QStringLiteral("-nodes"), QStringLiteral("-keyout"), key, QStringLiteral("-out"), cert,
+                                                 QStringLiteral("-subj"), QStringLiteral("/CN=127.0.0.1"), QStringLiteral("-days"), QStringLiteral("1"),
+                                                 QStringLiteral("-addext"), QStringLiteral("subjectAltName=IP:127.0.0.1")});
+        QVERIFY(openssl.waitForFinished(30000) && openssl.exitCode() == 0);
+        QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+        QFile c(cert), k(key);
+        QVERIFY(c.open(QIODevice::ReadOnly) && k.open(QIODevice::ReadOnly));
+        tls.setLocalCertificate(QSslCertificate(c.readAll(), QSsl::Pem));
+        tls.setPrivateKey(QSslKey(k.readAll(), QSsl::Rsa, QSsl::Pem));
+        tls.setPeerVerifyMode(QSslSocket::VerifyNone);
+
+        FakeServer plain([](const FakeRequest &req) { return manifestResponse(req); });
+        const QByteArray downgrade = plain.baseUrl().toLatin1() + "/v2/team/app/manifests/1.0";
+        FakeServer secure([&](const FakeRequest &req) {
+            if (req.pathOnly().endsWith(QStringLiteral("/ok")))
+                return manifestResponse(req);
+            return FakeResponse::json(302, "").with("Location", downgrade);
+        }, QHostAddress(QStringLiteral("127.0.0.1")), tls);
+        RegistryConfig cfg = configFor(secure);
+        cfg.insecure = false;
+        cfg.caFile = cert;
+        cfg.credentials.username = QStringLiteral("alice");
+        cfg.credentials.password = QStringLiteral("secret");
+        RegistryClient client(m_network, cfg);
+        QVERIFY2(client.configError().isEmpty(), qPrintable(client.configError()));
+
+        const auto ok = await(client.getManifest(QStringLiteral("team/app"), QStringLiteral("ok")));
+        QVERIFY2(ok.ok(), qPrintable(ok.error.toString())); // the TLS server itself works
+        const auto r = await(client.getManifest(QStringLiteral("team/app"), QStringLiteral("1.0")));
+        QCOMPARE(r.error.kind, RegistryError::Kind::Protocol);
+        QVERIFY2(r.error.message.contains(QStringLiteral("https to plain http")), qPrintable(r.error.message));
+        QCOMPARE(plain.requestCount(), 0);
     }
 
     void redirectLoopIsCapped()

@@ -2,6 +2,7 @@
 
 #include <QMetaObject>
 #include <QPointer>
+#include <QSslServer>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QThread>
@@ -41,12 +42,20 @@ FakeResponse FakeResponse::json(int status, const QByteArray &body)
 class FakeServerWorker : public QObject
 {
 public:
-    FakeServerWorker(FakeServer *owner, const QHostAddress &address)
+    FakeServerWorker(FakeServer *owner, const QHostAddress &address, const std::optional<QSslConfiguration> &tls)
         : m_owner(owner)
     {
-        m_server.listen(address, 0);
-        connect(&m_server, &QTcpServer::newConnection, this, [this] {
-            while (QTcpSocket *s = m_server.nextPendingConnection()) {
+        if (tls) {
+            auto *ssl = new QSslServer(this);
+            ssl->setSslConfiguration(*tls);
+            m_server = ssl;
+        } else {
+            m_server = new QTcpServer(this);
+        }
+        m_server->listen(address, 0);
+        // For a TLS server a connection is pending only once its handshake is done.
+        connect(m_server, &QTcpServer::pendingConnectionAvailable, this, [this] {
+            while (QTcpSocket *s = m_server->nextPendingConnection()) {
                 s->setParent(this);
                 connect(s, &QTcpSocket::readyRead, this, [this, s] { onData(s); });
                 connect(s, &QTcpSocket::disconnected, this, [this, s] {
@@ -58,7 +67,7 @@ public:
             }
         });
     }
-    quint16 port() const { return m_server.serverPort(); }
+    quint16 port() const { return m_server->serverPort(); }
 
 private:
     void onData(QTcpSocket *s)
@@ -157,14 +166,15 @@ private:
     }
 
     FakeServer *m_owner;
-    QTcpServer m_server;
+    QTcpServer *m_server;
     QHash<QTcpSocket *, QByteArray> m_buffers;
     QHash<QTcpSocket *, int> m_served;
 };
 
-FakeServer::FakeServer(Handler handler, const QHostAddress &address)
+FakeServer::FakeServer(Handler handler, const QHostAddress &address, const std::optional<QSslConfiguration> &tls)
     : m_handler(std::move(handler))
     , m_address(address)
+    , m_tls(tls)
 {
     m_thread = new QThread;
     m_thread->start();
@@ -173,7 +183,7 @@ FakeServer::FakeServer(Handler handler, const QHostAddress &address)
     anchor->moveToThread(m_thread);
     FakeServerWorker *worker = nullptr;
     QMetaObject::invokeMethod(anchor, [&] {
-        worker = new FakeServerWorker(this, m_address);
+        worker = new FakeServerWorker(this, m_address, m_tls);
         worker->setParent(anchor);
     }, Qt::BlockingQueuedConnection);
     m_worker = anchor;

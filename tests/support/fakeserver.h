@@ -4,10 +4,12 @@
 #include <QHostAddress>
 #include <QList>
 #include <QMutex>
+#include <QSslConfiguration>
 #include <QString>
 #include <QUrlQuery>
 
 #include <functional>
+#include <optional>
 #include <utility>
 
 class QThread;
@@ -53,14 +55,15 @@ class FakeServer
 public:
     using Handler = std::function<FakeResponse(const FakeRequest &)>;
 
-    explicit FakeServer(Handler handler, const QHostAddress &address = QHostAddress(QStringLiteral("127.0.0.1")));
+    explicit FakeServer(Handler handler, const QHostAddress &address = QHostAddress(QStringLiteral("127.0.0.1")),
+                        const std::optional<QSslConfiguration> &tls = std::nullopt);
     ~FakeServer();
     FakeServer(const FakeServer &) = delete;
     FakeServer &operator=(const FakeServer &) = delete;
 
     quint16 port() const { return m_port; }
     QString hostPort() const;
-    QString baseUrl() const { return QStringLiteral("http://") + hostPort(); }
+    QString baseUrl() const { return (m_tls ? QStringLiteral("https://") : QStringLiteral("http://")) + hostPort(); }
     QList<FakeRequest> requests() const;
     int requestCount() const;
     int countPath(const QString &prefix) const;
@@ -74,6 +77,7 @@ private:
     Handler m_handler;
     QList<FakeRequest> m_requests;
     QHostAddress m_address;
+    std::optional<QSslConfiguration> m_tls;
     quint16 m_port = 0;
     QThread *m_thread = nullptr;
     QObject *m_worker = nullptr;
