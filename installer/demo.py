@@ -14,12 +14,14 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tests", "support"))
+import localregistry  # noqa: E402
 
 OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
 OCI_INDEX = "application/vnd.oci.image.index.v1+json"
@@ -39,29 +41,10 @@ REPOS = [
 ]
 
 
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
-
-
 def start_registry(work, name, procs):
-    port = free_port()
-    cfg = os.path.join(work, f"{name}.yml")
-    with open(cfg, "w") as f:
-        f.write(f"version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\n"
-                f"storage:\n  filesystem:\n    rootdirectory: {work}/{name}\n  delete:\n    enabled: true\n"
-                f"http:\n  addr: 127.0.0.1:{port}\n  secret: demo\n")
-    procs.append(subprocess.Popen(["docker-registry", "serve", cfg], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-    for _ in range(200):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
-            return f"127.0.0.1:{port}"
-        except OSError:
-            time.sleep(0.05)
-    sys.exit(f"the {name} registry did not start")
+    proc, host = localregistry.start(work, name)
+    procs.append(proc)
+    return host
 
 
 def req(host, method, path, data=None, headers=None):
@@ -70,22 +53,10 @@ def req(host, method, path, data=None, headers=None):
         return resp.read()
 
 
-def push_blob(host, repo, data):
-    d = "sha256:" + hashlib.sha256(data).hexdigest()
-    r = urllib.request.Request(f"http://{host}/v2/{repo}/blobs/uploads/", method="POST")
-    with urllib.request.urlopen(r, timeout=60) as resp:
-        loc = resp.headers["Location"]
-    loc = loc if loc.startswith("http") else f"http://{host}{loc}"
-    sep = "&" if "?" in loc else "?"
-    urllib.request.urlopen(urllib.request.Request(loc + sep + "digest=" + d, data=data, method="PUT",
-                                                  headers={"Content-Type": "application/octet-stream"}), timeout=60).read()
-    return d, len(data)
-
-
 def image(host, repo, label, arch):
     cfg = json.dumps({"architecture": arch, "os": "linux", "config": {"Labels": {"version": label}}}).encode()
     layer = (repo + label + arch).encode() * 40
-    c, l = push_blob(host, repo, cfg), push_blob(host, repo, layer)
+    c, l = localregistry.push_blob(host, repo, cfg), localregistry.push_blob(host, repo, layer)
     return json.dumps({"schemaVersion": 2, "mediaType": OCI_MANIFEST,
                        "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": c[0], "size": c[1]},
                        "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "digest": l[0], "size": l[1]}]},

@@ -19,10 +19,6 @@ RegistrySession::RegistrySession(RegistryConfig config, HttpEngine *engine)
     m_clock.start();
     m_wakeTimer->setSingleShot(true);
     connect(m_wakeTimer, &QTimer::timeout, this, &RegistrySession::schedule);
-    if (m_config.credentials.hasBasic() && m_config.credentials.identityToken.isEmpty()) {
-        // Unknown until the first 401 tells us; credentials alone do not decide the scheme.
-        m_scheme = Scheme::Unknown;
-    }
 }
 
 RegistrySession::~RegistrySession()

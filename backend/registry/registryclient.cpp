@@ -191,7 +191,6 @@ namespace {
 // Walks Link-paginated listings on the session's thread.
 struct PageWalk : std::enable_shared_from_this<PageWalk>
 {
-    const RegistryClient *client = nullptr;
     std::function<void(HttpRequest, RegistrySession::Callback)> enqueue;
     RegistryClient::PageExtractor extract;
     std::shared_ptr<QPromise<Result<Listing>>> promise;
@@ -318,7 +317,6 @@ QFuture<Result<Listing>> RegistryClient::listPaged(const QUrl &firstUrl, const Q
 {
     auto p = makePromise<Result<Listing>>();
     auto walk = std::make_shared<PageWalk>();
-    walk->client = this;
     walk->promise = p;
     walk->first = firstUrl;
     walk->extract = std::move(extract);

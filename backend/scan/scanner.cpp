@@ -235,7 +235,6 @@ static const TagRecord *findTag(const TagDetails &d, const QString &tag)
 
 void Scanner::checkPartials()
 {
-    if (qEnvironmentVariableIsSet("FERRY_TRACE")) qWarning("listings done at %lld ms", m_clock.elapsed());
     if (m_finished)
         return;
     if (m_canceled) {
@@ -324,7 +323,6 @@ QList<MatrixRow> Scanner::computeMatrix(QStringList *coveredRepositories)
 {
     const QDateTime now = QDateTime::currentDateTimeUtc();
     QList<MatrixRow> rows;
-    QHash<QString, qsizetype> rowIndex;
     QSet<QString> covered;
     QHash<QString, QHash<QString, Observation>> history; // listing key -> tag -> observation
     auto observed = [&](const QString &registry, const QString &repository, const QString &tag) -> Observation {
@@ -419,13 +417,6 @@ QList<MatrixRow> Scanner::computeMatrix(QStringList *coveredRepositories)
             promisedByRepo[s.targetRepository].append({&s, t});
     }
 
-    const QStringList replicasAll = [&] {
-        QStringList out;
-        for (const PlanRegistry &r : std::as_const(m_plan.registries))
-            if (r.role == RegistryRole::Replica)
-                out << r.name;
-        return out;
-    }();
 
     for (const QString &repo : std::as_const(repoOrder)) {
         const QString targetReg = repoTarget.value(repo);
@@ -576,7 +567,6 @@ QList<MatrixRow> Scanner::computeMatrix(QStringList *coveredRepositories)
             if (set && set->kind == ImageSet::Kind::Mapping && source.state == state::Unknown)
                 reasons.prepend(set->sourceRegistry + QStringLiteral(": ") + source.reason);
             row.reason = reasons.join(QStringLiteral("; "));
-            rowIndex.insert(tag, rows.size());
             rows.append(row);
         };
 
@@ -600,9 +590,7 @@ QList<MatrixRow> Scanner::computeMatrix(QStringList *coveredRepositories)
         extraList.sort();
         for (const QString &t : std::as_const(extraList))
             addRow(t, nullptr);
-        rowIndex.clear();
     }
-    Q_UNUSED(replicasAll);
     *coveredRepositories = QStringList(covered.begin(), covered.end());
     return rows;
 }
@@ -638,14 +626,11 @@ void Scanner::finish()
     summary.scanId = m_scanId;
     summary.interrupted = m_canceled;
     QStringList covered;
-    if (qEnvironmentVariableIsSet("FERRY_TRACE")) qWarning("partials done at %lld ms", m_clock.elapsed());
     const QList<MatrixRow> rows = computeMatrix(&covered);
-    if (qEnvironmentVariableIsSet("FERRY_TRACE")) qWarning("matrix computed at %lld ms", m_clock.elapsed());
     if (!m_store.writeMatrix(m_scanId, rows, covered)) {
         summary.storeFailed = true;
         m_errors.append(QStringLiteral("writing the matrix failed: %1").arg(m_store.lastError()));
     }
-    if (qEnvironmentVariableIsSet("FERRY_TRACE")) qWarning("matrix written at %lld ms", m_clock.elapsed());
     for (const MatrixRow &r : rows)
         ++summary.rowsByState[r.state];
     summary.rows = int(rows.size());

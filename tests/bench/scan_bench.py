@@ -16,7 +16,6 @@ import os
 import resource
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -24,52 +23,19 @@ import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "support"))
+import localregistry  # noqa: E402
+
 ACCEPT = ("application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json, "
           "application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.docker.distribution.manifest.v2+json")
 OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
 OCI_INDEX = "application/vnd.oci.image.index.v1+json"
 
 
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-def start_registry(workdir, name):
-    port = free_port()
-    cfg = os.path.join(workdir, f"{name}.yml")
-    with open(cfg, "w") as f:
-        f.write(f"version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\n"
-                f"storage:\n  filesystem:\n    rootdirectory: {workdir}/{name}\n  delete:\n    enabled: true\n"
-                f"http:\n  addr: 127.0.0.1:{port}\n  secret: bench\n")
-    proc = subprocess.Popen(["docker-registry", "serve", cfg], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(200):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
-            return proc, f"127.0.0.1:{port}"
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError(f"registry {name} did not start")
-
-
 def req(host, method, path, data=None, headers=None):
     r = urllib.request.Request(f"http://{host}{path}", data=data, method=method, headers=headers or {})
     with urllib.request.urlopen(r, timeout=60) as resp:
         return resp.status, dict(resp.headers), resp.read()
-
-
-def push_blob(host, repo, data):
-    d = "sha256:" + hashlib.sha256(data).hexdigest()
-    _, h, _ = req(host, "POST", f"/v2/{repo}/blobs/uploads/")
-    loc = h["Location"]
-    loc = loc if loc.startswith("http") else f"http://{host}{loc}"
-    sep = "&" if "?" in loc else "?"
-    urllib.request.urlopen(urllib.request.Request(loc + sep + "digest=" + d, data=data, method="PUT",
-                                                  headers={"Content-Type": "application/octet-stream"}), timeout=60).read()
-    return d
 
 
 def manifest(cfg, layer, arch):
@@ -92,7 +58,7 @@ def seed(hosts, repos, tags_per_repo):
             for a in ("amd64", "arm64", "other"):
                 cfg = json.dumps({"architecture": a, "os": "linux", "repo": repo}).encode()
                 layer = (repo + a).encode() * 10
-                blobs[(h, a)] = ((push_blob(h, repo, cfg), len(cfg)), (push_blob(h, repo, layer), len(layer)))
+                blobs[(h, a)] = (localregistry.push_blob(h, repo, cfg), localregistry.push_blob(h, repo, layer))
         for t in range(tags_per_repo):
             tag = f"1.{t}.0"
             ma = manifest(*blobs[(src, "amd64")], f"amd64-{t}")
@@ -149,7 +115,7 @@ def main():
     try:
         hosts = []
         for name in ("source", "target", "replica"):
-            p, h = start_registry(work, name)
+            p, h = localregistry.start(work, name)
             procs.append(p)
             hosts.append(h)
         t0 = time.monotonic()
@@ -180,8 +146,6 @@ def main():
         rss_kb = int(rss)
         print(f"ferryctl scan CPU: {cpu_user} s user, {cpu_sys} s system")
         requests = int(p.stdout.split(" requests")[0].split(", ")[-1])
-        if os.environ.get("FERRY_TRACE"):
-            print(p.stderr)
         t_rescan, p2, _ = timed([args.ferryctl, "scan", "--plan", plan, "--db", db, "--jobs", os.environ.get("FERRY_JOBS", "16")], capture_output=True, text=True)
         db_bytes = os.path.getsize(db) + (os.path.getsize(db + "-wal") if os.path.exists(db + "-wal") else 0)
 
