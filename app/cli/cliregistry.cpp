@@ -1,5 +1,8 @@
 #include "cli/cliregistry.h"
 
+#include <QDir>
+#include <QFileInfo>
+
 #include "registry/credentials.h"
 #include "registry/registryerror.h"
 
@@ -102,6 +105,21 @@ bool registryConfigFromOptions(const QCommandLineParser &p, const QString &host,
             err << "ferryctl: warning: " << warning << Qt::endl;
     }
     return true;
+}
+
+QString defaultDbFor(const QString &planPath)
+{
+    const QFileInfo fi(planPath);
+    return fi.absoluteDir().filePath(fi.completeBaseName() + QStringLiteral(".ferry.db"));
+}
+
+QString dbPath(const QCommandLineParser &p)
+{
+    if (p.isSet(QStringLiteral("db")))
+        return p.value(QStringLiteral("db"));
+    if (p.isSet(QStringLiteral("plan")))
+        return defaultDbFor(p.value(QStringLiteral("plan")));
+    return qEnvironmentVariable("FERRY_DB");
 }
 
 } // namespace ferry::cli

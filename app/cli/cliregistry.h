@@ -23,4 +23,9 @@ void addRegistryOptions(QCommandLineParser &parser);
 bool registryConfigFromOptions(const QCommandLineParser &parser, const QString &host,
                                RegistryConfig *config, QString *error, QTextStream &err);
 
+// The history database next to a plan: <dir>/<plan name>.ferry.db.
+QString defaultDbFor(const QString &planPath);
+// --db, else next to --plan, else FERRY_DB.
+QString dbPath(const QCommandLineParser &parser);
+
 } // namespace ferry::cli

@@ -24,8 +24,10 @@ const char *const kUsage =
     "  scan --plan FILE       scan every registry of the plan and record the sync matrix\n"
     "  status                 the sync matrix (table, json or csv)\n"
     "  diff                   what appeared, moved and vanished\n"
+    "  cleanup <subcommand>   plan, review, approve and execute deletion batches (cleanup --help)\n"
     "\n"
-    "Exit codes: 0 ok, 1 not found, 2 usage, 3 authentication, 4 network or registry error.\n"
+    "Exit codes: 0 ok, 1 not found, 2 usage, 3 authentication, 4 network or registry error,\n"
+    "5 scan --fail-on matched, 6 a cleanup batch may not be executed or approved, 130 interrupted.\n"
     "Run 'ferryctl <command> --help' for a command's options.\n";
 
 
@@ -231,6 +233,8 @@ int runFerryctl(const QStringList &arguments, QTextStream &out, QTextStream &err
         return runStatus(rest, out, err);
     if (command == u"diff")
         return runDiff(rest, out, err);
+    if (command == u"cleanup")
+        return runCleanup(rest, out, err);
     NetworkService network(2);
     if (command == u"scan")
         return runScan(rest, network, out, err);

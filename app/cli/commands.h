@@ -16,6 +16,7 @@ int runTags(const QStringList &args, NetworkService &network, QTextStream &out, 
 int runScan(const QStringList &args, NetworkService &network, QTextStream &out, QTextStream &err);
 int runStatus(const QStringList &args, QTextStream &out, QTextStream &err);
 int runDiff(const QStringList &args, QTextStream &out, QTextStream &err);
+int runCleanup(const QStringList &args, QTextStream &out, QTextStream &err);
 
 // ferryctl's dispatcher: argv[1] picks the command.
 int runFerryctl(const QStringList &arguments, QTextStream &out, QTextStream &err);

@@ -33,22 +33,6 @@ void onSigint(int)
 }
 
 
-QString defaultDbFor(const QString &planPath)
-{
-    const QFileInfo fi(planPath);
-    return fi.absoluteDir().filePath(fi.completeBaseName() + QStringLiteral(".ferry.db"));
-}
-
-// --db, else next to --plan, else FERRY_DB.
-QString dbPath(const QCommandLineParser &p)
-{
-    if (p.isSet(QStringLiteral("db")))
-        return p.value(QStringLiteral("db"));
-    if (p.isSet(QStringLiteral("plan")))
-        return defaultDbFor(p.value(QStringLiteral("plan")));
-    return qEnvironmentVariable("FERRY_DB");
-}
-
 QString isoTime(const QDateTime &t)
 {
     return t.isValid() ? t.toUTC().toString(Qt::ISODate) : QString();

@@ -70,6 +70,65 @@ QStringList Plan::followersOf(const QString &target, RegistryRole role) const
     return out;
 }
 
+QPair<QString, QString> Plan::targetFor(const QString &registry, const QString &repository) const
+{
+    for (const ImageSet &s : images)
+        if (s.kind == ImageSet::Kind::Mapping && s.sourceRegistry == registry && s.sourceRepository == repository)
+            return {s.targetRegistry, s.targetRepository};
+    const QStringList targets = namesWithRole(RegistryRole::Target);
+    return {targets.value(0), repository};
+}
+
+QStringList Plan::repositoriesIn(const QString &registryName) const
+{
+    const PlanRegistry *r = registry(registryName);
+    if (!r)
+        return {};
+    QStringList out;
+    auto add = [&](const QString &name) {
+        if (!name.isEmpty() && !out.contains(name))
+            out << name;
+    };
+    const bool followsTargets = r->role == RegistryRole::Target || r->role == RegistryRole::Replica || r->role == RegistryRole::Legacy;
+    for (const ImageSet &s : images) {
+        if (s.kind == ImageSet::Kind::Mapping && s.sourceRegistry == registryName)
+            add(s.sourceRepository);
+        if (!followsTargets)
+            continue;
+        if (r->role == RegistryRole::Target && s.targetRegistry != registryName)
+            continue;
+        add(s.kind == ImageSet::Kind::Mapping ? s.targetRepository : s.repositoryGlob);
+    }
+    return out;
+}
+
+QString CleanupConfig::protectingTag(const QString &tag) const
+{
+    for (const QRegularExpression &re : protectTags)
+        if (re.match(tag).hasMatch())
+            return re.pattern();
+    return {};
+}
+
+QString CleanupConfig::protectingRepository(const QString &repository) const
+{
+    for (const QRegularExpression &re : protectRepositories)
+        if (re.match(repository).hasMatch())
+            return re.pattern();
+    return {};
+}
+
+QString cleanupKindName(CleanupPolicy::Kind kind)
+{
+    switch (kind) {
+    case CleanupPolicy::Kind::DevTags: return QStringLiteral("dev-tags");
+    case CleanupPolicy::Kind::Tags: return QStringLiteral("tags");
+    case CleanupPolicy::Kind::Untagged: return QStringLiteral("untagged");
+    case CleanupPolicy::Kind::Legacy: return QStringLiteral("legacy");
+    }
+    return {};
+}
+
 bool repositoryGlobMatches(const QString &glob, const QString &repository)
 {
     QString re;
@@ -216,7 +275,7 @@ bool parseRegistry(const Ctx &ctx, const QString &planDir, const QString &name, 
         return ctx.fail(n, QStringLiteral("registry '%1' must be a map with url and role").arg(name));
     if (!checkKeys(ctx, n, {QStringLiteral("url"), QStringLiteral("kind"), QStringLiteral("role"), QStringLiteral("of"), QStringLiteral("lag-slo"),
                             QStringLiteral("credentials"), QStringLiteral("ca-file"), QStringLiteral("insecure"), QStringLiteral("concurrency"),
-                            QStringLiteral("rate"), QStringLiteral("api-url")},
+                            QStringLiteral("rate"), QStringLiteral("api-url"), QStringLiteral("page-size"), QStringLiteral("max-pages")},
                    QStringLiteral("registry '%1'").arg(name)))
         return false;
     out->name = name;
@@ -268,6 +327,16 @@ bool parseRegistry(const Ctx &ctx, const QString &planDir, const QString &name, 
         if (c.requestsPerSecond <= 0)
             return ctx.fail(n["rate"], QStringLiteral("rate is requests per second, above 0"));
     }
+    if (n["page-size"]) {
+        c.pageSize = n["page-size"].as<int>(0);
+        if (c.pageSize <= 0 || c.pageSize > 10'000)
+            return ctx.fail(n["page-size"], QStringLiteral("page-size is the number of tags per listing page, 1 to 10000"));
+    }
+    if (n["max-pages"]) {
+        c.maxPages = n["max-pages"].as<int>(0);
+        if (c.maxPages <= 0)
+            return ctx.fail(n["max-pages"], QStringLiteral("max-pages is a number above 0; a listing cut by it is incomplete"));
+    }
     if (n["ca-file"]) {
         const QString f = str(n["ca-file"]);
         c.caFile = QDir::isAbsolutePath(f) ? f : QDir(planDir).filePath(f);
@@ -288,6 +357,113 @@ bool parseRegistry(const Ctx &ctx, const QString &planDir, const QString &name, 
         } else {
             return ctx.fail(cr, QStringLiteral("credentials is docker-config, anonymous or a map of environment variable names"));
         }
+    }
+    return true;
+}
+
+bool parseRegexList(const Ctx &ctx, const YAML::Node &n, const QString &what, QList<QRegularExpression> *out)
+{
+    if (!n)
+        return true;
+    if (!n.IsSequence())
+        return ctx.fail(n, QStringLiteral("%1 is a list of regular expressions").arg(what));
+    for (const YAML::Node &e : n) {
+        QRegularExpression re(str(e));
+        if (!re.isValid())
+            return ctx.fail(e, QStringLiteral("invalid regular expression in %1: %2").arg(what, re.errorString()));
+        out->append(re);
+    }
+    return true;
+}
+
+bool parseCleanup(const Ctx &ctx, const YAML::Node &n, const Plan &plan, CleanupConfig *out)
+{
+    if (!n.IsMap())
+        return ctx.fail(n, QStringLiteral("cleanup is a map with policies, protect, batch-size and max-listing-age"));
+    if (!checkKeys(ctx, n, {QStringLiteral("policies"), QStringLiteral("protect"), QStringLiteral("batch-size"), QStringLiteral("max-listing-age"),
+                            QStringLiteral("recheck-window")},
+                   QStringLiteral("cleanup")))
+        return false;
+    if (n["batch-size"]) {
+        out->batchSize = n["batch-size"].as<int>(0);
+        if (out->batchSize <= 0 || out->batchSize > 10'000)
+            return ctx.fail(n["batch-size"], QStringLiteral("batch-size is the number of deletions per batch, 1 to 10000"));
+    }
+    for (const auto &[key, field] : {std::pair{"max-listing-age", &out->maxListingAgeSeconds}, std::pair{"recheck-window", &out->recheckWindowSeconds}}) {
+        if (!n[key])
+            continue;
+        const auto d = parseDuration(str(n[key]));
+        if (!d)
+            return ctx.fail(n[key], QStringLiteral("%1 is a duration like 90s, 30m, 2h or 1d").arg(QLatin1String(key)));
+        *field = *d;
+    }
+    if (const YAML::Node p = n["protect"]) {
+        if (!p.IsMap() || !checkKeys(ctx, p, {QStringLiteral("tags"), QStringLiteral("repositories")}, QStringLiteral("cleanup.protect")))
+            return p.IsMap() ? false : ctx.fail(p, QStringLiteral("protect is a map with tags and repositories (lists of regular expressions)"));
+        if (!parseRegexList(ctx, p["tags"], QStringLiteral("protect.tags"), &out->protectTags)
+            || !parseRegexList(ctx, p["repositories"], QStringLiteral("protect.repositories"), &out->protectRepositories))
+            return false;
+    }
+    const YAML::Node policies = n["policies"];
+    if (policies && !policies.IsSequence())
+        return ctx.fail(policies, QStringLiteral("cleanup.policies is a list"));
+    const QMap<QString, CleanupPolicy::Kind> kinds{{QStringLiteral("dev-tags"), CleanupPolicy::Kind::DevTags}, {QStringLiteral("tags"), CleanupPolicy::Kind::Tags},
+                                                   {QStringLiteral("untagged"), CleanupPolicy::Kind::Untagged}, {QStringLiteral("legacy"), CleanupPolicy::Kind::Legacy}};
+    for (const YAML::Node &pn : policies) {
+        if (!pn.IsMap())
+            return ctx.fail(pn, QStringLiteral("each cleanup policy is a map with name, kind and registry"));
+        if (!checkKeys(ctx, pn, {QStringLiteral("name"), QStringLiteral("kind"), QStringLiteral("registry"), QStringLiteral("repositories"), QStringLiteral("older-than"),
+                                 QStringLiteral("keep-newest"), QStringLiteral("pattern"), QStringLiteral("verify-replicas")},
+                       QStringLiteral("a cleanup policy")))
+            return false;
+        CleanupPolicy pol;
+        pol.origin = ctx.where(pn);
+        if (!pn["name"] || !pn["kind"] || !pn["registry"])
+            return ctx.fail(pn, QStringLiteral("a cleanup policy needs name, kind (dev-tags, tags, untagged, legacy) and registry"));
+        pol.name = str(pn["name"]);
+        for (const CleanupPolicy &other : std::as_const(out->policies))
+            if (other.name == pol.name)
+                return ctx.fail(pn["name"], QStringLiteral("two cleanup policies are named '%1'").arg(pol.name));
+        if (!kinds.contains(str(pn["kind"])))
+            return ctx.fail(pn["kind"], QStringLiteral("kind must be dev-tags, tags, untagged or legacy"));
+        pol.kind = kinds.value(str(pn["kind"]));
+        pol.registry = str(pn["registry"]);
+        const PlanRegistry *reg = plan.registry(pol.registry);
+        if (!reg)
+            return ctx.fail(pn["registry"], QStringLiteral("'%1' names no registry of this plan").arg(pol.registry));
+        if (reg->role == RegistryRole::Cache)
+            return ctx.fail(pn["registry"], QStringLiteral("'%1' is a pull-through cache: Ferry never deletes from a cache").arg(pol.registry));
+        if (reg->config.kind == u"dockerhub")
+            return ctx.fail(pn["registry"], QStringLiteral("'%1' is Docker Hub, whose registry API does not delete; empty it in Docker Hub itself").arg(pol.registry));
+        if (pol.kind == CleanupPolicy::Kind::Legacy && reg->role != RegistryRole::Legacy && reg->role != RegistryRole::Source)
+            return ctx.fail(pn["registry"], QStringLiteral("a legacy policy applies to a legacy or source registry, not to '%1' (%2)").arg(pol.registry, roleName(reg->role)));
+        if (pol.kind == CleanupPolicy::Kind::Legacy && plan.namesWithRole(RegistryRole::Target).isEmpty())
+            return ctx.fail(pn, QStringLiteral("a legacy policy needs a target registry to verify against"));
+        if (pn["repositories"])
+            pol.repositoryGlob = str(pn["repositories"]);
+        if (pn["older-than"]) {
+            const auto d = parseDuration(str(pn["older-than"]));
+            if (!d)
+                return ctx.fail(pn["older-than"], QStringLiteral("older-than is a duration like 12h, 7d or 30d"));
+            pol.olderThanSeconds = *d;
+        }
+        if (pn["keep-newest"]) {
+            pol.keepNewest = pn["keep-newest"].as<int>(-1);
+            if (pol.keepNewest < 0)
+                return ctx.fail(pn["keep-newest"], QStringLiteral("keep-newest is a number, 0 or more"));
+        }
+        if (pn["pattern"]) {
+            pol.pattern = QRegularExpression(str(pn["pattern"]));
+            if (!pol.pattern.isValid())
+                return ctx.fail(pn["pattern"], QStringLiteral("invalid regular expression: %1").arg(pol.pattern.errorString()));
+        }
+        if (pol.kind == CleanupPolicy::Kind::Tags && pol.pattern.pattern().isEmpty())
+            return ctx.fail(pn, QStringLiteral("a tags policy needs a pattern (a regular expression; a named capture 'group' groups tags for keep-newest)"));
+        if (pol.kind == CleanupPolicy::Kind::Untagged && !pol.olderThanSeconds)
+            return ctx.fail(pn, QStringLiteral("an untagged policy needs older-than (something may still pull a fresh untagged digest)"));
+        if (pn["verify-replicas"])
+            pol.verifyReplicas = pn["verify-replicas"].as<bool>(false);
+        out->policies.append(pol);
     }
     return true;
 }
@@ -319,7 +495,7 @@ std::optional<Plan> Plan::parse(const QByteArray &yaml, const QString &path, QSt
             ctx.fail(root, QStringLiteral("a plan is a map with version, name, registries and images"));
             return std::nullopt;
         }
-        if (!checkKeys(ctx, root, {QStringLiteral("version"), QStringLiteral("name"), QStringLiteral("registries"), QStringLiteral("images")}, QStringLiteral("the plan")))
+        if (!checkKeys(ctx, root, {QStringLiteral("version"), QStringLiteral("name"), QStringLiteral("registries"), QStringLiteral("images"), QStringLiteral("cleanup")}, QStringLiteral("the plan")))
             return std::nullopt;
         Plan plan;
         plan.path = path;
@@ -423,6 +599,8 @@ std::optional<Plan> Plan::parse(const QByteArray &yaml, const QString &path, QSt
             }
             plan.images.append(s);
         }
+        if (root["cleanup"] && !parseCleanup(ctx, root["cleanup"], plan, &plan.cleanup))
+            return std::nullopt;
         return plan;
     } catch (const YAML::Exception &e) {
         *error = QStringLiteral("%1:%2:%3: %4").arg(path).arg(e.mark.line + 1).arg(e.mark.column + 1).arg(QString::fromStdString(e.msg));

@@ -4,6 +4,7 @@
 #include "registry/registryconfig.h"
 
 #include <QList>
+#include <QPair>
 #include <QRegularExpression>
 #include <QString>
 
@@ -53,6 +54,36 @@ struct ImageSet
     QString origin;         // file:line, for messages
 };
 
+// Cleanup policies (plan key `cleanup`): which tags and manifests may be proposed for
+// deletion. A policy only proposes; the safety checks and the lead's approval decide.
+struct CleanupPolicy
+{
+    enum class Kind { DevTags, Tags, Untagged, Legacy };
+    QString name;
+    Kind kind = Kind::DevTags;
+    QString registry;
+    QString repositoryGlob;             // empty: the plan's repositories in that registry
+    std::optional<qint64> olderThanSeconds;
+    int keepNewest = 0;                 // per group: dev branch, or the regex's 'group' capture
+    QRegularExpression pattern;         // kind tags
+    bool verifyReplicas = false;        // kind legacy: the digest must also be in the target's replicas
+    QString origin;                     // file:line
+};
+QString cleanupKindName(CleanupPolicy::Kind kind);
+
+struct CleanupConfig
+{
+    int batchSize = 100;                  // delete items per batch
+    qint64 maxListingAgeSeconds = 86'400; // a batch planned longer ago cannot be executed
+    qint64 recheckWindowSeconds = 30;     // the executor re-lists a repository this often
+    QList<QRegularExpression> protectTags;
+    QList<QRegularExpression> protectRepositories;
+    QList<CleanupPolicy> policies;
+
+    QString protectingTag(const QString &tag) const;        // the pattern that protects it, or empty
+    QString protectingRepository(const QString &repository) const;
+};
+
 struct Plan
 {
     QString path;
@@ -60,11 +91,19 @@ struct Plan
     int version = 1;
     QList<PlanRegistry> registries;
     QList<ImageSet> images;
+    CleanupConfig cleanup;
     QStringList warnings;
 
     const PlanRegistry *registry(const QString &name) const;
     QStringList namesWithRole(RegistryRole role) const;
     QStringList followersOf(const QString &target, RegistryRole role) const;
+    // The repository in `target` that holds what `registry`'s repository holds: the
+    // mapping's target for a mapped source, the same name otherwise.
+    // Returns {target registry, repository}; the registry is empty when the plan has no target.
+    QPair<QString, QString> targetFor(const QString &registry, const QString &repository) const;
+    // The repositories the plan knows in a registry (mapped, or the target's names), for
+    // cleanup policies without their own glob; globs are returned as they are.
+    QStringList repositoriesIn(const QString &registry) const;
 
     // Reads and validates a plan. Errors name the file, line and column and say what is
     // expected; unknown keys are errors.

@@ -338,7 +338,7 @@ QFuture<Result<Listing>> RegistryClient::listTags(const QString &repository, qui
         return QtFuture::makeReadyFuture(Result<Listing>::failure(RegistryError::make(
             RegistryError::Kind::InvalidInput, QStringLiteral("invalid repository name '%1'").arg(repository))));
     QUrl url = urlFor(QStringLiteral("/v2/%1/tags/list").arg(repository));
-    url.setQuery(QStringLiteral("n=1000"));
+    url.setQuery(QStringLiteral("n=%1").arg(m_config.pageSize > 0 ? m_config.pageSize : 1000));
     auto warnings = std::make_shared<QStringList>();
     return listPaged(url, repositoryScope(repository, pullScope()),
                      [warnings](const QByteArray &body, QStringList *names, QString *error) {

@@ -33,6 +33,7 @@ struct RegistryConfig
     int backoffCapMs = 8'000;
     qint64 maxManifestBytes = 4 * 1024 * 1024; // as containers/image (skopeo) and oras
     int maxPages = 10'000;
+    int pageSize = 0;                // tags/list ?n=; 0: the registry's default
 
     QString key() const { return name.isEmpty() ? baseUrl.authority() : name; }
 

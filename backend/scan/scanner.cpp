@@ -26,9 +26,7 @@ Scanner::Scanner(const Plan &plan, Store &store, NetworkService &network, ScanOp
 
 Scanner::~Scanner() = default;
 
-namespace {
-
-Credentials credentialsFor(const PlanRegistry &r, QStringList *errors)
+Credentials planCredentials(const PlanRegistry &r, QStringList *errors)
 {
     if (r.credentials == u"anonymous")
         return {};
@@ -47,6 +45,8 @@ Credentials credentialsFor(const PlanRegistry &r, QStringList *errors)
     return c;
 }
 
+namespace {
+
 bool isIndexType(const QString &mediaType)
 {
     return mediaType == QLatin1String(mediatype::OciIndex) || mediaType == QLatin1String(mediatype::DockerList);
@@ -64,7 +64,7 @@ void Scanner::start()
         if (r.role == RegistryRole::Cache && !m_options.checkCaches)
             continue;
         RegistryConfig cfg = r.config;
-        cfg.credentials = credentialsFor(r, &m_errors);
+        cfg.credentials = planCredentials(r, &m_errors);
         auto client = std::make_unique<RegistryClient>(m_network, cfg);
         RegistryClient *hubApi = nullptr;
         if (cfg.kind == u"dockerhub" && cfg.apiUrl.isValid()) {

@@ -17,6 +17,10 @@ namespace ferry {
 class NetworkService;
 class RegistryClient;
 
+// The credentials a plan's registry names: anonymous, environment variables, or Docker's
+// config.json. Problems are appended to errors.
+Credentials planCredentials(const PlanRegistry &r, QStringList *errors);
+
 struct ScanOptions
 {
     QRegularExpression only;   // target repositories to scan; empty: all

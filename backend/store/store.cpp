@@ -15,7 +15,7 @@ namespace ferry {
 
 namespace {
 
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 2;
 
 // Every schema change is a new step; a database is brought forward one step at a time.
 const char *const kMigrations[] = {
@@ -85,6 +85,74 @@ CREATE TABLE scan_errors(
   repository TEXT,
   tag TEXT,
   message TEXT NOT NULL);
+)SQL",
+    // 2: cleanup batches, their items, execution runs, the per-item journal, the audit log.
+    R"SQL(
+CREATE TABLE cleanup_batches(
+  id INTEGER PRIMARY KEY,
+  created_at INTEGER NOT NULL,
+  plan TEXT NOT NULL,
+  registry TEXT NOT NULL,
+  repository TEXT NOT NULL,
+  policies TEXT NOT NULL,
+  listed_at INTEGER NOT NULL,
+  listing_complete INTEGER NOT NULL,
+  listing_note TEXT,
+  hash TEXT NOT NULL,
+  derived_from INTEGER,
+  status TEXT NOT NULL,
+  decided_by TEXT,
+  decided_at INTEGER,
+  decided_hash TEXT,
+  comment TEXT);
+CREATE TABLE cleanup_items(
+  batch INTEGER NOT NULL REFERENCES cleanup_batches(id),
+  seq INTEGER NOT NULL,
+  action TEXT NOT NULL,
+  digest TEXT NOT NULL,
+  tags TEXT NOT NULL,
+  media_type TEXT,
+  size INTEGER,
+  age_from INTEGER,
+  age_source TEXT,
+  policy TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  checks TEXT NOT NULL,
+  hold_reason TEXT,
+  parents TEXT NOT NULL,
+  depends_on TEXT NOT NULL,
+  verify_in TEXT NOT NULL,
+  state TEXT NOT NULL,
+  outcome TEXT,
+  http_status INTEGER,
+  updated_at INTEGER,
+  PRIMARY KEY(batch, seq));
+CREATE TABLE cleanup_runs(
+  id INTEGER PRIMARY KEY,
+  batch INTEGER NOT NULL REFERENCES cleanup_batches(id),
+  dry_run INTEGER NOT NULL,
+  actor TEXT NOT NULL,
+  started_at INTEGER NOT NULL,
+  finished_at INTEGER,
+  status TEXT NOT NULL,
+  summary TEXT);
+CREATE TABLE cleanup_journal(
+  id INTEGER PRIMARY KEY,
+  run INTEGER NOT NULL REFERENCES cleanup_runs(id),
+  batch INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  at INTEGER NOT NULL,
+  state TEXT NOT NULL,
+  http_status INTEGER,
+  message TEXT);
+CREATE INDEX cleanup_journal_batch ON cleanup_journal(batch, seq);
+CREATE TABLE audit_log(
+  id INTEGER PRIMARY KEY,
+  at INTEGER NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  batch INTEGER,
+  detail TEXT);
 )SQL",
 };
 
@@ -375,6 +443,46 @@ QHash<QString, Observation> Store::currentTags(const QString &registry, const QS
         out.insert(o.tag, o);
     }
     return out;
+}
+
+QHash<QString, QDateTime> Store::untaggedDigests(const QString &registry, const QString &repository) const
+{
+    QHash<QString, QDateTime> out;
+    QSqlQuery q(QSqlDatabase::database(m_connection));
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT digest, MAX(gone_at) FROM observations o WHERE registry=? AND repository=? AND gone_at IS NOT NULL "
+                             "AND NOT EXISTS(SELECT 1 FROM observations c WHERE c.registry=o.registry AND c.repository=o.repository "
+                             "AND c.digest=o.digest AND c.gone_at IS NULL) GROUP BY digest"));
+    q.addBindValue(registry);
+    q.addBindValue(repository);
+    q.exec();
+    while (q.next())
+        out.insert(q.value(0).toString(), fromMs(q.value(1)));
+    return out;
+}
+
+bool Store::transaction(const std::function<bool()> &work)
+{
+    for (int attempt = 0; attempt < 5; ++attempt) {
+        if (!begin())
+            continue;
+        if (!work()) {
+            const QString err = m_lastError;
+            rollback();
+            m_lastError = err;
+            return false;
+        }
+        if (commit())
+            return true;
+        rollback();
+        QThread::msleep(50 * (attempt + 1));
+    }
+    return false;
+}
+
+QSqlDatabase Store::database() const
+{
+    return QSqlDatabase::database(m_connection);
 }
 
 ListingApplied Store::applyListing(qint64 scanId, const QString &registry, const QString &repository,

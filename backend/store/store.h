@@ -9,6 +9,7 @@
 #include <QSqlDatabase>
 #include <QString>
 
+#include <functional>
 #include <optional>
 
 namespace ferry {
@@ -126,6 +127,9 @@ public:
     // When this digest was first seen in this repository of this registry, under any tag.
     QDateTime digestFirstSeen(const QString &registry, const QString &repository, const QString &digest) const;
     QList<Observation> timeline(const QString &repository, const QString &tag) const;
+    // Digests this registry's repository once had under a tag and no tag holds now, with
+    // the time the last tag left them (the history's view of "untagged").
+    QHash<QString, QDateTime> untaggedDigests(const QString &registry, const QString &repository) const;
 
     // Replaces the matrix rows given (only those whose content hash changed are written);
     // rows of the covered repositories that are not given are deleted.
@@ -140,6 +144,12 @@ public:
     QStringList scanErrors(qint64 scanId) const;
 
     qint64 observationCount() const;
+
+    // For the cleanup journal and other tables beside the scan's: one write transaction
+    // (BEGIN IMMEDIATE), retried when the database is busy; work returns false to roll back.
+    bool transaction(const std::function<bool()> &work);
+    QSqlDatabase database() const;
+    void setLastError(const QString &error) { m_lastError = error; }
 
 private:
     bool exec(const QString &sql);

@@ -1,6 +1,7 @@
 #include "managedprocess.h"
 
 #include <QDeadlineTimer>
+#include <QFile>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QThread>
@@ -21,6 +22,11 @@ bool ManagedProcess::start(const QString &program, const QStringList &args, quin
     m_process.setProgram(program);
     m_process.setArguments(args);
     m_process.setProcessChannelMode(QProcess::MergedChannels);
+    if (!m_log.isOpen() && !m_log.open()) {
+        *error = QStringLiteral("cannot create a log file for %1").arg(program);
+        return false;
+    }
+    m_process.setStandardOutputFile(m_log.fileName(), QIODevice::Append);
     m_process.setChildProcessModifier([] {
         ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     });
@@ -37,7 +43,7 @@ bool ManagedProcess::start(const QString &program, const QStringList &args, quin
         }
         if (waitForPort(QStringLiteral("127.0.0.1"), port, 100))
             return true;
-        m_process.waitForReadyRead(50);
+        QThread::msleep(50);
     }
     *error = QStringLiteral("%1 did not listen on port %2 within %3 ms: %4").arg(program).arg(port).arg(readyTimeoutMs).arg(output());
     stop();
@@ -57,8 +63,12 @@ void ManagedProcess::stop()
 
 QString ManagedProcess::output()
 {
-    m_output += m_process.readAll();
-    return QString::fromUtf8(m_output.right(4000));
+    QFile f(m_log.fileName());
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    if (f.size() > 4000)
+        f.seek(f.size() - 4000);
+    return QString::fromUtf8(f.readAll());
 }
 
 quint16 freeLoopbackPort()

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QProcess>
+#include <QTemporaryFile>
 #include <QString>
 #include <QStringList>
 
@@ -27,7 +28,9 @@ public:
 
 private:
     QProcess m_process;
-    QByteArray m_output;
+    // Output goes to a file, never to a pipe: a pipe that nobody reads while the test
+    // blocks in another process fills up and stalls the child (a registry logging 404s).
+    QTemporaryFile m_log;
 };
 
 // A port that was free a moment ago on 127.0.0.1.

@@ -261,12 +261,13 @@ void RegistryFarm::stopNamed(const QString &name)
     m_named.value(name)->process->stop();
 }
 
-bool RegistryFarm::seedNamed(const QString &name, const QString &salt, QString *error)
+bool RegistryFarm::seedNamed(const QString &name, const QString &salt, QString *error, const QStringList &extra)
 {
     const QString out = QDir(m_dir.path()).filePath(QStringLiteral("seeded-%1-%2.json").arg(name, salt));
     if (!run(QStringLiteral("/usr/bin/python3"),
-             {QDir(supportDir()).filePath(QStringLiteral("seed_registry.py")), QStringLiteral("--registry"), hostPort(name),
-              QStringLiteral("--workdir"), m_dir.path(), QStringLiteral("--out"), out, QStringLiteral("--salt"), salt},
+             QStringList{QDir(supportDir()).filePath(QStringLiteral("seed_registry.py")), QStringLiteral("--registry"), hostPort(name),
+                         QStringLiteral("--workdir"), m_dir.path(), QStringLiteral("--out"), out, QStringLiteral("--salt"), salt}
+                 + extra,
              error))
         return false;
     QFile f(out);

@@ -65,8 +65,9 @@ public:
     QString hostPort(const QString &name) const;
     void stopNamed(const QString &name);
     bool restartNamed(const QString &name, QString *error);
-    // Pushes the seed content into a named registry.
-    bool seedNamed(const QString &name, const QString &salt, QString *error);
+    // Pushes the seed content into a named registry; extra goes to seed_registry.py
+    // (--dev-tags, --bulk N, --only-extras). seeded() then lists what this call pushed.
+    bool seedNamed(const QString &name, const QString &salt, QString *error, const QStringList &extra = {});
 
     // For outage tests: stop and start one instance on the same port.
     void stopInstance(Variant v);

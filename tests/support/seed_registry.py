@@ -144,6 +144,10 @@ def main():
     ap.add_argument("--workdir", required=True)
     ap.add_argument("--out", required=True)
     ap.add_argument("--salt", default="a")
+    ap.add_argument("--dev-tags", action="store_true", help="also push the cleanup scenario's dev-build tags")
+    ap.add_argument("--bulk", type=int, default=0, help="also push N old dev builds to team/bulk")
+    ap.add_argument("--only-extras", action="store_true", help="skip the base content (it is already there)")
+    ap.add_argument("--image", action="append", default=[], help="also push a distinct image as REPO:TAG")
     args = ap.parse_args()
     reg = Registry(args.registry)
     salt = args.salt
@@ -151,6 +155,12 @@ def main():
 
     def record(repo, tag, data, mt, kind):
         seeded.append({"repository": repo, "tag": tag, "digest": sha(data), "mediaType": mt, "kind": kind})
+
+    if args.only_extras:
+        seed_extras(reg, args, seeded, record)
+        with open(args.out, "w") as f:
+            json.dump(seeded, f, indent=1)
+        return 0
 
     # --- images through skopeo, from an OCI layout ---------------------------------------
     blobs = Blobs()
@@ -266,9 +276,72 @@ def main():
     reg.push_manifest("team/app", ref_tag, referrers, OCI_INDEX)
     record("team/app", ref_tag, referrers, OCI_INDEX, "referrers-index")
 
+    seed_extras(reg, args, seeded, record)
     with open(args.out, "w") as f:
         json.dump(seeded, f, indent=1)
     return 0
+
+
+def dev_tag(version, branch, days_ago, sha7):
+    import datetime
+    t = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(days=days_ago)
+    return f"{version}-dev.{branch}.{t:%Y-%m-%d}.{t:%H-%M-%S}.h{sha7}"
+
+
+def push_image(reg, repo, ref, text, record, kind="dev-image"):
+    b = Blobs()
+    data = image(b, text)
+    for d, blob in b.data.items():
+        reg.push_blob(repo, d, blob)
+    reg.push_manifest(repo, ref, data, OCI_MANIFEST)
+    record(repo, ref, data, OCI_MANIFEST, kind)
+    return sha(data)
+
+
+def seed_extras(reg, args, seeded, record):
+    """The cleanup scenario: dev builds by branch and age, a dev tag on a child of the
+    2.0.0 index, one sharing the digest of the stable 1.1.0, and cosign signatures."""
+    salt = args.salt
+    if args.dev_tags:
+        _, _, body = reg.request("GET", "/v2/team/app/manifests/2.0.0", headers={"Accept": OCI_INDEX})
+        child = json.loads(body)["manifests"][0]["digest"]
+        _, _, single = reg.request("GET", "/v2/team/app/manifests/1.1.0", headers={"Accept": OCI_MANIFEST})
+        for days in (40, 39, 38, 37, 36, 1):
+            push_image(reg, "team/app", dev_tag("1.3.0", "main", days, f"{days:07x}"), f"main {days} {salt}", record)
+        for days in (50, 45):
+            push_image(reg, "team/app", dev_tag("1.3.0", "feature-x", days, f"f{days:06x}"), f"feature-x {days} {salt}", record)
+        # hotfix: the oldest points at the amd64 child of the 2.0.0 index.
+        child_tag = dev_tag("2.0.0", "hotfix", 60, "c0ffee0")
+        body_child = reg.request("GET", f"/v2/team/app/manifests/{child}", headers={"Accept": OCI_MANIFEST})[2]
+        reg.push_manifest("team/app", child_tag, body_child, OCI_MANIFEST)
+        record("team/app", child_tag, body_child, OCI_MANIFEST, "dev-on-child")
+        for days in (59, 58):
+            push_image(reg, "team/app", dev_tag("2.0.0", "hotfix", days, f"b{days:06x}"), f"hotfix {days} {salt}", record)
+        # release: the oldest shares its digest with the stable 1.1.0.
+        shared_tag = dev_tag("1.1.0", "release", 70, "5ba4ed0")
+        reg.push_manifest("team/app", shared_tag, single, OCI_MANIFEST)
+        record("team/app", shared_tag, single, OCI_MANIFEST, "dev-shared")
+        for days in (69, 68):
+            push_image(reg, "team/app", dev_tag("1.1.0", "release", days, f"e{days:06x}"), f"release {days} {salt}", record)
+        # A cosign signature of the oldest main build (goes with it).
+        oldest = [e for e in seeded if e["kind"] == "dev-image" and ".main." in e["tag"]][0]["digest"]
+        sig_img = Blobs()
+        payload = canonical({"critical": {"image": {"docker-manifest-digest": oldest}}, "salt": salt})
+        cfg = canonical({"architecture": "", "os": "", "rootfs": {"type": "layers", "diff_ids": [sha(payload)]}, "config": {}})
+        pd, cd = sig_img.add(payload), sig_img.add(cfg)
+        for d, data in sig_img.data.items():
+            reg.push_blob("team/app", d, data)
+        sig = canonical({"schemaVersion": 2, "mediaType": DOCKER_MANIFEST,
+                         "config": {"mediaType": DOCKER_CONFIG, "digest": cd, "size": len(cfg)},
+                         "layers": [{"mediaType": "application/vnd.dev.cosign.simplesigning.v1+json", "digest": pd, "size": len(payload)}]})
+        tag = "sha256-" + oldest.split(":")[1] + ".sig"
+        reg.push_manifest("team/app", tag, sig, DOCKER_MANIFEST)
+        record("team/app", tag, sig, DOCKER_MANIFEST, "cosign-signature-of-dev")
+    for ref in args.image:
+        repo, tag = ref.rsplit(":", 1)
+        push_image(reg, repo, tag, f"{ref} {salt}", record, kind="extra-image")
+    for i in range(args.bulk):
+        push_image(reg, "team/bulk", dev_tag("0.1.0", "bulk", 100 + i, f"{i:07x}"), f"bulk {i} {salt}", record)
 
 
 if __name__ == "__main__":

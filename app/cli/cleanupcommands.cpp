@@ -1,0 +1,629 @@
+// ferryctl cleanup: plan, review, approve and execute deletion batches.
+#include "cleanup/cleanupengine.h"
+#include "cli/cliregistry.h"
+#include "cli/commands.h"
+#include "net/networkservice.h"
+#include "plan/plan.h"
+#include "store/store.h"
+
+#include <QCommandLineParser>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRegularExpression>
+
+#include <atomic>
+#include <csignal>
+#include <thread>
+#include <unistd.h>
+
+namespace ferry::cli {
+
+namespace {
+
+// Exit codes of the cleanup commands, beyond the common ones: a contract for scripts.
+constexpr int ExitRefused = 6;       // the batch may not be executed (not approved, altered, stale…)
+constexpr int ExitInterrupted = 130;
+
+std::atomic<bool> g_stop{false};
+void onStopSignal(int)
+{
+    g_stop = true;
+}
+
+const char *const kCleanupUsage =
+    "Usage: ferryctl cleanup <subcommand> [options]\n"
+    "\n"
+    "  plan --plan FILE [--policy NAME]   read the registries and write batches of proposed deletions\n"
+    "  list                               the batches, their status and approvals\n"
+    "  show BATCH                         every item, its tags, reason, checks and journal\n"
+    "  approve BATCH --as NAME [--comment TEXT] [--hash HASH]\n"
+    "  reject BATCH [--as NAME] [--comment TEXT]\n"
+    "  remove BATCH SEQ... [--as NAME]    a new batch without those items (the old one is superseded)\n"
+    "  execute BATCH [--dry-run] [--pace DURATION]\n"
+    "  resume                             finish runs that were interrupted\n"
+    "  audit                              the audit log (table, json or csv)\n"
+    "\n"
+    "Every subcommand takes --db FILE or --plan FILE (the database next to it) or FERRY_DB.\n"
+    "Exit codes: 0 ok, 1 no such batch, 2 usage or plan error, 4 a registry or item failed,\n"
+    "6 the batch may not be executed or approved, 130 interrupted (resume finishes it).\n";
+
+QString iso(const QDateTime &t)
+{
+    return t.isValid() ? t.toUTC().toString(Qt::ISODate) : QString();
+}
+
+QString bytesText(qint64 b)
+{
+    if (b <= 0)
+        return QStringLiteral("-");
+    if (b >= 1 << 20)
+        return QStringLiteral("%1 MiB").arg(b / double(1 << 20), 0, 'f', 1);
+    if (b >= 1 << 10)
+        return QStringLiteral("%1 KiB").arg(b / 1024.0, 0, 'f', 1);
+    return QStringLiteral("%1 B").arg(b);
+}
+
+QJsonObject itemJson(const CleanupItem &i)
+{
+    return QJsonObject{{QStringLiteral("seq"), i.seq},
+                       {QStringLiteral("action"), i.action},
+                       {QStringLiteral("digest"), i.digest},
+                       {QStringLiteral("tags"), QJsonArray::fromStringList(i.tags)},
+                       {QStringLiteral("mediaType"), i.mediaType},
+                       {QStringLiteral("size"), i.size},
+                       {QStringLiteral("ageFrom"), iso(i.ageFrom)},
+                       {QStringLiteral("ageSource"), i.ageSource},
+                       {QStringLiteral("policy"), i.policy},
+                       {QStringLiteral("reason"), i.reason},
+                       {QStringLiteral("checks"), QJsonArray::fromStringList(i.checks)},
+                       {QStringLiteral("holdReason"), i.holdReason},
+                       {QStringLiteral("parents"), QJsonArray::fromStringList(i.parents)},
+                       {QStringLiteral("dependsOn"), QJsonArray::fromStringList(i.dependsOn)},
+                       {QStringLiteral("verifyIn"), QJsonArray::fromStringList(i.verifyIn)},
+                       {QStringLiteral("state"), i.state},
+                       {QStringLiteral("outcome"), i.outcome},
+                       {QStringLiteral("httpStatus"), i.httpStatus}};
+}
+
+QJsonObject batchJson(const CleanupBatch &b)
+{
+    return QJsonObject{{QStringLiteral("id"), b.id},
+                       {QStringLiteral("createdAt"), iso(b.createdAt)},
+                       {QStringLiteral("plan"), b.plan},
+                       {QStringLiteral("registry"), b.registry},
+                       {QStringLiteral("repository"), b.repository},
+                       {QStringLiteral("policies"), b.policies},
+                       {QStringLiteral("listedAt"), iso(b.listedAt)},
+                       {QStringLiteral("listingComplete"), b.listingComplete},
+                       {QStringLiteral("listingNote"), b.listingNote},
+                       {QStringLiteral("hash"), b.hash},
+                       {QStringLiteral("derivedFrom"), b.derivedFrom},
+                       {QStringLiteral("status"), b.status},
+                       {QStringLiteral("decidedBy"), b.decidedBy},
+                       {QStringLiteral("decidedAt"), iso(b.decidedAt)},
+                       {QStringLiteral("decidedHash"), b.decidedHash},
+                       {QStringLiteral("comment"), b.comment},
+                       {QStringLiteral("deleteItems"), b.deleteCount},
+                       {QStringLiteral("keepItems"), b.keepCount},
+                       {QStringLiteral("bytes"), b.bytes},
+                       {QStringLiteral("finishedItems"), b.finalCount}};
+}
+
+struct Context
+{
+    QCommandLineParser parser;
+    std::optional<Plan> plan;
+    std::unique_ptr<Store> store;
+};
+
+// Parses options, opens the store and, when needed or given, the plan.
+int open(Context &ctx, const QString &name, const QStringList &args, bool needPlan, QTextStream &out, QTextStream &err)
+{
+    QCommandLineParser &p = ctx.parser;
+    p.addOption({QStringLiteral("plan"), QStringLiteral("The migration plan (YAML)."), QStringLiteral("file")});
+    p.addOption({QStringLiteral("db"), QStringLiteral("The history database (default: next to the plan, or FERRY_DB)."), QStringLiteral("file")});
+    const int rc = parseCommand(p, QStringLiteral("cleanup ") + name, args, out, err);
+    if (rc >= 0)
+        return rc;
+    const QString db = dbPath(p);
+    if (db.isEmpty()) {
+        err << "ferryctl cleanup " << name << ": give --db FILE or --plan FILE (or set FERRY_DB)" << Qt::endl;
+        return ExitUsage;
+    }
+    QString error;
+    if (p.isSet(QStringLiteral("plan"))) {
+        ctx.plan = Plan::load(p.value(QStringLiteral("plan")), &error);
+        if (!ctx.plan) {
+            err << "ferryctl cleanup " << name << ": " << error << Qt::endl;
+            return ExitUsage;
+        }
+    }
+    ctx.store = std::make_unique<Store>(db);
+    if (!ctx.store->open(&error)) {
+        err << "ferryctl cleanup " << name << ": " << error << Qt::endl;
+        return ExitRegistry;
+    }
+    if (needPlan && !ctx.plan) {
+        err << "ferryctl cleanup " << name << ": --plan FILE is required" << Qt::endl;
+        return ExitUsage;
+    }
+    return -1;
+}
+
+// The plan a batch was made from, unless --plan gave one.
+bool planForBatch(Context &ctx, qint64 batchId, const QString &name, QTextStream &err)
+{
+    if (ctx.plan)
+        return true;
+    CleanupStore cs(*ctx.store);
+    const auto b = cs.batch(batchId);
+    if (!b)
+        return true; // the engine says "no batch"
+    QString error;
+    ctx.plan = Plan::load(b->plan, &error);
+    if (!ctx.plan) {
+        err << "ferryctl cleanup " << name << ": batch " << batchId << " was planned from " << b->plan << ", which cannot be read: " << error
+            << "\n  give --plan FILE" << Qt::endl;
+        return false;
+    }
+    return true;
+}
+
+bool batchArgument(const QCommandLineParser &p, const QString &name, qint64 *id, QTextStream &err)
+{
+    bool ok = false;
+    *id = p.positionalArguments().value(0).toLongLong(&ok);
+    if (!ok || *id <= 0) {
+        err << "ferryctl cleanup " << name << ": give the batch number (see ferryctl cleanup list)" << Qt::endl;
+        return false;
+    }
+    return true;
+}
+
+// Runs the engine call on a worker thread so that SIGINT stops it between items.
+template<typename Fn>
+void runStoppable(CleanupEngine &engine, Fn &&fn)
+{
+    g_stop = false;
+    auto previous = std::signal(SIGINT, onStopSignal);
+    auto previousTerm = std::signal(SIGTERM, onStopSignal);
+    std::atomic<bool> done{false};
+    std::thread watcher([&] {
+        while (!done) {
+            if (g_stop) {
+                engine.cancel();
+                break;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+    });
+    fn();
+    done = true;
+    watcher.join();
+    std::signal(SIGINT, previous);
+    std::signal(SIGTERM, previousTerm);
+}
+
+void progressTo(CleanupEngine &engine, QTextStream &err)
+{
+    const bool tty = ::isatty(STDERR_FILENO);
+    engine.setProgressHandler([&err, tty](const CleanupProgress &p) {
+        if (tty)
+            err << "\r\033[K[" << p.phase << "] " << p.done << '/' << p.total << ' ' << p.message.left(100) << Qt::flush;
+        else if (p.phase != u"plan")
+            err << '[' << p.phase << "] " << p.done << '/' << p.total << ' ' << p.message << Qt::endl;
+    });
+}
+
+int cmdPlan(const QStringList &args, QTextStream &out, QTextStream &err)
+{
+    Context ctx;
+    ctx.parser.setApplicationDescription(QStringLiteral("Reads the registries the plan's cleanup policies name and writes batches of proposed deletions.\n"
+                                                        "Nothing is deleted: a batch must be approved, then executed."));
+    ctx.parser.addOption({QStringLiteral("policy"), QStringLiteral("Only this policy (repeatable)."), QStringLiteral("name")});
+    ctx.parser.addOption({QStringLiteral("format"), QStringLiteral("table or json."), QStringLiteral("format"), QStringLiteral("table")});
+    if (const int rc = open(ctx, QStringLiteral("plan"), args, true, out, err); rc >= 0)
+        return rc;
+    NetworkService network(2);
+    CleanupEngine engine(*ctx.plan, *ctx.store, network);
+    progressTo(engine, err);
+    CleanupPlanResult r;
+    runStoppable(engine, [&] { r = engine.plan(ctx.parser.values(QStringLiteral("policy"))); });
+    if (::isatty(STDERR_FILENO))
+        err << "\r\033[K";
+    CleanupStore cs(*ctx.store);
+    if (ctx.parser.value(QStringLiteral("format")) == u"json") {
+        QJsonArray batches;
+        for (qint64 id : std::as_const(r.batches))
+            if (const auto b = cs.batch(id))
+                batches.append(batchJson(*b));
+        out << QJsonDocument(QJsonObject{{QStringLiteral("batches"), batches},
+                                         {QStringLiteral("deleteItems"), r.deleteItems},
+                                         {QStringLiteral("keepItems"), r.keepItems},
+                                         {QStringLiteral("notes"), QJsonArray::fromStringList(r.notes)},
+                                         {QStringLiteral("errors"), QJsonArray::fromStringList(r.errors)}})
+                   .toJson(QJsonDocument::Indented);
+    } else {
+        out << "Planned " << r.batches.size() << " batch(es): " << r.deleteItems << " deletion(s) proposed, " << r.keepItems
+            << " candidate(s) held back by the safety checks.\n";
+        for (qint64 id : std::as_const(r.batches)) {
+            const auto b = cs.batch(id);
+            if (!b)
+                continue;
+            out << QStringLiteral("  batch %1  %2/%3  %4 to delete (%5), %6 held  %7%8\n")
+                       .arg(b->id).arg(b->registry, b->repository).arg(b->deleteCount).arg(bytesText(b->bytes)).arg(b->keepCount)
+                       .arg(b->hash.left(19), b->listingComplete ? QString() : QStringLiteral("  BLOCKED: incomplete listing"));
+        }
+        for (const QString &n : std::as_const(r.notes))
+            out << "  note: " << n << '\n';
+        if (!r.batches.isEmpty())
+            out << "Review with 'ferryctl cleanup show BATCH', then approve with 'ferryctl cleanup approve BATCH --as NAME'.\n";
+    }
+    out.flush();
+    for (const QString &e : std::as_const(r.errors))
+        err << "ferryctl cleanup plan: " << e << Qt::endl;
+    if (g_stop)
+        return ExitInterrupted;
+    return r.errors.isEmpty() ? ExitOk : ExitRegistry;
+}
+
+int cmdList(const QStringList &args, QTextStream &out, QTextStream &err)
+{
+    Context ctx;
+    ctx.parser.setApplicationDescription(QStringLiteral("Lists the cleanup batches."));
+    ctx.parser.addOption({QStringLiteral("format"), QStringLiteral("table or json."), QStringLiteral("format"), QStringLiteral("table")});
+    if (const int rc = open(ctx, QStringLiteral("list"), args, false, out, err); rc >= 0)
+        return rc;
+    const QList<CleanupBatch> batches = CleanupStore(*ctx.store).batches();
+    if (ctx.parser.value(QStringLiteral("format")) == u"json") {
+        QJsonArray a;
+        for (const CleanupBatch &b : batches)
+            a.append(batchJson(b));
+        out << QJsonDocument(a).toJson(QJsonDocument::Indented);
+        return ExitOk;
+    }
+    out << QStringLiteral("%1  %2  %3  %4  %5  %6  %7\n").arg(QStringLiteral("batch"), 5).arg(QStringLiteral("status"), -10)
+               .arg(QStringLiteral("registry/repository"), -36).arg(QStringLiteral("delete"), 6).arg(QStringLiteral("held"), 4)
+               .arg(QStringLiteral("size"), 9).arg(QStringLiteral("decided by"));
+    for (const CleanupBatch &b : batches) {
+        QString status = b.status;
+        if (b.status == batchstatus::Executing)
+            status += QStringLiteral(" %1/%2").arg(b.finalCount).arg(b.deleteCount);
+        out << QStringLiteral("%1  %2  %3  %4  %5  %6  %7\n").arg(b.id, 5).arg(status, -10).arg(b.registry + u'/' + b.repository, -36)
+                   .arg(b.deleteCount, 6).arg(b.keepCount, 4).arg(bytesText(b.bytes), 9)
+                   .arg(b.decidedBy.isEmpty() ? (b.listingComplete ? QStringLiteral("-") : QStringLiteral("BLOCKED: incomplete listing"))
+                                              : QStringLiteral("%1 %2").arg(b.decidedBy, iso(b.decidedAt)));
+    }
+    return ExitOk;
+}
+
+int cmdShow(const QStringList &args, QTextStream &out, QTextStream &err)
+{
+    Context ctx;
+    ctx.parser.setApplicationDescription(QStringLiteral("Shows a batch: every item, every tag that goes with it, why, what was checked, and the journal."));
+    ctx.parser.addPositionalArgument(QStringLiteral("batch"), QStringLiteral("The batch number."));
+    ctx.parser.addOption({QStringLiteral("format"), QStringLiteral("table or json."), QStringLiteral("format"), QStringLiteral("table")});
+    if (const int rc = open(ctx, QStringLiteral("show"), args, false, out, err); rc >= 0)
+        return rc;
+    qint64 id = 0;
+    if (!batchArgument(ctx.parser, QStringLiteral("show"), &id, err))
+        return ExitUsage;
+    CleanupStore cs(*ctx.store);
+    const auto b = cs.batch(id);
+    if (!b) {
+        err << "ferryctl cleanup show: there is no batch " << id << Qt::endl;
+        return ExitNotFound;
+    }
+    const QString recomputed = b->recomputedHash();
+    const QList<JournalEntry> journal = cs.journalOf(id);
+    const QList<CleanupRun> runs = cs.runs(id);
+    if (ctx.parser.value(QStringLiteral("format")) == u"json") {
+        QJsonObject o = batchJson(*b);
+        o.insert(QStringLiteral("hashMatches"), recomputed == b->hash);
+        QJsonArray items, j, r;
+        for (const CleanupItem &i : b->items)
+            items.append(itemJson(i));
+        for (const JournalEntry &e : journal)
+            j.append(QJsonObject{{QStringLiteral("run"), e.run}, {QStringLiteral("seq"), e.seq}, {QStringLiteral("at"), iso(e.at)},
+                                 {QStringLiteral("state"), e.state}, {QStringLiteral("httpStatus"), e.httpStatus}, {QStringLiteral("message"), e.message}});
+        for (const CleanupRun &run : runs)
+            r.append(QJsonObject{{QStringLiteral("id"), run.id}, {QStringLiteral("dryRun"), run.dryRun}, {QStringLiteral("actor"), run.actor},
+                                 {QStringLiteral("startedAt"), iso(run.startedAt)}, {QStringLiteral("finishedAt"), iso(run.finishedAt)},
+                                 {QStringLiteral("status"), run.status}, {QStringLiteral("summary"), run.summary}});
+        o.insert(QStringLiteral("items"), items);
+        o.insert(QStringLiteral("journal"), j);
+        o.insert(QStringLiteral("runs"), r);
+        out << QJsonDocument(o).toJson(QJsonDocument::Indented);
+        return ExitOk;
+    }
+    out << "Batch " << b->id << ": " << b->registry << '/' << b->repository << " (" << b->policies << ")\n"
+        << "  status   " << b->status << (b->decidedBy.isEmpty() ? QString() : QStringLiteral(" by %1 at %2").arg(b->decidedBy, iso(b->decidedAt)))
+        << (b->comment.isEmpty() ? QString() : QStringLiteral(": \"%1\"").arg(b->comment)) << '\n'
+        << "  hash     " << b->hash << (recomputed == b->hash ? QString() : QStringLiteral("  ALTERED: the items hash to %1").arg(recomputed)) << '\n'
+        << "  listing  " << iso(b->listedAt) << (b->listingComplete ? QStringLiteral(", complete") : QStringLiteral(", INCOMPLETE: ") + b->listingNote) << '\n'
+        << "  items    " << b->deleteCount << " to delete (" << bytesText(b->bytes) << "), " << b->keepCount << " held back\n";
+    if (b->derivedFrom)
+        out << "  from     batch " << b->derivedFrom << " with items removed\n";
+    for (const CleanupItem &i : b->items) {
+        out << '\n' << QStringLiteral("%1. %2 %3").arg(i.seq, 3).arg(i.action == u"delete" ? QStringLiteral("DELETE") : QStringLiteral("KEEP  "), i.digest)
+            << "  [" << i.state << "]\n";
+        out << "       tags    " << (i.tags.isEmpty() ? QStringLiteral("(untagged)") : i.tags.join(QStringLiteral(", "))) << '\n';
+        out << "       policy  " << i.policy << ": " << i.reason << '\n';
+        if (i.ageFrom.isValid())
+            out << "       age     from " << iso(i.ageFrom) << " (" << i.ageSource << ")\n";
+        if (!i.holdReason.isEmpty())
+            out << "       held    " << i.holdReason << '\n';
+        if (!i.checks.isEmpty() && i.action == u"delete")
+            out << "       checked " << i.checks.join(QStringLiteral("; ")) << '\n';
+        if (!i.parents.isEmpty())
+            out << "       after   its index " << i.parents.join(QStringLiteral(", ")) << '\n';
+        if (!i.verifyIn.isEmpty())
+            out << "       verify  still in " << i.verifyIn.join(QStringLiteral(", ")) << " right before deleting\n";
+        if (!i.outcome.isEmpty())
+            out << "       outcome " << i.outcome << '\n';
+    }
+    if (!journal.isEmpty()) {
+        out << "\nJournal:\n";
+        for (const JournalEntry &e : journal)
+            out << "  " << iso(e.at) << "  run " << e.run << "  item " << e.seq << "  " << e.state << (e.httpStatus ? QStringLiteral(" (%1)").arg(e.httpStatus) : QString())
+                << "  " << e.message << '\n';
+    }
+    return ExitOk;
+}
+
+int cmdDecide(const QString &name, const QStringList &args, QTextStream &out, QTextStream &err)
+{
+    Context ctx;
+    ctx.parser.setApplicationDescription(name == u"approve" ? QStringLiteral("Approves a batch: records who, when, and the hash of exactly what was approved.")
+                                                            : QStringLiteral("Rejects a batch; it is never executed."));
+    ctx.parser.addPositionalArgument(QStringLiteral("batch"), QStringLiteral("The batch number."));
+    ctx.parser.addOption({QStringLiteral("as"), QStringLiteral("Who decides (default: the OS user)."), QStringLiteral("name")});
+    ctx.parser.addOption({QStringLiteral("comment"), QStringLiteral("Why."), QStringLiteral("text")});
+    if (name == u"approve")
+        ctx.parser.addOption({QStringLiteral("hash"), QStringLiteral("Approve only if the batch still holds exactly this hash (from show)."), QStringLiteral("hash")});
+    if (const int rc = open(ctx, name, args, false, out, err); rc >= 0)
+        return rc;
+    qint64 id = 0;
+    if (!batchArgument(ctx.parser, name, &id, err))
+        return ExitUsage;
+    if (name == u"approve" && !ctx.parser.isSet(QStringLiteral("as"))) {
+        err << "ferryctl cleanup approve: --as NAME is required: an approval names who gave it" << Qt::endl;
+        return ExitUsage;
+    }
+    NetworkService network(1);
+    Plan none;
+    CleanupEngine engine(ctx.plan ? *ctx.plan : none, *ctx.store, network);
+    const QString actor = ctx.parser.value(QStringLiteral("as"));
+    const QString comment = ctx.parser.value(QStringLiteral("comment"));
+    const QString error = name == u"approve" ? engine.approve(id, actor, comment, ctx.parser.value(QStringLiteral("hash")))
+                                             : engine.reject(id, actor, comment);
+    if (!error.isEmpty()) {
+        err << "ferryctl cleanup " << name << ": " << error << Qt::endl;
+        return error.startsWith(QStringLiteral("there is no batch")) ? ExitNotFound : ExitRefused;
+    }
+    const auto b = CleanupStore(*ctx.store).batch(id);
+    out << "Batch " << id << ' ' << b->status << " by " << b->decidedBy << " at " << iso(b->decidedAt) << ", hash " << b->hash << '\n';
+    return ExitOk;
+}
+
+int cmdRemove(const QStringList &args, QTextStream &out, QTextStream &err)
+{
+    Context ctx;
+    ctx.parser.setApplicationDescription(QStringLiteral("Makes a new batch without the given items (and what depends on them); the old one is superseded."));
+    ctx.parser.addPositionalArgument(QStringLiteral("batch"), QStringLiteral("The batch number."));
+    ctx.parser.addPositionalArgument(QStringLiteral("seq"), QStringLiteral("Item numbers to remove."), QStringLiteral("SEQ..."));
+    ctx.parser.addOption({QStringLiteral("as"), QStringLiteral("Who (default: the OS user)."), QStringLiteral("name")});
+    ctx.parser.addOption({QStringLiteral("comment"), QStringLiteral("Why."), QStringLiteral("text")});
+    if (const int rc = open(ctx, QStringLiteral("remove"), args, false, out, err); rc >= 0)
+        return rc;
+    qint64 id = 0;
+    if (!batchArgument(ctx.parser, QStringLiteral("remove"), &id, err))
+        return ExitUsage;
+    QList<int> seqs;
+    for (const QString &s : ctx.parser.positionalArguments().mid(1)) {
+        bool ok = false;
+        seqs << s.toInt(&ok);
+        if (!ok) {
+            err << "ferryctl cleanup remove: '" << s << "' is not an item number" << Qt::endl;
+            return ExitUsage;
+        }
+    }
+    if (seqs.isEmpty()) {
+        err << "ferryctl cleanup remove: give the item numbers to remove" << Qt::endl;
+        return ExitUsage;
+    }
+    NetworkService network(1);
+    Plan none;
+    CleanupEngine engine(ctx.plan ? *ctx.plan : none, *ctx.store, network);
+    qint64 newBatch = 0;
+    const QString error = engine.removeItems(id, seqs, ctx.parser.value(QStringLiteral("as")), ctx.parser.value(QStringLiteral("comment")), &newBatch);
+    if (!error.isEmpty()) {
+        err << "ferryctl cleanup remove: " << error << Qt::endl;
+        return error.startsWith(QStringLiteral("there is no batch")) ? ExitNotFound : ExitRefused;
+    }
+    out << "Batch " << newBatch << " replaces batch " << id << "; review and approve it.\n";
+    return ExitOk;
+}
+
+void printRun(const CleanupExecResult &r, bool dry, QTextStream &out)
+{
+    out << (dry ? "Dry run of batch " : "Batch ") << r.batch << (r.run ? QStringLiteral(" (run %1)").arg(r.run) : QString()) << ":\n";
+    for (const CleanupItem &i : r.items)
+        out << QStringLiteral("  %1. %2  %3  %4\n").arg(i.seq, 3).arg(i.state, -14).arg(i.digest).arg(i.outcome);
+    QStringList counts;
+    for (auto it = r.counts.begin(); it != r.counts.end(); ++it)
+        counts << QStringLiteral("%1 %2").arg(it.value()).arg(it.key());
+    out << "  " << (counts.isEmpty() ? QStringLiteral("nothing to do") : counts.join(QStringLiteral(", "))) << (r.stopped ? QStringLiteral(" (STOPPED)") : QString()) << '\n';
+}
+
+QJsonObject runJson(const CleanupExecResult &r, bool dry)
+{
+    QJsonArray items;
+    for (const CleanupItem &i : r.items)
+        items.append(QJsonObject{{QStringLiteral("seq"), i.seq}, {QStringLiteral("digest"), i.digest}, {QStringLiteral("tags"), QJsonArray::fromStringList(i.tags)},
+                                 {QStringLiteral("state"), i.state}, {QStringLiteral("outcome"), i.outcome}, {QStringLiteral("httpStatus"), i.httpStatus}});
+    QJsonObject counts;
+    for (auto it = r.counts.begin(); it != r.counts.end(); ++it)
+        counts.insert(it.key(), it.value());
+    return QJsonObject{{QStringLiteral("batch"), r.batch}, {QStringLiteral("run"), r.run}, {QStringLiteral("dryRun"), dry},
+                       {QStringLiteral("refused"), r.refused}, {QStringLiteral("stopped"), r.stopped},
+                       {QStringLiteral("items"), items}, {QStringLiteral("counts"), counts}};
+}
+
+int exitFor(const CleanupExecResult &r)
+{
+    if (!r.refused.isEmpty())
+        return r.refused.startsWith(QStringLiteral("there is no batch")) ? ExitNotFound : ExitRefused;
+    if (r.stopped)
+        return g_stop ? ExitInterrupted : ExitRegistry;
+    for (const QString &bad : {itemstate::Failed, itemstate::Refused, itemstate::NotPermitted})
+        if (r.counts.value(bad) > 0)
+            return ExitRegistry;
+    return ExitOk;
+}
+
+int cmdExecute(const QString &name, const QStringList &args, QTextStream &out, QTextStream &err)
+{
+    Context ctx;
+    const bool resume = name == u"resume";
+    ctx.parser.setApplicationDescription(resume ? QStringLiteral("Finishes every run that did not end; items already accounted for are not touched again.")
+                                                : QStringLiteral("Executes an approved batch: each item is re-checked right before its DELETE and journaled.\n"
+                                                                 "--dry-run takes the same path and skips only the DELETE."));
+    if (!resume) {
+        ctx.parser.addPositionalArgument(QStringLiteral("batch"), QStringLiteral("The batch number."));
+        ctx.parser.addOption({QStringLiteral("dry-run"), QStringLiteral("Report what would happen; delete nothing.")});
+    }
+    ctx.parser.addOption({QStringLiteral("as"), QStringLiteral("Who runs it (default: the OS user)."), QStringLiteral("name")});
+    ctx.parser.addOption({QStringLiteral("pace"), QStringLiteral("Pause between deletions, e.g. 200ms or 1s."), QStringLiteral("duration")});
+    ctx.parser.addOption({QStringLiteral("format"), QStringLiteral("table or json."), QStringLiteral("format"), QStringLiteral("table")});
+    if (const int rc = open(ctx, name, args, false, out, err); rc >= 0)
+        return rc;
+    CleanupExecOptions options;
+    options.dryRun = !resume && ctx.parser.isSet(QStringLiteral("dry-run"));
+    options.actor = ctx.parser.value(QStringLiteral("as"));
+    if (ctx.parser.isSet(QStringLiteral("pace"))) {
+        static const QRegularExpression re(QStringLiteral("^(\\d+)(ms|s)$"));
+        const auto m = re.match(ctx.parser.value(QStringLiteral("pace")));
+        if (!m.hasMatch()) {
+            err << "ferryctl cleanup " << name << ": --pace takes a duration like 200ms or 1s" << Qt::endl;
+            return ExitUsage;
+        }
+        options.paceMs = m.captured(1).toInt() * (m.captured(2) == u"s" ? 1000 : 1);
+    }
+    qint64 id = 0;
+    if (!resume && !batchArgument(ctx.parser, name, &id, err))
+        return ExitUsage;
+    if (!resume && !planForBatch(ctx, id, name, err))
+        return ExitUsage;
+    if (resume && !ctx.plan) {
+        // The plan of the first unfinished batch.
+        CleanupStore cs(*ctx.store);
+        for (const CleanupBatch &b : cs.batches()) {
+            if (b.status == batchstatus::Executing) {
+                if (!planForBatch(ctx, b.id, name, err))
+                    return ExitUsage;
+                break;
+            }
+        }
+        if (!ctx.plan) {
+            out << "Nothing to resume.\n";
+            return ExitOk;
+        }
+    }
+    Plan none;
+    NetworkService network(2);
+    CleanupEngine engine(ctx.plan ? *ctx.plan : none, *ctx.store, network);
+    progressTo(engine, err);
+    QList<CleanupExecResult> results;
+    runStoppable(engine, [&] {
+        if (resume)
+            results = engine.resume(options);
+        else
+            results << engine.execute(id, options);
+    });
+    if (::isatty(STDERR_FILENO))
+        err << "\r\033[K";
+    int rc = ExitOk;
+    QJsonArray json;
+    for (const CleanupExecResult &r : std::as_const(results)) {
+        if (!r.refused.isEmpty())
+            err << "ferryctl cleanup " << name << ": REFUSED: " << r.refused << Qt::endl;
+        if (ctx.parser.value(QStringLiteral("format")) == u"json")
+            json.append(runJson(r, options.dryRun));
+        else if (r.refused.isEmpty())
+            printRun(r, options.dryRun, out);
+        rc = std::max(rc, exitFor(r));
+        if (exitFor(r) == ExitInterrupted)
+            rc = ExitInterrupted;
+    }
+    if (ctx.parser.value(QStringLiteral("format")) == u"json")
+        out << QJsonDocument(resume ? QJsonValue(json).toArray() : json).toJson(QJsonDocument::Indented);
+    else if (resume && results.isEmpty())
+        out << "Nothing to resume.\n";
+    return rc;
+}
+
+QString csvField(const QString &s)
+{
+    if (s.contains(u',') || s.contains(u'"') || s.contains(u'\n'))
+        return u'"' + QString(s).replace(QStringLiteral("\""), QStringLiteral("\"\"")) + u'"';
+    return s;
+}
+
+int cmdAudit(const QStringList &args, QTextStream &out, QTextStream &err)
+{
+    Context ctx;
+    ctx.parser.setApplicationDescription(QStringLiteral("The audit log: every plan, approval, rejection, removal, run and refusal."));
+    ctx.parser.addOption({QStringLiteral("format"), QStringLiteral("table, json or csv."), QStringLiteral("format"), QStringLiteral("table")});
+    if (const int rc = open(ctx, QStringLiteral("audit"), args, false, out, err); rc >= 0)
+        return rc;
+    const QList<AuditEntry> log = CleanupStore(*ctx.store).auditLog();
+    const QString format = ctx.parser.value(QStringLiteral("format"));
+    if (format == u"json") {
+        QJsonArray a;
+        for (const AuditEntry &e : log)
+            a.append(QJsonObject{{QStringLiteral("at"), iso(e.at)}, {QStringLiteral("actor"), e.actor}, {QStringLiteral("action"), e.action},
+                                 {QStringLiteral("batch"), e.batch}, {QStringLiteral("detail"), e.detail}});
+        out << QJsonDocument(a).toJson(QJsonDocument::Indented);
+    } else if (format == u"csv") {
+        out << "at,actor,action,batch,detail\n";
+        for (const AuditEntry &e : log)
+            out << iso(e.at) << ',' << csvField(e.actor) << ',' << csvField(e.action) << ',' << (e.batch ? QString::number(e.batch) : QString()) << ','
+                << csvField(e.detail) << '\n';
+    } else {
+        for (const AuditEntry &e : log)
+            out << iso(e.at) << "  " << e.actor << "  " << e.action << (e.batch ? QStringLiteral(" batch %1").arg(e.batch) : QString()) << "  " << e.detail << '\n';
+    }
+    return ExitOk;
+}
+
+} // namespace
+
+int runCleanup(const QStringList &args, QTextStream &out, QTextStream &err)
+{
+    const QString sub = args.value(0);
+    const QStringList rest = args.mid(1);
+    if (sub.isEmpty() || sub == u"--help" || sub == u"-h" || sub == u"help") {
+        (sub.isEmpty() ? err : out) << kCleanupUsage;
+        return sub.isEmpty() ? ExitUsage : ExitOk;
+    }
+    if (sub == u"plan")
+        return cmdPlan(rest, out, err);
+    if (sub == u"list")
+        return cmdList(rest, out, err);
+    if (sub == u"show")
+        return cmdShow(rest, out, err);
+    if (sub == u"approve" || sub == u"reject")
+        return cmdDecide(sub, rest, out, err);
+    if (sub == u"remove")
+        return cmdRemove(rest, out, err);
+    if (sub == u"execute" || sub == u"resume")
+        return cmdExecute(sub, rest, out, err);
+    if (sub == u"audit")
+        return cmdAudit(rest, out, err);
+    err << "ferryctl cleanup: unknown subcommand '" << sub << "'\n\n" << kCleanupUsage;
+    return ExitUsage;
+}
+
+} // namespace ferry::cli

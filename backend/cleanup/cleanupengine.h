@@ -1,0 +1,105 @@
+#pragma once
+
+#include "cleanup/cleanupstore.h"
+#include "plan/plan.h"
+
+#include <QMap>
+#include <QStringList>
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+
+namespace ferry {
+
+class NetworkService;
+class RegistryClient;
+class TagDetailsProvider;
+
+struct CleanupProgress
+{
+    QString phase;   // "plan", "execute", "dry-run"
+    int done = 0;
+    int total = 0;
+    QString message; // the last thing that happened, for a status line
+};
+
+struct CleanupPlanResult
+{
+    QList<qint64> batches;
+    int deleteItems = 0;
+    int keepItems = 0;
+    QStringList notes;   // repositories with nothing to do, policies that matched nothing
+    QStringList errors;  // what could not be read; batches from those listings are blocked
+};
+
+struct CleanupExecOptions
+{
+    bool dryRun = false;
+    QString actor;
+    int paceMs = 0; // pause between deletions, to be gentle with a registry
+};
+
+struct CleanupExecResult
+{
+    qint64 batch = 0;
+    qint64 run = 0;
+    QString refused;              // the batch was not executed at all, and why
+    bool stopped = false;         // cancelled or cut short; resume finishes it
+    QList<CleanupItem> items;     // delete items with their state after this run
+    QMap<QString, int> counts;    // by state
+};
+
+// The cleanup engine that the CLI and the GUI share. Its calls block until done and must
+// run off the GUI thread; registry requests run on the network threads. The store must
+// have been opened by the calling thread. cancel() may be called from any thread: a run
+// stops between items, never in the middle of one.
+class CleanupEngine
+{
+public:
+    CleanupEngine(const Plan &plan, Store &store, NetworkService &network);
+    ~CleanupEngine();
+
+    void setProgressHandler(std::function<void(const CleanupProgress &)> handler) { m_progress = std::move(handler); }
+    void cancel() { m_canceled = true; }
+
+    // Reads the registries the policies name and writes batches to the store.
+    CleanupPlanResult plan(const QStringList &onlyPolicies = {});
+    // Executes one batch (or dry-runs it: the same path, only the DELETE is skipped).
+    CleanupExecResult execute(qint64 batchId, const CleanupExecOptions &options);
+    // Finishes every real run that did not end (a crash, SIGKILL, a power cut).
+    QList<CleanupExecResult> resume(const CleanupExecOptions &options);
+
+    // Approval and review. Each returns an empty string on success, else why not.
+    QString approve(qint64 batchId, const QString &actor, const QString &comment, const QString &expectedHash = {});
+    QString reject(qint64 batchId, const QString &actor, const QString &comment);
+    // A new batch without the given delete items (and anything that depended on them);
+    // the old one is superseded.
+    QString removeItems(qint64 batchId, const QList<int> &seqs, const QString &actor, const QString &comment, qint64 *newBatch);
+
+    // Why this batch cannot be executed now, or empty.
+    QString executionBlocker(const CleanupBatch &batch, bool dryRun) const;
+
+private:
+    RegistryClient *client(const QString &registry);
+    TagDetailsProvider *provider(const QString &registry);
+    // Lists the repository and reads what the checks need: every index, the given digests,
+    // the subjects that signatures and referrers name. complete=false says what failed.
+    RepositorySnapshot readSnapshot(const QString &registry, const QString &repository, const QSet<QString> &digests, bool useHistory);
+    void readManifests(RepositorySnapshot *snap, const QSet<QString> &digests);
+    QString headDigest(const QString &registry, const QString &repository, const QString &reference, int *status);
+    void report(const QString &phase, int done, int total, const QString &message);
+
+    const Plan &m_plan;
+    Store &m_store;
+    CleanupStore m_cleanup;
+    NetworkService &m_network;
+    std::map<QString, std::unique_ptr<RegistryClient>> m_clients;
+    std::map<QString, std::unique_ptr<TagDetailsProvider>> m_providers;
+    std::function<void(const CleanupProgress &)> m_progress;
+    std::atomic<bool> m_canceled{false};
+    quint64 m_group = 0;
+};
+
+} // namespace ferry

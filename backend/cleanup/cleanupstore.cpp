@@ -1,0 +1,339 @@
+#include "cleanup/cleanupstore.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QTimeZone>
+#include <QVariant>
+
+namespace ferry {
+
+bool itemstate::isFinal(const QString &state)
+{
+    return state != Planned && state != Sending;
+}
+
+namespace {
+
+QVariant ms(const QDateTime &t)
+{
+    return t.isValid() ? QVariant(t.toMSecsSinceEpoch()) : QVariant(QMetaType::fromType<qint64>());
+}
+
+QDateTime fromMs(const QVariant &v)
+{
+    return v.isNull() ? QDateTime() : QDateTime::fromMSecsSinceEpoch(v.toLongLong(), QTimeZone::utc());
+}
+
+QString listJson(const QStringList &l)
+{
+    return QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(l)).toJson(QJsonDocument::Compact));
+}
+
+QStringList listFrom(const QVariant &v)
+{
+    QStringList out;
+    for (const QJsonValue &e : QJsonDocument::fromJson(v.toString().toUtf8()).array())
+        out << e.toString();
+    return out;
+}
+
+const char kBatchColumns[] = "id, created_at, plan, registry, repository, policies, listed_at, listing_complete, listing_note, hash, "
+                             "derived_from, status, decided_by, decided_at, decided_hash, comment";
+
+CleanupBatch batchFrom(const QSqlQuery &q)
+{
+    CleanupBatch b;
+    b.id = q.value(0).toLongLong();
+    b.createdAt = fromMs(q.value(1));
+    b.plan = q.value(2).toString();
+    b.registry = q.value(3).toString();
+    b.repository = q.value(4).toString();
+    b.policies = q.value(5).toString();
+    b.listedAt = fromMs(q.value(6));
+    b.listingComplete = q.value(7).toBool();
+    b.listingNote = q.value(8).toString();
+    b.hash = q.value(9).toString();
+    b.derivedFrom = q.value(10).toLongLong();
+    b.status = q.value(11).toString();
+    b.decidedBy = q.value(12).toString();
+    b.decidedAt = fromMs(q.value(13));
+    b.decidedHash = q.value(14).toString();
+    b.comment = q.value(15).toString();
+    return b;
+}
+
+} // namespace
+
+BatchContent CleanupBatch::content() const
+{
+    return BatchContent{registry, repository, listedAt, listingComplete, listingNote, items};
+}
+
+bool CleanupStore::addBatch(CleanupBatch *b)
+{
+    QSqlDatabase db = m_store.database();
+    return m_store.transaction([&] {
+        QSqlQuery q(db);
+        q.prepare(QStringLiteral("INSERT INTO cleanup_batches(created_at, plan, registry, repository, policies, listed_at, listing_complete, "
+                                 "listing_note, hash, derived_from, status) VALUES(?,?,?,?,?,?,?,?,?,?,?)"));
+        for (const QVariant &v : {ms(b->createdAt), QVariant(b->plan), QVariant(b->registry), QVariant(b->repository), QVariant(b->policies),
+                                  ms(b->listedAt), QVariant(b->listingComplete ? 1 : 0), QVariant(b->listingNote), QVariant(b->hash),
+                                  b->derivedFrom ? QVariant(b->derivedFrom) : QVariant(QMetaType::fromType<qint64>()), QVariant(b->status)})
+            q.addBindValue(v);
+        if (!q.exec()) {
+            m_store.setLastError(q.lastError().text());
+            return false;
+        }
+        b->id = q.lastInsertId().toLongLong();
+        QSqlQuery item(db);
+        item.prepare(QStringLiteral("INSERT INTO cleanup_items(batch, seq, action, digest, tags, media_type, size, age_from, age_source, policy, "
+                                    "reason, checks, hold_reason, parents, depends_on, verify_in, state, updated_at) "
+                                    "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+        for (const CleanupItem &i : std::as_const(b->items)) {
+            for (const QVariant &v : {QVariant(b->id), QVariant(i.seq), QVariant(i.action), QVariant(i.digest), QVariant(listJson(i.tags)),
+                                      QVariant(i.mediaType), QVariant(i.size), ms(i.ageFrom), QVariant(i.ageSource), QVariant(i.policy),
+                                      QVariant(i.reason), QVariant(listJson(i.checks)), QVariant(i.holdReason), QVariant(listJson(i.parents)),
+                                      QVariant(listJson(i.dependsOn)), QVariant(listJson(i.verifyIn)), QVariant(i.state), ms(b->createdAt)})
+                item.addBindValue(v);
+            if (!item.exec()) {
+                m_store.setLastError(item.lastError().text());
+                return false;
+            }
+        }
+        return true;
+    });
+}
+
+std::optional<CleanupBatch> CleanupStore::batch(qint64 id) const
+{
+    QSqlDatabase db = m_store.database();
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral("SELECT %1 FROM cleanup_batches WHERE id=?").arg(QLatin1String(kBatchColumns)));
+    q.addBindValue(id);
+    if (!q.exec() || !q.next())
+        return std::nullopt;
+    CleanupBatch b = batchFrom(q);
+    q.finish();
+    QSqlQuery i(db);
+    i.setForwardOnly(true);
+    i.prepare(QStringLiteral("SELECT seq, action, digest, tags, media_type, size, age_from, age_source, policy, reason, checks, hold_reason, "
+                             "parents, depends_on, verify_in, state, outcome, http_status, updated_at FROM cleanup_items WHERE batch=? ORDER BY seq"));
+    i.addBindValue(id);
+    i.exec();
+    while (i.next()) {
+        CleanupItem it;
+        it.seq = i.value(0).toInt();
+        it.action = i.value(1).toString();
+        it.digest = i.value(2).toString();
+        it.tags = listFrom(i.value(3));
+        it.mediaType = i.value(4).toString();
+        it.size = i.value(5).isNull() ? -1 : i.value(5).toLongLong();
+        it.ageFrom = fromMs(i.value(6));
+        it.ageSource = i.value(7).toString();
+        it.policy = i.value(8).toString();
+        it.reason = i.value(9).toString();
+        it.checks = listFrom(i.value(10));
+        it.holdReason = i.value(11).toString();
+        it.parents = listFrom(i.value(12));
+        it.dependsOn = listFrom(i.value(13));
+        it.verifyIn = listFrom(i.value(14));
+        it.state = i.value(15).toString();
+        it.outcome = i.value(16).toString();
+        it.httpStatus = i.value(17).toInt();
+        it.updatedAt = fromMs(i.value(18));
+        if (it.action == u"delete") {
+            ++b.deleteCount;
+            b.bytes += qMax<qint64>(0, it.size);
+            if (itemstate::isFinal(it.state))
+                ++b.finalCount;
+        } else {
+            ++b.keepCount;
+        }
+        b.items.append(it);
+    }
+    return b;
+}
+
+QList<CleanupBatch> CleanupStore::batches() const
+{
+    QSqlDatabase db = m_store.database();
+    QHash<qint64, std::array<qint64, 4>> counts; // delete, keep, bytes, final
+    {
+        QSqlQuery c(db);
+        c.setForwardOnly(true);
+        c.exec(QStringLiteral("SELECT batch, SUM(action='delete'), SUM(action='keep'), SUM(CASE WHEN action='delete' AND size>0 THEN size ELSE 0 END), "
+                              "SUM(action='delete' AND state NOT IN ('planned','sending')) FROM cleanup_items GROUP BY batch"));
+        while (c.next())
+            counts.insert(c.value(0).toLongLong(), {c.value(1).toLongLong(), c.value(2).toLongLong(), c.value(3).toLongLong(), c.value(4).toLongLong()});
+    }
+    QList<CleanupBatch> out;
+    QSqlQuery q(db);
+    q.setForwardOnly(true);
+    q.exec(QStringLiteral("SELECT %1 FROM cleanup_batches ORDER BY id").arg(QLatin1String(kBatchColumns)));
+    while (q.next()) {
+        CleanupBatch b = batchFrom(q);
+        const auto c = counts.value(b.id);
+        b.deleteCount = int(c[0]);
+        b.keepCount = int(c[1]);
+        b.bytes = c[2];
+        b.finalCount = int(c[3]);
+        out.append(b);
+    }
+    return out;
+}
+
+bool CleanupStore::decide(qint64 id, const QString &status, const QString &actor, const QString &hash, const QString &comment)
+{
+    QSqlDatabase db = m_store.database();
+    return m_store.transaction([&] {
+        QSqlQuery q(db);
+        q.prepare(QStringLiteral("UPDATE cleanup_batches SET status=?, decided_by=?, decided_at=?, decided_hash=?, comment=? WHERE id=?"));
+        for (const QVariant &v : {QVariant(status), QVariant(actor), ms(QDateTime::currentDateTimeUtc()), QVariant(hash), QVariant(comment), QVariant(id)})
+            q.addBindValue(v);
+        if (!q.exec() || q.numRowsAffected() != 1) {
+            m_store.setLastError(q.lastError().text());
+            return false;
+        }
+        return true;
+    });
+}
+
+bool CleanupStore::setStatus(qint64 id, const QString &status)
+{
+    QSqlDatabase db = m_store.database();
+    return m_store.transaction([&] {
+        QSqlQuery q(db);
+        q.prepare(QStringLiteral("UPDATE cleanup_batches SET status=? WHERE id=?"));
+        q.addBindValue(status);
+        q.addBindValue(id);
+        return q.exec();
+    });
+}
+
+qint64 CleanupStore::beginRun(qint64 batch, bool dryRun, const QString &actor)
+{
+    QSqlDatabase db = m_store.database();
+    qint64 id = 0;
+    m_store.transaction([&] {
+        QSqlQuery q(db);
+        q.prepare(QStringLiteral("INSERT INTO cleanup_runs(batch, dry_run, actor, started_at, status) VALUES(?,?,?,?,'running')"));
+        q.addBindValue(batch);
+        q.addBindValue(dryRun ? 1 : 0);
+        q.addBindValue(actor);
+        q.addBindValue(QDateTime::currentDateTimeUtc().toMSecsSinceEpoch());
+        if (!q.exec())
+            return false;
+        id = q.lastInsertId().toLongLong();
+        return true;
+    });
+    return id;
+}
+
+bool CleanupStore::finishRun(qint64 run, const QString &status, const QString &summary)
+{
+    QSqlDatabase db = m_store.database();
+    return m_store.transaction([&] {
+        QSqlQuery q(db);
+        q.prepare(QStringLiteral("UPDATE cleanup_runs SET finished_at=?, status=?, summary=? WHERE id=?"));
+        q.addBindValue(QDateTime::currentDateTimeUtc().toMSecsSinceEpoch());
+        q.addBindValue(status);
+        q.addBindValue(summary);
+        q.addBindValue(run);
+        return q.exec();
+    });
+}
+
+QList<CleanupRun> CleanupStore::runs(qint64 batch) const
+{
+    QList<CleanupRun> out;
+    QSqlQuery q(m_store.database());
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT id, batch, dry_run, actor, started_at, finished_at, status, summary FROM cleanup_runs %1 ORDER BY id")
+                  .arg(batch ? QStringLiteral("WHERE batch=?") : QString()));
+    if (batch)
+        q.addBindValue(batch);
+    q.exec();
+    while (q.next())
+        out.append({q.value(0).toLongLong(), q.value(1).toLongLong(), q.value(2).toBool(), q.value(3).toString(), fromMs(q.value(4)),
+                    fromMs(q.value(5)), q.value(6).toString(), q.value(7).toString()});
+    return out;
+}
+
+bool CleanupStore::journal(qint64 run, bool dryRun, qint64 batch, int seq, const QString &state, int httpStatus, const QString &message)
+{
+    QSqlDatabase db = m_store.database();
+    return m_store.transaction([&] {
+        const qint64 now = QDateTime::currentDateTimeUtc().toMSecsSinceEpoch();
+        QSqlQuery q(db);
+        q.prepare(QStringLiteral("INSERT INTO cleanup_journal(run, batch, seq, at, state, http_status, message) VALUES(?,?,?,?,?,?,?)"));
+        for (const QVariant &v : {QVariant(run), QVariant(batch), QVariant(seq), QVariant(now), QVariant(state), QVariant(httpStatus), QVariant(message)})
+            q.addBindValue(v);
+        if (!q.exec()) {
+            m_store.setLastError(q.lastError().text());
+            return false;
+        }
+        if (dryRun)
+            return true;
+        QSqlQuery u(db);
+        u.prepare(QStringLiteral("UPDATE cleanup_items SET state=?, outcome=?, http_status=?, updated_at=? WHERE batch=? AND seq=?"));
+        for (const QVariant &v : {QVariant(state), QVariant(message), QVariant(httpStatus), QVariant(now), QVariant(batch), QVariant(seq)})
+            u.addBindValue(v);
+        if (!u.exec() || u.numRowsAffected() != 1) {
+            m_store.setLastError(u.lastError().text());
+            return false;
+        }
+        return true;
+    });
+}
+
+QList<JournalEntry> CleanupStore::journalOf(qint64 batch) const
+{
+    QList<JournalEntry> out;
+    QSqlQuery q(m_store.database());
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT run, batch, seq, at, state, http_status, message FROM cleanup_journal WHERE batch=? ORDER BY id"));
+    q.addBindValue(batch);
+    q.exec();
+    while (q.next())
+        out.append({q.value(0).toLongLong(), q.value(1).toLongLong(), q.value(2).toInt(), fromMs(q.value(3)), q.value(4).toString(),
+                    q.value(5).toInt(), q.value(6).toString()});
+    return out;
+}
+
+bool CleanupStore::audit(const QString &actor, const QString &action, qint64 batch, const QString &detail)
+{
+    QSqlDatabase db = m_store.database();
+    return m_store.transaction([&] {
+        QSqlQuery q(db);
+        q.prepare(QStringLiteral("INSERT INTO audit_log(at, actor, action, batch, detail) VALUES(?,?,?,?,?)"));
+        q.addBindValue(QDateTime::currentDateTimeUtc().toMSecsSinceEpoch());
+        q.addBindValue(actor);
+        q.addBindValue(action);
+        q.addBindValue(batch ? QVariant(batch) : QVariant(QMetaType::fromType<qint64>()));
+        q.addBindValue(detail);
+        return q.exec();
+    });
+}
+
+QList<AuditEntry> CleanupStore::auditLog() const
+{
+    QList<AuditEntry> out;
+    QSqlQuery q(m_store.database());
+    q.setForwardOnly(true);
+    q.exec(QStringLiteral("SELECT at, actor, action, batch, detail FROM audit_log ORDER BY id"));
+    while (q.next())
+        out.append({fromMs(q.value(0)), q.value(1).toString(), q.value(2).toString(), q.value(3).toLongLong(), q.value(4).toString()});
+    return out;
+}
+
+QString cleanupActor(const QString &given)
+{
+    if (!given.trimmed().isEmpty())
+        return given.trimmed();
+    const QString user = qEnvironmentVariable("USER", qEnvironmentVariable("LOGNAME"));
+    return user.isEmpty() ? QStringLiteral("unknown user") : user;
+}
+
+} // namespace ferry

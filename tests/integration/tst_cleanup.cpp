@@ -1,0 +1,535 @@
+// Cleanup batches end to end against real registries: plan, review, approve, execute,
+// kill and resume. Every test asserts on what is actually left in the registries,
+// read with a probe that does not use Ferry (registry_probe.py).
+#include "fakeserver.h"
+#include "registryfarm.h"
+#include "testmain.h"
+#include "testutil.h"
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QSet>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QThread>
+
+#include <csignal>
+
+using namespace ferry::test;
+
+namespace {
+
+struct Held
+{
+    QMap<QString, QString> tags;    // tag -> digest
+    QMap<QString, int> digests;     // digest -> HEAD status
+};
+
+QJsonObject seededEntry(const QJsonArray &seeded, const QString &kind, const QString &tagPart = {}, int nth = 0)
+{
+    int n = 0;
+    for (const QJsonValue &v : seeded) {
+        const QJsonObject o = v.toObject();
+        if (o.value(QStringLiteral("kind")).toString() == kind && o.value(QStringLiteral("tag")).toString().contains(tagPart) && n++ == nth)
+            return o;
+    }
+    return {};
+}
+
+} // namespace
+
+class TestCleanup : public QObject
+{
+    Q_OBJECT
+private:
+    std::unique_ptr<RegistryFarm> m_farm;
+    QString m_gsoci, m_old;
+    QString m_plan, m_db;
+    QJsonArray m_seeded;      // gsoci: base content plus the dev scenario
+    QJsonArray m_bulk;        // gsoci: team/bulk
+    qint64 m_bulkBatch = 0;
+
+    Run ferryctl(const QStringList &args) const { return run(ferryctlPath(), args); }
+
+    Held probe(const QString &registry, const QString &repo, const QStringList &digests = {}) const
+    {
+        const Run r = run(QStringLiteral("/usr/bin/python3"),
+                          QStringList{QDir(supportDir()).filePath(QStringLiteral("registry_probe.py")), QStringLiteral("--registry"), registry,
+                                      QStringLiteral("--repo"), repo, QStringLiteral("--digests")} + digests);
+        Held h;
+        if (r.exitCode != 0) {
+            qWarning("probe failed: %s", r.err.constData());
+            return h;
+        }
+        const QJsonObject o = QJsonDocument::fromJson(r.out).object();
+        const QJsonObject tags = o.value(QStringLiteral("tags")).toObject();
+        for (auto it = tags.begin(); it != tags.end(); ++it)
+            h.tags.insert(it.key(), it.value().toString());
+        const QJsonObject ds = o.value(QStringLiteral("digests")).toObject();
+        for (auto it = ds.begin(); it != ds.end(); ++it)
+            h.digests.insert(it.key(), it.value().toInt());
+        return h;
+    }
+
+    QString writeFile(const QString &name, const QString &text) const
+    {
+        const QString path = QDir(m_farm->dir()).filePath(name);
+        QFile f(path);
+        f.open(QIODevice::WriteOnly | QIODevice::Truncate);
+        f.write(text.toUtf8());
+        return path;
+    }
+
+    QString gsociPlan(const QString &name, const QString &registryOptions = {}) const
+    {
+        return writeFile(name, QStringLiteral(
+            "version: 1\n"
+            "name: cleanup\n"
+            "registries:\n"
+            "  gsoci: { url: http://%1, role: target%2 }\n"
+            "images:\n"
+            "  - repositories: gsoci/team/*\n"
+            "cleanup:\n"
+            "  protect:\n"
+            "    tags: ['^latest$', '^\\d+\\.\\d+\\.\\d+$']\n"
+            "  policies:\n"
+            "    - name: dev-builds\n"
+            "      kind: dev-tags\n"
+            "      registry: gsoci\n"
+            "      repositories: team/app\n"
+            "      older-than: 30d\n"
+            "      keep-newest: 2\n"
+            "    - name: stale-signatures\n"
+            "      kind: tags\n"
+            "      registry: gsoci\n"
+            "      repositories: team/app\n"
+            "      pattern: '^sha256-[0-9a-f]{64}\\.sig$'\n"
+            "    - name: bulk\n"
+            "      kind: dev-tags\n"
+            "      registry: gsoci\n"
+            "      repositories: team/bulk\n"
+            "      older-than: 30d\n").arg(m_gsoci, registryOptions));
+    }
+
+    QJsonObject planJson(const QString &plan, const QString &db, const QStringList &extra, int expectExit = 0)
+    {
+        const Run r = ferryctl(QStringList{QStringLiteral("cleanup"), QStringLiteral("plan"), QStringLiteral("--plan"), plan, QStringLiteral("--db"), db,
+                                           QStringLiteral("--format"), QStringLiteral("json")} + extra);
+        if (r.exitCode != expectExit)
+            qWarning("cleanup plan exited %d: %s", r.exitCode, r.err.constData());
+        return r.exitCode == expectExit ? QJsonDocument::fromJson(r.out).object() : QJsonObject();
+    }
+
+    QJsonObject show(qint64 batch, const QString &db) const
+    {
+        const Run r = ferryctl({QStringLiteral("cleanup"), QStringLiteral("show"), QString::number(batch), QStringLiteral("--db"), db,
+                                QStringLiteral("--format"), QStringLiteral("json")});
+        return QJsonDocument::fromJson(r.out).object();
+    }
+
+    static QJsonObject batchFor(const QJsonObject &plan, const QString &repository)
+    {
+        for (const QJsonValue &b : plan.value(QStringLiteral("batches")).toArray())
+            if (b.toObject().value(QStringLiteral("repository")).toString() == repository)
+                return b.toObject();
+        return {};
+    }
+
+    // seq -> state of a run's JSON output
+    static QMap<int, QString> runStates(const QByteArray &json)
+    {
+        QMap<int, QString> out;
+        const QJsonArray runs = QJsonDocument::fromJson(json).array();
+        for (const QJsonValue &item : runs.at(0).toObject().value(QStringLiteral("items")).toArray())
+            out.insert(item.toObject().value(QStringLiteral("seq")).toInt(), item.toObject().value(QStringLiteral("state")).toString());
+        return out;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        const QString missing = RegistryFarm::missingTools();
+        if (!missing.isEmpty()) {
+            if (qEnvironmentVariable("CI") == u"true")
+                QFAIL(qPrintable(missing));
+            QSKIP(qPrintable(missing));
+        }
+        m_farm = std::make_unique<RegistryFarm>();
+        QString error;
+        QVERIFY2(m_farm->startNamed(QStringLiteral("gsoci"), &error), qPrintable(error));
+        QVERIFY2(m_farm->startNamed(QStringLiteral("old"), &error), qPrintable(error));
+        m_gsoci = m_farm->hostPort(QStringLiteral("gsoci"));
+        m_old = m_farm->hostPort(QStringLiteral("old"));
+        QVERIFY2(m_farm->seedNamed(QStringLiteral("gsoci"), QStringLiteral("a"), &error, {QStringLiteral("--dev-tags")}), qPrintable(error));
+        m_seeded = m_farm->seeded();
+        QVERIFY2(m_farm->seedNamed(QStringLiteral("gsoci"), QStringLiteral("a"), &error, {QStringLiteral("--only-extras"), QStringLiteral("--bulk"), QStringLiteral("12")}),
+                 qPrintable(error));
+        m_bulk = m_farm->seeded();
+        QCOMPARE(m_bulk.size(), 12);
+        m_plan = gsociPlan(QStringLiteral("plan.yaml"));
+        m_db = QDir(m_farm->dir()).filePath(QStringLiteral("cleanup.db"));
+    }
+
+    void cleanupTestCase() { m_farm.reset(); }
+
+    // The policies propose, the safety checks hold back, approval and execution delete
+    // exactly the approved items; a tag moved after approval is skipped.
+    void batchDeletesExactlyItsApprovedItems()
+    {
+        const QJsonObject plan = planJson(m_plan, m_db, {QStringLiteral("--policy"), QStringLiteral("dev-builds"), QStringLiteral("--policy"), QStringLiteral("stale-signatures")});
+        const QJsonObject batch = batchFor(plan, QStringLiteral("team/app"));
+        QVERIFY2(!batch.isEmpty(), "no batch for team/app");
+        const qint64 id = batch.value(QStringLiteral("id")).toInteger();
+        const QJsonObject shown = show(id, m_db);
+        QVERIFY(shown.value(QStringLiteral("hashMatches")).toBool());
+
+        QStringList mainDigests;
+        for (int i = 0; i < 4; ++i) // main builds 40, 39, 38 and 37 days old; 36 and 1 are the newest two
+            mainDigests << seededEntry(m_seeded, QStringLiteral("dev-image"), QStringLiteral(".main."), i).value(QStringLiteral("digest")).toString();
+        const QString sigOfOldest = seededEntry(m_seeded, QStringLiteral("cosign-signature-of-dev")).value(QStringLiteral("digest")).toString();
+        const QString child = seededEntry(m_seeded, QStringLiteral("dev-on-child")).value(QStringLiteral("digest")).toString();
+        const QString shared = seededEntry(m_seeded, QStringLiteral("dev-shared")).value(QStringLiteral("digest")).toString();
+        const QString indexSig = seededEntry(m_seeded, QStringLiteral("cosign-signature")).value(QStringLiteral("digest")).toString();
+        const QString index = seededEntry(m_seeded, QStringLiteral("oci-index"), QStringLiteral("2.0.0")).value(QStringLiteral("digest")).toString();
+
+        QSet<QString> deletes, keeps;
+        QMap<QString, QString> holdReasons;
+        QMap<QString, int> seqOf;
+        for (const QJsonValue &v : shown.value(QStringLiteral("items")).toArray()) {
+            const QJsonObject item = v.toObject();
+            const QString d = item.value(QStringLiteral("digest")).toString();
+            seqOf.insert(d, item.value(QStringLiteral("seq")).toInt());
+            if (item.value(QStringLiteral("action")).toString() == u"delete")
+                deletes.insert(d);
+            else {
+                keeps.insert(d);
+                holdReasons.insert(d, item.value(QStringLiteral("holdReason")).toString());
+            }
+        }
+        QCOMPARE(deletes, QSet<QString>(mainDigests.begin(), mainDigests.end()) + QSet<QString>{sigOfOldest});
+        QCOMPARE(keeps, (QSet<QString>{child, shared, indexSig}));
+        QVERIFY2(holdReasons.value(child).contains(QStringLiteral("child of the kept index")), qPrintable(holdReasons.value(child)));
+        QVERIFY2(holdReasons.value(shared).contains(QStringLiteral("protected tag '1.1.0'")), qPrintable(holdReasons.value(shared)));
+        QVERIFY2(holdReasons.value(indexSig).contains(QStringLiteral("cosign .sig of the kept image")), qPrintable(holdReasons.value(indexSig)));
+        QVERIFY2(seqOf.value(sigOfOldest) > seqOf.value(mainDigests.first()), "a signature goes after the image it signs");
+
+        // Not approved: refused, and nothing happens.
+        const Run early = ferryctl({QStringLiteral("cleanup"), QStringLiteral("execute"), QString::number(id), QStringLiteral("--db"), m_db});
+        QCOMPARE(early.exitCode, 6);
+        QVERIFY(early.err.contains("not approved"));
+        QCOMPARE(probe(m_gsoci, QStringLiteral("team/app"), mainDigests).digests.values(), (QList<int>{200, 200, 200, 200}));
+
+        const Run approve = ferryctl({QStringLiteral("cleanup"), QStringLiteral("approve"), QString::number(id), QStringLiteral("--db"), m_db,
+                                      QStringLiteral("--as"), QStringLiteral("lead"), QStringLiteral("--comment"), QStringLiteral("dev builds of October"),
+                                      QStringLiteral("--hash"), batch.value(QStringLiteral("hash")).toString()});
+        QVERIFY2(approve.exitCode == 0, approve.err.constData());
+        const QJsonObject approved = show(id, m_db);
+        QCOMPARE(approved.value(QStringLiteral("status")).toString(), QStringLiteral("approved"));
+        QCOMPARE(approved.value(QStringLiteral("decidedBy")).toString(), QStringLiteral("lead"));
+        QCOMPARE(approved.value(QStringLiteral("decidedHash")).toString(), batch.value(QStringLiteral("hash")).toString());
+
+        // After approval someone re-points the main build of 37 days at another image.
+        const QString movedTag = seededEntry(m_seeded, QStringLiteral("dev-image"), QStringLiteral(".main."), 3).value(QStringLiteral("tag")).toString();
+        const Run copy = run(QStringLiteral("skopeo"), {QStringLiteral("copy"), QStringLiteral("--quiet"), QStringLiteral("--src-tls-verify=false"),
+                                                        QStringLiteral("--dest-tls-verify=false"), QStringLiteral("docker://%1/team/app:1.0.0").arg(m_gsoci),
+                                                        QStringLiteral("docker://%1/team/app:%2").arg(m_gsoci, movedTag)});
+        QVERIFY2(copy.exitCode == 0, copy.err.constData());
+        const Held before = probe(m_gsoci, QStringLiteral("team/app"));
+
+        // Dry run and real run: the same plan, the same decisions.
+        const Run dry = ferryctl({QStringLiteral("cleanup"), QStringLiteral("execute"), QString::number(id), QStringLiteral("--db"), m_db,
+                                  QStringLiteral("--dry-run"), QStringLiteral("--format"), QStringLiteral("json")});
+        QVERIFY2(dry.exitCode == 0, dry.err.constData());
+        QCOMPARE(probe(m_gsoci, QStringLiteral("team/app")).tags, before.tags);
+        const Run real = ferryctl({QStringLiteral("cleanup"), QStringLiteral("execute"), QString::number(id), QStringLiteral("--db"), m_db,
+                                   QStringLiteral("--as"), QStringLiteral("lead"), QStringLiteral("--format"), QStringLiteral("json")});
+        QVERIFY2(real.exitCode == 0, real.err.constData());
+        const QMap<int, QString> dryStates = runStates(dry.out), realStates = runStates(real.out);
+        QCOMPARE(dryStates.keys(), realStates.keys());
+        for (auto it = dryStates.begin(); it != dryStates.end(); ++it) {
+            const QString expected = it.value() == u"would-delete" ? QStringLiteral("deleted") : it.value();
+            QCOMPARE(realStates.value(it.key()), expected);
+        }
+        QCOMPARE(realStates.value(seqOf.value(mainDigests.at(3))), QStringLiteral("skipped"));
+        QCOMPARE(realStates.values().count(QStringLiteral("deleted")), 4);
+
+        // What is left: everything but the four deleted digests and their tags.
+        const Held after = probe(m_gsoci, QStringLiteral("team/app"), {mainDigests.at(0), mainDigests.at(1), mainDigests.at(2), mainDigests.at(3),
+                                                                        sigOfOldest, child, shared, index, indexSig});
+        QMap<QString, QString> expectedTags = before.tags;
+        for (auto it = before.tags.begin(); it != before.tags.end(); ++it)
+            if (it.value() == mainDigests.at(0) || it.value() == mainDigests.at(1) || it.value() == mainDigests.at(2) || it.value() == sigOfOldest)
+                expectedTags.remove(it.key());
+        QCOMPARE(after.tags, expectedTags);
+        for (const QString &gone : {mainDigests.at(0), mainDigests.at(1), mainDigests.at(2), sigOfOldest})
+            QCOMPARE(after.digests.value(gone), 404);
+        for (const QString &kept : {mainDigests.at(3), child, shared, index, indexSig})
+            QCOMPARE(after.digests.value(kept), 200);
+        QVERIFY(after.tags.value(movedTag) != mainDigests.at(3));
+
+        const QJsonObject done = show(id, m_db);
+        QCOMPARE(done.value(QStringLiteral("status")).toString(), QStringLiteral("executed"));
+        const Run audit = ferryctl({QStringLiteral("cleanup"), QStringLiteral("audit"), QStringLiteral("--db"), m_db, QStringLiteral("--format"), QStringLiteral("csv")});
+        QCOMPARE(audit.exitCode, 0);
+        QVERIFY(audit.out.startsWith("at,actor,action,batch,detail\n"));
+        const QByteArray b = QByteArray::number(id);
+        QVERIFY(audit.out.contains(QByteArray(",lead,approve," + b + ",")));
+        QVERIFY(audit.out.contains(QByteArray(",dry-run," + b + ",")));
+        QVERIFY(audit.out.contains(QByteArray(",lead,execute finished," + b + ",")));
+    }
+
+    // A batch whose stored items were altered after approval is refused.
+    void tamperedBatchIsRefused()
+    {
+        const QJsonObject plan = planJson(m_plan, m_db, {QStringLiteral("--policy"), QStringLiteral("bulk")});
+        const QJsonObject batch = batchFor(plan, QStringLiteral("team/bulk"));
+        m_bulkBatch = batch.value(QStringLiteral("id")).toInteger();
+        QCOMPARE(batch.value(QStringLiteral("deleteItems")).toInt(), 12);
+        const Run approve = ferryctl({QStringLiteral("cleanup"), QStringLiteral("approve"), QString::number(m_bulkBatch), QStringLiteral("--db"), m_db,
+                                      QStringLiteral("--as"), QStringLiteral("lead")});
+        QVERIFY2(approve.exitCode == 0, approve.err.constData());
+
+        const Held before = probe(m_gsoci, QStringLiteral("team/bulk"));
+        QCOMPARE(before.tags.size(), 12);
+        QString original;
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("tamper"));
+            db.setDatabaseName(m_db);
+            QVERIFY(db.open());
+            QSqlQuery q(db);
+            QVERIFY(q.exec(QStringLiteral("SELECT digest FROM cleanup_items WHERE batch=%1 AND seq=1").arg(m_bulkBatch)) && q.next());
+            original = q.value(0).toString();
+            q.finish();
+            // Someone swaps the first item for the digest of a stable release.
+            const QString stable = seededEntry(m_seeded, QStringLiteral("oci-image")).value(QStringLiteral("digest")).toString();
+            QVERIFY(q.exec(QStringLiteral("UPDATE cleanup_items SET digest='%1' WHERE batch=%2 AND seq=1").arg(stable).arg(m_bulkBatch)));
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("tamper"));
+        const Run refused = ferryctl({QStringLiteral("cleanup"), QStringLiteral("execute"), QString::number(m_bulkBatch), QStringLiteral("--db"), m_db});
+        QCOMPARE(refused.exitCode, 6);
+        QVERIFY2(refused.err.contains("altered after planning"), refused.err.constData());
+        QCOMPARE(probe(m_gsoci, QStringLiteral("team/bulk")).tags, before.tags);
+        QVERIFY(show(m_bulkBatch, m_db).value(QStringLiteral("hashMatches")).toBool() == false);
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("restore"));
+            db.setDatabaseName(m_db);
+            QVERIFY(db.open());
+            QVERIFY(QSqlQuery(db).exec(QStringLiteral("UPDATE cleanup_items SET digest='%1' WHERE batch=%2 AND seq=1").arg(original).arg(m_bulkBatch)));
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("restore"));
+        QVERIFY(show(m_bulkBatch, m_db).value(QStringLiteral("hashMatches")).toBool());
+    }
+
+    // SIGKILL in the middle of a batch, one DELETE in flight; resume accounts for every
+    // item exactly once.
+    void killedRunResumesWithEveryItemOnce()
+    {
+        QVERIFY(m_bulkBatch > 0);
+        QProcess p;
+        p.setProgram(ferryctlPath());
+        p.setArguments({QStringLiteral("cleanup"), QStringLiteral("execute"), QString::number(m_bulkBatch), QStringLiteral("--db"), m_db,
+                        QStringLiteral("--pace"), QStringLiteral("400ms")});
+        p.start();
+        QVERIFY(p.waitForStarted());
+        auto countDeleted = [&] {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("watch"));
+            db.setDatabaseName(m_db);
+            int n = -1;
+            if (db.open()) {
+                QSqlQuery q(db);
+                if (q.exec(QStringLiteral("SELECT COUNT(*) FROM cleanup_items WHERE batch=%1 AND state='deleted'").arg(m_bulkBatch)) && q.next())
+                    n = q.value(0).toInt();
+            }
+            db = {};
+            QSqlDatabase::removeDatabase(QStringLiteral("watch"));
+            return n;
+        };
+        QElapsedTimer t;
+        t.start();
+        while (countDeleted() < 3 && t.elapsed() < 60'000 && p.state() == QProcess::Running)
+            QTest::qWait(50);
+        QVERIFY2(p.state() == QProcess::Running, "the run ended before it could be killed; raise --pace");
+        ::kill(pid_t(p.processId()), SIGKILL);
+        QVERIFY(p.waitForFinished(10'000));
+        const int deletedBeforeKill = countDeleted();
+        QVERIFY(deletedBeforeKill >= 3 && deletedBeforeKill < 12);
+
+        // The next item was in flight: its DELETE reached the registry, the journal said
+        // "sending", and then the process died.
+        QString inflightDigest;
+        int inflightSeq = 0;
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("inflight"));
+            db.setDatabaseName(m_db);
+            QVERIFY(db.open());
+            QSqlQuery q(db);
+            QVERIFY(q.exec(QStringLiteral("SELECT seq, digest FROM cleanup_items WHERE batch=%1 AND action='delete' AND state='planned' ORDER BY seq LIMIT 1")
+                               .arg(m_bulkBatch)) && q.next());
+            inflightSeq = q.value(0).toInt();
+            inflightDigest = q.value(1).toString();
+            q.finish();
+            QVERIFY(q.exec(QStringLiteral("SELECT MAX(id) FROM cleanup_runs WHERE batch=%1").arg(m_bulkBatch)) && q.next());
+            const qint64 run = q.value(0).toLongLong();
+            q.finish();
+            QVERIFY(q.exec(QStringLiteral("INSERT INTO cleanup_journal(run, batch, seq, at, state, http_status, message) VALUES(%1, %2, %3, 0, 'sending', 0, 'DELETE')")
+                               .arg(run).arg(m_bulkBatch).arg(inflightSeq)));
+            QVERIFY(q.exec(QStringLiteral("UPDATE cleanup_items SET state='sending' WHERE batch=%1 AND seq=%2").arg(m_bulkBatch).arg(inflightSeq)));
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("inflight"));
+        const Run del = run(QStringLiteral("/usr/bin/python3"),
+                            {QStringLiteral("-c"), QStringLiteral("import urllib.request as u; u.urlopen(u.Request('http://%1/v2/team/bulk/manifests/%2', method='DELETE'))")
+                                                       .arg(m_gsoci, inflightDigest)});
+        QVERIFY2(del.exitCode == 0, del.err.constData());
+
+        const Run resume = ferryctl({QStringLiteral("cleanup"), QStringLiteral("resume"), QStringLiteral("--db"), m_db, QStringLiteral("--plan"), m_plan});
+        QVERIFY2(resume.exitCode == 0, QByteArray(resume.err + resume.out).constData());
+
+        const QJsonObject shown = show(m_bulkBatch, m_db);
+        QCOMPARE(shown.value(QStringLiteral("status")).toString(), QStringLiteral("executed"));
+        QSet<qint64> dryRuns;
+        for (const QJsonValue &r : shown.value(QStringLiteral("runs")).toArray())
+            if (r.toObject().value(QStringLiteral("dryRun")).toBool())
+                dryRuns.insert(r.toObject().value(QStringLiteral("id")).toInteger());
+        QMap<int, int> finals;
+        for (const QJsonValue &e : shown.value(QStringLiteral("journal")).toArray()) {
+            const QJsonObject o = e.toObject();
+            const QString state = o.value(QStringLiteral("state")).toString();
+            if (!dryRuns.contains(o.value(QStringLiteral("run")).toInteger()) && state != u"sending" && state != u"planned")
+                finals[o.value(QStringLiteral("seq")).toInt()]++;
+        }
+        QCOMPARE(finals.size(), 12);
+        for (auto it = finals.begin(); it != finals.end(); ++it)
+            QVERIFY2(it.value() == 1, qPrintable(QStringLiteral("item %1 has %2 final journal entries").arg(it.key()).arg(it.value())));
+        for (const QJsonValue &v : shown.value(QStringLiteral("items")).toArray()) {
+            const QJsonObject item = v.toObject();
+            QCOMPARE(item.value(QStringLiteral("state")).toString(), QStringLiteral("deleted"));
+            if (item.value(QStringLiteral("seq")).toInt() == inflightSeq)
+                QVERIFY(item.value(QStringLiteral("outcome")).toString().contains(QStringLiteral("in flight")));
+        }
+        QStringList digests;
+        for (const QJsonValue &v : std::as_const(m_bulk))
+            digests << v.toObject().value(QStringLiteral("digest")).toString();
+        const Held after = probe(m_gsoci, QStringLiteral("team/bulk"), digests);
+        QVERIFY(after.tags.isEmpty());
+        for (const QString &d : std::as_const(digests))
+            QCOMPARE(after.digests.value(d), 404);
+        bool interrupted = false;
+        for (const QJsonValue &r : shown.value(QStringLiteral("runs")).toArray())
+            interrupted = interrupted || r.toObject().value(QStringLiteral("status")).toString() == u"interrupted";
+        QVERIFY(interrupted);
+    }
+
+    // A listing cut short can drive no deletion. Debian's registry ignores ?n=, so a
+    // scripted registry serves page 1 of 2 and then fails page 2.
+    void incompleteListingCannotBeExecuted()
+    {
+        QMap<QString, QByteArray> manifests; // digest -> body
+        QMap<QString, QString> tagDigest;
+        for (int i = 0; i < 4; ++i) {
+            const QString tag = QStringLiteral("0.2.0-dev.main.2025-01-0%1.10-00-00.h000000%1").arg(i + 1);
+            const QByteArray body = QStringLiteral(R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json",)"
+                                                   R"("config":{"mediaType":"application/vnd.oci.empty.v1+json","digest":"sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a","size":2},)"
+                                                   R"("layers":[],"annotations":{"tag":"%1"}})").arg(tag).toUtf8();
+            const QString digest = QStringLiteral("sha256:") + QString::fromLatin1(QCryptographicHash::hash(body, QCryptographicHash::Sha256).toHex());
+            manifests.insert(digest, body);
+            tagDigest.insert(tag, digest);
+        }
+        FakeServer server([&](const FakeRequest &r) {
+            const QString path = r.pathOnly();
+            if (path == u"/v2/")
+                return FakeResponse::json(200, "{}");
+            if (path == u"/v2/team/bulk/tags/list") {
+                if (r.query().hasQueryItem(QStringLiteral("last")))
+                    return FakeResponse::json(404, R"({"errors":[{"code":"NAME_UNKNOWN"}]})");
+                const QStringList first = tagDigest.keys().mid(0, 2);
+                return FakeResponse::json(200, QJsonDocument(QJsonObject{{QStringLiteral("name"), QStringLiteral("team/bulk")},
+                                                                         {QStringLiteral("tags"), QJsonArray::fromStringList(first)}}).toJson())
+                    .with("Link", QStringLiteral("</v2/team/bulk/tags/list?n=2&last=%1>; rel=\"next\"").arg(first.last()).toUtf8());
+            }
+            const QString ref = path.section(u'/', -1);
+            const QString digest = tagDigest.value(ref, ref);
+            if (!manifests.contains(digest))
+                return FakeResponse::json(404, R"({"errors":[{"code":"MANIFEST_UNKNOWN"}]})");
+            FakeResponse ok = FakeResponse::json(200, r.method == "HEAD" ? QByteArray() : manifests.value(digest));
+            ok.headers = {{"Content-Type", "application/vnd.oci.image.manifest.v1+json"}, {"Docker-Content-Digest", digest.toUtf8()}};
+            return ok;
+        });
+        const QString plan = writeFile(QStringLiteral("cut.yaml"), QStringLiteral(
+            "version: 1\n"
+            "registries:\n"
+            "  gsoci: { url: http://%1, role: target }\n"
+            "cleanup:\n"
+            "  policies:\n"
+            "    - { name: bulk, kind: dev-tags, registry: gsoci, repositories: team/bulk }\n").arg(server.hostPort()));
+        const QString db = QDir(m_farm->dir()).filePath(QStringLiteral("cut.db"));
+        const QJsonObject planned = planJson(plan, db, {}, 4);
+        QVERIFY(planned.value(QStringLiteral("errors")).toArray().first().toString().contains(QStringLiteral("incomplete")));
+        const QJsonObject batch = batchFor(planned, QStringLiteral("team/bulk"));
+        QVERIFY(!batch.isEmpty());
+        QCOMPARE(batch.value(QStringLiteral("listingComplete")).toBool(), false);
+        QCOMPARE(batch.value(QStringLiteral("deleteItems")).toInt(), 2);
+        const QString id = QString::number(batch.value(QStringLiteral("id")).toInteger());
+        const Run approve = ferryctl({QStringLiteral("cleanup"), QStringLiteral("approve"), id, QStringLiteral("--db"), db, QStringLiteral("--as"), QStringLiteral("lead")});
+        QCOMPARE(approve.exitCode, 6);
+        QVERIFY(approve.err.contains("incomplete listing"));
+        for (const QStringList &extra : {QStringList{}, QStringList{QStringLiteral("--dry-run")}}) {
+            const Run exec = ferryctl(QStringList{QStringLiteral("cleanup"), QStringLiteral("execute"), id, QStringLiteral("--db"), db} + extra);
+            QCOMPARE(exec.exitCode, 6);
+            QVERIFY2(exec.err.contains("incomplete listing"), exec.err.constData());
+        }
+        for (const FakeRequest &r : server.requests())
+            QVERIFY2(r.method != "DELETE", r.path.constData());
+    }
+
+    // A legacy registry is emptied only of what the target verifiably holds.
+    void legacyContentGoesOnlyWhenVerifiedInTarget()
+    {
+        QString error;
+        QVERIFY2(m_farm->seedNamed(QStringLiteral("old"), QStringLiteral("a"), &error, {QStringLiteral("--image"), QStringLiteral("team/app:0.9.0")}), qPrintable(error));
+        const QString plan = writeFile(QStringLiteral("legacy.yaml"), QStringLiteral(
+            "version: 1\n"
+            "registries:\n"
+            "  gsoci: { url: http://%1, role: target }\n"
+            "  old:   { url: http://%2, role: legacy }\n"
+            "images:\n"
+            "  - repositories: gsoci/team/*\n"
+            "cleanup:\n"
+            "  policies:\n"
+            "    - { name: retire-old, kind: legacy, registry: old }\n").arg(m_gsoci, m_old));
+        const QString db = QDir(m_farm->dir()).filePath(QStringLiteral("legacy.db"));
+        const Held targetBefore = probe(m_gsoci, QStringLiteral("team/app"));
+        const QJsonObject planned = planJson(plan, db, {});
+        const QJsonObject batch = batchFor(planned, QStringLiteral("team/app"));
+        QVERIFY(!batch.isEmpty());
+        const QString id = QString::number(batch.value(QStringLiteral("id")).toInteger());
+        const QJsonObject shown = show(id.toLongLong(), db);
+        const QString only = seededEntry(m_farm->seeded(), QStringLiteral("extra-image")).value(QStringLiteral("digest")).toString();
+        bool heldOnlyInOld = false;
+        for (const QJsonValue &v : shown.value(QStringLiteral("items")).toArray()) {
+            const QJsonObject item = v.toObject();
+            if (item.value(QStringLiteral("digest")).toString() == only) {
+                QCOMPARE(item.value(QStringLiteral("action")).toString(), QStringLiteral("keep"));
+                QVERIFY(item.value(QStringLiteral("holdReason")).toString().contains(QStringLiteral("not verified in the target")));
+                heldOnlyInOld = true;
+            } else if (item.value(QStringLiteral("action")).toString() == u"delete") {
+                QVERIFY(!item.value(QStringLiteral("verifyIn")).toArray().isEmpty());
+            }
+        }
+        QVERIFY(heldOnlyInOld);
+        QCOMPARE(ferryctl({QStringLiteral("cleanup"), QStringLiteral("approve"), id, QStringLiteral("--db"), db, QStringLiteral("--as"), QStringLiteral("lead")}).exitCode, 0);
+        const Run exec = ferryctl({QStringLiteral("cleanup"), QStringLiteral("execute"), id, QStringLiteral("--db"), db});
+        QVERIFY2(exec.exitCode == 0, QByteArray(exec.err + exec.out).constData());
+        const Held oldAfter = probe(m_old, QStringLiteral("team/app"));
+        QCOMPARE(oldAfter.tags.keys(), QStringList{QStringLiteral("0.9.0")});
+        QCOMPARE(probe(m_gsoci, QStringLiteral("team/app")).tags, targetBefore.tags);
+    }
+};
+
+FERRY_TEST_MAIN(TestCleanup)
+#include "tst_cleanup.moc"
