@@ -26,6 +26,12 @@ QDateTime fromMs(const QVariant &v)
     return v.isNull() ? QDateTime() : QDateTime::fromMSecsSinceEpoch(v.toLongLong(), QTimeZone::utc());
 }
 
+// Qt binds a null QString as SQL NULL; the text columns hold '' instead.
+QVariant text(const QString &s)
+{
+    return QVariant(s.isNull() ? QStringLiteral("") : s);
+}
+
 QString listJson(const QStringList &l)
 {
     return QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(l)).toJson(QJsonDocument::Compact));
@@ -78,9 +84,9 @@ bool CleanupStore::addBatch(CleanupBatch *b)
         QSqlQuery q(db);
         q.prepare(QStringLiteral("INSERT INTO cleanup_batches(created_at, plan, registry, repository, policies, listed_at, listing_complete, "
                                  "listing_note, hash, derived_from, status) VALUES(?,?,?,?,?,?,?,?,?,?,?)"));
-        for (const QVariant &v : {ms(b->createdAt), QVariant(b->plan), QVariant(b->registry), QVariant(b->repository), QVariant(b->policies),
-                                  ms(b->listedAt), QVariant(b->listingComplete ? 1 : 0), QVariant(b->listingNote), QVariant(b->hash),
-                                  b->derivedFrom ? QVariant(b->derivedFrom) : QVariant(QMetaType::fromType<qint64>()), QVariant(b->status)})
+        for (const QVariant &v : {ms(b->createdAt), text(b->plan), text(b->registry), text(b->repository), text(b->policies),
+                                  ms(b->listedAt), QVariant(b->listingComplete ? 1 : 0), text(b->listingNote), text(b->hash),
+                                  b->derivedFrom ? QVariant(b->derivedFrom) : QVariant(QMetaType::fromType<qint64>()), text(b->status)})
             q.addBindValue(v);
         if (!q.exec()) {
             m_store.setLastError(q.lastError().text());
@@ -92,10 +98,10 @@ bool CleanupStore::addBatch(CleanupBatch *b)
                                     "reason, checks, hold_reason, parents, depends_on, verify_in, state, updated_at) "
                                     "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
         for (const CleanupItem &i : std::as_const(b->items)) {
-            for (const QVariant &v : {QVariant(b->id), QVariant(i.seq), QVariant(i.action), QVariant(i.digest), QVariant(listJson(i.tags)),
-                                      QVariant(i.mediaType), QVariant(i.size), ms(i.ageFrom), QVariant(i.ageSource), QVariant(i.policy),
-                                      QVariant(i.reason), QVariant(listJson(i.checks)), QVariant(i.holdReason), QVariant(listJson(i.parents)),
-                                      QVariant(listJson(i.dependsOn)), QVariant(listJson(i.verifyIn)), QVariant(i.state), ms(b->createdAt)})
+            for (const QVariant &v : {QVariant(b->id), QVariant(i.seq), text(i.action), text(i.digest), QVariant(listJson(i.tags)),
+                                      text(i.mediaType), QVariant(i.size), ms(i.ageFrom), text(i.ageSource), text(i.policy),
+                                      text(i.reason), QVariant(listJson(i.checks)), text(i.holdReason), QVariant(listJson(i.parents)),
+                                      QVariant(listJson(i.dependsOn)), QVariant(listJson(i.verifyIn)), text(i.state), ms(b->createdAt)})
                 item.addBindValue(v);
             if (!item.exec()) {
                 m_store.setLastError(item.lastError().text());
