@@ -9,6 +9,7 @@ Everything listens on 127.0.0.1 and stops when the demo ends (Ctrl-C or closing 
 Usage: installer/demo.py --build build/dev [--workdir DIR] [--no-gui]
 """
 import argparse
+import datetime
 import hashlib
 import json
 import os
@@ -86,6 +87,8 @@ def seed(hub, gsoci, china, legacy):
                 else:
                     per[h] = (a, OCI_MANIFEST, a)
             newest = i >= len(versions) - 2
+            if i == 1:
+                stable = (v, per[hub])
             put(hub, repo, v, per[hub][0], per[hub][1])
             # The target: the newest versions not copied yet (missing), one partial copy,
             # one drifted tag; dev builds beyond the plan.
@@ -103,9 +106,16 @@ def seed(hub, gsoci, china, legacy):
                     put(china, repo, v, per[hub][0], per[hub][1])
             if i < 4:
                 put(legacy, repo, v, per[hub][0], per[hub][1])
-        dev = image(gsoci, repo, "dev", "amd64")
-        for n in range(3):
-            put(gsoci, repo, f"{versions[-1]}-dev.main.2023-11-0{n + 1}.10-00-00.h{n}abc123", dev, OCI_MANIFEST)
+        # Dev builds (the RFC's X.Y.Z-dev.<branch>.<date>.<time>.h<sha7>), days old.
+        now = datetime.datetime.now(datetime.timezone.utc)
+        for branch, ages in (("main", (2, 9, 23, 38, 45, 61, 90)), ("fix-login", (40, 41)), ("renovate-deps", (75,))):
+            for n, days in enumerate(ages):
+                t = now - datetime.timedelta(days=days, minutes=7 * n)
+                tag = f"{versions[-1]}-dev.{branch}.{t:%Y-%m-%d}.{t:%H-%M-%S}.h{hashlib.sha1((repo + branch + str(n)).encode()).hexdigest()[:7]}"
+                put(gsoci, repo, tag, image(gsoci, repo, f"dev {branch} {n}", "amd64"), OCI_MANIFEST)
+        # A stable release that was also tagged as a dev build: it must stay.
+        t = now - datetime.timedelta(days=120)
+        put(gsoci, repo, f"{stable[0]}-dev.main.{t:%Y-%m-%d}.{t:%H-%M-%S}.h0000000", stable[1][0], stable[1][1])
 
 
 def main():
@@ -114,7 +124,9 @@ def main():
     ap.add_argument("--workdir")
     ap.add_argument("--no-gui", action="store_true")
     ap.add_argument("--screenshot", help="write a PNG of the window and quit (needs a display)")
-    ap.add_argument("--page", default="overview", help="the page to open: overview or images")
+    ap.add_argument("--page", default="overview", help="the page to open: overview, images or cleanup")
+    ap.add_argument("--show-execution", action="store_true",
+                    help="approve and execute the first dev-builds batch (as 'demo') before opening, to show an executed batch")
     ap.add_argument("--state", default="", help="with --page images: rows in this state")
     args = ap.parse_args()
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -152,14 +164,29 @@ def main():
             f.write("images:\n")
             for repo, _ in REPOS:
                 f.write(f"  - source: dockerhub/{repo}\n    target: gsoci/{repo}\n    tags: {{ semver: \">= 0.0.1\" }}\n")
+            f.write("cleanup:\n"
+                    "  batch-size: 50\n"
+                    "  protect:\n"
+                    "    tags: ['^latest$', '^v?\\d+\\.\\d+\\.\\d+$']\n"
+                    "    registries: [gsoci]\n"
+                    "  policies:\n"
+                    "    - { name: dev-builds, kind: dev-tags, registry: gsoci, older-than: 30d, keep-newest: 3 }\n"
+                    "    - { name: retire-old-acr, kind: legacy, registry: old-acr, verify-replicas: true }\n")
         db = os.path.join(work, "leave-docker-hub.ferry.db")
         subprocess.run([ferryctl, "scan", "--plan", plan, "--db", db])
+        # Cleanup batches to review: proposed, nothing deleted.
+        subprocess.run([ferryctl, "cleanup", "plan", "--plan", plan, "--db", db], stdout=subprocess.DEVNULL)
+        if args.show_execution:
+            subprocess.run([ferryctl, "cleanup", "approve", "2", "--db", db, "--as", "demo", "--comment", "dev builds older than 30 days"],
+                           stdout=subprocess.DEVNULL)
+            subprocess.run([ferryctl, "cleanup", "execute", "2", "--db", db, "--as", "demo"], stdout=subprocess.DEVNULL)
         if args.no_gui or not os.environ.get("DISPLAY"):
             if not args.no_gui:
                 print("[demo] no display: printing the status table instead of opening the window", flush=True)
             subprocess.run([ferryctl, "status", "--db", db])
             return
-        cmd = [ferry, "--plan", plan, "--db", db, "--page", args.page] + (["--state", args.state] if args.state else [])
+        cmd = [ferry, "--plan", plan, "--db", db, "--page", args.page] + (["--state", args.state] if args.state else []) \
+            + (["--batch", "2"] if args.show_execution else [])
         if args.screenshot:
             p = subprocess.Popen(cmd)
             time.sleep(4)

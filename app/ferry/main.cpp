@@ -1,3 +1,4 @@
+#include "cleanuppage.h"
 #include "gui/mainwindow.h"
 
 #include <QApplication>
@@ -19,7 +20,8 @@ int main(int argc, char *argv[])
     parser.addVersionOption();
     parser.addOption({QStringLiteral("plan"), QStringLiteral("The migration plan (default: the last one used)."), QStringLiteral("file")});
     parser.addOption({QStringLiteral("db"), QStringLiteral("The history database (default: next to the plan)."), QStringLiteral("file")});
-    parser.addOption({QStringLiteral("page"), QStringLiteral("Open on a page: overview or images."), QStringLiteral("page")});
+    parser.addOption({QStringLiteral("page"), QStringLiteral("Open on a page: overview, images or cleanup."), QStringLiteral("page")});
+    parser.addOption({QStringLiteral("batch"), QStringLiteral("Open the Cleanup page on this batch."), QStringLiteral("id")});
     parser.addOption({QStringLiteral("state"), QStringLiteral("With --page images: show rows in this state."), QStringLiteral("state")});
     parser.process(app);
     QString plan = parser.value(QStringLiteral("plan"));
@@ -37,5 +39,11 @@ int main(int argc, char *argv[])
     window.show();
     if (parser.value(QStringLiteral("page")) == u"images")
         window.showImages(parser.value(QStringLiteral("state")));
+    else if (parser.isSet(QStringLiteral("page")))
+        window.showPage(parser.value(QStringLiteral("page")));
+    if (parser.isSet(QStringLiteral("batch"))) {
+        window.showPage(QStringLiteral("cleanup"));
+        window.cleanupPage()->selectBatch(parser.value(QStringLiteral("batch")).toLongLong());
+    }
     return app.exec();
 }

@@ -1,5 +1,6 @@
 #include "gui/mainwindow.h"
 
+#include "cleanuppage.h"
 #include "imagespage.h"
 #include "net/networkservice.h"
 #include "overviewpage.h"
@@ -38,9 +39,11 @@ MainWindow::MainWindow(const QString &planPath, const QString &dbPath, QWidget *
     setWindowTitle(planPath.isEmpty() ? tr("Ferry") : tr("Ferry — %1").arg(QFileInfo(planPath).fileName()));
     m_overview = new OverviewPage(m_model, this);
     m_images = new ImagesPage(m_model, this);
+    m_cleanup = new CleanupPage(this);
     m_pages->addWidget(m_overview);
     m_pages->addWidget(m_images);
-    m_sidebar->addItems({tr("Overview"), tr("Images")});
+    m_pages->addWidget(m_cleanup);
+    m_sidebar->addItems({tr("Overview"), tr("Images"), tr("Cleanup")});
     m_sidebar->setMaximumWidth(160);
     connect(m_sidebar, &QListWidget::currentRowChanged, m_pages, &QStackedWidget::setCurrentIndex);
     connect(m_overview, &OverviewPage::stateActivated, this, [this](const QString &state) {
@@ -50,7 +53,9 @@ MainWindow::MainWindow(const QString &planPath, const QString &dbPath, QWidget *
     auto *split = new QSplitter(this);
     split->addWidget(m_sidebar);
     split->addWidget(m_pages);
+    split->setStretchFactor(0, 0);
     split->setStretchFactor(1, 1);
+    split->setSizes({160, 1120});
     setCentralWidget(split);
 
     QToolBar *tb = addToolBar(tr("Main"));
@@ -84,6 +89,13 @@ MainWindow::MainWindow(const QString &planPath, const QString &dbPath, QWidget *
     m_scanAction->setEnabled(!m_planPath.isEmpty());
 }
 
+void MainWindow::showPage(const QString &name)
+{
+    const QStringList pages{QStringLiteral("overview"), QStringLiteral("images"), QStringLiteral("cleanup")};
+    if (pages.contains(name))
+        m_sidebar->setCurrentRow(int(pages.indexOf(name)));
+}
+
 MainWindow::~MainWindow()
 {
     delete m_scanner; // before the network threads it uses
@@ -96,6 +108,7 @@ bool MainWindow::openDatabase(const QString &dbPath, QString *error)
         return false;
     m_store = std::move(store);
     m_images->setStore(m_store.get());
+    m_cleanup->setContext(m_planPath, dbPath, m_store.get(), m_network.get());
     reload();
     return true;
 }
@@ -112,6 +125,7 @@ void MainWindow::reload()
                 order << r.name;
     }
     m_model->setMatrix(m_store->matrix(), order);
+    m_cleanup->reload();
     showLastScan();
 }
 

@@ -11,6 +11,7 @@ class QStackedWidget;
 
 namespace ferry {
 
+class CleanupPage;
 class ImagesPage;
 class NetworkService;
 class OverviewPage;
@@ -35,6 +36,8 @@ public:
     void startScan();
     void showImages(const QString &state = {});
     ImagesPage *imagesPage() const { return m_images; }
+    CleanupPage *cleanupPage() const { return m_cleanup; }
+    void showPage(const QString &name);
     SyncMatrixModel *model() const { return m_model; }
 
 protected:
@@ -55,6 +58,7 @@ private:
     QStackedWidget *m_pages;
     OverviewPage *m_overview;
     ImagesPage *m_images;
+    CleanupPage *m_cleanup;
     QAction *m_scanAction;
     QAction *m_stopAction;
     QLabel *m_scanLabel;

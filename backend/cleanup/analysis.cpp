@@ -105,7 +105,7 @@ QMap<QString, Proposal> proposals(const RepositorySnapshot &snap, const QList<Cl
                                   const CleanupConfig &config, const QDateTime &now)
 {
     QMap<QString, Proposal> out;
-    if (!config.protectingRepository(snap.repository).isEmpty())
+    if (!config.protectingRepository(snap.repository, snap.registry).isEmpty())
         return out;
     for (const CleanupPolicy &p : policies) {
         if (p.registry != snap.registry)
@@ -119,7 +119,7 @@ QMap<QString, Proposal> proposals(const RepositorySnapshot &snap, const QList<Cl
             struct Entry { const TagRecord *tag; QDateTime time; QString source; };
             QMap<QString, QList<Entry>> groups;
             for (const TagRecord &t : snap.tags) {
-                if (t.digest.isEmpty() || !config.protectingTag(t.name).isEmpty())
+                if (t.digest.isEmpty() || !config.protectingTag(t.name, snap.registry).isEmpty())
                     continue;
                 if (p.kind == CleanupPolicy::Kind::DevTags) {
                     const auto dev = parseDevTag(t.name);
@@ -170,7 +170,7 @@ QMap<QString, Proposal> proposals(const RepositorySnapshot &snap, const QList<Cl
             break;
         case CleanupPolicy::Kind::Legacy:
             for (const TagRecord &t : snap.tags) {
-                if (t.digest.isEmpty() || !config.protectingTag(t.name).isEmpty())
+                if (t.digest.isEmpty() || !config.protectingTag(t.name, snap.registry).isEmpty())
                     continue;
                 const auto [time, source] = tagTime(snap, t);
                 if (!oldEnough(time))
@@ -309,7 +309,7 @@ QList<CleanupItem> evaluateCleanup(const RepositorySnapshot &snap, const QList<C
         for (const QString &tag : std::as_const(item.tags)) {
             if (it->tags.contains(tag))
                 continue;
-            const QString protector = config.protectingTag(tag);
+            const QString protector = config.protectingTag(tag, snap.registry);
             item.holdReason = protector.isEmpty()
                 ? QStringLiteral("the digest also carries tag '%1', which no policy selects (deleting the digest deletes every tag on it)").arg(tag)
                 : QStringLiteral("the digest also carries the protected tag '%1' (protect: /%2/)").arg(tag, protector);
@@ -361,14 +361,19 @@ QList<CleanupItem> evaluateCleanup(const RepositorySnapshot &snap, const QList<C
         bool progress = true;
         while (progress) {
             progress = false;
-            for (auto it = deps.begin(); it != deps.end(); ++it) {
-                if (placed.contains(it.key()))
-                    continue;
-                if (std::all_of(it->begin(), it->end(), [&](const QString &x) { return placed.contains(x); })) {
-                    placed.insert(it.key());
-                    ordered.append(items[it.key()]);
-                    progress = true;
-                }
+            // Every item whose dependencies are placed, oldest first.
+            QList<QString> ready;
+            for (auto it = deps.begin(); it != deps.end(); ++it)
+                if (!placed.contains(it.key()) && std::all_of(it->begin(), it->end(), [&](const QString &x) { return placed.contains(x); }))
+                    ready << it.key();
+            std::stable_sort(ready.begin(), ready.end(), [&](const QString &a, const QString &b) {
+                const QDateTime ta = items[a].ageFrom, tb = items[b].ageFrom;
+                return ta.isValid() && (!tb.isValid() || ta < tb);
+            });
+            for (const QString &d : std::as_const(ready)) {
+                placed.insert(d);
+                ordered.append(items[d]);
+                progress = true;
             }
         }
         if (placed.size() == going.size())
@@ -401,7 +406,7 @@ QList<CleanupItem> evaluateCleanup(const RepositorySnapshot &snap, const QList<C
 
 QString recheckItem(const CleanupItem &item, const RepositorySnapshot &snap, const CleanupConfig &config)
 {
-    const QString repoProtector = config.protectingRepository(snap.repository);
+    const QString repoProtector = config.protectingRepository(snap.repository, snap.registry);
     if (!repoProtector.isEmpty())
         return QStringLiteral("the repository is now protected (/%1/)").arg(repoProtector);
     QStringList now = snap.tagsOf(item.digest);
@@ -423,7 +428,7 @@ QString recheckItem(const CleanupItem &item, const RepositorySnapshot &snap, con
         return QStringLiteral("the tags changed since approval: %1").arg(parts.join(QStringLiteral("; ")));
     }
     for (const QString &t : std::as_const(now)) {
-        const QString p = config.protectingTag(t);
+        const QString p = config.protectingTag(t, snap.registry);
         if (!p.isEmpty())
             return QStringLiteral("tag '%1' is now protected (/%2/)").arg(t, p);
     }

@@ -328,7 +328,8 @@ CleanupPlanResult CleanupEngine::plan(const QStringList &onlyPolicies)
             if (!snap.complete)
                 result.errors << QStringLiteral("%1/%2: the listing is incomplete (%3); its batch cannot be executed").arg(reg.key(), repo.key(), snap.incompleteReason);
             if (items.isEmpty()) {
-                result.notes << QStringLiteral("%1/%2: nothing to clean").arg(reg.key(), repo.key());
+                if (snap.complete)
+                    result.notes << QStringLiteral("%1/%2: nothing to clean").arg(reg.key(), repo.key());
                 continue;
             }
             QList<CleanupItem> deletes, keeps;

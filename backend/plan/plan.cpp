@@ -102,16 +102,20 @@ QStringList Plan::repositoriesIn(const QString &registryName) const
     return out;
 }
 
-QString CleanupConfig::protectingTag(const QString &tag) const
+QString CleanupConfig::protectingTag(const QString &tag, const QString &registry) const
 {
+    if (!protectRegistries.isEmpty() && !protectRegistries.contains(registry))
+        return {};
     for (const QRegularExpression &re : protectTags)
         if (re.match(tag).hasMatch())
             return re.pattern();
     return {};
 }
 
-QString CleanupConfig::protectingRepository(const QString &repository) const
+QString CleanupConfig::protectingRepository(const QString &repository, const QString &registry) const
 {
+    if (!protectRegistries.isEmpty() && !protectRegistries.contains(registry))
+        return {};
     for (const QRegularExpression &re : protectRepositories)
         if (re.match(repository).hasMatch())
             return re.pattern();
@@ -398,8 +402,17 @@ bool parseCleanup(const Ctx &ctx, const YAML::Node &n, const Plan &plan, Cleanup
         *field = *d;
     }
     if (const YAML::Node p = n["protect"]) {
-        if (!p.IsMap() || !checkKeys(ctx, p, {QStringLiteral("tags"), QStringLiteral("repositories")}, QStringLiteral("cleanup.protect")))
-            return p.IsMap() ? false : ctx.fail(p, QStringLiteral("protect is a map with tags and repositories (lists of regular expressions)"));
+        if (!p.IsMap() || !checkKeys(ctx, p, {QStringLiteral("tags"), QStringLiteral("repositories"), QStringLiteral("registries")}, QStringLiteral("cleanup.protect")))
+            return p.IsMap() ? false : ctx.fail(p, QStringLiteral("protect is a map with tags and repositories (lists of regular expressions) and registries"));
+        if (const YAML::Node regs = p["registries"]) {
+            if (!regs.IsSequence())
+                return ctx.fail(regs, QStringLiteral("protect.registries is a list of registry names"));
+            for (const YAML::Node &r : regs) {
+                if (!plan.registry(str(r)))
+                    return ctx.fail(r, QStringLiteral("'%1' names no registry of this plan").arg(str(r)));
+                out->protectRegistries << str(r);
+            }
+        }
         if (!parseRegexList(ctx, p["tags"], QStringLiteral("protect.tags"), &out->protectTags)
             || !parseRegexList(ctx, p["repositories"], QStringLiteral("protect.repositories"), &out->protectRepositories))
             return false;

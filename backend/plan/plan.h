@@ -78,10 +78,12 @@ struct CleanupConfig
     qint64 recheckWindowSeconds = 30;     // the executor re-lists a repository this often
     QList<QRegularExpression> protectTags;
     QList<QRegularExpression> protectRepositories;
+    QStringList protectRegistries;        // where protect applies; empty: every registry
     QList<CleanupPolicy> policies;
 
-    QString protectingTag(const QString &tag) const;        // the pattern that protects it, or empty
-    QString protectingRepository(const QString &repository) const;
+    // The pattern that protects it in that registry, or empty.
+    QString protectingTag(const QString &tag, const QString &registry) const;
+    QString protectingRepository(const QString &repository, const QString &registry) const;
 };
 
 struct Plan

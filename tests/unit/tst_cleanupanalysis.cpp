@@ -381,8 +381,12 @@ private Q_SLOTS:
         QCOMPARE(plan->cleanup.policies.at(0).keepNewest, 3);
         QCOMPARE(*plan->cleanup.policies.at(0).olderThanSeconds, 30 * 86400);
         QVERIFY(plan->cleanup.policies.at(3).verifyReplicas);
-        QCOMPARE(plan->cleanup.protectingTag(QStringLiteral("latest")), QStringLiteral("^latest$"));
-        QCOMPARE(plan->cleanup.protectingRepository(QStringLiteral("keep/x")), QStringLiteral("^keep/"));
+        QCOMPARE(plan->cleanup.protectingTag(QStringLiteral("latest"), QStringLiteral("old")), QStringLiteral("^latest$"));
+        QCOMPARE(plan->cleanup.protectingRepository(QStringLiteral("keep/x"), QStringLiteral("gsoci")), QStringLiteral("^keep/"));
+        auto scoped = Plan::parse(base + "cleanup:\n  protect: { tags: ['^latest$'], registries: [gsoci] }\n", QStringLiteral("p.yaml"), &error);
+        QVERIFY2(scoped, qPrintable(error));
+        QCOMPARE(scoped->cleanup.protectingTag(QStringLiteral("latest"), QStringLiteral("gsoci")), QStringLiteral("^latest$"));
+        QVERIFY(scoped->cleanup.protectingTag(QStringLiteral("latest"), QStringLiteral("old")).isEmpty());
 
         QVERIFY(!Plan::parse(base + "cleanup:\n  policies:\n    - { name: c, kind: untagged, registry: cache, older-than: 1d }\n", QStringLiteral("p.yaml"), &error));
         QVERIFY2(error.contains(QStringLiteral("never deletes from a cache")), qPrintable(error));

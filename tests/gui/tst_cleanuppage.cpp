@@ -1,0 +1,181 @@
+// The Cleanup page, offscreen: it lists batches and items as the store holds them,
+// approves, removes items into a new batch, and refuses an altered batch, with the
+// engine running on a worker thread. The models pass QAbstractItemModelTester.
+#include "cleanup/cleanupstore.h"
+#include "cleanupmodels.h"
+#include "cleanuppage.h"
+#include "gui/mainwindow.h"
+#include "store/store.h"
+#include "testmain.h"
+
+#include <QAbstractItemModelTester>
+#include <QFile>
+#include <QSignalSpy>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QTableView>
+#include <QTemporaryDir>
+
+using namespace ferry;
+
+namespace {
+
+CleanupItem item(int seq, const QString &action, char c, const QStringList &tags, const QStringList &dependsOn = {})
+{
+    CleanupItem i;
+    i.seq = seq;
+    i.action = action;
+    i.digest = QStringLiteral("sha256:") + QString(64, QLatin1Char(c));
+    i.tags = tags;
+    i.size = 2048;
+    i.policy = QStringLiteral("dev-builds");
+    i.reason = QStringLiteral("dev build of branch 'main'");
+    i.checks = {QStringLiteral("not locked")};
+    i.dependsOn = dependsOn;
+    i.parents = dependsOn;
+    if (action == u"keep") {
+        i.state = itemstate::Kept;
+        i.holdReason = QStringLiteral("the digest also carries the protected tag '1.0.0'");
+    }
+    return i;
+}
+
+} // namespace
+
+class TestCleanupPage : public QObject
+{
+    Q_OBJECT
+private:
+    QTemporaryDir m_dir;
+    QString m_db, m_plan;
+    qint64 m_a = 0, m_altered = 0, m_cut = 0;
+
+    qint64 addBatch(const QList<CleanupItem> &items, bool complete = true)
+    {
+        Store store(m_db);
+        QString err;
+        if (!store.open(&err))
+            return 0;
+        CleanupBatch b;
+        b.createdAt = b.listedAt = QDateTime::currentDateTimeUtc();
+        b.plan = m_plan;
+        b.registry = QStringLiteral("gsoci");
+        b.repository = QStringLiteral("giantswarm/app-operator");
+        b.policies = QStringLiteral("dev-builds");
+        b.listingComplete = complete;
+        b.listingNote = complete ? QString() : QStringLiteral("page 2 failed");
+        b.items = items;
+        b.hash = batchHash(b.content());
+        return CleanupStore(store).addBatch(&b) ? b.id : 0;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        m_db = m_dir.filePath(QStringLiteral("gui.db"));
+        m_plan = m_dir.filePath(QStringLiteral("plan.yaml"));
+        QFile f(m_plan);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        // Port 9 on loopback: nothing listens, and nothing here may need to reach it.
+        f.write("version: 1\nregistries:\n  gsoci: { url: http://127.0.0.1:9, role: target }\n"
+                "cleanup:\n  policies:\n    - { name: dev-builds, kind: dev-tags, registry: gsoci, repositories: giantswarm/app-operator }\n");
+        f.close();
+        m_a = addBatch({item(1, QStringLiteral("delete"), 'a', {QStringLiteral("1.0.0-dev.main.2026-01-01.10-00-00.haaaaaaa")}),
+                        item(2, QStringLiteral("delete"), 'b', {}, {QStringLiteral("sha256:") + QString(64, u'a')}),
+                        item(3, QStringLiteral("delete"), 'c', {QStringLiteral("1.0.0-dev.main.2026-01-02.10-00-00.hccccccc")}),
+                        item(4, QStringLiteral("keep"), 'd', {QStringLiteral("1.0.0"), QStringLiteral("1.0.0-dev.main.2025-12-01.10-00-00.hddddddd")})});
+        m_altered = addBatch({item(1, QStringLiteral("delete"), 'e', {QStringLiteral("x")})});
+        m_cut = addBatch({item(1, QStringLiteral("delete"), 'f', {QStringLiteral("y")})}, false);
+        QVERIFY(m_a && m_altered && m_cut);
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("alter"));
+        db.setDatabaseName(m_db);
+        QVERIFY(db.open());
+        QVERIFY(QSqlQuery(db).exec(QStringLiteral("UPDATE cleanup_items SET tags='[\"latest\"]' WHERE batch=%1").arg(m_altered)));
+        db.close();
+        db = {};
+        QSqlDatabase::removeDatabase(QStringLiteral("alter"));
+    }
+
+    void modelsPassTheTester()
+    {
+        Store store(m_db);
+        QString err;
+        QVERIFY(store.open(&err));
+        CleanupStore cs(store);
+        CleanupBatchModel batches;
+        QAbstractItemModelTester t1(&batches, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        batches.setBatches(cs.batches());
+        QCOMPARE(batches.rowCount(), 3);
+        QCOMPARE(batches.index(0, CleanupBatchModel::Deletes).data().toInt(), 3);
+        QCOMPARE(batches.index(0, CleanupBatchModel::Held).data().toInt(), 1);
+        QCOMPARE(batches.index(0, CleanupBatchModel::Size).data().toString(), QStringLiteral("6.0 KiB"));
+        QVERIFY(batches.index(2, CleanupBatchModel::Status).data().toString().contains(QStringLiteral("incomplete")));
+        CleanupItemModel items;
+        QAbstractItemModelTester t2(&items, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        items.setItems(cs.batch(m_a)->items);
+        QCOMPARE(items.rowCount(), 4);
+        QCOMPARE(items.index(3, CleanupItemModel::Why).data().toString(), QStringLiteral("the digest also carries the protected tag '1.0.0'"));
+        QCOMPARE(items.index(3, CleanupItemModel::Tags).data().toString(), QStringLiteral("1.0.0, 1.0.0-dev.main.2025-12-01.10-00-00.hddddddd"));
+        QCOMPARE(items.index(1, CleanupItemModel::Tags).data().toString(), QStringLiteral("(untagged)"));
+        items.setState(2, itemstate::Deleted, QStringLiteral("202"));
+        QCOMPARE(items.index(1, CleanupItemModel::State).data().toString(), itemstate::Deleted);
+    }
+
+    void reviewApproveRemoveAndRefuse()
+    {
+        MainWindow window(m_plan, m_db);
+        window.show();
+        window.showPage(QStringLiteral("cleanup"));
+        CleanupPage *page = window.cleanupPage();
+        QSignalSpy done(page, &CleanupPage::workFinished);
+
+        page->selectBatch(m_a);
+        QCOMPARE(page->itemModel()->rowCount(), 4);
+        page->approveSelected(QStringLiteral("lead"), QStringLiteral("October's dev builds"));
+        QVERIFY(done.wait(10'000));
+        QVERIFY2(page->lastMessage().contains(QStringLiteral("approved by lead")), qPrintable(page->lastMessage()));
+        const int row = page->batchModel()->rowOf(m_a);
+        QCOMPARE(page->batchModel()->index(row, CleanupBatchModel::Status).data().toString(), batchstatus::Approved);
+        QVERIFY(page->batchModel()->index(row, CleanupBatchModel::Decided).data().toString().startsWith(QStringLiteral("lead, ")));
+
+        // Removing item 1 takes item 2 (deleted after it) along; the new batch needs approval.
+        page->selectBatch(m_a);
+        page->itemView()->selectRow(0);
+        page->removeSelectedItems(QStringLiteral("lead"), QStringLiteral("keep that one"));
+        QVERIFY(done.wait(10'000));
+        QVERIFY2(page->lastMessage().contains(QStringLiteral("replaces batch")), qPrintable(page->lastMessage()));
+        const qint64 replacement = page->selectedBatch();
+        QVERIFY(replacement > m_a);
+        const CleanupBatch *nb = page->batchModel()->batchAt(page->batchModel()->rowOf(replacement));
+        QCOMPARE(nb->status, batchstatus::Planned);
+        QCOMPARE(nb->deleteCount, 1);
+        QCOMPARE(nb->keepCount, 3);
+        QCOMPARE(page->batchModel()->batchAt(page->batchModel()->rowOf(m_a))->status, batchstatus::Superseded);
+
+        // An altered batch and one from an incomplete listing are refused before any request.
+        page->selectBatch(m_altered);
+        QVERIFY(page->lastMessage().size() > 0);
+        QVERIFY(page->batchModel()->index(page->batchModel()->rowOf(m_altered), 0).isValid());
+        page->runSelected(true);
+        QVERIFY(done.wait(10'000));
+        QVERIFY2(page->lastMessage().contains(QStringLiteral("altered after planning")), qPrintable(page->lastMessage()));
+        page->selectBatch(m_cut);
+        page->runSelected(true);
+        QVERIFY(done.wait(10'000));
+        QVERIFY2(page->lastMessage().contains(QStringLiteral("incomplete listing")), qPrintable(page->lastMessage()));
+
+        Store store(m_db);
+        QString err;
+        QVERIFY(store.open(&err));
+        const QList<AuditEntry> log = CleanupStore(store).auditLog();
+        QStringList actions;
+        for (const AuditEntry &e : log)
+            actions << e.action;
+        QVERIFY2(actions.contains(QStringLiteral("approve")) && actions.contains(QStringLiteral("remove items"))
+                     && actions.count(QStringLiteral("dry-run refused")) == 2,
+                 qPrintable(actions.join(u',')));
+    }
+};
+
+FERRY_TEST_MAIN_WIDGETS(TestCleanupPage)
+#include "tst_cleanuppage.moc"

@@ -1,0 +1,461 @@
+#include "cleanuppage.h"
+
+#include "cleanup/cleanupengine.h"
+#include "cleanupmodels.h"
+#include "plan/plan.h"
+#include "store/store.h"
+
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QMessageBox>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSplitter>
+#include <QTableView>
+#include <QTextBrowser>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace ferry {
+
+namespace {
+
+// Who and why, for an approval or a rejection. The name defaults to the OS user.
+bool askDecision(QWidget *parent, const QString &title, const QString &what, QString *name, QString *comment)
+{
+    QDialog d(parent);
+    d.setWindowTitle(title);
+    auto *form = new QFormLayout(&d);
+    auto *text = new QLabel(what, &d);
+    text->setWordWrap(true);
+    form->addRow(text);
+    auto *who = new QLineEdit(cleanupActor({}), &d);
+    auto *why = new QLineEdit(&d);
+    form->addRow(QObject::tr("Name"), who);
+    form->addRow(QObject::tr("Comment"), why);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &d);
+    form->addRow(buttons);
+    QObject::connect(buttons, &QDialogButtonBox::accepted, &d, &QDialog::accept);
+    QObject::connect(buttons, &QDialogButtonBox::rejected, &d, &QDialog::reject);
+    if (d.exec() != QDialog::Accepted)
+        return false;
+    *name = who->text();
+    *comment = why->text();
+    return true;
+}
+
+QString esc(const QString &s)
+{
+    return s.toHtmlEscaped();
+}
+
+} // namespace
+
+CleanupPage::CleanupPage(QWidget *parent)
+    : QWidget(parent)
+    , m_batches(new CleanupBatchModel(this))
+    , m_items(new CleanupItemModel(this))
+    , m_batchView(new QTableView(this))
+    , m_itemView(new QTableView(this))
+    , m_header(new QLabel(this))
+    , m_detail(new QTextBrowser(this))
+    , m_message(new QLabel(this))
+    , m_progress(new QProgressBar(this))
+    , m_log(new QListWidget(this))
+{
+    m_plan = new QPushButton(tr("Plan cleanup"), this);
+    m_approve = new QPushButton(tr("Approve…"), this);
+    m_reject = new QPushButton(tr("Reject…"), this);
+    m_remove = new QPushButton(tr("Remove selected items"), this);
+    m_dryRun = new QPushButton(tr("Dry run"), this);
+    m_execute = new QPushButton(tr("Execute"), this);
+    m_stop = new QPushButton(tr("Stop"), this);
+    m_plan->setToolTip(tr("Read the registries the plan's cleanup policies name and propose batches. Nothing is deleted."));
+    m_approve->setToolTip(tr("Record who approves exactly this batch (its hash)."));
+    m_remove->setToolTip(tr("Make a new batch without the selected items; it needs its own approval."));
+    m_dryRun->setToolTip(tr("The same path as Execute, with every check; only the DELETE is skipped."));
+    m_execute->setToolTip(tr("Delete the approved items, each re-checked right before its DELETE and journaled."));
+    auto *buttons = new QHBoxLayout;
+    for (QPushButton *b : {m_plan, m_approve, m_reject, m_remove, m_dryRun, m_execute, m_stop})
+        buttons->addWidget(b);
+    buttons->addStretch(1);
+
+    for (QTableView *v : {m_batchView, m_itemView}) {
+        v->setSelectionBehavior(QAbstractItemView::SelectRows);
+        v->verticalHeader()->hide();
+        v->horizontalHeader()->setStretchLastSection(false);
+        v->setAlternatingRowColors(true);
+        v->setWordWrap(false);
+    }
+    m_batchView->setModel(m_batches);
+    m_batchView->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_batchView->horizontalHeader()->setSectionResizeMode(CleanupBatchModel::Repository, QHeaderView::Stretch);
+    m_itemView->setModel(m_items);
+    m_itemView->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_itemView->horizontalHeader()->setSectionResizeMode(CleanupItemModel::Why, QHeaderView::Stretch);
+    m_itemView->setColumnWidth(CleanupItemModel::Tags, 300);
+    m_header->setWordWrap(true);
+    m_header->setTextFormat(Qt::RichText);
+    m_message->setWordWrap(true);
+    m_progress->setVisible(false);
+    m_log->setVisible(false);
+    m_log->setMaximumHeight(110);
+
+    auto *itemsBox = new QWidget(this);
+    auto *itemsLayout = new QVBoxLayout(itemsBox);
+    itemsLayout->setContentsMargins(0, 0, 0, 0);
+    itemsLayout->addWidget(m_header);
+    itemsLayout->addWidget(m_itemView, 1);
+    auto *split = new QSplitter(Qt::Vertical, this);
+    split->addWidget(m_batchView);
+    split->addWidget(itemsBox);
+    split->addWidget(m_detail);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 4);
+    split->setStretchFactor(2, 2);
+    split->setSizes({260, 330, 160});
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(buttons);
+    layout->addWidget(m_message);
+    layout->addWidget(m_progress);
+    layout->addWidget(m_log);
+    layout->addWidget(split, 1);
+
+    connect(m_batchView->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &CleanupPage::onBatchSelected);
+    connect(m_itemView->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &CleanupPage::onItemSelected);
+    connect(m_itemView->selectionModel(), &QItemSelectionModel::selectionChanged, this, &CleanupPage::updateActions);
+    connect(m_plan, &QPushButton::clicked, this, &CleanupPage::planCleanup);
+    connect(m_approve, &QPushButton::clicked, this, [this] {
+        const CleanupBatch *b = m_batches->batchAt(m_batchView->currentIndex().row());
+        QString name, comment;
+        if (b && askDecision(this, tr("Approve batch %1").arg(b->id),
+                             tr("Approve deleting %1 digest(s) (%2) from %3/%4 with every tag on them.\nHash: %5")
+                                 .arg(b->deleteCount).arg(humanBytes(b->bytes), b->registry, b->repository, b->hash),
+                             &name, &comment))
+            approveSelected(name, comment);
+    });
+    connect(m_reject, &QPushButton::clicked, this, [this] {
+        QString name, comment;
+        if (askDecision(this, tr("Reject batch %1").arg(selectedBatch()), tr("A rejected batch is never executed."), &name, &comment))
+            rejectSelected(name, comment);
+    });
+    connect(m_remove, &QPushButton::clicked, this, [this] { removeSelectedItems(cleanupActor({}), QString()); });
+    connect(m_dryRun, &QPushButton::clicked, this, [this] { runSelected(true); });
+    connect(m_execute, &QPushButton::clicked, this, [this] {
+        const CleanupBatch *b = m_batches->batchAt(m_batchView->currentIndex().row());
+        if (!b)
+            return;
+        const auto answer = QMessageBox::question(this, tr("Execute batch %1").arg(b->id),
+                                                  tr("Delete %1 digest(s) from %2/%3? This cannot be undone.\nEach item is re-checked right before its DELETE; "
+                                                     "an item whose tags changed since approval is skipped.")
+                                                      .arg(b->deleteCount).arg(b->registry, b->repository));
+        if (answer == QMessageBox::Yes)
+            runSelected(false);
+    });
+    connect(m_stop, &QPushButton::clicked, this, &CleanupPage::stop);
+    connect(&m_watcher, &QFutureWatcher<Outcome>::finished, this, [this] {
+        const Outcome o = m_watcher.result();
+        m_progress->setVisible(false);
+        m_cancel.reset();
+        reload();
+        if (o.select)
+            selectBatch(o.select);
+        showMessage(o.message, o.error);
+        updateActions();
+        Q_EMIT workFinished(o.message);
+    });
+    updateActions();
+}
+
+CleanupPage::~CleanupPage()
+{
+    if (m_cancel)
+        *m_cancel = true;
+    m_watcher.waitForFinished();
+}
+
+void CleanupPage::setContext(const QString &planPath, const QString &dbPath, Store *readStore, NetworkService *network)
+{
+    m_planPath = planPath;
+    m_dbPath = dbPath;
+    m_store = readStore;
+    m_network = network;
+    reload();
+}
+
+void CleanupPage::reload()
+{
+    const qint64 keep = selectedBatch();
+    m_batches->setBatches(m_store ? CleanupStore(*m_store).batches() : QList<CleanupBatch>());
+    for (int c : {int(CleanupBatchModel::Id), int(CleanupBatchModel::Status), int(CleanupBatchModel::Deletes), int(CleanupBatchModel::Held),
+                  int(CleanupBatchModel::Size), int(CleanupBatchModel::Decided), int(CleanupBatchModel::Hash)})
+        m_batchView->resizeColumnToContents(c);
+    if (keep && m_batches->rowOf(keep) >= 0)
+        selectBatch(keep);
+    else if (m_batches->rowCount() > 0) {
+        // The first batch that still needs the lead: to decide, or to run.
+        qint64 pick = m_batches->batchAt(m_batches->rowCount() - 1)->id;
+        for (int r = 0; r < m_batches->rowCount(); ++r) {
+            const CleanupBatch *b = m_batches->batchAt(r);
+            if (b->status == batchstatus::Planned || b->status == batchstatus::Approved || b->status == batchstatus::Executing) {
+                pick = b->id;
+                break;
+            }
+        }
+        selectBatch(pick);
+    }
+    else
+        onBatchSelected();
+    if (m_batches->rowCount() == 0 && m_message->text().isEmpty())
+        showMessage(m_planPath.isEmpty() ? tr("Open a plan with cleanup policies to plan a cleanup.")
+                                         : tr("No cleanup batches yet. 'Plan cleanup' reads the registries and proposes some; nothing is deleted without approval."),
+                    false);
+    updateActions();
+}
+
+qint64 CleanupPage::selectedBatch() const
+{
+    const CleanupBatch *b = m_batches->batchAt(m_batchView->currentIndex().row());
+    return b ? b->id : 0;
+}
+
+void CleanupPage::selectBatch(qint64 id)
+{
+    const int row = m_batches->rowOf(id);
+    if (row < 0)
+        return;
+    m_batchView->setCurrentIndex(m_batches->index(row, 0));
+    onBatchSelected();
+}
+
+void CleanupPage::onBatchSelected()
+{
+    const CleanupBatch *b = m_batches->batchAt(m_batchView->currentIndex().row());
+    if (!b || !m_store) {
+        m_items->setItems({});
+        m_header->clear();
+        m_detail->clear();
+        updateActions();
+        return;
+    }
+    const auto full = CleanupStore(*m_store).batch(b->id);
+    m_items->setItems(full ? full->items : QList<CleanupItem>());
+    m_itemView->resizeColumnToContents(CleanupItemModel::Seq);
+    m_itemView->resizeColumnToContents(CleanupItemModel::Action);
+    m_itemView->resizeColumnToContents(CleanupItemModel::Digest);
+    m_itemView->resizeColumnToContents(CleanupItemModel::Policy);
+    m_itemView->resizeColumnToContents(CleanupItemModel::State);
+    QString header = tr("<b>Batch %1</b> · %2/%3 · policies %4 · listed %5%6<br>"
+                        "<b>%7</b> to delete (%8), <b>%9</b> held back · hash <code>%10</code>")
+                         .arg(b->id)
+                         .arg(esc(b->registry), esc(b->repository), esc(b->policies), b->listedAt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")),
+                              b->listingComplete ? QString() : tr(" · <span style='color:#b3261e'>INCOMPLETE listing: %1</span>").arg(esc(b->listingNote)))
+                         .arg(b->deleteCount)
+                         .arg(humanBytes(b->bytes))
+                         .arg(b->keepCount)
+                         .arg(b->hash.mid(7, 16));
+    if (!b->decidedBy.isEmpty())
+        header += tr("<br>%1 by <b>%2</b> at %3%4").arg(b->status == batchstatus::Rejected ? tr("Rejected") : tr("Approved"), esc(b->decidedBy),
+                                                        b->decidedAt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")),
+                                                        b->comment.isEmpty() ? QString() : QStringLiteral(": “%1”").arg(esc(b->comment)));
+    if (full && full->recomputedHash() != b->hash)
+        header += tr("<br><span style='color:#b3261e'><b>ALTERED:</b> the items no longer hash to the planned hash; this batch cannot be approved or executed.</span>");
+    m_header->setText(header);
+    if (m_items->rowCount() > 0)
+        m_itemView->setCurrentIndex(m_items->index(0, 0));
+    else
+        m_detail->clear();
+    updateActions();
+}
+
+void CleanupPage::onItemSelected()
+{
+    const CleanupItem *i = m_items->itemAt(m_itemView->currentIndex().row());
+    if (!i) {
+        m_detail->clear();
+        return;
+    }
+    QString html = tr("<b>%1. %2</b> <code>%3</code><br>").arg(i->seq).arg(i->action == u"delete" ? tr("Delete") : tr("Keep"), esc(i->digest));
+    html += tr("<b>Tags that go with it:</b> %1<br>").arg(i->tags.isEmpty() ? tr("none (untagged)") : esc(i->tags.join(QStringLiteral(", "))));
+    html += tr("<b>Policy:</b> %1 — %2<br>").arg(esc(i->policy), esc(i->reason));
+    if (i->ageFrom.isValid())
+        html += tr("<b>Age from:</b> %1 (%2)<br>").arg(i->ageFrom.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")), esc(i->ageSource));
+    if (!i->holdReason.isEmpty())
+        html += tr("<b>Held back:</b> %1<br>").arg(esc(i->holdReason));
+    if (i->action == u"delete" && !i->checks.isEmpty())
+        html += tr("<b>Checks passed:</b> %1<br>").arg(esc(i->checks.join(QStringLiteral("; "))));
+    if (!i->parents.isEmpty())
+        html += tr("<b>Deleted after its index:</b> %1<br>").arg(esc(i->parents.join(QStringLiteral(", "))));
+    if (!i->verifyIn.isEmpty())
+        html += tr("<b>Verified again right before deleting in:</b> %1<br>").arg(esc(i->verifyIn.join(QStringLiteral(", "))));
+    html += tr("<b>State:</b> %1%2").arg(esc(i->state), i->outcome.isEmpty() ? QString() : QStringLiteral(" — ") + esc(i->outcome));
+    m_detail->setHtml(html);
+}
+
+void CleanupPage::updateActions()
+{
+    const CleanupBatch *b = m_batches->batchAt(m_batchView->currentIndex().row());
+    const bool busy = m_watcher.isRunning();
+    const bool ready = !busy && b && m_store && !m_dbPath.isEmpty();
+    const QString s = b ? b->status : QString();
+    m_plan->setEnabled(!busy && !m_planPath.isEmpty() && !m_dbPath.isEmpty());
+    m_approve->setEnabled(ready && b->listingComplete && b->deleteCount > 0 && (s == batchstatus::Planned || s == batchstatus::Rejected));
+    m_reject->setEnabled(ready && (s == batchstatus::Planned || s == batchstatus::Approved));
+    bool deleteSelected = false;
+    for (const QModelIndex &i : m_itemView->selectionModel()->selectedRows())
+        deleteSelected = deleteSelected || i.data(CleanupItemModel::ActionRole).toString() == u"delete";
+    m_remove->setEnabled(ready && deleteSelected && (s == batchstatus::Planned || s == batchstatus::Approved));
+    m_dryRun->setEnabled(ready && b->listingComplete && (s == batchstatus::Planned || s == batchstatus::Approved || s == batchstatus::Executing));
+    m_execute->setEnabled(ready && b->listingComplete && (s == batchstatus::Approved || s == batchstatus::Executing));
+    m_stop->setEnabled(busy);
+}
+
+void CleanupPage::showMessage(const QString &text, bool error)
+{
+    m_message->setText(text);
+    m_message->setStyleSheet(error ? QStringLiteral("color: #b3261e; font-weight: bold") : QString());
+}
+
+QString CleanupPage::lastMessage() const
+{
+    return m_message->text();
+}
+
+void CleanupPage::onProgress(const CleanupProgress &p)
+{
+    m_progress->setVisible(true);
+    m_progress->setRange(0, qMax(1, p.total));
+    m_progress->setValue(p.done);
+    m_progress->setFormat(tr("%1: %2/%3").arg(p.phase).arg(p.done).arg(p.total));
+    showMessage(p.message, false);
+    if (p.phase != u"plan") {
+        m_log->setVisible(true);
+        m_log->addItem(p.message);
+        m_log->scrollToBottom();
+        // "deleted sha256:…: message": move the row's state as the journal does.
+        const QString state = p.message.section(u' ', 0, 0);
+        for (int r = 0; r < m_items->rowCount(); ++r) {
+            const CleanupItem *i = m_items->itemAt(r);
+            if (i && p.message.section(u' ', 1, 1).startsWith(i->digest.left(19)) && i->action == u"delete")
+                m_items->setState(i->seq, state, p.message.section(QStringLiteral(": "), 1));
+        }
+    }
+}
+
+void CleanupPage::runWork(const QString &what, std::function<Outcome(CleanupEngine &)> work)
+{
+    if (m_watcher.isRunning() || m_dbPath.isEmpty() || !m_network)
+        return;
+    m_cancel = std::make_shared<std::atomic<bool>>(false);
+    auto cancel = m_cancel;
+    const QString planPath = m_planPath, dbPath = m_dbPath;
+    NetworkService *network = m_network;
+    QPointer<CleanupPage> self(this);
+    m_log->clear();
+    showMessage(what, false);
+    m_watcher.setFuture(QtConcurrent::run([planPath, dbPath, network, cancel, work, self]() -> Outcome {
+        Store store(dbPath);
+        QString error;
+        if (!store.open(&error))
+            return {error, true, 0};
+        Plan plan;
+        if (!planPath.isEmpty()) {
+            auto loaded = Plan::load(planPath, &error);
+            if (!loaded)
+                return {error, true, 0};
+            plan = *loaded;
+        }
+        CleanupEngine engine(plan, store, *network);
+        engine.setProgressHandler([self, cancel, &engine](const CleanupProgress &p) {
+            if (*cancel)
+                engine.cancel();
+            QMetaObject::invokeMethod(self, [self, p] {
+                if (self)
+                    self->onProgress(p);
+            }, Qt::QueuedConnection);
+        });
+        if (*cancel)
+            engine.cancel();
+        return work(engine);
+    }));
+    updateActions();
+}
+
+void CleanupPage::planCleanup()
+{
+    runWork(tr("Reading the registries the cleanup policies name…"), [](CleanupEngine &e) {
+        const CleanupPlanResult r = e.plan();
+        QString msg = tr("Planned %n batch(es): ", nullptr, int(r.batches.size())) + tr("%1 deletion(s) proposed, %2 held back by the safety checks.").arg(r.deleteItems).arg(r.keepItems);
+        if (!r.errors.isEmpty())
+            msg += u' ' + r.errors.join(QStringLiteral(" "));
+        return Outcome{msg, !r.errors.isEmpty(), r.batches.isEmpty() ? 0 : r.batches.first()};
+    });
+}
+
+void CleanupPage::approveSelected(const QString &name, const QString &comment)
+{
+    const qint64 id = selectedBatch();
+    runWork(tr("Approving batch %1…").arg(id), [id, name, comment](CleanupEngine &e) {
+        const QString err = e.approve(id, name, comment);
+        return err.isEmpty() ? Outcome{tr("Batch %1 approved by %2.").arg(id).arg(cleanupActor(name)), false, id} : Outcome{err, true, id};
+    });
+}
+
+void CleanupPage::rejectSelected(const QString &name, const QString &comment)
+{
+    const qint64 id = selectedBatch();
+    runWork(tr("Rejecting batch %1…").arg(id), [id, name, comment](CleanupEngine &e) {
+        const QString err = e.reject(id, name, comment);
+        return err.isEmpty() ? Outcome{tr("Batch %1 rejected.").arg(id), false, id} : Outcome{err, true, id};
+    });
+}
+
+void CleanupPage::removeSelectedItems(const QString &name, const QString &comment)
+{
+    const qint64 id = selectedBatch();
+    QList<int> seqs;
+    for (const QModelIndex &i : m_itemView->selectionModel()->selectedRows())
+        if (i.data(CleanupItemModel::ActionRole).toString() == u"delete")
+            seqs << i.data(CleanupItemModel::SeqRole).toInt();
+    if (seqs.isEmpty())
+        return;
+    runWork(tr("Making a new batch without %n item(s)…", nullptr, int(seqs.size())), [id, seqs, name, comment](CleanupEngine &e) {
+        qint64 nb = 0;
+        const QString err = e.removeItems(id, seqs, name, comment, &nb);
+        return err.isEmpty() ? Outcome{tr("Batch %1 replaces batch %2; review and approve it.").arg(nb).arg(id), false, nb} : Outcome{err, true, id};
+    });
+}
+
+void CleanupPage::runSelected(bool dryRun)
+{
+    const qint64 id = selectedBatch();
+    runWork(dryRun ? tr("Dry run of batch %1…").arg(id) : tr("Executing batch %1…").arg(id), [id, dryRun](CleanupEngine &e) {
+        CleanupExecOptions o;
+        o.dryRun = dryRun;
+        const CleanupExecResult r = e.execute(id, o);
+        if (!r.refused.isEmpty())
+            return Outcome{tr("Refused: %1").arg(r.refused), true, id};
+        QStringList counts;
+        for (auto it = r.counts.begin(); it != r.counts.end(); ++it)
+            counts << QStringLiteral("%1 %2").arg(it.value()).arg(it.key());
+        const bool bad = r.counts.value(itemstate::Failed) + r.counts.value(itemstate::Refused) + r.counts.value(itemstate::NotPermitted) > 0;
+        return Outcome{(dryRun ? tr("Dry run of batch %1: %2").arg(id) : tr("Batch %1: %2").arg(id)).arg(counts.join(QStringLiteral(", ")))
+                           + (r.stopped ? tr(" (stopped; Execute again to finish)") : QString()),
+                       bad || r.stopped, id};
+    });
+}
+
+void CleanupPage::stop()
+{
+    if (m_cancel)
+        *m_cancel = true;
+}
+
+} // namespace ferry
