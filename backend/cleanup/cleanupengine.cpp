@@ -544,7 +544,7 @@ CleanupExecResult CleanupEngine::execute(qint64 batchId, const CleanupExecOption
                     return finishStopped(QStringLiteral("cannot write the journal: %1; nothing more is deleted").arg(m_cleanup.lastError()));
                 const DeleteResult del = wait(c->deleteManifest(b.repository, item->digest, m_group));
                 state = stateFor(del.outcome);
-                message = del.message;
+                message = del.outcome == DeleteOutcome::Deleted ? QStringLiteral("deleted; the registry answered %1").arg(del.httpStatus) : del.message;
                 http = del.httpStatus;
                 if (del.outcome == DeleteOutcome::Deleted || del.outcome == DeleteOutcome::AlreadyAbsent)
                     gone();
