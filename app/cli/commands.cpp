@@ -24,6 +24,8 @@ const char *const kUsage =
     "  scan --plan FILE       scan every registry of the plan and record the sync matrix\n"
     "  status                 the sync matrix (table, json or csv)\n"
     "  diff                   what appeared, moved and vanished\n"
+    "  lag                    replication lag per replica: percentiles, breaches, items in flight\n"
+    "  watch --plan FILE      rescan on a schedule; a live terminal view of lag and reachability\n"
     "  cleanup <subcommand>   plan, review, approve and execute deletion batches (cleanup --help)\n"
     "\n"
     "Exit codes: 0 ok, 1 not found, 2 usage, 3 authentication, 4 network or registry error,\n"
@@ -235,6 +237,10 @@ int runFerryctl(const QStringList &arguments, QTextStream &out, QTextStream &err
         return runDiff(rest, out, err);
     if (command == u"cleanup")
         return runCleanup(rest, out, err);
+    if (command == u"lag")
+        return runLag(rest, out, err);
+    if (command == u"watch")
+        return runWatch(rest, out, err);
     NetworkService network(2);
     if (command == u"scan")
         return runScan(rest, network, out, err);

@@ -17,6 +17,8 @@ int runScan(const QStringList &args, NetworkService &network, QTextStream &out, 
 int runStatus(const QStringList &args, QTextStream &out, QTextStream &err);
 int runDiff(const QStringList &args, QTextStream &out, QTextStream &err);
 int runCleanup(const QStringList &args, QTextStream &out, QTextStream &err);
+int runLag(const QStringList &args, QTextStream &out, QTextStream &err);
+int runWatch(const QStringList &args, QTextStream &out, QTextStream &err);
 
 // ferryctl's dispatcher: argv[1] picks the command.
 int runFerryctl(const QStringList &arguments, QTextStream &out, QTextStream &err);

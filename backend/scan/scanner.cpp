@@ -59,9 +59,15 @@ void Scanner::start()
     m_clock.start();
     m_startedAt = QDateTime::currentDateTimeUtc();
     m_scanId = m_store.beginScan(m_plan.path, m_startedAt);
+    QList<RegistryRecord> records;
+    for (const PlanRegistry &r : std::as_const(m_plan.registries))
+        records.append({r.name, roleName(r.role), r.of, r.role == RegistryRole::Replica ? r.lagSloSeconds : 0});
+    m_store.recordRegistries(records);
     m_group = RegistryClient::newGroup();
     for (const PlanRegistry &r : std::as_const(m_plan.registries)) {
         if (r.role == RegistryRole::Cache && !m_options.checkCaches)
+            continue;
+        if (!m_options.registries.isEmpty() && !m_options.registries.contains(r.name))
             continue;
         RegistryConfig cfg = r.config;
         cfg.credentials = planCredentials(r, &m_errors);
@@ -237,7 +243,7 @@ void Scanner::checkPartials()
 {
     if (m_finished)
         return;
-    if (m_canceled) {
+    if (m_canceled || !m_options.writeMatrix) {
         finish();
         return;
     }
@@ -626,8 +632,8 @@ void Scanner::finish()
     summary.scanId = m_scanId;
     summary.interrupted = m_canceled;
     QStringList covered;
-    const QList<MatrixRow> rows = computeMatrix(&covered);
-    if (!m_store.writeMatrix(m_scanId, rows, covered)) {
+    const QList<MatrixRow> rows = m_options.writeMatrix ? computeMatrix(&covered) : QList<MatrixRow>();
+    if (m_options.writeMatrix && !m_store.writeMatrix(m_scanId, rows, covered)) {
         summary.storeFailed = true;
         m_errors.append(QStringLiteral("writing the matrix failed: %1").arg(m_store.lastError()));
     }
@@ -656,7 +662,9 @@ void Scanner::finish()
     rec.interrupted = m_canceled;
     rec.requests = summary.requests;
     rec.errors = m_errors.size();
-    rec.note = m_canceled ? QStringLiteral("interrupted; what was read is kept") : QString();
+    rec.note = m_canceled ? QStringLiteral("interrupted; what was read is kept")
+                          : !m_options.writeMatrix ? QStringLiteral("quick round: %1 only").arg(m_options.registries.join(QStringLiteral(", ")))
+                                                   : QString();
     m_store.finishScan(rec);
     emitProgress();
     Q_EMIT finished(summary);

@@ -27,6 +27,8 @@ struct ScanOptions
     bool checkCaches = false;  // a HEAD to a pull-through cache makes it fetch upstream
     int cacheSample = -1;      // with checkCaches: only the first N target repositories (-1: all)
     int maxParallelListings = 8;
+    QStringList registries;    // list only these registries (watch's quick rounds); empty: all
+    bool writeMatrix = true;   // false: record listings only (the matrix needs every registry)
 };
 
 struct ScanProgress

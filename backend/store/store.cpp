@@ -15,7 +15,7 @@ namespace ferry {
 
 namespace {
 
-constexpr int kSchemaVersion = 2;
+constexpr int kSchemaVersion = 3;
 
 // Every schema change is a new step; a database is brought forward one step at a time.
 const char *const kMigrations[] = {
@@ -153,6 +153,16 @@ CREATE TABLE audit_log(
   action TEXT NOT NULL,
   batch INTEGER,
   detail TEXT);
+)SQL",
+    // 3: the plan's registries as the last scan knew them, so that lag can be computed from
+    // the database alone; the first time each registry's repository was listed.
+    R"SQL(
+CREATE TABLE plan_registries(
+  name TEXT PRIMARY KEY,
+  role TEXT NOT NULL,
+  of TEXT,
+  lag_slo INTEGER,
+  updated_at INTEGER NOT NULL);
 )SQL",
 };
 
@@ -458,6 +468,79 @@ QHash<QString, QDateTime> Store::untaggedDigests(const QString &registry, const 
     q.exec();
     while (q.next())
         out.insert(q.value(0).toString(), fromMs(q.value(1)));
+    return out;
+}
+
+bool Store::recordRegistries(const QList<RegistryRecord> &registries)
+{
+    QSqlDatabase db = QSqlDatabase::database(m_connection);
+    return transaction([&] {
+        QSqlQuery q(db);
+        q.prepare(QStringLiteral("INSERT INTO plan_registries(name, role, of, lag_slo, updated_at) VALUES(?,?,?,?,?) "
+                                 "ON CONFLICT(name) DO UPDATE SET role=excluded.role, of=excluded.of, lag_slo=excluded.lag_slo, updated_at=excluded.updated_at"));
+        const qint64 now = QDateTime::currentDateTimeUtc().toMSecsSinceEpoch();
+        for (const RegistryRecord &r : registries) {
+            q.addBindValue(r.name);
+            q.addBindValue(r.role);
+            q.addBindValue(r.of);
+            q.addBindValue(r.lagSloSeconds);
+            q.addBindValue(now);
+            if (!q.exec()) {
+                m_lastError = q.lastError().text();
+                return false;
+            }
+        }
+        return true;
+    });
+}
+
+QList<RegistryRecord> Store::registries() const
+{
+    QList<RegistryRecord> out;
+    QSqlQuery q(QSqlDatabase::database(m_connection));
+    q.setForwardOnly(true);
+    q.exec(QStringLiteral("SELECT name, role, of, lag_slo FROM plan_registries ORDER BY name"));
+    while (q.next())
+        out.append({q.value(0).toString(), q.value(1).toString(), q.value(2).toString(), q.value(3).toLongLong()});
+    return out;
+}
+
+QHash<QString, DigestPresence> Store::digestPresence(const QString &registry) const
+{
+    QHash<QString, DigestPresence> out;
+    QSqlQuery q(QSqlDatabase::database(m_connection));
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT repository, digest, MIN(first_seen), MIN(registry_created), MAX(gone_at IS NULL), "
+                             "GROUP_CONCAT(CASE WHEN gone_at IS NULL THEN tag END, char(31)), MIN(first_scan) FROM observations WHERE registry=? GROUP BY repository, digest"));
+    q.addBindValue(registry);
+    q.exec();
+    while (q.next()) {
+        DigestPresence p;
+        p.repository = q.value(0).toString();
+        p.digest = q.value(1).toString();
+        p.firstSeen = fromMs(q.value(2));
+        p.registryCreated = fromMs(q.value(3));
+        p.current = q.value(4).toInt() == 1;
+        const QString tags = q.value(5).toString();
+        if (!tags.isEmpty())
+            p.currentTags = tags.split(QChar(0x1f));
+        p.currentTags.sort();
+        p.firstScan = q.value(6).toLongLong();
+        out.insert(p.repository + u'\n' + p.digest, p);
+    }
+    return out;
+}
+
+QHash<QString, qint64> Store::repositoryFirstScan(const QString &registry) const
+{
+    QHash<QString, qint64> out;
+    QSqlQuery q(QSqlDatabase::database(m_connection));
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT repository, MIN(first_scan) FROM observations WHERE registry=? GROUP BY repository"));
+    q.addBindValue(registry);
+    q.exec();
+    while (q.next())
+        out.insert(q.value(0).toString(), q.value(1).toLongLong());
     return out;
 }
 

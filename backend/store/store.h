@@ -86,6 +86,27 @@ struct Change
     QString newDigest;
 };
 
+// What the store knows of one digest in one repository of one registry.
+struct DigestPresence
+{
+    QString repository;
+    QString digest;
+    QDateTime firstSeen;        // first time any tag held it
+    QDateTime registryCreated;  // the registry's own time, where its API gives one
+    bool current = false;       // a tag holds it now
+    qint64 firstScan = 0;       // the scan that first saw it
+    QStringList currentTags;
+};
+
+// A registry of the plan as the last scan recorded it (role names as the plan spells them).
+struct RegistryRecord
+{
+    QString name;
+    QString role;
+    QString of;
+    qint64 lagSloSeconds = 0;
+};
+
 struct ListingApplied
 {
     int appeared = 0;
@@ -130,6 +151,13 @@ public:
     // Digests this registry's repository once had under a tag and no tag holds now, with
     // the time the last tag left them (the history's view of "untagged").
     QHash<QString, QDateTime> untaggedDigests(const QString &registry, const QString &repository) const;
+    // Every digest a registry ever held, keyed "repository\ndigest".
+    QHash<QString, DigestPresence> digestPresence(const QString &registry) const;
+    // The first scan that saw each repository of a registry hold anything.
+    QHash<QString, qint64> repositoryFirstScan(const QString &registry) const;
+
+    bool recordRegistries(const QList<RegistryRecord> &registries);
+    QList<RegistryRecord> registries() const;
 
     // Replaces the matrix rows given (only those whose content hash changed are written);
     // rows of the covered repositories that are not given are deleted.

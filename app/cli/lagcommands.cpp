@@ -1,0 +1,379 @@
+// ferryctl lag and watch: how far the replicas are behind, measured from outside.
+#include "cli/cliregistry.h"
+#include "cli/commands.h"
+#include "cli/watchview.h"
+#include "lag/lag.h"
+#include "net/networkservice.h"
+#include "plan/plan.h"
+#include "scan/scanner.h"
+#include "store/store.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRegularExpression>
+#include <QTimer>
+
+#include <atomic>
+#include <csignal>
+#include <unistd.h>
+
+namespace ferry::cli {
+
+namespace {
+
+constexpr int ExitBreach = 5;
+constexpr int ExitInterrupted = 130;
+
+std::atomic<bool> g_quit{false};
+void onQuitSignal(int)
+{
+    g_quit = true;
+}
+
+QString iso(const QDateTime &t)
+{
+    return t.isValid() ? t.toUTC().toString(Qt::ISODate) : QString();
+}
+
+// 90s, 30m, 2h, 1d; an ISO time; or nothing.
+std::optional<QDateTime> parseSince(const QString &text, QString *error)
+{
+    if (text.isEmpty())
+        return QDateTime();
+    static const QRegularExpression age(QStringLiteral("^(\\d+)(s|m|h|d)$"));
+    const auto m = age.match(text);
+    if (m.hasMatch()) {
+        const qint64 n = m.captured(1).toLongLong();
+        const qint64 unit = m.captured(2) == u"s" ? 1 : m.captured(2) == u"m" ? 60 : m.captured(2) == u"h" ? 3600 : 86400;
+        return QDateTime::currentDateTimeUtc().addSecs(-n * unit);
+    }
+    const QDateTime t = QDateTime::fromString(text, Qt::ISODate);
+    if (!t.isValid()) {
+        *error = QStringLiteral("--since takes an age (90s, 30m, 24h, 7d) or an ISO time (2026-11-27T08:00:00Z)");
+        return std::nullopt;
+    }
+    return t.toUTC();
+}
+
+QJsonObject statsJson(const LagStats &s)
+{
+    return QJsonObject{{QStringLiteral("count"), s.count}, {QStringLiteral("p50"), s.p50}, {QStringLiteral("p90"), s.p90},
+                       {QStringLiteral("p99"), s.p99}, {QStringLiteral("max"), s.max}, {QStringLiteral("breaches"), s.breaches}};
+}
+
+QJsonObject sampleJson(const LagSample &s)
+{
+    return QJsonObject{{QStringLiteral("repository"), s.repository}, {QStringLiteral("digest"), s.digest},
+                       {QStringLiteral("tags"), QJsonArray::fromStringList(s.tags)}, {QStringLiteral("targetSeen"), iso(s.targetSeen)},
+                       {QStringLiteral("replicaSeen"), iso(s.replicaSeen)}, {QStringLiteral("lagSeconds"), s.lagSeconds},
+                       {QStringLiteral("registryLagSeconds"), s.registryLagSeconds}};
+}
+
+QJsonObject reportJson(const LagReport &r)
+{
+    QJsonArray replicas;
+    for (const ReplicaLag &rl : r.replicas) {
+        QJsonObject byRepo;
+        for (auto it = rl.byRepository.begin(); it != rl.byRepository.end(); ++it)
+            byRepo.insert(it.key(), statsJson(it.value()));
+        QJsonArray inFlight, breaches, samples;
+        for (const InFlight &f : rl.inFlight)
+            inFlight.append(QJsonObject{{QStringLiteral("repository"), f.repository}, {QStringLiteral("digest"), f.digest},
+                                        {QStringLiteral("tags"), QJsonArray::fromStringList(f.tags)}, {QStringLiteral("targetSeen"), iso(f.targetSeen)},
+                                        {QStringLiteral("ageSeconds"), f.ageSeconds}, {QStringLiteral("breach"), f.breach}});
+        for (const LagSample &s : rl.breaches)
+            breaches.append(sampleJson(s));
+        for (const LagSample &s : rl.samples)
+            samples.append(sampleJson(s));
+        replicas.append(QJsonObject{{QStringLiteral("replica"), rl.replica},
+                                    {QStringLiteral("target"), rl.target},
+                                    {QStringLiteral("sloSeconds"), rl.sloSeconds},
+                                    {QStringLiteral("resolutionSeconds"), rl.resolutionSeconds},
+                                    {QStringLiteral("timeSource"), rl.timeSource},
+                                    {QStringLiteral("lag"), statsJson(rl.stats)},
+                                    {QStringLiteral("byRepository"), byRepo},
+                                    {QStringLiteral("inFlight"), inFlight},
+                                    {QStringLiteral("breaches"), breaches},
+                                    {QStringLiteral("samples"), samples},
+                                    {QStringLiteral("drifted"), rl.drifted},
+                                    {QStringLiteral("notMeasurable"), rl.predates}});
+    }
+    return QJsonObject{{QStringLiteral("generatedAt"), iso(r.generatedAt)}, {QStringLiteral("since"), iso(r.since)}, {QStringLiteral("replicas"), replicas}};
+}
+
+QString csvField(const QString &s)
+{
+    if (s.contains(u',') || s.contains(u'"') || s.contains(u'\n'))
+        return u'"' + QString(s).replace(QStringLiteral("\""), QStringLiteral("\"\"")) + u'"';
+    return s;
+}
+
+int breachCount(const LagReport &r)
+{
+    int n = 0;
+    for (const ReplicaLag &rl : r.replicas)
+        n += rl.stats.breaches + int(std::count_if(rl.inFlight.begin(), rl.inFlight.end(), [](const InFlight &f) { return f.breach; }));
+    return n;
+}
+
+} // namespace
+
+QString lagSummaryLine(const ReplicaLag &rl)
+{
+    const int inFlightBreaches = int(std::count_if(rl.inFlight.begin(), rl.inFlight.end(), [](const InFlight &f) { return f.breach; }));
+    QString line = QStringLiteral("%1: ").arg(rl.replica);
+    if (rl.stats.count > 0)
+        line += QStringLiteral("lag p50 %1 p90 %2 p99 %3 max %4 (%5 arrivals)")
+                    .arg(durationText(rl.stats.p50), durationText(rl.stats.p90), durationText(rl.stats.p99), durationText(rl.stats.max))
+                    .arg(rl.stats.count);
+    else
+        line += QStringLiteral("no arrivals measured");
+    line += QStringLiteral(", %1 beyond the SLO of %2").arg(rl.stats.breaches + inFlightBreaches).arg(durationText(rl.sloSeconds));
+    line += rl.inFlight.isEmpty() ? QStringLiteral(", nothing in flight")
+                                  : QStringLiteral(", %1 in flight (oldest %2)").arg(rl.inFlight.size()).arg(durationText(rl.inFlight.first().ageSeconds));
+    if (rl.drifted)
+        line += QStringLiteral(", %1 drifted").arg(rl.drifted);
+    line += QStringLiteral("; resolution %1").arg(rl.resolutionSeconds > 0 ? durationText(rl.resolutionSeconds) : QStringLiteral("one scan"));
+    return line;
+}
+
+int runLag(const QStringList &args, QTextStream &out, QTextStream &err)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral(
+        "Replication lag of every replica: when the target first had a digest, when the replica first answered with it.\n"
+        "Figures use Ferry's scan times (known to within the scan interval, shown as resolution).\n"
+        "Exit codes: 0 ok, 2 usage, 4 no replica known, 5 with --fail-on-breach: an arrival or an item in flight beyond the SLO."));
+    p.addOption({QStringLiteral("db"), QStringLiteral("The history database."), QStringLiteral("file")});
+    p.addOption({QStringLiteral("plan"), QStringLiteral("The plan (its database is next to it)."), QStringLiteral("file")});
+    p.addOption({QStringLiteral("replica"), QStringLiteral("Only this replica."), QStringLiteral("name")});
+    p.addOption({QStringLiteral("since"), QStringLiteral("Arrivals since an age (24h, 7d) or an ISO time."), QStringLiteral("time")});
+    p.addOption({QStringLiteral("format"), QStringLiteral("table, json or csv."), QStringLiteral("format"), QStringLiteral("table")});
+    p.addOption({QStringLiteral("fail-on-breach"), QStringLiteral("Exit 5 when anything is beyond its replica's SLO (for cron).")});
+    if (const int rc = parseCommand(p, QStringLiteral("lag"), args, out, err); rc >= 0)
+        return rc;
+    QString error;
+    const auto since = parseSince(p.value(QStringLiteral("since")), &error);
+    if (!since) {
+        err << "ferryctl lag: " << error << Qt::endl;
+        return ExitUsage;
+    }
+    const QString db = dbPath(p);
+    if (db.isEmpty()) {
+        err << "ferryctl lag: give --db FILE or --plan FILE (or set FERRY_DB)" << Qt::endl;
+        return ExitUsage;
+    }
+    Store store(db);
+    if (!store.open(&error)) {
+        err << "ferryctl lag: " << error << Qt::endl;
+        return ExitRegistry;
+    }
+    const LagReport report = computeLag(store, *since, p.value(QStringLiteral("replica")));
+    if (!report.error.isEmpty()) {
+        err << "ferryctl lag: " << report.error << Qt::endl;
+        return ExitRegistry;
+    }
+    const QString format = p.value(QStringLiteral("format"));
+    if (format == u"json") {
+        out << QJsonDocument(reportJson(report)).toJson(QJsonDocument::Indented);
+    } else if (format == u"csv") {
+        out << "replica,repository,digest,tags,state,target_seen,replica_seen,lag_seconds,breach,registry_lag_seconds\n";
+        for (const ReplicaLag &rl : report.replicas) {
+            for (const LagSample &s : rl.samples)
+                out << csvField(rl.replica) << ',' << csvField(s.repository) << ',' << s.digest << ',' << csvField(s.tags.join(u' ')) << ",arrived,"
+                    << iso(s.targetSeen) << ',' << iso(s.replicaSeen) << ',' << s.lagSeconds << ',' << (s.lagSeconds > rl.sloSeconds ? "true" : "false") << ','
+                    << (s.registryLagSeconds >= 0 ? QString::number(s.registryLagSeconds) : QString()) << '\n';
+            for (const InFlight &f : rl.inFlight)
+                out << csvField(rl.replica) << ',' << csvField(f.repository) << ',' << f.digest << ',' << csvField(f.tags.join(u' ')) << ",in-flight,"
+                    << iso(f.targetSeen) << ",," << f.ageSeconds << ',' << (f.breach ? "true" : "false") << ",\n";
+        }
+    } else if (format == u"table") {
+        for (const ReplicaLag &rl : report.replicas) {
+            out << "Replica " << rl.replica << " of " << rl.target << ", SLO " << durationText(rl.sloSeconds) << ", resolution "
+                << (rl.resolutionSeconds > 0 ? durationText(rl.resolutionSeconds) : QStringLiteral("one scan so far")) << "; times: " << rl.timeSource << '\n';
+            out << "  arrivals" << (report.since.isValid() ? QStringLiteral(" since %1").arg(iso(report.since)) : QString()) << ": " << rl.stats.count;
+            if (rl.stats.count)
+                out << "  p50 " << durationText(rl.stats.p50) << "  p90 " << durationText(rl.stats.p90) << "  p99 " << durationText(rl.stats.p99) << "  max "
+                    << durationText(rl.stats.max) << "  beyond SLO " << rl.stats.breaches;
+            out << '\n';
+            const int inFlightBreaches = int(std::count_if(rl.inFlight.begin(), rl.inFlight.end(), [](const InFlight &f) { return f.breach; }));
+            out << "  in flight: " << rl.inFlight.size() << (rl.inFlight.isEmpty() ? QString() : QStringLiteral(", %1 beyond the SLO").arg(inFlightBreaches)) << '\n';
+            for (qsizetype i = 0; i < rl.inFlight.size() && i < 10; ++i) {
+                const InFlight &f = rl.inFlight[i];
+                out << "    " << durationText(f.ageSeconds).rightJustified(7) << "  " << f.repository << ':' << (f.tags.isEmpty() ? f.digest.left(19) : f.tags.join(u',')) << (f.breach ? "  BREACH" : "") << '\n';
+            }
+            if (!rl.breaches.isEmpty()) {
+                out << "  arrivals beyond the SLO:\n";
+                for (qsizetype i = 0; i < rl.breaches.size() && i < 10; ++i) {
+                    const LagSample &s = rl.breaches[i];
+                    out << "    " << durationText(s.lagSeconds).rightJustified(7) << "  " << s.repository << ':' << (s.tags.isEmpty() ? s.digest.left(19) : s.tags.join(u','))
+                        << "  arrived " << iso(s.replicaSeen) << '\n';
+                }
+            }
+            if (rl.byRepository.size() > 1) {
+                out << "  per repository (p50 / p90 / max, arrivals):\n";
+                for (auto it = rl.byRepository.begin(); it != rl.byRepository.end(); ++it)
+                    out << "    " << it.key().leftJustified(36) << ' ' << durationText(it->p50) << " / " << durationText(it->p90) << " / " << durationText(it->max)
+                        << ", " << it->count << (it->breaches ? QStringLiteral(", %1 beyond SLO").arg(it->breaches) : QString()) << '\n';
+            }
+            if (rl.drifted)
+                out << "  drifted (another digest, not lag): " << rl.drifted << '\n';
+            if (rl.predates)
+                out << "  not measurable (both held it when Ferry first looked): " << rl.predates << '\n';
+        }
+    } else {
+        err << "ferryctl lag: --format is table, json or csv" << Qt::endl;
+        return ExitUsage;
+    }
+    if (p.isSet(QStringLiteral("fail-on-breach")) && breachCount(report) > 0) {
+        err << "ferryctl lag: " << breachCount(report) << " item(s) beyond the SLO" << Qt::endl;
+        return ExitBreach;
+    }
+    return ExitOk;
+}
+
+int runWatch(const QStringList &args, QTextStream &out, QTextStream &err)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral(
+        "Rescans on a schedule and measures replication lag. Every round lists the targets and replicas; every\n"
+        "--full-every rounds also the sources and legacy registries and rewrites the matrix.\n"
+        "On a terminal it draws a live view (keys: 1 overview, 2 in flight, 3 errors, s scan now, q quit);\n"
+        "otherwise, or with --plain, it prints one line per round. Exit codes: 0 done, 2 usage, 130 interrupted."));
+    p.addOption({QStringLiteral("plan"), QStringLiteral("The migration plan (YAML)."), QStringLiteral("file")});
+    p.addOption({QStringLiteral("db"), QStringLiteral("The history database (default: next to the plan)."), QStringLiteral("file")});
+    p.addOption({QStringLiteral("interval"), QStringLiteral("Time between rounds: 30s, 5m, 1h (default 5m)."), QStringLiteral("duration"), QStringLiteral("5m")});
+    p.addOption({QStringLiteral("full-every"), QStringLiteral("A full scan every N rounds (default 12)."), QStringLiteral("n"), QStringLiteral("12")});
+    p.addOption({QStringLiteral("max-scans"), QStringLiteral("Stop after N rounds (default: run until stopped)."), QStringLiteral("n")});
+    p.addOption({QStringLiteral("plain"), QStringLiteral("One line per round, no full-screen view.")});
+    if (const int rc = parseCommand(p, QStringLiteral("watch"), args, out, err); rc >= 0)
+        return rc;
+    if (!p.isSet(QStringLiteral("plan"))) {
+        err << "ferryctl watch: --plan FILE is required" << Qt::endl;
+        return ExitUsage;
+    }
+    static const QRegularExpression durationRe(QStringLiteral("^(\\d+(?:\\.\\d+)?)(ms|s|m|h)$"));
+    const auto m = durationRe.match(p.value(QStringLiteral("interval")));
+    if (!m.hasMatch()) {
+        err << "ferryctl watch: --interval takes a duration like 30s, 5m or 1h" << Qt::endl;
+        return ExitUsage;
+    }
+    const double unit = m.captured(2) == u"ms" ? 1 : m.captured(2) == u"s" ? 1000 : m.captured(2) == u"m" ? 60'000 : 3'600'000;
+    const qint64 intervalMs = qMax<qint64>(100, qint64(m.captured(1).toDouble() * unit));
+    bool ok = false;
+    const int fullEvery = p.value(QStringLiteral("full-every")).toInt(&ok);
+    if (!ok || fullEvery < 1) {
+        err << "ferryctl watch: --full-every takes a positive number" << Qt::endl;
+        return ExitUsage;
+    }
+    const int maxScans = p.isSet(QStringLiteral("max-scans")) ? p.value(QStringLiteral("max-scans")).toInt() : -1;
+    QString error;
+    const auto plan = Plan::load(p.value(QStringLiteral("plan")), &error);
+    if (!plan) {
+        err << "ferryctl watch: " << error << Qt::endl;
+        return ExitUsage;
+    }
+    QStringList quick = plan->namesWithRole(RegistryRole::Target) + plan->namesWithRole(RegistryRole::Replica);
+    Store store(dbPath(p));
+    if (!store.open(&error)) {
+        err << "ferryctl watch: " << error << Qt::endl;
+        return ExitRegistry;
+    }
+    NetworkService network(2);
+    const bool tui = !p.isSet(QStringLiteral("plain")) && ::isatty(STDOUT_FILENO) && ::isatty(STDIN_FILENO);
+    std::unique_ptr<WatchView> view;
+    if (tui)
+        view = std::make_unique<WatchView>(*plan, store);
+
+    int round = 0;
+    Scanner *scanner = nullptr;
+    QTimer next;
+    next.setSingleShot(true);
+    bool viewQuit = false;
+    g_quit = false;
+    auto previous = std::signal(SIGINT, onQuitSignal);
+    auto previousTerm = std::signal(SIGTERM, onQuitSignal);
+    bool interrupted = false;
+
+    std::function<void()> startRound = [&] {
+        if (scanner || g_quit)
+            return;
+        ++round;
+        ScanOptions options;
+        const bool full = (round - 1) % fullEvery == 0;
+        if (!full) {
+            options.registries = quick;
+            options.writeMatrix = false;
+        }
+        scanner = new Scanner(*plan, store, network, options);
+        if (view)
+            view->scanStarted(round, full);
+        QObject::connect(scanner, &Scanner::progress, scanner, [&](const ScanProgress &pr) {
+            if (view)
+                view->scanProgress(pr);
+        });
+        QObject::connect(scanner, &Scanner::finished, scanner, [&, full](const ScanSummary &s) {
+            scanner->deleteLater();
+            scanner = nullptr;
+            const LagReport report = computeLag(store, QDateTime::currentDateTimeUtc().addDays(-1));
+            if (view) {
+                view->scanFinished(s, report);
+            } else {
+                QStringList parts;
+                for (const ReplicaLag &rl : report.replicas)
+                    parts << lagSummaryLine(rl);
+                out << iso(QDateTime::currentDateTimeUtc()) << " round " << round << (full ? " full" : " quick") << " scan " << s.scanId
+                    << (s.interrupted ? " interrupted" : s.complete ? " complete" : " INCOMPLETE") << " in " << QString::number(s.elapsedMs / 1000.0, 'f', 1)
+                    << "s, " << s.requests << " requests, " << s.errors.size() << " errors";
+                if (!s.errors.isEmpty())
+                    out << " (" << s.errors.first().left(160) << ')';
+                out << "; " << (parts.isEmpty() ? QStringLiteral("no replica") : parts.join(QStringLiteral("; "))) << Qt::endl;
+            }
+            if (g_quit || (maxScans > 0 && round >= maxScans)) {
+                QCoreApplication::exit(0);
+                return;
+            }
+            next.start(int(qMin<qint64>(intervalMs, std::numeric_limits<int>::max())));
+            if (view)
+                view->setNextScanIn(intervalMs);
+        });
+        QTimer::singleShot(0, scanner, [s = scanner] { s->start(); });
+    };
+    QObject::connect(&next, &QTimer::timeout, &next, [&] { startRound(); });
+    QTimer poll;
+    QObject::connect(&poll, &QTimer::timeout, &poll, [&] {
+        if (view) {
+            const WatchView::Action a = view->poll(next.isActive() ? next.remainingTime() : -1);
+            if (a == WatchView::Action::Quit) {
+                g_quit = true;
+                viewQuit = true;
+            }
+            else if (a == WatchView::Action::ScanNow && !scanner) {
+                next.stop();
+                startRound();
+            }
+        }
+        if (g_quit) {
+            poll.stop();
+            interrupted = !viewQuit;
+            next.stop();
+            if (scanner)
+                scanner->cancel(); // finished() then exits
+            else
+                QCoreApplication::exit(0);
+        }
+    });
+    poll.start(100);
+    QTimer::singleShot(0, &next, [&] { startRound(); });
+    QCoreApplication::exec();
+    delete scanner;
+    view.reset();
+    std::signal(SIGINT, previous);
+    std::signal(SIGTERM, previousTerm);
+    return interrupted ? ExitInterrupted : ExitOk;
+}
+
+} // namespace ferry::cli

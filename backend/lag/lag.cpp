@@ -1,0 +1,140 @@
+#include "lag/lag.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace ferry {
+
+QString durationText(qint64 s)
+{
+    if (s < 0)
+        return QStringLiteral("-");
+    if (s < 120)
+        return QStringLiteral("%1s").arg(s);
+    if (s < 7200)
+        return QStringLiteral("%1m").arg(s / 60);
+    if (s < 2 * 86400)
+        return QStringLiteral("%1h%2m").arg(s / 3600).arg((s % 3600) / 60, 2, 10, QLatin1Char('0'));
+    return QStringLiteral("%1d%2h").arg(s / 86400).arg((s % 86400) / 3600);
+}
+
+LagStats lagStats(QList<qint64> lags, qint64 slo)
+{
+    LagStats st;
+    st.count = int(lags.size());
+    if (lags.isEmpty())
+        return st;
+    std::sort(lags.begin(), lags.end());
+    auto rank = [&](double p) {
+        // Nearest rank: the smallest value with at least p of the values at or below it.
+        const qsizetype n = qsizetype(std::ceil(p * double(lags.size())));
+        return lags.at(std::clamp<qsizetype>(n - 1, 0, lags.size() - 1));
+    };
+    st.p50 = rank(0.50);
+    st.p90 = rank(0.90);
+    st.p99 = rank(0.99);
+    st.max = lags.last();
+    st.breaches = int(std::count_if(lags.begin(), lags.end(), [slo](qint64 l) { return l > slo; }));
+    return st;
+}
+
+namespace {
+
+qint64 medianScanInterval(const Store &store)
+{
+    const QList<ScanRecord> scans = store.scans();
+    QList<qint64> gaps;
+    for (qsizetype i = qMax<qsizetype>(1, scans.size() - 50); i < scans.size(); ++i)
+        gaps << scans[i - 1].startedAt.secsTo(scans[i].startedAt);
+    if (gaps.isEmpty())
+        return 0;
+    std::sort(gaps.begin(), gaps.end());
+    return gaps.at(gaps.size() / 2);
+}
+
+} // namespace
+
+LagReport computeLag(const Store &store, const QDateTime &since, const QString &onlyReplica, const QDateTime &now)
+{
+    LagReport report;
+    report.generatedAt = now;
+    report.since = since;
+    const QList<RegistryRecord> regs = store.registries();
+    const qint64 resolution = medianScanInterval(store);
+    for (const RegistryRecord &r : regs) {
+        if (r.role != u"replica" || (!onlyReplica.isEmpty() && r.name != onlyReplica))
+            continue;
+        ReplicaLag rl;
+        rl.replica = r.name;
+        rl.target = r.of;
+        rl.sloSeconds = r.lagSloSeconds;
+        rl.resolutionSeconds = resolution;
+        rl.timeSource = QStringLiteral("Ferry's observations (scan times)");
+        const QHash<QString, DigestPresence> target = store.digestPresence(r.of);
+        const QHash<QString, DigestPresence> replica = store.digestPresence(r.name);
+        const QHash<QString, qint64> targetFirst = store.repositoryFirstScan(r.of);
+        // The replica's current tags, to tell drift from lag.
+        QHash<QString, QString> replicaTag; // repository \n tag -> digest
+        for (const DigestPresence &p : replica)
+            for (const QString &t : p.currentTags)
+                replicaTag.insert(p.repository + u'\n' + t, p.digest);
+        QList<qint64> lags;
+        QMap<QString, QList<qint64>> byRepo;
+        bool anyRegistryTimes = false;
+        for (auto it = target.begin(); it != target.end(); ++it) {
+            const DigestPresence &t = it.value();
+            const auto rp = replica.constFind(it.key());
+            if (rp != replica.constEnd()) {
+                // Both held it in the first scan that saw the repository: when it arrived is unknown.
+                if (t.firstScan == targetFirst.value(t.repository) && rp->firstScan == t.firstScan) {
+                    ++rl.predates;
+                    continue;
+                }
+                if (since.isValid() && rp->firstSeen < since)
+                    continue;
+                LagSample s{t.repository, t.digest, t.currentTags.isEmpty() ? rp->currentTags : t.currentTags, t.firstSeen, rp->firstSeen,
+                            qMax<qint64>(0, t.firstSeen.secsTo(rp->firstSeen)), -1};
+                if (t.registryCreated.isValid() && rp->registryCreated.isValid()) {
+                    s.registryLagSeconds = qMax<qint64>(0, t.registryCreated.secsTo(rp->registryCreated));
+                    anyRegistryTimes = true;
+                }
+                lags << s.lagSeconds;
+                byRepo[t.repository] << s.lagSeconds;
+                if (s.lagSeconds > rl.sloSeconds)
+                    rl.breaches << s;
+                rl.samples << s;
+                continue;
+            }
+            if (!t.current)
+                continue; // gone from the target before it reached the replica
+            bool drift = false;
+            for (const QString &tag : t.currentTags) {
+                const QString other = replicaTag.value(t.repository + u'\n' + tag);
+                drift = drift || (!other.isEmpty() && other != t.digest);
+            }
+            if (drift) {
+                ++rl.drifted;
+                continue;
+            }
+            InFlight f{t.repository, t.digest, t.currentTags, t.firstSeen, t.firstSeen.secsTo(now), false};
+            f.breach = f.ageSeconds > rl.sloSeconds;
+            rl.inFlight << f;
+        }
+        if (anyRegistryTimes)
+            rl.timeSource += QStringLiteral("; registryLagSeconds from the registries' creation times");
+        rl.stats = lagStats(lags, rl.sloSeconds);
+        for (auto it = byRepo.begin(); it != byRepo.end(); ++it)
+            rl.byRepository.insert(it.key(), lagStats(it.value(), rl.sloSeconds));
+        auto byArrival = [](const LagSample &a, const LagSample &b) { return a.replicaSeen < b.replicaSeen || (a.replicaSeen == b.replicaSeen && a.digest < b.digest); };
+        std::sort(rl.samples.begin(), rl.samples.end(), byArrival);
+        std::sort(rl.breaches.begin(), rl.breaches.end(), [](const LagSample &a, const LagSample &b) { return a.lagSeconds > b.lagSeconds; });
+        std::sort(rl.inFlight.begin(), rl.inFlight.end(), [](const InFlight &a, const InFlight &b) { return a.ageSeconds > b.ageSeconds; });
+        report.replicas << rl;
+    }
+    if (report.replicas.isEmpty())
+        report.error = onlyReplica.isEmpty() ? QStringLiteral("the database knows no replica (role: replica); scan a plan that has one")
+                                             : QStringLiteral("the database knows no replica named %1").arg(onlyReplica);
+    return report;
+}
+
+} // namespace ferry

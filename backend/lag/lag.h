@@ -1,0 +1,81 @@
+#pragma once
+
+#include "store/store.h"
+
+#include <QDateTime>
+#include <QList>
+#include <QMap>
+#include <QString>
+
+namespace ferry {
+
+// One digest that reached a replica: when the target first had it, when the replica first
+// answered with it. Times are Ferry's observations (a scan's time), so a lag is known to
+// within the scan interval; registryLagSeconds uses the registries' own creation times
+// where both APIs give them (ACR), -1 otherwise.
+struct LagSample
+{
+    QString repository;
+    QString digest;
+    QStringList tags;
+    QDateTime targetSeen;
+    QDateTime replicaSeen;
+    qint64 lagSeconds = 0;
+    qint64 registryLagSeconds = -1;
+};
+
+// In the target, not (yet) in the replica: its age so far.
+struct InFlight
+{
+    QString repository;
+    QString digest;
+    QStringList tags;
+    QDateTime targetSeen;
+    qint64 ageSeconds = 0;
+    bool breach = false;
+};
+
+struct LagStats
+{
+    int count = 0;
+    qint64 p50 = 0;
+    qint64 p90 = 0;
+    qint64 p99 = 0;
+    qint64 max = 0;
+    int breaches = 0;
+};
+// Nearest-rank percentiles of a set of lags (seconds).
+LagStats lagStats(QList<qint64> lags, qint64 sloSeconds);
+
+struct ReplicaLag
+{
+    QString replica;
+    QString target;
+    qint64 sloSeconds = 0;
+    qint64 resolutionSeconds = 0;  // median time between scans: what a lag is known to within
+    QString timeSource;            // which times the figures use
+    LagStats stats;
+    QMap<QString, LagStats> byRepository;
+    QList<LagSample> samples;      // arrivals in the window, oldest first
+    QList<LagSample> breaches;     // samples beyond the SLO
+    QList<InFlight> inFlight;      // oldest first
+    int drifted = 0;               // the replica holds another digest: drift, not lag
+    int predates = 0;              // both already held it when Ferry first looked: not measurable
+};
+
+struct LagReport
+{
+    QDateTime generatedAt;
+    QDateTime since;
+    QList<ReplicaLag> replicas;
+    QString error; // the database knows no replicas, or none by that name
+};
+
+// Lag of every replica (or one) from the store's history: arrivals since `since` (invalid:
+// all), everything in flight now.
+LagReport computeLag(const Store &store, const QDateTime &since, const QString &onlyReplica = {},
+                     const QDateTime &now = QDateTime::currentDateTimeUtc());
+
+QString durationText(qint64 seconds);
+
+} // namespace ferry

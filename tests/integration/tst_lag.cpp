@@ -1,0 +1,279 @@
+// Replication lag measured from outside, against real registries: the test is the
+// replicator, copying from the target to the replica with known delays while
+// `ferryctl watch` rescans; `ferryctl lag` must report those delays within the scan
+// interval, the right percentiles, the breaches, and an outage as items in flight aging.
+// A soak run of many short rounds checks flat memory and a consistent database while a
+// registry is killed and restarted.
+#include "registryfarm.h"
+#include "testmain.h"
+#include "testutil.h"
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+
+#include <csignal>
+
+using namespace ferry::test;
+
+namespace {
+
+qint64 rssKiB(qint64 pid)
+{
+    QFile f(QStringLiteral("/proc/%1/status").arg(pid));
+    if (!f.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : f.readAll().split('\n'))
+        if (line.startsWith("VmRSS:"))
+            return line.mid(6).trimmed().split(' ').first().toLongLong();
+    return -1;
+}
+
+// Reads a process's stdout as it comes and counts the watch rounds printed.
+struct Watch
+{
+    QProcess process;
+    QByteArray output;
+    int rounds() const { return int(output.count(" round ")); }
+    void pump() { output += process.readAllStandardOutput(); }
+};
+
+} // namespace
+
+class TestLag : public QObject
+{
+    Q_OBJECT
+private:
+    std::unique_ptr<RegistryFarm> m_farm;
+    QString m_gsoci, m_china;
+
+    Run ferryctl(const QStringList &args) const { return run(ferryctlPath(), args); }
+
+    QString writePlan(const QString &name, const QString &slo) const
+    {
+        const QString path = QDir(m_farm->dir()).filePath(name);
+        QFile f(path);
+        f.open(QIODevice::WriteOnly | QIODevice::Truncate);
+        f.write(QStringLiteral("version: 1\n"
+                               "name: lag\n"
+                               "registries:\n"
+                               "  gsoci: { url: http://%1, role: target }\n"
+                               "  china: { url: http://%2, role: replica, of: gsoci, lag-slo: %3 }\n"
+                               "images:\n"
+                               "  - repositories: gsoci/team/*\n")
+                    .arg(m_gsoci, m_china, slo)
+                    .toUtf8());
+        return path;
+    }
+
+    bool copy(const QString &tag)
+    {
+        const Run r = run(QStringLiteral("skopeo"), {QStringLiteral("copy"), QStringLiteral("--quiet"), QStringLiteral("--src-tls-verify=false"),
+                                                     QStringLiteral("--dest-tls-verify=false"), QStringLiteral("--preserve-digests"),
+                                                     QStringLiteral("docker://%1/team/lag:%2").arg(m_gsoci, tag),
+                                                     QStringLiteral("docker://%1/team/lag:%2").arg(m_china, tag)});
+        if (r.exitCode != 0)
+            qWarning("skopeo copy %s: %s", qPrintable(tag), r.err.constData());
+        return r.exitCode == 0;
+    }
+
+    QJsonObject lagJson(const QString &db) const
+    {
+        const Run r = ferryctl({QStringLiteral("lag"), QStringLiteral("--db"), db, QStringLiteral("--format"), QStringLiteral("json")});
+        return QJsonDocument::fromJson(r.out).object().value(QStringLiteral("replicas")).toArray().first().toObject();
+    }
+
+    static void waitFor(Watch &w, const std::function<bool()> &done, int timeoutMs)
+    {
+        QElapsedTimer t;
+        t.start();
+        while (!done() && t.elapsed() < timeoutMs && w.process.state() == QProcess::Running) {
+            QTest::qWait(50);
+            w.pump();
+        }
+    }
+
+    void startWatch(Watch &w, const QString &plan, const QString &db, const QString &interval, const QString &fullEvery)
+    {
+        w.process.setProgram(ferryctlPath());
+        w.process.setArguments({QStringLiteral("watch"), QStringLiteral("--plan"), plan, QStringLiteral("--db"), db, QStringLiteral("--interval"), interval,
+                                QStringLiteral("--full-every"), fullEvery, QStringLiteral("--plain")});
+        w.process.start();
+        QVERIFY(w.process.waitForStarted());
+    }
+
+    void stopWatch(Watch &w)
+    {
+        ::kill(pid_t(w.process.processId()), SIGINT);
+        QVERIFY(w.process.waitForFinished(30'000));
+        w.pump();
+        QCOMPARE(w.process.exitCode(), 130);
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        const QString missing = RegistryFarm::missingTools();
+        if (!missing.isEmpty()) {
+            if (qEnvironmentVariable("CI") == u"true")
+                QFAIL(qPrintable(missing));
+            QSKIP(qPrintable(missing));
+        }
+        m_farm = std::make_unique<RegistryFarm>();
+        QString error;
+        QVERIFY2(m_farm->startNamed(QStringLiteral("gsoci"), &error), qPrintable(error));
+        QVERIFY2(m_farm->startNamed(QStringLiteral("china"), &error), qPrintable(error));
+        m_gsoci = m_farm->hostPort(QStringLiteral("gsoci"));
+        m_china = m_farm->hostPort(QStringLiteral("china"));
+    }
+
+    void cleanupTestCase() { m_farm.reset(); }
+
+    void measuredLagMatchesInjectedDelays()
+    {
+        QString error;
+        QStringList images;
+        for (int i = 1; i <= 5; ++i)
+            images << QStringLiteral("--image") << QStringLiteral("team/lag:v%1").arg(i);
+        QVERIFY2(m_farm->seedNamed(QStringLiteral("gsoci"), QStringLiteral("a"), &error, QStringList{QStringLiteral("--only-extras")} + images), qPrintable(error));
+        const QString plan = writePlan(QStringLiteral("lag.yaml"), QStringLiteral("5s"));
+        const QString db = QDir(m_farm->dir()).filePath(QStringLiteral("lag.db"));
+        Watch w;
+        startWatch(w, plan, db, QStringLiteral("1s"), QStringLiteral("2"));
+        waitFor(w, [&] { return w.rounds() >= 1; }, 30'000);
+        QVERIFY2(w.rounds() >= 1, w.output.constData());
+        QElapsedTimer t0;
+        t0.start();
+        // The replicator: v1 after 2 s, v2 after 4 s; once both arrived, an outage of the
+        // replica for 4 s; v3 after 12 s, v4 after 15 s, v5 never.
+        const QMap<QString, int> delays{{QStringLiteral("v1"), 2}, {QStringLiteral("v2"), 4}, {QStringLiteral("v3"), 12}, {QStringLiteral("v4"), 15}};
+        auto at = [&](int seconds) {
+            waitFor(w, [&] { return t0.elapsed() >= seconds * 1000; }, 60'000);
+        };
+        at(2);
+        QVERIFY(copy(QStringLiteral("v1")));
+        at(4);
+        QVERIFY(copy(QStringLiteral("v2")));
+        waitFor(w, [&] { return lagJson(db).value(QStringLiteral("samples")).toArray().size() == 2; }, 20'000);
+        QVERIFY(t0.elapsed() < 8'000);
+        m_farm->stopNamed(QStringLiteral("china"));
+        const qint64 down = t0.elapsed();
+        waitFor(w, [&] { return t0.elapsed() >= down + 1500; }, 10'000);
+        const QJsonObject during1 = lagJson(db);
+        waitFor(w, [&] { return t0.elapsed() >= down + 3000; }, 10'000);
+        const QJsonObject during2 = lagJson(db);
+        waitFor(w, [&] { return t0.elapsed() >= down + 4000; }, 10'000);
+        QVERIFY2(m_farm->restartNamed(QStringLiteral("china"), &error), qPrintable(error));
+        at(12);
+        QVERIFY(copy(QStringLiteral("v3")));
+        at(15);
+        QVERIFY(copy(QStringLiteral("v4")));
+        at(18);
+        stopWatch(w);
+        QVERIFY2(w.output.contains("INCOMPLETE"), "the outage shows in the rounds");
+
+        // The outage: v3, v4 and v5 in flight, aging; nothing called missing.
+        auto inFlight = [](const QJsonObject &o) {
+            QMap<QString, qint64> out;
+            for (const QJsonValue &v : o.value(QStringLiteral("inFlight")).toArray())
+                out.insert(v.toObject().value(QStringLiteral("tags")).toArray().first().toString(), v.toObject().value(QStringLiteral("ageSeconds")).toInteger());
+            return out;
+        };
+        const auto f1 = inFlight(during1), f2 = inFlight(during2);
+        QCOMPARE(f1.keys(), (QStringList{QStringLiteral("v3"), QStringLiteral("v4"), QStringLiteral("v5")}));
+        QCOMPARE(f2.keys(), f1.keys());
+        QVERIFY(f2.value(QStringLiteral("v5")) > f1.value(QStringLiteral("v5")));
+        const Run status = ferryctl({QStringLiteral("status"), QStringLiteral("--db"), db, QStringLiteral("--format"), QStringLiteral("json")});
+        for (const QJsonValue &row : QJsonDocument::fromJson(status.out).array())
+            QVERIFY2(row.toObject().value(QStringLiteral("state")).toString() != u"missing", status.out.constData());
+
+        // The measured lags: the injected delay, to within the scan interval (1 s) plus a round.
+        const QJsonObject after = lagJson(db);
+        const qint64 resolution = after.value(QStringLiteral("resolutionSeconds")).toInteger();
+        QVERIFY2(resolution >= 1 && resolution <= 3, qPrintable(QString::number(resolution)));
+        QList<qint64> lags;
+        for (const QJsonValue &v : after.value(QStringLiteral("samples")).toArray()) {
+            const QJsonObject s = v.toObject();
+            const QString tag = s.value(QStringLiteral("tags")).toArray().first().toString();
+            const qint64 lag = s.value(QStringLiteral("lagSeconds")).toInteger();
+            QVERIFY2(delays.contains(tag), qPrintable(tag));
+            QVERIFY2(lag >= delays.value(tag) - 1 && lag <= delays.value(tag) + 1 + resolution + 1,
+                     qPrintable(QStringLiteral("%1: injected %2 s, measured %3 s").arg(tag).arg(delays.value(tag)).arg(lag)));
+            lags << lag;
+        }
+        QCOMPARE(lags.size(), 4);
+        std::sort(lags.begin(), lags.end());
+        const QJsonObject stats = after.value(QStringLiteral("lag")).toObject();
+        QCOMPARE(stats.value(QStringLiteral("count")).toInt(), 4);
+        QCOMPARE(stats.value(QStringLiteral("p50")).toInteger(), lags.at(1)); // nearest rank: ceil(0.5*4) = 2nd
+        QCOMPARE(stats.value(QStringLiteral("p90")).toInteger(), lags.at(3));
+        QCOMPARE(stats.value(QStringLiteral("p99")).toInteger(), lags.at(3));
+        QCOMPARE(stats.value(QStringLiteral("max")).toInteger(), lags.at(3));
+        QCOMPARE(stats.value(QStringLiteral("breaches")).toInt(), 2); // v3 and v4, beyond 5 s
+        QCOMPARE(inFlight(after).keys(), QStringList{QStringLiteral("v5")});
+        const Run fail = ferryctl({QStringLiteral("lag"), QStringLiteral("--db"), db, QStringLiteral("--fail-on-breach")});
+        QCOMPARE(fail.exitCode, 5);
+        QVERIFY(fail.out.contains("Replica china of gsoci, SLO 5s"));
+        const Run csv = ferryctl({QStringLiteral("lag"), QStringLiteral("--db"), db, QStringLiteral("--format"), QStringLiteral("csv")});
+        QVERIFY(csv.out.startsWith("replica,repository,digest,tags,state,target_seen,replica_seen,lag_seconds,breach,registry_lag_seconds\n"));
+        QCOMPARE(csv.out.count("\n"), 6);
+        const Run lenient = ferryctl({QStringLiteral("lag"), QStringLiteral("--db"), db, QStringLiteral("--since"), QStringLiteral("1s")});
+        QCOMPARE(lenient.exitCode, 0);
+    }
+
+    // Many short rounds, the replica killed and restarted in the middle: memory stays
+    // flat and the database stays whole.
+    void soakKeepsMemoryFlatAndDatabaseConsistent()
+    {
+        const QString plan = writePlan(QStringLiteral("soak.yaml"), QStringLiteral("1h"));
+        const QString db = QDir(m_farm->dir()).filePath(QStringLiteral("soak.db"));
+        Watch w;
+        startWatch(w, plan, db, QStringLiteral("100ms"), QStringLiteral("3"));
+        waitFor(w, [&] { return w.rounds() >= 40; }, 120'000);
+        QVERIFY2(w.rounds() >= 40, w.output.right(2000).constData());
+        const qint64 early = rssKiB(w.process.processId());
+        m_farm->stopNamed(QStringLiteral("china"));
+        waitFor(w, [&] { return w.rounds() >= 50; }, 120'000);
+        QString error;
+        QVERIFY2(m_farm->restartNamed(QStringLiteral("china"), &error), qPrintable(error));
+        waitFor(w, [&] { return w.rounds() >= 150; }, 240'000);
+        QVERIFY2(w.rounds() >= 150, w.output.right(2000).constData());
+        const qint64 late = rssKiB(w.process.processId());
+        stopWatch(w);
+        qInfo("watch RSS after 40 rounds %lld KiB, after %d rounds %lld KiB", early, w.rounds(), late);
+        QVERIFY2(late - early < 8 * 1024, qPrintable(QStringLiteral("RSS grew from %1 KiB to %2 KiB").arg(early).arg(late)));
+
+        QSqlDatabase sql = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("soak"));
+        sql.setDatabaseName(db);
+        QVERIFY(sql.open());
+        {
+            QSqlQuery q(sql);
+            QVERIFY(q.exec(QStringLiteral("PRAGMA integrity_check")) && q.next());
+            QCOMPARE(q.value(0).toString(), QStringLiteral("ok"));
+            q.finish();
+            // One current history row per registry, repository and tag: rounds never duplicate.
+            QVERIFY(q.exec(QStringLiteral("SELECT COUNT(*) FROM (SELECT 1 FROM observations WHERE gone_at IS NULL GROUP BY registry, repository, tag HAVING COUNT(*) > 1)")) && q.next());
+            QCOMPARE(q.value(0).toInt(), 0);
+            q.finish();
+            QVERIFY(q.exec(QStringLiteral("SELECT COUNT(*) FROM observations WHERE registry='gsoci' AND gone_at IS NULL")) && q.next());
+            QCOMPARE(q.value(0).toInt(), 5);
+            q.finish();
+            QVERIFY(q.exec(QStringLiteral("SELECT COUNT(*), SUM(finished_at IS NULL), SUM(complete=0) FROM scans")) && q.next());
+            QVERIFY(q.value(0).toInt() >= 150);
+            QVERIFY(q.value(1).toInt() <= 1);      // at most the one the SIGINT cut
+            QVERIFY(q.value(2).toInt() >= 1);      // the outage was recorded as incomplete rounds
+        }
+        sql.close();
+        sql = {};
+        QSqlDatabase::removeDatabase(QStringLiteral("soak"));
+    }
+};
+
+FERRY_TEST_MAIN(TestLag)
+#include "tst_lag.moc"
