@@ -6,6 +6,8 @@
 
 #include <QDateTime>
 
+#include <clocale>
+
 #include <ncurses.h>
 
 namespace ferry::cli {
@@ -32,6 +34,7 @@ void put(int y, int x, const QString &text, int pair = Normal, bool bold = false
 WatchView::WatchView(const Plan &plan, Store &store)
     : m_plan(plan), m_store(store)
 {
+    setlocale(LC_ALL, "");
     initscr();
     cbreak();
     noecho();
@@ -96,7 +99,7 @@ void WatchView::scanFinished(const ScanSummary &s, const LagReport &report)
     for (const PlanRegistry &r : m_plan.registries) {
         bool ok = true;
         for (const QString &e : s.errors)
-            ok = ok && !e.startsWith(r.name + u':');
+            ok = ok && !e.startsWith(r.name + u':') && !e.startsWith(r.name + u' ');
         m_reachable.insert(r.name, ok);
     }
     if (m_full)

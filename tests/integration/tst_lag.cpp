@@ -225,6 +225,18 @@ private Q_SLOTS:
         QCOMPARE(csv.out.count("\n"), 6);
         const Run lenient = ferryctl({QStringLiteral("lag"), QStringLiteral("--db"), db, QStringLiteral("--since"), QStringLiteral("1s")});
         QCOMPARE(lenient.exitCode, 0);
+
+        // On a terminal (a pseudo-terminal from script(1)) watch draws the full-screen view.
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("TERM"), QStringLiteral("xterm"));
+        const Run tui = run(QStringLiteral("script"), {QStringLiteral("-qfec"),
+                                                       QStringLiteral("stty cols 120 rows 30; '%1' watch --plan '%2' --db '%3' --interval 1s --max-scans 2")
+                                                           .arg(ferryctlPath(), plan, db),
+                                                       QStringLiteral("/dev/null")},
+                            env);
+        QCOMPARE(tui.exitCode, 0);
+        for (const char *text : {"Ferry watch", "Replication lag", "china: lag p50", "in flight", "[s] scan now", "\x1b["})
+            QVERIFY2(tui.out.contains(text), text);
     }
 
     // Many short rounds, the replica killed and restarted in the middle: memory stays
