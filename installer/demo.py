@@ -113,9 +113,58 @@ def seed(hub, gsoci, china, legacy):
                 t = now - datetime.timedelta(days=days, minutes=7 * n)
                 tag = f"{versions[-1]}-dev.{branch}.{t:%Y-%m-%d}.{t:%H-%M-%S}.h{hashlib.sha1((repo + branch + str(n)).encode()).hexdigest()[:7]}"
                 put(gsoci, repo, tag, image(gsoci, repo, f"dev {branch} {n}", "amd64"), OCI_MANIFEST)
+                put(china, repo, tag, image(china, repo, f"dev {branch} {n}", "amd64"), OCI_MANIFEST)  # replicated long ago
         # A stable release that was also tagged as a dev build: it must stay.
         t = now - datetime.timedelta(days=120)
         put(gsoci, repo, f"{stable[0]}-dev.main.{t:%Y-%m-%d}.{t:%H-%M-%S}.h0000000", stable[1][0], stable[1][1])
+
+
+def release(hub, gsoci, repo, version):
+    """A new release: in the Docker Hub stand-in and copied to gsoci by retagger."""
+    body = image(hub, repo, version, "amd64")
+    image(gsoci, repo, version, "amd64")
+    put(hub, repo, version, body, OCI_MANIFEST)
+    put(gsoci, repo, version, body, OCI_MANIFEST)
+
+
+def replicate(china, repo, version):
+    """The provider's replication of one tag to China (the same bytes, so the same digest)."""
+    put(china, repo, version, image(china, repo, version, "amd64"), OCI_MANIFEST)
+
+
+# New releases after the first scan, and when the China replication delivers each
+# (seconds after the release; None: not before the demo opens). The replica is down
+# from OUTAGE[0] to OUTAGE[1]: what was due then arrives after it.
+RELEASES = [("giantswarm/app-operator", "6.8.0", 2), ("giantswarm/cluster-operator", "5.6.0", 3),
+            ("giantswarm/chart-operator", "3.10.0", 4), ("giantswarm/kubectl", "1.30.0", 6),
+            ("giantswarm/coredns", "1.12.0", 9), ("giantswarm/etcd", "3.5.12", 12),
+            ("giantswarm/cilium", "1.16.0", 17), ("giantswarm/alpine", "3.20.0", 21),
+            ("giantswarm/kyverno", "1.12.0", None), ("giantswarm/prometheus", "2.50.0", None)]
+OUTAGE = (7, 13)
+
+
+def replicator(work, china, releases, procs, started):
+    """Copies gsoci's new releases to china with realistic delays and one outage."""
+    t0 = started
+    china_proc = [p for p in procs if "china.yml" in " ".join(p.args)][0]
+    pending = sorted((d, repo, v) for repo, v, d in releases if d is not None)
+    down = False
+    while pending or down:
+        now = time.time() - t0
+        if not down and OUTAGE[0] <= now < OUTAGE[1]:
+            china_proc.terminate()
+            china_proc.wait(10)
+            down = True
+            print(f"[demo] replica china is down for {OUTAGE[1] - OUTAGE[0]} s", flush=True)
+        if down and now >= OUTAGE[1]:
+            procs.remove(china_proc)
+            china_proc = localregistry.restart(work, "china", china)
+            procs.append(china_proc)
+            down = False
+        while pending and pending[0][0] <= now and not down:
+            _, repo, v = pending.pop(0)
+            replicate(china, repo, v)
+        time.sleep(0.2)
 
 
 def main():
@@ -159,7 +208,7 @@ def main():
             f.write("version: 1\nname: leave-docker-hub (demo)\nregistries:\n")
             f.write(f"  dockerhub: {{ url: http://{hub}, role: source, credentials: anonymous }}\n")
             f.write(f"  gsoci:     {{ url: http://{gsoci}, role: target, credentials: anonymous }}\n")
-            f.write(f"  china:     {{ url: http://{china}, role: replica, of: gsoci, lag-slo: 2h, credentials: anonymous }}\n")
+            f.write(f"  china:     {{ url: http://{china}, role: replica, of: gsoci, lag-slo: 10s, credentials: anonymous }}\n")
             f.write(f"  old-acr:   {{ url: http://{legacy}, role: legacy, credentials: anonymous }}\n")
             f.write("images:\n")
             for repo, _ in REPOS:
@@ -174,6 +223,17 @@ def main():
                     "    - { name: retire-old-acr, kind: legacy, registry: old-acr, verify-replicas: true }\n")
         db = os.path.join(work, "leave-docker-hub.ferry.db")
         subprocess.run([ferryctl, "scan", "--plan", plan, "--db", db])
+        # New releases reach gsoci; the replicator takes them to China with delays and an
+        # outage while `ferryctl watch` measures (about half a minute).
+        print("[demo] new releases; replicating to china with delays while ferryctl watch measures the lag", flush=True)
+        for repo, v, _ in RELEASES:
+            release(hub, gsoci, repo, v)
+        import threading
+        rep = threading.Thread(target=replicator, args=(work, china, RELEASES, procs, time.time()), daemon=True)
+        rep.start()
+        subprocess.run([ferryctl, "watch", "--plan", plan, "--db", db, "--interval", "2s", "--max-scans", "13",
+                        "--full-every", "4", "--plain"], stdout=subprocess.DEVNULL)
+        rep.join(30)
         # Cleanup batches to review: proposed, nothing deleted.
         subprocess.run([ferryctl, "cleanup", "plan", "--plan", plan, "--db", db], stdout=subprocess.DEVNULL)
         if args.show_execution:

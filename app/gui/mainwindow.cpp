@@ -4,6 +4,7 @@
 #include "imagespage.h"
 #include "net/networkservice.h"
 #include "overviewpage.h"
+#include "replicationpage.h"
 #include "plan/plan.h"
 #include "scan/scanner.h"
 #include "store/store.h"
@@ -16,6 +17,7 @@
 #include <QFileInfo>
 #include <QKeySequence>
 #include <QLabel>
+#include <QLineEdit>
 #include <QListWidget>
 #include <QMessageBox>
 #include <QSettings>
@@ -40,10 +42,16 @@ MainWindow::MainWindow(const QString &planPath, const QString &dbPath, QWidget *
     m_overview = new OverviewPage(m_model, this);
     m_images = new ImagesPage(m_model, this);
     m_cleanup = new CleanupPage(this);
+    m_replication = new ReplicationPage(this);
     m_pages->addWidget(m_overview);
     m_pages->addWidget(m_images);
+    m_pages->addWidget(m_replication);
     m_pages->addWidget(m_cleanup);
-    m_sidebar->addItems({tr("Overview"), tr("Images"), tr("Cleanup")});
+    m_sidebar->addItems({tr("Overview"), tr("Images"), tr("Replication"), tr("Cleanup")});
+    connect(m_replication, &ReplicationPage::rowActivated, this, [this](const QString &repository, const QString &tag) {
+        showImages();
+        m_images->filterEdit()->setText(tag.isEmpty() ? repository : repository + u':' + tag);
+    });
     m_sidebar->setMaximumWidth(160);
     connect(m_sidebar, &QListWidget::currentRowChanged, m_pages, &QStackedWidget::setCurrentIndex);
     connect(m_overview, &OverviewPage::stateActivated, this, [this](const QString &state) {
@@ -91,7 +99,7 @@ MainWindow::MainWindow(const QString &planPath, const QString &dbPath, QWidget *
 
 void MainWindow::showPage(const QString &name)
 {
-    const QStringList pages{QStringLiteral("overview"), QStringLiteral("images"), QStringLiteral("cleanup")};
+    const QStringList pages{QStringLiteral("overview"), QStringLiteral("images"), QStringLiteral("replication"), QStringLiteral("cleanup")};
     if (pages.contains(name))
         m_sidebar->setCurrentRow(int(pages.indexOf(name)));
 }
@@ -109,6 +117,7 @@ bool MainWindow::openDatabase(const QString &dbPath, QString *error)
     m_store = std::move(store);
     m_images->setStore(m_store.get());
     m_cleanup->setContext(m_planPath, dbPath, m_store.get(), m_network.get());
+    m_replication->setDatabase(dbPath);
     reload();
     return true;
 }
@@ -126,6 +135,7 @@ void MainWindow::reload()
     }
     m_model->setMatrix(m_store->matrix(), order);
     m_cleanup->reload();
+    m_replication->reload();
     showLastScan();
 }
 

@@ -12,6 +12,7 @@ class QStackedWidget;
 namespace ferry {
 
 class CleanupPage;
+class ReplicationPage;
 class ImagesPage;
 class NetworkService;
 class OverviewPage;
@@ -37,6 +38,7 @@ public:
     void showImages(const QString &state = {});
     ImagesPage *imagesPage() const { return m_images; }
     CleanupPage *cleanupPage() const { return m_cleanup; }
+    ReplicationPage *replicationPage() const { return m_replication; }
     void showPage(const QString &name);
     SyncMatrixModel *model() const { return m_model; }
 
@@ -59,6 +61,7 @@ private:
     OverviewPage *m_overview;
     ImagesPage *m_images;
     CleanupPage *m_cleanup;
+    ReplicationPage *m_replication;
     QAction *m_scanAction;
     QAction *m_stopAction;
     QLabel *m_scanLabel;

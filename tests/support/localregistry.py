@@ -35,6 +35,21 @@ def start(workdir, name):
     raise RuntimeError(f"registry {name} did not start")
 
 
+def restart(workdir, name, host):
+    """Starts the registry `name` again on its old port and storage (after an outage)."""
+    port = int(host.rsplit(":", 1)[1])
+    proc = subprocess.Popen(["docker-registry", "serve", os.path.join(workdir, f"{name}.yml")],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(200):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+            return proc
+        except OSError:
+            time.sleep(0.05)
+    proc.kill()
+    raise RuntimeError(f"registry {name} did not restart")
+
+
 def push_blob(host, repo, data):
     """Monolithic upload; returns (digest, size)."""
     d = "sha256:" + hashlib.sha256(data).hexdigest()

@@ -1,0 +1,186 @@
+#include "lagcharts.h"
+
+#include <QBarCategoryAxis>
+#include <QBarSeries>
+#include <QBarSet>
+#include <QChart>
+#include <QDateTimeAxis>
+#include <QLineSeries>
+#include <QPen>
+#include <QScatterSeries>
+#include <QValueAxis>
+
+#include <algorithm>
+
+namespace ferry {
+
+QList<LagBucket> lagBuckets(const ReplicaLag &lag, int maxBuckets)
+{
+    QList<LagBucket> out;
+    if (lag.samples.isEmpty())
+        return out;
+    const QDateTime first = lag.samples.first().replicaSeen, last = lag.samples.last().replicaSeen;
+    const qint64 span = qMax<qint64>(1, first.secsTo(last));
+    const qint64 width = std::max<qint64>({lag.resolutionSeconds, (span + maxBuckets - 1) / maxBuckets, qint64(1)});
+    QList<qint64> current;
+    QDateTime start = first;
+    auto flush = [&](const QDateTime &end) {
+        if (!current.isEmpty())
+            out.append({start, end, lagStats(current, lag.sloSeconds)});
+        current.clear();
+    };
+    for (const LagSample &s : lag.samples) {
+        while (s.replicaSeen >= start.addSecs(width)) {
+            flush(start.addSecs(width));
+            start = start.addSecs(width);
+        }
+        current << s.lagSeconds;
+    }
+    flush(start.addSecs(width));
+    return out;
+}
+
+QList<HistogramBin> lagHistogram(const ReplicaLag &lag)
+{
+    const qint64 slo = qMax<qint64>(1, lag.sloSeconds);
+    const struct { double factor; const char *label; } edges[] = {{0.25, "≤ ¼"}, {0.5, "≤ ½"}, {1, "≤ 1×"}, {2, "≤ 2×"}, {4, "≤ 4×"}};
+    QList<HistogramBin> bins;
+    for (const auto &e : edges)
+        bins.append({QString::fromUtf8(e.label), 0, e.factor > 1});
+    bins.append({QString::fromUtf8("> 4×"), 0, true});
+    for (const LagSample &s : lag.samples) {
+        int i = 0;
+        while (i < 5 && double(s.lagSeconds) > edges[i].factor * double(slo))
+            ++i;
+        ++bins[i].count;
+    }
+    return bins;
+}
+
+namespace {
+
+// Seconds shown in the unit that suits the largest value.
+std::pair<double, QString> unitFor(qint64 maxSeconds)
+{
+    if (maxSeconds >= 3 * 3600)
+        return {3600.0, QStringLiteral("hours")};
+    if (maxSeconds >= 3 * 60)
+        return {60.0, QStringLiteral("minutes")};
+    return {1.0, QStringLiteral("seconds")};
+}
+
+} // namespace
+
+QChart *makeLagOverTimeChart(const ReplicaLag &lag)
+{
+    auto *chart = new QChart;
+    chart->setTitle(QStringLiteral("Lag of arrivals in %1 over time").arg(lag.replica));
+    // About three arrivals per period on average, at most 30 periods.
+    const QList<LagBucket> buckets = lagBuckets(lag, int(qBound(qsizetype(1), lag.samples.size() / 3, qsizetype(30))));
+    qint64 top = lag.sloSeconds;
+    for (const LagBucket &b : buckets)
+        top = qMax(top, b.stats.max);
+    for (const InFlight &f : lag.inFlight)
+        top = qMax(top, f.ageSeconds);
+    const auto [div, unit] = unitFor(top);
+    auto *p50 = new QLineSeries;
+    p50->setName(QStringLiteral("p50"));
+    auto *p90 = new QLineSeries;
+    p90->setName(QStringLiteral("p90"));
+    auto *max = new QLineSeries;
+    max->setName(QStringLiteral("max"));
+    for (const LagBucket &b : buckets) {
+        const qreal x = qreal(b.start.toMSecsSinceEpoch() + b.start.msecsTo(b.end) / 2);
+        p50->append(x, b.stats.p50 / div);
+        p90->append(x, b.stats.p90 / div);
+        max->append(x, b.stats.max / div);
+    }
+    // The oldest items still in flight, at their age now: a lag that is still growing.
+    auto *flight = new QScatterSeries;
+    flight->setName(QStringLiteral("in flight (age)"));
+    flight->setMarkerSize(9);
+    flight->setColor(QColor(0xb3, 0x26, 0x1e));
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    for (qsizetype i = 0; i < lag.inFlight.size() && i < 50; ++i)
+        flight->append(qreal(now.toMSecsSinceEpoch()), lag.inFlight[i].ageSeconds / div);
+    // Every arrival as a point: with few arrivals the percentile lines alone say little.
+    auto *points = new QScatterSeries;
+    points->setName(QStringLiteral("arrivals"));
+    points->setMarkerSize(6);
+    points->setColor(QColor(0x55, 0x55, 0x55));
+    for (qsizetype i = 0; i < lag.samples.size() && i < 5000; ++i)
+        points->append(qreal(lag.samples[i].replicaSeen.toMSecsSinceEpoch()), lag.samples[i].lagSeconds / div);
+    auto *slo = new QLineSeries;
+    slo->setName(QStringLiteral("SLO %1").arg(durationText(lag.sloSeconds)));
+    QPen dashed(QColor(0xb3, 0x26, 0x1e));
+    dashed.setStyle(Qt::DashLine);
+    dashed.setWidth(2);
+    slo->setPen(dashed);
+    QDateTime from = buckets.isEmpty() ? now.addSecs(-3600) : buckets.first().start;
+    if (!lag.inFlight.isEmpty())
+        from = qMin(from, lag.inFlight.first().targetSeen);
+    slo->append(qreal(from.toMSecsSinceEpoch()), lag.sloSeconds / div);
+    slo->append(qreal(now.toMSecsSinceEpoch()), lag.sloSeconds / div);
+    auto *x = new QDateTimeAxis;
+    x->setFormat(from.daysTo(now) > 1 ? QStringLiteral("MM-dd HH:mm") : QStringLiteral("HH:mm:ss"));
+    x->setTitleText(QStringLiteral("arrival in the replica (local time)"));
+    x->setRange(from.toLocalTime(), now.addMSecs(qMax<qint64>(1000, from.msecsTo(now) / 25)).toLocalTime());
+    x->setTickCount(6);
+    auto *y = new QValueAxis;
+    y->setTitleText(QStringLiteral("lag (%1)").arg(unit));
+    y->setRange(0, qMax(1.0, top / div * 1.1));
+    y->applyNiceNumbers();
+    y->setLabelFormat(QStringLiteral("%g"));
+    chart->addAxis(x, Qt::AlignBottom);
+    chart->addAxis(y, Qt::AlignLeft);
+    for (QXYSeries *s : std::initializer_list<QXYSeries *>{points, p50, p90, max, slo, flight}) {
+        chart->addSeries(s);
+        s->attachAxis(x);
+        s->attachAxis(y);
+    }
+    chart->legend()->setAlignment(Qt::AlignBottom);
+    return chart;
+}
+
+QChart *makeLagHistogramChart(const ReplicaLag &lag)
+{
+    auto *chart = new QChart;
+    chart->setTitle(QStringLiteral("Arrivals by lag (SLO %1)").arg(durationText(lag.sloSeconds)));
+    const QList<HistogramBin> bins = lagHistogram(lag);
+    auto *within = new QBarSet(QStringLiteral("within the SLO"));
+    auto *beyond = new QBarSet(QStringLiteral("beyond the SLO"));
+    within->setColor(QColor(0x4c, 0x9a, 0x5a));
+    beyond->setColor(QColor(0xb3, 0x26, 0x1e));
+    QStringList labels;
+    int top = 1;
+    for (const HistogramBin &b : bins) {
+        labels << b.label;
+        *within << (b.beyondSlo ? 0 : b.count);
+        *beyond << (b.beyondSlo ? b.count : 0);
+        top = qMax(top, b.count);
+    }
+    auto *series = new QBarSeries;
+    series->append(within);
+    series->append(beyond);
+    series->setBarWidth(0.9);
+    chart->addSeries(series);
+    auto *x = new QBarCategoryAxis;
+    x->append(labels);
+    x->setTitleText(QStringLiteral("lag, in multiples of the SLO"));
+    auto *y = new QValueAxis;
+    y->setRange(0, top + 1);
+    if (top + 1 <= 10)
+        y->setTickCount(top + 2);
+    else
+        y->applyNiceNumbers();
+    y->setLabelFormat(QStringLiteral("%d"));
+    y->setTitleText(QStringLiteral("arrivals"));
+    chart->addAxis(x, Qt::AlignBottom);
+    chart->addAxis(y, Qt::AlignLeft);
+    series->attachAxis(x);
+    series->attachAxis(y);
+    chart->legend()->setAlignment(Qt::AlignBottom);
+    return chart;
+}
+
+} // namespace ferry

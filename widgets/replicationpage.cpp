@@ -1,0 +1,187 @@
+#include "replicationpage.h"
+
+#include "lagcharts.h"
+#include "store/store.h"
+
+#include <QChart>
+#include <QChartView>
+#include <QComboBox>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QTableWidget>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace ferry {
+
+namespace {
+
+QTableWidget *makeTable(QWidget *parent, const QStringList &headers)
+{
+    auto *t = new QTableWidget(0, int(headers.size()), parent);
+    t->setHorizontalHeaderLabels(headers);
+    t->verticalHeader()->hide();
+    t->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    t->setSelectionBehavior(QAbstractItemView::SelectRows);
+    t->horizontalHeader()->setStretchLastSection(true);
+    t->setAlternatingRowColors(true);
+    t->setWordWrap(false);
+    t->setTextElideMode(Qt::ElideMiddle);
+    return t;
+}
+
+QTableWidgetItem *cell(const QString &text, const QString &repository = {}, const QString &tag = {})
+{
+    auto *i = new QTableWidgetItem(text);
+    i->setData(Qt::UserRole, repository);
+    i->setData(Qt::UserRole + 1, tag);
+    return i;
+}
+
+} // namespace
+
+ReplicationPage::ReplicationPage(QWidget *parent)
+    : QWidget(parent)
+    , m_replica(new QComboBox(this))
+    , m_summary(new QLabel(this))
+    , m_overTime(new QChartView(this))
+    , m_histogram(new QChartView(this))
+    , m_breaches(makeTable(this, {tr("Lag"), tr("Repository"), tr("Tags"), tr("Arrived")}))
+    , m_inFlight(makeTable(this, {tr("Age"), tr("Repository"), tr("Tags"), tr("In the target since")}))
+{
+    m_summary->setWordWrap(true);
+    m_summary->setTextFormat(Qt::RichText);
+    for (QChartView *v : {m_overTime, m_histogram}) {
+        v->setRenderHint(QPainter::Antialiasing);
+        v->setMinimumHeight(260);
+    }
+    auto *top = new QHBoxLayout;
+    top->addWidget(new QLabel(tr("Replica:"), this));
+    top->addWidget(m_replica);
+    top->addWidget(m_summary, 1);
+    auto *charts = new QHBoxLayout;
+    charts->addWidget(m_overTime, 3);
+    charts->addWidget(m_histogram, 2);
+    auto *lists = new QGridLayout;
+    lists->addWidget(new QLabel(tr("<b>Arrivals beyond the SLO</b> (double-click: the row in the matrix)"), this), 0, 0);
+    lists->addWidget(new QLabel(tr("<b>In flight</b>: in the target, not yet in the replica, oldest first"), this), 0, 1);
+    lists->addWidget(m_breaches, 1, 0);
+    lists->addWidget(m_inFlight, 1, 1);
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(top);
+    layout->addLayout(charts, 3);
+    layout->addLayout(lists, 2);
+    connect(m_replica, &QComboBox::currentTextChanged, this, &ReplicationPage::show);
+    for (QTableWidget *t : {m_breaches, m_inFlight})
+        connect(t, &QTableWidget::itemDoubleClicked, this, [this](QTableWidgetItem *item) {
+            Q_EMIT rowActivated(item->data(Qt::UserRole).toString(), item->data(Qt::UserRole + 1).toString());
+        });
+    connect(&m_watcher, &QFutureWatcher<LagReport>::finished, this, [this] {
+        m_report = m_watcher.result();
+        const QString keep = m_replica->currentText();
+        QSignalBlocker block(m_replica);
+        m_replica->clear();
+        for (const ReplicaLag &r : m_report.replicas)
+            m_replica->addItem(r.replica);
+        if (m_replica->findText(keep) >= 0)
+            m_replica->setCurrentText(keep);
+        show(m_replica->currentText());
+        Q_EMIT reloaded();
+    });
+}
+
+ReplicationPage::~ReplicationPage()
+{
+    m_watcher.waitForFinished();
+}
+
+void ReplicationPage::setDatabase(const QString &dbPath)
+{
+    m_dbPath = dbPath;
+    reload();
+}
+
+void ReplicationPage::reload()
+{
+    if (m_dbPath.isEmpty() || m_watcher.isRunning())
+        return;
+    const QString path = m_dbPath;
+    m_watcher.setFuture(QtConcurrent::run([path] {
+        Store store(path);
+        QString error;
+        if (!store.open(&error)) {
+            LagReport r;
+            r.error = error;
+            return r;
+        }
+        return computeLag(store, QDateTime());
+    }));
+}
+
+QString ReplicationPage::summary() const
+{
+    return m_summary->text();
+}
+
+void ReplicationPage::show(const QString &replica)
+{
+    const ReplicaLag *lag = nullptr;
+    for (const ReplicaLag &r : m_report.replicas)
+        if (r.replica == replica)
+            lag = &r;
+    m_breaches->setRowCount(0);
+    m_inFlight->setRowCount(0);
+    if (!lag) {
+        m_summary->setText(m_report.error.isEmpty() ? tr("No replica yet.") : m_report.error.toHtmlEscaped());
+        m_overTime->setChart(new QChart);
+        m_histogram->setChart(new QChart);
+        return;
+    }
+    const int flightBreaches = int(std::count_if(lag->inFlight.begin(), lag->inFlight.end(), [](const InFlight &f) { return f.breach; }));
+    QString text = tr("<b>%1</b> of %2 · SLO %3 · ").arg(lag->replica.toHtmlEscaped(), lag->target.toHtmlEscaped(), durationText(lag->sloSeconds));
+    if (lag->stats.count)
+        text += tr("%1 arrivals: p50 <b>%2</b>, p90 <b>%3</b>, p99 %4, max %5 · ")
+                    .arg(lag->stats.count)
+                    .arg(durationText(lag->stats.p50), durationText(lag->stats.p90), durationText(lag->stats.p99), durationText(lag->stats.max));
+    else
+        text += tr("no arrivals measured yet · ");
+    const int breaches = lag->stats.breaches + flightBreaches;
+    text += breaches ? tr("<span style='color:#b3261e'><b>%1 beyond the SLO</b></span> · ").arg(breaches) : tr("none beyond the SLO · ");
+    text += tr("%1 in flight").arg(lag->inFlight.size());
+    if (lag->drifted)
+        text += tr(" · %1 drifted (another digest: drift, not lag)").arg(lag->drifted);
+    text += tr("<br><small>Measured from %1; known to within %2 (the time between scans).</small>")
+                .arg(lag->timeSource.toHtmlEscaped(), lag->resolutionSeconds > 0 ? durationText(lag->resolutionSeconds) : tr("one scan"));
+    m_summary->setText(text);
+    m_overTime->setChart(makeLagOverTimeChart(*lag));
+    m_histogram->setChart(makeLagHistogramChart(*lag));
+    for (const LagSample &s : lag->breaches) {
+        const int r = m_breaches->rowCount();
+        m_breaches->insertRow(r);
+        const QString tag = s.tags.value(0);
+        m_breaches->setItem(r, 0, cell(durationText(s.lagSeconds), s.repository, tag));
+        m_breaches->setItem(r, 1, cell(s.repository, s.repository, tag));
+        m_breaches->setItem(r, 2, cell(s.tags.isEmpty() ? s.digest.left(19) : s.tags.join(QStringLiteral(", ")), s.repository, tag));
+        m_breaches->setItem(r, 3, cell(s.replicaSeen.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")), s.repository, tag));
+    }
+    for (const InFlight &f : lag->inFlight) {
+        const int r = m_inFlight->rowCount();
+        m_inFlight->insertRow(r);
+        const QString tag = f.tags.value(0);
+        auto *age = cell(durationText(f.ageSeconds), f.repository, tag);
+        if (f.breach)
+            age->setForeground(QColor(0xb3, 0x26, 0x1e));
+        m_inFlight->setItem(r, 0, age);
+        m_inFlight->setItem(r, 1, cell(f.repository, f.repository, tag));
+        m_inFlight->setItem(r, 2, cell(f.tags.isEmpty() ? f.digest.left(19) : f.tags.join(QStringLiteral(", ")), f.repository, tag));
+        m_inFlight->setItem(r, 3, cell(f.targetSeen.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")), f.repository, tag));
+    }
+    for (QTableWidget *t : {m_breaches, m_inFlight}) {
+        t->resizeColumnToContents(0);
+        t->resizeColumnToContents(1);
+    }
+}
+
+} // namespace ferry

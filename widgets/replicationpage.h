@@ -1,0 +1,54 @@
+#pragma once
+
+#include "lag/lag.h"
+
+#include <QFutureWatcher>
+#include <QWidget>
+
+class QComboBox;
+class QLabel;
+class QTableWidget;
+
+QT_BEGIN_NAMESPACE
+class QChartView;
+QT_END_NAMESPACE
+
+namespace ferry {
+
+// How far each replica is behind its target: lag over time (p50, p90, max per period, the
+// SLO as a line, items in flight at their age), a histogram against the SLO, the breaches
+// and the items in flight, each linking to its row in the matrix. Lag is computed on a
+// worker thread from a store connection of its own.
+class ReplicationPage : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit ReplicationPage(QWidget *parent = nullptr);
+    ~ReplicationPage() override;
+
+    void setDatabase(const QString &dbPath);
+    void reload();
+    const LagReport &report() const { return m_report; }
+    QTableWidget *breachTable() const { return m_breaches; }
+    QTableWidget *inFlightTable() const { return m_inFlight; }
+    QString summary() const;
+
+Q_SIGNALS:
+    void rowActivated(const QString &repository, const QString &tag);
+    void reloaded();
+
+private:
+    void show(const QString &replica);
+
+    QString m_dbPath;
+    LagReport m_report;
+    QComboBox *m_replica;
+    QLabel *m_summary;
+    QChartView *m_overTime;
+    QChartView *m_histogram;
+    QTableWidget *m_breaches;
+    QTableWidget *m_inFlight;
+    QFutureWatcher<LagReport> m_watcher;
+};
+
+} // namespace ferry
