@@ -1,0 +1,71 @@
+// The Replication page, offscreen: lag computed off the GUI thread from a history with
+// known times, the summary, the breach and in-flight lists, and a double-click that opens
+// the row in the matrix.
+#include "gui/mainwindow.h"
+#include "imagespage.h"
+#include "replicationpage.h"
+#include "store/store.h"
+#include "testmain.h"
+
+#include <QChartView>
+#include <QLineEdit>
+#include <QSignalSpy>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QTimeZone>
+
+using namespace ferry;
+
+class TestReplicationPage : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void showsLagAndLinksToTheMatrix()
+    {
+        QTemporaryDir dir;
+        const QString db = dir.filePath(QStringLiteral("r.db"));
+        {
+            Store store(db);
+            QString err;
+            QVERIFY(store.open(&err));
+            QVERIFY(store.recordRegistries({{QStringLiteral("gsoci"), QStringLiteral("target"), {}, 0},
+                                            {QStringLiteral("china"), QStringLiteral("replica"), QStringLiteral("gsoci"), 120}}));
+            const QDateTime t0 = QDateTime::currentDateTimeUtc().addSecs(-3600);
+            auto d = [](int n) { return QStringLiteral("sha256:%1").arg(n, 64, 10, QLatin1Char('0')); };
+            const QString repo = QStringLiteral("team/app");
+            QList<TagObservation> target, china;
+            for (int i = 0; i < 4; ++i) {
+                const QDateTime at = t0.addSecs(60 * i);
+                const qint64 scan = store.beginScan(QStringLiteral("p.yaml"), at);
+                target << TagObservation{QStringLiteral("1.%1").arg(i), d(i), {}, {}, {}};
+                if (i >= 1)
+                    china << TagObservation{QStringLiteral("1.%1").arg(i - 1), d(i - 1), {}, {}, {}};
+                store.applyListing(scan, QStringLiteral("gsoci"), repo, target, true, at);
+                store.applyListing(scan, QStringLiteral("china"), repo, china, true, at);
+                store.finishScan(ScanRecord{scan, QStringLiteral("p.yaml"), at, at, true, false, 0, 0, {}});
+            }
+            // 1.0..1.2 arrived one scan (60 s) after the target had them; 1.3 is in flight
+            // for an hour, beyond the 2 min SLO.
+        }
+        MainWindow window(QString(), db);
+        window.show();
+        ReplicationPage *page = window.replicationPage();
+        QSignalSpy reloaded(page, &ReplicationPage::reloaded);
+        window.reload();
+        QVERIFY(reloaded.wait(10'000));
+        QCOMPARE(page->report().replicas.size(), 1);
+        QVERIFY2(page->summary().contains(QStringLiteral("3 arrivals: p50 <b>60s</b>")), qPrintable(page->summary()));
+        QVERIFY2(page->summary().contains(QStringLiteral("1 beyond the SLO")), qPrintable(page->summary()));
+        QCOMPARE(page->breachTable()->rowCount(), 0);
+        QCOMPARE(page->inFlightTable()->rowCount(), 1);
+        QCOMPARE(page->inFlightTable()->item(0, 2)->text(), QStringLiteral("1.3"));
+        QVERIFY(page->findChildren<QChartView *>().size() == 2);
+
+        Q_EMIT page->inFlightTable()->itemDoubleClicked(page->inFlightTable()->item(0, 2));
+        QCOMPARE(window.imagesPage()->filterEdit()->text(), QStringLiteral("team/app:1.3"));
+        QVERIFY(window.imagesPage()->isVisible());
+    }
+};
+
+FERRY_TEST_MAIN_WIDGETS(TestReplicationPage)
+#include "tst_replicationpage.moc"

@@ -1,0 +1,125 @@
+// Lag from a history written by hand with known times: arrivals, percentiles, breaches,
+// in-flight ages, drift kept apart, unmeasurable digests left out, the chart buckets and
+// the histogram.
+#include "lag/lag.h"
+#include "lagcharts.h"
+#include "store/store.h"
+#include "testmain.h"
+
+#include <QTemporaryDir>
+#include <QTimeZone>
+
+using namespace ferry;
+
+namespace {
+
+const QDateTime T0(QDate(2026, 11, 1), QTime(0, 0), QTimeZone::utc());
+
+QString dg(int n)
+{
+    return QStringLiteral("sha256:%1").arg(n, 64, 10, QLatin1Char('0'));
+}
+
+TagObservation tag(const QString &name, int digest)
+{
+    return TagObservation{name, dg(digest), {}, {}, {}};
+}
+
+} // namespace
+
+class TestLag : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void percentilesByNearestRank()
+    {
+        const LagStats s = lagStats({50, 10, 40, 20, 30, 60, 70, 80, 90, 100}, 65);
+        QCOMPARE(s.count, 10);
+        QCOMPARE(s.p50, 50);
+        QCOMPARE(s.p90, 90);
+        QCOMPARE(s.p99, 100);
+        QCOMPARE(s.max, 100);
+        QCOMPARE(s.breaches, 4);
+        QCOMPARE(lagStats({7}, 5).p50, 7);
+        QCOMPARE(lagStats({}, 5).count, 0);
+    }
+
+    void lagFromHistory()
+    {
+        QTemporaryDir dir;
+        Store store(dir.filePath(QStringLiteral("lag.db")));
+        QString err;
+        QVERIFY(store.open(&err));
+        QVERIFY(store.recordRegistries({{QStringLiteral("gsoci"), QStringLiteral("target"), {}, 0},
+                                        {QStringLiteral("china"), QStringLiteral("replica"), QStringLiteral("gsoci"), 700}}));
+        const QString repo = QStringLiteral("team/app");
+        // Scan every 5 minutes. At the first scan both hold 1.0 (not measurable); 1.1 is in
+        // the target only. 1.1 reaches China at scan 3 (10 min), 1.2 appears at scan 2 and
+        // reaches China at scan 5 (15 min, beyond the SLO of 11 min 40 s); 1.3 appears at scan 3 and
+        // never arrives; China's 2.0 is another digest than the target's (drift).
+        QList<QList<TagObservation>> target = {
+            {tag(QStringLiteral("1.0"), 1), tag(QStringLiteral("1.1"), 2), tag(QStringLiteral("2.0"), 9)},
+            {tag(QStringLiteral("1.0"), 1), tag(QStringLiteral("1.1"), 2), tag(QStringLiteral("1.2"), 3), tag(QStringLiteral("2.0"), 9)},
+        };
+        target << (target[1] + QList<TagObservation>{tag(QStringLiteral("1.3"), 4)});
+        target << target[2] << target[2];
+        QList<QList<TagObservation>> china = {
+            {tag(QStringLiteral("1.0"), 1), tag(QStringLiteral("2.0"), 8)},
+            {tag(QStringLiteral("1.0"), 1), tag(QStringLiteral("2.0"), 8)},
+            {tag(QStringLiteral("1.0"), 1), tag(QStringLiteral("1.1"), 2), tag(QStringLiteral("2.0"), 8)},
+            {tag(QStringLiteral("1.0"), 1), tag(QStringLiteral("1.1"), 2), tag(QStringLiteral("2.0"), 8)},
+            {tag(QStringLiteral("1.0"), 1), tag(QStringLiteral("1.1"), 2), tag(QStringLiteral("1.2"), 3), tag(QStringLiteral("2.0"), 8)},
+        };
+        for (int i = 0; i < 5; ++i) {
+            const QDateTime at = T0.addSecs(300 * i);
+            const qint64 scan = store.beginScan(QStringLiteral("p.yaml"), at);
+            store.applyListing(scan, QStringLiteral("gsoci"), repo, target[i], true, at);
+            store.applyListing(scan, QStringLiteral("china"), repo, china[i], true, at.addSecs(1));
+            store.finishScan(ScanRecord{scan, QStringLiteral("p.yaml"), at, at.addSecs(2), true, false, 0, 0, {}});
+        }
+        const QDateTime now = T0.addSecs(1500);
+        const LagReport r = computeLag(store, QDateTime(), {}, now);
+        QVERIFY2(r.error.isEmpty(), qPrintable(r.error));
+        QCOMPARE(r.replicas.size(), 1);
+        const ReplicaLag &c = r.replicas.first();
+        QCOMPARE(c.replica, QStringLiteral("china"));
+        QCOMPARE(c.target, QStringLiteral("gsoci"));
+        QCOMPARE(c.resolutionSeconds, 300);
+        QCOMPARE(c.predates, 1);
+        QCOMPARE(c.drifted, 1);
+        QCOMPARE(c.samples.size(), 2);
+        QCOMPARE(c.samples.at(0).tags, QStringList{QStringLiteral("1.1")});
+        QCOMPARE(c.samples.at(0).lagSeconds, 601);  // seen at 0:00:00, answered at 0:10:01
+        QCOMPARE(c.samples.at(1).lagSeconds, 901);
+        QCOMPARE(c.stats.breaches, 1);
+        QCOMPARE(c.breaches.size(), 1);
+        QCOMPARE(c.breaches.first().tags, QStringList{QStringLiteral("1.2")});
+        QCOMPARE(c.inFlight.size(), 1);
+        QCOMPARE(c.inFlight.first().tags, QStringList{QStringLiteral("1.3")});
+        QCOMPARE(c.inFlight.first().ageSeconds, 900);
+        QVERIFY(c.inFlight.first().breach);
+        QCOMPARE(c.byRepository.value(repo).count, 2);
+
+        // A window: only arrivals since then.
+        const LagReport recent = computeLag(store, T0.addSecs(1000), {}, now);
+        QCOMPARE(recent.replicas.first().samples.size(), 1);
+        QCOMPARE(recent.replicas.first().inFlight.size(), 1);
+        QVERIFY(!computeLag(store, QDateTime(), QStringLiteral("nowhere"), now).error.isEmpty());
+
+        const QList<HistogramBin> bins = lagHistogram(c);
+        QCOMPARE(bins.size(), 6);
+        QCOMPARE(bins.at(2).count, 1); // 601 s: within the SLO
+        QVERIFY(!bins.at(2).beyondSlo);
+        QCOMPARE(bins.at(3).count, 1); // 901 s: within twice the SLO
+        QVERIFY(bins.at(3).beyondSlo);
+        const QList<LagBucket> buckets = lagBuckets(c, 30);
+        int counted = 0;
+        for (const LagBucket &b : buckets)
+            counted += b.stats.count;
+        QCOMPARE(counted, 2);
+        QVERIFY(buckets.first().start.secsTo(buckets.first().end) >= c.resolutionSeconds);
+    }
+};
+
+FERRY_TEST_MAIN(TestLag)
+#include "tst_lagstats.moc"
