@@ -637,8 +637,15 @@ void Scanner::finish()
         summary.storeFailed = true;
         m_errors.append(QStringLiteral("writing the matrix failed: %1").arg(m_store.lastError()));
     }
-    for (const MatrixRow &r : rows)
+    QMap<QString, QMap<QString, int>> counts;
+    for (const MatrixRow &r : rows) {
         ++summary.rowsByState[r.state];
+        ++counts[QString()][r.state];
+        for (auto it = r.cells.begin(); it != r.cells.end(); ++it)
+            ++counts[it.key()][it->state];
+    }
+    if (m_options.writeMatrix && !m_canceled)
+        m_store.recordStateCounts(m_scanId, counts);
     summary.rows = int(rows.size());
     bool allDone = true;
     for (const RepoListing &l : std::as_const(m_listings))

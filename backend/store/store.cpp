@@ -15,7 +15,7 @@ namespace ferry {
 
 namespace {
 
-constexpr int kSchemaVersion = 3;
+constexpr int kSchemaVersion = 4;
 
 // Every schema change is a new step; a database is brought forward one step at a time.
 const char *const kMigrations[] = {
@@ -163,6 +163,15 @@ CREATE TABLE plan_registries(
   of TEXT,
   lag_slo INTEGER,
   updated_at INTEGER NOT NULL);
+)SQL",
+    // 4: counts of rows and cells by state after every scan that wrote the matrix, for trends.
+    R"SQL(
+CREATE TABLE scan_state_counts(
+  scan INTEGER NOT NULL,
+  registry TEXT NOT NULL,
+  state TEXT NOT NULL,
+  count INTEGER NOT NULL);
+CREATE INDEX scan_state_counts_scan ON scan_state_counts(scan);
 )SQL",
 };
 
@@ -693,9 +702,19 @@ QList<Observation> Store::timeline(const QString &repository, const QString &tag
 QList<MatrixRow> Store::matrix() const
 {
     QList<MatrixRow> rows;
+    forEachMatrixRow([&rows](MatrixRow &&r) {
+        rows.append(std::move(r));
+        return true;
+    });
+    return rows;
+}
+
+qint64 Store::forEachMatrixRow(const std::function<bool(MatrixRow &&)> &visit) const
+{
     QSqlQuery q(QSqlDatabase::database(m_connection));
     q.setForwardOnly(true);
     q.exec(QStringLiteral("SELECT repository, tag, state, reason, in_plan, cells FROM matrix ORDER BY repository, tag"));
+    qint64 n = 0;
     while (q.next()) {
         MatrixRow r;
         r.repository = q.value(0).toString();
@@ -704,9 +723,68 @@ QList<MatrixRow> Store::matrix() const
         r.reason = q.value(3).toString();
         r.inPlan = q.value(4).toBool();
         r.cells = decodeCells(q.value(5).toString());
-        rows.append(std::move(r));
+        ++n;
+        if (!visit(std::move(r)))
+            break;
     }
-    return rows;
+    return n;
+}
+
+qint64 Store::matrixRowCount() const
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection));
+    return q.exec(QStringLiteral("SELECT COUNT(*) FROM matrix")) && q.next() ? q.value(0).toLongLong() : 0;
+}
+
+bool Store::recordStateCounts(qint64 scanId, const QMap<QString, QMap<QString, int>> &counts)
+{
+    QSqlDatabase db = QSqlDatabase::database(m_connection);
+    return transaction([&] {
+        QSqlQuery q(db);
+        q.prepare(QStringLiteral("INSERT INTO scan_state_counts(scan, registry, state, count) VALUES(?,?,?,?)"));
+        for (auto r = counts.begin(); r != counts.end(); ++r) {
+            for (auto s = r->begin(); s != r->end(); ++s) {
+                q.addBindValue(scanId);
+                q.addBindValue(r.key().isNull() ? QStringLiteral("") : r.key());
+                q.addBindValue(s.key());
+                q.addBindValue(s.value());
+                if (!q.exec())
+                    return false;
+            }
+        }
+        return true;
+    });
+}
+
+QList<StateCountPoint> Store::stateCountHistory(const QDateTime &since) const
+{
+    QList<StateCountPoint> out;
+    QSqlQuery q(QSqlDatabase::database(m_connection));
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT c.scan, s.started_at, c.registry, c.state, c.count FROM scan_state_counts c JOIN scans s ON s.id = c.scan "
+                             "WHERE s.started_at >= ? ORDER BY c.scan"));
+    q.addBindValue(since.isValid() ? since.toMSecsSinceEpoch() : qint64(0));
+    q.exec();
+    while (q.next()) {
+        if (out.isEmpty() || out.last().scan != q.value(0).toLongLong())
+            out.append(StateCountPoint{q.value(0).toLongLong(), fromMs(q.value(1)), {}});
+        out.last().counts[q.value(2).toString()][q.value(3).toString()] = q.value(4).toInt();
+    }
+    return out;
+}
+
+QList<RateLimitRecord> Store::rateLimits(const QDateTime &since) const
+{
+    QList<RateLimitRecord> out;
+    QSqlQuery q(QSqlDatabase::database(m_connection));
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT scan, registry, at, rate_limit, remaining, window_seconds, source FROM rate_limits WHERE at >= ? ORDER BY at"));
+    q.addBindValue(since.isValid() ? since.toMSecsSinceEpoch() : qint64(0));
+    q.exec();
+    while (q.next())
+        out.append({q.value(0).toLongLong(), q.value(1).toString(), fromMs(q.value(2)), q.value(3).toInt(), q.value(4).toInt(), q.value(5).toInt(),
+                    q.value(6).toString()});
+    return out;
 }
 
 bool Store::writeMatrix(qint64 scanId, const QList<MatrixRow> &rows, const QStringList &repositoriesCovered)

@@ -107,6 +107,25 @@ struct RegistryRecord
     qint64 lagSloSeconds = 0;
 };
 
+// Rows (registry "") and cells (by registry) per state after one scan.
+struct StateCountPoint
+{
+    qint64 scan = 0;
+    QDateTime at;
+    QMap<QString, QMap<QString, int>> counts;
+};
+
+struct RateLimitRecord
+{
+    qint64 scan = 0;
+    QString registry;
+    QDateTime at;
+    int limit = -1;
+    int remaining = -1;
+    int windowSeconds = -1;
+    QString source;
+};
+
 struct ListingApplied
 {
     int appeared = 0;
@@ -163,6 +182,13 @@ public:
     // rows of the covered repositories that are not given are deleted.
     bool writeMatrix(qint64 scanId, const QList<MatrixRow> &rows, const QStringList &repositoriesCovered);
     QList<MatrixRow> matrix() const;
+    // Streams the matrix in repository/tag order without holding it; visit returns false to
+    // stop. Returns the rows visited.
+    qint64 forEachMatrixRow(const std::function<bool(MatrixRow &&)> &visit) const;
+    qint64 matrixRowCount() const;
+    bool recordStateCounts(qint64 scanId, const QMap<QString, QMap<QString, int>> &counts);
+    QList<StateCountPoint> stateCountHistory(const QDateTime &since = {}) const;
+    QList<RateLimitRecord> rateLimits(const QDateTime &since = {}) const;
 
     QList<Change> changesSince(qint64 scanId) const;
     QList<Change> changesSince(const QDateTime &time) const;

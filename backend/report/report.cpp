@@ -1,0 +1,329 @@
+#include "report/report.h"
+
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+namespace ferry {
+
+namespace {
+
+QString iso(const QDateTime &t)
+{
+    return t.isValid() ? t.toUTC().toString(Qt::ISODate) : QString();
+}
+
+const QStringList kAttention{QStringLiteral("drifted"), QStringLiteral("missing"), QStringLiteral("partial"), QStringLiteral("lagging"),
+                             QStringLiteral("unknown")};
+
+QString csvField(const QString &s)
+{
+    if (s.contains(u',') || s.contains(u'"') || s.contains(u'\n'))
+        return u'"' + QString(s).replace(QStringLiteral("\""), QStringLiteral("\"\"")) + u'"';
+    return s;
+}
+
+QString md(QString s)
+{
+    return s.replace(u'|', QStringLiteral("\\|"));
+}
+
+} // namespace
+
+QString percent(qint64 done, qint64 total)
+{
+    if (total <= 0)
+        return QStringLiteral("–");
+    return QStringLiteral("%1 %").arg(100.0 * double(done) / double(total), 0, 'f', done == total || done == 0 ? 0 : 1);
+}
+
+ReportData collectReport(const Store &store, const QDateTime &sinceIn)
+{
+    ReportData d;
+    d.generatedAt = QDateTime::currentDateTimeUtc();
+    d.since = sinceIn.isValid() ? sinceIn : d.generatedAt.addDays(-7);
+    d.lastScan = store.lastScan();
+    d.planPath = d.lastScan ? d.lastScan->plan : QString();
+    d.planName = d.planPath.isEmpty() ? QStringLiteral("(no scan yet)") : QFileInfo(d.planPath).completeBaseName();
+    for (const RegistryRecord &r : store.registries())
+        d.registryRoles.insert(r.name, r.role);
+    auto withRole = [&](const QString &role) {
+        QStringList out;
+        for (auto it = d.registryRoles.begin(); it != d.registryRoles.end(); ++it)
+            if (it.value() == role)
+                out << it.key();
+        return out;
+    };
+    const QStringList targets = withRole(QStringLiteral("target")), replicas = withRole(QStringLiteral("replica")),
+                      caches = withRole(QStringLiteral("cache")), legacy = withRole(QStringLiteral("legacy"));
+    qint64 promised = 0, promisedSynced = 0, inTarget = 0, legacyTotal = 0, legacyGone = 0;
+    QMap<QString, qint64> replicated, cached;
+    store.forEachMatrixRow([&](MatrixRow &&r) {
+        ++d.rowsByState[r.state];
+        bool targetHas = false;
+        for (auto it = r.cells.begin(); it != r.cells.end(); ++it) {
+            ++d.cellsByRegistry[it.key()][it->state];
+            if (targets.contains(it.key()) && !it->digest.isEmpty())
+                targetHas = true;
+        }
+        if (r.inPlan) {
+            ++promised;
+            if (r.state == u"synced" || r.state == u"replicating" || r.state == u"lagging")
+                ++promisedSynced; // in the target with the right digest; replicas are counted below
+        }
+        if (targetHas) {
+            ++inTarget;
+            for (const QString &rep : replicas)
+                if (r.cells.value(rep).state == u"synced")
+                    ++replicated[rep];
+            for (const QString &c : caches)
+                if (r.cells.value(c).state == u"present")
+                    ++cached[c];
+        }
+        for (const QString &l : legacy) {
+            const QString s = r.cells.value(l).state;
+            if (s == u"present" || s == u"absent") {
+                ++legacyTotal;
+                legacyGone += s == u"absent";
+            }
+        }
+        if (kAttention.contains(r.state)) {
+            ++d.attentionTotal;
+            d.attention.append(std::move(r));
+        }
+        return true;
+    });
+    d.stages.append({QStringLiteral("Stage 1: images in gsoci"), QStringLiteral("promised tags in the target with the source's digest"), promisedSynced, promised});
+    for (const QString &c : caches)
+        d.stages.append({QStringLiteral("Stage 2: pull-through cache %1").arg(c), QStringLiteral("target tags the cache serves"), cached.value(c), inTarget});
+    for (const QString &rep : replicas)
+        d.stages.append({QStringLiteral("Stage 4: China replica %1").arg(rep), QStringLiteral("target tags replicated with the same digest"), replicated.value(rep), inTarget});
+    if (!legacy.isEmpty())
+        d.stages.append({QStringLiteral("Clean up: legacy registries (%1)").arg(legacy.join(QStringLiteral(", "))),
+                         QStringLiteral("legacy tags of the plan's repositories already gone"), legacyGone, legacyTotal});
+    d.trend = store.stateCountHistory(d.since);
+    d.changes = store.changesSince(d.since);
+    for (const Change &c : std::as_const(d.changes)) {
+        d.appeared += c.kind == u"appeared";
+        d.moved += c.kind == u"moved";
+        d.vanished += c.kind == u"vanished";
+    }
+    d.lag = computeLag(store, d.since);
+    d.rateLimits = store.rateLimits(d.since);
+    CleanupStore cs(const_cast<Store &>(store));
+    d.batches = cs.batches();
+    if (d.lastScan)
+        d.errors = store.scanErrors(d.lastScan->id);
+    return d;
+}
+
+QByteArray reportMarkdown(const ReportData &d, int topN)
+{
+    QString o;
+    o += QStringLiteral("# Registry migration status: %1\n\n").arg(md(d.planName));
+    o += QStringLiteral("Generated %1 for the period since %2.").arg(iso(d.generatedAt), iso(d.since));
+    if (d.lastScan)
+        o += QStringLiteral(" Last scan: #%1 at %2, %3, %4 requests, %5 errors.")
+                 .arg(d.lastScan->id)
+                 .arg(iso(d.lastScan->startedAt),
+                      d.lastScan->complete ? QStringLiteral("complete") : d.lastScan->interrupted ? QStringLiteral("interrupted") : QStringLiteral("INCOMPLETE"))
+                 .arg(d.lastScan->requests)
+                 .arg(d.lastScan->errors);
+    o += QStringLiteral("\n\n## Progress by stage\n\n| stage | measure | done | of | share |\n|---|---|---:|---:|---:|\n");
+    for (const StageProgress &s : d.stages)
+        o += QStringLiteral("| %1 | %2 | %3 | %4 | %5 |\n").arg(md(s.stage), md(s.measure)).arg(s.done).arg(s.total).arg(percent(s.done, s.total));
+    o += QStringLiteral("\n## Tags by state\n\n| state | rows |\n|---|---:|\n");
+    for (auto it = d.rowsByState.begin(); it != d.rowsByState.end(); ++it)
+        o += QStringLiteral("| %1 | %2 |\n").arg(it.key()).arg(it.value());
+    o += QStringLiteral("\nPer registry (cells):\n\n| registry | role | states |\n|---|---|---|\n");
+    for (auto it = d.cellsByRegistry.begin(); it != d.cellsByRegistry.end(); ++it) {
+        QStringList parts;
+        for (auto s = it->begin(); s != it->end(); ++s)
+            parts << QStringLiteral("%1 %2").arg(s.key()).arg(s.value());
+        o += QStringLiteral("| %1 | %2 | %3 |\n").arg(md(it.key()), d.registryRoles.value(it.key()), parts.join(QStringLiteral(", ")));
+    }
+    if (d.trend.size() >= 2) {
+        const auto &first = d.trend.first().counts.value(QString()), &last = d.trend.last().counts.value(QString());
+        o += QStringLiteral("\nTrend over the period (%1 scans, first to last):").arg(d.trend.size());
+        QStringList states = first.keys() + last.keys();
+        states.removeDuplicates();
+        for (const QString &s : std::as_const(states))
+            o += QStringLiteral(" %1 %2 → %3;").arg(s).arg(first.value(s)).arg(last.value(s));
+        o += u'\n';
+    }
+    o += QStringLiteral("\n## Changes in the period\n\n%1 appeared, %2 moved, %3 vanished.\n").arg(d.appeared).arg(d.moved).arg(d.vanished);
+    int shown = 0;
+    for (const Change &c : d.changes) {
+        if (c.kind == u"appeared" || shown >= topN)
+            continue;
+        if (shown++ == 0)
+            o += QStringLiteral("\n| when | registry | tag | change | from | to |\n|---|---|---|---|---|---|\n");
+        o += QStringLiteral("| %1 | %2 | %3:%4 | %5 | %6 | %7 |\n").arg(iso(c.at), md(c.registry), md(c.repository), md(c.tag), c.kind, c.oldDigest.left(19), c.newDigest.left(19));
+    }
+    o += QStringLiteral("\n## Needs attention\n\n%1 rows are drifted, missing, partial, lagging or unknown").arg(d.attentionTotal);
+    o += d.attentionTotal > topN ? QStringLiteral(" (the first %1; all of them are in the CSV and JSON reports).\n").arg(topN) : QStringLiteral(".\n");
+    if (!d.attention.isEmpty())
+        o += QStringLiteral("\n| repository | tag | state | why |\n|---|---|---|---|\n");
+    for (qsizetype i = 0; i < d.attention.size() && i < topN; ++i)
+        o += QStringLiteral("| %1 | %2 | %3 | %4 |\n").arg(md(d.attention[i].repository), md(d.attention[i].tag), d.attention[i].state, md(d.attention[i].reason));
+    o += QStringLiteral("\n## Replication lag\n\n");
+    if (d.lag.replicas.isEmpty())
+        o += QStringLiteral("No replica is known.\n");
+    for (const ReplicaLag &r : d.lag.replicas) {
+        const int flightBreaches = int(std::count_if(r.inFlight.begin(), r.inFlight.end(), [](const InFlight &f) { return f.breach; }));
+        o += QStringLiteral("**%1** (of %2, SLO %3; resolution %4; times: %5): %6 arrivals, p50 %7, p90 %8, p99 %9, max %10; "
+                            "%11 arrivals and %12 items in flight beyond the SLO; %13 in flight%14.\n\n")
+                 .arg(r.replica, r.target, durationText(r.sloSeconds), r.resolutionSeconds > 0 ? durationText(r.resolutionSeconds) : QStringLiteral("one scan"), r.timeSource)
+                 .arg(r.stats.count)
+                 .arg(durationText(r.stats.p50), durationText(r.stats.p90), durationText(r.stats.p99), durationText(r.stats.max))
+                 .arg(r.stats.breaches)
+                 .arg(flightBreaches)
+                 .arg(r.inFlight.size())
+                 .arg(r.inFlight.isEmpty() ? QString() : QStringLiteral(" (oldest %1)").arg(durationText(r.inFlight.first().ageSeconds)));
+        for (qsizetype i = 0; i < r.breaches.size() && i < 10; ++i)
+            o += QStringLiteral("- late: %1:%2 arrived after %3\n").arg(md(r.breaches[i].repository), md(r.breaches[i].tags.join(u','))).arg(durationText(r.breaches[i].lagSeconds));
+        if (!r.breaches.isEmpty())
+            o += u'\n';
+    }
+    o += QStringLiteral("## Docker Hub pull budget\n\n");
+    if (d.rateLimits.isEmpty())
+        o += QStringLiteral("No readings in the period (registries that send `ratelimit-*` headers record them at every scan).\n");
+    else {
+        o += QStringLiteral("| when | registry | limit | remaining | window | source |\n|---|---|---:|---:|---:|---|\n");
+        for (qsizetype i = qMax<qsizetype>(0, d.rateLimits.size() - topN); i < d.rateLimits.size(); ++i) {
+            const RateLimitRecord &r = d.rateLimits[i];
+            o += QStringLiteral("| %1 | %2 | %3 | %4 | %5 | %6 |\n").arg(iso(r.at), md(r.registry)).arg(r.limit).arg(r.remaining).arg(durationText(r.windowSeconds), md(r.source));
+        }
+    }
+    o += QStringLiteral("\n## Cleanup\n\n");
+    if (d.batches.isEmpty())
+        o += QStringLiteral("No batches planned.\n");
+    else {
+        o += QStringLiteral("| batch | registry/repository | status | delete | held | decided by | executed |\n|---:|---|---|---:|---:|---|---:|\n");
+        for (const CleanupBatch &b : d.batches)
+            o += QStringLiteral("| %1 | %2/%3 | %4 | %5 | %6 | %7 | %8 |\n")
+                     .arg(b.id)
+                     .arg(md(b.registry), md(b.repository), b.status)
+                     .arg(b.deleteCount)
+                     .arg(b.keepCount)
+                     .arg(b.decidedBy.isEmpty() ? QStringLiteral("–") : QStringLiteral("%1, %2").arg(md(b.decidedBy), iso(b.decidedAt)))
+                     .arg(b.finalCount);
+    }
+    o += QStringLiteral("\n## Errors of the last scan\n\n");
+    if (d.errors.isEmpty())
+        o += QStringLiteral("None.\n");
+    for (qsizetype i = 0; i < d.errors.size() && i < topN; ++i)
+        o += QStringLiteral("- %1\n").arg(md(d.errors[i]));
+    return o.toUtf8();
+}
+
+QByteArray reportJson(const ReportData &d)
+{
+    auto statesJson = [](const QMap<QString, int> &m) {
+        QJsonObject o;
+        for (auto it = m.begin(); it != m.end(); ++it)
+            o.insert(it.key(), it.value());
+        return o;
+    };
+    QJsonObject root;
+    root.insert(QStringLiteral("schema"), QLatin1String(kReportSchema));
+    root.insert(QStringLiteral("plan"), QJsonObject{{QStringLiteral("name"), d.planName}, {QStringLiteral("path"), d.planPath}});
+    root.insert(QStringLiteral("generatedAt"), iso(d.generatedAt));
+    root.insert(QStringLiteral("since"), iso(d.since));
+    if (d.lastScan)
+        root.insert(QStringLiteral("lastScan"), QJsonObject{{QStringLiteral("id"), d.lastScan->id}, {QStringLiteral("startedAt"), iso(d.lastScan->startedAt)},
+                                                            {QStringLiteral("finishedAt"), iso(d.lastScan->finishedAt)}, {QStringLiteral("complete"), d.lastScan->complete},
+                                                            {QStringLiteral("requests"), d.lastScan->requests}, {QStringLiteral("errors"), d.lastScan->errors}});
+    QJsonArray stages;
+    for (const StageProgress &s : d.stages)
+        stages.append(QJsonObject{{QStringLiteral("stage"), s.stage}, {QStringLiteral("measure"), s.measure}, {QStringLiteral("done"), s.done}, {QStringLiteral("total"), s.total}});
+    root.insert(QStringLiteral("stages"), stages);
+    root.insert(QStringLiteral("rowsByState"), statesJson(d.rowsByState));
+    QJsonObject regs;
+    for (auto it = d.cellsByRegistry.begin(); it != d.cellsByRegistry.end(); ++it)
+        regs.insert(it.key(), QJsonObject{{QStringLiteral("role"), d.registryRoles.value(it.key())}, {QStringLiteral("cellsByState"), statesJson(it.value())}});
+    root.insert(QStringLiteral("registries"), regs);
+    QJsonArray trend;
+    for (const StateCountPoint &p : d.trend)
+        trend.append(QJsonObject{{QStringLiteral("scan"), p.scan}, {QStringLiteral("at"), iso(p.at)}, {QStringLiteral("rowsByState"), statesJson(p.counts.value(QString()))}});
+    root.insert(QStringLiteral("trend"), trend);
+    QJsonArray changes;
+    for (const Change &c : d.changes)
+        changes.append(QJsonObject{{QStringLiteral("scan"), c.scan}, {QStringLiteral("at"), iso(c.at)}, {QStringLiteral("registry"), c.registry},
+                                   {QStringLiteral("repository"), c.repository}, {QStringLiteral("tag"), c.tag}, {QStringLiteral("kind"), c.kind},
+                                   {QStringLiteral("oldDigest"), c.oldDigest}, {QStringLiteral("newDigest"), c.newDigest}});
+    root.insert(QStringLiteral("changes"), QJsonObject{{QStringLiteral("appeared"), d.appeared}, {QStringLiteral("moved"), d.moved},
+                                                       {QStringLiteral("vanished"), d.vanished}, {QStringLiteral("items"), changes}});
+    QJsonArray attention;
+    for (const MatrixRow &r : d.attention) {
+        QJsonObject cells;
+        for (auto it = r.cells.begin(); it != r.cells.end(); ++it)
+            cells.insert(it.key(), QJsonObject{{QStringLiteral("state"), it->state}, {QStringLiteral("digest"), it->digest}, {QStringLiteral("reason"), it->reason}});
+        attention.append(QJsonObject{{QStringLiteral("repository"), r.repository}, {QStringLiteral("tag"), r.tag}, {QStringLiteral("state"), r.state},
+                                     {QStringLiteral("reason"), r.reason}, {QStringLiteral("registries"), cells}});
+    }
+    root.insert(QStringLiteral("attention"), attention);
+    QJsonArray lag;
+    for (const ReplicaLag &r : d.lag.replicas) {
+        QJsonArray breaches, inFlight;
+        for (const LagSample &s : r.breaches)
+            breaches.append(QJsonObject{{QStringLiteral("repository"), s.repository}, {QStringLiteral("digest"), s.digest}, {QStringLiteral("tags"), QJsonArray::fromStringList(s.tags)},
+                                        {QStringLiteral("lagSeconds"), s.lagSeconds}, {QStringLiteral("replicaSeen"), iso(s.replicaSeen)}});
+        for (const InFlight &f : r.inFlight)
+            inFlight.append(QJsonObject{{QStringLiteral("repository"), f.repository}, {QStringLiteral("digest"), f.digest}, {QStringLiteral("tags"), QJsonArray::fromStringList(f.tags)},
+                                        {QStringLiteral("ageSeconds"), f.ageSeconds}, {QStringLiteral("breach"), f.breach}});
+        lag.append(QJsonObject{{QStringLiteral("replica"), r.replica}, {QStringLiteral("target"), r.target}, {QStringLiteral("sloSeconds"), r.sloSeconds},
+                               {QStringLiteral("resolutionSeconds"), r.resolutionSeconds}, {QStringLiteral("timeSource"), r.timeSource},
+                               {QStringLiteral("lag"), QJsonObject{{QStringLiteral("count"), r.stats.count}, {QStringLiteral("p50"), r.stats.p50}, {QStringLiteral("p90"), r.stats.p90},
+                                                                   {QStringLiteral("p99"), r.stats.p99}, {QStringLiteral("max"), r.stats.max}, {QStringLiteral("breaches"), r.stats.breaches}}},
+                               {QStringLiteral("breaches"), breaches}, {QStringLiteral("inFlight"), inFlight}});
+    }
+    root.insert(QStringLiteral("replication"), lag);
+    QJsonArray rl;
+    for (const RateLimitRecord &r : d.rateLimits)
+        rl.append(QJsonObject{{QStringLiteral("registry"), r.registry}, {QStringLiteral("at"), iso(r.at)}, {QStringLiteral("limit"), r.limit},
+                              {QStringLiteral("remaining"), r.remaining}, {QStringLiteral("windowSeconds"), r.windowSeconds}, {QStringLiteral("source"), r.source}});
+    root.insert(QStringLiteral("pullBudget"), rl);
+    QJsonArray batches;
+    for (const CleanupBatch &b : d.batches)
+        batches.append(QJsonObject{{QStringLiteral("id"), b.id}, {QStringLiteral("registry"), b.registry}, {QStringLiteral("repository"), b.repository},
+                                   {QStringLiteral("status"), b.status}, {QStringLiteral("deleteItems"), b.deleteCount}, {QStringLiteral("keepItems"), b.keepCount},
+                                   {QStringLiteral("finishedItems"), b.finalCount}, {QStringLiteral("bytes"), b.bytes}, {QStringLiteral("hash"), b.hash},
+                                   {QStringLiteral("decidedBy"), b.decidedBy}, {QStringLiteral("decidedAt"), iso(b.decidedAt)}});
+    root.insert(QStringLiteral("cleanup"), batches);
+    root.insert(QStringLiteral("errors"), QJsonArray::fromStringList(d.errors));
+    return QJsonDocument(root).toJson(QJsonDocument::Indented);
+}
+
+bool writeReportCsv(const Store &store, QIODevice *out, const std::function<void(qint64, qint64)> &progress)
+{
+    const qint64 total = store.matrixRowCount();
+    if (out->write("repository,tag,state,registry,cell_state,digest,first_seen,last_seen,reason\n") < 0)
+        return false;
+    bool ok = true;
+    qint64 done = 0;
+    QByteArray buffer;
+    store.forEachMatrixRow([&](MatrixRow &&r) {
+        for (auto it = r.cells.begin(); it != r.cells.end(); ++it) {
+            buffer += QStringLiteral("%1,%2,%3,%4,%5,%6,%7,%8,%9\n")
+                          .arg(csvField(r.repository), csvField(r.tag), r.state, csvField(it.key()), it->state, it->digest, iso(it->firstSeen), iso(it->lastSeen),
+                               csvField(it->reason))
+                          .toUtf8();
+        }
+        if (buffer.size() > (1 << 20)) {
+            ok = out->write(buffer) == buffer.size();
+            buffer.clear();
+        }
+        if (++done % 10'000 == 0 && progress)
+            progress(done, total);
+        return ok;
+    });
+    if (ok && !buffer.isEmpty())
+        ok = out->write(buffer) == buffer.size();
+    if (progress)
+        progress(done, total);
+    return ok;
+}
+
+} // namespace ferry

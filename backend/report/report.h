@@ -1,0 +1,58 @@
+#pragma once
+
+#include "cleanup/cleanupstore.h"
+#include "lag/lag.h"
+#include "store/store.h"
+
+#include <QIODevice>
+
+#include <functional>
+#include <optional>
+
+namespace ferry {
+
+// Version of the JSON report schema; a change that removes or renames a key bumps it.
+inline constexpr char kReportSchema[] = "ferry.report/v1";
+
+struct StageProgress
+{
+    QString stage;        // the RFC's words
+    QString measure;      // what is counted
+    qint64 done = 0;
+    qint64 total = 0;
+};
+
+struct ReportData
+{
+    QString planPath;
+    QString planName;
+    QDateTime generatedAt;
+    QDateTime since;                                  // the report's period starts here
+    std::optional<ScanRecord> lastScan;
+    QList<StageProgress> stages;
+    QMap<QString, int> rowsByState;
+    QMap<QString, QMap<QString, int>> cellsByRegistry; // registry -> state -> count
+    QMap<QString, QString> registryRoles;
+    QList<StateCountPoint> trend;
+    QList<Change> changes;
+    int appeared = 0, moved = 0, vanished = 0;
+    QList<MatrixRow> attention;                      // drifted, missing, partial, lagging, unknown rows
+    qint64 attentionTotal = 0;
+    LagReport lag;
+    QList<RateLimitRecord> rateLimits;
+    QList<CleanupBatch> batches;
+    QStringList errors;                              // of the last scan: what made cells unknown
+};
+
+// Everything a status report says, read from the store. `since` invalid: the last 7 days.
+ReportData collectReport(const Store &store, const QDateTime &since);
+
+QByteArray reportMarkdown(const ReportData &data, int topN = 50);
+QByteArray reportJson(const ReportData &data);
+// One line per repository:tag per registry, streamed from the store; progress(done, total).
+// Columns: repository,tag,state,registry,cell_state,digest,first_seen,last_seen,reason.
+bool writeReportCsv(const Store &store, QIODevice *out, const std::function<void(qint64, qint64)> &progress = {});
+
+QString percent(qint64 done, qint64 total);
+
+} // namespace ferry
