@@ -27,6 +27,7 @@ const char *const kUsage =
     "  lag                    replication lag per replica: percentiles, breaches, items in flight\n"
     "  watch --plan FILE      rescan on a schedule; a live terminal view of lag and reachability\n"
     "  cleanup <subcommand>   plan, review, approve and execute deletion batches (cleanup --help)\n"
+    "  report                 a status report: md, html, pdf, csv or json\n"
     "\n"
     "Exit codes: 0 ok, 1 not found, 2 usage, 3 authentication, 4 network or registry error,\n"
     "5 scan --fail-on matched, 6 a cleanup batch may not be executed or approved, 130 interrupted.\n"
@@ -239,6 +240,8 @@ int runFerryctl(const QStringList &arguments, QTextStream &out, QTextStream &err
         return runCleanup(rest, out, err);
     if (command == u"lag")
         return runLag(rest, out, err);
+    if (command == u"report")
+        return runReport(rest, out, err);
     if (command == u"watch")
         return runWatch(rest, out, err);
     NetworkService network(2);

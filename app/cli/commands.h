@@ -18,6 +18,7 @@ int runStatus(const QStringList &args, QTextStream &out, QTextStream &err);
 int runDiff(const QStringList &args, QTextStream &out, QTextStream &err);
 int runCleanup(const QStringList &args, QTextStream &out, QTextStream &err);
 int runLag(const QStringList &args, QTextStream &out, QTextStream &err);
+int runReport(const QStringList &args, QTextStream &out, QTextStream &err);
 int runWatch(const QStringList &args, QTextStream &out, QTextStream &err);
 
 // ferryctl's dispatcher: argv[1] picks the command.

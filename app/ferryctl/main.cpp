@@ -1,13 +1,26 @@
 #include "cli/commands.h"
 
+#include <QApplication>
 #include <QCoreApplication>
 #include <QTextStream>
 
 #include <cstdio>
+#include <cstring>
+#include <memory>
 
 int main(int argc, char *argv[])
 {
-    QCoreApplication app(argc, argv);
+    // Reports draw their charts with the dashboard's chart code: that needs a QApplication,
+    // which the offscreen platform provides without a display. Everything else stays a
+    // QCoreApplication.
+    std::unique_ptr<QCoreApplication> app;
+    if (argc > 1 && std::strcmp(argv[1], "report") == 0) {
+        if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+            qputenv("QT_QPA_PLATFORM", "offscreen");
+        app = std::make_unique<QApplication>(argc, argv);
+    } else {
+        app = std::make_unique<QCoreApplication>(argc, argv);
+    }
     QCoreApplication::setApplicationName(QStringLiteral("ferryctl"));
     QCoreApplication::setApplicationVersion(QStringLiteral(FERRY_VERSION));
     QCoreApplication::setOrganizationDomain(QStringLiteral("io.github.ferry"));

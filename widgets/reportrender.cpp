@@ -1,0 +1,225 @@
+#include "reportrender.h"
+
+#include "lagcharts.h"
+
+#include <QAbstractTextDocumentLayout>
+#include <QBuffer>
+#include <QChart>
+#include <QDateTimeAxis>
+#include <QGraphicsScene>
+#include <QLineSeries>
+#include <QPainter>
+#include <QPdfWriter>
+#include <QSvgGenerator>
+#include <QTextCursor>
+#include <QTextDocument>
+#include <QValueAxis>
+
+namespace ferry {
+
+namespace {
+
+QColor stateColour(const QString &s)
+{
+    if (s == u"synced") return QColor(0x2e, 0x7d, 0x32);
+    if (s == u"missing") return QColor(0xc6, 0x28, 0x28);
+    if (s == u"drifted") return QColor(0x8e, 0x24, 0xaa);
+    if (s == u"partial") return QColor(0xef, 0x6c, 0x00);
+    if (s == u"lagging") return QColor(0xd8, 0x1b, 0x60);
+    if (s == u"replicating") return QColor(0x15, 0x65, 0xc0);
+    if (s == u"extra") return QColor(0x75, 0x75, 0x75);
+    return QColor(0x9e, 0x9d, 0x24);
+}
+
+const char kStyle[] =
+    "body{font-family:-apple-system,'Segoe UI',Roboto,'DejaVu Sans',sans-serif;max-width:1100px;margin:2em auto;color:#1d1d1f;line-height:1.45}"
+    "h1{font-size:1.6em;border-bottom:2px solid #1565c0;padding-bottom:.3em}h2{font-size:1.25em;margin-top:1.6em;color:#1565c0}"
+    "table{border-collapse:collapse;margin:.6em 0}td,th{border:1px solid #d0d7de;padding:.25em .6em;font-size:.92em}"
+    "th{background:#f3f6fa}code{font-family:'DejaVu Sans Mono',monospace;font-size:.9em}.charts svg{max-width:100%;height:auto}";
+
+struct RenderedCharts
+{
+    QString title;
+    QChart *chart;
+};
+
+QList<RenderedCharts> reportCharts(const ReportData &d)
+{
+    QList<RenderedCharts> out;
+    if (d.trend.size() >= 2)
+        out.append({QStringLiteral("Tags by state over the period"), makeStateTrendChart(d.trend)});
+    for (const ReplicaLag &r : d.lag.replicas) {
+        out.append({QStringLiteral("Replication lag of %1").arg(r.replica), makeLagOverTimeChart(r)});
+        out.append({QStringLiteral("Arrivals in %1 by lag").arg(r.replica), makeLagHistogramChart(r)});
+    }
+    return out;
+}
+
+} // namespace
+
+QChart *makeStateTrendChart(const QList<StateCountPoint> &trend)
+{
+    auto *chart = new QChart;
+    chart->setTitle(QStringLiteral("Tags by state after each scan"));
+    QStringList states;
+    int top = 1;
+    for (const StateCountPoint &p : trend)
+        for (auto it = p.counts.value(QString()).begin(); it != p.counts.value(QString()).end(); ++it) {
+            if (!states.contains(it.key()))
+                states << it.key();
+            top = qMax(top, it.value());
+        }
+    auto *x = new QDateTimeAxis;
+    x->setFormat(trend.size() > 1 && trend.first().at.daysTo(trend.last().at) > 1 ? QStringLiteral("MM-dd HH:mm") : QStringLiteral("HH:mm:ss"));
+    x->setTitleText(QStringLiteral("scan (local time)"));
+    if (!trend.isEmpty())
+        x->setRange(trend.first().at.toLocalTime(), trend.last().at.toLocalTime());
+    auto *y = new QValueAxis;
+    y->setRange(0, top * 1.1);
+    y->applyNiceNumbers();
+    y->setLabelFormat(QStringLiteral("%d"));
+    y->setTitleText(QStringLiteral("tags"));
+    chart->addAxis(x, Qt::AlignBottom);
+    chart->addAxis(y, Qt::AlignLeft);
+    for (const QString &s : std::as_const(states)) {
+        auto *series = new QLineSeries;
+        series->setName(s);
+        QPen pen(stateColour(s));
+        pen.setWidth(2);
+        series->setPen(pen);
+        for (const StateCountPoint &p : trend)
+            series->append(qreal(p.at.toMSecsSinceEpoch()), p.counts.value(QString()).value(s));
+        chart->addSeries(series);
+        series->attachAxis(x);
+        series->attachAxis(y);
+    }
+    chart->legend()->setAlignment(Qt::AlignBottom);
+    return chart;
+}
+
+QByteArray chartSvg(QChart *chart, const QSize &size)
+{
+    QGraphicsScene scene;
+    scene.addItem(chart);
+    chart->setGeometry(QRectF(QPointF(0, 0), size));
+    QBuffer buffer;
+    buffer.open(QIODevice::WriteOnly);
+    QSvgGenerator gen;
+    gen.setOutputDevice(&buffer);
+    gen.setSize(size);
+    gen.setViewBox(QRect(QPoint(0, 0), size));
+    gen.setTitle(chart->title());
+    QPainter p(&gen);
+    p.setRenderHint(QPainter::Antialiasing);
+    scene.render(&p, QRectF(QPointF(0, 0), size), QRectF(QPointF(0, 0), size));
+    p.end();
+    scene.removeItem(chart);
+    QByteArray svg = buffer.data();
+    // Inline SVG: drop the XML prolog.
+    const qsizetype start = svg.indexOf("<svg");
+    return start > 0 ? svg.mid(start) : svg;
+}
+
+QImage chartImage(QChart *chart, const QSize &size, qreal scale)
+{
+    QGraphicsScene scene;
+    scene.addItem(chart);
+    chart->setGeometry(QRectF(QPointF(0, 0), size));
+    QImage img(size * scale, QImage::Format_ARGB32_Premultiplied);
+    img.fill(Qt::white);
+    QPainter p(&img);
+    p.setRenderHint(QPainter::Antialiasing);
+    scene.render(&p, QRectF(QPointF(0, 0), QSizeF(size) * scale), QRectF(QPointF(0, 0), size));
+    p.end();
+    scene.removeItem(chart);
+    return img;
+}
+
+QByteArray reportHtml(const ReportData &data, int topN)
+{
+    QTextDocument doc;
+    doc.setMarkdown(QString::fromUtf8(reportMarkdown(data, topN)));
+    QString body = doc.toHtml();
+    // Keep the body of Qt's HTML, with our own styles around it.
+    const qsizetype b = body.indexOf(QStringLiteral("<body"));
+    const qsizetype bodyStart = b >= 0 ? body.indexOf(u'>', b) + 1 : 0;
+    const qsizetype bodyEnd = body.lastIndexOf(QStringLiteral("</body>"));
+    body = body.mid(bodyStart, bodyEnd > bodyStart ? bodyEnd - bodyStart : -1);
+    QString charts;
+    for (const RenderedCharts &c : reportCharts(data)) {
+        charts += QStringLiteral("<h3>%1</h3>\n").arg(c.title.toHtmlEscaped()) + QString::fromUtf8(chartSvg(c.chart, QSize(900, 420))) + u'\n';
+        delete c.chart;
+    }
+    const QString html = QStringLiteral("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>%1</title><style>%2</style></head>\n"
+                                        "<body>\n%3\n<h2>Charts</h2>\n<div class=\"charts\">\n%4</div>\n</body></html>\n")
+                             .arg(QStringLiteral("Registry migration status: %1").arg(data.planName).toHtmlEscaped(), QLatin1String(kStyle), body,
+                                  charts.isEmpty() ? QStringLiteral("<p>No trend or replica yet.</p>") : charts);
+    return html.toUtf8();
+}
+
+int writeReportPdf(const ReportData &data, const QString &path, int topN)
+{
+    QPdfWriter pdf(path);
+    pdf.setPageSize(QPageSize(QPageSize::A4));
+    pdf.setPageMargins(QMarginsF(15, 18, 15, 18), QPageLayout::Millimeter);
+    pdf.setResolution(150);
+    pdf.setTitle(QStringLiteral("Registry migration status: %1").arg(data.planName));
+    pdf.setCreator(QStringLiteral("Ferry"));
+    QTextDocument doc;
+    doc.setDefaultFont(QFont(QStringLiteral("DejaVu Sans"), 9));
+    doc.setMarkdown(QString::fromUtf8(reportMarkdown(data, topN)));
+    const QRect page = pdf.pageLayout().paintRectPixels(pdf.resolution());
+    const int header = 40, footer = 40;
+    const QSizeF body(page.width(), page.height() - header - footer);
+    // Lay out in 96 dpi units, scaled to the writer's resolution when painting.
+    const qreal scale = pdf.resolution() / 96.0;
+    doc.setPageSize(QSizeF(body.width() / scale, body.height() / scale));
+    QTextCursor cursor(&doc);
+    cursor.movePosition(QTextCursor::End);
+    const QList<RenderedCharts> charts = reportCharts(data);
+    int n = 0;
+    const qreal width = doc.pageSize().width() - 2 * doc.documentMargin() - 4;
+    for (const RenderedCharts &c : charts) {
+        const QString name = QStringLiteral("chart%1.png").arg(n++);
+        const QImage img = chartImage(c.chart, QSize(900, 420), 2.5);
+        delete c.chart;
+        doc.addResource(QTextDocument::ImageResource, QUrl(name), img);
+        cursor.insertBlock();
+        QTextImageFormat f;
+        f.setName(name);
+        f.setWidth(width);
+        f.setHeight(width * 420.0 / 900.0);
+        cursor.insertImage(f);
+    }
+    const int pages = doc.pageCount();
+    QPainter p;
+    if (!p.begin(&pdf))
+        return 0;
+    const QString title = QStringLiteral("Ferry · %1 · %2").arg(data.planName, data.generatedAt.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm 'UTC'")));
+    for (int i = 0; i < pages; ++i) {
+        if (i > 0)
+            pdf.newPage();
+        p.save();
+        p.setFont(QFont(QStringLiteral("DejaVu Sans"), 8));
+        p.setPen(QColor(0x55, 0x55, 0x55));
+        p.drawText(QRect(0, 0, page.width(), header - 8), Qt::AlignLeft | Qt::AlignBottom, title);
+        p.drawLine(0, header - 4, page.width(), header - 4);
+        p.drawText(QRect(0, page.height() - footer + 8, page.width(), footer - 8), Qt::AlignRight | Qt::AlignTop,
+                   QStringLiteral("page %1 of %2").arg(i + 1).arg(pages));
+        p.restore();
+        p.save();
+        p.translate(0, header);
+        p.scale(scale, scale);
+        const QRectF clip(0, i * doc.pageSize().height(), doc.pageSize().width(), doc.pageSize().height());
+        p.translate(0, -clip.top());
+        QAbstractTextDocumentLayout::PaintContext ctx;
+        ctx.clip = clip;
+        p.setClipRect(clip);
+        doc.documentLayout()->draw(&p, ctx);
+        p.restore();
+    }
+    p.end();
+    return pages;
+}
+
+} // namespace ferry
