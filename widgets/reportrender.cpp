@@ -63,12 +63,14 @@ QChart *makeStateTrendChart(const QList<StateCountPoint> &trend)
     chart->setTitle(QStringLiteral("Tags by state after each scan"));
     QStringList states;
     int top = 1;
-    for (const StateCountPoint &p : trend)
-        for (auto it = p.counts.value(QString()).begin(); it != p.counts.value(QString()).end(); ++it) {
+    for (const StateCountPoint &p : trend) {
+        const QMap<QString, int> rows = p.counts.value(QString());
+        for (auto it = rows.begin(); it != rows.end(); ++it) {
             if (!states.contains(it.key()))
                 states << it.key();
             top = qMax(top, it.value());
         }
+    }
     auto *x = new QDateTimeAxis;
     x->setFormat(trend.size() > 1 && trend.first().at.daysTo(trend.last().at) > 1 ? QStringLiteral("MM-dd HH:mm") : QStringLiteral("HH:mm:ss"));
     x->setTitleText(QStringLiteral("scan (local time)"));
@@ -177,6 +179,13 @@ int writeReportPdf(const ReportData &data, const QString &path, int topN)
     QTextCursor cursor(&doc);
     cursor.movePosition(QTextCursor::End);
     const QList<RenderedCharts> charts = reportCharts(data);
+    if (!charts.isEmpty()) {
+        cursor.insertBlock();
+        QTextCharFormat heading;
+        heading.setFontWeight(QFont::Bold);
+        heading.setFontPointSize(13);
+        cursor.insertText(QStringLiteral("Charts"), heading);
+    }
     int n = 0;
     const qreal width = doc.pageSize().width() - 2 * doc.documentMargin() - 4;
     for (const RenderedCharts &c : charts) {
@@ -184,6 +193,10 @@ int writeReportPdf(const ReportData &data, const QString &path, int topN)
         const QImage img = chartImage(c.chart, QSize(900, 420), 2.5);
         delete c.chart;
         doc.addResource(QTextDocument::ImageResource, QUrl(name), img);
+        cursor.insertBlock();
+        QTextCharFormat caption;
+        caption.setFontWeight(QFont::Bold);
+        cursor.insertText(c.title, caption);
         cursor.insertBlock();
         QTextImageFormat f;
         f.setName(name);

@@ -144,10 +144,11 @@ QByteArray reportMarkdown(const ReportData &d, int topN)
         o += QStringLiteral("| %1 | %2 | %3 |\n").arg(md(it.key()), d.registryRoles.value(it.key()), parts.join(QStringLiteral(", ")));
     }
     if (d.trend.size() >= 2) {
-        const auto &first = d.trend.first().counts.value(QString()), &last = d.trend.last().counts.value(QString());
+        const QMap<QString, int> first = d.trend.first().counts.value(QString()), last = d.trend.last().counts.value(QString());
         o += QStringLiteral("\nTrend over the period (%1 scans, first to last):").arg(d.trend.size());
         QStringList states = first.keys() + last.keys();
         states.removeDuplicates();
+        states.sort();
         for (const QString &s : std::as_const(states))
             o += QStringLiteral(" %1 %2 → %3;").arg(s).arg(first.value(s)).arg(last.value(s));
         o += u'\n';

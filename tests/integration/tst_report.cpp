@@ -1,0 +1,264 @@
+// ferryctl report in every format from a store seeded with known content: the numbers in
+// Markdown and HTML match the store, CSV and JSON parse and round-trip, and the PDF's text
+// (pdftotext) holds the key figures on the expected pages.
+#include "cleanup/cleanupstore.h"
+#include "store/store.h"
+#include "testmain.h"
+#include "testutil.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+
+using namespace ferry;
+using namespace ferry::test;
+
+namespace {
+
+// RFC 4180 fields of one CSV line.
+QStringList csvLine(const QString &line)
+{
+    QStringList out;
+    QString field;
+    bool quoted = false;
+    for (qsizetype i = 0; i < line.size(); ++i) {
+        const QChar c = line[i];
+        if (quoted) {
+            if (c == u'"' && i + 1 < line.size() && line[i + 1] == u'"') {
+                field += u'"';
+                ++i;
+            } else if (c == u'"') {
+                quoted = false;
+            } else {
+                field += c;
+            }
+        } else if (c == u'"') {
+            quoted = true;
+        } else if (c == u',') {
+            out << field;
+            field.clear();
+        } else {
+            field += c;
+        }
+    }
+    out << field;
+    return out;
+}
+
+} // namespace
+
+class TestReport : public QObject
+{
+    Q_OBJECT
+private:
+    QTemporaryDir m_dir;
+    QString m_db;
+    QList<MatrixRow> m_rows;
+
+    Run report(const QString &format, const QString &file, const QStringList &extra = {}) const
+    {
+        return run(ferryctlPath(), QStringList{QStringLiteral("report"), QStringLiteral("--db"), m_db, QStringLiteral("--format"), format,
+                                               QStringLiteral("-o"), m_dir.filePath(file)} + extra);
+    }
+    QByteArray read(const QString &file) const
+    {
+        QFile f(m_dir.filePath(file));
+        return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        if (QStandardPaths::findExecutable(QStringLiteral("pdftotext")).isEmpty()) {
+            if (qEnvironmentVariable("CI") == u"true")
+                QFAIL("pdftotext is missing (poppler-utils; installer/setup.sh installs it)");
+            QSKIP("pdftotext is missing (poppler-utils)");
+        }
+        m_db = m_dir.filePath(QStringLiteral("report.db"));
+        Store store(m_db);
+        QString err;
+        QVERIFY(store.open(&err));
+        QVERIFY(store.recordRegistries({{QStringLiteral("hub"), QStringLiteral("source"), {}, 0},
+                                        {QStringLiteral("gsoci"), QStringLiteral("target"), {}, 0},
+                                        {QStringLiteral("china"), QStringLiteral("replica"), QStringLiteral("gsoci"), 60}}));
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        auto d = [](int n) { return QStringLiteral("sha256:%1").arg(n, 64, 10, QLatin1Char('0')); };
+        // Three scans an hour apart: 1.0 and 1.1 copied, 2.0 missing, the dev build extra; 1.1
+        // moves in the last scan; China gets 1.0 after 30 min and 1.1 never.
+        for (int i = 0; i < 3; ++i) {
+            const QDateTime at = now.addSecs(-3600 * (2 - i));
+            const qint64 scan = store.beginScan(QStringLiteral("/plans/leave-docker-hub.yaml"), at);
+            QList<TagObservation> target{{QStringLiteral("1.0"), d(1), {}, {}, {}}, {QStringLiteral("1.1"), d(i == 2 ? 5 : 2), {}, {}, {}},
+                                         {QStringLiteral("0.9.0-dev.main.2026-01-01.10-00-00.habcdef0"), d(9), {}, {}, {}}};
+            store.applyListing(scan, QStringLiteral("gsoci"), QStringLiteral("team/app"), target, true, at);
+            QList<TagObservation> china;
+            if (i >= 1)
+                china << TagObservation{QStringLiteral("1.0"), d(1), {}, {}, {}};
+            store.applyListing(scan, QStringLiteral("china"), QStringLiteral("team/app"), china, true, at.addSecs(i >= 1 ? -1800 : 0));
+            m_rows.clear();
+            auto row = [&](const QString &tag, const QString &state, bool inPlan, const QMap<QString, MatrixCell> &cells) {
+                m_rows.append(MatrixRow{QStringLiteral("team/app"), tag, state, {}, inPlan, cells});
+            };
+            row(QStringLiteral("1.0"), QStringLiteral("synced"), true,
+                {{QStringLiteral("hub"), {d(1), QStringLiteral("present"), {}, {}, at, at}}, {QStringLiteral("gsoci"), {d(1), QStringLiteral("synced"), {}, {}, at, at}},
+                 {QStringLiteral("china"), {d(1), QStringLiteral("synced"), {}, {}, at, at}}});
+            row(QStringLiteral("1.1"), i == 2 ? QStringLiteral("drifted") : QStringLiteral("lagging"), true,
+                {{QStringLiteral("hub"), {d(2), QStringLiteral("present"), {}, {}, at, at}},
+                 {QStringLiteral("gsoci"), {d(i == 2 ? 5 : 2), i == 2 ? QStringLiteral("drifted") : QStringLiteral("synced"), QStringLiteral("moved, \"by hand\""), {}, at, at}},
+                 {QStringLiteral("china"), {{}, QStringLiteral("lagging"), QStringLiteral("not replicated"), {}, {}, {}}}});
+            row(QStringLiteral("2.0"), QStringLiteral("missing"), true,
+                {{QStringLiteral("hub"), {d(3), QStringLiteral("present"), {}, {}, at, at}}, {QStringLiteral("gsoci"), {{}, QStringLiteral("missing"), {}, {}, {}, {}}}});
+            row(QStringLiteral("0.9.0-dev.main.2026-01-01.10-00-00.habcdef0"), QStringLiteral("extra"), false,
+                {{QStringLiteral("gsoci"), {d(9), QStringLiteral("extra"), {}, {}, at, at}}});
+            QVERIFY(store.writeMatrix(scan, m_rows, {QStringLiteral("team/app")}));
+            QMap<QString, QMap<QString, int>> counts;
+            for (const MatrixRow &r : std::as_const(m_rows)) {
+                ++counts[QString()][r.state];
+                for (auto it = r.cells.begin(); it != r.cells.end(); ++it)
+                    ++counts[it.key()][it->state];
+            }
+            QVERIFY(store.recordStateCounts(scan, counts));
+            RateLimitReading rl;
+            rl.present = true;
+            rl.limit = 100;
+            rl.remaining = 90 - 24 * i;
+            rl.windowSeconds = 21600;
+            rl.source = QStringLiteral("203.0.113.7");
+            rl.observedAt = at;
+            QVERIFY(store.recordRateLimit(scan, QStringLiteral("hub"), rl));
+            store.finishScan(ScanRecord{scan, QStringLiteral("/plans/leave-docker-hub.yaml"), at, at.addSecs(5), true, false, 40, 0, {}});
+        }
+        CleanupStore cs(store);
+        CleanupBatch b;
+        b.createdAt = b.listedAt = now;
+        b.plan = QStringLiteral("/plans/leave-docker-hub.yaml");
+        b.registry = QStringLiteral("gsoci");
+        b.repository = QStringLiteral("team/app");
+        b.policies = QStringLiteral("dev-builds");
+        b.listingComplete = true;
+        CleanupItem item;
+        item.seq = 1;
+        item.action = QStringLiteral("delete");
+        item.digest = d(9);
+        item.tags = {QStringLiteral("0.9.0-dev.main.2026-01-01.10-00-00.habcdef0")};
+        item.policy = QStringLiteral("dev-builds");
+        item.reason = QStringLiteral("old");
+        b.items = {item};
+        b.hash = batchHash(b.content());
+        QVERIFY(cs.addBatch(&b));
+        QVERIFY(cs.decide(b.id, batchstatus::Approved, QStringLiteral("lead"), b.hash, {}));
+    }
+
+    void markdownMatchesTheStore()
+    {
+        const Run r = report(QStringLiteral("md"), QStringLiteral("r.md"));
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QString md = QString::fromUtf8(read(QStringLiteral("r.md")));
+        QVERIFY(md.startsWith(QStringLiteral("# Registry migration status: leave-docker-hub\n")));
+        // Promised: 1.0, 1.1, 2.0; in the target with the source's digest: 1.0 only (1.1 drifted).
+        QVERIFY2(md.contains(QStringLiteral("| Stage 1: images in gsoci | promised tags in the target with the source's digest | 1 | 3 | 33.3 % |")), qPrintable(md));
+        // In the target: 1.0, 1.1, the dev build; replicated: 1.0.
+        QVERIFY(md.contains(QStringLiteral("| Stage 4: China replica china | target tags replicated with the same digest | 1 | 3 | 33.3 % |")));
+        for (const char *line : {"| drifted | 1 |", "| extra | 1 |", "| missing | 1 |", "| synced | 1 |", "| gsoci | target | drifted 1, extra 1, missing 1, synced 1 |",
+                                 "4 appeared, 1 moved, 0 vanished.", "2 rows are drifted, missing, partial, lagging or unknown.",
+                                 "| team/app | 2.0 | missing |", "Trend over the period (3 scans, first to last): drifted 0 → 1;",
+                                 "**china** (of gsoci, SLO 60s", "1 arrivals, p50 30m", "| hub | 100 | 42 | 6h00m | 203.0.113.7 |",
+                                 "| gsoci/team/app | approved | 1 | 0 | lead, "})
+            QVERIFY2(md.contains(QString::fromUtf8(line)), line);
+    }
+
+    void htmlIsSelfContained()
+    {
+        const Run r = report(QStringLiteral("html"), QStringLiteral("r.html"));
+        QVERIFY2(r.exitCode == 0, qPrintable(QStringLiteral("exit %1: %2").arg(r.exitCode).arg(QString::fromUtf8(r.err))));
+        const QByteArray html = read(QStringLiteral("r.html"));
+        QVERIFY(html.startsWith("<!DOCTYPE html>"));
+        QVERIFY(html.contains("<style>"));
+        QCOMPARE(html.count("<svg"), 3); // the trend, china's lag over time, china's histogram
+        QVERIFY(html.contains("33.3 %"));
+        QVERIFY(html.contains("Tags by state after each scan"));
+        QVERIFY(!html.contains("src=\"http") && !html.contains("href=\"http") && !html.contains("<link"));
+    }
+
+    void jsonParsesAndRoundTrips()
+    {
+        const Run r = report(QStringLiteral("json"), QStringLiteral("r.json"));
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QJsonParseError pe;
+        const QJsonDocument doc = QJsonDocument::fromJson(read(QStringLiteral("r.json")), &pe);
+        QVERIFY2(pe.error == QJsonParseError::NoError, qPrintable(pe.errorString()));
+        const QJsonObject o = doc.object();
+        QCOMPARE(o.value(QStringLiteral("schema")).toString(), QStringLiteral("ferry.report/v1"));
+        QCOMPARE(o.value(QStringLiteral("plan")).toObject().value(QStringLiteral("name")).toString(), QStringLiteral("leave-docker-hub"));
+        QCOMPARE(o.value(QStringLiteral("stages")).toArray().first().toObject().value(QStringLiteral("done")).toInt(), 1);
+        QCOMPARE(o.value(QStringLiteral("rowsByState")).toObject().value(QStringLiteral("missing")).toInt(), 1);
+        QCOMPARE(o.value(QStringLiteral("attention")).toArray().size(), 2);
+        QCOMPARE(o.value(QStringLiteral("trend")).toArray().size(), 3);
+        QCOMPARE(o.value(QStringLiteral("changes")).toObject().value(QStringLiteral("moved")).toInt(), 1);
+        QCOMPARE(o.value(QStringLiteral("pullBudget")).toArray().last().toObject().value(QStringLiteral("remaining")).toInt(), 42);
+        QCOMPARE(o.value(QStringLiteral("cleanup")).toArray().first().toObject().value(QStringLiteral("decidedBy")).toString(), QStringLiteral("lead"));
+        const QJsonObject lag = o.value(QStringLiteral("replication")).toArray().first().toObject();
+        QCOMPARE(lag.value(QStringLiteral("lag")).toObject().value(QStringLiteral("p50")).toInteger(), 1800);
+        QCOMPARE(QJsonDocument::fromJson(doc.toJson()), doc);
+    }
+
+    void csvHasEveryCellAndRoundTrips()
+    {
+        const Run r = report(QStringLiteral("csv"), QStringLiteral("r.csv"));
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QStringList lines = QString::fromUtf8(read(QStringLiteral("r.csv"))).split(u'\n', Qt::SkipEmptyParts);
+        QCOMPARE(lines.first(), QStringLiteral("repository,tag,state,registry,cell_state,digest,first_seen,last_seen,reason"));
+        QMap<QString, QStringList> byKey;
+        for (const QString &l : lines.mid(1)) {
+            const QStringList f = csvLine(l);
+            QCOMPARE(f.size(), 9);
+            byKey.insert(f[1] + u'/' + f[3], f);
+        }
+        int cells = 0;
+        for (const MatrixRow &row : std::as_const(m_rows)) {
+            for (auto it = row.cells.begin(); it != row.cells.end(); ++it) {
+                ++cells;
+                const QStringList f = byKey.value(row.tag + u'/' + it.key());
+                QCOMPARE(f.value(0), row.repository);
+                QCOMPARE(f.value(2), row.state);
+                QCOMPARE(f.value(4), it->state);
+                QCOMPARE(f.value(5), it->digest);
+                QCOMPARE(f.value(8), it->reason); // quotes and commas survive
+            }
+        }
+        QCOMPARE(lines.size() - 1, cells);
+    }
+
+    void pdfHoldsTheKeyFigures()
+    {
+        const Run r = report(QStringLiteral("pdf"), QStringLiteral("r.pdf"));
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY(read(QStringLiteral("r.pdf")).startsWith("%PDF-"));
+        const Run info = run(QStringLiteral("pdfinfo"), {m_dir.filePath(QStringLiteral("r.pdf"))});
+        QVERIFY(info.out.contains("Registry migration status: leave-docker-hub"));
+        const int pages = QString::fromUtf8(info.out).section(QStringLiteral("Pages:"), 1).trimmed().section(u'\n', 0, 0).toInt();
+        QVERIFY2(pages >= 2 && pages <= 6, qPrintable(QString::number(pages)));
+        const Run text = run(QStringLiteral("pdftotext"), {QStringLiteral("-layout"), m_dir.filePath(QStringLiteral("r.pdf")), QStringLiteral("-")});
+        for (const char *s : {"Registry migration status: leave-docker-hub", "Stage 1: images in gsoci", "33.3 %", "4 appeared, 1 moved, 0 vanished",
+                              "Ferry · leave-docker-hub", "Tags by state over the period", "Replication lag of china", "Arrivals in china by lag"})
+            QVERIFY2(text.out.contains(s), s);
+        QVERIFY(text.out.contains(QStringLiteral("page 1 of %1").arg(pages).toUtf8()));
+        QVERIFY(text.out.contains(QStringLiteral("page %1 of %1").arg(pages).toUtf8()));
+    }
+
+    void usageErrors()
+    {
+        QCOMPARE(run(ferryctlPath(), {QStringLiteral("report"), QStringLiteral("--db"), m_db, QStringLiteral("--format"), QStringLiteral("pdf")}).exitCode, 2);
+        QCOMPARE(run(ferryctlPath(), {QStringLiteral("report"), QStringLiteral("--db"), m_db, QStringLiteral("--format"), QStringLiteral("docx")}).exitCode, 2);
+        const Run toStdout = run(ferryctlPath(), {QStringLiteral("report"), QStringLiteral("--db"), m_db});
+        QCOMPARE(toStdout.exitCode, 0);
+        QVERIFY(toStdout.out.startsWith("# Registry migration status"));
+    }
+};
+
+FERRY_TEST_MAIN(TestReport)
+#include "tst_report.moc"
