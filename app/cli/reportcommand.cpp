@@ -75,7 +75,7 @@ int runReport(const QStringList &args, QTextStream &out, QTextStream &err)
     QElapsedTimer clock;
     clock.start();
     if (format == u"pdf") {
-        const int pages = writeReportPdf(collectReport(store, since), output, top);
+        const int pages = writeReportPdf(collectReport(store, since, top), output, top);
         if (pages == 0) {
             err << "ferryctl report: cannot write " << output << Qt::endl;
             return ExitRegistry;
@@ -107,7 +107,7 @@ int runReport(const QStringList &args, QTextStream &out, QTextStream &err)
         if (tty)
             err << "\r\033[K";
     } else {
-        const ReportData data = collectReport(store, since);
+        const ReportData data = collectReport(store, since, format == u"json" ? -1 : top);
         const QByteArray bytes = format == u"md" ? reportMarkdown(data, top) : format == u"json" ? reportJson(data) : reportHtml(data, top);
         written = dev->write(bytes) == bytes.size();
     }

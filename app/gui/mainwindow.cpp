@@ -1,6 +1,7 @@
 #include "gui/mainwindow.h"
 
 #include "cleanuppage.h"
+#include "exportdialog.h"
 #include "imagespage.h"
 #include "net/networkservice.h"
 #include "overviewpage.h"
@@ -77,6 +78,14 @@ MainWindow::MainWindow(const QString &planPath, const QString &dbPath, QWidget *
             m_scanner->cancel();
     });
     m_stopAction->setEnabled(false);
+    m_exportAction = tb->addAction(tr("Export report…"), this, [this] {
+        if (!m_store)
+            return;
+        auto *dialog = new ExportDialog(m_store->path(), this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->open();
+    });
+    m_exportAction->setShortcut(QKeySequence(QStringLiteral("Ctrl+E")));
     auto *find = new QAction(tr("Find"), this);
     find->setShortcut(QKeySequence::Find);
     connect(find, &QAction::triggered, this, [this] {

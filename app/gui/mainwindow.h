@@ -64,6 +64,7 @@ private:
     ReplicationPage *m_replication;
     QAction *m_scanAction;
     QAction *m_stopAction;
+    QAction *m_exportAction;
     QLabel *m_scanLabel;
 };
 

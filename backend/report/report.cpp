@@ -38,7 +38,7 @@ QString percent(qint64 done, qint64 total)
     return QStringLiteral("%1 %").arg(100.0 * double(done) / double(total), 0, 'f', done == total || done == 0 ? 0 : 1);
 }
 
-ReportData collectReport(const Store &store, const QDateTime &sinceIn)
+ReportData collectReport(const Store &store, const QDateTime &sinceIn, qint64 attentionLimit)
 {
     ReportData d;
     d.generatedAt = QDateTime::currentDateTimeUtc();
@@ -90,7 +90,8 @@ ReportData collectReport(const Store &store, const QDateTime &sinceIn)
         }
         if (kAttention.contains(r.state)) {
             ++d.attentionTotal;
-            d.attention.append(std::move(r));
+            if (attentionLimit < 0 || d.attention.size() < attentionLimit)
+                d.attention.append(std::move(r));
         }
         return true;
     });

@@ -45,7 +45,9 @@ struct ReportData
 };
 
 // Everything a status report says, read from the store. `since` invalid: the last 7 days.
-ReportData collectReport(const Store &store, const QDateTime &since);
+// attentionLimit caps the rows kept in `attention` (documents show the first N; JSON wants
+// all: -1); attentionTotal always counts them all.
+ReportData collectReport(const Store &store, const QDateTime &since, qint64 attentionLimit = -1);
 
 QByteArray reportMarkdown(const ReportData &data, int topN = 50);
 QByteArray reportJson(const ReportData &data);

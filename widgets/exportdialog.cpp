@@ -1,0 +1,187 @@
+#include "exportdialog.h"
+
+#include "reportrender.h"
+
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QFile>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QLabel>
+#include <QPointer>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSaveFile>
+#include <QSpinBox>
+#include <QTextBrowser>
+#include <QTimeZone>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace ferry {
+
+ExportDialog::ExportDialog(const QString &dbPath, QWidget *parent)
+    : QDialog(parent)
+    , m_dbPath(dbPath)
+    , m_format(new QComboBox(this))
+    , m_period(new QComboBox(this))
+    , m_top(new QSpinBox(this))
+    , m_preview(new QTextBrowser(this))
+    , m_progress(new QProgressBar(this))
+    , m_status(new QLabel(this))
+{
+    setWindowTitle(tr("Export a status report"));
+    m_format->addItem(tr("Markdown (merge requests)"), QStringLiteral("md"));
+    m_format->addItem(tr("HTML (self-contained)"), QStringLiteral("html"));
+    m_format->addItem(tr("PDF (paged, with charts)"), QStringLiteral("pdf"));
+    m_format->addItem(tr("CSV (every tag in every registry)"), QStringLiteral("csv"));
+    m_format->addItem(tr("JSON (ferry.report/v1)"), QStringLiteral("json"));
+    m_period->addItem(tr("Last 24 hours"), 1);
+    m_period->addItem(tr("Last 7 days"), 7);
+    m_period->addItem(tr("Last 30 days"), 30);
+    m_period->addItem(tr("Everything"), 0);
+    m_period->setCurrentIndex(1);
+    m_top->setRange(5, 100'000);
+    m_top->setValue(50);
+    m_progress->setVisible(false);
+    auto *form = new QFormLayout;
+    form->addRow(tr("Format"), m_format);
+    form->addRow(tr("Period"), m_period);
+    form->addRow(tr("Rows per list"), m_top);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
+    m_save = buttons->addButton(tr("Export…"), QDialogButtonBox::AcceptRole);
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(form);
+    layout->addWidget(new QLabel(tr("Preview"), this));
+    layout->addWidget(m_preview, 1);
+    layout->addWidget(m_progress);
+    layout->addWidget(m_status);
+    layout->addWidget(buttons);
+    resize(820, 640);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    connect(m_save, &QPushButton::clicked, this, [this] {
+        const QString format = m_format->currentData().toString();
+        const QString path = QFileDialog::getSaveFileName(this, tr("Export the report"), QStringLiteral("ferry-status.%1").arg(format));
+        if (!path.isEmpty())
+            exportTo(path, format, m_period->currentData().toInt());
+    });
+    connect(m_period, &QComboBox::currentIndexChanged, this, &ExportDialog::refreshPreview);
+    connect(m_top, &QSpinBox::valueChanged, this, &ExportDialog::refreshPreview);
+    connect(&m_previewWatcher, &QFutureWatcher<ReportData>::finished, this, [this] {
+        m_preview->setMarkdown(QString::fromUtf8(reportMarkdown(m_previewWatcher.result(), m_top->value())));
+        Q_EMIT previewReady();
+    });
+    connect(&m_exportWatcher, &QFutureWatcher<QString>::finished, this, [this] {
+        QString error = m_exportWatcher.result();
+        const QString path = m_pending;
+        m_progress->setVisible(false);
+        m_save->setEnabled(true);
+        m_status->setText(error.isEmpty() ? tr("Wrote %1.").arg(path) : tr("Could not write %1: %2").arg(path, error));
+        Q_EMIT exported(path, error.isEmpty());
+    });
+    refreshPreview();
+}
+
+ExportDialog::~ExportDialog()
+{
+    m_previewWatcher.waitForFinished();
+    m_exportWatcher.waitForFinished();
+}
+
+QDateTime ExportDialog::since(int days) const
+{
+    return days > 0 ? QDateTime::currentDateTimeUtc().addDays(-days) : QDateTime::fromMSecsSinceEpoch(0, QTimeZone::utc());
+}
+
+void ExportDialog::refreshPreview()
+{
+    if (m_previewWatcher.isRunning())
+        return;
+    const QString db = m_dbPath;
+    const QDateTime from = since(m_period->currentData().toInt());
+    const int top = m_top->value();
+    m_previewWatcher.setFuture(QtConcurrent::run([db, from, top] {
+        Store store(db);
+        QString error;
+        if (!store.open(&error)) {
+            ReportData d;
+            d.errors << error;
+            return d;
+        }
+        return collectReport(store, from, top);
+    }));
+}
+
+QString ExportDialog::previewText() const
+{
+    return m_preview->toPlainText();
+}
+
+QString ExportDialog::status() const
+{
+    return m_status->text();
+}
+
+void ExportDialog::exportTo(const QString &path, const QString &format, int days)
+{
+    if (m_exportWatcher.isRunning())
+        return;
+    m_pending = path;
+    m_save->setEnabled(false);
+    m_progress->setVisible(true);
+    m_progress->setRange(0, 0);
+    m_status->setText(tr("Exporting…"));
+    const QString db = m_dbPath;
+    const QDateTime from = since(days);
+    const int top = m_top->value();
+    QPointer<ExportDialog> self(this);
+    if (format == u"html" || format == u"pdf") {
+        // The data on a worker, the charts (QGraphicsScene) here.
+        auto data = std::make_shared<ReportData>();
+        m_exportWatcher.setFuture(QtConcurrent::run([db, from, data, top] {
+            Store store(db);
+            QString error;
+            if (!store.open(&error))
+                return error;
+            *data = collectReport(store, from, top);
+            return QString();
+        }).then(this, [path, format, data, top](const QString &error) {
+            if (!error.isEmpty())
+                return error;
+            if (format == u"pdf")
+                return writeReportPdf(*data, path, top) > 0 ? QString() : QStringLiteral("the PDF could not be written");
+            QSaveFile f(path);
+            if (!f.open(QIODevice::WriteOnly))
+                return f.errorString();
+            f.write(reportHtml(*data, top));
+            return f.commit() ? QString() : f.errorString();
+        }));
+        return;
+    }
+    m_exportWatcher.setFuture(QtConcurrent::run([db, from, path, format, top, self] {
+        Store store(db);
+        QString error;
+        if (!store.open(&error))
+            return error;
+        QSaveFile f(path);
+        if (!f.open(QIODevice::WriteOnly))
+            return f.errorString();
+        if (format == u"csv") {
+            writeReportCsv(store, &f, [self](qint64 done, qint64 total) {
+                QMetaObject::invokeMethod(self, [self, done, total] {
+                    if (!self)
+                        return;
+                    self->m_progress->setRange(0, int(qMin<qint64>(total, INT_MAX)));
+                    self->m_progress->setValue(int(qMin<qint64>(done, INT_MAX)));
+                    self->m_status->setText(tr("Exporting: %L1 of %L2 rows").arg(done).arg(total));
+                }, Qt::QueuedConnection);
+            });
+        } else {
+            const ReportData d = collectReport(store, from, format == u"json" ? -1 : top);
+            f.write(format == u"json" ? reportJson(d) : reportMarkdown(d, top));
+        }
+        return f.commit() ? QString() : f.errorString();
+    }));
+}
+
+} // namespace ferry
