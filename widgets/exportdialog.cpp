@@ -8,6 +8,7 @@
 #include <QFileDialog>
 #include <QFormLayout>
 #include <QLabel>
+#include <QListWidget>
 #include <QPointer>
 #include <QProgressBar>
 #include <QPushButton>
@@ -26,6 +27,7 @@ ExportDialog::ExportDialog(const QString &dbPath, QWidget *parent)
     , m_format(new QComboBox(this))
     , m_period(new QComboBox(this))
     , m_top(new QSpinBox(this))
+    , m_sections(new QListWidget(this))
     , m_preview(new QTextBrowser(this))
     , m_progress(new QProgressBar(this))
     , m_status(new QLabel(this))
@@ -48,6 +50,15 @@ ExportDialog::ExportDialog(const QString &dbPath, QWidget *parent)
     form->addRow(tr("Format"), m_format);
     form->addRow(tr("Period"), m_period);
     form->addRow(tr("Rows per list"), m_top);
+    for (const QString &sec : reportSections()) {
+        auto *item = new QListWidgetItem(sec, m_sections);
+        item->setCheckState(Qt::Checked);
+    }
+    m_sections->setFlow(QListView::LeftToRight);
+    m_sections->setWrapping(true);
+    m_sections->setMaximumHeight(56);
+    m_sections->setToolTip(tr("Sections of Markdown, HTML and PDF; CSV and JSON always hold everything"));
+    form->addRow(tr("Sections"), m_sections);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
     m_save = buttons->addButton(tr("Export…"), QDialogButtonBox::AcceptRole);
     auto *layout = new QVBoxLayout(this);
@@ -67,8 +78,9 @@ ExportDialog::ExportDialog(const QString &dbPath, QWidget *parent)
     });
     connect(m_period, &QComboBox::currentIndexChanged, this, &ExportDialog::refreshPreview);
     connect(m_top, &QSpinBox::valueChanged, this, &ExportDialog::refreshPreview);
+    connect(m_sections, &QListWidget::itemChanged, this, &ExportDialog::refreshPreview);
     connect(&m_previewWatcher, &QFutureWatcher<ReportData>::finished, this, [this] {
-        m_preview->setMarkdown(QString::fromUtf8(reportMarkdown(m_previewWatcher.result(), m_top->value())));
+        m_preview->setMarkdown(QString::fromUtf8(reportMarkdown(m_previewWatcher.result(), m_top->value(), sections())));
         Q_EMIT previewReady();
     });
     connect(&m_exportWatcher, &QFutureWatcher<QString>::finished, this, [this] {
@@ -117,6 +129,21 @@ QString ExportDialog::previewText() const
     return m_preview->toPlainText();
 }
 
+QStringList ExportDialog::sections() const
+{
+    QStringList out;
+    for (int i = 0; i < m_sections->count(); ++i)
+        if (m_sections->item(i)->checkState() == Qt::Checked)
+            out << m_sections->item(i)->text();
+    return out.size() == m_sections->count() ? QStringList() : out;
+}
+
+void ExportDialog::setSections(const QStringList &sections)
+{
+    for (int i = 0; i < m_sections->count(); ++i)
+        m_sections->item(i)->setCheckState(sections.isEmpty() || sections.contains(m_sections->item(i)->text()) ? Qt::Checked : Qt::Unchecked);
+}
+
 QString ExportDialog::status() const
 {
     return m_status->text();
@@ -134,6 +161,7 @@ void ExportDialog::exportTo(const QString &path, const QString &format, int days
     const QString db = m_dbPath;
     const QDateTime from = since(days);
     const int top = m_top->value();
+    const QStringList sections = this->sections();
     QPointer<ExportDialog> self(this);
     if (format == u"html" || format == u"pdf") {
         // The data on a worker, the charts (QGraphicsScene) here.
@@ -145,20 +173,20 @@ void ExportDialog::exportTo(const QString &path, const QString &format, int days
                 return error;
             *data = collectReport(store, from, top);
             return QString();
-        }).then(this, [path, format, data, top](const QString &error) {
+        }).then(this, [path, format, data, top, sections](const QString &error) {
             if (!error.isEmpty())
                 return error;
             if (format == u"pdf")
-                return writeReportPdf(*data, path, top) > 0 ? QString() : QStringLiteral("the PDF could not be written");
+                return writeReportPdf(*data, path, top, sections) > 0 ? QString() : QStringLiteral("the PDF could not be written");
             QSaveFile f(path);
             if (!f.open(QIODevice::WriteOnly))
                 return f.errorString();
-            f.write(reportHtml(*data, top));
+            f.write(reportHtml(*data, top, sections));
             return f.commit() ? QString() : f.errorString();
         }));
         return;
     }
-    m_exportWatcher.setFuture(QtConcurrent::run([db, from, path, format, top, self] {
+    m_exportWatcher.setFuture(QtConcurrent::run([db, from, path, format, top, sections, self] {
         Store store(db);
         QString error;
         if (!store.open(&error))
@@ -178,7 +206,7 @@ void ExportDialog::exportTo(const QString &path, const QString &format, int days
             });
         } else {
             const ReportData d = collectReport(store, from, format == u"json" ? -1 : top);
-            f.write(format == u"json" ? reportJson(d) : reportMarkdown(d, top));
+            f.write(format == u"json" ? reportJson(d) : reportMarkdown(d, top, sections));
         }
         return f.commit() ? QString() : f.errorString();
     }));

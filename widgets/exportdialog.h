@@ -6,6 +6,7 @@
 #include <QFutureWatcher>
 
 class QComboBox;
+class QListWidget;
 class QLabel;
 class QProgressBar;
 class QPushButton;
@@ -29,6 +30,8 @@ public:
     void refreshPreview();
     QString previewText() const;
     QString status() const;
+    QStringList sections() const; // the checked ones; all: empty
+    void setSections(const QStringList &sections);
 
 Q_SIGNALS:
     void exported(const QString &path, bool ok);
@@ -40,6 +43,7 @@ private:
     QComboBox *m_format;
     QComboBox *m_period;
     QSpinBox *m_top;
+    QListWidget *m_sections;
     QTextBrowser *m_preview;
     QProgressBar *m_progress;
     QLabel *m_status;

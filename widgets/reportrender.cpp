@@ -43,12 +43,15 @@ struct RenderedCharts
     QChart *chart;
 };
 
-QList<RenderedCharts> reportCharts(const ReportData &d)
+QList<RenderedCharts> reportCharts(const ReportData &d, const QStringList &sections)
 {
     QList<RenderedCharts> out;
-    if (d.trend.size() >= 2)
+    auto want = [&](const char *s) { return sections.isEmpty() || sections.contains(QLatin1String(s)); };
+    if (d.trend.size() >= 2 && want("states"))
         out.append({QStringLiteral("Tags by state over the period"), makeStateTrendChart(d.trend)});
     for (const ReplicaLag &r : d.lag.replicas) {
+        if (!want("lag"))
+            break;
         out.append({QStringLiteral("Replication lag of %1").arg(r.replica), makeLagOverTimeChart(r)});
         out.append({QStringLiteral("Arrivals in %1 by lag").arg(r.replica), makeLagHistogramChart(r)});
     }
@@ -137,10 +140,10 @@ QImage chartImage(QChart *chart, const QSize &size, qreal scale)
     return img;
 }
 
-QByteArray reportHtml(const ReportData &data, int topN)
+QByteArray reportHtml(const ReportData &data, int topN, const QStringList &sections)
 {
     QTextDocument doc;
-    doc.setMarkdown(QString::fromUtf8(reportMarkdown(data, topN)));
+    doc.setMarkdown(QString::fromUtf8(reportMarkdown(data, topN, sections)));
     QString body = doc.toHtml();
     // Keep the body of Qt's HTML, with our own styles around it.
     const qsizetype b = body.indexOf(QStringLiteral("<body"));
@@ -148,7 +151,7 @@ QByteArray reportHtml(const ReportData &data, int topN)
     const qsizetype bodyEnd = body.lastIndexOf(QStringLiteral("</body>"));
     body = body.mid(bodyStart, bodyEnd > bodyStart ? bodyEnd - bodyStart : -1);
     QString charts;
-    for (const RenderedCharts &c : reportCharts(data)) {
+    for (const RenderedCharts &c : reportCharts(data, sections)) {
         charts += QStringLiteral("<h3>%1</h3>\n").arg(c.title.toHtmlEscaped()) + QString::fromUtf8(chartSvg(c.chart, QSize(900, 420))) + u'\n';
         delete c.chart;
     }
@@ -159,7 +162,7 @@ QByteArray reportHtml(const ReportData &data, int topN)
     return html.toUtf8();
 }
 
-int writeReportPdf(const ReportData &data, const QString &path, int topN)
+int writeReportPdf(const ReportData &data, const QString &path, int topN, const QStringList &sections)
 {
     QPdfWriter pdf(path);
     pdf.setPageSize(QPageSize(QPageSize::A4));
@@ -169,7 +172,7 @@ int writeReportPdf(const ReportData &data, const QString &path, int topN)
     pdf.setCreator(QStringLiteral("Ferry"));
     QTextDocument doc;
     doc.setDefaultFont(QFont(QStringLiteral("DejaVu Sans"), 9));
-    doc.setMarkdown(QString::fromUtf8(reportMarkdown(data, topN)));
+    doc.setMarkdown(QString::fromUtf8(reportMarkdown(data, topN, sections)));
     const QRect page = pdf.pageLayout().paintRectPixels(pdf.resolution());
     const int header = 40, footer = 40;
     const QSizeF body(page.width(), page.height() - header - footer);
@@ -178,7 +181,7 @@ int writeReportPdf(const ReportData &data, const QString &path, int topN)
     doc.setPageSize(QSizeF(body.width() / scale, body.height() / scale));
     QTextCursor cursor(&doc);
     cursor.movePosition(QTextCursor::End);
-    const QList<RenderedCharts> charts = reportCharts(data);
+    const QList<RenderedCharts> charts = reportCharts(data, sections);
     if (!charts.isEmpty()) {
         cursor.insertBlock();
         QTextCharFormat heading;

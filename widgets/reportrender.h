@@ -19,10 +19,10 @@ QByteArray chartSvg(QChart *chart, const QSize &size);
 QImage chartImage(QChart *chart, const QSize &size, qreal scale);
 
 // Self-contained HTML: styles inline, charts as inline SVG.
-QByteArray reportHtml(const ReportData &data, int topN = 50);
+QByteArray reportHtml(const ReportData &data, int topN = 50, const QStringList &sections = {});
 // A paged PDF (A4): the same content, charts as high-resolution images, a header with the
 // plan and the date on every page and "page N of M" at the foot. Returns the page count,
 // or 0 when the file cannot be written.
-int writeReportPdf(const ReportData &data, const QString &path, int topN = 50);
+int writeReportPdf(const ReportData &data, const QString &path, int topN = 50, const QStringList &sections = {});
 
 } // namespace ferry

@@ -2,6 +2,7 @@
 #include "cleanup/cleanupengine.h"
 #include "cli/cliregistry.h"
 #include "cli/commands.h"
+#include "report/report.h"
 #include "net/networkservice.h"
 #include "plan/plan.h"
 #include "store/store.h"
@@ -562,13 +563,6 @@ int cmdExecute(const QString &name, const QStringList &args, QTextStream &out, Q
     else if (resume && results.isEmpty())
         out << "Nothing to resume.\n";
     return rc;
-}
-
-QString csvField(const QString &s)
-{
-    if (s.contains(u',') || s.contains(u'"') || s.contains(u'\n'))
-        return u'"' + QString(s).replace(QStringLiteral("\""), QStringLiteral("\"\"")) + u'"';
-    return s;
 }
 
 int cmdAudit(const QStringList &args, QTextStream &out, QTextStream &err)

@@ -7,6 +7,7 @@
 #include "registry/registryerror.h"
 
 #include <QFile>
+#include <QRegularExpression>
 
 namespace ferry::cli {
 
@@ -120,6 +121,25 @@ QString dbPath(const QCommandLineParser &p)
     if (p.isSet(QStringLiteral("plan")))
         return defaultDbFor(p.value(QStringLiteral("plan")));
     return qEnvironmentVariable("FERRY_DB");
+}
+
+std::optional<QDateTime> parseSince(const QString &text, QString *error)
+{
+    if (text.isEmpty())
+        return QDateTime();
+    static const QRegularExpression age(QStringLiteral("^(\\d+)(s|m|h|d)$"));
+    const auto m = age.match(text);
+    if (m.hasMatch()) {
+        const qint64 n = m.captured(1).toLongLong();
+        const qint64 unit = m.captured(2) == u"s" ? 1 : m.captured(2) == u"m" ? 60 : m.captured(2) == u"h" ? 3600 : 86400;
+        return QDateTime::currentDateTimeUtc().addSecs(-n * unit);
+    }
+    const QDateTime t = QDateTime::fromString(text, Qt::ISODate);
+    if (!t.isValid()) {
+        *error = QStringLiteral("--since takes an age (90s, 30m, 24h, 7d) or an ISO time (2026-11-27T08:00:00Z)");
+        return std::nullopt;
+    }
+    return t.toUTC();
 }
 
 } // namespace ferry::cli

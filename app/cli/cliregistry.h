@@ -4,6 +4,9 @@
 #include "registry/registryerror.h"
 
 #include <QCommandLineParser>
+#include <QDateTime>
+
+#include <optional>
 #include <QTextStream>
 
 namespace ferry::cli {
@@ -27,5 +30,9 @@ bool registryConfigFromOptions(const QCommandLineParser &parser, const QString &
 QString defaultDbFor(const QString &planPath);
 // --db, else next to --plan, else FERRY_DB.
 QString dbPath(const QCommandLineParser &parser);
+
+// --since: an age (90s, 30m, 24h, 7d) back from now, or an ISO time; empty gives an invalid
+// time (no limit). nullopt with *error for anything else.
+std::optional<QDateTime> parseSince(const QString &text, QString *error);
 
 } // namespace ferry::cli

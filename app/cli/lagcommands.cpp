@@ -1,6 +1,7 @@
 // ferryctl lag and watch: how far the replicas are behind, measured from outside.
 #include "cli/cliregistry.h"
 #include "cli/commands.h"
+#include "report/report.h"
 #include "cli/watchview.h"
 #include "lag/lag.h"
 #include "net/networkservice.h"
@@ -36,26 +37,6 @@ void onQuitSignal(int)
 QString iso(const QDateTime &t)
 {
     return t.isValid() ? t.toUTC().toString(Qt::ISODate) : QString();
-}
-
-// 90s, 30m, 2h, 1d; an ISO time; or nothing.
-std::optional<QDateTime> parseSince(const QString &text, QString *error)
-{
-    if (text.isEmpty())
-        return QDateTime();
-    static const QRegularExpression age(QStringLiteral("^(\\d+)(s|m|h|d)$"));
-    const auto m = age.match(text);
-    if (m.hasMatch()) {
-        const qint64 n = m.captured(1).toLongLong();
-        const qint64 unit = m.captured(2) == u"s" ? 1 : m.captured(2) == u"m" ? 60 : m.captured(2) == u"h" ? 3600 : 86400;
-        return QDateTime::currentDateTimeUtc().addSecs(-n * unit);
-    }
-    const QDateTime t = QDateTime::fromString(text, Qt::ISODate);
-    if (!t.isValid()) {
-        *error = QStringLiteral("--since takes an age (90s, 30m, 24h, 7d) or an ISO time (2026-11-27T08:00:00Z)");
-        return std::nullopt;
-    }
-    return t.toUTC();
 }
 
 QJsonObject statsJson(const LagStats &s)
@@ -102,13 +83,6 @@ QJsonObject reportJson(const LagReport &r)
                                     {QStringLiteral("notMeasurable"), rl.predates}});
     }
     return QJsonObject{{QStringLiteral("generatedAt"), iso(r.generatedAt)}, {QStringLiteral("since"), iso(r.since)}, {QStringLiteral("replicas"), replicas}};
-}
-
-QString csvField(const QString &s)
-{
-    if (s.contains(u',') || s.contains(u'"') || s.contains(u'\n'))
-        return u'"' + QString(s).replace(QStringLiteral("\""), QStringLiteral("\"\"")) + u'"';
-    return s;
 }
 
 int breachCount(const LagReport &r)

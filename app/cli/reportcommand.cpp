@@ -7,7 +7,6 @@
 #include <QCommandLineParser>
 #include <QElapsedTimer>
 #include <QFile>
-#include <QRegularExpression>
 #include <QSaveFile>
 
 #include <unistd.h>
@@ -27,6 +26,8 @@ int runReport(const QStringList &args, QTextStream &out, QTextStream &err)
     p.addOption({QStringLiteral("format"), QStringLiteral("md, html, pdf, csv or json."), QStringLiteral("format"), QStringLiteral("md")});
     p.addOption({QStringLiteral("since"), QStringLiteral("The period: an age (24h, 7d) or an ISO time (default: 7d)."), QStringLiteral("time")});
     p.addOption({QStringLiteral("top"), QStringLiteral("Rows of each list in documents (default 50; CSV and JSON have all)."), QStringLiteral("n"), QStringLiteral("50")});
+    p.addOption({QStringLiteral("sections"), QStringLiteral("Sections of a document, comma-separated (default: all): %1.").arg(reportSections().join(QStringLiteral(", "))),
+                 QStringLiteral("list")});
     p.addOption({{QStringLiteral("o"), QStringLiteral("output")}, QStringLiteral("The file to write (default: standard output; PDF needs a file)."), QStringLiteral("file")});
     if (const int rc = parseCommand(p, QStringLiteral("report"), args, out, err); rc >= 0)
         return rc;
@@ -40,19 +41,18 @@ int runReport(const QStringList &args, QTextStream &out, QTextStream &err)
         err << "ferryctl report: a PDF needs -o FILE" << Qt::endl;
         return ExitUsage;
     }
-    QDateTime since;
-    if (p.isSet(QStringLiteral("since"))) {
-        static const QRegularExpression age(QStringLiteral("^(\\d+)(s|m|h|d)$"));
-        const auto m = age.match(p.value(QStringLiteral("since")));
-        if (m.hasMatch()) {
-            const qint64 unit = m.captured(2) == u"s" ? 1 : m.captured(2) == u"m" ? 60 : m.captured(2) == u"h" ? 3600 : 86400;
-            since = QDateTime::currentDateTimeUtc().addSecs(-m.captured(1).toLongLong() * unit);
-        } else {
-            since = QDateTime::fromString(p.value(QStringLiteral("since")), Qt::ISODate);
-            if (!since.isValid()) {
-                err << "ferryctl report: --since takes an age (24h, 7d) or an ISO time" << Qt::endl;
-                return ExitUsage;
-            }
+    QString sinceError;
+    const auto parsedSince = parseSince(p.value(QStringLiteral("since")), &sinceError);
+    if (!parsedSince) {
+        err << "ferryctl report: " << sinceError << Qt::endl;
+        return ExitUsage;
+    }
+    const QDateTime since = *parsedSince;
+    const QStringList sections = p.value(QStringLiteral("sections")).split(u',', Qt::SkipEmptyParts);
+    for (const QString &s : sections) {
+        if (!reportSections().contains(s)) {
+            err << "ferryctl report: --sections: unknown section '" << s << "' (sections: " << reportSections().join(u',') << ")" << Qt::endl;
+            return ExitUsage;
         }
     }
     bool ok = false;
@@ -75,7 +75,7 @@ int runReport(const QStringList &args, QTextStream &out, QTextStream &err)
     QElapsedTimer clock;
     clock.start();
     if (format == u"pdf") {
-        const int pages = writeReportPdf(collectReport(store, since, top), output, top);
+        const int pages = writeReportPdf(collectReport(store, since, top), output, top, sections);
         if (pages == 0) {
             err << "ferryctl report: cannot write " << output << Qt::endl;
             return ExitRegistry;
@@ -108,7 +108,7 @@ int runReport(const QStringList &args, QTextStream &out, QTextStream &err)
             err << "\r\033[K";
     } else {
         const ReportData data = collectReport(store, since, format == u"json" ? -1 : top);
-        const QByteArray bytes = format == u"md" ? reportMarkdown(data, top) : format == u"json" ? reportJson(data) : reportHtml(data, top);
+        const QByteArray bytes = format == u"md" ? reportMarkdown(data, top, sections) : format == u"json" ? reportJson(data) : reportHtml(data, top, sections);
         written = dev->write(bytes) == bytes.size();
     }
     if (!output.isEmpty()) {

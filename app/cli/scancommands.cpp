@@ -1,6 +1,7 @@
 // ferryctl scan, status and diff: the sync matrix without a window.
 #include "cli/cliregistry.h"
 #include "cli/commands.h"
+#include "report/report.h"
 #include "net/networkservice.h"
 #include "plan/plan.h"
 #include "scan/scanner.h"
@@ -36,13 +37,6 @@ void onSigint(int)
 QString isoTime(const QDateTime &t)
 {
     return t.isValid() ? t.toUTC().toString(Qt::ISODate) : QString();
-}
-
-QString csvField(const QString &s)
-{
-    if (s.contains(u',') || s.contains(u'"') || s.contains(u'\n'))
-        return u'"' + QString(s).replace(QStringLiteral("\""), QStringLiteral("\"\"")) + u'"';
-    return s;
 }
 
 QString shortDigest(const QString &d)

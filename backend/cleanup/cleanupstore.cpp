@@ -16,16 +16,6 @@ bool itemstate::isFinal(const QString &state)
 
 namespace {
 
-QVariant ms(const QDateTime &t)
-{
-    return t.isValid() ? QVariant(t.toMSecsSinceEpoch()) : QVariant(QMetaType::fromType<qint64>());
-}
-
-QDateTime fromMs(const QVariant &v)
-{
-    return v.isNull() ? QDateTime() : QDateTime::fromMSecsSinceEpoch(v.toLongLong(), QTimeZone::utc());
-}
-
 // Qt binds a null QString as SQL NULL; the text columns hold '' instead.
 QVariant text(const QString &s)
 {
@@ -52,19 +42,19 @@ CleanupBatch batchFrom(const QSqlQuery &q)
 {
     CleanupBatch b;
     b.id = q.value(0).toLongLong();
-    b.createdAt = fromMs(q.value(1));
+    b.createdAt = timeFromStore(q.value(1));
     b.plan = q.value(2).toString();
     b.registry = q.value(3).toString();
     b.repository = q.value(4).toString();
     b.policies = q.value(5).toString();
-    b.listedAt = fromMs(q.value(6));
+    b.listedAt = timeFromStore(q.value(6));
     b.listingComplete = q.value(7).toBool();
     b.listingNote = q.value(8).toString();
     b.hash = q.value(9).toString();
     b.derivedFrom = q.value(10).toLongLong();
     b.status = q.value(11).toString();
     b.decidedBy = q.value(12).toString();
-    b.decidedAt = fromMs(q.value(13));
+    b.decidedAt = timeFromStore(q.value(13));
     b.decidedHash = q.value(14).toString();
     b.comment = q.value(15).toString();
     return b;
@@ -84,8 +74,8 @@ bool CleanupStore::addBatch(CleanupBatch *b)
         QSqlQuery q(db);
         q.prepare(QStringLiteral("INSERT INTO cleanup_batches(created_at, plan, registry, repository, policies, listed_at, listing_complete, "
                                  "listing_note, hash, derived_from, status) VALUES(?,?,?,?,?,?,?,?,?,?,?)"));
-        for (const QVariant &v : {ms(b->createdAt), text(b->plan), text(b->registry), text(b->repository), text(b->policies),
-                                  ms(b->listedAt), QVariant(b->listingComplete ? 1 : 0), text(b->listingNote), text(b->hash),
+        for (const QVariant &v : {storedTime(b->createdAt), text(b->plan), text(b->registry), text(b->repository), text(b->policies),
+                                  storedTime(b->listedAt), QVariant(b->listingComplete ? 1 : 0), text(b->listingNote), text(b->hash),
                                   b->derivedFrom ? QVariant(b->derivedFrom) : QVariant(QMetaType::fromType<qint64>()), text(b->status)})
             q.addBindValue(v);
         if (!q.exec()) {
@@ -99,9 +89,9 @@ bool CleanupStore::addBatch(CleanupBatch *b)
                                     "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
         for (const CleanupItem &i : std::as_const(b->items)) {
             for (const QVariant &v : {QVariant(b->id), QVariant(i.seq), text(i.action), text(i.digest), QVariant(listJson(i.tags)),
-                                      text(i.mediaType), QVariant(i.size), ms(i.ageFrom), text(i.ageSource), text(i.policy),
+                                      text(i.mediaType), QVariant(i.size), storedTime(i.ageFrom), text(i.ageSource), text(i.policy),
                                       text(i.reason), QVariant(listJson(i.checks)), text(i.holdReason), QVariant(listJson(i.parents)),
-                                      QVariant(listJson(i.dependsOn)), QVariant(listJson(i.verifyIn)), text(i.state), ms(b->createdAt)})
+                                      QVariant(listJson(i.dependsOn)), QVariant(listJson(i.verifyIn)), text(i.state), storedTime(b->createdAt)})
                 item.addBindValue(v);
             if (!item.exec()) {
                 m_store.setLastError(item.lastError().text());
@@ -136,7 +126,7 @@ std::optional<CleanupBatch> CleanupStore::batch(qint64 id) const
         it.tags = listFrom(i.value(3));
         it.mediaType = i.value(4).toString();
         it.size = i.value(5).isNull() ? -1 : i.value(5).toLongLong();
-        it.ageFrom = fromMs(i.value(6));
+        it.ageFrom = timeFromStore(i.value(6));
         it.ageSource = i.value(7).toString();
         it.policy = i.value(8).toString();
         it.reason = i.value(9).toString();
@@ -148,7 +138,7 @@ std::optional<CleanupBatch> CleanupStore::batch(qint64 id) const
         it.state = i.value(15).toString();
         it.outcome = i.value(16).toString();
         it.httpStatus = i.value(17).toInt();
-        it.updatedAt = fromMs(i.value(18));
+        it.updatedAt = timeFromStore(i.value(18));
         if (it.action == u"delete") {
             ++b.deleteCount;
             b.bytes += qMax<qint64>(0, it.size);
@@ -196,7 +186,7 @@ bool CleanupStore::decide(qint64 id, const QString &status, const QString &actor
     return m_store.transaction([&] {
         QSqlQuery q(db);
         q.prepare(QStringLiteral("UPDATE cleanup_batches SET status=?, decided_by=?, decided_at=?, decided_hash=?, comment=? WHERE id=?"));
-        for (const QVariant &v : {QVariant(status), QVariant(actor), ms(QDateTime::currentDateTimeUtc()), QVariant(hash), QVariant(comment), QVariant(id)})
+        for (const QVariant &v : {QVariant(status), QVariant(actor), storedTime(QDateTime::currentDateTimeUtc()), QVariant(hash), QVariant(comment), QVariant(id)})
             q.addBindValue(v);
         if (!q.exec() || q.numRowsAffected() != 1) {
             m_store.setLastError(q.lastError().text());
@@ -262,8 +252,8 @@ QList<CleanupRun> CleanupStore::runs(qint64 batch) const
         q.addBindValue(batch);
     q.exec();
     while (q.next())
-        out.append({q.value(0).toLongLong(), q.value(1).toLongLong(), q.value(2).toBool(), q.value(3).toString(), fromMs(q.value(4)),
-                    fromMs(q.value(5)), q.value(6).toString(), q.value(7).toString()});
+        out.append({q.value(0).toLongLong(), q.value(1).toLongLong(), q.value(2).toBool(), q.value(3).toString(), timeFromStore(q.value(4)),
+                    timeFromStore(q.value(5)), q.value(6).toString(), q.value(7).toString()});
     return out;
 }
 
@@ -303,7 +293,7 @@ QList<JournalEntry> CleanupStore::journalOf(qint64 batch) const
     q.addBindValue(batch);
     q.exec();
     while (q.next())
-        out.append({q.value(0).toLongLong(), q.value(1).toLongLong(), q.value(2).toInt(), fromMs(q.value(3)), q.value(4).toString(),
+        out.append({q.value(0).toLongLong(), q.value(1).toLongLong(), q.value(2).toInt(), timeFromStore(q.value(3)), q.value(4).toString(),
                     q.value(5).toInt(), q.value(6).toString()});
     return out;
 }
@@ -330,7 +320,7 @@ QList<AuditEntry> CleanupStore::auditLog() const
     q.setForwardOnly(true);
     q.exec(QStringLiteral("SELECT at, actor, action, batch, detail FROM audit_log ORDER BY id"));
     while (q.next())
-        out.append({fromMs(q.value(0)), q.value(1).toString(), q.value(2).toString(), q.value(3).toLongLong(), q.value(4).toString()});
+        out.append({timeFromStore(q.value(0)), q.value(1).toString(), q.value(2).toString(), q.value(3).toLongLong(), q.value(4).toString()});
     return out;
 }
 

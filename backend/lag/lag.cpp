@@ -43,13 +43,13 @@ namespace {
 qint64 medianScanInterval(const Store &store)
 {
     const QList<ScanRecord> scans = store.scans();
-    QList<qint64> gaps;
+    QList<qint64> gaps; // milliseconds: timers fire a little early, whole seconds would truncate 0.98 s to 0
     for (qsizetype i = qMax<qsizetype>(1, scans.size() - 50); i < scans.size(); ++i)
-        gaps << scans[i - 1].startedAt.secsTo(scans[i].startedAt);
+        gaps << scans[i - 1].startedAt.msecsTo(scans[i].startedAt);
     if (gaps.isEmpty())
         return 0;
     std::sort(gaps.begin(), gaps.end());
-    return gaps.at(gaps.size() / 2);
+    return qMax<qint64>(1, (gaps.at(gaps.size() / 2) + 500) / 1000);
 }
 
 } // namespace

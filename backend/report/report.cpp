@@ -17,19 +17,19 @@ QString iso(const QDateTime &t)
 const QStringList kAttention{QStringLiteral("drifted"), QStringLiteral("missing"), QStringLiteral("partial"), QStringLiteral("lagging"),
                              QStringLiteral("unknown")};
 
-QString csvField(const QString &s)
-{
-    if (s.contains(u',') || s.contains(u'"') || s.contains(u'\n'))
-        return u'"' + QString(s).replace(QStringLiteral("\""), QStringLiteral("\"\"")) + u'"';
-    return s;
-}
-
 QString md(QString s)
 {
     return s.replace(u'|', QStringLiteral("\\|"));
 }
 
 } // namespace
+
+QString csvField(const QString &s)
+{
+    if (s.contains(u',') || s.contains(u'"') || s.contains(u'\n'))
+        return u'"' + QString(s).replace(QStringLiteral("\""), QStringLiteral("\"\"")) + u'"';
+    return s;
+}
 
 QString percent(qint64 done, qint64 total)
 {
@@ -102,7 +102,7 @@ ReportData collectReport(const Store &store, const QDateTime &sinceIn, qint64 at
         d.stages.append({QStringLiteral("Stage 4: China replica %1").arg(rep), QStringLiteral("target tags replicated with the same digest"), replicated.value(rep), inTarget});
     if (!legacy.isEmpty())
         d.stages.append({QStringLiteral("Clean up: legacy registries (%1)").arg(legacy.join(QStringLiteral(", "))),
-                         QStringLiteral("legacy tags of the plan's repositories already gone"), legacyGone, legacyTotal});
+                         QStringLiteral("rows of the plan no longer (or never) held by a legacy registry"), legacyGone, legacyTotal});
     d.trend = store.stateCountHistory(d.since);
     d.changes = store.changesSince(d.since);
     for (const Change &c : std::as_const(d.changes)) {
@@ -119,7 +119,40 @@ ReportData collectReport(const Store &store, const QDateTime &sinceIn, qint64 at
     return d;
 }
 
-QByteArray reportMarkdown(const ReportData &d, int topN)
+QStringList reportSections()
+{
+    return {QStringLiteral("progress"), QStringLiteral("states"), QStringLiteral("changes"), QStringLiteral("attention"),
+            QStringLiteral("lag"), QStringLiteral("budget"), QStringLiteral("cleanup"), QStringLiteral("errors")};
+}
+
+namespace {
+
+// Keeps the title block and the "## " sections asked for.
+QString keepSections(const QString &markdown, const QStringList &sections)
+{
+    if (sections.isEmpty())
+        return markdown;
+    static const QMap<QString, QString> byHeading{{QStringLiteral("Progress by stage"), QStringLiteral("progress")},
+                                                   {QStringLiteral("Tags by state"), QStringLiteral("states")},
+                                                   {QStringLiteral("Changes in the period"), QStringLiteral("changes")},
+                                                   {QStringLiteral("Needs attention"), QStringLiteral("attention")},
+                                                   {QStringLiteral("Replication lag"), QStringLiteral("lag")},
+                                                   {QStringLiteral("Docker Hub pull budget"), QStringLiteral("budget")},
+                                                   {QStringLiteral("Cleanup"), QStringLiteral("cleanup")},
+                                                   {QStringLiteral("Errors of the last scan"), QStringLiteral("errors")}};
+    const QStringList parts = markdown.split(QStringLiteral("\n## "));
+    QString out = parts.first();
+    for (qsizetype i = 1; i < parts.size(); ++i) {
+        const QString heading = parts[i].section(u'\n', 0, 0).trimmed();
+        if (sections.contains(byHeading.value(heading)))
+            out += QStringLiteral("\n## ") + parts[i];
+    }
+    return out;
+}
+
+} // namespace
+
+QByteArray reportMarkdown(const ReportData &d, int topN, const QStringList &sections)
 {
     QString o;
     o += QStringLiteral("# Registry migration status: %1\n\n").arg(md(d.planName));
@@ -188,7 +221,7 @@ QByteArray reportMarkdown(const ReportData &d, int topN)
         if (!r.breaches.isEmpty())
             o += u'\n';
     }
-    o += QStringLiteral("## Docker Hub pull budget\n\n");
+    o += QStringLiteral("\n## Docker Hub pull budget\n\n");
     if (d.rateLimits.isEmpty())
         o += QStringLiteral("No readings in the period (registries that send `ratelimit-*` headers record them at every scan).\n");
     else {
@@ -217,7 +250,7 @@ QByteArray reportMarkdown(const ReportData &d, int topN)
         o += QStringLiteral("None.\n");
     for (qsizetype i = 0; i < d.errors.size() && i < topN; ++i)
         o += QStringLiteral("- %1\n").arg(md(d.errors[i]));
-    return o.toUtf8();
+    return keepSections(o, sections).toUtf8();
 }
 
 QByteArray reportJson(const ReportData &d)

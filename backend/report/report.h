@@ -49,12 +49,17 @@ struct ReportData
 // all: -1); attentionTotal always counts them all.
 ReportData collectReport(const Store &store, const QDateTime &since, qint64 attentionLimit = -1);
 
-QByteArray reportMarkdown(const ReportData &data, int topN = 50);
+// The sections of a document, as --sections and the Export dialog name them.
+QStringList reportSections(); // progress, states, changes, attention, lag, budget, cleanup, errors
+// sections: the ones to include (empty: all); the title and period are always there.
+QByteArray reportMarkdown(const ReportData &data, int topN = 50, const QStringList &sections = {});
 QByteArray reportJson(const ReportData &data);
 // One line per repository:tag per registry, streamed from the store; progress(done, total).
 // Columns: repository,tag,state,registry,cell_state,digest,first_seen,last_seen,reason.
 bool writeReportCsv(const Store &store, QIODevice *out, const std::function<void(qint64, qint64)> &progress = {});
 
 QString percent(qint64 done, qint64 total);
+// A CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break.
+QString csvField(const QString &s);
 
 } // namespace ferry

@@ -13,6 +13,16 @@
 
 namespace ferry {
 
+QVariant storedTime(const QDateTime &t)
+{
+    return t.isValid() ? QVariant(t.toMSecsSinceEpoch()) : QVariant(QMetaType::fromType<qint64>());
+}
+
+QDateTime timeFromStore(const QVariant &v)
+{
+    return v.isNull() ? QDateTime() : QDateTime::fromMSecsSinceEpoch(v.toLongLong(), QTimeZone::utc());
+}
+
 namespace {
 
 constexpr int kSchemaVersion = 4;
@@ -177,12 +187,12 @@ CREATE INDEX scan_state_counts_scan ON scan_state_counts(scan);
 
 QVariant ms(const QDateTime &t)
 {
-    return t.isValid() ? QVariant(t.toMSecsSinceEpoch()) : QVariant(QMetaType::fromType<qint64>());
+    return storedTime(t);
 }
 
 QDateTime fromMs(const QVariant &v)
 {
-    return v.isNull() ? QDateTime() : QDateTime::fromMSecsSinceEpoch(v.toLongLong(), QTimeZone::utc());
+    return timeFromStore(v);
 }
 
 QString key(const QString &repository, const QString &tag)

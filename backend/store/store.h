@@ -8,11 +8,16 @@
 #include <QMap>
 #include <QSqlDatabase>
 #include <QString>
+#include <QVariant>
 
 #include <functional>
 #include <optional>
 
 namespace ferry {
+
+// Times as the store keeps them: UTC milliseconds since the epoch, NULL for none.
+QVariant storedTime(const QDateTime &t);
+QDateTime timeFromStore(const QVariant &v);
 
 // One tag as a registry listing showed it.
 struct TagObservation

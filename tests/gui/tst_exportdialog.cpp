@@ -39,6 +39,11 @@ private Q_SLOTS:
         QVERIFY(preview.wait(10'000));
         QVERIFY(dialog.previewText().contains(QStringLiteral("Registry migration status: demo")));
         QVERIFY(dialog.previewText().contains(QStringLiteral("10 rows are drifted, missing")));
+        dialog.setSections({QStringLiteral("progress")});
+        QVERIFY(preview.wait(10'000));
+        QVERIFY(!dialog.previewText().contains(QStringLiteral("Needs attention")));
+        QVERIFY(dialog.previewText().contains(QStringLiteral("Progress by stage")));
+        dialog.setSections({});
         QSignalSpy exported(&dialog, &ExportDialog::exported);
         const struct { const char *format; const char *file; QByteArray start; } cases[] = {
             {"md", "r.md", "# Registry migration status: demo"},

@@ -154,12 +154,7 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
-        const QString missing = RegistryFarm::missingTools();
-        if (!missing.isEmpty()) {
-            if (qEnvironmentVariable("CI") == u"true")
-                QFAIL(qPrintable(missing));
-            QSKIP(qPrintable(missing));
-        }
+        FERRY_REQUIRE_REGISTRY_TOOLS();
         m_farm = std::make_unique<RegistryFarm>();
         QString error;
         QVERIFY2(m_farm->startNamed(QStringLiteral("gsoci"), &error), qPrintable(error));

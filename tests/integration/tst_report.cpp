@@ -250,6 +250,20 @@ private Q_SLOTS:
         QVERIFY(text.out.contains(QStringLiteral("page %1 of %1").arg(pages).toUtf8()));
     }
 
+    void sectionsChooseWhatDocumentsHold()
+    {
+        const QStringList only{QStringLiteral("--sections"), QStringLiteral("progress,lag")};
+        QVERIFY(report(QStringLiteral("md"), QStringLiteral("s.md"), only).exitCode == 0);
+        const QByteArray md = read(QStringLiteral("s.md"));
+        QVERIFY(md.startsWith("# Registry migration status: leave-docker-hub"));
+        QVERIFY(md.contains("## Progress by stage") && md.contains("## Replication lag"));
+        for (const char *gone : {"## Tags by state", "## Changes", "## Needs attention", "## Docker Hub", "## Cleanup", "## Errors"})
+            QVERIFY2(!md.contains(gone), gone);
+        QVERIFY(report(QStringLiteral("html"), QStringLiteral("s.html"), only).exitCode == 0);
+        QCOMPARE(read(QStringLiteral("s.html")).count("<svg"), 2); // the lag charts, no trend
+        QCOMPARE(report(QStringLiteral("md"), QStringLiteral("x.md"), {QStringLiteral("--sections"), QStringLiteral("progress,gossip")}).exitCode, 2);
+    }
+
     void usageErrors()
     {
         QCOMPARE(run(ferryctlPath(), {QStringLiteral("report"), QStringLiteral("--db"), m_db, QStringLiteral("--format"), QStringLiteral("pdf")}).exitCode, 2);

@@ -9,6 +9,18 @@
 
 #include <memory>
 
+// In a test's initTestCase: the registry tools must be there. On CI (CI=true) their absence
+// fails the test; elsewhere it skips with the reason.
+#define FERRY_REQUIRE_REGISTRY_TOOLS()                                          \
+    do {                                                                        \
+        const QString missingTools_ = ::ferry::test::RegistryFarm::missingTools(); \
+        if (!missingTools_.isEmpty()) {                                         \
+            if (qEnvironmentVariable("CI") == u"true")                          \
+                QFAIL(qPrintable(missingTools_));                               \
+            QSKIP(qPrintable(missingTools_));                                   \
+        }                                                                       \
+    } while (false)
+
 namespace ferry::test {
 
 // The registry variants the integration tests run against.
