@@ -146,8 +146,9 @@ private Q_SLOTS:
         QElapsedTimer t0;
         t0.start();
         // The replicator: v1 after 2 s, v2 after 4 s; once both arrived, an outage of the
-        // replica for 4 s; v3 after 12 s, v4 after 15 s, v5 never.
-        const QMap<QString, int> delays{{QStringLiteral("v1"), 2}, {QStringLiteral("v2"), 4}, {QStringLiteral("v3"), 12}, {QStringLiteral("v4"), 15}};
+        // replica for 10 s (longer than a round's retries, about 4-7 s, can bridge); v3
+        // after 18 s, v4 after 21 s, v5 never.
+        const QMap<QString, int> delays{{QStringLiteral("v1"), 2}, {QStringLiteral("v2"), 4}, {QStringLiteral("v3"), 18}, {QStringLiteral("v4"), 21}};
         auto at = [&](int seconds) {
             waitFor(w, [&] { return t0.elapsed() >= seconds * 1000; }, 60'000);
         };
@@ -163,13 +164,13 @@ private Q_SLOTS:
         const QJsonObject during1 = lagJson(db);
         waitFor(w, [&] { return t0.elapsed() >= down + 3000; }, 10'000);
         const QJsonObject during2 = lagJson(db);
-        waitFor(w, [&] { return t0.elapsed() >= down + 4000; }, 10'000);
+        waitFor(w, [&] { return t0.elapsed() >= down + 10'000; }, 15'000);
         QVERIFY2(m_farm->restartNamed(QStringLiteral("china"), &error), qPrintable(error));
-        at(12);
-        QVERIFY(copy(QStringLiteral("v3")));
-        at(15);
-        QVERIFY(copy(QStringLiteral("v4")));
         at(18);
+        QVERIFY(copy(QStringLiteral("v3")));
+        at(21);
+        QVERIFY(copy(QStringLiteral("v4")));
+        at(24);
         stopWatch(w);
         QVERIFY2(w.output.contains("INCOMPLETE"), "the outage shows in the rounds");
 
