@@ -1,9 +1,17 @@
 #include "overviewpage.h"
 
+#include "reportrender.h"
 #include "syncmatrixmodel.h"
+
+#include <QChart>
+#include <QChartView>
+#include <QProgressBar>
+#include <QtConcurrent/QtConcurrentRun>
 
 #include <QGridLayout>
 #include <QLabel>
+#include <QHBoxLayout>
+#include <QTimeZone>
 #include <QVBoxLayout>
 
 namespace ferry {
@@ -13,6 +21,8 @@ OverviewPage::OverviewPage(SyncMatrixModel *model, QWidget *parent)
     , m_model(model)
     , m_headline(new QLabel(this))
     , m_tiles(new QGridLayout)
+    , m_stages(new QVBoxLayout)
+    , m_trend(new QChartView(this))
 {
     m_headline->setWordWrap(true);
     QFont f = m_headline->font();
@@ -32,10 +42,74 @@ OverviewPage::OverviewPage(SyncMatrixModel *model, QWidget *parent)
     }
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_headline);
+    layout->addLayout(m_stages);
     layout->addLayout(m_tiles);
-    layout->addStretch(1);
+    m_trend->setRenderHint(QPainter::Antialiasing);
+    m_trend->setMinimumHeight(260);
+    m_trend->setVisible(false);
+    layout->addWidget(m_trend, 1);
+    layout->addStretch(0);
+    connect(&m_watcher, &QFutureWatcher<ReportData>::finished, this, [this] {
+        m_data = m_watcher.result();
+        while (QLayoutItem *item = m_stages->takeAt(0)) {
+            delete item->widget();
+            delete item;
+        }
+        for (const StageProgress &st : std::as_const(m_data.stages)) {
+            auto *row = new QWidget(this);
+            auto *h = new QHBoxLayout(row);
+            h->setContentsMargins(0, 0, 0, 0);
+            auto *label = new QLabel(QStringLiteral("<b>%1</b>: %2").arg(st.stage.toHtmlEscaped(), st.measure.toHtmlEscaped()), row);
+            auto *bar = new QProgressBar(row);
+            bar->setRange(0, int(qMax<qint64>(1, st.total)));
+            bar->setValue(int(st.done));
+            bar->setFormat(QStringLiteral("%1 of %2 (%3)").arg(st.done).arg(st.total).arg(percent(st.done, st.total)));
+            bar->setMinimumWidth(320);
+            bar->setTextVisible(true);
+            h->addWidget(label);
+            h->addWidget(bar, 1);
+            m_stages->addWidget(row);
+        }
+        m_trend->setVisible(m_data.trend.size() >= 2);
+        if (m_data.trend.size() >= 2)
+            m_trend->setChart(makeStateTrendChart(m_data.trend));
+        Q_EMIT historyReloaded();
+    });
     connect(m_model, &QAbstractItemModel::modelReset, this, &OverviewPage::refresh);
     refresh();
+}
+
+OverviewPage::~OverviewPage()
+{
+    m_watcher.waitForFinished();
+}
+
+void OverviewPage::setDatabase(const QString &dbPath)
+{
+    m_dbPath = dbPath;
+    reloadHistory();
+}
+
+void OverviewPage::reloadHistory()
+{
+    if (m_dbPath.isEmpty() || m_watcher.isRunning())
+        return;
+    const QString path = m_dbPath;
+    m_watcher.setFuture(QtConcurrent::run([path] {
+        Store store(path);
+        QString error;
+        if (!store.open(&error))
+            return ReportData();
+        return collectReport(store, QDateTime::fromMSecsSinceEpoch(0, QTimeZone::utc()), 0);
+    }));
+}
+
+QStringList OverviewPage::stageTexts() const
+{
+    QStringList out;
+    for (const StageProgress &st : m_data.stages)
+        out << QStringLiteral("%1: %2/%3").arg(st.stage).arg(st.done).arg(st.total);
+    return out;
 }
 
 void OverviewPage::refresh()

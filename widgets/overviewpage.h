@@ -1,32 +1,52 @@
 #pragma once
 
+#include "report/report.h"
+
+#include <QFutureWatcher>
 #include <QMap>
 #include <QWidget>
 
 class QGridLayout;
 class QLabel;
+class QVBoxLayout;
+
+QT_BEGIN_NAMESPACE
+class QChartView;
+QT_END_NAMESPACE
 
 namespace ferry {
 
 class SyncMatrixModel;
 
-// Where the migration stands: rows per state, each a link to the matrix behind it, and
-// the share of promised tags synced to the target.
+// Where the migration stands: progress of each RFC stage the plan can measure, rows per
+// state (each a link to the matrix behind it), and a chart of those counts over time.
+// Stages and history are read on a worker thread from a store connection of its own.
 class OverviewPage : public QWidget
 {
     Q_OBJECT
 public:
     explicit OverviewPage(SyncMatrixModel *model, QWidget *parent = nullptr);
+    ~OverviewPage() override;
     void refresh();
+    void setDatabase(const QString &dbPath);
+    void reloadHistory();
+    QStringList stageTexts() const;
+    int trendPoints() const { return int(m_data.trend.size()); }
 
 Q_SIGNALS:
     void stateActivated(const QString &state);
+    void historyReloaded();
 
 private:
     SyncMatrixModel *m_model;
     QLabel *m_headline;
     QGridLayout *m_tiles;
     QMap<QString, QLabel *> m_counts;
+    QVBoxLayout *m_stages;
+    QChartView *m_trend;
+    QString m_dbPath;
+    ReportData m_data;
+    QFutureWatcher<ReportData> m_watcher;
 };
 
 } // namespace ferry

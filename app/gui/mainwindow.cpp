@@ -127,6 +127,7 @@ bool MainWindow::openDatabase(const QString &dbPath, QString *error)
     m_images->setStore(m_store.get());
     m_cleanup->setContext(m_planPath, dbPath, m_store.get(), m_network.get());
     m_replication->setDatabase(dbPath);
+    m_overview->setDatabase(dbPath);
     reload();
     return true;
 }
@@ -145,6 +146,7 @@ void MainWindow::reload()
     m_model->setMatrix(m_store->matrix(), order);
     m_cleanup->reload();
     m_replication->reload();
+    m_overview->reloadHistory();
     showLastScan();
 }
 

@@ -39,6 +39,7 @@ public:
     ImagesPage *imagesPage() const { return m_images; }
     CleanupPage *cleanupPage() const { return m_cleanup; }
     ReplicationPage *replicationPage() const { return m_replication; }
+    OverviewPage *overviewPage() const { return m_overview; }
     void showPage(const QString &name);
     SyncMatrixModel *model() const { return m_model; }
 

@@ -1,8 +1,9 @@
-// The Replication page, offscreen: lag computed off the GUI thread from a history with
+// The Replication page (and the Overview's stages and trend), offscreen: lag computed off the GUI thread from a history with
 // known times, the summary, the breach and in-flight lists, and a double-click that opens
 // the row in the matrix.
 #include "gui/mainwindow.h"
 #include "imagespage.h"
+#include "overviewpage.h"
 #include "replicationpage.h"
 #include "store/store.h"
 #include "testmain.h"
@@ -42,6 +43,7 @@ private Q_SLOTS:
                     china << TagObservation{QStringLiteral("1.%1").arg(i - 1), d(i - 1), {}, {}, {}};
                 store.applyListing(scan, QStringLiteral("gsoci"), repo, target, true, at);
                 store.applyListing(scan, QStringLiteral("china"), repo, china, true, at);
+                QVERIFY(store.recordStateCounts(scan, {{QString(), {{QStringLiteral("synced"), i}, {QStringLiteral("lagging"), 1}}}}));
                 store.finishScan(ScanRecord{scan, QStringLiteral("p.yaml"), at, at, true, false, 0, 0, {}});
             }
             // 1.0..1.2 arrived one scan (60 s) after the target had them; 1.3 is in flight
@@ -51,8 +53,14 @@ private Q_SLOTS:
         window.show();
         ReplicationPage *page = window.replicationPage();
         QSignalSpy reloaded(page, &ReplicationPage::reloaded);
+        QSignalSpy history(window.overviewPage(), &OverviewPage::historyReloaded);
         window.reload();
         QVERIFY(reloaded.wait(10'000));
+        QVERIFY(history.count() > 0 || history.wait(10'000));
+        // The Overview: the stage the database can measure, and the trend of four scans.
+        QCOMPARE(window.overviewPage()->trendPoints(), 4);
+        QVERIFY2(window.overviewPage()->stageTexts().join(u';').contains(QStringLiteral("Stage 4: China replica china")),
+                 qPrintable(window.overviewPage()->stageTexts().join(u';')));
         QCOMPARE(page->report().replicas.size(), 1);
         QVERIFY2(page->summary().contains(QStringLiteral("3 arrivals: p50 <b>60s</b>")), qPrintable(page->summary()));
         QVERIFY2(page->summary().contains(QStringLiteral("1 beyond the SLO")), qPrintable(page->summary()));
