@@ -3,7 +3,10 @@
 #include "syncmatrixmodel.h"
 #include "store/store.h"
 
+#include <QClipboard>
 #include <QComboBox>
+#include <QGuiApplication>
+#include <QMenu>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QItemSelectionModel>
@@ -52,6 +55,20 @@ ImagesPage::ImagesPage(SyncMatrixModel *model, QWidget *parent)
     m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
     m_view->horizontalHeader()->setDefaultSectionSize(150);
     m_view->horizontalHeader()->setStretchLastSection(true);
+    m_view->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_view, &QWidget::customContextMenuRequested, this, [this](const QPoint &pos) {
+        const QModelIndex index = m_view->indexAt(pos);
+        const QString digest = digestAt(index);
+        QMenu menu(this);
+        QAction *copyDigest = menu.addAction(tr("Copy digest"), this, [digest] { QGuiApplication::clipboard()->setText(digest); });
+        const QString reference = referenceAt(index);
+        QAction *copyReference = menu.addAction(tr("Copy reference %1").arg(reference), this, [reference] { QGuiApplication::clipboard()->setText(reference); });
+        copyDigest->setEnabled(!digest.isEmpty());
+        copyReference->setEnabled(!reference.isEmpty());
+        if (digest.isEmpty())
+            copyDigest->setText(tr("Copy digest (this cell has none)"));
+        menu.exec(m_view->viewport()->mapToGlobal(pos));
+    });
     connect(m_model, &QAbstractItemModel::modelReset, this, [this] {
         m_view->setColumnWidth(SyncMatrixModel::RepositoryColumn, 210);
         m_view->setColumnWidth(SyncMatrixModel::TagColumn, 150);
@@ -139,6 +156,22 @@ void ImagesPage::showDetails()
         }
     }
     m_details->setHtml(html);
+}
+
+QString ImagesPage::digestAt(const QModelIndex &index) const
+{
+    return index.isValid() ? index.data(SyncMatrixModel::DigestRole).toString() : QString();
+}
+
+QString ImagesPage::referenceAt(const QModelIndex &index) const
+{
+    const QString digest = digestAt(index);
+    if (digest.isEmpty())
+        return {};
+    const QString repository = m_model->index(index.row(), SyncMatrixModel::RepositoryColumn).data().toString();
+    const QString tag = m_model->index(index.row(), SyncMatrixModel::TagColumn).data().toString();
+    const QString host = m_hosts.value(index.data(SyncMatrixModel::RegistryRole).toString());
+    return (host.isEmpty() ? QString() : host + u'/') + repository + u':' + tag + u'@' + digest;
 }
 
 } // namespace ferry

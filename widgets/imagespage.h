@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QMap>
 #include <QWidget>
 
 class QComboBox;
@@ -29,6 +30,12 @@ public:
     QTableView *view() const { return m_view; }
     QTextBrowser *details() const { return m_details; }
     QLineEdit *filterEdit() const { return m_filter; }
+    // Registry name -> host[:port], for full references (from the plan).
+    void setRegistryHosts(const QMap<QString, QString> &hosts) { m_hosts = hosts; }
+    // What the context menu copies for a cell: its digest, and host/repository:tag@digest
+    // (repository:tag@digest without a known host). Empty where the cell has no digest.
+    QString digestAt(const QModelIndex &index) const;
+    QString referenceAt(const QModelIndex &index) const;
 
 private:
     void applyFilter();
@@ -43,6 +50,7 @@ private:
     QTableView *m_view;
     QTextBrowser *m_details;
     QTimer *m_debounce;
+    QMap<QString, QString> m_hosts;
 };
 
 } // namespace ferry

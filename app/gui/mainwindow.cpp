@@ -139,9 +139,14 @@ void MainWindow::reload()
     QStringList order;
     if (!m_planPath.isEmpty()) {
         QString err;
-        if (const auto plan = Plan::load(m_planPath, &err))
-            for (const PlanRegistry &r : plan->registries)
+        if (const auto plan = Plan::load(m_planPath, &err)) {
+            QMap<QString, QString> hosts;
+            for (const PlanRegistry &r : plan->registries) {
                 order << r.name;
+                hosts.insert(r.name, r.config.baseUrl.authority());
+            }
+            m_images->setRegistryHosts(hosts);
+        }
     }
     m_model->setMatrix(m_store->matrix(), order);
     m_cleanup->reload();

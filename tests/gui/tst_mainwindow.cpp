@@ -68,6 +68,18 @@ private Q_SLOTS:
         const QString html = page->details()->toPlainText();
         QVERIFY2(html.contains(QStringLiteral("sha256:") + QString(64, u'1')), qPrintable(html));
         QVERIFY(html.contains(QStringLiteral("Digest history")));
+
+        // The context menu's copies: the cell's digest and its full reference.
+        page->setRegistryHosts({{QStringLiteral("gsoci"), QStringLiteral("gsoci.azurecr.io")}});
+        QModelIndex gsoci;
+        for (int c = SyncMatrixModel::NumFixedColumns; c < window.model()->columnCount(); ++c)
+            if (window.model()->index(row, c).data(SyncMatrixModel::RegistryRole).toString() == u"gsoci")
+                gsoci = window.model()->index(row, c);
+        QVERIFY(gsoci.isValid());
+        const QString d1 = QStringLiteral("sha256:") + QString(64, u'1');
+        QCOMPARE(page->digestAt(gsoci), d1);
+        QCOMPARE(page->referenceAt(gsoci), QStringLiteral("gsoci.azurecr.io/giantswarm/app-operator:6.0.0@") + d1);
+        QVERIFY(page->digestAt(window.model()->index(row, SyncMatrixModel::TagColumn)).isEmpty());
         page->filterEdit()->clear();
         page->showState(QString());
         QTRY_COMPARE_WITH_TIMEOUT(window.model()->rowCount(), 50, 3000);
