@@ -17,7 +17,7 @@
 #include <QTextBrowser>
 #include <QTimeZone>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
+#include "storeworker.h"
 
 namespace ferry {
 
@@ -112,16 +112,13 @@ void ExportDialog::refreshPreview()
     const QString db = m_dbPath;
     const QDateTime from = since(m_period->currentData().toInt());
     const int top = m_top->value();
-    m_previewWatcher.setFuture(QtConcurrent::run([db, from, top] {
-        Store store(db);
-        QString error;
-        if (!store.open(&error)) {
+    m_previewWatcher.setFuture(runOnStore(
+        db, [from, top](Store &store) { return collectReport(store, from, top); },
+        [](const QString &error) {
             ReportData d;
             d.errors << error;
             return d;
-        }
-        return collectReport(store, from, top);
-    }));
+        }));
 }
 
 QString ExportDialog::previewText() const
@@ -166,14 +163,13 @@ void ExportDialog::exportTo(const QString &path, const QString &format, int days
     if (format == u"html" || format == u"pdf") {
         // The data on a worker, the charts (QGraphicsScene) here.
         auto data = std::make_shared<ReportData>();
-        m_exportWatcher.setFuture(QtConcurrent::run([db, from, data, top] {
-            Store store(db);
-            QString error;
-            if (!store.open(&error))
-                return error;
-            *data = collectReport(store, from, top);
-            return QString();
-        }).then(this, [path, format, data, top, sections](const QString &error) {
+        m_exportWatcher.setFuture(runOnStore(
+            db,
+            [from, data, top](Store &store) {
+                *data = collectReport(store, from, top);
+                return QString();
+            },
+            [](const QString &error) { return error; }).then(this, [path, format, data, top, sections](const QString &error) {
             if (!error.isEmpty())
                 return error;
             if (format == u"pdf")

@@ -4,6 +4,7 @@
 #include <QBarSeries>
 #include <QBarSet>
 #include <QChart>
+#include <QChartView>
 #include <QDateTimeAxis>
 #include <QLineSeries>
 #include <QPen>
@@ -70,6 +71,14 @@ std::pair<double, QString> unitFor(qint64 maxSeconds)
 }
 
 } // namespace
+
+void replaceChart(QChartView *view, QChart *chart)
+{
+    QChart *old = view->chart();
+    view->setChart(chart);
+    if (old != chart)
+        delete old;
+}
 
 QChart *makeLagOverTimeChart(const ReplicaLag &lag)
 {

@@ -6,6 +6,7 @@
 
 QT_BEGIN_NAMESPACE
 class QChart;
+class QChartView;
 QT_END_NAMESPACE
 
 namespace ferry {
@@ -30,6 +31,9 @@ struct HistogramBin
 QList<HistogramBin> lagHistogram(const ReplicaLag &lag);
 
 // The charts the Replication page shows and reports render offscreen. Callers own them.
+// QChartView::setChart releases the previous chart without deleting it: this deletes it.
+void replaceChart(QChartView *view, QChart *chart);
+
 QChart *makeLagOverTimeChart(const ReplicaLag &lag);
 QChart *makeLagHistogramChart(const ReplicaLag &lag);
 

@@ -6,7 +6,8 @@
 #include <QChart>
 #include <QChartView>
 #include <QProgressBar>
-#include <QtConcurrent/QtConcurrentRun>
+#include "lagcharts.h"
+#include "storeworker.h"
 
 #include <QGridLayout>
 #include <QLabel>
@@ -72,7 +73,7 @@ OverviewPage::OverviewPage(SyncMatrixModel *model, QWidget *parent)
         }
         m_trend->setVisible(m_data.trend.size() >= 2);
         if (m_data.trend.size() >= 2)
-            m_trend->setChart(makeStateTrendChart(m_data.trend));
+            replaceChart(m_trend, makeStateTrendChart(m_data.trend));
         Q_EMIT historyReloaded();
     });
     connect(m_model, &QAbstractItemModel::modelReset, this, &OverviewPage::refresh);
@@ -95,13 +96,13 @@ void OverviewPage::reloadHistory()
     if (m_dbPath.isEmpty() || m_watcher.isRunning())
         return;
     const QString path = m_dbPath;
-    m_watcher.setFuture(QtConcurrent::run([path] {
-        Store store(path);
-        QString error;
-        if (!store.open(&error))
-            return ReportData();
-        return collectReport(store, QDateTime::fromMSecsSinceEpoch(0, QTimeZone::utc()), 0);
-    }));
+    m_watcher.setFuture(runOnStore(
+        path, [](Store &store) { return collectReport(store, QDateTime::fromMSecsSinceEpoch(0, QTimeZone::utc()), 0); },
+        [](const QString &error) {
+            ReportData d;
+            d.errors << error;
+            return d;
+        }));
 }
 
 QStringList OverviewPage::stageTexts() const

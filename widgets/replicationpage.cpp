@@ -12,7 +12,7 @@
 #include <QLabel>
 #include <QTableWidget>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
+#include "storeworker.h"
 
 namespace ferry {
 
@@ -108,16 +108,13 @@ void ReplicationPage::reload()
     if (m_dbPath.isEmpty() || m_watcher.isRunning())
         return;
     const QString path = m_dbPath;
-    m_watcher.setFuture(QtConcurrent::run([path] {
-        Store store(path);
-        QString error;
-        if (!store.open(&error)) {
+    m_watcher.setFuture(runOnStore(
+        path, [](Store &store) { return computeLag(store, QDateTime()); },
+        [](const QString &error) {
             LagReport r;
             r.error = error;
             return r;
-        }
-        return computeLag(store, QDateTime());
-    }));
+        }));
 }
 
 QString ReplicationPage::summary() const
@@ -135,8 +132,8 @@ void ReplicationPage::show(const QString &replica)
     m_inFlight->setRowCount(0);
     if (!lag) {
         m_summary->setText(m_report.error.isEmpty() ? tr("No replica yet.") : m_report.error.toHtmlEscaped());
-        m_overTime->setChart(new QChart);
-        m_histogram->setChart(new QChart);
+        replaceChart(m_overTime, new QChart);
+        replaceChart(m_histogram, new QChart);
         return;
     }
     const int flightBreaches = int(std::count_if(lag->inFlight.begin(), lag->inFlight.end(), [](const InFlight &f) { return f.breach; }));
@@ -155,8 +152,8 @@ void ReplicationPage::show(const QString &replica)
     text += tr("<br><small>Measured from %1; known to within %2 (the time between scans).</small>")
                 .arg(lag->timeSource.toHtmlEscaped(), lag->resolutionSeconds > 0 ? durationText(lag->resolutionSeconds) : tr("one scan"));
     m_summary->setText(text);
-    m_overTime->setChart(makeLagOverTimeChart(*lag));
-    m_histogram->setChart(makeLagHistogramChart(*lag));
+    replaceChart(m_overTime, makeLagOverTimeChart(*lag));
+    replaceChart(m_histogram, makeLagHistogramChart(*lag));
     for (const LagSample &s : lag->breaches) {
         const int r = m_breaches->rowCount();
         m_breaches->insertRow(r);

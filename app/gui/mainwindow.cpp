@@ -5,6 +5,7 @@
 #include "imagespage.h"
 #include "net/networkservice.h"
 #include "overviewpage.h"
+#include "registriespage.h"
 #include "replicationpage.h"
 #include "plan/plan.h"
 #include "scan/scanner.h"
@@ -44,11 +45,13 @@ MainWindow::MainWindow(const QString &planPath, const QString &dbPath, QWidget *
     m_images = new ImagesPage(m_model, this);
     m_cleanup = new CleanupPage(this);
     m_replication = new ReplicationPage(this);
+    m_registries = new RegistriesPage(this);
     m_pages->addWidget(m_overview);
     m_pages->addWidget(m_images);
     m_pages->addWidget(m_replication);
     m_pages->addWidget(m_cleanup);
-    m_sidebar->addItems({tr("Overview"), tr("Images"), tr("Replication"), tr("Cleanup")});
+    m_pages->addWidget(m_registries);
+    m_sidebar->addItems({tr("Overview"), tr("Images"), tr("Replication"), tr("Cleanup"), tr("Registries")});
     connect(m_replication, &ReplicationPage::rowActivated, this, [this](const QString &repository, const QString &tag) {
         showImages();
         m_images->filterEdit()->setText(tag.isEmpty() ? repository : repository + u':' + tag);
@@ -108,7 +111,8 @@ MainWindow::MainWindow(const QString &planPath, const QString &dbPath, QWidget *
 
 void MainWindow::showPage(const QString &name)
 {
-    const QStringList pages{QStringLiteral("overview"), QStringLiteral("images"), QStringLiteral("replication"), QStringLiteral("cleanup")};
+    const QStringList pages{QStringLiteral("overview"), QStringLiteral("images"), QStringLiteral("replication"), QStringLiteral("cleanup"),
+                            QStringLiteral("registries")};
     if (pages.contains(name))
         m_sidebar->setCurrentRow(int(pages.indexOf(name)));
 }
@@ -128,6 +132,7 @@ bool MainWindow::openDatabase(const QString &dbPath, QString *error)
     m_cleanup->setContext(m_planPath, dbPath, m_store.get(), m_network.get());
     m_replication->setDatabase(dbPath);
     m_overview->setDatabase(dbPath);
+    m_registries->setDatabase(dbPath);
     reload();
     return true;
 }
@@ -140,18 +145,21 @@ void MainWindow::reload()
     if (!m_planPath.isEmpty()) {
         QString err;
         if (const auto plan = Plan::load(m_planPath, &err)) {
-            QMap<QString, QString> hosts;
+            QMap<QString, QString> hosts, urls;
             for (const PlanRegistry &r : plan->registries) {
                 order << r.name;
                 hosts.insert(r.name, r.config.baseUrl.authority());
+                urls.insert(r.name, r.config.baseUrl.toString());
             }
             m_images->setRegistryHosts(hosts);
+            m_registries->setRegistryUrls(urls);
         }
     }
     m_model->setMatrix(m_store->matrix(), order);
     m_cleanup->reload();
     m_replication->reload();
     m_overview->reloadHistory();
+    m_registries->reload();
     showLastScan();
 }
 

@@ -12,6 +12,7 @@ class QStackedWidget;
 namespace ferry {
 
 class CleanupPage;
+class RegistriesPage;
 class ReplicationPage;
 class ImagesPage;
 class NetworkService;
@@ -40,6 +41,7 @@ public:
     CleanupPage *cleanupPage() const { return m_cleanup; }
     ReplicationPage *replicationPage() const { return m_replication; }
     OverviewPage *overviewPage() const { return m_overview; }
+    RegistriesPage *registriesPage() const { return m_registries; }
     void showPage(const QString &name);
     SyncMatrixModel *model() const { return m_model; }
 
@@ -63,6 +65,7 @@ private:
     ImagesPage *m_images;
     CleanupPage *m_cleanup;
     ReplicationPage *m_replication;
+    RegistriesPage *m_registries;
     QAction *m_scanAction;
     QAction *m_stopAction;
     QAction *m_exportAction;

@@ -194,6 +194,8 @@ void RegistrySession::onResponse(const JobPtr &job, HttpResponse resp)
     {
         QMutexLocker lock(&m_statsMutex);
         m_stats.latencyMsTotal += nowMs() - job->sentAtMs;
+        if (resp.hasHttpStatus())
+            ++m_stats.answered;
     }
     if (resp.hasHttpStatus()) {
         const RateLimitReading rl = RateLimitReading::fromResponse(resp);

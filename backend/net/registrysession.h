@@ -29,6 +29,7 @@ struct SessionStats
     qint64 pauses = 0;        // Retry-After or 429 pauses of the whole registry
     qint64 latencyMsTotal = 0;
     qint64 completed = 0;
+    qint64 answered = 0;      // exchanges that got an HTTP status, whatever it was
     QDateTime pausedUntil;    // when the registry's queue was last paused until
     RateLimitReading rateLimit;
 };

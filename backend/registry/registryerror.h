@@ -36,6 +36,10 @@ struct RegistryError
     bool ok() const { return kind == Kind::None; }
     QString toString() const;
     static QString kindName(Kind k);
+    // What the operator can do about an error of this kind, in one sentence.
+    static QString advice(Kind k);
+    // The same for an error kept as text (toString's form, maybe after "repository: ").
+    static QString adviceForText(const QString &text);
     static RegistryError make(Kind k, QString message, int status = 0, QString code = {});
 };
 

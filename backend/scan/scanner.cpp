@@ -655,11 +655,38 @@ void Scanner::finish()
     summary.requests = totalRequests();
     summary.errors = m_errors;
     summary.elapsedMs = m_clock.elapsed();
+    QList<RegistryScanStats> registryStats;
     for (const auto &[name, client] : m_clients) {
-        const RateLimitReading rl = client->stats().rateLimit;
-        if (rl.present)
-            m_store.recordRateLimit(m_scanId, name, rl);
+        const SessionStats st = client->stats();
+        if (st.rateLimit.present)
+            m_store.recordRateLimit(m_scanId, name, st.rateLimit);
+        RegistryScanStats r;
+        r.scan = m_scanId;
+        r.registry = name;
+        r.at = m_startedAt;
+        r.requests = st.requests;
+        r.answered = st.answered;
+        r.failures = st.failures;
+        r.retries = st.retries;
+        r.pauses = st.pauses;
+        r.latencyMsAvg = st.completed > 0 ? st.latencyMsTotal / st.completed : -1;
+        for (const RepoListing &l : std::as_const(m_listings)) {
+            if (l.registry != name)
+                continue;
+            ++r.listings;
+            if (l.failed) {
+                ++r.listingsFailed;
+                if (r.firstError.isEmpty())
+                    r.firstError = l.repository + QStringLiteral(": ") + l.error;
+            }
+        }
+        for (const QString &e : std::as_const(m_errors))
+            if (r.firstError.isEmpty() && (e.startsWith(name + u':') || e.startsWith(name + u' ')))
+                r.firstError = e.mid(name.size() + 1).trimmed();
+        if (r.requests > 0 || r.listings > 0)
+            registryStats << r;
     }
+    m_store.recordRegistryStats(registryStats);
     ScanRecord rec;
     rec.id = m_scanId;
     rec.plan = m_plan.path;

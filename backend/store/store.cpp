@@ -25,7 +25,7 @@ QDateTime timeFromStore(const QVariant &v)
 
 namespace {
 
-constexpr int kSchemaVersion = 4;
+constexpr int kSchemaVersion = 5;
 
 // Every schema change is a new step; a database is brought forward one step at a time.
 const char *const kMigrations[] = {
@@ -182,6 +182,24 @@ CREATE TABLE scan_state_counts(
   state TEXT NOT NULL,
   count INTEGER NOT NULL);
 CREATE INDEX scan_state_counts_scan ON scan_state_counts(scan);
+)SQL",
+    // 5: what each scan saw of each registry (requests, failures, latency, listings), for the
+    // Registries page: reachability, error rate and latency without re-asking the registry.
+    R"SQL(
+CREATE TABLE scan_registry_stats(
+  scan INTEGER NOT NULL,
+  registry TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  requests INTEGER NOT NULL,
+  answered INTEGER NOT NULL,
+  failures INTEGER NOT NULL,
+  retries INTEGER NOT NULL,
+  pauses INTEGER NOT NULL,
+  latency_ms_avg INTEGER NOT NULL,
+  listings INTEGER NOT NULL,
+  listings_failed INTEGER NOT NULL,
+  first_error TEXT,
+  PRIMARY KEY(scan, registry));
 )SQL",
 };
 
@@ -794,6 +812,74 @@ QList<RateLimitRecord> Store::rateLimits(const QDateTime &since) const
     while (q.next())
         out.append({q.value(0).toLongLong(), q.value(1).toString(), fromMs(q.value(2)), q.value(3).toInt(), q.value(4).toInt(), q.value(5).toInt(),
                     q.value(6).toString()});
+    return out;
+}
+
+bool Store::recordRegistryStats(const QList<RegistryScanStats> &stats)
+{
+    QSqlDatabase db = QSqlDatabase::database(m_connection);
+    return transaction([&] {
+        QSqlQuery q(db);
+        q.prepare(QStringLiteral("INSERT OR REPLACE INTO scan_registry_stats(scan, registry, at, requests, answered, failures, retries, pauses, "
+                                 "latency_ms_avg, listings, listings_failed, first_error) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)"));
+        for (const RegistryScanStats &r : stats) {
+            for (const QVariant &v : {QVariant(r.scan), QVariant(r.registry), ms(r.at), QVariant(r.requests), QVariant(r.answered), QVariant(r.failures),
+                                      QVariant(r.retries), QVariant(r.pauses), QVariant(r.latencyMsAvg), QVariant(r.listings), QVariant(r.listingsFailed),
+                                      r.firstError.isEmpty() ? QVariant() : QVariant(r.firstError)})
+                q.addBindValue(v);
+            if (!q.exec()) {
+                m_lastError = q.lastError().text();
+                return false;
+            }
+        }
+        return true;
+    });
+}
+
+static const char kRegistryStatsColumns[] =
+    "scan, registry, at, requests, answered, failures, retries, pauses, latency_ms_avg, listings, listings_failed, first_error";
+
+static RegistryScanStats registryStatsFrom(const QSqlQuery &q)
+{
+    RegistryScanStats r;
+    r.scan = q.value(0).toLongLong();
+    r.registry = q.value(1).toString();
+    r.at = fromMs(q.value(2));
+    r.requests = q.value(3).toLongLong();
+    r.answered = q.value(4).toLongLong();
+    r.failures = q.value(5).toLongLong();
+    r.retries = q.value(6).toLongLong();
+    r.pauses = q.value(7).toLongLong();
+    r.latencyMsAvg = q.value(8).toLongLong();
+    r.listings = q.value(9).toInt();
+    r.listingsFailed = q.value(10).toInt();
+    r.firstError = q.value(11).toString();
+    return r;
+}
+
+QList<RegistryScanStats> Store::latestRegistryStats() const
+{
+    QList<RegistryScanStats> out;
+    QSqlQuery q(QSqlDatabase::database(m_connection));
+    q.setForwardOnly(true);
+    q.exec(QStringLiteral("SELECT %1 FROM scan_registry_stats s WHERE scan = (SELECT MAX(scan) FROM scan_registry_stats WHERE registry = s.registry) "
+                          "ORDER BY registry").arg(QLatin1String(kRegistryStatsColumns)));
+    while (q.next())
+        out.append(registryStatsFrom(q));
+    return out;
+}
+
+QList<RegistryScanStats> Store::registryStatsHistory(const QString &registry, const QDateTime &since) const
+{
+    QList<RegistryScanStats> out;
+    QSqlQuery q(QSqlDatabase::database(m_connection));
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT %1 FROM scan_registry_stats WHERE registry = ? AND at >= ? ORDER BY scan").arg(QLatin1String(kRegistryStatsColumns)));
+    q.addBindValue(registry);
+    q.addBindValue(since.isValid() ? since.toMSecsSinceEpoch() : qint64(0));
+    q.exec();
+    while (q.next())
+        out.append(registryStatsFrom(q));
     return out;
 }
 

@@ -131,6 +131,26 @@ struct RateLimitRecord
     QString source;
 };
 
+// What one scan saw of one registry: its requests, failures and latency, its listings.
+struct RegistryScanStats
+{
+    qint64 scan = 0;
+    QString registry;
+    QDateTime at;
+    qint64 requests = 0;      // HTTP exchanges, retries and token fetches included
+    qint64 answered = 0;      // exchanges that got an HTTP status, whatever it was
+    qint64 failures = 0;      // requests that failed after every retry
+    qint64 retries = 0;
+    qint64 pauses = 0;        // Retry-After / 429 pauses of the whole registry
+    qint64 latencyMsAvg = -1; // -1: nothing answered
+    int listings = 0;         // repositories this scan listed in the registry
+    int listingsFailed = 0;
+    QString firstError;       // what failed first, as the scan reported it
+    // Reachable when any request got an HTTP answer (a 429 or a 401 is an answer).
+    bool reachable() const { return answered > 0; }
+    double errorRate() const { return requests > 0 ? double(failures) / double(requests) : 0.0; }
+};
+
 struct ListingApplied
 {
     int appeared = 0;
@@ -194,6 +214,11 @@ public:
     bool recordStateCounts(qint64 scanId, const QMap<QString, QMap<QString, int>> &counts);
     QList<StateCountPoint> stateCountHistory(const QDateTime &since = {}) const;
     QList<RateLimitRecord> rateLimits(const QDateTime &since = {}) const;
+    bool recordRegistryStats(const QList<RegistryScanStats> &stats);
+    // Per registry, the figures of the last scan that touched it (a quick round counts).
+    QList<RegistryScanStats> latestRegistryStats() const;
+    // One registry's figures over the scans since a time, oldest first.
+    QList<RegistryScanStats> registryStatsHistory(const QString &registry, const QDateTime &since = {}) const;
 
     QList<Change> changesSince(qint64 scanId) const;
     QList<Change> changesSince(const QDateTime &time) const;

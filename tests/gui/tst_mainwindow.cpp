@@ -2,12 +2,15 @@
 // sorts, and the detail panel shows the selected row's digests and history.
 #include "gui/mainwindow.h"
 #include "imagespage.h"
+#include "registriespage.h"
 #include "store/store.h"
 #include "syncmatrixmodel.h"
 #include "testmain.h"
 
 #include <QApplication>
 #include <QLineEdit>
+#include <QSignalSpy>
+#include <QSortFilterProxyModel>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTextBrowser>
@@ -44,6 +47,40 @@ private Q_SLOTS:
         }
         QVERIFY(store.writeMatrix(scan, rows, {QStringLiteral("giantswarm/app-operator"), QStringLiteral("giantswarm/kubectl")}));
         store.finishScan(ScanRecord{scan, QStringLiteral("plan.yaml"), now, now, true, false, 12, 0, {}});
+        store.recordRegistries({{QStringLiteral("gsoci"), QStringLiteral("target"), {}, 0}, {QStringLiteral("old-acr"), QStringLiteral("legacy"), {}, 0}});
+        RegistryScanStats ok;
+        ok.scan = scan;
+        ok.registry = QStringLiteral("gsoci");
+        ok.at = now;
+        ok.requests = ok.answered = 12;
+        ok.latencyMsAvg = 9;
+        ok.listings = 2;
+        RegistryScanStats down = ok;
+        down.registry = QStringLiteral("old-acr");
+        down.answered = 0;
+        down.failures = 4;
+        down.latencyMsAvg = -1;
+        down.listingsFailed = 2;
+        down.firstError = QStringLiteral("giantswarm/kubectl: network error: Connection refused");
+        QVERIFY(store.recordRegistryStats({ok, down}));
+    }
+
+    void registriesPageSaysWhatFailedAndWhatToDo()
+    {
+        MainWindow window(QString(), m_db);
+        window.show();
+        RegistriesPage *page = window.registriesPage();
+        QSignalSpy reloaded(page, &RegistriesPage::reloaded);
+        window.showPage(QStringLiteral("registries"));
+        QTRY_VERIFY_WITH_TIMEOUT(page->model()->rowCount() == 2, 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(!page->summary().isEmpty(), 5000);
+        QVERIFY2(page->summary().contains(QStringLiteral("1 of 2 scanned registries reachable")), qPrintable(page->summary()));
+        QCOMPARE(page->model()->index(0, RegistriesModel::NameColumn).data().toString(), QStringLiteral("gsoci"));
+        QCOMPARE(page->model()->index(1, RegistriesModel::ReachableColumn).data().toString(), QStringLiteral("unreachable"));
+        // Select the failing registry: the panel says what failed and what to do.
+        page->view()->setCurrentIndex(page->proxy()->mapFromSource(page->model()->index(1, 0)));
+        const QString text = page->details()->toPlainText();
+        QVERIFY2(text.contains(QStringLiteral("Connection refused")) && text.contains(QStringLiteral("What to do")), qPrintable(text));
     }
 
     void filterSortAndDetails()

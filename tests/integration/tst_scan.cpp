@@ -1,6 +1,8 @@
 // The sync matrix end to end: real registries (a source standing in for Docker Hub, the
 // target, a China replica) with known differences, `ferryctl scan` and `ferryctl status`.
 #include "fakeserver.h"
+#include "registry/registryerror.h"
+#include "store/store.h"
 #include "registryfarm.h"
 #include "testmain.h"
 #include "testutil.h"
@@ -189,6 +191,22 @@ private Q_SLOTS:
         const QJsonObject missing = rows.value(QStringLiteral("team/app:1.1.0")).value(QStringLiteral("registries")).toObject();
         QCOMPARE(missing.value(QStringLiteral("gsoci")).toObject().value(QStringLiteral("state")).toString(), QStringLiteral("missing"));
         QVERIFY(missing.value(QStringLiteral("gsoci")).toObject().value(QStringLiteral("digest")).isNull());
+
+        // What the scan saw of each registry, for the Registries page.
+        ferry::Store store(m_db);
+        QString err;
+        QVERIFY2(store.open(&err), qPrintable(err));
+        QMap<QString, ferry::RegistryScanStats> stats;
+        for (const ferry::RegistryScanStats &s : store.latestRegistryStats())
+            stats.insert(s.registry, s);
+        QCOMPARE(stats.keys(), (QStringList{QStringLiteral("china"), QStringLiteral("gsoci"), QStringLiteral("hub")}));
+        for (const ferry::RegistryScanStats &s : std::as_const(stats)) {
+            QVERIFY2(s.reachable(), qPrintable(s.registry));
+            QVERIFY2(s.requests > 0 && s.answered > 0 && s.failures == 0 && s.listingsFailed == 0, qPrintable(s.registry));
+            QVERIFY2(s.latencyMsAvg >= 0, qPrintable(s.registry));
+            QVERIFY(s.firstError.isEmpty());
+        }
+        QCOMPARE(stats.value(QStringLiteral("hub")).listings, 3); // team/app, team/legacy, charts/app-operator
     }
 
     void rescanWithoutChangesAddsNoHistory()
@@ -284,6 +302,27 @@ private Q_SLOTS:
         QCOMPARE(legacy.value(QStringLiteral("state")).toString(), QStringLiteral("unknown"));
         QVERIFY(!legacy.value(QStringLiteral("reason")).toString().isEmpty());
         QCOMPARE(rows.value(QStringLiteral("team/app:1.1.0")).value(QStringLiteral("state")).toString(), QStringLiteral("missing"));
+
+        // The Registries page's figures: the closed port is unreachable with a network error and
+        // advice; the throttled registry answered (429) and is reachable, with its failure counted.
+        ferry::Store store(db);
+        QString err;
+        QVERIFY2(store.open(&err), qPrintable(err));
+        QMap<QString, ferry::RegistryScanStats> stats;
+        for (const ferry::RegistryScanStats &s : store.latestRegistryStats())
+            stats.insert(s.registry, s);
+        QVERIFY(stats.contains(QStringLiteral("old-acr")) && stats.contains(QStringLiteral("limited")));
+        const ferry::RegistryScanStats old = stats.value(QStringLiteral("old-acr"));
+        QVERIFY(!old.reachable());
+        QVERIFY(old.listingsFailed > 0 && old.listingsFailed == old.listings);
+        QVERIFY2(old.firstError.contains(QStringLiteral("network error")), qPrintable(old.firstError));
+        QVERIFY(ferry::RegistryError::adviceForText(old.firstError).contains(QStringLiteral("address")));
+        const ferry::RegistryScanStats limStats = stats.value(QStringLiteral("limited"));
+        QVERIFY(limStats.reachable());
+        QCOMPARE(limStats.listingsFailed, limStats.listings);
+        QVERIFY2(limStats.firstError.contains(QStringLiteral("rate limited")), qPrintable(limStats.firstError));
+        QVERIFY(limStats.pauses > 0 || limStats.failures > 0);
+        QVERIFY(stats.value(QStringLiteral("gsoci")).reachable());
     }
 
     void skopeoSyncImportSelectsWhatSkopeoSelects()

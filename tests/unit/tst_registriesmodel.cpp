@@ -1,0 +1,147 @@
+// The Registries page's model: the join of the plan's registries, the per-scan figures and
+// the budget readings, as the store keeps them; health, sorting through a proxy, advice.
+#include "registriesmodel.h"
+#include "registry/registryerror.h"
+#include "testmain.h"
+
+#include <QAbstractItemModelTester>
+#include <QSortFilterProxyModel>
+#include <QTemporaryDir>
+#include <QTimeZone>
+
+using namespace ferry;
+
+namespace {
+
+RegistryScanStats stats(qint64 scan, const QString &registry, qint64 requests, qint64 answered, qint64 failures, qint64 latency, int listings,
+                        int listingsFailed, const QString &error = {})
+{
+    RegistryScanStats s;
+    s.scan = scan;
+    s.registry = registry;
+    s.at = QDateTime::fromMSecsSinceEpoch(1'790'000'000'000 + scan * 60'000, QTimeZone::utc());
+    s.requests = requests;
+    s.answered = answered;
+    s.failures = failures;
+    s.latencyMsAvg = latency;
+    s.listings = listings;
+    s.listingsFailed = listingsFailed;
+    s.firstError = error;
+    return s;
+}
+
+QStringList column(const QAbstractItemModel &m, int col, int role = Qt::DisplayRole)
+{
+    QStringList out;
+    for (int r = 0; r < m.rowCount(); ++r)
+        out << m.index(r, col).data(role).toString();
+    return out;
+}
+
+} // namespace
+
+class TestRegistriesModel : public QObject
+{
+    Q_OBJECT
+private:
+    QTemporaryDir m_dir;
+
+    // The store as two scans left it: the second touched only the replica (a quick round).
+    QList<RegistryStatus> fromStore()
+    {
+        Store store(m_dir.filePath(QStringLiteral("registries.db")));
+        QString err;
+        if (!store.open(&err))
+            qFatal("%s", qPrintable(err));
+        store.recordRegistries({{QStringLiteral("dockerhub"), QStringLiteral("source"), {}, 0},
+                                {QStringLiteral("gsoci"), QStringLiteral("target"), {}, 0},
+                                {QStringLiteral("china"), QStringLiteral("replica"), QStringLiteral("gsoci"), 600},
+                                {QStringLiteral("cache"), QStringLiteral("cache"), QStringLiteral("gsoci"), 0},
+                                {QStringLiteral("old-acr"), QStringLiteral("legacy"), {}, 0}});
+        store.recordRegistryStats({stats(1, QStringLiteral("dockerhub"), 120, 120, 0, 35, 10, 0),
+                                   stats(1, QStringLiteral("gsoci"), 300, 300, 3, 12, 10, 1, QStringLiteral("giantswarm/x: registry error (HTTP 503)")),
+                                   stats(1, QStringLiteral("china"), 200, 200, 0, 250, 10, 0),
+                                   stats(1, QStringLiteral("old-acr"), 8, 0, 8, -1, 4, 4, QStringLiteral("giantswarm/a: network error: Connection refused"))});
+        store.recordRegistryStats({stats(2, QStringLiteral("china"), 50, 50, 0, 80, 10, 0)});
+        RateLimitReading early;
+        early.present = true;
+        early.limit = 100;
+        early.remaining = 90;
+        early.windowSeconds = 21600;
+        early.source = QStringLiteral("ratelimit-limit headers");
+        early.observedAt = QDateTime::fromMSecsSinceEpoch(1'790'000'000'000, QTimeZone::utc());
+        store.recordRateLimit(1, QStringLiteral("dockerhub"), early);
+        RateLimitReading late = early;
+        late.remaining = 12;
+        late.observedAt = early.observedAt.addSecs(30);
+        store.recordRateLimit(1, QStringLiteral("dockerhub"), late);
+        return registryStatuses(store.registries(), store.latestRegistryStats(), store.rateLimits());
+    }
+
+private Q_SLOTS:
+    void joinsTheLatestFiguresOfEachRegistry()
+    {
+        const QList<RegistryStatus> s = fromStore();
+        QCOMPARE(s.size(), 5);
+        QMap<QString, RegistryStatus> by;
+        for (const RegistryStatus &r : s)
+            by.insert(r.name, r);
+        QCOMPARE(by.value(QStringLiteral("china")).stats->scan, 2); // the quick round is the latest
+        QCOMPARE(by.value(QStringLiteral("china")).stats->latencyMsAvg, 80);
+        QCOMPARE(by.value(QStringLiteral("china")).of, QStringLiteral("gsoci"));
+        QCOMPARE(by.value(QStringLiteral("gsoci")).stats->scan, 1);
+        QVERIFY(!by.value(QStringLiteral("cache")).stats); // never scanned
+        QCOMPARE(by.value(QStringLiteral("dockerhub")).budget->remaining, 12); // the last reading
+        QVERIFY(!by.value(QStringLiteral("gsoci")).budget);
+
+        QCOMPARE(RegistriesModel::health(by.value(QStringLiteral("dockerhub"))), QStringLiteral("warning")); // 12 of 100 left
+        QCOMPARE(RegistriesModel::health(by.value(QStringLiteral("gsoci"))), QStringLiteral("warning"));     // 3 failures
+        QCOMPARE(RegistriesModel::health(by.value(QStringLiteral("china"))), QStringLiteral("ok"));
+        QCOMPARE(RegistriesModel::health(by.value(QStringLiteral("old-acr"))), QStringLiteral("failing"));
+        QCOMPARE(RegistriesModel::health(by.value(QStringLiteral("cache"))), QStringLiteral("unknown"));
+    }
+
+    void modelAndProxyPassTheTesterAndSort()
+    {
+        RegistriesModel model;
+        QSortFilterProxyModel proxy;
+        proxy.setSortRole(RegistriesModel::SortRole);
+        proxy.setSourceModel(&model);
+        QAbstractItemModelTester t1(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester t2(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setStatuses(fromStore());
+        QCOMPARE(model.rowCount(), 5);
+        QCOMPARE(model.columnCount(), int(RegistriesModel::NumColumns));
+        QCOMPARE(column(model, RegistriesModel::NameColumn),
+                 (QStringList{QStringLiteral("dockerhub"), QStringLiteral("gsoci"), QStringLiteral("china"), QStringLiteral("cache"), QStringLiteral("old-acr")}));
+        QCOMPARE(column(model, RegistriesModel::RoleColumn).at(2), QStringLiteral("replica of gsoci"));
+        QCOMPARE(column(model, RegistriesModel::ReachableColumn),
+                 (QStringList{QStringLiteral("reachable"), QStringLiteral("reachable, 1 of 10 listings failed"), QStringLiteral("reachable"),
+                              QStringLiteral("not scanned"), QStringLiteral("unreachable")}));
+        QCOMPARE(column(model, RegistriesModel::LatencyColumn).at(0), QStringLiteral("35 ms"));
+        QCOMPARE(column(model, RegistriesModel::ErrorRateColumn).at(1), QStringLiteral("1.0 % (3)"));
+        QCOMPARE(column(model, RegistriesModel::BudgetColumn).at(0), QStringLiteral("12 of 100 left per 6h00m"));
+        // The tooltip of a failing registry says what failed and what to do.
+        const QString tip = model.index(4, RegistriesModel::ReachableColumn).data(Qt::ToolTipRole).toString();
+        QVERIFY2(tip.contains(QStringLiteral("Connection refused")) && tip.contains(QStringLiteral("address")), qPrintable(tip));
+
+        proxy.sort(RegistriesModel::LatencyColumn, Qt::DescendingOrder);
+        QCOMPARE(column(proxy, RegistriesModel::NameColumn).mid(0, 3), (QStringList{QStringLiteral("china"), QStringLiteral("dockerhub"), QStringLiteral("gsoci")}));
+        proxy.sort(RegistriesModel::ReachableColumn, Qt::AscendingOrder); // by health name: failing, ok, unknown, warning
+        QCOMPARE(column(proxy, RegistriesModel::NameColumn).first(), QStringLiteral("old-acr"));
+        model.setStatuses({});
+        QCOMPARE(proxy.rowCount(), 0);
+    }
+
+    void adviceFollowsTheErrorKind()
+    {
+        QVERIFY(RegistryError::adviceForText(QStringLiteral("unauthorized (HTTP 401): no token")).contains(QStringLiteral("credentials")));
+        QVERIFY(RegistryError::adviceForText(QStringLiteral("team/app: rate limited (HTTP 429 TOOMANYREQUESTS)")).contains(QStringLiteral("throttling")));
+        QVERIFY(RegistryError::adviceForText(QStringLiteral("registry error (HTTP 503)")).contains(QStringLiteral("5xx")));
+        QVERIFY(RegistryError::adviceForText(QStringLiteral("TLS error: self-signed certificate")).contains(QStringLiteral("certificate")));
+        QVERIFY(RegistryError::adviceForText(QStringLiteral("something else entirely")).isEmpty());
+    }
+};
+
+FERRY_TEST_MAIN(TestRegistriesModel)
+#include "tst_registriesmodel.moc"

@@ -1,0 +1,28 @@
+#pragma once
+
+#include "store/store.h"
+
+#include <QFuture>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <utility>
+
+namespace ferry {
+
+// Runs work(store) on a pool thread with a Store connection of its own (SQLite in WAL mode
+// lets it read while the GUI thread's connection writes). When the database cannot be
+// opened, onError(message) makes the result instead. The pages and the Export dialog read
+// through this so that the GUI thread never waits on SQLite for more than its own rows.
+template<typename Work, typename OnError>
+auto runOnStore(const QString &dbPath, Work work, OnError onError)
+{
+    return QtConcurrent::run([dbPath, work = std::move(work), onError = std::move(onError)] {
+        Store store(dbPath);
+        QString error;
+        if (!store.open(&error))
+            return onError(error);
+        return work(store);
+    });
+}
+
+} // namespace ferry
