@@ -8,7 +8,8 @@
 #   installer/setup.sh build   install and build the dev preset
 #   installer/setup.sh deps    install the packages only
 #
-# Environment: FERRY_PRESETS="dev asan" picks the presets `test` runs (default: both).
+# Environment: FERRY_PRESETS="dev asan" picks the presets `test` runs (default: both);
+# FERRY_KF6_CHECK=0 leaves out the KF6 check in a Debian 13 chroot (installer/kf6-check.sh).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -25,6 +26,7 @@ PACKAGES=(
   docker-registry skopeo openssl apache2-utils ca-certificates
   python3 python3-jwt python3-cryptography
   xvfb xauth
+  debootstrap
 )
 
 log() { printf '\033[1m[ferry setup]\033[0m %s\n' "$*" >&2; }
@@ -83,6 +85,10 @@ case "$cmd" in
       build "$preset"
       run_tests "$preset"
     done
+    # The KF6 highlighting path, in a Debian 13 chroot (reused when it exists).
+    if [ "${FERRY_KF6_CHECK:-1}" = 1 ]; then
+      bash "$root/installer/kf6-check.sh"
+    fi
     ;;
   *)
     echo "usage: installer/setup.sh [demo|test|build|deps]" >&2
