@@ -44,8 +44,10 @@ want="${PACKAGES[*]}"
 if [ "$(cat "$target/.ferry-packages" 2>/dev/null)" != "$want" ]; then
   log "installing in the chroot: $want"
   cp /etc/resolv.conf "$target/etc/resolv.conf"
-  chroot "$target" env DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null
-  chroot "$target" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${PACKAGES[@]}" >/dev/null
+  # apt's complaints about /dev/pts and invoke-rc.d in a bare chroot are harmless: logged.
+  { chroot "$target" env DEBIAN_FRONTEND=noninteractive apt-get update -q \
+      && chroot "$target" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${PACKAGES[@]}"; } \
+    >"$target.apt.log" 2>&1 || { tail -30 "$target.apt.log" >&2; exit 1; }
   echo "$want" >"$target/.ferry-packages"
 fi
 

@@ -1,10 +1,17 @@
 #include "imagespage.h"
 
+#include "manifestmodel.h"
+#include "registry/registryerror.h"
 #include "syncmatrixmodel.h"
+#include "syntaxhighlighting.h"
 #include "store/store.h"
 
 #include <QClipboard>
 #include <QComboBox>
+#include <QFontDatabase>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QTabWidget>
 #include <QGuiApplication>
 #include <QMenu>
 #include <QHBoxLayout>
@@ -29,6 +36,13 @@ ImagesPage::ImagesPage(SyncMatrixModel *model, QWidget *parent)
     , m_view(new QTableView(this))
     , m_details(new QTextBrowser(this))
     , m_debounce(new QTimer(this))
+    , m_tabs(new QTabWidget(this))
+    , m_manifestRegistry(new QComboBox(this))
+    , m_fetch(new QPushButton(tr("Fetch manifest"), this))
+    , m_manifestStatus(new QLabel(this))
+    , m_manifestText(new QPlainTextEdit(this))
+    , m_manifestModel(new ManifestModel(this))
+    , m_manifestParts(new QTableView(this))
 {
     m_filter->setPlaceholderText(tr("Filter by repository or repository:tag (Ctrl+F)"));
     m_filter->setClearButtonEnabled(true);
@@ -77,9 +91,40 @@ ImagesPage::ImagesPage(SyncMatrixModel *model, QWidget *parent)
 
     m_details->setOpenLinks(false);
     m_details->setMinimumWidth(320);
+    // The manifest tab: pick a registry's digest, fetch it (one GET by digest), read it
+    // highlighted, and its parts (platforms, config, layers) as a table.
+    auto *manifestPage = new QWidget(this);
+    auto *manifestBar = new QHBoxLayout;
+    manifestBar->addWidget(m_manifestRegistry, 1);
+    manifestBar->addWidget(m_fetch);
+    m_manifestStatus->setWordWrap(true);
+    m_manifestStatus->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_manifestText->setReadOnly(true);
+    m_manifestText->setLineWrapMode(QPlainTextEdit::NoWrap);
+    m_manifestText->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    highlighting::attach(m_manifestText->document(), QStringLiteral("json"));
+    m_manifestParts->setModel(m_manifestModel);
+    m_manifestParts->verticalHeader()->setVisible(false);
+    m_manifestParts->horizontalHeader()->setStretchLastSection(true);
+    m_manifestParts->setSelectionBehavior(QAbstractItemView::SelectRows);
+    auto *manifestSplit = new QSplitter(Qt::Vertical, manifestPage);
+    manifestSplit->addWidget(m_manifestText);
+    manifestSplit->addWidget(m_manifestParts);
+    manifestSplit->setStretchFactor(0, 3);
+    manifestSplit->setStretchFactor(1, 1);
+    auto *manifestLayout = new QVBoxLayout(manifestPage);
+    manifestLayout->setContentsMargins(4, 4, 4, 4);
+    manifestLayout->addLayout(manifestBar);
+    manifestLayout->addWidget(m_manifestStatus);
+    manifestLayout->addWidget(manifestSplit, 1);
+    connect(m_fetch, &QPushButton::clicked, this, &ImagesPage::fetchManifest);
+    m_tabs->addTab(m_details, tr("Digests"));
+    m_tabs->addTab(manifestPage, tr("Manifest"));
+    m_tabs->setMinimumWidth(340);
+
     auto *split = new QSplitter(this);
     split->addWidget(m_view);
-    split->addWidget(m_details);
+    split->addWidget(m_tabs);
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 1);
 
@@ -125,6 +170,7 @@ void ImagesPage::updateCount()
 
 void ImagesPage::showDetails()
 {
+    resetManifest();
     const MatrixRow *r = m_model->rowAt(m_view->currentIndex().row());
     if (!r) {
         m_details->clear();
@@ -138,10 +184,11 @@ void ImagesPage::showDetails()
         if (!r->cells.contains(reg))
             continue;
         const MatrixCell &c = r->cells[reg];
-        html += QStringLiteral("<tr><td valign=top><b>%1</b></td><td>%2<br><tt>%3</tt>%4%5</td></tr>")
+        html += QStringLiteral("<tr><td valign=top><b>%1</b></td><td>%2<br><tt>%3</tt>%6%4%5</td></tr>")
                     .arg(reg.toHtmlEscaped(), c.state.toHtmlEscaped(), c.digest.isEmpty() ? QStringLiteral("–") : c.digest.toHtmlEscaped(),
                          c.firstSeen.isValid() ? QStringLiteral("<br>first seen %1, last seen %2").arg(c.firstSeen.toString(Qt::ISODate), c.lastSeen.toString(Qt::ISODate)) : QString(),
-                         c.reason.isEmpty() ? QString() : QStringLiteral("<br><i>%1</i>").arg(c.reason.toHtmlEscaped()));
+                         c.reason.isEmpty() ? QString() : QStringLiteral("<br><i>%1</i>").arg(c.reason.toHtmlEscaped()),
+                         c.mediaType.isEmpty() ? QString() : QStringLiteral("<br><small>%1</small>").arg(c.mediaType.toHtmlEscaped()));
     }
     html += QStringLiteral("</table>");
     if (m_store) {
@@ -156,6 +203,71 @@ void ImagesPage::showDetails()
         }
     }
     m_details->setHtml(html);
+}
+
+void ImagesPage::resetManifest()
+{
+    ++m_fetchGeneration;
+    m_manifestRegistry->clear();
+    m_manifestText->clear();
+    m_manifestModel->setManifest(Manifest());
+    const MatrixRow *r = m_model->rowAt(m_view->currentIndex().row());
+    if (r) {
+        for (const QString &reg : m_model->registries()) {
+            const MatrixCell c = r->cells.value(reg);
+            if (!c.digest.isEmpty())
+                m_manifestRegistry->addItem(QStringLiteral("%1  %2").arg(reg, c.digest.left(19)), QStringList{reg, c.digest});
+        }
+    }
+    const bool any = m_manifestRegistry->count() > 0;
+    m_fetch->setEnabled(any && m_fetcher);
+    m_manifestStatus->setText(!r      ? tr("Select a row.")
+                              : !any  ? tr("No registry holds a digest for this tag.")
+                              : !m_fetcher ? tr("Open a plan to fetch manifests from its registries.")
+                                      : tr("Fetch reads the manifest of the chosen registry's digest (one GET by digest, verified)."));
+}
+
+void ImagesPage::fetchManifest()
+{
+    const MatrixRow *r = m_model->rowAt(m_view->currentIndex().row());
+    const QStringList choice = m_manifestRegistry->currentData().toStringList();
+    if (!r || choice.size() != 2 || !m_fetcher)
+        return;
+    const QString registry = choice.at(0), digest = choice.at(1), repository = r->repository;
+    const quint64 generation = ++m_fetchGeneration;
+    m_fetch->setEnabled(false);
+    m_manifestStatus->setText(tr("Fetching %1@%2 from %3…").arg(repository, digest.left(19), registry));
+    m_fetcher(registry, repository, digest).then(this, [this, generation, registry, digest](const Result<ManifestFetch> &result) {
+        if (generation != m_fetchGeneration)
+            return; // another row, or another fetch, since
+        m_fetch->setEnabled(true);
+        if (!result.ok()) {
+            const QString advice = RegistryError::advice(result.error.kind);
+            m_manifestStatus->setText(tr("<span style=\"color:#b3261e\"><b>Could not fetch from %1:</b> %2</span>%3")
+                                          .arg(registry.toHtmlEscaped(), result.error.toString().toHtmlEscaped(),
+                                               advice.isEmpty() ? QString() : QStringLiteral("<br>") + advice.toHtmlEscaped()));
+            Q_EMIT manifestShown(false);
+            return;
+        }
+        const ManifestFetch &f = result.value;
+        m_manifestText->setPlainText(highlighting::prettyJson(f.raw));
+        m_manifestModel->setManifest(f.manifest);
+        QStringList platforms;
+        for (const Platform &p : f.manifest.platforms())
+            platforms << p.toString();
+        m_manifestStatus->setText(tr("<b>%1</b> from %2: %3, %L4 bytes%5<br>The bytes hash to the digest the matrix holds.%6")
+                                      .arg(digest.left(19).toHtmlEscaped(), registry.toHtmlEscaped(),
+                                           (f.manifest.mediaType.isEmpty() ? f.contentType : f.manifest.mediaType).toHtmlEscaped())
+                                      .arg(f.raw.size())
+                                      .arg(platforms.isEmpty() ? QString() : tr(", platforms %1").arg(platforms.join(QStringLiteral(", ")).toHtmlEscaped()),
+                                           f.warnings.isEmpty() ? QString() : QStringLiteral("<br>") + f.warnings.join(QStringLiteral("; ")).toHtmlEscaped()));
+        Q_EMIT manifestShown(true);
+    });
+}
+
+QString ImagesPage::manifestStatus() const
+{
+    return m_manifestStatus->text();
 }
 
 QString ImagesPage::digestAt(const QModelIndex &index) const

@@ -1,22 +1,35 @@
 #pragma once
 
+#include "registry/registryclient.h"
+
+#include <QFuture>
 #include <QMap>
 #include <QWidget>
+
+#include <functional>
 
 class QComboBox;
 class QLabel;
 class QLineEdit;
+class QPlainTextEdit;
+class QPushButton;
+class QTabWidget;
 class QTableView;
 class QTextBrowser;
 class QTimer;
 
 namespace ferry {
 
+class ManifestModel;
 class Store;
 class SyncMatrixModel;
 
+// Fetches one manifest from a registry of the plan (on the network threads).
+using ManifestFetcher = std::function<QFuture<Result<ManifestFetch>>(const QString &registry, const QString &repository, const QString &reference)>;
+
 // The sync matrix: filter as you type, filter by state, sort by any column, and the
-// selected row's cells, reasons and digest history in a detail panel.
+// selected row's cells, reasons and digest history in a detail panel, with the manifest of
+// a chosen registry's digest fetched on demand and shown highlighted beside its parts.
 class ImagesPage : public QWidget
 {
     Q_OBJECT
@@ -37,10 +50,23 @@ public:
     QString digestAt(const QModelIndex &index) const;
     QString referenceAt(const QModelIndex &index) const;
 
+    void setManifestFetcher(ManifestFetcher fetcher) { m_fetcher = std::move(fetcher); }
+    // The manifest tab: which registry's digest to fetch, then fetch it.
+    QComboBox *manifestRegistry() const { return m_manifestRegistry; }
+    void fetchManifest();
+    QPlainTextEdit *manifestText() const { return m_manifestText; }
+    QString manifestStatus() const;
+    ManifestModel *manifestModel() const { return m_manifestModel; }
+    QTabWidget *detailTabs() const { return m_tabs; }
+
+Q_SIGNALS:
+    void manifestShown(bool ok);
+
 private:
     void applyFilter();
     void updateCount();
     void showDetails();
+    void resetManifest();
 
     SyncMatrixModel *m_model;
     Store *m_store = nullptr;
@@ -51,6 +77,15 @@ private:
     QTextBrowser *m_details;
     QTimer *m_debounce;
     QMap<QString, QString> m_hosts;
+    QTabWidget *m_tabs;
+    QComboBox *m_manifestRegistry;
+    QPushButton *m_fetch;
+    QLabel *m_manifestStatus;
+    QPlainTextEdit *m_manifestText;
+    ManifestModel *m_manifestModel;
+    QTableView *m_manifestParts;
+    ManifestFetcher m_fetcher;
+    quint64 m_fetchGeneration = 0; // answers for a row no longer selected are dropped
 };
 
 } // namespace ferry

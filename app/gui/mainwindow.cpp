@@ -4,6 +4,7 @@
 #include "exportdialog.h"
 #include "imagespage.h"
 #include "net/networkservice.h"
+#include "registry/registryclient.h"
 #include "overviewpage.h"
 #include "registriespage.h"
 #include "replicationpage.h"
@@ -44,6 +45,16 @@ MainWindow::MainWindow(const QString &planPath, const QString &dbPath, QWidget *
     m_overview = new OverviewPage(m_model, this);
     m_images = new ImagesPage(m_model, this);
     m_cleanup = new CleanupPage(this);
+    m_images->setManifestFetcher([this](const QString &registry, const QString &repository, const QString &reference) {
+        auto it = m_clients.find(registry);
+        if (it == m_clients.end()) {
+            if (!m_registryConfigs.contains(registry))
+                return QtFuture::makeReadyFuture(Result<ManifestFetch>::failure(
+                    RegistryError::make(RegistryError::Kind::InvalidInput, tr("%1 is not a registry of the open plan").arg(registry))));
+            it = m_clients.emplace(registry, std::make_unique<RegistryClient>(*m_network, m_registryConfigs.value(registry))).first;
+        }
+        return it->second->getManifest(repository, reference);
+    });
     m_replication = new ReplicationPage(this);
     m_registries = new RegistriesPage(this);
     m_pages->addWidget(m_overview);
@@ -144,9 +155,18 @@ void MainWindow::reload()
     QStringList order;
     if (!m_planPath.isEmpty()) {
         QString err;
-        if (const auto plan = Plan::load(m_planPath, &err)) {
+        const auto plan = Plan::load(m_planPath, &err);
+        if (!plan)
+            statusBar()->showMessage(tr("The plan cannot be read: %1").arg(err));
+        if (plan) {
             QMap<QString, QString> hosts, urls;
+            m_clients.clear();
+            m_registryConfigs.clear();
             for (const PlanRegistry &r : plan->registries) {
+                RegistryConfig cfg = r.config;
+                QStringList credentialErrors; // the scan reports these; a fetch fails with its own error
+                cfg.credentials = planCredentials(r, &credentialErrors);
+                m_registryConfigs.insert(r.name, cfg);
                 order << r.name;
                 hosts.insert(r.name, r.config.baseUrl.authority());
                 urls.insert(r.name, r.config.baseUrl.toString());

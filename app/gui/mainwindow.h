@@ -1,6 +1,11 @@
 #pragma once
 
+#include "registry/registryconfig.h"
+
 #include <QMainWindow>
+#include <QMap>
+
+#include <map>
 
 #include <memory>
 
@@ -16,6 +21,7 @@ class RegistriesPage;
 class ReplicationPage;
 class ImagesPage;
 class NetworkService;
+class RegistryClient;
 class OverviewPage;
 class Scanner;
 class Store;
@@ -57,6 +63,10 @@ private:
     QString m_planPath;
     std::unique_ptr<Store> m_store;
     std::unique_ptr<NetworkService> m_network;
+    // The plan's registries, and a client per registry made on the first manifest fetch
+    // (declared after the network service: destroyed before it).
+    QMap<QString, RegistryConfig> m_registryConfigs;
+    std::map<QString, std::unique_ptr<RegistryClient>> m_clients;
     Scanner *m_scanner = nullptr;
     SyncMatrixModel *m_model;
     QListWidget *m_sidebar;

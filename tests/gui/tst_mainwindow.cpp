@@ -1,6 +1,8 @@
 // The dashboard, offscreen: it opens a database, the Images page filters as you type,
 // sorts, and the detail panel shows the selected row's digests and history.
+#include "fakeserver.h"
 #include "gui/mainwindow.h"
+#include "manifestmodel.h"
 #include "imagespage.h"
 #include "registriespage.h"
 #include "store/store.h"
@@ -8,6 +10,13 @@
 #include "testmain.h"
 
 #include <QApplication>
+#include <QComboBox>
+#include <QCryptographicHash>
+#include <QFile>
+#include <QPlainTextEdit>
+#include <QTabWidget>
+#include <QTextBlock>
+#include <QTextLayout>
 #include <QLineEdit>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
@@ -16,6 +25,18 @@
 #include <QTextBrowser>
 
 using namespace ferry;
+
+namespace {
+
+// A two-platform OCI index on one line, as registries serve what a client pushed compactly.
+const char kIndex[] =
+    "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":["
+    "{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\",\"size\":500,"
+    "\"platform\":{\"architecture\":\"amd64\",\"os\":\"linux\"}},"
+    "{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"sha256:bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\",\"size\":500,"
+    "\"platform\":{\"architecture\":\"arm64\",\"os\":\"linux\"}}]}";
+
+} // namespace
 
 class TestMainWindow : public QObject
 {
@@ -81,6 +102,69 @@ private Q_SLOTS:
         page->view()->setCurrentIndex(page->proxy()->mapFromSource(page->model()->index(1, 0)));
         const QString text = page->details()->toPlainText();
         QVERIFY2(text.contains(QStringLiteral("Connection refused")) && text.contains(QStringLiteral("What to do")), qPrintable(text));
+    }
+
+    // The manifest tab, end to end: the window's fetcher reads the plan, makes a client for
+    // the registry (a scripted one on 127.0.0.1), fetches by digest, verifies, highlights.
+    void manifestIsFetchedOnDemandAndHighlighted()
+    {
+        const QByteArray index(kIndex);
+        const QString digest = QStringLiteral("sha256:") + QString::fromLatin1(QCryptographicHash::hash(index, QCryptographicHash::Sha256).toHex());
+        test::FakeServer registry([&](const test::FakeRequest &r) {
+            if (r.pathOnly() == QStringLiteral("/v2/team/app/manifests/") + digest)
+                return test::FakeResponse::json(200, index).with("Content-Type", "application/vnd.oci.image.index.v1+json");
+            return test::FakeResponse::json(404, R"({"errors":[{"code":"MANIFEST_UNKNOWN"}]})");
+        });
+        const QString plan = m_dir.filePath(QStringLiteral("manifest.yaml"));
+        QFile f(plan);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(QStringLiteral("version: 1\nname: manifest\nregistries:\n  gsoci: { url: %1, role: target, credentials: anonymous }\n"
+                               "  gone: { url: http://127.0.0.1:9, role: source, credentials: anonymous }\n"
+                               "images:\n  - source: gone/team/app\n    target: gsoci/team/app\n    tags: [\"1.0.0\"]\n")
+                    .arg(registry.baseUrl())
+                    .toUtf8());
+        f.close();
+        const QString db = m_dir.filePath(QStringLiteral("manifest.db"));
+        {
+            Store store(db);
+            QString err;
+            QVERIFY(store.open(&err));
+            const QDateTime now = QDateTime::currentDateTimeUtc();
+            const qint64 scan = store.beginScan(plan, now);
+            MatrixRow r;
+            r.repository = QStringLiteral("team/app");
+            r.tag = QStringLiteral("1.0.0");
+            r.state = QStringLiteral("synced");
+            r.cells.insert(QStringLiteral("gsoci"), MatrixCell{digest, QStringLiteral("synced"), {}, QStringLiteral("application/vnd.oci.image.index.v1+json"), now, now});
+            r.cells.insert(QStringLiteral("gone"), MatrixCell{digest, QStringLiteral("present"), {}, {}, now, now});
+            QVERIFY(store.writeMatrix(scan, {r}, {QStringLiteral("team/app")}));
+        }
+        MainWindow window(plan, db);
+        window.show();
+        ImagesPage *page = window.imagesPage();
+        window.showImages();
+        page->view()->setCurrentIndex(window.model()->index(0, 0));
+        page->detailTabs()->setCurrentIndex(1);
+        QCOMPARE(page->manifestRegistry()->count(), 2); // both registries hold a digest
+        page->manifestRegistry()->setCurrentIndex(page->manifestRegistry()->findData(QStringList{QStringLiteral("gsoci"), digest}));
+        QSignalSpy shown(page, &ImagesPage::manifestShown);
+        page->fetchManifest();
+        QTRY_COMPARE_WITH_TIMEOUT(shown.size(), 1, 10000);
+        QVERIFY2(shown.at(0).at(0).toBool(), qPrintable(page->manifestStatus()));
+        QCOMPARE(registry.countPath(QStringLiteral("/v2/team/app/manifests/sha256:")), 1);
+        const QString text = page->manifestText()->toPlainText();
+        QVERIFY2(text.startsWith(QStringLiteral("{\n  \"schemaVersion\": 2,\n  \"mediaType\"")), qPrintable(text.left(80)));
+        QVERIFY(page->manifestStatus().contains(QStringLiteral("linux/amd64")) && page->manifestStatus().contains(QStringLiteral("linux/arm64")));
+        QCOMPARE(page->manifestModel()->rowCount(), 2);
+        QTRY_VERIFY_WITH_TIMEOUT(!page->manifestText()->document()->findBlockByNumber(2).layout()->formats().isEmpty(), 3000); // highlighted
+
+        // A registry that is down: the panel says what failed and what to do, no dialog.
+        page->manifestRegistry()->setCurrentIndex(page->manifestRegistry()->findData(QStringList{QStringLiteral("gone"), digest}));
+        page->fetchManifest();
+        QTRY_COMPARE_WITH_TIMEOUT(shown.size(), 2, 30000);
+        QCOMPARE(shown.at(1).at(0).toBool(), false);
+        QVERIFY2(page->manifestStatus().contains(QStringLiteral("Could not fetch from gone")) && page->manifestStatus().contains(QStringLiteral("reachable")),
+                 qPrintable(page->manifestStatus()));
     }
 
     void filterSortAndDetails()
