@@ -28,6 +28,7 @@ void SyncMatrixModel::setMatrix(QList<MatrixRow> rows, const QStringList &regist
 {
     beginResetModel();
     m_rows = std::move(rows);
+    m_rowOfKey.clear();
     QSet<QString> names;
     for (const MatrixRow &r : std::as_const(m_rows))
         for (auto it = r.cells.constBegin(); it != r.cells.constEnd(); ++it)
@@ -54,6 +55,58 @@ void SyncMatrixModel::setFilter(const QString &text, const QStringList &states)
     rebuildVisible();
     applySort();
     endResetModel();
+}
+
+void SyncMatrixModel::applyUpserts(const QList<MatrixRow> &rows)
+{
+    if (m_rowOfKey.isEmpty())
+        for (int i = 0; i < int(m_rows.size()); ++i)
+            m_rowOfKey.insert(m_rows.at(i).repository + u'\n' + m_rows.at(i).tag, i);
+    for (const MatrixRow &r : rows) {
+        const QString key = r.repository + u'\n' + r.tag;
+        const auto it = m_rowOfKey.constFind(key);
+        if (it != m_rowOfKey.constEnd()) {
+            m_rows[*it] = r;
+        } else {
+            m_rowOfKey.insert(key, int(m_rows.size()));
+            m_rows.append(r);
+        }
+    }
+}
+
+void SyncMatrixModel::upsertRows(const QList<MatrixRow> &rows)
+{
+    if (rows.isEmpty())
+        return;
+    bool newColumn = false;
+    for (const MatrixRow &r : rows)
+        for (auto it = r.cells.constBegin(); it != r.cells.constEnd() && !newColumn; ++it)
+            newColumn = !m_registries.contains(it.key());
+    if (newColumn) {
+        // A new column: a reset is the honest signal. Rare (the first scan's first batch).
+        applyUpserts(rows);
+        setMatrix(QList<MatrixRow>(m_rows), QStringList(m_registries)); // a copy: setMatrix clears m_registries
+        return;
+    }
+    Q_EMIT layoutAboutToBeChanged();
+    const QModelIndexList before = persistentIndexList();
+    QList<int> sourceRows;
+    for (const QModelIndex &i : before)
+        sourceRows << m_visible.at(size_t(i.row()));
+    applyUpserts(rows);
+    rebuildVisible();
+    applySort();
+    QHash<int, int> where;
+    for (int v = 0; v < int(m_visible.size()); ++v)
+        where.insert(m_visible[size_t(v)], v);
+    QModelIndexList after;
+    for (qsizetype k = 0; k < before.size(); ++k) {
+        const auto w = where.constFind(sourceRows.at(k));
+        // A selected row that the filter now hides loses its index.
+        after << (w == where.constEnd() ? QModelIndex() : index(*w, before.at(k).column()));
+    }
+    changePersistentIndexList(before, after);
+    Q_EMIT layoutChanged();
 }
 
 void SyncMatrixModel::rebuildVisible()

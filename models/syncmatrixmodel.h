@@ -31,6 +31,10 @@ public:
     void setMatrix(QList<MatrixRow> rows, const QStringList &registryOrder = {});
     // Case-insensitive substring of "repository:tag"; empty states: every state.
     void setFilter(const QString &text, const QStringList &states = {});
+    // A live batch during a scan: rows with the same repository:tag are replaced, others
+    // added; filter, sort and persistent indexes (the selection) are kept. A batch that
+    // brings a registry without a column resets the model instead.
+    void upsertRows(const QList<MatrixRow> &rows);
     QString filterText() const { return m_filterText; }
     QStringList filterStates() const { return m_filterStates; }
 
@@ -49,10 +53,12 @@ public:
 
 private:
     void rebuildVisible();
+    void applyUpserts(const QList<MatrixRow> &rows);
     void applySort();
 
     QList<MatrixRow> m_rows;
     std::vector<int> m_visible;
+    QHash<QString, int> m_rowOfKey; // "repository\ntag" -> index in m_rows; built on the first upsert
     QStringList m_registries;
     QString m_filterText;
     QStringList m_filterStates;

@@ -139,6 +139,7 @@ ImagesPage::ImagesPage(SyncMatrixModel *model, QWidget *parent)
     connect(m_filter, &QLineEdit::textChanged, m_debounce, qOverload<>(&QTimer::start));
     connect(m_state, &QComboBox::currentIndexChanged, this, &ImagesPage::applyFilter);
     connect(m_model, &QAbstractItemModel::modelReset, this, &ImagesPage::updateCount);
+    connect(m_model, &QAbstractItemModel::layoutChanged, this, &ImagesPage::updateCount); // live batches
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &ImagesPage::showDetails);
     updateCount();
     m_details->setHtml(tr("<p>Select a row to see its digest in every registry.</p>"));

@@ -77,6 +77,7 @@ OverviewPage::OverviewPage(SyncMatrixModel *model, QWidget *parent)
         Q_EMIT historyReloaded();
     });
     connect(m_model, &QAbstractItemModel::modelReset, this, &OverviewPage::refresh);
+    connect(m_model, &QAbstractItemModel::layoutChanged, this, &OverviewPage::refresh); // live batches during a scan
     refresh();
 }
 

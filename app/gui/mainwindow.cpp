@@ -23,6 +23,7 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QMessageBox>
+#include <QProgressBar>
 #include <QSettings>
 #include <QSplitter>
 #include <QStackedWidget>
@@ -40,6 +41,7 @@ MainWindow::MainWindow(const QString &planPath, const QString &dbPath, QWidget *
     , m_sidebar(new QListWidget(this))
     , m_pages(new QStackedWidget(this))
     , m_scanLabel(new QLabel(this))
+    , m_scanProgress(new QProgressBar(this))
 {
     setWindowTitle(planPath.isEmpty() ? tr("Ferry") : tr("Ferry — %1").arg(QFileInfo(planPath).fileName()));
     m_overview = new OverviewPage(m_model, this);
@@ -107,6 +109,10 @@ MainWindow::MainWindow(const QString &planPath, const QString &dbPath, QWidget *
         m_images->focusFilter();
     });
     addAction(find);
+    m_scanProgress->setMaximumWidth(180);
+    m_scanProgress->setTextVisible(false);
+    m_scanProgress->setVisible(false);
+    statusBar()->addPermanentWidget(m_scanProgress);
     statusBar()->addPermanentWidget(m_scanLabel);
     m_sidebar->setCurrentRow(0);
 
@@ -234,12 +240,17 @@ void MainWindow::startScan()
         statusBar()->showMessage(error);
         return;
     }
-    m_scanner = new Scanner(*plan, *m_store, *m_network, ScanOptions{}, this);
+    ScanOptions options;
+    options.liveRowsIntervalMs = 300; // the matrix fills in while the scan runs, a few batches a second
+    m_scanner = new Scanner(*plan, *m_store, *m_network, options, this);
     connect(m_scanner, &Scanner::progress, this, &MainWindow::onProgress);
+    connect(m_scanner, &Scanner::rowsReady, m_model, &SyncMatrixModel::upsertRows);
     connect(m_scanner, &Scanner::finished, this, &MainWindow::onFinished);
     m_scanAction->setEnabled(false);
     m_stopAction->setEnabled(true);
     m_scanLabel->setText(tr("Scanning…"));
+    m_scanProgress->setRange(0, 0);
+    m_scanProgress->setVisible(true);
     m_scanner->start();
 }
 
@@ -247,6 +258,8 @@ void MainWindow::onProgress(const ScanProgress &p)
 {
     m_scanLabel->setText(tr("Scanning: %1/%2 listings, %L3 requests, %4 req/s, %5 errors")
                              .arg(p.listingsDone).arg(p.listingsTotal).arg(p.requests).arg(qRound(p.requestsPerSecond)).arg(p.errors));
+    m_scanProgress->setRange(0, qMax(1, p.listingsTotal));
+    m_scanProgress->setValue(p.listingsDone);
 }
 
 void MainWindow::onFinished(const ScanSummary &s)
@@ -255,6 +268,7 @@ void MainWindow::onFinished(const ScanSummary &s)
     m_scanner = nullptr;
     m_scanAction->setEnabled(true);
     m_stopAction->setEnabled(false);
+    m_scanProgress->setVisible(false);
     reload();
     if (!s.errors.isEmpty())
         statusBar()->showMessage(tr("%1 registries or repositories could not be read; their cells say why (state: unknown)").arg(s.errors.size()), 15000);

@@ -12,6 +12,7 @@
 class QAction;
 class QLabel;
 class QListWidget;
+class QProgressBar;
 class QStackedWidget;
 
 namespace ferry {
@@ -50,6 +51,7 @@ public:
     RegistriesPage *registriesPage() const { return m_registries; }
     void showPage(const QString &name);
     SyncMatrixModel *model() const { return m_model; }
+    bool scanning() const { return m_scanner != nullptr; }
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -80,6 +82,7 @@ private:
     QAction *m_stopAction;
     QAction *m_exportAction;
     QLabel *m_scanLabel;
+    QProgressBar *m_scanProgress;
 };
 
 } // namespace ferry

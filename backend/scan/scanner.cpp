@@ -59,6 +59,12 @@ void Scanner::start()
     m_clock.start();
     m_startedAt = QDateTime::currentDateTimeUtc();
     m_scanId = m_store.beginScan(m_plan.path, m_startedAt);
+    if (m_options.liveRowsIntervalMs > 0 && m_options.writeMatrix) {
+        m_liveTimer = new QTimer(this);
+        m_liveTimer->setSingleShot(true); // restarted by the next finished listing
+        m_liveTimer->setInterval(m_options.liveRowsIntervalMs);
+        connect(m_liveTimer, &QTimer::timeout, this, &Scanner::emitLiveRows);
+    }
     QList<RegistryRecord> records;
     for (const PlanRegistry &r : std::as_const(m_plan.registries))
         records.append({r.name, roleName(r.role), r.of, r.role == RegistryRole::Replica ? r.lagSloSeconds : 0});
@@ -221,8 +227,29 @@ void Scanner::onListing(const QString &key, const Result<TagDetails> &result)
         m_errors.append(QStringLiteral("%1 %2: %3").arg(l.registry, l.repository, l.error));
         m_store.recordError(m_scanId, l.registry, l.repository, QString(), l.error);
     }
+    if (m_liveTimer) {
+        // Which target repositories this listing feeds: its own, or those mapped from it.
+        for (const ImageSet &s : std::as_const(m_sets))
+            if (s.targetRepository == l.repository || (s.sourceRegistry == l.registry && s.sourceRepository == l.repository))
+                m_liveDirty.insert(s.targetRepository);
+        if (!m_liveTimer->isActive())
+            m_liveTimer->start();
+    }
     emitProgress();
     pump();
+}
+
+void Scanner::emitLiveRows()
+{
+    if (m_finished || m_liveDirty.isEmpty())
+        return;
+    QStringList covered;
+    const QList<MatrixRow> rows = computeMatrix(&covered, &m_liveDirty);
+    // Repositories still waiting for a listing stay dirty for the next batch.
+    for (const QString &repo : std::as_const(covered))
+        m_liveDirty.remove(repo);
+    if (!rows.isEmpty())
+        Q_EMIT rowsReady(rows);
 }
 
 const Scanner::RepoListing *Scanner::listing(const QString &registry, const QString &repository) const
@@ -325,7 +352,7 @@ void Scanner::checkPartials()
     }
 }
 
-QList<MatrixRow> Scanner::computeMatrix(QStringList *coveredRepositories)
+QList<MatrixRow> Scanner::computeMatrix(QStringList *coveredRepositories, const QSet<QString> *onlyRepositories)
 {
     const QDateTime now = QDateTime::currentDateTimeUtc();
     QList<MatrixRow> rows;
@@ -391,6 +418,8 @@ QList<MatrixRow> Scanner::computeMatrix(QStringList *coveredRepositories)
     QHash<QString, QString> repoTarget;            // target repo -> target registry
     QStringList repoOrder;
     for (const ImageSet &s : std::as_const(m_sets)) {
+        if (onlyRepositories && !onlyRepositories->contains(s.targetRepository))
+            continue;
         const RepoListing *dst = listing(s.targetRegistry, s.targetRepository);
         if (!dst)
             continue; // filtered out with --only
@@ -628,6 +657,8 @@ void Scanner::finish()
     if (m_finished)
         return;
     m_finished = true;
+    if (m_liveTimer)
+        m_liveTimer->stop();
     ScanSummary summary;
     summary.scanId = m_scanId;
     summary.interrupted = m_canceled;

@@ -9,6 +9,8 @@
 #include <QMap>
 #include <QObject>
 #include <QRegularExpression>
+#include <QSet>
+#include <QTimer>
 
 #include <memory>
 
@@ -29,6 +31,8 @@ struct ScanOptions
     int maxParallelListings = 8;
     QStringList registries;    // list only these registries (watch's quick rounds); empty: all
     bool writeMatrix = true;   // false: record listings only (the matrix needs every registry)
+    int liveRowsIntervalMs = 0; // > 0: emit rowsReady with the rows of repositories whose every
+                                // listing finished, batched at this interval (the dashboard's live matrix)
 };
 
 struct ScanProgress
@@ -85,6 +89,10 @@ public:
 Q_SIGNALS:
     void progress(const ferry::ScanProgress &progress);
     void finished(const ferry::ScanSummary &summary);
+    // Rows of repositories whose listings all finished since the last batch. Provisional:
+    // a target index that is a subset of the source's platforms shows as drifted here and
+    // becomes partial in the finished matrix, which the store then holds.
+    void rowsReady(const QList<ferry::MatrixRow> &rows);
 
 private:
     struct RepoListing
@@ -113,7 +121,10 @@ private:
     void finish();
     QString listingKey(const QString &registry, const QString &repository) const { return registry + u'\n' + repository; }
     const RepoListing *listing(const QString &registry, const QString &repository) const;
-    QList<MatrixRow> computeMatrix(QStringList *coveredRepositories);
+    // The matrix of every target repository whose listings all finished; with onlyRepositories,
+    // of those among them only (live batches).
+    QList<MatrixRow> computeMatrix(QStringList *coveredRepositories, const QSet<QString> *onlyRepositories = nullptr);
+    void emitLiveRows();
     qint64 totalRequests() const;
     void emitProgress();
 
@@ -136,6 +147,8 @@ private:
     QDateTime m_startedAt;
     QElapsedTimer m_clock;
     QStringList m_errors;
+    QTimer *m_liveTimer = nullptr;
+    QSet<QString> m_liveDirty;      // target repositories with a listing finished since the last batch
 };
 
 } // namespace ferry

@@ -2,6 +2,9 @@
 // target, a China replica) with known differences, `ferryctl scan` and `ferryctl status`.
 #include "fakeserver.h"
 #include "registry/registryerror.h"
+#include "net/networkservice.h"
+#include "plan/plan.h"
+#include "scan/scanner.h"
 #include "store/store.h"
 #include "registryfarm.h"
 #include "testmain.h"
@@ -17,6 +20,7 @@
 #include <QProcess>
 #include <QRegularExpression>
 #include <QSet>
+#include <QSignalSpy>
 #include <QThread>
 
 #include <csignal>
@@ -207,6 +211,42 @@ private Q_SLOTS:
             QVERIFY(s.firstError.isEmpty());
         }
         QCOMPARE(stats.value(QStringLiteral("hub")).listings, 3); // team/app, team/legacy, charts/app-operator
+    }
+
+    // The dashboard's live matrix: batches of rows while the scan runs, each row as the
+    // finished matrix has it (only partial rows read as drifted until the platforms are
+    // compared). Rows of the last listings may come only with the finished matrix.
+    void liveBatchesAddUpToTheFinishedMatrix()
+    {
+        QString err;
+        const auto plan = ferry::Plan::load(m_plan, &err);
+        QVERIFY2(plan, qPrintable(err));
+        ferry::Store store(QDir(m_farm->dir()).filePath(QStringLiteral("live.db")));
+        QVERIFY2(store.open(&err), qPrintable(err));
+        ferry::NetworkService network(2);
+        ferry::ScanOptions options;
+        options.liveRowsIntervalMs = 1;
+        options.maxParallelListings = 1; // one listing at a time: several batches, not one
+        ferry::Scanner scanner(*plan, store, network, options);
+        QList<QList<ferry::MatrixRow>> batches;
+        connect(&scanner, &ferry::Scanner::rowsReady, this, [&](const QList<ferry::MatrixRow> &rows) { batches << rows; });
+        QSignalSpy finished(&scanner, &ferry::Scanner::finished);
+        scanner.start();
+        QVERIFY(finished.wait(60000));
+        QVERIFY2(batches.size() >= 2, qPrintable(QString::number(batches.size())));
+        QMap<QString, QString> live;
+        for (const auto &batch : std::as_const(batches))
+            for (const ferry::MatrixRow &r : batch)
+                live.insert(r.repository + u':' + r.tag, r.state);
+        QMap<QString, QString> final;
+        for (const ferry::MatrixRow &r : store.matrix())
+            final.insert(r.repository + u':' + r.tag, r.state);
+        QVERIFY(live.size() >= 2);
+        for (auto it = live.constBegin(); it != live.constEnd(); ++it) {
+            const QString want = final.value(it.key());
+            QVERIFY2(it.value() == want || (want == u"partial" && it.value() == u"drifted"),
+                     qPrintable(it.key() + u' ' + it.value() + QStringLiteral(" vs ") + want));
+        }
     }
 
     void rescanWithoutChangesAddsNoHistory()

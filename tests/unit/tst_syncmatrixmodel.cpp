@@ -2,6 +2,7 @@
 #include "testmain.h"
 
 #include <QAbstractItemModelTester>
+#include <QSignalSpy>
 
 using namespace ferry;
 
@@ -80,6 +81,45 @@ private Q_SLOTS:
         model.setFilter(QString());
         QCOMPARE(model.rowCount(), 4);
         QCOMPARE(model.totalRows(), 4);
+    }
+
+    // Live batches during a scan: replaced and new rows land where filter and sort put them,
+    // the selection follows its row, and a batch with a new registry resets the columns.
+    void liveBatchesKeepFilterSortAndSelection()
+    {
+        SyncMatrixModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setMatrix(sample(), {QStringLiteral("dockerhub"), QStringLiteral("gsoci")});
+        model.setFilter(QStringLiteral("giantswarm"));
+        model.sort(SyncMatrixModel::StateColumn, Qt::DescendingOrder); // worst first
+        QPersistentModelIndex selected = model.index(int(column(model, SyncMatrixModel::TagColumn).indexOf(QStringLiteral("3.18"))), 0);
+        QVERIFY(selected.isValid());
+        QSignalSpy reset(&model, &QAbstractItemModel::modelReset);
+        QSignalSpy layout(&model, &QAbstractItemModel::layoutChanged);
+        // 6.1.0 got copied (missing -> synced); a new drifted tag and a new synced one appear.
+        model.upsertRows({row(QStringLiteral("giantswarm/app-operator"), QStringLiteral("6.1.0"), QStringLiteral("synced"), QStringLiteral("synced"), QStringLiteral("sha256:") + QString(64, u'd')),
+                          row(QStringLiteral("giantswarm/app-operator"), QStringLiteral("6.2.0"), QStringLiteral("drifted"), QStringLiteral("drifted"), QStringLiteral("sha256:") + QString(64, u'e')),
+                          row(QStringLiteral("other/thing"), QStringLiteral("1.0"), QStringLiteral("synced"), QStringLiteral("synced"))});
+        QCOMPARE(reset.size(), 0);
+        QCOMPARE(layout.size(), 1);
+        QCOMPARE(model.totalRows(), 6);
+        QCOMPARE(model.rowCount(), 5); // other/thing is filtered out
+        QCOMPARE(column(model, SyncMatrixModel::StateColumn),
+                 (QStringList{QStringLiteral("drifted"), QStringLiteral("drifted"), QStringLiteral("lagging"), QStringLiteral("synced"), QStringLiteral("synced")}));
+        QVERIFY(selected.isValid());
+        QCOMPARE(model.index(selected.row(), SyncMatrixModel::TagColumn).data().toString(), QStringLiteral("3.18"));
+        QCOMPARE(model.countsByState().value(QStringLiteral("missing")), 0);
+        // The same batch again changes nothing but the layout signal.
+        model.upsertRows({row(QStringLiteral("giantswarm/app-operator"), QStringLiteral("6.2.0"), QStringLiteral("drifted"), QStringLiteral("drifted"), QStringLiteral("sha256:") + QString(64, u'e'))});
+        QCOMPARE(model.totalRows(), 6);
+        // A registry without a column: reset, the column added, the rows kept.
+        MatrixRow withReplica = row(QStringLiteral("giantswarm/kubectl"), QStringLiteral("1.28.0"), QStringLiteral("lagging"), QStringLiteral("synced"));
+        withReplica.cells.insert(QStringLiteral("china"), MatrixCell{{}, QStringLiteral("lagging"), {}, {}, {}, {}});
+        model.upsertRows({withReplica});
+        QCOMPARE(reset.size(), 1);
+        QCOMPARE(model.columnCount(), 6);
+        QCOMPARE(model.totalRows(), 6);
+        QCOMPARE(model.headerData(5, Qt::Horizontal).toString(), QStringLiteral("china"));
     }
 
     void sortWorstFirstKeepsSelection()
