@@ -45,13 +45,14 @@ void SyncMatrixModel::setMatrix(QList<MatrixRow> rows, const QStringList &regist
     endResetModel();
 }
 
-void SyncMatrixModel::setFilter(const QString &text, const QStringList &states)
+void SyncMatrixModel::setFilter(const QString &text, const QStringList &states, const QString &registry)
 {
-    if (text == m_filterText && states == m_filterStates)
+    if (text == m_filterText && states == m_filterStates && registry == m_filterRegistry)
         return;
     beginResetModel();
     m_filterText = text;
     m_filterStates = states;
+    m_filterRegistry = registry;
     rebuildVisible();
     applySort();
     endResetModel();
@@ -121,8 +122,13 @@ void SyncMatrixModel::rebuildVisible()
     const QSet<QString> states(m_filterStates.begin(), m_filterStates.end());
     for (int i = 0; i < int(m_rows.size()); ++i) {
         const MatrixRow &r = m_rows.at(i);
-        if (!states.isEmpty() && !states.contains(r.state))
+        if (!m_filterRegistry.isEmpty()) {
+            const auto cell = r.cells.constFind(m_filterRegistry);
+            if (cell == r.cells.constEnd() || (!states.isEmpty() && !states.contains(cell->state)))
+                continue;
+        } else if (!states.isEmpty() && !states.contains(r.state)) {
             continue;
+        }
         if (!needle.isEmpty()) {
             if (colon >= 0) {
                 if (!r.repository.contains(repoPart, Qt::CaseInsensitive) || !r.tag.contains(tagPart, Qt::CaseInsensitive))

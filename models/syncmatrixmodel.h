@@ -30,13 +30,15 @@ public:
     // Registries in the order their columns should appear; others follow alphabetically.
     void setMatrix(QList<MatrixRow> rows, const QStringList &registryOrder = {});
     // Case-insensitive substring of "repository:tag"; empty states: every state.
-    void setFilter(const QString &text, const QStringList &states = {});
+    // With a registry, the states are those of that registry's cell; rows without one are hidden.
+    void setFilter(const QString &text, const QStringList &states = {}, const QString &registry = {});
     // A live batch during a scan: rows with the same repository:tag are replaced, others
     // added; filter, sort and persistent indexes (the selection) are kept. A batch that
     // brings a registry without a column resets the model instead.
     void upsertRows(const QList<MatrixRow> &rows);
     QString filterText() const { return m_filterText; }
     QStringList filterStates() const { return m_filterStates; }
+    QString filterRegistry() const { return m_filterRegistry; }
 
     const MatrixRow *rowAt(int row) const;
     int totalRows() const { return int(m_rows.size()); }
@@ -62,6 +64,7 @@ private:
     QStringList m_registries;
     QString m_filterText;
     QStringList m_filterStates;
+    QString m_filterRegistry;
     int m_sortColumn = -1;
     Qt::SortOrder m_sortOrder = Qt::AscendingOrder;
 };

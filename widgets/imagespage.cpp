@@ -8,6 +8,7 @@
 
 #include <QClipboard>
 #include <QComboBox>
+#include <QSignalBlocker>
 #include <QFontDatabase>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -32,6 +33,7 @@ ImagesPage::ImagesPage(SyncMatrixModel *model, QWidget *parent)
     , m_model(model)
     , m_filter(new QLineEdit(this))
     , m_state(new QComboBox(this))
+    , m_registry(new QComboBox(this))
     , m_count(new QLabel(this))
     , m_view(new QTableView(this))
     , m_details(new QTextBrowser(this))
@@ -46,11 +48,15 @@ ImagesPage::ImagesPage(SyncMatrixModel *model, QWidget *parent)
 {
     m_filter->setPlaceholderText(tr("Filter by repository or repository:tag (Ctrl+F)"));
     m_filter->setClearButtonEnabled(true);
-    m_state->addItem(tr("All states"), QString());
-    for (const char *s : {"missing", "drifted", "partial", "lagging", "replicating", "unknown", "extra", "synced"})
-        m_state->addItem(QString::fromLatin1(s), QString::fromLatin1(s));
+    m_state->addItem(tr("All states"), QStringList());
+    for (const char *s : {"missing", "drifted", "partial", "lagging", "replicating", "unknown", "extra", "synced", "present", "absent"})
+        m_state->addItem(QString::fromLatin1(s), QStringList{QString::fromLatin1(s)});
+    m_state->setToolTip(tr("The row's state; with a registry chosen, the state of that registry's cell"));
+    m_registry->addItem(tr("Row state"), QString());
+    m_registry->setToolTip(tr("Filter by the state of one registry's cells instead of the row's"));
     auto *bar = new QHBoxLayout;
     bar->addWidget(m_filter, 1);
+    bar->addWidget(m_registry);
     bar->addWidget(m_state);
     bar->addWidget(m_count);
 
@@ -138,6 +144,22 @@ ImagesPage::ImagesPage(SyncMatrixModel *model, QWidget *parent)
     connect(m_debounce, &QTimer::timeout, this, &ImagesPage::applyFilter);
     connect(m_filter, &QLineEdit::textChanged, m_debounce, qOverload<>(&QTimer::start));
     connect(m_state, &QComboBox::currentIndexChanged, this, &ImagesPage::applyFilter);
+    connect(m_registry, &QComboBox::currentIndexChanged, this, &ImagesPage::applyFilter);
+    connect(m_model, &QAbstractItemModel::modelReset, this, [this] {
+        // The registry choices follow the matrix's columns.
+        const QString current = m_registry->currentData().toString();
+        QStringList have;
+        for (int i = 1; i < m_registry->count(); ++i)
+            have << m_registry->itemData(i).toString();
+        if (have == m_model->registries())
+            return;
+        const QSignalBlocker block(m_registry);
+        while (m_registry->count() > 1)
+            m_registry->removeItem(1);
+        for (const QString &r : m_model->registries())
+            m_registry->addItem(tr("Cells in %1").arg(r), r);
+        m_registry->setCurrentIndex(qMax(0, m_registry->findData(current)));
+    });
     connect(m_model, &QAbstractItemModel::modelReset, this, &ImagesPage::updateCount);
     connect(m_model, &QAbstractItemModel::layoutChanged, this, &ImagesPage::updateCount); // live batches
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &ImagesPage::showDetails);
@@ -147,14 +169,30 @@ ImagesPage::ImagesPage(SyncMatrixModel *model, QWidget *parent)
 
 void ImagesPage::applyFilter()
 {
-    const QString state = m_state->currentData().toString();
-    m_model->setFilter(m_filter->text(), state.isEmpty() ? QStringList() : QStringList{state});
+    m_model->setFilter(m_filter->text(), m_state->currentData().toStringList(), m_registry->currentData().toString());
 }
 
 void ImagesPage::showState(const QString &state)
 {
-    const int i = m_state->findData(state);
-    m_state->setCurrentIndex(i < 0 ? 0 : i);
+    showCells(QString(), state.isEmpty() ? QStringList() : QStringList{state});
+}
+
+void ImagesPage::showCells(const QString &registry, const QStringList &states)
+{
+    const QSignalBlocker blockState(m_state), blockRegistry(m_registry);
+    int r = m_registry->findData(registry);
+    if (r < 0 && !registry.isEmpty()) {
+        m_registry->addItem(tr("Cells in %1").arg(registry), registry);
+        r = m_registry->count() - 1;
+    }
+    m_registry->setCurrentIndex(qMax(0, r));
+    int s = m_state->findData(states);
+    if (s < 0) {
+        // A set of states (an Overview stage's open part) gets an entry of its own.
+        m_state->addItem(states.join(QStringLiteral(", ")), states);
+        s = m_state->count() - 1;
+    }
+    m_state->setCurrentIndex(s);
     applyFilter();
 }
 

@@ -39,6 +39,10 @@ public:
     // The detail panel reads a tag's history from here (may be null).
     void setStore(Store *store) { m_store = store; }
     void showState(const QString &state);
+    // The matrix behind a number of the Overview: cells of a registry in these states (rows
+    // in these states when registry is empty).
+    void showCells(const QString &registry, const QStringList &states);
+    QComboBox *registryFilter() const { return m_registry; }
     void focusFilter();
     QTableView *view() const { return m_view; }
     QTextBrowser *details() const { return m_details; }
@@ -72,6 +76,7 @@ private:
     Store *m_store = nullptr;
     QLineEdit *m_filter;
     QComboBox *m_state;
+    QComboBox *m_registry;
     QLabel *m_count;
     QTableView *m_view;
     QTextBrowser *m_details;

@@ -15,6 +15,8 @@
 #include <QTimeZone>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace ferry {
 
 OverviewPage::OverviewPage(SyncMatrixModel *model, QWidget *parent)
@@ -23,6 +25,7 @@ OverviewPage::OverviewPage(SyncMatrixModel *model, QWidget *parent)
     , m_headline(new QLabel(this))
     , m_tiles(new QGridLayout)
     , m_stages(new QVBoxLayout)
+    , m_registryCounts(new QGridLayout)
     , m_trend(new QChartView(this))
 {
     m_headline->setWordWrap(true);
@@ -35,7 +38,7 @@ OverviewPage::OverviewPage(SyncMatrixModel *model, QWidget *parent)
         auto *tile = new QLabel(this);
         tile->setTextFormat(Qt::RichText);
         tile->setAlignment(Qt::AlignCenter);
-        tile->setMinimumSize(150, 80);
+        tile->setMinimumSize(150, 64);
         tile->setFrameShape(QFrame::StyledPanel);
         connect(tile, &QLabel::linkActivated, this, &OverviewPage::stateActivated);
         m_counts.insert(states[i], tile);
@@ -45,6 +48,10 @@ OverviewPage::OverviewPage(SyncMatrixModel *model, QWidget *parent)
     layout->addWidget(m_headline);
     layout->addLayout(m_stages);
     layout->addLayout(m_tiles);
+    auto *perRegistry = new QLabel(tr("<b>Cells per registry</b> (each number opens the matrix behind it)"), this);
+    layout->addWidget(perRegistry);
+    m_registryCounts->setHorizontalSpacing(18);
+    layout->addLayout(m_registryCounts);
     m_trend->setRenderHint(QPainter::Antialiasing);
     m_trend->setMinimumHeight(260);
     m_trend->setVisible(false);
@@ -61,6 +68,12 @@ OverviewPage::OverviewPage(SyncMatrixModel *model, QWidget *parent)
             auto *h = new QHBoxLayout(row);
             h->setContentsMargins(0, 0, 0, 0);
             auto *label = new QLabel(QStringLiteral("<b>%1</b>: %2").arg(st.stage.toHtmlEscaped(), st.measure.toHtmlEscaped()), row);
+            auto *open = new QLabel(row);
+            const qint64 left = st.total - st.done;
+            open->setText(left > 0 ? QStringLiteral("<a href=\"open\">%1 open →</a>").arg(left) : tr("done"));
+            open->setToolTip(st.registry.isEmpty() ? tr("Rows in %1").arg(st.openStates.join(QStringLiteral(", ")))
+                                                   : tr("Cells of %1 in %2").arg(st.registry, st.openStates.join(QStringLiteral(", "))));
+            connect(open, &QLabel::linkActivated, this, [this, st] { Q_EMIT matrixRequested(st.registry, st.openStates); });
             auto *bar = new QProgressBar(row);
             bar->setRange(0, int(qMax<qint64>(1, st.total)));
             bar->setValue(int(st.done));
@@ -69,8 +82,39 @@ OverviewPage::OverviewPage(SyncMatrixModel *model, QWidget *parent)
             bar->setTextVisible(true);
             h->addWidget(label);
             h->addWidget(bar, 1);
+            h->addWidget(open);
             m_stages->addWidget(row);
         }
+        // Cells per registry and state, the states that occur, worst first.
+        while (QLayoutItem *item = m_registryCounts->takeAt(0)) {
+            delete item->widget();
+            delete item;
+        }
+        QStringList seen;
+        for (auto reg = m_data.cellsByRegistry.constBegin(); reg != m_data.cellsByRegistry.constEnd(); ++reg)
+            for (auto s = reg->constBegin(); s != reg->constEnd(); ++s)
+                if (!seen.contains(s.key()))
+                    seen << s.key();
+        std::sort(seen.begin(), seen.end(), [](const QString &a, const QString &b) {
+            return SyncMatrixModel::stateRank(a) != SyncMatrixModel::stateRank(b) ? SyncMatrixModel::stateRank(a) > SyncMatrixModel::stateRank(b) : a < b;
+        });
+        for (int c = 0; c < seen.size(); ++c)
+            m_registryCounts->addWidget(new QLabel(QStringLiteral("<i>%1</i>").arg(seen[c].toHtmlEscaped()), this), 0, c + 1, Qt::AlignRight);
+        int rowIndex = 1;
+        for (auto reg = m_data.cellsByRegistry.constBegin(); reg != m_data.cellsByRegistry.constEnd(); ++reg, ++rowIndex) {
+            const QString role = m_data.registryRoles.value(reg.key());
+            m_registryCounts->addWidget(new QLabel(QStringLiteral("<b>%1</b> %2").arg(reg.key().toHtmlEscaped(), role.isEmpty() ? QString() : u'(' + role.toHtmlEscaped() + u')'), this),
+                                        rowIndex, 0);
+            for (int c = 0; c < seen.size(); ++c) {
+                const int n = reg->value(seen[c]);
+                auto *count = new QLabel(n == 0 ? QStringLiteral("–") : QStringLiteral("<a href=\"x\" style=\"text-decoration:none\">%L1</a>").arg(n), this);
+                count->setObjectName(QStringLiteral("%1 %2 %3").arg(reg.key(), seen[c]).arg(n));
+                const QString registry = reg.key(), state = seen[c];
+                connect(count, &QLabel::linkActivated, this, [this, registry, state] { Q_EMIT matrixRequested(registry, {state}); });
+                m_registryCounts->addWidget(count, rowIndex, c + 1, Qt::AlignRight);
+            }
+        }
+        m_registryCounts->setColumnStretch(seen.size() + 1, 1);
         m_trend->setVisible(m_data.trend.size() >= 2);
         if (m_data.trend.size() >= 2)
             replaceChart(m_trend, makeStateTrendChart(m_data.trend));
@@ -104,6 +148,15 @@ void OverviewPage::reloadHistory()
             d.errors << error;
             return d;
         }));
+}
+
+QStringList OverviewPage::registryCountTexts() const
+{
+    QStringList out;
+    for (int i = 0; i < m_registryCounts->count(); ++i)
+        if (QWidget *w = m_registryCounts->itemAt(i)->widget(); w && !w->objectName().isEmpty())
+            out << w->objectName();
+    return out;
 }
 
 QStringList OverviewPage::stageTexts() const

@@ -31,10 +31,14 @@ public:
     void setDatabase(const QString &dbPath);
     void reloadHistory();
     QStringList stageTexts() const;
+    // "registry state count" for every number of the per-registry table (tests read it).
+    QStringList registryCountTexts() const;
     int trendPoints() const { return int(m_data.trend.size()); }
 
 Q_SIGNALS:
     void stateActivated(const QString &state);
+    // A stage's open part or a registry's count: cells of registry in states (rows when empty).
+    void matrixRequested(const QString &registry, const QStringList &states);
     void historyReloaded();
 
 private:
@@ -43,6 +47,7 @@ private:
     QGridLayout *m_tiles;
     QMap<QString, QLabel *> m_counts;
     QVBoxLayout *m_stages;
+    QGridLayout *m_registryCounts;
     QChartView *m_trend;
     QString m_dbPath;
     ReportData m_data;

@@ -71,6 +71,10 @@ MainWindow::MainWindow(const QString &planPath, const QString &dbPath, QWidget *
     });
     m_sidebar->setMaximumWidth(160);
     connect(m_sidebar, &QListWidget::currentRowChanged, m_pages, &QStackedWidget::setCurrentIndex);
+    connect(m_overview, &OverviewPage::matrixRequested, this, [this](const QString &registry, const QStringList &states) {
+        m_images->showCells(registry, states);
+        m_sidebar->setCurrentRow(1);
+    });
     connect(m_overview, &OverviewPage::stateActivated, this, [this](const QString &state) {
         m_images->showState(state);
         m_sidebar->setCurrentRow(1);

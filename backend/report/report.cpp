@@ -95,14 +95,20 @@ ReportData collectReport(const Store &store, const QDateTime &sinceIn, qint64 at
         }
         return true;
     });
-    d.stages.append({QStringLiteral("Stage 1: images in gsoci"), QStringLiteral("promised tags in the target with the source's digest"), promisedSynced, promised});
+    const QString targetNames = targets.isEmpty() ? QStringLiteral("the target") : targets.join(QStringLiteral(", "));
+    d.stages.append({QStringLiteral("Stage 1: images in %1").arg(targetNames), QStringLiteral("promised tags in the target with the source's digest"), promisedSynced,
+                     promised, QString(), {QStringLiteral("missing"), QStringLiteral("drifted"), QStringLiteral("partial"), QStringLiteral("unknown")}});
     for (const QString &c : caches)
-        d.stages.append({QStringLiteral("Stage 2: pull-through cache %1").arg(c), QStringLiteral("target tags the cache serves"), cached.value(c), inTarget});
+        d.stages.append({QStringLiteral("Stage 2: pull-through cache %1").arg(c), QStringLiteral("target tags the cache serves"), cached.value(c), inTarget, c,
+                         {QStringLiteral("absent"), QStringLiteral("missing"), QStringLiteral("unknown")}});
     for (const QString &rep : replicas)
-        d.stages.append({QStringLiteral("Stage 4: China replica %1").arg(rep), QStringLiteral("target tags replicated with the same digest"), replicated.value(rep), inTarget});
+        d.stages.append({QStringLiteral("Stage 4: China replica %1").arg(rep), QStringLiteral("target tags replicated with the same digest"), replicated.value(rep),
+                         inTarget, rep,
+                         {QStringLiteral("replicating"), QStringLiteral("lagging"), QStringLiteral("missing"), QStringLiteral("drifted"), QStringLiteral("unknown")}});
     if (!legacy.isEmpty())
         d.stages.append({QStringLiteral("Clean up: legacy registries (%1)").arg(legacy.join(QStringLiteral(", "))),
-                         QStringLiteral("rows of the plan no longer (or never) held by a legacy registry"), legacyGone, legacyTotal});
+                         QStringLiteral("rows of the plan no longer (or never) held by a legacy registry"), legacyGone, legacyTotal, legacy.first(),
+                         {QStringLiteral("present")}});
     d.trend = store.stateCountHistory(d.since);
     d.changes = store.changesSince(d.since);
     for (const Change &c : std::as_const(d.changes)) {

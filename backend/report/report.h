@@ -20,6 +20,10 @@ struct StageProgress
     QString measure;      // what is counted
     qint64 done = 0;
     qint64 total = 0;
+    // The matrix behind what is not done yet: cells of this registry in these states, or
+    // rows in these states where registry is empty. The dashboard links the bar to it.
+    QString registry;
+    QStringList openStates;
 };
 
 struct ReportData

@@ -4,6 +4,7 @@
 #include "gui/mainwindow.h"
 #include "manifestmodel.h"
 #include "imagespage.h"
+#include "overviewpage.h"
 #include "registriespage.h"
 #include "store/store.h"
 #include "syncmatrixmodel.h"
@@ -17,6 +18,7 @@
 #include <QTabWidget>
 #include <QTextBlock>
 #include <QTextLayout>
+#include <QLabel>
 #include <QLineEdit>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
@@ -84,6 +86,41 @@ private Q_SLOTS:
         down.listingsFailed = 2;
         down.firstError = QStringLiteral("giantswarm/kubectl: network error: Connection refused");
         QVERIFY(store.recordRegistryStats({ok, down}));
+    }
+
+    // Every number of the Overview opens the matrix behind it: a registry's count, and the
+    // open part of a stage.
+    void overviewNumbersOpenTheMatrixBehindThem()
+    {
+        MainWindow window(QString(), m_db);
+        window.show();
+        OverviewPage *overview = window.overviewPage();
+        QTRY_VERIFY_WITH_TIMEOUT(!overview->registryCountTexts().isEmpty(), 5000);
+        const QStringList counts = overview->registryCountTexts();
+        QVERIFY2(counts.contains(QStringLiteral("gsoci missing 10")) && counts.contains(QStringLiteral("gsoci synced 40")), qPrintable(counts.join(u',')));
+        auto *missing = overview->findChild<QLabel *>(QStringLiteral("gsoci missing 10"));
+        QVERIFY(missing);
+        Q_EMIT missing->linkActivated(QStringLiteral("x"));
+        QCOMPARE(window.model()->filterRegistry(), QStringLiteral("gsoci"));
+        QCOMPARE(window.model()->filterStates(), QStringList{QStringLiteral("missing")});
+        QCOMPARE(window.model()->rowCount(), 10);
+        for (int r = 0; r < window.model()->rowCount(); ++r)
+            QCOMPARE(window.model()->rowAt(r)->cells.value(QStringLiteral("gsoci")).state, QStringLiteral("missing"));
+
+        // Stage 1's open part: the rows not yet in the target with the right digest.
+        QVERIFY2(overview->stageTexts().contains(QStringLiteral("Stage 1: images in gsoci: 40/50")), qPrintable(overview->stageTexts().join(u',')));
+        QLabel *open = nullptr;
+        for (QLabel *l : overview->findChildren<QLabel *>())
+            if (l->text().contains(QStringLiteral("10 open")))
+                open = l;
+        QVERIFY(open);
+        window.imagesPage()->showState(QString());
+        QCOMPARE(window.model()->rowCount(), 50);
+        Q_EMIT open->linkActivated(QStringLiteral("open"));
+        QVERIFY(window.model()->filterRegistry().isEmpty());
+        QVERIFY(window.model()->filterStates().contains(QStringLiteral("missing")) && window.model()->filterStates().contains(QStringLiteral("drifted")));
+        QCOMPARE(window.model()->rowCount(), 10);
+        QVERIFY(window.imagesPage()->isVisible());
     }
 
     void registriesPageSaysWhatFailedAndWhatToDo()
