@@ -3,6 +3,7 @@
 a plan, a first scan, then the dashboard (or, without a display, the status table).
 
   docker Hub stand-in (source) -> gsoci (target) -> china (replica, of gsoci)
+                                                  -> cache-eu (pull-through cache of gsoci)
   old-acr (legacy)
 
 Everything listens on 127.0.0.1 and stops when the demo ends (Ctrl-C or closing the window).
@@ -42,8 +43,8 @@ REPOS = [
 ]
 
 
-def start_registry(work, name, procs):
-    proc, host = localregistry.start(work, name)
+def start_registry(work, name, procs, proxy_of=None):
+    proc, host = localregistry.start(work, name, proxy_of)
     procs.append(proc)
     return host
 
@@ -201,7 +202,9 @@ def main():
         gsoci = start_registry(work, "gsoci", procs)
         china = start_registry(work, "china", procs)
         legacy = start_registry(work, "old-acr", procs)
-        print(f"[demo] registries: dockerhub {hub}, gsoci {gsoci}, china {china}, old-acr {legacy}", flush=True)
+        cache = start_registry(work, "cache-eu", procs, proxy_of=gsoci)
+        print(f"[demo] registries: dockerhub {hub}, gsoci {gsoci}, china {china}, cache-eu {cache} (pull-through of gsoci), "
+              f"old-acr {legacy}", flush=True)
         seed(hub, gsoci, china, legacy)
         plan = os.path.join(work, "leave-docker-hub.yaml")
         with open(plan, "w") as f:
@@ -209,6 +212,7 @@ def main():
             f.write(f"  dockerhub: {{ url: http://{hub}, role: source, credentials: anonymous }}\n")
             f.write(f"  gsoci:     {{ url: http://{gsoci}, role: target, credentials: anonymous }}\n")
             f.write(f"  china:     {{ url: http://{china}, role: replica, of: gsoci, lag-slo: 10s, credentials: anonymous }}\n")
+            f.write(f"  cache-eu:  {{ url: http://{cache}, role: cache, of: gsoci, credentials: anonymous }}\n")
             f.write(f"  old-acr:   {{ url: http://{legacy}, role: legacy, credentials: anonymous }}\n")
             f.write("images:\n")
             for repo, _ in REPOS:
@@ -234,6 +238,15 @@ def main():
         subprocess.run([ferryctl, "watch", "--plan", plan, "--db", db, "--interval", "2s", "--max-scans", "13",
                         "--full-every", "4", "--plain"], stdout=subprocess.DEVNULL)
         rep.join(30)
+        # Clusters pulled most images through the cache; a last full scan reads the cache too
+        # (a HEAD there makes it fetch from gsoci, as a pull would).
+        for repo, versions in REPOS[:7]:
+            for v in versions[: len(versions) // 2]:
+                try:
+                    req(cache, "GET", f"/v2/{repo}/manifests/{v}", headers={"Accept": OCI_INDEX + "," + OCI_MANIFEST})
+                except Exception:
+                    pass  # not in gsoci (missing): a pull would fail the same way
+        subprocess.run([ferryctl, "scan", "--plan", plan, "--db", db, "--check-caches", "all"], stdout=subprocess.DEVNULL)
         # Cleanup batches to review: proposed, nothing deleted.
         subprocess.run([ferryctl, "cleanup", "plan", "--plan", plan, "--db", db], stdout=subprocess.DEVNULL)
         if args.show_execution:

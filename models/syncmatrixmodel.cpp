@@ -24,22 +24,35 @@ int SyncMatrixModel::stateRank(const QString &s)
     return rank.value(s, 4);
 }
 
-void SyncMatrixModel::setMatrix(QList<MatrixRow> rows, const QStringList &registryOrder)
+void SyncMatrixModel::setMatrix(const QList<MatrixRow> &rows, const QStringList &registryOrder)
 {
-    beginResetModel();
-    m_rows = std::move(rows);
-    m_rowOfKey.clear();
-    QSet<QString> names;
-    for (const MatrixRow &r : std::as_const(m_rows))
-        for (auto it = r.cells.constBegin(); it != r.cells.constEnd(); ++it)
-            names.insert(it.key());
+    CompactMatrix m;
+    m.reserve(rows.size());
+    for (const MatrixRow &r : rows)
+        m.append(r);
+    setCompactMatrix(std::move(m), registryOrder);
+}
+
+void SyncMatrixModel::computeColumns(const QStringList &registryOrder)
+{
+    QStringList names = m_matrix.registryNames();
     m_registries.clear();
     for (const QString &n : registryOrder)
-        if (names.remove(n))
+        if (names.removeOne(n))
             m_registries << n;
-    QStringList rest(names.begin(), names.end());
-    rest.sort();
-    m_registries += rest;
+    names.sort();
+    m_registries += names;
+    m_columnRegistry.clear();
+    for (const QString &n : std::as_const(m_registries))
+        m_columnRegistry.push_back(m_matrix.registryIndex(n));
+}
+
+void SyncMatrixModel::setCompactMatrix(CompactMatrix matrix, const QStringList &registryOrder)
+{
+    beginResetModel();
+    m_matrix = std::move(matrix);
+    m_rowOfKey.clear();
+    computeColumns(QStringList(registryOrder)); // a copy: the order may be m_registries itself
     rebuildVisible();
     applySort();
     endResetModel();
@@ -60,17 +73,21 @@ void SyncMatrixModel::setFilter(const QString &text, const QStringList &states, 
 
 void SyncMatrixModel::applyUpserts(const QList<MatrixRow> &rows)
 {
-    if (m_rowOfKey.isEmpty())
-        for (int i = 0; i < int(m_rows.size()); ++i)
-            m_rowOfKey.insert(m_rows.at(i).repository + u'\n' + m_rows.at(i).tag, i);
+    auto keyOf = [](quint32 repository, quint32 tag) { return quint64(repository) << 32 | tag; };
+    if (m_rowOfKey.isEmpty()) {
+        m_rowOfKey.reserve(m_matrix.size());
+        for (int i = 0; i < m_matrix.size(); ++i)
+            m_rowOfKey.insert(keyOf(m_matrix.repositoryId(i), m_matrix.tagId(i)), i);
+    }
     for (const MatrixRow &r : rows) {
-        const QString key = r.repository + u'\n' + r.tag;
-        const auto it = m_rowOfKey.constFind(key);
+        const quint32 repository = m_matrix.findString(r.repository), tag = m_matrix.findString(r.tag);
+        const auto it = repository && tag ? m_rowOfKey.constFind(keyOf(repository, tag)) : m_rowOfKey.constEnd();
         if (it != m_rowOfKey.constEnd()) {
-            m_rows[*it] = r;
+            m_matrix.replace(*it, r);
         } else {
-            m_rowOfKey.insert(key, int(m_rows.size()));
-            m_rows.append(r);
+            const int index = m_matrix.size();
+            m_matrix.append(r);
+            m_rowOfKey.insert(keyOf(m_matrix.repositoryId(index), m_matrix.tagId(index)), index);
         }
     }
 }
@@ -85,8 +102,12 @@ void SyncMatrixModel::upsertRows(const QList<MatrixRow> &rows)
             newColumn = !m_registries.contains(it.key());
     if (newColumn) {
         // A new column: a reset is the honest signal. Rare (the first scan's first batch).
+        beginResetModel();
         applyUpserts(rows);
-        setMatrix(QList<MatrixRow>(m_rows), QStringList(m_registries)); // a copy: setMatrix clears m_registries
+        computeColumns(QStringList(m_registries));
+        rebuildVisible();
+        applySort();
+        endResetModel();
         return;
     }
     Q_EMIT layoutAboutToBeChanged();
@@ -113,27 +134,37 @@ void SyncMatrixModel::upsertRows(const QList<MatrixRow> &rows)
 void SyncMatrixModel::rebuildVisible()
 {
     m_visible.clear();
-    m_visible.reserve(m_rows.size());
+    m_visible.reserve(size_t(m_matrix.size()));
     const QString needle = m_filterText.trimmed();
     const auto colon = needle.indexOf(u':');
     // "repo:tag" narrows both; a bare word matches either.
     const QString repoPart = colon >= 0 ? needle.left(colon) : needle;
     const QString tagPart = colon >= 0 ? needle.mid(colon + 1) : QString();
-    const QSet<QString> states(m_filterStates.begin(), m_filterStates.end());
-    for (int i = 0; i < int(m_rows.size()); ++i) {
-        const MatrixRow &r = m_rows.at(i);
-        if (!m_filterRegistry.isEmpty()) {
-            const auto cell = r.cells.constFind(m_filterRegistry);
-            if (cell == r.cells.constEnd() || (!states.isEmpty() && !states.contains(cell->state)))
+    // States as codes of the matrix's state table; a repository's match is decided once.
+    std::vector<bool> stateWanted(size_t(m_matrix.states().size()), m_filterStates.isEmpty());
+    for (const QString &st : m_filterStates)
+        if (const int code = m_matrix.stateCode(st); code >= 0)
+            stateWanted[size_t(code)] = true;
+    const int registry = m_filterRegistry.isEmpty() ? -1 : m_matrix.registryIndex(m_filterRegistry);
+    if (!m_filterRegistry.isEmpty() && registry < 0)
+        return; // no cell of that registry anywhere
+    std::vector<qint8> repoMatch(size_t(m_matrix.stringCount()), -1);
+    for (int i = 0; i < m_matrix.size(); ++i) {
+        if (registry >= 0) {
+            const CompactMatrix::Cell *cell = m_matrix.cell(i, registry);
+            if (!cell || !stateWanted[cell->state])
                 continue;
-        } else if (!states.isEmpty() && !states.contains(r.state)) {
+        } else if (!stateWanted[m_matrix.stateCode(i)]) {
             continue;
         }
         if (!needle.isEmpty()) {
+            qint8 &repo = repoMatch[m_matrix.repositoryId(i)];
+            if (repo < 0)
+                repo = m_matrix.repository(i).contains(repoPart, Qt::CaseInsensitive) ? 1 : 0;
             if (colon >= 0) {
-                if (!r.repository.contains(repoPart, Qt::CaseInsensitive) || !r.tag.contains(tagPart, Qt::CaseInsensitive))
+                if (!repo || !m_matrix.tag(i).contains(tagPart, Qt::CaseInsensitive))
                     continue;
-            } else if (!r.repository.contains(needle, Qt::CaseInsensitive) && !r.tag.contains(needle, Qt::CaseInsensitive)) {
+            } else if (!repo && !m_matrix.tag(i).contains(needle, Qt::CaseInsensitive)) {
                 continue;
             }
         }
@@ -147,36 +178,38 @@ void SyncMatrixModel::applySort()
         return;
     const int col = m_sortColumn;
     const bool desc = m_sortOrder == Qt::DescendingOrder;
-    const QString registry = col >= NumFixedColumns ? m_registries.value(col - NumFixedColumns) : QString();
-    auto less = [&](int a, int b) {
-        const MatrixRow &x = m_rows.at(a);
-        const MatrixRow &y = m_rows.at(b);
-        int c = 0;
+    // One integer key per visible row, from ranks computed once (strings in sorted order,
+    // states by how much they need attention), then a sort of (key, row) pairs.
+    std::vector<quint64> stateRanks;
+    for (const QString &st : m_matrix.states())
+        stateRanks.push_back(quint64(stateRank(st) + 1));
+    const std::vector<quint32> &ranks = col == RepositoryColumn || col == TagColumn ? m_matrix.stringRanks() : std::vector<quint32>();
+    const int registry = col >= NumFixedColumns ? m_columnRegistry.at(size_t(col - NumFixedColumns)) : -1;
+    std::vector<std::pair<quint64, int>> keyed;
+    keyed.reserve(m_visible.size());
+    for (const int i : m_visible) {
+        quint64 key = 0;
         switch (col) {
         case RepositoryColumn:
-            c = x.repository.compare(y.repository);
-            if (c == 0)
-                c = x.tag.compare(y.tag);
+            key = quint64(ranks[m_matrix.repositoryId(i)]) << 32 | ranks[m_matrix.tagId(i)];
             break;
         case TagColumn:
-            c = x.tag.compare(y.tag);
+            key = ranks[m_matrix.tagId(i)];
             break;
         case StateColumn:
-            c = stateRank(x.state) - stateRank(y.state);
+            key = stateRanks[m_matrix.stateCode(i)];
             break;
         default: {
-            const MatrixCell cx = x.cells.value(registry);
-            const MatrixCell cy = y.cells.value(registry);
-            c = stateRank(cx.state) - stateRank(cy.state);
-            if (c == 0)
-                c = cx.digest.compare(cy.digest);
+            // State rank, then the digest (equal digests side by side); no cell sorts first.
+            const CompactMatrix::Cell *c = m_matrix.cell(i, registry);
+            key = c ? stateRanks[c->state] << 32 | c->digest : 0;
         }
         }
-        if (c == 0)
-            return a < b; // stable: keep the matrix order among equals
-        return desc ? c > 0 : c < 0;
-    };
-    std::sort(m_visible.begin(), m_visible.end(), less);
+        keyed.emplace_back(desc ? ~key : key, i); // descending: the complement, rows stay in matrix order among equals
+    }
+    std::sort(keyed.begin(), keyed.end());
+    for (size_t k = 0; k < keyed.size(); ++k)
+        m_visible[k] = keyed[k].second;
 }
 
 void SyncMatrixModel::sort(int column, Qt::SortOrder order)
@@ -203,18 +236,22 @@ void SyncMatrixModel::sort(int column, Qt::SortOrder order)
     Q_EMIT layoutChanged({}, QAbstractItemModel::VerticalSortHint);
 }
 
-const MatrixRow *SyncMatrixModel::rowAt(int row) const
+std::optional<MatrixRow> SyncMatrixModel::rowAt(int row) const
 {
     if (row < 0 || row >= int(m_visible.size()))
-        return nullptr;
-    return &m_rows.at(m_visible[size_t(row)]);
+        return std::nullopt;
+    return m_matrix.row(m_visible[size_t(row)]);
 }
 
 QMap<QString, int> SyncMatrixModel::countsByState() const
 {
+    std::vector<int> byCode(size_t(m_matrix.states().size()), 0);
+    for (int i = 0; i < m_matrix.size(); ++i)
+        ++byCode[m_matrix.stateCode(i)];
     QMap<QString, int> out;
-    for (const MatrixRow &r : m_rows)
-        ++out[r.state];
+    for (size_t k = 0; k < byCode.size(); ++k)
+        if (byCode[k] > 0)
+            out[m_matrix.states().at(qsizetype(k))] += byCode[k];
     return out;
 }
 
@@ -247,59 +284,61 @@ QVariant SyncMatrixModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
-    const MatrixRow &r = m_rows.at(m_visible[size_t(index.row())]);
+    const int i = m_visible[size_t(index.row())];
     const int col = index.column();
     if (col < NumFixedColumns) {
         switch (role) {
         case Qt::DisplayRole:
         case SortRole:
             if (col == RepositoryColumn)
-                return r.repository;
+                return m_matrix.repository(i);
             if (col == TagColumn)
-                return r.tag;
-            return role == SortRole ? QVariant(stateRank(r.state)) : QVariant(r.state);
+                return m_matrix.tag(i);
+            return role == SortRole ? QVariant(stateRank(m_matrix.state(i))) : QVariant(m_matrix.state(i));
         case StateRole:
-            return r.state;
+            return m_matrix.state(i);
         case ReasonRole:
         case Qt::ToolTipRole:
-            return r.reason.isEmpty() ? QVariant() : QVariant(r.reason);
+            return m_matrix.reason(i).isEmpty() ? QVariant() : QVariant(m_matrix.reason(i));
         case Qt::BackgroundRole:
-            return col == StateColumn ? QVariant(QBrush(stateColour(r.state))) : QVariant();
+            return col == StateColumn ? QVariant(QBrush(stateColour(m_matrix.state(i)))) : QVariant();
         default:
             return {};
         }
     }
-    const QString registry = m_registries.value(col - NumFixedColumns);
-    const auto it = r.cells.constFind(registry);
-    if (it == r.cells.constEnd())
+    const QString &registry = m_registries.at(col - NumFixedColumns);
+    const CompactMatrix::Cell *c = m_matrix.cell(i, m_columnRegistry.at(size_t(col - NumFixedColumns)));
+    if (!c)
         return role == Qt::DisplayRole ? QVariant(QStringLiteral("–")) : QVariant();
-    const MatrixCell &c = *it;
+    const QString &state = m_matrix.cellState(*c);
     switch (role) {
     case Qt::DisplayRole: {
         // The state first; a short digest where there is one.
-        const QString shortDigest = c.digest.isEmpty() ? QString() : c.digest.mid(c.digest.indexOf(u':') + 1, 12);
-        return shortDigest.isEmpty() ? c.state : c.state + QStringLiteral("  ") + shortDigest;
+        if (c->digest == 0)
+            return state;
+        const QString digest = m_matrix.digest(c->digest);
+        return QString(state + QStringLiteral("  ") + digest.mid(digest.indexOf(u':') + 1, 12));
     }
     case SortRole:
-        return stateRank(c.state);
+        return stateRank(state);
     case StateRole:
-        return c.state;
+        return state;
     case DigestRole:
-        return c.digest;
+        return m_matrix.digest(c->digest);
     case ReasonRole:
-        return c.reason;
+        return m_matrix.string(c->reason);
     case RegistryRole:
         return registry;
     case Qt::ToolTipRole: {
-        QString tip = registry + QStringLiteral(": ") + c.state;
-        if (!c.digest.isEmpty())
-            tip += u'\n' + c.digest;
-        if (!c.reason.isEmpty())
-            tip += u'\n' + c.reason;
+        QString tip = registry + QStringLiteral(": ") + state;
+        if (c->digest != 0)
+            tip += u'\n' + m_matrix.digest(c->digest);
+        if (c->reason != 0)
+            tip += u'\n' + m_matrix.string(c->reason);
         return tip;
     }
     case Qt::BackgroundRole:
-        return QBrush(stateColour(c.state));
+        return QBrush(stateColour(state));
     default:
         return {};
     }

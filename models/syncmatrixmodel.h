@@ -1,10 +1,12 @@
 #pragma once
 
+#include "compactmatrix.h"
 #include "store/store.h"
 
 #include <QAbstractTableModel>
 #include <QStringList>
 
+#include <optional>
 #include <vector>
 
 namespace ferry {
@@ -12,6 +14,7 @@ namespace ferry {
 // The sync matrix as a table: repository, tag, state, then one column per registry.
 // Filtering and sorting happen here, on a vector of visible row numbers, not in a proxy:
 // at a million rows a QSortFilterProxyModel needed 26-345 s per filter change (DESIGN.md).
+// Rows are held compactly (CompactMatrix); sorts compare precomputed integer ranks.
 class SyncMatrixModel : public QAbstractTableModel
 {
     Q_OBJECT
@@ -28,7 +31,10 @@ public:
     explicit SyncMatrixModel(QObject *parent = nullptr);
 
     // Registries in the order their columns should appear; others follow alphabetically.
-    void setMatrix(QList<MatrixRow> rows, const QStringList &registryOrder = {});
+    void setMatrix(const QList<MatrixRow> &rows, const QStringList &registryOrder = {});
+    // The same from a matrix built elsewhere (the dashboard builds it on a worker thread
+    // from the store, a row at a time).
+    void setCompactMatrix(CompactMatrix matrix, const QStringList &registryOrder = {});
     // Case-insensitive substring of "repository:tag"; empty states: every state.
     // With a registry, the states are those of that registry's cell; rows without one are hidden.
     void setFilter(const QString &text, const QStringList &states = {}, const QString &registry = {});
@@ -40,8 +46,10 @@ public:
     QStringList filterStates() const { return m_filterStates; }
     QString filterRegistry() const { return m_filterRegistry; }
 
-    const MatrixRow *rowAt(int row) const;
-    int totalRows() const { return int(m_rows.size()); }
+    // The visible row, materialized; nullopt outside the rows.
+    std::optional<MatrixRow> rowAt(int row) const;
+    int totalRows() const { return m_matrix.size(); }
+    const CompactMatrix &matrix() const { return m_matrix; }
     QStringList registries() const { return m_registries; }
     QMap<QString, int> countsByState() const;
 
@@ -57,10 +65,12 @@ private:
     void rebuildVisible();
     void applyUpserts(const QList<MatrixRow> &rows);
     void applySort();
+    void computeColumns(const QStringList &registryOrder);
 
-    QList<MatrixRow> m_rows;
+    CompactMatrix m_matrix;
+    std::vector<int> m_columnRegistry; // registry column -> the matrix's registry index
     std::vector<int> m_visible;
-    QHash<QString, int> m_rowOfKey; // "repository\ntag" -> index in m_rows; built on the first upsert
+    QHash<quint64, int> m_rowOfKey; // (repository id, tag id) -> row of the matrix; built on the first upsert
     QStringList m_registries;
     QString m_filterText;
     QStringList m_filterStates;

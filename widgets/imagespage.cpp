@@ -210,7 +210,7 @@ void ImagesPage::updateCount()
 void ImagesPage::showDetails()
 {
     resetManifest();
-    const MatrixRow *r = m_model->rowAt(m_view->currentIndex().row());
+    const std::optional<MatrixRow> r = m_model->rowAt(m_view->currentIndex().row());
     if (!r) {
         m_details->clear();
         return;
@@ -250,7 +250,7 @@ void ImagesPage::resetManifest()
     m_manifestRegistry->clear();
     m_manifestText->clear();
     m_manifestModel->setManifest(Manifest());
-    const MatrixRow *r = m_model->rowAt(m_view->currentIndex().row());
+    const std::optional<MatrixRow> r = m_model->rowAt(m_view->currentIndex().row());
     if (r) {
         for (const QString &reg : m_model->registries()) {
             const MatrixCell c = r->cells.value(reg);
@@ -268,7 +268,7 @@ void ImagesPage::resetManifest()
 
 void ImagesPage::fetchManifest()
 {
-    const MatrixRow *r = m_model->rowAt(m_view->currentIndex().row());
+    const std::optional<MatrixRow> r = m_model->rowAt(m_view->currentIndex().row());
     const QStringList choice = m_manifestRegistry->currentData().toStringList();
     if (!r || choice.size() != 2 || !m_fetcher)
         return;

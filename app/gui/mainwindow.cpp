@@ -11,6 +11,7 @@
 #include "plan/plan.h"
 #include "scan/scanner.h"
 #include "store/store.h"
+#include "storeworker.h"
 #include "syncmatrixmodel.h"
 
 #include <QAction>
@@ -118,6 +119,7 @@ MainWindow::MainWindow(const QString &planPath, const QString &dbPath, QWidget *
     m_scanProgress->setVisible(false);
     statusBar()->addPermanentWidget(m_scanProgress);
     statusBar()->addPermanentWidget(m_scanLabel);
+    connect(&m_matrixWatcher, &QFutureWatcher<CompactMatrix>::finished, this, &MainWindow::onMatrixRead);
     m_sidebar->setCurrentRow(0);
 
     QSettings settings;
@@ -130,6 +132,16 @@ MainWindow::MainWindow(const QString &planPath, const QString &dbPath, QWidget *
     m_scanAction->setEnabled(!m_planPath.isEmpty());
 }
 
+void MainWindow::onMatrixRead()
+{
+    m_matrixLoading = false;
+    m_model->setCompactMatrix(m_matrixWatcher.future().takeResult(), m_columnOrder); // moved, not copied
+    showLastScan();
+    Q_EMIT matrixLoaded();
+    if (std::exchange(m_reloadAgain, false))
+        reload();
+}
+
 void MainWindow::showPage(const QString &name)
 {
     const QStringList pages{QStringLiteral("overview"), QStringLiteral("images"), QStringLiteral("replication"), QStringLiteral("cleanup"),
@@ -140,6 +152,7 @@ void MainWindow::showPage(const QString &name)
 
 MainWindow::~MainWindow()
 {
+    m_matrixWatcher.waitForFinished();
     delete m_scanner; // before the network threads it uses
 }
 
@@ -185,20 +198,45 @@ void MainWindow::reload()
             m_registries->setRegistryUrls(urls);
         }
     }
-    m_model->setMatrix(m_store->matrix(), order);
+    m_columnOrder = order;
+    if (m_matrixLoading) {
+        m_reloadAgain = true; // a scan finished while the last read was running: read once more
+    } else {
+        m_matrixLoading = true;
+        m_matrixWatcher.setFuture(runOnStore(
+            m_store->path(),
+            [](Store &store) {
+                CompactMatrix m;
+                m.reserve(store.matrixRowCount());
+                store.forEachMatrixRow([&m](MatrixRow &&r) {
+                    m.append(r);
+                    return true;
+                });
+                return m;
+            },
+            [](const QString &) { return CompactMatrix(); }));
+    }
     m_cleanup->reload();
     m_replication->reload();
     m_overview->reloadHistory();
     m_registries->reload();
     showLastScan();
+    if (m_matrixLoading && m_model->totalRows() == 0)
+        m_scanLabel->setText(tr("Loading the matrix…"));
 }
 
 void MainWindow::showImages(const QString &state)
 {
     m_images->showState(state);
     m_sidebar->setCurrentRow(1);
-    if (m_model->rowCount() > 0)
-        m_images->view()->setCurrentIndex(m_model->index(0, 0));
+    auto selectFirst = [this] {
+        if (m_model->rowCount() > 0)
+            m_images->view()->setCurrentIndex(m_model->index(0, 0));
+    };
+    if (matrixLoading())
+        connect(this, &MainWindow::matrixLoaded, this, selectFirst, Qt::SingleShotConnection);
+    else
+        selectFirst();
 }
 
 void MainWindow::showLastScan()

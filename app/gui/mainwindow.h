@@ -2,6 +2,9 @@
 
 #include "registry/registryconfig.h"
 
+#include "compactmatrix.h"
+
+#include <QFutureWatcher>
 #include <QMainWindow>
 #include <QMap>
 
@@ -52,6 +55,12 @@ public:
     void showPage(const QString &name);
     SyncMatrixModel *model() const { return m_model; }
     bool scanning() const { return m_scanner != nullptr; }
+    // The matrix is read from the store on a worker (seconds at a million rows): until then
+    // the window works and the status bar says it is loading.
+    bool matrixLoading() const { return m_matrixLoading; }
+
+Q_SIGNALS:
+    void matrixLoaded();
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -61,6 +70,7 @@ private:
     void onProgress(const ScanProgress &p);
     void onFinished(const ScanSummary &s);
     void showLastScan();
+    void onMatrixRead();
 
     QString m_planPath;
     std::unique_ptr<Store> m_store;
@@ -82,6 +92,10 @@ private:
     QAction *m_stopAction;
     QAction *m_exportAction;
     QLabel *m_scanLabel;
+    QFutureWatcher<CompactMatrix> m_matrixWatcher;
+    QStringList m_columnOrder;
+    bool m_reloadAgain = false;
+    bool m_matrixLoading = false; // from the read's start until the model has its result
     QProgressBar *m_scanProgress;
 };
 

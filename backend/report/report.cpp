@@ -98,9 +98,12 @@ ReportData collectReport(const Store &store, const QDateTime &sinceIn, qint64 at
     const QString targetNames = targets.isEmpty() ? QStringLiteral("the target") : targets.join(QStringLiteral(", "));
     d.stages.append({QStringLiteral("Stage 1: images in %1").arg(targetNames), QStringLiteral("promised tags in the target with the source's digest"), promisedSynced,
                      promised, QString(), {QStringLiteral("missing"), QStringLiteral("drifted"), QStringLiteral("partial"), QStringLiteral("unknown")}});
-    for (const QString &c : caches)
+    for (const QString &c : caches) {
+        if (!d.cellsByRegistry.contains(c))
+            continue; // not checked by the scans (ferryctl scan --check-caches): no figure rather than 0 %
         d.stages.append({QStringLiteral("Stage 2: pull-through cache %1").arg(c), QStringLiteral("target tags the cache serves"), cached.value(c), inTarget, c,
                          {QStringLiteral("absent"), QStringLiteral("missing"), QStringLiteral("unknown")}});
+    }
     for (const QString &rep : replicas)
         d.stages.append({QStringLiteral("Stage 4: China replica %1").arg(rep), QStringLiteral("target tags replicated with the same digest"), replicated.value(rep),
                          inTarget, rep,

@@ -125,6 +125,7 @@ private Q_SLOTS:
     {
         MainWindow window(m_plan, m_db);
         window.show();
+        QTRY_VERIFY_WITH_TIMEOUT(!window.matrixLoading(), 10000);
         window.showPage(QStringLiteral("cleanup"));
         CleanupPage *page = window.cleanupPage();
         QSignalSpy done(page, &CleanupPage::workFinished);

@@ -94,6 +94,7 @@ private Q_SLOTS:
     {
         MainWindow window(QString(), m_db);
         window.show();
+        QTRY_VERIFY_WITH_TIMEOUT(!window.matrixLoading(), 10000);
         OverviewPage *overview = window.overviewPage();
         QTRY_VERIFY_WITH_TIMEOUT(!overview->registryCountTexts().isEmpty(), 5000);
         const QStringList counts = overview->registryCountTexts();
@@ -127,6 +128,7 @@ private Q_SLOTS:
     {
         MainWindow window(QString(), m_db);
         window.show();
+        QTRY_VERIFY_WITH_TIMEOUT(!window.matrixLoading(), 10000);
         RegistriesPage *page = window.registriesPage();
         QSignalSpy reloaded(page, &RegistriesPage::reloaded);
         window.showPage(QStringLiteral("registries"));
@@ -178,6 +180,7 @@ private Q_SLOTS:
         }
         MainWindow window(plan, db);
         window.show();
+        QTRY_VERIFY_WITH_TIMEOUT(!window.matrixLoading(), 10000);
         ImagesPage *page = window.imagesPage();
         window.showImages();
         page->view()->setCurrentIndex(window.model()->index(0, 0));
@@ -208,6 +211,7 @@ private Q_SLOTS:
     {
         MainWindow window(QString(), m_db);
         window.show();
+        QTRY_VERIFY_WITH_TIMEOUT(!window.matrixLoading(), 10000);
         QCOMPARE(window.model()->rowCount(), 50);
         ImagesPage *page = window.imagesPage();
         QTest::keyClicks(page->filterEdit(), QStringLiteral("app-op"));

@@ -51,6 +51,7 @@ private Q_SLOTS:
         }
         MainWindow window(QString(), db);
         window.show();
+        QTRY_VERIFY_WITH_TIMEOUT(!window.matrixLoading(), 10000);
         ReplicationPage *page = window.replicationPage();
         QSignalSpy reloaded(page, &ReplicationPage::reloaded);
         QSignalSpy history(window.overviewPage(), &OverviewPage::historyReloaded);

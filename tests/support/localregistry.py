@@ -16,14 +16,17 @@ def free_port():
     return port
 
 
-def start(workdir, name):
-    """Starts docker-registry with storage under workdir/name; returns (process, "127.0.0.1:port")."""
+def start(workdir, name, proxy_of=None):
+    """Starts docker-registry with storage under workdir/name; returns (process, "127.0.0.1:port").
+    With proxy_of ("127.0.0.1:port") it is a pull-through cache of that registry."""
     port = free_port()
     cfg = os.path.join(workdir, f"{name}.yml")
     with open(cfg, "w") as f:
         f.write(f"version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\n"
                 f"storage:\n  filesystem:\n    rootdirectory: {workdir}/{name}\n  delete:\n    enabled: true\n"
                 f"http:\n  addr: 127.0.0.1:{port}\n  secret: local\n")
+        if proxy_of:
+            f.write(f"proxy:\n  remoteurl: http://{proxy_of}\n")
     proc = subprocess.Popen(["docker-registry", "serve", cfg], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for _ in range(200):
         try:

@@ -1,0 +1,200 @@
+#include "compactmatrix.h"
+
+#include <QTimeZone>
+
+#include <algorithm>
+
+namespace ferry {
+
+namespace {
+
+constexpr quint32 kOtherDigest = 0x80000000u; // flag: the id is a key of m_otherDigests
+
+bool sha256Hex(const QString &digest, std::array<quint8, 32> *out)
+{
+    if (digest.size() != 71 || !digest.startsWith(QLatin1String("sha256:")))
+        return false;
+    for (int i = 0; i < 32; ++i) {
+        const auto nibble = [](QChar c) -> int {
+            const char16_t u = c.unicode();
+            if (u >= u'0' && u <= u'9')
+                return u - u'0';
+            if (u >= u'a' && u <= u'f')
+                return u - u'a' + 10;
+            return -1; // upper case is not canonical: keep such a digest as text
+        };
+        const int hi = nibble(digest.at(7 + 2 * i)), lo = nibble(digest.at(8 + 2 * i));
+        if (hi < 0 || lo < 0)
+            return false;
+        (*out)[size_t(i)] = quint8(hi << 4 | lo);
+    }
+    return true;
+}
+
+qint64 toMs(const QDateTime &t)
+{
+    return t.isValid() ? t.toMSecsSinceEpoch() : 0;
+}
+
+QDateTime fromMs(qint64 ms)
+{
+    return ms == 0 ? QDateTime() : QDateTime::fromMSecsSinceEpoch(ms, QTimeZone::utc());
+}
+
+} // namespace
+
+void CompactMatrix::reserve(qsizetype rows)
+{
+    m_rows.reserve(size_t(rows));
+    m_cells.reserve(size_t(rows) * 3);
+}
+
+quint32 CompactMatrix::intern(const QString &s)
+{
+    if (s.isEmpty())
+        return 0;
+    const auto it = m_stringIds.constFind(s);
+    if (it != m_stringIds.constEnd())
+        return *it;
+    const quint32 id = quint32(m_strings.size());
+    m_strings.append(s);
+    m_stringIds.insert(s, id);
+    return id;
+}
+
+quint8 CompactMatrix::stateOf(const QString &s)
+{
+    qsizetype i = m_states.indexOf(s);
+    if (i < 0) {
+        Q_ASSERT(m_states.size() < 255);
+        m_states.append(s);
+        i = m_states.size() - 1;
+    }
+    return quint8(i);
+}
+
+quint32 CompactMatrix::digestOf(const QString &digest, const std::vector<Cell> &cells, quint32 firstCell)
+{
+    if (digest.isEmpty())
+        return 0;
+    // The cells of one row mostly agree (source, target and replica of a synced tag).
+    for (size_t k = firstCell; k < cells.size(); ++k)
+        if (cells[k].digest != 0 && this->digest(cells[k].digest) == digest)
+            return cells[k].digest;
+    std::array<quint8, 32> bytes{};
+    if (sha256Hex(digest, &bytes)) {
+        m_sha256.push_back(bytes);
+        return quint32(m_sha256.size() - 1);
+    }
+    const quint32 id = kOtherDigest | quint32(m_otherDigests.size());
+    m_otherDigests.insert(id, digest);
+    return id;
+}
+
+QString CompactMatrix::digest(quint32 id) const
+{
+    if (id == 0)
+        return {};
+    if (id & kOtherDigest)
+        return m_otherDigests.value(id);
+    static const char hex[] = "0123456789abcdef";
+    QString out(71, Qt::Uninitialized);
+    QChar *p = out.data();
+    for (char c : {'s', 'h', 'a', '2', '5', '6', ':'})
+        *p++ = QLatin1Char(c);
+    for (quint8 b : m_sha256[id]) {
+        *p++ = QLatin1Char(hex[b >> 4]);
+        *p++ = QLatin1Char(hex[b & 15]);
+    }
+    return out;
+}
+
+CompactMatrix::Row CompactMatrix::encode(const MatrixRow &r)
+{
+    Row row;
+    row.repository = intern(r.repository);
+    row.tag = intern(r.tag); // tags repeat across repositories (1.2.3, latest)
+    row.reason = intern(r.reason);
+    row.state = stateOf(r.state);
+    row.inPlan = r.inPlan;
+    row.firstCell = quint32(m_cells.size());
+    for (auto it = r.cells.constBegin(); it != r.cells.constEnd(); ++it) {
+        qsizetype reg = m_registryNames.indexOf(it.key());
+        if (reg < 0) {
+            m_registryNames.append(it.key());
+            reg = m_registryNames.size() - 1;
+        }
+        Cell c;
+        c.registry = quint8(reg);
+        c.state = stateOf(it->state);
+        c.reason = intern(it->reason);
+        c.mediaType = intern(it->mediaType);
+        c.digest = digestOf(it->digest, m_cells, row.firstCell);
+        c.firstSeenMs = toMs(it->firstSeen);
+        c.lastSeenMs = toMs(it->lastSeen);
+        m_cells.push_back(c);
+    }
+    row.cellCount = quint8(m_cells.size() - row.firstCell);
+    return row;
+}
+
+void CompactMatrix::append(const MatrixRow &row)
+{
+    m_rows.push_back(encode(row));
+}
+
+void CompactMatrix::replace(int index, const MatrixRow &row)
+{
+    m_rows[size_t(index)] = encode(row);
+}
+
+const CompactMatrix::Cell *CompactMatrix::cell(int i, int registry) const
+{
+    const Row &r = m_rows[size_t(i)];
+    for (quint32 k = r.firstCell; k < r.firstCell + r.cellCount; ++k)
+        if (m_cells[k].registry == registry)
+            return &m_cells[k];
+    return nullptr;
+}
+
+MatrixRow CompactMatrix::row(int index) const
+{
+    const Row &r = m_rows[size_t(index)];
+    MatrixRow out;
+    out.repository = m_strings.at(r.repository);
+    out.tag = m_strings.at(r.tag);
+    out.state = m_states.at(r.state);
+    out.reason = m_strings.at(r.reason);
+    out.inPlan = r.inPlan;
+    for (quint32 k = r.firstCell; k < r.firstCell + r.cellCount; ++k) {
+        const Cell &c = m_cells[k];
+        out.cells.insert(m_registryNames.at(c.registry),
+                         MatrixCell{digest(c.digest), m_states.at(c.state), m_strings.at(c.reason), m_strings.at(c.mediaType), fromMs(c.firstSeenMs),
+                                    fromMs(c.lastSeenMs)});
+    }
+    return out;
+}
+
+const std::vector<quint32> &CompactMatrix::stringRanks() const
+{
+    if (m_ranks.size() != size_t(m_strings.size())) {
+        std::vector<quint32> ids(size_t(m_strings.size()));
+        for (size_t k = 0; k < ids.size(); ++k)
+            ids[k] = quint32(k);
+        std::sort(ids.begin(), ids.end(), [this](quint32 a, quint32 b) { return m_strings.at(a) < m_strings.at(b); });
+        m_ranks.assign(ids.size(), 0);
+        for (size_t k = 0; k < ids.size(); ++k)
+            m_ranks[ids[k]] = quint32(k);
+    }
+    return m_ranks;
+}
+
+qint64 CompactMatrix::approximateBytes() const
+{
+    qint64 strings = 0;
+    for (const QString &s : m_strings)
+        strings += 2 * (24 + 2 * (s.size() + 1) + 16); // the pool and the hash's key
+    return qint64(m_rows.capacity() * sizeof(Row) + m_cells.capacity() * sizeof(Cell) + m_sha256.capacity() * 32 + m_ranks.capacity() * 4) + strings;
+}
+
+} // namespace ferry

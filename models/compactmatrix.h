@@ -1,0 +1,96 @@
+#pragma once
+
+#include "store/store.h"
+
+#include <QHash>
+#include <QStringList>
+
+#include <array>
+#include <optional>
+#include <vector>
+
+namespace ferry {
+
+// The sync matrix as the dashboard holds it: a million rows in about a quarter of what a
+// QList<MatrixRow> takes (1.1 GB there). Strings that repeat (repositories, states, reasons,
+// media types, registry names) are stored once; sha256 digests as 32 bytes, once per row
+// when its cells agree; times as milliseconds. Rows are appended (from the store, a row at a
+// time) and replaced (live batches); a replaced row's old cells are left unused.
+class CompactMatrix
+{
+public:
+    struct Cell
+    {
+        quint8 registry = 0;   // index into registryNames()
+        quint8 state = 0;      // index into the state table
+        quint32 reason = 0;    // string pool; 0 = none
+        quint32 mediaType = 0; // string pool; 0 = none
+        quint32 digest = 0;    // digest table; 0 = none
+        qint64 firstSeenMs = 0;
+        qint64 lastSeenMs = 0;
+    };
+
+    int size() const { return int(m_rows.size()); }
+    bool isEmpty() const { return m_rows.empty(); }
+    void reserve(qsizetype rows);
+
+    // Adds a row, or replaces the row at `replace`.
+    void append(const MatrixRow &row);
+    void replace(int index, const MatrixRow &row);
+    MatrixRow row(int index) const;
+
+    // Registries in the order cells first named them.
+    const QStringList &registryNames() const { return m_registryNames; }
+    int registryIndex(const QString &name) const { return int(m_registryNames.indexOf(name)); }
+
+    const QString &repository(int i) const { return m_strings.at(m_rows[size_t(i)].repository); }
+    quint32 repositoryId(int i) const { return m_rows[size_t(i)].repository; }
+    const QString &tag(int i) const { return m_strings.at(m_rows[size_t(i)].tag); }
+    quint32 tagId(int i) const { return m_rows[size_t(i)].tag; }
+    // The id of a string already in the pool, 0 if it is not there (nothing is added).
+    quint32 findString(const QString &s) const { return s.isEmpty() ? 0 : m_stringIds.value(s, 0); }
+    // Each pool string's position in sorted order (ids index it); recomputed when the pool grew.
+    const std::vector<quint32> &stringRanks() const;
+    const QString &state(int i) const { return m_states.at(m_rows[size_t(i)].state); }
+    quint8 stateCode(int i) const { return m_rows[size_t(i)].state; }
+    const QString &reason(int i) const { return m_strings.at(m_rows[size_t(i)].reason); }
+    // The row's cell for a registry index, or null.
+    const Cell *cell(int i, int registry) const;
+    const QString &cellState(const Cell &c) const { return m_states.at(c.state); }
+    const QString &string(quint32 id) const { return m_strings.at(id); }
+    QString digest(quint32 id) const;
+    int stateCode(const QString &state) const { return int(m_states.indexOf(state)); }
+    const QStringList &states() const { return m_states; }
+    int stringCount() const { return int(m_strings.size()); } // repository and tag ids are pool ids
+
+    // Bytes held, roughly (the benchmark reports it beside the process's peak).
+    qint64 approximateBytes() const;
+
+private:
+    struct Row
+    {
+        quint32 repository = 0;
+        quint32 tag = 0;
+        quint32 reason = 0;
+        quint32 firstCell = 0;
+        quint8 cellCount = 0;
+        quint8 state = 0;
+        bool inPlan = true;
+    };
+    quint32 intern(const QString &s);
+    quint8 stateOf(const QString &s);
+    quint32 digestOf(const QString &digest, const std::vector<Cell> &cellsOfRow, quint32 firstCell);
+    Row encode(const MatrixRow &row);
+
+    std::vector<Row> m_rows;
+    std::vector<Cell> m_cells;
+    QStringList m_strings{QString()};     // id 0 = empty
+    QHash<QString, quint32> m_stringIds;
+    QStringList m_states;
+    QStringList m_registryNames;
+    std::vector<std::array<quint8, 32>> m_sha256{{}}; // id 0 = none
+    QHash<quint32, QString> m_otherDigests;           // ids of digests that are not sha256 hex
+    mutable std::vector<quint32> m_ranks;
+};
+
+} // namespace ferry
