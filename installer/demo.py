@@ -20,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tests", "support"))
@@ -41,6 +42,59 @@ REPOS = [
     ("giantswarm/kyverno", [f"1.{m}.{p}" for m in range(9, 12) for p in range(0, 4)]),
     ("giantswarm/prometheus", [f"2.{m}.0" for m in range(40, 50)]),
 ]
+
+
+class HubFront:
+    """Docker Hub's pull budget in front of the stand-in: every answer carries RateLimit
+    headers as Docker Hub sends them, and each manifest GET spends one pull (HEADs are free,
+    as on Docker Hub). Forwards everything else unchanged."""
+
+    def __init__(self, upstream, limit=200, window=21600):
+        import http.server
+        import threading
+        front = self
+        self.upstream, self.limit, self.window, self.remaining = upstream, limit, window, limit - 23
+        self.lock = threading.Lock()
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *_):
+                pass
+
+            def forward(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0)) or None
+                headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "connection", "content-length")}
+                r = urllib.request.Request(f"http://{front.upstream}{self.path}", data=body, method=self.command, headers=headers)
+                try:
+                    resp = urllib.request.urlopen(r, timeout=60)
+                    status, rheaders, data = resp.status, resp.headers, resp.read()
+                except urllib.error.HTTPError as e:
+                    status, rheaders, data = e.code, e.headers, e.read()
+                with front.lock:
+                    if self.command == "GET" and "/manifests/" in self.path and status == 200:
+                        front.remaining = max(0, front.remaining - 1)
+                    remaining = front.remaining
+                self.send_response(status)
+                for k, v in rheaders.items():
+                    if k.lower() not in ("connection", "transfer-encoding", "content-length", "date", "server"):
+                        self.send_header(k, v)
+                self.send_header("Content-Length", str(len(data)))
+                self.send_header("ratelimit-limit", f"{front.limit};w={front.window}")
+                self.send_header("ratelimit-remaining", f"{remaining};w={front.window}")
+                self.send_header("docker-ratelimit-source", "203.0.113.7")
+                self.end_headers()
+                if self.command != "HEAD":
+                    self.wfile.write(data)
+
+            do_GET = do_HEAD = do_PUT = do_POST = do_PATCH = do_DELETE = forward
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.host = f"127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self):
+        self.server.shutdown()
 
 
 def start_registry(work, name, procs, proxy_of=None):
@@ -203,13 +257,14 @@ def main():
         china = start_registry(work, "china", procs)
         legacy = start_registry(work, "old-acr", procs)
         cache = start_registry(work, "cache-eu", procs, proxy_of=gsoci)
+        hub_front = HubFront(hub)  # what Ferry talks to: the stand-in with Docker Hub's budget headers
         print(f"[demo] registries: dockerhub {hub}, gsoci {gsoci}, china {china}, cache-eu {cache} (pull-through of gsoci), "
               f"old-acr {legacy}", flush=True)
         seed(hub, gsoci, china, legacy)
         plan = os.path.join(work, "leave-docker-hub.yaml")
         with open(plan, "w") as f:
             f.write("version: 1\nname: leave-docker-hub (demo)\nregistries:\n")
-            f.write(f"  dockerhub: {{ url: http://{hub}, role: source, credentials: anonymous }}\n")
+            f.write(f"  dockerhub: {{ url: http://{hub_front.host}, role: source, credentials: anonymous }}\n")
             f.write(f"  gsoci:     {{ url: http://{gsoci}, role: target, credentials: anonymous }}\n")
             f.write(f"  china:     {{ url: http://{china}, role: replica, of: gsoci, lag-slo: 10s, credentials: anonymous }}\n")
             f.write(f"  cache-eu:  {{ url: http://{cache}, role: cache, of: gsoci, credentials: anonymous }}\n")

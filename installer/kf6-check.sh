@@ -16,7 +16,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 target="${FERRY_TRIXIE_ROOT:-/var/tmp/ferry-trixie-root}"
 mirror="${FERRY_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
-PACKAGES=(g++ cmake ninja-build qt6-base-dev libqt6sql6-sqlite libkf6syntaxhighlighting-dev libyaml-cpp-dev)
+PACKAGES=(g++ cmake ninja-build qt6-base-dev libqt6sql6-sqlite libsqlite3-dev libkf6syntaxhighlighting-dev libyaml-cpp-dev)
 TESTS='^tst_(highlighting|manifestmodel|syncmatrixmodel|registriesmodel)$'
 
 log() { printf '\033[1m[ferry kf6-check]\033[0m %s\n' "$*" >&2; }

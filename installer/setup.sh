@@ -22,7 +22,7 @@ cd "$root"
 PACKAGES=(
   g++ cmake ninja-build pkg-config
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev libgl-dev qt6-svg-dev qt6-tools-dev
-  libqt6sql6-sqlite libxkbcommon-dev libyaml-cpp-dev libncurses-dev poppler-utils fonts-dejavu-core
+  libqt6sql6-sqlite libsqlite3-dev libxkbcommon-dev libyaml-cpp-dev libncurses-dev poppler-utils fonts-dejavu-core
   docker-registry skopeo openssl apache2-utils ca-certificates
   python3 python3-jwt python3-cryptography
   xvfb xauth

@@ -10,7 +10,7 @@ namespace {
 
 constexpr quint32 kOtherDigest = 0x80000000u; // flag: the id is a key of m_otherDigests
 
-bool sha256Hex(const QString &digest, std::array<quint8, 32> *out)
+bool sha256Hex(QStringView digest, std::array<quint8, 32> *out)
 {
     if (digest.size() != 71 || !digest.startsWith(QLatin1String("sha256:")))
         return false;
@@ -136,6 +136,108 @@ CompactMatrix::Row CompactMatrix::encode(const MatrixRow &r)
     }
     row.cellCount = quint8(m_cells.size() - row.firstCell);
     return row;
+}
+
+quint32 CompactMatrix::intern(QStringView s, quint32 *last)
+{
+    // Runs of equal values (a repository's rows, a media type) skip the hash.
+    if (s.isEmpty())
+        return 0;
+    if (last && *last != 0 && m_strings.at(*last) == s)
+        return *last;
+    const quint32 id = intern(s.toString());
+    if (last)
+        *last = id;
+    return id;
+}
+
+quint8 CompactMatrix::stateOf(QStringView s)
+{
+    for (qsizetype i = 0; i < m_states.size(); ++i)
+        if (m_states.at(i) == s)
+            return quint8(i);
+    return stateOf(s.toString());
+}
+
+quint32 CompactMatrix::digestOf(QStringView digest, quint32 firstCell)
+{
+    if (digest.isEmpty())
+        return 0;
+    std::array<quint8, 32> bytes{};
+    const bool sha = sha256Hex(digest, &bytes);
+    for (size_t k = firstCell; k < m_cells.size(); ++k) {
+        const quint32 id = m_cells[k].digest;
+        if (id == 0)
+            continue;
+        if (sha ? (!(id & kOtherDigest) && m_sha256[id] == bytes) : ((id & kOtherDigest) && m_otherDigests.value(id) == digest))
+            return id;
+    }
+    if (sha) {
+        m_sha256.push_back(bytes);
+        return quint32(m_sha256.size() - 1);
+    }
+    const quint32 id = kOtherDigest | quint32(m_otherDigests.size());
+    m_otherDigests.insert(id, digest.toString());
+    return id;
+}
+
+void CompactMatrix::append(const RawMatrixRow &r)
+{
+    Row row;
+    row.repository = intern(r.repository, &m_lastRepository);
+    row.tag = intern(r.tag, nullptr);
+    row.reason = intern(r.reason, nullptr);
+    row.state = stateOf(r.state);
+    row.inPlan = r.inPlan;
+    row.firstCell = quint32(m_cells.size());
+    for (const QStringView cellText : r.cells.tokenize(QChar(0x1e), Qt::SkipEmptyParts)) {
+        QStringView f[7];
+        int n = 0;
+        for (const QStringView field : cellText.tokenize(QChar(0x1f))) {
+            if (n == 7)
+                break;
+            f[n++] = field;
+        }
+        if (n < 7)
+            continue;
+        qsizetype reg = -1;
+        for (qsizetype k = 0; k < m_registryNames.size(); ++k)
+            if (m_registryNames.at(k) == f[0])
+                reg = k;
+        if (reg < 0) {
+            m_registryNames.append(f[0].toString());
+            reg = m_registryNames.size() - 1;
+        }
+        Cell c;
+        c.registry = quint8(reg);
+        c.state = stateOf(f[1]);
+        c.digest = digestOf(f[2], row.firstCell);
+        c.reason = intern(f[3], nullptr);
+        c.mediaType = intern(f[4], &m_lastMediaType);
+        c.firstSeenMs = f[5].isEmpty() ? 0 : f[5].toLongLong();
+        c.lastSeenMs = f[6].isEmpty() ? 0 : f[6].toLongLong();
+        m_cells.push_back(c);
+    }
+    row.cellCount = quint8(m_cells.size() - row.firstCell);
+    m_rows.push_back(row);
+}
+
+CompactMatrix CompactMatrix::fromStore(const Store &store)
+{
+    CompactMatrix m;
+    m.reserve(store.matrixRowCount());
+    const qint64 n = store.forEachRawMatrixRow([&m](const RawMatrixRow &r) {
+        m.append(r);
+        return true;
+    });
+    if (n < 0) {
+        m = CompactMatrix();
+        store.forEachMatrixRow([&m](MatrixRow &&r) {
+            m.append(r);
+            return true;
+        });
+    }
+    return m;
 }
 
 void CompactMatrix::append(const MatrixRow &row)

@@ -34,8 +34,13 @@ public:
     bool isEmpty() const { return m_rows.empty(); }
     void reserve(qsizetype rows);
 
+    // The whole matrix of a store, read a row at a time (SQLite's API where the driver
+    // offers it, MatrixRow values otherwise). For a worker thread.
+    static CompactMatrix fromStore(const Store &store);
+
     // Adds a row, or replaces the row at `replace`.
     void append(const MatrixRow &row);
+    void append(const RawMatrixRow &row);
     void replace(int index, const MatrixRow &row);
     MatrixRow row(int index) const;
 
@@ -78,6 +83,9 @@ private:
         bool inPlan = true;
     };
     quint32 intern(const QString &s);
+    quint32 intern(QStringView s, quint32 *last);
+    quint8 stateOf(QStringView s);
+    quint32 digestOf(QStringView digest, quint32 firstCell);
     quint8 stateOf(const QString &s);
     quint32 digestOf(const QString &digest, const std::vector<Cell> &cellsOfRow, quint32 firstCell);
     Row encode(const MatrixRow &row);
@@ -91,6 +99,8 @@ private:
     std::vector<std::array<quint8, 32>> m_sha256{{}}; // id 0 = none
     QHash<quint32, QString> m_otherDigests;           // ids of digests that are not sha256 hex
     mutable std::vector<quint32> m_ranks;
+    quint32 m_lastRepository = 0; // the last ids interned for these fields: runs skip the hash
+    quint32 m_lastMediaType = 0;
 };
 
 } // namespace ferry

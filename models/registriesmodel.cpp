@@ -176,7 +176,7 @@ QVariant RegistriesModel::data(const QModelIndex &index, int role) const
         return tr("%L1 (%L2 retries)").arg(st->requests).arg(st->retries);
     case BudgetColumn:
         if (!s.budget)
-            return sort ? QVariant(-1) : QVariant(QString());
+            return sort ? QVariant(-1) : QVariant(QStringLiteral("–")); // the registry sends no budget headers
         return sort ? QVariant(s.budget->remaining) : QVariant(budgetText(*s.budget));
     case LastScanColumn:
         if (!st)

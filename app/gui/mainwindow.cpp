@@ -119,7 +119,7 @@ MainWindow::MainWindow(const QString &planPath, const QString &dbPath, QWidget *
     m_scanProgress->setVisible(false);
     statusBar()->addPermanentWidget(m_scanProgress);
     statusBar()->addPermanentWidget(m_scanLabel);
-    connect(&m_matrixWatcher, &QFutureWatcher<CompactMatrix>::finished, this, &MainWindow::onMatrixRead);
+    connect(&m_matrixWatcher, &QFutureWatcher<std::shared_ptr<CompactMatrix>>::finished, this, &MainWindow::onMatrixRead);
     m_sidebar->setCurrentRow(0);
 
     QSettings settings;
@@ -135,7 +135,7 @@ MainWindow::MainWindow(const QString &planPath, const QString &dbPath, QWidget *
 void MainWindow::onMatrixRead()
 {
     m_matrixLoading = false;
-    m_model->setCompactMatrix(m_matrixWatcher.future().takeResult(), m_columnOrder); // moved, not copied
+    m_model->setCompactMatrix(std::move(*m_matrixWatcher.result()), m_columnOrder); // moved, not copied
     showLastScan();
     Q_EMIT matrixLoaded();
     if (std::exchange(m_reloadAgain, false))
@@ -205,16 +205,8 @@ void MainWindow::reload()
         m_matrixLoading = true;
         m_matrixWatcher.setFuture(runOnStore(
             m_store->path(),
-            [](Store &store) {
-                CompactMatrix m;
-                m.reserve(store.matrixRowCount());
-                store.forEachMatrixRow([&m](MatrixRow &&r) {
-                    m.append(r);
-                    return true;
-                });
-                return m;
-            },
-            [](const QString &) { return CompactMatrix(); }));
+            [](Store &store) { return std::make_shared<CompactMatrix>(CompactMatrix::fromStore(store)); },
+            [](const QString &) { return std::make_shared<CompactMatrix>(); }));
     }
     m_cleanup->reload();
     m_replication->reload();

@@ -92,7 +92,9 @@ private:
     QAction *m_stopAction;
     QAction *m_exportAction;
     QLabel *m_scanLabel;
-    QFutureWatcher<CompactMatrix> m_matrixWatcher;
+    // A shared pointer so that the model can take the matrix without a copy (QFuture::takeResult
+    // leaves the future invalid, which its watcher then waits on forever).
+    QFutureWatcher<std::shared_ptr<CompactMatrix>> m_matrixWatcher;
     QStringList m_columnOrder;
     bool m_reloadAgain = false;
     bool m_matrixLoading = false; // from the read's start until the model has its result

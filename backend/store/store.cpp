@@ -1,6 +1,7 @@
 #include "store/store.h"
 
 #include <QAtomicInteger>
+#include <QSqlDriver>
 #include <QCryptographicHash>
 #include <QSet>
 #include <QSqlError>
@@ -10,6 +11,8 @@
 #include <QVariant>
 
 #include <cstring>
+
+#include <sqlite3.h>
 
 namespace ferry {
 
@@ -756,6 +759,41 @@ qint64 Store::forEachMatrixRow(const std::function<bool(MatrixRow &&)> &visit) c
             break;
     }
     return n;
+}
+
+qint64 Store::forEachRawMatrixRow(const std::function<bool(const RawMatrixRow &)> &visit) const
+{
+    const QVariant handle = QSqlDatabase::database(m_connection).driver()->handle();
+    if (!handle.isValid() || qstrcmp(handle.typeName(), "sqlite3*") != 0)
+        return -1;
+    sqlite3 *db = *static_cast<sqlite3 *const *>(handle.constData());
+    if (!db)
+        return -1;
+    sqlite3_stmt *stmt = nullptr;
+    if (sqlite3_prepare_v2(db, "SELECT repository, tag, state, reason, in_plan, cells FROM matrix ORDER BY repository, tag", -1, &stmt, nullptr)
+        != SQLITE_OK)
+        return -1;
+    auto text = [stmt](int column) {
+        const void *p = sqlite3_column_text16(stmt, column); // before _bytes16, as SQLite asks
+        const int bytes = sqlite3_column_bytes16(stmt, column);
+        return p ? QStringView(static_cast<const QChar *>(p), bytes / 2) : QStringView();
+    };
+    qint64 n = 0;
+    int rc = SQLITE_ROW;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        RawMatrixRow r;
+        r.repository = text(0);
+        r.tag = text(1);
+        r.state = text(2);
+        r.reason = text(3);
+        r.inPlan = sqlite3_column_int(stmt, 4) != 0;
+        r.cells = text(5);
+        ++n;
+        if (!visit(r))
+            break;
+    }
+    sqlite3_finalize(stmt);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? n : -1;
 }
 
 qint64 Store::matrixRowCount() const

@@ -151,6 +151,19 @@ struct RegistryScanStats
     double errorRate() const { return requests > 0 ? double(failures) / double(requests) : 0.0; }
 };
 
+// One row of the matrix table as SQLite holds it, viewed without copies (valid only during
+// the visit). cells: per cell "registry US state US digest US reason US mediaType US
+// firstSeenMs US lastSeenMs", cells separated by RS (U+001F, U+001E).
+struct RawMatrixRow
+{
+    QStringView repository;
+    QStringView tag;
+    QStringView state;
+    QStringView reason;
+    bool inPlan = true;
+    QStringView cells;
+};
+
 struct ListingApplied
 {
     int appeared = 0;
@@ -211,6 +224,10 @@ public:
     // stop. Returns the rows visited.
     qint64 forEachMatrixRow(const std::function<bool(MatrixRow &&)> &visit) const;
     qint64 matrixRowCount() const;
+    // The same rows as forEachMatrixRow, read through SQLite's own API on this connection
+    // and handed over as views: the dashboard's million-row load (4.5 s through QSqlQuery).
+    // Returns -1 when the driver gives no SQLite handle (the caller falls back).
+    qint64 forEachRawMatrixRow(const std::function<bool(const RawMatrixRow &)> &visit) const;
     bool recordStateCounts(qint64 scanId, const QMap<QString, QMap<QString, int>> &counts);
     QList<StateCountPoint> stateCountHistory(const QDateTime &since = {}) const;
     QList<RateLimitRecord> rateLimits(const QDateTime &since = {}) const;
