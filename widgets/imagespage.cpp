@@ -73,7 +73,7 @@ ImagesPage::ImagesPage(SyncMatrixModel *model, QWidget *parent)
     m_view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
     m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 8);
     m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
-    m_view->horizontalHeader()->setDefaultSectionSize(150);
+    m_view->horizontalHeader()->setDefaultSectionSize(145);
     m_view->horizontalHeader()->setStretchLastSection(true);
     m_view->setContextMenuPolicy(Qt::CustomContextMenu);
     connect(m_view, &QWidget::customContextMenuRequested, this, [this](const QPoint &pos) {
@@ -90,13 +90,13 @@ ImagesPage::ImagesPage(SyncMatrixModel *model, QWidget *parent)
         menu.exec(m_view->viewport()->mapToGlobal(pos));
     });
     connect(m_model, &QAbstractItemModel::modelReset, this, [this] {
-        m_view->setColumnWidth(SyncMatrixModel::RepositoryColumn, 210);
-        m_view->setColumnWidth(SyncMatrixModel::TagColumn, 150);
+        m_view->setColumnWidth(SyncMatrixModel::RepositoryColumn, 200);
+        m_view->setColumnWidth(SyncMatrixModel::TagColumn, 120);
         m_view->setColumnWidth(SyncMatrixModel::StateColumn, 90);
     });
 
     m_details->setOpenLinks(false);
-    m_details->setMinimumWidth(320);
+    m_details->setMinimumHeight(160);
     // The manifest tab: pick a registry's digest, fetch it (one GET by digest), read it
     // highlighted, and its parts (platforms, config, layers) as a table.
     auto *manifestPage = new QWidget(this);
@@ -126,13 +126,13 @@ ImagesPage::ImagesPage(SyncMatrixModel *model, QWidget *parent)
     connect(m_fetch, &QPushButton::clicked, this, &ImagesPage::fetchManifest);
     m_tabs->addTab(m_details, tr("Digests"));
     m_tabs->addTab(manifestPage, tr("Manifest"));
-    m_tabs->setMinimumWidth(340);
-
-    auto *split = new QSplitter(this);
+    // The detail panel under the matrix: every registry column of the matrix stays in view.
+    auto *split = new QSplitter(Qt::Vertical, this);
     split->addWidget(m_view);
     split->addWidget(m_tabs);
     split->setStretchFactor(0, 3);
-    split->setStretchFactor(1, 1);
+    split->setStretchFactor(1, 2);
+    split->setSizes({420, 300});
 
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(bar);
@@ -218,26 +218,31 @@ void ImagesPage::showDetails()
     QString html = QStringLiteral("<h3>%1:%2</h3><p><b>%3</b>%4</p>")
                        .arg(r->repository.toHtmlEscaped(), r->tag.toHtmlEscaped(), r->state.toHtmlEscaped(),
                             r->reason.isEmpty() ? QString() : QStringLiteral("<br>") + r->reason.toHtmlEscaped());
-    html += QStringLiteral("<table cellspacing=4>");
+    // One line per registry: the panel sits under the matrix, as wide as the window.
+    const auto when = [](const QDateTime &t) { return t.isValid() ? t.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")) : QStringLiteral("–"); };
+    html += tr("<table cellspacing=0 cellpadding=3><tr><th align=left>Registry</th><th align=left>State</th><th align=left>Digest</th>"
+               "<th align=left>Media type</th><th align=left>First seen</th><th align=left>Last seen</th><th align=left>Why</th></tr>");
     for (const QString &reg : m_model->registries()) {
         if (!r->cells.contains(reg))
             continue;
         const MatrixCell &c = r->cells[reg];
-        html += QStringLiteral("<tr><td valign=top><b>%1</b></td><td>%2<br><tt>%3</tt>%6%4%5</td></tr>")
+        html += QStringLiteral("<tr><td><b>%1</b></td><td>%2</td><td><tt>%3</tt></td><td><small>%4</small></td><td>%5</td><td>%6</td><td><i>%7</i></td></tr>")
                     .arg(reg.toHtmlEscaped(), c.state.toHtmlEscaped(), c.digest.isEmpty() ? QStringLiteral("–") : c.digest.toHtmlEscaped(),
-                         c.firstSeen.isValid() ? QStringLiteral("<br>first seen %1, last seen %2").arg(c.firstSeen.toString(Qt::ISODate), c.lastSeen.toString(Qt::ISODate)) : QString(),
-                         c.reason.isEmpty() ? QString() : QStringLiteral("<br><i>%1</i>").arg(c.reason.toHtmlEscaped()),
-                         c.mediaType.isEmpty() ? QString() : QStringLiteral("<br><small>%1</small>").arg(c.mediaType.toHtmlEscaped()));
+                         c.mediaType.toHtmlEscaped(), when(c.firstSeen), when(c.lastSeen), c.reason.toHtmlEscaped());
     }
     html += QStringLiteral("</table>");
     if (m_store) {
         const QList<Observation> timeline = m_store->timeline(r->repository, r->tag);
         if (!timeline.isEmpty()) {
-            html += tr("<h4>Digest history</h4><table cellspacing=4>");
+            html += tr("<h4>Digest history</h4><table cellspacing=0 cellpadding=3><tr><th align=left>Registry</th><th align=left>Digest</th>"
+                       "<th align=left>Held</th><th align=left>The registry's own times</th></tr>");
             for (const Observation &o : timeline)
-                html += QStringLiteral("<tr><td>%1</td><td><tt>%2</tt></td><td>%3 – %4</td></tr>")
-                            .arg(o.registry.toHtmlEscaped(), o.digest.left(19).toHtmlEscaped(), o.firstSeen.toString(Qt::ISODate),
-                                 o.goneAt.isValid() ? o.goneAt.toString(Qt::ISODate) : tr("now"));
+                html += QStringLiteral("<tr><td>%1</td><td><tt>%2</tt></td><td>%3 – %4</td><td>%5</td></tr>")
+                            .arg(o.registry.toHtmlEscaped(), o.digest.left(19).toHtmlEscaped(), when(o.firstSeen),
+                                 o.goneAt.isValid() ? when(o.goneAt) : tr("now"),
+                                 o.registryCreated.isValid() || o.registryUpdated.isValid()
+                                     ? tr("created %1, updated %2").arg(when(o.registryCreated), when(o.registryUpdated))
+                                     : tr("not reported"));
             html += QStringLiteral("</table>");
         }
     }

@@ -221,7 +221,9 @@ void RegistriesPage::showDetails()
     yLatency->setTitleText(tr("ms"));
     chart->addAxis(yLatency, Qt::AlignLeft);
     auto *yFailures = new QValueAxis;
-    yFailures->setRange(0, qreal(maxFailures) * 1.2);
+    // Whole numbers of failures: 0-4 when there are few, else a little headroom.
+    yFailures->setRange(0, maxFailures <= 4 ? 4.0 : qreal(maxFailures) * 1.2);
+    yFailures->setTickCount(5);
     yFailures->setLabelFormat(QStringLiteral("%d"));
     yFailures->setTitleText(tr("failed"));
     chart->addAxis(yFailures, Qt::AlignRight);
