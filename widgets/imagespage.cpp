@@ -226,9 +226,15 @@ void ImagesPage::showDetails()
         if (!r->cells.contains(reg))
             continue;
         const MatrixCell &c = r->cells[reg];
-        html += QStringLiteral("<tr><td><b>%1</b></td><td>%2</td><td><tt>%3</tt></td><td><small>%4</small></td><td>%5</td><td>%6</td><td><i>%7</i></td></tr>")
+        // The full digest on one line (it is what gets compared and copied); the media type
+        // without its common "application/vnd." (the tooltip of the matrix has it whole).
+        QString mediaType = c.mediaType;
+        if (mediaType.startsWith(QStringLiteral("application/vnd.")))
+            mediaType = mediaType.mid(16);
+        html += QStringLiteral("<tr><td><b>%1</b></td><td>%2</td><td nowrap><tt>%3</tt></td><td><small>%4</small></td><td nowrap>%5</td><td nowrap>%6</td>"
+                               "<td><i>%7</i></td></tr>")
                     .arg(reg.toHtmlEscaped(), c.state.toHtmlEscaped(), c.digest.isEmpty() ? QStringLiteral("–") : c.digest.toHtmlEscaped(),
-                         c.mediaType.toHtmlEscaped(), when(c.firstSeen), when(c.lastSeen), c.reason.toHtmlEscaped());
+                         mediaType.toHtmlEscaped(), when(c.firstSeen), when(c.lastSeen), c.reason.toHtmlEscaped());
     }
     html += QStringLiteral("</table>");
     if (m_store) {

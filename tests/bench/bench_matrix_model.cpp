@@ -117,6 +117,11 @@ int main(int argc, char *argv[])
     t.restart();
     model.upsertRows(batch);
     const qint64 live = t.elapsed();
+    for (MatrixRow &r : batch)
+        r.state = QStringLiteral("synced");
+    t.restart();
+    model.upsertRows(batch);
+    const qint64 live2 = t.elapsed();
     out << "rows: " << rows << "\n"
         << "hand the matrix to the model (GUI thread): " << handOver << " ms\n"
         << "filter keystroke 'app-05':    " << keystroke1 << " ms (" << afterFilter << " rows)\n"
@@ -129,7 +134,8 @@ int main(int argc, char *argv[])
         << "sort by repository:           " << sortRepository << " ms\n"
         << "sort by tag:                  " << sortTag << " ms\n"
         << "sort by a registry's cells:   " << sortCell << " ms\n"
-        << "live batch of 2,000 rows:     " << live << " ms\n"
+        << "first live batch, 2,000 rows: " << live << " ms (indexes the rows by repository and tag)\n"
+        << "next live batch, 2,000 rows:  " << live2 << " ms\n"
         << "compact matrix, approximate:  " << approx / (1024 * 1024) << " MiB\n"
         << "peak RSS of the process:      " << peakRssMiB() << " MiB\n";
     return 0;
