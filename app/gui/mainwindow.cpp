@@ -9,6 +9,7 @@
 #include "registriespage.h"
 #include "replicationpage.h"
 #include "plan/plan.h"
+#include "gui/scanworker.h"
 #include "scan/scanner.h"
 #include "store/store.h"
 #include "storeworker.h"
@@ -25,6 +26,7 @@
 #include <QListWidget>
 #include <QMessageBox>
 #include <QProgressBar>
+#include <QThread>
 #include <QSettings>
 #include <QSplitter>
 #include <QStackedWidget>
@@ -95,8 +97,8 @@ MainWindow::MainWindow(const QString &planPath, const QString &dbPath, QWidget *
     m_scanAction = tb->addAction(tr("Scan now"), this, &MainWindow::startScan);
     m_scanAction->setShortcut(QKeySequence::Refresh);
     m_stopAction = tb->addAction(tr("Stop"), this, [this] {
-        if (m_scanner)
-            m_scanner->cancel();
+        if (m_scan)
+            QMetaObject::invokeMethod(m_scan, &ScanWorker::cancel);
     });
     m_stopAction->setEnabled(false);
     m_exportAction = tb->addAction(tr("Export report…"), this, [this] {
@@ -153,7 +155,7 @@ void MainWindow::showPage(const QString &name)
 MainWindow::~MainWindow()
 {
     m_matrixWatcher.waitForFinished();
-    delete m_scanner; // before the network threads it uses
+    stopScanThread(); // before the network threads the scan uses
 }
 
 bool MainWindow::openDatabase(const QString &dbPath, QString *error)
@@ -266,7 +268,7 @@ void MainWindow::openPlan()
 
 void MainWindow::startScan()
 {
-    if (m_scanner || m_planPath.isEmpty() || !m_store)
+    if (m_scan || m_planPath.isEmpty() || !m_store)
         return;
     QString error;
     const auto plan = Plan::load(m_planPath, &error);
@@ -276,16 +278,21 @@ void MainWindow::startScan()
     }
     ScanOptions options;
     options.liveRowsIntervalMs = 300; // the matrix fills in while the scan runs, a few batches a second
-    m_scanner = new Scanner(*plan, *m_store, *m_network, options, this);
-    connect(m_scanner, &Scanner::progress, this, &MainWindow::onProgress);
-    connect(m_scanner, &Scanner::rowsReady, m_model, &SyncMatrixModel::upsertRows);
-    connect(m_scanner, &Scanner::finished, this, &MainWindow::onFinished);
+    m_scanThread = new QThread(this);
+    m_scanThread->setObjectName(QStringLiteral("ferry-scan"));
+    m_scan = new ScanWorker(*plan, m_store->path(), *m_network, options);
+    m_scan->moveToThread(m_scanThread);
+    connect(m_scanThread, &QThread::finished, m_scan, &QObject::deleteLater);
+    connect(m_scan, &ScanWorker::progress, this, &MainWindow::onProgress);
+    connect(m_scan, &ScanWorker::rowsReady, m_model, &SyncMatrixModel::upsertRows);
+    connect(m_scan, &ScanWorker::finished, this, &MainWindow::onFinished);
     m_scanAction->setEnabled(false);
     m_stopAction->setEnabled(true);
     m_scanLabel->setText(tr("Scanning…"));
     m_scanProgress->setRange(0, 0);
     m_scanProgress->setVisible(true);
-    m_scanner->start();
+    m_scanThread->start();
+    QMetaObject::invokeMethod(m_scan, &ScanWorker::start);
 }
 
 void MainWindow::onProgress(const ScanProgress &p)
@@ -296,10 +303,24 @@ void MainWindow::onProgress(const ScanProgress &p)
     m_scanProgress->setValue(p.listingsDone);
 }
 
+void MainWindow::stopScanThread()
+{
+    if (!m_scanThread)
+        return;
+    if (m_scan)
+        QMetaObject::invokeMethod(m_scan, &ScanWorker::cancel);
+    // The worker (and its Scanner and store connection) is deleted in its thread as the
+    // thread's event loop ends; a canceled scan finishes its bookkeeping first.
+    m_scanThread->quit();
+    m_scanThread->wait();
+    delete m_scanThread;
+    m_scanThread = nullptr;
+    m_scan = nullptr;
+}
+
 void MainWindow::onFinished(const ScanSummary &s)
 {
-    m_scanner->deleteLater();
-    m_scanner = nullptr;
+    stopScanThread();
     m_scanAction->setEnabled(true);
     m_stopAction->setEnabled(false);
     m_scanProgress->setVisible(false);
@@ -311,8 +332,8 @@ void MainWindow::onFinished(const ScanSummary &s)
 void MainWindow::closeEvent(QCloseEvent *event)
 {
     QSettings().setValue(QStringLiteral("window/geometry"), saveGeometry());
-    if (m_scanner)
-        m_scanner->cancel();
+    if (m_scan)
+        QMetaObject::invokeMethod(m_scan, &ScanWorker::cancel);
     event->accept();
 }
 

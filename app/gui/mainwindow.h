@@ -16,6 +16,7 @@ class QAction;
 class QLabel;
 class QListWidget;
 class QProgressBar;
+class QThread;
 class QStackedWidget;
 
 namespace ferry {
@@ -27,7 +28,7 @@ class ImagesPage;
 class NetworkService;
 class RegistryClient;
 class OverviewPage;
-class Scanner;
+class ScanWorker;
 class Store;
 class SyncMatrixModel;
 struct ScanProgress;
@@ -54,7 +55,7 @@ public:
     RegistriesPage *registriesPage() const { return m_registries; }
     void showPage(const QString &name);
     SyncMatrixModel *model() const { return m_model; }
-    bool scanning() const { return m_scanner != nullptr; }
+    bool scanning() const { return m_scan != nullptr; }
     // The matrix is read from the store on a worker (seconds at a million rows): until then
     // the window works and the status bar says it is loading.
     bool matrixLoading() const { return m_matrixLoading; }
@@ -79,7 +80,10 @@ private:
     // (declared after the network service: destroyed before it).
     QMap<QString, RegistryConfig> m_registryConfigs;
     std::map<QString, std::unique_ptr<RegistryClient>> m_clients;
-    Scanner *m_scanner = nullptr;
+    // The running scan: its worker on a thread of its own (store writes never block the window).
+    ScanWorker *m_scan = nullptr;
+    QThread *m_scanThread = nullptr;
+    void stopScanThread();
     SyncMatrixModel *m_model;
     QListWidget *m_sidebar;
     QStackedWidget *m_pages;

@@ -14,6 +14,9 @@
 #include <QComboBox>
 #include <QCryptographicHash>
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QPlainTextEdit>
 #include <QTabWidget>
 #include <QTextBlock>
@@ -205,6 +208,64 @@ private Q_SLOTS:
         QCOMPARE(shown.at(1).at(0).toBool(), false);
         QVERIFY2(page->manifestStatus().contains(QStringLiteral("Could not fetch from gone")) && page->manifestStatus().contains(QStringLiteral("reachable")),
                  qPrintable(page->manifestStatus()));
+    }
+
+    // Scan now, from the window: the scan runs on its own thread (store writes included),
+    // the status bar shows progress, the matrix fills in and the scan's result is kept.
+    void scanFromTheWindow()
+    {
+        const QByteArray image =
+            "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"config\":{\"mediaType\":"
+            "\"application/vnd.oci.image.config.v1+json\",\"digest\":\"sha256:" + QByteArray(64, 'c') + "\",\"size\":2},\"layers\":[]}";
+        const QByteArray digest = "sha256:" + QCryptographicHash::hash(image, QCryptographicHash::Sha256).toHex();
+        auto registry = [&](const QStringList &tags) {
+            return [tags, image, digest](const test::FakeRequest &r) {
+                const QString path = r.pathOnly();
+                if (path == u"/v2/")
+                    return test::FakeResponse::json(200, "{}");
+                if (path == u"/v2/team/app/tags/list")
+                    return test::FakeResponse::json(200, QJsonDocument(QJsonObject{{QStringLiteral("name"), QStringLiteral("team/app")},
+                                                                                   {QStringLiteral("tags"), QJsonArray::fromStringList(tags)}})
+                                                             .toJson(QJsonDocument::Compact));
+                const QString prefix = QStringLiteral("/v2/team/app/manifests/");
+                if (path.startsWith(prefix) && (tags.contains(path.mid(prefix.size())) || path.mid(prefix.size()) == QString::fromLatin1(digest)))
+                    return test::FakeResponse::json(200, image)
+                        .with("Content-Type", "application/vnd.oci.image.manifest.v1+json")
+                        .with("Docker-Content-Digest", digest);
+                return test::FakeResponse::json(404, R"({"errors":[{"code":"MANIFEST_UNKNOWN"}]})");
+            };
+        };
+        test::FakeServer hub(registry({QStringLiteral("1.0.0"), QStringLiteral("1.1.0")}));
+        test::FakeServer gsoci(registry({QStringLiteral("1.0.0")}));
+        const QString plan = m_dir.filePath(QStringLiteral("scan.yaml"));
+        QFile f(plan);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(QStringLiteral("version: 1\nname: scan\nregistries:\n  hub: { url: %1, role: source, credentials: anonymous }\n"
+                               "  gsoci: { url: %2, role: target, credentials: anonymous }\n"
+                               "images:\n  - source: hub/team/app\n    target: gsoci/team/app\n    tags: all\n")
+                    .arg(hub.baseUrl(), gsoci.baseUrl())
+                    .toUtf8());
+        f.close();
+        MainWindow window(plan, m_dir.filePath(QStringLiteral("scan.db")));
+        window.show();
+        QTRY_VERIFY_WITH_TIMEOUT(!window.matrixLoading(), 10000);
+        QCOMPARE(window.model()->totalRows(), 0);
+        window.startScan();
+        QVERIFY(window.scanning());
+        QTRY_VERIFY_WITH_TIMEOUT(!window.scanning(), 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(!window.matrixLoading() && window.model()->totalRows() == 2, 10000);
+        QMap<QString, QString> states;
+        for (int r = 0; r < window.model()->rowCount(); ++r)
+            states.insert(window.model()->rowAt(r)->tag, window.model()->rowAt(r)->state);
+        QCOMPARE(states.value(QStringLiteral("1.0.0")), QStringLiteral("synced"));
+        QCOMPARE(states.value(QStringLiteral("1.1.0")), QStringLiteral("missing"));
+        QVERIFY(hub.countPath(QStringLiteral("/v2/team/app/tags/list")) >= 1);
+        // The scan's own store connection wrote it: a fresh reader sees the complete scan.
+        Store reader(m_dir.filePath(QStringLiteral("scan.db")));
+        QString err;
+        QVERIFY(reader.open(&err));
+        QVERIFY(reader.lastScan() && reader.lastScan()->complete);
+        QCOMPARE(reader.matrixRowCount(), 2);
     }
 
     void filterSortAndDetails()
