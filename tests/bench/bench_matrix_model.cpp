@@ -11,18 +11,13 @@
 #include <QTextStream>
 #include <QTimeZone>
 
-#include <sys/resource.h>
+#include "benchutil.h"
 
 using namespace ferry;
+using ferry::bench::peakRssMiB;
 
 namespace {
 
-qint64 peakRssMiB()
-{
-    rusage u{};
-    getrusage(RUSAGE_SELF, &u);
-    return u.ru_maxrss / 1024;
-}
 
 MatrixRow syntheticRow(int i)
 {

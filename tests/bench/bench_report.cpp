@@ -11,20 +11,10 @@
 #include <QFile>
 #include <QTextStream>
 
-#include <sys/resource.h>
+#include "benchutil.h"
 
 using namespace ferry;
-
-namespace {
-
-long peakRssMiB()
-{
-    rusage u{};
-    getrusage(RUSAGE_SELF, &u);
-    return u.ru_maxrss / 1024;
-}
-
-} // namespace
+using ferry::bench::peakRssMiB;
 
 int main(int argc, char *argv[])
 {

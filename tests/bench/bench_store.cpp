@@ -9,9 +9,10 @@
 #include <QTemporaryDir>
 #include <QTextStream>
 
-#include <sys/resource.h>
+#include "benchutil.h"
 
 using namespace ferry;
+using ferry::bench::peakRssMiB;
 
 namespace {
 
@@ -20,12 +21,6 @@ QString digestFor(int repo, int tag, int salt)
     return QStringLiteral("sha256:%1").arg(QString::number(qHash(QStringLiteral("%1/%2/%3").arg(repo).arg(tag).arg(salt)), 16).rightJustified(64, u'0'));
 }
 
-long peakRssMiB()
-{
-    rusage u{};
-    getrusage(RUSAGE_SELF, &u);
-    return u.ru_maxrss / 1024;
-}
 
 } // namespace
 

@@ -1,0 +1,15 @@
+#pragma once
+
+#include <sys/resource.h>
+
+namespace ferry::bench {
+
+// The process's peak resident memory so far, in MiB (what the README's figures quote).
+inline long peakRssMiB()
+{
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    return u.ru_maxrss / 1024;
+}
+
+} // namespace ferry::bench
