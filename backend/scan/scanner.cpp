@@ -556,8 +556,10 @@ QList<MatrixRow> Scanner::computeMatrix(QStringList *coveredRepositories, const 
                         } else {
                             const PlanRegistry *pr = m_plan.registry(rname);
                             const QDateTime since = m_store.digestFirstSeen(targetReg, repo, target.digest);
-                            const qint64 age = since.isValid() ? since.secsTo(now) : 0;
-                            const bool breach = age > pr->lagSloSeconds;
+                            const qint64 ageMs = since.isValid() ? since.msecsTo(now) : 0;
+                            const qint64 age = ageMs / 1000;
+                            // Milliseconds: whole seconds would let 1.9 s pass an SLO of 1 s.
+                            const bool breach = ageMs > pr->lagSloSeconds * 1000;
                             rc.state = breach ? state::Lagging : state::Replicating;
                             rc.reason = QStringLiteral("%1 for %2 s (SLO %3 s)").arg(rp ? QStringLiteral("behind the target") : QStringLiteral("not replicated"))
                                             .arg(age).arg(pr->lagSloSeconds);

@@ -92,7 +92,7 @@ private:
             "version: 1\n"
             "name: cleanup\n"
             "registries:\n"
-            "  gsoci: { url: http://%1, role: target%2 }\n"
+            "  gsoci: { %1, role: target%2 }\n"
             "images:\n"
             "  - repositories: gsoci/team/*\n"
             "cleanup:\n"
@@ -114,7 +114,7 @@ private:
             "      kind: dev-tags\n"
             "      registry: gsoci\n"
             "      repositories: team/bulk\n"
-            "      older-than: 30d\n").arg(m_gsoci, registryOptions));
+            "      older-than: 30d\n").arg(m_farm->planFields(QStringLiteral("gsoci")), registryOptions));
     }
 
     QJsonObject planJson(const QString &plan, const QString &db, const QStringList &extra, int expectExit = 0)
@@ -159,8 +159,11 @@ private Q_SLOTS:
         QString error;
         QVERIFY2(m_farm->startNamed(QStringLiteral("gsoci"), &error), qPrintable(error));
         QVERIFY2(m_farm->startNamed(QStringLiteral("old"), &error), qPrintable(error));
-        m_gsoci = m_farm->hostPort(QStringLiteral("gsoci"));
-        m_old = m_farm->hostPort(QStringLiteral("old"));
+        // Probes, copies and the concurrent deleter use the plain doors; Ferry plans,
+        // re-verifies and deletes through the shaped fronts (FERRY_TEST_SHAPE).
+        m_gsoci = m_farm->doorHostPort(QStringLiteral("gsoci"));
+        m_old = m_farm->doorHostPort(QStringLiteral("old"));
+        m_farm->exportCredentials();
         QVERIFY2(m_farm->seedNamed(QStringLiteral("gsoci"), QStringLiteral("a"), &error, {QStringLiteral("--dev-tags")}), qPrintable(error));
         m_seeded = m_farm->seeded();
         QVERIFY2(m_farm->seedNamed(QStringLiteral("gsoci"), QStringLiteral("a"), &error, {QStringLiteral("--only-extras"), QStringLiteral("--bulk"), QStringLiteral("12")}),
@@ -490,13 +493,13 @@ private Q_SLOTS:
         const QString plan = writeFile(QStringLiteral("legacy.yaml"), QStringLiteral(
             "version: 1\n"
             "registries:\n"
-            "  gsoci: { url: http://%1, role: target }\n"
-            "  old:   { url: http://%2, role: legacy }\n"
+            "  gsoci: { %1, role: target }\n"
+            "  old:   { %2, role: legacy }\n"
             "images:\n"
             "  - repositories: gsoci/team/*\n"
             "cleanup:\n"
             "  policies:\n"
-            "    - { name: retire-old, kind: legacy, registry: old }\n").arg(m_gsoci, m_old));
+            "    - { name: retire-old, kind: legacy, registry: old }\n").arg(m_farm->planFields(QStringLiteral("gsoci")), m_farm->planFields(QStringLiteral("old"))));
         const QString db = QDir(m_farm->dir()).filePath(QStringLiteral("legacy.db"));
         const Held targetBefore = probe(m_gsoci, QStringLiteral("team/app"));
         const QJsonObject planned = planJson(plan, db, {});

@@ -63,11 +63,11 @@ private:
         f.write(QStringLiteral("version: 1\n"
                                "name: lag\n"
                                "registries:\n"
-                               "  gsoci: { url: http://%1, role: target }\n"
-                               "  china: { url: http://%2, role: replica, of: gsoci, lag-slo: %3 }\n"
+                               "  gsoci: { %1, role: target }\n"
+                               "  china: { %2, role: replica, of: gsoci, lag-slo: %3 }\n"
                                "images:\n"
                                "  - repositories: gsoci/team/*\n")
-                    .arg(m_gsoci, m_china, slo)
+                    .arg(m_farm->planFields(QStringLiteral("gsoci")), m_farm->planFields(QStringLiteral("china")), slo)
                     .toUtf8());
         return path;
     }
@@ -130,8 +130,10 @@ private Q_SLOTS:
         QString error;
         QVERIFY2(m_farm->startNamed(QStringLiteral("gsoci"), &error), qPrintable(error));
         QVERIFY2(m_farm->startNamed(QStringLiteral("china"), &error), qPrintable(error));
-        m_gsoci = m_farm->hostPort(QStringLiteral("gsoci"));
-        m_china = m_farm->hostPort(QStringLiteral("china"));
+        // The replicator copies through the plain doors; Ferry watches the shaped fronts.
+        m_gsoci = m_farm->doorHostPort(QStringLiteral("gsoci"));
+        m_china = m_farm->doorHostPort(QStringLiteral("china"));
+        m_farm->exportCredentials();
     }
 
     void cleanupTestCase() { m_farm.reset(); }

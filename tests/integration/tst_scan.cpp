@@ -40,14 +40,6 @@ bool skopeoCopy(const QString &from, const QString &to, const QStringList &extra
     return r.exitCode == 0;
 }
 
-QString skopeoDigest(const QString &ref)
-{
-    const Run r = run(QStringLiteral("skopeo"), {QStringLiteral("inspect"), QStringLiteral("--raw"), QStringLiteral("--tls-verify=false"), QStringLiteral("docker://") + ref});
-    if (r.exitCode != 0)
-        return {};
-    return QStringLiteral("sha256:") + QString::fromLatin1(QCryptographicHash::hash(r.out, QCryptographicHash::Sha256).toHex());
-}
-
 // repository:tag -> row object
 QMap<QString, QJsonObject> rowsByKey(const QByteArray &json)
 {
@@ -96,9 +88,9 @@ private:
                     "version: 1\n"
                     "name: leave-docker-hub\n"
                     "registries:\n"
-                    "  hub:   { url: http://%1, role: source, credentials: anonymous }\n"
-                    "  gsoci: { url: http://%2, role: target, concurrency: 4%4 }\n"
-                    "  china: { url: http://%3, role: replica, of: gsoci, lag-slo: %7 }\n"
+                    "  hub:   { %1, role: source }\n"
+                    "  gsoci: { %2, role: target, concurrency: 4%4 }\n"
+                    "  china: { %3, role: replica, of: gsoci, lag-slo: %7 }\n"
                     "%5"
                     "images:\n"
                     "  - source: hub/team/app\n"
@@ -111,12 +103,26 @@ private:
                     "    target: gsoci/charts/app-operator\n"
                     "    tags: all\n"
                     "%6")
-                    .arg(m_hub, m_gsoci, m_china, targetOptions, extraRegistries, extraImages, lagSlo)
+                    .arg(m_farm->planFields(QStringLiteral("hub")), m_farm->planFields(QStringLiteral("gsoci")),
+                         m_farm->planFields(QStringLiteral("china")), targetOptions, extraRegistries, extraImages, lagSlo)
                     .toUtf8());
         return path;
     }
 
     Run ferryctl(const QStringList &args) const { return run(ferryctlPath(), args); }
+
+    // What the registry Ferry scanned holds, read by skopeo through the same shaped front
+    // (TLS, credentials) as an independent client.
+    QString frontDigest(const QString &name, const QString &repoTag) const
+    {
+        const Run r = run(QStringLiteral("skopeo"), QStringList{QStringLiteral("inspect"), QStringLiteral("--raw")} + m_farm->skopeoArgsNamed(name)
+                                                        + QStringList{QStringLiteral("docker://") + m_farm->hostPort(name) + u'/' + repoTag});
+        if (r.exitCode != 0) {
+            qWarning("skopeo inspect %s: %s", qPrintable(repoTag), r.err.constData());
+            return {};
+        }
+        return QStringLiteral("sha256:") + QString::fromLatin1(QCryptographicHash::hash(r.out, QCryptographicHash::Sha256).toHex());
+    }
 
 private Q_SLOTS:
     void initTestCase()
@@ -126,9 +132,12 @@ private Q_SLOTS:
         QString error;
         for (const char *name : {"hub", "gsoci", "china"})
             QVERIFY2(m_farm->startNamed(QLatin1String(name), &error), qPrintable(error));
-        m_hub = m_farm->hostPort(QStringLiteral("hub"));
-        m_gsoci = m_farm->hostPort(QStringLiteral("gsoci"));
-        m_china = m_farm->hostPort(QStringLiteral("china"));
+        // The tests arrange content through each registry's plain door; Ferry scans the
+        // shaped fronts (FERRY_TEST_SHAPE: TLS, HTTP/2 or 1.1, Basic or token auth).
+        m_hub = m_farm->doorHostPort(QStringLiteral("hub"));
+        m_gsoci = m_farm->doorHostPort(QStringLiteral("gsoci"));
+        m_china = m_farm->doorHostPort(QStringLiteral("china"));
+        m_farm->exportCredentials();
         QVERIFY2(m_farm->seedNamed(QStringLiteral("hub"), QStringLiteral("a"), &error), qPrintable(error));
         // The target: some tags copied, one single platform of an index, one extra dev tag.
         QVERIFY(skopeoCopy(m_hub + QStringLiteral("/team/app:1.0.0"), m_gsoci + QStringLiteral("/team/app:1.0.0")));
@@ -186,10 +195,12 @@ private Q_SLOTS:
             const QString d = gsoci.value(QStringLiteral("digest")).toString();
             if (d.isEmpty())
                 continue;
-            QCOMPARE(d, skopeoDigest(m_gsoci + u'/' + it.key()));
+            QCOMPARE(d, frontDigest(QStringLiteral("gsoci"), it.key()));
         }
         QCOMPARE(r100.value(QStringLiteral("hub")).toObject().value(QStringLiteral("digest")).toString(),
-                 skopeoDigest(m_hub + QStringLiteral("/team/app:1.0.0")));
+                 frontDigest(QStringLiteral("hub"), QStringLiteral("team/app:1.0.0")));
+        QCOMPARE(r100.value(QStringLiteral("china")).toObject().value(QStringLiteral("digest")).toString(),
+                 frontDigest(QStringLiteral("china"), QStringLiteral("team/app:1.0.0")));
         const QJsonObject partial = rows.value(QStringLiteral("team/app:2.0.0")).value(QStringLiteral("registries")).toObject();
         QVERIFY(partial.value(QStringLiteral("gsoci")).toObject().value(QStringLiteral("reason")).toString().contains(QStringLiteral("linux/amd64")));
         const QJsonObject missing = rows.value(QStringLiteral("team/app:1.1.0")).value(QStringLiteral("registries")).toObject();
@@ -385,9 +396,10 @@ private Q_SLOTS:
         const QString plan = QDir(m_farm->dir()).filePath(QStringLiteral("import.yaml"));
         QFile pf(plan);
         QVERIFY(pf.open(QIODevice::WriteOnly | QIODevice::Truncate));
-        pf.write(QStringLiteral("version: 1\nregistries:\n  hub: { url: http://%1, role: source, credentials: anonymous }\n"
-                                "  gsoci: { url: http://%2, role: target }\nimages:\n"
-                                "  - skopeo-sync: skopeo-hub.yaml\n    source: hub\n    target: gsoci/mirror\n").arg(m_hub, m_gsoci).toUtf8());
+        pf.write(QStringLiteral("version: 1\nregistries:\n  hub: { %1, role: source }\n"
+                                "  gsoci: { %2, role: target }\nimages:\n"
+                                "  - skopeo-sync: skopeo-hub.yaml\n    source: hub\n    target: gsoci/mirror\n")
+                     .arg(m_farm->planFields(QStringLiteral("hub")), m_farm->planFields(QStringLiteral("gsoci"))).toUtf8());
         pf.close();
         const QString db = QDir(m_farm->dir()).filePath(QStringLiteral("import.db"));
         ferryctl({QStringLiteral("scan"), QStringLiteral("--plan"), plan, QStringLiteral("--db"), db});

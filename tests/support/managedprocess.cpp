@@ -22,6 +22,10 @@ bool ManagedProcess::start(const QString &program, const QStringList &args, quin
     m_process.setProgram(program);
     m_process.setArguments(args);
     m_process.setProcessChannelMode(QProcess::MergedChannels);
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (const QString &kv : std::as_const(m_extraEnvironment))
+        env.insert(kv.section(u'=', 0, 0), kv.section(u'=', 1));
+    m_process.setProcessEnvironment(env);
     if (!m_log.isOpen() && !m_log.open()) {
         *error = QStringLiteral("cannot create a log file for %1").arg(program);
         return false;

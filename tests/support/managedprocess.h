@@ -21,6 +21,8 @@ public:
     // Starts program and waits (bounded) until 127.0.0.1:port accepts connections.
     bool start(const QString &program, const QStringList &args, quint16 port, QString *error,
                int readyTimeoutMs = 15'000);
+    // Extra NAME=value variables for the next start(), on top of this process's environment.
+    void setEnvironment(const QStringList &extra) { m_extraEnvironment = extra; }
     void stop();
     bool isRunning() const { return m_process.state() == QProcess::Running; }
     qint64 pid() const { return m_process.processId(); }
@@ -28,6 +30,7 @@ public:
 
 private:
     QProcess m_process;
+    QStringList m_extraEnvironment;
     // Output goes to a file, never to a pipe: a pipe that nobody reads while the test
     // blocks in another process fills up and stalls the child (a registry logging 404s).
     QTemporaryFile m_log;

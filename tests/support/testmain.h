@@ -18,7 +18,22 @@ QString ferryctlPath();
 // A program from PATH, or empty.
 QString findProgram(const QString &name);
 
+// Skips count: a suite with a skip exits 77, which ctest reports as skipped, never as
+// passed. Under FERRY_STRICT_TESTS=1 (installer/setup.sh test) or CI=true a skip is a
+// failure: CI installs everything the tests need, so a missing tool is a broken setup.
+bool strictTests();
+void noteSkip();
+int suiteExitCode(int qtestResult);
+
 } // namespace ferry::test
+
+#define FERRY_SKIP(reason)                                                  \
+    do {                                                                    \
+        if (::ferry::test::strictTests())                                   \
+            QFAIL(qPrintable(QStringLiteral("not skipped under FERRY_STRICT_TESTS: ") + (reason))); \
+        ::ferry::test::noteSkip();                                          \
+        QSKIP(qPrintable(reason));                                          \
+    } while (false)
 
 #define FERRY_TEST_MAIN(TestObject)                                \
     int main(int argc, char *argv[])                               \
@@ -26,7 +41,7 @@ QString findProgram(const QString &name);
         ferry::test::prepareEnvironment();                         \
         QCoreApplication app(argc, argv);                          \
         TestObject tc;                                             \
-        return QTest::qExec(&tc, argc, argv);                      \
+        return ferry::test::suiteExitCode(QTest::qExec(&tc, argc, argv)); \
     }
 
 #define FERRY_TEST_MAIN_GUI(TestObject)                            \
@@ -35,7 +50,7 @@ QString findProgram(const QString &name);
         ferry::test::prepareEnvironment();                         \
         QGuiApplication app(argc, argv);                           \
         TestObject tc;                                             \
-        return QTest::qExec(&tc, argc, argv);                      \
+        return ferry::test::suiteExitCode(QTest::qExec(&tc, argc, argv)); \
     }
 
 #define FERRY_TEST_MAIN_WIDGETS(TestObject)                        \
@@ -44,5 +59,5 @@ QString findProgram(const QString &name);
         ferry::test::prepareEnvironment();                         \
         QApplication app(argc, argv);                              \
         TestObject tc;                                             \
-        return QTest::qExec(&tc, argc, argv);                      \
+        return ferry::test::suiteExitCode(QTest::qExec(&tc, argc, argv)); \
     }

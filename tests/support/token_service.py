@@ -11,6 +11,7 @@ import argparse
 import base64
 import json
 import secrets
+import ssl
 import sys
 import threading
 import time
@@ -31,6 +32,8 @@ def main():
     ap.add_argument("--service", required=True)
     ap.add_argument("--user", action="append", default=[], help="user:password")
     ap.add_argument("--expires-in", type=int, default=300)
+    ap.add_argument("--tls-cert", help="serve HTTPS with this certificate (as real token services do)")
+    ap.add_argument("--tls-key")
     args = ap.parse_args()
 
     with open(args.key, "rb") as f:
@@ -101,6 +104,11 @@ def main():
                              "issued_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now))})
 
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
+    if args.tls_cert:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(args.tls_cert, args.tls_key)
+        # The handshake happens in the handler thread, on its first read.
+        server.socket = ctx.wrap_socket(server.socket, server_side=True, do_handshake_on_connect=False)
     print("ready", flush=True)
     server.serve_forever()
 

@@ -75,7 +75,7 @@ private Q_SLOTS:
     void initTestCase()
     {
         if (test::fixturesDir().isEmpty())
-            QSKIP("../shared/reference/fixtures is absent (set FERRY_FIXTURES_DIR); the fixture cases cannot run");
+            FERRY_SKIP(QStringLiteral("../shared/reference/fixtures is absent (set FERRY_FIXTURES_DIR); the fixture cases cannot run"));
     }
 
     void everyFixtureHasAnExpectation()
