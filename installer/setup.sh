@@ -18,13 +18,14 @@ cd "$root"
 
 # Build: compiler, CMake, Qt 6.4 (Charts needs the OpenGL dev package on Debian 12),
 # yaml-cpp. Tests: CNCF Distribution, skopeo, openssl and htpasswd for TLS and basic-auth
-# registries, python3-jwt for the token service, Xvfb for screenshots.
+# registries, python3-jwt for the token service, python3-h2 for the HTTP/2 fault front,
+# Xvfb for screenshots.
 PACKAGES=(
   g++ cmake ninja-build pkg-config
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev libgl-dev qt6-svg-dev qt6-tools-dev
   libqt6sql6-sqlite libsqlite3-dev libxkbcommon-dev libyaml-cpp-dev libncurses-dev poppler-utils fonts-dejavu-core
   docker-registry skopeo openssl apache2-utils ca-certificates
-  python3 python3-jwt python3-cryptography
+  python3 python3-jwt python3-cryptography python3-h2
   xvfb xauth
   debootstrap
 )

@@ -161,6 +161,7 @@ void RegistrySession::dispatch(const JobPtr &job)
             return;
         }
         http.authorization = "Bearer " + token.token;
+        job->sentTokenGeneration = m_tokenGenerations.value(key);
     } else if (m_scheme == Scheme::Basic && cred.hasBasic()) {
         http.authorization = "Basic " + (cred.username + u':' + cred.password).toUtf8().toBase64();
     }
@@ -208,6 +209,8 @@ void RegistrySession::onResponse(const JobPtr &job, HttpResponse resp)
         }
     }
 
+    if (resp.hasHttpStatus() && resp.status != 401 && job->sentTokenGeneration > 0)
+        m_honouredTokens.insert(job->sentTokenGeneration);
     if (resp.hasHttpStatus() && resp.status == 401) {
         const QList<AuthChallenge> challenges = parseAuthChallenges(resp.header("WWW-Authenticate"));
         const AuthChallenge *bearer = nullptr;
@@ -218,8 +221,14 @@ void RegistrySession::onResponse(const JobPtr &job, HttpResponse resp)
             else if (c.scheme == u"basic" && !basic)
                 basic = &c;
         }
-        // One re-authentication per request: a second 401 is the answer, not a hiccup.
-        if (job->reauthenticated || (!bearer && !basic)) {
+        // A 401 to credentials sent in answer to this request's own challenge is the answer,
+        // not a hiccup: Basic credentials, or a token fetched after that challenge that the
+        // registry never accepted. A 401 to a token it accepted before means the token
+        // expired (or the registry restarted): renew it and send again. Bounded either way.
+        const bool expired = job->sentTokenGeneration > 0 && m_honouredTokens.contains(job->sentTokenGeneration);
+        const bool refused = job->authRounds > 0
+            && (!bearer || m_scheme != Scheme::Bearer || (job->sentTokenGeneration > job->challengedAt && !expired));
+        if (refused || job->authRounds >= 5 || (!bearer && !basic)) {
             if (resp.errorString.isEmpty()) {
                 const QString why = bearer ? bearer->error() : QString();
                 resp.errorString = m_config.credentials.isEmpty()
@@ -230,7 +239,8 @@ void RegistrySession::onResponse(const JobPtr &job, HttpResponse resp)
             finishJob(job, std::move(resp));
             return;
         }
-        job->reauthenticated = true;
+        ++job->authRounds;
+        job->challengedAt = m_tokenGeneration;
         if (bearer) {
             m_scheme = Scheme::Bearer;
             m_realm = bearer->realm();
@@ -238,7 +248,10 @@ void RegistrySession::onResponse(const JobPtr &job, HttpResponse resp)
             job->challengeScope = bearer->scope();
             if (!job->challengeScope.isEmpty() && job->challengeScope != job->request.scope)
                 m_learnedScopes.insert(job->request.scope, job->challengeScope);
-            m_tokens.remove(tokenKey(*job)); // the token we sent, if any, is no good
+            // The token we sent, if any, is no good; one stored since by another request is.
+            const QString key = tokenKey(*job);
+            if (m_tokenGenerations.value(key) == job->sentTokenGeneration)
+                m_tokens.remove(key);
         } else {
             if (!m_config.credentials.hasBasic()) {
                 resp.errorString = QStringLiteral("%1 requires a user name and password; none were found").arg(m_config.key());
@@ -385,6 +398,7 @@ void RegistrySession::onTokenResponse(const QString &key, HttpResponse resp)
         QString err;
         if (parseTokenResponse(resp.body, QDateTime::currentDateTimeUtc(), &token, &err)) {
             m_tokens.insert(key, token);
+            m_tokenGenerations.insert(key, ++m_tokenGeneration);
             for (const JobPtr &j : waiters)
                 m_queue.push_front(j);
             return;

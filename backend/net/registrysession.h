@@ -8,6 +8,7 @@
 #include <QElapsedTimer>
 #include <QHash>
 #include <QMutex>
+#include <QSet>
 #include <QObject>
 
 #include <deque>
@@ -73,7 +74,9 @@ private:
         Request request;
         Callback callback;
         int attempt = 0;
-        bool reauthenticated = false;
+        int authRounds = 0;              // 401s answered with credentials or a new token
+        quint64 sentTokenGeneration = 0; // generation of the token this attempt carried
+        quint64 challengedAt = 0;        // token generation when the last 401 arrived
         QString challengeScope;
         qint64 enqueuedAtMs = 0;
         qint64 notBeforeMs = 0;
@@ -110,6 +113,11 @@ private:
     QString m_realm;
     QString m_service;
     QHash<QString, BearerToken> m_tokens;
+    // Each stored token gets the next generation: a 401 to a token stored after the
+    // request's own previous 401 is a refusal, one to an older token is an expiry.
+    QHash<QString, quint64> m_tokenGenerations;
+    quint64 m_tokenGeneration = 0;
+    QSet<quint64> m_honouredTokens; // generations the registry accepted at least once
     // Scopes a challenge asked for beyond ours (ACR's metadata_read), remembered so that the
     // next request with the same scope asks for them up front instead of a 401 round trip.
     QHash<QString, QString> m_learnedScopes;

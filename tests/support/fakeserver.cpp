@@ -1,6 +1,11 @@
 #include "fakeserver.h"
 
+#include <QFile>
 #include <QMetaObject>
+#include <QProcess>
+#include <QSslCertificate>
+#include <QSslKey>
+#include <QTemporaryDir>
 #include <QPointer>
 #include <QSslServer>
 #include <QTcpServer>
@@ -171,11 +176,94 @@ private:
     QHash<QTcpSocket *, int> m_served;
 };
 
-FakeServer::FakeServer(Handler handler, const QHostAddress &address, const std::optional<QSslConfiguration> &tls)
+namespace {
+
+struct TestPki
+{
+    QTemporaryDir dir;
+    QString caFile, certFile, keyFile;
+    QSslConfiguration server;
+};
+
+bool openssl(const QStringList &args)
+{
+    QProcess p;
+    p.start(QStringLiteral("openssl"), args);
+    return p.waitForFinished(60'000) && p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0;
+}
+
+// One CA and one server certificate per test process, for every TLS FakeServer.
+const TestPki &testPki()
+{
+    static TestPki *pki = [] {
+        auto *k = new TestPki;
+        const QString d = k->dir.path();
+        k->caFile = d + QStringLiteral("/ca.crt");
+        k->certFile = d + QStringLiteral("/server.crt");
+        k->keyFile = d + QStringLiteral("/server.key");
+        const QString ext = d + QStringLiteral("/server.ext");
+        QFile e(ext);
+        if (e.open(QIODevice::WriteOnly))
+            e.write("subjectAltName=IP:127.0.0.1,IP:127.0.0.2,DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n");
+        e.close();
+        const bool ok =
+            openssl({QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"), QStringLiteral("rsa:2048"), QStringLiteral("-nodes"),
+                     QStringLiteral("-keyout"), d + QStringLiteral("/ca.key"), QStringLiteral("-out"), k->caFile, QStringLiteral("-subj"),
+                     QStringLiteral("/CN=Ferry fault-test CA"), QStringLiteral("-days"), QStringLiteral("2")})
+            && openssl({QStringLiteral("req"), QStringLiteral("-newkey"), QStringLiteral("rsa:2048"), QStringLiteral("-nodes"), QStringLiteral("-keyout"),
+                        k->keyFile, QStringLiteral("-out"), d + QStringLiteral("/server.csr"), QStringLiteral("-subj"), QStringLiteral("/CN=127.0.0.1")})
+            && openssl({QStringLiteral("x509"), QStringLiteral("-req"), QStringLiteral("-in"), d + QStringLiteral("/server.csr"), QStringLiteral("-CA"),
+                        k->caFile, QStringLiteral("-CAkey"), d + QStringLiteral("/ca.key"), QStringLiteral("-CAcreateserial"), QStringLiteral("-out"),
+                        k->certFile, QStringLiteral("-days"), QStringLiteral("2"), QStringLiteral("-extfile"), ext});
+        if (!ok)
+            qFatal("openssl could not make the fault server's certificates (installer/setup.sh installs openssl)");
+        QFile c(k->certFile), key(k->keyFile);
+        if (!c.open(QIODevice::ReadOnly) || !key.open(QIODevice::ReadOnly))
+            qFatal("cannot read the fault server's certificate");
+        k->server = QSslConfiguration::defaultConfiguration();
+        k->server.setLocalCertificate(QSslCertificate(c.readAll(), QSsl::Pem));
+        k->server.setPrivateKey(QSslKey(key.readAll(), QSsl::Rsa, QSsl::Pem));
+        k->server.setPeerVerifyMode(QSslSocket::VerifyNone);
+        return k;
+    }();
+    return *pki;
+}
+
+} // namespace
+
+FakeServer::Transport FakeServer::defaultTransport()
+{
+    const QString name = qEnvironmentVariable("FERRY_TEST_TRANSPORT", QStringLiteral("plain"));
+    for (Transport t : {Transport::Plain, Transport::TlsHttp1, Transport::TlsHttp2})
+        if (transportName(t) == name)
+            return t;
+    qFatal("FERRY_TEST_TRANSPORT=%s is not plain, tls-http1 or tls-http2", qPrintable(name));
+}
+
+QString FakeServer::transportName(Transport t)
+{
+    switch (t) {
+    case Transport::Plain: return QStringLiteral("plain");
+    case Transport::TlsHttp1: return QStringLiteral("tls-http1");
+    case Transport::TlsHttp2: return QStringLiteral("tls-http2");
+    }
+    return {};
+}
+
+QString FakeServer::caFile()
+{
+    return testPki().caFile;
+}
+
+FakeServer::FakeServer(Handler handler, const QHostAddress &address, std::optional<Transport> transport)
     : m_handler(std::move(handler))
     , m_address(address)
-    , m_tls(tls)
+    , m_transport(transport.value_or(defaultTransport()))
 {
+    // HTTP/1.1 over TLS is served here; HTTP/2 by h2front.py in front of a plain listener.
+    std::optional<QSslConfiguration> tls;
+    if (m_transport == Transport::TlsHttp1)
+        tls = testPki().server;
     m_thread = new QThread;
     m_thread->start();
     // The worker and its sockets are created on the server thread and die there.
@@ -183,15 +271,35 @@ FakeServer::FakeServer(Handler handler, const QHostAddress &address, const std::
     anchor->moveToThread(m_thread);
     FakeServerWorker *worker = nullptr;
     QMetaObject::invokeMethod(anchor, [&] {
-        worker = new FakeServerWorker(this, m_address, m_tls);
+        worker = new FakeServerWorker(this, m_address, tls);
         worker->setParent(anchor);
     }, Qt::BlockingQueuedConnection);
     m_worker = anchor;
     m_port = worker->port();
+    if (m_transport == Transport::TlsHttp2) {
+        const TestPki &pki = testPki();
+        QString error;
+        for (int attempt = 0; attempt < 3 && !m_frontPort; ++attempt) {
+            const quint16 port = freeLoopbackPort();
+            auto front = std::make_unique<ManagedProcess>();
+            if (front->start(QStringLiteral("/usr/bin/python3"),
+                             {QStringLiteral(FERRY_TEST_SUPPORT_DIR "/h2front.py"), QStringLiteral("--listen"), m_address.toString(),
+                              QStringLiteral("--port"), QString::number(port), QStringLiteral("--upstream-port"), QString::number(m_port),
+                              QStringLiteral("--cert"), pki.certFile, QStringLiteral("--key"), pki.keyFile},
+                             port, &error, 15'000, m_address.toString())) {
+                m_front = std::move(front);
+                m_frontPort = port;
+            }
+        }
+        if (!m_frontPort)
+            qFatal("the HTTP/2 front did not start (python3-h2; installer/setup.sh installs it): %s", qPrintable(error));
+    }
 }
 
 FakeServer::~FakeServer()
 {
+    if (m_front)
+        m_front->stop();
     QObject *w = m_worker;
     QMetaObject::invokeMethod(w, [w] { delete w; }, Qt::BlockingQueuedConnection);
     m_thread->quit();
@@ -201,7 +309,7 @@ FakeServer::~FakeServer()
 
 QString FakeServer::hostPort() const
 {
-    return m_address.toString() + u':' + QString::number(m_port);
+    return m_address.toString() + u':' + QString::number(port());
 }
 
 FakeResponse FakeServer::handle(const FakeRequest &req)

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "managedprocess.h"
+
 #include <QByteArray>
 #include <QHostAddress>
 #include <QList>
@@ -9,6 +11,7 @@
 #include <QUrlQuery>
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <utility>
 
@@ -48,22 +51,36 @@ struct FakeResponse
     }
 };
 
-// A scriptable HTTP/1.1 server on its own thread, for faults and provider APIs that cannot
-// run here. Listens on a loopback address only; records every request it sees.
+// A scriptable HTTP server on its own thread, for faults and provider APIs that cannot run
+// here. Listens on a loopback address only; records every request it sees. It speaks plain
+// HTTP/1.1, HTTP/1.1 over TLS, or HTTP/2 over TLS (through h2front.py, which relays every
+// scripted fault in HTTP/2's terms), with a certificate for 127.0.0.1, 127.0.0.2 and
+// localhost signed by caFile().
 class FakeServer
 {
 public:
     using Handler = std::function<FakeResponse(const FakeRequest &)>;
+    enum class Transport { Plain, TlsHttp1, TlsHttp2 };
 
+    // Without a transport: defaultTransport().
     explicit FakeServer(Handler handler, const QHostAddress &address = QHostAddress(QStringLiteral("127.0.0.1")),
-                        const std::optional<QSslConfiguration> &tls = std::nullopt);
+                        std::optional<Transport> transport = std::nullopt);
     ~FakeServer();
     FakeServer(const FakeServer &) = delete;
     FakeServer &operator=(const FakeServer &) = delete;
 
-    quint16 port() const { return m_port; }
+    // FERRY_TEST_TRANSPORT: plain (the default), tls-http1 or tls-http2.
+    static Transport defaultTransport();
+    static QString transportName(Transport t);
+    // The CA of every TLS FakeServer, as a PEM file (made once per process with openssl).
+    static QString caFile();
+
+    Transport transport() const { return m_transport; }
+    bool isTls() const { return m_transport != Transport::Plain; }
+    // Where clients connect: the HTTP/2 front for TlsHttp2.
+    quint16 port() const { return m_frontPort ? m_frontPort : m_port; }
     QString hostPort() const;
-    QString baseUrl() const { return (m_tls ? QStringLiteral("https://") : QStringLiteral("http://")) + hostPort(); }
+    QString baseUrl() const { return (isTls() ? QStringLiteral("https://") : QStringLiteral("http://")) + hostPort(); }
     QList<FakeRequest> requests() const;
     int requestCount() const;
     int countPath(const QString &prefix) const;
@@ -77,8 +94,10 @@ private:
     Handler m_handler;
     QList<FakeRequest> m_requests;
     QHostAddress m_address;
-    std::optional<QSslConfiguration> m_tls;
+    Transport m_transport = Transport::Plain;
     quint16 m_port = 0;
+    quint16 m_frontPort = 0;
+    std::unique_ptr<ManagedProcess> m_front;
     QThread *m_thread = nullptr;
     QObject *m_worker = nullptr;
 };

@@ -17,7 +17,7 @@ ManagedProcess::~ManagedProcess()
 }
 
 bool ManagedProcess::start(const QString &program, const QStringList &args, quint16 port, QString *error,
-                           int readyTimeoutMs)
+                           int readyTimeoutMs, const QString &host)
 {
     m_process.setProgram(program);
     m_process.setArguments(args);
@@ -45,7 +45,7 @@ bool ManagedProcess::start(const QString &program, const QStringList &args, quin
             *error = QStringLiteral("%1 exited early (%2): %3").arg(program).arg(m_process.exitCode()).arg(output());
             return false;
         }
-        if (waitForPort(QStringLiteral("127.0.0.1"), port, 100))
+        if (waitForPort(host, port, 100))
             return true;
         QThread::msleep(50);
     }

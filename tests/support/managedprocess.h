@@ -18,9 +18,9 @@ public:
     ManagedProcess(const ManagedProcess &) = delete;
     ManagedProcess &operator=(const ManagedProcess &) = delete;
 
-    // Starts program and waits (bounded) until 127.0.0.1:port accepts connections.
+    // Starts program and waits (bounded) until host:port accepts connections.
     bool start(const QString &program, const QStringList &args, quint16 port, QString *error,
-               int readyTimeoutMs = 15'000);
+               int readyTimeoutMs = 15'000, const QString &host = QStringLiteral("127.0.0.1"));
     // Extra NAME=value variables for the next start(), on top of this process's environment.
     void setEnvironment(const QStringList &extra) { m_extraEnvironment = extra; }
     void stop();
