@@ -7,8 +7,10 @@
 #include "overviewpage.h"
 #include "registriespage.h"
 #include "store/store.h"
+#include "registryfarm.h"
 #include "syncmatrixmodel.h"
 #include "testmain.h"
+#include "testutil.h"
 
 #include <QApplication>
 #include <QComboBox>
@@ -266,6 +268,80 @@ private Q_SLOTS:
         QVERIFY(reader.open(&err));
         QVERIFY(reader.lastScan() && reader.lastScan()->complete);
         QCOMPARE(reader.matrixRowCount(), 2);
+    }
+
+    // The manifest tab and Scan now against real registries in the world's shapes: a
+    // token-auth registry over TLS and HTTP/2 (ACR's, Docker Hub's shape), a Basic-auth one
+    // over HTTP/2 and one over HTTP/1.1 (a self-hosted registry, a cache).
+    void manifestAndScanAgainstRealTlsRegistries()
+    {
+        FERRY_REQUIRE_REGISTRY_TOOLS();
+        test::RegistryFarm farm;
+        QString error;
+        QVERIFY2(farm.startNamed(QStringLiteral("hub"), test::Shape::TlsBasic, &error), qPrintable(error));
+        QVERIFY2(farm.startNamed(QStringLiteral("gsoci"), test::Shape::TlsToken, &error), qPrintable(error));
+        QVERIFY2(farm.startNamed(QStringLiteral("china"), test::Shape::TlsBasicHttp1, &error), qPrintable(error));
+        QVERIFY2(farm.seedNamed(QStringLiteral("hub"), QStringLiteral("a"), &error), qPrintable(error));
+        QMap<QString, QString> seeded; // tag of team/app -> digest
+        for (const QJsonValue &v : farm.seeded())
+            if (v.toObject().value(QStringLiteral("repository")).toString() == u"team/app" && !v.toObject().value(QStringLiteral("tag")).toString().isEmpty())
+                seeded.insert(v.toObject().value(QStringLiteral("tag")).toString(), v.toObject().value(QStringLiteral("digest")).toString());
+        QVERIFY(seeded.contains(QStringLiteral("1.0.0")) && seeded.contains(QStringLiteral("2.0.0")));
+        for (const QString &to : {QStringLiteral("gsoci"), QStringLiteral("china")}) {
+            const test::Run copy = test::run(QStringLiteral("skopeo"), {QStringLiteral("copy"), QStringLiteral("--quiet"), QStringLiteral("--all"),
+                                                                        QStringLiteral("--src-tls-verify=false"), QStringLiteral("--dest-tls-verify=false"),
+                                                                        QStringLiteral("docker://%1/team/app:2.0.0").arg(farm.doorHostPort(QStringLiteral("hub"))),
+                                                                        QStringLiteral("docker://%1/team/app:2.0.0").arg(farm.doorHostPort(to))});
+            QVERIFY2(copy.exitCode == 0, copy.err.constData());
+        }
+        farm.exportCredentials();
+        const QString plan = m_dir.filePath(QStringLiteral("tls.yaml"));
+        QFile f(plan);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(QStringLiteral("version: 1\nname: tls\nregistries:\n  hub: { %1, role: source }\n  gsoci: { %2, role: target }\n"
+                               "  china: { %3, role: replica, of: gsoci }\n"
+                               "images:\n  - source: hub/team/app\n    target: gsoci/team/app\n    tags: [\"1.0.0\", \"2.0.0\"]\n")
+                    .arg(farm.planFields(QStringLiteral("hub")), farm.planFields(QStringLiteral("gsoci")), farm.planFields(QStringLiteral("china")))
+                    .toUtf8());
+        f.close();
+        MainWindow window(plan, m_dir.filePath(QStringLiteral("tls.db")));
+        window.show();
+        QTRY_VERIFY_WITH_TIMEOUT(!window.matrixLoading(), 10000);
+        window.startScan();
+        QTRY_VERIFY_WITH_TIMEOUT(!window.scanning(), 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(!window.matrixLoading() && window.model()->totalRows() == 2, 10000);
+        int row200 = -1;
+        for (int r = 0; r < window.model()->rowCount(); ++r) {
+            const std::optional<MatrixRow> row = window.model()->rowAt(r);
+            if (row->tag == u"2.0.0") {
+                row200 = r;
+                QCOMPARE(row->state, QStringLiteral("synced"));
+                for (const QString &reg : {QStringLiteral("hub"), QStringLiteral("gsoci"), QStringLiteral("china")})
+                    QCOMPARE(row->cells.value(reg).digest, seeded.value(QStringLiteral("2.0.0")));
+            } else {
+                QCOMPARE(row->state, QStringLiteral("missing"));
+                QCOMPARE(row->cells.value(QStringLiteral("hub")).digest, seeded.value(QStringLiteral("1.0.0")));
+            }
+        }
+        QVERIFY(row200 >= 0);
+
+        // The manifest of 2.0.0 from each registry, through its own auth and protocol.
+        ImagesPage *page = window.imagesPage();
+        window.showImages();
+        page->view()->setCurrentIndex(window.model()->index(row200, 0));
+        page->detailTabs()->setCurrentIndex(1);
+        QSignalSpy shown(page, &ImagesPage::manifestShown);
+        int expected = 0;
+        for (const QString &reg : {QStringLiteral("gsoci"), QStringLiteral("hub"), QStringLiteral("china")}) {
+            const int i = page->manifestRegistry()->findData(QStringList{reg, seeded.value(QStringLiteral("2.0.0"))});
+            QVERIFY2(i >= 0, qPrintable(reg));
+            page->manifestRegistry()->setCurrentIndex(i);
+            page->fetchManifest();
+            ++expected;
+            QTRY_COMPARE_WITH_TIMEOUT(shown.size(), expected, 30000);
+            QVERIFY2(shown.last().at(0).toBool(), qPrintable(reg + u' ' + page->manifestStatus()));
+            QVERIFY2(page->manifestStatus().contains(QStringLiteral("linux/amd64")), qPrintable(page->manifestStatus()));
+        }
     }
 
     void filterSortAndDetails()
