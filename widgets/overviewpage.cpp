@@ -77,7 +77,9 @@ OverviewPage::OverviewPage(SyncMatrixModel *model, QWidget *parent)
             auto *bar = new QProgressBar(row);
             bar->setRange(0, int(qMax<qint64>(1, st.total)));
             bar->setValue(int(st.done));
-            bar->setFormat(QStringLiteral("%1 of %2 (%3)").arg(st.done).arg(st.total).arg(percent(st.done, st.total)));
+            bar->setFormat(st.figure());
+            if (st.unknown > 0)
+                bar->setToolTip(tr("%L1 cells of %2 are unknown: %3").arg(st.unknown).arg(st.registry, st.unknownWhy));
             bar->setMinimumWidth(320);
             bar->setTextVisible(true);
             h->addWidget(label);
@@ -118,6 +120,7 @@ OverviewPage::OverviewPage(SyncMatrixModel *model, QWidget *parent)
         m_trend->setVisible(m_data.trend.size() >= 2);
         if (m_data.trend.size() >= 2)
             replaceChart(m_trend, makeStateTrendChart(m_data.trend));
+        refresh();
         Q_EMIT historyReloaded();
     });
     connect(m_model, &QAbstractItemModel::modelReset, this, &OverviewPage::refresh);
@@ -163,7 +166,7 @@ QStringList OverviewPage::stageTexts() const
 {
     QStringList out;
     for (const StageProgress &st : m_data.stages)
-        out << QStringLiteral("%1: %2/%3").arg(st.stage).arg(st.done).arg(st.total);
+        out << (st.isUnknown() ? QStringLiteral("%1: %2").arg(st.stage, st.figure()) : QStringLiteral("%1: %2/%3").arg(st.stage).arg(st.done).arg(st.total));
     return out;
 }
 
@@ -175,9 +178,19 @@ void OverviewPage::refresh()
         if (it.key() != u"extra")
             promised += it.value();
     const int synced = counts.value(QStringLiteral("synced")) + counts.value(QStringLiteral("replicating")) + counts.value(QStringLiteral("lagging"));
-    m_headline->setText(promised == 0 ? tr("No scan yet: open a plan and press Scan now.")
-                                      : tr("%L1 of %L2 promised tags are in the target with the right digest (%3 %)")
-                                            .arg(synced).arg(promised).arg(promised ? 100 * synced / promised : 0));
+    // Once the stages are read, the headline is stage 1: the target's own cells, so that a
+    // replica or a source that could not be read does not hide the target's progress.
+    const StageProgress *stage1 = m_data.stages.isEmpty() ? nullptr : &m_data.stages.constFirst();
+    if (promised == 0)
+        m_headline->setText(tr("No scan yet: open a plan and press Scan now."));
+    else if (stage1 && stage1->isUnknown())
+        m_headline->setText(tr("Whether the promised tags are in the target is unknown: %1").arg(stage1->unknownWhy));
+    else if (stage1)
+        m_headline->setText(tr("%L1 of %L2 promised tags are in the target with the right digest (%3 %)")
+                                .arg(stage1->done).arg(stage1->total).arg(stage1->total ? 100 * stage1->done / stage1->total : 0));
+    else
+        m_headline->setText(tr("%L1 of %L2 promised tags are in the target with the right digest (%3 %)")
+                                .arg(synced).arg(promised).arg(promised ? 100 * synced / promised : 0));
     for (auto it = m_counts.constBegin(); it != m_counts.constEnd(); ++it)
         it.value()->setText(QStringLiteral("<a href=\"%1\" style=\"text-decoration:none\"><span style=\"font-size:20pt\">%2</span><br>%1</a>")
                                 .arg(it.key())

@@ -57,35 +57,45 @@ ReportData collectReport(const Store &store, const QDateTime &sinceIn, qint64 at
     };
     const QStringList targets = withRole(QStringLiteral("target")), replicas = withRole(QStringLiteral("replica")),
                       caches = withRole(QStringLiteral("cache")), legacy = withRole(QStringLiteral("legacy"));
-    qint64 promised = 0, promisedSynced = 0, inTarget = 0, legacyTotal = 0, legacyGone = 0;
-    QMap<QString, qint64> replicated, cached;
+    // Stages count the cells of the registry each stage is about, so that trouble in one
+    // registry (a replica that cannot be reached) leaves the other stages' figures alone.
+    qint64 promised = 0, promisedSynced = 0, promisedUnknown = 0, inTarget = 0, legacyTotal = 0, legacyGone = 0, legacyUnknown = 0;
+    QMap<QString, qint64> replicated, cached, replicaUnknown, cacheUnknown;
     store.forEachMatrixRow([&](MatrixRow &&r) {
         ++d.rowsByState[r.state];
         bool targetHas = false;
+        QString targetState;
         for (auto it = r.cells.begin(); it != r.cells.end(); ++it) {
             ++d.cellsByRegistry[it.key()][it->state];
-            if (targets.contains(it.key()) && !it->digest.isEmpty())
-                targetHas = true;
+            if (targets.contains(it.key())) {
+                targetState = it->state;
+                targetHas = targetHas || !it->digest.isEmpty();
+            }
         }
         if (r.inPlan) {
             ++promised;
-            if (r.state == u"synced" || r.state == u"replicating" || r.state == u"lagging")
-                ++promisedSynced; // in the target with the right digest; replicas are counted below
+            promisedSynced += targetState == u"synced"; // in the target with the source's digest
+            promisedUnknown += targetState == u"unknown";
         }
         if (targetHas) {
             ++inTarget;
-            for (const QString &rep : replicas)
-                if (r.cells.value(rep).state == u"synced")
-                    ++replicated[rep];
-            for (const QString &c : caches)
-                if (r.cells.value(c).state == u"present")
-                    ++cached[c];
+            for (const QString &rep : replicas) {
+                const QString s = r.cells.value(rep).state;
+                replicated[rep] += s == u"synced";
+                replicaUnknown[rep] += s == u"unknown";
+            }
+            for (const QString &c : caches) {
+                const QString s = r.cells.value(c).state;
+                cached[c] += s == u"present";
+                cacheUnknown[c] += s == u"unknown";
+            }
         }
         for (const QString &l : legacy) {
             const QString s = r.cells.value(l).state;
-            if (s == u"present" || s == u"absent") {
+            if (s == u"present" || s == u"absent" || s == u"unknown") {
                 ++legacyTotal;
                 legacyGone += s == u"absent";
+                legacyUnknown += s == u"unknown";
             }
         }
         if (kAttention.contains(r.state)) {
@@ -95,23 +105,42 @@ ReportData collectReport(const Store &store, const QDateTime &sinceIn, qint64 at
         }
         return true;
     });
+    QMap<QString, QString> whyUnknown; // registry -> what failed in the last scan that touched it
+    for (const RegistryScanStats &st : store.latestRegistryStats())
+        if (!st.firstError.isEmpty())
+            whyUnknown.insert(st.registry, st.firstError);
+    auto stage = [&](const QString &name, const QString &measure, qint64 done, qint64 total, const QString &registry,
+                     const QStringList &open, qint64 unknown) {
+        StageProgress p;
+        p.stage = name;
+        p.measure = measure;
+        p.done = done;
+        p.total = total;
+        p.registry = registry;
+        p.openStates = open;
+        p.unknown = unknown;
+        if (unknown > 0)
+            p.unknownWhy = whyUnknown.value(registry, QStringLiteral("the last scan could not read %1").arg(registry));
+        d.stages.append(p);
+    };
     const QString targetNames = targets.isEmpty() ? QStringLiteral("the target") : targets.join(QStringLiteral(", "));
-    d.stages.append({QStringLiteral("Stage 1: images in %1").arg(targetNames), QStringLiteral("promised tags in the target with the source's digest"), promisedSynced,
-                     promised, QString(), {QStringLiteral("missing"), QStringLiteral("drifted"), QStringLiteral("partial"), QStringLiteral("unknown")}});
+    stage(QStringLiteral("Stage 1: images in %1").arg(targetNames), QStringLiteral("promised tags in the target with the source's digest"), promisedSynced,
+          promised, targets.value(0), {QStringLiteral("missing"), QStringLiteral("drifted"), QStringLiteral("partial"), QStringLiteral("unknown")}, promisedUnknown);
     for (const QString &c : caches) {
         if (!d.cellsByRegistry.contains(c))
             continue; // not checked by the scans (ferryctl scan --check-caches): no figure rather than 0 %
-        d.stages.append({QStringLiteral("Stage 2: pull-through cache %1").arg(c), QStringLiteral("target tags the cache serves"), cached.value(c), inTarget, c,
-                         {QStringLiteral("absent"), QStringLiteral("missing"), QStringLiteral("unknown")}});
+        stage(QStringLiteral("Stage 2: pull-through cache %1").arg(c), QStringLiteral("target tags the cache serves"), cached.value(c), inTarget, c,
+              {QStringLiteral("absent"), QStringLiteral("missing"), QStringLiteral("unknown")}, cacheUnknown.value(c));
     }
     for (const QString &rep : replicas)
-        d.stages.append({QStringLiteral("Stage 4: China replica %1").arg(rep), QStringLiteral("target tags replicated with the same digest"), replicated.value(rep),
-                         inTarget, rep,
-                         {QStringLiteral("replicating"), QStringLiteral("lagging"), QStringLiteral("missing"), QStringLiteral("drifted"), QStringLiteral("unknown")}});
+        stage(QStringLiteral("Stage 4: China replica %1").arg(rep), QStringLiteral("target tags replicated with the same digest"), replicated.value(rep),
+              inTarget, rep,
+              {QStringLiteral("replicating"), QStringLiteral("lagging"), QStringLiteral("missing"), QStringLiteral("drifted"), QStringLiteral("unknown")},
+              replicaUnknown.value(rep));
     if (!legacy.isEmpty())
-        d.stages.append({QStringLiteral("Clean up: legacy registries (%1)").arg(legacy.join(QStringLiteral(", "))),
-                         QStringLiteral("rows of the plan no longer (or never) held by a legacy registry"), legacyGone, legacyTotal, legacy.first(),
-                         {QStringLiteral("present")}});
+        stage(QStringLiteral("Clean up: legacy registries (%1)").arg(legacy.join(QStringLiteral(", "))),
+              QStringLiteral("rows of the plan no longer (or never) held by a legacy registry"), legacyGone, legacyTotal, legacy.first(),
+              {QStringLiteral("present"), QStringLiteral("unknown")}, legacyUnknown);
     d.trend = store.stateCountHistory(d.since);
     d.changes = store.changesSince(d.since);
     for (const Change &c : std::as_const(d.changes)) {
@@ -126,6 +155,16 @@ ReportData collectReport(const Store &store, const QDateTime &sinceIn, qint64 at
     if (d.lastScan)
         d.errors = store.scanErrors(d.lastScan->id);
     return d;
+}
+
+QString StageProgress::figure() const
+{
+    if (isUnknown())
+        return QStringLiteral("unknown (%1)").arg(unknownWhy);
+    QString out = QStringLiteral("%1 of %2 (%3)").arg(done).arg(total).arg(percent(done, total));
+    if (unknown > 0)
+        out += QStringLiteral(", %1 unknown").arg(unknown);
+    return out;
 }
 
 QStringList reportSections()
@@ -175,7 +214,9 @@ QByteArray reportMarkdown(const ReportData &d, int topN, const QStringList &sect
                  .arg(d.lastScan->errors);
     o += QStringLiteral("\n\n## Progress by stage\n\n| stage | measure | done | of | share |\n|---|---|---:|---:|---:|\n");
     for (const StageProgress &s : d.stages)
-        o += QStringLiteral("| %1 | %2 | %3 | %4 | %5 |\n").arg(md(s.stage), md(s.measure)).arg(s.done).arg(s.total).arg(percent(s.done, s.total));
+        o += s.isUnknown() ? QStringLiteral("| %1 | %2 | – | %3 | %4 |\n").arg(md(s.stage), md(s.measure)).arg(s.total).arg(md(s.figure()))
+                           : QStringLiteral("| %1 | %2 | %3 | %4 | %5%6 |\n").arg(md(s.stage), md(s.measure)).arg(s.done).arg(s.total)
+                                 .arg(percent(s.done, s.total), s.unknown > 0 ? QStringLiteral(", %1 unknown").arg(s.unknown) : QString());
     o += QStringLiteral("\n## Tags by state\n\n| state | rows |\n|---|---:|\n");
     for (auto it = d.rowsByState.begin(); it != d.rowsByState.end(); ++it)
         o += QStringLiteral("| %1 | %2 |\n").arg(it.key()).arg(it.value());
@@ -281,7 +322,14 @@ QByteArray reportJson(const ReportData &d)
                                                             {QStringLiteral("requests"), d.lastScan->requests}, {QStringLiteral("errors"), d.lastScan->errors}});
     QJsonArray stages;
     for (const StageProgress &s : d.stages)
-        stages.append(QJsonObject{{QStringLiteral("stage"), s.stage}, {QStringLiteral("measure"), s.measure}, {QStringLiteral("done"), s.done}, {QStringLiteral("total"), s.total}});
+    {
+        QJsonObject o{{QStringLiteral("stage"), s.stage}, {QStringLiteral("measure"), s.measure}, {QStringLiteral("done"), s.done}, {QStringLiteral("total"), s.total}};
+        if (s.unknown > 0) {
+            o.insert(QStringLiteral("unknown"), s.unknown);
+            o.insert(QStringLiteral("unknownReason"), s.unknownWhy);
+        }
+        stages.append(o);
+    }
     root.insert(QStringLiteral("stages"), stages);
     root.insert(QStringLiteral("rowsByState"), statesJson(d.rowsByState));
     QJsonObject regs;

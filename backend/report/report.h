@@ -24,6 +24,14 @@ struct StageProgress
     // rows in these states where registry is empty. The dashboard links the bar to it.
     QString registry;
     QStringList openStates;
+    // Cells of the stage's registry whose state is not known (it could not be read), and
+    // why, from the last scan that touched it. A stage whose every cell is unknown has no
+    // figure: it shows as "unknown (why)", never as 0 %.
+    qint64 unknown = 0;
+    QString unknownWhy;
+    bool isUnknown() const { return total > 0 && done == 0 && unknown >= total; }
+    // "12 of 40 (30 %)", "unknown (why)", with "N unknown" when some cells are.
+    QString figure() const;
 };
 
 struct ReportData

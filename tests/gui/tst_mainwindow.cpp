@@ -113,7 +113,8 @@ private Q_SLOTS:
         for (int r = 0; r < window.model()->rowCount(); ++r)
             QCOMPARE(window.model()->rowAt(r)->cells.value(QStringLiteral("gsoci")).state, QStringLiteral("missing"));
 
-        // Stage 1's open part: the rows not yet in the target with the right digest.
+        // Stage 1's open part: the target's cells not yet holding the right digest (stage 1
+        // counts the target's cells, so a replica's trouble never hides its progress).
         QVERIFY2(overview->stageTexts().contains(QStringLiteral("Stage 1: images in gsoci: 40/50")), qPrintable(overview->stageTexts().join(u',')));
         QLabel *open = nullptr;
         for (QLabel *l : overview->findChildren<QLabel *>())
@@ -123,7 +124,7 @@ private Q_SLOTS:
         window.imagesPage()->showState(QString());
         QCOMPARE(window.model()->rowCount(), 50);
         Q_EMIT open->linkActivated(QStringLiteral("open"));
-        QVERIFY(window.model()->filterRegistry().isEmpty());
+        QCOMPARE(window.model()->filterRegistry(), QStringLiteral("gsoci"));
         QVERIFY(window.model()->filterStates().contains(QStringLiteral("missing")) && window.model()->filterStates().contains(QStringLiteral("drifted")));
         QCOMPARE(window.model()->rowCount(), 10);
         QVERIFY(window.imagesPage()->isVisible());

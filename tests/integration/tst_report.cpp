@@ -2,6 +2,7 @@
 // Markdown and HTML match the store, CSV and JSON parse and round-trip, and the PDF's text
 // (pdftotext) holds the key figures on the expected pages.
 #include "cleanup/cleanupstore.h"
+#include "report/report.h"
 #include "store/store.h"
 #include "testmain.h"
 #include "testutil.h"
@@ -149,6 +150,64 @@ private Q_SLOTS:
         b.hash = batchHash(b.content());
         QVERIFY(cs.addBatch(&b));
         QVERIFY(cs.decide(b.id, batchstatus::Approved, QStringLiteral("lead"), b.hash, {}));
+    }
+
+    // A replica that cannot be reached makes its own stage unknown and leaves stage 1 alone
+    // (seen: "Stage 1: 0 of 1,010" while 955 target cells were synced).
+    void stagesCountTheirOwnRegistrysCells()
+    {
+        const QString db = m_dir.filePath(QStringLiteral("unreachable.db"));
+        {
+            Store store(db);
+            QString err;
+            QVERIFY(store.open(&err));
+            QVERIFY(store.recordRegistries({{QStringLiteral("hub"), QStringLiteral("source"), {}, 0},
+                                            {QStringLiteral("gsoci"), QStringLiteral("target"), {}, 0},
+                                            {QStringLiteral("china"), QStringLiteral("replica"), QStringLiteral("gsoci"), 60}}));
+            const QDateTime at = QDateTime::currentDateTimeUtc();
+            const qint64 scan = store.beginScan(QStringLiteral("/plans/p.yaml"), at);
+            auto d = [](int n) { return QStringLiteral("sha256:%1").arg(n, 64, 10, QLatin1Char('0')); };
+            const MatrixCell china{{}, QStringLiteral("unknown"), QStringLiteral("connection refused"), {}, {}, {}};
+            QList<MatrixRow> rows;
+            for (int i = 0; i < 3; ++i)
+                rows.append(MatrixRow{QStringLiteral("team/app"), QStringLiteral("1.%1").arg(i), QStringLiteral("unknown"), {}, true,
+                                      {{QStringLiteral("hub"), {d(i), QStringLiteral("present"), {}, {}, at, at}},
+                                       {QStringLiteral("gsoci"), i < 2 ? MatrixCell{d(i), QStringLiteral("synced"), {}, {}, at, at}
+                                                                       : MatrixCell{{}, QStringLiteral("missing"), {}, {}, {}, {}}},
+                                       {QStringLiteral("china"), china}}});
+            QVERIFY(store.writeMatrix(scan, rows, {QStringLiteral("team/app")}));
+            RegistryScanStats down;
+            down.scan = scan;
+            down.registry = QStringLiteral("china");
+            down.at = at;
+            down.requests = 4;
+            down.failures = 4;
+            down.firstError = QStringLiteral("network error: GET https://china.example/v2/: Connection refused");
+            QVERIFY(store.recordRegistryStats({down}));
+            store.finishScan(ScanRecord{scan, QStringLiteral("/plans/p.yaml"), at, at.addSecs(1), false, false, 10, 4, {}});
+        }
+        Store store(db);
+        QString err;
+        QVERIFY(store.open(&err));
+        const ReportData data = collectReport(store, {});
+        QCOMPARE(data.stages.size(), 2);
+        QCOMPARE(data.stages[0].done, 2);
+        QCOMPARE(data.stages[0].total, 3);
+        QVERIFY(!data.stages[0].isUnknown());
+        QVERIFY(data.stages[1].isUnknown());
+        QVERIFY2(data.stages[1].figure().startsWith(QStringLiteral("unknown (network error")), qPrintable(data.stages[1].figure()));
+        QVERIFY(data.stages[1].figure().contains(QStringLiteral("Connection refused")));
+
+        const Run json = run(ferryctlPath(), {QStringLiteral("report"), QStringLiteral("--db"), db, QStringLiteral("--format"), QStringLiteral("json")});
+        QVERIFY2(json.exitCode == 0, json.err.constData());
+        const QJsonArray stages = QJsonDocument::fromJson(json.out).object().value(QStringLiteral("stages")).toArray();
+        QCOMPARE(stages.size(), 2);
+        QCOMPARE(stages[0].toObject().value(QStringLiteral("done")).toInt(), 2);
+        QCOMPARE(stages[1].toObject().value(QStringLiteral("unknown")).toInt(), 2); // the target holds two: two replica cells are due
+        QVERIFY(stages[1].toObject().value(QStringLiteral("unknownReason")).toString().contains(QStringLiteral("Connection refused")));
+        const Run md = run(ferryctlPath(), {QStringLiteral("report"), QStringLiteral("--db"), db, QStringLiteral("--format"), QStringLiteral("md")});
+        QVERIFY2(md.out.contains("unknown (network error"), md.out.constData());
+        QVERIFY(md.out.contains("| 2 | 3 | 66.7 % |"));
     }
 
     void markdownMatchesTheStore()
