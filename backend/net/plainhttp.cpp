@@ -3,6 +3,8 @@
 #include <QTcpSocket>
 #include <QTimer>
 
+#include <optional>
+
 namespace ferry {
 
 struct PlainHttp::Connection
@@ -34,6 +36,39 @@ struct PlainHttp::Exchange
     qint64 chunkLeft = -1; // -1: expecting a chunk-size line
     QByteArray body;
 };
+
+namespace {
+
+// A chunk-size line: hex digits only (an optional extension after ';'). Signs, spaces
+// inside, empty sizes and sizes past 2^60 are malformed, not "something to try".
+std::optional<qint64> chunkSize(QByteArrayView line)
+{
+    const qsizetype semi = line.indexOf(';');
+    QByteArrayView digits = (semi < 0 ? line : line.first(semi)).trimmed();
+    if (digits.isEmpty() || digits.size() > 15)
+        return std::nullopt;
+    qint64 v = 0;
+    for (char ch : digits) {
+        const int d = ch >= '0' && ch <= '9' ? ch - '0' : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10 : -1;
+        if (d < 0)
+            return std::nullopt;
+        v = v * 16 + d;
+    }
+    return v;
+}
+
+// Host header: IPv6 literals go in brackets (RFC 9110 7.2), the port when not the default.
+QByteArray hostHeader(const QUrl &url)
+{
+    QByteArray host = url.host(QUrl::FullyEncoded).toLatin1();
+    if (host.contains(':'))
+        host = '[' + host + ']';
+    if (url.port() > 0)
+        host += ':' + QByteArray::number(url.port());
+    return host;
+}
+
+} // namespace
 
 PlainHttp::PlainHttp(QObject *parent)
     : QObject(parent)
@@ -126,7 +161,7 @@ void PlainHttp::writeRequest(Exchange *ex)
     QByteArray out = r.method + ' ' + r.url.toEncoded(QUrl::RemoveScheme | QUrl::RemoveAuthority | QUrl::RemoveFragment) + " HTTP/1.1\r\n";
     if (!out.contains(" /"))
         out = r.method + " /" + out.mid(r.method.size() + 1);
-    out += "Host: " + r.url.host().toLatin1() + (r.url.port() > 0 ? ':' + QByteArray::number(r.url.port()) : QByteArray()) + "\r\n";
+    out += "Host: " + hostHeader(r.url) + "\r\n";
     out += "User-Agent: ferry/0.1\r\nConnection: keep-alive\r\n";
     for (const auto &h : r.headers)
         out += h.first + ": " + h.second + "\r\n";
@@ -162,21 +197,36 @@ void PlainHttp::onReadable(Connection *c)
 bool PlainHttp::parse(Exchange *ex, Connection *c)
 {
     QByteArray &buf = c->buffer;
-    if (!ex->headersDone) {
+    auto fail = [&](NetError error, const QString &what) {
+        HttpResponse r;
+        r.url = ex->request.url;
+        r.status = error == NetError::Truncated || error == NetError::TooLarge ? ex->status : 0;
+        r.error = error;
+        r.errorString = QStringLiteral("%1 %2").arg(redactedUrl(ex->request.url), what);
+        complete(ex, r, false);
+        return false;
+    };
+    // Interim answers (100 Continue, 103 Early Hints) come before the real one: skip them.
+    while (!ex->headersDone) {
         const auto end = buf.indexOf("\r\n\r\n");
         if (end < 0) {
-            if (buf.size() > 256 * 1024) {
-                HttpResponse r;
-                r.url = ex->request.url;
-                r.error = NetError::Other;
-                r.errorString = QStringLiteral("%1 sent more than 256 KiB of headers").arg(redactedUrl(ex->request.url));
-                complete(ex, r, false);
-            }
+            if (buf.size() > 256 * 1024)
+                return fail(NetError::Other, QStringLiteral("sent more than 256 KiB of headers"));
             return false;
         }
         const QList<QByteArray> lines = buf.left(end).split('\n');
         const QList<QByteArray> statusLine = lines.value(0).trimmed().split(' ');
-        ex->status = statusLine.value(1).toInt();
+        bool statusOk = false;
+        ex->status = statusLine.value(1).toInt(&statusOk);
+        if (!statusOk || ex->status < 100 || ex->status > 999 || !statusLine.value(0).startsWith("HTTP/1."))
+            return fail(NetError::Other, QStringLiteral("answered something that is not HTTP/1.x"));
+        if (ex->status >= 100 && ex->status < 200 && ex->status != 101) {
+            buf.remove(0, end + 4);
+            ex->status = 0;
+            continue;
+        }
+        ex->headers.clear();
+        bool lengthOk = true;
         const bool http10 = statusLine.value(0) == "HTTP/1.0";
         bool keepAlive10 = false;
         for (qsizetype i = 1; i < lines.size(); ++i) {
@@ -188,8 +238,14 @@ bool PlainHttp::parse(Exchange *ex, Connection *c)
             const QByteArray value = line.mid(colon + 1).trimmed();
             ex->headers.append({name, value});
             const QByteArray lower = name.toLower();
-            if (lower == "content-length")
-                ex->contentLength = value.toLongLong();
+            if (lower == "content-length") {
+                bool ok = false;
+                const qint64 n = value.toLongLong(&ok);
+                // Two different lengths, a sign or garbage: where the body ends is unknown.
+                if (!ok || n < 0 || value.startsWith('+') || (ex->contentLength >= 0 && ex->contentLength != n))
+                    lengthOk = false;
+                ex->contentLength = n;
+            }
             else if (lower == "transfer-encoding" && value.toLower().contains("chunked"))
                 ex->chunked = true;
             else if (lower == "connection") {
@@ -201,7 +257,9 @@ bool PlainHttp::parse(Exchange *ex, Connection *c)
             ex->connectionClose = true;
         buf.remove(0, end + 4);
         ex->headersDone = true;
-        ex->noBody = ex->request.method == "HEAD" || ex->status == 204 || ex->status == 304 || (ex->status >= 100 && ex->status < 200);
+        ex->noBody = ex->request.method == "HEAD" || ex->status == 204 || ex->status == 304 || ex->status == 101;
+        if (!lengthOk && !ex->chunked && !ex->noBody)
+            return fail(NetError::Other, QStringLiteral("sent an invalid Content-Length"));
         if (ex->noBody)
             return true;
         if (!ex->chunked && ex->contentLength < 0) {
@@ -230,17 +288,14 @@ bool PlainHttp::parse(Exchange *ex, Connection *c)
                 const auto eol = buf.indexOf("\r\n");
                 if (eol < 0)
                     return false;
-                bool ok = false;
-                const qint64 size = buf.left(eol).split(';').constFirst().trimmed().toLongLong(&ok, 16);
-                if (!ok) {
-                    HttpResponse r;
-                    r.url = ex->request.url;
-                    r.status = ex->status;
-                    r.error = NetError::Truncated;
-                    r.errorString = QStringLiteral("%1 sent a malformed chunk").arg(redactedUrl(ex->request.url));
-                    complete(ex, r, false);
-                    return false;
-                }
+                const std::optional<qint64> parsed = chunkSize(QByteArrayView(buf).first(eol));
+                if (!parsed)
+                    return fail(NetError::Truncated, QStringLiteral("sent a malformed chunk"));
+                const qint64 size = *parsed;
+                // A chunk that would take the body past the limit is refused on its size
+                // line, before its bytes are read.
+                if (size > ex->request.maxBodyBytes - ex->body.size())
+                    return fail(NetError::TooLarge, QStringLiteral("answered more than %1 bytes").arg(ex->request.maxBodyBytes));
                 buf.remove(0, eol + 2);
                 if (size == 0) {
                     // Trailers end with an empty line.
@@ -268,8 +323,16 @@ bool PlainHttp::parse(Exchange *ex, Connection *c)
                 buf.remove(0, t + 2);
                 return true;
             }
-            if (buf.size() < ex->chunkLeft + 2)
+            if (buf.size() < ex->chunkLeft + 2) {
+                if (buf.size() > 2 * 1024 * 1024 && ex->chunkLeft > 0) {
+                    // A large chunk is moved into the body as it arrives.
+                    const qint64 take = qMin<qint64>(buf.size(), ex->chunkLeft);
+                    ex->body += buf.left(take);
+                    buf.remove(0, take);
+                    ex->chunkLeft -= take;
+                }
                 return false;
+            }
             ex->body += buf.left(ex->chunkLeft);
             buf.remove(0, ex->chunkLeft + 2);
             ex->chunkLeft = -1;

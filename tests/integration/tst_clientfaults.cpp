@@ -755,6 +755,62 @@ private Q_SLOTS:
         }
     }
 
+    // Plain HTTP's own reader (PlainHttp) against framing that breaks the protocol: each
+    // ends in a clear error or the right digest, never a wrong body, a hang or a crash.
+    void plainHttpFraming_data()
+    {
+        QTest::addColumn<QByteArray>("raw");
+        QTest::addColumn<int>("expected"); // RegistryError::Kind
+        const QByteArray head = "HTTP/1.1 200 OK\r\nContent-Type: application/vnd.oci.image.manifest.v1+json\r\n";
+        const QByteArray chunk = QByteArray::number(kManifest.size(), 16) + "\r\n" + kManifest + "\r\n0\r\n\r\n";
+        QTest::newRow("negative chunk size") << head + "Transfer-Encoding: chunked\r\n\r\n-5\r\nabcde\r\n0\r\n\r\n" << int(RegistryError::Kind::Network);
+        QTest::newRow("overflowing chunk size") << head + "Transfer-Encoding: chunked\r\n\r\nFFFFFFFFFFFFFFFFFFFFFF\r\nx\r\n" << int(RegistryError::Kind::Network);
+        QTest::newRow("chunk size near 2^63") << head + "Transfer-Encoding: chunked\r\n\r\n7FFFFFFFFFFFFFFF\r\nx\r\n" << int(RegistryError::Kind::Network);
+        QTest::newRow("signed chunk size") << head + "Transfer-Encoding: chunked\r\n\r\n+10\r\n0123456789abcdef\r\n0\r\n\r\n" << int(RegistryError::Kind::Network);
+        // Declared on its size line: refused before any of its 5 MiB arrive.
+        QTest::newRow("chunk over the size limit") << head + "Transfer-Encoding: chunked\r\n\r\n500000\r\nxx" << int(RegistryError::Kind::TooLarge);
+        QTest::newRow("negative content-length") << head + "Content-Length: -1\r\n\r\n" + kManifest << int(RegistryError::Kind::Network);
+        QTest::newRow("conflicting content-lengths") << head + "Content-Length: 10\r\nContent-Length: 12\r\n\r\n" + kManifest << int(RegistryError::Kind::Network);
+        QTest::newRow("100 continue first") << "HTTP/1.1 100 Continue\r\n\r\n" + head + "Transfer-Encoding: chunked\r\n\r\n" + chunk << int(RegistryError::Kind::None);
+        QTest::newRow("two interim answers") << "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </x>\r\n\r\n" + head + "Content-Length: "
+                + QByteArray::number(kManifest.size()) + "\r\n\r\n" + kManifest << int(RegistryError::Kind::None);
+    }
+    void plainHttpFraming()
+    {
+        QFETCH(QByteArray, raw);
+        QFETCH(int, expected);
+        FakeServer server([raw](const FakeRequest &) {
+            FakeResponse r;
+            r.raw = raw;
+            r.closeAfter = true;
+            return r;
+        }, QHostAddress(QStringLiteral("127.0.0.1")), FakeServer::Transport::Plain);
+        RegistryConfig cfg = configFor(server);
+        cfg.maxAttempts = 1;
+        RegistryClient client(m_network, cfg);
+        const auto r = await(client.getManifest(QStringLiteral("team/app"), QStringLiteral("1.0")));
+        QVERIFY2(int(r.error.kind) == expected, qPrintable(RegistryError::kindName(r.error.kind) + QStringLiteral(": ") + r.error.message));
+        if (expected == int(RegistryError::Kind::None)) {
+            QCOMPARE(r.value.digest, kDigest);
+            QCOMPARE(r.value.raw, kManifest);
+        }
+    }
+
+    // An IPv6 literal goes into Host in brackets; the registry on ::1 answers.
+    void plainHttpOverIpv6Loopback()
+    {
+        FakeServer server([](const FakeRequest &req) { return manifestResponse(req); }, QHostAddress(QStringLiteral("::1")),
+                          FakeServer::Transport::Plain);
+        QCOMPARE(server.hostPort(), QStringLiteral("[::1]:%1").arg(server.port()));
+        RegistryConfig cfg = configFor(server);
+        RegistryClient client(m_network, cfg);
+        const auto r = await(client.getManifest(QStringLiteral("team/app"), QStringLiteral("1.0")));
+        QCOMPARE(server.requestCount(), 1);
+        QCOMPARE(server.requests().constFirst().header("Host"), QByteArray("[::1]:") + QByteArray::number(server.port()));
+        QVERIFY2(r.ok(), qPrintable(r.error.message));
+        QCOMPARE(r.value.digest, kDigest);
+    }
+
     void plainHttpNeedsInsecure()
     {
         FakeServer server([](const FakeRequest &req) { return manifestResponse(req); }, QHostAddress(QStringLiteral("127.0.0.1")),

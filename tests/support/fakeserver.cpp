@@ -118,6 +118,14 @@ private:
             return;
         }
         ++m_served[s];
+        if (!r.raw.isEmpty()) {
+            s->write(r.raw);
+            if (r.closeAfter) {
+                s->flush();
+                s->disconnectFromHost();
+            }
+            return;
+        }
         QByteArray out = "HTTP/1.1 " + QByteArray::number(r.status) + " X\r\n";
         bool hasLength = false;
         for (const auto &h : r.headers) {
@@ -309,7 +317,8 @@ FakeServer::~FakeServer()
 
 QString FakeServer::hostPort() const
 {
-    return m_address.toString() + u':' + QString::number(port());
+    const QString host = m_address.protocol() == QAbstractSocket::IPv6Protocol ? u'[' + m_address.toString() + u']' : m_address.toString();
+    return host + u':' + QString::number(port());
 }
 
 FakeResponse FakeServer::handle(const FakeRequest &req)
@@ -320,7 +329,11 @@ FakeResponse FakeServer::handle(const FakeRequest &req)
         m_requests.append(req);
         h = m_handler;
     }
-    return h ? h(req) : FakeResponse{404, {}, {}, false, -1, 0};
+    if (h)
+        return h(req);
+    FakeResponse notFound;
+    notFound.status = 404;
+    return notFound;
 }
 
 QList<FakeRequest> FakeServer::requests() const

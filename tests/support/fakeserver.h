@@ -42,6 +42,7 @@ struct FakeResponse
     bool closeDelimited = false; // no Content-Length: the body ends when the connection closes
     bool closeAfter = false;     // close the connection after a complete response
     bool dropIfReused = false;   // a request on a connection that already served one is dropped unanswered (a stale keep-alive)
+    QByteArray raw;              // written as it is instead of a composed answer (malformed framing); closes after when closeAfter
 
     static FakeResponse json(int status, const QByteArray &body);
     FakeResponse &with(const QByteArray &name, const QByteArray &value)
