@@ -143,7 +143,7 @@ int open(Context &ctx, const QString &name, const QStringList &args, bool needPl
     ctx.store = std::make_unique<Store>(db);
     if (!ctx.store->open(&error)) {
         err << "ferryctl cleanup " << name << ": " << error << Qt::endl;
-        return ExitRegistry;
+        return ExitStore;
     }
     if (needPlan && !ctx.plan) {
         err << "ferryctl cleanup " << name << ": --plan FILE is required" << Qt::endl;

@@ -12,7 +12,9 @@
 namespace ferry::cli {
 
 // Exit codes of ferryctl: a contract with operators' scripts.
-enum ExitCode { ExitOk = 0, ExitNotFound = 1, ExitUsage = 2, ExitAuth = 3, ExitRegistry = 4 };
+// ExitStore: the database could not be opened, locked or migrated (a store error is not a
+// registry's: retrying the scan will not help, the file or its permissions need a look).
+enum ExitCode { ExitOk = 0, ExitNotFound = 1, ExitUsage = 2, ExitAuth = 3, ExitRegistry = 4, ExitStore = 7 };
 
 int exitCodeFor(const ferry::RegistryError &error);
 

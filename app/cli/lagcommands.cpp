@@ -143,7 +143,7 @@ int runLag(const QStringList &args, QTextStream &out, QTextStream &err)
     Store store(db);
     if (!store.open(&error)) {
         err << "ferryctl lag: " << error << Qt::endl;
-        return ExitRegistry;
+        return ExitStore;
     }
     const LagReport report = computeLag(store, *since, p.value(QStringLiteral("replica")));
     if (!report.error.isEmpty()) {
@@ -254,7 +254,7 @@ int runWatch(const QStringList &args, QTextStream &out, QTextStream &err)
     Store store(dbPath(p));
     if (!store.open(&error)) {
         err << "ferryctl watch: " << error << Qt::endl;
-        return ExitRegistry;
+        return ExitStore;
     }
     NetworkService network(2);
     const bool tui = !p.isSet(QStringLiteral("plain")) && ::isatty(STDOUT_FILENO) && ::isatty(STDIN_FILENO);

@@ -113,7 +113,7 @@ int runScan(const QStringList &args, NetworkService &network, QTextStream &out, 
     Store store(dbPath(p));
     if (!store.open(&error)) {
         err << "ferryctl scan: " << error << Qt::endl;
-        return ExitRegistry;
+        return ExitStore;
     }
 
     Scanner scanner(*plan, store, network, options);
@@ -201,7 +201,7 @@ int runStatus(const QStringList &args, QTextStream &out, QTextStream &err)
     QString error;
     if (!store.open(&error)) {
         err << "ferryctl status: " << error << Qt::endl;
-        return ExitRegistry;
+        return ExitStore;
     }
     const QStringList states = p.value(QStringLiteral("state")).split(u',', Qt::SkipEmptyParts);
     const QString onlyRegistry = p.value(QStringLiteral("registry"));
@@ -319,7 +319,7 @@ int runDiff(const QStringList &args, QTextStream &out, QTextStream &err)
     QString error;
     if (!store.open(&error)) {
         err << "ferryctl diff: " << error << Qt::endl;
-        return ExitRegistry;
+        return ExitStore;
     }
     QList<Change> changes;
     const QString since = p.value(QStringLiteral("since"));

@@ -362,19 +362,23 @@ bool Store::open(QString *error)
 
 bool Store::migrate(QString *error)
 {
+    // The version is read and every step applied inside one write transaction (BEGIN
+    // IMMEDIATE): two processes opening a new database at once wait for each other instead
+    // of both creating the tables (seen: "table scans already exists").
+    if (!begin()) {
+        *error = QStringLiteral("cannot lock %1 to check its schema: %2").arg(m_path, m_lastError);
+        return false;
+    }
     QSqlQuery q(QSqlDatabase::database(m_connection));
     q.exec(QStringLiteral("PRAGMA user_version"));
     const int current = q.next() ? q.value(0).toInt() : 0;
     q.finish();
     if (current > kSchemaVersion) {
+        rollback();
         *error = QStringLiteral("%1 was written by a newer Ferry (schema %2, this one knows %3)").arg(m_path).arg(current).arg(kSchemaVersion);
         return false;
     }
     for (int v = current; v < kSchemaVersion; ++v) {
-        if (!begin()) {
-            *error = m_lastError;
-            return false;
-        }
         const QStringList statements = QString::fromUtf8(kMigrations[v]).split(u';', Qt::SkipEmptyParts);
         for (const QString &s : statements) {
             if (s.trimmed().isEmpty())
@@ -385,11 +389,13 @@ bool Store::migrate(QString *error)
                 return false;
             }
         }
-        exec(QStringLiteral("PRAGMA user_version=%1").arg(v + 1));
-        if (!commit()) {
-            *error = m_lastError;
-            return false;
-        }
+    }
+    if (current < kSchemaVersion)
+        exec(QStringLiteral("PRAGMA user_version=%1").arg(kSchemaVersion));
+    if (!commit()) {
+        *error = QStringLiteral("migrating %1 to schema %2: %3").arg(m_path).arg(kSchemaVersion).arg(m_lastError);
+        rollback();
+        return false;
     }
     return true;
 }

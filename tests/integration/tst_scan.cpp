@@ -20,6 +20,8 @@
 #include <QProcess>
 #include <QRegularExpression>
 #include <QSet>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QSignalSpy>
 #include <QThread>
 
@@ -427,6 +429,39 @@ private Q_SLOTS:
         const Run r = ferryctl({QStringLiteral("scan"), QStringLiteral("--plan"), bad});
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains("bad.yaml:3:") && r.err.contains("concurency") && r.err.contains("concurrency"), r.err.constData());
+    }
+
+    // A database that cannot be used is a store error (exit 7), not a registry's (4); two
+    // scans started together on a new database both finish.
+    void storeErrorsHaveTheirOwnExitCode()
+    {
+        const QString newer = QDir(m_farm->dir()).filePath(QStringLiteral("newer.db"));
+        {
+            const Run made = ferryctl({QStringLiteral("scan"), QStringLiteral("--plan"), m_plan, QStringLiteral("--db"), newer});
+            QVERIFY2(made.exitCode == 0 || made.exitCode == 5, made.err.constData());
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("newer"));
+            db.setDatabaseName(newer);
+            QVERIFY(db.open());
+            QSqlQuery(db).exec(QStringLiteral("PRAGMA user_version=999"));
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("newer"));
+        for (const QStringList &args : {QStringList{QStringLiteral("scan"), QStringLiteral("--plan"), m_plan, QStringLiteral("--db"), newer},
+                                        QStringList{QStringLiteral("status"), QStringLiteral("--db"), newer},
+                                        QStringList{QStringLiteral("cleanup"), QStringLiteral("list"), QStringLiteral("--db"), newer}}) {
+            const Run r = ferryctl(args);
+            QVERIFY2(r.exitCode == 7, qPrintable(args.first() + u' ' + QString::number(r.exitCode) + u' ' + QString::fromUtf8(r.err)));
+            QVERIFY2(r.err.contains("newer Ferry"), r.err.constData());
+        }
+
+        const QString fresh = QDir(m_farm->dir()).filePath(QStringLiteral("together.db"));
+        QProcess a, b;
+        for (QProcess *p : {&a, &b})
+            p->start(ferryctlPath(), {QStringLiteral("scan"), QStringLiteral("--plan"), m_plan, QStringLiteral("--db"), fresh});
+        for (QProcess *p : {&a, &b}) {
+            QVERIFY(p->waitForFinished(120'000));
+            QVERIFY2(p->exitCode() == 0 || p->exitCode() == 5, p->readAllStandardError().constData());
+        }
     }
 };
 

@@ -4,6 +4,7 @@
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QTemporaryDir>
+#include <QSemaphore>
 #include <QThread>
 
 using namespace ferry;
@@ -31,6 +32,45 @@ private:
     QString freshPath() { return m_dir.filePath(QStringLiteral("s%1.db").arg(++m_n)); }
 
 private Q_SLOTS:
+    // Several processes (here: connections on threads) opening one new database at once:
+    // each waits for the one creating the schema, none fails (seen: "table scans already
+    // exists" from the second of two ferryctl scans started together).
+    void concurrentOpensOfANewDatabaseAllSucceed()
+    {
+        for (int round = 0; round < 8; ++round) {
+            const QString path = freshPath();
+            constexpr int kOpeners = 6;
+            QSemaphore ready, go;
+            QList<QString> errors(kOpeners);
+            QList<QThread *> threads;
+            for (int i = 0; i < kOpeners; ++i) {
+                threads << QThread::create([&, i] {
+                    Store store(path);
+                    ready.release();
+                    go.acquire();
+                    QString err;
+                    if (!store.open(&err))
+                        errors[i] = err.isEmpty() ? QStringLiteral("failed without a message") : err;
+                    else if (store.beginScan(QStringLiteral("p"), QDateTime::currentDateTimeUtc()) <= 0)
+                        errors[i] = QStringLiteral("no scan recorded");
+                });
+                threads.last()->start();
+            }
+            QVERIFY(ready.tryAcquire(kOpeners, 10'000));
+            go.release(kOpeners);
+            for (QThread *t : std::as_const(threads)) {
+                QVERIFY(t->wait(30'000));
+                delete t;
+            }
+            for (const QString &e : std::as_const(errors))
+                QVERIFY2(e.isEmpty(), qPrintable(e));
+            Store check(path);
+            QString err;
+            QVERIFY2(check.open(&err), qPrintable(err));
+            QCOMPARE(check.scans().size(), kOpeners);
+        }
+    }
+
     void historyIsKeptAndOnlyChangesAddRows()
     {
         Store store(freshPath());
