@@ -6,6 +6,13 @@ a plan, a first scan, then the dashboard (or, without a display, the status tabl
                                                   -> cache-eu (pull-through cache of gsoci)
   old-acr (legacy)
 
+Each speaks as its real counterpart does: TLS, and a 401 challenge first. dockerhub, gsoci,
+cache-eu and old-acr want a token from a token service on HTTPS (Docker Hub's and ACR's
+shape; dockerhub also sends Docker Hub's rate-limit headers), china wants Basic credentials
+(Aliyun's shape). The demo's own CA is trusted through the plan's `ca-file`, the
+credentials come from a Docker config.json in the work directory (DOCKER_CONFIG), nothing
+system-wide. Content is seeded through plain-HTTP doors to the same storage.
+
 Everything listens on 127.0.0.1 and stops when the demo ends (Ctrl-C or closing the window).
 Usage: installer/demo.py --build build/dev [--workdir DIR] [--no-gui]
 """
@@ -49,11 +56,13 @@ class HubFront:
     headers as Docker Hub sends them, and each manifest GET spends one pull (HEADs are free,
     as on Docker Hub). Forwards everything else unchanged."""
 
-    def __init__(self, upstream, limit=200, window=21600):
+    def __init__(self, upstream, pki, limit=200, window=21600):
         import http.server
+        import ssl
         import threading
         front = self
         self.upstream, self.limit, self.window, self.remaining = upstream, limit, window, limit - 23
+        self.context = pki.context
         self.lock = threading.Lock()
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -65,9 +74,9 @@ class HubFront:
             def forward(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0)) or None
                 headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "connection", "content-length")}
-                r = urllib.request.Request(f"http://{front.upstream}{self.path}", data=body, method=self.command, headers=headers)
+                r = urllib.request.Request(f"https://{front.upstream}{self.path}", data=body, method=self.command, headers=headers)
                 try:
-                    resp = urllib.request.urlopen(r, timeout=60)
+                    resp = urllib.request.urlopen(r, timeout=60, context=front.context)
                     status, rheaders, data = resp.status, resp.headers, resp.read()
                 except urllib.error.HTTPError as e:
                     status, rheaders, data = e.code, e.headers, e.read()
@@ -90,6 +99,9 @@ class HubFront:
             do_GET = do_HEAD = do_PUT = do_POST = do_PATCH = do_DELETE = forward
 
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        tls.load_cert_chain(pki.cert, pki.key)
+        self.server.socket = tls.wrap_socket(self.server.socket, server_side=True, do_handshake_on_connect=False)
         self.host = f"127.0.0.1:{self.server.server_address[1]}"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
@@ -99,6 +111,13 @@ class HubFront:
 
 def start_registry(work, name, procs, proxy_of=None):
     proc, host = localregistry.start(work, name, proxy_of)
+    procs.append(proc)
+    return host
+
+
+def start_front(work, name, procs, pki, auth, realm=None, storage=None, proxy_of=None):
+    """The TLS face of a registry (`name`), serving the storage of its plain door."""
+    proc, host = localregistry.start_shaped(work, name + "-tls", pki, auth, realm=realm, storage=storage or name, proxy_of=proxy_of)
     procs.append(proc)
     return host
 
@@ -198,10 +217,11 @@ RELEASES = [("giantswarm/app-operator", "6.8.0", 2), ("giantswarm/cluster-operat
 OUTAGE = (7, 13)
 
 
-def replicator(work, china, releases, procs, started):
-    """Copies gsoci's new releases to china with realistic delays and one outage."""
+def replicator(work, china, china_front, pki, releases, procs, started):
+    """Copies gsoci's new releases to china with realistic delays and one outage of china's
+    TLS front (what Ferry sees)."""
     t0 = started
-    china_proc = [p for p in procs if "china.yml" in " ".join(p.args)][0]
+    china_proc = [p for p in procs if "china-tls.yml" in " ".join(p.args)][0]
     pending = sorted((d, repo, v) for repo, v, d in releases if d is not None)
     down = False
     while pending or down:
@@ -213,7 +233,7 @@ def replicator(work, china, releases, procs, started):
             print(f"[demo] replica china is down for {OUTAGE[1] - OUTAGE[0]} s", flush=True)
         if down and now >= OUTAGE[1]:
             procs.remove(china_proc)
-            china_proc = localregistry.restart(work, "china", china)
+            china_proc = localregistry.restart_shaped(work, "china-tls", china_front, pki)
             procs.append(china_proc)
             down = False
         while pending and pending[0][0] <= now and not down:
@@ -252,23 +272,34 @@ def main():
             shutil.rmtree(work, ignore_errors=True)
     signal.signal(signal.SIGTERM, lambda *_: (stop(), sys.exit(0)))
     try:
+        # Plain doors for seeding and replication; TLS faces for Ferry.
         hub = start_registry(work, "dockerhub", procs)
         gsoci = start_registry(work, "gsoci", procs)
         china = start_registry(work, "china", procs)
         legacy = start_registry(work, "old-acr", procs)
-        cache = start_registry(work, "cache-eu", procs, proxy_of=gsoci)
-        hub_front = HubFront(hub)  # what Ferry talks to: the stand-in with Docker Hub's budget headers
-        print(f"[demo] registries: dockerhub {hub}, gsoci {gsoci}, china {china}, cache-eu {cache} (pull-through of gsoci), "
-              f"old-acr {legacy}", flush=True)
+        pki = localregistry.Pki(work)
+        token_proc, realm = localregistry.start_token_service(work, pki)
+        procs.append(token_proc)
+        hub_tls = start_front(work, "dockerhub", procs, pki, "token", realm)
+        gsoci_tls = start_front(work, "gsoci", procs, pki, "token", realm)
+        china_tls = start_front(work, "china", procs, pki, "basic")
+        legacy_tls = start_front(work, "old-acr", procs, pki, "token", realm)
+        cache = start_front(work, "cache-eu", procs, pki, "token", realm, storage="cache-eu", proxy_of=f"https://{gsoci_tls}")
+        hub_front = HubFront(hub_tls, pki)  # the stand-in with Docker Hub's budget headers
+        os.environ["DOCKER_CONFIG"] = localregistry.write_docker_config(
+            os.path.join(work, "docker"), [hub_front.host, gsoci_tls, china_tls, legacy_tls, cache])
+        print(f"[demo] registries over TLS: dockerhub {hub_front.host} (token), gsoci {gsoci_tls} (token), china {china_tls} (Basic), "
+              f"cache-eu {cache} (token, pull-through of gsoci), old-acr {legacy_tls} (token); token service {realm}", flush=True)
         seed(hub, gsoci, china, legacy)
         plan = os.path.join(work, "leave-docker-hub.yaml")
+        ca = f"ca-file: {pki.ca}"
         with open(plan, "w") as f:
             f.write("version: 1\nname: leave-docker-hub (demo)\nregistries:\n")
-            f.write(f"  dockerhub: {{ url: http://{hub_front.host}, role: source, credentials: anonymous }}\n")
-            f.write(f"  gsoci:     {{ url: http://{gsoci}, role: target, credentials: anonymous }}\n")
-            f.write(f"  china:     {{ url: http://{china}, role: replica, of: gsoci, lag-slo: 10s, credentials: anonymous }}\n")
-            f.write(f"  cache-eu:  {{ url: http://{cache}, role: cache, of: gsoci, credentials: anonymous }}\n")
-            f.write(f"  old-acr:   {{ url: http://{legacy}, role: legacy, credentials: anonymous }}\n")
+            f.write(f"  dockerhub: {{ url: https://{hub_front.host}, role: source, {ca} }}\n")
+            f.write(f"  gsoci:     {{ url: https://{gsoci_tls}, role: target, {ca} }}\n")
+            f.write(f"  china:     {{ url: https://{china_tls}, role: replica, of: gsoci, lag-slo: 10s, {ca} }}\n")
+            f.write(f"  cache-eu:  {{ url: https://{cache}, role: cache, of: gsoci, {ca} }}\n")
+            f.write(f"  old-acr:   {{ url: https://{legacy_tls}, role: legacy, {ca} }}\n")
             f.write("images:\n")
             for repo, _ in REPOS:
                 f.write(f"  - source: dockerhub/{repo}\n    target: gsoci/{repo}\n    tags: {{ semver: \">= 0.0.1\" }}\n")
@@ -288,7 +319,7 @@ def main():
         for repo, v, _ in RELEASES:
             release(hub, gsoci, repo, v)
         import threading
-        rep = threading.Thread(target=replicator, args=(work, china, RELEASES, procs, time.time()), daemon=True)
+        rep = threading.Thread(target=replicator, args=(work, china, china_tls, pki, RELEASES, procs, time.time()), daemon=True)
         rep.start()
         subprocess.run([ferryctl, "watch", "--plan", plan, "--db", db, "--interval", "2s", "--max-scans", "13",
                         "--full-every", "4", "--plain"], stdout=subprocess.DEVNULL)
@@ -297,10 +328,9 @@ def main():
         # (a HEAD there makes it fetch from gsoci, as a pull would).
         for repo, versions in REPOS[:7]:
             for v in versions[: len(versions) // 2]:
-                try:
-                    req(cache, "GET", f"/v2/{repo}/manifests/{v}", headers={"Accept": OCI_INDEX + "," + OCI_MANIFEST})
-                except Exception:
-                    pass  # not in gsoci (missing): a pull would fail the same way
+                # Not in gsoci (missing): the cache answers 404, as a pull would fail.
+                localregistry.authed_request(f"https://{cache}/v2/{repo}/manifests/{v}", pki.context,
+                                             headers={"Accept": OCI_INDEX + "," + OCI_MANIFEST})
         subprocess.run([ferryctl, "scan", "--plan", plan, "--db", db, "--check-caches", "all"], stdout=subprocess.DEVNULL)
         # Cleanup batches to review: proposed, nothing deleted.
         subprocess.run([ferryctl, "cleanup", "plan", "--plan", plan, "--db", db], stdout=subprocess.DEVNULL)
