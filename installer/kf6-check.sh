@@ -8,14 +8,27 @@
 #
 # The chroot (about 1.4 GB, a minute or two to create) is kept and reused:
 #   FERRY_TRIXIE_ROOT   where it lives (default /var/tmp/ferry-trixie-root)
-#   FERRY_DEBIAN_MIRROR the archive to bootstrap from (default http://deb.debian.org/debian)
+#   FERRY_DEBIAN_MIRROR the archive to bootstrap from (default: the machine's own Debian
+#                       archive, read from its apt sources)
 # Needs root (debootstrap, chroot) and the host's debootstrap (setup.sh installs it).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 target="${FERRY_TRIXIE_ROOT:-/var/tmp/ferry-trixie-root}"
-mirror="${FERRY_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
+# The archive this machine installs from: the first URI of a deb822 source whose suites
+# are not the security ones, else the first "deb" line of sources.list.
+machine_mirror() {
+  local f
+  for f in /etc/apt/sources.list.d/*.sources; do
+    [ -f "$f" ] || continue
+    awk 'BEGIN{RS=""} /Types:[^\n]*deb/ && !/Suites:[^\n]*-security/ {
+           for (i = 1; i <= NF; i++) if ($i == "URIs:") { print $(i + 1); exit } }' "$f"
+  done | head -n 1
+  [ -f /etc/apt/sources.list ] && awk '$1 == "deb" && $0 !~ /security/ { for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\//) { print $i; exit } }' /etc/apt/sources.list
+}
+mirror="${FERRY_DEBIAN_MIRROR:-$(machine_mirror | head -n 1)}"
+[ -n "$mirror" ] || { echo "no Debian archive found in the apt sources; set FERRY_DEBIAN_MIRROR" >&2; exit 2; }
 PACKAGES=(g++ cmake ninja-build qt6-base-dev libqt6sql6-sqlite libsqlite3-dev libkf6syntaxhighlighting-dev libyaml-cpp-dev)
 TESTS='^tst_(highlighting|manifestmodel|syncmatrixmodel|registriesmodel)$'
 

@@ -9,7 +9,9 @@
 #   installer/setup.sh deps    install the packages only
 #
 # Environment: FERRY_PRESETS="dev asan" picks the presets `test` runs (default: both);
-# FERRY_KF6_CHECK=0 leaves out the KF6 check in a Debian 13 chroot (installer/kf6-check.sh).
+# FERRY_KF6_CHECK=0 leaves out the KF6 check in a Debian 13 chroot (installer/kf6-check.sh);
+# FERRY_TEST_JOBS=N runs N suites at a time (default 2). `test` is strict: a suite that
+# would skip for a missing tool fails (FERRY_STRICT_TESTS=1).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -62,7 +64,10 @@ build() {
 run_tests() {
   local preset="$1"
   log "running the test suite (preset '$preset')"
-  ctest --preset "$preset" --output-on-failure
+  # Strict: a suite that would skip (a missing tool) fails instead, and ctest reports a
+  # skipped suite (exit 77) as not run, so nothing passes silently. Two suites at a time:
+  # each integration suite mostly waits on its own registries.
+  FERRY_STRICT_TESTS=1 ctest --preset "$preset" --output-on-failure -j "${FERRY_TEST_JOBS:-2}"
 }
 
 cmd="${1:-test}"
