@@ -131,6 +131,7 @@ void HttpEngine::send(quint64 handle)
     req.setAttribute(QNetworkRequest::CookieLoadControlAttribute, QNetworkRequest::Manual);
     req.setAttribute(QNetworkRequest::CookieSaveControlAttribute, QNetworkRequest::Manual);
     req.setTransferTimeout(r.transferTimeoutMs);
+    req.setAttribute(QNetworkRequest::Http2AllowedAttribute, r.http2);
     req.setHeader(QNetworkRequest::UserAgentHeader, QByteArrayLiteral("ferry/0.1"));
     for (const auto &h : r.headers)
         req.setRawHeader(h.first, h.second);
@@ -196,6 +197,7 @@ void HttpEngine::onFinished(quint64 handle)
     resp.redirects = ex->hops;
     if (!ex->tooLarge && reply->isOpen())
         ex->body += reply->readAll();
+    resp.http2 = reply->attribute(QNetworkRequest::Http2WasUsedAttribute).toBool();
     const QVariant statusAttr = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
     resp.status = statusAttr.isValid() ? statusAttr.toInt() : 0;
     for (const auto &pair : reply->rawHeaderPairs())

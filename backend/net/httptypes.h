@@ -26,6 +26,7 @@ struct HttpRequest
     int transferTimeoutMs = 30'000; // inactivity: no byte for this long aborts
     int deadlineMs = 120'000;       // the whole exchange, redirects included
     int maxRedirects = 10;
+    bool http2 = true; // offered over TLS; plain http:// is always HTTP/1.1
     std::optional<QSslConfiguration> ssl;
 
     void setHeader(const QByteArray &name, const QByteArray &value);
@@ -56,6 +57,7 @@ struct HttpResponse
     QByteArray body;
     QUrl url; // the URL that answered, after redirects
     int redirects = 0;
+    bool http2 = false; // the answer came over HTTP/2
 
     bool hasHttpStatus() const { return error == NetError::None && status > 0; }
     // Case-insensitive; repeated headers are joined with ", " like Qt's rawHeader().

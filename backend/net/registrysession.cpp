@@ -167,6 +167,7 @@ void RegistrySession::dispatch(const JobPtr &job)
     }
     if (m_ssl)
         http.ssl = m_ssl;
+    http.http2 = m_config.http2;
     const qint64 left = m_config.requestDeadlineMs - (nowMs() - job->enqueuedAtMs);
     http.deadlineMs = int(qBound<qint64>(qint64(1), left, qint64(m_config.exchangeDeadlineMs)));
     http.transferTimeoutMs = m_config.transferTimeoutMs;
@@ -195,8 +196,10 @@ void RegistrySession::onResponse(const JobPtr &job, HttpResponse resp)
     {
         QMutexLocker lock(&m_statsMutex);
         m_stats.latencyMsTotal += nowMs() - job->sentAtMs;
-        if (resp.hasHttpStatus())
+        if (resp.hasHttpStatus()) {
             ++m_stats.answered;
+            m_stats.answeredOverHttp2 += resp.http2;
+        }
     }
     if (resp.hasHttpStatus()) {
         const RateLimitReading rl = RateLimitReading::fromResponse(resp);
@@ -370,6 +373,7 @@ void RegistrySession::fetchToken(const QString &key, const JobPtr &job)
     }
     if (m_ssl)
         http.ssl = m_ssl;
+    http.http2 = m_config.http2;
     http.transferTimeoutMs = m_config.transferTimeoutMs;
     http.deadlineMs = m_config.exchangeDeadlineMs;
     http.maxBodyBytes = 1024 * 1024;

@@ -31,6 +31,7 @@ struct SessionStats
     qint64 latencyMsTotal = 0;
     qint64 completed = 0;
     qint64 answered = 0;      // exchanges that got an HTTP status, whatever it was
+    qint64 answeredOverHttp2 = 0;
     QDateTime pausedUntil;    // when the registry's queue was last paused until
     RateLimitReading rateLimit;
 };

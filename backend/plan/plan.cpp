@@ -279,7 +279,8 @@ bool parseRegistry(const Ctx &ctx, const QString &planDir, const QString &name, 
         return ctx.fail(n, QStringLiteral("registry '%1' must be a map with url and role").arg(name));
     if (!checkKeys(ctx, n, {QStringLiteral("url"), QStringLiteral("kind"), QStringLiteral("role"), QStringLiteral("of"), QStringLiteral("lag-slo"),
                             QStringLiteral("credentials"), QStringLiteral("ca-file"), QStringLiteral("insecure"), QStringLiteral("concurrency"),
-                            QStringLiteral("rate"), QStringLiteral("api-url"), QStringLiteral("page-size"), QStringLiteral("max-pages")},
+                            QStringLiteral("rate"), QStringLiteral("api-url"), QStringLiteral("page-size"), QStringLiteral("max-pages"),
+                            QStringLiteral("http2")},
                    QStringLiteral("registry '%1'").arg(name)))
         return false;
     out->name = name;
@@ -294,6 +295,12 @@ bool parseRegistry(const Ctx &ctx, const QString &planDir, const QString &name, 
     c.insecure = url.scheme() == u"http"; // an http:// URL means plain HTTP
     if (n["insecure"])
         c.insecure = c.insecure || n["insecure"].as<bool>(false);
+    if (const YAML::Node h2 = n["http2"]) {
+        bool v = true;
+        if (!YAML::convert<bool>::decode(h2, v))
+            return ctx.fail(h2, QStringLiteral("http2 is true or false"));
+        c.http2 = v;
+    }
     const QString kind = n["kind"] ? str(n["kind"]) : QStringLiteral("oci");
     if (!QStringList{QStringLiteral("oci"), QStringLiteral("acr"), QStringLiteral("dockerhub"), QStringLiteral("quay")}.contains(kind))
         return ctx.fail(n["kind"], QStringLiteral("kind must be oci, acr, dockerhub or quay"));

@@ -262,6 +262,28 @@ private Q_SLOTS:
         QVERIFY(r.err.contains("TLS") || r.err.contains("SSL") || r.err.contains("certificate"));
     }
 
+    // HTTP/2 where the registry offers it, HTTP/1.1 where it does not or the plan says
+    // `http2: false`: the same answers either way.
+    void protocolFollowsTheRegistryAndThePlan()
+    {
+        const QString tag = QStringLiteral("1.1.0");
+        const QString digest = seededTag(QStringLiteral("team/app"), tag).value(QStringLiteral("digest")).toString();
+        struct Case { Variant v; bool http2; bool expectHttp2; };
+        for (const Case &c : {Case{Variant::TlsBasic, true, true}, Case{Variant::TlsToken, true, true}, Case{Variant::TlsBasic, false, false},
+                              Case{Variant::TlsBasicHttp1, true, false}}) {
+            RegistryConfig cfg = configFor(c.v);
+            cfg.http2 = c.http2;
+            RegistryClient client(m_network, cfg);
+            const auto r = await(client.headManifest(QStringLiteral("team/app"), tag));
+            QVERIFY2(r.ok(), qPrintable(variantName(c.v) + u' ' + r.error.toString()));
+            QCOMPARE(r.value.digest, digest);
+            const SessionStats st = client.stats();
+            QVERIFY2(st.answered >= 2, qPrintable(variantName(c.v))); // the 401 and the answer
+            QCOMPARE(st.answeredOverHttp2 == st.answered, c.expectHttp2);
+            QCOMPARE(st.answeredOverHttp2 == 0, !c.expectHttp2);
+        }
+    }
+
     void referrersUseTheTagSchemaOnDistribution()
     {
         RegistryClient client(m_network, configFor(Variant::Token));

@@ -89,7 +89,7 @@ private Q_SLOTS:
             "name: leave-docker-hub\n"
             "registries:\n"
             "  dockerhub: { url: https://registry-1.docker.io, kind: dockerhub, role: source, credentials: docker-config }\n"
-            "  gsoci:     { url: https://gsoci.azurecr.io, kind: acr, role: target, concurrency: 16, rate: 50 }\n"
+            "  gsoci:     { url: https://gsoci.azurecr.io, kind: acr, role: target, concurrency: 16, rate: 50, http2: false }\n"
             "  china:     { url: https://giantswarm-registry.cn-shanghai.cr.aliyuncs.com, role: replica, of: gsoci, lag-slo: 2h, ca-file: china-ca.pem }\n"
             "  cache-eu:  { url: http://10.0.0.5:5000, role: cache, of: gsoci }\n"
             "  old-acr:   { url: https://giantswarm.azurecr.io, kind: acr, role: legacy, credentials: { username-env: OLD_USER, password-env: OLD_PASS } }\n"
@@ -112,6 +112,8 @@ private Q_SLOTS:
         QCOMPARE(gsoci->config.concurrency, 16);
         QCOMPARE(gsoci->config.requestsPerSecond, 50.0);
         QCOMPARE(gsoci->role, RegistryRole::Target);
+        QVERIFY(!gsoci->config.http2);
+        QVERIFY(plan->registry(QStringLiteral("china"))->config.http2); // offered unless the plan says no
         const PlanRegistry *china = plan->registry(QStringLiteral("china"));
         QCOMPARE(china->lagSloSeconds, 7200);
         QCOMPARE(china->config.caFile, m_dir.filePath(QStringLiteral("china-ca.pem")));
@@ -156,6 +158,7 @@ private Q_SLOTS:
         QTest::newRow("bad semver") << head + "images:\n  - source: hub/x\n    target: gsoci/x\n    tags: { semver: '>= x.y' }\n" << "invalid semver";
         QTest::newRow("bad tag") << head + "images:\n  - source: hub/x\n    target: gsoci/x\n    tags: ['-bad']\n" << "not a valid tag";
         QTest::newRow("secret in plan") << QByteArray("version: 1\nregistries:\n  g: { url: https://g, role: target, credentials: hunter2 }\n") << "never secrets";
+        QTest::newRow("bad http2") << QByteArray("version: 1\nregistries:\n  g: { url: https://g, role: target, http2: maybe }\n") << "http2 is true or false";
         QTest::newRow("yaml syntax") << QByteArray("version: 1\nregistries: { a: [\n") << "plan.yaml:";
         QTest::newRow("missing sync file") << head + "images:\n  - skopeo-sync: nope.yaml\n    source: hub\n    target: gsoci/x\n" << "cannot read skopeo-sync file";
     }
