@@ -77,7 +77,7 @@ OverviewPage::OverviewPage(SyncMatrixModel *model, QWidget *parent)
             auto *bar = new QProgressBar(row);
             bar->setRange(0, int(qMax<qint64>(1, st.total)));
             bar->setValue(int(st.done));
-            bar->setFormat(st.figure());
+            bar->setFormat(st.isUnknown() ? tr("unknown: %1 could not be read (%2)").arg(st.registry, st.shortWhy()) : st.figure());
             if (st.unknown > 0)
                 bar->setToolTip(tr("%L1 cells of %2 are unknown: %3").arg(st.unknown).arg(st.registry, st.unknownWhy));
             bar->setMinimumWidth(320);
@@ -185,9 +185,9 @@ void OverviewPage::refresh()
         m_headline->setText(tr("No scan yet: open a plan and press Scan now."));
     else if (stage1 && stage1->isUnknown())
         m_headline->setText(tr("Whether the promised tags are in the target is unknown: %1").arg(stage1->unknownWhy));
-    else if (stage1)
-        m_headline->setText(tr("%L1 of %L2 promised tags are in the target with the right digest (%3 %)")
-                                .arg(stage1->done).arg(stage1->total).arg(stage1->total ? 100 * stage1->done / stage1->total : 0));
+    else if (stage1) // the same share, rounded the same way, as the stage's bar
+        m_headline->setText(tr("%L1 of %L2 promised tags are in the target with the right digest (%3)")
+                                .arg(stage1->done).arg(stage1->total).arg(stage1->share()));
     else
         m_headline->setText(tr("%L1 of %L2 promised tags are in the target with the right digest (%3 %)")
                                 .arg(synced).arg(promised).arg(promised ? 100 * synced / promised : 0));

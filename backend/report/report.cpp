@@ -161,10 +161,22 @@ QString StageProgress::figure() const
 {
     if (isUnknown())
         return QStringLiteral("unknown (%1)").arg(unknownWhy);
-    QString out = QStringLiteral("%1 of %2 (%3)").arg(done).arg(total).arg(percent(done, total));
+    QString out = QStringLiteral("%1 of %2 (%3)").arg(done).arg(total).arg(share());
     if (unknown > 0)
         out += QStringLiteral(", %1 unknown").arg(unknown);
     return out;
+}
+
+QString StageProgress::share() const
+{
+    return percent(done, total);
+}
+
+QString StageProgress::shortWhy() const
+{
+    const qsizetype colon = unknownWhy.lastIndexOf(QStringLiteral(": "));
+    const QString tail = colon < 0 ? unknownWhy : unknownWhy.mid(colon + 2);
+    return tail.size() > 80 ? tail.left(79) + QChar(0x2026) : tail;
 }
 
 QStringList reportSections()

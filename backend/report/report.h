@@ -32,6 +32,10 @@ struct StageProgress
     bool isUnknown() const { return total > 0 && done == 0 && unknown >= total; }
     // "12 of 40 (30 %)", "unknown (why)", with "N unknown" when some cells are.
     QString figure() const;
+    QString share() const; // "30 %", "30.5 %", "–" without a total
+    // The root cause alone (the last part of Ferry's "where: what: why" messages), for a
+    // bar's few words; the whole reason goes to its tooltip.
+    QString shortWhy() const;
 };
 
 struct ReportData

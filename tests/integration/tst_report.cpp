@@ -197,6 +197,7 @@ private Q_SLOTS:
         QVERIFY(data.stages[1].isUnknown());
         QVERIFY2(data.stages[1].figure().startsWith(QStringLiteral("unknown (network error")), qPrintable(data.stages[1].figure()));
         QVERIFY(data.stages[1].figure().contains(QStringLiteral("Connection refused")));
+        QCOMPARE(data.stages[1].shortWhy(), QStringLiteral("Connection refused")); // the bar's words
 
         const Run json = run(ferryctlPath(), {QStringLiteral("report"), QStringLiteral("--db"), db, QStringLiteral("--format"), QStringLiteral("json")});
         QVERIFY2(json.exitCode == 0, json.err.constData());
