@@ -29,15 +29,20 @@ def free_port():
     return port
 
 
+def _config_head(workdir, storage, port):
+    """The part of a registry's configuration every shape shares, up to `http:`'s secret."""
+    return (f"version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\n"
+            f"storage:\n  filesystem:\n    rootdirectory: {workdir}/{storage}\n  delete:\n    enabled: true\n"
+            f"http:\n  addr: 127.0.0.1:{port}\n  secret: local\n")
+
+
 def start(workdir, name, proxy_of=None):
     """Starts docker-registry with storage under workdir/name; returns (process, "127.0.0.1:port").
     With proxy_of ("127.0.0.1:port") it is a pull-through cache of that registry."""
     port = free_port()
     cfg = os.path.join(workdir, f"{name}.yml")
     with open(cfg, "w") as f:
-        f.write(f"version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\n"
-                f"storage:\n  filesystem:\n    rootdirectory: {workdir}/{name}\n  delete:\n    enabled: true\n"
-                f"http:\n  addr: 127.0.0.1:{port}\n  secret: local\n")
+        f.write(_config_head(workdir, name, port))
         if proxy_of:
             f.write(f"proxy:\n  remoteurl: http://{proxy_of}\n")
     proc = subprocess.Popen(["docker-registry", "serve", cfg], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -128,6 +133,14 @@ def start_token_service(workdir, pki, expires_in=300):
     return proc, f"https://127.0.0.1:{port}/token"
 
 
+def _registry_env(pki):
+    """A cache must trust its upstream and the token service; REGISTRY_* variables would be
+    read as configuration (REGISTRY_AUTH_FILE, meant for skopeo, as `auth: file`)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REGISTRY_")}
+    env["SSL_CERT_FILE"] = pki.ca
+    return env
+
+
 def start_shaped(workdir, name, pki, auth, http2=True, realm=None, storage=None, proxy_of=None):
     """A TLS registry serving workdir/<storage or name>: auth "basic", "token" (realm from
     start_token_service) or None; http2=False adds `http2: disabled`. proxy_of ("https://host:port")
@@ -136,9 +149,7 @@ def start_shaped(workdir, name, pki, auth, http2=True, realm=None, storage=None,
     port = free_port()
     cfg = os.path.join(workdir, f"{name}.yml")
     with open(cfg, "w") as f:
-        f.write(f"version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\n"
-                f"storage:\n  filesystem:\n    rootdirectory: {workdir}/{storage or name}\n  delete:\n    enabled: true\n"
-                f"http:\n  addr: 127.0.0.1:{port}\n  secret: local\n  tls:\n    certificate: {pki.cert}\n    key: {pki.key}\n")
+        f.write(_config_head(workdir, storage or name, port) + f"  tls:\n    certificate: {pki.cert}\n    key: {pki.key}\n")
         if not http2:
             f.write("  http2:\n    disabled: true\n")
         if auth == "basic":
@@ -148,7 +159,7 @@ def start_shaped(workdir, name, pki, auth, http2=True, realm=None, storage=None,
                     f"    rootcertbundle: {pki.token_cert}\n")
         if proxy_of:
             f.write(f"proxy:\n  remoteurl: {proxy_of}\n  username: {USER}\n  password: {PASSWORD}\n")
-    env = dict(os.environ, SSL_CERT_FILE=pki.ca)  # a cache must trust its upstream and the token service
+    env = _registry_env(pki)
     proc = subprocess.Popen(["docker-registry", "serve", cfg], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     _wait_port(port, proc, f"registry {name}")
     return proc, f"127.0.0.1:{port}"
@@ -157,7 +168,7 @@ def start_shaped(workdir, name, pki, auth, http2=True, realm=None, storage=None,
 def restart_shaped(workdir, name, host, pki):
     """Starts the shaped registry `name` again on its old port (after an outage)."""
     proc = subprocess.Popen(["docker-registry", "serve", os.path.join(workdir, f"{name}.yml")], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, env=dict(os.environ, SSL_CERT_FILE=pki.ca))
+                            stderr=subprocess.DEVNULL, env=_registry_env(pki))
     _wait_port(int(host.rsplit(":", 1)[1]), proc, f"registry {name}")
     return proc
 

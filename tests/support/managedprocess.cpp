@@ -23,6 +23,11 @@ bool ManagedProcess::start(const QString &program, const QStringList &args, quin
     m_process.setArguments(args);
     m_process.setProcessChannelMode(QProcess::MergedChannels);
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    const QStringList names = env.keys();
+    for (const QString &name : names)
+        for (const QString &prefix : std::as_const(m_dropPrefixes))
+            if (name.startsWith(prefix))
+                env.remove(name);
     for (const QString &kv : std::as_const(m_extraEnvironment))
         env.insert(kv.section(u'=', 0, 0), kv.section(u'=', 1));
     m_process.setProcessEnvironment(env);
@@ -47,7 +52,11 @@ bool ManagedProcess::start(const QString &program, const QStringList &args, quin
         }
         if (waitForPort(host, port, 100))
             return true;
-        QThread::msleep(50);
+        // Also lets QProcess see an exit: without an event loop its state stays Running.
+        if (m_process.waitForFinished(50)) {
+            *error = QStringLiteral("%1 exited early (%2): %3").arg(program).arg(m_process.exitCode()).arg(output());
+            return false;
+        }
     }
     *error = QStringLiteral("%1 did not listen on port %2 within %3 ms: %4").arg(program).arg(port).arg(readyTimeoutMs).arg(output());
     stop();

@@ -21,8 +21,13 @@ public:
     // Starts program and waits (bounded) until host:port accepts connections.
     bool start(const QString &program, const QStringList &args, quint16 port, QString *error,
                int readyTimeoutMs = 15'000, const QString &host = QStringLiteral("127.0.0.1"));
-    // Extra NAME=value variables for the next start(), on top of this process's environment.
-    void setEnvironment(const QStringList &extra) { m_extraEnvironment = extra; }
+    // Extra NAME=value variables for the next start(), on top of this process's environment,
+    // less the variables whose names start with one of dropPrefixes.
+    void setEnvironment(const QStringList &extra, const QStringList &dropPrefixes = {})
+    {
+        m_extraEnvironment = extra;
+        m_dropPrefixes = dropPrefixes;
+    }
     void stop();
     bool isRunning() const { return m_process.state() == QProcess::Running; }
     qint64 pid() const { return m_process.processId(); }
@@ -31,6 +36,7 @@ public:
 private:
     QProcess m_process;
     QStringList m_extraEnvironment;
+    QStringList m_dropPrefixes;
     // Output goes to a file, never to a pipe: a pipe that nobody reads while the test
     // blocks in another process fills up and stalls the child (a registry logging 404s).
     QTemporaryFile m_log;

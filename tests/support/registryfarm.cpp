@@ -169,7 +169,6 @@ bool RegistryFarm::ensureTokenService(QString *error)
         return true;
     // On HTTPS with the registries' certificate, as Docker Hub's, ACR's and Quay's are.
     const QString d = m_dir.path();
-    const QString lifetime = qEnvironmentVariable("FERRY_TEST_TOKEN_SECONDS", QStringLiteral("300"));
     for (int attempt = 0; attempt < 3; ++attempt) {
         m_tokenPort = freeLoopbackPort();
         if (m_tokenService.start(QStringLiteral("/usr/bin/python3"),
@@ -181,7 +180,6 @@ bool RegistryFarm::ensureTokenService(QString *error)
                                   QStringLiteral("--tls-key"), QDir(d).filePath(QStringLiteral("server.key")),
                                   QStringLiteral("--issuer"), QStringLiteral("ferry-test-issuer"),
                                   QStringLiteral("--service"), QStringLiteral("ferry-test-registry"),
-                                  QStringLiteral("--expires-in"), lifetime,
                                   QStringLiteral("--user"), QLatin1String(kUser) + u':' + QLatin1String(kPassword)},
                                  m_tokenPort, error))
             return true;
@@ -325,7 +323,10 @@ bool RegistryFarm::startInstance(RegistryInstance &inst, const QString &configNa
     for (int attempt = 0; attempt < 3; ++attempt) {
         const quint16 port = inst.port ? inst.port : freeLoopbackPort();
         writeFile(inst.configFile, QString(text).replace(QStringLiteral("@PORT@"), QString::number(port)).toUtf8());
-        inst.process->setEnvironment(inst.environment);
+        // Distribution reads REGISTRY_<SECTION>_<KEY> variables as configuration: the
+        // REGISTRY_AUTH_FILE that exportCredentials() sets for skopeo would become `auth: file`
+        // and stop a registry (re)started after it.
+        inst.process->setEnvironment(inst.environment, {QStringLiteral("REGISTRY_")});
         if (inst.process->start(QStringLiteral("docker-registry"), {QStringLiteral("serve"), inst.configFile}, port, error)) {
             inst.port = port;
             inst.hostPort = QStringLiteral("127.0.0.1:%1").arg(port);
@@ -393,15 +394,7 @@ QString RegistryFarm::planFields(const QString &name) const
 
 QStringList RegistryFarm::skopeoArgsNamed(const QString &name) const
 {
-    const auto inst = m_named.value(name);
-    QStringList args;
-    if (inst->tls)
-        args << QStringLiteral("--cert-dir") << QDir(m_dir.path()).filePath(QStringLiteral("certs.d"));
-    else
-        args << QStringLiteral("--tls-verify=false");
-    if (!inst->username.isEmpty())
-        args << QStringLiteral("--creds") << inst->username + u':' + inst->password;
-    return args;
+    return skopeoArgsFor(*m_named.value(name));
 }
 
 void RegistryFarm::stopNamed(const QString &name)
@@ -475,14 +468,18 @@ void RegistryFarm::exportCredentials()
 
 QStringList RegistryFarm::skopeoArgs(Variant v) const
 {
-    const auto inst = m_instances.value(v);
+    return skopeoArgsFor(*m_instances.value(v));
+}
+
+QStringList RegistryFarm::skopeoArgsFor(const RegistryInstance &inst) const
+{
     QStringList args;
-    if (inst->tls)
+    if (inst.tls)
         args << QStringLiteral("--cert-dir") << QDir(m_dir.path()).filePath(QStringLiteral("certs.d"));
     else
         args << QStringLiteral("--tls-verify=false");
-    if (!inst->username.isEmpty())
-        args << QStringLiteral("--creds") << inst->username + u':' + inst->password;
+    if (!inst.username.isEmpty())
+        args << QStringLiteral("--creds") << inst.username + u':' + inst.password;
     return args;
 }
 

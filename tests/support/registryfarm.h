@@ -134,6 +134,7 @@ private:
     QString registryYaml(const QString &storage, bool tls, bool http2, const QString &auth,
                          const RegistryInstance *proxyOf) const;
     void applyShape(RegistryInstance &inst, Shape shape) const;
+    QStringList skopeoArgsFor(const RegistryInstance &inst) const;
 
     QTemporaryDir m_dir;
     QMap<Variant, std::shared_ptr<RegistryInstance>> m_instances;
