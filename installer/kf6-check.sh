@@ -19,15 +19,26 @@ target="${FERRY_TRIXIE_ROOT:-/var/tmp/ferry-trixie-root}"
 # The archive this machine installs from: the first URI of a deb822 source whose suites
 # are not the security ones, else the first "deb" line of sources.list.
 machine_mirror() {
-  local f
+  local f found=""
   for f in /etc/apt/sources.list.d/*.sources; do
     [ -f "$f" ] || continue
-    awk 'BEGIN{RS=""} /Types:[^\n]*deb/ && !/Suites:[^\n]*-security/ {
-           for (i = 1; i <= NF; i++) if ($i == "URIs:") { print $(i + 1); exit } }' "$f"
-  done | head -n 1
-  [ -f /etc/apt/sources.list ] && awk '$1 == "deb" && $0 !~ /security/ { for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\//) { print $i; exit } }' /etc/apt/sources.list
+    found+="$(awk 'BEGIN{RS=""} /Types:[^\n]*deb/ && !/Suites:[^\n]*-security/ {
+           for (i = 1; i <= NF; i++) if ($i == "URIs:") { print $(i + 1); exit } }' "$f")"$'\n'
+  done
+  if [ -f /etc/apt/sources.list ]; then
+    found+="$(awk '$1 == "deb" && $0 !~ /security/ { for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\//) { print $i; exit } }' /etc/apt/sources.list)"
+  fi
+  # The first one found; no pipe into head, which under pipefail could fail the script.
+  local line
+  while IFS= read -r line; do
+    if [ -n "$line" ]; then
+      printf '%s\n' "$line"
+      return 0
+    fi
+  done <<<"$found"
+  return 0
 }
-mirror="${FERRY_DEBIAN_MIRROR:-$(machine_mirror | head -n 1)}"
+mirror="${FERRY_DEBIAN_MIRROR:-$(machine_mirror)}"
 [ -n "$mirror" ] || { echo "no Debian archive found in the apt sources; set FERRY_DEBIAN_MIRROR" >&2; exit 2; }
 PACKAGES=(g++ cmake ninja-build qt6-base-dev libqt6sql6-sqlite libsqlite3-dev libkf6syntaxhighlighting-dev libyaml-cpp-dev)
 TESTS='^tst_(highlighting|manifestmodel|syncmatrixmodel|registriesmodel)$'
