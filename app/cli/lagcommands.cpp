@@ -270,7 +270,6 @@ int runWatch(const QStringList &args, QTextStream &out, QTextStream &err)
     g_quit = false;
     auto previous = std::signal(SIGINT, onQuitSignal);
     auto previousTerm = std::signal(SIGTERM, onQuitSignal);
-    bool interrupted = false;
 
     std::function<void()> startRound = [&] {
         if (scanner || g_quit)
@@ -332,7 +331,6 @@ int runWatch(const QStringList &args, QTextStream &out, QTextStream &err)
         }
         if (g_quit) {
             poll.stop();
-            interrupted = !viewQuit;
             next.stop();
             if (scanner)
                 scanner->cancel(); // finished() then exits
@@ -347,7 +345,9 @@ int runWatch(const QStringList &args, QTextStream &out, QTextStream &err)
     view.reset();
     std::signal(SIGINT, previous);
     std::signal(SIGTERM, previousTerm);
-    return interrupted ? ExitInterrupted : ExitOk;
+    // A signal counts however the loop ended: a round that finished just after it came
+    // exits through the round's own path, before the poll timer sees it.
+    return g_quit && !viewQuit ? ExitInterrupted : ExitOk;
 }
 
 } // namespace ferry::cli
