@@ -34,6 +34,7 @@ int main(int argc, char *argv[])
     out.flush();
     err.flush();
     std::fflush(nullptr);
+    app.reset(); // Qt's own teardown (fonts of a report's QApplication) as on a normal exit
     // Every object of the command is gone by now (network threads joined, stores closed).
     // Leave without atexit handlers: QThread::wait() returns before a Qt network thread has
     // run its thread-local destructors, and OpenSSL's atexit cleanup then frees that
