@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 #include "cleanupmodels.h"
 
 #include <QBrush>
@@ -74,7 +77,8 @@ QVariant CleanupBatchModel::data(const QModelIndex &index, int role) const
         return b.id;
     if (role == Qt::BackgroundRole && index.column() == Status)
         return QBrush(statusColour(b.status));
-    if (role == Qt::TextAlignmentRole && (index.column() == Deletes || index.column() == Held || index.column() == Size || index.column() == Id))
+    if (role == Qt::TextAlignmentRole &&
+        (index.column() == Deletes || index.column() == Held || index.column() == Size || index.column() == Id))
         return int(Qt::AlignRight | Qt::AlignVCenter);
     if (role == Qt::ToolTipRole) {
         if (!b.listingComplete)
@@ -96,7 +100,9 @@ QVariant CleanupBatchModel::data(const QModelIndex &index, int role) const
     case Held: return b.keepCount;
     case Size: return humanBytes(b.bytes);
     case Decided:
-        return b.decidedBy.isEmpty() ? QString() : tr("%1, %2").arg(b.decidedBy, b.decidedAt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")));
+        return b.decidedBy.isEmpty()
+            ? QString()
+            : tr("%1, %2").arg(b.decidedBy, b.decidedAt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")));
     case Hash: return b.hash.mid(7, 12);
     }
     return {};

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 #include "compactmatrix.h"
 
 #include <QTimeZone>
@@ -271,8 +274,8 @@ MatrixRow CompactMatrix::row(int index) const
     for (quint32 k = r.firstCell; k < r.firstCell + r.cellCount; ++k) {
         const Cell &c = m_cells[k];
         out.cells.insert(m_registryNames.at(c.registry),
-                         MatrixCell{digest(c.digest), m_states.at(c.state), m_strings.at(c.reason), m_strings.at(c.mediaType), fromMs(c.firstSeenMs),
-                                    fromMs(c.lastSeenMs)});
+                         MatrixCell{digest(c.digest), m_states.at(c.state), m_strings.at(c.reason), m_strings.at(c.mediaType),
+                                    fromMs(c.firstSeenMs), fromMs(c.lastSeenMs)});
     }
     return out;
 }
@@ -296,7 +299,8 @@ qint64 CompactMatrix::approximateBytes() const
     qint64 strings = 0;
     for (const QString &s : m_strings)
         strings += 2 * (24 + 2 * (s.size() + 1) + 16); // the pool and the hash's key
-    return qint64(m_rows.capacity() * sizeof(Row) + m_cells.capacity() * sizeof(Cell) + m_sha256.capacity() * 32 + m_ranks.capacity() * 4) + strings;
+    return qint64(m_rows.capacity() * sizeof(Row) + m_cells.capacity() * sizeof(Cell) + m_sha256.capacity() * 32 + m_ranks.capacity() * 4) +
+        strings;
 }
 
 } // namespace ferry

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 #pragma once
 
 #include "store/store.h"
@@ -21,11 +24,11 @@ class CompactMatrix
 public:
     struct Cell
     {
-        quint8 registry = 0;   // index into registryNames()
-        quint8 state = 0;      // index into the state table
-        quint32 reason = 0;    // string pool; 0 = none
+        quint8 registry = 0; // index into registryNames()
+        quint8 state = 0; // index into the state table
+        quint32 reason = 0; // string pool; 0 = none
         quint32 mediaType = 0; // string pool; 0 = none
-        quint32 digest = 0;    // digest table; 0 = none
+        quint32 digest = 0; // digest table; 0 = none
         qint64 firstSeenMs = 0;
         qint64 lastSeenMs = 0;
     };
@@ -92,12 +95,12 @@ private:
 
     std::vector<Row> m_rows;
     std::vector<Cell> m_cells;
-    QStringList m_strings{QString()};     // id 0 = empty
+    QStringList m_strings{QString()}; // id 0 = empty
     QHash<QString, quint32> m_stringIds;
     QStringList m_states;
     QStringList m_registryNames;
     std::vector<std::array<quint8, 32>> m_sha256{{}}; // id 0 = none
-    QHash<quint32, QString> m_otherDigests;           // ids of digests that are not sha256 hex
+    QHash<quint32, QString> m_otherDigests; // ids of digests that are not sha256 hex
     mutable std::vector<quint32> m_ranks;
     quint32 m_lastRepository = 0; // the last ids interned for these fields: runs skip the hash
     quint32 m_lastMediaType = 0;

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 #include "manifestmodel.h"
 
 #include <QLocale>
@@ -6,8 +9,7 @@ namespace ferry {
 
 ManifestModel::ManifestModel(QObject *parent)
     : QAbstractTableModel(parent)
-{
-}
+{ }
 
 void ManifestModel::setManifest(const Manifest &manifest)
 {
@@ -54,8 +56,7 @@ QVariant ManifestModel::data(const QModelIndex &index, int role) const
     case MediaTypeColumn: return d.mediaType;
     case PlatformColumn: return d.platform && !d.platform->isUnknown() ? d.platform->toString() : QString();
     case DigestColumn: return d.digest;
-    case SizeColumn:
-        return d.size < 0 ? QString() : QLocale().formattedDataSize(d.size);
+    case SizeColumn: return d.size < 0 ? QString() : QLocale().formattedDataSize(d.size);
     default: return {};
     }
 }

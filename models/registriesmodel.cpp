@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 #include "registriesmodel.h"
 
 #include "lag/lag.h"
@@ -45,8 +48,8 @@ QList<RegistryStatus> registryStatuses(const QList<RegistryRecord> &registries, 
         row(r.registry).budget = r;
     }
     // The RFC's cast in its order: where images come from, where they go, then the rest.
-    static const QStringList roles{QStringLiteral("source"), QStringLiteral("target"), QStringLiteral("replica"), QStringLiteral("cache"),
-                                   QStringLiteral("legacy"), QStringLiteral("Hub API")};
+    static const QStringList roles{QStringLiteral("source"), QStringLiteral("target"), QStringLiteral("replica"),
+                                   QStringLiteral("cache"),  QStringLiteral("legacy"), QStringLiteral("Hub API")};
     std::stable_sort(out.begin(), out.end(), [](const RegistryStatus &a, const RegistryStatus &b) {
         const auto ra = roles.indexOf(a.role), rb = roles.indexOf(b.role);
         if (ra != rb)
@@ -58,8 +61,7 @@ QList<RegistryStatus> registryStatuses(const QList<RegistryRecord> &registries, 
 
 RegistriesModel::RegistriesModel(QObject *parent)
     : QAbstractTableModel(parent)
-{
-}
+{ }
 
 void RegistriesModel::setStatuses(QList<RegistryStatus> statuses)
 {
@@ -91,7 +93,10 @@ QString RegistriesModel::budgetText(const RateLimitRecord &r)
     if (r.limit < 0)
         return QObject::tr("not reported");
     QString window = r.windowSeconds > 0 ? durationText(r.windowSeconds) : QObject::tr("?");
-    return QObject::tr("%L1 of %L2 left per %3").arg(r.remaining < 0 ? QStringLiteral("?") : QLocale().toString(r.remaining)).arg(r.limit).arg(window);
+    return QObject::tr("%L1 of %L2 left per %3")
+        .arg(r.remaining < 0 ? QStringLiteral("?") : QLocale().toString(r.remaining))
+        .arg(r.limit)
+        .arg(window);
 }
 
 int RegistriesModel::rowCount(const QModelIndex &parent) const
@@ -142,8 +147,7 @@ QVariant RegistriesModel::data(const QModelIndex &index, int role) const
         return {};
     const bool sort = role == SortRole;
     switch (col) {
-    case NameColumn:
-        return s.name;
+    case NameColumn: return s.name;
     case RoleColumn:
         if (sort || s.of.isEmpty())
             return s.role;
@@ -181,9 +185,9 @@ QVariant RegistriesModel::data(const QModelIndex &index, int role) const
     case LastScanColumn:
         if (!st)
             return {};
-        return sort ? QVariant(st->at) : QVariant(tr("#%1, %2").arg(st->scan).arg(st->at.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm"))));
-    default:
-        return {};
+        return sort ? QVariant(st->at)
+                    : QVariant(tr("#%1, %2").arg(st->scan).arg(st->at.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm"))));
+    default: return {};
     }
 }
 

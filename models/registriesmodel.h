@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 #pragma once
 
 #include "store/store.h"
@@ -14,8 +17,8 @@ namespace ferry {
 struct RegistryStatus
 {
     QString name;
-    QString role;            // target, source, replica, cache, legacy; "Hub API" for Docker Hub's API client
-    QString of;              // a replica's or cache's target
+    QString role; // target, source, replica, cache, legacy; "Hub API" for Docker Hub's API client
+    QString of; // a replica's or cache's target
     qint64 lagSloSeconds = 0;
     std::optional<RegistryScanStats> stats;
     std::optional<RateLimitRecord> budget;

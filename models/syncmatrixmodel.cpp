@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 #include "syncmatrixmodel.h"
 
 #include <QBrush>
@@ -10,17 +13,15 @@ namespace ferry {
 
 SyncMatrixModel::SyncMatrixModel(QObject *parent)
     : QAbstractTableModel(parent)
-{
-}
+{ }
 
 int SyncMatrixModel::stateRank(const QString &s)
 {
     // Higher is worse: what needs the lead's attention first.
-    static const QHash<QString, int> rank{{QStringLiteral("synced"), 0}, {QStringLiteral("present"), 0},
-                                          {QStringLiteral("absent"), 1}, {QStringLiteral("extra"), 2},
-                                          {QStringLiteral("replicating"), 3}, {QStringLiteral("unknown"), 4},
-                                          {QStringLiteral("partial"), 5}, {QStringLiteral("lagging"), 6},
-                                          {QStringLiteral("missing"), 7}, {QStringLiteral("drifted"), 8}};
+    static const QHash<QString, int> rank{
+        {QStringLiteral("synced"), 0},      {QStringLiteral("present"), 0}, {QStringLiteral("absent"), 1},  {QStringLiteral("extra"), 2},
+        {QStringLiteral("replicating"), 3}, {QStringLiteral("unknown"), 4}, {QStringLiteral("partial"), 5}, {QStringLiteral("lagging"), 6},
+        {QStringLiteral("missing"), 7},     {QStringLiteral("drifted"), 8}};
     return rank.value(s, 4);
 }
 
@@ -190,15 +191,9 @@ void SyncMatrixModel::applySort()
     for (const int i : m_visible) {
         quint64 key = 0;
         switch (col) {
-        case RepositoryColumn:
-            key = quint64(ranks[m_matrix.repositoryId(i)]) << 32 | ranks[m_matrix.tagId(i)];
-            break;
-        case TagColumn:
-            key = ranks[m_matrix.tagId(i)];
-            break;
-        case StateColumn:
-            key = stateRanks[m_matrix.stateCode(i)];
-            break;
+        case RepositoryColumn: key = quint64(ranks[m_matrix.repositoryId(i)]) << 32 | ranks[m_matrix.tagId(i)]; break;
+        case TagColumn: key = ranks[m_matrix.tagId(i)]; break;
+        case StateColumn: key = stateRanks[m_matrix.stateCode(i)]; break;
         default: {
             // State rank, then the digest (equal digests side by side); no cell sorts first.
             const CompactMatrix::Cell *c = m_matrix.cell(i, registry);
@@ -295,15 +290,11 @@ QVariant SyncMatrixModel::data(const QModelIndex &index, int role) const
             if (col == TagColumn)
                 return m_matrix.tag(i);
             return role == SortRole ? QVariant(stateRank(m_matrix.state(i))) : QVariant(m_matrix.state(i));
-        case StateRole:
-            return m_matrix.state(i);
+        case StateRole: return m_matrix.state(i);
         case ReasonRole:
-        case Qt::ToolTipRole:
-            return m_matrix.reason(i).isEmpty() ? QVariant() : QVariant(m_matrix.reason(i));
-        case Qt::BackgroundRole:
-            return col == StateColumn ? QVariant(QBrush(stateColour(m_matrix.state(i)))) : QVariant();
-        default:
-            return {};
+        case Qt::ToolTipRole: return m_matrix.reason(i).isEmpty() ? QVariant() : QVariant(m_matrix.reason(i));
+        case Qt::BackgroundRole: return col == StateColumn ? QVariant(QBrush(stateColour(m_matrix.state(i)))) : QVariant();
+        default: return {};
         }
     }
     const QString &registry = m_registries.at(col - NumFixedColumns);
@@ -319,16 +310,11 @@ QVariant SyncMatrixModel::data(const QModelIndex &index, int role) const
         const QString digest = m_matrix.digest(c->digest);
         return QString(state + QStringLiteral("  ") + digest.mid(digest.indexOf(u':') + 1, 12));
     }
-    case SortRole:
-        return stateRank(state);
-    case StateRole:
-        return state;
-    case DigestRole:
-        return m_matrix.digest(c->digest);
-    case ReasonRole:
-        return m_matrix.string(c->reason);
-    case RegistryRole:
-        return registry;
+    case SortRole: return stateRank(state);
+    case StateRole: return state;
+    case DigestRole: return m_matrix.digest(c->digest);
+    case ReasonRole: return m_matrix.string(c->reason);
+    case RegistryRole: return registry;
     case Qt::ToolTipRole: {
         QString tip = registry + QStringLiteral(": ") + state;
         if (c->digest != 0)
@@ -337,10 +323,8 @@ QVariant SyncMatrixModel::data(const QModelIndex &index, int role) const
             tip += u'\n' + m_matrix.string(c->reason);
         return tip;
     }
-    case Qt::BackgroundRole:
-        return QBrush(stateColour(state));
-    default:
-        return {};
+    case Qt::BackgroundRole: return QBrush(stateColour(state));
+    default: return {};
     }
 }
 

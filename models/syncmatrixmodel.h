@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 #pragma once
 
 #include "compactmatrix.h"
@@ -22,10 +25,10 @@ public:
     enum Column { RepositoryColumn, TagColumn, StateColumn, NumFixedColumns };
     enum Role {
         SortRole = Qt::UserRole, // raw value to sort by
-        StateRole,               // the row's or cell's state name
-        DigestRole,              // a cell's full digest
+        StateRole, // the row's or cell's state name
+        DigestRole, // a cell's full digest
         ReasonRole,
-        RegistryRole,            // the registry of a cell column
+        RegistryRole, // the registry of a cell column
     };
 
     explicit SyncMatrixModel(QObject *parent = nullptr);

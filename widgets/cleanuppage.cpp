@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 #include "cleanuppage.h"
 
 #include "cleanup/cleanupengine.h"
@@ -135,10 +138,12 @@ CleanupPage::CleanupPage(QWidget *parent)
     connect(m_approve, &QPushButton::clicked, this, [this] {
         const CleanupBatch *b = m_batches->batchAt(m_batchView->currentIndex().row());
         QString name, comment;
-        if (b && askDecision(this, tr("Approve batch %1").arg(b->id),
-                             tr("Approve deleting %1 digest(s) (%2) from %3/%4 with every tag on them.\nHash: %5")
-                                 .arg(b->deleteCount).arg(humanBytes(b->bytes), b->registry, b->repository, b->hash),
-                             &name, &comment))
+        if (b &&
+            askDecision(this, tr("Approve batch %1").arg(b->id),
+                        tr("Approve deleting %1 digest(s) (%2) from %3/%4 with every tag on them.\nHash: %5")
+                            .arg(b->deleteCount)
+                            .arg(humanBytes(b->bytes), b->registry, b->repository, b->hash),
+                        &name, &comment))
             approveSelected(name, comment);
     });
     connect(m_reject, &QPushButton::clicked, this, [this] {
@@ -152,10 +157,12 @@ CleanupPage::CleanupPage(QWidget *parent)
         const CleanupBatch *b = m_batches->batchAt(m_batchView->currentIndex().row());
         if (!b)
             return;
-        const auto answer = QMessageBox::question(this, tr("Execute batch %1").arg(b->id),
-                                                  tr("Delete %1 digest(s) from %2/%3? This cannot be undone.\nEach item is re-checked right before its DELETE; "
-                                                     "an item whose tags changed since approval is skipped.")
-                                                      .arg(b->deleteCount).arg(b->registry, b->repository));
+        const auto answer = QMessageBox::question(
+            this, tr("Execute batch %1").arg(b->id),
+            tr("Delete %1 digest(s) from %2/%3? This cannot be undone.\nEach item is re-checked right before its DELETE; "
+               "an item whose tags changed since approval is skipped.")
+                .arg(b->deleteCount)
+                .arg(b->registry, b->repository));
         if (answer == QMessageBox::Yes)
             runSelected(false);
     });
@@ -210,13 +217,14 @@ void CleanupPage::reload()
             }
         }
         selectBatch(pick);
-    }
-    else
+    } else
         onBatchSelected();
     if (m_batches->rowCount() == 0 && m_message->text().isEmpty())
-        showMessage(m_planPath.isEmpty() ? tr("Open a plan with cleanup policies to plan a cleanup.")
-                                         : tr("No cleanup batches yet. 'Plan cleanup' reads the registries and proposes some; nothing is deleted without approval."),
-                    false);
+        showMessage(
+            m_planPath.isEmpty()
+                ? tr("Open a plan with cleanup policies to plan a cleanup.")
+                : tr("No cleanup batches yet. 'Plan cleanup' reads the registries and proposes some; nothing is deleted without approval."),
+            false);
     updateActions();
 }
 
@@ -252,21 +260,26 @@ void CleanupPage::onBatchSelected()
     m_itemView->resizeColumnToContents(CleanupItemModel::Digest);
     m_itemView->resizeColumnToContents(CleanupItemModel::Policy);
     m_itemView->resizeColumnToContents(CleanupItemModel::State);
-    QString header = tr("<b>Batch %1</b> · %2/%3 · policies %4 · listed %5%6<br>"
-                        "<b>%7</b> to delete (%8), <b>%9</b> held back · hash <code>%10</code>")
-                         .arg(b->id)
-                         .arg(esc(b->registry), esc(b->repository), esc(b->policies), b->listedAt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")),
-                              b->listingComplete ? QString() : tr(" · <span style='color:#b3261e'>INCOMPLETE listing: %1</span>").arg(esc(b->listingNote)))
-                         .arg(b->deleteCount)
-                         .arg(humanBytes(b->bytes))
-                         .arg(b->keepCount)
-                         .arg(b->hash.mid(7, 16));
+    QString header =
+        tr("<b>Batch %1</b> · %2/%3 · policies %4 · listed %5%6<br>"
+           "<b>%7</b> to delete (%8), <b>%9</b> held back · hash <code>%10</code>")
+            .arg(b->id)
+            .arg(esc(b->registry), esc(b->repository), esc(b->policies),
+                 b->listedAt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")),
+                 b->listingComplete ? QString()
+                                    : tr(" · <span style='color:#b3261e'>INCOMPLETE listing: %1</span>").arg(esc(b->listingNote)))
+            .arg(b->deleteCount)
+            .arg(humanBytes(b->bytes))
+            .arg(b->keepCount)
+            .arg(b->hash.mid(7, 16));
     if (!b->decidedBy.isEmpty())
-        header += tr("<br>%1 by <b>%2</b> at %3%4").arg(b->status == batchstatus::Rejected ? tr("Rejected") : tr("Approved"), esc(b->decidedBy),
-                                                        b->decidedAt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")),
-                                                        b->comment.isEmpty() ? QString() : QStringLiteral(": “%1”").arg(esc(b->comment)));
+        header += tr("<br>%1 by <b>%2</b> at %3%4")
+                      .arg(b->status == batchstatus::Rejected ? tr("Rejected") : tr("Approved"), esc(b->decidedBy),
+                           b->decidedAt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")),
+                           b->comment.isEmpty() ? QString() : QStringLiteral(": “%1”").arg(esc(b->comment)));
     if (full && full->recomputedHash() != b->hash)
-        header += tr("<br><span style='color:#b3261e'><b>ALTERED:</b> the items no longer hash to the planned hash; this batch cannot be approved or executed.</span>");
+        header += tr("<br><span style='color:#b3261e'><b>ALTERED:</b> the items no longer hash to the planned hash; this batch cannot be "
+                     "approved or executed.</span>");
     m_header->setText(header);
     if (m_items->rowCount() > 0)
         m_itemView->setCurrentIndex(m_items->index(0, 0));
@@ -282,11 +295,14 @@ void CleanupPage::onItemSelected()
         m_detail->clear();
         return;
     }
-    QString html = tr("<b>%1. %2</b> <code>%3</code><br>").arg(i->seq).arg(i->action == u"delete" ? tr("Delete") : tr("Keep"), esc(i->digest));
-    html += tr("<b>Tags that go with it:</b> %1<br>").arg(i->tags.isEmpty() ? tr("none (untagged)") : esc(i->tags.join(QStringLiteral(", "))));
+    QString html =
+        tr("<b>%1. %2</b> <code>%3</code><br>").arg(i->seq).arg(i->action == u"delete" ? tr("Delete") : tr("Keep"), esc(i->digest));
+    html +=
+        tr("<b>Tags that go with it:</b> %1<br>").arg(i->tags.isEmpty() ? tr("none (untagged)") : esc(i->tags.join(QStringLiteral(", "))));
     html += tr("<b>Policy:</b> %1 — %2<br>").arg(esc(i->policy), esc(i->reason));
     if (i->ageFrom.isValid())
-        html += tr("<b>Age from:</b> %1 (%2)<br>").arg(i->ageFrom.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")), esc(i->ageSource));
+        html += tr("<b>Age from:</b> %1 (%2)<br>")
+                    .arg(i->ageFrom.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")), esc(i->ageSource));
     if (!i->holdReason.isEmpty())
         html += tr("<b>Held back:</b> %1<br>").arg(esc(i->holdReason));
     if (i->action == u"delete" && !i->checks.isEmpty())
@@ -312,7 +328,8 @@ void CleanupPage::updateActions()
     for (const QModelIndex &i : m_itemView->selectionModel()->selectedRows())
         deleteSelected = deleteSelected || i.data(CleanupItemModel::ActionRole).toString() == u"delete";
     m_remove->setEnabled(ready && deleteSelected && (s == batchstatus::Planned || s == batchstatus::Approved));
-    m_dryRun->setEnabled(ready && b->listingComplete && (s == batchstatus::Planned || s == batchstatus::Approved || s == batchstatus::Executing));
+    m_dryRun->setEnabled(ready && b->listingComplete &&
+                         (s == batchstatus::Planned || s == batchstatus::Approved || s == batchstatus::Executing));
     m_execute->setEnabled(ready && b->listingComplete && (s == batchstatus::Approved || s == batchstatus::Executing));
     m_stop->setEnabled(busy);
 }
@@ -376,10 +393,13 @@ void CleanupPage::runWork(const QString &what, std::function<Outcome(CleanupEngi
         engine.setProgressHandler([self, cancel, &engine](const CleanupProgress &p) {
             if (*cancel)
                 engine.cancel();
-            QMetaObject::invokeMethod(self, [self, p] {
-                if (self)
-                    self->onProgress(p);
-            }, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                self,
+                [self, p] {
+                    if (self)
+                        self->onProgress(p);
+                },
+                Qt::QueuedConnection);
         });
         if (*cancel)
             engine.cancel();
@@ -392,7 +412,8 @@ void CleanupPage::planCleanup()
 {
     runWork(tr("Reading the registries the cleanup policies name…"), [](CleanupEngine &e) {
         const CleanupPlanResult r = e.plan();
-        QString msg = tr("Planned %n batch(es): ", nullptr, int(r.batches.size())) + tr("%1 deletion(s) proposed, %2 held back by the safety checks.").arg(r.deleteItems).arg(r.keepItems);
+        QString msg = tr("Planned %n batch(es): ", nullptr, int(r.batches.size())) +
+            tr("%1 deletion(s) proposed, %2 held back by the safety checks.").arg(r.deleteItems).arg(r.keepItems);
         if (!r.errors.isEmpty())
             msg += u' ' + r.errors.join(QStringLiteral(" "));
         return Outcome{msg, !r.errors.isEmpty(), r.batches.isEmpty() ? 0 : r.batches.first()};
@@ -429,7 +450,8 @@ void CleanupPage::removeSelectedItems(const QString &name, const QString &commen
     runWork(tr("Making a new batch without %n item(s)…", nullptr, int(seqs.size())), [id, seqs, name, comment](CleanupEngine &e) {
         qint64 nb = 0;
         const QString err = e.removeItems(id, seqs, name, comment, &nb);
-        return err.isEmpty() ? Outcome{tr("Batch %1 replaces batch %2; review and approve it.").arg(nb).arg(id), false, nb} : Outcome{err, true, id};
+        return err.isEmpty() ? Outcome{tr("Batch %1 replaces batch %2; review and approve it.").arg(nb).arg(id), false, nb}
+                             : Outcome{err, true, id};
     });
 }
 
@@ -445,10 +467,12 @@ void CleanupPage::runSelected(bool dryRun)
         QStringList counts;
         for (auto it = r.counts.begin(); it != r.counts.end(); ++it)
             counts << QStringLiteral("%1 %2").arg(it.value()).arg(it.key());
-        const bool bad = r.counts.value(itemstate::Failed) + r.counts.value(itemstate::Refused) + r.counts.value(itemstate::NotPermitted) > 0;
-        return Outcome{(dryRun ? tr("Dry run of batch %1: %2").arg(id) : tr("Batch %1: %2").arg(id)).arg(counts.join(QStringLiteral(", ")))
-                           + (r.stopped ? tr(" (stopped; Execute again to finish)") : QString()),
-                       bad || r.stopped, id};
+        const bool bad =
+            r.counts.value(itemstate::Failed) + r.counts.value(itemstate::Refused) + r.counts.value(itemstate::NotPermitted) > 0;
+        return Outcome{
+            (dryRun ? tr("Dry run of batch %1: %2").arg(id) : tr("Batch %1: %2").arg(id)).arg(counts.join(QStringLiteral(", "))) +
+                (r.stopped ? tr(" (stopped; Execute again to finish)") : QString()),
+            bad || r.stopped, id};
     });
 }
 

@@ -1,7 +1,11 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 #include "exportdialog.h"
 
 #include "reportrender.h"
 
+#include "storeworker.h"
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFile>
@@ -17,7 +21,6 @@
 #include <QTextBrowser>
 #include <QTimeZone>
 #include <QVBoxLayout>
-#include "storeworker.h"
 
 namespace ferry {
 
@@ -138,7 +141,8 @@ QStringList ExportDialog::sections() const
 void ExportDialog::setSections(const QStringList &sections)
 {
     for (int i = 0; i < m_sections->count(); ++i)
-        m_sections->item(i)->setCheckState(sections.isEmpty() || sections.contains(m_sections->item(i)->text()) ? Qt::Checked : Qt::Unchecked);
+        m_sections->item(i)->setCheckState(sections.isEmpty() || sections.contains(m_sections->item(i)->text()) ? Qt::Checked
+                                                                                                                : Qt::Unchecked);
 }
 
 QString ExportDialog::status() const
@@ -164,22 +168,25 @@ void ExportDialog::exportTo(const QString &path, const QString &format, int days
         // The data on a worker, the charts (QGraphicsScene) here.
         auto data = std::make_shared<ReportData>();
         m_exportWatcher.setFuture(runOnStore(
-            db,
-            [from, data, top](Store &store) {
-                *data = collectReport(store, from, top);
-                return QString();
-            },
-            [](const QString &error) { return error; }).then(this, [path, format, data, top, sections](const QString &error) {
-            if (!error.isEmpty())
-                return error;
-            if (format == u"pdf")
-                return writeReportPdf(*data, path, top, sections) > 0 ? QString() : QStringLiteral("the PDF could not be written");
-            QSaveFile f(path);
-            if (!f.open(QIODevice::WriteOnly))
-                return f.errorString();
-            f.write(reportHtml(*data, top, sections));
-            return f.commit() ? QString() : f.errorString();
-        }));
+                                      db,
+                                      [from, data, top](Store &store) {
+                                          *data = collectReport(store, from, top);
+                                          return QString();
+                                      },
+                                      [](const QString &error) { return error; })
+                                      .then(this, [path, format, data, top, sections](const QString &error) {
+                                          if (!error.isEmpty())
+                                              return error;
+                                          if (format == u"pdf")
+                                              return writeReportPdf(*data, path, top, sections) > 0
+                                                  ? QString()
+                                                  : QStringLiteral("the PDF could not be written");
+                                          QSaveFile f(path);
+                                          if (!f.open(QIODevice::WriteOnly))
+                                              return f.errorString();
+                                          f.write(reportHtml(*data, top, sections));
+                                          return f.commit() ? QString() : f.errorString();
+                                      }));
         return;
     }
     m_exportWatcher.setFuture(QtConcurrent::run([db, from, path, format, top, sections, self] {
@@ -192,13 +199,16 @@ void ExportDialog::exportTo(const QString &path, const QString &format, int days
             return f.errorString();
         if (format == u"csv") {
             writeReportCsv(store, &f, [self](qint64 done, qint64 total) {
-                QMetaObject::invokeMethod(self, [self, done, total] {
-                    if (!self)
-                        return;
-                    self->m_progress->setRange(0, int(qMin<qint64>(total, INT_MAX)));
-                    self->m_progress->setValue(int(qMin<qint64>(done, INT_MAX)));
-                    self->m_status->setText(tr("Exporting: %L1 of %L2 rows").arg(done).arg(total));
-                }, Qt::QueuedConnection);
+                QMetaObject::invokeMethod(
+                    self,
+                    [self, done, total] {
+                        if (!self)
+                            return;
+                        self->m_progress->setRange(0, int(qMin<qint64>(total, INT_MAX)));
+                        self->m_progress->setValue(int(qMin<qint64>(done, INT_MAX)));
+                        self->m_status->setText(tr("Exporting: %L1 of %L2 rows").arg(done).arg(total));
+                    },
+                    Qt::QueuedConnection);
             });
         } else {
             const ReportData d = collectReport(store, from, format == u"json" ? -1 : top);

@@ -1,26 +1,29 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 #include "imagespage.h"
 
 #include "manifestmodel.h"
 #include "registry/registryerror.h"
+#include "store/store.h"
 #include "syncmatrixmodel.h"
 #include "syntaxhighlighting.h"
-#include "store/store.h"
 
 #include <QClipboard>
 #include <QComboBox>
-#include <QSignalBlocker>
 #include <QFontDatabase>
-#include <QPlainTextEdit>
-#include <QPushButton>
-#include <QTabWidget>
 #include <QGuiApplication>
-#include <QMenu>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSignalBlocker>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTextBrowser>
 #include <QTimer>
@@ -82,7 +85,8 @@ ImagesPage::ImagesPage(SyncMatrixModel *model, QWidget *parent)
         QMenu menu(this);
         QAction *copyDigest = menu.addAction(tr("Copy digest"), this, [digest] { QGuiApplication::clipboard()->setText(digest); });
         const QString reference = referenceAt(index);
-        QAction *copyReference = menu.addAction(tr("Copy reference %1").arg(reference), this, [reference] { QGuiApplication::clipboard()->setText(reference); });
+        QAction *copyReference =
+            menu.addAction(tr("Copy reference %1").arg(reference), this, [reference] { QGuiApplication::clipboard()->setText(reference); });
         copyDigest->setEnabled(!digest.isEmpty());
         copyReference->setEnabled(!reference.isEmpty());
         if (digest.isEmpty())
@@ -219,7 +223,9 @@ void ImagesPage::showDetails()
                        .arg(r->repository.toHtmlEscaped(), r->tag.toHtmlEscaped(), r->state.toHtmlEscaped(),
                             r->reason.isEmpty() ? QString() : QStringLiteral("<br>") + r->reason.toHtmlEscaped());
     // One line per registry: the panel sits under the matrix, as wide as the window.
-    const auto when = [](const QDateTime &t) { return t.isValid() ? t.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")) : QStringLiteral("–"); };
+    const auto when = [](const QDateTime &t) {
+        return t.isValid() ? t.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")) : QStringLiteral("–");
+    };
     html += tr("<table cellspacing=0 cellpadding=3><tr><th align=left>Registry</th><th align=left>State</th><th align=left>Digest</th>"
                "<th align=left>Media type</th><th align=left>First seen</th><th align=left>Last seen</th><th align=left>Why</th></tr>");
     for (const QString &reg : m_model->registries()) {
@@ -231,17 +237,20 @@ void ImagesPage::showDetails()
         QString mediaType = c.mediaType;
         if (mediaType.startsWith(QStringLiteral("application/vnd.")))
             mediaType = mediaType.mid(16);
-        html += QStringLiteral("<tr><td><b>%1</b></td><td>%2</td><td nowrap><tt>%3</tt></td><td><small>%4</small></td><td nowrap>%5</td><td nowrap>%6</td>"
-                               "<td><i>%7</i></td></tr>")
-                    .arg(reg.toHtmlEscaped(), c.state.toHtmlEscaped(), c.digest.isEmpty() ? QStringLiteral("–") : c.digest.toHtmlEscaped(),
-                         mediaType.toHtmlEscaped(), when(c.firstSeen), when(c.lastSeen), c.reason.toHtmlEscaped());
+        html +=
+            QStringLiteral(
+                "<tr><td><b>%1</b></td><td>%2</td><td nowrap><tt>%3</tt></td><td><small>%4</small></td><td nowrap>%5</td><td nowrap>%6</td>"
+                "<td><i>%7</i></td></tr>")
+                .arg(reg.toHtmlEscaped(), c.state.toHtmlEscaped(), c.digest.isEmpty() ? QStringLiteral("–") : c.digest.toHtmlEscaped(),
+                     mediaType.toHtmlEscaped(), when(c.firstSeen), when(c.lastSeen), c.reason.toHtmlEscaped());
     }
     html += QStringLiteral("</table>");
     if (m_store) {
         const QList<Observation> timeline = m_store->timeline(r->repository, r->tag);
         if (!timeline.isEmpty()) {
-            html += tr("<h4>Digest history</h4><table cellspacing=0 cellpadding=3><tr><th align=left>Registry</th><th align=left>Digest</th>"
-                       "<th align=left>Held</th><th align=left>The registry's own times</th></tr>");
+            html +=
+                tr("<h4>Digest history</h4><table cellspacing=0 cellpadding=3><tr><th align=left>Registry</th><th align=left>Digest</th>"
+                   "<th align=left>Held</th><th align=left>The registry's own times</th></tr>");
             for (const Observation &o : timeline)
                 html += QStringLiteral("<tr><td>%1</td><td><tt>%2</tt></td><td>%3 – %4</td><td>%5</td></tr>")
                             .arg(o.registry.toHtmlEscaped(), o.digest.left(19).toHtmlEscaped(), when(o.firstSeen),
@@ -271,10 +280,11 @@ void ImagesPage::resetManifest()
     }
     const bool any = m_manifestRegistry->count() > 0;
     m_fetch->setEnabled(any && m_fetcher);
-    m_manifestStatus->setText(!r      ? tr("Select a row.")
-                              : !any  ? tr("No registry holds a digest for this tag.")
-                              : !m_fetcher ? tr("Open a plan to fetch manifests from its registries.")
-                                      : tr("Fetch reads the manifest of the chosen registry's digest (one GET by digest, verified)."));
+    m_manifestStatus->setText(!r         ? tr("Select a row.")
+                                  : !any ? tr("No registry holds a digest for this tag.")
+                                  : !m_fetcher
+                                  ? tr("Open a plan to fetch manifests from its registries.")
+                                  : tr("Fetch reads the manifest of the chosen registry's digest (one GET by digest, verified)."));
 }
 
 void ImagesPage::fetchManifest()
@@ -305,12 +315,13 @@ void ImagesPage::fetchManifest()
         QStringList platforms;
         for (const Platform &p : f.manifest.platforms())
             platforms << p.toString();
-        m_manifestStatus->setText(tr("<b>%1</b> from %2: %3, %L4 bytes%5<br>The bytes hash to the digest the matrix holds.%6")
-                                      .arg(digest.left(19).toHtmlEscaped(), registry.toHtmlEscaped(),
-                                           (f.manifest.mediaType.isEmpty() ? f.contentType : f.manifest.mediaType).toHtmlEscaped())
-                                      .arg(f.raw.size())
-                                      .arg(platforms.isEmpty() ? QString() : tr(", platforms %1").arg(platforms.join(QStringLiteral(", ")).toHtmlEscaped()),
-                                           f.warnings.isEmpty() ? QString() : QStringLiteral("<br>") + f.warnings.join(QStringLiteral("; ")).toHtmlEscaped()));
+        m_manifestStatus->setText(
+            tr("<b>%1</b> from %2: %3, %L4 bytes%5<br>The bytes hash to the digest the matrix holds.%6")
+                .arg(digest.left(19).toHtmlEscaped(), registry.toHtmlEscaped(),
+                     (f.manifest.mediaType.isEmpty() ? f.contentType : f.manifest.mediaType).toHtmlEscaped())
+                .arg(f.raw.size())
+                .arg(platforms.isEmpty() ? QString() : tr(", platforms %1").arg(platforms.join(QStringLiteral(", ")).toHtmlEscaped()),
+                     f.warnings.isEmpty() ? QString() : QStringLiteral("<br>") + f.warnings.join(QStringLiteral("; ")).toHtmlEscaped()));
         Q_EMIT manifestShown(true);
     });
 }

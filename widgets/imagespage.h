@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 #pragma once
 
 #include "registry/registryclient.h"
@@ -25,7 +28,8 @@ class Store;
 class SyncMatrixModel;
 
 // Fetches one manifest from a registry of the plan (on the network threads).
-using ManifestFetcher = std::function<QFuture<Result<ManifestFetch>>(const QString &registry, const QString &repository, const QString &reference)>;
+using ManifestFetcher =
+    std::function<QFuture<Result<ManifestFetch>>(const QString &registry, const QString &repository, const QString &reference)>;
 
 // The sync matrix: filter as you type, filter by state, sort by any column, and the
 // selected row's cells, reasons and digest history in a detail panel, with the manifest of

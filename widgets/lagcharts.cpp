@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 #include "lagcharts.h"
 
 #include <QBarCategoryAxis>
@@ -44,7 +47,11 @@ QList<LagBucket> lagBuckets(const ReplicaLag &lag, int maxBuckets)
 QList<HistogramBin> lagHistogram(const ReplicaLag &lag)
 {
     const qint64 slo = qMax<qint64>(1, lag.sloSeconds);
-    const struct { double factor; const char *label; } edges[] = {{0.25, "≤ ¼"}, {0.5, "≤ ½"}, {1, "≤ 1×"}, {2, "≤ 2×"}, {4, "≤ 4×"}};
+    const struct
+    {
+        double factor;
+        const char *label;
+    } edges[] = {{0.25, "≤ ¼"}, {0.5, "≤ ½"}, {1, "≤ 1×"}, {2, "≤ 2×"}, {4, "≤ 4×"}};
     QList<HistogramBin> bins;
     for (const auto &e : edges)
         bins.append({QString::fromUtf8(e.label), 0, e.factor > 1});

@@ -1,17 +1,20 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 #include "overviewpage.h"
 
 #include "reportrender.h"
 #include "syncmatrixmodel.h"
 
+#include "lagcharts.h"
+#include "storeworker.h"
 #include <QChart>
 #include <QChartView>
 #include <QProgressBar>
-#include "lagcharts.h"
-#include "storeworker.h"
 
 #include <QGridLayout>
-#include <QLabel>
 #include <QHBoxLayout>
+#include <QLabel>
 #include <QTimeZone>
 #include <QVBoxLayout>
 
@@ -32,8 +35,8 @@ OverviewPage::OverviewPage(SyncMatrixModel *model, QWidget *parent)
     QFont f = m_headline->font();
     f.setPointSizeF(f.pointSizeF() * 1.4);
     m_headline->setFont(f);
-    const QStringList states{QStringLiteral("missing"), QStringLiteral("drifted"), QStringLiteral("partial"), QStringLiteral("lagging"),
-                             QStringLiteral("replicating"), QStringLiteral("unknown"), QStringLiteral("extra"), QStringLiteral("synced")};
+    const QStringList states{QStringLiteral("missing"),     QStringLiteral("drifted"), QStringLiteral("partial"), QStringLiteral("lagging"),
+                             QStringLiteral("replicating"), QStringLiteral("unknown"), QStringLiteral("extra"),   QStringLiteral("synced")};
     for (int i = 0; i < states.size(); ++i) {
         auto *tile = new QLabel(this);
         tile->setTextFormat(Qt::RichText);
@@ -98,18 +101,25 @@ OverviewPage::OverviewPage(SyncMatrixModel *model, QWidget *parent)
                 if (!seen.contains(s.key()))
                     seen << s.key();
         std::sort(seen.begin(), seen.end(), [](const QString &a, const QString &b) {
-            return SyncMatrixModel::stateRank(a) != SyncMatrixModel::stateRank(b) ? SyncMatrixModel::stateRank(a) > SyncMatrixModel::stateRank(b) : a < b;
+            return SyncMatrixModel::stateRank(a) != SyncMatrixModel::stateRank(b)
+                ? SyncMatrixModel::stateRank(a) > SyncMatrixModel::stateRank(b)
+                : a < b;
         });
         for (int c = 0; c < seen.size(); ++c)
-            m_registryCounts->addWidget(new QLabel(QStringLiteral("<i>%1</i>").arg(seen[c].toHtmlEscaped()), this), 0, c + 1, Qt::AlignRight);
+            m_registryCounts->addWidget(new QLabel(QStringLiteral("<i>%1</i>").arg(seen[c].toHtmlEscaped()), this), 0, c + 1,
+                                        Qt::AlignRight);
         int rowIndex = 1;
         for (auto reg = m_data.cellsByRegistry.constBegin(); reg != m_data.cellsByRegistry.constEnd(); ++reg, ++rowIndex) {
             const QString role = m_data.registryRoles.value(reg.key());
-            m_registryCounts->addWidget(new QLabel(QStringLiteral("<b>%1</b> %2").arg(reg.key().toHtmlEscaped(), role.isEmpty() ? QString() : u'(' + role.toHtmlEscaped() + u')'), this),
-                                        rowIndex, 0);
+            m_registryCounts->addWidget(
+                new QLabel(QStringLiteral("<b>%1</b> %2")
+                               .arg(reg.key().toHtmlEscaped(), role.isEmpty() ? QString() : u'(' + role.toHtmlEscaped() + u')'),
+                           this),
+                rowIndex, 0);
             for (int c = 0; c < seen.size(); ++c) {
                 const int n = reg->value(seen[c]);
-                auto *count = new QLabel(n == 0 ? QStringLiteral("–") : QStringLiteral("<a href=\"x\" style=\"text-decoration:none\">%L1</a>").arg(n), this);
+                auto *count = new QLabel(
+                    n == 0 ? QStringLiteral("–") : QStringLiteral("<a href=\"x\" style=\"text-decoration:none\">%L1</a>").arg(n), this);
                 count->setObjectName(QStringLiteral("%1 %2 %3").arg(reg.key(), seen[c]).arg(n));
                 const QString registry = reg.key(), state = seen[c];
                 connect(count, &QLabel::linkActivated, this, [this, registry, state] { Q_EMIT matrixRequested(registry, {state}); });
@@ -166,7 +176,8 @@ QStringList OverviewPage::stageTexts() const
 {
     QStringList out;
     for (const StageProgress &st : m_data.stages)
-        out << (st.isUnknown() ? QStringLiteral("%1: %2").arg(st.stage, st.figure()) : QStringLiteral("%1: %2/%3").arg(st.stage).arg(st.done).arg(st.total));
+        out << (st.isUnknown() ? QStringLiteral("%1: %2").arg(st.stage, st.figure())
+                               : QStringLiteral("%1: %2/%3").arg(st.stage).arg(st.done).arg(st.total));
     return out;
 }
 
@@ -177,7 +188,8 @@ void OverviewPage::refresh()
     for (auto it = counts.constBegin(); it != counts.constEnd(); ++it)
         if (it.key() != u"extra")
             promised += it.value();
-    const int synced = counts.value(QStringLiteral("synced")) + counts.value(QStringLiteral("replicating")) + counts.value(QStringLiteral("lagging"));
+    const int synced =
+        counts.value(QStringLiteral("synced")) + counts.value(QStringLiteral("replicating")) + counts.value(QStringLiteral("lagging"));
     // Once the stages are read, the headline is stage 1: the target's own cells, so that a
     // replica or a source that could not be read does not hide the target's progress.
     const StageProgress *stage1 = m_data.stages.isEmpty() ? nullptr : &m_data.stages.constFirst();
@@ -187,14 +199,19 @@ void OverviewPage::refresh()
         m_headline->setText(tr("Whether the promised tags are in the target is unknown: %1").arg(stage1->unknownWhy));
     else if (stage1) // the same share, rounded the same way, as the stage's bar
         m_headline->setText(tr("%L1 of %L2 promised tags are in the target with the right digest (%3)")
-                                .arg(stage1->done).arg(stage1->total).arg(stage1->share()));
+                                .arg(stage1->done)
+                                .arg(stage1->total)
+                                .arg(stage1->share()));
     else
         m_headline->setText(tr("%L1 of %L2 promised tags are in the target with the right digest (%3 %)")
-                                .arg(synced).arg(promised).arg(promised ? 100 * synced / promised : 0));
+                                .arg(synced)
+                                .arg(promised)
+                                .arg(promised ? 100 * synced / promised : 0));
     for (auto it = m_counts.constBegin(); it != m_counts.constEnd(); ++it)
-        it.value()->setText(QStringLiteral("<a href=\"%1\" style=\"text-decoration:none\"><span style=\"font-size:20pt\">%2</span><br>%1</a>")
-                                .arg(it.key())
-                                .arg(counts.value(it.key())));
+        it.value()->setText(
+            QStringLiteral("<a href=\"%1\" style=\"text-decoration:none\"><span style=\"font-size:20pt\">%2</span><br>%1</a>")
+                .arg(it.key())
+                .arg(counts.value(it.key())));
 }
 
 } // namespace ferry

@@ -1,7 +1,10 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 #include "registriespage.h"
 
-#include "registry/registryerror.h"
 #include "lagcharts.h"
+#include "registry/registryerror.h"
 #include "storeworker.h"
 
 #include <QChart>
@@ -16,8 +19,8 @@
 #include <QSplitter>
 #include <QTableView>
 #include <QTextBrowser>
-#include <QValueAxis>
 #include <QVBoxLayout>
+#include <QValueAxis>
 
 namespace ferry {
 
@@ -78,8 +81,8 @@ RegistriesPage::RegistriesPage(QWidget *parent)
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &RegistriesPage::showDetails);
     connect(&m_watcher, &QFutureWatcher<RegistriesData>::finished, this, [this] {
         const QString current = m_view->currentIndex().isValid()
-                                    ? m_view->currentIndex().siblingAtColumn(RegistriesModel::NameColumn).data().toString()
-                                    : QString();
+            ? m_view->currentIndex().siblingAtColumn(RegistriesModel::NameColumn).data().toString()
+            : QString();
         m_data = m_watcher.result();
         m_model->setStatuses(m_data.statuses);
         m_view->resizeColumnsToContents();
@@ -94,8 +97,8 @@ RegistriesPage::RegistriesPage(QWidget *parent)
                 budget = tr("; %1's pull budget: %2").arg(s.name, RegistriesModel::budgetText(*s.budget));
         }
         m_summary->setText(!m_data.error.isEmpty() ? m_data.error
-                           : scanned == 0         ? tr("No scan has touched a registry yet: press Scan now.")
-                                                  : tr("%1 of %2 scanned registries reachable%3.").arg(reachable).arg(scanned).arg(budget));
+                               : scanned == 0      ? tr("No scan has touched a registry yet: press Scan now.")
+                                              : tr("%1 of %2 scanned registries reachable%3.").arg(reachable).arg(scanned).arg(budget));
         // Keep the selection on the same registry across reloads; the first row otherwise.
         int row = 0;
         for (int r = 0; r < m_proxy->rowCount(); ++r)

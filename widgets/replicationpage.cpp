@@ -1,8 +1,12 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 #include "replicationpage.h"
 
 #include "lagcharts.h"
 #include "store/store.h"
 
+#include "storeworker.h"
 #include <QChart>
 #include <QChartView>
 #include <QComboBox>
@@ -12,7 +16,6 @@
 #include <QLabel>
 #include <QTableWidget>
 #include <QVBoxLayout>
-#include "storeworker.h"
 
 namespace ferry {
 
@@ -137,11 +140,13 @@ void ReplicationPage::show(const QString &replica)
         return;
     }
     const int flightBreaches = int(std::count_if(lag->inFlight.begin(), lag->inFlight.end(), [](const InFlight &f) { return f.breach; }));
-    QString text = tr("<b>%1</b> of %2 · SLO %3 · ").arg(lag->replica.toHtmlEscaped(), lag->target.toHtmlEscaped(), durationText(lag->sloSeconds));
+    QString text =
+        tr("<b>%1</b> of %2 · SLO %3 · ").arg(lag->replica.toHtmlEscaped(), lag->target.toHtmlEscaped(), durationText(lag->sloSeconds));
     if (lag->stats.count)
         text += tr("%1 arrivals: p50 <b>%2</b>, p90 <b>%3</b>, p99 %4, max %5 · ")
                     .arg(lag->stats.count)
-                    .arg(durationText(lag->stats.p50), durationText(lag->stats.p90), durationText(lag->stats.p99), durationText(lag->stats.max));
+                    .arg(durationText(lag->stats.p50), durationText(lag->stats.p90), durationText(lag->stats.p99),
+                         durationText(lag->stats.max));
     else
         text += tr("no arrivals measured yet · ");
     const int breaches = lag->stats.breaches + flightBreaches;

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 #include "reportrender.h"
 
 #include "lagcharts.h"
@@ -21,18 +24,26 @@ namespace {
 
 QColor stateColour(const QString &s)
 {
-    if (s == u"synced") return QColor(0x2e, 0x7d, 0x32);
-    if (s == u"missing") return QColor(0xc6, 0x28, 0x28);
-    if (s == u"drifted") return QColor(0x8e, 0x24, 0xaa);
-    if (s == u"partial") return QColor(0xef, 0x6c, 0x00);
-    if (s == u"lagging") return QColor(0xd8, 0x1b, 0x60);
-    if (s == u"replicating") return QColor(0x15, 0x65, 0xc0);
-    if (s == u"extra") return QColor(0x75, 0x75, 0x75);
+    if (s == u"synced")
+        return QColor(0x2e, 0x7d, 0x32);
+    if (s == u"missing")
+        return QColor(0xc6, 0x28, 0x28);
+    if (s == u"drifted")
+        return QColor(0x8e, 0x24, 0xaa);
+    if (s == u"partial")
+        return QColor(0xef, 0x6c, 0x00);
+    if (s == u"lagging")
+        return QColor(0xd8, 0x1b, 0x60);
+    if (s == u"replicating")
+        return QColor(0x15, 0x65, 0xc0);
+    if (s == u"extra")
+        return QColor(0x75, 0x75, 0x75);
     return QColor(0x9e, 0x9d, 0x24);
 }
 
 const char kStyle[] =
-    "body{font-family:-apple-system,'Segoe UI',Roboto,'DejaVu Sans',sans-serif;max-width:1100px;margin:2em auto;color:#1d1d1f;line-height:1.45}"
+    "body{font-family:-apple-system,'Segoe UI',Roboto,'DejaVu Sans',sans-serif;max-width:1100px;margin:2em "
+    "auto;color:#1d1d1f;line-height:1.45}"
     "h1{font-size:1.6em;border-bottom:2px solid #1565c0;padding-bottom:.3em}h2{font-size:1.25em;margin-top:1.6em;color:#1565c0}"
     "table{border-collapse:collapse;margin:.6em 0}td,th{border:1px solid #d0d7de;padding:.25em .6em;font-size:.92em}"
     "th{background:#f3f6fa}code{font-family:'DejaVu Sans Mono',monospace;font-size:.9em}.charts svg{max-width:100%;height:auto}";
@@ -75,7 +86,8 @@ QChart *makeStateTrendChart(const QList<StateCountPoint> &trend)
         }
     }
     auto *x = new QDateTimeAxis;
-    x->setFormat(trend.size() > 1 && trend.first().at.daysTo(trend.last().at) > 1 ? QStringLiteral("MM-dd HH:mm") : QStringLiteral("HH:mm:ss"));
+    x->setFormat(trend.size() > 1 && trend.first().at.daysTo(trend.last().at) > 1 ? QStringLiteral("MM-dd HH:mm")
+                                                                                  : QStringLiteral("HH:mm:ss"));
     x->setTitleText(QStringLiteral("scan (local time)"));
     if (!trend.isEmpty())
         x->setRange(trend.first().at.toLocalTime(), trend.last().at.toLocalTime());
@@ -152,13 +164,15 @@ QByteArray reportHtml(const ReportData &data, int topN, const QStringList &secti
     body = body.mid(bodyStart, bodyEnd > bodyStart ? bodyEnd - bodyStart : -1);
     QString charts;
     for (const RenderedCharts &c : reportCharts(data, sections)) {
-        charts += QStringLiteral("<h3>%1</h3>\n").arg(c.title.toHtmlEscaped()) + QString::fromUtf8(chartSvg(c.chart, QSize(900, 420))) + u'\n';
+        charts +=
+            QStringLiteral("<h3>%1</h3>\n").arg(c.title.toHtmlEscaped()) + QString::fromUtf8(chartSvg(c.chart, QSize(900, 420))) + u'\n';
         delete c.chart;
     }
-    const QString html = QStringLiteral("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>%1</title><style>%2</style></head>\n"
-                                        "<body>\n%3\n<h2>Charts</h2>\n<div class=\"charts\">\n%4</div>\n</body></html>\n")
-                             .arg(QStringLiteral("Registry migration status: %1").arg(data.planName).toHtmlEscaped(), QLatin1String(kStyle), body,
-                                  charts.isEmpty() ? QStringLiteral("<p>No trend or replica yet.</p>") : charts);
+    const QString html =
+        QStringLiteral("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>%1</title><style>%2</style></head>\n"
+                       "<body>\n%3\n<h2>Charts</h2>\n<div class=\"charts\">\n%4</div>\n</body></html>\n")
+            .arg(QStringLiteral("Registry migration status: %1").arg(data.planName).toHtmlEscaped(), QLatin1String(kStyle), body,
+                 charts.isEmpty() ? QStringLiteral("<p>No trend or replica yet.</p>") : charts);
     return html.toUtf8();
 }
 
@@ -211,7 +225,8 @@ int writeReportPdf(const ReportData &data, const QString &path, int topN, const 
     QPainter p;
     if (!p.begin(&pdf))
         return 0;
-    const QString title = QStringLiteral("Ferry · %1 · %2").arg(data.planName, data.generatedAt.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm 'UTC'")));
+    const QString title =
+        QStringLiteral("Ferry · %1 · %2").arg(data.planName, data.generatedAt.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm 'UTC'")));
     for (int i = 0; i < pages; ++i) {
         if (i > 0)
             pdf.newPage();

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 #include "syntaxhighlighting.h"
 
 #include <QColor>
@@ -199,9 +202,7 @@ QString prettyJson(const QByteArray &raw)
             out += c;
             newline();
             break;
-        case u':':
-            out += QStringLiteral(": ");
-            break;
+        case u':': out += QStringLiteral(": "); break;
         default:
             if (!c.isSpace())
                 out += c;

@@ -1,10 +1,13 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // ferryctl cleanup: plan, review, approve and execute deletion batches.
 #include "cleanup/cleanupengine.h"
 #include "cli/cliregistry.h"
 #include "cli/commands.h"
-#include "report/report.h"
 #include "net/networkservice.h"
 #include "plan/plan.h"
+#include "report/report.h"
 #include "store/store.h"
 
 #include <QCommandLineParser>
@@ -23,7 +26,7 @@ namespace ferry::cli {
 namespace {
 
 // Exit codes of the cleanup commands, beyond the common ones: a contract for scripts.
-constexpr int ExitRefused = 6;       // the batch may not be executed (not approved, altered, stale…)
+constexpr int ExitRefused = 6; // the batch may not be executed (not approved, altered, stale…)
 constexpr int ExitInterrupted = 130;
 
 std::atomic<bool> g_stop{false};
@@ -32,22 +35,21 @@ void onStopSignal(int)
     g_stop = true;
 }
 
-const char *const kCleanupUsage =
-    "Usage: ferryctl cleanup <subcommand> [options]\n"
-    "\n"
-    "  plan --plan FILE [--policy NAME]   read the registries and write batches of proposed deletions\n"
-    "  list                               the batches, their status and approvals\n"
-    "  show BATCH                         every item, its tags, reason, checks and journal\n"
-    "  approve BATCH --as NAME [--comment TEXT] [--hash HASH]\n"
-    "  reject BATCH [--as NAME] [--comment TEXT]\n"
-    "  remove BATCH SEQ... [--as NAME]    a new batch without those items (the old one is superseded)\n"
-    "  execute BATCH [--dry-run] [--pace DURATION]\n"
-    "  resume                             finish runs that were interrupted\n"
-    "  audit                              the audit log (table, json or csv)\n"
-    "\n"
-    "Every subcommand takes --db FILE or --plan FILE (the database next to it) or FERRY_DB.\n"
-    "Exit codes: 0 ok, 1 no such batch, 2 usage or plan error, 4 a registry or item failed,\n"
-    "6 the batch may not be executed or approved, 130 interrupted (resume finishes it).\n";
+const char *const kCleanupUsage = "Usage: ferryctl cleanup <subcommand> [options]\n"
+                                  "\n"
+                                  "  plan --plan FILE [--policy NAME]   read the registries and write batches of proposed deletions\n"
+                                  "  list                               the batches, their status and approvals\n"
+                                  "  show BATCH                         every item, its tags, reason, checks and journal\n"
+                                  "  approve BATCH --as NAME [--comment TEXT] [--hash HASH]\n"
+                                  "  reject BATCH [--as NAME] [--comment TEXT]\n"
+                                  "  remove BATCH SEQ... [--as NAME]    a new batch without those items (the old one is superseded)\n"
+                                  "  execute BATCH [--dry-run] [--pace DURATION]\n"
+                                  "  resume                             finish runs that were interrupted\n"
+                                  "  audit                              the audit log (table, json or csv)\n"
+                                  "\n"
+                                  "Every subcommand takes --db FILE or --plan FILE (the database next to it) or FERRY_DB.\n"
+                                  "Exit codes: 0 ok, 1 no such batch, 2 usage or plan error, 4 a registry or item failed,\n"
+                                  "6 the batch may not be executed or approved, 130 interrupted (resume finishes it).\n";
 
 QString iso(const QDateTime &t)
 {
@@ -123,7 +125,8 @@ int open(Context &ctx, const QString &name, const QStringList &args, bool needPl
 {
     QCommandLineParser &p = ctx.parser;
     p.addOption({QStringLiteral("plan"), QStringLiteral("The migration plan (YAML)."), QStringLiteral("file")});
-    p.addOption({QStringLiteral("db"), QStringLiteral("The history database (default: next to the plan, or FERRY_DB)."), QStringLiteral("file")});
+    p.addOption(
+        {QStringLiteral("db"), QStringLiteral("The history database (default: next to the plan, or FERRY_DB)."), QStringLiteral("file")});
     const int rc = parseCommand(p, QStringLiteral("cleanup ") + name, args, out, err);
     if (rc >= 0)
         return rc;
@@ -164,8 +167,8 @@ bool planForBatch(Context &ctx, qint64 batchId, const QString &name, QTextStream
     QString error;
     ctx.plan = Plan::load(b->plan, &error);
     if (!ctx.plan) {
-        err << "ferryctl cleanup " << name << ": batch " << batchId << " was planned from " << b->plan << ", which cannot be read: " << error
-            << "\n  give --plan FILE" << Qt::endl;
+        err << "ferryctl cleanup " << name << ": batch " << batchId << " was planned from " << b->plan
+            << ", which cannot be read: " << error << "\n  give --plan FILE" << Qt::endl;
         return false;
     }
     return true;
@@ -220,8 +223,9 @@ void progressTo(CleanupEngine &engine, QTextStream &err)
 int cmdPlan(const QStringList &args, QTextStream &out, QTextStream &err)
 {
     Context ctx;
-    ctx.parser.setApplicationDescription(QStringLiteral("Reads the registries the plan's cleanup policies name and writes batches of proposed deletions.\n"
-                                                        "Nothing is deleted: a batch must be approved, then executed."));
+    ctx.parser.setApplicationDescription(
+        QStringLiteral("Reads the registries the plan's cleanup policies name and writes batches of proposed deletions.\n"
+                       "Nothing is deleted: a batch must be approved, then executed."));
     ctx.parser.addOption({QStringLiteral("policy"), QStringLiteral("Only this policy (repeatable)."), QStringLiteral("name")});
     ctx.parser.addOption({QStringLiteral("format"), QStringLiteral("table or json."), QStringLiteral("format"), QStringLiteral("table")});
     if (const int rc = open(ctx, QStringLiteral("plan"), args, true, out, err); rc >= 0)
@@ -253,7 +257,11 @@ int cmdPlan(const QStringList &args, QTextStream &out, QTextStream &err)
             if (!b)
                 continue;
             out << QStringLiteral("  batch %1  %2/%3  %4 to delete (%5), %6 held  %7%8\n")
-                       .arg(b->id).arg(b->registry, b->repository).arg(b->deleteCount).arg(bytesText(b->bytes)).arg(b->keepCount)
+                       .arg(b->id)
+                       .arg(b->registry, b->repository)
+                       .arg(b->deleteCount)
+                       .arg(bytesText(b->bytes))
+                       .arg(b->keepCount)
                        .arg(b->hash.left(19), b->listingComplete ? QString() : QStringLiteral("  BLOCKED: incomplete listing"));
         }
         for (const QString &n : std::as_const(r.notes))
@@ -284,15 +292,25 @@ int cmdList(const QStringList &args, QTextStream &out, QTextStream &err)
         out << QJsonDocument(a).toJson(QJsonDocument::Indented);
         return ExitOk;
     }
-    out << QStringLiteral("%1  %2  %3  %4  %5  %6  %7\n").arg(QStringLiteral("batch"), 5).arg(QStringLiteral("status"), -10)
-               .arg(QStringLiteral("registry/repository"), -36).arg(QStringLiteral("delete"), 6).arg(QStringLiteral("held"), 4)
-               .arg(QStringLiteral("size"), 9).arg(QStringLiteral("decided by"));
+    out << QStringLiteral("%1  %2  %3  %4  %5  %6  %7\n")
+               .arg(QStringLiteral("batch"), 5)
+               .arg(QStringLiteral("status"), -10)
+               .arg(QStringLiteral("registry/repository"), -36)
+               .arg(QStringLiteral("delete"), 6)
+               .arg(QStringLiteral("held"), 4)
+               .arg(QStringLiteral("size"), 9)
+               .arg(QStringLiteral("decided by"));
     for (const CleanupBatch &b : batches) {
         QString status = b.status;
         if (b.status == batchstatus::Executing)
             status += QStringLiteral(" %1/%2").arg(b.finalCount).arg(b.deleteCount);
-        out << QStringLiteral("%1  %2  %3  %4  %5  %6  %7\n").arg(b.id, 5).arg(status, -10).arg(b.registry + u'/' + b.repository, -36)
-                   .arg(b.deleteCount, 6).arg(b.keepCount, 4).arg(bytesText(b.bytes), 9)
+        out << QStringLiteral("%1  %2  %3  %4  %5  %6  %7\n")
+                   .arg(b.id, 5)
+                   .arg(status, -10)
+                   .arg(b.registry + u'/' + b.repository, -36)
+                   .arg(b.deleteCount, 6)
+                   .arg(b.keepCount, 4)
+                   .arg(bytesText(b.bytes), 9)
                    .arg(b.decidedBy.isEmpty() ? (b.listingComplete ? QStringLiteral("-") : QStringLiteral("BLOCKED: incomplete listing"))
                                               : QStringLiteral("%1 %2").arg(b.decidedBy, iso(b.decidedAt)));
     }
@@ -302,7 +320,8 @@ int cmdList(const QStringList &args, QTextStream &out, QTextStream &err)
 int cmdShow(const QStringList &args, QTextStream &out, QTextStream &err)
 {
     Context ctx;
-    ctx.parser.setApplicationDescription(QStringLiteral("Shows a batch: every item, every tag that goes with it, why, what was checked, and the journal."));
+    ctx.parser.setApplicationDescription(
+        QStringLiteral("Shows a batch: every item, every tag that goes with it, why, what was checked, and the journal."));
     ctx.parser.addPositionalArgument(QStringLiteral("batch"), QStringLiteral("The batch number."));
     ctx.parser.addOption({QStringLiteral("format"), QStringLiteral("table or json."), QStringLiteral("format"), QStringLiteral("table")});
     if (const int rc = open(ctx, QStringLiteral("show"), args, false, out, err); rc >= 0)
@@ -326,12 +345,20 @@ int cmdShow(const QStringList &args, QTextStream &out, QTextStream &err)
         for (const CleanupItem &i : b->items)
             items.append(itemJson(i));
         for (const JournalEntry &e : journal)
-            j.append(QJsonObject{{QStringLiteral("run"), e.run}, {QStringLiteral("seq"), e.seq}, {QStringLiteral("at"), iso(e.at)},
-                                 {QStringLiteral("state"), e.state}, {QStringLiteral("httpStatus"), e.httpStatus}, {QStringLiteral("message"), e.message}});
+            j.append(QJsonObject{{QStringLiteral("run"), e.run},
+                                 {QStringLiteral("seq"), e.seq},
+                                 {QStringLiteral("at"), iso(e.at)},
+                                 {QStringLiteral("state"), e.state},
+                                 {QStringLiteral("httpStatus"), e.httpStatus},
+                                 {QStringLiteral("message"), e.message}});
         for (const CleanupRun &run : runs)
-            r.append(QJsonObject{{QStringLiteral("id"), run.id}, {QStringLiteral("dryRun"), run.dryRun}, {QStringLiteral("actor"), run.actor},
-                                 {QStringLiteral("startedAt"), iso(run.startedAt)}, {QStringLiteral("finishedAt"), iso(run.finishedAt)},
-                                 {QStringLiteral("status"), run.status}, {QStringLiteral("summary"), run.summary}});
+            r.append(QJsonObject{{QStringLiteral("id"), run.id},
+                                 {QStringLiteral("dryRun"), run.dryRun},
+                                 {QStringLiteral("actor"), run.actor},
+                                 {QStringLiteral("startedAt"), iso(run.startedAt)},
+                                 {QStringLiteral("finishedAt"), iso(run.finishedAt)},
+                                 {QStringLiteral("status"), run.status},
+                                 {QStringLiteral("summary"), run.summary}});
         o.insert(QStringLiteral("items"), items);
         o.insert(QStringLiteral("journal"), j);
         o.insert(QStringLiteral("runs"), r);
@@ -339,15 +366,21 @@ int cmdShow(const QStringList &args, QTextStream &out, QTextStream &err)
         return ExitOk;
     }
     out << "Batch " << b->id << ": " << b->registry << '/' << b->repository << " (" << b->policies << ")\n"
-        << "  status   " << b->status << (b->decidedBy.isEmpty() ? QString() : QStringLiteral(" by %1 at %2").arg(b->decidedBy, iso(b->decidedAt)))
+        << "  status   " << b->status
+        << (b->decidedBy.isEmpty() ? QString() : QStringLiteral(" by %1 at %2").arg(b->decidedBy, iso(b->decidedAt)))
         << (b->comment.isEmpty() ? QString() : QStringLiteral(": \"%1\"").arg(b->comment)) << '\n'
-        << "  hash     " << b->hash << (recomputed == b->hash ? QString() : QStringLiteral("  ALTERED: the items hash to %1").arg(recomputed)) << '\n'
-        << "  listing  " << iso(b->listedAt) << (b->listingComplete ? QStringLiteral(", complete") : QStringLiteral(", INCOMPLETE: ") + b->listingNote) << '\n'
+        << "  hash     " << b->hash
+        << (recomputed == b->hash ? QString() : QStringLiteral("  ALTERED: the items hash to %1").arg(recomputed)) << '\n'
+        << "  listing  " << iso(b->listedAt)
+        << (b->listingComplete ? QStringLiteral(", complete") : QStringLiteral(", INCOMPLETE: ") + b->listingNote) << '\n'
         << "  items    " << b->deleteCount << " to delete (" << bytesText(b->bytes) << "), " << b->keepCount << " held back\n";
     if (b->derivedFrom)
         out << "  from     batch " << b->derivedFrom << " with items removed\n";
     for (const CleanupItem &i : b->items) {
-        out << '\n' << QStringLiteral("%1. %2 %3").arg(i.seq, 3).arg(i.action == u"delete" ? QStringLiteral("DELETE") : QStringLiteral("KEEP  "), i.digest)
+        out << '\n'
+            << QStringLiteral("%1. %2 %3")
+                   .arg(i.seq, 3)
+                   .arg(i.action == u"delete" ? QStringLiteral("DELETE") : QStringLiteral("KEEP  "), i.digest)
             << "  [" << i.state << "]\n";
         out << "       tags    " << (i.tags.isEmpty() ? QStringLiteral("(untagged)") : i.tags.join(QStringLiteral(", "))) << '\n';
         out << "       policy  " << i.policy << ": " << i.reason << '\n';
@@ -367,8 +400,8 @@ int cmdShow(const QStringList &args, QTextStream &out, QTextStream &err)
     if (!journal.isEmpty()) {
         out << "\nJournal:\n";
         for (const JournalEntry &e : journal)
-            out << "  " << iso(e.at) << "  run " << e.run << "  item " << e.seq << "  " << e.state << (e.httpStatus ? QStringLiteral(" (%1)").arg(e.httpStatus) : QString())
-                << "  " << e.message << '\n';
+            out << "  " << iso(e.at) << "  run " << e.run << "  item " << e.seq << "  " << e.state
+                << (e.httpStatus ? QStringLiteral(" (%1)").arg(e.httpStatus) : QString()) << "  " << e.message << '\n';
     }
     return ExitOk;
 }
@@ -376,13 +409,16 @@ int cmdShow(const QStringList &args, QTextStream &out, QTextStream &err)
 int cmdDecide(const QString &name, const QStringList &args, QTextStream &out, QTextStream &err)
 {
     Context ctx;
-    ctx.parser.setApplicationDescription(name == u"approve" ? QStringLiteral("Approves a batch: records who, when, and the hash of exactly what was approved.")
-                                                            : QStringLiteral("Rejects a batch; it is never executed."));
+    ctx.parser.setApplicationDescription(
+        name == u"approve" ? QStringLiteral("Approves a batch: records who, when, and the hash of exactly what was approved.")
+                           : QStringLiteral("Rejects a batch; it is never executed."));
     ctx.parser.addPositionalArgument(QStringLiteral("batch"), QStringLiteral("The batch number."));
     ctx.parser.addOption({QStringLiteral("as"), QStringLiteral("Who decides (default: the OS user)."), QStringLiteral("name")});
     ctx.parser.addOption({QStringLiteral("comment"), QStringLiteral("Why."), QStringLiteral("text")});
     if (name == u"approve")
-        ctx.parser.addOption({QStringLiteral("hash"), QStringLiteral("Approve only if the batch still holds exactly this hash (from show)."), QStringLiteral("hash")});
+        ctx.parser.addOption({QStringLiteral("hash"),
+                              QStringLiteral("Approve only if the batch still holds exactly this hash (from show)."),
+                              QStringLiteral("hash")});
     if (const int rc = open(ctx, name, args, false, out, err); rc >= 0)
         return rc;
     qint64 id = 0;
@@ -411,7 +447,8 @@ int cmdDecide(const QString &name, const QStringList &args, QTextStream &out, QT
 int cmdRemove(const QStringList &args, QTextStream &out, QTextStream &err)
 {
     Context ctx;
-    ctx.parser.setApplicationDescription(QStringLiteral("Makes a new batch without the given items (and what depends on them); the old one is superseded."));
+    ctx.parser.setApplicationDescription(
+        QStringLiteral("Makes a new batch without the given items (and what depends on them); the old one is superseded."));
     ctx.parser.addPositionalArgument(QStringLiteral("batch"), QStringLiteral("The batch number."));
     ctx.parser.addPositionalArgument(QStringLiteral("seq"), QStringLiteral("Item numbers to remove."), QStringLiteral("SEQ..."));
     ctx.parser.addOption({QStringLiteral("as"), QStringLiteral("Who (default: the OS user)."), QStringLiteral("name")});
@@ -438,7 +475,8 @@ int cmdRemove(const QStringList &args, QTextStream &out, QTextStream &err)
     Plan none;
     CleanupEngine engine(ctx.plan ? *ctx.plan : none, *ctx.store, network);
     qint64 newBatch = 0;
-    const QString error = engine.removeItems(id, seqs, ctx.parser.value(QStringLiteral("as")), ctx.parser.value(QStringLiteral("comment")), &newBatch);
+    const QString error =
+        engine.removeItems(id, seqs, ctx.parser.value(QStringLiteral("as")), ctx.parser.value(QStringLiteral("comment")), &newBatch);
     if (!error.isEmpty()) {
         err << "ferryctl cleanup remove: " << error << Qt::endl;
         return error.startsWith(QStringLiteral("there is no batch")) ? ExitNotFound : ExitRefused;
@@ -455,21 +493,26 @@ void printRun(const CleanupExecResult &r, bool dry, QTextStream &out)
     QStringList counts;
     for (auto it = r.counts.begin(); it != r.counts.end(); ++it)
         counts << QStringLiteral("%1 %2").arg(it.value()).arg(it.key());
-    out << "  " << (counts.isEmpty() ? QStringLiteral("nothing to do") : counts.join(QStringLiteral(", "))) << (r.stopped ? QStringLiteral(" (STOPPED)") : QString()) << '\n';
+    out << "  " << (counts.isEmpty() ? QStringLiteral("nothing to do") : counts.join(QStringLiteral(", ")))
+        << (r.stopped ? QStringLiteral(" (STOPPED)") : QString()) << '\n';
 }
 
 QJsonObject runJson(const CleanupExecResult &r, bool dry)
 {
     QJsonArray items;
     for (const CleanupItem &i : r.items)
-        items.append(QJsonObject{{QStringLiteral("seq"), i.seq}, {QStringLiteral("digest"), i.digest}, {QStringLiteral("tags"), QJsonArray::fromStringList(i.tags)},
-                                 {QStringLiteral("state"), i.state}, {QStringLiteral("outcome"), i.outcome}, {QStringLiteral("httpStatus"), i.httpStatus}});
+        items.append(QJsonObject{{QStringLiteral("seq"), i.seq},
+                                 {QStringLiteral("digest"), i.digest},
+                                 {QStringLiteral("tags"), QJsonArray::fromStringList(i.tags)},
+                                 {QStringLiteral("state"), i.state},
+                                 {QStringLiteral("outcome"), i.outcome},
+                                 {QStringLiteral("httpStatus"), i.httpStatus}});
     QJsonObject counts;
     for (auto it = r.counts.begin(); it != r.counts.end(); ++it)
         counts.insert(it.key(), it.value());
-    return QJsonObject{{QStringLiteral("batch"), r.batch}, {QStringLiteral("run"), r.run}, {QStringLiteral("dryRun"), dry},
-                       {QStringLiteral("refused"), r.refused}, {QStringLiteral("stopped"), r.stopped},
-                       {QStringLiteral("items"), items}, {QStringLiteral("counts"), counts}};
+    return QJsonObject{{QStringLiteral("batch"), r.batch},     {QStringLiteral("run"), r.run},         {QStringLiteral("dryRun"), dry},
+                       {QStringLiteral("refused"), r.refused}, {QStringLiteral("stopped"), r.stopped}, {QStringLiteral("items"), items},
+                       {QStringLiteral("counts"), counts}};
 }
 
 int exitFor(const CleanupExecResult &r)
@@ -488,15 +531,17 @@ int cmdExecute(const QString &name, const QStringList &args, QTextStream &out, Q
 {
     Context ctx;
     const bool resume = name == u"resume";
-    ctx.parser.setApplicationDescription(resume ? QStringLiteral("Finishes every run that did not end; items already accounted for are not touched again.")
-                                                : QStringLiteral("Executes an approved batch: each item is re-checked right before its DELETE and journaled.\n"
-                                                                 "--dry-run takes the same path and skips only the DELETE."));
+    ctx.parser.setApplicationDescription(
+        resume ? QStringLiteral("Finishes every run that did not end; items already accounted for are not touched again.")
+               : QStringLiteral("Executes an approved batch: each item is re-checked right before its DELETE and journaled.\n"
+                                "--dry-run takes the same path and skips only the DELETE."));
     if (!resume) {
         ctx.parser.addPositionalArgument(QStringLiteral("batch"), QStringLiteral("The batch number."));
         ctx.parser.addOption({QStringLiteral("dry-run"), QStringLiteral("Report what would happen; delete nothing.")});
     }
     ctx.parser.addOption({QStringLiteral("as"), QStringLiteral("Who runs it (default: the OS user)."), QStringLiteral("name")});
-    ctx.parser.addOption({QStringLiteral("pace"), QStringLiteral("Pause between deletions, e.g. 200ms or 1s."), QStringLiteral("duration")});
+    ctx.parser.addOption(
+        {QStringLiteral("pace"), QStringLiteral("Pause between deletions, e.g. 200ms or 1s."), QStringLiteral("duration")});
     ctx.parser.addOption({QStringLiteral("format"), QStringLiteral("table or json."), QStringLiteral("format"), QStringLiteral("table")});
     if (const int rc = open(ctx, name, args, false, out, err); rc >= 0)
         return rc;
@@ -569,7 +614,8 @@ int cmdAudit(const QStringList &args, QTextStream &out, QTextStream &err)
 {
     Context ctx;
     ctx.parser.setApplicationDescription(QStringLiteral("The audit log: every plan, approval, rejection, removal, run and refusal."));
-    ctx.parser.addOption({QStringLiteral("format"), QStringLiteral("table, json or csv."), QStringLiteral("format"), QStringLiteral("table")});
+    ctx.parser.addOption(
+        {QStringLiteral("format"), QStringLiteral("table, json or csv."), QStringLiteral("format"), QStringLiteral("table")});
     if (const int rc = open(ctx, QStringLiteral("audit"), args, false, out, err); rc >= 0)
         return rc;
     const QList<AuditEntry> log = CleanupStore(*ctx.store).auditLog();
@@ -577,17 +623,21 @@ int cmdAudit(const QStringList &args, QTextStream &out, QTextStream &err)
     if (format == u"json") {
         QJsonArray a;
         for (const AuditEntry &e : log)
-            a.append(QJsonObject{{QStringLiteral("at"), iso(e.at)}, {QStringLiteral("actor"), e.actor}, {QStringLiteral("action"), e.action},
-                                 {QStringLiteral("batch"), e.batch}, {QStringLiteral("detail"), e.detail}});
+            a.append(QJsonObject{{QStringLiteral("at"), iso(e.at)},
+                                 {QStringLiteral("actor"), e.actor},
+                                 {QStringLiteral("action"), e.action},
+                                 {QStringLiteral("batch"), e.batch},
+                                 {QStringLiteral("detail"), e.detail}});
         out << QJsonDocument(a).toJson(QJsonDocument::Indented);
     } else if (format == u"csv") {
         out << "at,actor,action,batch,detail\n";
         for (const AuditEntry &e : log)
-            out << iso(e.at) << ',' << csvField(e.actor) << ',' << csvField(e.action) << ',' << (e.batch ? QString::number(e.batch) : QString()) << ','
-                << csvField(e.detail) << '\n';
+            out << iso(e.at) << ',' << csvField(e.actor) << ',' << csvField(e.action) << ','
+                << (e.batch ? QString::number(e.batch) : QString()) << ',' << csvField(e.detail) << '\n';
     } else {
         for (const AuditEntry &e : log)
-            out << iso(e.at) << "  " << e.actor << "  " << e.action << (e.batch ? QStringLiteral(" batch %1").arg(e.batch) : QString()) << "  " << e.detail << '\n';
+            out << iso(e.at) << "  " << e.actor << "  " << e.action << (e.batch ? QStringLiteral(" batch %1").arg(e.batch) : QString())
+                << "  " << e.detail << '\n';
     }
     return ExitOk;
 }

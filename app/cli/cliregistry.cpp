@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 #include "cli/cliregistry.h"
 
 #include <QDir>
@@ -43,17 +46,21 @@ int parseCommand(QCommandLineParser &parser, const QString &command, const QStri
 void addRegistryOptions(QCommandLineParser &p)
 {
     p.addOption({QStringLiteral("insecure"), QStringLiteral("Use plain HTTP for the registry.")});
-    p.addOption({QStringLiteral("ca-file"), QStringLiteral("Trust the PEM CA certificates in <file> for the registry."), QStringLiteral("file")});
-    p.addOption({QStringLiteral("username"), QStringLiteral("User name (the password comes from --password-env or --password-stdin)."), QStringLiteral("user")});
-    p.addOption({QStringLiteral("password-env"), QStringLiteral("Read the password from environment variable <name>."), QStringLiteral("name")});
+    p.addOption(
+        {QStringLiteral("ca-file"), QStringLiteral("Trust the PEM CA certificates in <file> for the registry."), QStringLiteral("file")});
+    p.addOption({QStringLiteral("username"), QStringLiteral("User name (the password comes from --password-env or --password-stdin)."),
+                 QStringLiteral("user")});
+    p.addOption(
+        {QStringLiteral("password-env"), QStringLiteral("Read the password from environment variable <name>."), QStringLiteral("name")});
     p.addOption({QStringLiteral("password-stdin"), QStringLiteral("Read the password from the first line of standard input.")});
     p.addOption({QStringLiteral("anonymous"), QStringLiteral("Ignore Docker's config.json; send no credentials.")});
-    p.addOption({QStringLiteral("max-manifest-size"), QStringLiteral("Largest manifest accepted, in bytes (default 4194304)."), QStringLiteral("bytes")});
-    p.addOption({QStringLiteral("timeout"), QStringLiteral("Give up on a request after <seconds>, retries included (default 300)."), QStringLiteral("seconds")});
+    p.addOption({QStringLiteral("max-manifest-size"), QStringLiteral("Largest manifest accepted, in bytes (default 4194304)."),
+                 QStringLiteral("bytes")});
+    p.addOption({QStringLiteral("timeout"), QStringLiteral("Give up on a request after <seconds>, retries included (default 300)."),
+                 QStringLiteral("seconds")});
 }
 
-bool registryConfigFromOptions(const QCommandLineParser &p, const QString &host, RegistryConfig *config,
-                               QString *error, QTextStream &err)
+bool registryConfigFromOptions(const QCommandLineParser &p, const QString &host, RegistryConfig *config, QString *error, QTextStream &err)
 {
     *config = RegistryConfig::forHost(host, p.isSet(QStringLiteral("insecure")));
     config->caFile = p.value(QStringLiteral("ca-file"));

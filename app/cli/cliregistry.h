@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 #pragma once
 
 #include "registry/registryconfig.h"
@@ -6,8 +9,8 @@
 #include <QCommandLineParser>
 #include <QDateTime>
 
-#include <optional>
 #include <QTextStream>
+#include <optional>
 
 namespace ferry::cli {
 
@@ -25,8 +28,8 @@ int parseCommand(QCommandLineParser &parser, const QString &command, const QStri
 void addRegistryOptions(QCommandLineParser &parser);
 // Builds the registry configuration for host from those options and Docker's config.json.
 // Returns false with *error for a usage problem.
-bool registryConfigFromOptions(const QCommandLineParser &parser, const QString &host,
-                               RegistryConfig *config, QString *error, QTextStream &err);
+bool registryConfigFromOptions(const QCommandLineParser &parser, const QString &host, RegistryConfig *config, QString *error,
+                               QTextStream &err);
 
 // The history database next to a plan: <dir>/<plan name>.ferry.db.
 QString defaultDbFor(const QString &planPath);

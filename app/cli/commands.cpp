@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 #include "cli/commands.h"
 
 #include "cli/cliregistry.h"
@@ -15,24 +18,22 @@ namespace ferry::cli {
 
 namespace {
 
-const char *const kUsage =
-    "Usage: ferryctl <command> [options]\n"
-    "\n"
-    "Commands:\n"
-    "  inspect [--json] REF   digest, media type, platforms, subject and size of a manifest\n"
-    "  tags [--json] REPO     the tags of a repository, and whether the listing is complete\n"
-    "  scan --plan FILE       scan every registry of the plan and record the sync matrix\n"
-    "  status                 the sync matrix (table, json or csv)\n"
-    "  diff                   what appeared, moved and vanished\n"
-    "  lag                    replication lag per replica: percentiles, breaches, items in flight\n"
-    "  watch --plan FILE      rescan on a schedule; a live terminal view of lag and reachability\n"
-    "  cleanup <subcommand>   plan, review, approve and execute deletion batches (cleanup --help)\n"
-    "  report                 a status report: md, html, pdf, csv or json\n"
-    "\n"
-    "Exit codes: 0 ok, 1 not found, 2 usage, 3 authentication, 4 network or registry error,\n"
-    "5 scan --fail-on matched, 6 a cleanup batch may not be executed or approved, 130 interrupted.\n"
-    "Run 'ferryctl <command> --help' for a command's options.\n";
-
+const char *const kUsage = "Usage: ferryctl <command> [options]\n"
+                           "\n"
+                           "Commands:\n"
+                           "  inspect [--json] REF   digest, media type, platforms, subject and size of a manifest\n"
+                           "  tags [--json] REPO     the tags of a repository, and whether the listing is complete\n"
+                           "  scan --plan FILE       scan every registry of the plan and record the sync matrix\n"
+                           "  status                 the sync matrix (table, json or csv)\n"
+                           "  diff                   what appeared, moved and vanished\n"
+                           "  lag                    replication lag per replica: percentiles, breaches, items in flight\n"
+                           "  watch --plan FILE      rescan on a schedule; a live terminal view of lag and reachability\n"
+                           "  cleanup <subcommand>   plan, review, approve and execute deletion batches (cleanup --help)\n"
+                           "  report                 a status report: md, html, pdf, csv or json\n"
+                           "\n"
+                           "Exit codes: 0 ok, 1 not found, 2 usage, 3 authentication, 4 network or registry error,\n"
+                           "5 scan --fail-on matched, 6 a cleanup batch may not be executed or approved, 130 interrupted.\n"
+                           "Run 'ferryctl <command> --help' for a command's options.\n";
 
 QJsonObject rateLimitJson(const RateLimitReading &r)
 {
@@ -96,9 +97,8 @@ int runInspect(const QStringList &args, NetworkService &network, QTextStream &ou
         QJsonArray platforms;
         QJsonArray manifests;
         for (const Descriptor &c : m.children) {
-            QJsonObject entry{{QStringLiteral("digest"), c.digest},
-                              {QStringLiteral("mediaType"), c.mediaType},
-                              {QStringLiteral("size"), c.size}};
+            QJsonObject entry{
+                {QStringLiteral("digest"), c.digest}, {QStringLiteral("mediaType"), c.mediaType}, {QStringLiteral("size"), c.size}};
             if (c.platform) {
                 entry.insert(QStringLiteral("os"), c.platform->os);
                 entry.insert(QStringLiteral("architecture"), c.platform->architecture);
@@ -118,9 +118,10 @@ int runInspect(const QStringList &args, NetworkService &network, QTextStream &ou
                       {QStringLiteral("contentSize"), m.contentSize},
                       {QStringLiteral("platforms"), platforms},
                       {QStringLiteral("manifests"), manifests}};
-        o.insert(QStringLiteral("subject"), m.subject ? QJsonValue(QJsonObject{{QStringLiteral("digest"), m.subject->digest},
-                                                                               {QStringLiteral("mediaType"), m.subject->mediaType}})
-                                                      : QJsonValue(QJsonValue::Null));
+        o.insert(QStringLiteral("subject"),
+                 m.subject ? QJsonValue(QJsonObject{{QStringLiteral("digest"), m.subject->digest},
+                                                    {QStringLiteral("mediaType"), m.subject->mediaType}})
+                           : QJsonValue(QJsonValue::Null));
         if (!m.artifactType.isEmpty())
             o.insert(QStringLiteral("artifactType"), m.artifactType);
         if (m.config)
@@ -159,7 +160,8 @@ int runInspect(const QStringList &args, NetworkService &network, QTextStream &ou
 int runTags(const QStringList &args, NetworkService &network, QTextStream &out, QTextStream &err)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Lists the tags of REPO, sorted, and says whether the listing is complete (exit 4 when it is not)."));
+    parser.setApplicationDescription(
+        QStringLiteral("Lists the tags of REPO, sorted, and says whether the listing is complete (exit 4 when it is not)."));
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print JSON (keys: repository, tags, complete, pages, incompleteReason).")});
     addRegistryOptions(parser);
     parser.addPositionalArgument(QStringLiteral("REPO"), QStringLiteral("host[:port]/repository"));

@@ -1,11 +1,14 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // ferryctl lag and watch: how far the replicas are behind, measured from outside.
 #include "cli/cliregistry.h"
 #include "cli/commands.h"
-#include "report/report.h"
 #include "cli/watchview.h"
 #include "lag/lag.h"
 #include "net/networkservice.h"
 #include "plan/plan.h"
+#include "report/report.h"
 #include "scan/scanner.h"
 #include "store/store.h"
 
@@ -42,14 +45,17 @@ QString iso(const QDateTime &t)
 QJsonObject statsJson(const LagStats &s)
 {
     return QJsonObject{{QStringLiteral("count"), s.count}, {QStringLiteral("p50"), s.p50}, {QStringLiteral("p90"), s.p90},
-                       {QStringLiteral("p99"), s.p99}, {QStringLiteral("max"), s.max}, {QStringLiteral("breaches"), s.breaches}};
+                       {QStringLiteral("p99"), s.p99},     {QStringLiteral("max"), s.max}, {QStringLiteral("breaches"), s.breaches}};
 }
 
 QJsonObject sampleJson(const LagSample &s)
 {
-    return QJsonObject{{QStringLiteral("repository"), s.repository}, {QStringLiteral("digest"), s.digest},
-                       {QStringLiteral("tags"), QJsonArray::fromStringList(s.tags)}, {QStringLiteral("targetSeen"), iso(s.targetSeen)},
-                       {QStringLiteral("replicaSeen"), iso(s.replicaSeen)}, {QStringLiteral("lagSeconds"), s.lagSeconds},
+    return QJsonObject{{QStringLiteral("repository"), s.repository},
+                       {QStringLiteral("digest"), s.digest},
+                       {QStringLiteral("tags"), QJsonArray::fromStringList(s.tags)},
+                       {QStringLiteral("targetSeen"), iso(s.targetSeen)},
+                       {QStringLiteral("replicaSeen"), iso(s.replicaSeen)},
+                       {QStringLiteral("lagSeconds"), s.lagSeconds},
                        {QStringLiteral("registryLagSeconds"), s.registryLagSeconds}};
 }
 
@@ -62,9 +68,12 @@ QJsonObject reportJson(const LagReport &r)
             byRepo.insert(it.key(), statsJson(it.value()));
         QJsonArray inFlight, breaches, samples;
         for (const InFlight &f : rl.inFlight)
-            inFlight.append(QJsonObject{{QStringLiteral("repository"), f.repository}, {QStringLiteral("digest"), f.digest},
-                                        {QStringLiteral("tags"), QJsonArray::fromStringList(f.tags)}, {QStringLiteral("targetSeen"), iso(f.targetSeen)},
-                                        {QStringLiteral("ageSeconds"), f.ageSeconds}, {QStringLiteral("breach"), f.breach}});
+            inFlight.append(QJsonObject{{QStringLiteral("repository"), f.repository},
+                                        {QStringLiteral("digest"), f.digest},
+                                        {QStringLiteral("tags"), QJsonArray::fromStringList(f.tags)},
+                                        {QStringLiteral("targetSeen"), iso(f.targetSeen)},
+                                        {QStringLiteral("ageSeconds"), f.ageSeconds},
+                                        {QStringLiteral("breach"), f.breach}});
         for (const LagSample &s : rl.breaches)
             breaches.append(sampleJson(s));
         for (const LagSample &s : rl.samples)
@@ -82,7 +91,9 @@ QJsonObject reportJson(const LagReport &r)
                                     {QStringLiteral("drifted"), rl.drifted},
                                     {QStringLiteral("notMeasurable"), rl.predates}});
     }
-    return QJsonObject{{QStringLiteral("generatedAt"), iso(r.generatedAt)}, {QStringLiteral("since"), iso(r.since)}, {QStringLiteral("replicas"), replicas}};
+    return QJsonObject{{QStringLiteral("generatedAt"), iso(r.generatedAt)},
+                       {QStringLiteral("since"), iso(r.since)},
+                       {QStringLiteral("replicas"), replicas}};
 }
 
 int breachCount(const LagReport &r)
@@ -106,11 +117,13 @@ QString lagSummaryLine(const ReplicaLag &rl)
     else
         line += QStringLiteral("no arrivals measured");
     line += QStringLiteral(", %1 beyond the SLO of %2").arg(rl.stats.breaches + inFlightBreaches).arg(durationText(rl.sloSeconds));
-    line += rl.inFlight.isEmpty() ? QStringLiteral(", nothing in flight")
-                                  : QStringLiteral(", %1 in flight (oldest %2)").arg(rl.inFlight.size()).arg(durationText(rl.inFlight.first().ageSeconds));
+    line += rl.inFlight.isEmpty()
+        ? QStringLiteral(", nothing in flight")
+        : QStringLiteral(", %1 in flight (oldest %2)").arg(rl.inFlight.size()).arg(durationText(rl.inFlight.first().ageSeconds));
     if (rl.drifted)
         line += QStringLiteral(", %1 drifted").arg(rl.drifted);
-    line += QStringLiteral("; resolution %1").arg(rl.resolutionSeconds > 0 ? durationText(rl.resolutionSeconds) : QStringLiteral("one scan"));
+    line +=
+        QStringLiteral("; resolution %1").arg(rl.resolutionSeconds > 0 ? durationText(rl.resolutionSeconds) : QStringLiteral("one scan"));
     return line;
 }
 
@@ -157,41 +170,48 @@ int runLag(const QStringList &args, QTextStream &out, QTextStream &err)
         out << "replica,repository,digest,tags,state,target_seen,replica_seen,lag_seconds,breach,registry_lag_seconds\n";
         for (const ReplicaLag &rl : report.replicas) {
             for (const LagSample &s : rl.samples)
-                out << csvField(rl.replica) << ',' << csvField(s.repository) << ',' << s.digest << ',' << csvField(s.tags.join(u' ')) << ",arrived,"
-                    << iso(s.targetSeen) << ',' << iso(s.replicaSeen) << ',' << s.lagSeconds << ',' << (s.lagSeconds > rl.sloSeconds ? "true" : "false") << ','
+                out << csvField(rl.replica) << ',' << csvField(s.repository) << ',' << s.digest << ',' << csvField(s.tags.join(u' '))
+                    << ",arrived," << iso(s.targetSeen) << ',' << iso(s.replicaSeen) << ',' << s.lagSeconds << ','
+                    << (s.lagSeconds > rl.sloSeconds ? "true" : "false") << ','
                     << (s.registryLagSeconds >= 0 ? QString::number(s.registryLagSeconds) : QString()) << '\n';
             for (const InFlight &f : rl.inFlight)
-                out << csvField(rl.replica) << ',' << csvField(f.repository) << ',' << f.digest << ',' << csvField(f.tags.join(u' ')) << ",in-flight,"
-                    << iso(f.targetSeen) << ",," << f.ageSeconds << ',' << (f.breach ? "true" : "false") << ",\n";
+                out << csvField(rl.replica) << ',' << csvField(f.repository) << ',' << f.digest << ',' << csvField(f.tags.join(u' '))
+                    << ",in-flight," << iso(f.targetSeen) << ",," << f.ageSeconds << ',' << (f.breach ? "true" : "false") << ",\n";
         }
     } else if (format == u"table") {
         for (const ReplicaLag &rl : report.replicas) {
             out << "Replica " << rl.replica << " of " << rl.target << ", SLO " << durationText(rl.sloSeconds) << ", resolution "
-                << (rl.resolutionSeconds > 0 ? durationText(rl.resolutionSeconds) : QStringLiteral("one scan so far")) << "; times: " << rl.timeSource << '\n';
-            out << "  arrivals" << (report.since.isValid() ? QStringLiteral(" since %1").arg(iso(report.since)) : QString()) << ": " << rl.stats.count;
+                << (rl.resolutionSeconds > 0 ? durationText(rl.resolutionSeconds) : QStringLiteral("one scan so far"))
+                << "; times: " << rl.timeSource << '\n';
+            out << "  arrivals" << (report.since.isValid() ? QStringLiteral(" since %1").arg(iso(report.since)) : QString()) << ": "
+                << rl.stats.count;
             if (rl.stats.count)
-                out << "  p50 " << durationText(rl.stats.p50) << "  p90 " << durationText(rl.stats.p90) << "  p99 " << durationText(rl.stats.p99) << "  max "
-                    << durationText(rl.stats.max) << "  beyond SLO " << rl.stats.breaches;
+                out << "  p50 " << durationText(rl.stats.p50) << "  p90 " << durationText(rl.stats.p90) << "  p99 "
+                    << durationText(rl.stats.p99) << "  max " << durationText(rl.stats.max) << "  beyond SLO " << rl.stats.breaches;
             out << '\n';
-            const int inFlightBreaches = int(std::count_if(rl.inFlight.begin(), rl.inFlight.end(), [](const InFlight &f) { return f.breach; }));
-            out << "  in flight: " << rl.inFlight.size() << (rl.inFlight.isEmpty() ? QString() : QStringLiteral(", %1 beyond the SLO").arg(inFlightBreaches)) << '\n';
+            const int inFlightBreaches =
+                int(std::count_if(rl.inFlight.begin(), rl.inFlight.end(), [](const InFlight &f) { return f.breach; }));
+            out << "  in flight: " << rl.inFlight.size()
+                << (rl.inFlight.isEmpty() ? QString() : QStringLiteral(", %1 beyond the SLO").arg(inFlightBreaches)) << '\n';
             for (qsizetype i = 0; i < rl.inFlight.size() && i < 10; ++i) {
                 const InFlight &f = rl.inFlight[i];
-                out << "    " << durationText(f.ageSeconds).rightJustified(7) << "  " << f.repository << ':' << (f.tags.isEmpty() ? f.digest.left(19) : f.tags.join(u',')) << (f.breach ? "  BREACH" : "") << '\n';
+                out << "    " << durationText(f.ageSeconds).rightJustified(7) << "  " << f.repository << ':'
+                    << (f.tags.isEmpty() ? f.digest.left(19) : f.tags.join(u',')) << (f.breach ? "  BREACH" : "") << '\n';
             }
             if (!rl.breaches.isEmpty()) {
                 out << "  arrivals beyond the SLO:\n";
                 for (qsizetype i = 0; i < rl.breaches.size() && i < 10; ++i) {
                     const LagSample &s = rl.breaches[i];
-                    out << "    " << durationText(s.lagSeconds).rightJustified(7) << "  " << s.repository << ':' << (s.tags.isEmpty() ? s.digest.left(19) : s.tags.join(u','))
-                        << "  arrived " << iso(s.replicaSeen) << '\n';
+                    out << "    " << durationText(s.lagSeconds).rightJustified(7) << "  " << s.repository << ':'
+                        << (s.tags.isEmpty() ? s.digest.left(19) : s.tags.join(u',')) << "  arrived " << iso(s.replicaSeen) << '\n';
                 }
             }
             if (rl.byRepository.size() > 1) {
                 out << "  per repository (p50 / p90 / max, arrivals):\n";
                 for (auto it = rl.byRepository.begin(); it != rl.byRepository.end(); ++it)
-                    out << "    " << it.key().leftJustified(36) << ' ' << durationText(it->p50) << " / " << durationText(it->p90) << " / " << durationText(it->max)
-                        << ", " << it->count << (it->breaches ? QStringLiteral(", %1 beyond SLO").arg(it->breaches) : QString()) << '\n';
+                    out << "    " << it.key().leftJustified(36) << ' ' << durationText(it->p50) << " / " << durationText(it->p90) << " / "
+                        << durationText(it->max) << ", " << it->count
+                        << (it->breaches ? QStringLiteral(", %1 beyond SLO").arg(it->breaches) : QString()) << '\n';
             }
             if (rl.drifted)
                 out << "  drifted (another digest, not lag): " << rl.drifted << '\n';
@@ -212,15 +232,17 @@ int runLag(const QStringList &args, QTextStream &out, QTextStream &err)
 int runWatch(const QStringList &args, QTextStream &out, QTextStream &err)
 {
     QCommandLineParser p;
-    p.setApplicationDescription(QStringLiteral(
-        "Rescans on a schedule and measures replication lag. Every round lists the targets and replicas; every\n"
-        "--full-every rounds also the sources and legacy registries and rewrites the matrix.\n"
-        "On a terminal it draws a live view (keys: 1 overview, 2 in flight, 3 errors, s scan now, q quit);\n"
-        "otherwise, or with --plain, it prints one line per round. Exit codes: 0 done, 2 usage, 130 interrupted."));
+    p.setApplicationDescription(
+        QStringLiteral("Rescans on a schedule and measures replication lag. Every round lists the targets and replicas; every\n"
+                       "--full-every rounds also the sources and legacy registries and rewrites the matrix.\n"
+                       "On a terminal it draws a live view (keys: 1 overview, 2 in flight, 3 errors, s scan now, q quit);\n"
+                       "otherwise, or with --plain, it prints one line per round. Exit codes: 0 done, 2 usage, 130 interrupted."));
     p.addOption({QStringLiteral("plan"), QStringLiteral("The migration plan (YAML)."), QStringLiteral("file")});
     p.addOption({QStringLiteral("db"), QStringLiteral("The history database (default: next to the plan)."), QStringLiteral("file")});
-    p.addOption({QStringLiteral("interval"), QStringLiteral("Time between rounds: 30s, 5m, 1h (default 5m)."), QStringLiteral("duration"), QStringLiteral("5m")});
-    p.addOption({QStringLiteral("full-every"), QStringLiteral("A full scan every N rounds (default 12)."), QStringLiteral("n"), QStringLiteral("12")});
+    p.addOption({QStringLiteral("interval"), QStringLiteral("Time between rounds: 30s, 5m, 1h (default 5m)."), QStringLiteral("duration"),
+                 QStringLiteral("5m")});
+    p.addOption({QStringLiteral("full-every"), QStringLiteral("A full scan every N rounds (default 12)."), QStringLiteral("n"),
+                 QStringLiteral("12")});
     p.addOption({QStringLiteral("max-scans"), QStringLiteral("Stop after N rounds (default: run until stopped)."), QStringLiteral("n")});
     p.addOption({QStringLiteral("plain"), QStringLiteral("One line per round, no full-screen view.")});
     if (const int rc = parseCommand(p, QStringLiteral("watch"), args, out, err); rc >= 0)
@@ -299,8 +321,11 @@ int runWatch(const QStringList &args, QTextStream &out, QTextStream &err)
                 for (const ReplicaLag &rl : report.replicas)
                     parts << lagSummaryLine(rl);
                 out << iso(QDateTime::currentDateTimeUtc()) << " round " << round << (full ? " full" : " quick") << " scan " << s.scanId
-                    << (s.interrupted ? " interrupted" : s.complete ? " complete" : " INCOMPLETE") << " in " << QString::number(s.elapsedMs / 1000.0, 'f', 1)
-                    << "s, " << s.requests << " requests, " << s.errors.size() << " errors";
+                    << (s.interrupted    ? " interrupted"
+                            : s.complete ? " complete"
+                                         : " INCOMPLETE")
+                    << " in " << QString::number(s.elapsedMs / 1000.0, 'f', 1) << "s, " << s.requests << " requests, " << s.errors.size()
+                    << " errors";
                 if (!s.errors.isEmpty())
                     out << " (" << s.errors.first().left(160) << ')';
                 out << "; " << (parts.isEmpty() ? QStringLiteral("no replica") : parts.join(QStringLiteral("; "))) << Qt::endl;
@@ -323,8 +348,7 @@ int runWatch(const QStringList &args, QTextStream &out, QTextStream &err)
             if (a == WatchView::Action::Quit) {
                 g_quit = true;
                 viewQuit = true;
-            }
-            else if (a == WatchView::Action::ScanNow && !scanner) {
+            } else if (a == WatchView::Action::ScanNow && !scanner) {
                 next.stop();
                 startRound();
             }

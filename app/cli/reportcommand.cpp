@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // ferryctl report: the weekly status, in Markdown, HTML, PDF, CSV or JSON.
 #include "cli/cliregistry.h"
 #include "cli/commands.h"
@@ -16,23 +19,30 @@ namespace ferry::cli {
 int runReport(const QStringList &args, QTextStream &out, QTextStream &err)
 {
     QCommandLineParser p;
-    p.setApplicationDescription(QStringLiteral(
-        "Writes a status report from the history database: progress per stage, tags by state per registry and their\n"
-        "trend, changes in the period, what needs attention, replication lag, Docker Hub's pull budget, cleanup\n"
-        "batches and the last scan's errors. CSV is one line per repository:tag per registry (streamed).\n"
-        "Exit codes: 0 written, 2 usage, 4 the database or the output cannot be used."));
+    p.setApplicationDescription(
+        QStringLiteral("Writes a status report from the history database: progress per stage, tags by state per registry and their\n"
+                       "trend, changes in the period, what needs attention, replication lag, Docker Hub's pull budget, cleanup\n"
+                       "batches and the last scan's errors. CSV is one line per repository:tag per registry (streamed).\n"
+                       "Exit codes: 0 written, 2 usage, 4 the database or the output cannot be used."));
     p.addOption({QStringLiteral("db"), QStringLiteral("The history database."), QStringLiteral("file")});
     p.addOption({QStringLiteral("plan"), QStringLiteral("The plan (its database is next to it)."), QStringLiteral("file")});
     p.addOption({QStringLiteral("format"), QStringLiteral("md, html, pdf, csv or json."), QStringLiteral("format"), QStringLiteral("md")});
-    p.addOption({QStringLiteral("since"), QStringLiteral("The period: an age (24h, 7d) or an ISO time (default: 7d)."), QStringLiteral("time")});
-    p.addOption({QStringLiteral("top"), QStringLiteral("Rows of each list in documents (default 50; CSV and JSON have all)."), QStringLiteral("n"), QStringLiteral("50")});
-    p.addOption({QStringLiteral("sections"), QStringLiteral("Sections of a document, comma-separated (default: all): %1.").arg(reportSections().join(QStringLiteral(", "))),
-                 QStringLiteral("list")});
-    p.addOption({{QStringLiteral("o"), QStringLiteral("output")}, QStringLiteral("The file to write (default: standard output; PDF needs a file)."), QStringLiteral("file")});
+    p.addOption(
+        {QStringLiteral("since"), QStringLiteral("The period: an age (24h, 7d) or an ISO time (default: 7d)."), QStringLiteral("time")});
+    p.addOption({QStringLiteral("top"), QStringLiteral("Rows of each list in documents (default 50; CSV and JSON have all)."),
+                 QStringLiteral("n"), QStringLiteral("50")});
+    p.addOption(
+        {QStringLiteral("sections"),
+         QStringLiteral("Sections of a document, comma-separated (default: all): %1.").arg(reportSections().join(QStringLiteral(", "))),
+         QStringLiteral("list")});
+    p.addOption({{QStringLiteral("o"), QStringLiteral("output")},
+                 QStringLiteral("The file to write (default: standard output; PDF needs a file)."),
+                 QStringLiteral("file")});
     if (const int rc = parseCommand(p, QStringLiteral("report"), args, out, err); rc >= 0)
         return rc;
     const QString format = p.value(QStringLiteral("format"));
-    if (!QStringList{QStringLiteral("md"), QStringLiteral("html"), QStringLiteral("pdf"), QStringLiteral("csv"), QStringLiteral("json")}.contains(format)) {
+    if (!QStringList{QStringLiteral("md"), QStringLiteral("html"), QStringLiteral("pdf"), QStringLiteral("csv"), QStringLiteral("json")}
+             .contains(format)) {
         err << "ferryctl report: --format is md, html, pdf, csv or json" << Qt::endl;
         return ExitUsage;
     }
@@ -51,7 +61,8 @@ int runReport(const QStringList &args, QTextStream &out, QTextStream &err)
     const QStringList sections = p.value(QStringLiteral("sections")).split(u',', Qt::SkipEmptyParts);
     for (const QString &s : sections) {
         if (!reportSections().contains(s)) {
-            err << "ferryctl report: --sections: unknown section '" << s << "' (sections: " << reportSections().join(u',') << ")" << Qt::endl;
+            err << "ferryctl report: --sections: unknown section '" << s << "' (sections: " << reportSections().join(u',') << ")"
+                << Qt::endl;
             return ExitUsage;
         }
     }
@@ -108,7 +119,9 @@ int runReport(const QStringList &args, QTextStream &out, QTextStream &err)
             err << "\r\033[K";
     } else {
         const ReportData data = collectReport(store, since, format == u"json" ? -1 : top);
-        const QByteArray bytes = format == u"md" ? reportMarkdown(data, top, sections) : format == u"json" ? reportJson(data) : reportHtml(data, top, sections);
+        const QByteArray bytes = format == u"md" ? reportMarkdown(data, top, sections)
+            : format == u"json"                  ? reportJson(data)
+                                                 : reportHtml(data, top, sections);
         written = dev->write(bytes) == bytes.size();
     }
     if (!output.isEmpty()) {

@@ -1,9 +1,12 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // ferryctl scan, status and diff: the sync matrix without a window.
 #include "cli/cliregistry.h"
 #include "cli/commands.h"
-#include "report/report.h"
 #include "net/networkservice.h"
 #include "plan/plan.h"
+#include "report/report.h"
 #include "scan/scanner.h"
 #include "store/store.h"
 
@@ -33,7 +36,6 @@ void onSigint(int)
     g_interrupted = true;
 }
 
-
 QString isoTime(const QDateTime &t)
 {
     return t.isValid() ? t.toUTC().toString(Qt::ISODate) : QString();
@@ -49,16 +51,20 @@ QString shortDigest(const QString &d)
 int runScan(const QStringList &args, NetworkService &network, QTextStream &out, QTextStream &err)
 {
     QCommandLineParser p;
-    p.setApplicationDescription(QStringLiteral(
-        "Scans every registry of the plan and records the sync matrix.\n"
-        "Exit codes: 0 complete, 2 usage or plan error, 4 incomplete (a registry failed; its cells are unknown),\n"
-        "5 rows in a --fail-on state, 130 interrupted (what was read is kept)."));
+    p.setApplicationDescription(
+        QStringLiteral("Scans every registry of the plan and records the sync matrix.\n"
+                       "Exit codes: 0 complete, 2 usage or plan error, 4 incomplete (a registry failed; its cells are unknown),\n"
+                       "5 rows in a --fail-on state, 130 interrupted (what was read is kept)."));
     p.addOption({QStringLiteral("plan"), QStringLiteral("The migration plan (YAML)."), QStringLiteral("file")});
     p.addOption({QStringLiteral("db"), QStringLiteral("The history database (default: next to the plan)."), QStringLiteral("file")});
     p.addOption({QStringLiteral("only"), QStringLiteral("Scan only target repositories matching <regex>."), QStringLiteral("regex")});
     p.addOption({QStringLiteral("jobs"), QStringLiteral("Repositories listed in parallel (default 8)."), QStringLiteral("n")});
-    p.addOption({QStringLiteral("check-caches"), QStringLiteral("Also read pull-through caches: 'all', or the first <n> repositories (a HEAD makes a cache fetch from upstream)."), QStringLiteral("all|n")});
-    p.addOption({QStringLiteral("fail-on"), QStringLiteral("Exit 5 when rows are in any of these states, e.g. missing,drifted,lagging."), QStringLiteral("states")});
+    p.addOption(
+        {QStringLiteral("check-caches"),
+         QStringLiteral("Also read pull-through caches: 'all', or the first <n> repositories (a HEAD makes a cache fetch from upstream)."),
+         QStringLiteral("all|n")});
+    p.addOption({QStringLiteral("fail-on"), QStringLiteral("Exit 5 when rows are in any of these states, e.g. missing,drifted,lagging."),
+                 QStringLiteral("states")});
     if (const int rc = parseCommand(p, QStringLiteral("scan"), args, out, err); rc >= 0)
         return rc;
     if (!p.isSet(QStringLiteral("plan"))) {
@@ -105,7 +111,8 @@ int runScan(const QStringList &args, NetworkService &network, QTextStream &out, 
         failOn = p.value(QStringLiteral("fail-on")).split(u',', Qt::SkipEmptyParts);
         for (const QString &s : std::as_const(failOn)) {
             if (!state::rowStates().contains(s)) {
-                err << "ferryctl scan: --fail-on: unknown state '" << s << "' (states: " << state::rowStates().join(u',') << ")" << Qt::endl;
+                err << "ferryctl scan: --fail-on: unknown state '" << s << "' (states: " << state::rowStates().join(u',') << ")"
+                    << Qt::endl;
                 return ExitUsage;
             }
         }
@@ -121,8 +128,8 @@ int runScan(const QStringList &args, NetworkService &network, QTextStream &out, 
     QObject::connect(&scanner, &Scanner::progress, &scanner, [&](const ScanProgress &pr) {
         if (!tty)
             return;
-        err << "\r\033[K[scan] " << pr.listingsDone << '/' << pr.listingsTotal << " listings, " << pr.requests
-            << " requests, " << qRound(pr.requestsPerSecond) << " req/s, " << pr.errors << " errors" << Qt::flush;
+        err << "\r\033[K[scan] " << pr.listingsDone << '/' << pr.listingsTotal << " listings, " << pr.requests << " requests, "
+            << qRound(pr.requestsPerSecond) << " req/s, " << pr.errors << " errors" << Qt::flush;
     });
     ScanSummary summary;
     bool done = false;
@@ -153,8 +160,12 @@ int runScan(const QStringList &args, NetworkService &network, QTextStream &out, 
     if (tty)
         err << "\r\033[K";
 
-    out << "Scan " << summary.scanId << (summary.interrupted ? " INTERRUPTED" : summary.complete ? " complete" : " INCOMPLETE")
-        << ": " << summary.rows << " rows, " << summary.requests << " requests in " << QString::number(summary.elapsedMs / 1000.0, 'f', 1) << " s\n";
+    out << "Scan " << summary.scanId
+        << (summary.interrupted    ? " INTERRUPTED"
+                : summary.complete ? " complete"
+                                   : " INCOMPLETE")
+        << ": " << summary.rows << " rows, " << summary.requests << " requests in " << QString::number(summary.elapsedMs / 1000.0, 'f', 1)
+        << " s\n";
     for (const QString &s : state::rowStates())
         if (summary.rowsByState.value(s) > 0)
             out << "  " << s.leftJustified(12) << summary.rowsByState.value(s) << '\n';
@@ -182,14 +193,17 @@ int runStatus(const QStringList &args, QTextStream &out, QTextStream &err)
     p.setApplicationDescription(QStringLiteral("Prints the sync matrix of the last scans."));
     p.addOption({QStringLiteral("db"), QStringLiteral("The history database."), QStringLiteral("file")});
     p.addOption({QStringLiteral("plan"), QStringLiteral("Use the database next to this plan."), QStringLiteral("file")});
-    p.addOption({QStringLiteral("state"), QStringLiteral("Only rows in these states (comma-separated); with --registry, that registry's cell state."), QStringLiteral("states")});
+    p.addOption({QStringLiteral("state"),
+                 QStringLiteral("Only rows in these states (comma-separated); with --registry, that registry's cell state."),
+                 QStringLiteral("states")});
     p.addOption({QStringLiteral("registry"), QStringLiteral("Only this registry's column."), QStringLiteral("name")});
     p.addOption({QStringLiteral("format"), QStringLiteral("table (default), json or csv."), QStringLiteral("format")});
     if (const int rc = parseCommand(p, QStringLiteral("status"), args, out, err); rc >= 0)
         return rc;
     const QString db = dbPath(p);
     if (db.isEmpty() || !QFileInfo::exists(db)) {
-        err << "ferryctl status: no database" << (db.isEmpty() ? QString() : QStringLiteral(" at ") + db) << "; run ferryctl scan --plan FILE first, or give --db" << Qt::endl;
+        err << "ferryctl status: no database" << (db.isEmpty() ? QString() : QStringLiteral(" at ") + db)
+            << "; run ferryctl scan --plan FILE first, or give --db" << Qt::endl;
         return ExitUsage;
     }
     const QString format = p.value(QStringLiteral("format")).isEmpty() ? QStringLiteral("table") : p.value(QStringLiteral("format"));
@@ -213,7 +227,8 @@ int runStatus(const QStringList &args, QTextStream &out, QTextStream &err)
                 registries << it.key();
     if (!onlyRegistry.isEmpty()) {
         if (!registries.contains(onlyRegistry)) {
-            err << "ferryctl status: no registry '" << onlyRegistry << "' in the matrix (known: " << registries.join(QStringLiteral(", ")) << ")" << Qt::endl;
+            err << "ferryctl status: no registry '" << onlyRegistry << "' in the matrix (known: " << registries.join(QStringLiteral(", "))
+                << ")" << Qt::endl;
             return ExitUsage;
         }
         registries = {onlyRegistry};
@@ -236,18 +251,22 @@ int runStatus(const QStringList &args, QTextStream &out, QTextStream &err)
                 if (!r.cells.contains(name))
                     continue;
                 const MatrixCell &c = r.cells[name];
-                QJsonObject cell{{QStringLiteral("digest"), c.digest.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(c.digest)},
-                                 {QStringLiteral("state"), c.state},
-                                 {QStringLiteral("firstSeen"), c.firstSeen.isValid() ? QJsonValue(isoTime(c.firstSeen)) : QJsonValue(QJsonValue::Null)},
-                                 {QStringLiteral("lastSeen"), c.lastSeen.isValid() ? QJsonValue(isoTime(c.lastSeen)) : QJsonValue(QJsonValue::Null)}};
+                QJsonObject cell{
+                    {QStringLiteral("digest"), c.digest.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(c.digest)},
+                    {QStringLiteral("state"), c.state},
+                    {QStringLiteral("firstSeen"), c.firstSeen.isValid() ? QJsonValue(isoTime(c.firstSeen)) : QJsonValue(QJsonValue::Null)},
+                    {QStringLiteral("lastSeen"), c.lastSeen.isValid() ? QJsonValue(isoTime(c.lastSeen)) : QJsonValue(QJsonValue::Null)}};
                 if (!c.reason.isEmpty())
                     cell.insert(QStringLiteral("reason"), c.reason);
                 if (!c.mediaType.isEmpty())
                     cell.insert(QStringLiteral("mediaType"), c.mediaType);
                 regs.insert(name, cell);
             }
-            QJsonObject row{{QStringLiteral("repository"), r.repository}, {QStringLiteral("tag"), r.tag},
-                            {QStringLiteral("state"), r.state}, {QStringLiteral("inPlan"), r.inPlan}, {QStringLiteral("registries"), regs}};
+            QJsonObject row{{QStringLiteral("repository"), r.repository},
+                            {QStringLiteral("tag"), r.tag},
+                            {QStringLiteral("state"), r.state},
+                            {QStringLiteral("inPlan"), r.inPlan},
+                            {QStringLiteral("registries"), regs}};
             if (!r.reason.isEmpty())
                 row.insert(QStringLiteral("reason"), r.reason);
             arr.append(row);
@@ -274,7 +293,8 @@ int runStatus(const QStringList &args, QTextStream &out, QTextStream &err)
         repoW = qMax(repoW, int(r.repository.size()));
         tagW = qMax(tagW, int(qMin<qsizetype>(r.tag.size(), 40)));
     }
-    out << QStringLiteral("REPOSITORY").leftJustified(repoW) << "  " << QStringLiteral("TAG").leftJustified(tagW) << "  " << QStringLiteral("STATE").leftJustified(11);
+    out << QStringLiteral("REPOSITORY").leftJustified(repoW) << "  " << QStringLiteral("TAG").leftJustified(tagW) << "  "
+        << QStringLiteral("STATE").leftJustified(11);
     for (const QString &name : std::as_const(registries))
         out << "  " << name.toUpper().leftJustified(26);
     out << '\n';
@@ -295,7 +315,11 @@ int runStatus(const QStringList &args, QTextStream &out, QTextStream &err)
         out << ", " << it.value() << ' ' << it.key();
     out << '\n';
     if (const auto last = store.lastScan())
-        out << "last scan " << last->id << " at " << isoTime(last->startedAt) << (last->complete ? " (complete)" : last->interrupted ? " (interrupted)" : " (incomplete)") << '\n';
+        out << "last scan " << last->id << " at " << isoTime(last->startedAt)
+            << (last->complete          ? " (complete)"
+                    : last->interrupted ? " (interrupted)"
+                                        : " (incomplete)")
+            << '\n';
     out.flush();
     return ExitOk;
 }
@@ -306,7 +330,8 @@ int runDiff(const QStringList &args, QTextStream &out, QTextStream &err)
     p.setApplicationDescription(QStringLiteral("What appeared, moved and vanished since a scan or a time (default: in the last scan)."));
     p.addOption({QStringLiteral("db"), QStringLiteral("The history database."), QStringLiteral("file")});
     p.addOption({QStringLiteral("plan"), QStringLiteral("Use the database next to this plan."), QStringLiteral("file")});
-    p.addOption({QStringLiteral("since"), QStringLiteral("A scan number, an ISO 8601 time, or an age like 24h or 7d."), QStringLiteral("scan|time")});
+    p.addOption({QStringLiteral("since"), QStringLiteral("A scan number, an ISO 8601 time, or an age like 24h or 7d."),
+                 QStringLiteral("scan|time")});
     p.addOption({QStringLiteral("format"), QStringLiteral("text (default) or json."), QStringLiteral("format")});
     if (const int rc = parseCommand(p, QStringLiteral("diff"), args, out, err); rc >= 0)
         return rc;
@@ -346,10 +371,15 @@ int runDiff(const QStringList &args, QTextStream &out, QTextStream &err)
     if (p.value(QStringLiteral("format")) == u"json") {
         QJsonArray arr;
         for (const Change &c : std::as_const(changes))
-            arr.append(QJsonObject{{QStringLiteral("scan"), c.scan}, {QStringLiteral("at"), isoTime(c.at)}, {QStringLiteral("registry"), c.registry},
-                                   {QStringLiteral("repository"), c.repository}, {QStringLiteral("tag"), c.tag}, {QStringLiteral("change"), c.kind},
-                                   {QStringLiteral("oldDigest"), c.oldDigest.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(c.oldDigest)},
-                                   {QStringLiteral("newDigest"), c.newDigest.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(c.newDigest)}});
+            arr.append(
+                QJsonObject{{QStringLiteral("scan"), c.scan},
+                            {QStringLiteral("at"), isoTime(c.at)},
+                            {QStringLiteral("registry"), c.registry},
+                            {QStringLiteral("repository"), c.repository},
+                            {QStringLiteral("tag"), c.tag},
+                            {QStringLiteral("change"), c.kind},
+                            {QStringLiteral("oldDigest"), c.oldDigest.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(c.oldDigest)},
+                            {QStringLiteral("newDigest"), c.newDigest.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(c.newDigest)}});
         out << QJsonDocument(arr).toJson(QJsonDocument::Indented);
         return ExitOk;
     }

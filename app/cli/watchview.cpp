@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 #include "cli/watchview.h"
 
 #include "plan/plan.h"
@@ -32,7 +35,8 @@ void put(int y, int x, const QString &text, int pair = Normal, bool bold = false
 } // namespace
 
 WatchView::WatchView(const Plan &plan, Store &store)
-    : m_plan(plan), m_store(store)
+    : m_plan(plan)
+    , m_store(store)
 {
     setlocale(LC_ALL, "");
     initscr();
@@ -80,7 +84,11 @@ void WatchView::scanStarted(int round, bool full)
 void WatchView::scanProgress(const ScanProgress &p)
 {
     m_progress = QStringLiteral("%1/%2 listings, %3 requests, %4 req/s, %5 errors")
-                     .arg(p.listingsDone).arg(p.listingsTotal).arg(p.requests).arg(qRound(p.requestsPerSecond)).arg(p.errors);
+                     .arg(p.listingsDone)
+                     .arg(p.listingsTotal)
+                     .arg(p.requests)
+                     .arg(qRound(p.requestsPerSecond))
+                     .arg(p.errors);
 }
 
 void WatchView::scanFinished(const ScanSummary &s, const LagReport &report)
@@ -92,7 +100,9 @@ void WatchView::scanFinished(const ScanSummary &s, const LagReport &report)
                       .arg(m_round)
                       .arg(m_full ? QStringLiteral("full") : QStringLiteral("quick"))
                       .arg(s.scanId)
-                      .arg(s.interrupted ? QStringLiteral("interrupted") : s.complete ? QStringLiteral("complete") : QStringLiteral("INCOMPLETE"))
+                      .arg(s.interrupted    ? QStringLiteral("interrupted")
+                               : s.complete ? QStringLiteral("complete")
+                                            : QStringLiteral("INCOMPLETE"))
                       .arg(s.elapsedMs / 1000.0, 0, 'f', 1)
                       .arg(s.requests);
     m_reachable.clear();
@@ -107,8 +117,7 @@ void WatchView::scanFinished(const ScanSummary &s, const LagReport &report)
 }
 
 void WatchView::setNextScanIn(qint64)
-{
-}
+{ }
 
 WatchView::Action WatchView::poll(qint64 msToNext)
 {
@@ -135,10 +144,16 @@ void WatchView::draw(qint64 msToNext)
 {
     erase();
     int y = 0;
-    put(y, 0, QStringLiteral("Ferry watch — %1   %2").arg(m_plan.name, QDateTime::currentDateTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"))), Title, true);
+    put(y, 0,
+        QStringLiteral("Ferry watch — %1   %2")
+            .arg(m_plan.name, QDateTime::currentDateTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"))),
+        Title, true);
     ++y;
-    QString status = m_scanning ? QStringLiteral("Scanning (round %1, %2): %3").arg(m_round).arg(m_full ? QStringLiteral("full") : QStringLiteral("quick"), m_progress)
-                                : QStringLiteral("Next round in %1   last: %2").arg(durationText(qMax<qint64>(0, msToNext) / 1000), m_lastRound);
+    QString status = m_scanning
+        ? QStringLiteral("Scanning (round %1, %2): %3")
+              .arg(m_round)
+              .arg(m_full ? QStringLiteral("full") : QStringLiteral("quick"), m_progress)
+        : QStringLiteral("Next round in %1   last: %2").arg(durationText(qMax<qint64>(0, msToNext) / 1000), m_lastRound);
     put(y++, 0, status);
     put(y++, 0, QStringLiteral("[1] overview  [2] in flight  [3] errors   [s] scan now  [q] quit"), Normal);
     ++y;
@@ -157,19 +172,25 @@ void WatchView::draw(qint64 msToNext)
         ++y;
         put(y++, 0, QStringLiteral("Replication lag (arrivals in the last 24 h)"), Title, true);
         for (const ReplicaLag &rl : m_report.replicas) {
-            const int inFlightBreaches = int(std::count_if(rl.inFlight.begin(), rl.inFlight.end(), [](const InFlight &f) { return f.breach; }));
+            const int inFlightBreaches =
+                int(std::count_if(rl.inFlight.begin(), rl.inFlight.end(), [](const InFlight &f) { return f.breach; }));
             const bool breach = rl.stats.breaches + inFlightBreaches > 0;
             put(y++, 2, lagSummaryLine(rl), breach ? Bad : Good, breach);
             for (qsizetype i = 0; i < rl.inFlight.size() && i < 5 && y < LINES - 1; ++i) {
                 const InFlight &f = rl.inFlight[i];
-                put(y++, 4, QStringLiteral("in flight %1  %2:%3").arg(durationText(f.ageSeconds).rightJustified(7), f.repository,
-                                                                       f.tags.isEmpty() ? f.digest.left(19) : f.tags.join(u',')),
+                put(y++, 4,
+                    QStringLiteral("in flight %1  %2:%3")
+                        .arg(durationText(f.ageSeconds).rightJustified(7), f.repository,
+                             f.tags.isEmpty() ? f.digest.left(19) : f.tags.join(u',')),
                     f.breach ? Bad : Warn);
             }
             for (qsizetype i = 0; i < rl.breaches.size() && i < 3 && y < LINES - 1; ++i) {
                 const LagSample &s = rl.breaches[i];
-                put(y++, 4, QStringLiteral("arrived late %1  %2:%3").arg(durationText(s.lagSeconds).rightJustified(7), s.repository,
-                                                                         s.tags.isEmpty() ? s.digest.left(19) : s.tags.join(u',')), Bad);
+                put(y++, 4,
+                    QStringLiteral("arrived late %1  %2:%3")
+                        .arg(durationText(s.lagSeconds).rightJustified(7), s.repository,
+                             s.tags.isEmpty() ? s.digest.left(19) : s.tags.join(u',')),
+                    Bad);
             }
         }
         if (m_report.replicas.isEmpty())
@@ -177,12 +198,15 @@ void WatchView::draw(qint64 msToNext)
     } else if (m_view == 2) {
         put(y++, 0, QStringLiteral("In flight: in the target, not yet in the replica (oldest first)"), Title, true);
         for (const ReplicaLag &rl : m_report.replicas) {
-            put(y++, 2, QStringLiteral("%1 (SLO %2): %3 item(s)").arg(rl.replica, durationText(rl.sloSeconds)).arg(rl.inFlight.size()), Normal, true);
+            put(y++, 2, QStringLiteral("%1 (SLO %2): %3 item(s)").arg(rl.replica, durationText(rl.sloSeconds)).arg(rl.inFlight.size()),
+                Normal, true);
             for (const InFlight &f : rl.inFlight) {
                 if (y >= LINES - 1)
                     break;
-                put(y++, 4, QStringLiteral("%1  %2:%3  %4").arg(durationText(f.ageSeconds).rightJustified(7), f.repository,
-                                                               f.tags.isEmpty() ? QStringLiteral("(untagged)") : f.tags.join(u','), f.digest.left(19)),
+                put(y++, 4,
+                    QStringLiteral("%1  %2:%3  %4")
+                        .arg(durationText(f.ageSeconds).rightJustified(7), f.repository,
+                             f.tags.isEmpty() ? QStringLiteral("(untagged)") : f.tags.join(u','), f.digest.left(19)),
                     f.breach ? Bad : Warn);
             }
         }

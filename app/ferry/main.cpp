@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 #include "cleanuppage.h"
 #include "gui/mainwindow.h"
 
@@ -20,7 +23,8 @@ int main(int argc, char *argv[])
     parser.addVersionOption();
     parser.addOption({QStringLiteral("plan"), QStringLiteral("The migration plan (default: the last one used)."), QStringLiteral("file")});
     parser.addOption({QStringLiteral("db"), QStringLiteral("The history database (default: next to the plan)."), QStringLiteral("file")});
-    parser.addOption({QStringLiteral("page"), QStringLiteral("Open on a page: overview, images, replication, cleanup or registries."), QStringLiteral("page")});
+    parser.addOption({QStringLiteral("page"), QStringLiteral("Open on a page: overview, images, replication, cleanup or registries."),
+                      QStringLiteral("page")});
     parser.addOption({QStringLiteral("batch"), QStringLiteral("Open the Cleanup page on this batch."), QStringLiteral("id")});
     parser.addOption({QStringLiteral("state"), QStringLiteral("With --page images: show rows in this state."), QStringLiteral("state")});
     parser.process(app);

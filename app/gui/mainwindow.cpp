@@ -1,15 +1,18 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 #include "gui/mainwindow.h"
 
 #include "cleanuppage.h"
 #include "exportdialog.h"
+#include "gui/scanworker.h"
 #include "imagespage.h"
 #include "net/networkservice.h"
-#include "registry/registryclient.h"
 #include "overviewpage.h"
-#include "registriespage.h"
-#include "replicationpage.h"
 #include "plan/plan.h"
-#include "gui/scanworker.h"
+#include "registriespage.h"
+#include "registry/registryclient.h"
+#include "replicationpage.h"
 #include "scan/scanner.h"
 #include "store/store.h"
 #include "storeworker.h"
@@ -17,8 +20,8 @@
 
 #include <QAction>
 #include <QCloseEvent>
-#include <QFileDialog>
 #include <QDir>
+#include <QFileDialog>
 #include <QFileInfo>
 #include <QKeySequence>
 #include <QLabel>
@@ -26,12 +29,12 @@
 #include <QListWidget>
 #include <QMessageBox>
 #include <QProgressBar>
-#include <QThread>
 #include <QSettings>
 #include <QSplitter>
 #include <QStackedWidget>
-#include <QTableView>
 #include <QStatusBar>
+#include <QTableView>
+#include <QThread>
 #include <QToolBar>
 
 namespace ferry {
@@ -206,8 +209,7 @@ void MainWindow::reload()
     } else {
         m_matrixLoading = true;
         m_matrixWatcher.setFuture(runOnStore(
-            m_store->path(),
-            [](Store &store) { return std::make_shared<CompactMatrix>(CompactMatrix::fromStore(store)); },
+            m_store->path(), [](Store &store) { return std::make_shared<CompactMatrix>(CompactMatrix::fromStore(store)); },
             [](const QString &) { return std::make_shared<CompactMatrix>(); }));
     }
     m_cleanup->reload();
@@ -242,7 +244,9 @@ void MainWindow::showLastScan()
     }
     m_scanLabel->setText(tr("Last scan %1: %2, %L3 requests, %L4 errors")
                              .arg(last->startedAt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")),
-                                  last->complete ? tr("complete") : last->interrupted ? tr("interrupted") : tr("incomplete"))
+                                  last->complete          ? tr("complete")
+                                      : last->interrupted ? tr("interrupted")
+                                                          : tr("incomplete"))
                              .arg(last->requests)
                              .arg(last->errors));
 }
@@ -298,7 +302,11 @@ void MainWindow::startScan()
 void MainWindow::onProgress(const ScanProgress &p)
 {
     m_scanLabel->setText(tr("Scanning: %1/%2 listings, %L3 requests, %4 req/s, %5 errors")
-                             .arg(p.listingsDone).arg(p.listingsTotal).arg(p.requests).arg(qRound(p.requestsPerSecond)).arg(p.errors));
+                             .arg(p.listingsDone)
+                             .arg(p.listingsTotal)
+                             .arg(p.requests)
+                             .arg(qRound(p.requestsPerSecond))
+                             .arg(p.errors));
     m_scanProgress->setRange(0, qMax(1, p.listingsTotal));
     m_scanProgress->setValue(p.listingsDone);
 }
@@ -326,7 +334,8 @@ void MainWindow::onFinished(const ScanSummary &s)
     m_scanProgress->setVisible(false);
     reload();
     if (!s.errors.isEmpty())
-        statusBar()->showMessage(tr("%1 registries or repositories could not be read; their cells say why (state: unknown)").arg(s.errors.size()), 15000);
+        statusBar()->showMessage(
+            tr("%1 registries or repositories could not be read; their cells say why (state: unknown)").arg(s.errors.size()), 15000);
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

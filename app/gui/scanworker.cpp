@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 #include "gui/scanworker.h"
 
 #include "store/store.h"
@@ -9,8 +12,7 @@ ScanWorker::ScanWorker(Plan plan, QString dbPath, NetworkService &network, ScanO
     , m_dbPath(std::move(dbPath))
     , m_network(network)
     , m_options(std::move(options))
-{
-}
+{ }
 
 ScanWorker::~ScanWorker()
 {

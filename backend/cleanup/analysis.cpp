@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 #include "cleanup/analysis.h"
 
 #include "registry/manifest.h"
@@ -16,8 +19,8 @@ namespace ferry {
 
 std::optional<DevTag> parseDevTag(const QString &tag)
 {
-    static const QRegularExpression re(QStringLiteral(
-        "^(\\d+\\.\\d+\\.\\d+)-dev\\.([a-z0-9](?:[a-z0-9-]*[a-z0-9])?)\\.(\\d{4}-\\d{2}-\\d{2})\\.(\\d{2})-(\\d{2})-(\\d{2})\\.h([0-9a-f]{7})$"));
+    static const QRegularExpression re(QStringLiteral("^(\\d+\\.\\d+\\.\\d+)-dev\\.([a-z0-9](?:[a-z0-9-]*[a-z0-9])?)\\.(\\d{4}-\\d{2}-\\d{"
+                                                      "2})\\.(\\d{2})-(\\d{2})-(\\d{2})\\.h([0-9a-f]{7})$"));
     const auto m = re.match(tag);
     if (!m.hasMatch())
         return std::nullopt;
@@ -101,8 +104,8 @@ void propose(QMap<QString, Proposal> *out, const QString &digest, const QString 
         it->tags.insert(tag);
 }
 
-QMap<QString, Proposal> proposals(const RepositorySnapshot &snap, const QList<CleanupPolicy> &policies,
-                                  const CleanupConfig &config, const QDateTime &now)
+QMap<QString, Proposal> proposals(const RepositorySnapshot &snap, const QList<CleanupPolicy> &policies, const CleanupConfig &config,
+                                  const QDateTime &now)
 {
     QMap<QString, Proposal> out;
     if (!config.protectingRepository(snap.repository, snap.registry).isEmpty())
@@ -110,13 +113,16 @@ QMap<QString, Proposal> proposals(const RepositorySnapshot &snap, const QList<Cl
     for (const CleanupPolicy &p : policies) {
         if (p.registry != snap.registry)
             continue;
-        auto oldEnough = [&](const QDateTime &t) {
-            return !p.olderThanSeconds || (t.isValid() && t.secsTo(now) >= *p.olderThanSeconds);
-        };
+        auto oldEnough = [&](const QDateTime &t) { return !p.olderThanSeconds || (t.isValid() && t.secsTo(now) >= *p.olderThanSeconds); };
         switch (p.kind) {
         case CleanupPolicy::Kind::DevTags:
         case CleanupPolicy::Kind::Tags: {
-            struct Entry { const TagRecord *tag; QDateTime time; QString source; };
+            struct Entry
+            {
+                const TagRecord *tag;
+                QDateTime time;
+                QString source;
+            };
             QMap<QString, QList<Entry>> groups;
             for (const TagRecord &t : snap.tags) {
                 if (t.digest.isEmpty() || !config.protectingTag(t.name, snap.registry).isEmpty())
@@ -147,13 +153,14 @@ QMap<QString, Proposal> proposals(const RepositorySnapshot &snap, const QList<Cl
                     const Entry &e = entries[i];
                     if (!oldEnough(e.time))
                         continue;
-                    QString reason = p.kind == CleanupPolicy::Kind::DevTags
-                        ? QStringLiteral("dev build of branch '%1'").arg(g.key())
-                        : QStringLiteral("tag matches /%1/").arg(p.pattern.pattern()) + (g.key().isEmpty() ? QString() : QStringLiteral(" (group '%1')").arg(g.key()));
+                    QString reason = p.kind == CleanupPolicy::Kind::DevTags ? QStringLiteral("dev build of branch '%1'").arg(g.key())
+                                                                            : QStringLiteral("tag matches /%1/").arg(p.pattern.pattern()) +
+                            (g.key().isEmpty() ? QString() : QStringLiteral(" (group '%1')").arg(g.key()));
                     if (p.keepNewest > 0)
                         reason += QStringLiteral(", not among the newest %1 of its group").arg(p.keepNewest);
                     if (p.olderThanSeconds)
-                        reason += QStringLiteral(", %1 old (policy: older than %2)").arg(ageText(e.time.secsTo(now)), ageText(*p.olderThanSeconds));
+                        reason += QStringLiteral(", %1 old (policy: older than %2)")
+                                      .arg(ageText(e.time.secsTo(now)), ageText(*p.olderThanSeconds));
                     propose(&out, e.tag->digest, e.tag->name, p, reason, e.time, e.source);
                 }
             }
@@ -164,7 +171,8 @@ QMap<QString, Proposal> proposals(const RepositorySnapshot &snap, const QList<Cl
                 if (!snap.tagsOf(it.key()).isEmpty() || !oldEnough(it.value()))
                     continue;
                 propose(&out, it.key(), QString(), p,
-                        QStringLiteral("untagged for %1 (policy: older than %2)").arg(ageText(it.value().secsTo(now)), ageText(*p.olderThanSeconds)),
+                        QStringLiteral("untagged for %1 (policy: older than %2)")
+                            .arg(ageText(it.value().secsTo(now)), ageText(*p.olderThanSeconds)),
                         it.value(), snap.untaggedAgeSource.value(it.key()));
             }
             break;
@@ -175,7 +183,8 @@ QMap<QString, Proposal> proposals(const RepositorySnapshot &snap, const QList<Cl
                 const auto [time, source] = tagTime(snap, t);
                 if (!oldEnough(time))
                     continue;
-                propose(&out, t.digest, t.name, p, QStringLiteral("in legacy registry %1; its content belongs in the target").arg(snap.registry), time, source);
+                propose(&out, t.digest, t.name, p,
+                        QStringLiteral("in legacy registry %1; its content belongs in the target").arg(snap.registry), time, source);
             }
             break;
         }
@@ -277,8 +286,8 @@ QStringList dependenciesIn(const QString &digest, const RepositorySnapshot &snap
 
 } // namespace
 
-QSet<QString> candidateDigests(const RepositorySnapshot &snap, const QList<CleanupPolicy> &policies,
-                               const CleanupConfig &config, const QDateTime &now)
+QSet<QString> candidateDigests(const RepositorySnapshot &snap, const QList<CleanupPolicy> &policies, const CleanupConfig &config,
+                               const QDateTime &now)
 {
     const auto props = proposals(snap, policies, config, now);
     QSet<QString> out;
@@ -287,9 +296,8 @@ QSet<QString> candidateDigests(const RepositorySnapshot &snap, const QList<Clean
     return out;
 }
 
-QList<CleanupItem> evaluateCleanup(const RepositorySnapshot &snap, const QList<CleanupPolicy> &policies,
-                                   const CleanupConfig &config, const QDateTime &now, const VerifyResults &verify,
-                                   const QStringList &verifyTargets)
+QList<CleanupItem> evaluateCleanup(const RepositorySnapshot &snap, const QList<CleanupPolicy> &policies, const CleanupConfig &config,
+                                   const QDateTime &now, const VerifyResults &verify, const QStringList &verifyTargets)
 {
     const QMap<QString, Proposal> props = proposals(snap, policies, config, now);
     QMap<QString, CleanupItem> items;
@@ -311,12 +319,14 @@ QList<CleanupItem> evaluateCleanup(const RepositorySnapshot &snap, const QList<C
                 continue;
             const QString protector = config.protectingTag(tag, snap.registry);
             item.holdReason = protector.isEmpty()
-                ? QStringLiteral("the digest also carries tag '%1', which no policy selects (deleting the digest deletes every tag on it)").arg(tag)
+                ? QStringLiteral("the digest also carries tag '%1', which no policy selects (deleting the digest deletes every tag on it)")
+                      .arg(tag)
                 : QStringLiteral("the digest also carries the protected tag '%1' (protect: /%2/)").arg(tag, protector);
             break;
         }
         if (item.holdReason.isEmpty()) {
-            item.checks << (item.tags.isEmpty() ? QStringLiteral("untagged") : QStringLiteral("every tag on the digest is selected (%1)").arg(item.tags.size()));
+            item.checks << (item.tags.isEmpty() ? QStringLiteral("untagged")
+                                                : QStringLiteral("every tag on the digest is selected (%1)").arg(item.tags.size()));
             if (verify.contains(item.digest)) {
                 const QString missing = verify.value(item.digest);
                 if (!missing.isEmpty())

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 #pragma once
 
 #include "plan/plan.h"
@@ -27,14 +30,14 @@ std::optional<DevTag> parseDevTag(const QString &tag);
 struct ManifestFacts
 {
     QString mediaType;
-    qint64 size = -1;        // manifest plus what it references, as declared (shared layers count)
-    QStringList children;    // index entries
-    QString subject;         // OCI subject digest
-    bool read = false;       // the manifest itself was fetched
-    QString readError;       // fetching it failed: nothing that depends on it may be deleted
+    qint64 size = -1; // manifest plus what it references, as declared (shared layers count)
+    QStringList children; // index entries
+    QString subject; // OCI subject digest
+    bool read = false; // the manifest itself was fetched
+    QString readError; // fetching it failed: nothing that depends on it may be deleted
     std::optional<bool> deleteEnabled; // ACR manifest attributes
     std::optional<bool> writeEnabled;
-    QDateTime updated;       // registry time, where the provider gives it
+    QDateTime updated; // registry time, where the provider gives it
 };
 
 // One repository of one registry as it stands: every tag with its digest, the manifests
@@ -48,36 +51,36 @@ struct RepositorySnapshot
     bool complete = false;
     QString incompleteReason;
     QList<TagRecord> tags;
-    QHash<QString, ManifestFacts> manifests;      // by digest
-    QHash<QString, QDateTime> untaggedSince;      // digests no tag points at, and since when
+    QHash<QString, ManifestFacts> manifests; // by digest
+    QHash<QString, QDateTime> untaggedSince; // digests no tag points at, and since when
     QHash<QString, QString> untaggedAgeSource;
-    QHash<QString, QDateTime> firstSeen;          // tag -> when Ferry first saw its current digest
-    QSet<QString> present;                        // digests a HEAD found (not read)
-    QSet<QString> absent;                         // digests a HEAD proved absent
+    QHash<QString, QDateTime> firstSeen; // tag -> when Ferry first saw its current digest
+    QSet<QString> present; // digests a HEAD found (not read)
+    QSet<QString> absent; // digests a HEAD proved absent
 
     QStringList tagsOf(const QString &digest) const;
-    bool holds(const QString &digest) const;      // tagged, or known untagged and not deleted
-    QSet<QString> deleted;                        // removed during this run
+    bool holds(const QString &digest) const; // tagged, or known untagged and not deleted
+    QSet<QString> deleted; // removed during this run
 };
 
 // One deletion candidate (action delete) or a candidate that the checks hold back (keep).
 struct CleanupItem
 {
     int seq = 0;
-    QString action;          // "delete" or "keep"
+    QString action; // "delete" or "keep"
     QString digest;
-    QStringList tags;        // every tag on the digest when planned: all go with it
+    QStringList tags; // every tag on the digest when planned: all go with it
     QString mediaType;
     qint64 size = -1;
-    QDateTime ageFrom;       // the time its age counts from
-    QString ageSource;       // tag timestamp, registry time, first seen by Ferry, …
+    QDateTime ageFrom; // the time its age counts from
+    QString ageSource; // tag timestamp, registry time, first seen by Ferry, …
     QString policy;
-    QString reason;          // why a policy proposes it
-    QStringList checks;      // the safety checks it passed
-    QString holdReason;      // action keep: why it must stay
-    QStringList parents;     // indexes in the same plan that reference it (deleted first)
-    QStringList dependsOn;   // other planned digests that must go first (parents, subjects)
-    QStringList verifyIn;    // legacy: "registry/repository" that must still hold the digest
+    QString reason; // why a policy proposes it
+    QStringList checks; // the safety checks it passed
+    QString holdReason; // action keep: why it must stay
+    QStringList parents; // indexes in the same plan that reference it (deleted first)
+    QStringList dependsOn; // other planned digests that must go first (parents, subjects)
+    QStringList verifyIn; // legacy: "registry/repository" that must still hold the digest
 
     // Execution state, not part of the approved content.
     QString state = QStringLiteral("planned");
@@ -92,8 +95,8 @@ using VerifyResults = QHash<QString, QString>;
 
 // The digests a policy set proposes in a snapshot, before any safety check: the planner
 // reads these manifests before evaluating.
-QSet<QString> candidateDigests(const RepositorySnapshot &snap, const QList<CleanupPolicy> &policies,
-                               const CleanupConfig &config, const QDateTime &now);
+QSet<QString> candidateDigests(const RepositorySnapshot &snap, const QList<CleanupPolicy> &policies, const CleanupConfig &config,
+                               const QDateTime &now);
 
 // Proposes items from the policies and holds back every candidate that a safety rule
 // protects: protected tags and repositories, digests that also carry a kept tag, children
@@ -101,9 +104,8 @@ QSet<QString> candidateDigests(const RepositorySnapshot &snap, const QList<Clean
 // manifests, manifests Ferry could not read, legacy digests not verified in the target.
 // Items come out in execution order: indexes before their children, subjects before
 // their referrers.
-QList<CleanupItem> evaluateCleanup(const RepositorySnapshot &snap, const QList<CleanupPolicy> &policies,
-                                   const CleanupConfig &config, const QDateTime &now, const VerifyResults &verify,
-                                   const QStringList &verifyTargets);
+QList<CleanupItem> evaluateCleanup(const RepositorySnapshot &snap, const QList<CleanupPolicy> &policies, const CleanupConfig &config,
+                                   const QDateTime &now, const VerifyResults &verify, const QStringList &verifyTargets);
 
 // Right before a DELETE: whether the item may still go, judged on a fresh snapshot in
 // which everything else that is present counts as kept. Returns why not, or empty.

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 #include "cleanup/cleanupengine.h"
 
 #include "registry/manifest.h"
@@ -49,9 +52,12 @@ QString stateFor(DeleteOutcome o)
 } // namespace
 
 CleanupEngine::CleanupEngine(const Plan &plan, Store &store, NetworkService &network)
-    : m_plan(plan), m_store(store), m_cleanup(store), m_network(network), m_group(RegistryClient::newGroup())
-{
-}
+    : m_plan(plan)
+    , m_store(store)
+    , m_cleanup(store)
+    , m_network(network)
+    , m_group(RegistryClient::newGroup())
+{ }
 
 CleanupEngine::~CleanupEngine() = default;
 
@@ -161,7 +167,8 @@ void CleanupEngine::readManifests(RepositorySnapshot *snap, const QSet<QString> 
     }
 }
 
-RepositorySnapshot CleanupEngine::readSnapshot(const QString &registry, const QString &repository, const QSet<QString> &digests, bool useHistory)
+RepositorySnapshot CleanupEngine::readSnapshot(const QString &registry, const QString &repository, const QSet<QString> &digests,
+                                               bool useHistory)
 {
     RepositorySnapshot snap;
     snap.registry = registry;
@@ -254,8 +261,9 @@ CleanupPlanResult CleanupEngine::plan(const QStringList &onlyPolicies)
         if (onlyPolicies.isEmpty() || onlyPolicies.contains(p.name))
             policies << p;
     if (policies.isEmpty()) {
-        result.errors << (cfg.policies.isEmpty() ? QStringLiteral("the plan has no cleanup policies (plan key cleanup.policies)")
-                                                 : QStringLiteral("no cleanup policy is named %1").arg(onlyPolicies.join(QStringLiteral(", "))));
+        result.errors << (cfg.policies.isEmpty()
+                              ? QStringLiteral("the plan has no cleanup policies (plan key cleanup.policies)")
+                              : QStringLiteral("no cleanup policy is named %1").arg(onlyPolicies.join(QStringLiteral(", "))));
         return result;
     }
     // Which repositories each registry's policies cover.
@@ -264,7 +272,8 @@ CleanupPlanResult CleanupEngine::plan(const QStringList &onlyPolicies)
     for (const CleanupPolicy &p : std::as_const(policies)) {
         const QStringList patterns = p.repositoryGlob.isEmpty() ? m_plan.repositoriesIn(p.registry) : QStringList{p.repositoryGlob};
         if (patterns.isEmpty())
-            result.notes << QStringLiteral("policy %1: the plan names no repositories in %2; give the policy a repositories glob").arg(p.name, p.registry);
+            result.notes << QStringLiteral("policy %1: the plan names no repositories in %2; give the policy a repositories glob")
+                                .arg(p.name, p.registry);
         for (const QString &pattern : patterns) {
             if (!pattern.contains(u'*')) {
                 work[p.registry][pattern].append(p);
@@ -273,12 +282,14 @@ CleanupPlanResult CleanupEngine::plan(const QStringList &onlyPolicies)
             if (!catalogs.contains(p.registry)) {
                 const Result<Listing> cat = wait(client(p.registry)->catalog(m_group));
                 if (!cat.ok()) {
-                    result.errors << QStringLiteral("%1: cannot list repositories for %2: %3").arg(p.registry, pattern, cat.error.toString());
+                    result.errors
+                        << QStringLiteral("%1: cannot list repositories for %2: %3").arg(p.registry, pattern, cat.error.toString());
                     catalogs.insert(p.registry, {});
                     continue;
                 }
                 if (!cat.value.complete)
-                    result.errors << QStringLiteral("%1: the repository catalog is incomplete (%2); repositories beyond it were not considered")
+                    result.errors << QStringLiteral(
+                                         "%1: the repository catalog is incomplete (%2); repositories beyond it were not considered")
                                          .arg(p.registry, cat.value.incompleteReason);
                 catalogs.insert(p.registry, cat.value.names);
             }
@@ -302,11 +313,13 @@ CleanupPlanResult CleanupEngine::plan(const QStringList &onlyPolicies)
             // Legacy content is deletable only where the target (and replicas) hold it.
             VerifyResults verify;
             QStringList verifyTargets;
-            const bool legacy = std::any_of(pols.begin(), pols.end(), [](const CleanupPolicy &p) { return p.kind == CleanupPolicy::Kind::Legacy; });
+            const bool legacy =
+                std::any_of(pols.begin(), pols.end(), [](const CleanupPolicy &p) { return p.kind == CleanupPolicy::Kind::Legacy; });
             if (legacy && !candidates.isEmpty()) {
                 const auto [targetReg, targetRepo] = m_plan.targetFor(reg.key(), repo.key());
                 QStringList regs{targetReg};
-                if (std::any_of(pols.begin(), pols.end(), [](const CleanupPolicy &p) { return p.kind == CleanupPolicy::Kind::Legacy && p.verifyReplicas; }))
+                if (std::any_of(pols.begin(), pols.end(),
+                                [](const CleanupPolicy &p) { return p.kind == CleanupPolicy::Kind::Legacy && p.verifyReplicas; }))
                     regs += m_plan.followersOf(targetReg, RegistryRole::Replica);
                 for (const QString &r : std::as_const(regs))
                     verifyTargets << r + u'/' + targetRepo;
@@ -326,7 +339,8 @@ CleanupPlanResult CleanupEngine::plan(const QStringList &onlyPolicies)
             const QList<CleanupItem> items = evaluateCleanup(snap, pols, cfg, now, verify, verifyTargets);
             ++done;
             if (!snap.complete)
-                result.errors << QStringLiteral("%1/%2: the listing is incomplete (%3); its batch cannot be executed").arg(reg.key(), repo.key(), snap.incompleteReason);
+                result.errors << QStringLiteral("%1/%2: the listing is incomplete (%3); its batch cannot be executed")
+                                     .arg(reg.key(), repo.key(), snap.incompleteReason);
             if (items.isEmpty()) {
                 if (snap.complete)
                     result.notes << QStringLiteral("%1/%2: nothing to clean").arg(reg.key(), repo.key());
@@ -359,8 +373,11 @@ CleanupPlanResult CleanupEngine::plan(const QStringList &onlyPolicies)
                     continue;
                 }
                 m_cleanup.audit(cleanupActor({}), QStringLiteral("plan"), b.id,
-                                QStringLiteral("%1/%2: %3 to delete, %4 held back, hash %5").arg(b.registry, b.repository)
-                                    .arg(b.items.size() - (start == 0 ? keeps.size() : 0)).arg(start == 0 ? keeps.size() : 0).arg(b.hash));
+                                QStringLiteral("%1/%2: %3 to delete, %4 held back, hash %5")
+                                    .arg(b.registry, b.repository)
+                                    .arg(b.items.size() - (start == 0 ? keeps.size() : 0))
+                                    .arg(start == 0 ? keeps.size() : 0)
+                                    .arg(b.hash));
                 result.batches << b.id;
                 if (deletes.isEmpty())
                     break;
@@ -377,9 +394,13 @@ QString CleanupEngine::executionBlocker(const CleanupBatch &b, bool dryRun) cons
 {
     const QString recomputed = b.recomputedHash();
     if (recomputed != b.hash)
-        return QStringLiteral("batch %1 was altered after planning: its items hash to %2, the batch was planned as %3").arg(b.id).arg(recomputed, b.hash);
+        return QStringLiteral("batch %1 was altered after planning: its items hash to %2, the batch was planned as %3")
+            .arg(b.id)
+            .arg(recomputed, b.hash);
     if (!b.listingComplete)
-        return QStringLiteral("batch %1 was planned from an incomplete listing (%2); plan again when the registry lists completely").arg(b.id).arg(b.listingNote);
+        return QStringLiteral("batch %1 was planned from an incomplete listing (%2); plan again when the registry lists completely")
+            .arg(b.id)
+            .arg(b.listingNote);
     if (!dryRun) {
         if (b.status == batchstatus::Planned)
             return QStringLiteral("batch %1 is not approved (ferryctl cleanup approve %1 --as NAME)").arg(b.id);
@@ -393,7 +414,9 @@ QString CleanupEngine::executionBlocker(const CleanupBatch &b, bool dryRun) cons
     const qint64 age = b.listedAt.secsTo(QDateTime::currentDateTimeUtc());
     if (age > m_plan.cleanup.maxListingAgeSeconds)
         return QStringLiteral("batch %1 was planned from a listing %2 minutes old, beyond cleanup.max-listing-age (%3 minutes); plan again")
-            .arg(b.id).arg(age / 60).arg(m_plan.cleanup.maxListingAgeSeconds / 60);
+            .arg(b.id)
+            .arg(age / 60)
+            .arg(m_plan.cleanup.maxListingAgeSeconds / 60);
     const PlanRegistry *r = m_plan.registry(b.registry);
     if (!r)
         return QStringLiteral("registry %1 of batch %2 is not in the plan %3").arg(b.registry).arg(b.id).arg(m_plan.path);
@@ -423,7 +446,8 @@ CleanupExecResult CleanupEngine::execute(qint64 batchId, const CleanupExecOption
         return result;
     }
     result.run = m_cleanup.beginRun(batchId, dry, actor);
-    m_cleanup.audit(actor, dry ? QStringLiteral("dry-run") : QStringLiteral("execute"), batchId, QStringLiteral("run %1, hash %2").arg(result.run).arg(b.hash));
+    m_cleanup.audit(actor, dry ? QStringLiteral("dry-run") : QStringLiteral("execute"), batchId,
+                    QStringLiteral("run %1, hash %2").arg(result.run).arg(b.hash));
     if (!dry)
         m_cleanup.setStatus(batchId, batchstatus::Executing);
 
@@ -536,15 +560,18 @@ CleanupExecResult CleanupEngine::execute(qint64 batchId, const CleanupExecOption
                 message = why;
             } else if (dry) {
                 state = itemstate::WouldDelete;
-                message = QStringLiteral("would delete %1 and its tags %2").arg(what, item->tags.isEmpty() ? QStringLiteral("(none)") : item->tags.join(QStringLiteral(", ")));
+                message = QStringLiteral("would delete %1 and its tags %2")
+                              .arg(what, item->tags.isEmpty() ? QStringLiteral("(none)") : item->tags.join(QStringLiteral(", ")));
                 gone();
             } else {
                 // 4. The journal says "sending" before the request leaves.
                 if (!record(itemstate::Sending, 0, QStringLiteral("DELETE %1").arg(what)))
-                    return finishStopped(QStringLiteral("cannot write the journal: %1; nothing more is deleted").arg(m_cleanup.lastError()));
+                    return finishStopped(
+                        QStringLiteral("cannot write the journal: %1; nothing more is deleted").arg(m_cleanup.lastError()));
                 const DeleteResult del = wait(c->deleteManifest(b.repository, item->digest, m_group));
                 state = stateFor(del.outcome);
-                message = del.outcome == DeleteOutcome::Deleted ? QStringLiteral("deleted; the registry answered %1").arg(del.httpStatus) : del.message;
+                message = del.outcome == DeleteOutcome::Deleted ? QStringLiteral("deleted; the registry answered %1").arg(del.httpStatus)
+                                                                : del.message;
                 http = del.httpStatus;
                 if (del.outcome == DeleteOutcome::Deleted || del.outcome == DeleteOutcome::AlreadyAbsent)
                     gone();
@@ -562,7 +589,8 @@ CleanupExecResult CleanupEngine::execute(qint64 batchId, const CleanupExecOption
     m_cleanup.finishRun(result.run, QStringLiteral("finished"), summaryJson(result.counts));
     if (!dry)
         m_cleanup.setStatus(batchId, batchstatus::Executed);
-    m_cleanup.audit(actor, dry ? QStringLiteral("dry-run finished") : QStringLiteral("execute finished"), batchId, summaryJson(result.counts));
+    m_cleanup.audit(actor, dry ? QStringLiteral("dry-run finished") : QStringLiteral("execute finished"), batchId,
+                    summaryJson(result.counts));
     return result;
 }
 
@@ -600,17 +628,22 @@ QString CleanupEngine::approve(qint64 batchId, const QString &actor, const QStri
         return QStringLiteral("batch %1 is %2; only a planned or rejected batch can be approved").arg(batchId).arg(b->status);
     const QString recomputed = b->recomputedHash();
     if (recomputed != b->hash)
-        return QStringLiteral("batch %1 was altered after planning (its items hash to %2, planned as %3); it cannot be approved").arg(batchId).arg(recomputed, b->hash);
+        return QStringLiteral("batch %1 was altered after planning (its items hash to %2, planned as %3); it cannot be approved")
+            .arg(batchId)
+            .arg(recomputed, b->hash);
     if (!expectedHash.isEmpty() && expectedHash != b->hash)
         return QStringLiteral("batch %1 holds %2, not the reviewed %3; review it again").arg(batchId).arg(b->hash, expectedHash);
     if (!b->listingComplete)
-        return QStringLiteral("batch %1 was planned from an incomplete listing (%2); it cannot be approved").arg(batchId).arg(b->listingNote);
+        return QStringLiteral("batch %1 was planned from an incomplete listing (%2); it cannot be approved")
+            .arg(batchId)
+            .arg(b->listingNote);
     if (b->deleteCount == 0)
         return QStringLiteral("batch %1 deletes nothing; there is nothing to approve").arg(batchId);
     const QString who = cleanupActor(actor);
     if (!m_cleanup.decide(batchId, batchstatus::Approved, who, b->hash, comment))
         return m_cleanup.lastError();
-    m_cleanup.audit(who, QStringLiteral("approve"), batchId, QStringLiteral("hash %1%2").arg(b->hash, comment.isEmpty() ? QString() : QStringLiteral(": ") + comment));
+    m_cleanup.audit(who, QStringLiteral("approve"), batchId,
+                    QStringLiteral("hash %1%2").arg(b->hash, comment.isEmpty() ? QString() : QStringLiteral(": ") + comment));
     return {};
 }
 
@@ -680,7 +713,8 @@ QString CleanupEngine::removeItems(qint64 batchId, const QList<int> &seqs, const
     for (CleanupItem i : std::as_const(b->items)) {
         if (i.action == u"delete" && removed.contains(i.digest)) {
             if (seqs.contains(i.seq))
-                i.holdReason = QStringLiteral("removed by %1 at review%2").arg(cleanupActor(actor), comment.isEmpty() ? QString() : QStringLiteral(": ") + comment);
+                i.holdReason = QStringLiteral("removed by %1 at review%2")
+                                   .arg(cleanupActor(actor), comment.isEmpty() ? QString() : QStringLiteral(": ") + comment);
             i.action = QStringLiteral("keep");
             i.state = itemstate::Kept;
             i.parents.clear();
@@ -700,8 +734,10 @@ QString CleanupEngine::removeItems(qint64 batchId, const QList<int> &seqs, const
         return m_cleanup.lastError();
     m_cleanup.setStatus(batchId, batchstatus::Superseded);
     m_cleanup.audit(cleanupActor(actor), QStringLiteral("remove items"), batchId,
-                    QStringLiteral("removed %1 item(s); new batch %2, hash %3%4").arg(removed.size()).arg(nb.id).arg(nb.hash,
-                                                                                                          comment.isEmpty() ? QString() : QStringLiteral(": ") + comment));
+                    QStringLiteral("removed %1 item(s); new batch %2, hash %3%4")
+                        .arg(removed.size())
+                        .arg(nb.id)
+                        .arg(nb.hash, comment.isEmpty() ? QString() : QStringLiteral(": ") + comment));
     *newBatch = nb.id;
     return {};
 }

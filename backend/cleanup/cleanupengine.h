@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 #pragma once
 
 #include "cleanup/cleanupstore.h"
@@ -19,7 +22,7 @@ class TagDetailsProvider;
 
 struct CleanupProgress
 {
-    QString phase;   // "plan", "execute", "dry-run"
+    QString phase; // "plan", "execute", "dry-run"
     int done = 0;
     int total = 0;
     QString message; // the last thing that happened, for a status line
@@ -30,8 +33,8 @@ struct CleanupPlanResult
     QList<qint64> batches;
     int deleteItems = 0;
     int keepItems = 0;
-    QStringList notes;   // repositories with nothing to do, policies that matched nothing
-    QStringList errors;  // what could not be read; batches from those listings are blocked
+    QStringList notes; // repositories with nothing to do, policies that matched nothing
+    QStringList errors; // what could not be read; batches from those listings are blocked
 };
 
 struct CleanupExecOptions
@@ -45,10 +48,10 @@ struct CleanupExecResult
 {
     qint64 batch = 0;
     qint64 run = 0;
-    QString refused;              // the batch was not executed at all, and why
-    bool stopped = false;         // cancelled or cut short; resume finishes it
-    QList<CleanupItem> items;     // delete items with their state after this run
-    QMap<QString, int> counts;    // by state
+    QString refused; // the batch was not executed at all, and why
+    bool stopped = false; // cancelled or cut short; resume finishes it
+    QList<CleanupItem> items; // delete items with their state after this run
+    QMap<QString, int> counts; // by state
 };
 
 // The cleanup engine that the CLI and the GUI share. Its calls block until done and must

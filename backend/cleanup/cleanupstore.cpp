@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 #include "cleanup/cleanupstore.h"
 
 #include <QJsonArray>
@@ -72,8 +75,9 @@ bool CleanupStore::addBatch(CleanupBatch *b)
     QSqlDatabase db = m_store.database();
     return m_store.transaction([&] {
         QSqlQuery q(db);
-        q.prepare(QStringLiteral("INSERT INTO cleanup_batches(created_at, plan, registry, repository, policies, listed_at, listing_complete, "
-                                 "listing_note, hash, derived_from, status) VALUES(?,?,?,?,?,?,?,?,?,?,?)"));
+        q.prepare(
+            QStringLiteral("INSERT INTO cleanup_batches(created_at, plan, registry, repository, policies, listed_at, listing_complete, "
+                           "listing_note, hash, derived_from, status) VALUES(?,?,?,?,?,?,?,?,?,?,?)"));
         for (const QVariant &v : {storedTime(b->createdAt), text(b->plan), text(b->registry), text(b->repository), text(b->policies),
                                   storedTime(b->listedAt), QVariant(b->listingComplete ? 1 : 0), text(b->listingNote), text(b->hash),
                                   b->derivedFrom ? QVariant(b->derivedFrom) : QVariant(QMetaType::fromType<qint64>()), text(b->status)})
@@ -84,14 +88,16 @@ bool CleanupStore::addBatch(CleanupBatch *b)
         }
         b->id = q.lastInsertId().toLongLong();
         QSqlQuery item(db);
-        item.prepare(QStringLiteral("INSERT INTO cleanup_items(batch, seq, action, digest, tags, media_type, size, age_from, age_source, policy, "
-                                    "reason, checks, hold_reason, parents, depends_on, verify_in, state, updated_at) "
-                                    "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+        item.prepare(
+            QStringLiteral("INSERT INTO cleanup_items(batch, seq, action, digest, tags, media_type, size, age_from, age_source, policy, "
+                           "reason, checks, hold_reason, parents, depends_on, verify_in, state, updated_at) "
+                           "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
         for (const CleanupItem &i : std::as_const(b->items)) {
-            for (const QVariant &v : {QVariant(b->id), QVariant(i.seq), text(i.action), text(i.digest), QVariant(listJson(i.tags)),
-                                      text(i.mediaType), QVariant(i.size), storedTime(i.ageFrom), text(i.ageSource), text(i.policy),
-                                      text(i.reason), QVariant(listJson(i.checks)), text(i.holdReason), QVariant(listJson(i.parents)),
-                                      QVariant(listJson(i.dependsOn)), QVariant(listJson(i.verifyIn)), text(i.state), storedTime(b->createdAt)})
+            for (const QVariant &v :
+                 {QVariant(b->id), QVariant(i.seq), text(i.action), text(i.digest), QVariant(listJson(i.tags)), text(i.mediaType),
+                  QVariant(i.size), storedTime(i.ageFrom), text(i.ageSource), text(i.policy), text(i.reason), QVariant(listJson(i.checks)),
+                  text(i.holdReason), QVariant(listJson(i.parents)), QVariant(listJson(i.dependsOn)), QVariant(listJson(i.verifyIn)),
+                  text(i.state), storedTime(b->createdAt)})
                 item.addBindValue(v);
             if (!item.exec()) {
                 m_store.setLastError(item.lastError().text());
@@ -114,8 +120,9 @@ std::optional<CleanupBatch> CleanupStore::batch(qint64 id) const
     q.finish();
     QSqlQuery i(db);
     i.setForwardOnly(true);
-    i.prepare(QStringLiteral("SELECT seq, action, digest, tags, media_type, size, age_from, age_source, policy, reason, checks, hold_reason, "
-                             "parents, depends_on, verify_in, state, outcome, http_status, updated_at FROM cleanup_items WHERE batch=? ORDER BY seq"));
+    i.prepare(QStringLiteral(
+        "SELECT seq, action, digest, tags, media_type, size, age_from, age_source, policy, reason, checks, hold_reason, "
+        "parents, depends_on, verify_in, state, outcome, http_status, updated_at FROM cleanup_items WHERE batch=? ORDER BY seq"));
     i.addBindValue(id);
     i.exec();
     while (i.next()) {
@@ -159,10 +166,12 @@ QList<CleanupBatch> CleanupStore::batches() const
     {
         QSqlQuery c(db);
         c.setForwardOnly(true);
-        c.exec(QStringLiteral("SELECT batch, SUM(action='delete'), SUM(action='keep'), SUM(CASE WHEN action='delete' AND size>0 THEN size ELSE 0 END), "
-                              "SUM(action='delete' AND state NOT IN ('planned','sending')) FROM cleanup_items GROUP BY batch"));
+        c.exec(QStringLiteral(
+            "SELECT batch, SUM(action='delete'), SUM(action='keep'), SUM(CASE WHEN action='delete' AND size>0 THEN size ELSE 0 END), "
+            "SUM(action='delete' AND state NOT IN ('planned','sending')) FROM cleanup_items GROUP BY batch"));
         while (c.next())
-            counts.insert(c.value(0).toLongLong(), {c.value(1).toLongLong(), c.value(2).toLongLong(), c.value(3).toLongLong(), c.value(4).toLongLong()});
+            counts.insert(c.value(0).toLongLong(),
+                          {c.value(1).toLongLong(), c.value(2).toLongLong(), c.value(3).toLongLong(), c.value(4).toLongLong()});
     }
     QList<CleanupBatch> out;
     QSqlQuery q(db);
@@ -186,7 +195,8 @@ bool CleanupStore::decide(qint64 id, const QString &status, const QString &actor
     return m_store.transaction([&] {
         QSqlQuery q(db);
         q.prepare(QStringLiteral("UPDATE cleanup_batches SET status=?, decided_by=?, decided_at=?, decided_hash=?, comment=? WHERE id=?"));
-        for (const QVariant &v : {QVariant(status), QVariant(actor), storedTime(QDateTime::currentDateTimeUtc()), QVariant(hash), QVariant(comment), QVariant(id)})
+        for (const QVariant &v : {QVariant(status), QVariant(actor), storedTime(QDateTime::currentDateTimeUtc()), QVariant(hash),
+                                  QVariant(comment), QVariant(id)})
             q.addBindValue(v);
         if (!q.exec() || q.numRowsAffected() != 1) {
             m_store.setLastError(q.lastError().text());
@@ -264,7 +274,8 @@ bool CleanupStore::journal(qint64 run, bool dryRun, qint64 batch, int seq, const
         const qint64 now = QDateTime::currentDateTimeUtc().toMSecsSinceEpoch();
         QSqlQuery q(db);
         q.prepare(QStringLiteral("INSERT INTO cleanup_journal(run, batch, seq, at, state, http_status, message) VALUES(?,?,?,?,?,?,?)"));
-        for (const QVariant &v : {QVariant(run), QVariant(batch), QVariant(seq), QVariant(now), QVariant(state), QVariant(httpStatus), QVariant(message)})
+        for (const QVariant &v :
+             {QVariant(run), QVariant(batch), QVariant(seq), QVariant(now), QVariant(state), QVariant(httpStatus), QVariant(message)})
             q.addBindValue(v);
         if (!q.exec()) {
             m_store.setLastError(q.lastError().text());
@@ -320,7 +331,8 @@ QList<AuditEntry> CleanupStore::auditLog() const
     q.setForwardOnly(true);
     q.exec(QStringLiteral("SELECT at, actor, action, batch, detail FROM audit_log ORDER BY id"));
     while (q.next())
-        out.append({timeFromStore(q.value(0)), q.value(1).toString(), q.value(2).toString(), q.value(3).toLongLong(), q.value(4).toString()});
+        out.append(
+            {timeFromStore(q.value(0)), q.value(1).toString(), q.value(2).toString(), q.value(3).toLongLong(), q.value(4).toString()});
     return out;
 }
 

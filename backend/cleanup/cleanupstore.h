@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 #pragma once
 
 #include "cleanup/analysis.h"
@@ -17,7 +20,7 @@ inline const QString Approved = QStringLiteral("approved");
 inline const QString Rejected = QStringLiteral("rejected");
 inline const QString Superseded = QStringLiteral("superseded"); // items were removed: a new batch replaced it
 inline const QString Executing = QStringLiteral("executing");
-inline const QString Executed = QStringLiteral("executed");     // every delete item reached a final state
+inline const QString Executed = QStringLiteral("executed"); // every delete item reached a final state
 } // namespace batchstatus
 
 // Item states of the journal. An item is final once it leaves planned and sending.
@@ -57,8 +60,8 @@ struct CleanupBatch
 
     int deleteCount = 0;
     int keepCount = 0;
-    qint64 bytes = 0;         // declared sizes of the delete items (shared layers counted each time)
-    int finalCount = 0;       // delete items in a final state
+    qint64 bytes = 0; // declared sizes of the delete items (shared layers counted each time)
+    int finalCount = 0; // delete items in a final state
 
     BatchContent content() const;
     // The hash of the items as stored now; differs from hash when the rows were altered.
@@ -102,7 +105,9 @@ struct AuditEntry
 class CleanupStore
 {
 public:
-    explicit CleanupStore(Store &store) : m_store(store) {}
+    explicit CleanupStore(Store &store)
+        : m_store(store)
+    { }
 
     // Stores a new batch with its items; sets id and status.
     bool addBatch(CleanupBatch *batch);

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 #include "lag/lag.h"
 
 #include <algorithm>
@@ -92,8 +95,13 @@ LagReport computeLag(const Store &store, const QDateTime &since, const QString &
                 }
                 if (since.isValid() && rp->firstSeen < since)
                     continue;
-                LagSample s{t.repository, t.digest, t.currentTags.isEmpty() ? rp->currentTags : t.currentTags, t.firstSeen, rp->firstSeen,
-                            qMax<qint64>(0, t.firstSeen.secsTo(rp->firstSeen)), -1};
+                LagSample s{t.repository,
+                            t.digest,
+                            t.currentTags.isEmpty() ? rp->currentTags : t.currentTags,
+                            t.firstSeen,
+                            rp->firstSeen,
+                            qMax<qint64>(0, t.firstSeen.secsTo(rp->firstSeen)),
+                            -1};
                 if (t.registryCreated.isValid() && rp->registryCreated.isValid()) {
                     s.registryLagSeconds = qMax<qint64>(0, t.registryCreated.secsTo(rp->registryCreated));
                     anyRegistryTimes = true;
@@ -125,9 +133,12 @@ LagReport computeLag(const Store &store, const QDateTime &since, const QString &
         rl.stats = lagStats(lags, rl.sloSeconds);
         for (auto it = byRepo.begin(); it != byRepo.end(); ++it)
             rl.byRepository.insert(it.key(), lagStats(it.value(), rl.sloSeconds));
-        auto byArrival = [](const LagSample &a, const LagSample &b) { return a.replicaSeen < b.replicaSeen || (a.replicaSeen == b.replicaSeen && a.digest < b.digest); };
+        auto byArrival = [](const LagSample &a, const LagSample &b) {
+            return a.replicaSeen < b.replicaSeen || (a.replicaSeen == b.replicaSeen && a.digest < b.digest);
+        };
         std::sort(rl.samples.begin(), rl.samples.end(), byArrival);
-        std::sort(rl.breaches.begin(), rl.breaches.end(), [](const LagSample &a, const LagSample &b) { return a.lagSeconds > b.lagSeconds; });
+        std::sort(rl.breaches.begin(), rl.breaches.end(),
+                  [](const LagSample &a, const LagSample &b) { return a.lagSeconds > b.lagSeconds; });
         std::sort(rl.inFlight.begin(), rl.inFlight.end(), [](const InFlight &a, const InFlight &b) { return a.ageSeconds > b.ageSeconds; });
         report.replicas << rl;
     }

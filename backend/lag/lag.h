@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 #pragma once
 
 #include "store/store.h"
@@ -52,15 +55,15 @@ struct ReplicaLag
     QString replica;
     QString target;
     qint64 sloSeconds = 0;
-    qint64 resolutionSeconds = 0;  // median time between scans: what a lag is known to within
-    QString timeSource;            // which times the figures use
+    qint64 resolutionSeconds = 0; // median time between scans: what a lag is known to within
+    QString timeSource; // which times the figures use
     LagStats stats;
     QMap<QString, LagStats> byRepository;
-    QList<LagSample> samples;      // arrivals in the window, oldest first
-    QList<LagSample> breaches;     // samples beyond the SLO
-    QList<InFlight> inFlight;      // oldest first
-    int drifted = 0;               // the replica holds another digest: drift, not lag
-    int predates = 0;              // both already held it when Ferry first looked: not measurable
+    QList<LagSample> samples; // arrivals in the window, oldest first
+    QList<LagSample> breaches; // samples beyond the SLO
+    QList<InFlight> inFlight; // oldest first
+    int drifted = 0; // the replica holds another digest: drift, not lag
+    int predates = 0; // both already held it when Ferry first looked: not measurable
 };
 
 struct LagReport

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 #include "net/httpengine.h"
 
 #include "net/plainhttp.h"
@@ -12,21 +15,17 @@ namespace {
 
 bool sameOrigin(const QUrl &a, const QUrl &b)
 {
-    return a.scheme() == b.scheme() && a.host().compare(b.host(), Qt::CaseInsensitive) == 0
-        && a.port(a.scheme() == u"https" ? 443 : 80) == b.port(b.scheme() == u"https" ? 443 : 80);
+    return a.scheme() == b.scheme() && a.host().compare(b.host(), Qt::CaseInsensitive) == 0 &&
+        a.port(a.scheme() == u"https" ? 443 : 80) == b.port(b.scheme() == u"https" ? 443 : 80);
 }
 
 NetError mapReplyError(QNetworkReply::NetworkError e)
 {
     switch (e) {
-    case QNetworkReply::NoError:
-        return NetError::None;
-    case QNetworkReply::TimeoutError:
-        return NetError::Timeout;
-    case QNetworkReply::SslHandshakeFailedError:
-        return NetError::Tls;
-    case QNetworkReply::OperationCanceledError:
-        return NetError::Canceled;
+    case QNetworkReply::NoError: return NetError::None;
+    case QNetworkReply::TimeoutError: return NetError::Timeout;
+    case QNetworkReply::SslHandshakeFailedError: return NetError::Tls;
+    case QNetworkReply::OperationCanceledError: return NetError::Canceled;
     case QNetworkReply::ConnectionRefusedError:
     case QNetworkReply::RemoteHostClosedError:
     case QNetworkReply::HostNotFoundError:
@@ -36,10 +35,8 @@ NetError mapReplyError(QNetworkReply::NetworkError e)
     case QNetworkReply::ProxyConnectionRefusedError:
     case QNetworkReply::ProxyConnectionClosedError:
     case QNetworkReply::ProxyNotFoundError:
-    case QNetworkReply::ProxyTimeoutError:
-        return NetError::Connection;
-    default:
-        return NetError::Other;
+    case QNetworkReply::ProxyTimeoutError: return NetError::Connection;
+    default: return NetError::Other;
     }
 }
 
@@ -246,11 +243,11 @@ void HttpEngine::onFinished(quint64 handle)
     // hands over the status and every header, WWW-Authenticate included, with no body
     // (measured: 0 of 146 bytes over HTTP/2, all 146 over HTTP/1.1). The challenge is all
     // Ferry reads of a 401, so the exchange is complete.
-    const bool challengeOverHttp2 = (resp.status == 401 || resp.status == 407)
-        && reply->attribute(QNetworkRequest::Http2WasUsedAttribute).toBool();
+    const bool challengeOverHttp2 =
+        (resp.status == 401 || resp.status == 407) && reply->attribute(QNetworkRequest::Http2WasUsedAttribute).toBool();
     const QVariant len = reply->header(QNetworkRequest::ContentLengthHeader);
-    if (!challengeOverHttp2 && ex->current.method != "HEAD" && len.isValid() && resp.headers.size() > 0
-        && reply->rawHeader("Content-Encoding").isEmpty() && ex->body.size() < len.toLongLong()) {
+    if (!challengeOverHttp2 && ex->current.method != "HEAD" && len.isValid() && resp.headers.size() > 0 &&
+        reply->rawHeader("Content-Encoding").isEmpty() && ex->body.size() < len.toLongLong()) {
         resp.error = NetError::Truncated;
         resp.errorString = QStringLiteral("%1 sent %2 of %3 bytes").arg(where).arg(ex->body.size()).arg(len.toLongLong());
         finish(handle, resp);
@@ -286,7 +283,8 @@ void HttpEngine::process(quint64 handle, HttpResponse resp)
         }
         if (ex->hops >= ex->current.maxRedirects) {
             resp.error = NetError::Redirect;
-            resp.errorString = QStringLiteral("more than %1 redirects starting at %2").arg(ex->current.maxRedirects).arg(redactedUrl(ex->original.url));
+            resp.errorString =
+                QStringLiteral("more than %1 redirects starting at %2").arg(ex->current.maxRedirects).arg(redactedUrl(ex->original.url));
             finish(handle, resp);
             return;
         }

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 #include "net/httptypes.h"
 
 namespace ferry {
@@ -32,8 +35,7 @@ QString netErrorName(NetError e)
 
 bool isTransient(NetError e)
 {
-    return e == NetError::Connection || e == NetError::Timeout || e == NetError::Truncated
-        || e == NetError::Other;
+    return e == NetError::Connection || e == NetError::Timeout || e == NetError::Truncated || e == NetError::Other;
 }
 
 QByteArray HttpResponse::header(QByteArrayView name) const
@@ -53,8 +55,7 @@ QList<QByteArray> HttpResponse::headerValues(QByteArrayView name) const
 
 QString redactedUrl(const QUrl &url)
 {
-    return url.adjusted(QUrl::RemoveQuery | QUrl::RemoveUserInfo | QUrl::RemoveFragment)
-        .toString();
+    return url.adjusted(QUrl::RemoveQuery | QUrl::RemoveUserInfo | QUrl::RemoveFragment).toString();
 }
 
 } // namespace ferry

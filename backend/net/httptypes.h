@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 #pragma once
 
 #include <QByteArray>
@@ -24,7 +27,7 @@ struct HttpRequest
     QByteArray body;
     qint64 maxBodyBytes = 8 * 1024 * 1024;
     int transferTimeoutMs = 30'000; // inactivity: no byte for this long aborts
-    int deadlineMs = 120'000;       // the whole exchange, redirects included
+    int deadlineMs = 120'000; // the whole exchange, redirects included
     int maxRedirects = 10;
     bool http2 = true; // offered over TLS; plain http:// is always HTTP/1.1
     std::optional<QSslConfiguration> ssl;
@@ -35,12 +38,12 @@ struct HttpRequest
 enum class NetError {
     None,
     Connection, // refused, reset, host not found, closed early
-    Timeout,    // no progress within the transfer timeout
-    Deadline,   // the exchange took longer than its deadline
+    Timeout, // no progress within the transfer timeout
+    Deadline, // the exchange took longer than its deadline
     Tls,
     TooLarge,
     Truncated,
-    Redirect,   // loop, too many hops, downgrade, bad Location
+    Redirect, // loop, too many hops, downgrade, bad Location
     Canceled,
     Other,
 };

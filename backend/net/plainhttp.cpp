@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 #include "net/plainhttp.h"
 
 #include <QTcpSocket>
@@ -49,7 +52,10 @@ std::optional<qint64> chunkSize(QByteArrayView line)
         return std::nullopt;
     qint64 v = 0;
     for (char ch : digits) {
-        const int d = ch >= '0' && ch <= '9' ? ch - '0' : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10 : -1;
+        const int d = ch >= '0' && ch <= '9' ? ch - '0'
+            : ch >= 'a' && ch <= 'f'         ? ch - 'a' + 10
+            : ch >= 'A' && ch <= 'F'         ? ch - 'A' + 10
+                                             : -1;
         if (d < 0)
             return std::nullopt;
         v = v * 16 + d;
@@ -72,8 +78,7 @@ QByteArray hostHeader(const QUrl &url)
 
 PlainHttp::PlainHttp(QObject *parent)
     : QObject(parent)
-{
-}
+{ }
 
 PlainHttp::~PlainHttp()
 {
@@ -141,9 +146,7 @@ void PlainHttp::assign(Exchange *ex)
     });
     connect(s, &QTcpSocket::readyRead, this, [this, c] { onReadable(c); });
     connect(s, &QTcpSocket::disconnected, this, [this, c] { onDisconnected(c, QStringLiteral("the server closed the connection")); });
-    connect(s, &QTcpSocket::errorOccurred, this, [this, c](QAbstractSocket::SocketError) {
-        onDisconnected(c, c->socket->errorString());
-    });
+    connect(s, &QTcpSocket::errorOccurred, this, [this, c](QAbstractSocket::SocketError) { onDisconnected(c, c->socket->errorString()); });
     attach(ex, c);
     s->connectToHost(ex->request.url.host(), quint16(ex->request.url.port(80)));
 }
@@ -245,8 +248,7 @@ bool PlainHttp::parse(Exchange *ex, Connection *c)
                 if (!ok || n < 0 || value.startsWith('+') || (ex->contentLength >= 0 && ex->contentLength != n))
                     lengthOk = false;
                 ex->contentLength = n;
-            }
-            else if (lower == "transfer-encoding" && value.toLower().contains("chunked"))
+            } else if (lower == "transfer-encoding" && value.toLower().contains("chunked"))
                 ex->chunked = true;
             else if (lower == "connection") {
                 ex->connectionClose = value.toLower().contains("close");
@@ -383,7 +385,8 @@ void PlainHttp::onDisconnected(Connection *c, const QString &why)
         r.status = ex->status;
         r.headers = ex->headers;
         r.error = NetError::Truncated;
-        r.errorString = QStringLiteral("%1 sent %2 of %3 bytes").arg(redactedUrl(ex->request.url)).arg(ex->body.size()).arg(ex->contentLength);
+        r.errorString =
+            QStringLiteral("%1 sent %2 of %3 bytes").arg(redactedUrl(ex->request.url)).arg(ex->body.size()).arg(ex->contentLength);
     } else {
         r.error = NetError::Connection;
         r.errorString = QStringLiteral("%1: %2").arg(redactedUrl(ex->request.url), why);

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 #include "net/registrysession.h"
 
 #include "net/httpengine.h"
@@ -229,15 +232,16 @@ void RegistrySession::onResponse(const JobPtr &job, HttpResponse resp)
         // registry never accepted. A 401 to a token it accepted before means the token
         // expired (or the registry restarted): renew it and send again. Bounded either way.
         const bool expired = job->sentTokenGeneration > 0 && m_honouredTokens.contains(job->sentTokenGeneration);
-        const bool refused = job->authRounds > 0
-            && (!bearer || m_scheme != Scheme::Bearer || (job->sentTokenGeneration > job->challengedAt && !expired));
+        const bool refused =
+            job->authRounds > 0 && (!bearer || m_scheme != Scheme::Bearer || (job->sentTokenGeneration > job->challengedAt && !expired));
         if (refused || job->authRounds >= 5 || (!bearer && !basic)) {
             if (resp.errorString.isEmpty()) {
                 const QString why = bearer ? bearer->error() : QString();
                 resp.errorString = m_config.credentials.isEmpty()
-                    ? QStringLiteral("%1 requires credentials; none were found (docker login, or the plan's credentials)").arg(m_config.key())
-                    : QStringLiteral("%1 rejected the credentials from %2%3").arg(m_config.key(), m_config.credentials.source,
-                                                                                  why.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(why));
+                    ? QStringLiteral("%1 requires credentials; none were found (docker login, or the plan's credentials)")
+                          .arg(m_config.key())
+                    : QStringLiteral("%1 rejected the credentials from %2%3")
+                          .arg(m_config.key(), m_config.credentials.source, why.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(why));
             }
             finishJob(job, std::move(resp));
             return;
@@ -282,8 +286,8 @@ bool RegistrySession::retryLater(const JobPtr &job, const HttpResponse &resp)
     if (job->attempt >= m_config.maxAttempts || elapsed >= m_config.requestDeadlineMs)
         return false;
 
-    qint64 delay = retry::backoffMs(job->attempt, m_config.backoffBaseMs, m_config.backoffCapMs,
-                                    QRandomGenerator::global()->generateDouble());
+    qint64 delay =
+        retry::backoffMs(job->attempt, m_config.backoffBaseMs, m_config.backoffCapMs, QRandomGenerator::global()->generateDouble());
     if (resp.hasHttpStatus() && (resp.status == 429 || resp.status == 503)) {
         const auto ra = retry::parseRetryAfterMs(resp.header("Retry-After"), QDateTime::currentDateTimeUtc());
         if (ra) {
@@ -293,8 +297,7 @@ bool RegistrySession::retryLater(const JobPtr &job, const HttpResponse &resp)
         }
         // The registry is overloaded, not this request: hold the whole queue.
         if (resp.status == 429 || ra)
-            pauseFor(delay, resp.status == 429 ? QStringLiteral("rate limited (HTTP 429)")
-                                               : QStringLiteral("unavailable (HTTP 503)"));
+            pauseFor(delay, resp.status == 429 ? QStringLiteral("rate limited (HTTP 429)") : QStringLiteral("unavailable (HTTP 503)"));
     }
     if (elapsed + delay >= m_config.requestDeadlineMs)
         return false;
@@ -408,7 +411,8 @@ void RegistrySession::onTokenResponse(const QString &key, HttpResponse resp)
             return;
         }
         for (const JobPtr &j : waiters)
-            finishJob(j, HttpResponse{502, NetError::None, QStringLiteral("%1: %2").arg(m_config.key(), err), {}, {}, j->request.http.url, 0});
+            finishJob(j,
+                      HttpResponse{502, NetError::None, QStringLiteral("%1: %2").arg(m_config.key(), err), {}, {}, j->request.http.url, 0});
         return;
     }
     for (const JobPtr &j : waiters) {
@@ -421,7 +425,8 @@ void RegistrySession::onTokenResponse(const QString &key, HttpResponse resp)
             out.status = (resp.status == 401 || resp.status == 403) ? 401 : resp.status;
             out.errorString = (resp.status == 401 || resp.status == 403)
                 ? QStringLiteral("the token service of %1 refused the credentials%2 (HTTP %3)")
-                      .arg(m_config.key(), m_config.credentials.isEmpty() ? QString() : QStringLiteral(" from ") + m_config.credentials.source)
+                      .arg(m_config.key(),
+                           m_config.credentials.isEmpty() ? QString() : QStringLiteral(" from ") + m_config.credentials.source)
                       .arg(resp.status)
                 : QStringLiteral("the token service of %1 answered HTTP %2").arg(m_config.key()).arg(resp.status);
         } else {

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 #pragma once
 
 #include "net/httptypes.h"
@@ -8,8 +11,8 @@
 #include <QElapsedTimer>
 #include <QHash>
 #include <QMutex>
-#include <QSet>
 #include <QObject>
+#include <QSet>
 
 #include <deque>
 #include <functional>
@@ -23,16 +26,16 @@ class HttpEngine;
 
 struct SessionStats
 {
-    qint64 requests = 0;      // HTTP exchanges sent, retries and token fetches included
+    qint64 requests = 0; // HTTP exchanges sent, retries and token fetches included
     qint64 retries = 0;
-    qint64 failures = 0;      // requests that ended in an error after all attempts
+    qint64 failures = 0; // requests that ended in an error after all attempts
     qint64 tokenFetches = 0;
-    qint64 pauses = 0;        // Retry-After or 429 pauses of the whole registry
+    qint64 pauses = 0; // Retry-After or 429 pauses of the whole registry
     qint64 latencyMsTotal = 0;
     qint64 completed = 0;
-    qint64 answered = 0;      // exchanges that got an HTTP status, whatever it was
+    qint64 answered = 0; // exchanges that got an HTTP status, whatever it was
     qint64 answeredOverHttp2 = 0;
-    QDateTime pausedUntil;    // when the registry's queue was last paused until
+    QDateTime pausedUntil; // when the registry's queue was last paused until
     RateLimitReading rateLimit;
 };
 
@@ -49,8 +52,8 @@ public:
     struct Request
     {
         HttpRequest http;
-        QString scope;      // e.g. repository:team/app:pull
-        quint64 group = 0;  // for cancelGroup(): a scan, an inspect
+        QString scope; // e.g. repository:team/app:pull
+        quint64 group = 0; // for cancelGroup(): a scan, an inspect
     };
 
     RegistrySession(RegistryConfig config, HttpEngine *engine);
@@ -75,9 +78,9 @@ private:
         Request request;
         Callback callback;
         int attempt = 0;
-        int authRounds = 0;              // 401s answered with credentials or a new token
+        int authRounds = 0; // 401s answered with credentials or a new token
         quint64 sentTokenGeneration = 0; // generation of the token this attempt carried
-        quint64 challengedAt = 0;        // token generation when the last 401 arrived
+        quint64 challengedAt = 0; // token generation when the last 401 arrived
         QString challengeScope;
         qint64 enqueuedAtMs = 0;
         qint64 notBeforeMs = 0;

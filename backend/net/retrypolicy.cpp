@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 #include "net/retrypolicy.h"
 
 #include <QLocale>
@@ -16,10 +19,8 @@ bool isRetryableStatus(int status)
     case 500:
     case 502:
     case 503:
-    case 504:
-        return true;
-    default:
-        return false;
+    case 504: return true;
+    default: return false;
     }
 }
 

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 #include "plan/plan.h"
 
 #include "registry/reference.h"
@@ -185,7 +188,9 @@ bool checkKeys(const Ctx &ctx, const YAML::Node &map, const QStringList &allowed
     for (auto it = map.begin(); it != map.end(); ++it) {
         const QString key = QString::fromStdString(it->first.Scalar());
         if (!allowed.contains(key))
-            return ctx.fail(it->first, QStringLiteral("unknown key '%1' in %2 (expected one of: %3)").arg(key, what, allowed.join(QStringLiteral(", "))));
+            return ctx.fail(
+                it->first,
+                QStringLiteral("unknown key '%1' in %2 (expected one of: %3)").arg(key, what, allowed.join(QStringLiteral(", "))));
     }
     return true;
 }
@@ -277,10 +282,11 @@ bool parseRegistry(const Ctx &ctx, const QString &planDir, const QString &name, 
 {
     if (!n.IsMap())
         return ctx.fail(n, QStringLiteral("registry '%1' must be a map with url and role").arg(name));
-    if (!checkKeys(ctx, n, {QStringLiteral("url"), QStringLiteral("kind"), QStringLiteral("role"), QStringLiteral("of"), QStringLiteral("lag-slo"),
-                            QStringLiteral("credentials"), QStringLiteral("ca-file"), QStringLiteral("insecure"), QStringLiteral("concurrency"),
-                            QStringLiteral("rate"), QStringLiteral("api-url"), QStringLiteral("page-size"), QStringLiteral("max-pages"),
-                            QStringLiteral("http2")},
+    if (!checkKeys(ctx, n,
+                   {QStringLiteral("url"), QStringLiteral("kind"), QStringLiteral("role"), QStringLiteral("of"), QStringLiteral("lag-slo"),
+                    QStringLiteral("credentials"), QStringLiteral("ca-file"), QStringLiteral("insecure"), QStringLiteral("concurrency"),
+                    QStringLiteral("rate"), QStringLiteral("api-url"), QStringLiteral("page-size"), QStringLiteral("max-pages"),
+                    QStringLiteral("http2")},
                    QStringLiteral("registry '%1'").arg(name)))
         return false;
     out->name = name;
@@ -312,8 +318,10 @@ bool parseRegistry(const Ctx &ctx, const QString &planDir, const QString &name, 
     if (!n["role"])
         return ctx.fail(n, QStringLiteral("registry '%1' needs a role (source, target, replica, cache or legacy)").arg(name));
     const QString role = str(n["role"]);
-    const QMap<QString, RegistryRole> roles{{QStringLiteral("source"), RegistryRole::Source}, {QStringLiteral("target"), RegistryRole::Target},
-                                            {QStringLiteral("replica"), RegistryRole::Replica}, {QStringLiteral("cache"), RegistryRole::Cache},
+    const QMap<QString, RegistryRole> roles{{QStringLiteral("source"), RegistryRole::Source},
+                                            {QStringLiteral("target"), RegistryRole::Target},
+                                            {QStringLiteral("replica"), RegistryRole::Replica},
+                                            {QStringLiteral("cache"), RegistryRole::Cache},
                                             {QStringLiteral("legacy"), RegistryRole::Legacy}};
     if (!roles.contains(role))
         return ctx.fail(n["role"], QStringLiteral("role must be source, target, replica, cache or legacy"));
@@ -357,7 +365,9 @@ bool parseRegistry(const Ctx &ctx, const QString &planDir, const QString &name, 
         if (cr.IsScalar()) {
             const QString v = str(cr);
             if (v != u"docker-config" && v != u"anonymous")
-                return ctx.fail(cr, QStringLiteral("credentials is docker-config, anonymous, or {username-env: VAR, password-env: VAR} (names of environment variables, never secrets)"));
+                return ctx.fail(cr,
+                                QStringLiteral("credentials is docker-config, anonymous, or {username-env: VAR, password-env: VAR} (names "
+                                               "of environment variables, never secrets)"));
             out->credentials = v;
         } else if (cr.IsMap()) {
             if (!checkKeys(ctx, cr, {QStringLiteral("username-env"), QStringLiteral("password-env")}, QStringLiteral("credentials")))
@@ -391,8 +401,9 @@ bool parseCleanup(const Ctx &ctx, const YAML::Node &n, const Plan &plan, Cleanup
 {
     if (!n.IsMap())
         return ctx.fail(n, QStringLiteral("cleanup is a map with policies, protect, batch-size and max-listing-age"));
-    if (!checkKeys(ctx, n, {QStringLiteral("policies"), QStringLiteral("protect"), QStringLiteral("batch-size"), QStringLiteral("max-listing-age"),
-                            QStringLiteral("recheck-window")},
+    if (!checkKeys(ctx, n,
+                   {QStringLiteral("policies"), QStringLiteral("protect"), QStringLiteral("batch-size"), QStringLiteral("max-listing-age"),
+                    QStringLiteral("recheck-window")},
                    QStringLiteral("cleanup")))
         return false;
     if (n["batch-size"]) {
@@ -400,7 +411,8 @@ bool parseCleanup(const Ctx &ctx, const YAML::Node &n, const Plan &plan, Cleanup
         if (out->batchSize <= 0 || out->batchSize > 10'000)
             return ctx.fail(n["batch-size"], QStringLiteral("batch-size is the number of deletions per batch, 1 to 10000"));
     }
-    for (const auto &[key, field] : {std::pair{"max-listing-age", &out->maxListingAgeSeconds}, std::pair{"recheck-window", &out->recheckWindowSeconds}}) {
+    for (const auto &[key, field] :
+         {std::pair{"max-listing-age", &out->maxListingAgeSeconds}, std::pair{"recheck-window", &out->recheckWindowSeconds}}) {
         if (!n[key])
             continue;
         const auto d = parseDuration(str(n[key]));
@@ -409,8 +421,12 @@ bool parseCleanup(const Ctx &ctx, const YAML::Node &n, const Plan &plan, Cleanup
         *field = *d;
     }
     if (const YAML::Node p = n["protect"]) {
-        if (!p.IsMap() || !checkKeys(ctx, p, {QStringLiteral("tags"), QStringLiteral("repositories"), QStringLiteral("registries")}, QStringLiteral("cleanup.protect")))
-            return p.IsMap() ? false : ctx.fail(p, QStringLiteral("protect is a map with tags and repositories (lists of regular expressions) and registries"));
+        if (!p.IsMap() ||
+            !checkKeys(ctx, p, {QStringLiteral("tags"), QStringLiteral("repositories"), QStringLiteral("registries")},
+                       QStringLiteral("cleanup.protect")))
+            return p.IsMap()
+                ? false
+                : ctx.fail(p, QStringLiteral("protect is a map with tags and repositories (lists of regular expressions) and registries"));
         if (const YAML::Node regs = p["registries"]) {
             if (!regs.IsSequence())
                 return ctx.fail(regs, QStringLiteral("protect.registries is a list of registry names"));
@@ -420,20 +436,24 @@ bool parseCleanup(const Ctx &ctx, const YAML::Node &n, const Plan &plan, Cleanup
                 out->protectRegistries << str(r);
             }
         }
-        if (!parseRegexList(ctx, p["tags"], QStringLiteral("protect.tags"), &out->protectTags)
-            || !parseRegexList(ctx, p["repositories"], QStringLiteral("protect.repositories"), &out->protectRepositories))
+        if (!parseRegexList(ctx, p["tags"], QStringLiteral("protect.tags"), &out->protectTags) ||
+            !parseRegexList(ctx, p["repositories"], QStringLiteral("protect.repositories"), &out->protectRepositories))
             return false;
     }
     const YAML::Node policies = n["policies"];
     if (policies && !policies.IsSequence())
         return ctx.fail(policies, QStringLiteral("cleanup.policies is a list"));
-    const QMap<QString, CleanupPolicy::Kind> kinds{{QStringLiteral("dev-tags"), CleanupPolicy::Kind::DevTags}, {QStringLiteral("tags"), CleanupPolicy::Kind::Tags},
-                                                   {QStringLiteral("untagged"), CleanupPolicy::Kind::Untagged}, {QStringLiteral("legacy"), CleanupPolicy::Kind::Legacy}};
+    const QMap<QString, CleanupPolicy::Kind> kinds{{QStringLiteral("dev-tags"), CleanupPolicy::Kind::DevTags},
+                                                   {QStringLiteral("tags"), CleanupPolicy::Kind::Tags},
+                                                   {QStringLiteral("untagged"), CleanupPolicy::Kind::Untagged},
+                                                   {QStringLiteral("legacy"), CleanupPolicy::Kind::Legacy}};
     for (const YAML::Node &pn : policies) {
         if (!pn.IsMap())
             return ctx.fail(pn, QStringLiteral("each cleanup policy is a map with name, kind and registry"));
-        if (!checkKeys(ctx, pn, {QStringLiteral("name"), QStringLiteral("kind"), QStringLiteral("registry"), QStringLiteral("repositories"), QStringLiteral("older-than"),
-                                 QStringLiteral("keep-newest"), QStringLiteral("pattern"), QStringLiteral("verify-replicas")},
+        if (!checkKeys(ctx, pn,
+                       {QStringLiteral("name"), QStringLiteral("kind"), QStringLiteral("registry"), QStringLiteral("repositories"),
+                        QStringLiteral("older-than"), QStringLiteral("keep-newest"), QStringLiteral("pattern"),
+                        QStringLiteral("verify-replicas")},
                        QStringLiteral("a cleanup policy")))
             return false;
         CleanupPolicy pol;
@@ -452,11 +472,16 @@ bool parseCleanup(const Ctx &ctx, const YAML::Node &n, const Plan &plan, Cleanup
         if (!reg)
             return ctx.fail(pn["registry"], QStringLiteral("'%1' names no registry of this plan").arg(pol.registry));
         if (reg->role == RegistryRole::Cache)
-            return ctx.fail(pn["registry"], QStringLiteral("'%1' is a pull-through cache: Ferry never deletes from a cache").arg(pol.registry));
+            return ctx.fail(pn["registry"],
+                            QStringLiteral("'%1' is a pull-through cache: Ferry never deletes from a cache").arg(pol.registry));
         if (reg->config.kind == u"dockerhub")
-            return ctx.fail(pn["registry"], QStringLiteral("'%1' is Docker Hub, whose registry API does not delete; empty it in Docker Hub itself").arg(pol.registry));
+            return ctx.fail(
+                pn["registry"],
+                QStringLiteral("'%1' is Docker Hub, whose registry API does not delete; empty it in Docker Hub itself").arg(pol.registry));
         if (pol.kind == CleanupPolicy::Kind::Legacy && reg->role != RegistryRole::Legacy && reg->role != RegistryRole::Source)
-            return ctx.fail(pn["registry"], QStringLiteral("a legacy policy applies to a legacy or source registry, not to '%1' (%2)").arg(pol.registry, roleName(reg->role)));
+            return ctx.fail(pn["registry"],
+                            QStringLiteral("a legacy policy applies to a legacy or source registry, not to '%1' (%2)")
+                                .arg(pol.registry, roleName(reg->role)));
         if (pol.kind == CleanupPolicy::Kind::Legacy && plan.namesWithRole(RegistryRole::Target).isEmpty())
             return ctx.fail(pn, QStringLiteral("a legacy policy needs a target registry to verify against"));
         if (pn["repositories"])
@@ -478,7 +503,10 @@ bool parseCleanup(const Ctx &ctx, const YAML::Node &n, const Plan &plan, Cleanup
                 return ctx.fail(pn["pattern"], QStringLiteral("invalid regular expression: %1").arg(pol.pattern.errorString()));
         }
         if (pol.kind == CleanupPolicy::Kind::Tags && pol.pattern.pattern().isEmpty())
-            return ctx.fail(pn, QStringLiteral("a tags policy needs a pattern (a regular expression; a named capture 'group' groups tags for keep-newest)"));
+            return ctx.fail(
+                pn,
+                QStringLiteral(
+                    "a tags policy needs a pattern (a regular expression; a named capture 'group' groups tags for keep-newest)"));
         if (pol.kind == CleanupPolicy::Kind::Untagged && !pol.olderThanSeconds)
             return ctx.fail(pn, QStringLiteral("an untagged policy needs older-than (something may still pull a fresh untagged digest)"));
         if (pn["verify-replicas"])
@@ -515,7 +543,10 @@ std::optional<Plan> Plan::parse(const QByteArray &yaml, const QString &path, QSt
             ctx.fail(root, QStringLiteral("a plan is a map with version, name, registries and images"));
             return std::nullopt;
         }
-        if (!checkKeys(ctx, root, {QStringLiteral("version"), QStringLiteral("name"), QStringLiteral("registries"), QStringLiteral("images"), QStringLiteral("cleanup")}, QStringLiteral("the plan")))
+        if (!checkKeys(ctx, root,
+                       {QStringLiteral("version"), QStringLiteral("name"), QStringLiteral("registries"), QStringLiteral("images"),
+                        QStringLiteral("cleanup")},
+                       QStringLiteral("the plan")))
             return std::nullopt;
         Plan plan;
         plan.path = path;
@@ -563,7 +594,8 @@ std::optional<Plan> Plan::parse(const QByteArray &yaml, const QString &path, QSt
                 return std::nullopt;
             }
             if (img["skopeo-sync"]) {
-                if (!checkKeys(ctx, img, {QStringLiteral("skopeo-sync"), QStringLiteral("source"), QStringLiteral("target")}, QStringLiteral("a skopeo-sync import")))
+                if (!checkKeys(ctx, img, {QStringLiteral("skopeo-sync"), QStringLiteral("source"), QStringLiteral("target")},
+                               QStringLiteral("a skopeo-sync import")))
                     return std::nullopt;
                 if (!img["source"] || !img["target"]) {
                     ctx.fail(img, QStringLiteral("a skopeo-sync import needs source (a registry name) and target (<registry>/<prefix>)"));
@@ -601,7 +633,8 @@ std::optional<Plan> Plan::parse(const QByteArray &yaml, const QString &path, QSt
                 plan.images.append(s);
                 continue;
             }
-            if (!checkKeys(ctx, img, {QStringLiteral("source"), QStringLiteral("target"), QStringLiteral("tags")}, QStringLiteral("an image mapping")))
+            if (!checkKeys(ctx, img, {QStringLiteral("source"), QStringLiteral("target"), QStringLiteral("tags")},
+                           QStringLiteral("an image mapping")))
                 return std::nullopt;
             if (!img["source"] || !img["target"]) {
                 ctx.fail(img, QStringLiteral("an image mapping needs source and target (<registry>/<repository>)"));
@@ -609,9 +642,8 @@ std::optional<Plan> Plan::parse(const QByteArray &yaml, const QString &path, QSt
             }
             ImageSet s;
             s.origin = ctx.where(img);
-            if (!splitRef(ctx, img["source"], plan, &s.sourceRegistry, &s.sourceRepository, false)
-                || !splitRef(ctx, img["target"], plan, &s.targetRegistry, &s.targetRepository, false)
-                || !parseTags(ctx, img["tags"], &s.tags))
+            if (!splitRef(ctx, img["source"], plan, &s.sourceRegistry, &s.sourceRepository, false) ||
+                !splitRef(ctx, img["target"], plan, &s.targetRegistry, &s.targetRepository, false) || !parseTags(ctx, img["tags"], &s.tags))
                 return std::nullopt;
             if (plan.registry(s.targetRegistry)->role != RegistryRole::Target) {
                 ctx.fail(img["target"], QStringLiteral("'%1' is not a target registry (role: target)").arg(s.targetRegistry));
@@ -628,9 +660,8 @@ std::optional<Plan> Plan::parse(const QByteArray &yaml, const QString &path, QSt
     }
 }
 
-std::optional<QList<ImageSet>> importSkopeoSync(const QString &path, const QString &sourceRegistry,
-                                                const QString &targetRegistry, const QString &targetPrefix,
-                                                QString *error, QStringList *warnings)
+std::optional<QList<ImageSet>> importSkopeoSync(const QString &path, const QString &sourceRegistry, const QString &targetRegistry,
+                                                const QString &targetPrefix, QString *error, QStringList *warnings)
 {
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly)) {
@@ -649,8 +680,9 @@ std::optional<QList<ImageSet>> importSkopeoSync(const QString &path, const QStri
             const QString host = reference::normaliseRegistryHost(QString::fromStdString(hostIt->first.Scalar()));
             const bool hub = host == u"registry-1.docker.io";
             const YAML::Node body = hostIt->second;
-            if (!checkKeys(ctx, body, {QStringLiteral("images"), QStringLiteral("images-by-tag-regex"), QStringLiteral("images-by-semver"),
-                                       QStringLiteral("credentials"), QStringLiteral("tls-verify"), QStringLiteral("cert-dir")},
+            if (!checkKeys(ctx, body,
+                           {QStringLiteral("images"), QStringLiteral("images-by-tag-regex"), QStringLiteral("images-by-semver"),
+                            QStringLiteral("credentials"), QStringLiteral("tls-verify"), QStringLiteral("cert-dir")},
                            QStringLiteral("the skopeo-sync entry for %1").arg(host)))
                 return std::nullopt;
             auto makeSet = [&](const YAML::Node &key) {
@@ -676,7 +708,8 @@ std::optional<QList<ImageSet>> importSkopeoSync(const QString &path, const QStri
                     for (const YAML::Node &t : tags) {
                         const QString v = str(t);
                         if (v.startsWith(QStringLiteral("sha256:"))) {
-                            warnings->append(QStringLiteral("%1: %2@%3 is pinned by digest; Ferry follows tags and leaves it out").arg(ctx.where(t), s.sourceRepository, v));
+                            warnings->append(QStringLiteral("%1: %2@%3 is pinned by digest; Ferry follows tags and leaves it out")
+                                                 .arg(ctx.where(t), s.sourceRepository, v));
                             continue;
                         }
                         s.tags.list << v;

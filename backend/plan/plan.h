@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 #pragma once
 
 #include "plan/semver.h"
@@ -19,9 +22,9 @@ struct PlanRegistry
 {
     QString name;
     RegistryRole role = RegistryRole::Source;
-    QString of;                 // replica/cache: the registry it follows
+    QString of; // replica/cache: the registry it follows
     qint64 lagSloSeconds = 7200; // replica: replication lag objective
-    QString credentials;        // "docker-config", "anonymous", or "env:USER_VAR:PASS_VAR"
+    QString credentials; // "docker-config", "anonymous", or "env:USER_VAR:PASS_VAR"
     RegistryConfig config;
 };
 
@@ -51,7 +54,7 @@ struct ImageSet
     QString targetRepository;
     QString repositoryGlob; // Repositories: e.g. giantswarm/*
     TagFilter tags;
-    QString origin;         // file:line, for messages
+    QString origin; // file:line, for messages
 };
 
 // Cleanup policies (plan key `cleanup`): which tags and manifests may be proposed for
@@ -62,23 +65,23 @@ struct CleanupPolicy
     QString name;
     Kind kind = Kind::DevTags;
     QString registry;
-    QString repositoryGlob;             // empty: the plan's repositories in that registry
+    QString repositoryGlob; // empty: the plan's repositories in that registry
     std::optional<qint64> olderThanSeconds;
-    int keepNewest = 0;                 // per group: dev branch, or the regex's 'group' capture
-    QRegularExpression pattern;         // kind tags
-    bool verifyReplicas = false;        // kind legacy: the digest must also be in the target's replicas
-    QString origin;                     // file:line
+    int keepNewest = 0; // per group: dev branch, or the regex's 'group' capture
+    QRegularExpression pattern; // kind tags
+    bool verifyReplicas = false; // kind legacy: the digest must also be in the target's replicas
+    QString origin; // file:line
 };
 QString cleanupKindName(CleanupPolicy::Kind kind);
 
 struct CleanupConfig
 {
-    int batchSize = 100;                  // delete items per batch
+    int batchSize = 100; // delete items per batch
     qint64 maxListingAgeSeconds = 86'400; // a batch planned longer ago cannot be executed
-    qint64 recheckWindowSeconds = 30;     // the executor re-lists a repository this often
+    qint64 recheckWindowSeconds = 30; // the executor re-lists a repository this often
     QList<QRegularExpression> protectTags;
     QList<QRegularExpression> protectRepositories;
-    QStringList protectRegistries;        // where protect applies; empty: every registry
+    QStringList protectRegistries; // where protect applies; empty: every registry
     QList<CleanupPolicy> policies;
 
     // The pattern that protects it in that registry, or empty.
@@ -115,9 +118,8 @@ struct Plan
 
 // retagger's skopeo-sync files (`skopeo sync --src yaml`): the repositories and tag filters
 // they select, as image sets from sourceRegistry to targetPrefix/<last path component>.
-std::optional<QList<ImageSet>> importSkopeoSync(const QString &path, const QString &sourceRegistry,
-                                                const QString &targetRegistry, const QString &targetPrefix,
-                                                QString *error, QStringList *warnings);
+std::optional<QList<ImageSet>> importSkopeoSync(const QString &path, const QString &sourceRegistry, const QString &targetRegistry,
+                                                const QString &targetPrefix, QString *error, QStringList *warnings);
 
 // "giantswarm/*" style globs for repository names ('*' does not cross '/', '**' does).
 bool repositoryGlobMatches(const QString &glob, const QString &repository);

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 #include "plan/semver.h"
 
 #include <QRegularExpression>
@@ -6,9 +9,9 @@ namespace ferry {
 
 std::optional<SemVersion> SemVersion::parse(QStringView text)
 {
-    static const QRegularExpression re(QStringLiteral(
-        "^v?(0|[1-9]\\d*)(?:\\.(0|[1-9]\\d*))?(?:\\.(0|[1-9]\\d*))?"
-        "(?:-([0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*))?(?:\\+[0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*)?$"));
+    static const QRegularExpression re(
+        QStringLiteral("^v?(0|[1-9]\\d*)(?:\\.(0|[1-9]\\d*))?(?:\\.(0|[1-9]\\d*))?"
+                       "(?:-([0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*))?(?:\\+[0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*)?$"));
     const auto m = re.match(text.toString());
     if (!m.hasMatch())
         return std::nullopt;
@@ -234,8 +237,8 @@ bool SemverConstraint::matches(const SemVersion &v) const
             case Bound::Lt: ok = c < 0; break;
             case Bound::Le: ok = c <= 0; break;
             }
-            if (b.version.isPrerelease() && !isSyntheticFloor(b.version) && b.version.major == v.major
-                && b.version.minor == v.minor && b.version.patch == v.patch)
+            if (b.version.isPrerelease() && !isSyntheticFloor(b.version) && b.version.major == v.major && b.version.minor == v.minor &&
+                b.version.patch == v.patch)
                 prereleaseAllowed = true;
             if (!ok)
                 break;

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 #include "registry/auth.h"
 
 #include <QJsonDocument>
@@ -89,8 +92,7 @@ bool BearerToken::usableAt(const QDateTime &now) const
     return now.secsTo(expiresAt()) > margin;
 }
 
-bool parseTokenResponse(const QByteArray &json, const QDateTime &receivedAt, BearerToken *out,
-                        QString *error)
+bool parseTokenResponse(const QByteArray &json, const QDateTime &receivedAt, BearerToken *out, QString *error)
 {
     QJsonParseError pe;
     const QJsonDocument doc = QJsonDocument::fromJson(json, &pe);

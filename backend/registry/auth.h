@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 #pragma once
 
 #include <QByteArray>
@@ -39,8 +42,7 @@ struct BearerToken
 
 // token / access_token, expires_in with the spec's 60 s default and floor. Local receipt
 // time is used, not issued_at: clocks of token services drift.
-bool parseTokenResponse(const QByteArray &json, const QDateTime &receivedAt, BearerToken *out,
-                        QString *error);
+bool parseTokenResponse(const QByteArray &json, const QDateTime &receivedAt, BearerToken *out, QString *error);
 
 // Scope strings: "repository:team/app:pull", "repository:team/app:pull,delete",
 // "registry:catalog:*".

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 #include "registry/credentials.h"
 
 #include "registry/reference.h"
@@ -36,8 +39,7 @@ static QString helperServerUrl(const QString &registryHost)
     return registryHost == u"registry-1.docker.io" ? reference::dockerHubConfigKey() : registryHost;
 }
 
-Credentials fromHelper(const QString &helperName, const QString &serverUrl, QString *warning,
-                       int timeoutMs)
+Credentials fromHelper(const QString &helperName, const QString &serverUrl, QString *warning, int timeoutMs)
 {
     Credentials c;
     const QString program = QStringLiteral("docker-credential-") + helperName;
@@ -85,8 +87,7 @@ Credentials fromHelper(const QString &helperName, const QString &serverUrl, QStr
     return c;
 }
 
-Credentials fromDockerConfigFile(const QString &path, const QString &registryHost, QString *warning,
-                                 int helperTimeoutMs)
+Credentials fromDockerConfigFile(const QString &path, const QString &registryHost, QString *warning, int helperTimeoutMs)
 {
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly))

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 #include "registry/digest.h"
 
 #include <QCryptographicHash>
@@ -32,10 +35,8 @@ QString algorithmOf(QStringView d)
 QString compute(const QByteArray &raw, QStringView algorithm)
 {
     if (algorithm == u"sha512")
-        return QStringLiteral("sha512:")
-            + QString::fromLatin1(QCryptographicHash::hash(raw, QCryptographicHash::Sha512).toHex());
-    return QStringLiteral("sha256:")
-        + QString::fromLatin1(QCryptographicHash::hash(raw, QCryptographicHash::Sha256).toHex());
+        return QStringLiteral("sha512:") + QString::fromLatin1(QCryptographicHash::hash(raw, QCryptographicHash::Sha512).toHex());
+    return QStringLiteral("sha256:") + QString::fromLatin1(QCryptographicHash::hash(raw, QCryptographicHash::Sha256).toHex());
 }
 
 bool matches(const QByteArray &raw, QStringView d)

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 #include "registry/manifest.h"
 
 #include "registry/digest.h"
@@ -10,8 +13,8 @@ namespace ferry {
 
 QByteArray mediatype::acceptHeader()
 {
-    return QByteArray(OciIndex) + ", " + OciManifest + ", " + DockerList + ", " + DockerManifest
-        + ", " + DockerV1Signed + ", " + DockerV1 + ", */*;q=0.1";
+    return QByteArray(OciIndex) + ", " + OciManifest + ", " + DockerList + ", " + DockerManifest + ", " + DockerV1Signed + ", " + DockerV1 +
+        ", */*;q=0.1";
 }
 
 QString Platform::toString() const
@@ -106,15 +109,12 @@ QStringList topLevelKeys(const QByteArray &raw)
                 expectKey = true;
             break;
         case '}':
-        case ']':
-            --depth;
-            break;
+        case ']': --depth; break;
         case ',':
             if (depth == 1)
                 expectKey = true;
             break;
-        default:
-            break;
+        default: break;
         }
     }
     return keys;
@@ -127,9 +127,9 @@ QString baseContentType(const QByteArray &contentType)
 
 bool isManifestType(const QString &t)
 {
-    return t == QLatin1String(mediatype::DockerManifest) || t == QLatin1String(mediatype::DockerList)
-        || t == QLatin1String(mediatype::OciManifest) || t == QLatin1String(mediatype::OciIndex)
-        || t == QLatin1String(mediatype::DockerV1) || t == QLatin1String(mediatype::DockerV1Signed);
+    return t == QLatin1String(mediatype::DockerManifest) || t == QLatin1String(mediatype::DockerList) ||
+        t == QLatin1String(mediatype::OciManifest) || t == QLatin1String(mediatype::OciIndex) || t == QLatin1String(mediatype::DockerV1) ||
+        t == QLatin1String(mediatype::DockerV1Signed);
 }
 
 bool isSchema1Type(const QString &t)
@@ -183,8 +183,7 @@ ArtifactClass classify(const Manifest &m)
     }
     if (!m.artifactType.isEmpty())
         return ArtifactClass::Artifact;
-    if (cfg == u"application/vnd.oci.image.config.v1+json"
-        || cfg == u"application/vnd.docker.container.image.v1+json")
+    if (cfg == u"application/vnd.oci.image.config.v1+json" || cfg == u"application/vnd.docker.container.image.v1+json")
         return ArtifactClass::Image;
     return ArtifactClass::Artifact;
 }
@@ -201,17 +200,16 @@ std::optional<QByteArray> schema1CanonicalPayload(const QByteArray &raw, QString
     }
     const QJsonObject sig = sigs.toArray().first().toObject();
     const QByteArray protectedB64 = sig.value(QStringLiteral("protected")).toString().toLatin1();
-    const auto decoded = QByteArray::fromBase64Encoding(
-        protectedB64, QByteArray::Base64UrlEncoding | QByteArray::AbortOnBase64DecodingErrors);
+    const auto decoded =
+        QByteArray::fromBase64Encoding(protectedB64, QByteArray::Base64UrlEncoding | QByteArray::AbortOnBase64DecodingErrors);
     if (!decoded) {
         *error = QStringLiteral("schema 1 signature header is not base64url");
         return std::nullopt;
     }
     const QJsonObject header = QJsonDocument::fromJson(*decoded).object();
     const qint64 formatLength = header.value(QStringLiteral("formatLength")).toInteger(-1);
-    const auto tail = QByteArray::fromBase64Encoding(
-        header.value(QStringLiteral("formatTail")).toString().toLatin1(),
-        QByteArray::Base64UrlEncoding | QByteArray::AbortOnBase64DecodingErrors);
+    const auto tail = QByteArray::fromBase64Encoding(header.value(QStringLiteral("formatTail")).toString().toLatin1(),
+                                                     QByteArray::Base64UrlEncoding | QByteArray::AbortOnBase64DecodingErrors);
     if (formatLength < 0 || formatLength > raw.size() || !tail) {
         *error = QStringLiteral("schema 1 signature header lacks a usable formatLength/formatTail");
         return std::nullopt;
@@ -241,7 +239,8 @@ ManifestParseResult parseManifest(const QByteArray &raw, const QByteArray &conte
     const QStringList keys = topLevelKeys(raw);
     for (const char *k : {"mediaType", "schemaVersion", "manifests", "layers", "config"}) {
         if (keys.count(QLatin1String(k)) > 1) {
-            r.error = QStringLiteral("the document has '%1' more than once; parsers disagree on which counts, so it is refused").arg(QLatin1String(k));
+            r.error = QStringLiteral("the document has '%1' more than once; parsers disagree on which counts, so it is refused")
+                          .arg(QLatin1String(k));
             return r;
         }
     }
@@ -259,8 +258,7 @@ ManifestParseResult parseManifest(const QByteArray &raw, const QByteArray &conte
         r.error = QStringLiteral("ambiguous document: it has both 'layers' and 'manifests'");
         return r;
     }
-    if (!bodyType.isEmpty() && !headerType.isEmpty() && bodyType != headerType
-        && !(isSchema1Type(bodyType) && isSchema1Type(headerType))) {
+    if (!bodyType.isEmpty() && !headerType.isEmpty() && bodyType != headerType && !(isSchema1Type(bodyType) && isSchema1Type(headerType))) {
         r.error = QStringLiteral("the body says %1 but the registry sent Content-Type %2").arg(bodyType, headerType);
         return r;
     }
@@ -272,12 +270,10 @@ ManifestParseResult parseManifest(const QByteArray &raw, const QByteArray &conte
             type = QLatin1String(mediatype::OciIndex);
         else if (schemaVersion == 2 && (hasLayers || o.contains(QStringLiteral("config")))) {
             const QString cfg = o.value(QStringLiteral("config")).toObject().value(QStringLiteral("mediaType")).toString();
-            type = cfg == u"application/vnd.docker.container.image.v1+json"
-                ? QLatin1String(mediatype::DockerManifest)
-                : QLatin1String(mediatype::OciManifest);
+            type = cfg == u"application/vnd.docker.container.image.v1+json" ? QLatin1String(mediatype::DockerManifest)
+                                                                            : QLatin1String(mediatype::OciManifest);
         } else if (schemaVersion == 1 && hasFsLayers) {
-            type = o.contains(QStringLiteral("signatures")) ? QLatin1String(mediatype::DockerV1Signed)
-                                                             : QLatin1String(mediatype::DockerV1);
+            type = o.contains(QStringLiteral("signatures")) ? QLatin1String(mediatype::DockerV1Signed) : QLatin1String(mediatype::DockerV1);
         }
     }
     m.mediaType = type;
@@ -294,9 +290,10 @@ ManifestParseResult parseManifest(const QByteArray &raw, const QByteArray &conte
         m.kind = o.contains(QStringLiteral("signatures")) ? ManifestKind::DockerV1Signed : ManifestKind::DockerV1;
     else {
         m.kind = ManifestKind::Unknown;
-        m.warnings.append(type.isEmpty()
-            ? QStringLiteral("unrecognised manifest (schemaVersion %1, no mediaType); kept as an opaque object").arg(schemaVersion)
-            : QStringLiteral("unrecognised media type %1; kept as an opaque object").arg(type));
+        m.warnings.append(
+            type.isEmpty()
+                ? QStringLiteral("unrecognised manifest (schemaVersion %1, no mediaType); kept as an opaque object").arg(schemaVersion)
+                : QStringLiteral("unrecognised media type %1; kept as an opaque object").arg(type));
         m.artifactClass = ArtifactClass::Unknown;
         return r;
     }

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 #pragma once
 
 #include <QByteArray>
@@ -49,13 +52,13 @@ struct Descriptor
 };
 
 enum class ManifestKind {
-    DockerV2,       // image manifest, schema 2
-    DockerList,     // manifest list
+    DockerV2, // image manifest, schema 2
+    DockerList, // manifest list
     OciManifest,
     OciIndex,
-    DockerV1,       // schema 1, unsigned
+    DockerV1, // schema 1, unsigned
     DockerV1Signed, // schema 1, JWS-signed: digest over the canonical payload
-    Unknown,        // parsed JSON, but no type we know: kept, compared, never interpreted
+    Unknown, // parsed JSON, but no type we know: kept, compared, never interpreted
 };
 
 QString manifestKindName(ManifestKind kind);
@@ -68,9 +71,9 @@ struct Manifest
 {
     ManifestKind kind = ManifestKind::Unknown;
     ArtifactClass artifactClass = ArtifactClass::Unknown;
-    QString mediaType;    // the effective media type
-    QString digest;       // of the raw bytes (canonical payload for signed schema 1)
-    qint64 rawSize = 0;   // manifest bytes
+    QString mediaType; // the effective media type
+    QString digest; // of the raw bytes (canonical payload for signed schema 1)
+    qint64 rawSize = 0; // manifest bytes
     qint64 contentSize = 0; // config + layers, or the children's declared sizes for an index
     QString artifactType;
     std::optional<Descriptor> config;

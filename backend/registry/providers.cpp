@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 #include "registry/providers.h"
 
 #include "registry/auth.h"
@@ -39,8 +42,7 @@ QDateTime parseProviderTime(const QJsonValue &value)
 QFuture<Result<ManifestDetails>> TagDetailsProvider::listManifests(const QString &repository, quint64)
 {
     return QtFuture::makeReadyFuture(Result<ManifestDetails>::failure(RegistryError::make(
-        RegistryError::Kind::Unsupported,
-        QStringLiteral("%1 registries do not list untagged manifests of %2").arg(kind(), repository))));
+        RegistryError::Kind::Unsupported, QStringLiteral("%1 registries do not list untagged manifests of %2").arg(kind(), repository))));
 }
 
 namespace {
@@ -142,8 +144,7 @@ void startPager(RegistryClient *client, const QString &scope, quint64 group, con
 
 // Fills in digests the bulk API did not give, one HEAD per tag through the registry's
 // queue (its concurrency cap and rate limits apply), then finishes the promise.
-void completeWithHeads(RegistryClient &registry, const std::shared_ptr<QPromise<Result<TagDetails>>> &p,
-                       TagDetails details, quint64 group)
+void completeWithHeads(RegistryClient &registry, const std::shared_ptr<QPromise<Result<TagDetails>>> &p, TagDetails details, quint64 group)
 {
     QList<qsizetype> missing;
     for (qsizetype i = 0; i < details.tags.size(); ++i)
@@ -181,7 +182,8 @@ void completeWithHeads(RegistryClient &registry, const std::shared_ptr<QPromise<
             if (--st->left == 0) {
                 if (!st->details.errors.isEmpty() && st->details.complete) {
                     st->details.complete = false;
-                    st->details.incompleteReason = QStringLiteral("%1 of %2 digests could not be read").arg(st->details.errors.size()).arg(st->details.tags.size());
+                    st->details.incompleteReason =
+                        QStringLiteral("%1 of %2 digests could not be read").arg(st->details.errors.size()).arg(st->details.tags.size());
                 }
                 TagDetails out = std::move(st->details);
                 lock.unlock();
@@ -194,7 +196,9 @@ void completeWithHeads(RegistryClient &registry, const std::shared_ptr<QPromise<
 class GenericProvider : public TagDetailsProvider
 {
 public:
-    explicit GenericProvider(RegistryClient &r) : m_registry(r) {}
+    explicit GenericProvider(RegistryClient &r)
+        : m_registry(r)
+    { }
     QString kind() const override { return QStringLiteral("oci"); }
 
     QFuture<Result<TagDetails>> listTagDetails(const QString &repository, quint64 group) override
@@ -252,7 +256,9 @@ bool readLink(const HttpResponse &r, QUrl *next, QString *error)
 class AcrProvider : public TagDetailsProvider
 {
 public:
-    explicit AcrProvider(RegistryClient &r) : m_registry(r) {}
+    explicit AcrProvider(RegistryClient &r)
+        : m_registry(r)
+    { }
     QString kind() const override { return QStringLiteral("acr"); }
 
     QFuture<Result<TagDetails>> listTagDetails(const QString &repository, quint64 group) override
@@ -333,7 +339,10 @@ private:
 class DockerHubProvider : public TagDetailsProvider
 {
 public:
-    DockerHubProvider(RegistryClient &r, RegistryClient *api) : m_registry(r), m_api(api) {}
+    DockerHubProvider(RegistryClient &r, RegistryClient *api)
+        : m_registry(r)
+        , m_api(api)
+    { }
     QString kind() const override { return QStringLiteral("dockerhub"); }
 
     QFuture<Result<TagDetails>> listTagDetails(const QString &repository, quint64 group) override
@@ -385,7 +394,9 @@ private:
 class QuayProvider : public TagDetailsProvider
 {
 public:
-    explicit QuayProvider(RegistryClient &r) : m_registry(r) {}
+    explicit QuayProvider(RegistryClient &r)
+        : m_registry(r)
+    { }
     QString kind() const override { return QStringLiteral("quay"); }
 
     QFuture<Result<TagDetails>> listTagDetails(const QString &repository, quint64 group) override

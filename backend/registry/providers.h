@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 #pragma once
 
 #include "registry/registryclient.h"
@@ -13,29 +16,29 @@ namespace ferry {
 struct TagRecord
 {
     QString name;
-    QString digest;          // empty when it could not be read (see TagDetails::errors)
+    QString digest; // empty when it could not be read (see TagDetails::errors)
     QString mediaType;
-    QDateTime created;       // the registry's own times, where its API gives them
+    QDateTime created; // the registry's own times, where its API gives them
     QDateTime updated;
     std::optional<bool> deleteEnabled; // ACR locks; unknown elsewhere
     std::optional<bool> writeEnabled;
-    bool digestFromHead = false;       // read with a manifest HEAD, not from a bulk API
+    bool digestFromHead = false; // read with a manifest HEAD, not from a bulk API
 };
 
 struct TagDetails
 {
     QString repository;
     QList<TagRecord> tags;
-    bool complete = false;   // every tag listed and every digest read
+    bool complete = false; // every tag listed and every digest read
     QString incompleteReason;
-    QStringList errors;      // per-tag failures ("1.2.3: timeout …")
+    QStringList errors; // per-tag failures ("1.2.3: timeout …")
     int pages = 0;
 };
 
 struct ManifestRecord
 {
     QString digest;
-    QStringList tags;        // empty: untagged
+    QStringList tags; // empty: untagged
     qint64 size = -1;
     QString mediaType;
     QString architecture;

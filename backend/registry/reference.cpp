@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 #include "registry/reference.h"
 
 #include "registry/digest.h"
@@ -10,8 +13,7 @@ namespace reference {
 
 bool isValidRepository(QStringView name)
 {
-    static const QRegularExpression re(QStringLiteral(
-        "^[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*(/[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*)*$"));
+    static const QRegularExpression re(QStringLiteral("^[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*(/[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*)*$"));
     return name.size() <= 255 && re.match(name.toString()).hasMatch();
 }
 
@@ -29,8 +31,7 @@ QString dockerHubConfigKey()
 QString normaliseRegistryHost(const QString &host)
 {
     const QString h = host.toLower();
-    if (h == u"docker.io" || h == u"index.docker.io" || h == u"registry-1.docker.io"
-        || h == u"registry.hub.docker.com")
+    if (h == u"docker.io" || h == u"index.docker.io" || h == u"registry-1.docker.io" || h == u"registry.hub.docker.com")
         return QStringLiteral("registry-1.docker.io");
     return h;
 }

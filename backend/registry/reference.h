@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 #pragma once
 
 #include <QString>
@@ -8,7 +11,7 @@ namespace ferry {
 // normalised the way Docker does it (docker.io/nginx is registry-1.docker.io/library/nginx).
 struct ImageReference
 {
-    QString registry;   // host[:port] to connect to; Docker Hub becomes registry-1.docker.io
+    QString registry; // host[:port] to connect to; Docker Hub becomes registry-1.docker.io
     QString repository; // lower-case path, library/ added for Docker Hub official images
     QString tag;
     QString digest;

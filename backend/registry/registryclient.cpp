@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 #include "registry/registryclient.h"
 
 #include "net/httpengine.h"
@@ -23,7 +26,10 @@ namespace ferry {
 
 namespace {
 
-QStringList pullScope() { return {QStringLiteral("pull")}; }
+QStringList pullScope()
+{
+    return {QStringLiteral("pull")};
+}
 
 } // namespace
 
@@ -98,7 +104,8 @@ RegistryClient::RegistryClient(NetworkService &network, RegistryConfig config)
 {
     m_config.sslConfiguration(&m_configError);
     if (m_config.baseUrl.scheme() == u"http" && !m_config.insecure)
-        m_configError = QStringLiteral("%1 is plain http; allow it with --insecure (or insecure: true in the plan)").arg(m_config.baseUrl.toString());
+        m_configError =
+            QStringLiteral("%1 is plain http; allow it with --insecure (or insecure: true in the plan)").arg(m_config.baseUrl.toString());
     HttpEngine *engine = network.engineFor(m_config.key());
     m_session = new RegistrySession(m_config, engine);
     m_session->moveToThread(engine->thread());
@@ -112,7 +119,8 @@ RegistryClient::~RegistryClient()
         return;
     }
     // Every pending future is finished (Canceled) before the session goes.
-    QMetaObject::invokeMethod(s, [s] { delete s; }, Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+        s, [s] { delete s; }, Qt::BlockingQueuedConnection);
 }
 
 quint64 RegistryClient::newGroup()
@@ -235,7 +243,9 @@ struct PageWalk : std::enable_shared_from_this<PageWalk>
         QString err;
         if (!extract(r.body, &names, &err)) {
             if (listing.pages == 0) {
-                fulfil(promise, Result<Listing>::failure(RegistryError::make(RegistryError::Kind::Protocol, what + QStringLiteral(": ") + err, r.status)));
+                fulfil(promise,
+                       Result<Listing>::failure(
+                           RegistryError::make(RegistryError::Kind::Protocol, what + QStringLiteral(": ") + err, r.status)));
                 return;
             }
             finishIncomplete(QStringLiteral("page %1 unreadable: %2").arg(listing.pages + 1).arg(err));
@@ -281,8 +291,7 @@ struct PageWalk : std::enable_shared_from_this<PageWalk>
     }
 };
 
-bool extractNames(const QByteArray &body, const QString &key, QStringList *names, QString *error,
-                  QStringList *warnings, bool tags)
+bool extractNames(const QByteArray &body, const QString &key, QStringList *names, QString *error, QStringList *warnings, bool tags)
 {
     QJsonParseError pe;
     const QJsonDocument doc = QJsonDocument::fromJson(body, &pe);
@@ -335,15 +344,17 @@ QFuture<Result<Listing>> RegistryClient::listPaged(const QUrl &firstUrl, const Q
 QFuture<Result<Listing>> RegistryClient::listTags(const QString &repository, quint64 group)
 {
     if (!reference::isValidRepository(repository))
-        return QtFuture::makeReadyFuture(Result<Listing>::failure(RegistryError::make(
-            RegistryError::Kind::InvalidInput, QStringLiteral("invalid repository name '%1'").arg(repository))));
+        return QtFuture::makeReadyFuture(Result<Listing>::failure(
+            RegistryError::make(RegistryError::Kind::InvalidInput, QStringLiteral("invalid repository name '%1'").arg(repository))));
     QUrl url = urlFor(QStringLiteral("/v2/%1/tags/list").arg(repository));
     url.setQuery(QStringLiteral("n=%1").arg(m_config.pageSize > 0 ? m_config.pageSize : 1000));
     auto warnings = std::make_shared<QStringList>();
-    return listPaged(url, repositoryScope(repository, pullScope()),
-                     [warnings](const QByteArray &body, QStringList *names, QString *error) {
-                         return extractNames(body, QStringLiteral("tags"), names, error, warnings.get(), true);
-                     }, group);
+    return listPaged(
+        url, repositoryScope(repository, pullScope()),
+        [warnings](const QByteArray &body, QStringList *names, QString *error) {
+            return extractNames(body, QStringLiteral("tags"), names, error, warnings.get(), true);
+        },
+        group);
 }
 
 QFuture<Result<Listing>> RegistryClient::catalog(quint64 group)
@@ -351,10 +362,12 @@ QFuture<Result<Listing>> RegistryClient::catalog(quint64 group)
     QUrl url = urlFor(QStringLiteral("/v2/_catalog"));
     url.setQuery(QStringLiteral("n=1000"));
     auto warnings = std::make_shared<QStringList>();
-    return listPaged(url, catalogScope(),
-                     [warnings](const QByteArray &body, QStringList *names, QString *error) {
-                         return extractNames(body, QStringLiteral("repositories"), names, error, warnings.get(), false);
-                     }, group);
+    return listPaged(
+        url, catalogScope(),
+        [warnings](const QByteArray &body, QStringList *names, QString *error) {
+            return extractNames(body, QStringLiteral("repositories"), names, error, warnings.get(), false);
+        },
+        group);
 }
 
 QFuture<Result<ManifestFetch>> RegistryClient::getManifest(const QString &repository, const QString &reference, quint64 group)
@@ -362,8 +375,9 @@ QFuture<Result<ManifestFetch>> RegistryClient::getManifest(const QString &reposi
     auto p = makePromise<Result<ManifestFetch>>();
     const bool byDigest = reference.contains(u':');
     if (!reference::isValidRepository(repository) || (byDigest ? !digest::isValid(reference) : !reference::isValidTag(reference))) {
-        fulfil(p, Result<ManifestFetch>::failure(RegistryError::make(RegistryError::Kind::InvalidInput,
-            QStringLiteral("invalid reference %1:%2").arg(repository, reference))));
+        fulfil(p,
+               Result<ManifestFetch>::failure(RegistryError::make(RegistryError::Kind::InvalidInput,
+                                                                  QStringLiteral("invalid reference %1:%2").arg(repository, reference))));
         return p->future();
     }
     HttpRequest req;
@@ -374,8 +388,13 @@ QFuture<Result<ManifestFetch>> RegistryClient::getManifest(const QString &reposi
     const qint64 limit = m_config.maxManifestBytes;
     enqueue(req, repositoryScope(repository, pullScope()), group, [p, what, reference, byDigest, limit](HttpResponse r) {
         if (r.error == NetError::TooLarge) {
-            fulfil(p, Result<ManifestFetch>::failure(RegistryError::make(RegistryError::Kind::TooLarge,
-                QStringLiteral("%1: the manifest is larger than the %2-byte limit; raise it with --max-manifest-size if this registry really serves such manifests").arg(what).arg(limit))));
+            fulfil(p,
+                   Result<ManifestFetch>::failure(
+                       RegistryError::make(RegistryError::Kind::TooLarge,
+                                           QStringLiteral("%1: the manifest is larger than the %2-byte limit; raise it with "
+                                                          "--max-manifest-size if this registry really serves such manifests")
+                                               .arg(what)
+                                               .arg(limit))));
             return;
         }
         if (!r.hasHttpStatus() || r.status != 200) {
@@ -394,17 +413,23 @@ QFuture<Result<ManifestFetch>> RegistryClient::getManifest(const QString &reposi
             if (byDigest && digest::algorithmOf(reference) != u"sha256")
                 f.digest = digest::compute(f.raw, digest::algorithmOf(reference));
             if (byDigest && f.digest != reference) {
-                fulfil(p, Result<ManifestFetch>::failure(RegistryError::make(RegistryError::Kind::DigestMismatch,
-                    QStringLiteral("%1: the bytes received hash to %2, not to the digest asked for; nothing was recorded").arg(what, f.digest))));
+                fulfil(p,
+                       Result<ManifestFetch>::failure(RegistryError::make(
+                           RegistryError::Kind::DigestMismatch,
+                           QStringLiteral("%1: the bytes received hash to %2, not to the digest asked for; nothing was recorded")
+                               .arg(what, f.digest))));
                 return;
             }
             if (!parsed.ok()) {
-                fulfil(p, Result<ManifestFetch>::failure(RegistryError::make(RegistryError::Kind::InvalidManifest,
-                    QStringLiteral("%1: %2").arg(what, parsed.error))));
+                fulfil(p,
+                       Result<ManifestFetch>::failure(
+                           RegistryError::make(RegistryError::Kind::InvalidManifest, QStringLiteral("%1: %2").arg(what, parsed.error))));
                 return;
             }
             if (!f.headerDigest.isEmpty() && f.headerDigest != f.digest)
-                f.warnings.append(QStringLiteral("the registry's Docker-Content-Digest %1 differs from the digest of the bytes it sent; the bytes' digest %2 is used").arg(f.headerDigest, f.digest));
+                f.warnings.append(QStringLiteral("the registry's Docker-Content-Digest %1 differs from the digest of the bytes it sent; "
+                                                 "the bytes' digest %2 is used")
+                                      .arg(f.headerDigest, f.digest));
             f.warnings += parsed.manifest.warnings;
             fulfil(p, Result<ManifestFetch>::success(std::move(f)));
         });
@@ -417,8 +442,9 @@ QFuture<Result<ManifestHead>> RegistryClient::headManifest(const QString &reposi
     auto p = makePromise<Result<ManifestHead>>();
     const bool byDigest = reference.contains(u':');
     if (!reference::isValidRepository(repository) || (byDigest ? !digest::isValid(reference) : !reference::isValidTag(reference))) {
-        fulfil(p, Result<ManifestHead>::failure(RegistryError::make(RegistryError::Kind::InvalidInput,
-            QStringLiteral("invalid reference %1:%2").arg(repository, reference))));
+        fulfil(p,
+               Result<ManifestHead>::failure(RegistryError::make(RegistryError::Kind::InvalidInput,
+                                                                 QStringLiteral("invalid reference %1:%2").arg(repository, reference))));
         return p->future();
     }
     HttpRequest req;
@@ -471,8 +497,9 @@ QFuture<Result<ReferrerList>> RegistryClient::referrers(const QString &repositor
 {
     auto p = makePromise<Result<ReferrerList>>();
     if (!reference::isValidRepository(repository) || !digest::isValid(subjectDigest)) {
-        fulfil(p, Result<ReferrerList>::failure(RegistryError::make(RegistryError::Kind::InvalidInput,
-            QStringLiteral("invalid subject %1@%2").arg(repository, subjectDigest))));
+        fulfil(p,
+               Result<ReferrerList>::failure(RegistryError::make(RegistryError::Kind::InvalidInput,
+                                                                 QStringLiteral("invalid subject %1@%2").arg(repository, subjectDigest))));
         return p->future();
     }
     HttpRequest req;
@@ -500,8 +527,9 @@ QFuture<Result<ReferrerList>> RegistryClient::referrers(const QString &repositor
         if (r.hasHttpStatus() && r.status == 200) {
             const ManifestParseResult parsed = parseManifest(r.body, QByteArray(mediatype::OciIndex));
             if (!parsed.ok() || !parsed.manifest.isIndex()) {
-                fulfil(p, Result<ReferrerList>::failure(RegistryError::make(RegistryError::Kind::Protocol,
-                    what + QStringLiteral(": the referrers answer is not an OCI index"))));
+                fulfil(p,
+                       Result<ReferrerList>::failure(RegistryError::make(
+                           RegistryError::Kind::Protocol, what + QStringLiteral(": the referrers answer is not an OCI index"))));
                 return;
             }
             ReferrerList list;
@@ -567,8 +595,9 @@ QFuture<DeleteResult> RegistryClient::deleteManifest(const QString &repository, 
 {
     auto p = makePromise<DeleteResult>();
     if (!reference::isValidRepository(repository) || !digest::isValid(digestText)) {
-        fulfil(p, DeleteResult{DeleteOutcome::Failed, 0,
-                               QStringLiteral("refusing to DELETE %1@%2: not a valid repository and digest").arg(repository, digestText)});
+        fulfil(p,
+               DeleteResult{DeleteOutcome::Failed, 0,
+                            QStringLiteral("refusing to DELETE %1@%2: not a valid repository and digest").arg(repository, digestText)});
         return p->future();
     }
     HttpRequest req;
@@ -585,8 +614,9 @@ QFuture<DeleteResult> RegistryClient::deleteTag(const QString &repository, const
 {
     auto p = makePromise<DeleteResult>();
     if (!reference::isValidRepository(repository) || !reference::isValidTag(tag)) {
-        fulfil(p, DeleteResult{DeleteOutcome::Failed, 0,
-                               QStringLiteral("refusing to DELETE %1:%2: not a valid repository and tag").arg(repository, tag)});
+        fulfil(p,
+               DeleteResult{DeleteOutcome::Failed, 0,
+                            QStringLiteral("refusing to DELETE %1:%2: not a valid repository and tag").arg(repository, tag)});
         return p->future();
     }
     HttpRequest req;

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 #pragma once
 
 #include "net/httptypes.h"
@@ -36,7 +39,7 @@ struct ManifestHead
 
 struct ManifestFetch
 {
-    QString digest;       // computed over the bytes received (canonical payload for schema 1)
+    QString digest; // computed over the bytes received (canonical payload for schema 1)
     QString headerDigest; // Docker-Content-Digest as sent, may differ or be empty
     QByteArray raw;
     QString contentType;

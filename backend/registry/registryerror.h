@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 #pragma once
 
 #include <QMetaType>
@@ -12,25 +15,25 @@ struct RegistryError
     enum class Kind {
         None,
         NotFound,
-        Unauthorized,   // no or rejected credentials
-        Denied,         // authenticated, not permitted (403, missing scope)
+        Unauthorized, // no or rejected credentials
+        Denied, // authenticated, not permitted (403, missing scope)
         RateLimited,
-        Network,        // unreachable, reset, truncated
+        Network, // unreachable, reset, truncated
         Timeout,
         Tls,
-        Server,         // 5xx after retries
-        Protocol,       // the registry answered something we cannot use
+        Server, // 5xx after retries
+        Protocol, // the registry answered something we cannot use
         TooLarge,
         DigestMismatch,
         InvalidManifest,
-        Unsupported,    // 405/400 on delete, API absent
+        Unsupported, // 405/400 on delete, API absent
         Canceled,
         InvalidInput,
     };
 
     Kind kind = Kind::None;
     int httpStatus = 0;
-    QString code;    // OCI error code, e.g. MANIFEST_UNKNOWN
+    QString code; // OCI error code, e.g. MANIFEST_UNKNOWN
     QString message;
 
     bool ok() const { return kind == Kind::None; }

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 #include "report/report.h"
 
 #include <QFileInfo>
@@ -124,18 +127,20 @@ ReportData collectReport(const Store &store, const QDateTime &sinceIn, qint64 at
         d.stages.append(p);
     };
     const QString targetNames = targets.isEmpty() ? QStringLiteral("the target") : targets.join(QStringLiteral(", "));
-    stage(QStringLiteral("Stage 1: images in %1").arg(targetNames), QStringLiteral("promised tags in the target with the source's digest"), promisedSynced,
-          promised, targets.value(0), {QStringLiteral("missing"), QStringLiteral("drifted"), QStringLiteral("partial"), QStringLiteral("unknown")}, promisedUnknown);
+    stage(QStringLiteral("Stage 1: images in %1").arg(targetNames), QStringLiteral("promised tags in the target with the source's digest"),
+          promisedSynced, promised, targets.value(0),
+          {QStringLiteral("missing"), QStringLiteral("drifted"), QStringLiteral("partial"), QStringLiteral("unknown")}, promisedUnknown);
     for (const QString &c : caches) {
         if (!d.cellsByRegistry.contains(c))
             continue; // not checked by the scans (ferryctl scan --check-caches): no figure rather than 0 %
-        stage(QStringLiteral("Stage 2: pull-through cache %1").arg(c), QStringLiteral("target tags the cache serves"), cached.value(c), inTarget, c,
-              {QStringLiteral("absent"), QStringLiteral("missing"), QStringLiteral("unknown")}, cacheUnknown.value(c));
+        stage(QStringLiteral("Stage 2: pull-through cache %1").arg(c), QStringLiteral("target tags the cache serves"), cached.value(c),
+              inTarget, c, {QStringLiteral("absent"), QStringLiteral("missing"), QStringLiteral("unknown")}, cacheUnknown.value(c));
     }
     for (const QString &rep : replicas)
-        stage(QStringLiteral("Stage 4: China replica %1").arg(rep), QStringLiteral("target tags replicated with the same digest"), replicated.value(rep),
-              inTarget, rep,
-              {QStringLiteral("replicating"), QStringLiteral("lagging"), QStringLiteral("missing"), QStringLiteral("drifted"), QStringLiteral("unknown")},
+        stage(QStringLiteral("Stage 4: China replica %1").arg(rep), QStringLiteral("target tags replicated with the same digest"),
+              replicated.value(rep), inTarget, rep,
+              {QStringLiteral("replicating"), QStringLiteral("lagging"), QStringLiteral("missing"), QStringLiteral("drifted"),
+               QStringLiteral("unknown")},
               replicaUnknown.value(rep));
     if (!legacy.isEmpty())
         stage(QStringLiteral("Clean up: legacy registries (%1)").arg(legacy.join(QStringLiteral(", "))),
@@ -182,7 +187,7 @@ QString StageProgress::shortWhy() const
 QStringList reportSections()
 {
     return {QStringLiteral("progress"), QStringLiteral("states"), QStringLiteral("changes"), QStringLiteral("attention"),
-            QStringLiteral("lag"), QStringLiteral("budget"), QStringLiteral("cleanup"), QStringLiteral("errors")};
+            QStringLiteral("lag"),      QStringLiteral("budget"), QStringLiteral("cleanup"), QStringLiteral("errors")};
 }
 
 namespace {
@@ -193,13 +198,13 @@ QString keepSections(const QString &markdown, const QStringList &sections)
     if (sections.isEmpty())
         return markdown;
     static const QMap<QString, QString> byHeading{{QStringLiteral("Progress by stage"), QStringLiteral("progress")},
-                                                   {QStringLiteral("Tags by state"), QStringLiteral("states")},
-                                                   {QStringLiteral("Changes in the period"), QStringLiteral("changes")},
-                                                   {QStringLiteral("Needs attention"), QStringLiteral("attention")},
-                                                   {QStringLiteral("Replication lag"), QStringLiteral("lag")},
-                                                   {QStringLiteral("Docker Hub pull budget"), QStringLiteral("budget")},
-                                                   {QStringLiteral("Cleanup"), QStringLiteral("cleanup")},
-                                                   {QStringLiteral("Errors of the last scan"), QStringLiteral("errors")}};
+                                                  {QStringLiteral("Tags by state"), QStringLiteral("states")},
+                                                  {QStringLiteral("Changes in the period"), QStringLiteral("changes")},
+                                                  {QStringLiteral("Needs attention"), QStringLiteral("attention")},
+                                                  {QStringLiteral("Replication lag"), QStringLiteral("lag")},
+                                                  {QStringLiteral("Docker Hub pull budget"), QStringLiteral("budget")},
+                                                  {QStringLiteral("Cleanup"), QStringLiteral("cleanup")},
+                                                  {QStringLiteral("Errors of the last scan"), QStringLiteral("errors")}};
     const QStringList parts = markdown.split(QStringLiteral("\n## "));
     QString out = parts.first();
     for (qsizetype i = 1; i < parts.size(); ++i) {
@@ -221,13 +226,18 @@ QByteArray reportMarkdown(const ReportData &d, int topN, const QStringList &sect
         o += QStringLiteral(" Last scan: #%1 at %2, %3, %4 requests, %5 errors.")
                  .arg(d.lastScan->id)
                  .arg(iso(d.lastScan->startedAt),
-                      d.lastScan->complete ? QStringLiteral("complete") : d.lastScan->interrupted ? QStringLiteral("interrupted") : QStringLiteral("INCOMPLETE"))
+                      d.lastScan->complete          ? QStringLiteral("complete")
+                          : d.lastScan->interrupted ? QStringLiteral("interrupted")
+                                                    : QStringLiteral("INCOMPLETE"))
                  .arg(d.lastScan->requests)
                  .arg(d.lastScan->errors);
     o += QStringLiteral("\n\n## Progress by stage\n\n| stage | measure | done | of | share |\n|---|---|---:|---:|---:|\n");
     for (const StageProgress &s : d.stages)
         o += s.isUnknown() ? QStringLiteral("| %1 | %2 | – | %3 | %4 |\n").arg(md(s.stage), md(s.measure)).arg(s.total).arg(md(s.figure()))
-                           : QStringLiteral("| %1 | %2 | %3 | %4 | %5%6 |\n").arg(md(s.stage), md(s.measure)).arg(s.done).arg(s.total)
+                           : QStringLiteral("| %1 | %2 | %3 | %4 | %5%6 |\n")
+                                 .arg(md(s.stage), md(s.measure))
+                                 .arg(s.done)
+                                 .arg(s.total)
                                  .arg(percent(s.done, s.total), s.unknown > 0 ? QStringLiteral(", %1 unknown").arg(s.unknown) : QString());
     o += QStringLiteral("\n## Tags by state\n\n| state | rows |\n|---|---:|\n");
     for (auto it = d.rowsByState.begin(); it != d.rowsByState.end(); ++it)
@@ -256,14 +266,17 @@ QByteArray reportMarkdown(const ReportData &d, int topN, const QStringList &sect
             continue;
         if (shown++ == 0)
             o += QStringLiteral("\n| when | registry | tag | change | from | to |\n|---|---|---|---|---|---|\n");
-        o += QStringLiteral("| %1 | %2 | %3:%4 | %5 | %6 | %7 |\n").arg(iso(c.at), md(c.registry), md(c.repository), md(c.tag), c.kind, c.oldDigest.left(19), c.newDigest.left(19));
+        o += QStringLiteral("| %1 | %2 | %3:%4 | %5 | %6 | %7 |\n")
+                 .arg(iso(c.at), md(c.registry), md(c.repository), md(c.tag), c.kind, c.oldDigest.left(19), c.newDigest.left(19));
     }
     o += QStringLiteral("\n## Needs attention\n\n%1 rows are drifted, missing, partial, lagging or unknown").arg(d.attentionTotal);
-    o += d.attentionTotal > topN ? QStringLiteral(" (the first %1; all of them are in the CSV and JSON reports).\n").arg(topN) : QStringLiteral(".\n");
+    o += d.attentionTotal > topN ? QStringLiteral(" (the first %1; all of them are in the CSV and JSON reports).\n").arg(topN)
+                                 : QStringLiteral(".\n");
     if (!d.attention.isEmpty())
         o += QStringLiteral("\n| repository | tag | state | why |\n|---|---|---|---|\n");
     for (qsizetype i = 0; i < d.attention.size() && i < topN; ++i)
-        o += QStringLiteral("| %1 | %2 | %3 | %4 |\n").arg(md(d.attention[i].repository), md(d.attention[i].tag), d.attention[i].state, md(d.attention[i].reason));
+        o += QStringLiteral("| %1 | %2 | %3 | %4 |\n")
+                 .arg(md(d.attention[i].repository), md(d.attention[i].tag), d.attention[i].state, md(d.attention[i].reason));
     o += QStringLiteral("\n## Replication lag\n\n");
     if (d.lag.replicas.isEmpty())
         o += QStringLiteral("No replica is known.\n");
@@ -271,7 +284,8 @@ QByteArray reportMarkdown(const ReportData &d, int topN, const QStringList &sect
         const int flightBreaches = int(std::count_if(r.inFlight.begin(), r.inFlight.end(), [](const InFlight &f) { return f.breach; }));
         o += QStringLiteral("**%1** (of %2, SLO %3; resolution %4; times: %5): %6 arrivals, p50 %7, p90 %8, p99 %9, max %10; "
                             "%11 arrivals and %12 items in flight beyond the SLO; %13 in flight%14.\n\n")
-                 .arg(r.replica, r.target, durationText(r.sloSeconds), r.resolutionSeconds > 0 ? durationText(r.resolutionSeconds) : QStringLiteral("one scan"), r.timeSource)
+                 .arg(r.replica, r.target, durationText(r.sloSeconds),
+                      r.resolutionSeconds > 0 ? durationText(r.resolutionSeconds) : QStringLiteral("one scan"), r.timeSource)
                  .arg(r.stats.count)
                  .arg(durationText(r.stats.p50), durationText(r.stats.p90), durationText(r.stats.p99), durationText(r.stats.max))
                  .arg(r.stats.breaches)
@@ -279,7 +293,9 @@ QByteArray reportMarkdown(const ReportData &d, int topN, const QStringList &sect
                  .arg(r.inFlight.size())
                  .arg(r.inFlight.isEmpty() ? QString() : QStringLiteral(" (oldest %1)").arg(durationText(r.inFlight.first().ageSeconds)));
         for (qsizetype i = 0; i < r.breaches.size() && i < 10; ++i)
-            o += QStringLiteral("- late: %1:%2 arrived after %3\n").arg(md(r.breaches[i].repository), md(r.breaches[i].tags.join(u','))).arg(durationText(r.breaches[i].lagSeconds));
+            o += QStringLiteral("- late: %1:%2 arrived after %3\n")
+                     .arg(md(r.breaches[i].repository), md(r.breaches[i].tags.join(u',')))
+                     .arg(durationText(r.breaches[i].lagSeconds));
         if (!r.breaches.isEmpty())
             o += u'\n';
     }
@@ -290,14 +306,19 @@ QByteArray reportMarkdown(const ReportData &d, int topN, const QStringList &sect
         o += QStringLiteral("| when | registry | limit | remaining | window | source |\n|---|---|---:|---:|---:|---|\n");
         for (qsizetype i = qMax<qsizetype>(0, d.rateLimits.size() - topN); i < d.rateLimits.size(); ++i) {
             const RateLimitRecord &r = d.rateLimits[i];
-            o += QStringLiteral("| %1 | %2 | %3 | %4 | %5 | %6 |\n").arg(iso(r.at), md(r.registry)).arg(r.limit).arg(r.remaining).arg(durationText(r.windowSeconds), md(r.source));
+            o += QStringLiteral("| %1 | %2 | %3 | %4 | %5 | %6 |\n")
+                     .arg(iso(r.at), md(r.registry))
+                     .arg(r.limit)
+                     .arg(r.remaining)
+                     .arg(durationText(r.windowSeconds), md(r.source));
         }
     }
     o += QStringLiteral("\n## Cleanup\n\n");
     if (d.batches.isEmpty())
         o += QStringLiteral("No batches planned.\n");
     else {
-        o += QStringLiteral("| batch | registry/repository | status | delete | held | decided by | executed |\n|---:|---|---|---:|---:|---|---:|\n");
+        o += QStringLiteral(
+            "| batch | registry/repository | status | delete | held | decided by | executed |\n|---:|---|---|---:|---:|---|---:|\n");
         for (const CleanupBatch &b : d.batches)
             o += QStringLiteral("| %1 | %2/%3 | %4 | %5 | %6 | %7 | %8 |\n")
                      .arg(b.id)
@@ -329,13 +350,19 @@ QByteArray reportJson(const ReportData &d)
     root.insert(QStringLiteral("generatedAt"), iso(d.generatedAt));
     root.insert(QStringLiteral("since"), iso(d.since));
     if (d.lastScan)
-        root.insert(QStringLiteral("lastScan"), QJsonObject{{QStringLiteral("id"), d.lastScan->id}, {QStringLiteral("startedAt"), iso(d.lastScan->startedAt)},
-                                                            {QStringLiteral("finishedAt"), iso(d.lastScan->finishedAt)}, {QStringLiteral("complete"), d.lastScan->complete},
-                                                            {QStringLiteral("requests"), d.lastScan->requests}, {QStringLiteral("errors"), d.lastScan->errors}});
+        root.insert(QStringLiteral("lastScan"),
+                    QJsonObject{{QStringLiteral("id"), d.lastScan->id},
+                                {QStringLiteral("startedAt"), iso(d.lastScan->startedAt)},
+                                {QStringLiteral("finishedAt"), iso(d.lastScan->finishedAt)},
+                                {QStringLiteral("complete"), d.lastScan->complete},
+                                {QStringLiteral("requests"), d.lastScan->requests},
+                                {QStringLiteral("errors"), d.lastScan->errors}});
     QJsonArray stages;
-    for (const StageProgress &s : d.stages)
-    {
-        QJsonObject o{{QStringLiteral("stage"), s.stage}, {QStringLiteral("measure"), s.measure}, {QStringLiteral("done"), s.done}, {QStringLiteral("total"), s.total}};
+    for (const StageProgress &s : d.stages) {
+        QJsonObject o{{QStringLiteral("stage"), s.stage},
+                      {QStringLiteral("measure"), s.measure},
+                      {QStringLiteral("done"), s.done},
+                      {QStringLiteral("total"), s.total}};
         if (s.unknown > 0) {
             o.insert(QStringLiteral("unknown"), s.unknown);
             o.insert(QStringLiteral("unknownReason"), s.unknownWhy);
@@ -346,55 +373,99 @@ QByteArray reportJson(const ReportData &d)
     root.insert(QStringLiteral("rowsByState"), statesJson(d.rowsByState));
     QJsonObject regs;
     for (auto it = d.cellsByRegistry.begin(); it != d.cellsByRegistry.end(); ++it)
-        regs.insert(it.key(), QJsonObject{{QStringLiteral("role"), d.registryRoles.value(it.key())}, {QStringLiteral("cellsByState"), statesJson(it.value())}});
+        regs.insert(it.key(),
+                    QJsonObject{{QStringLiteral("role"), d.registryRoles.value(it.key())},
+                                {QStringLiteral("cellsByState"), statesJson(it.value())}});
     root.insert(QStringLiteral("registries"), regs);
     QJsonArray trend;
     for (const StateCountPoint &p : d.trend)
-        trend.append(QJsonObject{{QStringLiteral("scan"), p.scan}, {QStringLiteral("at"), iso(p.at)}, {QStringLiteral("rowsByState"), statesJson(p.counts.value(QString()))}});
+        trend.append(QJsonObject{{QStringLiteral("scan"), p.scan},
+                                 {QStringLiteral("at"), iso(p.at)},
+                                 {QStringLiteral("rowsByState"), statesJson(p.counts.value(QString()))}});
     root.insert(QStringLiteral("trend"), trend);
     QJsonArray changes;
     for (const Change &c : d.changes)
-        changes.append(QJsonObject{{QStringLiteral("scan"), c.scan}, {QStringLiteral("at"), iso(c.at)}, {QStringLiteral("registry"), c.registry},
-                                   {QStringLiteral("repository"), c.repository}, {QStringLiteral("tag"), c.tag}, {QStringLiteral("kind"), c.kind},
-                                   {QStringLiteral("oldDigest"), c.oldDigest}, {QStringLiteral("newDigest"), c.newDigest}});
-    root.insert(QStringLiteral("changes"), QJsonObject{{QStringLiteral("appeared"), d.appeared}, {QStringLiteral("moved"), d.moved},
-                                                       {QStringLiteral("vanished"), d.vanished}, {QStringLiteral("items"), changes}});
+        changes.append(QJsonObject{{QStringLiteral("scan"), c.scan},
+                                   {QStringLiteral("at"), iso(c.at)},
+                                   {QStringLiteral("registry"), c.registry},
+                                   {QStringLiteral("repository"), c.repository},
+                                   {QStringLiteral("tag"), c.tag},
+                                   {QStringLiteral("kind"), c.kind},
+                                   {QStringLiteral("oldDigest"), c.oldDigest},
+                                   {QStringLiteral("newDigest"), c.newDigest}});
+    root.insert(QStringLiteral("changes"),
+                QJsonObject{{QStringLiteral("appeared"), d.appeared},
+                            {QStringLiteral("moved"), d.moved},
+                            {QStringLiteral("vanished"), d.vanished},
+                            {QStringLiteral("items"), changes}});
     QJsonArray attention;
     for (const MatrixRow &r : d.attention) {
         QJsonObject cells;
         for (auto it = r.cells.begin(); it != r.cells.end(); ++it)
-            cells.insert(it.key(), QJsonObject{{QStringLiteral("state"), it->state}, {QStringLiteral("digest"), it->digest}, {QStringLiteral("reason"), it->reason}});
-        attention.append(QJsonObject{{QStringLiteral("repository"), r.repository}, {QStringLiteral("tag"), r.tag}, {QStringLiteral("state"), r.state},
-                                     {QStringLiteral("reason"), r.reason}, {QStringLiteral("registries"), cells}});
+            cells.insert(it.key(),
+                         QJsonObject{{QStringLiteral("state"), it->state},
+                                     {QStringLiteral("digest"), it->digest},
+                                     {QStringLiteral("reason"), it->reason}});
+        attention.append(QJsonObject{{QStringLiteral("repository"), r.repository},
+                                     {QStringLiteral("tag"), r.tag},
+                                     {QStringLiteral("state"), r.state},
+                                     {QStringLiteral("reason"), r.reason},
+                                     {QStringLiteral("registries"), cells}});
     }
     root.insert(QStringLiteral("attention"), attention);
     QJsonArray lag;
     for (const ReplicaLag &r : d.lag.replicas) {
         QJsonArray breaches, inFlight;
         for (const LagSample &s : r.breaches)
-            breaches.append(QJsonObject{{QStringLiteral("repository"), s.repository}, {QStringLiteral("digest"), s.digest}, {QStringLiteral("tags"), QJsonArray::fromStringList(s.tags)},
-                                        {QStringLiteral("lagSeconds"), s.lagSeconds}, {QStringLiteral("replicaSeen"), iso(s.replicaSeen)}});
+            breaches.append(QJsonObject{{QStringLiteral("repository"), s.repository},
+                                        {QStringLiteral("digest"), s.digest},
+                                        {QStringLiteral("tags"), QJsonArray::fromStringList(s.tags)},
+                                        {QStringLiteral("lagSeconds"), s.lagSeconds},
+                                        {QStringLiteral("replicaSeen"), iso(s.replicaSeen)}});
         for (const InFlight &f : r.inFlight)
-            inFlight.append(QJsonObject{{QStringLiteral("repository"), f.repository}, {QStringLiteral("digest"), f.digest}, {QStringLiteral("tags"), QJsonArray::fromStringList(f.tags)},
-                                        {QStringLiteral("ageSeconds"), f.ageSeconds}, {QStringLiteral("breach"), f.breach}});
-        lag.append(QJsonObject{{QStringLiteral("replica"), r.replica}, {QStringLiteral("target"), r.target}, {QStringLiteral("sloSeconds"), r.sloSeconds},
-                               {QStringLiteral("resolutionSeconds"), r.resolutionSeconds}, {QStringLiteral("timeSource"), r.timeSource},
-                               {QStringLiteral("lag"), QJsonObject{{QStringLiteral("count"), r.stats.count}, {QStringLiteral("p50"), r.stats.p50}, {QStringLiteral("p90"), r.stats.p90},
-                                                                   {QStringLiteral("p99"), r.stats.p99}, {QStringLiteral("max"), r.stats.max}, {QStringLiteral("breaches"), r.stats.breaches}}},
-                               {QStringLiteral("breaches"), breaches}, {QStringLiteral("inFlight"), inFlight}});
+            inFlight.append(QJsonObject{{QStringLiteral("repository"), f.repository},
+                                        {QStringLiteral("digest"), f.digest},
+                                        {QStringLiteral("tags"), QJsonArray::fromStringList(f.tags)},
+                                        {QStringLiteral("ageSeconds"), f.ageSeconds},
+                                        {QStringLiteral("breach"), f.breach}});
+        lag.append(QJsonObject{{QStringLiteral("replica"), r.replica},
+                               {QStringLiteral("target"), r.target},
+                               {QStringLiteral("sloSeconds"), r.sloSeconds},
+                               {QStringLiteral("resolutionSeconds"), r.resolutionSeconds},
+                               {QStringLiteral("timeSource"), r.timeSource},
+                               {QStringLiteral("lag"),
+                                QJsonObject{{QStringLiteral("count"), r.stats.count},
+                                            {QStringLiteral("p50"), r.stats.p50},
+                                            {QStringLiteral("p90"), r.stats.p90},
+                                            {QStringLiteral("p99"), r.stats.p99},
+                                            {QStringLiteral("max"), r.stats.max},
+                                            {QStringLiteral("breaches"), r.stats.breaches}}},
+                               {QStringLiteral("breaches"), breaches},
+                               {QStringLiteral("inFlight"), inFlight}});
     }
     root.insert(QStringLiteral("replication"), lag);
     QJsonArray rl;
     for (const RateLimitRecord &r : d.rateLimits)
-        rl.append(QJsonObject{{QStringLiteral("registry"), r.registry}, {QStringLiteral("at"), iso(r.at)}, {QStringLiteral("limit"), r.limit},
-                              {QStringLiteral("remaining"), r.remaining}, {QStringLiteral("windowSeconds"), r.windowSeconds}, {QStringLiteral("source"), r.source}});
+        rl.append(QJsonObject{{QStringLiteral("registry"), r.registry},
+                              {QStringLiteral("at"), iso(r.at)},
+                              {QStringLiteral("limit"), r.limit},
+                              {QStringLiteral("remaining"), r.remaining},
+                              {QStringLiteral("windowSeconds"), r.windowSeconds},
+                              {QStringLiteral("source"), r.source}});
     root.insert(QStringLiteral("pullBudget"), rl);
     QJsonArray batches;
     for (const CleanupBatch &b : d.batches)
-        batches.append(QJsonObject{{QStringLiteral("id"), b.id}, {QStringLiteral("registry"), b.registry}, {QStringLiteral("repository"), b.repository},
-                                   {QStringLiteral("status"), b.status}, {QStringLiteral("deleteItems"), b.deleteCount}, {QStringLiteral("keepItems"), b.keepCount},
-                                   {QStringLiteral("finishedItems"), b.finalCount}, {QStringLiteral("bytes"), b.bytes}, {QStringLiteral("hash"), b.hash},
-                                   {QStringLiteral("decidedBy"), b.decidedBy}, {QStringLiteral("decidedAt"), iso(b.decidedAt)}});
+        batches.append(QJsonObject{{QStringLiteral("id"), b.id},
+                                   {QStringLiteral("registry"), b.registry},
+                                   {QStringLiteral("repository"), b.repository},
+                                   {QStringLiteral("status"), b.status},
+                                   {QStringLiteral("deleteItems"), b.deleteCount},
+                                   {QStringLiteral("keepItems"), b.keepCount},
+                                   {QStringLiteral("finishedItems"), b.finalCount},
+                                   {QStringLiteral("bytes"), b.bytes},
+                                   {QStringLiteral("hash"), b.hash},
+                                   {QStringLiteral("decidedBy"), b.decidedBy},
+                                   {QStringLiteral("decidedAt"), iso(b.decidedAt)}});
     root.insert(QStringLiteral("cleanup"), batches);
     root.insert(QStringLiteral("errors"), QJsonArray::fromStringList(d.errors));
     return QJsonDocument(root).toJson(QJsonDocument::Indented);
@@ -411,8 +482,8 @@ bool writeReportCsv(const Store &store, QIODevice *out, const std::function<void
     store.forEachMatrixRow([&](MatrixRow &&r) {
         for (auto it = r.cells.begin(); it != r.cells.end(); ++it) {
             buffer += QStringLiteral("%1,%2,%3,%4,%5,%6,%7,%8,%9\n")
-                          .arg(csvField(r.repository), csvField(r.tag), r.state, csvField(it.key()), it->state, it->digest, iso(it->firstSeen), iso(it->lastSeen),
-                               csvField(it->reason))
+                          .arg(csvField(r.repository), csvField(r.tag), r.state, csvField(it.key()), it->state, it->digest,
+                               iso(it->firstSeen), iso(it->lastSeen), csvField(it->reason))
                           .toUtf8();
         }
         if (buffer.size() > (1 << 20)) {

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 #pragma once
 
 #include "cleanup/cleanupstore.h"
@@ -16,8 +19,8 @@ inline constexpr char kReportSchema[] = "ferry.report/v1";
 
 struct StageProgress
 {
-    QString stage;        // the RFC's words
-    QString measure;      // what is counted
+    QString stage; // the RFC's words
+    QString measure; // what is counted
     qint64 done = 0;
     qint64 total = 0;
     // The matrix behind what is not done yet: cells of this registry in these states, or
@@ -43,7 +46,7 @@ struct ReportData
     QString planPath;
     QString planName;
     QDateTime generatedAt;
-    QDateTime since;                                  // the report's period starts here
+    QDateTime since; // the report's period starts here
     std::optional<ScanRecord> lastScan;
     QList<StageProgress> stages;
     QMap<QString, int> rowsByState;
@@ -52,12 +55,12 @@ struct ReportData
     QList<StateCountPoint> trend;
     QList<Change> changes;
     int appeared = 0, moved = 0, vanished = 0;
-    QList<MatrixRow> attention;                      // drifted, missing, partial, lagging, unknown rows
+    QList<MatrixRow> attention; // drifted, missing, partial, lagging, unknown rows
     qint64 attentionTotal = 0;
     LagReport lag;
     QList<RateLimitRecord> rateLimits;
     QList<CleanupBatch> batches;
-    QStringList errors;                              // of the last scan: what made cells unknown
+    QStringList errors; // of the last scan: what made cells unknown
 };
 
 // Everything a status report says, read from the store. `since` invalid: the last 7 days.

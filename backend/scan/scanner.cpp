@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 #include "scan/scanner.h"
 
 #include "net/networkservice.h"
@@ -120,12 +123,14 @@ void Scanner::expandRepositories()
             --m_expanding;
             if (!catalog.ok()) {
                 if (catalog.error.kind != RegistryError::Kind::Canceled) {
-                    m_errors.append(QStringLiteral("%1: cannot list repositories for %2: %3").arg(s.targetRegistry, s.repositoryGlob, catalog.error.toString()));
+                    m_errors.append(QStringLiteral("%1: cannot list repositories for %2: %3")
+                                        .arg(s.targetRegistry, s.repositoryGlob, catalog.error.toString()));
                     m_store.recordError(m_scanId, s.targetRegistry, s.repositoryGlob, QString(), catalog.error.toString());
                 }
             } else {
                 if (!catalog.value.complete)
-                    m_errors.append(QStringLiteral("%1: the repository catalog is incomplete: %2").arg(s.targetRegistry, catalog.value.incompleteReason));
+                    m_errors.append(QStringLiteral("%1: the repository catalog is incomplete: %2")
+                                        .arg(s.targetRegistry, catalog.value.incompleteReason));
                 for (const QString &repo : catalog.value.names) {
                     if (!repositoryGlobMatches(s.repositoryGlob, repo))
                         continue;
@@ -311,43 +316,44 @@ void Scanner::checkPartials()
         auto src = m_clients.at(p.sourceRegistry)->getManifest(p.sourceRepository, p.sourceDigest, m_group);
         auto dst = m_clients.at(p.targetRegistry)->getManifest(p.targetRepository, p.targetDigest, m_group);
         src.then(this, [this, p, left, dst](const Result<ManifestFetch> &s) mutable {
-          dst.then(this, [this, p, left, s](const Result<ManifestFetch> &d) {
-            if (s.ok() && d.ok()) {
-                QSet<QString> sourceChildren;
-                QStringList sourcePlatforms;
-                for (const Descriptor &c : s.value.manifest.children) {
-                    sourceChildren.insert(c.digest);
-                    if (c.platform && !c.platform->isUnknown())
-                        sourcePlatforms << c.platform->toString();
-                }
-                const Manifest &tm = d.value.manifest;
-                QString reason;
-                if (tm.isIndex()) {
-                    QStringList missing = sourcePlatforms;
-                    bool subset = true;
-                    for (const Descriptor &c : tm.children) {
-                        if (!sourceChildren.contains(c.digest))
-                            subset = false;
-                        if (c.platform)
-                            missing.removeAll(c.platform->toString());
+            dst.then(this, [this, p, left, s](const Result<ManifestFetch> &d) {
+                if (s.ok() && d.ok()) {
+                    QSet<QString> sourceChildren;
+                    QStringList sourcePlatforms;
+                    for (const Descriptor &c : s.value.manifest.children) {
+                        sourceChildren.insert(c.digest);
+                        if (c.platform && !c.platform->isUnknown())
+                            sourcePlatforms << c.platform->toString();
                     }
-                    if (subset && !missing.isEmpty())
-                        reason = QStringLiteral("the target lacks %1 of the source's platforms").arg(missing.join(QStringLiteral(", ")));
-                } else if (sourceChildren.contains(p.targetDigest)) {
-                    QString platform;
-                    for (const Descriptor &c : s.value.manifest.children)
-                        if (c.digest == p.targetDigest && c.platform)
-                            platform = c.platform->toString();
-                    reason = QStringLiteral("the target holds only the %1 image of the source's %2-platform index")
-                                 .arg(platform.isEmpty() ? QStringLiteral("single") : platform)
-                                 .arg(sourcePlatforms.size());
+                    const Manifest &tm = d.value.manifest;
+                    QString reason;
+                    if (tm.isIndex()) {
+                        QStringList missing = sourcePlatforms;
+                        bool subset = true;
+                        for (const Descriptor &c : tm.children) {
+                            if (!sourceChildren.contains(c.digest))
+                                subset = false;
+                            if (c.platform)
+                                missing.removeAll(c.platform->toString());
+                        }
+                        if (subset && !missing.isEmpty())
+                            reason =
+                                QStringLiteral("the target lacks %1 of the source's platforms").arg(missing.join(QStringLiteral(", ")));
+                    } else if (sourceChildren.contains(p.targetDigest)) {
+                        QString platform;
+                        for (const Descriptor &c : s.value.manifest.children)
+                            if (c.digest == p.targetDigest && c.platform)
+                                platform = c.platform->toString();
+                        reason = QStringLiteral("the target holds only the %1 image of the source's %2-platform index")
+                                     .arg(platform.isEmpty() ? QStringLiteral("single") : platform)
+                                     .arg(sourcePlatforms.size());
+                    }
+                    if (!reason.isEmpty())
+                        m_partialOf.insert(p.targetDigest + u'\n' + p.sourceDigest, reason);
                 }
-                if (!reason.isEmpty())
-                    m_partialOf.insert(p.targetDigest + u'\n' + p.sourceDigest, reason);
-            }
-            if (--*left == 0)
-                finish();
-          });
+                if (--*left == 0)
+                    finish();
+            });
         });
     }
 }
@@ -415,7 +421,7 @@ QList<MatrixRow> Scanner::computeMatrix(QStringList *coveredRepositories, const 
         QString tag;
     };
     QHash<QString, QList<Promise>> promisedByRepo; // target repo -> promises
-    QHash<QString, QString> repoTarget;            // target repo -> target registry
+    QHash<QString, QString> repoTarget; // target repo -> target registry
     QStringList repoOrder;
     for (const ImageSet &s : std::as_const(m_sets)) {
         if (onlyRepositories && !onlyRepositories->contains(s.targetRepository))
@@ -451,7 +457,6 @@ QList<MatrixRow> Scanner::computeMatrix(QStringList *coveredRepositories, const 
         for (const QString &t : std::as_const(tags))
             promisedByRepo[s.targetRepository].append({&s, t});
     }
-
 
     for (const QString &repo : std::as_const(repoOrder)) {
         const QString targetReg = repoTarget.value(repo);
@@ -521,18 +526,23 @@ QList<MatrixRow> Scanner::computeMatrix(QStringList *coveredRepositories, const 
             } else {
                 target.state = state::Drifted;
                 const QDateTime sourceHadIt = m_store.digestFirstSeen(set->sourceRegistry, set->sourceRepository, target.digest);
-                target.reason = sourceHadIt.isValid() ? QStringLiteral("the source moved the tag after it was copied (the target still holds the old digest)")
-                                                      : QStringLiteral("the target holds a digest the source never had");
+                target.reason = sourceHadIt.isValid()
+                    ? QStringLiteral("the source moved the tag after it was copied (the target still holds the old digest)")
+                    : QStringLiteral("the target holds a digest the source never had");
             }
             row.cells.insert(targetReg, target);
 
             // Replicas follow the target.
             QString worstReplica;
             auto rank = [](const QString &s) {
-                if (s == state::Drifted) return 4;
-                if (s == state::Lagging) return 3;
-                if (s == state::Replicating) return 2;
-                if (s == state::Unknown) return 1;
+                if (s == state::Drifted)
+                    return 4;
+                if (s == state::Lagging)
+                    return 3;
+                if (s == state::Replicating)
+                    return 2;
+                if (s == state::Unknown)
+                    return 1;
                 return 0;
             };
             for (const QString &rname : replicas) {
@@ -561,8 +571,10 @@ QList<MatrixRow> Scanner::computeMatrix(QStringList *coveredRepositories, const 
                             // Milliseconds: whole seconds would let 1.9 s pass an SLO of 1 s.
                             const bool breach = ageMs > pr->lagSloSeconds * 1000;
                             rc.state = breach ? state::Lagging : state::Replicating;
-                            rc.reason = QStringLiteral("%1 for %2 s (SLO %3 s)").arg(rp ? QStringLiteral("behind the target") : QStringLiteral("not replicated"))
-                                            .arg(age).arg(pr->lagSloSeconds);
+                            rc.reason = QStringLiteral("%1 for %2 s (SLO %3 s)")
+                                            .arg(rp ? QStringLiteral("behind the target") : QStringLiteral("not replicated"))
+                                            .arg(age)
+                                            .arg(pr->lagSloSeconds);
                         }
                     }
                 }
@@ -729,9 +741,9 @@ void Scanner::finish()
     rec.interrupted = m_canceled;
     rec.requests = summary.requests;
     rec.errors = m_errors.size();
-    rec.note = m_canceled ? QStringLiteral("interrupted; what was read is kept")
-                          : !m_options.writeMatrix ? QStringLiteral("quick round: %1 only").arg(m_options.registries.join(QStringLiteral(", ")))
-                                                   : QString();
+    rec.note = m_canceled        ? QStringLiteral("interrupted; what was read is kept")
+        : !m_options.writeMatrix ? QStringLiteral("quick round: %1 only").arg(m_options.registries.join(QStringLiteral(", ")))
+                                 : QString();
     m_store.finishScan(rec);
     emitProgress();
     Q_EMIT finished(summary);

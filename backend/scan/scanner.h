@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 #pragma once
 
 #include "plan/plan.h"
@@ -25,12 +28,12 @@ Credentials planCredentials(const PlanRegistry &r, QStringList *errors);
 
 struct ScanOptions
 {
-    QRegularExpression only;   // target repositories to scan; empty: all
-    bool checkCaches = false;  // a HEAD to a pull-through cache makes it fetch upstream
-    int cacheSample = -1;      // with checkCaches: only the first N target repositories (-1: all)
+    QRegularExpression only; // target repositories to scan; empty: all
+    bool checkCaches = false; // a HEAD to a pull-through cache makes it fetch upstream
+    int cacheSample = -1; // with checkCaches: only the first N target repositories (-1: all)
     int maxParallelListings = 8;
-    QStringList registries;    // list only these registries (watch's quick rounds); empty: all
-    bool writeMatrix = true;   // false: record listings only (the matrix needs every registry)
+    QStringList registries; // list only these registries (watch's quick rounds); empty: all
+    bool writeMatrix = true; // false: record listings only (the matrix needs every registry)
     int liveRowsIntervalMs = 0; // > 0: emit rowsReady with the rows of repositories whose every
                                 // listing finished, batched at this interval (the dashboard's live matrix)
 };
@@ -107,9 +110,9 @@ private:
     struct Row
     {
         QString targetRegistry;
-        QString repository;       // target repository
+        QString repository; // target repository
         QString tag;
-        QString sourceRegistry;   // empty for the target's own repositories
+        QString sourceRegistry; // empty for the target's own repositories
         QString sourceRepository;
     };
 
@@ -148,7 +151,7 @@ private:
     QElapsedTimer m_clock;
     QStringList m_errors;
     QTimer *m_liveTimer = nullptr;
-    QSet<QString> m_liveDirty;      // target repositories with a listing finished since the last batch
+    QSet<QString> m_liveDirty; // target repositories with a listing finished since the last batch
 };
 
 } // namespace ferry

@@ -1,13 +1,16 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 #include "store/store.h"
 
 #include <QAtomicInteger>
-#include <QSqlDriver>
 #include <QCryptographicHash>
 #include <QSet>
+#include <QSqlDriver>
 #include <QSqlError>
-#include <QTimeZone>
 #include <QSqlQuery>
 #include <QThread>
+#include <QTimeZone>
 #include <QVariant>
 
 #include <cstring>
@@ -258,10 +261,10 @@ QString encodeCells(const QMap<QString, MatrixCell> &cells)
         if (!out.isEmpty())
             out += QChar(0x1e);
         const MatrixCell &c = *it;
-        out += it.key() + QChar(0x1f) + c.state + QChar(0x1f) + c.digest + QChar(0x1f) + QString(c.reason).remove(QChar(0x1e)).remove(QChar(0x1f))
-            + QChar(0x1f) + c.mediaType + QChar(0x1f)
-            + (c.firstSeen.isValid() ? QString::number(c.firstSeen.toMSecsSinceEpoch()) : QString()) + QChar(0x1f)
-            + (c.lastSeen.isValid() ? QString::number(c.lastSeen.toMSecsSinceEpoch()) : QString());
+        out += it.key() + QChar(0x1f) + c.state + QChar(0x1f) + c.digest + QChar(0x1f) +
+            QString(c.reason).remove(QChar(0x1e)).remove(QChar(0x1f)) + QChar(0x1f) + c.mediaType + QChar(0x1f) +
+            (c.firstSeen.isValid() ? QString::number(c.firstSeen.toMSecsSinceEpoch()) : QString()) + QChar(0x1f) +
+            (c.lastSeen.isValid() ? QString::number(c.lastSeen.toMSecsSinceEpoch()) : QString());
     }
     return out;
 }
@@ -375,7 +378,8 @@ bool Store::migrate(QString *error)
     q.finish();
     if (current > kSchemaVersion) {
         rollback();
-        *error = QStringLiteral("%1 was written by a newer Ferry (schema %2, this one knows %3)").arg(m_path).arg(current).arg(kSchemaVersion);
+        *error =
+            QStringLiteral("%1 was written by a newer Ferry (schema %2, this one knows %3)").arg(m_path).arg(current).arg(kSchemaVersion);
         return false;
     }
     for (int v = current; v < kSchemaVersion; ++v) {
@@ -450,7 +454,8 @@ static ScanRecord scanFrom(const QSqlQuery &q)
 std::optional<ScanRecord> Store::scan(qint64 id) const
 {
     QSqlQuery q(QSqlDatabase::database(m_connection));
-    q.prepare(QStringLiteral("SELECT id, plan, started_at, finished_at, complete, interrupted, requests, errors, note FROM scans WHERE id=?"));
+    q.prepare(
+        QStringLiteral("SELECT id, plan, started_at, finished_at, complete, interrupted, requests, errors, note FROM scans WHERE id=?"));
     q.addBindValue(id);
     if (q.exec() && q.next())
         return scanFrom(q);
@@ -460,7 +465,9 @@ std::optional<ScanRecord> Store::scan(qint64 id) const
 std::optional<ScanRecord> Store::lastScan() const
 {
     QSqlQuery q(QSqlDatabase::database(m_connection));
-    if (q.exec(QStringLiteral("SELECT id, plan, started_at, finished_at, complete, interrupted, requests, errors, note FROM scans ORDER BY id DESC LIMIT 1")) && q.next())
+    if (q.exec(QStringLiteral("SELECT id, plan, started_at, finished_at, complete, interrupted, requests, errors, note FROM scans ORDER BY "
+                              "id DESC LIMIT 1")) &&
+        q.next())
         return scanFrom(q);
     return std::nullopt;
 }
@@ -469,7 +476,8 @@ QList<ScanRecord> Store::scans() const
 {
     QList<ScanRecord> out;
     QSqlQuery q(QSqlDatabase::database(m_connection));
-    q.exec(QStringLiteral("SELECT id, plan, started_at, finished_at, complete, interrupted, requests, errors, note FROM scans ORDER BY id"));
+    q.exec(
+        QStringLiteral("SELECT id, plan, started_at, finished_at, complete, interrupted, requests, errors, note FROM scans ORDER BY id"));
     while (q.next())
         out.append(scanFrom(q));
     return out;
@@ -523,7 +531,8 @@ bool Store::recordRegistries(const QList<RegistryRecord> &registries)
     return transaction([&] {
         QSqlQuery q(db);
         q.prepare(QStringLiteral("INSERT INTO plan_registries(name, role, of, lag_slo, updated_at) VALUES(?,?,?,?,?) "
-                                 "ON CONFLICT(name) DO UPDATE SET role=excluded.role, of=excluded.of, lag_slo=excluded.lag_slo, updated_at=excluded.updated_at"));
+                                 "ON CONFLICT(name) DO UPDATE SET role=excluded.role, of=excluded.of, lag_slo=excluded.lag_slo, "
+                                 "updated_at=excluded.updated_at"));
         const qint64 now = QDateTime::currentDateTimeUtc().toMSecsSinceEpoch();
         for (const RegistryRecord &r : registries) {
             q.addBindValue(r.name);
@@ -557,7 +566,8 @@ QHash<QString, DigestPresence> Store::digestPresence(const QString &registry) co
     QSqlQuery q(QSqlDatabase::database(m_connection));
     q.setForwardOnly(true);
     q.prepare(QStringLiteral("SELECT repository, digest, MIN(first_seen), MIN(registry_created), MAX(gone_at IS NULL), "
-                             "GROUP_CONCAT(CASE WHEN gone_at IS NULL THEN tag END, char(31)), MIN(first_scan) FROM observations WHERE registry=? GROUP BY repository, digest"));
+                             "GROUP_CONCAT(CASE WHEN gone_at IS NULL THEN tag END, char(31)), MIN(first_scan) FROM observations WHERE "
+                             "registry=? GROUP BY repository, digest"));
     q.addBindValue(registry);
     q.exec();
     while (q.next()) {
@@ -614,8 +624,8 @@ QSqlDatabase Store::database() const
     return QSqlDatabase::database(m_connection);
 }
 
-ListingApplied Store::applyListing(qint64 scanId, const QString &registry, const QString &repository,
-                                   const QList<TagObservation> &tags, bool complete, const QDateTime &now)
+ListingApplied Store::applyListing(qint64 scanId, const QString &registry, const QString &repository, const QList<TagObservation> &tags,
+                                   bool complete, const QDateTime &now)
 {
     ListingApplied stats;
     const QHash<QString, Observation> current = currentTags(registry, repository);
@@ -625,9 +635,11 @@ ListingApplied Store::applyListing(qint64 scanId, const QString &registry, const
     QSqlQuery insert(db), touch(db), gone(db), change(db);
     insert.prepare(QStringLiteral("INSERT INTO observations(registry, repository, tag, digest, media_type, first_seen, last_seen, "
                                   "registry_created, registry_updated, first_scan, last_scan) VALUES(?,?,?,?,?,?,?,?,?,?,?)"));
-    touch.prepare(QStringLiteral("UPDATE observations SET last_seen=?, last_scan=? WHERE registry=? AND repository=? AND tag=? AND gone_at IS NULL"));
+    touch.prepare(
+        QStringLiteral("UPDATE observations SET last_seen=?, last_scan=? WHERE registry=? AND repository=? AND tag=? AND gone_at IS NULL"));
     gone.prepare(QStringLiteral("UPDATE observations SET gone_at=? WHERE registry=? AND repository=? AND tag=? AND gone_at IS NULL"));
-    change.prepare(QStringLiteral("INSERT INTO changes(scan, at, registry, repository, tag, kind, old_digest, new_digest) VALUES(?,?,?,?,?,?,?,?)"));
+    change.prepare(
+        QStringLiteral("INSERT INTO changes(scan, at, registry, repository, tag, kind, old_digest, new_digest) VALUES(?,?,?,?,?,?,?,?)"));
     auto recordChange = [&](const QString &tag, const char *kind, const QString &oldD, const QString &newD) {
         change.addBindValue(scanId);
         change.addBindValue(ms(now));
@@ -776,8 +788,8 @@ qint64 Store::forEachRawMatrixRow(const std::function<bool(const RawMatrixRow &)
     if (!db)
         return -1;
     sqlite3_stmt *stmt = nullptr;
-    if (sqlite3_prepare_v2(db, "SELECT repository, tag, state, reason, in_plan, cells FROM matrix ORDER BY repository, tag", -1, &stmt, nullptr)
-        != SQLITE_OK)
+    if (sqlite3_prepare_v2(db, "SELECT repository, tag, state, reason, in_plan, cells FROM matrix ORDER BY repository, tag", -1, &stmt,
+                           nullptr) != SQLITE_OK)
         return -1;
     auto text = [stmt](int column) {
         const void *p = sqlite3_column_text16(stmt, column); // before _bytes16, as SQLite asks
@@ -833,8 +845,9 @@ QList<StateCountPoint> Store::stateCountHistory(const QDateTime &since) const
     QList<StateCountPoint> out;
     QSqlQuery q(QSqlDatabase::database(m_connection));
     q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT c.scan, s.started_at, c.registry, c.state, c.count FROM scan_state_counts c JOIN scans s ON s.id = c.scan "
-                             "WHERE s.started_at >= ? ORDER BY c.scan"));
+    q.prepare(
+        QStringLiteral("SELECT c.scan, s.started_at, c.registry, c.state, c.count FROM scan_state_counts c JOIN scans s ON s.id = c.scan "
+                       "WHERE s.started_at >= ? ORDER BY c.scan"));
     q.addBindValue(since.isValid() ? since.toMSecsSinceEpoch() : qint64(0));
     q.exec();
     while (q.next()) {
@@ -850,12 +863,13 @@ QList<RateLimitRecord> Store::rateLimits(const QDateTime &since) const
     QList<RateLimitRecord> out;
     QSqlQuery q(QSqlDatabase::database(m_connection));
     q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT scan, registry, at, rate_limit, remaining, window_seconds, source FROM rate_limits WHERE at >= ? ORDER BY at"));
+    q.prepare(QStringLiteral(
+        "SELECT scan, registry, at, rate_limit, remaining, window_seconds, source FROM rate_limits WHERE at >= ? ORDER BY at"));
     q.addBindValue(since.isValid() ? since.toMSecsSinceEpoch() : qint64(0));
     q.exec();
     while (q.next())
-        out.append({q.value(0).toLongLong(), q.value(1).toString(), fromMs(q.value(2)), q.value(3).toInt(), q.value(4).toInt(), q.value(5).toInt(),
-                    q.value(6).toString()});
+        out.append({q.value(0).toLongLong(), q.value(1).toString(), fromMs(q.value(2)), q.value(3).toInt(), q.value(4).toInt(),
+                    q.value(5).toInt(), q.value(6).toString()});
     return out;
 }
 
@@ -864,12 +878,14 @@ bool Store::recordRegistryStats(const QList<RegistryScanStats> &stats)
     QSqlDatabase db = QSqlDatabase::database(m_connection);
     return transaction([&] {
         QSqlQuery q(db);
-        q.prepare(QStringLiteral("INSERT OR REPLACE INTO scan_registry_stats(scan, registry, at, requests, answered, failures, retries, pauses, "
-                                 "latency_ms_avg, listings, listings_failed, first_error) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)"));
+        q.prepare(
+            QStringLiteral("INSERT OR REPLACE INTO scan_registry_stats(scan, registry, at, requests, answered, failures, retries, pauses, "
+                           "latency_ms_avg, listings, listings_failed, first_error) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)"));
         for (const RegistryScanStats &r : stats) {
-            for (const QVariant &v : {QVariant(r.scan), QVariant(r.registry), ms(r.at), QVariant(r.requests), QVariant(r.answered), QVariant(r.failures),
-                                      QVariant(r.retries), QVariant(r.pauses), QVariant(r.latencyMsAvg), QVariant(r.listings), QVariant(r.listingsFailed),
-                                      r.firstError.isEmpty() ? QVariant() : QVariant(r.firstError)})
+            for (const QVariant &v :
+                 {QVariant(r.scan), QVariant(r.registry), ms(r.at), QVariant(r.requests), QVariant(r.answered), QVariant(r.failures),
+                  QVariant(r.retries), QVariant(r.pauses), QVariant(r.latencyMsAvg), QVariant(r.listings), QVariant(r.listingsFailed),
+                  r.firstError.isEmpty() ? QVariant() : QVariant(r.firstError)})
                 q.addBindValue(v);
             if (!q.exec()) {
                 m_lastError = q.lastError().text();
@@ -906,8 +922,10 @@ QList<RegistryScanStats> Store::latestRegistryStats() const
     QList<RegistryScanStats> out;
     QSqlQuery q(QSqlDatabase::database(m_connection));
     q.setForwardOnly(true);
-    q.exec(QStringLiteral("SELECT %1 FROM scan_registry_stats s WHERE scan = (SELECT MAX(scan) FROM scan_registry_stats WHERE registry = s.registry) "
-                          "ORDER BY registry").arg(QLatin1String(kRegistryStatsColumns)));
+    q.exec(QStringLiteral(
+               "SELECT %1 FROM scan_registry_stats s WHERE scan = (SELECT MAX(scan) FROM scan_registry_stats WHERE registry = s.registry) "
+               "ORDER BY registry")
+               .arg(QLatin1String(kRegistryStatsColumns)));
     while (q.next())
         out.append(registryStatsFrom(q));
     return out;
@@ -918,7 +936,8 @@ QList<RegistryScanStats> Store::registryStatsHistory(const QString &registry, co
     QList<RegistryScanStats> out;
     QSqlQuery q(QSqlDatabase::database(m_connection));
     q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT %1 FROM scan_registry_stats WHERE registry = ? AND at >= ? ORDER BY scan").arg(QLatin1String(kRegistryStatsColumns)));
+    q.prepare(QStringLiteral("SELECT %1 FROM scan_registry_stats WHERE registry = ? AND at >= ? ORDER BY scan")
+                  .arg(QLatin1String(kRegistryStatsColumns)));
     q.addBindValue(registry);
     q.addBindValue(since.isValid() ? since.toMSecsSinceEpoch() : qint64(0));
     q.exec();
@@ -942,7 +961,8 @@ bool Store::writeMatrix(qint64 scanId, const QList<MatrixRow> &rows, const QStri
     if (!begin())
         return false;
     QSqlQuery upRow(db), delRow(db);
-    upRow.prepare(QStringLiteral("INSERT OR REPLACE INTO matrix(repository, tag, state, reason, in_plan, updated_scan, content_hash, cells) VALUES(?,?,?,?,?,?,?,?)"));
+    upRow.prepare(QStringLiteral("INSERT OR REPLACE INTO matrix(repository, tag, state, reason, in_plan, updated_scan, content_hash, "
+                                 "cells) VALUES(?,?,?,?,?,?,?,?)"));
     delRow.prepare(QStringLiteral("DELETE FROM matrix WHERE repository=? AND tag=?"));
     QSet<QString> written;
     written.reserve(rows.size());
@@ -1005,7 +1025,8 @@ static QList<Change> readChanges(QSqlQuery &q)
 QList<Change> Store::changesSince(qint64 scanId) const
 {
     QSqlQuery q(QSqlDatabase::database(m_connection));
-    q.prepare(QStringLiteral("SELECT scan, at, registry, repository, tag, kind, old_digest, new_digest FROM changes WHERE scan > ? ORDER BY id"));
+    q.prepare(
+        QStringLiteral("SELECT scan, at, registry, repository, tag, kind, old_digest, new_digest FROM changes WHERE scan > ? ORDER BY id"));
     q.addBindValue(scanId);
     q.exec();
     return readChanges(q);
@@ -1014,7 +1035,8 @@ QList<Change> Store::changesSince(qint64 scanId) const
 QList<Change> Store::changesSince(const QDateTime &time) const
 {
     QSqlQuery q(QSqlDatabase::database(m_connection));
-    q.prepare(QStringLiteral("SELECT scan, at, registry, repository, tag, kind, old_digest, new_digest FROM changes WHERE at >= ? ORDER BY id"));
+    q.prepare(
+        QStringLiteral("SELECT scan, at, registry, repository, tag, kind, old_digest, new_digest FROM changes WHERE at >= ? ORDER BY id"));
     q.addBindValue(ms(time));
     q.exec();
     return readChanges(q);
@@ -1023,7 +1045,8 @@ QList<Change> Store::changesSince(const QDateTime &time) const
 bool Store::recordRateLimit(qint64 scanId, const QString &registry, const RateLimitReading &r)
 {
     QSqlQuery q(QSqlDatabase::database(m_connection));
-    q.prepare(QStringLiteral("INSERT INTO rate_limits(scan, registry, at, rate_limit, remaining, window_seconds, source) VALUES(?,?,?,?,?,?,?)"));
+    q.prepare(
+        QStringLiteral("INSERT INTO rate_limits(scan, registry, at, rate_limit, remaining, window_seconds, source) VALUES(?,?,?,?,?,?,?)"));
     q.addBindValue(scanId);
     q.addBindValue(registry);
     q.addBindValue(ms(r.observedAt));
@@ -1054,9 +1077,9 @@ QStringList Store::scanErrors(qint64 scanId) const
     q.addBindValue(scanId);
     q.exec();
     while (q.next())
-        out << QStringLiteral("%1 %2%3: %4").arg(q.value(0).toString(), q.value(1).toString(),
-                                                 q.value(2).toString().isEmpty() ? QString() : u':' + q.value(2).toString(),
-                                                 q.value(3).toString());
+        out << QStringLiteral("%1 %2%3: %4")
+                   .arg(q.value(0).toString(), q.value(1).toString(),
+                        q.value(2).toString().isEmpty() ? QString() : u':' + q.value(2).toString(), q.value(3).toString());
     return out;
 }
 

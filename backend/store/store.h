@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 #pragma once
 
 #include "registry/ratelimit.h"
@@ -96,10 +99,10 @@ struct DigestPresence
 {
     QString repository;
     QString digest;
-    QDateTime firstSeen;        // first time any tag held it
-    QDateTime registryCreated;  // the registry's own time, where its API gives one
-    bool current = false;       // a tag holds it now
-    qint64 firstScan = 0;       // the scan that first saw it
+    QDateTime firstSeen; // first time any tag held it
+    QDateTime registryCreated; // the registry's own time, where its API gives one
+    bool current = false; // a tag holds it now
+    qint64 firstScan = 0; // the scan that first saw it
     QStringList currentTags;
 };
 
@@ -137,15 +140,15 @@ struct RegistryScanStats
     qint64 scan = 0;
     QString registry;
     QDateTime at;
-    qint64 requests = 0;      // HTTP exchanges, retries and token fetches included
-    qint64 answered = 0;      // exchanges that got an HTTP status, whatever it was
-    qint64 failures = 0;      // requests that failed after every retry
+    qint64 requests = 0; // HTTP exchanges, retries and token fetches included
+    qint64 answered = 0; // exchanges that got an HTTP status, whatever it was
+    qint64 failures = 0; // requests that failed after every retry
     qint64 retries = 0;
-    qint64 pauses = 0;        // Retry-After / 429 pauses of the whole registry
+    qint64 pauses = 0; // Retry-After / 429 pauses of the whole registry
     qint64 latencyMsAvg = -1; // -1: nothing answered
-    int listings = 0;         // repositories this scan listed in the registry
+    int listings = 0; // repositories this scan listed in the registry
     int listingsFailed = 0;
-    QString firstError;       // what failed first, as the scan reported it
+    QString firstError; // what failed first, as the scan reported it
     // Reachable when any request got an HTTP answer (a 429 or a 401 is an answer).
     bool reachable() const { return answered > 0; }
     double errorRate() const { return requests > 0 ? double(failures) / double(requests) : 0.0; }
@@ -198,8 +201,8 @@ public:
     // Records one registry listing of one repository. Tags that appear or move get a new
     // history row and a change; unchanged ones only get their last-seen time moved. Only a
     // complete listing can say that a tag vanished.
-    ListingApplied applyListing(qint64 scanId, const QString &registry, const QString &repository,
-                                const QList<TagObservation> &tags, bool complete, const QDateTime &now);
+    ListingApplied applyListing(qint64 scanId, const QString &registry, const QString &repository, const QList<TagObservation> &tags,
+                                bool complete, const QDateTime &now);
 
     QHash<QString, Observation> currentTags(const QString &registry, const QString &repository) const;
     // When this digest was first seen in this repository of this registry, under any tag.

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // Raw HEAD throughput of the registry client against one registry: the number a scan can
 // reach at best. Usage: bench_heads HOST:PORT REPOSITORY TAG COUNT [CONCURRENCY]
 #include "net/networkservice.h"

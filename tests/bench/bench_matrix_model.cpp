@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // The dashboard's matrix at a million rows: building the compact matrix a row at a time (as
 // the worker does from the store), a filter keystroke, a state filter, a registry filter,
 // sorts, a live batch, and memory. With a database it also times the store read the window
@@ -18,11 +21,11 @@ using ferry::bench::peakRssMiB;
 
 namespace {
 
-
 MatrixRow syntheticRow(int i)
 {
-    static const QStringList states{QStringLiteral("synced"), QStringLiteral("synced"), QStringLiteral("synced"), QStringLiteral("missing"),
-                                    QStringLiteral("drifted"), QStringLiteral("replicating"), QStringLiteral("lagging"), QStringLiteral("extra")};
+    static const QStringList states{QStringLiteral("synced"),  QStringLiteral("synced"),  QStringLiteral("synced"),
+                                    QStringLiteral("missing"), QStringLiteral("drifted"), QStringLiteral("replicating"),
+                                    QStringLiteral("lagging"), QStringLiteral("extra")};
     MatrixRow r;
     r.repository = QStringLiteral("giantswarm/app-%1").arg(i / 1000, 4, 10, QLatin1Char('0'));
     r.tag = QStringLiteral("1.%1.%2").arg((i % 1000) / 10).arg(i % 10);
@@ -30,7 +33,8 @@ MatrixRow syntheticRow(int i)
     const QString digest = QStringLiteral("sha256:%1").arg(QString::number(qHash(i), 16).rightJustified(64, u'0'));
     const QDateTime seen = QDateTime::fromMSecsSinceEpoch(1'790'000'000'000 + i, QTimeZone::utc()); // as the store returns them
     for (const char *reg : {"dockerhub", "gsoci", "china"})
-        r.cells.insert(QLatin1String(reg), MatrixCell{digest, r.state, {}, QStringLiteral("application/vnd.oci.image.index.v1+json"), seen, seen});
+        r.cells.insert(QLatin1String(reg),
+                       MatrixCell{digest, r.state, {}, QStringLiteral("application/vnd.oci.image.index.v1+json"), seen, seen});
     return r;
 }
 

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // Reports at a million rows. Two steps, so that the second one's peak memory is the
 // report's alone:
 //   bench_report make DB [ROWS=1000000]   a matrix of ROWS tags in three registries
@@ -42,7 +45,8 @@ int main(int argc, char *argv[])
         QStringList repos;
         for (int i = 0; i < rows; ++i) {
             const QString d = QStringLiteral("sha256:%1").arg(i, 64, 10, QLatin1Char('0'));
-            MatrixRow r{QStringLiteral("giantswarm/repo-%1").arg(i / 1000), QStringLiteral("1.%1.0").arg(i % 1000), states[i % 4], {}, true, {}};
+            MatrixRow r{
+                QStringLiteral("giantswarm/repo-%1").arg(i / 1000), QStringLiteral("1.%1.0").arg(i % 1000), states[i % 4], {}, true, {}};
             r.cells.insert(QStringLiteral("hub"), MatrixCell{d, QStringLiteral("present"), {}, {}, now, now});
             r.cells.insert(QStringLiteral("gsoci"), MatrixCell{d, r.state, {}, {}, now, now});
             r.cells.insert(QStringLiteral("china"), MatrixCell{d, QStringLiteral("synced"), {}, {}, now, now});
@@ -61,8 +65,8 @@ int main(int argc, char *argv[])
     if (a[1] == u"csv") {
         writeReportCsv(store, &file);
         file.close();
-        out << "csv: " << store.matrixRowCount() << " rows, " << file.size() / (1024 * 1024) << " MiB in " << t.elapsed() << " ms, peak memory " << peakRssMiB()
-            << " MiB\n";
+        out << "csv: " << store.matrixRowCount() << " rows, " << file.size() / (1024 * 1024) << " MiB in " << t.elapsed()
+            << " ms, peak memory " << peakRssMiB() << " MiB\n";
     } else {
         const ReportData d = collectReport(store, {}, 50);
         const qint64 collected = t.elapsed();

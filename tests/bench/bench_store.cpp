@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // The history store at a million tags: recording listings, writing the matrix, and the
 // three queries the tools run (current matrix, changes since a scan, one tag's timeline).
 // Usage: bench_store [REPOSITORIES=1000] [TAGS_PER_REPOSITORY=1000]
@@ -18,9 +21,9 @@ namespace {
 
 QString digestFor(int repo, int tag, int salt)
 {
-    return QStringLiteral("sha256:%1").arg(QString::number(qHash(QStringLiteral("%1/%2/%3").arg(repo).arg(tag).arg(salt)), 16).rightJustified(64, u'0'));
+    return QStringLiteral("sha256:%1")
+        .arg(QString::number(qHash(QStringLiteral("%1/%2/%3").arg(repo).arg(tag).arg(salt)), 16).rightJustified(64, u'0'));
 }
-
 
 } // namespace
 
@@ -113,8 +116,7 @@ int main(int argc, char *argv[])
         << "changes since scan 1:                " << changesMs << " ms (" << changes.size() << " changes)\n"
         << "one tag's timeline:                  " << timelineMs << " ms (" << timeline.size() << " entries)\n"
         << "current tags of one repository:      " << currentMs << " ms (" << current.size() << " tags)\n"
-        << "observations: " << store.observationCount() << "; database: " << dbBytes / (1024 * 1024) << " MiB ("
-        << dbBytes / total << " bytes per tag) plus " << walBytes / (1024 * 1024) << " MiB of write-ahead log; peak RSS "
-        << peakRssMiB() << " MiB\n";
+        << "observations: " << store.observationCount() << "; database: " << dbBytes / (1024 * 1024) << " MiB (" << dbBytes / total
+        << " bytes per tag) plus " << walBytes / (1024 * 1024) << " MiB of write-ahead log; peak RSS " << peakRssMiB() << " MiB\n";
     return 0;
 }

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // The Cleanup page, offscreen: it lists batches and items as the store holds them,
 // approves, removes items into a new batch, and refuses an altered batch, with the
 // engine running on a worker thread. The models pass QAbstractItemModelTester.
@@ -77,13 +80,15 @@ private Q_SLOTS:
         QFile f(m_plan);
         QVERIFY(f.open(QIODevice::WriteOnly));
         // Port 9 on loopback: nothing listens, and nothing here may need to reach it.
-        f.write("version: 1\nregistries:\n  gsoci: { url: http://127.0.0.1:9, role: target }\n"
-                "cleanup:\n  policies:\n    - { name: dev-builds, kind: dev-tags, registry: gsoci, repositories: giantswarm/app-operator }\n");
+        f.write(
+            "version: 1\nregistries:\n  gsoci: { url: http://127.0.0.1:9, role: target }\n"
+            "cleanup:\n  policies:\n    - { name: dev-builds, kind: dev-tags, registry: gsoci, repositories: giantswarm/app-operator }\n");
         f.close();
         m_a = addBatch({item(1, QStringLiteral("delete"), 'a', {QStringLiteral("1.0.0-dev.main.2026-01-01.10-00-00.haaaaaaa")}),
                         item(2, QStringLiteral("delete"), 'b', {}, {QStringLiteral("sha256:") + QString(64, u'a')}),
                         item(3, QStringLiteral("delete"), 'c', {QStringLiteral("1.0.0-dev.main.2026-01-02.10-00-00.hccccccc")}),
-                        item(4, QStringLiteral("keep"), 'd', {QStringLiteral("1.0.0"), QStringLiteral("1.0.0-dev.main.2025-12-01.10-00-00.hddddddd")})});
+                        item(4, QStringLiteral("keep"), 'd',
+                             {QStringLiteral("1.0.0"), QStringLiteral("1.0.0-dev.main.2025-12-01.10-00-00.hddddddd")})});
         m_altered = addBatch({item(1, QStringLiteral("delete"), 'e', {QStringLiteral("x")})});
         m_cut = addBatch({item(1, QStringLiteral("delete"), 'f', {QStringLiteral("y")})}, false);
         QVERIFY(m_a && m_altered && m_cut);
@@ -114,8 +119,10 @@ private Q_SLOTS:
         QAbstractItemModelTester t2(&items, QAbstractItemModelTester::FailureReportingMode::QtTest);
         items.setItems(cs.batch(m_a)->items);
         QCOMPARE(items.rowCount(), 4);
-        QCOMPARE(items.index(3, CleanupItemModel::Why).data().toString(), QStringLiteral("the digest also carries the protected tag '1.0.0'"));
-        QCOMPARE(items.index(3, CleanupItemModel::Tags).data().toString(), QStringLiteral("1.0.0, 1.0.0-dev.main.2025-12-01.10-00-00.hddddddd"));
+        QCOMPARE(items.index(3, CleanupItemModel::Why).data().toString(),
+                 QStringLiteral("the digest also carries the protected tag '1.0.0'"));
+        QCOMPARE(items.index(3, CleanupItemModel::Tags).data().toString(),
+                 QStringLiteral("1.0.0, 1.0.0-dev.main.2025-12-01.10-00-00.hddddddd"));
         QCOMPARE(items.index(1, CleanupItemModel::Tags).data().toString(), QStringLiteral("(untagged)"));
         items.setState(2, itemstate::Deleted, QStringLiteral("202"));
         QCOMPARE(items.index(1, CleanupItemModel::State).data().toString(), itemstate::Deleted);
@@ -172,8 +179,8 @@ private Q_SLOTS:
         QStringList actions;
         for (const AuditEntry &e : log)
             actions << e.action;
-        QVERIFY2(actions.contains(QStringLiteral("approve")) && actions.contains(QStringLiteral("remove items"))
-                     && actions.count(QStringLiteral("dry-run refused")) == 2,
+        QVERIFY2(actions.contains(QStringLiteral("approve")) && actions.contains(QStringLiteral("remove items")) &&
+                     actions.count(QStringLiteral("dry-run refused")) == 2,
                  qPrintable(actions.join(u',')));
     }
 };

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // The Export dialog, offscreen: the preview shows the report, and exports in Markdown, CSV
 // and PDF finish through the worker thread with the files written.
 #include "exportdialog.h"
@@ -27,7 +30,12 @@ private Q_SLOTS:
             const qint64 scan = store.beginScan(QStringLiteral("/p/demo.yaml"), now);
             QList<MatrixRow> rows;
             for (int i = 0; i < 30; ++i) {
-                MatrixRow r{QStringLiteral("team/app"), QStringLiteral("1.%1.0").arg(i), i % 3 ? QStringLiteral("synced") : QStringLiteral("missing"), {}, true, {}};
+                MatrixRow r{QStringLiteral("team/app"),
+                            QStringLiteral("1.%1.0").arg(i),
+                            i % 3 ? QStringLiteral("synced") : QStringLiteral("missing"),
+                            {},
+                            true,
+                            {}};
                 r.cells.insert(QStringLiteral("gsoci"), MatrixCell{{}, r.state, {}, {}, now, now});
                 rows << r;
             }
@@ -45,7 +53,12 @@ private Q_SLOTS:
         QVERIFY(dialog.previewText().contains(QStringLiteral("Progress by stage")));
         dialog.setSections({});
         QSignalSpy exported(&dialog, &ExportDialog::exported);
-        const struct { const char *format; const char *file; QByteArray start; } cases[] = {
+        const struct
+        {
+            const char *format;
+            const char *file;
+            QByteArray start;
+        } cases[] = {
             {"md", "r.md", "# Registry migration status: demo"},
             {"csv", "r.csv", "repository,tag,state,registry,cell_state"},
             {"pdf", "r.pdf", "%PDF-"},

@@ -1,13 +1,16 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // The dashboard, offscreen: it opens a database, the Images page filters as you type,
 // sorts, and the detail panel shows the selected row's digests and history.
 #include "fakeserver.h"
 #include "gui/mainwindow.h"
-#include "manifestmodel.h"
 #include "imagespage.h"
+#include "manifestmodel.h"
 #include "overviewpage.h"
 #include "registriespage.h"
-#include "store/store.h"
 #include "registryfarm.h"
+#include "store/store.h"
 #include "syncmatrixmodel.h"
 #include "testmain.h"
 #include "testutil.h"
@@ -19,17 +22,17 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QPlainTextEdit>
-#include <QTabWidget>
-#include <QTextBlock>
-#include <QTextLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPlainTextEdit>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
+#include <QTextBlock>
 #include <QTextBrowser>
+#include <QTextLayout>
 
 using namespace ferry;
 
@@ -38,9 +41,11 @@ namespace {
 // A two-platform OCI index on one line, as registries serve what a client pushed compactly.
 const char kIndex[] =
     "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":["
-    "{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\",\"size\":500,"
+    "{\"mediaType\":\"application/"
+    "vnd.oci.image.manifest.v1+json\",\"digest\":\"sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\",\"size\":500,"
     "\"platform\":{\"architecture\":\"amd64\",\"os\":\"linux\"}},"
-    "{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"sha256:bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\",\"size\":500,"
+    "{\"mediaType\":\"application/"
+    "vnd.oci.image.manifest.v1+json\",\"digest\":\"sha256:bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\",\"size\":500,"
     "\"platform\":{\"architecture\":\"arm64\",\"os\":\"linux\"}}]}";
 
 } // namespace
@@ -75,7 +80,8 @@ private Q_SLOTS:
         }
         QVERIFY(store.writeMatrix(scan, rows, {QStringLiteral("giantswarm/app-operator"), QStringLiteral("giantswarm/kubectl")}));
         store.finishScan(ScanRecord{scan, QStringLiteral("plan.yaml"), now, now, true, false, 12, 0, {}});
-        store.recordRegistries({{QStringLiteral("gsoci"), QStringLiteral("target"), {}, 0}, {QStringLiteral("old-acr"), QStringLiteral("legacy"), {}, 0}});
+        store.recordRegistries(
+            {{QStringLiteral("gsoci"), QStringLiteral("target"), {}, 0}, {QStringLiteral("old-acr"), QStringLiteral("legacy"), {}, 0}});
         RegistryScanStats ok;
         ok.scan = scan;
         ok.registry = QStringLiteral("gsoci");
@@ -103,7 +109,8 @@ private Q_SLOTS:
         OverviewPage *overview = window.overviewPage();
         QTRY_VERIFY_WITH_TIMEOUT(!overview->registryCountTexts().isEmpty(), 5000);
         const QStringList counts = overview->registryCountTexts();
-        QVERIFY2(counts.contains(QStringLiteral("gsoci missing 10")) && counts.contains(QStringLiteral("gsoci synced 40")), qPrintable(counts.join(u',')));
+        QVERIFY2(counts.contains(QStringLiteral("gsoci missing 10")) && counts.contains(QStringLiteral("gsoci synced 40")),
+                 qPrintable(counts.join(u',')));
         auto *missing = overview->findChild<QLabel *>(QStringLiteral("gsoci missing 10"));
         QVERIFY(missing);
         Q_EMIT missing->linkActivated(QStringLiteral("x"));
@@ -115,7 +122,8 @@ private Q_SLOTS:
 
         // Stage 1's open part: the target's cells not yet holding the right digest (stage 1
         // counts the target's cells, so a replica's trouble never hides its progress).
-        QVERIFY2(overview->stageTexts().contains(QStringLiteral("Stage 1: images in gsoci: 40/50")), qPrintable(overview->stageTexts().join(u',')));
+        QVERIFY2(overview->stageTexts().contains(QStringLiteral("Stage 1: images in gsoci: 40/50")),
+                 qPrintable(overview->stageTexts().join(u',')));
         QLabel *open = nullptr;
         for (QLabel *l : overview->findChildren<QLabel *>())
             if (l->text().contains(QStringLiteral("10 open")))
@@ -125,7 +133,8 @@ private Q_SLOTS:
         QCOMPARE(window.model()->rowCount(), 50);
         Q_EMIT open->linkActivated(QStringLiteral("open"));
         QCOMPARE(window.model()->filterRegistry(), QStringLiteral("gsoci"));
-        QVERIFY(window.model()->filterStates().contains(QStringLiteral("missing")) && window.model()->filterStates().contains(QStringLiteral("drifted")));
+        QVERIFY(window.model()->filterStates().contains(QStringLiteral("missing")) &&
+                window.model()->filterStates().contains(QStringLiteral("drifted")));
         QCOMPARE(window.model()->rowCount(), 10);
         QVERIFY(window.imagesPage()->isVisible());
     }
@@ -154,7 +163,8 @@ private Q_SLOTS:
     void manifestIsFetchedOnDemandAndHighlighted()
     {
         const QByteArray index(kIndex);
-        const QString digest = QStringLiteral("sha256:") + QString::fromLatin1(QCryptographicHash::hash(index, QCryptographicHash::Sha256).toHex());
+        const QString digest =
+            QStringLiteral("sha256:") + QString::fromLatin1(QCryptographicHash::hash(index, QCryptographicHash::Sha256).toHex());
         test::FakeServer registry([&](const test::FakeRequest &r) {
             if (r.pathOnly() == QStringLiteral("/v2/team/app/manifests/") + digest)
                 return test::FakeResponse::json(200, index).with("Content-Type", "application/vnd.oci.image.index.v1+json");
@@ -180,7 +190,9 @@ private Q_SLOTS:
             r.repository = QStringLiteral("team/app");
             r.tag = QStringLiteral("1.0.0");
             r.state = QStringLiteral("synced");
-            r.cells.insert(QStringLiteral("gsoci"), MatrixCell{digest, QStringLiteral("synced"), {}, QStringLiteral("application/vnd.oci.image.index.v1+json"), now, now});
+            r.cells.insert(
+                QStringLiteral("gsoci"),
+                MatrixCell{digest, QStringLiteral("synced"), {}, QStringLiteral("application/vnd.oci.image.index.v1+json"), now, now});
             r.cells.insert(QStringLiteral("gone"), MatrixCell{digest, QStringLiteral("present"), {}, {}, now, now});
             QVERIFY(store.writeMatrix(scan, {r}, {QStringLiteral("team/app")}));
         }
@@ -200,16 +212,19 @@ private Q_SLOTS:
         QCOMPARE(registry.countPath(QStringLiteral("/v2/team/app/manifests/sha256:")), 1);
         const QString text = page->manifestText()->toPlainText();
         QVERIFY2(text.startsWith(QStringLiteral("{\n  \"schemaVersion\": 2,\n  \"mediaType\"")), qPrintable(text.left(80)));
-        QVERIFY(page->manifestStatus().contains(QStringLiteral("linux/amd64")) && page->manifestStatus().contains(QStringLiteral("linux/arm64")));
+        QVERIFY(page->manifestStatus().contains(QStringLiteral("linux/amd64")) &&
+                page->manifestStatus().contains(QStringLiteral("linux/arm64")));
         QCOMPARE(page->manifestModel()->rowCount(), 2);
-        QTRY_VERIFY_WITH_TIMEOUT(!page->manifestText()->document()->findBlockByNumber(2).layout()->formats().isEmpty(), 3000); // highlighted
+        QTRY_VERIFY_WITH_TIMEOUT(!page->manifestText()->document()->findBlockByNumber(2).layout()->formats().isEmpty(),
+                                 3000); // highlighted
 
         // A registry that is down: the panel says what failed and what to do, no dialog.
         page->manifestRegistry()->setCurrentIndex(page->manifestRegistry()->findData(QStringList{QStringLiteral("gone"), digest}));
         page->fetchManifest();
         QTRY_COMPARE_WITH_TIMEOUT(shown.size(), 2, 30000);
         QCOMPARE(shown.at(1).at(0).toBool(), false);
-        QVERIFY2(page->manifestStatus().contains(QStringLiteral("Could not fetch from gone")) && page->manifestStatus().contains(QStringLiteral("reachable")),
+        QVERIFY2(page->manifestStatus().contains(QStringLiteral("Could not fetch from gone")) &&
+                     page->manifestStatus().contains(QStringLiteral("reachable")),
                  qPrintable(page->manifestStatus()));
     }
 
@@ -219,7 +234,8 @@ private Q_SLOTS:
     {
         const QByteArray image =
             "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"config\":{\"mediaType\":"
-            "\"application/vnd.oci.image.config.v1+json\",\"digest\":\"sha256:" + QByteArray(64, 'c') + "\",\"size\":2},\"layers\":[]}";
+            "\"application/vnd.oci.image.config.v1+json\",\"digest\":\"sha256:" +
+            QByteArray(64, 'c') + "\",\"size\":2},\"layers\":[]}";
         const QByteArray digest = "sha256:" + QCryptographicHash::hash(image, QCryptographicHash::Sha256).toHex();
         auto registry = [&](const QStringList &tags) {
             return [tags, image, digest](const test::FakeRequest &r) {
@@ -227,11 +243,13 @@ private Q_SLOTS:
                 if (path == u"/v2/")
                     return test::FakeResponse::json(200, "{}");
                 if (path == u"/v2/team/app/tags/list")
-                    return test::FakeResponse::json(200, QJsonDocument(QJsonObject{{QStringLiteral("name"), QStringLiteral("team/app")},
-                                                                                   {QStringLiteral("tags"), QJsonArray::fromStringList(tags)}})
-                                                             .toJson(QJsonDocument::Compact));
+                    return test::FakeResponse::json(200,
+                                                    QJsonDocument(QJsonObject{{QStringLiteral("name"), QStringLiteral("team/app")},
+                                                                              {QStringLiteral("tags"), QJsonArray::fromStringList(tags)}})
+                                                        .toJson(QJsonDocument::Compact));
                 const QString prefix = QStringLiteral("/v2/team/app/manifests/");
-                if (path.startsWith(prefix) && (tags.contains(path.mid(prefix.size())) || path.mid(prefix.size()) == QString::fromLatin1(digest)))
+                if (path.startsWith(prefix) &&
+                    (tags.contains(path.mid(prefix.size())) || path.mid(prefix.size()) == QString::fromLatin1(digest)))
                     return test::FakeResponse::json(200, image)
                         .with("Content-Type", "application/vnd.oci.image.manifest.v1+json")
                         .with("Docker-Content-Digest", digest);
@@ -285,14 +303,17 @@ private Q_SLOTS:
         QVERIFY2(farm.seedNamed(QStringLiteral("hub"), QStringLiteral("a"), &error), qPrintable(error));
         QMap<QString, QString> seeded; // tag of team/app -> digest
         for (const QJsonValue &v : farm.seeded())
-            if (v.toObject().value(QStringLiteral("repository")).toString() == u"team/app" && !v.toObject().value(QStringLiteral("tag")).toString().isEmpty())
-                seeded.insert(v.toObject().value(QStringLiteral("tag")).toString(), v.toObject().value(QStringLiteral("digest")).toString());
+            if (v.toObject().value(QStringLiteral("repository")).toString() == u"team/app" &&
+                !v.toObject().value(QStringLiteral("tag")).toString().isEmpty())
+                seeded.insert(v.toObject().value(QStringLiteral("tag")).toString(),
+                              v.toObject().value(QStringLiteral("digest")).toString());
         QVERIFY(seeded.contains(QStringLiteral("1.0.0")) && seeded.contains(QStringLiteral("2.0.0")));
         for (const QString &to : {QStringLiteral("gsoci"), QStringLiteral("china")}) {
-            const test::Run copy = test::run(QStringLiteral("skopeo"), {QStringLiteral("copy"), QStringLiteral("--quiet"), QStringLiteral("--all"),
-                                                                        QStringLiteral("--src-tls-verify=false"), QStringLiteral("--dest-tls-verify=false"),
-                                                                        QStringLiteral("docker://%1/team/app:2.0.0").arg(farm.doorHostPort(QStringLiteral("hub"))),
-                                                                        QStringLiteral("docker://%1/team/app:2.0.0").arg(farm.doorHostPort(to))});
+            const test::Run copy = test::run(QStringLiteral("skopeo"),
+                                             {QStringLiteral("copy"), QStringLiteral("--quiet"), QStringLiteral("--all"),
+                                              QStringLiteral("--src-tls-verify=false"), QStringLiteral("--dest-tls-verify=false"),
+                                              QStringLiteral("docker://%1/team/app:2.0.0").arg(farm.doorHostPort(QStringLiteral("hub"))),
+                                              QStringLiteral("docker://%1/team/app:2.0.0").arg(farm.doorHostPort(to))});
             QVERIFY2(copy.exitCode == 0, copy.err.constData());
         }
         farm.exportCredentials();
@@ -302,7 +323,8 @@ private Q_SLOTS:
         f.write(QStringLiteral("version: 1\nname: tls\nregistries:\n  hub: { %1, role: source }\n  gsoci: { %2, role: target }\n"
                                "  china: { %3, role: replica, of: gsoci }\n"
                                "images:\n  - source: hub/team/app\n    target: gsoci/team/app\n    tags: [\"1.0.0\", \"2.0.0\"]\n")
-                    .arg(farm.planFields(QStringLiteral("hub")), farm.planFields(QStringLiteral("gsoci")), farm.planFields(QStringLiteral("china")))
+                    .arg(farm.planFields(QStringLiteral("hub")), farm.planFields(QStringLiteral("gsoci")),
+                         farm.planFields(QStringLiteral("china")))
                     .toUtf8());
         f.close();
         MainWindow window(plan, m_dir.filePath(QStringLiteral("tls.db")));

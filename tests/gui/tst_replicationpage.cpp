@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // The Replication page (and the Overview's stages and trend), offscreen: lag computed off the GUI thread from a history with
 // known times, the summary, the breach and in-flight lists, and a double-click that opens
 // the row in the matrix.

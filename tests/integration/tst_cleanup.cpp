@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // Cleanup batches end to end against real registries: plan, review, approve, execute,
 // kill and resume. Every test asserts on what is actually left in the registries,
 // read with a probe that does not use Ferry (registry_probe.py).
@@ -27,8 +30,8 @@ namespace {
 
 struct Held
 {
-    QMap<QString, QString> tags;    // tag -> digest
-    QMap<QString, int> digests;     // digest -> HEAD status
+    QMap<QString, QString> tags; // tag -> digest
+    QMap<QString, int> digests; // digest -> HEAD status
 };
 
 QJsonObject seededEntry(const QJsonArray &seeded, const QString &kind, const QString &tagPart = {}, int nth = 0)
@@ -51,8 +54,8 @@ private:
     std::unique_ptr<RegistryFarm> m_farm;
     QString m_gsoci, m_old;
     QString m_plan, m_db;
-    QJsonArray m_seeded;      // gsoci: base content plus the dev scenario
-    QJsonArray m_bulk;        // gsoci: team/bulk
+    QJsonArray m_seeded; // gsoci: base content plus the dev scenario
+    QJsonArray m_bulk; // gsoci: team/bulk
     qint64 m_bulkBatch = 0;
 
     Run ferryctl(const QStringList &args) const { return run(ferryctlPath(), args); }
@@ -60,8 +63,9 @@ private:
     Held probe(const QString &registry, const QString &repo, const QStringList &digests = {}) const
     {
         const Run r = run(QStringLiteral("/usr/bin/python3"),
-                          QStringList{QDir(supportDir()).filePath(QStringLiteral("registry_probe.py")), QStringLiteral("--registry"), registry,
-                                      QStringLiteral("--repo"), repo, QStringLiteral("--digests")} + digests);
+                          QStringList{QDir(supportDir()).filePath(QStringLiteral("registry_probe.py")), QStringLiteral("--registry"),
+                                      registry, QStringLiteral("--repo"), repo, QStringLiteral("--digests")} +
+                              digests);
         Held h;
         if (r.exitCode != 0) {
             qWarning("probe failed: %s", r.err.constData());
@@ -88,39 +92,41 @@ private:
 
     QString gsociPlan(const QString &name, const QString &registryOptions = {}) const
     {
-        return writeFile(name, QStringLiteral(
-            "version: 1\n"
-            "name: cleanup\n"
-            "registries:\n"
-            "  gsoci: { %1, role: target%2 }\n"
-            "images:\n"
-            "  - repositories: gsoci/team/*\n"
-            "cleanup:\n"
-            "  protect:\n"
-            "    tags: ['^latest$', '^\\d+\\.\\d+\\.\\d+$']\n"
-            "  policies:\n"
-            "    - name: dev-builds\n"
-            "      kind: dev-tags\n"
-            "      registry: gsoci\n"
-            "      repositories: team/app\n"
-            "      older-than: 30d\n"
-            "      keep-newest: 2\n"
-            "    - name: stale-signatures\n"
-            "      kind: tags\n"
-            "      registry: gsoci\n"
-            "      repositories: team/app\n"
-            "      pattern: '^sha256-[0-9a-f]{64}\\.sig$'\n"
-            "    - name: bulk\n"
-            "      kind: dev-tags\n"
-            "      registry: gsoci\n"
-            "      repositories: team/bulk\n"
-            "      older-than: 30d\n").arg(m_farm->planFields(QStringLiteral("gsoci")), registryOptions));
+        return writeFile(name,
+                         QStringLiteral("version: 1\n"
+                                        "name: cleanup\n"
+                                        "registries:\n"
+                                        "  gsoci: { %1, role: target%2 }\n"
+                                        "images:\n"
+                                        "  - repositories: gsoci/team/*\n"
+                                        "cleanup:\n"
+                                        "  protect:\n"
+                                        "    tags: ['^latest$', '^\\d+\\.\\d+\\.\\d+$']\n"
+                                        "  policies:\n"
+                                        "    - name: dev-builds\n"
+                                        "      kind: dev-tags\n"
+                                        "      registry: gsoci\n"
+                                        "      repositories: team/app\n"
+                                        "      older-than: 30d\n"
+                                        "      keep-newest: 2\n"
+                                        "    - name: stale-signatures\n"
+                                        "      kind: tags\n"
+                                        "      registry: gsoci\n"
+                                        "      repositories: team/app\n"
+                                        "      pattern: '^sha256-[0-9a-f]{64}\\.sig$'\n"
+                                        "    - name: bulk\n"
+                                        "      kind: dev-tags\n"
+                                        "      registry: gsoci\n"
+                                        "      repositories: team/bulk\n"
+                                        "      older-than: 30d\n")
+                             .arg(m_farm->planFields(QStringLiteral("gsoci")), registryOptions));
     }
 
     QJsonObject planJson(const QString &plan, const QString &db, const QStringList &extra, int expectExit = 0)
     {
-        const Run r = ferryctl(QStringList{QStringLiteral("cleanup"), QStringLiteral("plan"), QStringLiteral("--plan"), plan, QStringLiteral("--db"), db,
-                                           QStringLiteral("--format"), QStringLiteral("json")} + extra);
+        const Run r = ferryctl(QStringList{QStringLiteral("cleanup"), QStringLiteral("plan"), QStringLiteral("--plan"), plan,
+                                           QStringLiteral("--db"), db, QStringLiteral("--format"), QStringLiteral("json")} +
+                               extra);
         if (r.exitCode != expectExit)
             qWarning("cleanup plan exited %d: %s", r.exitCode, r.err.constData());
         return r.exitCode == expectExit ? QJsonDocument::fromJson(r.out).object() : QJsonObject();
@@ -164,9 +170,11 @@ private Q_SLOTS:
         m_gsoci = m_farm->doorHostPort(QStringLiteral("gsoci"));
         m_old = m_farm->doorHostPort(QStringLiteral("old"));
         m_farm->exportCredentials();
-        QVERIFY2(m_farm->seedNamed(QStringLiteral("gsoci"), QStringLiteral("a"), &error, {QStringLiteral("--dev-tags")}), qPrintable(error));
+        QVERIFY2(m_farm->seedNamed(QStringLiteral("gsoci"), QStringLiteral("a"), &error, {QStringLiteral("--dev-tags")}),
+                 qPrintable(error));
         m_seeded = m_farm->seeded();
-        QVERIFY2(m_farm->seedNamed(QStringLiteral("gsoci"), QStringLiteral("a"), &error, {QStringLiteral("--only-extras"), QStringLiteral("--bulk"), QStringLiteral("12")}),
+        QVERIFY2(m_farm->seedNamed(QStringLiteral("gsoci"), QStringLiteral("a"), &error,
+                                   {QStringLiteral("--only-extras"), QStringLiteral("--bulk"), QStringLiteral("12")}),
                  qPrintable(error));
         m_bulk = m_farm->seeded();
         QCOMPARE(m_bulk.size(), 12);
@@ -180,7 +188,9 @@ private Q_SLOTS:
     // exactly the approved items; a tag moved after approval is skipped.
     void batchDeletesExactlyItsApprovedItems()
     {
-        const QJsonObject plan = planJson(m_plan, m_db, {QStringLiteral("--policy"), QStringLiteral("dev-builds"), QStringLiteral("--policy"), QStringLiteral("stale-signatures")});
+        const QJsonObject plan = planJson(
+            m_plan, m_db,
+            {QStringLiteral("--policy"), QStringLiteral("dev-builds"), QStringLiteral("--policy"), QStringLiteral("stale-signatures")});
         const QJsonObject batch = batchFor(plan, QStringLiteral("team/app"));
         QVERIFY2(!batch.isEmpty(), "no batch for team/app");
         const qint64 id = batch.value(QStringLiteral("id")).toInteger();
@@ -189,12 +199,16 @@ private Q_SLOTS:
 
         QStringList mainDigests;
         for (int i = 0; i < 4; ++i) // main builds 40, 39, 38 and 37 days old; 36 and 1 are the newest two
-            mainDigests << seededEntry(m_seeded, QStringLiteral("dev-image"), QStringLiteral(".main."), i).value(QStringLiteral("digest")).toString();
-        const QString sigOfOldest = seededEntry(m_seeded, QStringLiteral("cosign-signature-of-dev")).value(QStringLiteral("digest")).toString();
+            mainDigests << seededEntry(m_seeded, QStringLiteral("dev-image"), QStringLiteral(".main."), i)
+                               .value(QStringLiteral("digest"))
+                               .toString();
+        const QString sigOfOldest =
+            seededEntry(m_seeded, QStringLiteral("cosign-signature-of-dev")).value(QStringLiteral("digest")).toString();
         const QString child = seededEntry(m_seeded, QStringLiteral("dev-on-child")).value(QStringLiteral("digest")).toString();
         const QString shared = seededEntry(m_seeded, QStringLiteral("dev-shared")).value(QStringLiteral("digest")).toString();
         const QString indexSig = seededEntry(m_seeded, QStringLiteral("cosign-signature")).value(QStringLiteral("digest")).toString();
-        const QString index = seededEntry(m_seeded, QStringLiteral("oci-index"), QStringLiteral("2.0.0")).value(QStringLiteral("digest")).toString();
+        const QString index =
+            seededEntry(m_seeded, QStringLiteral("oci-index"), QStringLiteral("2.0.0")).value(QStringLiteral("digest")).toString();
 
         QSet<QString> deletes, keeps;
         QMap<QString, QString> holdReasons;
@@ -214,18 +228,21 @@ private Q_SLOTS:
         QCOMPARE(keeps, (QSet<QString>{child, shared, indexSig}));
         QVERIFY2(holdReasons.value(child).contains(QStringLiteral("child of the kept index")), qPrintable(holdReasons.value(child)));
         QVERIFY2(holdReasons.value(shared).contains(QStringLiteral("protected tag '1.1.0'")), qPrintable(holdReasons.value(shared)));
-        QVERIFY2(holdReasons.value(indexSig).contains(QStringLiteral("cosign .sig of the kept image")), qPrintable(holdReasons.value(indexSig)));
+        QVERIFY2(holdReasons.value(indexSig).contains(QStringLiteral("cosign .sig of the kept image")),
+                 qPrintable(holdReasons.value(indexSig)));
         QVERIFY2(seqOf.value(sigOfOldest) > seqOf.value(mainDigests.first()), "a signature goes after the image it signs");
 
         // Not approved: refused, and nothing happens.
-        const Run early = ferryctl({QStringLiteral("cleanup"), QStringLiteral("execute"), QString::number(id), QStringLiteral("--db"), m_db});
+        const Run early =
+            ferryctl({QStringLiteral("cleanup"), QStringLiteral("execute"), QString::number(id), QStringLiteral("--db"), m_db});
         QCOMPARE(early.exitCode, 6);
         QVERIFY(early.err.contains("not approved"));
         QCOMPARE(probe(m_gsoci, QStringLiteral("team/app"), mainDigests).digests.values(), (QList<int>{200, 200, 200, 200}));
 
-        const Run approve = ferryctl({QStringLiteral("cleanup"), QStringLiteral("approve"), QString::number(id), QStringLiteral("--db"), m_db,
-                                      QStringLiteral("--as"), QStringLiteral("lead"), QStringLiteral("--comment"), QStringLiteral("dev builds of October"),
-                                      QStringLiteral("--hash"), batch.value(QStringLiteral("hash")).toString()});
+        const Run approve =
+            ferryctl({QStringLiteral("cleanup"), QStringLiteral("approve"), QString::number(id), QStringLiteral("--db"), m_db,
+                      QStringLiteral("--as"), QStringLiteral("lead"), QStringLiteral("--comment"), QStringLiteral("dev builds of October"),
+                      QStringLiteral("--hash"), batch.value(QStringLiteral("hash")).toString()});
         QVERIFY2(approve.exitCode == 0, approve.err.constData());
         const QJsonObject approved = show(id, m_db);
         QCOMPARE(approved.value(QStringLiteral("status")).toString(), QStringLiteral("approved"));
@@ -233,10 +250,12 @@ private Q_SLOTS:
         QCOMPARE(approved.value(QStringLiteral("decidedHash")).toString(), batch.value(QStringLiteral("hash")).toString());
 
         // After approval someone re-points the main build of 37 days at another image.
-        const QString movedTag = seededEntry(m_seeded, QStringLiteral("dev-image"), QStringLiteral(".main."), 3).value(QStringLiteral("tag")).toString();
-        const Run copy = run(QStringLiteral("skopeo"), {QStringLiteral("copy"), QStringLiteral("--quiet"), QStringLiteral("--src-tls-verify=false"),
-                                                        QStringLiteral("--dest-tls-verify=false"), QStringLiteral("docker://%1/team/app:1.0.0").arg(m_gsoci),
-                                                        QStringLiteral("docker://%1/team/app:%2").arg(m_gsoci, movedTag)});
+        const QString movedTag =
+            seededEntry(m_seeded, QStringLiteral("dev-image"), QStringLiteral(".main."), 3).value(QStringLiteral("tag")).toString();
+        const Run copy = run(QStringLiteral("skopeo"),
+                             {QStringLiteral("copy"), QStringLiteral("--quiet"), QStringLiteral("--src-tls-verify=false"),
+                              QStringLiteral("--dest-tls-verify=false"), QStringLiteral("docker://%1/team/app:1.0.0").arg(m_gsoci),
+                              QStringLiteral("docker://%1/team/app:%2").arg(m_gsoci, movedTag)});
         QVERIFY2(copy.exitCode == 0, copy.err.constData());
         const Held before = probe(m_gsoci, QStringLiteral("team/app"));
 
@@ -258,11 +277,13 @@ private Q_SLOTS:
         QCOMPARE(realStates.values().count(QStringLiteral("deleted")), 4);
 
         // What is left: everything but the four deleted digests and their tags.
-        const Held after = probe(m_gsoci, QStringLiteral("team/app"), {mainDigests.at(0), mainDigests.at(1), mainDigests.at(2), mainDigests.at(3),
-                                                                        sigOfOldest, child, shared, index, indexSig});
+        const Held after = probe(
+            m_gsoci, QStringLiteral("team/app"),
+            {mainDigests.at(0), mainDigests.at(1), mainDigests.at(2), mainDigests.at(3), sigOfOldest, child, shared, index, indexSig});
         QMap<QString, QString> expectedTags = before.tags;
         for (auto it = before.tags.begin(); it != before.tags.end(); ++it)
-            if (it.value() == mainDigests.at(0) || it.value() == mainDigests.at(1) || it.value() == mainDigests.at(2) || it.value() == sigOfOldest)
+            if (it.value() == mainDigests.at(0) || it.value() == mainDigests.at(1) || it.value() == mainDigests.at(2) ||
+                it.value() == sigOfOldest)
                 expectedTags.remove(it.key());
         QCOMPARE(after.tags, expectedTags);
         for (const QString &gone : {mainDigests.at(0), mainDigests.at(1), mainDigests.at(2), sigOfOldest})
@@ -273,7 +294,8 @@ private Q_SLOTS:
 
         const QJsonObject done = show(id, m_db);
         QCOMPARE(done.value(QStringLiteral("status")).toString(), QStringLiteral("executed"));
-        const Run audit = ferryctl({QStringLiteral("cleanup"), QStringLiteral("audit"), QStringLiteral("--db"), m_db, QStringLiteral("--format"), QStringLiteral("csv")});
+        const Run audit = ferryctl({QStringLiteral("cleanup"), QStringLiteral("audit"), QStringLiteral("--db"), m_db,
+                                    QStringLiteral("--format"), QStringLiteral("csv")});
         QCOMPARE(audit.exitCode, 0);
         QVERIFY(audit.out.startsWith("at,actor,action,batch,detail\n"));
         const QByteArray b = QByteArray::number(id);
@@ -289,8 +311,8 @@ private Q_SLOTS:
         const QJsonObject batch = batchFor(plan, QStringLiteral("team/bulk"));
         m_bulkBatch = batch.value(QStringLiteral("id")).toInteger();
         QCOMPARE(batch.value(QStringLiteral("deleteItems")).toInt(), 12);
-        const Run approve = ferryctl({QStringLiteral("cleanup"), QStringLiteral("approve"), QString::number(m_bulkBatch), QStringLiteral("--db"), m_db,
-                                      QStringLiteral("--as"), QStringLiteral("lead")});
+        const Run approve = ferryctl({QStringLiteral("cleanup"), QStringLiteral("approve"), QString::number(m_bulkBatch),
+                                      QStringLiteral("--db"), m_db, QStringLiteral("--as"), QStringLiteral("lead")});
         QVERIFY2(approve.exitCode == 0, approve.err.constData());
 
         const Held before = probe(m_gsoci, QStringLiteral("team/bulk"));
@@ -309,7 +331,8 @@ private Q_SLOTS:
             QVERIFY(q.exec(QStringLiteral("UPDATE cleanup_items SET digest='%1' WHERE batch=%2 AND seq=1").arg(stable).arg(m_bulkBatch)));
         }
         QSqlDatabase::removeDatabase(QStringLiteral("tamper"));
-        const Run refused = ferryctl({QStringLiteral("cleanup"), QStringLiteral("execute"), QString::number(m_bulkBatch), QStringLiteral("--db"), m_db});
+        const Run refused =
+            ferryctl({QStringLiteral("cleanup"), QStringLiteral("execute"), QString::number(m_bulkBatch), QStringLiteral("--db"), m_db});
         QCOMPARE(refused.exitCode, 6);
         QVERIFY2(refused.err.contains("altered after planning"), refused.err.constData());
         QCOMPARE(probe(m_gsoci, QStringLiteral("team/bulk")).tags, before.tags);
@@ -318,7 +341,8 @@ private Q_SLOTS:
             QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("restore"));
             db.setDatabaseName(m_db);
             QVERIFY(db.open());
-            QVERIFY(QSqlQuery(db).exec(QStringLiteral("UPDATE cleanup_items SET digest='%1' WHERE batch=%2 AND seq=1").arg(original).arg(m_bulkBatch)));
+            QVERIFY(QSqlQuery(db).exec(
+                QStringLiteral("UPDATE cleanup_items SET digest='%1' WHERE batch=%2 AND seq=1").arg(original).arg(m_bulkBatch)));
         }
         QSqlDatabase::removeDatabase(QStringLiteral("restore"));
         QVERIFY(show(m_bulkBatch, m_db).value(QStringLiteral("hashMatches")).toBool());
@@ -341,7 +365,8 @@ private Q_SLOTS:
             int n = -1;
             if (db.open()) {
                 QSqlQuery q(db);
-                if (q.exec(QStringLiteral("SELECT COUNT(*) FROM cleanup_items WHERE batch=%1 AND state='deleted'").arg(m_bulkBatch)) && q.next())
+                if (q.exec(QStringLiteral("SELECT COUNT(*) FROM cleanup_items WHERE batch=%1 AND state='deleted'").arg(m_bulkBatch)) &&
+                    q.next())
                     n = q.value(0).toInt();
             }
             db = {};
@@ -367,25 +392,36 @@ private Q_SLOTS:
             db.setDatabaseName(m_db);
             QVERIFY(db.open());
             QSqlQuery q(db);
-            QVERIFY(q.exec(QStringLiteral("SELECT seq, digest FROM cleanup_items WHERE batch=%1 AND action='delete' AND state='planned' ORDER BY seq LIMIT 1")
-                               .arg(m_bulkBatch)) && q.next());
+            QVERIFY(
+                q.exec(
+                    QStringLiteral(
+                        "SELECT seq, digest FROM cleanup_items WHERE batch=%1 AND action='delete' AND state='planned' ORDER BY seq LIMIT 1")
+                        .arg(m_bulkBatch)) &&
+                q.next());
             inflightSeq = q.value(0).toInt();
             inflightDigest = q.value(1).toString();
             q.finish();
             QVERIFY(q.exec(QStringLiteral("SELECT MAX(id) FROM cleanup_runs WHERE batch=%1").arg(m_bulkBatch)) && q.next());
             const qint64 run = q.value(0).toLongLong();
             q.finish();
-            QVERIFY(q.exec(QStringLiteral("INSERT INTO cleanup_journal(run, batch, seq, at, state, http_status, message) VALUES(%1, %2, %3, 0, 'sending', 0, 'DELETE')")
-                               .arg(run).arg(m_bulkBatch).arg(inflightSeq)));
-            QVERIFY(q.exec(QStringLiteral("UPDATE cleanup_items SET state='sending' WHERE batch=%1 AND seq=%2").arg(m_bulkBatch).arg(inflightSeq)));
+            QVERIFY(q.exec(QStringLiteral("INSERT INTO cleanup_journal(run, batch, seq, at, state, http_status, message) VALUES(%1, %2, "
+                                          "%3, 0, 'sending', 0, 'DELETE')")
+                               .arg(run)
+                               .arg(m_bulkBatch)
+                               .arg(inflightSeq)));
+            QVERIFY(q.exec(
+                QStringLiteral("UPDATE cleanup_items SET state='sending' WHERE batch=%1 AND seq=%2").arg(m_bulkBatch).arg(inflightSeq)));
         }
         QSqlDatabase::removeDatabase(QStringLiteral("inflight"));
-        const Run del = run(QStringLiteral("/usr/bin/python3"),
-                            {QStringLiteral("-c"), QStringLiteral("import urllib.request as u; u.urlopen(u.Request('http://%1/v2/team/bulk/manifests/%2', method='DELETE'))")
-                                                       .arg(m_gsoci, inflightDigest)});
+        const Run del =
+            run(QStringLiteral("/usr/bin/python3"),
+                {QStringLiteral("-c"),
+                 QStringLiteral("import urllib.request as u; u.urlopen(u.Request('http://%1/v2/team/bulk/manifests/%2', method='DELETE'))")
+                     .arg(m_gsoci, inflightDigest)});
         QVERIFY2(del.exitCode == 0, del.err.constData());
 
-        const Run resume = ferryctl({QStringLiteral("cleanup"), QStringLiteral("resume"), QStringLiteral("--db"), m_db, QStringLiteral("--plan"), m_plan});
+        const Run resume =
+            ferryctl({QStringLiteral("cleanup"), QStringLiteral("resume"), QStringLiteral("--db"), m_db, QStringLiteral("--plan"), m_plan});
         QVERIFY2(resume.exitCode == 0, QByteArray(resume.err + resume.out).constData());
 
         const QJsonObject shown = show(m_bulkBatch, m_db);
@@ -431,10 +467,15 @@ private Q_SLOTS:
         QMap<QString, QString> tagDigest;
         for (int i = 0; i < 4; ++i) {
             const QString tag = QStringLiteral("0.2.0-dev.main.2025-01-0%1.10-00-00.h000000%1").arg(i + 1);
-            const QByteArray body = QStringLiteral(R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json",)"
-                                                   R"("config":{"mediaType":"application/vnd.oci.empty.v1+json","digest":"sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a","size":2},)"
-                                                   R"("layers":[],"annotations":{"tag":"%1"}})").arg(tag).toUtf8();
-            const QString digest = QStringLiteral("sha256:") + QString::fromLatin1(QCryptographicHash::hash(body, QCryptographicHash::Sha256).toHex());
+            const QByteArray body =
+                QStringLiteral(
+                    R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json",)"
+                    R"("config":{"mediaType":"application/vnd.oci.empty.v1+json","digest":"sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a","size":2},)"
+                    R"("layers":[],"annotations":{"tag":"%1"}})")
+                    .arg(tag)
+                    .toUtf8();
+            const QString digest =
+                QStringLiteral("sha256:") + QString::fromLatin1(QCryptographicHash::hash(body, QCryptographicHash::Sha256).toHex());
             manifests.insert(digest, body);
             tagDigest.insert(tag, digest);
         }
@@ -446,8 +487,10 @@ private Q_SLOTS:
                 if (r.query().hasQueryItem(QStringLiteral("last")))
                     return FakeResponse::json(404, R"({"errors":[{"code":"NAME_UNKNOWN"}]})");
                 const QStringList first = tagDigest.keys().mid(0, 2);
-                return FakeResponse::json(200, QJsonDocument(QJsonObject{{QStringLiteral("name"), QStringLiteral("team/bulk")},
-                                                                         {QStringLiteral("tags"), QJsonArray::fromStringList(first)}}).toJson())
+                return FakeResponse::json(200,
+                                          QJsonDocument(QJsonObject{{QStringLiteral("name"), QStringLiteral("team/bulk")},
+                                                                    {QStringLiteral("tags"), QJsonArray::fromStringList(first)}})
+                                              .toJson())
                     .with("Link", QStringLiteral("</v2/team/bulk/tags/list?n=2&last=%1>; rel=\"next\"").arg(first.last()).toUtf8());
             }
             const QString ref = path.section(u'/', -1);
@@ -458,13 +501,14 @@ private Q_SLOTS:
             ok.headers = {{"Content-Type", "application/vnd.oci.image.manifest.v1+json"}, {"Docker-Content-Digest", digest.toUtf8()}};
             return ok;
         });
-        const QString plan = writeFile(QStringLiteral("cut.yaml"), QStringLiteral(
-            "version: 1\n"
-            "registries:\n"
-            "  gsoci: { url: http://%1, role: target }\n"
-            "cleanup:\n"
-            "  policies:\n"
-            "    - { name: bulk, kind: dev-tags, registry: gsoci, repositories: team/bulk }\n").arg(server.hostPort()));
+        const QString plan = writeFile(QStringLiteral("cut.yaml"),
+                                       QStringLiteral("version: 1\n"
+                                                      "registries:\n"
+                                                      "  gsoci: { url: http://%1, role: target }\n"
+                                                      "cleanup:\n"
+                                                      "  policies:\n"
+                                                      "    - { name: bulk, kind: dev-tags, registry: gsoci, repositories: team/bulk }\n")
+                                           .arg(server.hostPort()));
         const QString db = QDir(m_farm->dir()).filePath(QStringLiteral("cut.db"));
         const QJsonObject planned = planJson(plan, db, {}, 4);
         QVERIFY(planned.value(QStringLiteral("errors")).toArray().first().toString().contains(QStringLiteral("incomplete")));
@@ -473,11 +517,13 @@ private Q_SLOTS:
         QCOMPARE(batch.value(QStringLiteral("listingComplete")).toBool(), false);
         QCOMPARE(batch.value(QStringLiteral("deleteItems")).toInt(), 2);
         const QString id = QString::number(batch.value(QStringLiteral("id")).toInteger());
-        const Run approve = ferryctl({QStringLiteral("cleanup"), QStringLiteral("approve"), id, QStringLiteral("--db"), db, QStringLiteral("--as"), QStringLiteral("lead")});
+        const Run approve = ferryctl({QStringLiteral("cleanup"), QStringLiteral("approve"), id, QStringLiteral("--db"), db,
+                                      QStringLiteral("--as"), QStringLiteral("lead")});
         QCOMPARE(approve.exitCode, 6);
         QVERIFY(approve.err.contains("incomplete listing"));
         for (const QStringList &extra : {QStringList{}, QStringList{QStringLiteral("--dry-run")}}) {
-            const Run exec = ferryctl(QStringList{QStringLiteral("cleanup"), QStringLiteral("execute"), id, QStringLiteral("--db"), db} + extra);
+            const Run exec =
+                ferryctl(QStringList{QStringLiteral("cleanup"), QStringLiteral("execute"), id, QStringLiteral("--db"), db} + extra);
             QCOMPARE(exec.exitCode, 6);
             QVERIFY2(exec.err.contains("incomplete listing"), exec.err.constData());
         }
@@ -489,17 +535,20 @@ private Q_SLOTS:
     void legacyContentGoesOnlyWhenVerifiedInTarget()
     {
         QString error;
-        QVERIFY2(m_farm->seedNamed(QStringLiteral("old"), QStringLiteral("a"), &error, {QStringLiteral("--image"), QStringLiteral("team/app:0.9.0")}), qPrintable(error));
-        const QString plan = writeFile(QStringLiteral("legacy.yaml"), QStringLiteral(
-            "version: 1\n"
-            "registries:\n"
-            "  gsoci: { %1, role: target }\n"
-            "  old:   { %2, role: legacy }\n"
-            "images:\n"
-            "  - repositories: gsoci/team/*\n"
-            "cleanup:\n"
-            "  policies:\n"
-            "    - { name: retire-old, kind: legacy, registry: old }\n").arg(m_farm->planFields(QStringLiteral("gsoci")), m_farm->planFields(QStringLiteral("old"))));
+        QVERIFY2(m_farm->seedNamed(QStringLiteral("old"), QStringLiteral("a"), &error,
+                                   {QStringLiteral("--image"), QStringLiteral("team/app:0.9.0")}),
+                 qPrintable(error));
+        const QString plan = writeFile(QStringLiteral("legacy.yaml"),
+                                       QStringLiteral("version: 1\n"
+                                                      "registries:\n"
+                                                      "  gsoci: { %1, role: target }\n"
+                                                      "  old:   { %2, role: legacy }\n"
+                                                      "images:\n"
+                                                      "  - repositories: gsoci/team/*\n"
+                                                      "cleanup:\n"
+                                                      "  policies:\n"
+                                                      "    - { name: retire-old, kind: legacy, registry: old }\n")
+                                           .arg(m_farm->planFields(QStringLiteral("gsoci")), m_farm->planFields(QStringLiteral("old"))));
         const QString db = QDir(m_farm->dir()).filePath(QStringLiteral("legacy.db"));
         const Held targetBefore = probe(m_gsoci, QStringLiteral("team/app"));
         const QJsonObject planned = planJson(plan, db, {});
@@ -520,7 +569,10 @@ private Q_SLOTS:
             }
         }
         QVERIFY(heldOnlyInOld);
-        QCOMPARE(ferryctl({QStringLiteral("cleanup"), QStringLiteral("approve"), id, QStringLiteral("--db"), db, QStringLiteral("--as"), QStringLiteral("lead")}).exitCode, 0);
+        QCOMPARE(ferryctl({QStringLiteral("cleanup"), QStringLiteral("approve"), id, QStringLiteral("--db"), db, QStringLiteral("--as"),
+                           QStringLiteral("lead")})
+                     .exitCode,
+                 0);
         const Run exec = ferryctl({QStringLiteral("cleanup"), QStringLiteral("execute"), id, QStringLiteral("--db"), db});
         QVERIFY2(exec.exitCode == 0, QByteArray(exec.err + exec.out).constData());
         const Held oldAfter = probe(m_old, QStringLiteral("team/app"));

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // Fault scenarios against a loopback server of the tests' own (reliability.md A-F): each
 // ends in the right digest or a clear error, never a wrong digest and never a hang.
 #include "fakeserver.h"
@@ -9,12 +12,12 @@
 
 #include <QElapsedTimer>
 #include <QFile>
+#include <QLocale>
+#include <QMutex>
 #include <QProcess>
 #include <QSslCertificate>
 #include <QSslKey>
 #include <QTemporaryDir>
-#include <QLocale>
-#include <QMutex>
 #include <QTimeZone>
 
 #include <atomic>
@@ -24,14 +27,14 @@ using namespace ferry::test;
 
 namespace {
 
-const QByteArray kManifest = R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:1111111111111111111111111111111111111111111111111111111111111111","size":2},"layers":[]})";
+const QByteArray kManifest =
+    R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:1111111111111111111111111111111111111111111111111111111111111111","size":2},"layers":[]})";
 const QString kDigest = digest::compute(kManifest);
 
 FakeResponse manifestResponse(const FakeRequest &req)
 {
     FakeResponse r;
-    r.headers = {{"Content-Type", "application/vnd.oci.image.manifest.v1+json"},
-                 {"Docker-Content-Digest", kDigest.toLatin1()}};
+    r.headers = {{"Content-Type", "application/vnd.oci.image.manifest.v1+json"}, {"Docker-Content-Digest", kDigest.toLatin1()}};
     r.body = kManifest;
     if (req.method == "HEAD")
         r.headers.append({"Content-Length", QByteArray::number(kManifest.size())});
@@ -57,7 +60,6 @@ RegistryConfig configFor(const FakeServer &s)
     c.maxRetryAfterMs = 10000;
     return c;
 }
-
 
 QByteArray httpDate(const QDateTime &t)
 {
@@ -129,9 +131,7 @@ private Q_SLOTS:
 
     void retryAfterBeyondTheCapFailsClearly()
     {
-        FakeServer server([](const FakeRequest &) {
-            return FakeResponse::json(429, "{}").with("Retry-After", "3600");
-        });
+        FakeServer server([](const FakeRequest &) { return FakeResponse::json(429, "{}").with("Retry-After", "3600"); });
         RegistryClient client(m_network, configFor(server));
         const auto r = await(client.headManifest(QStringLiteral("team/app"), QStringLiteral("1.0")));
         QCOMPARE(r.error.kind, RegistryError::Kind::RateLimited);
@@ -162,7 +162,8 @@ private Q_SLOTS:
 
     void persistent5xxEndsInAnErrorAfterBoundedAttempts()
     {
-        FakeServer server([](const FakeRequest &) { return FakeResponse::json(500, R"({"errors":[{"code":"UNKNOWN","message":"disk on fire"}]})"); });
+        FakeServer server(
+            [](const FakeRequest &) { return FakeResponse::json(500, R"({"errors":[{"code":"UNKNOWN","message":"disk on fire"}]})"); });
         RegistryClient client(m_network, configFor(server));
         const auto r = await(client.headManifest(QStringLiteral("team/app"), QStringLiteral("1.0")));
         QCOMPARE(r.error.kind, RegistryError::Kind::Server);
@@ -172,7 +173,9 @@ private Q_SLOTS:
 
     void notRetried4xx()
     {
-        FakeServer server([](const FakeRequest &) { return FakeResponse::json(404, R"({"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest unknown"}]})"); });
+        FakeServer server([](const FakeRequest &) {
+            return FakeResponse::json(404, R"({"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest unknown"}]})");
+        });
         RegistryClient client(m_network, configFor(server));
         const auto r = await(client.getManifest(QStringLiteral("team/app"), QStringLiteral("1.0")));
         QCOMPARE(r.error.kind, RegistryError::Kind::NotFound);
@@ -222,8 +225,7 @@ private Q_SLOTS:
 
     void crossHostRedirectCarriesNoCredentials()
     {
-        FakeServer storage([](const FakeRequest &req) { return manifestResponse(req); },
-                           QHostAddress(QStringLiteral("127.0.0.2")));
+        FakeServer storage([](const FakeRequest &req) { return manifestResponse(req); }, QHostAddress(QStringLiteral("127.0.0.2")));
         const QByteArray storageUrl = storage.baseUrl().toLatin1() + "/blobs/manifest?sig=SECRET-SIGNATURE";
         FakeServer registry([&](const FakeRequest &req) {
             if (req.header("Authorization").isEmpty())
@@ -258,12 +260,15 @@ private Q_SLOTS:
         FakeServer plain([](const FakeRequest &req) { return manifestResponse(req); }, QHostAddress(QStringLiteral("127.0.0.1")),
                          FakeServer::Transport::Plain);
         const QByteArray downgrade = plain.baseUrl().toLatin1() + "/v2/team/app/manifests/1.0";
-        FakeServer secure([&](const FakeRequest &req) {
-            if (req.pathOnly().endsWith(QStringLiteral("/ok")))
-                return manifestResponse(req);
-            return FakeResponse::json(302, "").with("Location", downgrade);
-        }, QHostAddress(QStringLiteral("127.0.0.1")),
-           FakeServer::defaultTransport() == FakeServer::Transport::Plain ? FakeServer::Transport::TlsHttp1 : FakeServer::defaultTransport());
+        FakeServer secure(
+            [&](const FakeRequest &req) {
+                if (req.pathOnly().endsWith(QStringLiteral("/ok")))
+                    return manifestResponse(req);
+                return FakeResponse::json(302, "").with("Location", downgrade);
+            },
+            QHostAddress(QStringLiteral("127.0.0.1")),
+            FakeServer::defaultTransport() == FakeServer::Transport::Plain ? FakeServer::Transport::TlsHttp1
+                                                                           : FakeServer::defaultTransport());
         RegistryConfig cfg = configFor(secure);
         cfg.credentials.username = QStringLiteral("alice");
         cfg.credentials.password = QStringLiteral("secret");
@@ -280,9 +285,8 @@ private Q_SLOTS:
 
     void redirectLoopIsCapped()
     {
-        FakeServer server([](const FakeRequest &req) {
-            return FakeResponse::json(302, "").with("Location", req.pathOnly().toLatin1() + "?again");
-        });
+        FakeServer server(
+            [](const FakeRequest &req) { return FakeResponse::json(302, "").with("Location", req.pathOnly().toLatin1() + "?again"); });
         RegistryClient client(m_network, configFor(server));
         const auto r = await(client.getManifest(QStringLiteral("team/app"), QStringLiteral("1.0")));
         QCOMPARE(r.error.kind, RegistryError::Kind::Protocol);
@@ -295,9 +299,11 @@ private Q_SLOTS:
         FakeServer server([](const FakeRequest &req) {
             const QString last = req.query().queryItemValue(QStringLiteral("last"));
             if (last.isEmpty())
-                return FakeResponse::json(200, R"({"name":"team/app","tags":["b","a"]})").with("Link", R"(</v2/team/app/tags/list?last=b&n=2>; rel="next")");
+                return FakeResponse::json(200, R"({"name":"team/app","tags":["b","a"]})")
+                    .with("Link", R"(</v2/team/app/tags/list?last=b&n=2>; rel="next")");
             if (last == u"b")
-                return FakeResponse::json(200, R"({"name":"team/app","tags":["c"]})").with("Link", "</v2/team/app/tags/list?last=c&n=2>; rel=next");
+                return FakeResponse::json(200, R"({"name":"team/app","tags":["c"]})")
+                    .with("Link", "</v2/team/app/tags/list?last=c&n=2>; rel=next");
             return FakeResponse::json(200, R"({"name":"team/app","tags":["d","not a tag!"]})");
         });
         RegistryClient client(m_network, configFor(server));
@@ -327,7 +333,8 @@ private Q_SLOTS:
         // A next page at a new URL that adds nothing is a loop too.
         server.setHandler([](const FakeRequest &req) {
             const int page = req.query().queryItemValue(QStringLiteral("p")).toInt();
-            return FakeResponse::json(200, R"({"tags":["a","b"]})").with("Link", "</v2/team/app/tags/list?p=" + QByteArray::number(page + 1) + ">; rel=\"next\"");
+            return FakeResponse::json(200, R"({"tags":["a","b"]})")
+                .with("Link", "</v2/team/app/tags/list?p=" + QByteArray::number(page + 1) + ">; rel=\"next\"");
         });
         const auto r2 = await(client.listTags(QStringLiteral("team/app")));
         QVERIFY(!r2.value.complete);
@@ -347,7 +354,8 @@ private Q_SLOTS:
     void linkToAnotherHostIsNotFollowed()
     {
         FakeServer server([](const FakeRequest &) {
-            return FakeResponse::json(200, R"({"tags":["a"]})").with("Link", R"(<http://127.0.0.2:1/v2/team/app/tags/list?last=a>; rel="next")");
+            return FakeResponse::json(200, R"({"tags":["a"]})")
+                .with("Link", R"(<http://127.0.0.2:1/v2/team/app/tags/list?last=a>; rel="next")");
         });
         RegistryClient client(m_network, configFor(server));
         const auto r = await(client.listTags(QStringLiteral("team/app")));
@@ -427,12 +435,15 @@ private Q_SLOTS:
                 const QUrlQuery q = req.query();
                 if (q.queryItemValue(QStringLiteral("service")) != u"fake-registry")
                     return FakeResponse::json(400, "{}");
-                return FakeResponse::json(200, R"({"access_token":"tok-)" + q.queryItemValue(QStringLiteral("scope")).toLatin1().toBase64() + R"(","expires_in":300})");
+                return FakeResponse::json(200,
+                                          R"({"access_token":"tok-)" + q.queryItemValue(QStringLiteral("scope")).toLatin1().toBase64() +
+                                              R"(","expires_in":300})");
             }
             const QByteArray want = "Bearer tok-" + QByteArray("repository:team/app:pull").toBase64();
             if (req.header("Authorization") != want)
                 return FakeResponse::json(401, "{}").with("WWW-Authenticate",
-                    "Bearer realm=\"" + self->baseUrl().toLatin1() + "/token\",service=\"fake-registry\",scope=\"repository:team/app:pull\"");
+                                                          "Bearer realm=\"" + self->baseUrl().toLatin1() +
+                                                              "/token\",service=\"fake-registry\",scope=\"repository:team/app:pull\"");
             return manifestResponse(req);
         });
         self = &server;
@@ -457,7 +468,8 @@ private Q_SLOTS:
         FakeServer server([&](const FakeRequest &req) {
             if (req.pathOnly() == u"/token")
                 return FakeResponse::json(401, R"({"details":"incorrect username or password"})");
-            return FakeResponse::json(401, "{}").with("WWW-Authenticate", "Bearer realm=\"" + self->baseUrl().toLatin1() + "/token\",service=\"s\"");
+            return FakeResponse::json(401, "{}").with("WWW-Authenticate",
+                                                      "Bearer realm=\"" + self->baseUrl().toLatin1() + "/token\",service=\"s\"");
         });
         self = &server;
         RegistryConfig cfg = configFor(server);
@@ -476,7 +488,8 @@ private Q_SLOTS:
         server.setHandler([&](const FakeRequest &req) {
             if (req.pathOnly() == u"/token")
                 return FakeResponse::json(200, R"({"token":"t"})");
-            return FakeResponse::json(401, "{}").with("WWW-Authenticate", "Bearer realm=\"" + self->baseUrl().toLatin1() + "/token\",service=\"s\",error=\"invalid_token\"");
+            return FakeResponse::json(401, "{}").with(
+                "WWW-Authenticate", "Bearer realm=\"" + self->baseUrl().toLatin1() + "/token\",service=\"s\",error=\"invalid_token\"");
         });
         const int before = server.countPath(QStringLiteral("/v2/"));
         const auto again = await(client.headManifest(QStringLiteral("team/app"), QStringLiteral("2.0")));
@@ -500,7 +513,8 @@ private Q_SLOTS:
                 usesLeft = 15; // the registry honours each token for 15 requests, then it has expired
                 return FakeResponse::json(200, R"({"token":")" + current + R"(","expires_in":300})");
             }
-            const QByteArray challenge = "Bearer realm=\"" + self->baseUrl().toLatin1() + "/token\",service=\"fake\",scope=\"repository:team/app:pull\"";
+            const QByteArray challenge =
+                "Bearer realm=\"" + self->baseUrl().toLatin1() + "/token\",service=\"fake\",scope=\"repository:team/app:pull\"";
             QMutexLocker l(&mutex);
             if (req.header("Authorization") != "Bearer " + current)
                 return FakeResponse::json(401, R"({"errors":[{"code":"UNAUTHORIZED"}]})").with("WWW-Authenticate", challenge);
@@ -543,15 +557,17 @@ private Q_SLOTS:
         FakeServer server([&](const FakeRequest &req) {
             if (req.pathOnly() == u"/oauth2/token") {
                 const QUrlQuery form(QString::fromUtf8(req.body));
-                if (req.method != "POST" || form.queryItemValue(QStringLiteral("grant_type")) != u"refresh_token"
-                    || form.queryItemValue(QStringLiteral("refresh_token")) != u"identity-123"
-                    || form.queryItemValue(QStringLiteral("service")) != u"fake.azurecr.io" || !req.header("Authorization").isEmpty())
+                if (req.method != "POST" || form.queryItemValue(QStringLiteral("grant_type")) != u"refresh_token" ||
+                    form.queryItemValue(QStringLiteral("refresh_token")) != u"identity-123" ||
+                    form.queryItemValue(QStringLiteral("service")) != u"fake.azurecr.io" || !req.header("Authorization").isEmpty())
                     return FakeResponse::json(400, "{}");
                 return FakeResponse::json(200, R"({"access_token":"from-refresh","expires_in":3600})");
             }
             if (req.header("Authorization") != "Bearer from-refresh")
-                return FakeResponse::json(401, "{}").with("WWW-Authenticate",
-                    "Bearer realm=\"" + self->baseUrl().toLatin1() + "/oauth2/token\",service=\"fake.azurecr.io\",scope=\"repository:team/app:pull\"");
+                return FakeResponse::json(401, "{}").with(
+                    "WWW-Authenticate",
+                    "Bearer realm=\"" + self->baseUrl().toLatin1() +
+                        "/oauth2/token\",service=\"fake.azurecr.io\",scope=\"repository:team/app:pull\"");
             return manifestResponse(req);
         });
         self = &server;
@@ -670,7 +686,8 @@ private Q_SLOTS:
 
     void referrersFallBackToTheTagSchema()
     {
-        const QByteArray index = R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","artifactType":"application/spdx+json","digest":"sha256:2222222222222222222222222222222222222222222222222222222222222222","size":100}]})";
+        const QByteArray index =
+            R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","artifactType":"application/spdx+json","digest":"sha256:2222222222222222222222222222222222222222222222222222222222222222","size":100}]})";
         const QString tag = digest::toTagSchema(kDigest);
         FakeServer server([&](const FakeRequest &req) {
             if (req.pathOnly().contains(QStringLiteral("/referrers/")))
@@ -694,7 +711,10 @@ private Q_SLOTS:
     void rateLimitHeadersAreKept()
     {
         FakeServer server([](const FakeRequest &req) {
-            return manifestResponse(req).with("ratelimit-limit", "100;w=21600").with("ratelimit-remaining", "42;w=21600").with("docker-ratelimit-source", "203.0.113.9");
+            return manifestResponse(req)
+                .with("ratelimit-limit", "100;w=21600")
+                .with("ratelimit-remaining", "42;w=21600")
+                .with("docker-ratelimit-source", "203.0.113.9");
         });
         RegistryClient client(m_network, configFor(server));
         QVERIFY(await(client.headManifest(QStringLiteral("library/nginx"), QStringLiteral("latest"))).ok());
@@ -763,28 +783,38 @@ private Q_SLOTS:
         QTest::addColumn<int>("expected"); // RegistryError::Kind
         const QByteArray head = "HTTP/1.1 200 OK\r\nContent-Type: application/vnd.oci.image.manifest.v1+json\r\n";
         const QByteArray chunk = QByteArray::number(kManifest.size(), 16) + "\r\n" + kManifest + "\r\n0\r\n\r\n";
-        QTest::newRow("negative chunk size") << head + "Transfer-Encoding: chunked\r\n\r\n-5\r\nabcde\r\n0\r\n\r\n" << int(RegistryError::Kind::Network);
-        QTest::newRow("overflowing chunk size") << head + "Transfer-Encoding: chunked\r\n\r\nFFFFFFFFFFFFFFFFFFFFFF\r\nx\r\n" << int(RegistryError::Kind::Network);
-        QTest::newRow("chunk size near 2^63") << head + "Transfer-Encoding: chunked\r\n\r\n7FFFFFFFFFFFFFFF\r\nx\r\n" << int(RegistryError::Kind::Network);
-        QTest::newRow("signed chunk size") << head + "Transfer-Encoding: chunked\r\n\r\n+10\r\n0123456789abcdef\r\n0\r\n\r\n" << int(RegistryError::Kind::Network);
+        QTest::newRow("negative chunk size") << head + "Transfer-Encoding: chunked\r\n\r\n-5\r\nabcde\r\n0\r\n\r\n"
+                                             << int(RegistryError::Kind::Network);
+        QTest::newRow("overflowing chunk size") << head + "Transfer-Encoding: chunked\r\n\r\nFFFFFFFFFFFFFFFFFFFFFF\r\nx\r\n"
+                                                << int(RegistryError::Kind::Network);
+        QTest::newRow("chunk size near 2^63") << head + "Transfer-Encoding: chunked\r\n\r\n7FFFFFFFFFFFFFFF\r\nx\r\n"
+                                              << int(RegistryError::Kind::Network);
+        QTest::newRow("signed chunk size") << head + "Transfer-Encoding: chunked\r\n\r\n+10\r\n0123456789abcdef\r\n0\r\n\r\n"
+                                           << int(RegistryError::Kind::Network);
         // Declared on its size line: refused before any of its 5 MiB arrive.
-        QTest::newRow("chunk over the size limit") << head + "Transfer-Encoding: chunked\r\n\r\n500000\r\nxx" << int(RegistryError::Kind::TooLarge);
+        QTest::newRow("chunk over the size limit")
+            << head + "Transfer-Encoding: chunked\r\n\r\n500000\r\nxx" << int(RegistryError::Kind::TooLarge);
         QTest::newRow("negative content-length") << head + "Content-Length: -1\r\n\r\n" + kManifest << int(RegistryError::Kind::Network);
-        QTest::newRow("conflicting content-lengths") << head + "Content-Length: 10\r\nContent-Length: 12\r\n\r\n" + kManifest << int(RegistryError::Kind::Network);
-        QTest::newRow("100 continue first") << "HTTP/1.1 100 Continue\r\n\r\n" + head + "Transfer-Encoding: chunked\r\n\r\n" + chunk << int(RegistryError::Kind::None);
-        QTest::newRow("two interim answers") << "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </x>\r\n\r\n" + head + "Content-Length: "
-                + QByteArray::number(kManifest.size()) + "\r\n\r\n" + kManifest << int(RegistryError::Kind::None);
+        QTest::newRow("conflicting content-lengths")
+            << head + "Content-Length: 10\r\nContent-Length: 12\r\n\r\n" + kManifest << int(RegistryError::Kind::Network);
+        QTest::newRow("100 continue first") << "HTTP/1.1 100 Continue\r\n\r\n" + head + "Transfer-Encoding: chunked\r\n\r\n" + chunk
+                                            << int(RegistryError::Kind::None);
+        QTest::newRow("two interim answers") << "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </x>\r\n\r\n" + head +
+                "Content-Length: " + QByteArray::number(kManifest.size()) + "\r\n\r\n" +
+                kManifest << int(RegistryError::Kind::None);
     }
     void plainHttpFraming()
     {
         QFETCH(QByteArray, raw);
         QFETCH(int, expected);
-        FakeServer server([raw](const FakeRequest &) {
-            FakeResponse r;
-            r.raw = raw;
-            r.closeAfter = true;
-            return r;
-        }, QHostAddress(QStringLiteral("127.0.0.1")), FakeServer::Transport::Plain);
+        FakeServer server(
+            [raw](const FakeRequest &) {
+                FakeResponse r;
+                r.raw = raw;
+                r.closeAfter = true;
+                return r;
+            },
+            QHostAddress(QStringLiteral("127.0.0.1")), FakeServer::Transport::Plain);
         RegistryConfig cfg = configFor(server);
         cfg.maxAttempts = 1;
         RegistryClient client(m_network, cfg);

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // Replication lag measured from outside, against real registries: the test is the
 // replicator, copying from the target to the replica with known delays while
 // `ferryctl watch` rescans; `ferryctl lag` must report those delays within the scan
@@ -74,10 +77,11 @@ private:
 
     bool copy(const QString &tag)
     {
-        const Run r = run(QStringLiteral("skopeo"), {QStringLiteral("copy"), QStringLiteral("--quiet"), QStringLiteral("--src-tls-verify=false"),
-                                                     QStringLiteral("--dest-tls-verify=false"), QStringLiteral("--preserve-digests"),
-                                                     QStringLiteral("docker://%1/team/lag:%2").arg(m_gsoci, tag),
-                                                     QStringLiteral("docker://%1/team/lag:%2").arg(m_china, tag)});
+        const Run r =
+            run(QStringLiteral("skopeo"),
+                {QStringLiteral("copy"), QStringLiteral("--quiet"), QStringLiteral("--src-tls-verify=false"),
+                 QStringLiteral("--dest-tls-verify=false"), QStringLiteral("--preserve-digests"),
+                 QStringLiteral("docker://%1/team/lag:%2").arg(m_gsoci, tag), QStringLiteral("docker://%1/team/lag:%2").arg(m_china, tag)});
         if (r.exitCode != 0)
             qWarning("skopeo copy %s: %s", qPrintable(tag), r.err.constData());
         return r.exitCode == 0;
@@ -105,11 +109,13 @@ private:
         // would read as growth; without the quarantine the resident size is the program's.
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         const QString asan = env.value(QStringLiteral("ASAN_OPTIONS"));
-        env.insert(QStringLiteral("ASAN_OPTIONS"), asan.isEmpty() ? QStringLiteral("quarantine_size_mb=0") : asan + QStringLiteral(":quarantine_size_mb=0"));
+        env.insert(QStringLiteral("ASAN_OPTIONS"),
+                   asan.isEmpty() ? QStringLiteral("quarantine_size_mb=0") : asan + QStringLiteral(":quarantine_size_mb=0"));
         w.process.setProcessEnvironment(env);
         w.process.setProgram(ferryctlPath());
-        w.process.setArguments({QStringLiteral("watch"), QStringLiteral("--plan"), plan, QStringLiteral("--db"), db, QStringLiteral("--interval"), interval,
-                                QStringLiteral("--full-every"), fullEvery, QStringLiteral("--plain")});
+        w.process.setArguments({QStringLiteral("watch"), QStringLiteral("--plan"), plan, QStringLiteral("--db"), db,
+                                QStringLiteral("--interval"), interval, QStringLiteral("--full-every"), fullEvery,
+                                QStringLiteral("--plain")});
         w.process.start();
         QVERIFY(w.process.waitForStarted());
     }
@@ -144,35 +150,44 @@ private Q_SLOTS:
         QStringList images;
         for (int i = 1; i <= 5; ++i)
             images << QStringLiteral("--image") << QStringLiteral("team/lag:v%1").arg(i);
-        QVERIFY2(m_farm->seedNamed(QStringLiteral("gsoci"), QStringLiteral("a"), &error, QStringList{QStringLiteral("--only-extras")} + images), qPrintable(error));
+        QVERIFY2(
+            m_farm->seedNamed(QStringLiteral("gsoci"), QStringLiteral("a"), &error, QStringList{QStringLiteral("--only-extras")} + images),
+            qPrintable(error));
         const QString plan = writePlan(QStringLiteral("lag.yaml"), QStringLiteral("5s"));
         const QString db = QDir(m_farm->dir()).filePath(QStringLiteral("lag.db"));
         Watch w;
         startWatch(w, plan, db, QStringLiteral("1s"), QStringLiteral("2"));
-        waitFor(w, [&] { return w.rounds() >= 1; }, 30'000);
+        waitFor(
+            w, [&] { return w.rounds() >= 1; }, 30'000);
         QVERIFY2(w.rounds() >= 1, w.output.constData());
         QElapsedTimer t0;
         t0.start();
         // The replicator: v1 after 2 s, v2 after 4 s; once both arrived, an outage of the
         // replica for 10 s (longer than a round's retries, about 4-7 s, can bridge); v3
         // after 18 s, v4 after 21 s, v5 never.
-        const QMap<QString, int> delays{{QStringLiteral("v1"), 2}, {QStringLiteral("v2"), 4}, {QStringLiteral("v3"), 18}, {QStringLiteral("v4"), 21}};
+        const QMap<QString, int> delays{
+            {QStringLiteral("v1"), 2}, {QStringLiteral("v2"), 4}, {QStringLiteral("v3"), 18}, {QStringLiteral("v4"), 21}};
         auto at = [&](int seconds) {
-            waitFor(w, [&] { return t0.elapsed() >= seconds * 1000; }, 60'000);
+            waitFor(
+                w, [&] { return t0.elapsed() >= seconds * 1000; }, 60'000);
         };
         at(2);
         QVERIFY(copy(QStringLiteral("v1")));
         at(4);
         QVERIFY(copy(QStringLiteral("v2")));
-        waitFor(w, [&] { return lagJson(db).value(QStringLiteral("samples")).toArray().size() == 2; }, 20'000);
+        waitFor(
+            w, [&] { return lagJson(db).value(QStringLiteral("samples")).toArray().size() == 2; }, 20'000);
         QVERIFY(t0.elapsed() < 8'000);
         m_farm->stopNamed(QStringLiteral("china"));
         const qint64 down = t0.elapsed();
-        waitFor(w, [&] { return t0.elapsed() >= down + 1500; }, 10'000);
+        waitFor(
+            w, [&] { return t0.elapsed() >= down + 1500; }, 10'000);
         const QJsonObject during1 = lagJson(db);
-        waitFor(w, [&] { return t0.elapsed() >= down + 3000; }, 10'000);
+        waitFor(
+            w, [&] { return t0.elapsed() >= down + 3000; }, 10'000);
         const QJsonObject during2 = lagJson(db);
-        waitFor(w, [&] { return t0.elapsed() >= down + 10'000; }, 15'000);
+        waitFor(
+            w, [&] { return t0.elapsed() >= down + 10'000; }, 15'000);
         QVERIFY2(m_farm->restartNamed(QStringLiteral("china"), &error), qPrintable(error));
         at(18);
         QVERIFY(copy(QStringLiteral("v3")));
@@ -186,14 +201,16 @@ private Q_SLOTS:
         auto inFlight = [](const QJsonObject &o) {
             QMap<QString, qint64> out;
             for (const QJsonValue &v : o.value(QStringLiteral("inFlight")).toArray())
-                out.insert(v.toObject().value(QStringLiteral("tags")).toArray().first().toString(), v.toObject().value(QStringLiteral("ageSeconds")).toInteger());
+                out.insert(v.toObject().value(QStringLiteral("tags")).toArray().first().toString(),
+                           v.toObject().value(QStringLiteral("ageSeconds")).toInteger());
             return out;
         };
         const auto f1 = inFlight(during1), f2 = inFlight(during2);
         QCOMPARE(f1.keys(), (QStringList{QStringLiteral("v3"), QStringLiteral("v4"), QStringLiteral("v5")}));
         QCOMPARE(f2.keys(), f1.keys());
         QVERIFY(f2.value(QStringLiteral("v5")) > f1.value(QStringLiteral("v5")));
-        const Run status = ferryctl({QStringLiteral("status"), QStringLiteral("--db"), db, QStringLiteral("--format"), QStringLiteral("json")});
+        const Run status =
+            ferryctl({QStringLiteral("status"), QStringLiteral("--db"), db, QStringLiteral("--format"), QStringLiteral("json")});
         for (const QJsonValue &row : QJsonDocument::fromJson(status.out).array())
             QVERIFY2(row.toObject().value(QStringLiteral("state")).toString() != u"missing", status.out.constData());
 
@@ -225,7 +242,8 @@ private Q_SLOTS:
         QCOMPARE(fail.exitCode, 5);
         QVERIFY(fail.out.contains("Replica china of gsoci, SLO 5s"));
         const Run csv = ferryctl({QStringLiteral("lag"), QStringLiteral("--db"), db, QStringLiteral("--format"), QStringLiteral("csv")});
-        QVERIFY(csv.out.startsWith("replica,repository,digest,tags,state,target_seen,replica_seen,lag_seconds,breach,registry_lag_seconds\n"));
+        QVERIFY(
+            csv.out.startsWith("replica,repository,digest,tags,state,target_seen,replica_seen,lag_seconds,breach,registry_lag_seconds\n"));
         QCOMPARE(csv.out.count("\n"), 6);
         const Run lenient = ferryctl({QStringLiteral("lag"), QStringLiteral("--db"), db, QStringLiteral("--since"), QStringLiteral("1s")});
         QCOMPARE(lenient.exitCode, 0);
@@ -233,10 +251,11 @@ private Q_SLOTS:
         // On a terminal (a pseudo-terminal from script(1)) watch draws the full-screen view.
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("TERM"), QStringLiteral("xterm"));
-        const Run tui = run(QStringLiteral("script"), {QStringLiteral("-qfec"),
-                                                       QStringLiteral("stty cols 120 rows 30; '%1' watch --plan '%2' --db '%3' --interval 1s --max-scans 2")
-                                                           .arg(ferryctlPath(), plan, db),
-                                                       QStringLiteral("/dev/null")},
+        const Run tui = run(QStringLiteral("script"),
+                            {QStringLiteral("-qfec"),
+                             QStringLiteral("stty cols 120 rows 30; '%1' watch --plan '%2' --db '%3' --interval 1s --max-scans 2")
+                                 .arg(ferryctlPath(), plan, db),
+                             QStringLiteral("/dev/null")},
                             env);
         QCOMPARE(tui.exitCode, 0);
         for (const char *text : {"Ferry watch", "Replication lag", "china: lag p50", "in flight", "[s] scan now", "\x1b["})
@@ -251,14 +270,17 @@ private Q_SLOTS:
         const QString db = QDir(m_farm->dir()).filePath(QStringLiteral("soak.db"));
         Watch w;
         startWatch(w, plan, db, QStringLiteral("100ms"), QStringLiteral("3"));
-        waitFor(w, [&] { return w.rounds() >= 40; }, 120'000);
+        waitFor(
+            w, [&] { return w.rounds() >= 40; }, 120'000);
         QVERIFY2(w.rounds() >= 40, w.output.right(2000).constData());
         const qint64 early = rssKiB(w.process.processId());
         m_farm->stopNamed(QStringLiteral("china"));
-        waitFor(w, [&] { return w.rounds() >= 50; }, 120'000);
+        waitFor(
+            w, [&] { return w.rounds() >= 50; }, 120'000);
         QString error;
         QVERIFY2(m_farm->restartNamed(QStringLiteral("china"), &error), qPrintable(error));
-        waitFor(w, [&] { return w.rounds() >= 150; }, 240'000);
+        waitFor(
+            w, [&] { return w.rounds() >= 150; }, 240'000);
         QVERIFY2(w.rounds() >= 150, w.output.right(2000).constData());
         const qint64 late = rssKiB(w.process.processId());
         stopWatch(w);
@@ -279,7 +301,9 @@ private Q_SLOTS:
             QCOMPARE(q.value(0).toString(), QStringLiteral("ok"));
             q.finish();
             // One current history row per registry, repository and tag: rounds never duplicate.
-            QVERIFY(q.exec(QStringLiteral("SELECT COUNT(*) FROM (SELECT 1 FROM observations WHERE gone_at IS NULL GROUP BY registry, repository, tag HAVING COUNT(*) > 1)")) && q.next());
+            QVERIFY(q.exec(QStringLiteral("SELECT COUNT(*) FROM (SELECT 1 FROM observations WHERE gone_at IS NULL GROUP BY registry, "
+                                          "repository, tag HAVING COUNT(*) > 1)")) &&
+                    q.next());
             QCOMPARE(q.value(0).toInt(), 0);
             q.finish();
             QVERIFY(q.exec(QStringLiteral("SELECT COUNT(*) FROM observations WHERE registry='gsoci' AND gone_at IS NULL")) && q.next());
@@ -287,8 +311,8 @@ private Q_SLOTS:
             q.finish();
             QVERIFY(q.exec(QStringLiteral("SELECT COUNT(*), SUM(finished_at IS NULL), SUM(complete=0) FROM scans")) && q.next());
             QVERIFY(q.value(0).toInt() >= 150);
-            QVERIFY(q.value(1).toInt() <= 1);      // at most the one the SIGINT cut
-            QVERIFY(q.value(2).toInt() >= 1);      // the outage was recorded as incomplete rounds
+            QVERIFY(q.value(1).toInt() <= 1); // at most the one the SIGINT cut
+            QVERIFY(q.value(2).toInt() >= 1); // the outage was recorded as incomplete rounds
         }
         sql.close();
         sql = {};

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // Provider adapters against loopback servers that answer in the shapes the providers
 // document (../shared/reference/registry-apis.md d.3, d.6, d.7).
 #include "fakeserver.h"
@@ -36,7 +39,6 @@ RegistryConfig configFor(const FakeServer &s, const QString &kind)
     c.transferTimeoutMs = 2000;
     return c;
 }
-
 
 QByteArray json(const QJsonObject &o)
 {
@@ -83,38 +85,56 @@ private Q_SLOTS:
                 return FakeResponse::json(200, R"({"access_token":"acr-token"})");
             }
             if (req.header("Authorization") != "Bearer acr-token")
-                return FakeResponse::json(401, "{}").with("WWW-Authenticate",
-                    "Bearer realm=\"" + self->baseUrl().toLatin1() + "/oauth2/token\",service=\"fake.azurecr.io\",scope=\"repository:team/app:metadata_read\"");
+                return FakeResponse::json(401, "{}").with(
+                    "WWW-Authenticate",
+                    "Bearer realm=\"" + self->baseUrl().toLatin1() +
+                        "/oauth2/token\",service=\"fake.azurecr.io\",scope=\"repository:team/app:metadata_read\"");
             if (req.pathOnly() == u"/acr/v1/team/app/_tags") {
                 if (!req.query().hasQueryItem(QStringLiteral("last"))) {
                     QJsonArray tags;
-                    tags.append(QJsonObject{{QStringLiteral("name"), QStringLiteral("1.0.0")}, {QStringLiteral("digest"), fakeDigest(1)},
+                    tags.append(QJsonObject{{QStringLiteral("name"), QStringLiteral("1.0.0")},
+                                            {QStringLiteral("digest"), fakeDigest(1)},
                                             {QStringLiteral("createdTime"), QStringLiteral("2023-10-12T09:15:01.4441718Z")},
                                             {QStringLiteral("lastUpdateTime"), QStringLiteral("2023-10-13T10:00:00.1234567Z")},
-                                            {QStringLiteral("changeableAttributes"), QJsonObject{{QStringLiteral("deleteEnabled"), false}, {QStringLiteral("writeEnabled"), true},
-                                                                                                  {QStringLiteral("readEnabled"), true}, {QStringLiteral("listEnabled"), true}}}});
-                    tags.append(QJsonObject{{QStringLiteral("name"), QStringLiteral("1.1.0")}, {QStringLiteral("digest"), fakeDigest(2)},
-                                            {QStringLiteral("createdTime"), QStringLiteral("2023-11-01T00:00:00Z")},
-                                            {QStringLiteral("changeableAttributes"), QJsonObject{{QStringLiteral("deleteEnabled"), true}, {QStringLiteral("writeEnabled"), true}}}});
-                    return FakeResponse::json(200, json({{QStringLiteral("registry"), QStringLiteral("fake.azurecr.io")},
-                                                         {QStringLiteral("imageName"), QStringLiteral("team/app")},
-                                                         {QStringLiteral("tags"), tags}}))
+                                            {QStringLiteral("changeableAttributes"),
+                                             QJsonObject{{QStringLiteral("deleteEnabled"), false},
+                                                         {QStringLiteral("writeEnabled"), true},
+                                                         {QStringLiteral("readEnabled"), true},
+                                                         {QStringLiteral("listEnabled"), true}}}});
+                    tags.append(
+                        QJsonObject{{QStringLiteral("name"), QStringLiteral("1.1.0")},
+                                    {QStringLiteral("digest"), fakeDigest(2)},
+                                    {QStringLiteral("createdTime"), QStringLiteral("2023-11-01T00:00:00Z")},
+                                    {QStringLiteral("changeableAttributes"),
+                                     QJsonObject{{QStringLiteral("deleteEnabled"), true}, {QStringLiteral("writeEnabled"), true}}}});
+                    return FakeResponse::json(200,
+                                              json({{QStringLiteral("registry"), QStringLiteral("fake.azurecr.io")},
+                                                    {QStringLiteral("imageName"), QStringLiteral("team/app")},
+                                                    {QStringLiteral("tags"), tags}}))
                         .with("Link", "</acr/v1/team/app/_tags?last=1.1.0&n=100>; rel=\"next\"");
                 }
                 QJsonArray tags;
-                tags.append(QJsonObject{{QStringLiteral("name"), QStringLiteral("2.0.0")}, {QStringLiteral("digest"), fakeDigest(3)},
+                tags.append(QJsonObject{{QStringLiteral("name"), QStringLiteral("2.0.0")},
+                                        {QStringLiteral("digest"), fakeDigest(3)},
                                         {QStringLiteral("createdTime"), QStringLiteral("2024-01-01T00:00:00.5Z")}});
                 return FakeResponse::json(200, json({{QStringLiteral("tags"), tags}}));
             }
             if (req.pathOnly() == u"/acr/v1/team/app/_manifests") {
                 QJsonArray manifests;
-                manifests.append(QJsonObject{{QStringLiteral("digest"), fakeDigest(1)}, {QStringLiteral("imageSize"), 1234},
-                                             {QStringLiteral("tags"), QJsonArray{QStringLiteral("1.0.0")}}, {QStringLiteral("architecture"), QStringLiteral("amd64")},
-                                             {QStringLiteral("os"), QStringLiteral("linux")}, {QStringLiteral("createdTime"), QStringLiteral("2023-10-12T09:15:01.4441718Z")},
-                                             {QStringLiteral("lastUpdateTime"), QStringLiteral("2023-10-12T09:15:01.4441718Z")},
-                                             {QStringLiteral("changeableAttributes"), QJsonObject{{QStringLiteral("deleteEnabled"), true}, {QStringLiteral("writeEnabled"), false}}}});
-                manifests.append(QJsonObject{{QStringLiteral("digest"), fakeDigest(9)}, {QStringLiteral("imageSize"), 99},
-                                             {QStringLiteral("tags"), QJsonArray{}}, {QStringLiteral("createdTime"), QStringLiteral("2022-01-01T00:00:00Z")}});
+                manifests.append(
+                    QJsonObject{{QStringLiteral("digest"), fakeDigest(1)},
+                                {QStringLiteral("imageSize"), 1234},
+                                {QStringLiteral("tags"), QJsonArray{QStringLiteral("1.0.0")}},
+                                {QStringLiteral("architecture"), QStringLiteral("amd64")},
+                                {QStringLiteral("os"), QStringLiteral("linux")},
+                                {QStringLiteral("createdTime"), QStringLiteral("2023-10-12T09:15:01.4441718Z")},
+                                {QStringLiteral("lastUpdateTime"), QStringLiteral("2023-10-12T09:15:01.4441718Z")},
+                                {QStringLiteral("changeableAttributes"),
+                                 QJsonObject{{QStringLiteral("deleteEnabled"), true}, {QStringLiteral("writeEnabled"), false}}}});
+                manifests.append(QJsonObject{{QStringLiteral("digest"), fakeDigest(9)},
+                                             {QStringLiteral("imageSize"), 99},
+                                             {QStringLiteral("tags"), QJsonArray{}},
+                                             {QStringLiteral("createdTime"), QStringLiteral("2022-01-01T00:00:00Z")}});
                 return FakeResponse::json(200, json({{QStringLiteral("manifests"), manifests}}));
             }
             return FakeResponse::json(404, "{}");
@@ -160,19 +180,27 @@ private Q_SLOTS:
                 // No tag-level digest: the provider must HEAD the registry (free), never GET.
                 QJsonArray results{QJsonObject{{QStringLiteral("name"), QStringLiteral("6.1.0")},
                                                {QStringLiteral("last_updated"), QStringLiteral("2023-12-01T10:00:00.123456Z")},
-                                               {QStringLiteral("images"), QJsonArray{QJsonObject{{QStringLiteral("architecture"), QStringLiteral("amd64")},
-                                                                                                 {QStringLiteral("digest"), fakeDigest(77)}}}}}};
-                return FakeResponse::json(200, json({{QStringLiteral("count"), 3}, {QStringLiteral("next"), QJsonValue::Null}, {QStringLiteral("results"), results}}));
+                                               {QStringLiteral("images"),
+                                                QJsonArray{QJsonObject{{QStringLiteral("architecture"), QStringLiteral("amd64")},
+                                                                       {QStringLiteral("digest"), fakeDigest(77)}}}}}};
+                return FakeResponse::json(
+                    200,
+                    json({{QStringLiteral("count"), 3}, {QStringLiteral("next"), QJsonValue::Null}, {QStringLiteral("results"), results}}));
             }
-            QJsonArray results{
-                QJsonObject{{QStringLiteral("name"), QStringLiteral("6.0.0")}, {QStringLiteral("digest"), fakeDigest(60)},
-                            {QStringLiteral("media_type"), QStringLiteral("application/vnd.oci.image.index.v1+json")},
-                            {QStringLiteral("last_updated"), QStringLiteral("2023-11-01T10:00:00.123456Z")}},
-                QJsonObject{{QStringLiteral("name"), QStringLiteral("latest")}, {QStringLiteral("digest"), fakeDigest(60)},
-                            {QStringLiteral("last_updated"), QStringLiteral("2023-11-01T10:00:00Z")}}};
-            return FakeResponse::json(200, json({{QStringLiteral("count"), 3},
-                                                 {QStringLiteral("next"), QString(apiSelf->baseUrl() + QStringLiteral("/v2/namespaces/giantswarm/repositories/app-operator/tags?page=2&page_size=100"))},
-                                                 {QStringLiteral("results"), results}}));
+            QJsonArray results{QJsonObject{{QStringLiteral("name"), QStringLiteral("6.0.0")},
+                                           {QStringLiteral("digest"), fakeDigest(60)},
+                                           {QStringLiteral("media_type"), QStringLiteral("application/vnd.oci.image.index.v1+json")},
+                                           {QStringLiteral("last_updated"), QStringLiteral("2023-11-01T10:00:00.123456Z")}},
+                               QJsonObject{{QStringLiteral("name"), QStringLiteral("latest")},
+                                           {QStringLiteral("digest"), fakeDigest(60)},
+                                           {QStringLiteral("last_updated"), QStringLiteral("2023-11-01T10:00:00Z")}}};
+            return FakeResponse::json(
+                200,
+                json({{QStringLiteral("count"), 3},
+                      {QStringLiteral("next"),
+                       QString(apiSelf->baseUrl() +
+                               QStringLiteral("/v2/namespaces/giantswarm/repositories/app-operator/tags?page=2&page_size=100"))},
+                      {QStringLiteral("results"), results}}));
         });
         apiSelf = &api;
         RegistryClient reg(m_network, configFor(registry, QStringLiteral("dockerhub")));
@@ -206,8 +234,8 @@ private Q_SLOTS:
                                     {QStringLiteral("is_manifest_list"), page == 1},
                                     {QStringLiteral("last_modified"), QStringLiteral("Thu, 02 Jun 2022 14:17:08 -0000")},
                                     {QStringLiteral("start_ts"), 1654179428}});
-            return FakeResponse::json(200, json({{QStringLiteral("tags"), tags}, {QStringLiteral("page"), page},
-                                                 {QStringLiteral("has_additional"), page < 3}}));
+            return FakeResponse::json(
+                200, json({{QStringLiteral("tags"), tags}, {QStringLiteral("page"), page}, {QStringLiteral("has_additional"), page < 3}}));
         });
         RegistryClient client(m_network, configFor(server, QStringLiteral("quay")));
         auto provider = TagDetailsProvider::create(client);
@@ -217,7 +245,8 @@ private Q_SLOTS:
         QCOMPARE(r.value.pages, 3);
         QCOMPARE(r.value.tags.size(), 3);
         QCOMPARE(findTag(r.value, QStringLiteral("v2"))->digest, fakeDigest(2));
-        QCOMPARE(findTag(r.value, QStringLiteral("v1"))->updated, QDateTime::fromString(QStringLiteral("2022-06-02T14:17:08Z"), Qt::ISODate));
+        QCOMPARE(findTag(r.value, QStringLiteral("v1"))->updated,
+                 QDateTime::fromString(QStringLiteral("2022-06-02T14:17:08Z"), Qt::ISODate));
         QCOMPARE(findTag(r.value, QStringLiteral("v1"))->created.toSecsSinceEpoch(), 1654179428);
         QCOMPARE(server.countPath(QStringLiteral("/v2/")), 0);
     }
@@ -229,7 +258,8 @@ private Q_SLOTS:
                 QJsonArray tags;
                 for (int i = 0; i < 40; ++i)
                     tags.append(QStringLiteral("t%1").arg(i));
-                return FakeResponse::json(200, json({{QStringLiteral("name"), QStringLiteral("team/app")}, {QStringLiteral("tags"), tags}}));
+                return FakeResponse::json(200,
+                                          json({{QStringLiteral("name"), QStringLiteral("team/app")}, {QStringLiteral("tags"), tags}}));
             }
             if (req.pathOnly().endsWith(QStringLiteral("/t13")))
                 return FakeResponse::json(500, "{}"); // one tag's digest cannot be read

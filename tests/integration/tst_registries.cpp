@@ -1,8 +1,11 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // Ferry against real registries: CNCF Distribution (Debian's docker-registry) on 127.0.0.1
 // in the shapes of the world's registries (TLS with HTTP/2 or HTTP/1.1, Basic or token auth
 // with the token service on HTTPS, a TLS pull-through cache of an upstream that wants a
-// token) and plain HTTP with and without auth, seeded by an independent client. ferryctl's digests must equal `skopeo inspect --raw | sha256sum` and
-// its tag sets `skopeo list-tags`.
+// token) and plain HTTP with and without auth, seeded by an independent client. ferryctl's digests must equal `skopeo inspect --raw |
+// sha256sum` and its tag sets `skopeo list-tags`.
 #include "net/networkservice.h"
 #include "registry/digest.h"
 #include "registry/registryclient.h"
@@ -24,9 +27,7 @@ Q_DECLARE_METATYPE(ferry::test::Variant)
 
 namespace {
 
-
-
-const QList<Variant> kVariants{Variant::Plain,    Variant::Htpasswd, Variant::Tls,           Variant::Token,
+const QList<Variant> kVariants{Variant::Plain,    Variant::Htpasswd,      Variant::Tls,      Variant::Token,
                                Variant::TlsBasic, Variant::TlsBasicHttp1, Variant::TlsToken, Variant::Cache};
 
 } // namespace
@@ -123,14 +124,17 @@ private Q_SLOTS:
         const QString sep = reference.startsWith(QStringLiteral("sha256:")) ? QStringLiteral("@") : QStringLiteral(":");
         const QString ref = host + u'/' + repository + sep + reference;
 
-        const Run ferry = run(ferryctlPath(), QStringList{QStringLiteral("inspect"), QStringLiteral("--json"), ref} + ferryctlArgs(variant), env());
+        const Run ferry =
+            run(ferryctlPath(), QStringList{QStringLiteral("inspect"), QStringLiteral("--json"), ref} + ferryctlArgs(variant), env());
         QVERIFY2(ferry.exitCode == 0, ferry.err.constData());
         const QJsonObject out = QJsonDocument::fromJson(ferry.out).object();
 
-        const Run skopeo = run(QStringLiteral("skopeo"), QStringList{QStringLiteral("inspect"), QStringLiteral("--raw")}
-                                                             + m_farm->skopeoArgs(variant) + QStringList{QStringLiteral("docker://") + ref});
+        const Run skopeo = run(QStringLiteral("skopeo"),
+                               QStringList{QStringLiteral("inspect"), QStringLiteral("--raw")} + m_farm->skopeoArgs(variant) +
+                                   QStringList{QStringLiteral("docker://") + ref});
         QVERIFY2(skopeo.exitCode == 0, skopeo.err.constData());
-        const QString skopeoDigest = QStringLiteral("sha256:") + QString::fromLatin1(QCryptographicHash::hash(skopeo.out, QCryptographicHash::Sha256).toHex());
+        const QString skopeoDigest =
+            QStringLiteral("sha256:") + QString::fromLatin1(QCryptographicHash::hash(skopeo.out, QCryptographicHash::Sha256).toHex());
 
         QCOMPARE(out.value(QStringLiteral("digest")).toString(), skopeoDigest);
         QCOMPARE(out.value(QStringLiteral("digest")).toString(), expectedDigest);
@@ -171,13 +175,15 @@ private Q_SLOTS:
         QFETCH(Variant, variant);
         QFETCH(QString, repository);
         const QString repo = m_farm->instance(variant).hostPort + u'/' + repository;
-        const Run ferry = run(ferryctlPath(), QStringList{QStringLiteral("tags"), QStringLiteral("--json"), repo} + ferryctlArgs(variant), env());
+        const Run ferry =
+            run(ferryctlPath(), QStringList{QStringLiteral("tags"), QStringLiteral("--json"), repo} + ferryctlArgs(variant), env());
         QVERIFY2(ferry.exitCode == 0, ferry.err.constData());
         const QJsonObject out = QJsonDocument::fromJson(ferry.out).object();
         QVERIFY(out.value(QStringLiteral("complete")).toBool());
 
-        const Run skopeo = run(QStringLiteral("skopeo"), QStringList{QStringLiteral("list-tags")} + m_farm->skopeoArgs(variant)
-                                                             + QStringList{QStringLiteral("docker://") + repo});
+        const Run skopeo =
+            run(QStringLiteral("skopeo"),
+                QStringList{QStringLiteral("list-tags")} + m_farm->skopeoArgs(variant) + QStringList{QStringLiteral("docker://") + repo});
         QVERIFY2(skopeo.exitCode == 0, skopeo.err.constData());
         QStringList expected;
         for (const QJsonValue &t : QJsonDocument::fromJson(skopeo.out).object().value(QStringLiteral("Tags")).toArray())
@@ -199,29 +205,38 @@ private Q_SLOTS:
     {
         const QString plain = m_farm->instance(Variant::Plain).hostPort;
         const QString basic = m_farm->instance(Variant::Htpasswd).hostPort;
-        Run r = run(ferryctlPath(), {QStringLiteral("inspect"), plain + QStringLiteral("/team/app:no-such-tag"), QStringLiteral("--insecure")}, env());
+        Run r = run(ferryctlPath(),
+                    {QStringLiteral("inspect"), plain + QStringLiteral("/team/app:no-such-tag"), QStringLiteral("--insecure")}, env());
         QCOMPARE(r.exitCode, 1);
         QVERIFY(r.err.contains("not found"));
 
         QProcessEnvironment e = env();
         e.insert(QStringLiteral("WRONG_PW"), QStringLiteral("nope"));
-        r = run(ferryctlPath(), {QStringLiteral("inspect"), basic + QStringLiteral("/team/app:1.1.0"), QStringLiteral("--insecure"),
-                                 QStringLiteral("--username"), QStringLiteral("ferry"), QStringLiteral("--password-env"), QStringLiteral("WRONG_PW")}, e);
+        r = run(ferryctlPath(),
+                {QStringLiteral("inspect"), basic + QStringLiteral("/team/app:1.1.0"), QStringLiteral("--insecure"),
+                 QStringLiteral("--username"), QStringLiteral("ferry"), QStringLiteral("--password-env"), QStringLiteral("WRONG_PW")},
+                e);
         QCOMPARE(r.exitCode, 3);
         QVERIFY2(!r.err.contains("nope"), "the password appeared in an error");
 
-        r = run(ferryctlPath(), {QStringLiteral("tags"), basic + QStringLiteral("/team/app"), QStringLiteral("--insecure"), QStringLiteral("--anonymous")}, env());
+        r = run(ferryctlPath(),
+                {QStringLiteral("tags"), basic + QStringLiteral("/team/app"), QStringLiteral("--insecure"), QStringLiteral("--anonymous")},
+                env());
         QCOMPARE(r.exitCode, 3);
         QVERIFY(r.err.contains("requires"));
 
         // The right password from stdin works.
-        r = run(ferryctlPath(), {QStringLiteral("tags"), basic + QStringLiteral("/team/app"), QStringLiteral("--insecure"),
-                                 QStringLiteral("--username"), QStringLiteral("ferry"), QStringLiteral("--password-stdin")}, env(), QByteArray(RegistryFarm::kPassword) + '\n');
+        r = run(ferryctlPath(),
+                {QStringLiteral("tags"), basic + QStringLiteral("/team/app"), QStringLiteral("--insecure"), QStringLiteral("--username"),
+                 QStringLiteral("ferry"), QStringLiteral("--password-stdin")},
+                env(), QByteArray(RegistryFarm::kPassword) + '\n');
         QCOMPARE(r.exitCode, 0);
 
         const quint16 closed = freeLoopbackPort();
-        r = run(ferryctlPath(), {QStringLiteral("inspect"), QStringLiteral("127.0.0.1:%1/team/app:1").arg(closed), QStringLiteral("--insecure"),
-                                 QStringLiteral("--timeout"), QStringLiteral("3")}, env());
+        r = run(ferryctlPath(),
+                {QStringLiteral("inspect"), QStringLiteral("127.0.0.1:%1/team/app:1").arg(closed), QStringLiteral("--insecure"),
+                 QStringLiteral("--timeout"), QStringLiteral("3")},
+                env());
         QVERIFY2(r.exitCode == 4, qPrintable(QString::number(r.exitCode) + u' ' + QString::fromUtf8(r.err.right(3000))));
 
         r = run(ferryctlPath(), {QStringLiteral("inspect"), QStringLiteral("NOT A REF")}, env());
@@ -232,14 +247,18 @@ private Q_SLOTS:
         // Wrong credentials against the world's shapes: exit 3, a clear message, no retries.
         for (Variant v : {Variant::TlsBasic, Variant::TlsBasicHttp1, Variant::TlsToken}) {
             const QString host = m_farm->instance(v).hostPort;
-            r = run(ferryctlPath(), {QStringLiteral("inspect"), host + QStringLiteral("/team/app:1.1.0"), QStringLiteral("--ca-file"),
-                                     m_farm->instance(v).caFile, QStringLiteral("--username"), QStringLiteral("ferry"),
-                                     QStringLiteral("--password-env"), QStringLiteral("WRONG_PW")}, e);
+            r = run(ferryctlPath(),
+                    {QStringLiteral("inspect"), host + QStringLiteral("/team/app:1.1.0"), QStringLiteral("--ca-file"),
+                     m_farm->instance(v).caFile, QStringLiteral("--username"), QStringLiteral("ferry"), QStringLiteral("--password-env"),
+                     QStringLiteral("WRONG_PW")},
+                    e);
             QVERIFY2(r.exitCode == 3, qPrintable(variantName(v) + u' ' + QString::number(r.exitCode) + u' ' + QString::fromUtf8(r.err)));
             QVERIFY2(r.err.contains("rejected the credentials") || r.err.contains("refused the credentials"), r.err.constData());
             QVERIFY2(!r.err.contains("nope"), "the password appeared in an error");
-            r = run(ferryctlPath(), {QStringLiteral("tags"), host + QStringLiteral("/team/app"), QStringLiteral("--ca-file"),
-                                     m_farm->instance(v).caFile, QStringLiteral("--anonymous")}, env());
+            r = run(ferryctlPath(),
+                    {QStringLiteral("tags"), host + QStringLiteral("/team/app"), QStringLiteral("--ca-file"), m_farm->instance(v).caFile,
+                     QStringLiteral("--anonymous")},
+                    env());
             if (v == Variant::TlsToken) {
                 QVERIFY2(r.exitCode == 0, r.err.constData()); // anonymous pull, as on Docker Hub
             } else {
@@ -257,7 +276,8 @@ private Q_SLOTS:
         }
 
         // TLS without trusting the CA fails as a TLS error, not as "not found".
-        r = run(ferryctlPath(), {QStringLiteral("inspect"), m_farm->instance(Variant::Tls).hostPort + QStringLiteral("/team/app:1.1.0")}, env());
+        r = run(ferryctlPath(), {QStringLiteral("inspect"), m_farm->instance(Variant::Tls).hostPort + QStringLiteral("/team/app:1.1.0")},
+                env());
         QVERIFY2(r.exitCode == 4, qPrintable(QString::number(r.exitCode) + u' ' + QString::fromUtf8(r.err.right(3000))));
         QVERIFY(r.err.contains("TLS") || r.err.contains("SSL") || r.err.contains("certificate"));
     }
@@ -268,9 +288,14 @@ private Q_SLOTS:
     {
         const QString tag = QStringLiteral("1.1.0");
         const QString digest = seededTag(QStringLiteral("team/app"), tag).value(QStringLiteral("digest")).toString();
-        struct Case { Variant v; bool http2; bool expectHttp2; };
-        for (const Case &c : {Case{Variant::TlsBasic, true, true}, Case{Variant::TlsToken, true, true}, Case{Variant::TlsBasic, false, false},
-                              Case{Variant::TlsBasicHttp1, true, false}}) {
+        struct Case
+        {
+            Variant v;
+            bool http2;
+            bool expectHttp2;
+        };
+        for (const Case &c : {Case{Variant::TlsBasic, true, true}, Case{Variant::TlsToken, true, true},
+                              Case{Variant::TlsBasic, false, false}, Case{Variant::TlsBasicHttp1, true, false}}) {
             RegistryConfig cfg = configFor(c.v);
             cfg.http2 = c.http2;
             RegistryClient client(m_network, cfg);
@@ -301,7 +326,8 @@ private Q_SLOTS:
         const auto r = await(client.catalog());
         QVERIFY2(r.ok(), qPrintable(r.error.toString()));
         QVERIFY(r.value.complete);
-        QCOMPARE(r.value.names, (QStringList{QStringLiteral("charts/app-operator"), QStringLiteral("team/app"), QStringLiteral("team/legacy")}));
+        QCOMPARE(r.value.names,
+                 (QStringList{QStringLiteral("charts/app-operator"), QStringLiteral("team/app"), QStringLiteral("team/legacy")}));
     }
 
     // Last: deletes change the shared storage.

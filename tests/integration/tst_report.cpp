@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // ferryctl report in every format from a store seeded with known content: the numbers in
 // Markdown and HTML match the store, CSV and JSON parse and round-trip, and the PDF's text
 // (pdftotext) holds the key figures on the expected pages.
@@ -62,8 +65,10 @@ private:
 
     Run report(const QString &format, const QString &file, const QStringList &extra = {}) const
     {
-        return run(ferryctlPath(), QStringList{QStringLiteral("report"), QStringLiteral("--db"), m_db, QStringLiteral("--format"), format,
-                                               QStringLiteral("-o"), m_dir.filePath(file)} + extra);
+        return run(ferryctlPath(),
+                   QStringList{QStringLiteral("report"), QStringLiteral("--db"), m_db, QStringLiteral("--format"), format,
+                               QStringLiteral("-o"), m_dir.filePath(file)} +
+                       extra);
     }
     QByteArray read(const QString &file) const
     {
@@ -91,7 +96,8 @@ private Q_SLOTS:
         for (int i = 0; i < 3; ++i) {
             const QDateTime at = now.addSecs(-3600 * (2 - i));
             const qint64 scan = store.beginScan(QStringLiteral("/plans/leave-docker-hub.yaml"), at);
-            QList<TagObservation> target{{QStringLiteral("1.0"), d(1), {}, {}, {}}, {QStringLiteral("1.1"), d(i == 2 ? 5 : 2), {}, {}, {}},
+            QList<TagObservation> target{{QStringLiteral("1.0"), d(1), {}, {}, {}},
+                                         {QStringLiteral("1.1"), d(i == 2 ? 5 : 2), {}, {}, {}},
                                          {QStringLiteral("0.9.0-dev.main.2026-01-01.10-00-00.habcdef0"), d(9), {}, {}, {}}};
             store.applyListing(scan, QStringLiteral("gsoci"), QStringLiteral("team/app"), target, true, at);
             QList<TagObservation> china;
@@ -103,14 +109,22 @@ private Q_SLOTS:
                 m_rows.append(MatrixRow{QStringLiteral("team/app"), tag, state, {}, inPlan, cells});
             };
             row(QStringLiteral("1.0"), QStringLiteral("synced"), true,
-                {{QStringLiteral("hub"), {d(1), QStringLiteral("present"), {}, {}, at, at}}, {QStringLiteral("gsoci"), {d(1), QStringLiteral("synced"), {}, {}, at, at}},
+                {{QStringLiteral("hub"), {d(1), QStringLiteral("present"), {}, {}, at, at}},
+                 {QStringLiteral("gsoci"), {d(1), QStringLiteral("synced"), {}, {}, at, at}},
                  {QStringLiteral("china"), {d(1), QStringLiteral("synced"), {}, {}, at, at}}});
             row(QStringLiteral("1.1"), i == 2 ? QStringLiteral("drifted") : QStringLiteral("lagging"), true,
                 {{QStringLiteral("hub"), {d(2), QStringLiteral("present"), {}, {}, at, at}},
-                 {QStringLiteral("gsoci"), {d(i == 2 ? 5 : 2), i == 2 ? QStringLiteral("drifted") : QStringLiteral("synced"), QStringLiteral("moved, \"by hand\""), {}, at, at}},
+                 {QStringLiteral("gsoci"),
+                  {d(i == 2 ? 5 : 2),
+                   i == 2 ? QStringLiteral("drifted") : QStringLiteral("synced"),
+                   QStringLiteral("moved, \"by hand\""),
+                   {},
+                   at,
+                   at}},
                  {QStringLiteral("china"), {{}, QStringLiteral("lagging"), QStringLiteral("not replicated"), {}, {}, {}}}});
             row(QStringLiteral("2.0"), QStringLiteral("missing"), true,
-                {{QStringLiteral("hub"), {d(3), QStringLiteral("present"), {}, {}, at, at}}, {QStringLiteral("gsoci"), {{}, QStringLiteral("missing"), {}, {}, {}, {}}}});
+                {{QStringLiteral("hub"), {d(3), QStringLiteral("present"), {}, {}, at, at}},
+                 {QStringLiteral("gsoci"), {{}, QStringLiteral("missing"), {}, {}, {}, {}}}});
             row(QStringLiteral("0.9.0-dev.main.2026-01-01.10-00-00.habcdef0"), QStringLiteral("extra"), false,
                 {{QStringLiteral("gsoci"), {d(9), QStringLiteral("extra"), {}, {}, at, at}}});
             QVERIFY(store.writeMatrix(scan, m_rows, {QStringLiteral("team/app")}));
@@ -170,10 +184,15 @@ private Q_SLOTS:
             const MatrixCell china{{}, QStringLiteral("unknown"), QStringLiteral("connection refused"), {}, {}, {}};
             QList<MatrixRow> rows;
             for (int i = 0; i < 3; ++i)
-                rows.append(MatrixRow{QStringLiteral("team/app"), QStringLiteral("1.%1").arg(i), QStringLiteral("unknown"), {}, true,
+                rows.append(MatrixRow{QStringLiteral("team/app"),
+                                      QStringLiteral("1.%1").arg(i),
+                                      QStringLiteral("unknown"),
+                                      {},
+                                      true,
                                       {{QStringLiteral("hub"), {d(i), QStringLiteral("present"), {}, {}, at, at}},
-                                       {QStringLiteral("gsoci"), i < 2 ? MatrixCell{d(i), QStringLiteral("synced"), {}, {}, at, at}
-                                                                       : MatrixCell{{}, QStringLiteral("missing"), {}, {}, {}, {}}},
+                                       {QStringLiteral("gsoci"),
+                                        i < 2 ? MatrixCell{d(i), QStringLiteral("synced"), {}, {}, at, at}
+                                              : MatrixCell{{}, QStringLiteral("missing"), {}, {}, {}, {}}},
                                        {QStringLiteral("china"), china}}});
             QVERIFY(store.writeMatrix(scan, rows, {QStringLiteral("team/app")}));
             RegistryScanStats down;
@@ -199,14 +218,16 @@ private Q_SLOTS:
         QVERIFY(data.stages[1].figure().contains(QStringLiteral("Connection refused")));
         QCOMPARE(data.stages[1].shortWhy(), QStringLiteral("Connection refused")); // the bar's words
 
-        const Run json = run(ferryctlPath(), {QStringLiteral("report"), QStringLiteral("--db"), db, QStringLiteral("--format"), QStringLiteral("json")});
+        const Run json =
+            run(ferryctlPath(), {QStringLiteral("report"), QStringLiteral("--db"), db, QStringLiteral("--format"), QStringLiteral("json")});
         QVERIFY2(json.exitCode == 0, json.err.constData());
         const QJsonArray stages = QJsonDocument::fromJson(json.out).object().value(QStringLiteral("stages")).toArray();
         QCOMPARE(stages.size(), 2);
         QCOMPARE(stages[0].toObject().value(QStringLiteral("done")).toInt(), 2);
         QCOMPARE(stages[1].toObject().value(QStringLiteral("unknown")).toInt(), 2); // the target holds two: two replica cells are due
         QVERIFY(stages[1].toObject().value(QStringLiteral("unknownReason")).toString().contains(QStringLiteral("Connection refused")));
-        const Run md = run(ferryctlPath(), {QStringLiteral("report"), QStringLiteral("--db"), db, QStringLiteral("--format"), QStringLiteral("md")});
+        const Run md =
+            run(ferryctlPath(), {QStringLiteral("report"), QStringLiteral("--db"), db, QStringLiteral("--format"), QStringLiteral("md")});
         QVERIFY2(md.out.contains("unknown (network error"), md.out.constData());
         QVERIFY(md.out.contains("| 2 | 3 | 66.7 % |"));
     }
@@ -218,14 +239,18 @@ private Q_SLOTS:
         const QString md = QString::fromUtf8(read(QStringLiteral("r.md")));
         QVERIFY(md.startsWith(QStringLiteral("# Registry migration status: leave-docker-hub\n")));
         // Promised: 1.0, 1.1, 2.0; in the target with the source's digest: 1.0 only (1.1 drifted).
-        QVERIFY2(md.contains(QStringLiteral("| Stage 1: images in gsoci | promised tags in the target with the source's digest | 1 | 3 | 33.3 % |")), qPrintable(md));
+        QVERIFY2(md.contains(QStringLiteral(
+                     "| Stage 1: images in gsoci | promised tags in the target with the source's digest | 1 | 3 | 33.3 % |")),
+                 qPrintable(md));
         // In the target: 1.0, 1.1, the dev build; replicated: 1.0.
-        QVERIFY(md.contains(QStringLiteral("| Stage 4: China replica china | target tags replicated with the same digest | 1 | 3 | 33.3 % |")));
-        for (const char *line : {"| drifted | 1 |", "| extra | 1 |", "| missing | 1 |", "| synced | 1 |", "| gsoci | target | drifted 1, extra 1, missing 1, synced 1 |",
-                                 "4 appeared, 1 moved, 0 vanished.", "2 rows are drifted, missing, partial, lagging or unknown.",
-                                 "| team/app | 2.0 | missing |", "Trend over the period (3 scans, first to last): drifted 0 → 1;",
-                                 "**china** (of gsoci, SLO 60s", "1 arrivals, p50 30m", "| hub | 100 | 42 | 6h00m | 203.0.113.7 |",
-                                 "| gsoci/team/app | approved | 1 | 0 | lead, "})
+        QVERIFY(
+            md.contains(QStringLiteral("| Stage 4: China replica china | target tags replicated with the same digest | 1 | 3 | 33.3 % |")));
+        for (const char *line :
+             {"| drifted | 1 |", "| extra | 1 |", "| missing | 1 |", "| synced | 1 |",
+              "| gsoci | target | drifted 1, extra 1, missing 1, synced 1 |", "4 appeared, 1 moved, 0 vanished.",
+              "2 rows are drifted, missing, partial, lagging or unknown.", "| team/app | 2.0 | missing |",
+              "Trend over the period (3 scans, first to last): drifted 0 → 1;", "**china** (of gsoci, SLO 60s", "1 arrivals, p50 30m",
+              "| hub | 100 | 42 | 6h00m | 203.0.113.7 |", "| gsoci/team/app | approved | 1 | 0 | lead, "})
             QVERIFY2(md.contains(QString::fromUtf8(line)), line);
     }
 
@@ -258,7 +283,8 @@ private Q_SLOTS:
         QCOMPARE(o.value(QStringLiteral("trend")).toArray().size(), 3);
         QCOMPARE(o.value(QStringLiteral("changes")).toObject().value(QStringLiteral("moved")).toInt(), 1);
         QCOMPARE(o.value(QStringLiteral("pullBudget")).toArray().last().toObject().value(QStringLiteral("remaining")).toInt(), 42);
-        QCOMPARE(o.value(QStringLiteral("cleanup")).toArray().first().toObject().value(QStringLiteral("decidedBy")).toString(), QStringLiteral("lead"));
+        QCOMPARE(o.value(QStringLiteral("cleanup")).toArray().first().toObject().value(QStringLiteral("decidedBy")).toString(),
+                 QStringLiteral("lead"));
         const QJsonObject lag = o.value(QStringLiteral("replication")).toArray().first().toObject();
         QCOMPARE(lag.value(QStringLiteral("lag")).toObject().value(QStringLiteral("p50")).toInteger(), 1800);
         QCOMPARE(QJsonDocument::fromJson(doc.toJson()), doc);
@@ -300,9 +326,11 @@ private Q_SLOTS:
         QVERIFY(info.out.contains("Registry migration status: leave-docker-hub"));
         const int pages = QString::fromUtf8(info.out).section(QStringLiteral("Pages:"), 1).trimmed().section(u'\n', 0, 0).toInt();
         QVERIFY2(pages >= 2 && pages <= 6, qPrintable(QString::number(pages)));
-        const Run text = run(QStringLiteral("pdftotext"), {QStringLiteral("-layout"), m_dir.filePath(QStringLiteral("r.pdf")), QStringLiteral("-")});
-        for (const char *s : {"Registry migration status: leave-docker-hub", "Stage 1: images in gsoci", "33.3 %", "4 appeared, 1 moved, 0 vanished",
-                              "Ferry · leave-docker-hub", "Tags by state over the period", "Replication lag of china", "Arrivals in china by lag"})
+        const Run text =
+            run(QStringLiteral("pdftotext"), {QStringLiteral("-layout"), m_dir.filePath(QStringLiteral("r.pdf")), QStringLiteral("-")});
+        for (const char *s :
+             {"Registry migration status: leave-docker-hub", "Stage 1: images in gsoci", "33.3 %", "4 appeared, 1 moved, 0 vanished",
+              "Ferry · leave-docker-hub", "Tags by state over the period", "Replication lag of china", "Arrivals in china by lag"})
             QVERIFY2(text.out.contains(s), s);
         QVERIFY(text.out.contains(QStringLiteral("page 1 of %1").arg(pages).toUtf8()));
         QVERIFY(text.out.contains(QStringLiteral("page %1 of %1").arg(pages).toUtf8()));
@@ -319,13 +347,21 @@ private Q_SLOTS:
             QVERIFY2(!md.contains(gone), gone);
         QVERIFY(report(QStringLiteral("html"), QStringLiteral("s.html"), only).exitCode == 0);
         QCOMPARE(read(QStringLiteral("s.html")).count("<svg"), 2); // the lag charts, no trend
-        QCOMPARE(report(QStringLiteral("md"), QStringLiteral("x.md"), {QStringLiteral("--sections"), QStringLiteral("progress,gossip")}).exitCode, 2);
+        QCOMPARE(report(QStringLiteral("md"), QStringLiteral("x.md"), {QStringLiteral("--sections"), QStringLiteral("progress,gossip")})
+                     .exitCode,
+                 2);
     }
 
     void usageErrors()
     {
-        QCOMPARE(run(ferryctlPath(), {QStringLiteral("report"), QStringLiteral("--db"), m_db, QStringLiteral("--format"), QStringLiteral("pdf")}).exitCode, 2);
-        QCOMPARE(run(ferryctlPath(), {QStringLiteral("report"), QStringLiteral("--db"), m_db, QStringLiteral("--format"), QStringLiteral("docx")}).exitCode, 2);
+        QCOMPARE(
+            run(ferryctlPath(), {QStringLiteral("report"), QStringLiteral("--db"), m_db, QStringLiteral("--format"), QStringLiteral("pdf")})
+                .exitCode,
+            2);
+        QCOMPARE(run(ferryctlPath(),
+                     {QStringLiteral("report"), QStringLiteral("--db"), m_db, QStringLiteral("--format"), QStringLiteral("docx")})
+                     .exitCode,
+                 2);
         const Run toStdout = run(ferryctlPath(), {QStringLiteral("report"), QStringLiteral("--db"), m_db});
         QCOMPARE(toStdout.exitCode, 0);
         QVERIFY(toStdout.out.startsWith("# Registry migration status"));

@@ -1,12 +1,15 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // The sync matrix end to end: real registries (a source standing in for Docker Hub, the
 // target, a China replica) with known differences, `ferryctl scan` and `ferryctl status`.
 #include "fakeserver.h"
-#include "registry/registryerror.h"
 #include "net/networkservice.h"
 #include "plan/plan.h"
+#include "registry/registryerror.h"
+#include "registryfarm.h"
 #include "scan/scanner.h"
 #include "store/store.h"
-#include "registryfarm.h"
 #include "testmain.h"
 #include "testutil.h"
 
@@ -20,9 +23,9 @@
 #include <QProcess>
 #include <QRegularExpression>
 #include <QSet>
+#include <QSignalSpy>
 #include <QSqlDatabase>
 #include <QSqlQuery>
-#include <QSignalSpy>
 #include <QThread>
 
 #include <csignal>
@@ -31,12 +34,12 @@ using namespace ferry::test;
 
 namespace {
 
-
 bool skopeoCopy(const QString &from, const QString &to, const QStringList &extra = {QStringLiteral("--all")})
 {
-    const Run r = run(QStringLiteral("skopeo"), QStringList{QStringLiteral("copy"), QStringLiteral("--quiet"), QStringLiteral("--src-tls-verify=false"),
-                                                            QStringLiteral("--dest-tls-verify=false")}
-                                                    + extra + QStringList{QStringLiteral("docker://") + from, QStringLiteral("docker://") + to});
+    const Run r = run(QStringLiteral("skopeo"),
+                      QStringList{QStringLiteral("copy"), QStringLiteral("--quiet"), QStringLiteral("--src-tls-verify=false"),
+                                  QStringLiteral("--dest-tls-verify=false")} +
+                          extra + QStringList{QStringLiteral("docker://") + from, QStringLiteral("docker://") + to});
     if (r.exitCode != 0)
         qWarning("skopeo copy %s %s: %s", qPrintable(from), qPrintable(to), r.err.constData());
     return r.exitCode == 0;
@@ -62,8 +65,8 @@ QMap<QString, QString> stateView(const QByteArray &json)
         QString line = it->value(QStringLiteral("state")).toString();
         const QJsonObject regs = it->value(QStringLiteral("registries")).toObject();
         for (auto r = regs.constBegin(); r != regs.constEnd(); ++r)
-            line += u' ' + r.key() + u'=' + r->toObject().value(QStringLiteral("state")).toString() + u'@'
-                + r->toObject().value(QStringLiteral("digest")).toString();
+            line += u' ' + r.key() + u'=' + r->toObject().value(QStringLiteral("state")).toString() + u'@' +
+                r->toObject().value(QStringLiteral("digest")).toString();
         out.insert(it.key(), line);
     }
     return out;
@@ -86,25 +89,24 @@ private:
         const QString path = QDir(m_farm->dir()).filePath(name);
         QFile f(path);
         f.open(QIODevice::WriteOnly | QIODevice::Truncate);
-        f.write(QStringLiteral(
-                    "version: 1\n"
-                    "name: leave-docker-hub\n"
-                    "registries:\n"
-                    "  hub:   { %1, role: source }\n"
-                    "  gsoci: { %2, role: target, concurrency: 4%4 }\n"
-                    "  china: { %3, role: replica, of: gsoci, lag-slo: %7 }\n"
-                    "%5"
-                    "images:\n"
-                    "  - source: hub/team/app\n"
-                    "    target: gsoci/team/app\n"
-                    "    tags: { semver: \">= 1.0.0\" }\n"
-                    "  - source: hub/team/legacy\n"
-                    "    target: gsoci/team/legacy\n"
-                    "    tags: [\"3.1.0\"]\n"
-                    "  - source: hub/charts/app-operator\n"
-                    "    target: gsoci/charts/app-operator\n"
-                    "    tags: all\n"
-                    "%6")
+        f.write(QStringLiteral("version: 1\n"
+                               "name: leave-docker-hub\n"
+                               "registries:\n"
+                               "  hub:   { %1, role: source }\n"
+                               "  gsoci: { %2, role: target, concurrency: 4%4 }\n"
+                               "  china: { %3, role: replica, of: gsoci, lag-slo: %7 }\n"
+                               "%5"
+                               "images:\n"
+                               "  - source: hub/team/app\n"
+                               "    target: gsoci/team/app\n"
+                               "    tags: { semver: \">= 1.0.0\" }\n"
+                               "  - source: hub/team/legacy\n"
+                               "    target: gsoci/team/legacy\n"
+                               "    tags: [\"3.1.0\"]\n"
+                               "  - source: hub/charts/app-operator\n"
+                               "    target: gsoci/charts/app-operator\n"
+                               "    tags: all\n"
+                               "%6")
                     .arg(m_farm->planFields(QStringLiteral("hub")), m_farm->planFields(QStringLiteral("gsoci")),
                          m_farm->planFields(QStringLiteral("china")), targetOptions, extraRegistries, extraImages, lagSlo)
                     .toUtf8());
@@ -117,8 +119,9 @@ private:
     // (TLS, credentials) as an independent client.
     QString frontDigest(const QString &name, const QString &repoTag) const
     {
-        const Run r = run(QStringLiteral("skopeo"), QStringList{QStringLiteral("inspect"), QStringLiteral("--raw")} + m_farm->skopeoArgsNamed(name)
-                                                        + QStringList{QStringLiteral("docker://") + m_farm->hostPort(name) + u'/' + repoTag});
+        const Run r = run(QStringLiteral("skopeo"),
+                          QStringList{QStringLiteral("inspect"), QStringLiteral("--raw")} + m_farm->skopeoArgsNamed(name) +
+                              QStringList{QStringLiteral("docker://") + m_farm->hostPort(name) + u'/' + repoTag});
         if (r.exitCode != 0) {
             qWarning("skopeo inspect %s: %s", qPrintable(repoTag), r.err.constData());
             return {};
@@ -143,9 +146,11 @@ private Q_SLOTS:
         QVERIFY2(m_farm->seedNamed(QStringLiteral("hub"), QStringLiteral("a"), &error), qPrintable(error));
         // The target: some tags copied, one single platform of an index, one extra dev tag.
         QVERIFY(skopeoCopy(m_hub + QStringLiteral("/team/app:1.0.0"), m_gsoci + QStringLiteral("/team/app:1.0.0")));
-        QVERIFY(skopeoCopy(m_hub + QStringLiteral("/team/app:2.0.0"), m_gsoci + QStringLiteral("/team/app:2.0.0"),
-                           {QStringLiteral("--override-os"), QStringLiteral("linux"), QStringLiteral("--override-arch"), QStringLiteral("amd64")}));
-        QVERIFY(skopeoCopy(m_hub + QStringLiteral("/team/app:1.0.0"), m_gsoci + QStringLiteral("/team/app:0.9.0-dev.main.2023-10-12.09-15-01.habcdef0")));
+        QVERIFY(skopeoCopy(
+            m_hub + QStringLiteral("/team/app:2.0.0"), m_gsoci + QStringLiteral("/team/app:2.0.0"),
+            {QStringLiteral("--override-os"), QStringLiteral("linux"), QStringLiteral("--override-arch"), QStringLiteral("amd64")}));
+        QVERIFY(skopeoCopy(m_hub + QStringLiteral("/team/app:1.0.0"),
+                           m_gsoci + QStringLiteral("/team/app:0.9.0-dev.main.2023-10-12.09-15-01.habcdef0")));
         QVERIFY(skopeoCopy(m_hub + QStringLiteral("/team/legacy:3.1.0"), m_gsoci + QStringLiteral("/team/legacy:3.1.0")));
         QVERIFY(skopeoCopy(m_hub + QStringLiteral("/charts/app-operator:6.0.0"), m_gsoci + QStringLiteral("/charts/app-operator:6.0.0")));
         // The replica: behind on the chart, one tag the target does not have.
@@ -163,7 +168,8 @@ private Q_SLOTS:
         const Run scan = ferryctl({QStringLiteral("scan"), QStringLiteral("--plan"), m_plan, QStringLiteral("--db"), m_db});
         QVERIFY2(scan.exitCode == 0, scan.err.constData());
         QVERIFY(scan.out.contains("complete"));
-        const Run status = ferryctl({QStringLiteral("status"), QStringLiteral("--db"), m_db, QStringLiteral("--format"), QStringLiteral("json")});
+        const Run status =
+            ferryctl({QStringLiteral("status"), QStringLiteral("--db"), m_db, QStringLiteral("--format"), QStringLiteral("json")});
         QCOMPARE(status.exitCode, 0);
         const auto rows = rowsByKey(status.out);
         const QMap<QString, QString> expected{
@@ -189,8 +195,9 @@ private Q_SLOTS:
         const QJsonObject r100 = rows.value(QStringLiteral("team/app:1.0.0")).value(QStringLiteral("registries")).toObject();
         for (const char *reg : {"hub", "gsoci", "china"}) {
             const QJsonObject cell = r100.value(QLatin1String(reg)).toObject();
-            QVERIFY2(cell.contains(QStringLiteral("digest")) && cell.contains(QStringLiteral("state")) && cell.contains(QStringLiteral("firstSeen"))
-                         && cell.contains(QStringLiteral("lastSeen")), reg);
+            QVERIFY2(cell.contains(QStringLiteral("digest")) && cell.contains(QStringLiteral("state")) &&
+                         cell.contains(QStringLiteral("firstSeen")) && cell.contains(QStringLiteral("lastSeen")),
+                     reg);
         }
         for (auto it = rows.constBegin(); it != rows.constEnd(); ++it) {
             const QJsonObject gsoci = it->value(QStringLiteral("registries")).toObject().value(QStringLiteral("gsoci")).toObject();
@@ -204,7 +211,11 @@ private Q_SLOTS:
         QCOMPARE(r100.value(QStringLiteral("china")).toObject().value(QStringLiteral("digest")).toString(),
                  frontDigest(QStringLiteral("china"), QStringLiteral("team/app:1.0.0")));
         const QJsonObject partial = rows.value(QStringLiteral("team/app:2.0.0")).value(QStringLiteral("registries")).toObject();
-        QVERIFY(partial.value(QStringLiteral("gsoci")).toObject().value(QStringLiteral("reason")).toString().contains(QStringLiteral("linux/amd64")));
+        QVERIFY(partial.value(QStringLiteral("gsoci"))
+                    .toObject()
+                    .value(QStringLiteral("reason"))
+                    .toString()
+                    .contains(QStringLiteral("linux/amd64")));
         const QJsonObject missing = rows.value(QStringLiteral("team/app:1.1.0")).value(QStringLiteral("registries")).toObject();
         QCOMPARE(missing.value(QStringLiteral("gsoci")).toObject().value(QStringLiteral("state")).toString(), QStringLiteral("missing"));
         QVERIFY(missing.value(QStringLiteral("gsoci")).toObject().value(QStringLiteral("digest")).isNull());
@@ -264,12 +275,14 @@ private Q_SLOTS:
 
     void rescanWithoutChangesAddsNoHistory()
     {
-        const Run before = ferryctl({QStringLiteral("diff"), QStringLiteral("--db"), m_db, QStringLiteral("--since"), QStringLiteral("0"), QStringLiteral("--format"), QStringLiteral("json")});
+        const Run before = ferryctl({QStringLiteral("diff"), QStringLiteral("--db"), m_db, QStringLiteral("--since"), QStringLiteral("0"),
+                                     QStringLiteral("--format"), QStringLiteral("json")});
         const int changesBefore = int(QJsonDocument::fromJson(before.out).array().size());
         QVERIFY(changesBefore > 0);
         const Run scan = ferryctl({QStringLiteral("scan"), QStringLiteral("--plan"), m_plan, QStringLiteral("--db"), m_db});
         QCOMPARE(scan.exitCode, 0);
-        const Run after = ferryctl({QStringLiteral("diff"), QStringLiteral("--db"), m_db, QStringLiteral("--since"), QStringLiteral("0"), QStringLiteral("--format"), QStringLiteral("json")});
+        const Run after = ferryctl({QStringLiteral("diff"), QStringLiteral("--db"), m_db, QStringLiteral("--since"), QStringLiteral("0"),
+                                    QStringLiteral("--format"), QStringLiteral("json")});
         QCOMPARE(int(QJsonDocument::fromJson(after.out).array().size()), changesBefore);
         const Run last = ferryctl({QStringLiteral("diff"), QStringLiteral("--db"), m_db});
         QVERIFY(last.out.contains("0 changes"));
@@ -283,19 +296,24 @@ private Q_SLOTS:
         const Run scan = ferryctl({QStringLiteral("scan"), QStringLiteral("--plan"), m_plan, QStringLiteral("--db"), m_db,
                                    QStringLiteral("--fail-on"), QStringLiteral("missing,drifted,lagging")});
         QCOMPARE(scan.exitCode, 5);
-        const auto rows = rowsByKey(ferryctl({QStringLiteral("status"), QStringLiteral("--db"), m_db, QStringLiteral("--format"), QStringLiteral("json")}).out);
+        const auto rows = rowsByKey(
+            ferryctl({QStringLiteral("status"), QStringLiteral("--db"), m_db, QStringLiteral("--format"), QStringLiteral("json")}).out);
         QCOMPARE(rows.value(QStringLiteral("team/legacy:3.1.0")).value(QStringLiteral("state")).toString(), QStringLiteral("drifted"));
-        QVERIFY(rows.value(QStringLiteral("team/legacy:3.1.0")).value(QStringLiteral("reason")).toString().contains(QStringLiteral("moved")));
-        QCOMPARE(rows.value(QStringLiteral("charts/app-operator:6.0.0")).value(QStringLiteral("state")).toString(), QStringLiteral("lagging"));
+        QVERIFY(
+            rows.value(QStringLiteral("team/legacy:3.1.0")).value(QStringLiteral("reason")).toString().contains(QStringLiteral("moved")));
+        QCOMPARE(rows.value(QStringLiteral("charts/app-operator:6.0.0")).value(QStringLiteral("state")).toString(),
+                 QStringLiteral("lagging"));
         const Run diff = ferryctl({QStringLiteral("diff"), QStringLiteral("--db"), m_db});
         QVERIFY2(diff.out.contains("moved") && diff.out.contains("team/legacy:3.1.0"), diff.out.constData());
 
         // Filters of status.
-        const Run lagging = ferryctl({QStringLiteral("status"), QStringLiteral("--db"), m_db, QStringLiteral("--state"), QStringLiteral("lagging"), QStringLiteral("--format"), QStringLiteral("csv")});
+        const Run lagging = ferryctl({QStringLiteral("status"), QStringLiteral("--db"), m_db, QStringLiteral("--state"),
+                                      QStringLiteral("lagging"), QStringLiteral("--format"), QStringLiteral("csv")});
         QVERIFY(lagging.out.startsWith("repository,tag,state,registry,cell_state,digest,first_seen,last_seen,reason\n"));
         QVERIFY(lagging.out.contains("charts/app-operator,6.0.0,lagging,china,lagging"));
         QVERIFY(!lagging.out.contains("team/app"));
-        const Run china = ferryctl({QStringLiteral("status"), QStringLiteral("--db"), m_db, QStringLiteral("--registry"), QStringLiteral("china"), QStringLiteral("--state"), QStringLiteral("extra")});
+        const Run china = ferryctl({QStringLiteral("status"), QStringLiteral("--db"), m_db, QStringLiteral("--registry"),
+                                    QStringLiteral("china"), QStringLiteral("--state"), QStringLiteral("extra")});
         QVERIFY2(china.out.contains("9.9.9") && !china.out.contains("1.1.0"), china.out.constData());
     }
 
@@ -321,14 +339,19 @@ private Q_SLOTS:
         QVERIFY(partial.out.contains("(interrupted)"));
 
         QCOMPARE(ferryctl({QStringLiteral("scan"), QStringLiteral("--plan"), slowPlan, QStringLiteral("--db"), resumed}).exitCode, 0);
-        const auto a = stateView(ferryctl({QStringLiteral("status"), QStringLiteral("--db"), reference, QStringLiteral("--format"), QStringLiteral("json")}).out);
-        const auto b = stateView(ferryctl({QStringLiteral("status"), QStringLiteral("--db"), resumed, QStringLiteral("--format"), QStringLiteral("json")}).out);
+        const auto a = stateView(
+            ferryctl({QStringLiteral("status"), QStringLiteral("--db"), reference, QStringLiteral("--format"), QStringLiteral("json")})
+                .out);
+        const auto b = stateView(
+            ferryctl({QStringLiteral("status"), QStringLiteral("--db"), resumed, QStringLiteral("--format"), QStringLiteral("json")}).out);
         QCOMPARE(b, a);
     }
 
     void unreachableAndRateLimitedRegistriesAreUnknown()
     {
-        FakeServer limited([](const FakeRequest &) { return FakeResponse::json(429, R"({"errors":[{"code":"TOOMANYREQUESTS"}]})").with("Retry-After", "3600"); });
+        FakeServer limited([](const FakeRequest &) {
+            return FakeResponse::json(429, R"({"errors":[{"code":"TOOMANYREQUESTS"}]})").with("Retry-After", "3600");
+        });
         const quint16 closed = freeLoopbackPort();
         const QString plan = writePlan(QStringLiteral("outage.yaml"),
                                        QStringLiteral("  limited: { url: http://%1, role: source, credentials: anonymous }\n"
@@ -342,12 +365,14 @@ private Q_SLOTS:
         const Run scan = ferryctl({QStringLiteral("scan"), QStringLiteral("--plan"), plan, QStringLiteral("--db"), db});
         QCOMPARE(scan.exitCode, 4); // incomplete, and says why
         QVERIFY(scan.err.contains("old-acr"));
-        const auto rows = rowsByKey(ferryctl({QStringLiteral("status"), QStringLiteral("--db"), db, QStringLiteral("--format"), QStringLiteral("json")}).out);
+        const auto rows = rowsByKey(
+            ferryctl({QStringLiteral("status"), QStringLiteral("--db"), db, QStringLiteral("--format"), QStringLiteral("json")}).out);
         const QJsonObject other = rows.value(QStringLiteral("giantswarm/other:1.0"));
         QCOMPARE(other.value(QStringLiteral("state")).toString(), QStringLiteral("unknown"));
         const QJsonObject lim = other.value(QStringLiteral("registries")).toObject().value(QStringLiteral("limited")).toObject();
         QCOMPARE(lim.value(QStringLiteral("state")).toString(), QStringLiteral("unknown"));
-        QVERIFY2(lim.value(QStringLiteral("reason")).toString().contains(QStringLiteral("rate limited")), qPrintable(lim.value(QStringLiteral("reason")).toString()));
+        QVERIFY2(lim.value(QStringLiteral("reason")).toString().contains(QStringLiteral("rate limited")),
+                 qPrintable(lim.value(QStringLiteral("reason")).toString()));
         // The rest of the scan finished: the unreachable legacy registry only makes its own cells unknown.
         const QJsonObject app = rows.value(QStringLiteral("team/app:1.0.0"));
         QCOMPARE(app.value(QStringLiteral("state")).toString(), QStringLiteral("synced"));
@@ -384,10 +409,14 @@ private Q_SLOTS:
         QFile f(syncFile);
         QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
         f.write(QStringLiteral("%1:\n  tls-verify: false\n  images:\n    team/legacy: []\n    team/app: [\"1.0.0\", \"2.0.0\"]\n"
-                               "  images-by-tag-regex:\n    charts/app-operator: '^6\\.'\n").arg(m_hub).toUtf8());
+                               "  images-by-tag-regex:\n    charts/app-operator: '^6\\.'\n")
+                    .arg(m_hub)
+                    .toUtf8());
         f.close();
-        const Run dry = run(QStringLiteral("skopeo"), {QStringLiteral("sync"), QStringLiteral("--dry-run"), QStringLiteral("--src"), QStringLiteral("yaml"),
-                                                       QStringLiteral("--dest"), QStringLiteral("dir"), syncFile, QDir(m_farm->dir()).filePath(QStringLiteral("sync-out"))});
+        const Run dry =
+            run(QStringLiteral("skopeo"),
+                {QStringLiteral("sync"), QStringLiteral("--dry-run"), QStringLiteral("--src"), QStringLiteral("yaml"),
+                 QStringLiteral("--dest"), QStringLiteral("dir"), syncFile, QDir(m_farm->dir()).filePath(QStringLiteral("sync-out"))});
         QCOMPARE(dry.exitCode, 0);
         QSet<QString> skopeoSelected;
         static const QRegularExpression from(QStringLiteral("from=\"docker://[^/]+/([^\"]+)\""));
@@ -401,11 +430,13 @@ private Q_SLOTS:
         pf.write(QStringLiteral("version: 1\nregistries:\n  hub: { %1, role: source }\n"
                                 "  gsoci: { %2, role: target }\nimages:\n"
                                 "  - skopeo-sync: skopeo-hub.yaml\n    source: hub\n    target: gsoci/mirror\n")
-                     .arg(m_farm->planFields(QStringLiteral("hub")), m_farm->planFields(QStringLiteral("gsoci"))).toUtf8());
+                     .arg(m_farm->planFields(QStringLiteral("hub")), m_farm->planFields(QStringLiteral("gsoci")))
+                     .toUtf8());
         pf.close();
         const QString db = QDir(m_farm->dir()).filePath(QStringLiteral("import.db"));
         ferryctl({QStringLiteral("scan"), QStringLiteral("--plan"), plan, QStringLiteral("--db"), db});
-        const auto rows = rowsByKey(ferryctl({QStringLiteral("status"), QStringLiteral("--db"), db, QStringLiteral("--format"), QStringLiteral("json")}).out);
+        const auto rows = rowsByKey(
+            ferryctl({QStringLiteral("status"), QStringLiteral("--db"), db, QStringLiteral("--format"), QStringLiteral("json")}).out);
         QSet<QString> ferrySelected;
         const QMap<QString, QString> back{{QStringLiteral("mirror/legacy"), QStringLiteral("team/legacy")},
                                           {QStringLiteral("mirror/app"), QStringLiteral("team/app")},
@@ -414,7 +445,8 @@ private Q_SLOTS:
             if (!it->value(QStringLiteral("inPlan")).toBool())
                 continue;
             QCOMPARE(it->value(QStringLiteral("state")).toString(), QStringLiteral("missing")); // nothing mirrored yet
-            ferrySelected.insert(back.value(it->value(QStringLiteral("repository")).toString()) + u':' + it->value(QStringLiteral("tag")).toString());
+            ferrySelected.insert(back.value(it->value(QStringLiteral("repository")).toString()) + u':' +
+                                 it->value(QStringLiteral("tag")).toString());
         }
         QCOMPARE(ferrySelected, skopeoSelected);
     }
@@ -446,9 +478,10 @@ private Q_SLOTS:
             db.close();
         }
         QSqlDatabase::removeDatabase(QStringLiteral("newer"));
-        for (const QStringList &args : {QStringList{QStringLiteral("scan"), QStringLiteral("--plan"), m_plan, QStringLiteral("--db"), newer},
-                                        QStringList{QStringLiteral("status"), QStringLiteral("--db"), newer},
-                                        QStringList{QStringLiteral("cleanup"), QStringLiteral("list"), QStringLiteral("--db"), newer}}) {
+        for (const QStringList &args :
+             {QStringList{QStringLiteral("scan"), QStringLiteral("--plan"), m_plan, QStringLiteral("--db"), newer},
+              QStringList{QStringLiteral("status"), QStringLiteral("--db"), newer},
+              QStringList{QStringLiteral("cleanup"), QStringLiteral("list"), QStringLiteral("--db"), newer}}) {
             const Run r = ferryctl(args);
             QVERIFY2(r.exitCode == 7, qPrintable(args.first() + u' ' + QString::number(r.exitCode) + u' ' + QString::fromUtf8(r.err)));
             QVERIFY2(r.err.contains("newer Ferry"), r.err.constData());

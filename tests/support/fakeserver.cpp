@@ -1,15 +1,18 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 #include "fakeserver.h"
 
 #include <QFile>
 #include <QMetaObject>
+#include <QPointer>
 #include <QProcess>
 #include <QSslCertificate>
 #include <QSslKey>
-#include <QTemporaryDir>
-#include <QPointer>
 #include <QSslServer>
 #include <QTcpServer>
 #include <QTcpSocket>
+#include <QTemporaryDir>
 #include <QThread>
 #include <QTimer>
 
@@ -215,14 +218,16 @@ const TestPki &testPki()
             e.write("subjectAltName=IP:127.0.0.1,IP:127.0.0.2,DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n");
         e.close();
         const bool ok =
-            openssl({QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"), QStringLiteral("rsa:2048"), QStringLiteral("-nodes"),
-                     QStringLiteral("-keyout"), d + QStringLiteral("/ca.key"), QStringLiteral("-out"), k->caFile, QStringLiteral("-subj"),
-                     QStringLiteral("/CN=Ferry fault-test CA"), QStringLiteral("-days"), QStringLiteral("2")})
-            && openssl({QStringLiteral("req"), QStringLiteral("-newkey"), QStringLiteral("rsa:2048"), QStringLiteral("-nodes"), QStringLiteral("-keyout"),
-                        k->keyFile, QStringLiteral("-out"), d + QStringLiteral("/server.csr"), QStringLiteral("-subj"), QStringLiteral("/CN=127.0.0.1")})
-            && openssl({QStringLiteral("x509"), QStringLiteral("-req"), QStringLiteral("-in"), d + QStringLiteral("/server.csr"), QStringLiteral("-CA"),
-                        k->caFile, QStringLiteral("-CAkey"), d + QStringLiteral("/ca.key"), QStringLiteral("-CAcreateserial"), QStringLiteral("-out"),
-                        k->certFile, QStringLiteral("-days"), QStringLiteral("2"), QStringLiteral("-extfile"), ext});
+            openssl({QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"), QStringLiteral("rsa:2048"),
+                     QStringLiteral("-nodes"), QStringLiteral("-keyout"), d + QStringLiteral("/ca.key"), QStringLiteral("-out"), k->caFile,
+                     QStringLiteral("-subj"), QStringLiteral("/CN=Ferry fault-test CA"), QStringLiteral("-days"), QStringLiteral("2")}) &&
+            openssl({QStringLiteral("req"), QStringLiteral("-newkey"), QStringLiteral("rsa:2048"), QStringLiteral("-nodes"),
+                     QStringLiteral("-keyout"), k->keyFile, QStringLiteral("-out"), d + QStringLiteral("/server.csr"),
+                     QStringLiteral("-subj"), QStringLiteral("/CN=127.0.0.1")}) &&
+            openssl({QStringLiteral("x509"), QStringLiteral("-req"), QStringLiteral("-in"), d + QStringLiteral("/server.csr"),
+                     QStringLiteral("-CA"), k->caFile, QStringLiteral("-CAkey"), d + QStringLiteral("/ca.key"),
+                     QStringLiteral("-CAcreateserial"), QStringLiteral("-out"), k->certFile, QStringLiteral("-days"), QStringLiteral("2"),
+                     QStringLiteral("-extfile"), ext});
         if (!ok)
             qFatal("openssl could not make the fault server's certificates (installer/setup.sh installs openssl)");
         QFile c(k->certFile), key(k->keyFile);
@@ -278,10 +283,13 @@ FakeServer::FakeServer(Handler handler, const QHostAddress &address, std::option
     auto *anchor = new QObject;
     anchor->moveToThread(m_thread);
     FakeServerWorker *worker = nullptr;
-    QMetaObject::invokeMethod(anchor, [&] {
-        worker = new FakeServerWorker(this, m_address, tls);
-        worker->setParent(anchor);
-    }, Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+        anchor,
+        [&] {
+            worker = new FakeServerWorker(this, m_address, tls);
+            worker->setParent(anchor);
+        },
+        Qt::BlockingQueuedConnection);
     m_worker = anchor;
     m_port = worker->port();
     if (m_transport == Transport::TlsHttp2) {
@@ -309,7 +317,8 @@ FakeServer::~FakeServer()
     if (m_front)
         m_front->stop();
     QObject *w = m_worker;
-    QMetaObject::invokeMethod(w, [w] { delete w; }, Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+        w, [w] { delete w; }, Qt::BlockingQueuedConnection);
     m_thread->quit();
     m_thread->wait();
     delete m_thread;

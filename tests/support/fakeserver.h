@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 #pragma once
 
 #include "managedprocess.h"
@@ -22,7 +25,7 @@ namespace ferry::test {
 struct FakeRequest
 {
     QByteArray method;
-    QByteArray path;   // with query
+    QByteArray path; // with query
     QList<std::pair<QByteArray, QByteArray>> headers;
     QByteArray body;
     QByteArray header(const QByteArray &name) const;
@@ -35,14 +38,14 @@ struct FakeResponse
     int status = 200;
     QList<std::pair<QByteArray, QByteArray>> headers;
     QByteArray body;
-    bool stall = false;     // accept and never answer
-    int truncateAt = -1;    // send the full Content-Length but only this many body bytes, then close
+    bool stall = false; // accept and never answer
+    int truncateAt = -1; // send the full Content-Length but only this many body bytes, then close
     int delayMs = 0;
-    bool chunked = false;        // Transfer-Encoding: chunked, in 7-byte chunks
+    bool chunked = false; // Transfer-Encoding: chunked, in 7-byte chunks
     bool closeDelimited = false; // no Content-Length: the body ends when the connection closes
-    bool closeAfter = false;     // close the connection after a complete response
-    bool dropIfReused = false;   // a request on a connection that already served one is dropped unanswered (a stale keep-alive)
-    QByteArray raw;              // written as it is instead of a composed answer (malformed framing); closes after when closeAfter
+    bool closeAfter = false; // close the connection after a complete response
+    bool dropIfReused = false; // a request on a connection that already served one is dropped unanswered (a stale keep-alive)
+    QByteArray raw; // written as it is instead of a composed answer (malformed framing); closes after when closeAfter
 
     static FakeResponse json(int status, const QByteArray &body);
     FakeResponse &with(const QByteArray &name, const QByteArray &value)

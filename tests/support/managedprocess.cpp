@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 #include "managedprocess.h"
 
 #include <QDeadlineTimer>
@@ -16,8 +19,8 @@ ManagedProcess::~ManagedProcess()
     stop();
 }
 
-bool ManagedProcess::start(const QString &program, const QStringList &args, quint16 port, QString *error,
-                           int readyTimeoutMs, const QString &host)
+bool ManagedProcess::start(const QString &program, const QStringList &args, quint16 port, QString *error, int readyTimeoutMs,
+                           const QString &host)
 {
     m_process.setProgram(program);
     m_process.setArguments(args);
@@ -36,9 +39,7 @@ bool ManagedProcess::start(const QString &program, const QStringList &args, quin
         return false;
     }
     m_process.setStandardOutputFile(m_log.fileName(), QIODevice::Append);
-    m_process.setChildProcessModifier([] {
-        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    });
+    m_process.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
     m_process.start();
     if (!m_process.waitForStarted(5000)) {
         *error = QStringLiteral("%1 did not start: %2").arg(program, m_process.errorString());

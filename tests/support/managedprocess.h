@@ -1,9 +1,12 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 #pragma once
 
 #include <QProcess>
-#include <QTemporaryFile>
 #include <QString>
 #include <QStringList>
+#include <QTemporaryFile>
 
 namespace ferry::test {
 
@@ -19,8 +22,8 @@ public:
     ManagedProcess &operator=(const ManagedProcess &) = delete;
 
     // Starts program and waits (bounded) until host:port accepts connections.
-    bool start(const QString &program, const QStringList &args, quint16 port, QString *error,
-               int readyTimeoutMs = 15'000, const QString &host = QStringLiteral("127.0.0.1"));
+    bool start(const QString &program, const QStringList &args, quint16 port, QString *error, int readyTimeoutMs = 15'000,
+               const QString &host = QStringLiteral("127.0.0.1"));
     // Extra NAME=value variables for the next start(), on top of this process's environment,
     // less the variables whose names start with one of dropPrefixes.
     void setEnvironment(const QStringList &extra, const QStringList &dropPrefixes = {})

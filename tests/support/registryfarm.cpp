@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 #include "registryfarm.h"
 
 #include "testmain.h"
@@ -12,8 +15,8 @@ namespace ferry::test {
 
 namespace {
 
-bool run(const QString &program, const QStringList &args, QString *error, QByteArray *stdoutData = nullptr,
-         int timeoutMs = 120'000, const QString &workdir = {})
+bool run(const QString &program, const QStringList &args, QString *error, QByteArray *stdoutData = nullptr, int timeoutMs = 120'000,
+         const QString &workdir = {})
 {
     QProcess p;
     if (!workdir.isEmpty())
@@ -134,27 +137,35 @@ bool RegistryFarm::makePki(QString *error)
     const QString d = m_dir.path();
     const QString openssl = QStringLiteral("openssl");
     auto p = [&](const char *name) { return QDir(d).filePath(QLatin1String(name)); };
-    if (!run(openssl, {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"), QStringLiteral("rsa:2048"), QStringLiteral("-nodes"),
-                       QStringLiteral("-keyout"), p("ca.key"), QStringLiteral("-out"), p("ca.crt"),
-                       QStringLiteral("-subj"), QStringLiteral("/CN=Ferry Test CA"), QStringLiteral("-days"), QStringLiteral("2")}, error))
+    if (!run(openssl,
+             {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"), QStringLiteral("rsa:2048"),
+              QStringLiteral("-nodes"), QStringLiteral("-keyout"), p("ca.key"), QStringLiteral("-out"), p("ca.crt"),
+              QStringLiteral("-subj"), QStringLiteral("/CN=Ferry Test CA"), QStringLiteral("-days"), QStringLiteral("2")},
+             error))
         return false;
-    if (!run(openssl, {QStringLiteral("req"), QStringLiteral("-newkey"), QStringLiteral("rsa:2048"), QStringLiteral("-nodes"),
-                       QStringLiteral("-keyout"), p("server.key"), QStringLiteral("-out"), p("server.csr"),
-                       QStringLiteral("-subj"), QStringLiteral("/CN=127.0.0.1")}, error))
+    if (!run(openssl,
+             {QStringLiteral("req"), QStringLiteral("-newkey"), QStringLiteral("rsa:2048"), QStringLiteral("-nodes"),
+              QStringLiteral("-keyout"), p("server.key"), QStringLiteral("-out"), p("server.csr"), QStringLiteral("-subj"),
+              QStringLiteral("/CN=127.0.0.1")},
+             error))
         return false;
     writeFile(p("server.ext"), "subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n");
-    if (!run(openssl, {QStringLiteral("x509"), QStringLiteral("-req"), QStringLiteral("-in"), p("server.csr"), QStringLiteral("-CA"), p("ca.crt"),
-                       QStringLiteral("-CAkey"), p("ca.key"), QStringLiteral("-CAcreateserial"), QStringLiteral("-out"), p("server.crt"),
-                       QStringLiteral("-days"), QStringLiteral("2"), QStringLiteral("-extfile"), p("server.ext")}, error))
+    if (!run(openssl,
+             {QStringLiteral("x509"), QStringLiteral("-req"), QStringLiteral("-in"), p("server.csr"), QStringLiteral("-CA"), p("ca.crt"),
+              QStringLiteral("-CAkey"), p("ca.key"), QStringLiteral("-CAcreateserial"), QStringLiteral("-out"), p("server.crt"),
+              QStringLiteral("-days"), QStringLiteral("2"), QStringLiteral("-extfile"), p("server.ext")},
+             error))
         return false;
     // skopeo reads a CA from a directory of *.crt files.
     QDir(d).mkpath(QStringLiteral("certs.d"));
     QFile::copy(p("ca.crt"), QDir(d).filePath(QStringLiteral("certs.d/ca.crt")));
     // The token issuer's signing key; its self-signed certificate is the registry's
     // rootcertbundle and travels in each token's x5c header.
-    if (!run(openssl, {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"), QStringLiteral("rsa:2048"), QStringLiteral("-nodes"),
-                       QStringLiteral("-keyout"), p("token.key"), QStringLiteral("-out"), p("token.crt"),
-                       QStringLiteral("-subj"), QStringLiteral("/CN=ferry-token-issuer"), QStringLiteral("-days"), QStringLiteral("2")}, error))
+    if (!run(openssl,
+             {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"), QStringLiteral("rsa:2048"),
+              QStringLiteral("-nodes"), QStringLiteral("-keyout"), p("token.key"), QStringLiteral("-out"), p("token.crt"),
+              QStringLiteral("-subj"), QStringLiteral("/CN=ferry-token-issuer"), QStringLiteral("-days"), QStringLiteral("2")},
+             error))
         return false;
     QByteArray htpasswd;
     if (!run(QStringLiteral("htpasswd"), {QStringLiteral("-Bbn"), QLatin1String(kUser), QLatin1String(kPassword)}, error, &htpasswd))
@@ -172,14 +183,12 @@ bool RegistryFarm::ensureTokenService(QString *error)
     for (int attempt = 0; attempt < 3; ++attempt) {
         m_tokenPort = freeLoopbackPort();
         if (m_tokenService.start(QStringLiteral("/usr/bin/python3"),
-                                 {QDir(supportDir()).filePath(QStringLiteral("token_service.py")),
-                                  QStringLiteral("--port"), QString::number(m_tokenPort),
-                                  QStringLiteral("--key"), QDir(d).filePath(QStringLiteral("token.key")),
-                                  QStringLiteral("--cert"), QDir(d).filePath(QStringLiteral("token.crt")),
-                                  QStringLiteral("--tls-cert"), QDir(d).filePath(QStringLiteral("server.crt")),
-                                  QStringLiteral("--tls-key"), QDir(d).filePath(QStringLiteral("server.key")),
-                                  QStringLiteral("--issuer"), QStringLiteral("ferry-test-issuer"),
-                                  QStringLiteral("--service"), QStringLiteral("ferry-test-registry"),
+                                 {QDir(supportDir()).filePath(QStringLiteral("token_service.py")), QStringLiteral("--port"),
+                                  QString::number(m_tokenPort), QStringLiteral("--key"), QDir(d).filePath(QStringLiteral("token.key")),
+                                  QStringLiteral("--cert"), QDir(d).filePath(QStringLiteral("token.crt")), QStringLiteral("--tls-cert"),
+                                  QDir(d).filePath(QStringLiteral("server.crt")), QStringLiteral("--tls-key"),
+                                  QDir(d).filePath(QStringLiteral("server.key")), QStringLiteral("--issuer"),
+                                  QStringLiteral("ferry-test-issuer"), QStringLiteral("--service"), QStringLiteral("ferry-test-registry"),
                                   QStringLiteral("--user"), QLatin1String(kUser) + u':' + QLatin1String(kPassword)},
                                  m_tokenPort, error))
             return true;
@@ -187,16 +196,14 @@ bool RegistryFarm::ensureTokenService(QString *error)
     return false;
 }
 
-QString RegistryFarm::registryYaml(const QString &storage, bool tls, bool http2, const QString &auth,
-                                   const RegistryInstance *proxyOf) const
+QString RegistryFarm::registryYaml(const QString &storage, bool tls, bool http2, const QString &auth, const RegistryInstance *proxyOf) const
 {
     const QString d = m_dir.path();
-    QString yaml = QStringLiteral(
-        "version: 0.1\n"
-        "log:\n  level: warn\n  accesslog:\n    disabled: true\n"
-        "storage:\n  filesystem:\n    rootdirectory: %1\n  delete:\n    enabled: true\n"
-        "  maintenance:\n    uploadpurging:\n      enabled: false\n"
-        "http:\n  addr: 127.0.0.1:@PORT@\n  secret: ferry-test-secret\n")
+    QString yaml = QStringLiteral("version: 0.1\n"
+                                  "log:\n  level: warn\n  accesslog:\n    disabled: true\n"
+                                  "storage:\n  filesystem:\n    rootdirectory: %1\n  delete:\n    enabled: true\n"
+                                  "  maintenance:\n    uploadpurging:\n      enabled: false\n"
+                                  "http:\n  addr: 127.0.0.1:@PORT@\n  secret: ferry-test-secret\n")
                        .arg(storage);
     if (tls) {
         yaml += QStringLiteral("  tls:\n    certificate: %1\n    key: %2\n")
@@ -205,7 +212,8 @@ QString RegistryFarm::registryYaml(const QString &storage, bool tls, bool http2,
             yaml += QStringLiteral("  http2:\n    disabled: true\n");
     }
     if (auth == u"basic")
-        yaml += QStringLiteral("auth:\n  htpasswd:\n    realm: ferry-test\n    path: %1\n").arg(QDir(d).filePath(QStringLiteral("htpasswd")));
+        yaml +=
+            QStringLiteral("auth:\n  htpasswd:\n    realm: ferry-test\n    path: %1\n").arg(QDir(d).filePath(QStringLiteral("htpasswd")));
     if (auth == u"token")
         yaml += QStringLiteral("auth:\n  token:\n    realm: https://127.0.0.1:%1/token\n    service: ferry-test-registry\n"
                                "    issuer: ferry-test-issuer\n    rootcertbundle: %2\n")
@@ -259,8 +267,7 @@ bool RegistryFarm::start(const QList<Variant> &variants, QString *error)
         inst->variant = v;
         QString auth;
         switch (v) {
-        case Variant::Plain:
-            break;
+        case Variant::Plain: break;
         case Variant::Htpasswd:
             auth = QStringLiteral("basic");
             inst->username = QLatin1String(kUser);
@@ -300,8 +307,8 @@ bool RegistryFarm::start(const QList<Variant> &variants, QString *error)
         if (auth == u"token" && !ensureTokenService(error))
             return false;
         const RegistryInstance *upstream = v == Variant::Cache ? m_instances.value(Variant::TlsToken).get() : nullptr;
-        inst->yaml = registryYaml(v == Variant::Cache ? QDir(d).filePath(QStringLiteral("cache-storage")) : storage,
-                                  inst->tls, inst->http2, auth, upstream);
+        inst->yaml = registryYaml(v == Variant::Cache ? QDir(d).filePath(QStringLiteral("cache-storage")) : storage, inst->tls, inst->http2,
+                                  auth, upstream);
         inst->process = std::make_unique<ManagedProcess>();
         m_instances.insert(v, inst);
         if (!restartInstance(v, error))
@@ -353,7 +360,9 @@ bool RegistryFarm::startNamed(const QString &name, Shape shape, QString *error)
     if (inst->tokenAuth && !ensureTokenService(error))
         return false;
     inst->yaml = registryYaml(storage, inst->tls, inst->http2,
-                              shape == Shape::Plain ? QString() : inst->tokenAuth ? QStringLiteral("token") : QStringLiteral("basic"),
+                              shape == Shape::Plain ? QString()
+                                  : inst->tokenAuth ? QStringLiteral("token")
+                                                    : QStringLiteral("basic"),
                               nullptr);
     inst->process = std::make_unique<ManagedProcess>();
     m_named.insert(name, inst);
@@ -407,8 +416,8 @@ bool RegistryFarm::seedNamed(const QString &name, const QString &salt, QString *
     const QString out = QDir(m_dir.path()).filePath(QStringLiteral("seeded-%1-%2.json").arg(name, salt));
     if (!run(QStringLiteral("/usr/bin/python3"),
              QStringList{QDir(supportDir()).filePath(QStringLiteral("seed_registry.py")), QStringLiteral("--registry"), doorHostPort(name),
-                         QStringLiteral("--workdir"), m_dir.path(), QStringLiteral("--out"), out, QStringLiteral("--salt"), salt}
-                 + extra,
+                         QStringLiteral("--workdir"), m_dir.path(), QStringLiteral("--out"), out, QStringLiteral("--salt"), salt} +
+                 extra,
              error))
         return false;
     QFile f(out);
@@ -428,8 +437,8 @@ bool RegistryFarm::seed(QString *error, const QString &salt)
     const QString out = QDir(m_dir.path()).filePath(QStringLiteral("seeded-%1.json").arg(salt));
     if (!run(QStringLiteral("/usr/bin/python3"),
              {QDir(supportDir()).filePath(QStringLiteral("seed_registry.py")), QStringLiteral("--registry"),
-              m_instances.value(Variant::Plain)->hostPort, QStringLiteral("--workdir"), m_dir.path(),
-              QStringLiteral("--out"), out, QStringLiteral("--salt"), salt},
+              m_instances.value(Variant::Plain)->hostPort, QStringLiteral("--workdir"), m_dir.path(), QStringLiteral("--out"), out,
+              QStringLiteral("--salt"), salt},
              error))
         return false;
     QFile f(out);
@@ -449,13 +458,13 @@ QString RegistryFarm::writeDockerConfig()
     for (const auto &inst : std::as_const(all)) {
         if (inst->username.isEmpty())
             continue;
-        auths.insert(inst->hostPort, QJsonObject{{QStringLiteral("auth"),
-                                                  QString::fromLatin1((inst->username + u':' + inst->password).toUtf8().toBase64())}});
+        auths.insert(
+            inst->hostPort,
+            QJsonObject{{QStringLiteral("auth"), QString::fromLatin1((inst->username + u':' + inst->password).toUtf8().toBase64())}});
     }
     const QString dir = QDir(m_dir.path()).filePath(QStringLiteral("docker-config"));
     QDir().mkpath(dir);
-    writeFile(QDir(dir).filePath(QStringLiteral("config.json")),
-              QJsonDocument(QJsonObject{{QStringLiteral("auths"), auths}}).toJson());
+    writeFile(QDir(dir).filePath(QStringLiteral("config.json")), QJsonDocument(QJsonObject{{QStringLiteral("auths"), auths}}).toJson());
     return dir;
 }
 

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 #pragma once
 
 #include "managedprocess.h"
@@ -14,11 +17,11 @@
 // In a test's initTestCase: the registry tools must be there. Under FERRY_STRICT_TESTS=1
 // (installer/setup.sh test) or on CI their absence fails the suite; elsewhere the suite
 // skips with the reason and exits 77, which ctest counts as skipped (testmain.h).
-#define FERRY_REQUIRE_REGISTRY_TOOLS()                                          \
-    do {                                                                        \
-        const QString missingTools_ = ::ferry::test::RegistryFarm::missingTools(); \
-        if (!missingTools_.isEmpty())                                           \
-            FERRY_SKIP(missingTools_);                                          \
+#define FERRY_REQUIRE_REGISTRY_TOOLS()                                                                                                     \
+    do {                                                                                                                                   \
+        const QString missingTools_ = ::ferry::test::RegistryFarm::missingTools();                                                         \
+        if (!missingTools_.isEmpty())                                                                                                      \
+            FERRY_SKIP(missingTools_);                                                                                                     \
     } while (false)
 
 namespace ferry::test {
@@ -48,13 +51,13 @@ struct RegistryInstance
     quint16 port = 0;
     QString hostPort;
     bool tls = false;
-    bool http2 = false;     // TLS without `http2: disabled`: Go negotiates h2
+    bool http2 = false; // TLS without `http2: disabled`: Go negotiates h2
     bool tokenAuth = false;
     QString caFile;
     QString username;
     QString password;
     QString configFile;
-    QString yaml;           // with @PORT@ for the port
+    QString yaml; // with @PORT@ for the port
     QStringList environment; // extra variables for the process (SSL_CERT_FILE of a cache)
     std::unique_ptr<ManagedProcess> process;
     // A named registry of another shape than plain also serves its storage on a plain
@@ -131,8 +134,7 @@ private:
     bool ensureTokenService(QString *error);
     // The registry configuration of one shape: TLS with or without HTTP/2, Basic or token
     // auth, or plain; proxyOf makes it a pull-through cache of that instance.
-    QString registryYaml(const QString &storage, bool tls, bool http2, const QString &auth,
-                         const RegistryInstance *proxyOf) const;
+    QString registryYaml(const QString &storage, bool tls, bool http2, const QString &auth, const RegistryInstance *proxyOf) const;
     void applyShape(RegistryInstance &inst, Shape shape) const;
     QStringList skopeoArgsFor(const RegistryInstance &inst) const;
 

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 #pragma once
 
 #include <QCoreApplication>
@@ -27,37 +30,37 @@ int suiteExitCode(int qtestResult);
 
 } // namespace ferry::test
 
-#define FERRY_SKIP(reason)                                                  \
-    do {                                                                    \
-        if (::ferry::test::strictTests())                                   \
-            QFAIL(qPrintable(QStringLiteral("not skipped under FERRY_STRICT_TESTS: ") + (reason))); \
-        ::ferry::test::noteSkip();                                          \
-        QSKIP(qPrintable(reason));                                          \
+#define FERRY_SKIP(reason)                                                                                                                 \
+    do {                                                                                                                                   \
+        if (::ferry::test::strictTests())                                                                                                  \
+            QFAIL(qPrintable(QStringLiteral("not skipped under FERRY_STRICT_TESTS: ") + (reason)));                                        \
+        ::ferry::test::noteSkip();                                                                                                         \
+        QSKIP(qPrintable(reason));                                                                                                         \
     } while (false)
 
-#define FERRY_TEST_MAIN(TestObject)                                \
-    int main(int argc, char *argv[])                               \
-    {                                                              \
-        ferry::test::prepareEnvironment();                         \
-        QCoreApplication app(argc, argv);                          \
-        TestObject tc;                                             \
-        return ferry::test::suiteExitCode(QTest::qExec(&tc, argc, argv)); \
+#define FERRY_TEST_MAIN(TestObject)                                                                                                        \
+    int main(int argc, char *argv[])                                                                                                       \
+    {                                                                                                                                      \
+        ferry::test::prepareEnvironment();                                                                                                 \
+        QCoreApplication app(argc, argv);                                                                                                  \
+        TestObject tc;                                                                                                                     \
+        return ferry::test::suiteExitCode(QTest::qExec(&tc, argc, argv));                                                                  \
     }
 
-#define FERRY_TEST_MAIN_GUI(TestObject)                            \
-    int main(int argc, char *argv[])                               \
-    {                                                              \
-        ferry::test::prepareEnvironment();                         \
-        QGuiApplication app(argc, argv);                           \
-        TestObject tc;                                             \
-        return ferry::test::suiteExitCode(QTest::qExec(&tc, argc, argv)); \
+#define FERRY_TEST_MAIN_GUI(TestObject)                                                                                                    \
+    int main(int argc, char *argv[])                                                                                                       \
+    {                                                                                                                                      \
+        ferry::test::prepareEnvironment();                                                                                                 \
+        QGuiApplication app(argc, argv);                                                                                                   \
+        TestObject tc;                                                                                                                     \
+        return ferry::test::suiteExitCode(QTest::qExec(&tc, argc, argv));                                                                  \
     }
 
-#define FERRY_TEST_MAIN_WIDGETS(TestObject)                        \
-    int main(int argc, char *argv[])                               \
-    {                                                              \
-        ferry::test::prepareEnvironment();                         \
-        QApplication app(argc, argv);                              \
-        TestObject tc;                                             \
-        return ferry::test::suiteExitCode(QTest::qExec(&tc, argc, argv)); \
+#define FERRY_TEST_MAIN_WIDGETS(TestObject)                                                                                                \
+    int main(int argc, char *argv[])                                                                                                       \
+    {                                                                                                                                      \
+        ferry::test::prepareEnvironment();                                                                                                 \
+        QApplication app(argc, argv);                                                                                                      \
+        TestObject tc;                                                                                                                     \
+        return ferry::test::suiteExitCode(QTest::qExec(&tc, argc, argv));                                                                  \
     }

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 #pragma once
 
 #include <QByteArray>
@@ -17,9 +20,8 @@ struct Run
 };
 
 // Runs a program to its end (bounded), with input on stdin.
-Run run(const QString &program, const QStringList &args,
-        const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment(), const QByteArray &input = {},
-        int timeoutMs = 120'000);
+Run run(const QString &program, const QStringList &args, const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment(),
+        const QByteArray &input = {}, int timeoutMs = 120'000);
 
 // Waits for a future while the test's event loop runs; a future that never finishes is a
 // hang, and the test stops there instead of waiting for ctest's timeout.

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 #include "net/httptypes.h"
 #include "net/retrypolicy.h"
 #include "registry/auth.h"
@@ -13,7 +16,8 @@ private Q_SLOTS:
     void challenges()
     {
         const auto list = parseAuthChallenges(
-            "Bearer realm=\"https://auth.docker.io/token\",service=\"registry.docker.io\",scope=\"repository:library/nginx:pull,push\", Basic realm=\"x y\"");
+            "Bearer realm=\"https://auth.docker.io/token\",service=\"registry.docker.io\",scope=\"repository:library/nginx:pull,push\", "
+            "Basic realm=\"x y\"");
         QCOMPARE(list.size(), 2);
         QCOMPARE(list[0].scheme, QStringLiteral("bearer"));
         QCOMPARE(list[0].realm(), QStringLiteral("https://auth.docker.io/token"));

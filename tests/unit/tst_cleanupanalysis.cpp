@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // The cleanup rules on snapshots built by hand: what a policy proposes, what the safety
 // checks hold back and why, the execution order, the batch hash and the store's journal.
 #include "cleanup/analysis.h"
@@ -40,8 +43,8 @@ ManifestFacts image()
 QString devTag(const QString &branch, int daysAgo, char sha = 'a')
 {
     const QDateTime t = kNow.addDays(-daysAgo);
-    return QStringLiteral("1.0.0-dev.%1.%2.%3.h%4").arg(branch, t.toString(QStringLiteral("yyyy-MM-dd")), t.toString(QStringLiteral("HH-mm-ss")),
-                                                       QString(7, QLatin1Char(sha)));
+    return QStringLiteral("1.0.0-dev.%1.%2.%3.h%4")
+        .arg(branch, t.toString(QStringLiteral("yyyy-MM-dd")), t.toString(QStringLiteral("HH-mm-ss")), QString(7, QLatin1Char(sha)));
 }
 
 CleanupPolicy devPolicy(int keepNewest, int olderThanDays)
@@ -90,9 +93,9 @@ private Q_SLOTS:
         QVERIFY(parseDevTag(QStringLiteral("1.2.3-dev.ma--in.2026-01-05.09-15-01.habcdef0"))); // a cut branch name
         QVERIFY(!parseDevTag(QStringLiteral("1.2.3")));
         QVERIFY(!parseDevTag(QStringLiteral("1.2.3-rc.1")));
-        QVERIFY(!parseDevTag(QStringLiteral("1.2.3-dev.Main.2026-01-05.09-15-01.habcdef0")));  // not sanitised
-        QVERIFY(!parseDevTag(QStringLiteral("1.2.3-dev.main.2026-13-05.09-15-01.habcdef0")));  // no such month
-        QVERIFY(!parseDevTag(QStringLiteral("1.2.3-dev.main.2026-01-05.09-15-01.habcdef")));   // short sha
+        QVERIFY(!parseDevTag(QStringLiteral("1.2.3-dev.Main.2026-01-05.09-15-01.habcdef0"))); // not sanitised
+        QVERIFY(!parseDevTag(QStringLiteral("1.2.3-dev.main.2026-13-05.09-15-01.habcdef0"))); // no such month
+        QVERIFY(!parseDevTag(QStringLiteral("1.2.3-dev.main.2026-01-05.09-15-01.habcdef"))); // short sha
     }
 
     void keepNewestPerBranchAndAge()
@@ -357,22 +360,22 @@ private Q_SLOTS:
 
     void planParsesCleanupAndRefusesCaches()
     {
-        const QByteArray base =
-            "version: 1\n"
-            "registries:\n"
-            "  gsoci: { url: https://gsoci.example, role: target }\n"
-            "  cache: { url: http://127.0.0.1:5000, role: cache, of: gsoci }\n"
-            "  old: { url: https://old.example, role: legacy }\n";
+        const QByteArray base = "version: 1\n"
+                                "registries:\n"
+                                "  gsoci: { url: https://gsoci.example, role: target }\n"
+                                "  cache: { url: http://127.0.0.1:5000, role: cache, of: gsoci }\n"
+                                "  old: { url: https://old.example, role: legacy }\n";
         QString error;
-        auto plan = Plan::parse(base + "cleanup:\n"
-                                       "  batch-size: 20\n"
-                                       "  max-listing-age: 2h\n"
-                                       "  protect: { tags: ['^latest$'], repositories: ['^keep/'] }\n"
-                                       "  policies:\n"
-                                       "    - { name: dev, kind: dev-tags, registry: gsoci, older-than: 30d, keep-newest: 3 }\n"
-                                       "    - { name: rc, kind: tags, registry: gsoci, pattern: '^(?<group>\\d+\\.\\d+)\\.\\d+-rc\\.\\d+$' }\n"
-                                       "    - { name: untagged, kind: untagged, registry: gsoci, older-than: 7d }\n"
-                                       "    - { name: retire, kind: legacy, registry: old, verify-replicas: true }\n",
+        auto plan = Plan::parse(base +
+                                    "cleanup:\n"
+                                    "  batch-size: 20\n"
+                                    "  max-listing-age: 2h\n"
+                                    "  protect: { tags: ['^latest$'], repositories: ['^keep/'] }\n"
+                                    "  policies:\n"
+                                    "    - { name: dev, kind: dev-tags, registry: gsoci, older-than: 30d, keep-newest: 3 }\n"
+                                    "    - { name: rc, kind: tags, registry: gsoci, pattern: '^(?<group>\\d+\\.\\d+)\\.\\d+-rc\\.\\d+$' }\n"
+                                    "    - { name: untagged, kind: untagged, registry: gsoci, older-than: 7d }\n"
+                                    "    - { name: retire, kind: legacy, registry: old, verify-replicas: true }\n",
                                 QStringLiteral("p.yaml"), &error);
         QVERIFY2(plan, qPrintable(error));
         QCOMPARE(plan->cleanup.batchSize, 20);
@@ -383,19 +386,24 @@ private Q_SLOTS:
         QVERIFY(plan->cleanup.policies.at(3).verifyReplicas);
         QCOMPARE(plan->cleanup.protectingTag(QStringLiteral("latest"), QStringLiteral("old")), QStringLiteral("^latest$"));
         QCOMPARE(plan->cleanup.protectingRepository(QStringLiteral("keep/x"), QStringLiteral("gsoci")), QStringLiteral("^keep/"));
-        auto scoped = Plan::parse(base + "cleanup:\n  protect: { tags: ['^latest$'], registries: [gsoci] }\n", QStringLiteral("p.yaml"), &error);
+        auto scoped =
+            Plan::parse(base + "cleanup:\n  protect: { tags: ['^latest$'], registries: [gsoci] }\n", QStringLiteral("p.yaml"), &error);
         QVERIFY2(scoped, qPrintable(error));
         QCOMPARE(scoped->cleanup.protectingTag(QStringLiteral("latest"), QStringLiteral("gsoci")), QStringLiteral("^latest$"));
         QVERIFY(scoped->cleanup.protectingTag(QStringLiteral("latest"), QStringLiteral("old")).isEmpty());
 
-        QVERIFY(!Plan::parse(base + "cleanup:\n  policies:\n    - { name: c, kind: untagged, registry: cache, older-than: 1d }\n", QStringLiteral("p.yaml"), &error));
+        QVERIFY(!Plan::parse(base + "cleanup:\n  policies:\n    - { name: c, kind: untagged, registry: cache, older-than: 1d }\n",
+                             QStringLiteral("p.yaml"), &error));
         QVERIFY2(error.contains(QStringLiteral("never deletes from a cache")), qPrintable(error));
         QVERIFY(error.startsWith(QStringLiteral("p.yaml:8:")));
-        QVERIFY(!Plan::parse(base + "cleanup:\n  policies:\n    - { name: u, kind: untagged, registry: gsoci }\n", QStringLiteral("p.yaml"), &error));
+        QVERIFY(!Plan::parse(base + "cleanup:\n  policies:\n    - { name: u, kind: untagged, registry: gsoci }\n", QStringLiteral("p.yaml"),
+                             &error));
         QVERIFY(error.contains(QStringLiteral("needs older-than")));
-        QVERIFY(!Plan::parse(base + "cleanup:\n  policies:\n    - { name: l, kind: legacy, registry: gsoci }\n", QStringLiteral("p.yaml"), &error));
+        QVERIFY(!Plan::parse(base + "cleanup:\n  policies:\n    - { name: l, kind: legacy, registry: gsoci }\n", QStringLiteral("p.yaml"),
+                             &error));
         QVERIFY(error.contains(QStringLiteral("legacy or source registry")));
-        QVERIFY(!Plan::parse(base + "cleanup:\n  policies:\n    - { name: t, kind: tags, registry: gsoci }\n", QStringLiteral("p.yaml"), &error));
+        QVERIFY(!Plan::parse(base + "cleanup:\n  policies:\n    - { name: t, kind: tags, registry: gsoci }\n", QStringLiteral("p.yaml"),
+                             &error));
         QVERIFY(error.contains(QStringLiteral("needs a pattern")));
         QVERIFY(!Plan::parse(base + "cleanup:\n  polices: []\n", QStringLiteral("p.yaml"), &error));
         QVERIFY(error.contains(QStringLiteral("unknown key 'polices'")));

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 #include "registry/credentials.h"
 #include "testmain.h"
 
@@ -76,8 +79,9 @@ private Q_SLOTS:
         const QJsonObject auths{
             {QStringLiteral("https://127.0.0.1:5001/v1/"), authEntry(userPass)},
             {QStringLiteral("https://index.docker.io/v1/"), authEntry("bob:hub")},
-            {QStringLiteral("idtoken.example"), QJsonObject{{QStringLiteral("auth"), b64("00000000-0000-0000-0000-000000000000:")},
-                                                            {QStringLiteral("identitytoken"), QStringLiteral("ref-tok")}}},
+            {QStringLiteral("idtoken.example"),
+             QJsonObject{{QStringLiteral("auth"), b64("00000000-0000-0000-0000-000000000000:")},
+                         {QStringLiteral("identitytoken"), QStringLiteral("ref-tok")}}},
             {QStringLiteral("empty.example"), QJsonObject{}},
         };
         const QString path = writeConfig(QStringLiteral("config.json"), QJsonObject{{QStringLiteral("auths"), auths}});
@@ -103,12 +107,14 @@ private Q_SLOTS:
 
     void helpers()
     {
-        const QString path = writeConfig(QStringLiteral("helpers.json"), QJsonObject{
-            {QStringLiteral("credHelpers"), QJsonObject{{QStringLiteral("helper.example"), QStringLiteral("fake")},
-                                                        {QStringLiteral("token.example"), QStringLiteral("fake")},
-                                                        {QStringLiteral("slow.example"), QStringLiteral("hang")},
-                                                        {QStringLiteral("nohelper.example"), QStringLiteral("absent")}}},
-            {QStringLiteral("auths"), QJsonObject{{QStringLiteral("slow.example"), authEntry("fallback:pw")}}}});
+        const QString path =
+            writeConfig(QStringLiteral("helpers.json"),
+                        QJsonObject{{QStringLiteral("credHelpers"),
+                                     QJsonObject{{QStringLiteral("helper.example"), QStringLiteral("fake")},
+                                                 {QStringLiteral("token.example"), QStringLiteral("fake")},
+                                                 {QStringLiteral("slow.example"), QStringLiteral("hang")},
+                                                 {QStringLiteral("nohelper.example"), QStringLiteral("absent")}}},
+                                    {QStringLiteral("auths"), QJsonObject{{QStringLiteral("slow.example"), authEntry("fallback:pw")}}}});
         QString warning;
         Credentials c = credentials::fromDockerConfigFile(path, QStringLiteral("helper.example"), &warning);
         QCOMPARE(c.username, QStringLiteral("hu"));
@@ -133,9 +139,10 @@ private Q_SLOTS:
 
     void credsStore()
     {
-        const QString path = writeConfig(QStringLiteral("store.json"), QJsonObject{
-            {QStringLiteral("credsStore"), QStringLiteral("fake")},
-            {QStringLiteral("auths"), QJsonObject{{QStringLiteral("https://index.docker.io/v1/"), QJsonObject{}}}}});
+        const QString path = writeConfig(
+            QStringLiteral("store.json"),
+            QJsonObject{{QStringLiteral("credsStore"), QStringLiteral("fake")},
+                        {QStringLiteral("auths"), QJsonObject{{QStringLiteral("https://index.docker.io/v1/"), QJsonObject{}}}}});
         QString warning;
         const Credentials c = credentials::fromDockerConfigFile(path, QStringLiteral("docker.io"), &warning);
         QCOMPARE(c.username, QStringLiteral("hubuser"));
@@ -148,8 +155,8 @@ private Q_SLOTS:
 
     void dockerConfigEnvironment()
     {
-        writeConfig(QStringLiteral("config.json"), QJsonObject{{QStringLiteral("auths"),
-                    QJsonObject{{QStringLiteral("env.example"), authEntry("envuser:envpw")}}}});
+        writeConfig(QStringLiteral("config.json"),
+                    QJsonObject{{QStringLiteral("auths"), QJsonObject{{QStringLiteral("env.example"), authEntry("envuser:envpw")}}}});
         qputenv("DOCKER_CONFIG", m_dir.path().toLocal8Bit());
         QCOMPARE(credentials::dockerConfigPath(), m_dir.filePath(QStringLiteral("config.json")));
         QString warning;

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // Highlighting through Ferry's one interface, whichever engine the build has: KF6
 // SyntaxHighlighting (installer/kf6-check.sh runs this in Debian 13) or the built-in one.
 // The checks hold for both: keys, strings, numbers and comments get formats of their own,
@@ -36,8 +39,9 @@ QColor colourAt(const QTextDocument &doc, int line, const QString &token)
 }
 
 // An index on one line, as registries serve them.
-const char kOneLineIndex[] =
-    "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":[{\"digest\":\"sha256:ab\",\"platform\":{\"os\":\"linux\",\"architecture\":\"arm64\"}}],\"annotations\":{},\"note\":\"a \\\"quoted\\\", {odd} value\"}";
+const char kOneLineIndex[] = "{\"schemaVersion\":2,\"mediaType\":\"application/"
+                             "vnd.oci.image.index.v1+json\",\"manifests\":[{\"digest\":\"sha256:ab\",\"platform\":{\"os\":\"linux\","
+                             "\"architecture\":\"arm64\"}}],\"annotations\":{},\"note\":\"a \\\"quoted\\\", {odd} value\"}";
 
 } // namespace
 
@@ -78,7 +82,8 @@ private Q_SLOTS:
         QVERIFY(colourAt(doc, 4, QStringLiteral("null")).isValid());
         // Indentation is plain text: the built-in engine gives it no format, KF6 its normal one.
         const QTextCharFormat indent = formatAt(doc, 1, 0);
-        QVERIFY(!indent.hasProperty(QTextFormat::ForegroundBrush) || (indent.foreground().color() != key && indent.foreground().color() != string));
+        QVERIFY(!indent.hasProperty(QTextFormat::ForegroundBrush) ||
+                (indent.foreground().color() != key && indent.foreground().color() != string));
     }
 
     void yamlPlan()

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // Lag from a history written by hand with known times: arrivals, percentiles, breaches,
 // in-flight ages, drift kept apart, unmeasurable digests left out, the chart buckets and
 // the histogram.
@@ -89,7 +92,7 @@ private Q_SLOTS:
         QCOMPARE(c.drifted, 1);
         QCOMPARE(c.samples.size(), 2);
         QCOMPARE(c.samples.at(0).tags, QStringList{QStringLiteral("1.1")});
-        QCOMPARE(c.samples.at(0).lagSeconds, 601);  // seen at 0:00:00, answered at 0:10:01
+        QCOMPARE(c.samples.at(0).lagSeconds, 601); // seen at 0:00:00, answered at 0:10:01
         QCOMPARE(c.samples.at(1).lagSeconds, 901);
         QCOMPARE(c.stats.breaches, 1);
         QCOMPARE(c.breaches.size(), 1);

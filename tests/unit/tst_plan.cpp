@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 #include "plan/plan.h"
 #include "plan/semver.h"
 #include "testmain.h"
@@ -29,22 +32,51 @@ private Q_SLOTS:
         QTest::addColumn<QString>("constraint");
         QTest::addColumn<QString>("version");
         QTest::addColumn<bool>("matches");
-        const struct { const char *c, *v; bool m; } cases[] = {
-            {">= 1.2.0", "1.2.0", true}, {">= 1.2.0", "1.1.9", false}, {">= 1.2.0", "v1.3.0", true},
-            {">= 1.2.0", "1.3.0-rc.1", false}, {">= 1.2.0", "2.0.0", true}, {">= v1.11.2", "v1.11.10", true},
-            {"~1.2.3", "1.2.3", true}, {"~1.2.3", "1.2.9", true}, {"~1.2.3", "1.3.0", false},
-            {"^1.2.3", "1.9.0", true}, {"^1.2.3", "2.0.0", false}, {"^1.2.3", "1.2.2", false},
-            {"^0.2.3", "0.2.9", true}, {"^0.2.3", "0.3.0", false},
-            {"1.2 - 1.4.5", "1.2.0", true}, {"1.2 - 1.4.5", "1.4.5", true}, {"1.2 - 1.4.5", "1.4.6", false},
-            {"v3.1.1 - v3.4.0", "v3.2.0", true}, {"v3.1.1 - v3.4.0", "v3.4.1", false}, {"v3.1.1 - v3.4.0", "3.1.0", false},
-            {"1.2.x", "1.2.7", true}, {"1.2.x", "1.3.0", false}, {"1.x", "1.9.9", true},
-            {">= 1.2, < 2.0", "1.9.9", true}, {">= 1.2, < 2.0", "2.0.0", false}, {">=1.2 <2.0", "1.5.0", true},
-            {">= 1.0 || 0.5.x", "0.5.1", true}, {">= 1.0 || 0.5.x", "0.6.0", false},
-            {">= 1.2.0-alpha", "1.2.0-beta", true}, {">= 1.2.0-alpha", "1.3.0-beta", false},
-            {"!= 1.2.3", "1.2.4", true}, {"!= 1.2.3", "1.2.3", false},
-            {"*", "1.0.0", true}, {"*", "1.0.0-dev", false},
-            {">= 1.0.0", "latest", false}, {">= 1.0.0", "1.0.0-dev.main.2023-10-12.09-15-01.habcdef0", false},
-            {"> 1.2", "1.2.9", false}, {"> 1.2", "1.3.0", true}, {"<= 1.2", "1.2.9", true}, {"<= 1.2", "1.3.0", false},
+        const struct
+        {
+            const char *c, *v;
+            bool m;
+        } cases[] = {
+            {">= 1.2.0", "1.2.0", true},
+            {">= 1.2.0", "1.1.9", false},
+            {">= 1.2.0", "v1.3.0", true},
+            {">= 1.2.0", "1.3.0-rc.1", false},
+            {">= 1.2.0", "2.0.0", true},
+            {">= v1.11.2", "v1.11.10", true},
+            {"~1.2.3", "1.2.3", true},
+            {"~1.2.3", "1.2.9", true},
+            {"~1.2.3", "1.3.0", false},
+            {"^1.2.3", "1.9.0", true},
+            {"^1.2.3", "2.0.0", false},
+            {"^1.2.3", "1.2.2", false},
+            {"^0.2.3", "0.2.9", true},
+            {"^0.2.3", "0.3.0", false},
+            {"1.2 - 1.4.5", "1.2.0", true},
+            {"1.2 - 1.4.5", "1.4.5", true},
+            {"1.2 - 1.4.5", "1.4.6", false},
+            {"v3.1.1 - v3.4.0", "v3.2.0", true},
+            {"v3.1.1 - v3.4.0", "v3.4.1", false},
+            {"v3.1.1 - v3.4.0", "3.1.0", false},
+            {"1.2.x", "1.2.7", true},
+            {"1.2.x", "1.3.0", false},
+            {"1.x", "1.9.9", true},
+            {">= 1.2, < 2.0", "1.9.9", true},
+            {">= 1.2, < 2.0", "2.0.0", false},
+            {">=1.2 <2.0", "1.5.0", true},
+            {">= 1.0 || 0.5.x", "0.5.1", true},
+            {">= 1.0 || 0.5.x", "0.6.0", false},
+            {">= 1.2.0-alpha", "1.2.0-beta", true},
+            {">= 1.2.0-alpha", "1.3.0-beta", false},
+            {"!= 1.2.3", "1.2.4", true},
+            {"!= 1.2.3", "1.2.3", false},
+            {"*", "1.0.0", true},
+            {"*", "1.0.0-dev", false},
+            {">= 1.0.0", "latest", false},
+            {">= 1.0.0", "1.0.0-dev.main.2023-10-12.09-15-01.habcdef0", false},
+            {"> 1.2", "1.2.9", false},
+            {"> 1.2", "1.3.0", true},
+            {"<= 1.2", "1.2.9", true},
+            {"<= 1.2", "1.3.0", false},
         };
         for (const auto &c : cases)
             QTest::addRow("%s | %s", c.c, c.v) << QString::fromLatin1(c.c) << QString::fromLatin1(c.v) << c.m;
@@ -61,8 +93,8 @@ private Q_SLOTS:
     void semverOrdering()
     {
         const QStringList ordered{QStringLiteral("1.0.0-alpha"), QStringLiteral("1.0.0-alpha.1"), QStringLiteral("1.0.0-alpha.beta"),
-                                  QStringLiteral("1.0.0-beta"), QStringLiteral("1.0.0-beta.2"), QStringLiteral("1.0.0-beta.11"),
-                                  QStringLiteral("1.0.0-rc.1"), QStringLiteral("1.0.0")};
+                                  QStringLiteral("1.0.0-beta"),  QStringLiteral("1.0.0-beta.2"),  QStringLiteral("1.0.0-beta.11"),
+                                  QStringLiteral("1.0.0-rc.1"),  QStringLiteral("1.0.0")};
         for (int i = 1; i < ordered.size(); ++i)
             QVERIFY2(SemVersion::parse(ordered[i - 1])->compare(*SemVersion::parse(ordered[i])) < 0, qPrintable(ordered[i]));
         QString err;
@@ -83,25 +115,29 @@ private Q_SLOTS:
     {
         write(QStringLiteral("skopeo-docker-io.yaml"),
               "docker.io:\n  images:\n    alpine: [\"3.18\", \"sha256:0000000000000000000000000000000000000000000000000000000000000000\"]\n"
-              "    giantswarm/kubectl: []\n  images-by-tag-regex:\n    bitnami/redis: '^7\\.'\n  images-by-semver:\n    cilium/cilium: \">= v1.15.0\"\n");
-        const QString path = write(QStringLiteral("plan.yaml"),
-            "version: 1\n"
-            "name: leave-docker-hub\n"
-            "registries:\n"
-            "  dockerhub: { url: https://registry-1.docker.io, kind: dockerhub, role: source, credentials: docker-config }\n"
-            "  gsoci:     { url: https://gsoci.azurecr.io, kind: acr, role: target, concurrency: 16, rate: 50, http2: false }\n"
-            "  china:     { url: https://giantswarm-registry.cn-shanghai.cr.aliyuncs.com, role: replica, of: gsoci, lag-slo: 2h, ca-file: china-ca.pem }\n"
-            "  cache-eu:  { url: http://10.0.0.5:5000, role: cache, of: gsoci }\n"
-            "  old-acr:   { url: https://giantswarm.azurecr.io, kind: acr, role: legacy, credentials: { username-env: OLD_USER, password-env: OLD_PASS } }\n"
-            "images:\n"
-            "  - source: dockerhub/giantswarm/app-operator\n"
-            "    target: gsoci/giantswarm/app-operator\n"
-            "    tags: { semver: \">= 6.0.0\" }\n"
-            "  - skopeo-sync: skopeo-docker-io.yaml\n"
-            "    source: dockerhub\n"
-            "    target: gsoci/giantswarm\n"
-            "  - repositories: gsoci/giantswarm/*\n"
-            "    tags: { regex: '^v?\\d+\\.\\d+\\.\\d+$' }\n");
+              "    giantswarm/kubectl: []\n  images-by-tag-regex:\n    bitnami/redis: '^7\\.'\n  images-by-semver:\n    cilium/cilium: "
+              "\">= v1.15.0\"\n");
+        const QString path =
+            write(QStringLiteral("plan.yaml"),
+                  "version: 1\n"
+                  "name: leave-docker-hub\n"
+                  "registries:\n"
+                  "  dockerhub: { url: https://registry-1.docker.io, kind: dockerhub, role: source, credentials: docker-config }\n"
+                  "  gsoci:     { url: https://gsoci.azurecr.io, kind: acr, role: target, concurrency: 16, rate: 50, http2: false }\n"
+                  "  china:     { url: https://giantswarm-registry.cn-shanghai.cr.aliyuncs.com, role: replica, of: gsoci, lag-slo: 2h, "
+                  "ca-file: china-ca.pem }\n"
+                  "  cache-eu:  { url: http://10.0.0.5:5000, role: cache, of: gsoci }\n"
+                  "  old-acr:   { url: https://giantswarm.azurecr.io, kind: acr, role: legacy, credentials: { username-env: OLD_USER, "
+                  "password-env: OLD_PASS } }\n"
+                  "images:\n"
+                  "  - source: dockerhub/giantswarm/app-operator\n"
+                  "    target: gsoci/giantswarm/app-operator\n"
+                  "    tags: { semver: \">= 6.0.0\" }\n"
+                  "  - skopeo-sync: skopeo-docker-io.yaml\n"
+                  "    source: dockerhub\n"
+                  "    target: gsoci/giantswarm\n"
+                  "  - repositories: gsoci/giantswarm/*\n"
+                  "    tags: { regex: '^v?\\d+\\.\\d+\\.\\d+$' }\n");
         QString err;
         const auto plan = Plan::load(path, &err);
         QVERIFY2(plan.has_value(), qPrintable(err));
@@ -143,24 +179,38 @@ private Q_SLOTS:
     {
         QTest::addColumn<QByteArray>("yaml");
         QTest::addColumn<QString>("expected");
-        const QByteArray head = "version: 1\nregistries:\n  hub: { url: https://r.example, role: source }\n  gsoci: { url: https://g.example, role: target }\n";
+        const QByteArray head =
+            "version: 1\nregistries:\n  hub: { url: https://r.example, role: source }\n  gsoci: { url: https://g.example, role: target }\n";
         QTest::newRow("unknown top key") << QByteArray("version: 1\nregistrys: {}\n") << "plan.yaml:2:1: unknown key 'registrys'";
-        QTest::newRow("unknown registry key") << QByteArray("version: 1\nregistries:\n  g: { url: https://g, role: target, concurency: 4 }\n")
+        QTest::newRow("unknown registry key") << QByteArray(
+                                                     "version: 1\nregistries:\n  g: { url: https://g, role: target, concurency: 4 }\n")
                                               << "plan.yaml:3:38: unknown key 'concurency'";
         QTest::newRow("no url") << QByteArray("version: 1\nregistries:\n  g: { role: target }\n") << "needs a url";
         QTest::newRow("bad role") << QByteArray("version: 1\nregistries:\n  g: { url: https://g, role: mirror }\n") << "role must be";
-        QTest::newRow("replica without of") << QByteArray("version: 1\nregistries:\n  c: { url: https://c, role: replica }\n") << "needs 'of:";
-        QTest::newRow("of unknown") << QByteArray("version: 1\nregistries:\n  c: { url: https://c, role: replica, of: nope }\n") << "'nope' names no registry";
-        QTest::newRow("bad slo") << QByteArray("version: 1\nregistries:\n  c: { url: https://c, role: replica, of: c, lag-slo: soon }\n") << "lag-slo is a duration";
-        QTest::newRow("unknown source") << head + "images:\n  - source: docker/x\n    target: gsoci/x\n" << "plan.yaml:6:13: 'docker' names no registry";
-        QTest::newRow("target not a target") << head + "images:\n  - source: gsoci/x\n    target: hub/x\n" << "is not a target registry";
-        QTest::newRow("bad regex") << head + "images:\n  - source: hub/x\n    target: gsoci/x\n    tags: { regex: '(' }\n" << "invalid regular expression";
-        QTest::newRow("bad semver") << head + "images:\n  - source: hub/x\n    target: gsoci/x\n    tags: { semver: '>= x.y' }\n" << "invalid semver";
-        QTest::newRow("bad tag") << head + "images:\n  - source: hub/x\n    target: gsoci/x\n    tags: ['-bad']\n" << "not a valid tag";
-        QTest::newRow("secret in plan") << QByteArray("version: 1\nregistries:\n  g: { url: https://g, role: target, credentials: hunter2 }\n") << "never secrets";
-        QTest::newRow("bad http2") << QByteArray("version: 1\nregistries:\n  g: { url: https://g, role: target, http2: maybe }\n") << "http2 is true or false";
+        QTest::newRow("replica without of") << QByteArray("version: 1\nregistries:\n  c: { url: https://c, role: replica }\n")
+                                            << "needs 'of:";
+        QTest::newRow("of unknown") << QByteArray("version: 1\nregistries:\n  c: { url: https://c, role: replica, of: nope }\n")
+                                    << "'nope' names no registry";
+        QTest::newRow("bad slo") << QByteArray("version: 1\nregistries:\n  c: { url: https://c, role: replica, of: c, lag-slo: soon }\n")
+                                 << "lag-slo is a duration";
+        QTest::newRow("unknown source") << head + "images:\n  - source: docker/x\n    target: gsoci/x\n"
+                                        << "plan.yaml:6:13: 'docker' names no registry";
+        QTest::newRow("target not a target") << head + "images:\n  - source: gsoci/x\n    target: hub/x\n"
+                                             << "is not a target registry";
+        QTest::newRow("bad regex") << head + "images:\n  - source: hub/x\n    target: gsoci/x\n    tags: { regex: '(' }\n"
+                                   << "invalid regular expression";
+        QTest::newRow("bad semver") << head + "images:\n  - source: hub/x\n    target: gsoci/x\n    tags: { semver: '>= x.y' }\n"
+                                    << "invalid semver";
+        QTest::newRow("bad tag") << head + "images:\n  - source: hub/x\n    target: gsoci/x\n    tags: ['-bad']\n"
+                                 << "not a valid tag";
+        QTest::newRow("secret in plan") << QByteArray(
+                                               "version: 1\nregistries:\n  g: { url: https://g, role: target, credentials: hunter2 }\n")
+                                        << "never secrets";
+        QTest::newRow("bad http2") << QByteArray("version: 1\nregistries:\n  g: { url: https://g, role: target, http2: maybe }\n")
+                                   << "http2 is true or false";
         QTest::newRow("yaml syntax") << QByteArray("version: 1\nregistries: { a: [\n") << "plan.yaml:";
-        QTest::newRow("missing sync file") << head + "images:\n  - skopeo-sync: nope.yaml\n    source: hub\n    target: gsoci/x\n" << "cannot read skopeo-sync file";
+        QTest::newRow("missing sync file") << head + "images:\n  - skopeo-sync: nope.yaml\n    source: hub\n    target: gsoci/x\n"
+                                           << "cannot read skopeo-sync file";
     }
     void errors()
     {

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // The Registries page's model: the join of the plan's registries, the per-scan figures and
 // the budget readings, as the store keeps them; health, sorting through a proxy, advice.
 #include "registriesmodel.h"
@@ -13,8 +16,8 @@ using namespace ferry;
 
 namespace {
 
-RegistryScanStats stats(qint64 scan, const QString &registry, qint64 requests, qint64 answered, qint64 failures, qint64 latency, int listings,
-                        int listingsFailed, const QString &error = {})
+RegistryScanStats stats(qint64 scan, const QString &registry, qint64 requests, qint64 answered, qint64 failures, qint64 latency,
+                        int listings, int listingsFailed, const QString &error = {})
 {
     RegistryScanStats s;
     s.scan = scan;
@@ -58,10 +61,11 @@ private:
                                 {QStringLiteral("china"), QStringLiteral("replica"), QStringLiteral("gsoci"), 600},
                                 {QStringLiteral("cache"), QStringLiteral("cache"), QStringLiteral("gsoci"), 0},
                                 {QStringLiteral("old-acr"), QStringLiteral("legacy"), {}, 0}});
-        store.recordRegistryStats({stats(1, QStringLiteral("dockerhub"), 120, 120, 0, 35, 10, 0),
-                                   stats(1, QStringLiteral("gsoci"), 300, 300, 3, 12, 10, 1, QStringLiteral("giantswarm/x: registry error (HTTP 503)")),
-                                   stats(1, QStringLiteral("china"), 200, 200, 0, 250, 10, 0),
-                                   stats(1, QStringLiteral("old-acr"), 8, 0, 8, -1, 4, 4, QStringLiteral("giantswarm/a: network error: Connection refused"))});
+        store.recordRegistryStats(
+            {stats(1, QStringLiteral("dockerhub"), 120, 120, 0, 35, 10, 0),
+             stats(1, QStringLiteral("gsoci"), 300, 300, 3, 12, 10, 1, QStringLiteral("giantswarm/x: registry error (HTTP 503)")),
+             stats(1, QStringLiteral("china"), 200, 200, 0, 250, 10, 0),
+             stats(1, QStringLiteral("old-acr"), 8, 0, 8, -1, 4, 4, QStringLiteral("giantswarm/a: network error: Connection refused"))});
         store.recordRegistryStats({stats(2, QStringLiteral("china"), 50, 50, 0, 80, 10, 0)});
         RateLimitReading early;
         early.present = true;
@@ -95,7 +99,7 @@ private Q_SLOTS:
         QVERIFY(!by.value(QStringLiteral("gsoci")).budget);
 
         QCOMPARE(RegistriesModel::health(by.value(QStringLiteral("dockerhub"))), QStringLiteral("warning")); // 12 of 100 left
-        QCOMPARE(RegistriesModel::health(by.value(QStringLiteral("gsoci"))), QStringLiteral("warning"));     // 3 failures
+        QCOMPARE(RegistriesModel::health(by.value(QStringLiteral("gsoci"))), QStringLiteral("warning")); // 3 failures
         QCOMPARE(RegistriesModel::health(by.value(QStringLiteral("china"))), QStringLiteral("ok"));
         QCOMPARE(RegistriesModel::health(by.value(QStringLiteral("old-acr"))), QStringLiteral("failing"));
         QCOMPARE(RegistriesModel::health(by.value(QStringLiteral("cache"))), QStringLiteral("unknown"));
@@ -113,11 +117,12 @@ private Q_SLOTS:
         QCOMPARE(model.rowCount(), 5);
         QCOMPARE(model.columnCount(), int(RegistriesModel::NumColumns));
         QCOMPARE(column(model, RegistriesModel::NameColumn),
-                 (QStringList{QStringLiteral("dockerhub"), QStringLiteral("gsoci"), QStringLiteral("china"), QStringLiteral("cache"), QStringLiteral("old-acr")}));
+                 (QStringList{QStringLiteral("dockerhub"), QStringLiteral("gsoci"), QStringLiteral("china"), QStringLiteral("cache"),
+                              QStringLiteral("old-acr")}));
         QCOMPARE(column(model, RegistriesModel::RoleColumn).at(2), QStringLiteral("replica of gsoci"));
         QCOMPARE(column(model, RegistriesModel::ReachableColumn),
-                 (QStringList{QStringLiteral("reachable"), QStringLiteral("reachable, 1 of 10 listings failed"), QStringLiteral("reachable"),
-                              QStringLiteral("not scanned"), QStringLiteral("unreachable")}));
+                 (QStringList{QStringLiteral("reachable"), QStringLiteral("reachable, 1 of 10 listings failed"),
+                              QStringLiteral("reachable"), QStringLiteral("not scanned"), QStringLiteral("unreachable")}));
         QCOMPARE(column(model, RegistriesModel::LatencyColumn).at(0), QStringLiteral("35 ms"));
         QCOMPARE(column(model, RegistriesModel::ErrorRateColumn).at(1), QStringLiteral("1.0 % (3)"));
         QCOMPARE(column(model, RegistriesModel::BudgetColumn).at(0), QStringLiteral("12 of 100 left per 6h00m"));
@@ -126,7 +131,8 @@ private Q_SLOTS:
         QVERIFY2(tip.contains(QStringLiteral("Connection refused")) && tip.contains(QStringLiteral("address")), qPrintable(tip));
 
         proxy.sort(RegistriesModel::LatencyColumn, Qt::DescendingOrder);
-        QCOMPARE(column(proxy, RegistriesModel::NameColumn).mid(0, 3), (QStringList{QStringLiteral("china"), QStringLiteral("dockerhub"), QStringLiteral("gsoci")}));
+        QCOMPARE(column(proxy, RegistriesModel::NameColumn).mid(0, 3),
+                 (QStringList{QStringLiteral("china"), QStringLiteral("dockerhub"), QStringLiteral("gsoci")}));
         proxy.sort(RegistriesModel::ReachableColumn, Qt::AscendingOrder); // by health name: failing, ok, unknown, warning
         QCOMPARE(column(proxy, RegistriesModel::NameColumn).first(), QStringLiteral("old-acr"));
         model.setStatuses({});
@@ -136,7 +142,8 @@ private Q_SLOTS:
     void adviceFollowsTheErrorKind()
     {
         QVERIFY(RegistryError::adviceForText(QStringLiteral("unauthorized (HTTP 401): no token")).contains(QStringLiteral("credentials")));
-        QVERIFY(RegistryError::adviceForText(QStringLiteral("team/app: rate limited (HTTP 429 TOOMANYREQUESTS)")).contains(QStringLiteral("throttling")));
+        QVERIFY(RegistryError::adviceForText(QStringLiteral("team/app: rate limited (HTTP 429 TOOMANYREQUESTS)"))
+                    .contains(QStringLiteral("throttling")));
         QVERIFY(RegistryError::adviceForText(QStringLiteral("registry error (HTTP 503)")).contains(QStringLiteral("5xx")));
         QVERIFY(RegistryError::adviceForText(QStringLiteral("TLS error: self-signed certificate")).contains(QStringLiteral("certificate")));
         QVERIFY(RegistryError::adviceForText(QStringLiteral("something else entirely")).isEmpty());

@@ -1,10 +1,13 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 #include "store/store.h"
 #include "testmain.h"
 
+#include <QSemaphore>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QTemporaryDir>
-#include <QSemaphore>
 #include <QThread>
 
 using namespace ferry;
@@ -78,14 +81,16 @@ private Q_SLOTS:
         QVERIFY2(store.open(&err), qPrintable(err));
         const QDateTime t0 = QDateTime::fromString(QStringLiteral("2026-11-01T10:00:00Z"), Qt::ISODate);
         const qint64 s1 = store.beginScan(QStringLiteral("p"), t0);
-        ListingApplied a = store.applyListing(s1, QStringLiteral("gsoci"), QStringLiteral("team/app"), {tag(QStringLiteral("1.0"), 1), tag(QStringLiteral("2.0"), 2)}, true, t0);
+        ListingApplied a = store.applyListing(s1, QStringLiteral("gsoci"), QStringLiteral("team/app"),
+                                              {tag(QStringLiteral("1.0"), 1), tag(QStringLiteral("2.0"), 2)}, true, t0);
         QCOMPARE(a.appeared, 2);
         QCOMPARE(store.observationCount(), 2);
 
         // Same content later: no new history, last seen moves.
         const QDateTime t1 = t0.addSecs(3600);
         const qint64 s2 = store.beginScan(QStringLiteral("p"), t1);
-        a = store.applyListing(s2, QStringLiteral("gsoci"), QStringLiteral("team/app"), {tag(QStringLiteral("1.0"), 1), tag(QStringLiteral("2.0"), 2)}, true, t1);
+        a = store.applyListing(s2, QStringLiteral("gsoci"), QStringLiteral("team/app"),
+                               {tag(QStringLiteral("1.0"), 1), tag(QStringLiteral("2.0"), 2)}, true, t1);
         QCOMPARE(a.unchanged, 2);
         QCOMPARE(store.observationCount(), 2);
         QVERIFY(store.changesSince(s1).isEmpty());
@@ -96,7 +101,8 @@ private Q_SLOTS:
         // 2.0 moves, 1.0 vanishes, 3.0 appears.
         const QDateTime t2 = t1.addSecs(3600);
         const qint64 s3 = store.beginScan(QStringLiteral("p"), t2);
-        a = store.applyListing(s3, QStringLiteral("gsoci"), QStringLiteral("team/app"), {tag(QStringLiteral("2.0"), 22), tag(QStringLiteral("3.0"), 3)}, true, t2);
+        a = store.applyListing(s3, QStringLiteral("gsoci"), QStringLiteral("team/app"),
+                               {tag(QStringLiteral("2.0"), 22), tag(QStringLiteral("3.0"), 3)}, true, t2);
         QCOMPARE(a.moved, 1);
         QCOMPARE(a.vanished, 1);
         QCOMPARE(a.appeared, 1);
@@ -126,7 +132,8 @@ private Q_SLOTS:
         QVERIFY(store.open(&err));
         const QDateTime t0 = QDateTime::currentDateTimeUtc();
         const qint64 s1 = store.beginScan(QStringLiteral("p"), t0);
-        store.applyListing(s1, QStringLiteral("r"), QStringLiteral("x"), {tag(QStringLiteral("a"), 1), tag(QStringLiteral("b"), 2)}, true, t0);
+        store.applyListing(s1, QStringLiteral("r"), QStringLiteral("x"), {tag(QStringLiteral("a"), 1), tag(QStringLiteral("b"), 2)}, true,
+                           t0);
         const qint64 s2 = store.beginScan(QStringLiteral("p"), t0);
         // Incomplete: b is not listed; a's digest could not be read.
         const ListingApplied a = store.applyListing(s2, QStringLiteral("r"), QStringLiteral("x"), {tag(QStringLiteral("a"), 0)}, false, t0);
@@ -152,12 +159,16 @@ private Q_SLOTS:
             r.cells.insert(QStringLiteral("gsoci"), MatrixCell{d(1), state, QStringLiteral("why"), {}, {}, {}});
             return r;
         };
-        QVERIFY(store.writeMatrix(s1, {row(QStringLiteral("a"), QStringLiteral("1"), QStringLiteral("synced")), row(QStringLiteral("a"), QStringLiteral("2"), QStringLiteral("missing")),
-                                       row(QStringLiteral("b"), QStringLiteral("1"), QStringLiteral("synced"))},
+        QVERIFY(store.writeMatrix(s1,
+                                  {row(QStringLiteral("a"), QStringLiteral("1"), QStringLiteral("synced")),
+                                   row(QStringLiteral("a"), QStringLiteral("2"), QStringLiteral("missing")),
+                                   row(QStringLiteral("b"), QStringLiteral("1"), QStringLiteral("synced"))},
                                   {QStringLiteral("a"), QStringLiteral("b")}));
         const qint64 s2 = store.beginScan(QStringLiteral("p"), QDateTime::currentDateTimeUtc());
         // a:1 unchanged, a:2 now synced, a:3 new; b is not covered by this write: it stays.
-        QVERIFY(store.writeMatrix(s2, {row(QStringLiteral("a"), QStringLiteral("1"), QStringLiteral("synced")), row(QStringLiteral("a"), QStringLiteral("2"), QStringLiteral("synced"))},
+        QVERIFY(store.writeMatrix(s2,
+                                  {row(QStringLiteral("a"), QStringLiteral("1"), QStringLiteral("synced")),
+                                   row(QStringLiteral("a"), QStringLiteral("2"), QStringLiteral("synced"))},
                                   {QStringLiteral("a")}));
         const QList<MatrixRow> m = store.matrix();
         QCOMPARE(m.size(), 3);
@@ -213,7 +224,8 @@ private Q_SLOTS:
         QString err;
         QVERIFY(writer.open(&err));
         const qint64 s = writer.beginScan(QStringLiteral("p"), QDateTime::currentDateTimeUtc());
-        writer.applyListing(s, QStringLiteral("r"), QStringLiteral("x"), {tag(QStringLiteral("a"), 1)}, true, QDateTime::currentDateTimeUtc());
+        writer.applyListing(s, QStringLiteral("r"), QStringLiteral("x"), {tag(QStringLiteral("a"), 1)}, true,
+                            QDateTime::currentDateTimeUtc());
         qint64 seen = -1;
         QThread *reader = QThread::create([&] {
             Store r(path); // its own connection, on its own thread

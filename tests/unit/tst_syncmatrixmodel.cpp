@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 #include "syncmatrixmodel.h"
 #include "testmain.h"
 
@@ -36,10 +39,14 @@ class TestSyncMatrixModel : public QObject
 private:
     QList<MatrixRow> sample()
     {
-        return {row(QStringLiteral("giantswarm/app-operator"), QStringLiteral("6.0.0"), QStringLiteral("synced"), QStringLiteral("synced"), QStringLiteral("sha256:") + QString(64, u'a')),
-                row(QStringLiteral("giantswarm/app-operator"), QStringLiteral("6.1.0"), QStringLiteral("missing"), QStringLiteral("missing")),
-                row(QStringLiteral("giantswarm/kubectl"), QStringLiteral("1.28.0"), QStringLiteral("drifted"), QStringLiteral("drifted"), QStringLiteral("sha256:") + QString(64, u'b')),
-                row(QStringLiteral("giantswarm/alpine"), QStringLiteral("3.18"), QStringLiteral("lagging"), QStringLiteral("synced"), QStringLiteral("sha256:") + QString(64, u'c'))};
+        return {
+            row(QStringLiteral("giantswarm/app-operator"), QStringLiteral("6.0.0"), QStringLiteral("synced"), QStringLiteral("synced"),
+                QStringLiteral("sha256:") + QString(64, u'a')),
+            row(QStringLiteral("giantswarm/app-operator"), QStringLiteral("6.1.0"), QStringLiteral("missing"), QStringLiteral("missing")),
+            row(QStringLiteral("giantswarm/kubectl"), QStringLiteral("1.28.0"), QStringLiteral("drifted"), QStringLiteral("drifted"),
+                QStringLiteral("sha256:") + QString(64, u'b')),
+            row(QStringLiteral("giantswarm/alpine"), QStringLiteral("3.18"), QStringLiteral("lagging"), QStringLiteral("synced"),
+                QStringLiteral("sha256:") + QString(64, u'c'))};
     }
 
 private Q_SLOTS:
@@ -58,7 +65,8 @@ private Q_SLOTS:
         QCOMPARE(cell.data(SyncMatrixModel::RegistryRole).toString(), QStringLiteral("gsoci"));
         QVERIFY(cell.data(Qt::ToolTipRole).toString().contains(QStringLiteral("gsoci: synced")));
         QCOMPARE(model.index(1, 4).data().toString(), QStringLiteral("missing"));
-        QCOMPARE(model.index(1, SyncMatrixModel::StateColumn).data(Qt::ToolTipRole).toString(), QStringLiteral("gsoci: not copied to gsoci yet"));
+        QCOMPARE(model.index(1, SyncMatrixModel::StateColumn).data(Qt::ToolTipRole).toString(),
+                 QStringLiteral("gsoci: not copied to gsoci yet"));
         QVERIFY(model.index(1, SyncMatrixModel::StateColumn).data(Qt::BackgroundRole).isValid());
         QCOMPARE(model.countsByState().value(QStringLiteral("missing")), 1);
     }
@@ -97,23 +105,28 @@ private Q_SLOTS:
         QSignalSpy reset(&model, &QAbstractItemModel::modelReset);
         QSignalSpy layout(&model, &QAbstractItemModel::layoutChanged);
         // 6.1.0 got copied (missing -> synced); a new drifted tag and a new synced one appear.
-        model.upsertRows({row(QStringLiteral("giantswarm/app-operator"), QStringLiteral("6.1.0"), QStringLiteral("synced"), QStringLiteral("synced"), QStringLiteral("sha256:") + QString(64, u'd')),
-                          row(QStringLiteral("giantswarm/app-operator"), QStringLiteral("6.2.0"), QStringLiteral("drifted"), QStringLiteral("drifted"), QStringLiteral("sha256:") + QString(64, u'e')),
+        model.upsertRows({row(QStringLiteral("giantswarm/app-operator"), QStringLiteral("6.1.0"), QStringLiteral("synced"),
+                              QStringLiteral("synced"), QStringLiteral("sha256:") + QString(64, u'd')),
+                          row(QStringLiteral("giantswarm/app-operator"), QStringLiteral("6.2.0"), QStringLiteral("drifted"),
+                              QStringLiteral("drifted"), QStringLiteral("sha256:") + QString(64, u'e')),
                           row(QStringLiteral("other/thing"), QStringLiteral("1.0"), QStringLiteral("synced"), QStringLiteral("synced"))});
         QCOMPARE(reset.size(), 0);
         QCOMPARE(layout.size(), 1);
         QCOMPARE(model.totalRows(), 6);
         QCOMPARE(model.rowCount(), 5); // other/thing is filtered out
         QCOMPARE(column(model, SyncMatrixModel::StateColumn),
-                 (QStringList{QStringLiteral("drifted"), QStringLiteral("drifted"), QStringLiteral("lagging"), QStringLiteral("synced"), QStringLiteral("synced")}));
+                 (QStringList{QStringLiteral("drifted"), QStringLiteral("drifted"), QStringLiteral("lagging"), QStringLiteral("synced"),
+                              QStringLiteral("synced")}));
         QVERIFY(selected.isValid());
         QCOMPARE(model.index(selected.row(), SyncMatrixModel::TagColumn).data().toString(), QStringLiteral("3.18"));
         QCOMPARE(model.countsByState().value(QStringLiteral("missing")), 0);
         // The same batch again changes nothing but the layout signal.
-        model.upsertRows({row(QStringLiteral("giantswarm/app-operator"), QStringLiteral("6.2.0"), QStringLiteral("drifted"), QStringLiteral("drifted"), QStringLiteral("sha256:") + QString(64, u'e'))});
+        model.upsertRows({row(QStringLiteral("giantswarm/app-operator"), QStringLiteral("6.2.0"), QStringLiteral("drifted"),
+                              QStringLiteral("drifted"), QStringLiteral("sha256:") + QString(64, u'e'))});
         QCOMPARE(model.totalRows(), 6);
         // A registry without a column: reset, the column added, the rows kept.
-        MatrixRow withReplica = row(QStringLiteral("giantswarm/kubectl"), QStringLiteral("1.28.0"), QStringLiteral("lagging"), QStringLiteral("synced"));
+        MatrixRow withReplica =
+            row(QStringLiteral("giantswarm/kubectl"), QStringLiteral("1.28.0"), QStringLiteral("lagging"), QStringLiteral("synced"));
         withReplica.cells.insert(QStringLiteral("china"), MatrixCell{{}, QStringLiteral("lagging"), {}, {}, {}, {}});
         model.upsertRows({withReplica});
         QCOMPARE(reset.size(), 1);
