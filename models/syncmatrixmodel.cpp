@@ -3,6 +3,8 @@
 
 #include "syncmatrixmodel.h"
 
+#include "matrix/syncstate.h"
+
 #include <QBrush>
 #include <QColor>
 #include <QSet>
@@ -17,12 +19,7 @@ SyncMatrixModel::SyncMatrixModel(QObject *parent)
 
 int SyncMatrixModel::stateRank(const QString &s)
 {
-    // Higher is worse: what needs the lead's attention first.
-    static const QHash<QString, int> rank{
-        {QStringLiteral("synced"), 0},      {QStringLiteral("present"), 0}, {QStringLiteral("absent"), 1},  {QStringLiteral("extra"), 2},
-        {QStringLiteral("replicating"), 3}, {QStringLiteral("unknown"), 4}, {QStringLiteral("partial"), 5}, {QStringLiteral("lagging"), 6},
-        {QStringLiteral("missing"), 7},     {QStringLiteral("drifted"), 8}};
-    return rank.value(s, 4);
+    return syncstate::rank(s);
 }
 
 void SyncMatrixModel::setMatrix(const QList<MatrixRow> &rows, const QStringList &registryOrder)
@@ -262,17 +259,7 @@ int SyncMatrixModel::columnCount(const QModelIndex &parent) const
 
 static QColor stateColour(const QString &state)
 {
-    // Colour is never the only signal: the text says the state too.
-    const int rank = SyncMatrixModel::stateRank(state);
-    if (state == u"synced" || state == u"present")
-        return QColor(0xe3, 0xf4, 0xe1);
-    if (rank >= 7)
-        return QColor(0xfb, 0xdc, 0xd7);
-    if (rank >= 5)
-        return QColor(0xfd, 0xeb, 0xc8);
-    if (state == u"unknown")
-        return QColor(0xe4, 0xe4, 0xe7);
-    return QColor(0xe6, 0xee, 0xfa);
+    return QColor::fromRgb(syncstate::cellBackground(syncstate::parse(state)));
 }
 
 QVariant SyncMatrixModel::data(const QModelIndex &index, int role) const

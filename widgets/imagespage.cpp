@@ -4,6 +4,7 @@
 #include "imagespage.h"
 
 #include "manifestmodel.h"
+#include "matrix/syncstate.h"
 #include "registry/registryerror.h"
 #include "store/store.h"
 #include "syncmatrixmodel.h"
@@ -52,8 +53,8 @@ ImagesPage::ImagesPage(SyncMatrixModel *model, QWidget *parent)
     m_filter->setPlaceholderText(tr("Filter by repository or repository:tag (Ctrl+F)"));
     m_filter->setClearButtonEnabled(true);
     m_state->addItem(tr("All states"), QStringList());
-    for (const char *s : {"missing", "drifted", "partial", "lagging", "replicating", "unknown", "extra", "synced", "present", "absent"})
-        m_state->addItem(QString::fromLatin1(s), QStringList{QString::fromLatin1(s)});
+    for (SyncState s : syncstate::filterOrder())
+        m_state->addItem(syncstate::name(s), QStringList{syncstate::name(s)});
     m_state->setToolTip(tr("The row's state; with a registry chosen, the state of that registry's cell"));
     m_registry->addItem(tr("Row state"), QString());
     m_registry->setToolTip(tr("Filter by the state of one registry's cells instead of the row's"));

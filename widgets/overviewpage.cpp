@@ -7,7 +7,9 @@
 #include "syncmatrixmodel.h"
 
 #include "lagcharts.h"
+#include "matrix/syncstate.h"
 #include "storeworker.h"
+
 #include <QChart>
 #include <QChartView>
 #include <QProgressBar>
@@ -35,8 +37,9 @@ OverviewPage::OverviewPage(SyncMatrixModel *model, QWidget *parent)
     QFont f = m_headline->font();
     f.setPointSizeF(f.pointSizeF() * 1.4);
     m_headline->setFont(f);
-    const QStringList states{QStringLiteral("missing"),     QStringLiteral("drifted"), QStringLiteral("partial"), QStringLiteral("lagging"),
-                             QStringLiteral("replicating"), QStringLiteral("unknown"), QStringLiteral("extra"),   QStringLiteral("synced")};
+    QStringList states;
+    for (SyncState s : syncstate::tileOrder())
+        states << syncstate::name(s);
     for (int i = 0; i < states.size(); ++i) {
         auto *tile = new QLabel(this);
         tile->setTextFormat(Qt::RichText);
@@ -184,12 +187,14 @@ QStringList OverviewPage::stageTexts() const
 void OverviewPage::refresh()
 {
     const QMap<QString, int> counts = m_model->countsByState();
-    int promised = 0;
-    for (auto it = counts.constBegin(); it != counts.constEnd(); ++it)
-        if (it.key() != u"extra")
-            promised += it.value();
-    const int synced =
-        counts.value(QStringLiteral("synced")) + counts.value(QStringLiteral("replicating")) + counts.value(QStringLiteral("lagging"));
+    // Until the stages are read, the counts by row state stand in for stage 1 (the rows' own
+    // inPlan flag, which the stage counts, is not among the counts).
+    int promised = 0, synced = 0;
+    for (auto it = counts.constBegin(); it != counts.constEnd(); ++it) {
+        const SyncState s = syncstate::parse(it.key());
+        promised += syncstate::isPromised(s) ? it.value() : 0;
+        synced += syncstate::targetHoldsSourceDigest(s) ? it.value() : 0;
+    }
     // Once the stages are read, the headline is stage 1: the target's own cells, so that a
     // replica or a source that could not be read does not hide the target's progress.
     const StageProgress *stage1 = m_data.stages.isEmpty() ? nullptr : &m_data.stages.constFirst();

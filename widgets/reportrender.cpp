@@ -5,6 +5,8 @@
 
 #include "lagcharts.h"
 
+#include "matrix/syncstate.h"
+
 #include <QAbstractTextDocumentLayout>
 #include <QBuffer>
 #include <QChart>
@@ -24,21 +26,7 @@ namespace {
 
 QColor stateColour(const QString &s)
 {
-    if (s == u"synced")
-        return QColor(0x2e, 0x7d, 0x32);
-    if (s == u"missing")
-        return QColor(0xc6, 0x28, 0x28);
-    if (s == u"drifted")
-        return QColor(0x8e, 0x24, 0xaa);
-    if (s == u"partial")
-        return QColor(0xef, 0x6c, 0x00);
-    if (s == u"lagging")
-        return QColor(0xd8, 0x1b, 0x60);
-    if (s == u"replicating")
-        return QColor(0x15, 0x65, 0xc0);
-    if (s == u"extra")
-        return QColor(0x75, 0x75, 0x75);
-    return QColor(0x9e, 0x9d, 0x24);
+    return QColor::fromRgb(syncstate::chartColour(syncstate::parse(s)));
 }
 
 const char kStyle[] =

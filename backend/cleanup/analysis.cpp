@@ -55,11 +55,6 @@ bool RepositorySnapshot::holds(const QString &digest) const
 
 namespace {
 
-bool isIndexType(const QString &mediaType)
-{
-    return mediaType == QLatin1String(mediatype::OciIndex) || mediaType == QLatin1String(mediatype::DockerList);
-}
-
 struct Proposal
 {
     QSet<QString> tags;
@@ -228,7 +223,7 @@ QString dependencyHold(const QString &digest, const RepositorySnapshot &snap, co
     for (auto it = snap.manifests.begin(); it != snap.manifests.end(); ++it) {
         if (it.key() == digest || going.contains(it.key()) || !snap.holds(it.key()))
             continue;
-        const bool maybeIndex = isIndexType(it->mediaType) || it->mediaType.isEmpty();
+        const bool maybeIndex = mediatype::isIndexType(it->mediaType) || it->mediaType.isEmpty();
         if (!it->read && maybeIndex)
             return QStringLiteral("index %1 could not be read, so its children are unknown%2")
                 .arg(describeDigest(snap, it.key()), it->readError.isEmpty() ? QString() : QStringLiteral(": ") + it->readError);

@@ -24,11 +24,6 @@ T wait(QFuture<T> f)
     return f.result();
 }
 
-bool isIndexType(const QString &mediaType)
-{
-    return mediaType == QLatin1String(mediatype::OciIndex) || mediaType == QLatin1String(mediatype::DockerList);
-}
-
 QString summaryJson(const QMap<QString, int> &counts)
 {
     QJsonObject o;
@@ -243,10 +238,10 @@ RepositorySnapshot CleanupEngine::readSnapshot(const QString &registry, const QS
         }
     }
     for (const TagRecord &t : std::as_const(snap.tags))
-        if (!t.digest.isEmpty() && (isIndexType(t.mediaType) || t.mediaType.isEmpty()))
+        if (!t.digest.isEmpty() && (mediatype::isIndexType(t.mediaType) || t.mediaType.isEmpty()))
             toRead.insert(t.digest);
     for (auto it = snap.manifests.begin(); it != snap.manifests.end(); ++it)
-        if (isIndexType(it->mediaType) || it->mediaType.isEmpty())
+        if (mediatype::isIndexType(it->mediaType) || it->mediaType.isEmpty())
             toRead.insert(it.key());
     readManifests(&snap, toRead);
     return snap;

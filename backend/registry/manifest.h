@@ -27,6 +27,12 @@ inline constexpr char CosignSimpleSigning[] = "application/vnd.dev.cosign.simple
 // The Accept header every manifest request sends: a narrower list makes the reference
 // registry answer 404 or serve a single-platform child instead of the index.
 QByteArray acceptHeader();
+
+// An image index or a Docker manifest list: a manifest whose children are manifests.
+inline bool isIndexType(QStringView mediaType)
+{
+    return mediaType == QLatin1String(OciIndex) || mediaType == QLatin1String(DockerList);
+}
 } // namespace mediatype
 
 struct Platform

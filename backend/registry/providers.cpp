@@ -21,6 +21,14 @@
 
 namespace ferry {
 
+const TagRecord *findTag(const TagDetails &details, const QString &tag)
+{
+    for (const TagRecord &t : details.tags)
+        if (t.name == tag)
+            return &t;
+    return nullptr;
+}
+
 QDateTime parseProviderTime(const QJsonValue &value)
 {
     if (value.isDouble()) {

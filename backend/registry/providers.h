@@ -35,6 +35,9 @@ struct TagDetails
     int pages = 0;
 };
 
+// The listing's record of one tag, or nullptr.
+const TagRecord *findTag(const TagDetails &details, const QString &tag);
+
 struct ManifestRecord
 {
     QString digest;

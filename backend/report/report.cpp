@@ -3,6 +3,8 @@
 
 #include "report/report.h"
 
+#include "matrix/syncstate.h"
+
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -16,9 +18,6 @@ QString iso(const QDateTime &t)
 {
     return t.isValid() ? t.toUTC().toString(Qt::ISODate) : QString();
 }
-
-const QStringList kAttention{QStringLiteral("drifted"), QStringLiteral("missing"), QStringLiteral("partial"), QStringLiteral("lagging"),
-                             QStringLiteral("unknown")};
 
 QString md(QString s)
 {
@@ -75,33 +74,36 @@ ReportData collectReport(const Store &store, const QDateTime &sinceIn, qint64 at
                 targetHas = targetHas || !it->digest.isEmpty();
             }
         }
+        // No cell (a registry the row does not concern) is no state at all, not unknown.
+        auto cellState = [&r](const QString &registry) { return syncstate::fromName(r.cells.value(registry).state); };
         if (r.inPlan) {
+            const std::optional<SyncState> target = syncstate::fromName(targetState);
             ++promised;
-            promisedSynced += targetState == u"synced"; // in the target with the source's digest
-            promisedUnknown += targetState == u"unknown";
+            promisedSynced += target && syncstate::isReplicated(*target); // in the target with the source's digest
+            promisedUnknown += target == SyncState::Unknown;
         }
         if (targetHas) {
             ++inTarget;
             for (const QString &rep : replicas) {
-                const QString s = r.cells.value(rep).state;
-                replicated[rep] += s == u"synced";
-                replicaUnknown[rep] += s == u"unknown";
+                const std::optional<SyncState> s = cellState(rep);
+                replicated[rep] += s && syncstate::isReplicated(*s);
+                replicaUnknown[rep] += s == SyncState::Unknown;
             }
             for (const QString &c : caches) {
-                const QString s = r.cells.value(c).state;
-                cached[c] += s == u"present";
-                cacheUnknown[c] += s == u"unknown";
+                const std::optional<SyncState> s = cellState(c);
+                cached[c] += s == SyncState::Present;
+                cacheUnknown[c] += s == SyncState::Unknown;
             }
         }
         for (const QString &l : legacy) {
-            const QString s = r.cells.value(l).state;
-            if (s == u"present" || s == u"absent" || s == u"unknown") {
+            const std::optional<SyncState> s = cellState(l);
+            if (s && syncstate::isLegacyVerdict(*s)) {
                 ++legacyTotal;
-                legacyGone += s == u"absent";
-                legacyUnknown += s == u"unknown";
+                legacyGone += s == SyncState::Absent;
+                legacyUnknown += s == SyncState::Unknown;
             }
         }
-        if (kAttention.contains(r.state)) {
+        if (const auto rs = syncstate::fromName(r.state); rs && syncstate::needsAttention(*rs)) {
             ++d.attentionTotal;
             if (attentionLimit < 0 || d.attention.size() < attentionLimit)
                 d.attention.append(std::move(r));
@@ -128,24 +130,21 @@ ReportData collectReport(const Store &store, const QDateTime &sinceIn, qint64 at
     };
     const QString targetNames = targets.isEmpty() ? QStringLiteral("the target") : targets.join(QStringLiteral(", "));
     stage(QStringLiteral("Stage 1: images in %1").arg(targetNames), QStringLiteral("promised tags in the target with the source's digest"),
-          promisedSynced, promised, targets.value(0),
-          {QStringLiteral("missing"), QStringLiteral("drifted"), QStringLiteral("partial"), QStringLiteral("unknown")}, promisedUnknown);
+          promisedSynced, promised, targets.value(0), {state::Missing, state::Drifted, state::Partial, state::Unknown}, promisedUnknown);
     for (const QString &c : caches) {
         if (!d.cellsByRegistry.contains(c))
             continue; // not checked by the scans (ferryctl scan --check-caches): no figure rather than 0 %
         stage(QStringLiteral("Stage 2: pull-through cache %1").arg(c), QStringLiteral("target tags the cache serves"), cached.value(c),
-              inTarget, c, {QStringLiteral("absent"), QStringLiteral("missing"), QStringLiteral("unknown")}, cacheUnknown.value(c));
+              inTarget, c, {state::Absent, state::Missing, state::Unknown}, cacheUnknown.value(c));
     }
     for (const QString &rep : replicas)
         stage(QStringLiteral("Stage 4: China replica %1").arg(rep), QStringLiteral("target tags replicated with the same digest"),
-              replicated.value(rep), inTarget, rep,
-              {QStringLiteral("replicating"), QStringLiteral("lagging"), QStringLiteral("missing"), QStringLiteral("drifted"),
-               QStringLiteral("unknown")},
+              replicated.value(rep), inTarget, rep, {state::Replicating, state::Lagging, state::Missing, state::Drifted, state::Unknown},
               replicaUnknown.value(rep));
     if (!legacy.isEmpty())
         stage(QStringLiteral("Clean up: legacy registries (%1)").arg(legacy.join(QStringLiteral(", "))),
               QStringLiteral("rows of the plan no longer (or never) held by a legacy registry"), legacyGone, legacyTotal, legacy.first(),
-              {QStringLiteral("present"), QStringLiteral("unknown")}, legacyUnknown);
+              {state::Present, state::Unknown}, legacyUnknown);
     d.trend = store.stateCountHistory(d.since);
     d.changes = store.changesSince(d.since);
     for (const Change &c : std::as_const(d.changes)) {

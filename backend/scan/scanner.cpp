@@ -11,11 +11,6 @@
 
 namespace ferry {
 
-QStringList state::rowStates()
-{
-    return {Synced, Missing, Drifted, Partial, Replicating, Lagging, Extra, Unknown};
-}
-
 Scanner::Scanner(const Plan &plan, Store &store, NetworkService &network, ScanOptions options, QObject *parent)
     : QObject(parent)
     , m_plan(plan)
@@ -47,15 +42,6 @@ Credentials planCredentials(const PlanRegistry &r, QStringList *errors)
         errors->append(QStringLiteral("%1: %2").arg(r.name, warning));
     return c;
 }
-
-namespace {
-
-bool isIndexType(const QString &mediaType)
-{
-    return mediaType == QLatin1String(mediatype::OciIndex) || mediaType == QLatin1String(mediatype::DockerList);
-}
-
-} // namespace
 
 void Scanner::start()
 {
@@ -257,18 +243,10 @@ void Scanner::emitLiveRows()
         Q_EMIT rowsReady(rows);
 }
 
-const Scanner::RepoListing *Scanner::listing(const QString &registry, const QString &repository) const
+const RepoListing *Scanner::listing(const QString &registry, const QString &repository) const
 {
     const auto it = m_listings.constFind(listingKey(registry, repository));
     return it == m_listings.constEnd() ? nullptr : &*it;
-}
-
-static const TagRecord *findTag(const TagDetails &d, const QString &tag)
-{
-    for (const TagRecord &t : d.tags)
-        if (t.name == tag)
-            return &t;
-    return nullptr;
 }
 
 void Scanner::checkPartials()
@@ -295,7 +273,7 @@ void Scanner::checkPartials()
         if (!src || !dst || !src->done || !dst->done || src->failed || dst->failed)
             continue;
         for (const TagRecord &t : src->details.tags) {
-            if (t.digest.isEmpty() || !isIndexType(t.mediaType) || !s.tags.matches(t.name))
+            if (t.digest.isEmpty() || !mediatype::isIndexType(t.mediaType) || !s.tags.matches(t.name))
                 continue;
             const TagRecord *d = findTag(dst->details, t.name);
             if (!d || d->digest.isEmpty() || d->digest == t.digest)
@@ -358,290 +336,51 @@ void Scanner::checkPartials()
     }
 }
 
+namespace {
+
+// The matrix rules' view of earlier scans, read from the store (one read per listing).
+class StoreHistory : public MatrixHistory
+{
+public:
+    explicit StoreHistory(Store &store)
+        : m_store(store)
+    { }
+    TagSeen tagSeen(const QString &registry, const QString &repository, const QString &tag) override
+    {
+        const QString key = registry + u'\n' + repository;
+        auto it = m_current.find(key);
+        if (it == m_current.end())
+            it = m_current.insert(key, m_store.currentTags(registry, repository));
+        const Observation o = it->value(tag);
+        return {o.firstSeen, o.lastSeen};
+    }
+    QDateTime digestFirstSeen(const QString &registry, const QString &repository, const QString &digest) override
+    {
+        return m_store.digestFirstSeen(registry, repository, digest);
+    }
+
+private:
+    Store &m_store;
+    QHash<QString, QHash<QString, Observation>> m_current; // listing key -> tag -> observation
+};
+
+} // namespace
+
 QList<MatrixRow> Scanner::computeMatrix(QStringList *coveredRepositories, const QSet<QString> *onlyRepositories)
 {
-    const QDateTime now = QDateTime::currentDateTimeUtc();
-    QList<MatrixRow> rows;
-    QSet<QString> covered;
-    QHash<QString, QHash<QString, Observation>> history; // listing key -> tag -> observation
-    auto observed = [&](const QString &registry, const QString &repository, const QString &tag) -> Observation {
-        const QString k = listingKey(registry, repository);
-        if (!history.contains(k))
-            history.insert(k, m_store.currentTags(registry, repository));
-        return history.value(k).value(tag);
-    };
-    auto errorFor = [](const RepoListing *l, const QString &tag) {
-        for (const QString &e : l->details.errors)
-            if (e.startsWith(tag + u':'))
-                return e.mid(tag.size() + 1).trimmed();
-        return QStringLiteral("the digest could not be read");
-    };
-    // A cell from one listing: the digest, or why there is none.
-    auto cellOf = [&](const QString &registry, const QString &repository, const QString &tag, bool *present) {
-        MatrixCell c;
-        *present = false;
-        const RepoListing *l = listing(registry, repository);
-        if (!l || !l->done) {
-            c.state = state::Unknown;
-            c.reason = QStringLiteral("not checked in this scan");
-            return c;
-        }
-        if (l->failed) {
-            c.state = state::Unknown;
-            c.reason = l->error;
-            return c;
-        }
-        const TagRecord *t = findTag(l->details, tag);
-        if (!t) {
-            c.state = state::Absent;
-            if (!l->details.complete) {
-                c.state = state::Unknown;
-                c.reason = QStringLiteral("the tag listing was incomplete: %1").arg(l->details.incompleteReason);
-            }
-            return c;
-        }
-        if (t->digest.isEmpty()) {
-            c.state = state::Unknown;
-            c.reason = errorFor(l, tag);
-            return c;
-        }
-        *present = true;
-        c.state = state::Present;
-        c.digest = t->digest;
-        c.mediaType = t->mediaType;
-        const Observation o = observed(registry, repository, tag);
-        c.firstSeen = o.firstSeen;
-        c.lastSeen = o.lastSeen;
-        return c;
-    };
-
-    struct Promise
-    {
-        const ImageSet *set;
-        QString tag;
-    };
-    QHash<QString, QList<Promise>> promisedByRepo; // target repo -> promises
-    QHash<QString, QString> repoTarget; // target repo -> target registry
-    QStringList repoOrder;
-    for (const ImageSet &s : std::as_const(m_sets)) {
-        if (onlyRepositories && !onlyRepositories->contains(s.targetRepository))
-            continue;
-        const RepoListing *dst = listing(s.targetRegistry, s.targetRepository);
-        if (!dst)
-            continue; // filtered out with --only
-        if (!repoTarget.contains(s.targetRepository)) {
-            repoTarget.insert(s.targetRepository, s.targetRegistry);
-            repoOrder << s.targetRepository;
-        }
-        QStringList tags;
-        if (s.kind == ImageSet::Kind::Mapping) {
-            const RepoListing *src = listing(s.sourceRegistry, s.sourceRepository);
-            if (src && src->done && !src->failed) {
-                for (const TagRecord &t : src->details.tags)
-                    if (s.tags.matches(t.name))
-                        tags << t.name;
-            } else if (s.tags.kind == TagFilter::Kind::List) {
-                tags = s.tags.list; // known without the source
-            } else if (dst->done && !dst->failed) {
-                // The source could not be listed: keep the target's matching tags visible
-                // as unknown instead of letting them disappear from the matrix.
-                for (const TagRecord &t : dst->details.tags)
-                    if (s.tags.matches(t.name))
-                        tags << t.name;
-            }
-        } else if (dst->done && !dst->failed) {
-            for (const TagRecord &t : dst->details.tags)
-                if (s.tags.matches(t.name))
-                    tags << t.name;
-        }
-        for (const QString &t : std::as_const(tags))
-            promisedByRepo[s.targetRepository].append({&s, t});
-    }
-
-    for (const QString &repo : std::as_const(repoOrder)) {
-        const QString targetReg = repoTarget.value(repo);
-        const QStringList replicas = m_plan.followersOf(targetReg, RegistryRole::Replica);
-        const QStringList caches = m_options.checkCaches ? m_plan.followersOf(targetReg, RegistryRole::Cache) : QStringList();
-        const QStringList legacy = m_plan.namesWithRole(RegistryRole::Legacy);
-        // An interrupted scan only rewrites repositories whose every listing finished.
-        bool allDone = true;
-        for (const QString &reg : QStringList{targetReg} + replicas + caches + legacy) {
-            const RepoListing *l = listing(reg, repo);
-            if (l && !l->done)
-                allDone = false;
-        }
-        for (const Promise &p : promisedByRepo.value(repo)) {
-            if (p.set->kind == ImageSet::Kind::Mapping) {
-                const RepoListing *src = listing(p.set->sourceRegistry, p.set->sourceRepository);
-                if (src && !src->done)
-                    allDone = false;
-            }
-        }
-        if (!allDone)
-            continue;
-        covered.insert(repo);
-
-        QSet<QString> promisedTags;
-        auto addRow = [&](const QString &tag, const ImageSet *set) {
-            MatrixRow row;
-            row.repository = repo;
-            row.tag = tag;
-            row.inPlan = set != nullptr;
-            bool present = false;
-            QStringList reasons;
-            MatrixCell source;
-            bool sourcePresent = false;
-            if (set && set->kind == ImageSet::Kind::Mapping) {
-                source = cellOf(set->sourceRegistry, set->sourceRepository, tag, &sourcePresent);
-                if (source.state == state::Absent)
-                    source.reason = QStringLiteral("not at the source");
-                row.cells.insert(set->sourceRegistry, source);
-            }
-            MatrixCell target = cellOf(targetReg, repo, tag, &present);
-            const bool own = set && set->kind == ImageSet::Kind::Repositories;
-            if (!set) {
-                if (present) {
-                    target.state = state::Extra;
-                    target.reason = QStringLiteral("in the target, not in the plan");
-                }
-            } else if (target.state == state::Unknown) {
-                // stays unknown with its reason: an error is never shown as missing
-            } else if (!present && set->kind == ImageSet::Kind::Mapping && source.state == state::Unknown) {
-                target.state = state::Unknown;
-                target.reason = QStringLiteral("the source could not be read, so whether this tag is due is not known");
-            } else if (!present) {
-                target.state = state::Missing;
-                target.reason = QStringLiteral("not copied to %1 yet").arg(targetReg);
-            } else if (own) {
-                target.state = state::Synced;
-            } else if (!sourcePresent) {
-                target.state = source.state == state::Unknown ? state::Unknown : state::Extra;
-                target.reason = source.state == state::Unknown ? QStringLiteral("the source could not be read: %1").arg(source.reason)
-                                                               : QStringLiteral("the source no longer has this tag");
-            } else if (target.digest == source.digest) {
-                target.state = state::Synced;
-            } else if (m_partialOf.contains(target.digest + u'\n' + source.digest)) {
-                target.state = state::Partial;
-                target.reason = m_partialOf.value(target.digest + u'\n' + source.digest);
-            } else {
-                target.state = state::Drifted;
-                const QDateTime sourceHadIt = m_store.digestFirstSeen(set->sourceRegistry, set->sourceRepository, target.digest);
-                target.reason = sourceHadIt.isValid()
-                    ? QStringLiteral("the source moved the tag after it was copied (the target still holds the old digest)")
-                    : QStringLiteral("the target holds a digest the source never had");
-            }
-            row.cells.insert(targetReg, target);
-
-            // Replicas follow the target.
-            QString worstReplica;
-            auto rank = [](const QString &s) {
-                if (s == state::Drifted)
-                    return 4;
-                if (s == state::Lagging)
-                    return 3;
-                if (s == state::Replicating)
-                    return 2;
-                if (s == state::Unknown)
-                    return 1;
-                return 0;
-            };
-            for (const QString &rname : replicas) {
-                bool rp = false;
-                MatrixCell rc = cellOf(rname, repo, tag, &rp);
-                if (rc.state != state::Unknown) {
-                    if (!set) {
-                        // Beyond the plan, a replica is not judged for lag.
-                        rc.state = !rp ? state::Absent : (present && rc.digest == target.digest) ? state::Synced : state::Extra;
-                    } else if (!present) {
-                        rc.state = rp ? state::Extra : state::Absent;
-                        if (rp)
-                            rc.reason = QStringLiteral("in the replica, not in the target");
-                    } else if (rp && rc.digest == target.digest) {
-                        rc.state = state::Synced;
-                    } else {
-                        const bool targetHadIt = rp && m_store.digestFirstSeen(targetReg, repo, rc.digest).isValid();
-                        if (rp && !targetHadIt) {
-                            rc.state = state::Drifted;
-                            rc.reason = QStringLiteral("the replica holds a digest the target never had");
-                        } else {
-                            const PlanRegistry *pr = m_plan.registry(rname);
-                            const QDateTime since = m_store.digestFirstSeen(targetReg, repo, target.digest);
-                            const qint64 ageMs = since.isValid() ? since.msecsTo(now) : 0;
-                            const qint64 age = ageMs / 1000;
-                            // Milliseconds: whole seconds would let 1.9 s pass an SLO of 1 s.
-                            const bool breach = ageMs > pr->lagSloSeconds * 1000;
-                            rc.state = breach ? state::Lagging : state::Replicating;
-                            rc.reason = QStringLiteral("%1 for %2 s (SLO %3 s)")
-                                            .arg(rp ? QStringLiteral("behind the target") : QStringLiteral("not replicated"))
-                                            .arg(age)
-                                            .arg(pr->lagSloSeconds);
-                        }
-                    }
-                }
-                if (rank(rc.state) > rank(worstReplica))
-                    worstReplica = rc.state;
-                if (!rc.reason.isEmpty() && rc.state != state::Synced)
-                    reasons << rname + QStringLiteral(": ") + rc.reason;
-                row.cells.insert(rname, rc);
-            }
-            for (const QString &cname : caches) {
-                bool cp = false;
-                MatrixCell cc = cellOf(cname, repo, tag, &cp);
-                if (cp && cc.digest != target.digest) {
-                    cc.reason = QStringLiteral("the cache serves another digest than the target");
-                    cc.state = state::Drifted;
-                }
-                row.cells.insert(cname, cc);
-            }
-            for (const QString &lname : legacy) {
-                bool lp = false;
-                row.cells.insert(lname, cellOf(lname, repo, tag, &lp));
-            }
-
-            // The row's state: the target's, then the replicas', worst first.
-            if (!set)
-                row.state = state::Extra;
-            else if (target.state == state::Unknown)
-                row.state = state::Unknown;
-            else if (target.state == state::Missing)
-                row.state = state::Missing;
-            else if (target.state == state::Drifted || target.state == state::Partial || target.state == state::Extra)
-                row.state = target.state;
-            else if (!worstReplica.isEmpty() && worstReplica != state::Synced && worstReplica != state::Absent)
-                row.state = worstReplica;
-            else
-                row.state = state::Synced;
-            if (!target.reason.isEmpty())
-                reasons.prepend(targetReg + QStringLiteral(": ") + target.reason);
-            if (set && set->kind == ImageSet::Kind::Mapping && source.state == state::Unknown)
-                reasons.prepend(set->sourceRegistry + QStringLiteral(": ") + source.reason);
-            row.reason = reasons.join(QStringLiteral("; "));
-            rows.append(row);
-        };
-
-        for (const Promise &p : promisedByRepo.value(repo)) {
-            if (promisedTags.contains(p.tag))
-                continue;
-            promisedTags.insert(p.tag);
-            addRow(p.tag, p.set);
-        }
-        // What the target and its replicas hold beyond the plan.
-        QSet<QString> extras;
-        for (const QString &reg : QStringList{targetReg} + replicas) {
-            const RepoListing *l = listing(reg, repo);
-            if (!l || !l->done || l->failed)
-                continue;
-            for (const TagRecord &t : l->details.tags)
-                if (!promisedTags.contains(t.name))
-                    extras.insert(t.name);
-        }
-        QStringList extraList(extras.begin(), extras.end());
-        extraList.sort();
-        for (const QString &t : std::as_const(extraList))
-            addRow(t, nullptr);
-    }
-    *coveredRepositories = QStringList(covered.begin(), covered.end());
-    return rows;
+    StoreHistory history(m_store);
+    MatrixInput in;
+    in.plan = &m_plan;
+    in.sets = &m_sets;
+    in.listing = [this](const QString &registry, const QString &repository) { return listing(registry, repository); };
+    in.partialOf = &m_partialOf;
+    in.checkCaches = m_options.checkCaches;
+    in.now = QDateTime::currentDateTimeUtc();
+    in.history = &history;
+    in.onlyRepositories = onlyRepositories;
+    MatrixOutput out = buildMatrix(in);
+    *coveredRepositories = std::move(out.coveredRepositories);
+    return std::move(out.rows);
 }
 
 qint64 Scanner::totalRequests() const

@@ -3,6 +3,8 @@
 
 #pragma once
 
+#include "matrix/matrixbuilder.h"
+#include "matrix/syncstate.h"
 #include "plan/plan.h"
 #include "registry/providers.h"
 #include "store/store.h"
@@ -60,21 +62,6 @@ struct ScanSummary
     bool storeFailed = false;
 };
 
-// The sync matrix's row and cell states, as the CLI, JSON and GUI spell them.
-namespace state {
-inline const QString Synced = QStringLiteral("synced");
-inline const QString Missing = QStringLiteral("missing");
-inline const QString Drifted = QStringLiteral("drifted");
-inline const QString Partial = QStringLiteral("partial");
-inline const QString Replicating = QStringLiteral("replicating");
-inline const QString Lagging = QStringLiteral("lagging");
-inline const QString Extra = QStringLiteral("extra");
-inline const QString Unknown = QStringLiteral("unknown");
-inline const QString Present = QStringLiteral("present");
-inline const QString Absent = QStringLiteral("absent");
-QStringList rowStates();
-} // namespace state
-
 // Expands a plan into listings, reads every registry's tags and digests the cheapest way
 // it allows, records what it saw in the store and computes the sync matrix. Lives on the
 // thread that starts it (it writes the store from there); network work runs on the
@@ -98,15 +85,6 @@ Q_SIGNALS:
     void rowsReady(const QList<ferry::MatrixRow> &rows);
 
 private:
-    struct RepoListing
-    {
-        QString registry;
-        QString repository;
-        bool done = false;
-        bool failed = false;
-        QString error;
-        TagDetails details;
-    };
     struct Row
     {
         QString targetRegistry;

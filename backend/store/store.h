@@ -3,6 +3,7 @@
 
 #pragma once
 
+#include "matrix/matrixrow.h"
 #include "registry/ratelimit.h"
 
 #include <QDateTime>
@@ -45,28 +46,6 @@ struct Observation
     QDateTime goneAt;
     QDateTime registryCreated;
     QDateTime registryUpdated;
-};
-
-struct MatrixCell
-{
-    QString digest;
-    QString state;
-    QString reason;
-    QString mediaType;
-    QDateTime firstSeen;
-    QDateTime lastSeen;
-    bool operator==(const MatrixCell &) const = default;
-};
-
-struct MatrixRow
-{
-    QString repository;
-    QString tag;
-    QString state;
-    QString reason;
-    bool inPlan = true;
-    QMap<QString, MatrixCell> cells; // by registry name
-    bool operator==(const MatrixRow &) const = default;
 };
 
 struct ScanRecord

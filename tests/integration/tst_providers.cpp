@@ -56,14 +56,6 @@ FakeResponse headByTag(const FakeRequest &req)
     return r;
 }
 
-const TagRecord *findTag(const TagDetails &d, const QString &name)
-{
-    for (const TagRecord &t : d.tags)
-        if (t.name == name)
-            return &t;
-    return nullptr;
-}
-
 } // namespace
 
 class TestProviders : public QObject

@@ -1,0 +1,127 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
+#include "matrix/syncstate.h"
+
+#include <array>
+
+namespace ferry {
+
+QStringList state::rowStates()
+{
+    return {Synced, Missing, Drifted, Partial, Replicating, Lagging, Extra, Unknown};
+}
+
+namespace syncstate {
+namespace {
+
+struct Info
+{
+    const QString *name;
+    int rank;
+    quint32 cell;
+    quint32 chart;
+};
+
+// Indexed by SyncState.
+const std::array<Info, 10> &table()
+{
+    static const std::array<Info, 10> t{{
+        {&state::Synced, 0, 0xe3f4e1, 0x2e7d32},
+        {&state::Present, 0, 0xe3f4e1, 0x9e9d24},
+        {&state::Absent, 1, 0xe6eefa, 0x9e9d24},
+        {&state::Extra, 2, 0xe6eefa, 0x757575},
+        {&state::Replicating, 3, 0xe6eefa, 0x1565c0},
+        {&state::Unknown, 4, 0xe4e4e7, 0x9e9d24},
+        {&state::Partial, 5, 0xfdebc8, 0xef6c00},
+        {&state::Lagging, 6, 0xfdebc8, 0xd81b60},
+        {&state::Missing, 7, 0xfbdcd7, 0xc62828},
+        {&state::Drifted, 8, 0xfbdcd7, 0x8e24aa},
+    }};
+    return t;
+}
+
+const Info &info(SyncState s)
+{
+    return table()[size_t(s)];
+}
+
+} // namespace
+
+const QString &name(SyncState s)
+{
+    return *info(s).name;
+}
+
+std::optional<SyncState> fromName(QStringView n)
+{
+    for (size_t i = 0; i < table().size(); ++i)
+        if (*table()[i].name == n)
+            return SyncState(i);
+    return std::nullopt;
+}
+
+SyncState parse(QStringView n)
+{
+    return fromName(n).value_or(SyncState::Unknown);
+}
+
+int rank(SyncState s)
+{
+    return info(s).rank;
+}
+
+int rank(QStringView n)
+{
+    return rank(parse(n));
+}
+
+QList<SyncState> tileOrder()
+{
+    return {SyncState::Missing,     SyncState::Drifted, SyncState::Partial, SyncState::Lagging,
+            SyncState::Replicating, SyncState::Unknown, SyncState::Extra,   SyncState::Synced};
+}
+
+QList<SyncState> filterOrder()
+{
+    return tileOrder() << SyncState::Present << SyncState::Absent;
+}
+
+quint32 cellBackground(SyncState s)
+{
+    return info(s).cell;
+}
+
+quint32 chartColour(SyncState s)
+{
+    return info(s).chart;
+}
+
+bool isPromised(SyncState row)
+{
+    return row != SyncState::Extra;
+}
+
+bool targetHoldsSourceDigest(SyncState row)
+{
+    return row == SyncState::Synced || row == SyncState::Replicating || row == SyncState::Lagging;
+}
+
+bool isReplicated(SyncState cell)
+{
+    return cell == SyncState::Synced;
+}
+
+bool needsAttention(SyncState row)
+{
+    return row == SyncState::Drifted || row == SyncState::Missing || row == SyncState::Partial || row == SyncState::Lagging ||
+        row == SyncState::Unknown;
+}
+
+bool isLegacyVerdict(SyncState cell)
+{
+    return cell == SyncState::Present || cell == SyncState::Absent || cell == SyncState::Unknown;
+}
+
+} // namespace syncstate
+} // namespace ferry
