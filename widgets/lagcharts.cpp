@@ -18,53 +18,6 @@
 
 namespace ferry {
 
-QList<LagBucket> lagBuckets(const ReplicaLag &lag, int maxBuckets)
-{
-    QList<LagBucket> out;
-    if (lag.samples.isEmpty())
-        return out;
-    const QDateTime first = lag.samples.first().replicaSeen, last = lag.samples.last().replicaSeen;
-    const qint64 span = qMax<qint64>(1, first.secsTo(last));
-    const qint64 width = std::max<qint64>({lag.resolutionSeconds, (span + maxBuckets - 1) / maxBuckets, qint64(1)});
-    QList<qint64> current;
-    QDateTime start = first;
-    auto flush = [&](const QDateTime &end) {
-        if (!current.isEmpty())
-            out.append({start, end, lagStats(current, lag.sloSeconds)});
-        current.clear();
-    };
-    for (const LagSample &s : lag.samples) {
-        while (s.replicaSeen >= start.addSecs(width)) {
-            flush(start.addSecs(width));
-            start = start.addSecs(width);
-        }
-        current << s.lagSeconds;
-    }
-    flush(start.addSecs(width));
-    return out;
-}
-
-QList<HistogramBin> lagHistogram(const ReplicaLag &lag)
-{
-    const qint64 slo = qMax<qint64>(1, lag.sloSeconds);
-    const struct
-    {
-        double factor;
-        const char *label;
-    } edges[] = {{0.25, "≤ ¼"}, {0.5, "≤ ½"}, {1, "≤ 1×"}, {2, "≤ 2×"}, {4, "≤ 4×"}};
-    QList<HistogramBin> bins;
-    for (const auto &e : edges)
-        bins.append({QString::fromUtf8(e.label), 0, e.factor > 1});
-    bins.append({QString::fromUtf8("> 4×"), 0, true});
-    for (const LagSample &s : lag.samples) {
-        int i = 0;
-        while (i < 5 && double(s.lagSeconds) > edges[i].factor * double(slo))
-            ++i;
-        ++bins[i].count;
-    }
-    return bins;
-}
-
 namespace {
 
 // Seconds shown in the unit that suits the largest value.

@@ -191,10 +191,8 @@ void MainWindow::reload()
             m_clients.clear();
             m_registryConfigs.clear();
             for (const PlanRegistry &r : plan->registries) {
-                RegistryConfig cfg = r.config;
                 QStringList credentialErrors; // the scan reports these; a fetch fails with its own error
-                cfg.credentials = planCredentials(r, &credentialErrors);
-                m_registryConfigs.insert(r.name, cfg);
+                m_registryConfigs.insert(r.name, clientConfig(r, &credentialErrors));
                 order << r.name;
                 hosts.insert(r.name, r.config.baseUrl.authority());
                 urls.insert(r.name, r.config.baseUrl.toString());

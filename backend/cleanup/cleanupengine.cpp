@@ -3,10 +3,10 @@
 
 #include "cleanup/cleanupengine.h"
 
+#include "plan/plancredentials.h"
 #include "registry/manifest.h"
 #include "registry/providers.h"
 #include "registry/registryclient.h"
-#include "scan/scanner.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -64,10 +64,8 @@ RegistryClient *CleanupEngine::client(const QString &registry)
     const PlanRegistry *r = m_plan.registry(registry);
     if (!r)
         return nullptr;
-    RegistryConfig cfg = r->config;
     QStringList errors;
-    cfg.credentials = planCredentials(*r, &errors);
-    auto c = std::make_unique<RegistryClient>(m_network, cfg);
+    auto c = std::make_unique<RegistryClient>(m_network, clientConfig(*r, &errors));
     RegistryClient *raw = c.get();
     m_clients[registry] = std::move(c);
     return raw;

@@ -81,4 +81,23 @@ LagReport computeLag(const Store &store, const QDateTime &since, const QString &
 
 QString durationText(qint64 seconds);
 
+// One time bucket of arrivals: percentiles of the lags of digests that arrived in it.
+struct LagBucket
+{
+    QDateTime start;
+    QDateTime end;
+    LagStats stats;
+};
+// Buckets of at least the measurement resolution, at most `maxBuckets` over the span.
+QList<LagBucket> lagBuckets(const ReplicaLag &lag, int maxBuckets = 30);
+
+// Histogram classes relative to the SLO: ≤¼, ≤½, ≤1, ≤2, ≤4 and >4 times the SLO.
+struct HistogramBin
+{
+    QString label;
+    int count = 0;
+    bool beyondSlo = false;
+};
+QList<HistogramBin> lagHistogram(const ReplicaLag &lag);
+
 } // namespace ferry

@@ -4,7 +4,7 @@
 #pragma once
 
 #include "net/httptypes.h"
-#include "net/registrysession.h"
+#include "registry/registrysession.h"
 #include "registry/manifest.h"
 #include "registry/registryconfig.h"
 #include "registry/registryerror.h"

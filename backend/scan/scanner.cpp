@@ -24,25 +24,6 @@ Scanner::Scanner(const Plan &plan, Store &store, NetworkService &network, ScanOp
 
 Scanner::~Scanner() = default;
 
-Credentials planCredentials(const PlanRegistry &r, QStringList *errors)
-{
-    if (r.credentials == u"anonymous")
-        return {};
-    if (r.credentials.startsWith(QStringLiteral("env:"))) {
-        const QStringList parts = r.credentials.split(u':');
-        QString err;
-        Credentials c = credentials::fromEnvironment(parts.value(1), parts.value(2), &err);
-        if (!err.isEmpty())
-            errors->append(QStringLiteral("%1: %2").arg(r.name, err));
-        return c;
-    }
-    QString warning;
-    Credentials c = credentials::fromDockerConfig(r.config.baseUrl.authority(), &warning);
-    if (!warning.isEmpty())
-        errors->append(QStringLiteral("%1: %2").arg(r.name, warning));
-    return c;
-}
-
 void Scanner::start()
 {
     m_clock.start();
@@ -64,8 +45,7 @@ void Scanner::start()
             continue;
         if (!m_options.registries.isEmpty() && !m_options.registries.contains(r.name))
             continue;
-        RegistryConfig cfg = r.config;
-        cfg.credentials = planCredentials(r, &m_errors);
+        const RegistryConfig cfg = clientConfig(r, &m_errors);
         auto client = std::make_unique<RegistryClient>(m_network, cfg);
         RegistryClient *hubApi = nullptr;
         if (cfg.kind == u"dockerhub" && cfg.apiUrl.isValid()) {

@@ -6,6 +6,7 @@
 #include "matrix/matrixbuilder.h"
 #include "matrix/syncstate.h"
 #include "plan/plan.h"
+#include "plan/plancredentials.h"
 #include "registry/providers.h"
 #include "store/store.h"
 
@@ -23,10 +24,6 @@ namespace ferry {
 
 class NetworkService;
 class RegistryClient;
-
-// The credentials a plan's registry names: anonymous, environment variables, or Docker's
-// config.json. Problems are appended to errors.
-Credentials planCredentials(const PlanRegistry &r, QStringList *errors);
 
 struct ScanOptions
 {

@@ -100,6 +100,46 @@ def functions(text: str):
             last_stmt_start = i + 1
 
 
+# The backend's layers and what each may include: the folders below it (backend/CMakeLists.txt
+# links the same way). An include that runs back up is a cycle in the making.
+_BELOW = {
+    "net": set(),
+    "registry": {"net"},
+    "plan": {"registry"},
+    "matrix": {"plan"},
+    "store": {"matrix"},
+    "scan": {"store"},
+    "lag": {"store"},
+    "cleanup": {"store"},
+    "report": {"cleanup", "lag"},
+}
+
+
+def allowed(folder: str) -> set:
+    out = set()
+    todo = list(_BELOW.get(folder, ()))
+    while todo:
+        f = todo.pop()
+        if f not in out:
+            out.add(f)
+            todo += _BELOW[f]
+    return out | {folder}
+
+
+INCLUDE_RE = re.compile(r'^\s*#\s*include\s+"([a-z]+)/[^"]+"', re.M)
+
+
+def arrow_problems(rel: pathlib.PurePath, text: str):
+    if rel.parts[0] != "backend" or len(rel.parts) < 3:
+        return
+    folder = rel.parts[1]
+    ok = allowed(folder)
+    for m in INCLUDE_RE.finditer(text):
+        if m.group(1) in _BELOW and m.group(1) not in ok:
+            line = text.count("\n", 0, m.start()) + 1
+            yield f"{rel}:{line}: backend/{folder} includes {m.group(1)}/, a layer above it"
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--root", default=str(pathlib.Path(__file__).resolve().parents[2]))
@@ -117,6 +157,7 @@ def main() -> int:
             problems.append(f"{rel}: {lines} lines (at most {MAX_FILE_LINES})")
         if "SPDX-License-Identifier:" not in "\n".join(text.splitlines()[:3]):
             problems.append(f"{rel}:1: no SPDX-License-Identifier in the first three lines")
+        problems += arrow_problems(rel, text)
         for name, start, count in functions(text):
             if count > MAX_FUNCTION_LINES:
                 problems.append(f"{rel}:{start}: function {name} is {count} lines (at most {MAX_FUNCTION_LINES})")

@@ -5,7 +5,6 @@
 // in-flight ages, drift kept apart, unmeasurable digests left out, the chart buckets and
 // the histogram.
 #include "lag/lag.h"
-#include "lagcharts.h"
 #include "store/store.h"
 #include "testmain.h"
 
