@@ -1,0 +1,261 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
+// What each listing showed: tag history, digests, changes.
+
+#include "store/store.h"
+#include "store/storeinternal.h"
+
+#include <QSet>
+#include <QSqlError>
+#include <QSqlQuery>
+
+namespace ferry {
+
+using namespace storesql;
+
+QHash<QString, Observation> Store::currentTags(const QString &registry, const QString &repository) const
+{
+    QHash<QString, Observation> out;
+    QSqlQuery q(QSqlDatabase::database(m_connection));
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT tag, digest, media_type, first_seen, last_seen, registry_created, registry_updated FROM observations "
+                             "WHERE registry=? AND repository=? AND gone_at IS NULL"));
+    q.addBindValue(registry);
+    q.addBindValue(repository);
+    q.exec();
+    while (q.next()) {
+        Observation o;
+        o.registry = registry;
+        o.repository = repository;
+        o.tag = q.value(0).toString();
+        o.digest = q.value(1).toString();
+        o.mediaType = q.value(2).toString();
+        o.firstSeen = fromMs(q.value(3));
+        o.lastSeen = fromMs(q.value(4));
+        o.registryCreated = fromMs(q.value(5));
+        o.registryUpdated = fromMs(q.value(6));
+        out.insert(o.tag, o);
+    }
+    return out;
+}
+
+QHash<QString, QDateTime> Store::untaggedDigests(const QString &registry, const QString &repository) const
+{
+    QHash<QString, QDateTime> out;
+    QSqlQuery q(QSqlDatabase::database(m_connection));
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT digest, MAX(gone_at) FROM observations o WHERE registry=? AND repository=? AND gone_at IS NOT NULL "
+                             "AND NOT EXISTS(SELECT 1 FROM observations c WHERE c.registry=o.registry AND c.repository=o.repository "
+                             "AND c.digest=o.digest AND c.gone_at IS NULL) GROUP BY digest"));
+    q.addBindValue(registry);
+    q.addBindValue(repository);
+    q.exec();
+    while (q.next())
+        out.insert(q.value(0).toString(), fromMs(q.value(1)));
+    return out;
+}
+
+QHash<QString, DigestPresence> Store::digestPresence(const QString &registry) const
+{
+    QHash<QString, DigestPresence> out;
+    QSqlQuery q(QSqlDatabase::database(m_connection));
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT repository, digest, MIN(first_seen), MIN(registry_created), MAX(gone_at IS NULL), "
+                             "GROUP_CONCAT(CASE WHEN gone_at IS NULL THEN tag END, char(31)), MIN(first_scan) FROM observations WHERE "
+                             "registry=? GROUP BY repository, digest"));
+    q.addBindValue(registry);
+    q.exec();
+    while (q.next()) {
+        DigestPresence p;
+        p.repository = q.value(0).toString();
+        p.digest = q.value(1).toString();
+        p.firstSeen = fromMs(q.value(2));
+        p.registryCreated = fromMs(q.value(3));
+        p.current = q.value(4).toInt() == 1;
+        const QString tags = q.value(5).toString();
+        if (!tags.isEmpty())
+            p.currentTags = tags.split(QChar(0x1f));
+        p.currentTags.sort();
+        p.firstScan = q.value(6).toLongLong();
+        out.insert(p.repository + u'\n' + p.digest, p);
+    }
+    return out;
+}
+
+QHash<QString, qint64> Store::repositoryFirstScan(const QString &registry) const
+{
+    QHash<QString, qint64> out;
+    QSqlQuery q(QSqlDatabase::database(m_connection));
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT repository, MIN(first_scan) FROM observations WHERE registry=? GROUP BY repository"));
+    q.addBindValue(registry);
+    q.exec();
+    while (q.next())
+        out.insert(q.value(0).toString(), q.value(1).toLongLong());
+    return out;
+}
+
+ListingApplied Store::applyListing(qint64 scanId, const QString &registry, const QString &repository, const QList<TagObservation> &tags,
+                                   bool complete, const QDateTime &now)
+{
+    ListingApplied stats;
+    const QHash<QString, Observation> current = currentTags(registry, repository);
+    QSqlDatabase db = QSqlDatabase::database(m_connection);
+    if (!begin())
+        return stats;
+    QSqlQuery insert(db), touch(db), gone(db), change(db);
+    insert.prepare(QStringLiteral("INSERT INTO observations(registry, repository, tag, digest, media_type, first_seen, last_seen, "
+                                  "registry_created, registry_updated, first_scan, last_scan) VALUES(?,?,?,?,?,?,?,?,?,?,?)"));
+    touch.prepare(
+        QStringLiteral("UPDATE observations SET last_seen=?, last_scan=? WHERE registry=? AND repository=? AND tag=? AND gone_at IS NULL"));
+    gone.prepare(QStringLiteral("UPDATE observations SET gone_at=? WHERE registry=? AND repository=? AND tag=? AND gone_at IS NULL"));
+    change.prepare(
+        QStringLiteral("INSERT INTO changes(scan, at, registry, repository, tag, kind, old_digest, new_digest) VALUES(?,?,?,?,?,?,?,?)"));
+    auto recordChange = [&](const QString &tag, const char *kind, const QString &oldD, const QString &newD) {
+        change.addBindValue(scanId);
+        change.addBindValue(ms(now));
+        change.addBindValue(registry);
+        change.addBindValue(repository);
+        change.addBindValue(tag);
+        change.addBindValue(QLatin1String(kind));
+        change.addBindValue(oldD.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(oldD));
+        change.addBindValue(newD.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(newD));
+        change.exec();
+    };
+    QSet<QString> listed; // with or without a digest read: either way not gone
+    for (const TagObservation &t : tags)
+        listed.insert(t.tag);
+    for (const TagObservation &t : tags) {
+        if (t.digest.isEmpty())
+            continue; // unread digest: neither present nor gone
+        const auto it = current.constFind(t.tag);
+        if (it != current.constEnd() && it->digest == t.digest) {
+            touch.addBindValue(ms(now));
+            touch.addBindValue(scanId);
+            touch.addBindValue(registry);
+            touch.addBindValue(repository);
+            touch.addBindValue(t.tag);
+            touch.exec();
+            ++stats.unchanged;
+            continue;
+        }
+        if (it != current.constEnd()) {
+            gone.addBindValue(ms(now));
+            gone.addBindValue(registry);
+            gone.addBindValue(repository);
+            gone.addBindValue(t.tag);
+            gone.exec();
+            recordChange(t.tag, "moved", it->digest, t.digest);
+            ++stats.moved;
+        } else {
+            recordChange(t.tag, "appeared", QString(), t.digest);
+            ++stats.appeared;
+        }
+        insert.addBindValue(registry);
+        insert.addBindValue(repository);
+        insert.addBindValue(t.tag);
+        insert.addBindValue(t.digest);
+        insert.addBindValue(t.mediaType);
+        insert.addBindValue(ms(now));
+        insert.addBindValue(ms(now));
+        insert.addBindValue(ms(t.registryCreated));
+        insert.addBindValue(ms(t.registryUpdated));
+        insert.addBindValue(scanId);
+        insert.addBindValue(scanId);
+        if (!insert.exec())
+            m_lastError = insert.lastError().text();
+    }
+    if (complete) {
+        for (auto it = current.constBegin(); it != current.constEnd(); ++it) {
+            if (listed.contains(it.key()))
+                continue;
+            gone.addBindValue(ms(now));
+            gone.addBindValue(registry);
+            gone.addBindValue(repository);
+            gone.addBindValue(it.key());
+            gone.exec();
+            recordChange(it.key(), "vanished", it->digest, QString());
+            ++stats.vanished;
+        }
+    }
+    if (!commit())
+        rollback();
+    return stats;
+}
+
+QDateTime Store::digestFirstSeen(const QString &registry, const QString &repository, const QString &digest) const
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection));
+    q.prepare(QStringLiteral("SELECT MIN(first_seen) FROM observations WHERE registry=? AND repository=? AND digest=?"));
+    q.addBindValue(registry);
+    q.addBindValue(repository);
+    q.addBindValue(digest);
+    if (q.exec() && q.next())
+        return fromMs(q.value(0));
+    return {};
+}
+
+QList<Observation> Store::timeline(const QString &repository, const QString &tag) const
+{
+    QList<Observation> out;
+    QSqlQuery q(QSqlDatabase::database(m_connection));
+    q.prepare(QStringLiteral("SELECT registry, digest, media_type, first_seen, last_seen, gone_at FROM observations "
+                             "WHERE repository=? AND tag=? ORDER BY first_seen, registry"));
+    q.addBindValue(repository);
+    q.addBindValue(tag);
+    q.exec();
+    while (q.next()) {
+        Observation o;
+        o.registry = q.value(0).toString();
+        o.repository = repository;
+        o.tag = tag;
+        o.digest = q.value(1).toString();
+        o.mediaType = q.value(2).toString();
+        o.firstSeen = fromMs(q.value(3));
+        o.lastSeen = fromMs(q.value(4));
+        o.goneAt = fromMs(q.value(5));
+        out.append(o);
+    }
+    return out;
+}
+
+static QList<Change> readChanges(QSqlQuery &q)
+{
+    QList<Change> out;
+    while (q.next()) {
+        Change c;
+        c.scan = q.value(0).toLongLong();
+        c.at = fromMs(q.value(1));
+        c.registry = q.value(2).toString();
+        c.repository = q.value(3).toString();
+        c.tag = q.value(4).toString();
+        c.kind = q.value(5).toString();
+        c.oldDigest = q.value(6).toString();
+        c.newDigest = q.value(7).toString();
+        out.append(c);
+    }
+    return out;
+}
+
+QList<Change> Store::changesSince(qint64 scanId) const
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection));
+    q.prepare(
+        QStringLiteral("SELECT scan, at, registry, repository, tag, kind, old_digest, new_digest FROM changes WHERE scan > ? ORDER BY id"));
+    q.addBindValue(scanId);
+    q.exec();
+    return readChanges(q);
+}
+
+QList<Change> Store::changesSince(const QDateTime &time) const
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection));
+    q.prepare(
+        QStringLiteral("SELECT scan, at, registry, repository, tag, kind, old_digest, new_digest FROM changes WHERE at >= ? ORDER BY id"));
+    q.addBindValue(ms(time));
+    q.exec();
+    return readChanges(q);
+}
+
+} // namespace ferry

@@ -1,0 +1,194 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
+#include "store/storeinternal.h"
+
+namespace ferry::storesql {
+
+namespace {
+
+// Every schema change is a new step; a database is brought forward one step at a time.
+const char *const kMigrations[] = {
+    // 1: scans, observation history, changes, the matrix, rate limits, errors.
+    R"SQL(
+CREATE TABLE scans(
+  id INTEGER PRIMARY KEY,
+  plan TEXT NOT NULL,
+  started_at INTEGER NOT NULL,
+  finished_at INTEGER,
+  complete INTEGER NOT NULL DEFAULT 0,
+  interrupted INTEGER NOT NULL DEFAULT 0,
+  requests INTEGER NOT NULL DEFAULT 0,
+  errors INTEGER NOT NULL DEFAULT 0,
+  note TEXT);
+CREATE TABLE observations(
+  id INTEGER PRIMARY KEY,
+  registry TEXT NOT NULL,
+  repository TEXT NOT NULL,
+  tag TEXT NOT NULL,
+  digest TEXT NOT NULL,
+  media_type TEXT,
+  first_seen INTEGER NOT NULL,
+  last_seen INTEGER NOT NULL,
+  gone_at INTEGER,
+  registry_created INTEGER,
+  registry_updated INTEGER,
+  first_scan INTEGER NOT NULL,
+  last_scan INTEGER NOT NULL);
+CREATE INDEX observations_current ON observations(registry, repository, tag) WHERE gone_at IS NULL;
+CREATE INDEX observations_digest ON observations(registry, repository, digest);
+CREATE INDEX observations_tag ON observations(repository, tag);
+CREATE TABLE changes(
+  id INTEGER PRIMARY KEY,
+  scan INTEGER NOT NULL,
+  at INTEGER NOT NULL,
+  registry TEXT NOT NULL,
+  repository TEXT NOT NULL,
+  tag TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  old_digest TEXT,
+  new_digest TEXT);
+CREATE INDEX changes_scan ON changes(scan);
+CREATE INDEX changes_at ON changes(at);
+CREATE TABLE matrix(
+  repository TEXT NOT NULL,
+  tag TEXT NOT NULL,
+  state TEXT NOT NULL,
+  reason TEXT,
+  in_plan INTEGER NOT NULL,
+  updated_scan INTEGER NOT NULL,
+  content_hash INTEGER NOT NULL,
+  cells TEXT NOT NULL,
+  PRIMARY KEY(repository, tag)) WITHOUT ROWID;
+CREATE INDEX matrix_state ON matrix(state);
+CREATE TABLE rate_limits(
+  scan INTEGER NOT NULL,
+  registry TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  rate_limit INTEGER,
+  remaining INTEGER,
+  window_seconds INTEGER,
+  source TEXT);
+CREATE TABLE scan_errors(
+  scan INTEGER NOT NULL,
+  registry TEXT NOT NULL,
+  repository TEXT,
+  tag TEXT,
+  message TEXT NOT NULL);
+)SQL",
+    // 2: cleanup batches, their items, execution runs, the per-item journal, the audit log.
+    R"SQL(
+CREATE TABLE cleanup_batches(
+  id INTEGER PRIMARY KEY,
+  created_at INTEGER NOT NULL,
+  plan TEXT NOT NULL,
+  registry TEXT NOT NULL,
+  repository TEXT NOT NULL,
+  policies TEXT NOT NULL,
+  listed_at INTEGER NOT NULL,
+  listing_complete INTEGER NOT NULL,
+  listing_note TEXT,
+  hash TEXT NOT NULL,
+  derived_from INTEGER,
+  status TEXT NOT NULL,
+  decided_by TEXT,
+  decided_at INTEGER,
+  decided_hash TEXT,
+  comment TEXT);
+CREATE TABLE cleanup_items(
+  batch INTEGER NOT NULL REFERENCES cleanup_batches(id),
+  seq INTEGER NOT NULL,
+  action TEXT NOT NULL,
+  digest TEXT NOT NULL,
+  tags TEXT NOT NULL,
+  media_type TEXT,
+  size INTEGER,
+  age_from INTEGER,
+  age_source TEXT,
+  policy TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  checks TEXT NOT NULL,
+  hold_reason TEXT,
+  parents TEXT NOT NULL,
+  depends_on TEXT NOT NULL,
+  verify_in TEXT NOT NULL,
+  state TEXT NOT NULL,
+  outcome TEXT,
+  http_status INTEGER,
+  updated_at INTEGER,
+  PRIMARY KEY(batch, seq));
+CREATE TABLE cleanup_runs(
+  id INTEGER PRIMARY KEY,
+  batch INTEGER NOT NULL REFERENCES cleanup_batches(id),
+  dry_run INTEGER NOT NULL,
+  actor TEXT NOT NULL,
+  started_at INTEGER NOT NULL,
+  finished_at INTEGER,
+  status TEXT NOT NULL,
+  summary TEXT);
+CREATE TABLE cleanup_journal(
+  id INTEGER PRIMARY KEY,
+  run INTEGER NOT NULL REFERENCES cleanup_runs(id),
+  batch INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  at INTEGER NOT NULL,
+  state TEXT NOT NULL,
+  http_status INTEGER,
+  message TEXT);
+CREATE INDEX cleanup_journal_batch ON cleanup_journal(batch, seq);
+CREATE TABLE audit_log(
+  id INTEGER PRIMARY KEY,
+  at INTEGER NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  batch INTEGER,
+  detail TEXT);
+)SQL",
+    // 3: the plan's registries as the last scan knew them, so that lag can be computed from
+    // the database alone; the first time each registry's repository was listed.
+    R"SQL(
+CREATE TABLE plan_registries(
+  name TEXT PRIMARY KEY,
+  role TEXT NOT NULL,
+  of TEXT,
+  lag_slo INTEGER,
+  updated_at INTEGER NOT NULL);
+)SQL",
+    // 4: counts of rows and cells by state after every scan that wrote the matrix, for trends.
+    R"SQL(
+CREATE TABLE scan_state_counts(
+  scan INTEGER NOT NULL,
+  registry TEXT NOT NULL,
+  state TEXT NOT NULL,
+  count INTEGER NOT NULL);
+CREATE INDEX scan_state_counts_scan ON scan_state_counts(scan);
+)SQL",
+    // 5: what each scan saw of each registry (requests, failures, latency, listings), for the
+    // Registries page: reachability, error rate and latency without re-asking the registry.
+    R"SQL(
+CREATE TABLE scan_registry_stats(
+  scan INTEGER NOT NULL,
+  registry TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  requests INTEGER NOT NULL,
+  answered INTEGER NOT NULL,
+  failures INTEGER NOT NULL,
+  retries INTEGER NOT NULL,
+  pauses INTEGER NOT NULL,
+  latency_ms_avg INTEGER NOT NULL,
+  listings INTEGER NOT NULL,
+  listings_failed INTEGER NOT NULL,
+  first_error TEXT,
+  PRIMARY KEY(scan, registry));
+)SQL",
+};
+
+} // namespace
+
+const char *const *migrations()
+{
+    static_assert(std::size(kMigrations) == kSchemaVersion);
+    return kMigrations;
+}
+
+} // namespace ferry::storesql
