@@ -197,32 +197,53 @@ void PlainHttp::onReadable(Connection *c)
     }
 }
 
-bool PlainHttp::parse(Exchange *ex, Connection *c)
+bool PlainHttp::fail(Exchange *ex, NetError error, const QString &what)
+{
+    HttpResponse r;
+    r.url = ex->request.url;
+    r.status = error == NetError::Truncated || error == NetError::TooLarge ? ex->status : 0;
+    r.error = error;
+    r.errorString = QStringLiteral("%1 %2").arg(redactedUrl(ex->request.url), what);
+    complete(ex, r, false);
+    return false;
+}
+
+// Refused as soon as the declared or received size passes the limit: reading on would
+// only fill memory.
+bool PlainHttp::refuseIfTooLarge(Exchange *ex)
+{
+    if (ex->body.size() <= ex->request.maxBodyBytes && ex->contentLength <= ex->request.maxBodyBytes)
+        return false;
+    HttpResponse r;
+    r.url = ex->request.url;
+    r.status = ex->status;
+    r.error = NetError::TooLarge;
+    r.errorString = QStringLiteral("%1 answered more than %2 bytes").arg(redactedUrl(ex->request.url)).arg(ex->request.maxBodyBytes);
+    complete(ex, r, false);
+    return true;
+}
+
+PlainHttp::HeadStep PlainHttp::parseHead(Exchange *ex, Connection *c)
 {
     QByteArray &buf = c->buffer;
-    auto fail = [&](NetError error, const QString &what) {
-        HttpResponse r;
-        r.url = ex->request.url;
-        r.status = error == NetError::Truncated || error == NetError::TooLarge ? ex->status : 0;
-        r.error = error;
-        r.errorString = QStringLiteral("%1 %2").arg(redactedUrl(ex->request.url), what);
-        complete(ex, r, false);
-        return false;
+    auto failStep = [&](NetError error, const QString &what) {
+        fail(ex, error, what);
+        return HeadStep::More;
     };
     // Interim answers (100 Continue, 103 Early Hints) come before the real one: skip them.
     while (!ex->headersDone) {
         const auto end = buf.indexOf("\r\n\r\n");
         if (end < 0) {
             if (buf.size() > 256 * 1024)
-                return fail(NetError::Other, QStringLiteral("sent more than 256 KiB of headers"));
-            return false;
+                return failStep(NetError::Other, QStringLiteral("sent more than 256 KiB of headers"));
+            return HeadStep::More;
         }
         const QList<QByteArray> lines = buf.left(end).split('\n');
         const QList<QByteArray> statusLine = lines.value(0).trimmed().split(' ');
         bool statusOk = false;
         ex->status = statusLine.value(1).toInt(&statusOk);
         if (!statusOk || ex->status < 100 || ex->status > 999 || !statusLine.value(0).startsWith("HTTP/1."))
-            return fail(NetError::Other, QStringLiteral("answered something that is not HTTP/1.x"));
+            return failStep(NetError::Other, QStringLiteral("answered something that is not HTTP/1.x"));
         if (ex->status >= 100 && ex->status < 200 && ex->status != 101) {
             buf.remove(0, end + 4);
             ex->status = 0;
@@ -261,91 +282,94 @@ bool PlainHttp::parse(Exchange *ex, Connection *c)
         ex->headersDone = true;
         ex->noBody = ex->request.method == "HEAD" || ex->status == 204 || ex->status == 304 || ex->status == 101;
         if (!lengthOk && !ex->chunked && !ex->noBody)
-            return fail(NetError::Other, QStringLiteral("sent an invalid Content-Length"));
+            return failStep(NetError::Other, QStringLiteral("sent an invalid Content-Length"));
         if (ex->noBody)
-            return true;
+            return HeadStep::Done;
         if (!ex->chunked && ex->contentLength < 0) {
             ex->closeDelimited = true;
             ex->connectionClose = true;
         }
     }
-    // Refused as soon as the declared or received size passes the limit: reading on would
-    // only fill memory.
-    auto tooLarge = [&] {
-        if (ex->body.size() <= ex->request.maxBodyBytes && ex->contentLength <= ex->request.maxBodyBytes)
-            return false;
-        HttpResponse r;
-        r.url = ex->request.url;
-        r.status = ex->status;
-        r.error = NetError::TooLarge;
-        r.errorString = QStringLiteral("%1 answered more than %2 bytes").arg(redactedUrl(ex->request.url)).arg(ex->request.maxBodyBytes);
-        complete(ex, r, false);
-        return true;
-    };
-    if (tooLarge())
-        return false;
-    if (ex->chunked) {
-        for (;;) {
-            if (ex->chunkLeft < 0) {
-                const auto eol = buf.indexOf("\r\n");
-                if (eol < 0)
+    return HeadStep::Body;
+}
+
+bool PlainHttp::parseChunked(Exchange *ex, Connection *c)
+{
+    QByteArray &buf = c->buffer;
+    for (;;) {
+        if (ex->chunkLeft < 0) {
+            const auto eol = buf.indexOf("\r\n");
+            if (eol < 0)
+                return false;
+            const std::optional<qint64> parsed = chunkSize(QByteArrayView(buf).first(eol));
+            if (!parsed)
+                return fail(ex, NetError::Truncated, QStringLiteral("sent a malformed chunk"));
+            const qint64 size = *parsed;
+            // A chunk that would take the body past the limit is refused on its size
+            // line, before its bytes are read.
+            if (size > ex->request.maxBodyBytes - ex->body.size())
+                return fail(ex, NetError::TooLarge, QStringLiteral("answered more than %1 bytes").arg(ex->request.maxBodyBytes));
+            buf.remove(0, eol + 2);
+            if (size == 0) {
+                // Trailers end with an empty line.
+                const auto t = buf.indexOf("\r\n");
+                if (t < 0) {
+                    ex->chunkLeft = -2;
                     return false;
-                const std::optional<qint64> parsed = chunkSize(QByteArrayView(buf).first(eol));
-                if (!parsed)
-                    return fail(NetError::Truncated, QStringLiteral("sent a malformed chunk"));
-                const qint64 size = *parsed;
-                // A chunk that would take the body past the limit is refused on its size
-                // line, before its bytes are read.
-                if (size > ex->request.maxBodyBytes - ex->body.size())
-                    return fail(NetError::TooLarge, QStringLiteral("answered more than %1 bytes").arg(ex->request.maxBodyBytes));
-                buf.remove(0, eol + 2);
-                if (size == 0) {
-                    // Trailers end with an empty line.
-                    const auto t = buf.indexOf("\r\n");
-                    if (t < 0) {
-                        ex->chunkLeft = -2;
-                        return false;
-                    }
-                    if (t == 0) {
-                        buf.remove(0, 2);
-                        return true;
-                    }
-                    const auto tend = buf.indexOf("\r\n\r\n");
-                    if (tend < 0)
-                        return false;
-                    buf.remove(0, tend + 4);
+                }
+                if (t == 0) {
+                    buf.remove(0, 2);
                     return true;
                 }
-                ex->chunkLeft = size;
-            }
-            if (ex->chunkLeft == -2) {
-                const auto t = buf.indexOf("\r\n");
-                if (t < 0)
+                const auto tend = buf.indexOf("\r\n\r\n");
+                if (tend < 0)
                     return false;
-                buf.remove(0, t + 2);
+                buf.remove(0, tend + 4);
                 return true;
             }
-            if (buf.size() < ex->chunkLeft + 2) {
-                if (buf.size() > 2 * 1024 * 1024 && ex->chunkLeft > 0) {
-                    // A large chunk is moved into the body as it arrives.
-                    const qint64 take = qMin<qint64>(buf.size(), ex->chunkLeft);
-                    ex->body += buf.left(take);
-                    buf.remove(0, take);
-                    ex->chunkLeft -= take;
-                }
-                return false;
-            }
-            ex->body += buf.left(ex->chunkLeft);
-            buf.remove(0, ex->chunkLeft + 2);
-            ex->chunkLeft = -1;
-            if (tooLarge())
-                return false;
+            ex->chunkLeft = size;
         }
+        if (ex->chunkLeft == -2) {
+            const auto t = buf.indexOf("\r\n");
+            if (t < 0)
+                return false;
+            buf.remove(0, t + 2);
+            return true;
+        }
+        if (buf.size() < ex->chunkLeft + 2) {
+            if (buf.size() > 2 * 1024 * 1024 && ex->chunkLeft > 0) {
+                // A large chunk is moved into the body as it arrives.
+                const qint64 take = qMin<qint64>(buf.size(), ex->chunkLeft);
+                ex->body += buf.left(take);
+                buf.remove(0, take);
+                ex->chunkLeft -= take;
+            }
+            return false;
+        }
+        ex->body += buf.left(ex->chunkLeft);
+        buf.remove(0, ex->chunkLeft + 2);
+        ex->chunkLeft = -1;
+        if (refuseIfTooLarge(ex))
+            return false;
     }
+}
+
+bool PlainHttp::parse(Exchange *ex, Connection *c)
+{
+    QByteArray &buf = c->buffer;
+    switch (parseHead(ex, c)) {
+    case HeadStep::More: return false;
+    case HeadStep::Done: return true;
+    case HeadStep::Body: break;
+    }
+    if (refuseIfTooLarge(ex))
+        return false;
+    if (ex->chunked)
+        return parseChunked(ex, c);
     if (ex->closeDelimited) {
         ex->body += buf;
         buf.clear();
-        tooLarge();
+        refuseIfTooLarge(ex);
         return false; // complete when the server closes
     }
     const qint64 need = ex->contentLength - ex->body.size();

@@ -45,6 +45,11 @@ private:
     void writeRequest(Exchange *ex);
     void onReadable(Connection *c);
     bool parse(Exchange *ex, Connection *c); // true when the response is complete
+    enum class HeadStep { More, Body, Done }; // wait for bytes (or failed), read a body, complete
+    HeadStep parseHead(Exchange *ex, Connection *c);
+    bool parseChunked(Exchange *ex, Connection *c);
+    bool fail(Exchange *ex, NetError error, const QString &what); // completes ex; false
+    bool refuseIfTooLarge(Exchange *ex); // completes ex when it passed its limit
     void onDisconnected(Connection *c, const QString &why);
     void complete(Exchange *ex, HttpResponse response, bool keepConnection);
     void release(Connection *c, bool keep);
