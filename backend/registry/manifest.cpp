@@ -217,6 +217,111 @@ std::optional<QByteArray> schema1CanonicalPayload(const QByteArray &raw, QString
     return raw.left(formatLength) + *tail;
 }
 
+namespace {
+
+// Duck typing, as image-spec allows the mediaType field to be absent.
+QString guessType(const QJsonObject &o, int schemaVersion, bool hasLayers, bool hasManifests, bool hasFsLayers)
+{
+    if (schemaVersion == 2 && hasManifests)
+        return QLatin1String(mediatype::OciIndex);
+    if (schemaVersion == 2 && (hasLayers || o.contains(QStringLiteral("config")))) {
+        const QString cfg = o.value(QStringLiteral("config")).toObject().value(QStringLiteral("mediaType")).toString();
+        return cfg == u"application/vnd.docker.container.image.v1+json" ? QLatin1String(mediatype::DockerManifest)
+                                                                        : QLatin1String(mediatype::OciManifest);
+    }
+    if (schemaVersion == 1 && hasFsLayers)
+        return o.contains(QStringLiteral("signatures")) ? QLatin1String(mediatype::DockerV1Signed) : QLatin1String(mediatype::DockerV1);
+    return {};
+}
+
+ManifestKind kindOfType(const QString &type, const QJsonObject &o)
+{
+    if (type == QLatin1String(mediatype::OciIndex))
+        return ManifestKind::OciIndex;
+    if (type == QLatin1String(mediatype::DockerList))
+        return ManifestKind::DockerList;
+    if (type == QLatin1String(mediatype::OciManifest))
+        return ManifestKind::OciManifest;
+    if (type == QLatin1String(mediatype::DockerManifest))
+        return ManifestKind::DockerV2;
+    if (isSchema1Type(type))
+        return o.contains(QStringLiteral("signatures")) ? ManifestKind::DockerV1Signed : ManifestKind::DockerV1;
+    return ManifestKind::Unknown;
+}
+
+// Docker's schema 1: layers from fsLayers; a signed one's digest is over its canonical payload.
+void readSchema1(ManifestParseResult &r, const QByteArray &raw, const QJsonObject &o)
+{
+    Manifest &m = r.manifest;
+    if (m.kind == ManifestKind::DockerV1Signed) {
+        QString err;
+        const auto payload = schema1CanonicalPayload(raw, &err);
+        if (!payload) {
+            r.error = err;
+            return;
+        }
+        m.digest = digest::compute(*payload);
+        m.mediaType = QLatin1String(mediatype::DockerV1Signed);
+    }
+    const QJsonArray fs = o.value(QStringLiteral("fsLayers")).toArray();
+    for (const QJsonValue &v : fs) {
+        Descriptor d;
+        d.digest = v.toObject().value(QStringLiteral("blobSum")).toString();
+        m.layers.append(d);
+    }
+    m.platformOfImage = QStringLiteral("linux/") + o.value(QStringLiteral("architecture")).toString();
+    m.artifactClass = ArtifactClass::Image;
+}
+
+// Schema 2 (OCI and Docker): descriptors, their digests checked, the content size summed.
+void readSchema2(ManifestParseResult &r, const QJsonObject &o, int schemaVersion)
+{
+    Manifest &m = r.manifest;
+    if (schemaVersion != 2)
+        m.warnings.append(QStringLiteral("schemaVersion is %1, expected 2").arg(schemaVersion));
+
+    m.artifactType = o.value(QStringLiteral("artifactType")).toString();
+    if (o.value(QStringLiteral("subject")).isObject())
+        m.subject = parseDescriptor(o.value(QStringLiteral("subject")).toObject());
+    if (o.value(QStringLiteral("config")).isObject())
+        m.config = parseDescriptor(o.value(QStringLiteral("config")).toObject());
+
+    const QJsonValue layers = o.value(QStringLiteral("layers"));
+    for (const QJsonValue &v : layers.toArray()) // null and absent are both "no layers"
+        m.layers.append(parseDescriptor(v.toObject()));
+    for (const QJsonValue &v : o.value(QStringLiteral("manifests")).toArray())
+        m.children.append(parseDescriptor(v.toObject()));
+
+    for (qsizetype i = 0; i < m.children.size(); ++i) {
+        if (!digest::isValid(m.children.at(i).digest)) {
+            r.error = QStringLiteral("entry %1 of the manifest list has an invalid digest '%2'").arg(i).arg(m.children.at(i).digest);
+            return;
+        }
+    }
+    if (m.subject && !digest::isValid(m.subject->digest)) {
+        r.error = QStringLiteral("subject has an invalid digest '%1'").arg(m.subject->digest);
+        return;
+    }
+    if (m.config && !digest::isValid(m.config->digest))
+        m.warnings.append(QStringLiteral("config descriptor has no valid digest"));
+    for (const Descriptor &l : std::as_const(m.layers))
+        if (!digest::isValid(l.digest))
+            m.warnings.append(QStringLiteral("a layer has an invalid digest '%1'").arg(l.digest));
+
+    if (m.isIndex()) {
+        for (const Descriptor &c : std::as_const(m.children))
+            m.contentSize += qMax<qint64>(0, c.size);
+    } else {
+        if (m.config)
+            m.contentSize += qMax<qint64>(0, m.config->size);
+        for (const Descriptor &l : std::as_const(m.layers))
+            m.contentSize += qMax<qint64>(0, l.size);
+    }
+    m.artifactClass = classify(m);
+}
+
+} // namespace
+
 ManifestParseResult parseManifest(const QByteArray &raw, const QByteArray &contentType)
 {
     ManifestParseResult r;
@@ -264,32 +369,12 @@ ManifestParseResult parseManifest(const QByteArray &raw, const QByteArray &conte
     }
 
     QString type = !bodyType.isEmpty() ? bodyType : headerType;
-    if (type.isEmpty()) {
-        // Duck typing, as image-spec allows the field to be absent.
-        if (schemaVersion == 2 && hasManifests)
-            type = QLatin1String(mediatype::OciIndex);
-        else if (schemaVersion == 2 && (hasLayers || o.contains(QStringLiteral("config")))) {
-            const QString cfg = o.value(QStringLiteral("config")).toObject().value(QStringLiteral("mediaType")).toString();
-            type = cfg == u"application/vnd.docker.container.image.v1+json" ? QLatin1String(mediatype::DockerManifest)
-                                                                            : QLatin1String(mediatype::OciManifest);
-        } else if (schemaVersion == 1 && hasFsLayers) {
-            type = o.contains(QStringLiteral("signatures")) ? QLatin1String(mediatype::DockerV1Signed) : QLatin1String(mediatype::DockerV1);
-        }
-    }
+    if (type.isEmpty())
+        type = guessType(o, schemaVersion, hasLayers, hasManifests, hasFsLayers);
     m.mediaType = type;
 
-    if (type == QLatin1String(mediatype::OciIndex))
-        m.kind = ManifestKind::OciIndex;
-    else if (type == QLatin1String(mediatype::DockerList))
-        m.kind = ManifestKind::DockerList;
-    else if (type == QLatin1String(mediatype::OciManifest))
-        m.kind = ManifestKind::OciManifest;
-    else if (type == QLatin1String(mediatype::DockerManifest))
-        m.kind = ManifestKind::DockerV2;
-    else if (isSchema1Type(type))
-        m.kind = o.contains(QStringLiteral("signatures")) ? ManifestKind::DockerV1Signed : ManifestKind::DockerV1;
-    else {
-        m.kind = ManifestKind::Unknown;
+    m.kind = kindOfType(type, o);
+    if (m.kind == ManifestKind::Unknown) {
         m.warnings.append(
             type.isEmpty()
                 ? QStringLiteral("unrecognised manifest (schemaVersion %1, no mediaType); kept as an opaque object").arg(schemaVersion)
@@ -309,68 +394,11 @@ ManifestParseResult parseManifest(const QByteArray &raw, const QByteArray &conte
     }
 
     if (m.kind == ManifestKind::DockerV1 || m.kind == ManifestKind::DockerV1Signed) {
-        if (m.kind == ManifestKind::DockerV1Signed) {
-            QString err;
-            const auto payload = schema1CanonicalPayload(raw, &err);
-            if (!payload) {
-                r.error = err;
-                return r;
-            }
-            m.digest = digest::compute(*payload);
-            m.mediaType = QLatin1String(mediatype::DockerV1Signed);
-        }
-        const QJsonArray fs = o.value(QStringLiteral("fsLayers")).toArray();
-        for (const QJsonValue &v : fs) {
-            Descriptor d;
-            d.digest = v.toObject().value(QStringLiteral("blobSum")).toString();
-            m.layers.append(d);
-        }
-        m.platformOfImage = QStringLiteral("linux/") + o.value(QStringLiteral("architecture")).toString();
-        m.artifactClass = ArtifactClass::Image;
+        readSchema1(r, raw, o);
         return r;
     }
 
-    if (schemaVersion != 2)
-        m.warnings.append(QStringLiteral("schemaVersion is %1, expected 2").arg(schemaVersion));
-
-    m.artifactType = o.value(QStringLiteral("artifactType")).toString();
-    if (o.value(QStringLiteral("subject")).isObject())
-        m.subject = parseDescriptor(o.value(QStringLiteral("subject")).toObject());
-    if (o.value(QStringLiteral("config")).isObject())
-        m.config = parseDescriptor(o.value(QStringLiteral("config")).toObject());
-
-    const QJsonValue layers = o.value(QStringLiteral("layers"));
-    for (const QJsonValue &v : layers.toArray()) // null and absent are both "no layers"
-        m.layers.append(parseDescriptor(v.toObject()));
-    for (const QJsonValue &v : o.value(QStringLiteral("manifests")).toArray())
-        m.children.append(parseDescriptor(v.toObject()));
-
-    for (qsizetype i = 0; i < m.children.size(); ++i) {
-        if (!digest::isValid(m.children.at(i).digest)) {
-            r.error = QStringLiteral("entry %1 of the manifest list has an invalid digest '%2'").arg(i).arg(m.children.at(i).digest);
-            return r;
-        }
-    }
-    if (m.subject && !digest::isValid(m.subject->digest)) {
-        r.error = QStringLiteral("subject has an invalid digest '%1'").arg(m.subject->digest);
-        return r;
-    }
-    if (m.config && !digest::isValid(m.config->digest))
-        m.warnings.append(QStringLiteral("config descriptor has no valid digest"));
-    for (const Descriptor &l : std::as_const(m.layers))
-        if (!digest::isValid(l.digest))
-            m.warnings.append(QStringLiteral("a layer has an invalid digest '%1'").arg(l.digest));
-
-    if (m.isIndex()) {
-        for (const Descriptor &c : std::as_const(m.children))
-            m.contentSize += qMax<qint64>(0, c.size);
-    } else {
-        if (m.config)
-            m.contentSize += qMax<qint64>(0, m.config->size);
-        for (const Descriptor &l : std::as_const(m.layers))
-            m.contentSize += qMax<qint64>(0, l.size);
-    }
-    m.artifactClass = classify(m);
+    readSchema2(r, o, schemaVersion);
     return r;
 }
 
