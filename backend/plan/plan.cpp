@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 
 #include "plan/plan.h"
+#include "plan/planyaml.h"
 
 #include "registry/reference.h"
 
@@ -155,35 +156,7 @@ bool repositoryGlobMatches(const QString &glob, const QString &repository)
     return QRegularExpression(QRegularExpression::anchoredPattern(re)).match(repository).hasMatch();
 }
 
-namespace {
-
-// Errors carry file:line:column, 1-based like compilers print them.
-struct Ctx
-{
-    QString file;
-    QString *error;
-    bool fail(const YAML::Node &n, const QString &what) const
-    {
-        const YAML::Mark m = n.Mark();
-        if (m.is_null())
-            *error = QStringLiteral("%1: %2").arg(file, what);
-        else
-            *error = QStringLiteral("%1:%2:%3: %4").arg(file).arg(m.line + 1).arg(m.column + 1).arg(what);
-        return false;
-    }
-    QString where(const YAML::Node &n) const
-    {
-        const YAML::Mark m = n.Mark();
-        return m.is_null() ? file : QStringLiteral("%1:%2").arg(file).arg(m.line + 1);
-    }
-};
-
-QString str(const YAML::Node &n)
-{
-    return QString::fromStdString(n.Scalar());
-}
-
-bool checkKeys(const Ctx &ctx, const YAML::Node &map, const QStringList &allowed, const QString &what)
+bool planyaml::checkKeys(const Ctx &ctx, const YAML::Node &map, const QStringList &allowed, const QString &what)
 {
     for (auto it = map.begin(); it != map.end(); ++it) {
         const QString key = QString::fromStdString(it->first.Scalar());
@@ -194,6 +167,10 @@ bool checkKeys(const Ctx &ctx, const YAML::Node &map, const QStringList &allowed
     }
     return true;
 }
+
+namespace {
+
+using namespace planyaml;
 
 std::optional<qint64> parseDuration(const QString &text)
 {
@@ -516,6 +493,73 @@ bool parseCleanup(const Ctx &ctx, const YAML::Node &n, const Plan &plan, Cleanup
     return true;
 }
 
+// One entry of the plan's images: a skopeo-sync import, a repositories glob or a mapping.
+bool parseImage(const Ctx &ctx, const YAML::Node &img, const QString &planDir, Plan &plan)
+{
+    if (!img.IsMap()) {
+        ctx.fail(img, QStringLiteral("each image entry is a map (source/target/tags, skopeo-sync, or repositories)"));
+        return false;
+    }
+    if (img["skopeo-sync"]) {
+        if (!checkKeys(ctx, img, {QStringLiteral("skopeo-sync"), QStringLiteral("source"), QStringLiteral("target")},
+                       QStringLiteral("a skopeo-sync import")))
+            return false;
+        if (!img["source"] || !img["target"]) {
+            ctx.fail(img, QStringLiteral("a skopeo-sync import needs source (a registry name) and target (<registry>/<prefix>)"));
+            return false;
+        }
+        const QString source = str(img["source"]);
+        if (!plan.registry(source)) {
+            ctx.fail(img["source"], QStringLiteral("'%1' names no registry of this plan").arg(source));
+            return false;
+        }
+        QString targetReg, prefix;
+        if (!splitRef(ctx, img["target"], plan, &targetReg, &prefix, true))
+            return false;
+        const QString file = str(img["skopeo-sync"]);
+        const QString filePath = QDir::isAbsolutePath(file) ? file : QDir(planDir).filePath(file);
+        QString err;
+        const auto sets = importSkopeoSync(filePath, source, targetReg, prefix, &err, &plan.warnings);
+        if (!sets) {
+            ctx.fail(img["skopeo-sync"], err);
+            return false;
+        }
+        plan.images += *sets;
+        return true;
+    }
+    if (img["repositories"]) {
+        if (!checkKeys(ctx, img, {QStringLiteral("repositories"), QStringLiteral("tags")}, QStringLiteral("a repositories entry")))
+            return false;
+        ImageSet s;
+        s.kind = ImageSet::Kind::Repositories;
+        s.origin = ctx.where(img);
+        if (!splitRef(ctx, img["repositories"], plan, &s.targetRegistry, &s.repositoryGlob, true))
+            return false;
+        if (!parseTags(ctx, img["tags"], &s.tags))
+            return false;
+        plan.images.append(s);
+        return true;
+    }
+    if (!checkKeys(ctx, img, {QStringLiteral("source"), QStringLiteral("target"), QStringLiteral("tags")},
+                   QStringLiteral("an image mapping")))
+        return false;
+    if (!img["source"] || !img["target"]) {
+        ctx.fail(img, QStringLiteral("an image mapping needs source and target (<registry>/<repository>)"));
+        return false;
+    }
+    ImageSet s;
+    s.origin = ctx.where(img);
+    if (!splitRef(ctx, img["source"], plan, &s.sourceRegistry, &s.sourceRepository, false) ||
+        !splitRef(ctx, img["target"], plan, &s.targetRegistry, &s.targetRepository, false) || !parseTags(ctx, img["tags"], &s.tags))
+        return false;
+    if (plan.registry(s.targetRegistry)->role != RegistryRole::Target) {
+        ctx.fail(img["target"], QStringLiteral("'%1' is not a target registry (role: target)").arg(s.targetRegistry));
+        return false;
+    }
+    plan.images.append(s);
+    return true;
+}
+
 } // namespace
 
 std::optional<Plan> Plan::load(const QString &path, QString *error)
@@ -588,69 +632,9 @@ std::optional<Plan> Plan::parse(const QByteArray &yaml, const QString &path, QSt
             ctx.fail(images, QStringLiteral("images must be a list"));
             return std::nullopt;
         }
-        for (const YAML::Node &img : images) {
-            if (!img.IsMap()) {
-                ctx.fail(img, QStringLiteral("each image entry is a map (source/target/tags, skopeo-sync, or repositories)"));
+        for (const YAML::Node &img : images)
+            if (!parseImage(ctx, img, planDir, plan))
                 return std::nullopt;
-            }
-            if (img["skopeo-sync"]) {
-                if (!checkKeys(ctx, img, {QStringLiteral("skopeo-sync"), QStringLiteral("source"), QStringLiteral("target")},
-                               QStringLiteral("a skopeo-sync import")))
-                    return std::nullopt;
-                if (!img["source"] || !img["target"]) {
-                    ctx.fail(img, QStringLiteral("a skopeo-sync import needs source (a registry name) and target (<registry>/<prefix>)"));
-                    return std::nullopt;
-                }
-                const QString source = str(img["source"]);
-                if (!plan.registry(source)) {
-                    ctx.fail(img["source"], QStringLiteral("'%1' names no registry of this plan").arg(source));
-                    return std::nullopt;
-                }
-                QString targetReg, prefix;
-                if (!splitRef(ctx, img["target"], plan, &targetReg, &prefix, true))
-                    return std::nullopt;
-                const QString file = str(img["skopeo-sync"]);
-                const QString filePath = QDir::isAbsolutePath(file) ? file : QDir(planDir).filePath(file);
-                QString err;
-                const auto sets = importSkopeoSync(filePath, source, targetReg, prefix, &err, &plan.warnings);
-                if (!sets) {
-                    ctx.fail(img["skopeo-sync"], err);
-                    return std::nullopt;
-                }
-                plan.images += *sets;
-                continue;
-            }
-            if (img["repositories"]) {
-                if (!checkKeys(ctx, img, {QStringLiteral("repositories"), QStringLiteral("tags")}, QStringLiteral("a repositories entry")))
-                    return std::nullopt;
-                ImageSet s;
-                s.kind = ImageSet::Kind::Repositories;
-                s.origin = ctx.where(img);
-                if (!splitRef(ctx, img["repositories"], plan, &s.targetRegistry, &s.repositoryGlob, true))
-                    return std::nullopt;
-                if (!parseTags(ctx, img["tags"], &s.tags))
-                    return std::nullopt;
-                plan.images.append(s);
-                continue;
-            }
-            if (!checkKeys(ctx, img, {QStringLiteral("source"), QStringLiteral("target"), QStringLiteral("tags")},
-                           QStringLiteral("an image mapping")))
-                return std::nullopt;
-            if (!img["source"] || !img["target"]) {
-                ctx.fail(img, QStringLiteral("an image mapping needs source and target (<registry>/<repository>)"));
-                return std::nullopt;
-            }
-            ImageSet s;
-            s.origin = ctx.where(img);
-            if (!splitRef(ctx, img["source"], plan, &s.sourceRegistry, &s.sourceRepository, false) ||
-                !splitRef(ctx, img["target"], plan, &s.targetRegistry, &s.targetRepository, false) || !parseTags(ctx, img["tags"], &s.tags))
-                return std::nullopt;
-            if (plan.registry(s.targetRegistry)->role != RegistryRole::Target) {
-                ctx.fail(img["target"], QStringLiteral("'%1' is not a target registry (role: target)").arg(s.targetRegistry));
-                return std::nullopt;
-            }
-            plan.images.append(s);
-        }
         if (root["cleanup"] && !parseCleanup(ctx, root["cleanup"], plan, &plan.cleanup))
             return std::nullopt;
         return plan;
@@ -658,94 +642,6 @@ std::optional<Plan> Plan::parse(const QByteArray &yaml, const QString &path, QSt
         *error = QStringLiteral("%1:%2:%3: %4").arg(path).arg(e.mark.line + 1).arg(e.mark.column + 1).arg(QString::fromStdString(e.msg));
         return std::nullopt;
     }
-}
-
-std::optional<QList<ImageSet>> importSkopeoSync(const QString &path, const QString &sourceRegistry, const QString &targetRegistry,
-                                                const QString &targetPrefix, QString *error, QStringList *warnings)
-{
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly)) {
-        *error = QStringLiteral("cannot read skopeo-sync file %1: %2").arg(path, f.errorString());
-        return std::nullopt;
-    }
-    Ctx ctx{path, error};
-    QList<ImageSet> out;
-    try {
-        const YAML::Node root = YAML::Load(f.readAll().toStdString());
-        if (!root.IsMap()) {
-            ctx.fail(root, QStringLiteral("a skopeo-sync file maps a registry host to images"));
-            return std::nullopt;
-        }
-        for (auto hostIt = root.begin(); hostIt != root.end(); ++hostIt) {
-            const QString host = reference::normaliseRegistryHost(QString::fromStdString(hostIt->first.Scalar()));
-            const bool hub = host == u"registry-1.docker.io";
-            const YAML::Node body = hostIt->second;
-            if (!checkKeys(ctx, body,
-                           {QStringLiteral("images"), QStringLiteral("images-by-tag-regex"), QStringLiteral("images-by-semver"),
-                            QStringLiteral("credentials"), QStringLiteral("tls-verify"), QStringLiteral("cert-dir")},
-                           QStringLiteral("the skopeo-sync entry for %1").arg(host)))
-                return std::nullopt;
-            auto makeSet = [&](const YAML::Node &key) {
-                ImageSet s;
-                s.sourceRegistry = sourceRegistry;
-                QString repo = QString::fromStdString(key.Scalar());
-                if (hub && !repo.contains(u'/'))
-                    repo.prepend(QStringLiteral("library/")); // skopeo's docker.io normalisation
-                s.sourceRepository = repo;
-                s.targetRegistry = targetRegistry;
-                const QString last = repo.section(u'/', -1);
-                s.targetRepository = targetPrefix.isEmpty() ? last : targetPrefix + u'/' + last;
-                s.origin = ctx.where(key);
-                return s;
-            };
-            for (auto it = body["images"].begin(); it != body["images"].end(); ++it) {
-                ImageSet s = makeSet(it->first);
-                const YAML::Node tags = it->second;
-                if (!tags || tags.IsNull() || (tags.IsSequence() && tags.size() == 0)) {
-                    s.tags.kind = TagFilter::Kind::All; // skopeo: an empty list syncs every tag
-                } else {
-                    s.tags.kind = TagFilter::Kind::List;
-                    for (const YAML::Node &t : tags) {
-                        const QString v = str(t);
-                        if (v.startsWith(QStringLiteral("sha256:"))) {
-                            warnings->append(QStringLiteral("%1: %2@%3 is pinned by digest; Ferry follows tags and leaves it out")
-                                                 .arg(ctx.where(t), s.sourceRepository, v));
-                            continue;
-                        }
-                        s.tags.list << v;
-                    }
-                    if (s.tags.list.isEmpty())
-                        continue;
-                }
-                out.append(s);
-            }
-            for (auto it = body["images-by-tag-regex"].begin(); it != body["images-by-tag-regex"].end(); ++it) {
-                ImageSet s = makeSet(it->first);
-                s.tags.kind = TagFilter::Kind::Regex;
-                s.tags.regex = QRegularExpression(str(it->second));
-                if (!s.tags.regex.isValid()) {
-                    ctx.fail(it->second, QStringLiteral("invalid regular expression: %1").arg(s.tags.regex.errorString()));
-                    return std::nullopt;
-                }
-                out.append(s);
-            }
-            for (auto it = body["images-by-semver"].begin(); it != body["images-by-semver"].end(); ++it) {
-                ImageSet s = makeSet(it->first);
-                s.tags.kind = TagFilter::Kind::Semver;
-                QString err;
-                s.tags.semver = SemverConstraint::parse(str(it->second), &err);
-                if (!s.tags.semver) {
-                    ctx.fail(it->second, err);
-                    return std::nullopt;
-                }
-                out.append(s);
-            }
-        }
-    } catch (const YAML::Exception &e) {
-        *error = QStringLiteral("%1:%2:%3: %4").arg(path).arg(e.mark.line + 1).arg(e.mark.column + 1).arg(QString::fromStdString(e.msg));
-        return std::nullopt;
-    }
-    return out;
 }
 
 } // namespace ferry

@@ -4,10 +4,10 @@
 #pragma once
 
 #include "net/httptypes.h"
-#include "registry/registrysession.h"
 #include "registry/manifest.h"
 #include "registry/registryconfig.h"
 #include "registry/registryerror.h"
+#include "registry/registrysession.h"
 
 #include <QFuture>
 #include <QStringList>

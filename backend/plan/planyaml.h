@@ -1,0 +1,45 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
+#pragma once
+
+// Shared by the plan's readers only (plan.cpp, skopeosync.cpp): YAML nodes with file:line
+// in every error.
+
+#include <QString>
+#include <QStringList>
+
+#include <yaml-cpp/yaml.h>
+
+namespace ferry::planyaml {
+
+// Errors carry file:line:column, 1-based like compilers print them.
+struct Ctx
+{
+    QString file;
+    QString *error;
+    bool fail(const YAML::Node &n, const QString &what) const
+    {
+        const YAML::Mark m = n.Mark();
+        if (m.is_null())
+            *error = QStringLiteral("%1: %2").arg(file, what);
+        else
+            *error = QStringLiteral("%1:%2:%3: %4").arg(file).arg(m.line + 1).arg(m.column + 1).arg(what);
+        return false;
+    }
+    QString where(const YAML::Node &n) const
+    {
+        const YAML::Mark m = n.Mark();
+        return m.is_null() ? file : QStringLiteral("%1:%2").arg(file).arg(m.line + 1);
+    }
+};
+
+inline QString str(const YAML::Node &n)
+{
+    return QString::fromStdString(n.Scalar());
+}
+
+// False, with the error set, when the map has a key not in `allowed`.
+bool checkKeys(const Ctx &ctx, const YAML::Node &map, const QStringList &allowed, const QString &what);
+
+} // namespace ferry::planyaml

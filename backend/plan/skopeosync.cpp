@@ -1,0 +1,105 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
+// retagger's skopeo-sync files read into the plan's image sets.
+
+#include "plan/plan.h"
+#include "plan/planyaml.h"
+
+#include "registry/reference.h"
+
+#include <QFile>
+
+namespace ferry {
+
+using namespace planyaml;
+
+std::optional<QList<ImageSet>> importSkopeoSync(const QString &path, const QString &sourceRegistry, const QString &targetRegistry,
+                                                const QString &targetPrefix, QString *error, QStringList *warnings)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("cannot read skopeo-sync file %1: %2").arg(path, f.errorString());
+        return std::nullopt;
+    }
+    Ctx ctx{path, error};
+    QList<ImageSet> out;
+    try {
+        const YAML::Node root = YAML::Load(f.readAll().toStdString());
+        if (!root.IsMap()) {
+            ctx.fail(root, QStringLiteral("a skopeo-sync file maps a registry host to images"));
+            return std::nullopt;
+        }
+        for (auto hostIt = root.begin(); hostIt != root.end(); ++hostIt) {
+            const QString host = reference::normaliseRegistryHost(QString::fromStdString(hostIt->first.Scalar()));
+            const bool hub = host == u"registry-1.docker.io";
+            const YAML::Node body = hostIt->second;
+            if (!checkKeys(ctx, body,
+                           {QStringLiteral("images"), QStringLiteral("images-by-tag-regex"), QStringLiteral("images-by-semver"),
+                            QStringLiteral("credentials"), QStringLiteral("tls-verify"), QStringLiteral("cert-dir")},
+                           QStringLiteral("the skopeo-sync entry for %1").arg(host)))
+                return std::nullopt;
+            auto makeSet = [&](const YAML::Node &key) {
+                ImageSet s;
+                s.sourceRegistry = sourceRegistry;
+                QString repo = QString::fromStdString(key.Scalar());
+                if (hub && !repo.contains(u'/'))
+                    repo.prepend(QStringLiteral("library/")); // skopeo's docker.io normalisation
+                s.sourceRepository = repo;
+                s.targetRegistry = targetRegistry;
+                const QString last = repo.section(u'/', -1);
+                s.targetRepository = targetPrefix.isEmpty() ? last : targetPrefix + u'/' + last;
+                s.origin = ctx.where(key);
+                return s;
+            };
+            for (auto it = body["images"].begin(); it != body["images"].end(); ++it) {
+                ImageSet s = makeSet(it->first);
+                const YAML::Node tags = it->second;
+                if (!tags || tags.IsNull() || (tags.IsSequence() && tags.size() == 0)) {
+                    s.tags.kind = TagFilter::Kind::All; // skopeo: an empty list syncs every tag
+                } else {
+                    s.tags.kind = TagFilter::Kind::List;
+                    for (const YAML::Node &t : tags) {
+                        const QString v = str(t);
+                        if (v.startsWith(QStringLiteral("sha256:"))) {
+                            warnings->append(QStringLiteral("%1: %2@%3 is pinned by digest; Ferry follows tags and leaves it out")
+                                                 .arg(ctx.where(t), s.sourceRepository, v));
+                            continue;
+                        }
+                        s.tags.list << v;
+                    }
+                    if (s.tags.list.isEmpty())
+                        continue;
+                }
+                out.append(s);
+            }
+            for (auto it = body["images-by-tag-regex"].begin(); it != body["images-by-tag-regex"].end(); ++it) {
+                ImageSet s = makeSet(it->first);
+                s.tags.kind = TagFilter::Kind::Regex;
+                s.tags.regex = QRegularExpression(str(it->second));
+                if (!s.tags.regex.isValid()) {
+                    ctx.fail(it->second, QStringLiteral("invalid regular expression: %1").arg(s.tags.regex.errorString()));
+                    return std::nullopt;
+                }
+                out.append(s);
+            }
+            for (auto it = body["images-by-semver"].begin(); it != body["images-by-semver"].end(); ++it) {
+                ImageSet s = makeSet(it->first);
+                s.tags.kind = TagFilter::Kind::Semver;
+                QString err;
+                s.tags.semver = SemverConstraint::parse(str(it->second), &err);
+                if (!s.tags.semver) {
+                    ctx.fail(it->second, err);
+                    return std::nullopt;
+                }
+                out.append(s);
+            }
+        }
+    } catch (const YAML::Exception &e) {
+        *error = QStringLiteral("%1:%2:%3: %4").arg(path).arg(e.mark.line + 1).arg(e.mark.column + 1).arg(QString::fromStdString(e.msg));
+        return std::nullopt;
+    }
+    return out;
+}
+
+} // namespace ferry
