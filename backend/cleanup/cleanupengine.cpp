@@ -245,22 +245,11 @@ RepositorySnapshot CleanupEngine::readSnapshot(const QString &registry, const QS
     return snap;
 }
 
-CleanupPlanResult CleanupEngine::plan(const QStringList &onlyPolicies)
+// Which repositories each registry's policies cover: registry -> repository -> policies.
+QMap<QString, QMap<QString, QList<CleanupPolicy>>> CleanupEngine::coverage(const QList<CleanupPolicy> &policies, CleanupPlanResult *out)
 {
-    CleanupPlanResult result;
-    const CleanupConfig &cfg = m_plan.cleanup;
-    QList<CleanupPolicy> policies;
-    for (const CleanupPolicy &p : cfg.policies)
-        if (onlyPolicies.isEmpty() || onlyPolicies.contains(p.name))
-            policies << p;
-    if (policies.isEmpty()) {
-        result.errors << (cfg.policies.isEmpty()
-                              ? QStringLiteral("the plan has no cleanup policies (plan key cleanup.policies)")
-                              : QStringLiteral("no cleanup policy is named %1").arg(onlyPolicies.join(QStringLiteral(", "))));
-        return result;
-    }
-    // Which repositories each registry's policies cover.
-    QMap<QString, QMap<QString, QList<CleanupPolicy>>> work; // registry -> repository -> policies
+    CleanupPlanResult &result = *out;
+    QMap<QString, QMap<QString, QList<CleanupPolicy>>> work;
     QHash<QString, QStringList> catalogs;
     for (const CleanupPolicy &p : std::as_const(policies)) {
         const QStringList patterns = p.repositoryGlob.isEmpty() ? m_plan.repositoriesIn(p.registry) : QStringList{p.repositoryGlob};
@@ -291,6 +280,96 @@ CleanupPlanResult CleanupEngine::plan(const QStringList &onlyPolicies)
                     work[p.registry][repo].append(p);
         }
     }
+    return work;
+}
+
+// For legacy policies: where the target (and, if asked, its replicas) do not hold a candidate.
+VerifyResults CleanupEngine::verifyLegacy(const QString &registry, const QString &repository, const QList<CleanupPolicy> &pols,
+                                          const QSet<QString> &candidates, QStringList *verifyTargets)
+{
+    VerifyResults verify;
+    const bool legacy = std::any_of(pols.begin(), pols.end(), [](const CleanupPolicy &p) { return p.kind == CleanupPolicy::Kind::Legacy; });
+    if (legacy && !candidates.isEmpty()) {
+        const auto [targetReg, targetRepo] = m_plan.targetFor(registry, repository);
+        QStringList regs{targetReg};
+        if (std::any_of(pols.begin(), pols.end(),
+                        [](const CleanupPolicy &p) { return p.kind == CleanupPolicy::Kind::Legacy && p.verifyReplicas; }))
+            regs += m_plan.followersOf(targetReg, RegistryRole::Replica);
+        for (const QString &r : std::as_const(regs))
+            *verifyTargets << r + u'/' + targetRepo;
+        for (const QString &d : candidates) {
+            QStringList missing;
+            for (const QString &r : std::as_const(regs)) {
+                int status = 0;
+                const QString got = headDigest(r, targetRepo, d, &status);
+                if (status == 404)
+                    missing << QStringLiteral("%1/%2 does not hold it").arg(r, targetRepo);
+                else if (status != 200)
+                    missing << QStringLiteral("%1/%2 could not be checked: %3").arg(r, targetRepo, got);
+            }
+            verify.insert(d, missing.join(QStringLiteral("; ")));
+        }
+    }
+    return verify;
+}
+
+// The delete items in batches of cleanup.batch-size; the first batch also carries the items
+// held back, so that the lead sees why.
+void CleanupEngine::storeBatches(const QString &registry, const QString &repository, const QList<CleanupPolicy> &pols,
+                                 const RepositorySnapshot &snap, const QList<CleanupItem> &deletes, const QList<CleanupItem> &keeps,
+                                 const QDateTime &now, CleanupPlanResult *out)
+{
+    const CleanupConfig &cfg = m_plan.cleanup;
+    QStringList names;
+    for (const CleanupPolicy &p : pols)
+        names << p.name;
+    for (int start = 0; start == 0 || start < deletes.size(); start += cfg.batchSize) {
+        CleanupBatch b;
+        b.createdAt = now;
+        b.plan = m_plan.path;
+        b.registry = registry;
+        b.repository = repository;
+        b.policies = names.join(QStringLiteral(", "));
+        b.listedAt = snap.listedAt;
+        b.listingComplete = snap.complete;
+        b.listingNote = snap.incompleteReason;
+        b.items = deletes.mid(start, cfg.batchSize);
+        if (start == 0)
+            b.items += keeps;
+        for (int i = 0; i < b.items.size(); ++i)
+            b.items[i].seq = i + 1;
+        b.hash = batchHash(b.content());
+        if (!m_cleanup.addBatch(&b)) {
+            out->errors << QStringLiteral("cannot store a batch: %1").arg(m_cleanup.lastError());
+            continue;
+        }
+        m_cleanup.audit(cleanupActor({}), QStringLiteral("plan"), b.id,
+                        QStringLiteral("%1/%2: %3 to delete, %4 held back, hash %5")
+                            .arg(b.registry, b.repository)
+                            .arg(b.items.size() - (start == 0 ? keeps.size() : 0))
+                            .arg(start == 0 ? keeps.size() : 0)
+                            .arg(b.hash));
+        out->batches << b.id;
+        if (deletes.isEmpty())
+            break;
+    }
+}
+
+CleanupPlanResult CleanupEngine::plan(const QStringList &onlyPolicies)
+{
+    CleanupPlanResult result;
+    const CleanupConfig &cfg = m_plan.cleanup;
+    QList<CleanupPolicy> policies;
+    for (const CleanupPolicy &p : cfg.policies)
+        if (onlyPolicies.isEmpty() || onlyPolicies.contains(p.name))
+            policies << p;
+    if (policies.isEmpty()) {
+        result.errors << (cfg.policies.isEmpty()
+                              ? QStringLiteral("the plan has no cleanup policies (plan key cleanup.policies)")
+                              : QStringLiteral("no cleanup policy is named %1").arg(onlyPolicies.join(QStringLiteral(", "))));
+        return result;
+    }
+    const QMap<QString, QMap<QString, QList<CleanupPolicy>>> work = coverage(policies, &result);
     int total = 0;
     for (const auto &repos : std::as_const(work))
         total += repos.size();
@@ -304,31 +383,8 @@ CleanupPlanResult CleanupEngine::plan(const QStringList &onlyPolicies)
             const QSet<QString> candidates = candidateDigests(snap, pols, cfg, now);
             readManifests(&snap, candidates);
             // Legacy content is deletable only where the target (and replicas) hold it.
-            VerifyResults verify;
             QStringList verifyTargets;
-            const bool legacy =
-                std::any_of(pols.begin(), pols.end(), [](const CleanupPolicy &p) { return p.kind == CleanupPolicy::Kind::Legacy; });
-            if (legacy && !candidates.isEmpty()) {
-                const auto [targetReg, targetRepo] = m_plan.targetFor(reg.key(), repo.key());
-                QStringList regs{targetReg};
-                if (std::any_of(pols.begin(), pols.end(),
-                                [](const CleanupPolicy &p) { return p.kind == CleanupPolicy::Kind::Legacy && p.verifyReplicas; }))
-                    regs += m_plan.followersOf(targetReg, RegistryRole::Replica);
-                for (const QString &r : std::as_const(regs))
-                    verifyTargets << r + u'/' + targetRepo;
-                for (const QString &d : candidates) {
-                    QStringList missing;
-                    for (const QString &r : std::as_const(regs)) {
-                        int status = 0;
-                        const QString got = headDigest(r, targetRepo, d, &status);
-                        if (status == 404)
-                            missing << QStringLiteral("%1/%2 does not hold it").arg(r, targetRepo);
-                        else if (status != 200)
-                            missing << QStringLiteral("%1/%2 could not be checked: %3").arg(r, targetRepo, got);
-                    }
-                    verify.insert(d, missing.join(QStringLiteral("; ")));
-                }
-            }
+            const VerifyResults verify = verifyLegacy(reg.key(), repo.key(), pols, candidates, &verifyTargets);
             const QList<CleanupItem> items = evaluateCleanup(snap, pols, cfg, now, verify, verifyTargets);
             ++done;
             if (!snap.complete)
@@ -342,39 +398,7 @@ CleanupPlanResult CleanupEngine::plan(const QStringList &onlyPolicies)
             QList<CleanupItem> deletes, keeps;
             for (const CleanupItem &i : items)
                 (i.action == u"delete" ? deletes : keeps).append(i);
-            QStringList names;
-            for (const CleanupPolicy &p : pols)
-                names << p.name;
-            for (int start = 0; start == 0 || start < deletes.size(); start += cfg.batchSize) {
-                CleanupBatch b;
-                b.createdAt = now;
-                b.plan = m_plan.path;
-                b.registry = reg.key();
-                b.repository = repo.key();
-                b.policies = names.join(QStringLiteral(", "));
-                b.listedAt = snap.listedAt;
-                b.listingComplete = snap.complete;
-                b.listingNote = snap.incompleteReason;
-                b.items = deletes.mid(start, cfg.batchSize);
-                if (start == 0)
-                    b.items += keeps;
-                for (int i = 0; i < b.items.size(); ++i)
-                    b.items[i].seq = i + 1;
-                b.hash = batchHash(b.content());
-                if (!m_cleanup.addBatch(&b)) {
-                    result.errors << QStringLiteral("cannot store a batch: %1").arg(m_cleanup.lastError());
-                    continue;
-                }
-                m_cleanup.audit(cleanupActor({}), QStringLiteral("plan"), b.id,
-                                QStringLiteral("%1/%2: %3 to delete, %4 held back, hash %5")
-                                    .arg(b.registry, b.repository)
-                                    .arg(b.items.size() - (start == 0 ? keeps.size() : 0))
-                                    .arg(start == 0 ? keeps.size() : 0)
-                                    .arg(b.hash));
-                result.batches << b.id;
-                if (deletes.isEmpty())
-                    break;
-            }
+            storeBatches(reg.key(), repo.key(), pols, snap, deletes, keeps, now, &result);
             result.deleteItems += deletes.size();
             result.keepItems += keeps.size();
         }
@@ -420,6 +444,88 @@ QString CleanupEngine::executionBlocker(const CleanupBatch &b, bool dryRun) cons
     return {};
 }
 
+// Why the item must not be deleted now, from live reads: a tag moved or gone, a parent
+// index still present, the target no longer holding the digest. Empty: go ahead.
+QString CleanupEngine::liveRecheck(const CleanupBatch &b, const CleanupItem &item, const RepositorySnapshot &snap)
+{
+    QString why;
+    for (const QString &tag : std::as_const(item.tags)) {
+        if (!why.isEmpty())
+            break;
+        int s = 0;
+        const QString d = headDigest(b.registry, b.repository, tag, &s);
+        if (s == 404)
+            why = QStringLiteral("tag '%1' is gone since approval").arg(tag);
+        else if (s != 200)
+            why = QStringLiteral("cannot re-read tag '%1': %2").arg(tag, d);
+        else if (d != item.digest)
+            why = QStringLiteral("tag '%1' moved to %2 since approval").arg(tag, d);
+    }
+    for (const QString &parent : std::as_const(item.parents)) {
+        if (!why.isEmpty() || snap.deleted.contains(parent))
+            continue;
+        int s = 0;
+        headDigest(b.registry, b.repository, parent, &s);
+        if (s != 404)
+            why = QStringLiteral("its index %1 is still present").arg(parent.left(19));
+    }
+    for (const QString &where : std::as_const(item.verifyIn)) {
+        if (!why.isEmpty())
+            break;
+        const QString reg = where.section(u'/', 0, 0), repo = where.section(u'/', 1);
+        int s = 0;
+        const QString d = headDigest(reg, repo, item.digest, &s);
+        if (s != 200)
+            why = QStringLiteral("%1 no longer holds the digest (%2)").arg(where, s == 404 ? QStringLiteral("404") : d);
+    }
+    return why;
+}
+
+// A fresh listing once the recheck window has passed; what this run deleted stays deleted
+// (a registry may list a digest for a while after its DELETE). False: the listing failed.
+bool CleanupEngine::rereadSnapshot(const CleanupBatch &b, const QSet<QString> &digests, RepositorySnapshot *snap)
+{
+    const QSet<QString> deleted = snap->deleted;
+    *snap = readSnapshot(b.registry, b.repository, digests, false);
+    snap->deleted = deleted;
+    snap->absent += deleted;
+    return snap->complete;
+}
+
+// The run ends before its last item: the journal and the audit say why; resume goes on.
+CleanupExecResult CleanupEngine::stopRun(CleanupExecResult *result, const QString &actor, const QList<CleanupItem *> &work,
+                                         const QString &why)
+{
+    result->stopped = true;
+    m_cleanup.finishRun(result->run, QStringLiteral("stopped"), why);
+    m_cleanup.audit(actor, QStringLiteral("run stopped"), result->batch, why);
+    for (CleanupItem *i : work)
+        result->items.append(*i);
+    return *result;
+}
+
+// The batch, if nothing blocks it, with its run begun and audited; else nullopt and why in
+// result->refused.
+std::optional<CleanupBatch> CleanupEngine::startRun(qint64 batchId, bool dry, const QString &actor, CleanupExecResult *result)
+{
+    auto loaded = m_cleanup.batch(batchId);
+    if (!loaded) {
+        result->refused = QStringLiteral("there is no batch %1").arg(batchId);
+        return std::nullopt;
+    }
+    result->refused = executionBlocker(*loaded, dry);
+    if (!result->refused.isEmpty()) {
+        m_cleanup.audit(actor, dry ? QStringLiteral("dry-run refused") : QStringLiteral("execute refused"), batchId, result->refused);
+        return std::nullopt;
+    }
+    result->run = m_cleanup.beginRun(batchId, dry, actor);
+    m_cleanup.audit(actor, dry ? QStringLiteral("dry-run") : QStringLiteral("execute"), batchId,
+                    QStringLiteral("run %1, hash %2").arg(result->run).arg(loaded->hash));
+    if (!dry)
+        m_cleanup.setStatus(batchId, batchstatus::Executing);
+    return loaded;
+}
+
 CleanupExecResult CleanupEngine::execute(qint64 batchId, const CleanupExecOptions &options)
 {
     CleanupExecResult result;
@@ -427,22 +533,10 @@ CleanupExecResult CleanupEngine::execute(qint64 batchId, const CleanupExecOption
     const QString actor = cleanupActor(options.actor);
     const bool dry = options.dryRun;
     const QString phase = dry ? QStringLiteral("dry-run") : QStringLiteral("execute");
-    auto loaded = m_cleanup.batch(batchId);
-    if (!loaded) {
-        result.refused = QStringLiteral("there is no batch %1").arg(batchId);
+    std::optional<CleanupBatch> loaded = startRun(batchId, dry, actor, &result);
+    if (!loaded)
         return result;
-    }
-    CleanupBatch b = *loaded;
-    result.refused = executionBlocker(b, dry);
-    if (!result.refused.isEmpty()) {
-        m_cleanup.audit(actor, dry ? QStringLiteral("dry-run refused") : QStringLiteral("execute refused"), batchId, result.refused);
-        return result;
-    }
-    result.run = m_cleanup.beginRun(batchId, dry, actor);
-    m_cleanup.audit(actor, dry ? QStringLiteral("dry-run") : QStringLiteral("execute"), batchId,
-                    QStringLiteral("run %1, hash %2").arg(result.run).arg(b.hash));
-    if (!dry)
-        m_cleanup.setStatus(batchId, batchstatus::Executing);
+    CleanupBatch &b = *loaded;
 
     QSet<QString> digests;
     QList<CleanupItem *> work;
@@ -457,14 +551,7 @@ CleanupExecResult CleanupEngine::execute(qint64 batchId, const CleanupExecOption
     RepositorySnapshot snap = readSnapshot(b.registry, b.repository, digests, false);
     QElapsedTimer snapAge;
     snapAge.start();
-    auto finishStopped = [&](const QString &why) {
-        result.stopped = true;
-        m_cleanup.finishRun(result.run, QStringLiteral("stopped"), why);
-        m_cleanup.audit(actor, QStringLiteral("run stopped"), batchId, why);
-        for (CleanupItem *i : work)
-            result.items.append(*i);
-        return result;
-    };
+    auto finishStopped = [&](const QString &why) { return stopRun(&result, actor, work, why); };
     if (!snap.complete)
         return finishStopped(QStringLiteral("cannot re-verify %1/%2: %3").arg(b.registry, b.repository, snap.incompleteReason));
 
@@ -487,12 +574,8 @@ CleanupExecResult CleanupEngine::execute(qint64 batchId, const CleanupExecOption
             continue; // accounted for by an earlier run
         }
         if (snapAge.elapsed() > cfg.recheckWindowSeconds * 1000) {
-            const QSet<QString> deleted = snap.deleted;
-            snap = readSnapshot(b.registry, b.repository, digests, false);
-            snap.deleted = deleted;
-            snap.absent += deleted;
             snapAge.restart();
-            if (!snap.complete)
+            if (!rereadSnapshot(b, digests, &snap))
                 return finishStopped(QStringLiteral("cannot re-verify %1/%2: %3").arg(b.registry, b.repository, snap.incompleteReason));
         }
         const bool wasSending = item->state == itemstate::Sending;
@@ -519,35 +602,8 @@ CleanupExecResult CleanupEngine::execute(qint64 batchId, const CleanupExecOption
             // 2. The same checks as at planning, on the fresh listing.
             QString why = recheckItem(*item, snap, cfg);
             // 3. Live reads right before the DELETE: its tags, its parents, the target.
-            for (const QString &tag : std::as_const(item->tags)) {
-                if (!why.isEmpty())
-                    break;
-                int s = 0;
-                const QString d = headDigest(b.registry, b.repository, tag, &s);
-                if (s == 404)
-                    why = QStringLiteral("tag '%1' is gone since approval").arg(tag);
-                else if (s != 200)
-                    why = QStringLiteral("cannot re-read tag '%1': %2").arg(tag, d);
-                else if (d != item->digest)
-                    why = QStringLiteral("tag '%1' moved to %2 since approval").arg(tag, d);
-            }
-            for (const QString &parent : std::as_const(item->parents)) {
-                if (!why.isEmpty() || snap.deleted.contains(parent))
-                    continue;
-                int s = 0;
-                headDigest(b.registry, b.repository, parent, &s);
-                if (s != 404)
-                    why = QStringLiteral("its index %1 is still present").arg(parent.left(19));
-            }
-            for (const QString &where : std::as_const(item->verifyIn)) {
-                if (!why.isEmpty())
-                    break;
-                const QString reg = where.section(u'/', 0, 0), repo = where.section(u'/', 1);
-                int s = 0;
-                const QString d = headDigest(reg, repo, item->digest, &s);
-                if (s != 200)
-                    why = QStringLiteral("%1 no longer holds the digest (%2)").arg(where, s == 404 ? QStringLiteral("404") : d);
-            }
+            if (why.isEmpty())
+                why = liveRecheck(b, *item, snap);
             if (!why.isEmpty()) {
                 state = itemstate::Skipped;
                 message = why;
@@ -610,129 +666,6 @@ QList<CleanupExecResult> CleanupEngine::resume(const CleanupExecOptions &options
         out << execute(id, o);
     }
     return out;
-}
-
-QString CleanupEngine::approve(qint64 batchId, const QString &actor, const QString &comment, const QString &expectedHash)
-{
-    auto b = m_cleanup.batch(batchId);
-    if (!b)
-        return QStringLiteral("there is no batch %1").arg(batchId);
-    if (b->status != batchstatus::Planned && b->status != batchstatus::Rejected)
-        return QStringLiteral("batch %1 is %2; only a planned or rejected batch can be approved").arg(batchId).arg(b->status);
-    const QString recomputed = b->recomputedHash();
-    if (recomputed != b->hash)
-        return QStringLiteral("batch %1 was altered after planning (its items hash to %2, planned as %3); it cannot be approved")
-            .arg(batchId)
-            .arg(recomputed, b->hash);
-    if (!expectedHash.isEmpty() && expectedHash != b->hash)
-        return QStringLiteral("batch %1 holds %2, not the reviewed %3; review it again").arg(batchId).arg(b->hash, expectedHash);
-    if (!b->listingComplete)
-        return QStringLiteral("batch %1 was planned from an incomplete listing (%2); it cannot be approved")
-            .arg(batchId)
-            .arg(b->listingNote);
-    if (b->deleteCount == 0)
-        return QStringLiteral("batch %1 deletes nothing; there is nothing to approve").arg(batchId);
-    const QString who = cleanupActor(actor);
-    if (!m_cleanup.decide(batchId, batchstatus::Approved, who, b->hash, comment))
-        return m_cleanup.lastError();
-    m_cleanup.audit(who, QStringLiteral("approve"), batchId,
-                    QStringLiteral("hash %1%2").arg(b->hash, comment.isEmpty() ? QString() : QStringLiteral(": ") + comment));
-    return {};
-}
-
-QString CleanupEngine::reject(qint64 batchId, const QString &actor, const QString &comment)
-{
-    auto b = m_cleanup.batch(batchId);
-    if (!b)
-        return QStringLiteral("there is no batch %1").arg(batchId);
-    if (b->status != batchstatus::Planned && b->status != batchstatus::Approved)
-        return QStringLiteral("batch %1 is %2; only a planned or approved batch can be rejected").arg(batchId).arg(b->status);
-    const QString who = cleanupActor(actor);
-    if (!m_cleanup.decide(batchId, batchstatus::Rejected, who, b->hash, comment))
-        return m_cleanup.lastError();
-    m_cleanup.audit(who, QStringLiteral("reject"), batchId, comment);
-    return {};
-}
-
-QString CleanupEngine::removeItems(qint64 batchId, const QList<int> &seqs, const QString &actor, const QString &comment, qint64 *newBatch)
-{
-    auto b = m_cleanup.batch(batchId);
-    if (!b)
-        return QStringLiteral("there is no batch %1").arg(batchId);
-    if (b->status != batchstatus::Planned && b->status != batchstatus::Approved)
-        return QStringLiteral("batch %1 is %2; items can be removed only before execution").arg(batchId).arg(b->status);
-    if (b->recomputedHash() != b->hash)
-        return QStringLiteral("batch %1 was altered after planning; plan again").arg(batchId);
-    QSet<QString> removed;
-    for (const CleanupItem &i : std::as_const(b->items)) {
-        if (!seqs.contains(i.seq))
-            continue;
-        if (i.action != u"delete")
-            return QStringLiteral("item %1 of batch %2 is not a deletion").arg(i.seq).arg(batchId);
-        removed.insert(i.digest);
-    }
-    if (removed.size() != seqs.size())
-        return QStringLiteral("batch %1 has no item %2").arg(batchId).arg([&] {
-            QStringList missing;
-            for (int s : seqs)
-                if (std::none_of(b->items.begin(), b->items.end(), [s](const CleanupItem &i) { return i.seq == s; }))
-                    missing << QString::number(s);
-            return missing.join(QStringLiteral(", "));
-        }());
-    // What depended on a removed item stays too: its index or subject is kept now.
-    bool changed = true;
-    while (changed) {
-        changed = false;
-        for (CleanupItem &i : b->items) {
-            if (i.action != u"delete" || removed.contains(i.digest))
-                continue;
-            for (const QString &d : std::as_const(i.dependsOn)) {
-                if (removed.contains(d)) {
-                    removed.insert(i.digest);
-                    i.holdReason = QStringLiteral("depends on %1, which the reviewer removed from the batch").arg(d.left(19));
-                    changed = true;
-                    break;
-                }
-            }
-        }
-    }
-    CleanupBatch nb = *b;
-    nb.id = 0;
-    nb.derivedFrom = batchId;
-    nb.status = batchstatus::Planned;
-    nb.createdAt = QDateTime::currentDateTimeUtc();
-    nb.items.clear();
-    QList<CleanupItem> keeps;
-    for (CleanupItem i : std::as_const(b->items)) {
-        if (i.action == u"delete" && removed.contains(i.digest)) {
-            if (seqs.contains(i.seq))
-                i.holdReason = QStringLiteral("removed by %1 at review%2")
-                                   .arg(cleanupActor(actor), comment.isEmpty() ? QString() : QStringLiteral(": ") + comment);
-            i.action = QStringLiteral("keep");
-            i.state = itemstate::Kept;
-            i.parents.clear();
-            i.dependsOn.clear();
-            keeps.append(i);
-        } else if (i.action == u"delete") {
-            nb.items.append(i);
-        } else {
-            keeps.append(i);
-        }
-    }
-    nb.items += keeps;
-    for (int i = 0; i < nb.items.size(); ++i)
-        nb.items[i].seq = i + 1;
-    nb.hash = batchHash(nb.content());
-    if (!m_cleanup.addBatch(&nb))
-        return m_cleanup.lastError();
-    m_cleanup.setStatus(batchId, batchstatus::Superseded);
-    m_cleanup.audit(cleanupActor(actor), QStringLiteral("remove items"), batchId,
-                    QStringLiteral("removed %1 item(s); new batch %2, hash %3%4")
-                        .arg(removed.size())
-                        .arg(nb.id)
-                        .arg(nb.hash, comment.isEmpty() ? QString() : QStringLiteral(": ") + comment));
-    *newBatch = nb.id;
-    return {};
 }
 
 } // namespace ferry

@@ -93,6 +93,15 @@ private:
     void readManifests(RepositorySnapshot *snap, const QSet<QString> &digests);
     QString headDigest(const QString &registry, const QString &repository, const QString &reference, int *status);
     void report(const QString &phase, int done, int total, const QString &message);
+    QMap<QString, QMap<QString, QList<CleanupPolicy>>> coverage(const QList<CleanupPolicy> &policies, CleanupPlanResult *out);
+    VerifyResults verifyLegacy(const QString &registry, const QString &repository, const QList<CleanupPolicy> &pols,
+                               const QSet<QString> &candidates, QStringList *verifyTargets);
+    void storeBatches(const QString &registry, const QString &repository, const QList<CleanupPolicy> &pols, const RepositorySnapshot &snap,
+                      const QList<CleanupItem> &deletes, const QList<CleanupItem> &keeps, const QDateTime &now, CleanupPlanResult *out);
+    bool rereadSnapshot(const CleanupBatch &b, const QSet<QString> &digests, RepositorySnapshot *snap);
+    CleanupExecResult stopRun(CleanupExecResult *result, const QString &actor, const QList<CleanupItem *> &work, const QString &why);
+    std::optional<CleanupBatch> startRun(qint64 batchId, bool dry, const QString &actor, CleanupExecResult *result);
+    QString liveRecheck(const CleanupBatch &b, const CleanupItem &item, const RepositorySnapshot &snap);
 
     const Plan &m_plan;
     Store &m_store;
