@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <tuple>
 
 namespace ferry {
 
@@ -184,9 +185,14 @@ LagReport computeLag(const Store &store, const QDateTime &since, const QString &
             return a.replicaSeen < b.replicaSeen || (a.replicaSeen == b.replicaSeen && a.digest < b.digest);
         };
         std::sort(rl.samples.begin(), rl.samples.end(), byArrival);
-        std::sort(rl.breaches.begin(), rl.breaches.end(),
-                  [](const LagSample &a, const LagSample &b) { return a.lagSeconds > b.lagSeconds; });
-        std::sort(rl.inFlight.begin(), rl.inFlight.end(), [](const InFlight &a, const InFlight &b) { return a.ageSeconds > b.ageSeconds; });
+        // Worst first; ties by repository and digest, so that the same store prints the same
+        // lines in the same order every time (the rows come from hashes).
+        std::sort(rl.breaches.begin(), rl.breaches.end(), [](const LagSample &a, const LagSample &b) {
+            return std::tie(b.lagSeconds, a.repository, a.digest) < std::tie(a.lagSeconds, b.repository, b.digest);
+        });
+        std::sort(rl.inFlight.begin(), rl.inFlight.end(), [](const InFlight &a, const InFlight &b) {
+            return std::tie(b.ageSeconds, a.repository, a.digest) < std::tie(a.ageSeconds, b.repository, b.digest);
+        });
         report.replicas << rl;
     }
     if (report.replicas.isEmpty())

@@ -335,6 +335,66 @@ QByteArray reportMarkdown(const ReportData &d, int topN, const QStringList &sect
     return keepSections(o, sections).toUtf8();
 }
 
+namespace {
+
+// The rows that need attention, each with its cells.
+QJsonArray attentionJson(const QList<MatrixRow> &rows)
+{
+    QJsonArray attention;
+    for (const MatrixRow &r : rows) {
+        QJsonObject cells;
+        for (auto it = r.cells.begin(); it != r.cells.end(); ++it)
+            cells.insert(it.key(),
+                         QJsonObject{{QStringLiteral("state"), it->state},
+                                     {QStringLiteral("digest"), it->digest},
+                                     {QStringLiteral("reason"), it->reason}});
+        attention.append(QJsonObject{{QStringLiteral("repository"), r.repository},
+                                     {QStringLiteral("tag"), r.tag},
+                                     {QStringLiteral("state"), r.state},
+                                     {QStringLiteral("reason"), r.reason},
+                                     {QStringLiteral("registries"), cells}});
+    }
+    return attention;
+}
+
+// Per replica: lag percentiles, breaches and what is in flight.
+QJsonArray replicationJson(const LagReport &report)
+{
+    QJsonArray lag;
+    for (const ReplicaLag &r : report.replicas) {
+        QJsonArray breaches, inFlight;
+        for (const LagSample &s : r.breaches)
+            breaches.append(QJsonObject{{QStringLiteral("repository"), s.repository},
+                                        {QStringLiteral("digest"), s.digest},
+                                        {QStringLiteral("tags"), QJsonArray::fromStringList(s.tags)},
+                                        {QStringLiteral("lagSeconds"), s.lagSeconds},
+                                        {QStringLiteral("replicaSeen"), iso(s.replicaSeen)}});
+        for (const InFlight &f : r.inFlight)
+            inFlight.append(QJsonObject{{QStringLiteral("repository"), f.repository},
+                                        {QStringLiteral("digest"), f.digest},
+                                        {QStringLiteral("tags"), QJsonArray::fromStringList(f.tags)},
+                                        {QStringLiteral("ageSeconds"), f.ageSeconds},
+                                        {QStringLiteral("breach"), f.breach}});
+        lag.append(QJsonObject{{QStringLiteral("replica"), r.replica},
+                               {QStringLiteral("target"), r.target},
+                               {QStringLiteral("sloSeconds"), r.sloSeconds},
+                               {QStringLiteral("resolutionSeconds"), r.resolutionSeconds},
+                               {QStringLiteral("timeSource"), r.timeSource},
+                               {QStringLiteral("lag"),
+                                QJsonObject{{QStringLiteral("count"), r.stats.count},
+                                            {QStringLiteral("p50"), r.stats.p50},
+                                            {QStringLiteral("p90"), r.stats.p90},
+                                            {QStringLiteral("p99"), r.stats.p99},
+                                            {QStringLiteral("max"), r.stats.max},
+                                            {QStringLiteral("breaches"), r.stats.breaches}}},
+                               {QStringLiteral("breaches"), breaches},
+                               {QStringLiteral("inFlight"), inFlight}});
+    }
+    return lag;
+}
+
+} // namespace
+
 QByteArray reportJson(const ReportData &d)
 {
     auto statesJson = [](const QMap<QString, int> &m) {
@@ -397,52 +457,8 @@ QByteArray reportJson(const ReportData &d)
                             {QStringLiteral("moved"), d.moved},
                             {QStringLiteral("vanished"), d.vanished},
                             {QStringLiteral("items"), changes}});
-    QJsonArray attention;
-    for (const MatrixRow &r : d.attention) {
-        QJsonObject cells;
-        for (auto it = r.cells.begin(); it != r.cells.end(); ++it)
-            cells.insert(it.key(),
-                         QJsonObject{{QStringLiteral("state"), it->state},
-                                     {QStringLiteral("digest"), it->digest},
-                                     {QStringLiteral("reason"), it->reason}});
-        attention.append(QJsonObject{{QStringLiteral("repository"), r.repository},
-                                     {QStringLiteral("tag"), r.tag},
-                                     {QStringLiteral("state"), r.state},
-                                     {QStringLiteral("reason"), r.reason},
-                                     {QStringLiteral("registries"), cells}});
-    }
-    root.insert(QStringLiteral("attention"), attention);
-    QJsonArray lag;
-    for (const ReplicaLag &r : d.lag.replicas) {
-        QJsonArray breaches, inFlight;
-        for (const LagSample &s : r.breaches)
-            breaches.append(QJsonObject{{QStringLiteral("repository"), s.repository},
-                                        {QStringLiteral("digest"), s.digest},
-                                        {QStringLiteral("tags"), QJsonArray::fromStringList(s.tags)},
-                                        {QStringLiteral("lagSeconds"), s.lagSeconds},
-                                        {QStringLiteral("replicaSeen"), iso(s.replicaSeen)}});
-        for (const InFlight &f : r.inFlight)
-            inFlight.append(QJsonObject{{QStringLiteral("repository"), f.repository},
-                                        {QStringLiteral("digest"), f.digest},
-                                        {QStringLiteral("tags"), QJsonArray::fromStringList(f.tags)},
-                                        {QStringLiteral("ageSeconds"), f.ageSeconds},
-                                        {QStringLiteral("breach"), f.breach}});
-        lag.append(QJsonObject{{QStringLiteral("replica"), r.replica},
-                               {QStringLiteral("target"), r.target},
-                               {QStringLiteral("sloSeconds"), r.sloSeconds},
-                               {QStringLiteral("resolutionSeconds"), r.resolutionSeconds},
-                               {QStringLiteral("timeSource"), r.timeSource},
-                               {QStringLiteral("lag"),
-                                QJsonObject{{QStringLiteral("count"), r.stats.count},
-                                            {QStringLiteral("p50"), r.stats.p50},
-                                            {QStringLiteral("p90"), r.stats.p90},
-                                            {QStringLiteral("p99"), r.stats.p99},
-                                            {QStringLiteral("max"), r.stats.max},
-                                            {QStringLiteral("breaches"), r.stats.breaches}}},
-                               {QStringLiteral("breaches"), breaches},
-                               {QStringLiteral("inFlight"), inFlight}});
-    }
-    root.insert(QStringLiteral("replication"), lag);
+    root.insert(QStringLiteral("attention"), attentionJson(d.attention));
+    root.insert(QStringLiteral("replication"), replicationJson(d.lag));
     QJsonArray rl;
     for (const RateLimitRecord &r : d.rateLimits)
         rl.append(QJsonObject{{QStringLiteral("registry"), r.registry},
