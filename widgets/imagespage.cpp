@@ -102,33 +102,7 @@ ImagesPage::ImagesPage(SyncMatrixModel *model, QWidget *parent)
 
     m_details->setOpenLinks(false);
     m_details->setMinimumHeight(160);
-    // The manifest tab: pick a registry's digest, fetch it (one GET by digest), read it
-    // highlighted, and its parts (platforms, config, layers) as a table.
-    auto *manifestPage = new QWidget(this);
-    auto *manifestBar = new QHBoxLayout;
-    manifestBar->addWidget(m_manifestRegistry, 1);
-    manifestBar->addWidget(m_fetch);
-    m_manifestStatus->setWordWrap(true);
-    m_manifestStatus->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_manifestText->setReadOnly(true);
-    m_manifestText->setLineWrapMode(QPlainTextEdit::NoWrap);
-    m_manifestText->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    highlighting::attach(m_manifestText->document(), QStringLiteral("json"));
-    m_manifestParts->setModel(m_manifestModel);
-    m_manifestParts->verticalHeader()->setVisible(false);
-    m_manifestParts->horizontalHeader()->setStretchLastSection(true);
-    m_manifestParts->setSelectionBehavior(QAbstractItemView::SelectRows);
-    auto *manifestSplit = new QSplitter(Qt::Vertical, manifestPage);
-    manifestSplit->addWidget(m_manifestText);
-    manifestSplit->addWidget(m_manifestParts);
-    manifestSplit->setStretchFactor(0, 3);
-    manifestSplit->setStretchFactor(1, 1);
-    auto *manifestLayout = new QVBoxLayout(manifestPage);
-    manifestLayout->setContentsMargins(4, 4, 4, 4);
-    manifestLayout->addLayout(manifestBar);
-    manifestLayout->addWidget(m_manifestStatus);
-    manifestLayout->addWidget(manifestSplit, 1);
-    connect(m_fetch, &QPushButton::clicked, this, &ImagesPage::fetchManifest);
+    QWidget *manifestPage = buildManifestTab();
     m_tabs->addTab(m_details, tr("Digests"));
     m_tabs->addTab(manifestPage, tr("Manifest"));
     // The detail panel under the matrix: every registry column of the matrix stays in view.
@@ -170,6 +144,38 @@ ImagesPage::ImagesPage(SyncMatrixModel *model, QWidget *parent)
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &ImagesPage::showDetails);
     updateCount();
     m_details->setHtml(tr("<p>Select a row to see its digest in every registry.</p>"));
+}
+
+// The manifest tab: pick a registry's digest, fetch it (one GET by digest), read it
+// highlighted, and its parts (platforms, config, layers) as a table.
+QWidget *ImagesPage::buildManifestTab()
+{
+    auto *manifestPage = new QWidget(this);
+    auto *manifestBar = new QHBoxLayout;
+    manifestBar->addWidget(m_manifestRegistry, 1);
+    manifestBar->addWidget(m_fetch);
+    m_manifestStatus->setWordWrap(true);
+    m_manifestStatus->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_manifestText->setReadOnly(true);
+    m_manifestText->setLineWrapMode(QPlainTextEdit::NoWrap);
+    m_manifestText->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    highlighting::attach(m_manifestText->document(), QStringLiteral("json"));
+    m_manifestParts->setModel(m_manifestModel);
+    m_manifestParts->verticalHeader()->setVisible(false);
+    m_manifestParts->horizontalHeader()->setStretchLastSection(true);
+    m_manifestParts->setSelectionBehavior(QAbstractItemView::SelectRows);
+    auto *manifestSplit = new QSplitter(Qt::Vertical, manifestPage);
+    manifestSplit->addWidget(m_manifestText);
+    manifestSplit->addWidget(m_manifestParts);
+    manifestSplit->setStretchFactor(0, 3);
+    manifestSplit->setStretchFactor(1, 1);
+    auto *manifestLayout = new QVBoxLayout(manifestPage);
+    manifestLayout->setContentsMargins(4, 4, 4, 4);
+    manifestLayout->addLayout(manifestBar);
+    manifestLayout->addWidget(m_manifestStatus);
+    manifestLayout->addWidget(manifestSplit, 1);
+    connect(m_fetch, &QPushButton::clicked, this, &ImagesPage::fetchManifest);
+    return manifestPage;
 }
 
 void ImagesPage::applyFilter()

@@ -71,6 +71,7 @@ Q_SIGNALS:
     void manifestShown(bool ok);
 
 private:
+    QWidget *buildManifestTab();
     void applyFilter();
     void updateCount();
     void showDetails();

@@ -5,6 +5,7 @@
 #include "cleanup/cleanupengine.h"
 #include "cli/cliregistry.h"
 #include "cli/commands.h"
+#include "cli/interruption.h"
 #include "net/networkservice.h"
 #include "plan/plan.h"
 #include "report/report.h"
@@ -17,7 +18,6 @@
 #include <QRegularExpression>
 
 #include <atomic>
-#include <csignal>
 #include <thread>
 #include <unistd.h>
 
@@ -28,12 +28,6 @@ namespace {
 // Exit codes of the cleanup commands, beyond the common ones: a contract for scripts.
 constexpr int ExitRefused = 6; // the batch may not be executed (not approved, altered, stale…)
 constexpr int ExitInterrupted = 130;
-
-std::atomic<bool> g_stop{false};
-void onStopSignal(int)
-{
-    g_stop = true;
-}
 
 const char *const kCleanupUsage = "Usage: ferryctl cleanup <subcommand> [options]\n"
                                   "\n"
@@ -189,13 +183,11 @@ bool batchArgument(const QCommandLineParser &p, const QString &name, qint64 *id,
 template<typename Fn>
 void runStoppable(CleanupEngine &engine, Fn &&fn)
 {
-    g_stop = false;
-    auto previous = std::signal(SIGINT, onStopSignal);
-    auto previousTerm = std::signal(SIGTERM, onStopSignal);
+    StopSignal stop;
     std::atomic<bool> done{false};
     std::thread watcher([&] {
         while (!done) {
-            if (g_stop) {
+            if (StopSignal::requested()) {
                 engine.cancel();
                 break;
             }
@@ -205,8 +197,6 @@ void runStoppable(CleanupEngine &engine, Fn &&fn)
     fn();
     done = true;
     watcher.join();
-    std::signal(SIGINT, previous);
-    std::signal(SIGTERM, previousTerm);
 }
 
 void progressTo(CleanupEngine &engine, QTextStream &err)
@@ -272,7 +262,7 @@ int cmdPlan(const QStringList &args, QTextStream &out, QTextStream &err)
     out.flush();
     for (const QString &e : std::as_const(r.errors))
         err << "ferryctl cleanup plan: " << e << Qt::endl;
-    if (g_stop)
+    if (StopSignal::requested())
         return ExitInterrupted;
     return r.errors.isEmpty() ? ExitOk : ExitRegistry;
 }
@@ -520,7 +510,7 @@ int exitFor(const CleanupExecResult &r)
     if (!r.refused.isEmpty())
         return r.refused.startsWith(QStringLiteral("there is no batch")) ? ExitNotFound : ExitRefused;
     if (r.stopped)
-        return g_stop ? ExitInterrupted : ExitRegistry;
+        return StopSignal::requested() ? ExitInterrupted : ExitRegistry;
     for (const QString &bad : {itemstate::Failed, itemstate::Refused, itemstate::NotPermitted})
         if (r.counts.value(bad) > 0)
             return ExitRegistry;

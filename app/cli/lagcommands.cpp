@@ -4,6 +4,7 @@
 // ferryctl lag and watch: how far the replicas are behind, measured from outside.
 #include "cli/cliregistry.h"
 #include "cli/commands.h"
+#include "cli/interruption.h"
 #include "cli/watchview.h"
 #include "lag/lag.h"
 #include "net/networkservice.h"
@@ -20,8 +21,6 @@
 #include <QRegularExpression>
 #include <QTimer>
 
-#include <atomic>
-#include <csignal>
 #include <unistd.h>
 
 namespace ferry::cli {
@@ -30,12 +29,6 @@ namespace {
 
 constexpr int ExitBreach = 5;
 constexpr int ExitInterrupted = 130;
-
-std::atomic<bool> g_quit{false};
-void onQuitSignal(int)
-{
-    g_quit = true;
-}
 
 QString iso(const QDateTime &t)
 {
@@ -229,6 +222,47 @@ int runLag(const QStringList &args, QTextStream &out, QTextStream &err)
     return ExitOk;
 }
 
+namespace {
+
+// --interval, --full-every and --max-scans; false (with the message written) on a bad one.
+bool watchOptionsFrom(const QCommandLineParser &p, qint64 *intervalMs, int *fullEvery, int *maxScans, QTextStream &err)
+{
+    static const QRegularExpression durationRe(QStringLiteral("^(\\d+(?:\\.\\d+)?)(ms|s|m|h)$"));
+    const auto m = durationRe.match(p.value(QStringLiteral("interval")));
+    if (!m.hasMatch()) {
+        err << "ferryctl watch: --interval takes a duration like 30s, 5m or 1h" << Qt::endl;
+        return false;
+    }
+    const double unit = m.captured(2) == u"ms" ? 1 : m.captured(2) == u"s" ? 1000 : m.captured(2) == u"m" ? 60'000 : 3'600'000;
+    *intervalMs = qMax<qint64>(100, qint64(m.captured(1).toDouble() * unit));
+    bool ok = false;
+    *fullEvery = p.value(QStringLiteral("full-every")).toInt(&ok);
+    if (!ok || *fullEvery < 1) {
+        err << "ferryctl watch: --full-every takes a positive number" << Qt::endl;
+        return false;
+    }
+    *maxScans = p.isSet(QStringLiteral("max-scans")) ? p.value(QStringLiteral("max-scans")).toInt() : -1;
+    return true;
+}
+
+// watch --plain: one line per round.
+void printRound(QTextStream &out, int round, bool full, const ScanSummary &s, const LagReport &report)
+{
+    QStringList parts;
+    for (const ReplicaLag &rl : report.replicas)
+        parts << lagSummaryLine(rl);
+    out << iso(QDateTime::currentDateTimeUtc()) << " round " << round << (full ? " full" : " quick") << " scan " << s.scanId
+        << (s.interrupted    ? " interrupted"
+                : s.complete ? " complete"
+                             : " INCOMPLETE")
+        << " in " << QString::number(s.elapsedMs / 1000.0, 'f', 1) << "s, " << s.requests << " requests, " << s.errors.size() << " errors";
+    if (!s.errors.isEmpty())
+        out << " (" << s.errors.first().left(160) << ')';
+    out << "; " << (parts.isEmpty() ? QStringLiteral("no replica") : parts.join(QStringLiteral("; "))) << Qt::endl;
+}
+
+} // namespace
+
 int runWatch(const QStringList &args, QTextStream &out, QTextStream &err)
 {
     QCommandLineParser p;
@@ -251,21 +285,10 @@ int runWatch(const QStringList &args, QTextStream &out, QTextStream &err)
         err << "ferryctl watch: --plan FILE is required" << Qt::endl;
         return ExitUsage;
     }
-    static const QRegularExpression durationRe(QStringLiteral("^(\\d+(?:\\.\\d+)?)(ms|s|m|h)$"));
-    const auto m = durationRe.match(p.value(QStringLiteral("interval")));
-    if (!m.hasMatch()) {
-        err << "ferryctl watch: --interval takes a duration like 30s, 5m or 1h" << Qt::endl;
+    qint64 intervalMs = 0;
+    int fullEvery = 0, maxScans = -1;
+    if (!watchOptionsFrom(p, &intervalMs, &fullEvery, &maxScans, err))
         return ExitUsage;
-    }
-    const double unit = m.captured(2) == u"ms" ? 1 : m.captured(2) == u"s" ? 1000 : m.captured(2) == u"m" ? 60'000 : 3'600'000;
-    const qint64 intervalMs = qMax<qint64>(100, qint64(m.captured(1).toDouble() * unit));
-    bool ok = false;
-    const int fullEvery = p.value(QStringLiteral("full-every")).toInt(&ok);
-    if (!ok || fullEvery < 1) {
-        err << "ferryctl watch: --full-every takes a positive number" << Qt::endl;
-        return ExitUsage;
-    }
-    const int maxScans = p.isSet(QStringLiteral("max-scans")) ? p.value(QStringLiteral("max-scans")).toInt() : -1;
     QString error;
     const auto plan = Plan::load(p.value(QStringLiteral("plan")), &error);
     if (!plan) {
@@ -289,12 +312,10 @@ int runWatch(const QStringList &args, QTextStream &out, QTextStream &err)
     QTimer next;
     next.setSingleShot(true);
     bool viewQuit = false;
-    g_quit = false;
-    auto previous = std::signal(SIGINT, onQuitSignal);
-    auto previousTerm = std::signal(SIGTERM, onQuitSignal);
+    StopSignal stop;
 
     std::function<void()> startRound = [&] {
-        if (scanner || g_quit)
+        if (scanner || StopSignal::requested())
             return;
         ++round;
         ScanOptions options;
@@ -314,23 +335,11 @@ int runWatch(const QStringList &args, QTextStream &out, QTextStream &err)
             scanner->deleteLater();
             scanner = nullptr;
             const LagReport report = computeLag(store, QDateTime::currentDateTimeUtc().addDays(-1));
-            if (view) {
+            if (view)
                 view->scanFinished(s, report);
-            } else {
-                QStringList parts;
-                for (const ReplicaLag &rl : report.replicas)
-                    parts << lagSummaryLine(rl);
-                out << iso(QDateTime::currentDateTimeUtc()) << " round " << round << (full ? " full" : " quick") << " scan " << s.scanId
-                    << (s.interrupted    ? " interrupted"
-                            : s.complete ? " complete"
-                                         : " INCOMPLETE")
-                    << " in " << QString::number(s.elapsedMs / 1000.0, 'f', 1) << "s, " << s.requests << " requests, " << s.errors.size()
-                    << " errors";
-                if (!s.errors.isEmpty())
-                    out << " (" << s.errors.first().left(160) << ')';
-                out << "; " << (parts.isEmpty() ? QStringLiteral("no replica") : parts.join(QStringLiteral("; "))) << Qt::endl;
-            }
-            if (g_quit || (maxScans > 0 && round >= maxScans)) {
+            else
+                printRound(out, round, full, s, report);
+            if (StopSignal::requested() || (maxScans > 0 && round >= maxScans)) {
                 QCoreApplication::exit(0);
                 return;
             }
@@ -346,14 +355,14 @@ int runWatch(const QStringList &args, QTextStream &out, QTextStream &err)
         if (view) {
             const WatchView::Action a = view->poll(next.isActive() ? next.remainingTime() : -1);
             if (a == WatchView::Action::Quit) {
-                g_quit = true;
+                StopSignal::request();
                 viewQuit = true;
             } else if (a == WatchView::Action::ScanNow && !scanner) {
                 next.stop();
                 startRound();
             }
         }
-        if (g_quit) {
+        if (StopSignal::requested()) {
             poll.stop();
             next.stop();
             if (scanner)
@@ -367,11 +376,9 @@ int runWatch(const QStringList &args, QTextStream &out, QTextStream &err)
     QCoreApplication::exec();
     delete scanner;
     view.reset();
-    std::signal(SIGINT, previous);
-    std::signal(SIGTERM, previousTerm);
     // A signal counts however the loop ended: a round that finished just after it came
     // exits through the round's own path, before the poll timer sees it.
-    return g_quit && !viewQuit ? ExitInterrupted : ExitOk;
+    return StopSignal::requested() && !viewQuit ? ExitInterrupted : ExitOk;
 }
 
 } // namespace ferry::cli

@@ -4,6 +4,7 @@
 // ferryctl scan, status and diff: the sync matrix without a window.
 #include "cli/cliregistry.h"
 #include "cli/commands.h"
+#include "cli/interruption.h"
 #include "net/networkservice.h"
 #include "plan/plan.h"
 #include "report/report.h"
@@ -21,20 +22,9 @@
 #include <QSet>
 #include <QTimer>
 
-#include <atomic>
-#include <csignal>
-#include <unistd.h>
-
 namespace ferry::cli {
 
 namespace {
-
-std::atomic<bool> g_interrupted{false};
-
-void onSigint(int)
-{
-    g_interrupted = true;
-}
 
 QString isoTime(const QDateTime &t)
 {
@@ -44,6 +34,153 @@ QString isoTime(const QDateTime &t)
 QString shortDigest(const QString &d)
 {
     return d.isEmpty() ? QStringLiteral("-") : d.mid(d.indexOf(u':') + 1, 12);
+}
+
+void writeStatusJson(const QList<MatrixRow> &shown, const QStringList &registries, QTextStream &out)
+{
+    QJsonArray arr;
+    for (const MatrixRow &r : std::as_const(shown)) {
+        QJsonObject regs;
+        for (const QString &name : std::as_const(registries)) {
+            if (!r.cells.contains(name))
+                continue;
+            const MatrixCell &c = r.cells[name];
+            QJsonObject cell{
+                {QStringLiteral("digest"), c.digest.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(c.digest)},
+                {QStringLiteral("state"), c.state},
+                {QStringLiteral("firstSeen"), c.firstSeen.isValid() ? QJsonValue(isoTime(c.firstSeen)) : QJsonValue(QJsonValue::Null)},
+                {QStringLiteral("lastSeen"), c.lastSeen.isValid() ? QJsonValue(isoTime(c.lastSeen)) : QJsonValue(QJsonValue::Null)}};
+            if (!c.reason.isEmpty())
+                cell.insert(QStringLiteral("reason"), c.reason);
+            if (!c.mediaType.isEmpty())
+                cell.insert(QStringLiteral("mediaType"), c.mediaType);
+            regs.insert(name, cell);
+        }
+        QJsonObject row{{QStringLiteral("repository"), r.repository},
+                        {QStringLiteral("tag"), r.tag},
+                        {QStringLiteral("state"), r.state},
+                        {QStringLiteral("inPlan"), r.inPlan},
+                        {QStringLiteral("registries"), regs}};
+        if (!r.reason.isEmpty())
+            row.insert(QStringLiteral("reason"), r.reason);
+        arr.append(row);
+    }
+    out << QJsonDocument(arr).toJson(QJsonDocument::Indented);
+}
+
+void writeStatusCsv(const QList<MatrixRow> &shown, const QStringList &registries, QTextStream &out)
+{
+    out << "repository,tag,state,registry,cell_state,digest,first_seen,last_seen,reason\n";
+    for (const MatrixRow &r : std::as_const(shown))
+        for (const QString &name : std::as_const(registries)) {
+            if (!r.cells.contains(name))
+                continue;
+            const MatrixCell &c = r.cells[name];
+            out << csvField(r.repository) << ',' << csvField(r.tag) << ',' << r.state << ',' << csvField(name) << ',' << c.state << ','
+                << c.digest << ',' << isoTime(c.firstSeen) << ',' << isoTime(c.lastSeen) << ',' << csvField(c.reason) << '\n';
+        }
+    out.flush();
+}
+
+// A table sized to its content, digests shortened to 12 hex digits.
+void writeStatusTable(const QList<MatrixRow> &shown, const QStringList &registries, QTextStream &out)
+{
+    int repoW = 10, tagW = 3;
+    for (const MatrixRow &r : std::as_const(shown)) {
+        repoW = qMax(repoW, int(r.repository.size()));
+        tagW = qMax(tagW, int(qMin<qsizetype>(r.tag.size(), 40)));
+    }
+    out << QStringLiteral("REPOSITORY").leftJustified(repoW) << "  " << QStringLiteral("TAG").leftJustified(tagW) << "  "
+        << QStringLiteral("STATE").leftJustified(11);
+    for (const QString &name : std::as_const(registries))
+        out << "  " << name.toUpper().leftJustified(26);
+    out << '\n';
+    for (const MatrixRow &r : std::as_const(shown)) {
+        out << r.repository.leftJustified(repoW) << "  " << r.tag.left(40).leftJustified(tagW) << "  " << r.state.leftJustified(11);
+        for (const QString &name : std::as_const(registries)) {
+            const MatrixCell c = r.cells.value(name);
+            const QString text = r.cells.contains(name) ? shortDigest(c.digest) + u' ' + c.state : QStringLiteral("");
+            out << "  " << text.leftJustified(26);
+        }
+        out << '\n';
+    }
+}
+
+// The scan's options from its command line; false (with the message written) on a bad one.
+bool scanOptionsFrom(const QCommandLineParser &p, ScanOptions *options, QStringList *failOn, QTextStream &err)
+{
+    if (p.isSet(QStringLiteral("only"))) {
+        options->only = QRegularExpression(p.value(QStringLiteral("only")));
+        if (!options->only.isValid()) {
+            err << "ferryctl scan: --only: " << options->only.errorString() << Qt::endl;
+            return false;
+        }
+    }
+    if (p.isSet(QStringLiteral("jobs"))) {
+        bool ok = false;
+        options->maxParallelListings = p.value(QStringLiteral("jobs")).toInt(&ok);
+        if (!ok || options->maxParallelListings < 1) {
+            err << "ferryctl scan: --jobs takes a positive number" << Qt::endl;
+            return false;
+        }
+    }
+    if (p.isSet(QStringLiteral("check-caches"))) {
+        const QString v = p.value(QStringLiteral("check-caches"));
+        bool ok = false;
+        const int n = v.toInt(&ok);
+        if (v != u"all" && (!ok || n < 1)) {
+            err << "ferryctl scan: --check-caches takes 'all' or a positive number" << Qt::endl;
+            return false;
+        }
+        options->checkCaches = true;
+        options->cacheSample = v == u"all" ? -1 : n;
+    }
+    if (p.isSet(QStringLiteral("fail-on"))) {
+        *failOn = p.value(QStringLiteral("fail-on")).split(u',', Qt::SkipEmptyParts);
+        for (const QString &s : std::as_const(*failOn)) {
+            if (!state::rowStates().contains(s)) {
+                err << "ferryctl scan: --fail-on: unknown state '" << s << "' (states: " << state::rowStates().join(u',') << ")"
+                    << Qt::endl;
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
+// Runs one scan to its end, with a progress line on a terminal; SIGINT or SIGTERM stop it
+// and keep what was read.
+ScanSummary runScanner(const Plan &plan, Store &store, NetworkService &network, const ScanOptions &options, QTextStream &err)
+{
+    Scanner scanner(plan, store, network, options);
+    ProgressLine line(err);
+    QObject::connect(&scanner, &Scanner::progress, &scanner, [&](const ScanProgress &pr) {
+        line.show(QStringLiteral("[scan] %1/%2 listings, %3 requests, %4 req/s, %5 errors")
+                      .arg(pr.listingsDone)
+                      .arg(pr.listingsTotal)
+                      .arg(pr.requests)
+                      .arg(qRound(pr.requestsPerSecond))
+                      .arg(pr.errors));
+    });
+    ScanSummary summary;
+    bool done = false;
+    QObject::connect(&scanner, &Scanner::finished, &scanner, [&](const ScanSummary &s) {
+        summary = s;
+        done = true;
+        QCoreApplication::exit(0);
+    });
+    StopSignal stop;
+    stop.watch(&scanner, [&] {
+        if (line.isTerminal())
+            err << "\n";
+        err << "ferryctl scan: interrupted; stopping and keeping what was read" << Qt::endl;
+        scanner.cancel();
+    });
+    QTimer::singleShot(0, &scanner, [&] { scanner.start(); });
+    if (!done)
+        QCoreApplication::exec();
+    line.clear();
+    return summary;
 }
 
 } // namespace
@@ -80,85 +217,16 @@ int runScan(const QStringList &args, NetworkService &network, QTextStream &out, 
     for (const QString &w : plan->warnings)
         err << "ferryctl scan: warning: " << w << Qt::endl;
     ScanOptions options;
-    if (p.isSet(QStringLiteral("only"))) {
-        options.only = QRegularExpression(p.value(QStringLiteral("only")));
-        if (!options.only.isValid()) {
-            err << "ferryctl scan: --only: " << options.only.errorString() << Qt::endl;
-            return ExitUsage;
-        }
-    }
-    if (p.isSet(QStringLiteral("jobs"))) {
-        bool ok = false;
-        options.maxParallelListings = p.value(QStringLiteral("jobs")).toInt(&ok);
-        if (!ok || options.maxParallelListings < 1) {
-            err << "ferryctl scan: --jobs takes a positive number" << Qt::endl;
-            return ExitUsage;
-        }
-    }
-    if (p.isSet(QStringLiteral("check-caches"))) {
-        const QString v = p.value(QStringLiteral("check-caches"));
-        bool ok = false;
-        const int n = v.toInt(&ok);
-        if (v != u"all" && (!ok || n < 1)) {
-            err << "ferryctl scan: --check-caches takes 'all' or a positive number" << Qt::endl;
-            return ExitUsage;
-        }
-        options.checkCaches = true;
-        options.cacheSample = v == u"all" ? -1 : n;
-    }
     QStringList failOn;
-    if (p.isSet(QStringLiteral("fail-on"))) {
-        failOn = p.value(QStringLiteral("fail-on")).split(u',', Qt::SkipEmptyParts);
-        for (const QString &s : std::as_const(failOn)) {
-            if (!state::rowStates().contains(s)) {
-                err << "ferryctl scan: --fail-on: unknown state '" << s << "' (states: " << state::rowStates().join(u',') << ")"
-                    << Qt::endl;
-                return ExitUsage;
-            }
-        }
-    }
+    if (!scanOptionsFrom(p, &options, &failOn, err))
+        return ExitUsage;
     Store store(dbPath(p));
     if (!store.open(&error)) {
         err << "ferryctl scan: " << error << Qt::endl;
         return ExitStore;
     }
 
-    Scanner scanner(*plan, store, network, options);
-    const bool tty = ::isatty(STDERR_FILENO);
-    QObject::connect(&scanner, &Scanner::progress, &scanner, [&](const ScanProgress &pr) {
-        if (!tty)
-            return;
-        err << "\r\033[K[scan] " << pr.listingsDone << '/' << pr.listingsTotal << " listings, " << pr.requests << " requests, "
-            << qRound(pr.requestsPerSecond) << " req/s, " << pr.errors << " errors" << Qt::flush;
-    });
-    ScanSummary summary;
-    bool done = false;
-    QObject::connect(&scanner, &Scanner::finished, &scanner, [&](const ScanSummary &s) {
-        summary = s;
-        done = true;
-        QCoreApplication::exit(0);
-    });
-    g_interrupted = false;
-    auto previous = std::signal(SIGINT, onSigint);
-    auto previousTerm = std::signal(SIGTERM, onSigint);
-    QTimer poll;
-    QObject::connect(&poll, &QTimer::timeout, &scanner, [&] {
-        if (g_interrupted) {
-            poll.stop();
-            if (tty)
-                err << "\n";
-            err << "ferryctl scan: interrupted; stopping and keeping what was read" << Qt::endl;
-            scanner.cancel();
-        }
-    });
-    poll.start(100);
-    QTimer::singleShot(0, &scanner, [&] { scanner.start(); });
-    if (!done)
-        QCoreApplication::exec();
-    std::signal(SIGINT, previous);
-    std::signal(SIGTERM, previousTerm);
-    if (tty)
-        err << "\r\033[K";
+    const ScanSummary summary = runScanner(*plan, store, network, options, err);
 
     out << "Scan " << summary.scanId
         << (summary.interrupted    ? " INTERRUPTED"
@@ -244,69 +312,14 @@ int runStatus(const QStringList &args, QTextStream &out, QTextStream &err)
     }
 
     if (format == u"json") {
-        QJsonArray arr;
-        for (const MatrixRow &r : std::as_const(shown)) {
-            QJsonObject regs;
-            for (const QString &name : std::as_const(registries)) {
-                if (!r.cells.contains(name))
-                    continue;
-                const MatrixCell &c = r.cells[name];
-                QJsonObject cell{
-                    {QStringLiteral("digest"), c.digest.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(c.digest)},
-                    {QStringLiteral("state"), c.state},
-                    {QStringLiteral("firstSeen"), c.firstSeen.isValid() ? QJsonValue(isoTime(c.firstSeen)) : QJsonValue(QJsonValue::Null)},
-                    {QStringLiteral("lastSeen"), c.lastSeen.isValid() ? QJsonValue(isoTime(c.lastSeen)) : QJsonValue(QJsonValue::Null)}};
-                if (!c.reason.isEmpty())
-                    cell.insert(QStringLiteral("reason"), c.reason);
-                if (!c.mediaType.isEmpty())
-                    cell.insert(QStringLiteral("mediaType"), c.mediaType);
-                regs.insert(name, cell);
-            }
-            QJsonObject row{{QStringLiteral("repository"), r.repository},
-                            {QStringLiteral("tag"), r.tag},
-                            {QStringLiteral("state"), r.state},
-                            {QStringLiteral("inPlan"), r.inPlan},
-                            {QStringLiteral("registries"), regs}};
-            if (!r.reason.isEmpty())
-                row.insert(QStringLiteral("reason"), r.reason);
-            arr.append(row);
-        }
-        out << QJsonDocument(arr).toJson(QJsonDocument::Indented);
+        writeStatusJson(shown, registries, out);
         return ExitOk;
     }
     if (format == u"csv") {
-        out << "repository,tag,state,registry,cell_state,digest,first_seen,last_seen,reason\n";
-        for (const MatrixRow &r : std::as_const(shown))
-            for (const QString &name : std::as_const(registries)) {
-                if (!r.cells.contains(name))
-                    continue;
-                const MatrixCell &c = r.cells[name];
-                out << csvField(r.repository) << ',' << csvField(r.tag) << ',' << r.state << ',' << csvField(name) << ',' << c.state << ','
-                    << c.digest << ',' << isoTime(c.firstSeen) << ',' << isoTime(c.lastSeen) << ',' << csvField(c.reason) << '\n';
-            }
-        out.flush();
+        writeStatusCsv(shown, registries, out);
         return ExitOk;
     }
-    // A table sized to its content, digests shortened to 12 hex digits.
-    int repoW = 10, tagW = 3;
-    for (const MatrixRow &r : std::as_const(shown)) {
-        repoW = qMax(repoW, int(r.repository.size()));
-        tagW = qMax(tagW, int(qMin<qsizetype>(r.tag.size(), 40)));
-    }
-    out << QStringLiteral("REPOSITORY").leftJustified(repoW) << "  " << QStringLiteral("TAG").leftJustified(tagW) << "  "
-        << QStringLiteral("STATE").leftJustified(11);
-    for (const QString &name : std::as_const(registries))
-        out << "  " << name.toUpper().leftJustified(26);
-    out << '\n';
-    for (const MatrixRow &r : std::as_const(shown)) {
-        out << r.repository.leftJustified(repoW) << "  " << r.tag.left(40).leftJustified(tagW) << "  " << r.state.leftJustified(11);
-        for (const QString &name : std::as_const(registries)) {
-            const MatrixCell c = r.cells.value(name);
-            const QString text = r.cells.contains(name) ? shortDigest(c.digest) + u' ' + c.state : QStringLiteral("");
-            out << "  " << text.leftJustified(26);
-        }
-        out << '\n';
-    }
+    writeStatusTable(shown, registries, out);
     QMap<QString, int> counts;
     for (const MatrixRow &r : std::as_const(shown))
         ++counts[r.state];
