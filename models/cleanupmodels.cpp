@@ -3,6 +3,8 @@
 
 #include "cleanupmodels.h"
 
+#include "columntitles.h"
+
 #include <QBrush>
 #include <QColor>
 
@@ -65,7 +67,7 @@ int CleanupBatchModel::rowCount(const QModelIndex &parent) const
 
 int CleanupBatchModel::columnCount(const QModelIndex &parent) const
 {
-    return parent.isValid() ? 0 : ColumnCount;
+    return parent.isValid() ? 0 : NumColumns;
 }
 
 QVariant CleanupBatchModel::data(const QModelIndex &index, int role) const
@@ -75,10 +77,10 @@ QVariant CleanupBatchModel::data(const QModelIndex &index, int role) const
     const CleanupBatch &b = m_batches[index.row()];
     if (role == BatchIdRole)
         return b.id;
-    if (role == Qt::BackgroundRole && index.column() == Status)
+    if (role == Qt::BackgroundRole && index.column() == StatusColumn)
         return QBrush(statusColour(b.status));
     if (role == Qt::TextAlignmentRole &&
-        (index.column() == Deletes || index.column() == Held || index.column() == Size || index.column() == Id))
+        (index.column() == DeletesColumn || index.column() == HeldColumn || index.column() == SizeColumn || index.column() == IdColumn))
         return int(Qt::AlignRight | Qt::AlignVCenter);
     if (role == Qt::ToolTipRole) {
         if (!b.listingComplete)
@@ -88,41 +90,33 @@ QVariant CleanupBatchModel::data(const QModelIndex &index, int role) const
     if (role != Qt::DisplayRole)
         return {};
     switch (index.column()) {
-    case Id: return b.id;
-    case Repository: return QString(b.registry + u'/' + b.repository);
-    case Status:
+    case IdColumn: return b.id;
+    case RepositoryColumn: return QString(b.registry + u'/' + b.repository);
+    case StatusColumn:
         if (!b.listingComplete)
             return tr("blocked (incomplete listing)");
         if (b.status == batchstatus::Executing)
             return tr("executing %1/%2").arg(b.finalCount).arg(b.deleteCount);
         return b.status;
-    case Deletes: return b.deleteCount;
-    case Held: return b.keepCount;
-    case Size: return humanBytes(b.bytes);
-    case Decided:
+    case DeletesColumn: return b.deleteCount;
+    case HeldColumn: return b.keepCount;
+    case SizeColumn: return humanBytes(b.bytes);
+    case DecidedColumn:
         return b.decidedBy.isEmpty()
             ? QString()
             : tr("%1, %2").arg(b.decidedBy, b.decidedAt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")));
-    case Hash: return b.hash.mid(7, 12);
+    case HashColumn: return b.hash.mid(7, 12);
     }
     return {};
 }
 
 QVariant CleanupBatchModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
-        return {};
-    switch (section) {
-    case Id: return tr("Batch");
-    case Repository: return tr("Registry / repository");
-    case Status: return tr("Status");
-    case Deletes: return tr("Delete");
-    case Held: return tr("Held back");
-    case Size: return tr("Size");
-    case Decided: return tr("Decided by");
-    case Hash: return tr("Hash");
-    }
-    return {};
+    static const std::array<const char *, NumColumns> titles{QT_TR_NOOP("Batch"),      QT_TR_NOOP("Registry / repository"),
+                                                             QT_TR_NOOP("Status"),     QT_TR_NOOP("Delete"),
+                                                             QT_TR_NOOP("Held back"),  QT_TR_NOOP("Size"),
+                                                             QT_TR_NOOP("Decided by"), QT_TR_NOOP("Hash")};
+    return columnTitle(staticMetaObject, titles, section, orientation, role);
 }
 
 void CleanupItemModel::setItems(QList<CleanupItem> items)
@@ -144,7 +138,7 @@ void CleanupItemModel::setState(int seq, const QString &state, const QString &ou
             continue;
         m_items[i].state = state;
         m_items[i].outcome = outcome;
-        Q_EMIT dataChanged(index(i, 0), index(i, ColumnCount - 1));
+        Q_EMIT dataChanged(index(i, 0), index(i, NumColumns - 1));
         return;
     }
 }
@@ -156,7 +150,7 @@ int CleanupItemModel::rowCount(const QModelIndex &parent) const
 
 int CleanupItemModel::columnCount(const QModelIndex &parent) const
 {
-    return parent.isValid() ? 0 : ColumnCount;
+    return parent.isValid() ? 0 : NumColumns;
 }
 
 QVariant CleanupItemModel::data(const QModelIndex &index, int role) const
@@ -169,26 +163,26 @@ QVariant CleanupItemModel::data(const QModelIndex &index, int role) const
     case SeqRole: return i.seq;
     case ActionRole: return i.action;
     case Qt::BackgroundRole:
-        if (index.column() == Action)
+        if (index.column() == ActionColumn)
             return QBrush(keep ? QColor(0xe4, 0xe4, 0xe7) : QColor(0xfb, 0xdc, 0xd7));
-        if (index.column() == State)
+        if (index.column() == StateColumn)
             return QBrush(statusColour(i.state));
         return {};
     case Qt::ToolTipRole:
-        if (index.column() == Why || index.column() == Policy)
+        if (index.column() == WhyColumn || index.column() == PolicyColumn)
             return keep ? tr("Held back: %1").arg(i.holdReason) : tr("%1\nChecked: %2").arg(i.reason, i.checks.join(QStringLiteral("; ")));
-        if (index.column() == Digest)
+        if (index.column() == DigestColumn)
             return i.digest;
         return i.outcome.isEmpty() ? QVariant() : QVariant(i.outcome);
     case Qt::DisplayRole:
         switch (index.column()) {
-        case Seq: return i.seq;
-        case Action: return keep ? tr("keep") : tr("DELETE");
-        case Digest: return i.digest.mid(7, 12);
-        case Tags: return i.tags.isEmpty() ? tr("(untagged)") : i.tags.join(QStringLiteral(", "));
-        case Policy: return i.policy;
-        case Why: return keep ? i.holdReason : i.reason;
-        case State: return i.state;
+        case SeqColumn: return i.seq;
+        case ActionColumn: return keep ? tr("keep") : tr("DELETE");
+        case DigestColumn: return i.digest.mid(7, 12);
+        case TagsColumn: return i.tags.isEmpty() ? tr("(untagged)") : i.tags.join(QStringLiteral(", "));
+        case PolicyColumn: return i.policy;
+        case WhyColumn: return keep ? i.holdReason : i.reason;
+        case StateColumn: return i.state;
         }
         return {};
     }
@@ -197,18 +191,10 @@ QVariant CleanupItemModel::data(const QModelIndex &index, int role) const
 
 QVariant CleanupItemModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
-        return {};
-    switch (section) {
-    case Seq: return tr("#");
-    case Action: return tr("Action");
-    case Digest: return tr("Digest");
-    case Tags: return tr("Tags that go with it");
-    case Policy: return tr("Policy");
-    case Why: return tr("Why");
-    case State: return tr("State");
-    }
-    return {};
+    static const std::array<const char *, NumColumns> titles{
+        QT_TR_NOOP("#"),      QT_TR_NOOP("Action"), QT_TR_NOOP("Digest"), QT_TR_NOOP("Tags that go with it"),
+        QT_TR_NOOP("Policy"), QT_TR_NOOP("Why"),    QT_TR_NOOP("State")};
+    return columnTitle(staticMetaObject, titles, section, orientation, role);
 }
 
 } // namespace ferry

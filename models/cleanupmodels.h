@@ -14,7 +14,7 @@ class CleanupBatchModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { Id, Repository, Status, Deletes, Held, Size, Decided, Hash, ColumnCount };
+    enum Column { IdColumn, RepositoryColumn, StatusColumn, DeletesColumn, HeldColumn, SizeColumn, DecidedColumn, HashColumn, NumColumns };
     enum Role { BatchIdRole = Qt::UserRole + 1 };
     using QAbstractTableModel::QAbstractTableModel;
 
@@ -37,7 +37,7 @@ class CleanupItemModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { Seq, Action, Digest, Tags, Policy, Why, State, ColumnCount };
+    enum Column { SeqColumn, ActionColumn, DigestColumn, TagsColumn, PolicyColumn, WhyColumn, StateColumn, NumColumns };
     enum Role { SeqRole = Qt::UserRole + 1, ActionRole };
     using QAbstractTableModel::QAbstractTableModel;
 

@@ -3,6 +3,8 @@
 
 #include "manifestmodel.h"
 
+#include "columntitles.h"
+
 #include <QLocale>
 
 namespace ferry {
@@ -63,16 +65,9 @@ QVariant ManifestModel::data(const QModelIndex &index, int role) const
 
 QVariant ManifestModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
-        return {};
-    switch (section) {
-    case PartColumn: return tr("Part");
-    case MediaTypeColumn: return tr("Media type");
-    case PlatformColumn: return tr("Platform");
-    case DigestColumn: return tr("Digest");
-    case SizeColumn: return tr("Size");
-    default: return {};
-    }
+    static const std::array<const char *, NumColumns> titles{QT_TR_NOOP("Part"), QT_TR_NOOP("Media type"), QT_TR_NOOP("Platform"),
+                                                             QT_TR_NOOP("Digest"), QT_TR_NOOP("Size")};
+    return columnTitle(staticMetaObject, titles, section, orientation, role);
 }
 
 } // namespace ferry

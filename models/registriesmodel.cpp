@@ -3,6 +3,8 @@
 
 #include "registriesmodel.h"
 
+#include "columntitles.h"
+
 #include "lag/lag.h"
 #include "registry/registryerror.h"
 
@@ -193,19 +195,10 @@ QVariant RegistriesModel::data(const QModelIndex &index, int role) const
 
 QVariant RegistriesModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
-        return {};
-    switch (section) {
-    case NameColumn: return tr("Registry");
-    case RoleColumn: return tr("Role");
-    case ReachableColumn: return tr("Reachability");
-    case LatencyColumn: return tr("Latency (mean)");
-    case ErrorRateColumn: return tr("Error rate");
-    case RequestsColumn: return tr("Requests");
-    case BudgetColumn: return tr("Pull budget");
-    case LastScanColumn: return tr("Last scan");
-    default: return {};
-    }
+    static const std::array<const char *, NumColumns> titles{
+        QT_TR_NOOP("Registry"),   QT_TR_NOOP("Role"),     QT_TR_NOOP("Reachability"), QT_TR_NOOP("Latency (mean)"),
+        QT_TR_NOOP("Error rate"), QT_TR_NOOP("Requests"), QT_TR_NOOP("Pull budget"),  QT_TR_NOOP("Last scan")};
+    return columnTitle(staticMetaObject, titles, section, orientation, role);
 }
 
 } // namespace ferry

@@ -98,11 +98,11 @@ CleanupPage::CleanupPage(QWidget *parent)
     }
     m_batchView->setModel(m_batches);
     m_batchView->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_batchView->horizontalHeader()->setSectionResizeMode(CleanupBatchModel::Repository, QHeaderView::Stretch);
+    m_batchView->horizontalHeader()->setSectionResizeMode(CleanupBatchModel::RepositoryColumn, QHeaderView::Stretch);
     m_itemView->setModel(m_items);
     m_itemView->setSelectionMode(QAbstractItemView::ExtendedSelection);
-    m_itemView->horizontalHeader()->setSectionResizeMode(CleanupItemModel::Why, QHeaderView::Stretch);
-    m_itemView->setColumnWidth(CleanupItemModel::Tags, 300);
+    m_itemView->horizontalHeader()->setSectionResizeMode(CleanupItemModel::WhyColumn, QHeaderView::Stretch);
+    m_itemView->setColumnWidth(CleanupItemModel::TagsColumn, 300);
     m_header->setWordWrap(true);
     m_header->setTextFormat(Qt::RichText);
     m_message->setWordWrap(true);
@@ -201,8 +201,9 @@ void CleanupPage::reload()
 {
     const qint64 keep = selectedBatch();
     m_batches->setBatches(m_store ? CleanupStore(*m_store).batches() : QList<CleanupBatch>());
-    for (int c : {int(CleanupBatchModel::Id), int(CleanupBatchModel::Status), int(CleanupBatchModel::Deletes), int(CleanupBatchModel::Held),
-                  int(CleanupBatchModel::Size), int(CleanupBatchModel::Decided), int(CleanupBatchModel::Hash)})
+    for (int c : {int(CleanupBatchModel::IdColumn), int(CleanupBatchModel::StatusColumn), int(CleanupBatchModel::DeletesColumn),
+                  int(CleanupBatchModel::HeldColumn), int(CleanupBatchModel::SizeColumn), int(CleanupBatchModel::DecidedColumn),
+                  int(CleanupBatchModel::HashColumn)})
         m_batchView->resizeColumnToContents(c);
     if (keep && m_batches->rowOf(keep) >= 0)
         selectBatch(keep);
@@ -255,11 +256,11 @@ void CleanupPage::onBatchSelected()
     }
     const auto full = CleanupStore(*m_store).batch(b->id);
     m_items->setItems(full ? full->items : QList<CleanupItem>());
-    m_itemView->resizeColumnToContents(CleanupItemModel::Seq);
-    m_itemView->resizeColumnToContents(CleanupItemModel::Action);
-    m_itemView->resizeColumnToContents(CleanupItemModel::Digest);
-    m_itemView->resizeColumnToContents(CleanupItemModel::Policy);
-    m_itemView->resizeColumnToContents(CleanupItemModel::State);
+    m_itemView->resizeColumnToContents(CleanupItemModel::SeqColumn);
+    m_itemView->resizeColumnToContents(CleanupItemModel::ActionColumn);
+    m_itemView->resizeColumnToContents(CleanupItemModel::DigestColumn);
+    m_itemView->resizeColumnToContents(CleanupItemModel::PolicyColumn);
+    m_itemView->resizeColumnToContents(CleanupItemModel::StateColumn);
     QString header =
         tr("<b>Batch %1</b> · %2/%3 · policies %4 · listed %5%6<br>"
            "<b>%7</b> to delete (%8), <b>%9</b> held back · hash <code>%10</code>")

@@ -9,10 +9,12 @@
 #include "registry/registryclient.h"
 
 #include <QCommandLineParser>
+
 #include <QCoreApplication>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <memory>
 
 namespace ferry::cli {
 
@@ -50,6 +52,32 @@ QString humanSize(qint64 bytes)
     return QLocale::c().formattedDataSize(bytes, 1, QLocale::DataSizeTraditionalFormat) + QStringLiteral(" (%1 bytes)").arg(bytes);
 }
 
+// The one positional REF or REPO of inspect and tags, and a client for its registry; a
+// return >= 0 is the exit code of a usage error (already written).
+int clientForArgument(const QCommandLineParser &parser, const QString &command, const QString &what, bool repositoryOnly,
+                      NetworkService &network, ImageReference *ref, std::unique_ptr<RegistryClient> *client, QTextStream &err)
+{
+    if (parser.positionalArguments().size() != 1) {
+        err << "ferryctl " << command << ": expected exactly one " << what << Qt::endl;
+        return ExitUsage;
+    }
+    QString perr;
+    *ref = ImageReference::parse(parser.positionalArguments().constFirst(), &perr, repositoryOnly);
+    RegistryConfig config;
+    if (perr.isEmpty())
+        registryConfigFromOptions(parser, ref->registry, &config, &perr, err);
+    if (!perr.isEmpty()) {
+        err << "ferryctl " << command << ": " << perr << Qt::endl;
+        return ExitUsage;
+    }
+    *client = std::make_unique<RegistryClient>(network, config);
+    if (!(*client)->configError().isEmpty()) {
+        err << "ferryctl " << command << ": " << (*client)->configError() << Qt::endl;
+        return ExitUsage;
+    }
+    return -1;
+}
+
 } // namespace
 
 int runInspect(const QStringList &args, NetworkService &network, QTextStream &out, QTextStream &err)
@@ -61,27 +89,12 @@ int runInspect(const QStringList &args, NetworkService &network, QTextStream &ou
     parser.addPositionalArgument(QStringLiteral("REF"), QStringLiteral("host[:port]/repository[:tag|@digest]"));
     if (const int rc = parseCommand(parser, QStringLiteral("inspect"), args, out, err); rc >= 0)
         return rc;
-    if (parser.positionalArguments().size() != 1) {
-        err << "ferryctl inspect: expected exactly one REF" << Qt::endl;
-        return ExitUsage;
-    }
-    QString perr;
-    const ImageReference ref = ImageReference::parse(parser.positionalArguments().constFirst(), &perr);
-    if (!perr.isEmpty()) {
-        err << "ferryctl inspect: " << perr << Qt::endl;
-        return ExitUsage;
-    }
-    RegistryConfig config;
-    if (!registryConfigFromOptions(parser, ref.registry, &config, &perr, err)) {
-        err << "ferryctl inspect: " << perr << Qt::endl;
-        return ExitUsage;
-    }
-    RegistryClient client(network, config);
-    if (!client.configError().isEmpty()) {
-        err << "ferryctl inspect: " << client.configError() << Qt::endl;
-        return ExitUsage;
-    }
-    auto future = client.getManifest(ref.repository, ref.reference());
+    ImageReference ref;
+    std::unique_ptr<RegistryClient> client;
+    if (const int rc = clientForArgument(parser, QStringLiteral("inspect"), QStringLiteral("REF"), false, network, &ref, &client, err);
+        rc >= 0)
+        return rc;
+    auto future = client->getManifest(ref.repository, ref.reference());
     future.waitForFinished();
     const Result<ManifestFetch> r = future.result();
     if (!r.ok()) {
@@ -89,7 +102,7 @@ int runInspect(const QStringList &args, NetworkService &network, QTextStream &ou
         return exitCodeFor(r.error);
     }
     const Manifest &m = r.value.manifest;
-    const RateLimitReading rl = client.stats().rateLimit;
+    const RateLimitReading rl = client->stats().rateLimit;
     for (const QString &w : r.value.warnings)
         err << "ferryctl inspect: warning: " << w << Qt::endl;
 
@@ -167,27 +180,12 @@ int runTags(const QStringList &args, NetworkService &network, QTextStream &out, 
     parser.addPositionalArgument(QStringLiteral("REPO"), QStringLiteral("host[:port]/repository"));
     if (const int rc = parseCommand(parser, QStringLiteral("tags"), args, out, err); rc >= 0)
         return rc;
-    if (parser.positionalArguments().size() != 1) {
-        err << "ferryctl tags: expected exactly one REPO" << Qt::endl;
-        return ExitUsage;
-    }
-    QString perr;
-    const ImageReference ref = ImageReference::parse(parser.positionalArguments().constFirst(), &perr, true);
-    if (!perr.isEmpty()) {
-        err << "ferryctl tags: " << perr << Qt::endl;
-        return ExitUsage;
-    }
-    RegistryConfig config;
-    if (!registryConfigFromOptions(parser, ref.registry, &config, &perr, err)) {
-        err << "ferryctl tags: " << perr << Qt::endl;
-        return ExitUsage;
-    }
-    RegistryClient client(network, config);
-    if (!client.configError().isEmpty()) {
-        err << "ferryctl tags: " << client.configError() << Qt::endl;
-        return ExitUsage;
-    }
-    auto future = client.listTags(ref.repository);
+    ImageReference ref;
+    std::unique_ptr<RegistryClient> client;
+    if (const int rc = clientForArgument(parser, QStringLiteral("tags"), QStringLiteral("REPO"), true, network, &ref, &client, err);
+        rc >= 0)
+        return rc;
+    auto future = client->listTags(ref.repository);
     future.waitForFinished();
     const Result<Listing> r = future.result();
     if (!r.ok()) {

@@ -593,37 +593,34 @@ DeleteResult deleteResultFrom(const HttpResponse &r, const QString &what)
 
 QFuture<DeleteResult> RegistryClient::deleteManifest(const QString &repository, const QString &digestText, quint64 group)
 {
-    auto p = makePromise<DeleteResult>();
-    if (!reference::isValidRepository(repository) || !digest::isValid(digestText)) {
-        fulfil(p,
-               DeleteResult{DeleteOutcome::Failed, 0,
-                            QStringLiteral("refusing to DELETE %1@%2: not a valid repository and digest").arg(repository, digestText)});
-        return p->future();
-    }
-    HttpRequest req;
-    req.method = QByteArrayLiteral("DELETE");
-    req.url = urlFor(QStringLiteral("/v2/%1/manifests/%2").arg(repository, digestText));
-    req.maxBodyBytes = 64 * 1024;
-    const QString what = QStringLiteral("DELETE %1/%2@%3").arg(m_config.key(), repository, digestText);
-    enqueue(req, repositoryScope(repository, {QStringLiteral("pull"), QStringLiteral("delete")}), group,
-            [p, what](HttpResponse r) { fulfil(p, deleteResultFrom(r, what)); });
-    return p->future();
+    const bool valid = reference::isValidRepository(repository) && digest::isValid(digestText);
+    return deleteReference(repository, digestText, u'@', valid ? QString() : QStringLiteral("digest"), group);
 }
 
 QFuture<DeleteResult> RegistryClient::deleteTag(const QString &repository, const QString &tag, quint64 group)
 {
+    const bool valid = reference::isValidRepository(repository) && reference::isValidTag(tag);
+    return deleteReference(repository, tag, u':', valid ? QString() : QStringLiteral("tag"), group);
+}
+
+// DELETE /v2/<repository>/manifests/<reference>, with the delete scope; `invalid` names what
+// is not valid (nothing is sent then).
+QFuture<DeleteResult> RegistryClient::deleteReference(const QString &repository, const QString &ref, QChar separator,
+                                                      const QString &invalid, quint64 group)
+{
     auto p = makePromise<DeleteResult>();
-    if (!reference::isValidRepository(repository) || !reference::isValidTag(tag)) {
+    if (!invalid.isEmpty()) {
         fulfil(p,
-               DeleteResult{DeleteOutcome::Failed, 0,
-                            QStringLiteral("refusing to DELETE %1:%2: not a valid repository and tag").arg(repository, tag)});
+               DeleteResult{
+                   DeleteOutcome::Failed, 0,
+                   QStringLiteral("refusing to DELETE %1%2%3: not a valid repository and %4").arg(repository, separator, ref, invalid)});
         return p->future();
     }
     HttpRequest req;
     req.method = QByteArrayLiteral("DELETE");
-    req.url = urlFor(QStringLiteral("/v2/%1/manifests/%2").arg(repository, tag));
+    req.url = urlFor(QStringLiteral("/v2/%1/manifests/%2").arg(repository, ref));
     req.maxBodyBytes = 64 * 1024;
-    const QString what = QStringLiteral("DELETE %1/%2:%3").arg(m_config.key(), repository, tag);
+    const QString what = QStringLiteral("DELETE %1/%2%3%4").arg(m_config.key(), repository, separator, ref);
     enqueue(req, repositoryScope(repository, {QStringLiteral("pull"), QStringLiteral("delete")}), group,
             [p, what](HttpResponse r) { fulfil(p, deleteResultFrom(r, what)); });
     return p->future();

@@ -108,6 +108,8 @@ public:
     QUrl urlFor(const QString &path) const;
 
 private:
+    QFuture<DeleteResult> deleteReference(const QString &repository, const QString &ref, QChar separator, const QString &invalid,
+                                          quint64 group);
     void post(std::function<void()> fn) const;
     void enqueue(HttpRequest request, const QString &scope, quint64 group, RegistrySession::Callback cb) const;
 

@@ -111,21 +111,21 @@ private Q_SLOTS:
         QAbstractItemModelTester t1(&batches, QAbstractItemModelTester::FailureReportingMode::QtTest);
         batches.setBatches(cs.batches());
         QCOMPARE(batches.rowCount(), 3);
-        QCOMPARE(batches.index(0, CleanupBatchModel::Deletes).data().toInt(), 3);
-        QCOMPARE(batches.index(0, CleanupBatchModel::Held).data().toInt(), 1);
-        QCOMPARE(batches.index(0, CleanupBatchModel::Size).data().toString(), QStringLiteral("6.0 KiB"));
-        QVERIFY(batches.index(2, CleanupBatchModel::Status).data().toString().contains(QStringLiteral("incomplete")));
+        QCOMPARE(batches.index(0, CleanupBatchModel::DeletesColumn).data().toInt(), 3);
+        QCOMPARE(batches.index(0, CleanupBatchModel::HeldColumn).data().toInt(), 1);
+        QCOMPARE(batches.index(0, CleanupBatchModel::SizeColumn).data().toString(), QStringLiteral("6.0 KiB"));
+        QVERIFY(batches.index(2, CleanupBatchModel::StatusColumn).data().toString().contains(QStringLiteral("incomplete")));
         CleanupItemModel items;
         QAbstractItemModelTester t2(&items, QAbstractItemModelTester::FailureReportingMode::QtTest);
         items.setItems(cs.batch(m_a)->items);
         QCOMPARE(items.rowCount(), 4);
-        QCOMPARE(items.index(3, CleanupItemModel::Why).data().toString(),
+        QCOMPARE(items.index(3, CleanupItemModel::WhyColumn).data().toString(),
                  QStringLiteral("the digest also carries the protected tag '1.0.0'"));
-        QCOMPARE(items.index(3, CleanupItemModel::Tags).data().toString(),
+        QCOMPARE(items.index(3, CleanupItemModel::TagsColumn).data().toString(),
                  QStringLiteral("1.0.0, 1.0.0-dev.main.2025-12-01.10-00-00.hddddddd"));
-        QCOMPARE(items.index(1, CleanupItemModel::Tags).data().toString(), QStringLiteral("(untagged)"));
+        QCOMPARE(items.index(1, CleanupItemModel::TagsColumn).data().toString(), QStringLiteral("(untagged)"));
         items.setState(2, itemstate::Deleted, QStringLiteral("202"));
-        QCOMPARE(items.index(1, CleanupItemModel::State).data().toString(), itemstate::Deleted);
+        QCOMPARE(items.index(1, CleanupItemModel::StateColumn).data().toString(), itemstate::Deleted);
     }
 
     void reviewApproveRemoveAndRefuse()
@@ -143,8 +143,8 @@ private Q_SLOTS:
         QVERIFY(done.wait(10'000));
         QVERIFY2(page->lastMessage().contains(QStringLiteral("approved by lead")), qPrintable(page->lastMessage()));
         const int row = page->batchModel()->rowOf(m_a);
-        QCOMPARE(page->batchModel()->index(row, CleanupBatchModel::Status).data().toString(), batchstatus::Approved);
-        QVERIFY(page->batchModel()->index(row, CleanupBatchModel::Decided).data().toString().startsWith(QStringLiteral("lead, ")));
+        QCOMPARE(page->batchModel()->index(row, CleanupBatchModel::StatusColumn).data().toString(), batchstatus::Approved);
+        QVERIFY(page->batchModel()->index(row, CleanupBatchModel::DecidedColumn).data().toString().startsWith(QStringLiteral("lead, ")));
 
         // Removing item 1 takes item 2 (deleted after it) along; the new batch needs approval.
         page->selectBatch(m_a);
