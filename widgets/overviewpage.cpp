@@ -63,8 +63,8 @@ OverviewPage::OverviewPage(SyncMatrixModel *model, QWidget *parent)
     m_trend->setVisible(false);
     layout->addWidget(m_trend, 1);
     layout->addStretch(0);
-    connect(&m_watcher, &QFutureWatcher<ReportData>::finished, this, [this] {
-        m_data = m_watcher.result();
+    connect(&m_reader.watcher(), &QFutureWatcher<ReportData>::finished, this, [this] {
+        m_data = m_reader.watcher().result();
         while (QLayoutItem *item = m_stages->takeAt(0)) {
             delete item->widget();
             delete item;
@@ -141,29 +141,22 @@ OverviewPage::OverviewPage(SyncMatrixModel *model, QWidget *parent)
     refresh();
 }
 
-OverviewPage::~OverviewPage()
-{
-    m_watcher.waitForFinished();
-}
+OverviewPage::~OverviewPage() = default;
 
 void OverviewPage::setDatabase(const QString &dbPath)
 {
-    m_dbPath = dbPath;
+    m_reader.setDatabase(dbPath);
     reloadHistory();
 }
 
 void OverviewPage::reloadHistory()
 {
-    if (m_dbPath.isEmpty() || m_watcher.isRunning())
-        return;
-    const QString path = m_dbPath;
-    m_watcher.setFuture(runOnStore(
-        path, [](Store &store) { return collectReport(store, QDateTime::fromMSecsSinceEpoch(0, QTimeZone::utc()), 0); },
-        [](const QString &error) {
-            ReportData d;
-            d.errors << error;
-            return d;
-        }));
+    m_reader.read([](Store &store) { return collectReport(store, QDateTime::fromMSecsSinceEpoch(0, QTimeZone::utc()), 0); },
+                  [](const QString &error) {
+                      ReportData d;
+                      d.errors << error;
+                      return d;
+                  });
 }
 
 QStringList OverviewPage::registryCountTexts() const

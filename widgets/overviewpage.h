@@ -4,6 +4,7 @@
 #pragma once
 
 #include "report/report.h"
+#include "storeworker.h"
 
 #include <QFutureWatcher>
 #include <QMap>
@@ -52,9 +53,8 @@ private:
     QVBoxLayout *m_stages;
     QGridLayout *m_registryCounts;
     QChartView *m_trend;
-    QString m_dbPath;
     ReportData m_data;
-    QFutureWatcher<ReportData> m_watcher;
+    StoreReader<ReportData> m_reader;
 };
 
 } // namespace ferry

@@ -81,8 +81,8 @@ ReplicationPage::ReplicationPage(QWidget *parent)
         connect(t, &QTableWidget::itemDoubleClicked, this, [this](QTableWidgetItem *item) {
             Q_EMIT rowActivated(item->data(Qt::UserRole).toString(), item->data(Qt::UserRole + 1).toString());
         });
-    connect(&m_watcher, &QFutureWatcher<LagReport>::finished, this, [this] {
-        m_report = m_watcher.result();
+    connect(&m_reader.watcher(), &QFutureWatcher<LagReport>::finished, this, [this] {
+        m_report = m_reader.watcher().result();
         const QString keep = m_replica->currentText();
         QSignalBlocker block(m_replica);
         m_replica->clear();
@@ -95,29 +95,22 @@ ReplicationPage::ReplicationPage(QWidget *parent)
     });
 }
 
-ReplicationPage::~ReplicationPage()
-{
-    m_watcher.waitForFinished();
-}
+ReplicationPage::~ReplicationPage() = default;
 
 void ReplicationPage::setDatabase(const QString &dbPath)
 {
-    m_dbPath = dbPath;
+    m_reader.setDatabase(dbPath);
     reload();
 }
 
 void ReplicationPage::reload()
 {
-    if (m_dbPath.isEmpty() || m_watcher.isRunning())
-        return;
-    const QString path = m_dbPath;
-    m_watcher.setFuture(runOnStore(
-        path, [](Store &store) { return computeLag(store, QDateTime()); },
-        [](const QString &error) {
-            LagReport r;
-            r.error = error;
-            return r;
-        }));
+    m_reader.read([](Store &store) { return computeLag(store, QDateTime()); },
+                  [](const QString &error) {
+                      LagReport r;
+                      r.error = error;
+                      return r;
+                  });
 }
 
 QString ReplicationPage::summary() const

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "lag/lag.h"
+#include "storeworker.h"
 
 #include <QFutureWatcher>
 #include <QWidget>
@@ -43,7 +44,6 @@ Q_SIGNALS:
 private:
     void show(const QString &replica);
 
-    QString m_dbPath;
     LagReport m_report;
     QComboBox *m_replica;
     QLabel *m_summary;
@@ -51,7 +51,7 @@ private:
     QChartView *m_histogram;
     QTableWidget *m_breaches;
     QTableWidget *m_inFlight;
-    QFutureWatcher<LagReport> m_watcher;
+    StoreReader<LagReport> m_reader;
 };
 
 } // namespace ferry

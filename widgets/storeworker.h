@@ -6,6 +6,7 @@
 #include "store/store.h"
 
 #include <QFuture>
+#include <QFutureWatcher>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <utility>
@@ -27,5 +28,35 @@ auto runOnStore(const QString &dbPath, Work work, OnError onError)
         return work(store);
     });
 }
+
+// A page's reads of one kind of result: one at a time, each on a pool thread with its own
+// connection; the result arrives through watcher()'s finished() on the page's thread.
+// Destroying the reader waits for a read in flight.
+template<typename T>
+class StoreReader
+{
+public:
+    StoreReader() = default;
+    StoreReader(const StoreReader &) = delete;
+    StoreReader &operator=(const StoreReader &) = delete;
+    ~StoreReader() { m_watcher.waitForFinished(); }
+
+    QFutureWatcher<T> &watcher() { return m_watcher; }
+    void setDatabase(const QString &dbPath) { m_dbPath = dbPath; }
+    const QString &database() const { return m_dbPath; }
+    // Starts work(store) unless there is no database or a read still runs; a database that
+    // cannot be opened makes failed(message) the result.
+    template<typename Work, typename Failed>
+    void read(Work work, Failed failed)
+    {
+        if (m_dbPath.isEmpty() || m_watcher.isRunning())
+            return;
+        m_watcher.setFuture(runOnStore(m_dbPath, std::move(work), std::move(failed)));
+    }
+
+private:
+    QString m_dbPath;
+    QFutureWatcher<T> m_watcher;
+};
 
 } // namespace ferry

@@ -52,11 +52,17 @@ QString humanSize(qint64 bytes)
     return QLocale::c().formattedDataSize(bytes, 1, QLocale::DataSizeTraditionalFormat) + QStringLiteral(" (%1 bytes)").arg(bytes);
 }
 
-// The one positional REF or REPO of inspect and tags, and a client for its registry; a
-// return >= 0 is the exit code of a usage error (already written).
-int clientForArgument(const QCommandLineParser &parser, const QString &command, const QString &what, bool repositoryOnly,
-                      NetworkService &network, ImageReference *ref, std::unique_ptr<RegistryClient> *client, QTextStream &err)
+// Parses the command line of inspect or tags (the registry options and one REF or REPO) and
+// makes a client for its registry; a return >= 0 is the exit code (usage errors written).
+int clientForArgument(QCommandLineParser &parser, const QString &command, const QString &what, const QString &whatHelp,
+                      const QStringList &args, NetworkService &network, ImageReference *ref, std::unique_ptr<RegistryClient> *client,
+                      QTextStream &out, QTextStream &err)
 {
+    addRegistryOptions(parser);
+    parser.addPositionalArgument(what, whatHelp);
+    if (const int rc = parseCommand(parser, command, args, out, err); rc >= 0)
+        return rc;
+    const bool repositoryOnly = what == u"REPO";
     if (parser.positionalArguments().size() != 1) {
         err << "ferryctl " << command << ": expected exactly one " << what << Qt::endl;
         return ExitUsage;
@@ -85,13 +91,10 @@ int runInspect(const QStringList &args, NetworkService &network, QTextStream &ou
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Shows the digest, media type, platforms, subject and size of REF."));
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print JSON (keys: digest, mediaType, platforms, subject, size, ...).")});
-    addRegistryOptions(parser);
-    parser.addPositionalArgument(QStringLiteral("REF"), QStringLiteral("host[:port]/repository[:tag|@digest]"));
-    if (const int rc = parseCommand(parser, QStringLiteral("inspect"), args, out, err); rc >= 0)
-        return rc;
     ImageReference ref;
     std::unique_ptr<RegistryClient> client;
-    if (const int rc = clientForArgument(parser, QStringLiteral("inspect"), QStringLiteral("REF"), false, network, &ref, &client, err);
+    if (const int rc = clientForArgument(parser, QStringLiteral("inspect"), QStringLiteral("REF"),
+                                         QStringLiteral("host[:port]/repository[:tag|@digest]"), args, network, &ref, &client, out, err);
         rc >= 0)
         return rc;
     auto future = client->getManifest(ref.repository, ref.reference());
@@ -176,13 +179,10 @@ int runTags(const QStringList &args, NetworkService &network, QTextStream &out, 
     parser.setApplicationDescription(
         QStringLiteral("Lists the tags of REPO, sorted, and says whether the listing is complete (exit 4 when it is not)."));
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print JSON (keys: repository, tags, complete, pages, incompleteReason).")});
-    addRegistryOptions(parser);
-    parser.addPositionalArgument(QStringLiteral("REPO"), QStringLiteral("host[:port]/repository"));
-    if (const int rc = parseCommand(parser, QStringLiteral("tags"), args, out, err); rc >= 0)
-        return rc;
     ImageReference ref;
     std::unique_ptr<RegistryClient> client;
-    if (const int rc = clientForArgument(parser, QStringLiteral("tags"), QStringLiteral("REPO"), true, network, &ref, &client, err);
+    if (const int rc = clientForArgument(parser, QStringLiteral("tags"), QStringLiteral("REPO"), QStringLiteral("host[:port]/repository"),
+                                         args, network, &ref, &client, out, err);
         rc >= 0)
         return rc;
     auto future = client->listTags(ref.repository);

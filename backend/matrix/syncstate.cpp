@@ -7,6 +7,19 @@
 
 namespace ferry {
 
+namespace state {
+const QString Synced = QStringLiteral("synced");
+const QString Present = QStringLiteral("present");
+const QString Absent = QStringLiteral("absent");
+const QString Extra = QStringLiteral("extra");
+const QString Replicating = QStringLiteral("replicating");
+const QString Unknown = QStringLiteral("unknown");
+const QString Partial = QStringLiteral("partial");
+const QString Lagging = QStringLiteral("lagging");
+const QString Missing = QStringLiteral("missing");
+const QString Drifted = QStringLiteral("drifted");
+} // namespace state
+
 QStringList state::rowStates()
 {
     return {Synced, Missing, Drifted, Partial, Replicating, Lagging, Extra, Unknown};

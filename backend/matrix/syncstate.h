@@ -29,17 +29,8 @@ enum class SyncState : quint8 {
 };
 
 namespace state {
-// The wire names, as QString constants for the code that still carries states as strings.
-inline const QString Synced = QStringLiteral("synced");
-inline const QString Missing = QStringLiteral("missing");
-inline const QString Drifted = QStringLiteral("drifted");
-inline const QString Partial = QStringLiteral("partial");
-inline const QString Replicating = QStringLiteral("replicating");
-inline const QString Lagging = QStringLiteral("lagging");
-inline const QString Extra = QStringLiteral("extra");
-inline const QString Unknown = QStringLiteral("unknown");
-inline const QString Present = QStringLiteral("present");
-inline const QString Absent = QStringLiteral("absent");
+// The wire names, for the code that carries states as strings (MatrixRow, the store).
+extern const QString Synced, Present, Absent, Extra, Replicating, Unknown, Partial, Lagging, Missing, Drifted;
 
 // The states a row can take, in the order ferryctl status prints them.
 QStringList rowStates();

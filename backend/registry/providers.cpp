@@ -344,6 +344,32 @@ private:
     RegistryClient &m_registry;
 };
 
+// One page of a provider API's tag list: `listKey` holds objects with a name and a digest
+// under `digestKey`; `more` fills in the provider's own fields. Invalid tags are left out, an
+// invalid digest reads as none.
+template<typename More>
+bool readTagRecords(const QJsonObject &page, const QString &listKey, const QString &digestKey, TagDetails *details, QString *error,
+                    More more)
+{
+    const QJsonValue list = page.value(listKey);
+    if (!list.isArray()) {
+        *error = QStringLiteral("'%1' is not a list").arg(listKey);
+        return false;
+    }
+    for (const QJsonValue &v : list.toArray()) {
+        const QJsonObject t = v.toObject();
+        TagRecord rec;
+        rec.name = t.value(QStringLiteral("name")).toString();
+        rec.digest = t.value(digestKey).toString();
+        if (!digest::isValid(rec.digest))
+            rec.digest.clear();
+        more(t, rec);
+        if (reference::isValidTag(rec.name))
+            details->tags.append(rec);
+    }
+    return true;
+}
+
 class DockerHubProvider : public TagDetailsProvider
 {
 public:
@@ -366,26 +392,16 @@ public:
         QUrl first = m_api->urlFor(QStringLiteral("/v2/namespaces/%1/repositories/%2/tags").arg(ns, repo));
         first.setQuery(QStringLiteral("page_size=100"));
         auto consume = [details](const QJsonObject &page, const HttpResponse &, QUrl *next, QString *error) {
-            const QJsonValue results = page.value(QStringLiteral("results"));
-            if (!results.isArray()) {
-                *error = QStringLiteral("'results' is not a list");
+            // A tag-level digest is what the registry serves for the tag; images[] are the
+            // platform children and never stand in for an index digest.
+            const bool ok = readTagRecords(page, QStringLiteral("results"), QStringLiteral("digest"), details.get(), error,
+                                           [](const QJsonObject &t, TagRecord &rec) {
+                                               rec.mediaType = t.value(QStringLiteral("media_type")).toString();
+                                               rec.updated = parseProviderTime(t.value(QStringLiteral("last_updated")));
+                                               rec.created = parseProviderTime(t.value(QStringLiteral("tag_last_pushed")));
+                                           });
+            if (!ok)
                 return false;
-            }
-            for (const QJsonValue &v : results.toArray()) {
-                const QJsonObject t = v.toObject();
-                TagRecord rec;
-                rec.name = t.value(QStringLiteral("name")).toString();
-                // A tag-level digest is what the registry serves for the tag; images[] are
-                // the platform children and never stand in for an index digest.
-                rec.digest = t.value(QStringLiteral("digest")).toString();
-                if (!digest::isValid(rec.digest))
-                    rec.digest.clear();
-                rec.mediaType = t.value(QStringLiteral("media_type")).toString();
-                rec.updated = parseProviderTime(t.value(QStringLiteral("last_updated")));
-                rec.created = parseProviderTime(t.value(QStringLiteral("tag_last_pushed")));
-                if (reference::isValidTag(rec.name))
-                    details->tags.append(rec);
-            }
             const QString n = page.value(QStringLiteral("next")).toString();
             *next = n.isEmpty() ? QUrl() : QUrl(n);
             return true;
@@ -418,25 +434,15 @@ public:
             return u;
         };
         auto consume = [details, pageUrl](const QJsonObject &page, const HttpResponse &, QUrl *next, QString *error) {
-            const QJsonValue tags = page.value(QStringLiteral("tags"));
-            if (!tags.isArray()) {
-                *error = QStringLiteral("'tags' is not a list");
+            const bool ok = readTagRecords(page, QStringLiteral("tags"), QStringLiteral("manifest_digest"), details.get(), error,
+                                           [](const QJsonObject &t, TagRecord &rec) {
+                                               rec.created = parseProviderTime(t.value(QStringLiteral("start_ts")));
+                                               rec.updated = parseProviderTime(t.value(QStringLiteral("last_modified")));
+                                               if (!rec.updated.isValid())
+                                                   rec.updated = rec.created;
+                                           });
+            if (!ok)
                 return false;
-            }
-            for (const QJsonValue &v : tags.toArray()) {
-                const QJsonObject t = v.toObject();
-                TagRecord rec;
-                rec.name = t.value(QStringLiteral("name")).toString();
-                rec.digest = t.value(QStringLiteral("manifest_digest")).toString();
-                if (!digest::isValid(rec.digest))
-                    rec.digest.clear();
-                rec.created = parseProviderTime(t.value(QStringLiteral("start_ts")));
-                rec.updated = parseProviderTime(t.value(QStringLiteral("last_modified")));
-                if (!rec.updated.isValid())
-                    rec.updated = rec.created;
-                if (reference::isValidTag(rec.name))
-                    details->tags.append(rec);
-            }
             if (page.value(QStringLiteral("has_additional")).toBool()) {
                 const int current = page.value(QStringLiteral("page")).toInt(0);
                 if (current <= 0) {
