@@ -3,7 +3,7 @@
 
 #include "exportdialog.h"
 
-#include "reportrender.h"
+#include "reportdoc/reportdocument.h"
 
 #include "storeworker.h"
 #include <QComboBox>

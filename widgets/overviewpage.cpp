@@ -3,10 +3,9 @@
 
 #include "overviewpage.h"
 
-#include "reportrender.h"
 #include "syncmatrixmodel.h"
 
-#include "lagcharts.h"
+#include "dashboardcharts.h"
 #include "matrix/syncstate.h"
 #include "storeworker.h"
 

@@ -3,7 +3,7 @@
 
 #include "registriespage.h"
 
-#include "lagcharts.h"
+#include "dashboardcharts.h"
 #include "registry/registryerror.h"
 #include "storeworker.h"
 

@@ -3,7 +3,7 @@
 
 #include "replicationpage.h"
 
-#include "lagcharts.h"
+#include "dashboardcharts.h"
 #include "store/store.h"
 
 #include "storeworker.h"

@@ -5,7 +5,7 @@
 #include "cli/cliregistry.h"
 #include "cli/commands.h"
 #include "report/report.h"
-#include "reportrender.h"
+#include "reportdoc/reportdocument.h"
 
 #include <QCommandLineParser>
 #include <QElapsedTimer>

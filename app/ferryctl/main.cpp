@@ -3,8 +3,8 @@
 
 #include "cli/commands.h"
 
-#include <QApplication>
 #include <QCoreApplication>
+#include <QGuiApplication>
 #include <QTextStream>
 
 #include <cstdio>
@@ -17,14 +17,14 @@
 
 int main(int argc, char *argv[])
 {
-    // Reports draw their charts with the dashboard's chart code: that needs a QApplication,
-    // which the offscreen platform provides without a display. Everything else stays a
-    // QCoreApplication.
+    // Reports lay out text and draw charts with QPainter: fonts need a QGuiApplication, which
+    // the offscreen platform provides without a display (no Widgets, no QApplication).
+    // Everything else stays a QCoreApplication.
     std::unique_ptr<QCoreApplication> app;
     if (argc > 1 && std::strcmp(argv[1], "report") == 0) {
         if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
             qputenv("QT_QPA_PLATFORM", "offscreen");
-        app = std::make_unique<QApplication>(argc, argv);
+        app = std::make_unique<QGuiApplication>(argc, argv);
     } else {
         app = std::make_unique<QCoreApplication>(argc, argv);
     }
@@ -37,7 +37,7 @@ int main(int argc, char *argv[])
     out.flush();
     err.flush();
     std::fflush(nullptr);
-    app.reset(); // Qt's own teardown (fonts of a report's QApplication) as on a normal exit
+    app.reset(); // Qt's own teardown (fonts of a report's QGuiApplication) as on a normal exit
     // Every object of the command is gone by now (network threads joined, stores closed).
     // Leave without atexit handlers: QThread::wait() returns before a Qt network thread has
     // run its thread-local destructors, and OpenSSL's atexit cleanup then frees that

@@ -112,6 +112,7 @@ _BELOW = {
     "lag": {"store"},
     "cleanup": {"store"},
     "report": {"cleanup", "lag"},
+    "reportdoc": {"report"},
 }
 
 

@@ -1,33 +1,19 @@
 // SPDX-FileCopyrightText: 2026 The Ferry authors
 // SPDX-License-Identifier: GPL-2.0-or-later
 
-#include "reportrender.h"
+#include "reportdoc/reportdocument.h"
 
-#include "lagcharts.h"
-
-#include "matrix/syncstate.h"
+#include "reportdoc/charts.h"
 
 #include <QAbstractTextDocumentLayout>
-#include <QBuffer>
-#include <QChart>
-#include <QDateTimeAxis>
-#include <QGraphicsScene>
-#include <QLineSeries>
 #include <QPainter>
 #include <QPdfWriter>
-#include <QSvgGenerator>
 #include <QTextCursor>
 #include <QTextDocument>
-#include <QValueAxis>
 
 namespace ferry {
 
 namespace {
-
-QColor stateColour(const QString &s)
-{
-    return QColor::fromRgb(syncstate::chartColour(syncstate::parse(s)));
-}
 
 const char kStyle[] =
     "body{font-family:-apple-system,'Segoe UI',Roboto,'DejaVu Sans',sans-serif;max-width:1100px;margin:2em "
@@ -36,109 +22,30 @@ const char kStyle[] =
     "table{border-collapse:collapse;margin:.6em 0}td,th{border:1px solid #d0d7de;padding:.25em .6em;font-size:.92em}"
     "th{background:#f3f6fa}code{font-family:'DejaVu Sans Mono',monospace;font-size:.9em}.charts svg{max-width:100%;height:auto}";
 
-struct RenderedCharts
+const QSize kChartSize(900, 420);
+
+struct ReportChart
 {
-    QString title;
-    QChart *chart;
+    QString caption;
+    ChartSpec spec;
 };
 
-QList<RenderedCharts> reportCharts(const ReportData &d, const QStringList &sections)
+QList<ReportChart> reportCharts(const ReportData &d, const QStringList &sections)
 {
-    QList<RenderedCharts> out;
+    QList<ReportChart> out;
     auto want = [&](const char *s) { return sections.isEmpty() || sections.contains(QLatin1String(s)); };
     if (d.trend.size() >= 2 && want("states"))
-        out.append({QStringLiteral("Tags by state over the period"), makeStateTrendChart(d.trend)});
+        out.append({QStringLiteral("Tags by state over the period"), stateTrendChart(d.trend)});
     for (const ReplicaLag &r : d.lag.replicas) {
         if (!want("lag"))
             break;
-        out.append({QStringLiteral("Replication lag of %1").arg(r.replica), makeLagOverTimeChart(r)});
-        out.append({QStringLiteral("Arrivals in %1 by lag").arg(r.replica), makeLagHistogramChart(r)});
+        out.append({QStringLiteral("Replication lag of %1").arg(r.replica), lagOverTimeChart(r, d.generatedAt)});
+        out.append({QStringLiteral("Arrivals in %1 by lag").arg(r.replica), lagHistogramChart(r)});
     }
     return out;
 }
 
 } // namespace
-
-QChart *makeStateTrendChart(const QList<StateCountPoint> &trend)
-{
-    auto *chart = new QChart;
-    chart->setTitle(QStringLiteral("Tags by state after each scan"));
-    QStringList states;
-    int top = 1;
-    for (const StateCountPoint &p : trend) {
-        const QMap<QString, int> rows = p.counts.value(QString());
-        for (auto it = rows.begin(); it != rows.end(); ++it) {
-            if (!states.contains(it.key()))
-                states << it.key();
-            top = qMax(top, it.value());
-        }
-    }
-    auto *x = new QDateTimeAxis;
-    x->setFormat(trend.size() > 1 && trend.first().at.daysTo(trend.last().at) > 1 ? QStringLiteral("MM-dd HH:mm")
-                                                                                  : QStringLiteral("HH:mm:ss"));
-    x->setTitleText(QStringLiteral("scan (local time)"));
-    if (!trend.isEmpty())
-        x->setRange(trend.first().at.toLocalTime(), trend.last().at.toLocalTime());
-    auto *y = new QValueAxis;
-    y->setRange(0, top * 1.1);
-    y->applyNiceNumbers();
-    y->setLabelFormat(QStringLiteral("%d"));
-    y->setTitleText(QStringLiteral("tags"));
-    chart->addAxis(x, Qt::AlignBottom);
-    chart->addAxis(y, Qt::AlignLeft);
-    for (const QString &s : std::as_const(states)) {
-        auto *series = new QLineSeries;
-        series->setName(s);
-        QPen pen(stateColour(s));
-        pen.setWidth(2);
-        series->setPen(pen);
-        for (const StateCountPoint &p : trend)
-            series->append(qreal(p.at.toMSecsSinceEpoch()), p.counts.value(QString()).value(s));
-        chart->addSeries(series);
-        series->attachAxis(x);
-        series->attachAxis(y);
-    }
-    chart->legend()->setAlignment(Qt::AlignBottom);
-    return chart;
-}
-
-QByteArray chartSvg(QChart *chart, const QSize &size)
-{
-    QGraphicsScene scene;
-    scene.addItem(chart);
-    chart->setGeometry(QRectF(QPointF(0, 0), size));
-    QBuffer buffer;
-    buffer.open(QIODevice::WriteOnly);
-    QSvgGenerator gen;
-    gen.setOutputDevice(&buffer);
-    gen.setSize(size);
-    gen.setViewBox(QRect(QPoint(0, 0), size));
-    gen.setTitle(chart->title());
-    QPainter p(&gen);
-    p.setRenderHint(QPainter::Antialiasing);
-    scene.render(&p, QRectF(QPointF(0, 0), size), QRectF(QPointF(0, 0), size));
-    p.end();
-    scene.removeItem(chart);
-    QByteArray svg = buffer.data();
-    // Inline SVG: drop the XML prolog.
-    const qsizetype start = svg.indexOf("<svg");
-    return start > 0 ? svg.mid(start) : svg;
-}
-
-QImage chartImage(QChart *chart, const QSize &size, qreal scale)
-{
-    QGraphicsScene scene;
-    scene.addItem(chart);
-    chart->setGeometry(QRectF(QPointF(0, 0), size));
-    QImage img(size * scale, QImage::Format_ARGB32_Premultiplied);
-    img.fill(Qt::white);
-    QPainter p(&img);
-    p.setRenderHint(QPainter::Antialiasing);
-    scene.render(&p, QRectF(QPointF(0, 0), QSizeF(size) * scale), QRectF(QPointF(0, 0), size));
-    p.end();
-    scene.removeItem(chart);
-    return img;
-}
 
 QByteArray reportHtml(const ReportData &data, int topN, const QStringList &sections)
 {
@@ -151,11 +58,8 @@ QByteArray reportHtml(const ReportData &data, int topN, const QStringList &secti
     const qsizetype bodyEnd = body.lastIndexOf(QStringLiteral("</body>"));
     body = body.mid(bodyStart, bodyEnd > bodyStart ? bodyEnd - bodyStart : -1);
     QString charts;
-    for (const RenderedCharts &c : reportCharts(data, sections)) {
-        charts +=
-            QStringLiteral("<h3>%1</h3>\n").arg(c.title.toHtmlEscaped()) + QString::fromUtf8(chartSvg(c.chart, QSize(900, 420))) + u'\n';
-        delete c.chart;
-    }
+    for (const ReportChart &c : reportCharts(data, sections))
+        charts += QStringLiteral("<h3>%1</h3>\n").arg(c.caption.toHtmlEscaped()) + QString::fromUtf8(chartSvg(c.spec, kChartSize)) + u'\n';
     const QString html =
         QStringLiteral("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>%1</title><style>%2</style></head>\n"
                        "<body>\n%3\n<h2>Charts</h2>\n<div class=\"charts\">\n%4</div>\n</body></html>\n")
@@ -183,7 +87,7 @@ int writeReportPdf(const ReportData &data, const QString &path, int topN, const 
     doc.setPageSize(QSizeF(body.width() / scale, body.height() / scale));
     QTextCursor cursor(&doc);
     cursor.movePosition(QTextCursor::End);
-    const QList<RenderedCharts> charts = reportCharts(data, sections);
+    const QList<ReportChart> charts = reportCharts(data, sections);
     if (!charts.isEmpty()) {
         cursor.insertBlock();
         QTextCharFormat heading;
@@ -193,15 +97,14 @@ int writeReportPdf(const ReportData &data, const QString &path, int topN, const 
     }
     int n = 0;
     const qreal width = doc.pageSize().width() - 2 * doc.documentMargin() - 4;
-    for (const RenderedCharts &c : charts) {
+    for (const ReportChart &c : charts) {
         const QString name = QStringLiteral("chart%1.png").arg(n++);
-        const QImage img = chartImage(c.chart, QSize(900, 420), 2.5);
-        delete c.chart;
+        const QImage img = chartImage(c.spec, kChartSize, 2.5);
         doc.addResource(QTextDocument::ImageResource, QUrl(name), img);
         cursor.insertBlock();
         QTextCharFormat caption;
         caption.setFontWeight(QFont::Bold);
-        cursor.insertText(c.title, caption);
+        cursor.insertText(c.caption, caption);
         cursor.insertBlock();
         QTextImageFormat f;
         f.setName(name);

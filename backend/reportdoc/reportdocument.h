@@ -6,20 +6,12 @@
 #include "report/report.h"
 
 #include <QByteArray>
-#include <QImage>
-
-QT_BEGIN_NAMESPACE
-class QChart;
-QT_END_NAMESPACE
 
 namespace ferry {
 
-// The charts a report holds: rows by state over the period, and per replica the lag over
-// time and the histogram. The same chart code as the dashboard, rendered offscreen; needs
-// a QApplication (the offscreen platform is enough) and the GUI thread.
-QChart *makeStateTrendChart(const QList<StateCountPoint> &trend);
-QByteArray chartSvg(QChart *chart, const QSize &size);
-QImage chartImage(QChart *chart, const QSize &size, qreal scale);
+// The report as documents for people: HTML and PDF with charts, drawn with QPainter (no
+// Qt Widgets, no Qt Charts, no display; a QGuiApplication on the offscreen platform is
+// enough). ferryctl report and the dashboard's Export both write through these.
 
 // Self-contained HTML: styles inline, charts as inline SVG.
 QByteArray reportHtml(const ReportData &data, int topN = 50, const QStringList &sections = {});

@@ -1,7 +1,9 @@
 // SPDX-FileCopyrightText: 2026 The Ferry authors
 // SPDX-License-Identifier: GPL-2.0-or-later
 
-#include "lagcharts.h"
+#include "dashboardcharts.h"
+
+#include "matrix/syncstate.h"
 
 #include <QBarCategoryAxis>
 #include <QBarSeries>
@@ -20,6 +22,11 @@ namespace ferry {
 
 namespace {
 
+QColor stateColour(const QString &s)
+{
+    return QColor::fromRgb(syncstate::chartColour(syncstate::parse(s)));
+}
+
 // Seconds shown in the unit that suits the largest value.
 std::pair<double, QString> unitFor(qint64 maxSeconds)
 {
@@ -31,6 +38,49 @@ std::pair<double, QString> unitFor(qint64 maxSeconds)
 }
 
 } // namespace
+
+QChart *makeStateTrendChart(const QList<StateCountPoint> &trend)
+{
+    auto *chart = new QChart;
+    chart->setTitle(QStringLiteral("Tags by state after each scan"));
+    QStringList states;
+    int top = 1;
+    for (const StateCountPoint &p : trend) {
+        const QMap<QString, int> rows = p.counts.value(QString());
+        for (auto it = rows.begin(); it != rows.end(); ++it) {
+            if (!states.contains(it.key()))
+                states << it.key();
+            top = qMax(top, it.value());
+        }
+    }
+    auto *x = new QDateTimeAxis;
+    x->setFormat(trend.size() > 1 && trend.first().at.daysTo(trend.last().at) > 1 ? QStringLiteral("MM-dd HH:mm")
+                                                                                  : QStringLiteral("HH:mm:ss"));
+    x->setTitleText(QStringLiteral("scan (local time)"));
+    if (!trend.isEmpty())
+        x->setRange(trend.first().at.toLocalTime(), trend.last().at.toLocalTime());
+    auto *y = new QValueAxis;
+    y->setRange(0, top * 1.1);
+    y->applyNiceNumbers();
+    y->setLabelFormat(QStringLiteral("%d"));
+    y->setTitleText(QStringLiteral("tags"));
+    chart->addAxis(x, Qt::AlignBottom);
+    chart->addAxis(y, Qt::AlignLeft);
+    for (const QString &s : std::as_const(states)) {
+        auto *series = new QLineSeries;
+        series->setName(s);
+        QPen pen(stateColour(s));
+        pen.setWidth(2);
+        series->setPen(pen);
+        for (const StateCountPoint &p : trend)
+            series->append(qreal(p.at.toMSecsSinceEpoch()), p.counts.value(QString()).value(s));
+        chart->addSeries(series);
+        series->attachAxis(x);
+        series->attachAxis(y);
+    }
+    chart->legend()->setAlignment(Qt::AlignBottom);
+    return chart;
+}
 
 void replaceChart(QChartView *view, QChart *chart)
 {

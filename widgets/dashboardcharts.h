@@ -4,6 +4,7 @@
 #pragma once
 
 #include "lag/lag.h"
+#include "store/store.h"
 
 #include <QList>
 
@@ -14,10 +15,12 @@ QT_END_NAMESPACE
 
 namespace ferry {
 
-// The charts the Replication page shows and reports render offscreen. Callers own them.
+// The dashboard's live charts (Qt Charts: hover, resize). Reports draw theirs with
+// reportdoc/charts.h instead. Callers own the charts.
 // QChartView::setChart releases the previous chart without deleting it: this deletes it.
 void replaceChart(QChartView *view, QChart *chart);
 
+QChart *makeStateTrendChart(const QList<StateCountPoint> &trend);
 QChart *makeLagOverTimeChart(const ReplicaLag &lag);
 QChart *makeLagHistogramChart(const ReplicaLag &lag);
 
