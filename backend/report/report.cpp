@@ -9,6 +9,11 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
+
+#include <algorithm>
+
+#include <tuple>
 
 namespace ferry {
 
@@ -40,6 +45,44 @@ QString percent(qint64 done, qint64 total)
     return QStringLiteral("%1 %").arg(100.0 * double(done) / double(total), 0, 'f', done == total || done == 0 ? 0 : 1);
 }
 
+void AttentionGrouper::add(const MatrixRow &row)
+{
+    static const QRegularExpression figures(QStringLiteral("\\d+(\\.\\d+)?"));
+    auto addCause = [&](const QString &registry, const QString &reason) {
+        QString folded = reason;
+        folded.replace(figures, QStringLiteral("N"));
+        AttentionCause &c = m_causes[registry + u'\n' + row.state + u'\n' + folded];
+        if (c.rows == 0) {
+            c.registry = registry;
+            c.state = row.state;
+            c.reason = reason;
+        } else if (c.reason != reason) {
+            c.reason = folded;
+        }
+        ++c.rows;
+        if (c.examples.size() < 3)
+            c.examples << row.repository + u':' + row.tag;
+    };
+    bool found = false;
+    for (auto it = row.cells.begin(); it != row.cells.end(); ++it) {
+        if (it->state != row.state)
+            continue;
+        addCause(it.key(), it->reason);
+        found = true;
+    }
+    if (!found)
+        addCause(QString(), row.reason);
+}
+
+QList<AttentionCause> AttentionGrouper::causes() const
+{
+    QList<AttentionCause> out = m_causes.values();
+    std::sort(out.begin(), out.end(), [](const AttentionCause &a, const AttentionCause &b) {
+        return std::tie(b.rows, a.registry, a.state, a.reason) < std::tie(a.rows, b.registry, b.state, b.reason);
+    });
+    return out;
+}
+
 ReportData collectReport(const Store &store, const QDateTime &sinceIn, qint64 attentionLimit)
 {
     ReportData d;
@@ -63,6 +106,7 @@ ReportData collectReport(const Store &store, const QDateTime &sinceIn, qint64 at
     // registry (a replica that cannot be reached) leaves the other stages' figures alone.
     qint64 promised = 0, promisedSynced = 0, promisedUnknown = 0, inTarget = 0, legacyTotal = 0, legacyGone = 0, legacyUnknown = 0;
     QMap<QString, qint64> replicated, cached, replicaUnknown, cacheUnknown;
+    AttentionGrouper causes;
     store.forEachMatrixRow([&](MatrixRow &&r) {
         ++d.rowsByState[r.state];
         bool targetHas = false;
@@ -105,11 +149,13 @@ ReportData collectReport(const Store &store, const QDateTime &sinceIn, qint64 at
         }
         if (const auto rs = syncstate::fromName(r.state); rs && syncstate::needsAttention(*rs)) {
             ++d.attentionTotal;
+            causes.add(r);
             if (attentionLimit < 0 || d.attention.size() < attentionLimit)
                 d.attention.append(std::move(r));
         }
         return true;
     });
+    d.causes = causes.causes();
     QMap<QString, QString> whyUnknown; // registry -> what failed in the last scan that touched it
     for (const RegistryScanStats &st : store.latestRegistryStats())
         if (!st.firstError.isEmpty())
@@ -271,8 +317,21 @@ QByteArray reportMarkdown(const ReportData &d, int topN, const QStringList &sect
     o += QStringLiteral("\n## Needs attention\n\n%1 rows are drifted, missing, partial, lagging or unknown").arg(d.attentionTotal);
     o += d.attentionTotal > topN ? QStringLiteral(" (the first %1; all of them are in the CSV and JSON reports).\n").arg(topN)
                                  : QStringLiteral(".\n");
+    if (!d.causes.isEmpty()) {
+        // Causes first: one replica's 401 is one line here, not a page of rows.
+        o += QStringLiteral("\nBy cause:\n\n| registry | state | why | rows | for example |\n|---|---|---|---:|---|\n");
+        for (qsizetype i = 0; i < d.causes.size() && i < topN; ++i) {
+            const AttentionCause &c = d.causes[i];
+            o += QStringLiteral("| %1 | %2 | %3 | %4 | %5 |\n")
+                     .arg(md(c.registry), c.state, md(c.reason))
+                     .arg(c.rows)
+                     .arg(md(c.examples.join(QStringLiteral(", "))));
+        }
+        if (d.causes.size() > topN)
+            o += QStringLiteral("\n… and %1 more causes.\n").arg(d.causes.size() - topN);
+    }
     if (!d.attention.isEmpty())
-        o += QStringLiteral("\n| repository | tag | state | why |\n|---|---|---|---|\n");
+        o += QStringLiteral("\nThe rows:\n\n| repository | tag | state | why |\n|---|---|---|---|\n");
     for (qsizetype i = 0; i < d.attention.size() && i < topN; ++i)
         o += QStringLiteral("| %1 | %2 | %3 | %4 |\n")
                  .arg(md(d.attention[i].repository), md(d.attention[i].tag), d.attention[i].state, md(d.attention[i].reason));

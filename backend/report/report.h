@@ -7,6 +7,7 @@
 #include "lag/lag.h"
 #include "store/store.h"
 
+#include <QHash>
 #include <QIODevice>
 
 #include <functional>
@@ -41,6 +42,29 @@ struct StageProgress
     QString shortWhy() const;
 };
 
+// Rows that need attention for one reason: a registry, the state its cells are in and why
+// (figures in the reason folded, so "behind the target for 41 s" and "… for 97 s" are one).
+struct AttentionCause
+{
+    QString registry;
+    QString state;
+    QString reason;
+    qint64 rows = 0;
+    QStringList examples; // repository:tag, the first few
+};
+
+// Groups attention rows by the cell that puts each in its state (the row's own reason when
+// no cell does), largest group first; ties by registry and reason.
+class AttentionGrouper
+{
+public:
+    void add(const MatrixRow &row);
+    QList<AttentionCause> causes() const;
+
+private:
+    QHash<QString, AttentionCause> m_causes;
+};
+
 struct ReportData
 {
     QString planPath;
@@ -57,6 +81,7 @@ struct ReportData
     int appeared = 0, moved = 0, vanished = 0;
     QList<MatrixRow> attention; // drifted, missing, partial, lagging, unknown rows
     qint64 attentionTotal = 0;
+    QList<AttentionCause> causes; // every attention row grouped by cause, the largest first
     LagReport lag;
     QList<RateLimitRecord> rateLimits;
     QList<CleanupBatch> batches;

@@ -138,6 +138,46 @@ private Q_SLOTS:
         QVERIFY(svg.contains("Arrivals by lag (SLO 10m)"));
     }
 
+    void attentionGroupsByCause()
+    {
+        // One replica's 401 on every row is one cause; lag reasons with other figures fold.
+        AttentionGrouper g;
+        auto row = [](const QString &tag, const QString &state, const QString &registry, const QString &why) {
+            MatrixRow r;
+            r.repository = QStringLiteral("giantswarm/app");
+            r.tag = tag;
+            r.state = state;
+            r.reason = registry + QStringLiteral(": ") + why;
+            r.cells.insert(QStringLiteral("gsoci"), MatrixCell{QStringLiteral("sha256:a"), QStringLiteral("synced"), {}, {}, {}, {}});
+            r.cells.insert(registry, MatrixCell{{}, state, why, {}, {}, {}});
+            return r;
+        };
+        for (int i = 0; i < 5; ++i)
+            g.add(
+                row(QStringLiteral("1.%1").arg(i), QStringLiteral("unknown"), QStringLiteral("china"), QStringLiteral("401 Unauthorized")));
+        g.add(row(QStringLiteral("2.0"), QStringLiteral("lagging"), QStringLiteral("china"),
+                  QStringLiteral("not replicated for 41 s (SLO 10 s)")));
+        g.add(row(QStringLiteral("2.1"), QStringLiteral("lagging"), QStringLiteral("china"),
+                  QStringLiteral("not replicated for 97 s (SLO 10 s)")));
+        MatrixRow noCell;
+        noCell.repository = QStringLiteral("giantswarm/x");
+        noCell.tag = QStringLiteral("9");
+        noCell.state = QStringLiteral("missing");
+        noCell.reason = QStringLiteral("gsoci: not copied to gsoci yet");
+        g.add(noCell);
+        const QList<AttentionCause> causes = g.causes();
+        QCOMPARE(causes.size(), 3);
+        QCOMPARE(causes[0].registry, QStringLiteral("china"));
+        QCOMPARE(causes[0].state, QStringLiteral("unknown"));
+        QCOMPARE(causes[0].reason, QStringLiteral("401 Unauthorized"));
+        QCOMPARE(causes[0].rows, 5);
+        QCOMPARE(causes[0].examples.size(), 3);
+        QCOMPARE(causes[1].rows, 2);
+        QCOMPARE(causes[1].reason, QStringLiteral("not replicated for N s (SLO N s)"));
+        QCOMPARE(causes[2].registry, QString()); // no cell in that state: the row's own reason
+        QCOMPARE(causes[2].examples, QStringList{QStringLiteral("giantswarm/x:9")});
+    }
+
     void documents()
     {
         const ReportData d = someReport();
