@@ -93,13 +93,7 @@ ReportData collectReport(const Store &store, const QDateTime &sinceIn, qint64 at
     d.planName = d.planPath.isEmpty() ? QStringLiteral("(no scan yet)") : QFileInfo(d.planPath).completeBaseName();
     for (const RegistryRecord &r : store.registries())
         d.registryRoles.insert(r.name, r.role);
-    auto withRole = [&](const QString &role) {
-        QStringList out;
-        for (auto it = d.registryRoles.begin(); it != d.registryRoles.end(); ++it)
-            if (it.value() == role)
-                out << it.key();
-        return out;
-    };
+    auto withRole = [&d](const QString &role) { return d.registryRoles.keys(role); };
     const QStringList targets = withRole(QStringLiteral("target")), replicas = withRole(QStringLiteral("replica")),
                       caches = withRole(QStringLiteral("cache")), legacy = withRole(QStringLiteral("legacy"));
     // Stages count the cells of the registry each stage is about, so that trouble in one
@@ -262,6 +256,38 @@ QString keepSections(const QString &markdown, const QStringList &sections)
 
 } // namespace
 
+namespace {
+
+// The rows that need attention: their causes first, then the first topN rows.
+QString attentionMarkdown(const ReportData &d, int topN)
+{
+    QString o;
+    o += QStringLiteral("\n## Needs attention\n\n%1 rows are drifted, missing, partial, lagging or unknown").arg(d.attentionTotal);
+    o += d.attentionTotal > topN ? QStringLiteral(" (the first %1; all of them are in the CSV and JSON reports).\n").arg(topN)
+                                 : QStringLiteral(".\n");
+    if (!d.causes.isEmpty()) {
+        // Causes first: one replica's 401 is one line here, not a page of rows.
+        o += QStringLiteral("\nBy cause:\n\n| registry | state | why | rows | for example |\n|---|---|---|---:|---|\n");
+        for (qsizetype i = 0; i < d.causes.size() && i < topN; ++i) {
+            const AttentionCause &c = d.causes[i];
+            o += QStringLiteral("| %1 | %2 | %3 | %4 | %5 |\n")
+                     .arg(md(c.registry), c.state, md(c.reason))
+                     .arg(c.rows)
+                     .arg(md(c.examples.join(QStringLiteral(", "))));
+        }
+        if (d.causes.size() > topN)
+            o += QStringLiteral("\n… and %1 more causes.\n").arg(d.causes.size() - topN);
+    }
+    if (!d.attention.isEmpty())
+        o += QStringLiteral("\nThe rows:\n\n| repository | tag | state | why |\n|---|---|---|---|\n");
+    for (qsizetype i = 0; i < d.attention.size() && i < topN; ++i)
+        o += QStringLiteral("| %1 | %2 | %3 | %4 |\n")
+                 .arg(md(d.attention[i].repository), md(d.attention[i].tag), d.attention[i].state, md(d.attention[i].reason));
+    return o;
+}
+
+} // namespace
+
 QByteArray reportMarkdown(const ReportData &d, int topN, const QStringList &sections)
 {
     QString o;
@@ -314,27 +340,7 @@ QByteArray reportMarkdown(const ReportData &d, int topN, const QStringList &sect
         o += QStringLiteral("| %1 | %2 | %3:%4 | %5 | %6 | %7 |\n")
                  .arg(iso(c.at), md(c.registry), md(c.repository), md(c.tag), c.kind, c.oldDigest.left(19), c.newDigest.left(19));
     }
-    o += QStringLiteral("\n## Needs attention\n\n%1 rows are drifted, missing, partial, lagging or unknown").arg(d.attentionTotal);
-    o += d.attentionTotal > topN ? QStringLiteral(" (the first %1; all of them are in the CSV and JSON reports).\n").arg(topN)
-                                 : QStringLiteral(".\n");
-    if (!d.causes.isEmpty()) {
-        // Causes first: one replica's 401 is one line here, not a page of rows.
-        o += QStringLiteral("\nBy cause:\n\n| registry | state | why | rows | for example |\n|---|---|---|---:|---|\n");
-        for (qsizetype i = 0; i < d.causes.size() && i < topN; ++i) {
-            const AttentionCause &c = d.causes[i];
-            o += QStringLiteral("| %1 | %2 | %3 | %4 | %5 |\n")
-                     .arg(md(c.registry), c.state, md(c.reason))
-                     .arg(c.rows)
-                     .arg(md(c.examples.join(QStringLiteral(", "))));
-        }
-        if (d.causes.size() > topN)
-            o += QStringLiteral("\n… and %1 more causes.\n").arg(d.causes.size() - topN);
-    }
-    if (!d.attention.isEmpty())
-        o += QStringLiteral("\nThe rows:\n\n| repository | tag | state | why |\n|---|---|---|---|\n");
-    for (qsizetype i = 0; i < d.attention.size() && i < topN; ++i)
-        o += QStringLiteral("| %1 | %2 | %3 | %4 |\n")
-                 .arg(md(d.attention[i].repository), md(d.attention[i].tag), d.attention[i].state, md(d.attention[i].reason));
+    o += attentionMarkdown(d, topN);
     o += QStringLiteral("\n## Replication lag\n\n");
     if (d.lag.replicas.isEmpty())
         o += QStringLiteral("No replica is known.\n");
