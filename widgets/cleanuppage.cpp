@@ -188,9 +188,9 @@ CleanupPage::~CleanupPage()
     m_watcher.waitForFinished();
 }
 
-void CleanupPage::setContext(const QString &planPath, const QString &dbPath, Store *readStore, NetworkService *network)
+void CleanupPage::setContext(std::shared_ptr<const Plan> plan, const QString &dbPath, Store *readStore, NetworkService *network)
 {
-    m_planPath = planPath;
+    m_planData = std::move(plan);
     m_dbPath = dbPath;
     m_store = readStore;
     m_network = network;
@@ -222,7 +222,7 @@ void CleanupPage::reload()
         onBatchSelected();
     if (m_batches->rowCount() == 0 && m_message->text().isEmpty())
         showMessage(
-            m_planPath.isEmpty()
+            !m_planData
                 ? tr("Open a plan with cleanup policies to plan a cleanup.")
                 : tr("No cleanup batches yet. 'Plan cleanup' reads the registries and proposes some; nothing is deleted without approval."),
             false);
@@ -322,7 +322,7 @@ void CleanupPage::updateActions()
     const bool busy = m_watcher.isRunning();
     const bool ready = !busy && b && m_store && !m_dbPath.isEmpty();
     const QString s = b ? b->status : QString();
-    m_plan->setEnabled(!busy && !m_planPath.isEmpty() && !m_dbPath.isEmpty());
+    m_plan->setEnabled(!busy && m_planData && !m_dbPath.isEmpty());
     m_approve->setEnabled(ready && b->listingComplete && b->deleteCount > 0 && (s == batchstatus::Planned || s == batchstatus::Rejected));
     m_reject->setEnabled(ready && (s == batchstatus::Planned || s == batchstatus::Approved));
     bool deleteSelected = false;
@@ -373,24 +373,19 @@ void CleanupPage::runWork(const QString &what, std::function<Outcome(CleanupEngi
         return;
     m_cancel = std::make_shared<std::atomic<bool>>(false);
     auto cancel = m_cancel;
-    const QString planPath = m_planPath, dbPath = m_dbPath;
+    // The plan as the session read it: a worker never parses the file again.
+    const std::shared_ptr<const Plan> plan = m_planData ? m_planData : std::make_shared<const Plan>();
+    const QString dbPath = m_dbPath;
     NetworkService *network = m_network;
     QPointer<CleanupPage> self(this);
     m_log->clear();
     showMessage(what, false);
-    m_watcher.setFuture(QtConcurrent::run([planPath, dbPath, network, cancel, work, self]() -> Outcome {
+    m_watcher.setFuture(QtConcurrent::run([plan, dbPath, network, cancel, work, self]() -> Outcome {
         Store store(dbPath);
         QString error;
         if (!store.open(&error))
             return {error, true, 0};
-        Plan plan;
-        if (!planPath.isEmpty()) {
-            auto loaded = Plan::load(planPath, &error);
-            if (!loaded)
-                return {error, true, 0};
-            plan = *loaded;
-        }
-        CleanupEngine engine(plan, store, *network);
+        CleanupEngine engine(*plan, store, *network);
         engine.setProgressHandler([self, cancel, &engine](const CleanupProgress &p) {
             if (*cancel)
                 engine.cancel();

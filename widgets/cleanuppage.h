@@ -3,6 +3,8 @@
 
 #pragma once
 
+#include "plan/plan.h"
+
 #include <QFutureWatcher>
 #include <QWidget>
 
@@ -37,7 +39,8 @@ public:
     explicit CleanupPage(QWidget *parent = nullptr);
     ~CleanupPage() override;
 
-    void setContext(const QString &planPath, const QString &dbPath, Store *readStore, NetworkService *network);
+    // The session's plan (nullptr: none open), its database, the window's read connection and network.
+    void setContext(std::shared_ptr<const Plan> plan, const QString &dbPath, Store *readStore, NetworkService *network);
     void reload();
 
     qint64 selectedBatch() const;
@@ -73,7 +76,7 @@ private:
     void showMessage(const QString &text, bool error);
     void onProgress(const CleanupProgress &p);
 
-    QString m_planPath;
+    std::shared_ptr<const Plan> m_planData;
     QString m_dbPath;
     Store *m_store = nullptr;
     NetworkService *m_network = nullptr;

@@ -244,9 +244,9 @@ int runFerryctl(const QStringList &arguments, QTextStream &out, QTextStream &err
         return runReport(rest, out, err);
     if (command == u"watch")
         return runWatch(rest, out, err);
-    NetworkService network(2);
     if (command == u"scan")
-        return runScan(rest, network, out, err);
+        return runScan(rest, out, err);
+    NetworkService network(2);
     if (command == u"inspect")
         return runInspect(rest, network, out, err);
     if (command == u"tags")

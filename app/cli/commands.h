@@ -16,7 +16,7 @@ namespace ferry::cli {
 // the process exit code. Output goes to out, diagnostics to err.
 int runInspect(const QStringList &args, NetworkService &network, QTextStream &out, QTextStream &err);
 int runTags(const QStringList &args, NetworkService &network, QTextStream &out, QTextStream &err);
-int runScan(const QStringList &args, NetworkService &network, QTextStream &out, QTextStream &err);
+int runScan(const QStringList &args, QTextStream &out, QTextStream &err);
 int runStatus(const QStringList &args, QTextStream &out, QTextStream &err);
 int runDiff(const QStringList &args, QTextStream &out, QTextStream &err);
 int runCleanup(const QStringList &args, QTextStream &out, QTextStream &err);

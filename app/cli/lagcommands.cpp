@@ -6,6 +6,7 @@
 #include "cli/commands.h"
 #include "cli/interruption.h"
 #include "cli/watchview.h"
+#include "core/workspace.h"
 #include "lag/lag.h"
 #include "net/networkservice.h"
 #include "plan/plan.h"
@@ -289,26 +290,28 @@ int runWatch(const QStringList &args, QTextStream &out, QTextStream &err)
     int fullEvery = 0, maxScans = -1;
     if (!watchOptionsFrom(p, &intervalMs, &fullEvery, &maxScans, err))
         return ExitUsage;
+    // The plan is read once; an edit of its file between rounds is read again and used from
+    // the next round on.
+    Workspace workspace;
     QString error;
-    const auto plan = Plan::load(p.value(QStringLiteral("plan")), &error);
-    if (!plan) {
+    if (!workspace.loadPlan(p.value(QStringLiteral("plan")), &error)) {
         err << "ferryctl watch: " << error << Qt::endl;
         return ExitUsage;
     }
+    const std::shared_ptr<const Plan> plan = workspace.plan();
     QStringList quick = plan->namesWithRole(RegistryRole::Target) + plan->namesWithRole(RegistryRole::Replica);
-    Store store(dbPath(p));
-    if (!store.open(&error)) {
+    if (!workspace.openDatabase(dbPath(p), &error)) {
         err << "ferryctl watch: " << error << Qt::endl;
         return ExitStore;
     }
-    NetworkService network(2);
+    Store &store = *workspace.store();
     const bool tui = !p.isSet(QStringLiteral("plain")) && ::isatty(STDOUT_FILENO) && ::isatty(STDIN_FILENO);
     std::unique_ptr<WatchView> view;
     if (tui)
         view = std::make_unique<WatchView>(*plan, store);
 
     int round = 0;
-    Scanner *scanner = nullptr;
+    ScanJob *scanner = nullptr;
     QTimer next;
     next.setSingleShot(true);
     bool viewQuit = false;
@@ -324,14 +327,14 @@ int runWatch(const QStringList &args, QTextStream &out, QTextStream &err)
             options.registries = quick;
             options.writeMatrix = false;
         }
-        scanner = new Scanner(*plan, store, network, options);
+        scanner = workspace.startScan(options, &error);
         if (view)
             view->scanStarted(round, full);
-        QObject::connect(scanner, &Scanner::progress, scanner, [&](const ScanProgress &pr) {
+        QObject::connect(scanner, &ScanJob::progress, scanner, [&](const ScanProgress &pr) {
             if (view)
                 view->scanProgress(pr);
         });
-        QObject::connect(scanner, &Scanner::finished, scanner, [&, full](const ScanSummary &s) {
+        QObject::connect(scanner, &ScanJob::finished, scanner, [&, full](const ScanSummary &s) {
             scanner->deleteLater();
             scanner = nullptr;
             const LagReport report = computeLag(store, QDateTime::currentDateTimeUtc().addDays(-1));
@@ -347,7 +350,6 @@ int runWatch(const QStringList &args, QTextStream &out, QTextStream &err)
             if (view)
                 view->setNextScanIn(intervalMs);
         });
-        QTimer::singleShot(0, scanner, [s = scanner] { s->start(); });
     };
     QObject::connect(&next, &QTimer::timeout, &next, [&] { startRound(); });
     QTimer poll;

@@ -5,6 +5,7 @@
 #include "cli/cliregistry.h"
 #include "cli/commands.h"
 #include "cli/interruption.h"
+#include "core/workspace.h"
 #include "net/networkservice.h"
 #include "plan/plan.h"
 #include "report/report.h"
@@ -148,13 +149,20 @@ bool scanOptionsFrom(const QCommandLineParser &p, ScanOptions *options, QStringL
     return true;
 }
 
-// Runs one scan to its end, with a progress line on a terminal; SIGINT or SIGTERM stop it
-// and keep what was read.
-ScanSummary runScanner(const Plan &plan, Store &store, NetworkService &network, const ScanOptions &options, QTextStream &err)
+// Runs one scan of the workspace's plan to its end (a job on its own thread), with a
+// progress line on a terminal; SIGINT or SIGTERM stop it and keep what was read.
+ScanSummary runScanJob(Workspace &workspace, const ScanOptions &options, QTextStream &err)
 {
-    Scanner scanner(plan, store, network, options);
+    QString error;
+    std::unique_ptr<ScanJob> job(workspace.startScan(options, &error));
+    if (!job) {
+        ScanSummary failed;
+        failed.storeFailed = true;
+        failed.errors << error;
+        return failed;
+    }
     ProgressLine line(err);
-    QObject::connect(&scanner, &Scanner::progress, &scanner, [&](const ScanProgress &pr) {
+    QObject::connect(job.get(), &ScanJob::progress, job.get(), [&](const ScanProgress &pr) {
         line.show(QStringLiteral("[scan] %1/%2 listings, %3 requests, %4 req/s, %5 errors")
                       .arg(pr.listingsDone)
                       .arg(pr.listingsTotal)
@@ -164,19 +172,18 @@ ScanSummary runScanner(const Plan &plan, Store &store, NetworkService &network, 
     });
     ScanSummary summary;
     bool done = false;
-    QObject::connect(&scanner, &Scanner::finished, &scanner, [&](const ScanSummary &s) {
+    QObject::connect(job.get(), &ScanJob::finished, job.get(), [&](const ScanSummary &s) {
         summary = s;
         done = true;
         QCoreApplication::exit(0);
     });
     StopSignal stop;
-    stop.watch(&scanner, [&] {
+    stop.watch(job.get(), [&] {
         if (line.isTerminal())
             err << "\n";
         err << "ferryctl scan: interrupted; stopping and keeping what was read" << Qt::endl;
-        scanner.cancel();
+        job->cancel();
     });
-    QTimer::singleShot(0, &scanner, [&] { scanner.start(); });
     if (!done)
         QCoreApplication::exec();
     line.clear();
@@ -185,7 +192,7 @@ ScanSummary runScanner(const Plan &plan, Store &store, NetworkService &network, 
 
 } // namespace
 
-int runScan(const QStringList &args, NetworkService &network, QTextStream &out, QTextStream &err)
+int runScan(const QStringList &args, QTextStream &out, QTextStream &err)
 {
     QCommandLineParser p;
     p.setApplicationDescription(
@@ -208,25 +215,24 @@ int runScan(const QStringList &args, NetworkService &network, QTextStream &out, 
         err << "ferryctl scan: --plan is required" << Qt::endl;
         return ExitUsage;
     }
+    Workspace workspace;
     QString error;
-    const auto plan = Plan::load(p.value(QStringLiteral("plan")), &error);
-    if (!plan) {
+    if (!workspace.loadPlan(p.value(QStringLiteral("plan")), &error)) {
         err << "ferryctl scan: " << error << Qt::endl;
         return ExitUsage;
     }
-    for (const QString &w : plan->warnings)
+    for (const QString &w : workspace.plan()->warnings)
         err << "ferryctl scan: warning: " << w << Qt::endl;
     ScanOptions options;
     QStringList failOn;
     if (!scanOptionsFrom(p, &options, &failOn, err))
         return ExitUsage;
-    Store store(dbPath(p));
-    if (!store.open(&error)) {
+    if (!workspace.openDatabase(dbPath(p), &error)) {
         err << "ferryctl scan: " << error << Qt::endl;
         return ExitStore;
     }
 
-    const ScanSummary summary = runScanner(*plan, store, network, options, err);
+    const ScanSummary summary = runScanJob(workspace, options, err);
 
     out << "Scan " << summary.scanId
         << (summary.interrupted    ? " INTERRUPTED"

@@ -5,7 +5,6 @@
 
 #include "cleanuppage.h"
 #include "exportdialog.h"
-#include "gui/scanworker.h"
 #include "imagespage.h"
 #include "net/networkservice.h"
 #include "overviewpage.h"
@@ -41,8 +40,7 @@ namespace ferry {
 
 MainWindow::MainWindow(const QString &planPath, const QString &dbPath, QWidget *parent)
     : QMainWindow(parent)
-    , m_planPath(planPath)
-    , m_network(std::make_unique<NetworkService>(2))
+    , m_workspace(new Workspace(2, this))
     , m_model(new SyncMatrixModel(this))
     , m_sidebar(new QListWidget(this))
     , m_pages(new QStackedWidget(this))
@@ -59,7 +57,8 @@ MainWindow::MainWindow(const QString &planPath, const QString &dbPath, QWidget *
             if (!m_registryConfigs.contains(registry))
                 return QtFuture::makeReadyFuture(Result<ManifestFetch>::failure(
                     RegistryError::make(RegistryError::Kind::InvalidInput, tr("%1 is not a registry of the open plan").arg(registry))));
-            it = m_clients.emplace(registry, std::make_unique<RegistryClient>(*m_network, m_registryConfigs.value(registry))).first;
+            it = m_clients.emplace(registry, std::make_unique<RegistryClient>(m_workspace->network(), m_registryConfigs.value(registry)))
+                     .first;
         }
         return it->second->getManifest(repository, reference);
     });
@@ -101,13 +100,13 @@ MainWindow::MainWindow(const QString &planPath, const QString &dbPath, QWidget *
     m_scanAction->setShortcut(QKeySequence::Refresh);
     m_stopAction = tb->addAction(tr("Stop"), this, [this] {
         if (m_scan)
-            QMetaObject::invokeMethod(m_scan, &ScanWorker::cancel);
+            m_scan->cancel();
     });
     m_stopAction->setEnabled(false);
     m_exportAction = tb->addAction(tr("Export report…"), this, [this] {
-        if (!m_store)
+        if (!m_workspace->store())
             return;
-        auto *dialog = new ExportDialog(m_store->path(), this);
+        auto *dialog = new ExportDialog(m_workspace->databasePath(), this);
         dialog->setAttribute(Qt::WA_DeleteOnClose);
         dialog->open();
     });
@@ -129,12 +128,25 @@ MainWindow::MainWindow(const QString &planPath, const QString &dbPath, QWidget *
 
     QSettings settings;
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    // The plan is read once here; an edit of its file is read again (a broken edit keeps the
+    // last good plan and says why).
+    if (!planPath.isEmpty())
+        m_workspace->loadPlan(planPath, &m_planError);
+    connect(m_workspace, &Workspace::planChanged, this, [this] {
+        statusBar()->showMessage(tr("The plan changed on disk and was read again"), 8000);
+        if (m_workspace->store())
+            m_cleanup->setContext(m_workspace->plan(), m_workspace->databasePath(), m_workspace->store(), &m_workspace->network());
+        reload();
+    });
+    connect(m_workspace, &Workspace::planFailed, this, [this](const QString &error) {
+        statusBar()->showMessage(tr("The plan changed on disk but cannot be read (the last good one stays): %1").arg(error));
+    });
     if (!dbPath.isEmpty()) {
         QString error;
         if (!openDatabase(dbPath, &error))
             statusBar()->showMessage(error);
     }
-    m_scanAction->setEnabled(!m_planPath.isEmpty());
+    m_scanAction->setEnabled(m_workspace->plan() != nullptr);
 }
 
 void MainWindow::onMatrixRead()
@@ -158,17 +170,15 @@ void MainWindow::showPage(const QString &name)
 MainWindow::~MainWindow()
 {
     m_matrixWatcher.waitForFinished();
-    stopScanThread(); // before the network threads the scan uses
+    m_scan.reset(); // cancelled and its thread joined, before the network threads the scan uses
 }
 
 bool MainWindow::openDatabase(const QString &dbPath, QString *error)
 {
-    auto store = std::make_unique<Store>(dbPath);
-    if (!store->open(error))
+    if (!m_workspace->openDatabase(dbPath, error))
         return false;
-    m_store = std::move(store);
-    m_images->setStore(m_store.get());
-    m_cleanup->setContext(m_planPath, dbPath, m_store.get(), m_network.get());
+    m_images->setStore(m_workspace->store());
+    m_cleanup->setContext(m_workspace->plan(), dbPath, m_workspace->store(), &m_workspace->network());
     m_replication->setDatabase(dbPath);
     m_overview->setDatabase(dbPath);
     m_registries->setDatabase(dbPath);
@@ -178,28 +188,22 @@ bool MainWindow::openDatabase(const QString &dbPath, QString *error)
 
 void MainWindow::reload()
 {
-    if (!m_store)
+    if (!m_workspace->store())
         return;
     QStringList order;
-    if (!m_planPath.isEmpty()) {
-        QString err;
-        const auto plan = Plan::load(m_planPath, &err);
-        if (!plan)
-            statusBar()->showMessage(tr("The plan cannot be read: %1").arg(err));
-        if (plan) {
-            QMap<QString, QString> hosts, urls;
-            m_clients.clear();
-            m_registryConfigs.clear();
-            for (const PlanRegistry &r : plan->registries) {
-                QStringList credentialErrors; // the scan reports these; a fetch fails with its own error
-                m_registryConfigs.insert(r.name, clientConfig(r, &credentialErrors));
-                order << r.name;
-                hosts.insert(r.name, r.config.baseUrl.authority());
-                urls.insert(r.name, r.config.baseUrl.toString());
-            }
-            m_images->setRegistryHosts(hosts);
-            m_registries->setRegistryUrls(urls);
+    if (!m_planError.isEmpty() && !m_workspace->plan())
+        statusBar()->showMessage(tr("The plan cannot be read: %1").arg(m_planError));
+    if (const std::shared_ptr<const Plan> plan = m_workspace->plan()) {
+        QMap<QString, QString> hosts, urls;
+        m_clients.clear();
+        m_registryConfigs = m_workspace->registryConfigs(); // credential problems: the scan reports them
+        for (const PlanRegistry &r : plan->registries) {
+            order << r.name;
+            hosts.insert(r.name, r.config.baseUrl.authority());
+            urls.insert(r.name, r.config.baseUrl.toString());
         }
+        m_images->setRegistryHosts(hosts);
+        m_registries->setRegistryUrls(urls);
     }
     m_columnOrder = order;
     if (m_matrixLoading) {
@@ -207,7 +211,7 @@ void MainWindow::reload()
     } else {
         m_matrixLoading = true;
         m_matrixWatcher.setFuture(runOnStore(
-            m_store->path(), [](Store &store) { return std::make_shared<CompactMatrix>(CompactMatrix::fromStore(store)); },
+            m_workspace->databasePath(), [](Store &store) { return std::make_shared<CompactMatrix>(CompactMatrix::fromStore(store)); },
             [](const QString &) { return std::make_shared<CompactMatrix>(); }));
     }
     m_cleanup->reload();
@@ -235,7 +239,7 @@ void MainWindow::showImages(const QString &state)
 
 void MainWindow::showLastScan()
 {
-    const auto last = m_store ? m_store->lastScan() : std::nullopt;
+    const auto last = m_workspace->store() ? m_workspace->store()->lastScan() : std::nullopt;
     if (!last) {
         m_scanLabel->setText(tr("No scan yet"));
         return;
@@ -255,13 +259,13 @@ void MainWindow::openPlan()
     if (path.isEmpty())
         return;
     QString error;
-    if (!Plan::load(path, &error)) {
+    if (!m_workspace->loadPlan(path, &error)) {
         QMessageBox::warning(this, tr("The plan cannot be read"), error);
         return;
     }
-    m_planPath = path;
+    m_planError.clear();
     const QFileInfo fi(path);
-    if (!openDatabase(fi.absoluteDir().filePath(fi.completeBaseName() + QStringLiteral(".ferry.db")), &error))
+    if (!openDatabase(Workspace::defaultDatabase(path), &error))
         statusBar()->showMessage(error);
     setWindowTitle(tr("Ferry — %1").arg(fi.fileName()));
     m_scanAction->setEnabled(true);
@@ -270,31 +274,24 @@ void MainWindow::openPlan()
 
 void MainWindow::startScan()
 {
-    if (m_scan || m_planPath.isEmpty() || !m_store)
+    if (m_scan)
         return;
-    QString error;
-    const auto plan = Plan::load(m_planPath, &error);
-    if (!plan) {
-        statusBar()->showMessage(error);
-        return;
-    }
     ScanOptions options;
     options.liveRowsIntervalMs = 300; // the matrix fills in while the scan runs, a few batches a second
-    m_scanThread = new QThread(this);
-    m_scanThread->setObjectName(QStringLiteral("ferry-scan"));
-    m_scan = new ScanWorker(*plan, m_store->path(), *m_network, options);
-    m_scan->moveToThread(m_scanThread);
-    connect(m_scanThread, &QThread::finished, m_scan, &QObject::deleteLater);
-    connect(m_scan, &ScanWorker::progress, this, &MainWindow::onProgress);
-    connect(m_scan, &ScanWorker::rowsReady, m_model, &SyncMatrixModel::upsertRows);
-    connect(m_scan, &ScanWorker::finished, this, &MainWindow::onFinished);
+    QString error;
+    m_scan.reset(m_workspace->startScan(options, &error));
+    if (!m_scan) {
+        statusBar()->showMessage(m_planError.isEmpty() ? error : tr("The plan cannot be read: %1").arg(m_planError));
+        return;
+    }
+    connect(m_scan.get(), &ScanJob::progress, this, &MainWindow::onProgress);
+    connect(m_scan.get(), &ScanJob::rowsReady, m_model, &SyncMatrixModel::upsertRows);
+    connect(m_scan.get(), &ScanJob::finished, this, &MainWindow::onFinished);
     m_scanAction->setEnabled(false);
     m_stopAction->setEnabled(true);
     m_scanLabel->setText(tr("Scanning…"));
     m_scanProgress->setRange(0, 0);
     m_scanProgress->setVisible(true);
-    m_scanThread->start();
-    QMetaObject::invokeMethod(m_scan, &ScanWorker::start);
 }
 
 void MainWindow::onProgress(const ScanProgress &p)
@@ -309,24 +306,9 @@ void MainWindow::onProgress(const ScanProgress &p)
     m_scanProgress->setValue(p.listingsDone);
 }
 
-void MainWindow::stopScanThread()
-{
-    if (!m_scanThread)
-        return;
-    if (m_scan)
-        QMetaObject::invokeMethod(m_scan, &ScanWorker::cancel);
-    // The worker (and its Scanner and store connection) is deleted in its thread as the
-    // thread's event loop ends; a canceled scan finishes its bookkeeping first.
-    m_scanThread->quit();
-    m_scanThread->wait();
-    delete m_scanThread;
-    m_scanThread = nullptr;
-    m_scan = nullptr;
-}
-
 void MainWindow::onFinished(const ScanSummary &s)
 {
-    stopScanThread();
+    m_scan.release()->deleteLater(); // finished() is still on its way out of the job
     m_scanAction->setEnabled(true);
     m_stopAction->setEnabled(false);
     m_scanProgress->setVisible(false);
@@ -340,7 +322,7 @@ void MainWindow::closeEvent(QCloseEvent *event)
 {
     QSettings().setValue(QStringLiteral("window/geometry"), saveGeometry());
     if (m_scan)
-        QMetaObject::invokeMethod(m_scan, &ScanWorker::cancel);
+        m_scan->cancel();
     event->accept();
 }
 

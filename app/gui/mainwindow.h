@@ -3,6 +3,7 @@
 
 #pragma once
 
+#include "core/workspace.h"
 #include "registry/registryconfig.h"
 
 #include "compactmatrix.h"
@@ -59,6 +60,7 @@ public:
     void showPage(const QString &name);
     SyncMatrixModel *model() const { return m_model; }
     bool scanning() const { return m_scan != nullptr; }
+    Workspace *workspace() const { return m_workspace; }
     // The matrix is read from the store on a worker (seconds at a million rows): until then
     // the window works and the status bar says it is loading.
     bool matrixLoading() const { return m_matrixLoading; }
@@ -76,17 +78,16 @@ private:
     void showLastScan();
     void onMatrixRead();
 
-    QString m_planPath;
-    std::unique_ptr<Store> m_store;
-    std::unique_ptr<NetworkService> m_network;
+    // The session: the plan (read again when its file changes), the database, the network.
+    // A child: deleted after the members below, the registry clients among them.
+    Workspace *m_workspace;
+    QString m_planError; // why the plan given at start cannot be read
     // The plan's registries, and a client per registry made on the first manifest fetch
     // (declared after the network service: destroyed before it).
     QMap<QString, RegistryConfig> m_registryConfigs;
     std::map<QString, std::unique_ptr<RegistryClient>> m_clients;
     // The running scan: its worker on a thread of its own (store writes never block the window).
-    ScanWorker *m_scan = nullptr;
-    QThread *m_scanThread = nullptr;
-    void stopScanThread();
+    std::unique_ptr<ScanJob> m_scan;
     SyncMatrixModel *m_model;
     QListWidget *m_sidebar;
     QStackedWidget *m_pages;

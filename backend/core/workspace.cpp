@@ -1,0 +1,95 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
+#include "core/workspace.h"
+
+#include "net/networkservice.h"
+#include "plan/plancredentials.h"
+#include "store/store.h"
+
+#include <QDir>
+#include <QFileInfo>
+
+namespace ferry {
+
+Workspace::Workspace(int networkThreads, QObject *parent)
+    : QObject(parent)
+    , m_network(std::make_unique<NetworkService>(networkThreads))
+{
+    connect(&m_watcher, &QFileSystemWatcher::fileChanged, this, &Workspace::onPlanFileChanged);
+}
+
+Workspace::~Workspace() = default;
+
+bool Workspace::loadPlan(const QString &path, QString *error)
+{
+    auto plan = Plan::load(path, error);
+    if (!plan)
+        return false;
+    if (!m_planPath.isEmpty())
+        m_watcher.removePath(m_planPath);
+    m_plan = std::make_shared<const Plan>(std::move(*plan));
+    m_planPath = path;
+    m_watcher.addPath(path);
+    return true;
+}
+
+QString Workspace::defaultDatabase(const QString &planPath)
+{
+    const QFileInfo fi(planPath);
+    return fi.absoluteDir().filePath(fi.completeBaseName() + QStringLiteral(".ferry.db"));
+}
+
+bool Workspace::openDatabase(const QString &path, QString *error)
+{
+    auto store = std::make_unique<Store>(path);
+    if (!store->open(error))
+        return false;
+    m_store = std::move(store);
+    return true;
+}
+
+QString Workspace::databasePath() const
+{
+    return m_store ? m_store->path() : QString();
+}
+
+QMap<QString, RegistryConfig> Workspace::registryConfigs(QStringList *errors) const
+{
+    QMap<QString, RegistryConfig> out;
+    if (!m_plan)
+        return out;
+    QStringList ignored;
+    for (const PlanRegistry &r : m_plan->registries)
+        out.insert(r.name, clientConfig(r, errors ? errors : &ignored));
+    return out;
+}
+
+ScanJob *Workspace::startScan(const ScanOptions &options, QString *error)
+{
+    if (!m_plan || !m_store) {
+        *error = !m_plan ? QStringLiteral("no plan is open") : QStringLiteral("no database is open");
+        return nullptr;
+    }
+    auto *job = new ScanJob(m_plan, m_store->path(), *m_network, options);
+    job->start();
+    return job;
+}
+
+void Workspace::onPlanFileChanged()
+{
+    // Editors save by writing a new file and renaming it over the old one: the watch on the
+    // old inode ends, so watch the path again.
+    if (QFileInfo::exists(m_planPath) && !m_watcher.files().contains(m_planPath))
+        m_watcher.addPath(m_planPath);
+    QString error;
+    auto plan = Plan::load(m_planPath, &error);
+    if (!plan) {
+        Q_EMIT planFailed(error);
+        return;
+    }
+    m_plan = std::make_shared<const Plan>(std::move(*plan));
+    Q_EMIT planChanged();
+}
+
+} // namespace ferry

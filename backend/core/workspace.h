@@ -1,0 +1,67 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
+#pragma once
+
+#include "core/scanjob.h"
+#include "plan/plan.h"
+#include "registry/registryconfig.h"
+
+#include <QFileSystemWatcher>
+#include <QMap>
+#include <QObject>
+
+#include <memory>
+
+namespace ferry {
+
+class NetworkService;
+class Store;
+
+// One session of work with one plan: the plan (read once, read again when its file
+// changes), the database, the network threads, and scans as jobs. The dashboard and the
+// commands ask it for these instead of reading plans and opening stores themselves. Lives
+// on one thread (the GUI's, or the command's); its store connection belongs to that thread.
+class Workspace : public QObject
+{
+    Q_OBJECT
+public:
+    explicit Workspace(int networkThreads = 2, QObject *parent = nullptr);
+    ~Workspace() override;
+
+    // Reads the plan at path and watches it. False with the error when it cannot be read;
+    // a plan already loaded then stays.
+    bool loadPlan(const QString &path, QString *error);
+    std::shared_ptr<const Plan> plan() const { return m_plan; }
+    QString planPath() const { return m_planPath; }
+    // The plan's database next to it: <dir>/<plan name>.ferry.db.
+    static QString defaultDatabase(const QString &planPath);
+
+    bool openDatabase(const QString &path, QString *error);
+    Store *store() const { return m_store.get(); }
+    QString databasePath() const;
+
+    NetworkService &network() { return *m_network; }
+    // The plan's registries as clients should see them (credentials resolved), by name.
+    // Problems reading credentials go to errors; the scan reports them too.
+    QMap<QString, RegistryConfig> registryConfigs(QStringList *errors = nullptr) const;
+
+    // A scan of the plan into the database, started; nullptr (with the error) without a plan
+    // or a database. The caller owns the job.
+    ScanJob *startScan(const ScanOptions &options, QString *error);
+
+Q_SIGNALS:
+    void planChanged(); // the plan's file changed and was read again
+    void planFailed(const QString &error); // the plan's file changed and cannot be read: the last good plan stays
+
+private:
+    void onPlanFileChanged();
+
+    std::unique_ptr<NetworkService> m_network;
+    std::shared_ptr<const Plan> m_plan;
+    QString m_planPath;
+    std::unique_ptr<Store> m_store;
+    QFileSystemWatcher m_watcher;
+};
+
+} // namespace ferry
