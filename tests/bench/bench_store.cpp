@@ -3,7 +3,9 @@
 
 // The history store at a million tags: recording listings, writing the matrix, and the
 // three queries the tools run (current matrix, changes since a scan, one tag's timeline).
-// Usage: bench_store [REPOSITORIES=1000] [TAGS_PER_REPOSITORY=1000]
+// Usage: bench_store [REPOSITORIES=1000] [TAGS_PER_REPOSITORY=1000] [--out FILE]
+// --out keeps the database (with the registries' roles and a finished scan) at FILE, for
+// bench_window to open the dashboard on it.
 #include "store/store.h"
 
 #include <QCoreApplication>
@@ -30,12 +32,18 @@ QString digestFor(int repo, int tag, int salt)
 int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
-    const QStringList a = app.arguments();
+    QStringList a = app.arguments();
+    QString outFile;
+    if (const qsizetype i = a.indexOf(QStringLiteral("--out")); i > 0 && i + 1 < a.size()) {
+        outFile = a.at(i + 1);
+        a.remove(i, 2);
+        QFile::remove(outFile);
+    }
     const int repos = a.size() > 1 ? a[1].toInt() : 1000;
     const int tags = a.size() > 2 ? a[2].toInt() : 1000;
     QTemporaryDir dir;
     QTextStream out(stdout);
-    Store store(dir.filePath(QStringLiteral("bench.db")));
+    Store store(outFile.isEmpty() ? dir.filePath(QStringLiteral("bench.db")) : outFile);
     QString error;
     if (!store.open(&error)) {
         out << error << Qt::endl;
@@ -85,6 +93,22 @@ int main(int argc, char *argv[])
     t.restart();
     store.writeMatrix(s2, rows, covered);
     const qint64 matrixWriteMs = t.elapsed();
+    if (!outFile.isEmpty()) {
+        // What a real scan also leaves: the registries' roles, the counts, a finished scan.
+        store.recordRegistries({{QStringLiteral("dockerhub"), QStringLiteral("source"), {}, 0},
+                                {QStringLiteral("gsoci"), QStringLiteral("target"), {}, 0},
+                                {QStringLiteral("china"), QStringLiteral("replica"), QStringLiteral("gsoci"), 7200}});
+        const int n = int(rows.size());
+        store.recordStateCounts(s2,
+                                {{QString(), {{QStringLiteral("synced"), n}}},
+                                 {QStringLiteral("dockerhub"), {{QStringLiteral("synced"), n}}},
+                                 {QStringLiteral("gsoci"), {{QStringLiteral("synced"), n}}},
+                                 {QStringLiteral("china"), {{QStringLiteral("synced"), n}}}});
+        ScanRecord done = *store.scan(s2);
+        done.finishedAt = QDateTime::currentDateTimeUtc();
+        done.complete = true;
+        store.finishScan(done);
+    }
     t.restart();
     store.writeMatrix(s2, rows, covered); // nothing changed: no writes
     const qint64 matrixRewriteMs = t.elapsed();
