@@ -142,20 +142,22 @@ OverviewPage::OverviewPage(SyncMatrixModel *model, QWidget *parent)
 
 OverviewPage::~OverviewPage() = default;
 
-void OverviewPage::setDatabase(const QString &dbPath)
+void OverviewPage::setDatabase(const QString &dbPath, bool readNow)
 {
     m_reader.setDatabase(dbPath);
-    reloadHistory();
+    if (readNow)
+        reloadHistory();
 }
 
 void OverviewPage::reloadHistory()
 {
-    m_reader.read([](Store &store) { return collectReport(store, QDateTime::fromMSecsSinceEpoch(0, QTimeZone::utc()), 0); },
-                  [](const QString &error) {
-                      ReportData d;
-                      d.errors << error;
-                      return d;
-                  });
+    m_reader.read(
+        [](Store &store) { return collectReport(store, QDateTime::fromMSecsSinceEpoch(0, QTimeZone::utc()), 0, ReportScope::Progress); },
+        [](const QString &error) {
+            ReportData d;
+            d.errors << error;
+            return d;
+        });
 }
 
 QStringList OverviewPage::registryCountTexts() const

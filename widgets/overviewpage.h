@@ -32,7 +32,8 @@ public:
     explicit OverviewPage(SyncMatrixModel *model, QWidget *parent = nullptr);
     ~OverviewPage() override;
     void refresh();
-    void setDatabase(const QString &dbPath);
+    // readNow false: the window reads the pages once the matrix is in (it comes first).
+    void setDatabase(const QString &dbPath, bool readNow = true);
     void reloadHistory();
     QStringList stageTexts() const;
     // "registry state count" for every number of the per-registry table (tests read it).

@@ -117,10 +117,11 @@ RegistriesPage::~RegistriesPage()
     m_watcher.waitForFinished();
 }
 
-void RegistriesPage::setDatabase(const QString &dbPath)
+void RegistriesPage::setDatabase(const QString &dbPath, bool readNow)
 {
     m_dbPath = dbPath;
-    reload();
+    if (readNow)
+        reload();
 }
 
 void RegistriesPage::reload()

@@ -37,7 +37,7 @@ public:
     explicit RegistriesPage(QWidget *parent = nullptr);
     ~RegistriesPage() override;
 
-    void setDatabase(const QString &dbPath);
+    void setDatabase(const QString &dbPath, bool readNow = true);
     void setRegistryUrls(const QMap<QString, QString> &urls) { m_urls = urls; }
     void reload();
     RegistriesModel *model() const { return m_model; }

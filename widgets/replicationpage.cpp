@@ -97,10 +97,11 @@ ReplicationPage::ReplicationPage(QWidget *parent)
 
 ReplicationPage::~ReplicationPage() = default;
 
-void ReplicationPage::setDatabase(const QString &dbPath)
+void ReplicationPage::setDatabase(const QString &dbPath, bool readNow)
 {
     m_reader.setDatabase(dbPath);
-    reload();
+    if (readNow)
+        reload();
 }
 
 void ReplicationPage::reload()
@@ -117,6 +118,25 @@ QString ReplicationPage::summary() const
 {
     return m_summary->text();
 }
+
+namespace {
+
+constexpr int kShownRows = 500;
+
+// The last line of a table cut at kShownRows says how many more there are and where they are.
+void addMoreRow(QTableWidget *table, qsizetype total)
+{
+    if (total <= kShownRows)
+        return;
+    const int r = table->rowCount();
+    table->insertRow(r);
+    auto *more = new QTableWidgetItem(ReplicationPage::tr("… and %L1 more (ferryctl lag --format csv lists them all)").arg(total - kShownRows));
+    more->setFlags(Qt::ItemIsEnabled);
+    table->setItem(r, 0, more);
+    table->setSpan(r, 0, 1, table->columnCount());
+}
+
+} // namespace
 
 void ReplicationPage::show(const QString &replica)
 {
@@ -152,7 +172,11 @@ void ReplicationPage::show(const QString &replica)
     m_summary->setText(text);
     replaceChart(m_overTime, makeLagOverTimeChart(*lag));
     replaceChart(m_histogram, makeLagHistogramChart(*lag));
+    // The worst first, at most kShownRows each: a replica added last week has a million items
+    // in flight, and a table of a million rows would hold the window for seconds.
     for (const LagSample &s : lag->breaches) {
+        if (m_breaches->rowCount() == kShownRows)
+            break;
         const int r = m_breaches->rowCount();
         m_breaches->insertRow(r);
         const QString tag = s.tags.value(0);
@@ -162,6 +186,8 @@ void ReplicationPage::show(const QString &replica)
         m_breaches->setItem(r, 3, cell(s.replicaSeen.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")), s.repository, tag));
     }
     for (const InFlight &f : lag->inFlight) {
+        if (m_inFlight->rowCount() == kShownRows)
+            break;
         const int r = m_inFlight->rowCount();
         m_inFlight->insertRow(r);
         const QString tag = f.tags.value(0);
@@ -173,6 +199,8 @@ void ReplicationPage::show(const QString &replica)
         m_inFlight->setItem(r, 2, cell(f.tags.isEmpty() ? f.digest.left(19) : f.tags.join(QStringLiteral(", ")), f.repository, tag));
         m_inFlight->setItem(r, 3, cell(f.targetSeen.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")), f.repository, tag));
     }
+    addMoreRow(m_breaches, lag->breaches.size());
+    addMoreRow(m_inFlight, lag->inFlight.size());
     for (QTableWidget *t : {m_breaches, m_inFlight}) {
         t->resizeColumnToContents(0);
         t->resizeColumnToContents(1);

@@ -30,7 +30,7 @@ public:
     explicit ReplicationPage(QWidget *parent = nullptr);
     ~ReplicationPage() override;
 
-    void setDatabase(const QString &dbPath);
+    void setDatabase(const QString &dbPath, bool readNow = true);
     void reload();
     const LagReport &report() const { return m_report; }
     QTableWidget *breachTable() const { return m_breaches; }

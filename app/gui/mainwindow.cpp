@@ -155,6 +155,9 @@ void MainWindow::onMatrixRead()
     m_model->setCompactMatrix(std::move(*m_matrixWatcher.result()), m_columnOrder); // moved, not copied
     showLastScan();
     Q_EMIT matrixLoaded();
+    m_replication->reload();
+    m_overview->reloadHistory();
+    m_registries->reload();
     if (std::exchange(m_reloadAgain, false))
         reload();
 }
@@ -179,9 +182,11 @@ bool MainWindow::openDatabase(const QString &dbPath, QString *error)
         return false;
     m_images->setStore(m_workspace->store());
     m_cleanup->setContext(m_workspace->plan(), dbPath, m_workspace->store(), &m_workspace->network());
-    m_replication->setDatabase(dbPath);
-    m_overview->setDatabase(dbPath);
-    m_registries->setDatabase(dbPath);
+    // The matrix is read first; the pages' history when it is in (reload, onMatrixRead): at a
+    // million tags their reads would otherwise hold the pool's threads while the matrix waits.
+    m_replication->setDatabase(dbPath, false);
+    m_overview->setDatabase(dbPath, false);
+    m_registries->setDatabase(dbPath, false);
     reload();
     return true;
 }
@@ -215,9 +220,6 @@ void MainWindow::reload()
             [](const QString &) { return std::make_shared<CompactMatrix>(); }));
     }
     m_cleanup->reload();
-    m_replication->reload();
-    m_overview->reloadHistory();
-    m_registries->reload();
     showLastScan();
     if (m_matrixLoading && m_model->totalRows() == 0)
         m_scanLabel->setText(tr("Loading the matrix…"));

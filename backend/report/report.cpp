@@ -83,7 +83,7 @@ QList<AttentionCause> AttentionGrouper::causes() const
     return out;
 }
 
-ReportData collectReport(const Store &store, const QDateTime &sinceIn, qint64 attentionLimit)
+ReportData collectReport(const Store &store, const QDateTime &sinceIn, qint64 attentionLimit, ReportScope scope)
 {
     ReportData d;
     d.generatedAt = QDateTime::currentDateTimeUtc();
@@ -186,6 +186,8 @@ ReportData collectReport(const Store &store, const QDateTime &sinceIn, qint64 at
               QStringLiteral("rows of the plan no longer (or never) held by a legacy registry"), legacyGone, legacyTotal, legacy.first(),
               {state::Present, state::Unknown}, legacyUnknown);
     d.trend = store.stateCountHistory(d.since);
+    if (scope == ReportScope::Progress)
+        return d;
     d.changes = store.changesSince(d.since);
     for (const Change &c : std::as_const(d.changes)) {
         d.appeared += c.kind == u"appeared";

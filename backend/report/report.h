@@ -91,7 +91,12 @@ struct ReportData
 // Everything a status report says, read from the store. `since` invalid: the last 7 days.
 // attentionLimit caps the rows kept in `attention` (documents show the first N; JSON wants
 // all: -1); attentionTotal always counts them all.
-ReportData collectReport(const Store &store, const QDateTime &since, qint64 attentionLimit = -1);
+// What to collect: everything (reports), or the progress only (stages, rows and cells by
+// state, the trend: the Overview), which skips lag, changes, budgets and cleanup (reading
+// lag means every observation of every replica: seconds at a million tags).
+enum class ReportScope { Everything, Progress };
+ReportData collectReport(const Store &store, const QDateTime &since, qint64 attentionLimit = -1,
+                         ReportScope scope = ReportScope::Everything);
 
 // The sections of a document, as --sections and the Export dialog name them.
 QStringList reportSections(); // progress, states, changes, attention, lag, budget, cleanup, errors

@@ -51,7 +51,15 @@ int main(int argc, char *argv[])
     t.start();
     long sampledPeak = 0;
     QTimer sampler;
-    QObject::connect(&sampler, &QTimer::timeout, &app, [&] { sampledPeak = qMax(sampledPeak, currentRssMiB()); });
+    // FERRY_BENCH_TIMELINE=1: the resident memory every second, to see which read costs what.
+    const bool timeline = qEnvironmentVariableIntValue("FERRY_BENCH_TIMELINE") == 1;
+    int ticks = 0;
+    QObject::connect(&sampler, &QTimer::timeout, &app, [&] {
+        const long now = currentRssMiB();
+        sampledPeak = qMax(sampledPeak, now);
+        if (timeline && ++ticks % 10 == 0)
+            out << "  " << ticks / 10 << " s: " << now << " MiB" << Qt::endl;
+    });
     sampler.start(100);
     MainWindow window(QString(), a[1]);
     window.resize(1280, 800);
