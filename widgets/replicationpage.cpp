@@ -130,7 +130,8 @@ void addMoreRow(QTableWidget *table, qsizetype total)
         return;
     const int r = table->rowCount();
     table->insertRow(r);
-    auto *more = new QTableWidgetItem(ReplicationPage::tr("… and %L1 more (ferryctl lag --format csv lists them all)").arg(total - kShownRows));
+    auto *more =
+        new QTableWidgetItem(ReplicationPage::tr("… and %L1 more (ferryctl lag --format csv lists them all)").arg(total - kShownRows));
     more->setFlags(Qt::ItemIsEnabled);
     table->setItem(r, 0, more);
     table->setSpan(r, 0, 1, table->columnCount());
