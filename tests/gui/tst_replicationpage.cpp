@@ -77,6 +77,37 @@ private Q_SLOTS:
         QCOMPARE(window.imagesPage()->filterEdit()->text(), QStringLiteral("team/app:1.3"));
         QVERIFY(window.imagesPage()->isVisible());
     }
+
+    void aNewReplicaDoesNotFloodTheTables()
+    {
+        // A replica added today: every digest of the target is in flight. The table lists the
+        // oldest 500 and says how many more; the summary counts them all.
+        QTemporaryDir dir;
+        const QString db = dir.filePath(QStringLiteral("r.db"));
+        {
+            Store store(db);
+            QString err;
+            QVERIFY(store.open(&err));
+            QVERIFY(store.recordRegistries({{QStringLiteral("gsoci"), QStringLiteral("target"), {}, 0},
+                                            {QStringLiteral("china"), QStringLiteral("replica"), QStringLiteral("gsoci"), 120}}));
+            const QDateTime at = QDateTime::currentDateTimeUtc().addSecs(-600);
+            const qint64 scan = store.beginScan(QStringLiteral("p.yaml"), at);
+            QList<TagObservation> target;
+            for (int i = 0; i < 1200; ++i)
+                target << TagObservation{
+                    QStringLiteral("1.%1").arg(i), QStringLiteral("sha256:%1").arg(i, 64, 10, QLatin1Char('0')), {}, {}, {}};
+            store.applyListing(scan, QStringLiteral("gsoci"), QStringLiteral("team/app"), target, true, at);
+            store.applyListing(scan, QStringLiteral("china"), QStringLiteral("team/app"), {}, true, at);
+            store.finishScan(ScanRecord{scan, QStringLiteral("p.yaml"), at, at, true, false, 0, 0, {}});
+        }
+        MainWindow window(QString(), db);
+        window.show();
+        ReplicationPage *page = window.replicationPage();
+        QTRY_COMPARE_WITH_TIMEOUT(page->report().replicas.size(), 1, 10000);
+        QVERIFY2(page->summary().contains(QStringLiteral("1200 in flight")), qPrintable(page->summary()));
+        QCOMPARE(page->inFlightTable()->rowCount(), 501);
+        QCOMPARE(page->inFlightTable()->item(500, 0)->text(), QStringLiteral("… and 700 more (ferryctl lag --format csv lists them all)"));
+    }
 };
 
 FERRY_TEST_MAIN_WIDGETS(TestReplicationPage)
