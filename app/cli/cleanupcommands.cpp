@@ -6,6 +6,7 @@
 #include "cli/cliregistry.h"
 #include "cli/commands.h"
 #include "cli/interruption.h"
+#include "core/workspace.h"
 #include "net/networkservice.h"
 #include "plan/plan.h"
 #include "report/report.h"
@@ -107,11 +108,17 @@ QJsonObject batchJson(const CleanupBatch &b)
                        {QStringLiteral("finishedItems"), b.finalCount}};
 }
 
+// A cleanup command's session: its options, the plan (when given or needed) and the
+// database, through a Workspace (the network threads are the workspace's too).
 struct Context
 {
     QCommandLineParser parser;
-    std::optional<Plan> plan;
-    std::unique_ptr<Store> store;
+    Workspace workspace;
+    // The plan as read when the command started, held here: the workspace reads an edited
+    // file again, and a batch being executed must keep the plan it started with.
+    std::shared_ptr<const Plan> planHeld;
+    const Plan *plan = nullptr;
+    Store *store = nullptr; // the workspace's connection
 };
 
 // Parses options, opens the store and, when needed or given, the plan.
@@ -131,17 +138,18 @@ int open(Context &ctx, const QString &name, const QStringList &args, bool needPl
     }
     QString error;
     if (p.isSet(QStringLiteral("plan"))) {
-        ctx.plan = Plan::load(p.value(QStringLiteral("plan")), &error);
-        if (!ctx.plan) {
+        if (!ctx.workspace.loadPlan(p.value(QStringLiteral("plan")), &error)) {
             err << "ferryctl cleanup " << name << ": " << error << Qt::endl;
             return ExitUsage;
         }
+        ctx.planHeld = ctx.workspace.plan();
+        ctx.plan = ctx.planHeld.get();
     }
-    ctx.store = std::make_unique<Store>(db);
-    if (!ctx.store->open(&error)) {
+    if (!ctx.workspace.openDatabase(db, &error)) {
         err << "ferryctl cleanup " << name << ": " << error << Qt::endl;
         return ExitStore;
     }
+    ctx.store = ctx.workspace.store();
     if (needPlan && !ctx.plan) {
         err << "ferryctl cleanup " << name << ": --plan FILE is required" << Qt::endl;
         return ExitUsage;
@@ -159,12 +167,13 @@ bool planForBatch(Context &ctx, qint64 batchId, const QString &name, QTextStream
     if (!b)
         return true; // the engine says "no batch"
     QString error;
-    ctx.plan = Plan::load(b->plan, &error);
-    if (!ctx.plan) {
+    if (!ctx.workspace.loadPlan(b->plan, &error)) {
         err << "ferryctl cleanup " << name << ": batch " << batchId << " was planned from " << b->plan
             << ", which cannot be read: " << error << "\n  give --plan FILE" << Qt::endl;
         return false;
     }
+    ctx.planHeld = ctx.workspace.plan();
+    ctx.plan = ctx.planHeld.get();
     return true;
 }
 
@@ -220,8 +229,7 @@ int cmdPlan(const QStringList &args, QTextStream &out, QTextStream &err)
     ctx.parser.addOption({QStringLiteral("format"), QStringLiteral("table or json."), QStringLiteral("format"), QStringLiteral("table")});
     if (const int rc = open(ctx, QStringLiteral("plan"), args, true, out, err); rc >= 0)
         return rc;
-    NetworkService network(2);
-    CleanupEngine engine(*ctx.plan, *ctx.store, network);
+    CleanupEngine engine(*ctx.plan, *ctx.store, ctx.workspace.network());
     progressTo(engine, err);
     CleanupPlanResult r;
     runStoppable(engine, [&] { r = engine.plan(ctx.parser.values(QStringLiteral("policy"))); });
@@ -418,9 +426,8 @@ int cmdDecide(const QString &name, const QStringList &args, QTextStream &out, QT
         err << "ferryctl cleanup approve: --as NAME is required: an approval names who gave it" << Qt::endl;
         return ExitUsage;
     }
-    NetworkService network(1);
-    Plan none;
-    CleanupEngine engine(ctx.plan ? *ctx.plan : none, *ctx.store, network);
+    const Plan none;
+    CleanupEngine engine(ctx.plan ? *ctx.plan : none, *ctx.store, ctx.workspace.network());
     const QString actor = ctx.parser.value(QStringLiteral("as"));
     const QString comment = ctx.parser.value(QStringLiteral("comment"));
     const QString error = name == u"approve" ? engine.approve(id, actor, comment, ctx.parser.value(QStringLiteral("hash")))
@@ -461,9 +468,8 @@ int cmdRemove(const QStringList &args, QTextStream &out, QTextStream &err)
         err << "ferryctl cleanup remove: give the item numbers to remove" << Qt::endl;
         return ExitUsage;
     }
-    NetworkService network(1);
-    Plan none;
-    CleanupEngine engine(ctx.plan ? *ctx.plan : none, *ctx.store, network);
+    const Plan none;
+    CleanupEngine engine(ctx.plan ? *ctx.plan : none, *ctx.store, ctx.workspace.network());
     qint64 newBatch = 0;
     const QString error =
         engine.removeItems(id, seqs, ctx.parser.value(QStringLiteral("as")), ctx.parser.value(QStringLiteral("comment")), &newBatch);
@@ -567,9 +573,8 @@ int cmdExecute(const QString &name, const QStringList &args, QTextStream &out, Q
             return ExitOk;
         }
     }
-    Plan none;
-    NetworkService network(2);
-    CleanupEngine engine(ctx.plan ? *ctx.plan : none, *ctx.store, network);
+    const Plan none;
+    CleanupEngine engine(ctx.plan ? *ctx.plan : none, *ctx.store, ctx.workspace.network());
     progressTo(engine, err);
     QList<CleanupExecResult> results;
     runStoppable(engine, [&] {
