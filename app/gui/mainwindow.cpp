@@ -52,15 +52,7 @@ MainWindow::MainWindow(const QString &planPath, const QString &dbPath, QWidget *
     m_images = new ImagesPage(m_model, this);
     m_cleanup = new CleanupPage(this);
     m_images->setManifestFetcher([this](const QString &registry, const QString &repository, const QString &reference) {
-        auto it = m_clients.find(registry);
-        if (it == m_clients.end()) {
-            if (!m_registryConfigs.contains(registry))
-                return QtFuture::makeReadyFuture(Result<ManifestFetch>::failure(
-                    RegistryError::make(RegistryError::Kind::InvalidInput, tr("%1 is not a registry of the open plan").arg(registry))));
-            it = m_clients.emplace(registry, std::make_unique<RegistryClient>(m_workspace->network(), m_registryConfigs.value(registry)))
-                     .first;
-        }
-        return it->second->getManifest(repository, reference);
+        return m_workspace->fetchManifest(registry, repository, reference);
     });
     m_replication = new ReplicationPage(this);
     m_registries = new RegistriesPage(this);
@@ -200,8 +192,6 @@ void MainWindow::reload()
         statusBar()->showMessage(tr("The plan cannot be read: %1").arg(m_planError));
     if (const std::shared_ptr<const Plan> plan = m_workspace->plan()) {
         QMap<QString, QString> hosts, urls;
-        m_clients.clear();
-        m_registryConfigs = m_workspace->registryConfigs(); // credential problems: the scan reports them
         for (const PlanRegistry &r : plan->registries) {
             order << r.name;
             hosts.insert(r.name, r.config.baseUrl.authority());

@@ -79,13 +79,10 @@ private:
     void onMatrixRead();
 
     // The session: the plan (read again when its file changes), the database, the network.
-    // A child: deleted after the members below, the registry clients among them.
+    // A child: deleted after the members below (the running scan among them).
     Workspace *m_workspace;
     QString m_planError; // why the plan given at start cannot be read
-    // The plan's registries, and a client per registry made on the first manifest fetch
-    // (declared after the network service: destroyed before it).
-    QMap<QString, RegistryConfig> m_registryConfigs;
-    std::map<QString, std::unique_ptr<RegistryClient>> m_clients;
+
     // The running scan: its worker on a thread of its own (store writes never block the window).
     std::unique_ptr<ScanJob> m_scan;
     SyncMatrixModel *m_model;

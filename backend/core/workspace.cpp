@@ -26,6 +26,7 @@ bool Workspace::loadPlan(const QString &path, QString *error)
     auto plan = Plan::load(path, error);
     if (!plan)
         return false;
+    m_clients.clear(); // made from the old plan's registries
     if (!m_planPath.isEmpty())
         m_watcher.removePath(m_planPath);
     m_plan = std::make_shared<const Plan>(std::move(*plan));
@@ -65,6 +66,20 @@ QMap<QString, RegistryConfig> Workspace::registryConfigs(QStringList *errors) co
     return out;
 }
 
+QFuture<Result<ManifestFetch>> Workspace::fetchManifest(const QString &registry, const QString &repository, const QString &reference)
+{
+    auto it = m_clients.find(registry);
+    if (it == m_clients.end()) {
+        const PlanRegistry *r = m_plan ? m_plan->registry(registry) : nullptr;
+        if (!r)
+            return QtFuture::makeReadyFuture(Result<ManifestFetch>::failure(RegistryError::make(
+                RegistryError::Kind::InvalidInput, QStringLiteral("%1 is not a registry of the open plan").arg(registry))));
+        QStringList credentialErrors; // a fetch fails with its own error; the scan reports these
+        it = m_clients.emplace(registry, std::make_unique<RegistryClient>(*m_network, clientConfig(*r, &credentialErrors))).first;
+    }
+    return it->second->getManifest(repository, reference);
+}
+
 ScanJob *Workspace::startScan(const ScanOptions &options, QString *error)
 {
     if (!m_plan || !m_store) {
@@ -89,6 +104,7 @@ void Workspace::onPlanFileChanged()
         return;
     }
     m_plan = std::make_shared<const Plan>(std::move(*plan));
+    m_clients.clear(); // made from the old plan's registries
     Q_EMIT planChanged();
 }
 

@@ -7,10 +7,14 @@
 #include "plan/plan.h"
 #include "registry/registryconfig.h"
 
+#include "registry/registryclient.h"
+
 #include <QFileSystemWatcher>
+#include <QFuture>
 #include <QMap>
 #include <QObject>
 
+#include <map>
 #include <memory>
 
 namespace ferry {
@@ -46,6 +50,11 @@ public:
     // Problems reading credentials go to errors; the scan reports them too.
     QMap<QString, RegistryConfig> registryConfigs(QStringList *errors = nullptr) const;
 
+    // A manifest of one of the plan's registries, by tag or digest: a client per registry,
+    // made on the first fetch and kept until the plan changes. A name that is not in the plan
+    // fails at once with InvalidInput.
+    QFuture<Result<ManifestFetch>> fetchManifest(const QString &registry, const QString &repository, const QString &reference);
+
     // A scan of the plan into the database, started; nullptr (with the error) without a plan
     // or a database. The caller owns the job.
     ScanJob *startScan(const ScanOptions &options, QString *error);
@@ -58,6 +67,8 @@ private:
     void onPlanFileChanged();
 
     std::unique_ptr<NetworkService> m_network;
+    // Declared after the network service: destroyed before it.
+    std::map<QString, std::unique_ptr<RegistryClient>> m_clients;
     std::shared_ptr<const Plan> m_plan;
     QString m_planPath;
     std::unique_ptr<Store> m_store;

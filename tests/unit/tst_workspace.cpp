@@ -115,6 +115,25 @@ private Q_SLOTS:
         QCOMPARE(last->id, summary.scanId);
     }
 
+    void manifestsOfThePlansRegistriesOnly()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("plan.yaml"));
+        QVERIFY(write(path, planText(closedPort(), QStringLiteral("team/app"))));
+        Workspace ws;
+        QString error;
+        QVERIFY(ws.loadPlan(path, &error));
+        auto unknown = ws.fetchManifest(QStringLiteral("quay"), QStringLiteral("team/app"), QStringLiteral("1.0"));
+        QVERIFY(unknown.isFinished());
+        QCOMPARE(unknown.result().error.kind, RegistryError::Kind::InvalidInput);
+        QVERIFY(unknown.result().error.toString().contains(QStringLiteral("quay is not a registry of the open plan")));
+        // A registry of the plan: a real request, here to a closed port.
+        auto down = ws.fetchManifest(QStringLiteral("gsoci"), QStringLiteral("team/app"), QStringLiteral("1.0"));
+        QTRY_VERIFY_WITH_TIMEOUT(down.isFinished(), 60000);
+        QVERIFY(!down.result().ok());
+        QVERIFY(down.result().error.kind != RegistryError::Kind::InvalidInput);
+    }
+
     void aJobDestroyedWhileRunningStopsCleanly()
     {
         QTemporaryDir dir;
