@@ -147,11 +147,12 @@ int runLag(const QStringList &args, QTextStream &out, QTextStream &err)
         err << "ferryctl lag: give --db FILE or --plan FILE (or set FERRY_DB)" << Qt::endl;
         return ExitUsage;
     }
-    Store store(db);
-    if (!store.open(&error)) {
+    Workspace workspace;
+    if (!workspace.openDatabase(db, &error)) {
         err << "ferryctl lag: " << error << Qt::endl;
         return ExitStore;
     }
+    Store &store = *workspace.store();
     const LagReport report = computeLag(store, *since, p.value(QStringLiteral("replica")));
     if (!report.error.isEmpty()) {
         err << "ferryctl lag: " << report.error << Qt::endl;

@@ -4,6 +4,7 @@
 // ferryctl report: the weekly status, in Markdown, HTML, PDF, CSV or JSON.
 #include "cli/cliregistry.h"
 #include "cli/commands.h"
+#include "core/workspace.h"
 #include "report/report.h"
 #include "reportdoc/reportdocument.h"
 
@@ -77,12 +78,13 @@ int runReport(const QStringList &args, QTextStream &out, QTextStream &err)
         err << "ferryctl report: give --db FILE or --plan FILE (or set FERRY_DB)" << Qt::endl;
         return ExitUsage;
     }
-    Store store(db);
+    Workspace workspace;
     QString error;
-    if (!store.open(&error)) {
+    if (!workspace.openDatabase(db, &error)) {
         err << "ferryctl report: " << error << Qt::endl;
         return ExitRegistry;
     }
+    Store &store = *workspace.store();
     QElapsedTimer clock;
     clock.start();
     if (format == u"pdf") {

@@ -285,12 +285,13 @@ int runStatus(const QStringList &args, QTextStream &out, QTextStream &err)
         err << "ferryctl status: --format is table, json or csv" << Qt::endl;
         return ExitUsage;
     }
-    Store store(db);
+    Workspace workspace;
     QString error;
-    if (!store.open(&error)) {
+    if (!workspace.openDatabase(db, &error)) {
         err << "ferryctl status: " << error << Qt::endl;
         return ExitStore;
     }
+    Store &store = *workspace.store();
     const QStringList states = p.value(QStringLiteral("state")).split(u',', Qt::SkipEmptyParts);
     const QString onlyRegistry = p.value(QStringLiteral("registry"));
     QList<MatrixRow> rows = store.matrix();
@@ -359,12 +360,13 @@ int runDiff(const QStringList &args, QTextStream &out, QTextStream &err)
         err << "ferryctl diff: no database; run ferryctl scan --plan FILE first, or give --db" << Qt::endl;
         return ExitUsage;
     }
-    Store store(db);
+    Workspace workspace;
     QString error;
-    if (!store.open(&error)) {
+    if (!workspace.openDatabase(db, &error)) {
         err << "ferryctl diff: " << error << Qt::endl;
         return ExitStore;
     }
+    Store &store = *workspace.store();
     QList<Change> changes;
     const QString since = p.value(QStringLiteral("since"));
     bool isNumber = false;

@@ -14,7 +14,7 @@ namespace ferry {
 
 Workspace::Workspace(int networkThreads, QObject *parent)
     : QObject(parent)
-    , m_network(std::make_unique<NetworkService>(networkThreads))
+    , m_networkThreads(networkThreads)
 {
     connect(&m_watcher, &QFileSystemWatcher::fileChanged, this, &Workspace::onPlanFileChanged);
 }
@@ -50,6 +50,13 @@ bool Workspace::openDatabase(const QString &path, QString *error)
     return true;
 }
 
+NetworkService &Workspace::network()
+{
+    if (!m_network)
+        m_network = std::make_unique<NetworkService>(m_networkThreads);
+    return *m_network;
+}
+
 QString Workspace::databasePath() const
 {
     return m_store ? m_store->path() : QString();
@@ -75,7 +82,7 @@ QFuture<Result<ManifestFetch>> Workspace::fetchManifest(const QString &registry,
             return QtFuture::makeReadyFuture(Result<ManifestFetch>::failure(RegistryError::make(
                 RegistryError::Kind::InvalidInput, QStringLiteral("%1 is not a registry of the open plan").arg(registry))));
         QStringList credentialErrors; // a fetch fails with its own error; the scan reports these
-        it = m_clients.emplace(registry, std::make_unique<RegistryClient>(*m_network, clientConfig(*r, &credentialErrors))).first;
+        it = m_clients.emplace(registry, std::make_unique<RegistryClient>(network(), clientConfig(*r, &credentialErrors))).first;
     }
     return it->second->getManifest(repository, reference);
 }
@@ -86,7 +93,7 @@ ScanJob *Workspace::startScan(const ScanOptions &options, QString *error)
         *error = !m_plan ? QStringLiteral("no plan is open") : QStringLiteral("no database is open");
         return nullptr;
     }
-    auto *job = new ScanJob(m_plan, m_store->path(), *m_network, options);
+    auto *job = new ScanJob(m_plan, m_store->path(), network(), options);
     job->start();
     return job;
 }

@@ -45,7 +45,8 @@ public:
     Store *store() const { return m_store.get(); }
     QString databasePath() const;
 
-    NetworkService &network() { return *m_network; }
+    // Started on first use: a command that only reads the database starts no network threads.
+    NetworkService &network();
     // The plan's registries as clients should see them (credentials resolved), by name.
     // Problems reading credentials go to errors; the scan reports them too.
     QMap<QString, RegistryConfig> registryConfigs(QStringList *errors = nullptr) const;
@@ -66,6 +67,7 @@ Q_SIGNALS:
 private:
     void onPlanFileChanged();
 
+    int m_networkThreads;
     std::unique_ptr<NetworkService> m_network;
     // Declared after the network service: destroyed before it.
     std::map<QString, std::unique_ptr<RegistryClient>> m_clients;
