@@ -27,16 +27,6 @@ QColor stateColour(const QString &s)
     return QColor::fromRgb(syncstate::chartColour(syncstate::parse(s)));
 }
 
-// Seconds shown in the unit that suits the largest value.
-std::pair<double, QString> unitFor(qint64 maxSeconds)
-{
-    if (maxSeconds >= 3 * 3600)
-        return {3600.0, QStringLiteral("hours")};
-    if (maxSeconds >= 3 * 60)
-        return {60.0, QStringLiteral("minutes")};
-    return {1.0, QStringLiteral("seconds")};
-}
-
 } // namespace
 
 QChart *makeStateTrendChart(const QList<StateCountPoint> &trend)
@@ -101,7 +91,7 @@ QChart *makeLagOverTimeChart(const ReplicaLag &lag)
         top = qMax(top, b.stats.max);
     for (const InFlight &f : lag.inFlight)
         top = qMax(top, f.ageSeconds);
-    const auto [div, unit] = unitFor(top);
+    const auto [div, unit] = lagAxisUnit(top);
     auto *p50 = new QLineSeries;
     p50->setName(QStringLiteral("p50"));
     auto *p90 = new QLineSeries;

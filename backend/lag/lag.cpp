@@ -22,6 +22,15 @@ QString durationText(qint64 s)
     return QStringLiteral("%1d%2h").arg(s / 86400).arg((s % 86400) / 3600);
 }
 
+std::pair<double, QString> lagAxisUnit(qint64 maxSeconds)
+{
+    if (maxSeconds >= 3 * 3600)
+        return {3600.0, QStringLiteral("hours")};
+    if (maxSeconds >= 3 * 60)
+        return {60.0, QStringLiteral("minutes")};
+    return {1.0, QStringLiteral("seconds")};
+}
+
 LagStats lagStats(QList<qint64> lags, qint64 slo)
 {
     LagStats st;

@@ -10,6 +10,8 @@
 #include <QMap>
 #include <QString>
 
+#include <utility>
+
 namespace ferry {
 
 // One digest that reached a replica: when the target first had it, when the replica first
@@ -80,6 +82,8 @@ LagReport computeLag(const Store &store, const QDateTime &since, const QString &
                      const QDateTime &now = QDateTime::currentDateTimeUtc());
 
 QString durationText(qint64 seconds);
+// The unit a lag axis reads best in for its largest value: {seconds per unit, its name}.
+std::pair<double, QString> lagAxisUnit(qint64 maxSeconds);
 
 // One time bucket of arrivals: percentiles of the lags of digests that arrived in it.
 struct LagBucket

@@ -20,16 +20,6 @@ namespace {
 
 constexpr quint32 kSloRed = 0xb3261e;
 
-// Seconds shown in the unit that suits the largest value.
-std::pair<double, QString> unitFor(qint64 maxSeconds)
-{
-    if (maxSeconds >= 3 * 3600)
-        return {3600.0, QStringLiteral("hours")};
-    if (maxSeconds >= 3 * 60)
-        return {60.0, QStringLiteral("minutes")};
-    return {1.0, QStringLiteral("seconds")};
-}
-
 QString timeFormatFor(qint64 spanMs)
 {
     return spanMs > 86'400'000 ? QStringLiteral("MM-dd HH:mm") : QStringLiteral("HH:mm:ss");
@@ -86,7 +76,7 @@ ChartSpec lagOverTimeChart(const ReplicaLag &lag, const QDateTime &now)
         top = qMax(top, b.stats.max);
     for (const InFlight &f : lag.inFlight)
         top = qMax(top, f.ageSeconds);
-    const auto [div, unit] = unitFor(top);
+    const auto [div, unit] = lagAxisUnit(top);
     c.yTitle = QStringLiteral("lag (%1)").arg(unit);
     c.yMax = qMax(1.0, top / div * 1.1);
     QDateTime from = buckets.isEmpty() ? now.addSecs(-3600) : buckets.first().start;
