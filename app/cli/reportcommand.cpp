@@ -11,6 +11,7 @@
 #include <QCommandLineParser>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
 #include <QSaveFile>
 
 #include <unistd.h>
@@ -77,6 +78,11 @@ int runReport(const QStringList &args, QTextStream &out, QTextStream &err)
     if (db.isEmpty()) {
         err << "ferryctl report: give --db FILE or --plan FILE (or set FERRY_DB)" << Qt::endl;
         return ExitUsage;
+    }
+    if (!QFileInfo::exists(db)) {
+        // Opening would create an empty database and report on nothing.
+        err << "ferryctl report: no database at " << db << "; run ferryctl scan --plan FILE first, or give --db" << Qt::endl;
+        return ExitRegistry;
     }
     Workspace workspace;
     QString error;

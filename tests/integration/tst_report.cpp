@@ -365,6 +365,13 @@ private Q_SLOTS:
         const Run toStdout = run(ferryctlPath(), {QStringLiteral("report"), QStringLiteral("--db"), m_db});
         QCOMPARE(toStdout.exitCode, 0);
         QVERIFY(toStdout.out.startsWith("# Registry migration status"));
+        // A database that is not there is an error, not an empty report (and not a new file).
+        QTemporaryDir dir;
+        const QString missing = dir.filePath(QStringLiteral("typo.ferry.db"));
+        const Run none = run(ferryctlPath(), {QStringLiteral("report"), QStringLiteral("--db"), missing});
+        QCOMPARE(none.exitCode, 4);
+        QVERIFY2(none.err.contains("no database at"), none.err.constData());
+        QVERIFY(!QFile::exists(missing));
     }
 };
 
