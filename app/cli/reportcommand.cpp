@@ -75,14 +75,12 @@ int runReport(const QStringList &args, QTextStream &out, QTextStream &err)
         return ExitUsage;
     }
     const QString db = dbPath(p);
-    if (db.isEmpty()) {
-        err << "ferryctl report: give --db FILE or --plan FILE (or set FERRY_DB)" << Qt::endl;
-        return ExitUsage;
-    }
-    if (!QFileInfo::exists(db)) {
-        // Opening would create an empty database and report on nothing.
-        err << "ferryctl report: no database at " << db << "; run ferryctl scan --plan FILE first, or give --db" << Qt::endl;
-        return ExitRegistry;
+    if (db.isEmpty() || !QFileInfo::exists(db)) { // opening a missing one would create it and report on nothing
+        err << "ferryctl report: "
+            << (db.isEmpty() ? QStringLiteral("give --db FILE or --plan FILE (or set FERRY_DB)")
+                             : QStringLiteral("no database at %1; run ferryctl scan --plan FILE first, or give --db").arg(db))
+            << Qt::endl;
+        return db.isEmpty() ? ExitUsage : ExitRegistry;
     }
     Workspace workspace;
     QString error;
