@@ -84,14 +84,7 @@ QChart *makeLagOverTimeChart(const ReplicaLag &lag)
 {
     auto *chart = new QChart;
     chart->setTitle(QStringLiteral("Lag of arrivals in %1 over time").arg(lag.replica));
-    // About three arrivals per period on average, at most 30 periods.
-    const QList<LagBucket> buckets = lagBuckets(lag, int(qBound(qsizetype(1), lag.samples.size() / 3, qsizetype(30))));
-    qint64 top = lag.sloSeconds;
-    for (const LagBucket &b : buckets)
-        top = qMax(top, b.stats.max);
-    for (const InFlight &f : lag.inFlight)
-        top = qMax(top, f.ageSeconds);
-    const auto [div, unit] = lagAxisUnit(top);
+    const auto [buckets, top, div, unit] = lagChartScale(lag);
     auto *p50 = new QLineSeries;
     p50->setName(QStringLiteral("p50"));
     auto *p90 = new QLineSeries;

@@ -31,6 +31,19 @@ std::pair<double, QString> lagAxisUnit(qint64 maxSeconds)
     return {1.0, QStringLiteral("seconds")};
 }
 
+LagChartScale lagChartScale(const ReplicaLag &lag)
+{
+    LagChartScale s;
+    s.buckets = lagBuckets(lag, int(qBound(qsizetype(1), lag.samples.size() / 3, qsizetype(30))));
+    s.top = lag.sloSeconds;
+    for (const LagBucket &b : std::as_const(s.buckets))
+        s.top = qMax(s.top, b.stats.max);
+    for (const InFlight &f : lag.inFlight)
+        s.top = qMax(s.top, f.ageSeconds);
+    std::tie(s.secondsPerUnit, s.unit) = lagAxisUnit(s.top);
+    return s;
+}
+
 LagStats lagStats(QList<qint64> lags, qint64 slo)
 {
     LagStats st;

@@ -104,4 +104,16 @@ struct HistogramBin
 };
 QList<HistogramBin> lagHistogram(const ReplicaLag &lag);
 
+// What a chart of lag over time needs, for the dashboard's chart and the report's alike: the
+// arrivals in periods (about three per period, at most 30), the largest lag or age to show (at
+// least the SLO), and the axis unit that suits it.
+struct LagChartScale
+{
+    QList<LagBucket> buckets;
+    qint64 top = 0;
+    double secondsPerUnit = 1;
+    QString unit;
+};
+LagChartScale lagChartScale(const ReplicaLag &lag);
+
 } // namespace ferry

@@ -69,14 +69,7 @@ ChartSpec lagOverTimeChart(const ReplicaLag &lag, const QDateTime &now)
     c.title = QStringLiteral("Lag of arrivals in %1 over time").arg(lag.replica);
     c.xTitle = QStringLiteral("arrival in the replica (local time)");
     c.integerY = false;
-    // About three arrivals per period on average, at most 30 periods.
-    const QList<LagBucket> buckets = lagBuckets(lag, int(qBound(qsizetype(1), lag.samples.size() / 3, qsizetype(30))));
-    qint64 top = lag.sloSeconds;
-    for (const LagBucket &b : buckets)
-        top = qMax(top, b.stats.max);
-    for (const InFlight &f : lag.inFlight)
-        top = qMax(top, f.ageSeconds);
-    const auto [div, unit] = lagAxisUnit(top);
+    const auto [buckets, top, div, unit] = lagChartScale(lag);
     c.yTitle = QStringLiteral("lag (%1)").arg(unit);
     c.yMax = qMax(1.0, top / div * 1.1);
     QDateTime from = buckets.isEmpty() ? now.addSecs(-3600) : buckets.first().start;
