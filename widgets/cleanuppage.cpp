@@ -5,6 +5,7 @@
 
 #include "cleanup/cleanupengine.h"
 #include "cleanupmodels.h"
+#include "core/workspace.h"
 #include "plan/plan.h"
 #include "store/store.h"
 
@@ -23,7 +24,6 @@
 #include <QTableView>
 #include <QTextBrowser>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 namespace ferry {
 
@@ -167,33 +167,18 @@ CleanupPage::CleanupPage(QWidget *parent)
             runSelected(false);
     });
     connect(m_stop, &QPushButton::clicked, this, &CleanupPage::stop);
-    connect(&m_watcher, &QFutureWatcher<Outcome>::finished, this, [this] {
-        const Outcome o = m_watcher.result();
-        m_progress->setVisible(false);
-        m_cancel.reset();
-        reload();
-        if (o.select)
-            selectBatch(o.select);
-        showMessage(o.message, o.error);
-        updateActions();
-        Q_EMIT workFinished(o.message);
-    });
     updateActions();
 }
 
-CleanupPage::~CleanupPage()
-{
-    if (m_cancel)
-        *m_cancel = true;
-    m_watcher.waitForFinished();
-}
+// A job still running is cancelled by its destructor and ends its current item first.
+CleanupPage::~CleanupPage() = default;
 
-void CleanupPage::setContext(std::shared_ptr<const Plan> plan, const QString &dbPath, Store *readStore, NetworkService *network)
+void CleanupPage::setWorkspace(Workspace *workspace)
 {
-    m_planData = std::move(plan);
-    m_dbPath = dbPath;
-    m_store = readStore;
-    m_network = network;
+    m_workspace = workspace;
+    m_planData = workspace ? workspace->plan() : nullptr;
+    m_dbPath = workspace ? workspace->databasePath() : QString();
+    m_store = workspace ? workspace->store() : nullptr;
     reload();
 }
 
@@ -319,7 +304,7 @@ void CleanupPage::onItemSelected()
 void CleanupPage::updateActions()
 {
     const CleanupBatch *b = m_batches->batchAt(m_batchView->currentIndex().row());
-    const bool busy = m_watcher.isRunning();
+    const bool busy = isBusy();
     const bool ready = !busy && b && m_store && !m_dbPath.isEmpty();
     const QString s = b ? b->status : QString();
     m_plan->setEnabled(!busy && m_planData && !m_dbPath.isEmpty());
@@ -367,47 +352,37 @@ void CleanupPage::onProgress(const CleanupProgress &p)
     }
 }
 
-void CleanupPage::runWork(const QString &what, std::function<Outcome(CleanupEngine &)> work)
+void CleanupPage::runWork(const QString &what, const CleanupRequest &request, std::function<Outcome(const CleanupOutcome &)> describe)
 {
-    if (m_watcher.isRunning() || m_dbPath.isEmpty() || !m_network)
+    if (m_job || !m_workspace || m_dbPath.isEmpty())
         return;
-    m_cancel = std::make_shared<std::atomic<bool>>(false);
-    auto cancel = m_cancel;
-    // The plan as the session read it: a worker never parses the file again.
-    const std::shared_ptr<const Plan> plan = m_planData ? m_planData : std::make_shared<const Plan>();
-    const QString dbPath = m_dbPath;
-    NetworkService *network = m_network;
-    QPointer<CleanupPage> self(this);
+    QString error;
+    m_job.reset(m_workspace->startCleanup(request, &error));
+    if (!m_job) {
+        showMessage(error, true);
+        return;
+    }
     m_log->clear();
     showMessage(what, false);
-    m_watcher.setFuture(QtConcurrent::run([plan, dbPath, network, cancel, work, self]() -> Outcome {
-        Store store(dbPath);
-        QString error;
-        if (!store.open(&error))
-            return {error, true, 0};
-        CleanupEngine engine(*plan, store, *network);
-        engine.setProgressHandler([self, cancel, &engine](const CleanupProgress &p) {
-            if (*cancel)
-                engine.cancel();
-            QMetaObject::invokeMethod(
-                self,
-                [self, p] {
-                    if (self)
-                        self->onProgress(p);
-                },
-                Qt::QueuedConnection);
-        });
-        if (*cancel)
-            engine.cancel();
-        return work(engine);
-    }));
+    connect(m_job.get(), &CleanupJob::progress, this, &CleanupPage::onProgress);
+    connect(m_job.get(), &CleanupJob::finished, this, [this, describe](const CleanupOutcome &outcome) {
+        const Outcome o = outcome.storeError.isEmpty() ? describe(outcome) : Outcome{outcome.storeError, true, 0};
+        m_job.release()->deleteLater(); // it is signalling: let the event loop delete it
+        m_progress->setVisible(false);
+        reload();
+        if (o.select)
+            selectBatch(o.select);
+        showMessage(o.message, o.error);
+        updateActions();
+        Q_EMIT workFinished(o.message);
+    });
     updateActions();
 }
 
 void CleanupPage::planCleanup()
 {
-    runWork(tr("Reading the registries the cleanup policies name…"), [](CleanupEngine &e) {
-        const CleanupPlanResult r = e.plan();
+    runWork(tr("Reading the registries the cleanup policies name…"), CleanupRequest{}, [](const CleanupOutcome &outcome) {
+        const CleanupPlanResult &r = outcome.plan;
         QString msg = tr("Planned %n batch(es): ", nullptr, int(r.batches.size())) +
             tr("%1 deletion(s) proposed, %2 held back by the safety checks.").arg(r.deleteItems).arg(r.keepItems);
         if (!r.errors.isEmpty())
@@ -419,8 +394,13 @@ void CleanupPage::planCleanup()
 void CleanupPage::approveSelected(const QString &name, const QString &comment)
 {
     const qint64 id = selectedBatch();
-    runWork(tr("Approving batch %1…").arg(id), [id, name, comment](CleanupEngine &e) {
-        const QString err = e.approve(id, name, comment);
+    CleanupRequest request;
+    request.kind = CleanupRequest::Kind::Approve;
+    request.batch = id;
+    request.actor = name;
+    request.comment = comment;
+    runWork(tr("Approving batch %1…").arg(id), request, [id, name](const CleanupOutcome &outcome) {
+        const QString &err = outcome.refused;
         return err.isEmpty() ? Outcome{tr("Batch %1 approved by %2.").arg(id).arg(cleanupActor(name)), false, id} : Outcome{err, true, id};
     });
 }
@@ -428,8 +408,13 @@ void CleanupPage::approveSelected(const QString &name, const QString &comment)
 void CleanupPage::rejectSelected(const QString &name, const QString &comment)
 {
     const qint64 id = selectedBatch();
-    runWork(tr("Rejecting batch %1…").arg(id), [id, name, comment](CleanupEngine &e) {
-        const QString err = e.reject(id, name, comment);
+    CleanupRequest request;
+    request.kind = CleanupRequest::Kind::Reject;
+    request.batch = id;
+    request.actor = name;
+    request.comment = comment;
+    runWork(tr("Rejecting batch %1…").arg(id), request, [id](const CleanupOutcome &outcome) {
+        const QString &err = outcome.refused;
         return err.isEmpty() ? Outcome{tr("Batch %1 rejected.").arg(id), false, id} : Outcome{err, true, id};
     });
 }
@@ -443,9 +428,15 @@ void CleanupPage::removeSelectedItems(const QString &name, const QString &commen
             seqs << i.data(CleanupItemModel::SeqRole).toInt();
     if (seqs.isEmpty())
         return;
-    runWork(tr("Making a new batch without %n item(s)…", nullptr, int(seqs.size())), [id, seqs, name, comment](CleanupEngine &e) {
-        qint64 nb = 0;
-        const QString err = e.removeItems(id, seqs, name, comment, &nb);
+    CleanupRequest request;
+    request.kind = CleanupRequest::Kind::RemoveItems;
+    request.batch = id;
+    request.seqs = seqs;
+    request.actor = name;
+    request.comment = comment;
+    runWork(tr("Making a new batch without %n item(s)…", nullptr, int(seqs.size())), request, [id](const CleanupOutcome &outcome) {
+        const qint64 nb = outcome.newBatch;
+        const QString &err = outcome.refused;
         return err.isEmpty() ? Outcome{tr("Batch %1 replaces batch %2; review and approve it.").arg(nb).arg(id), false, nb}
                              : Outcome{err, true, id};
     });
@@ -454,28 +445,33 @@ void CleanupPage::removeSelectedItems(const QString &name, const QString &commen
 void CleanupPage::runSelected(bool dryRun)
 {
     const qint64 id = selectedBatch();
-    runWork(dryRun ? tr("Dry run of batch %1…").arg(id) : tr("Executing batch %1…").arg(id), [id, dryRun](CleanupEngine &e) {
-        CleanupExecOptions o;
-        o.dryRun = dryRun;
-        const CleanupExecResult r = e.execute(id, o);
-        if (!r.refused.isEmpty())
-            return Outcome{tr("Refused: %1").arg(r.refused), true, id};
-        QStringList counts;
-        for (auto it = r.counts.begin(); it != r.counts.end(); ++it)
-            counts << QStringLiteral("%1 %2").arg(it.value()).arg(it.key());
-        const bool bad =
-            r.counts.value(itemstate::Failed) + r.counts.value(itemstate::Refused) + r.counts.value(itemstate::NotPermitted) > 0;
-        return Outcome{
-            (dryRun ? tr("Dry run of batch %1: %2").arg(id) : tr("Batch %1: %2").arg(id)).arg(counts.join(QStringLiteral(", "))) +
-                (r.stopped ? tr(" (stopped; Execute again to finish)") : QString()),
-            bad || r.stopped, id};
-    });
+    CleanupRequest request;
+    request.kind = CleanupRequest::Kind::Execute;
+    request.batch = id;
+    request.options.dryRun = dryRun;
+    runWork(dryRun ? tr("Dry run of batch %1…").arg(id) : tr("Executing batch %1…").arg(id), request,
+            [id, dryRun](const CleanupOutcome &outcome) {
+                if (outcome.runs.isEmpty())
+                    return Outcome{tr("Batch %1: nothing ran").arg(id), true, id};
+                const CleanupExecResult &r = outcome.runs.first();
+                if (!r.refused.isEmpty())
+                    return Outcome{tr("Refused: %1").arg(r.refused), true, id};
+                QStringList counts;
+                for (auto it = r.counts.begin(); it != r.counts.end(); ++it)
+                    counts << QStringLiteral("%1 %2").arg(it.value()).arg(it.key());
+                const bool bad =
+                    r.counts.value(itemstate::Failed) + r.counts.value(itemstate::Refused) + r.counts.value(itemstate::NotPermitted) > 0;
+                return Outcome{
+                    (dryRun ? tr("Dry run of batch %1: %2").arg(id) : tr("Batch %1: %2").arg(id)).arg(counts.join(QStringLiteral(", "))) +
+                        (r.stopped ? tr(" (stopped; Execute again to finish)") : QString()),
+                    bad || r.stopped, id};
+            });
 }
 
 void CleanupPage::stop()
 {
-    if (m_cancel)
-        *m_cancel = true;
+    if (m_job)
+        m_job->cancel();
 }
 
 } // namespace ferry

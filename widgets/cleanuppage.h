@@ -3,12 +3,11 @@
 
 #pragma once
 
+#include "core/cleanupjob.h"
 #include "plan/plan.h"
 
-#include <QFutureWatcher>
 #include <QWidget>
 
-#include <atomic>
 #include <functional>
 #include <memory>
 
@@ -23,15 +22,14 @@ namespace ferry {
 
 class CleanupBatchModel;
 class CleanupItemModel;
-class CleanupEngine;
-class NetworkService;
 class Store;
-struct CleanupProgress;
+class Workspace;
 
 // Review and execution of cleanup batches: the batches with counts and bytes; each item
 // with every tag that goes with it, why it is proposed or why it stays, the checks it
 // passed and its journal state. Approve, reject, remove items, dry run, execute. Work runs
-// on a worker thread with a store connection of its own; the page only reads.
+// as the workspace's cleanup jobs (a thread and store connection of their own); the page
+// only reads.
 class CleanupPage : public QWidget
 {
     Q_OBJECT
@@ -39,8 +37,9 @@ public:
     explicit CleanupPage(QWidget *parent = nullptr);
     ~CleanupPage() override;
 
-    // The session's plan (nullptr: none open), its database, the window's read connection and network.
-    void setContext(std::shared_ptr<const Plan> plan, const QString &dbPath, Store *readStore, NetworkService *network);
+    // The session: its plan (maybe none), its database and read connection; the page's work
+    // runs as the workspace's cleanup jobs. Call again when the plan or the database changes.
+    void setWorkspace(Workspace *workspace);
     void reload();
 
     qint64 selectedBatch() const;
@@ -52,7 +51,10 @@ public:
     void removeSelectedItems(const QString &name, const QString &comment);
     void runSelected(bool dryRun);
     void stop();
-    bool isBusy() const { return m_watcher.isRunning(); }
+    // Stops the running job and waits for its item in flight to end (the window calls it
+    // before the network threads go).
+    void endWork() { m_job.reset(); }
+    bool isBusy() const { return m_job != nullptr; }
 
     CleanupBatchModel *batchModel() const { return m_batches; }
     CleanupItemModel *itemModel() const { return m_items; }
@@ -69,7 +71,7 @@ private:
         bool error = false;
         qint64 select = 0;
     };
-    void runWork(const QString &what, std::function<Outcome(CleanupEngine &)> work);
+    void runWork(const QString &what, const CleanupRequest &request, std::function<Outcome(const CleanupOutcome &)> describe);
     void onBatchSelected();
     void onItemSelected();
     void updateActions();
@@ -79,7 +81,7 @@ private:
     std::shared_ptr<const Plan> m_planData;
     QString m_dbPath;
     Store *m_store = nullptr;
-    NetworkService *m_network = nullptr;
+    Workspace *m_workspace = nullptr;
     CleanupBatchModel *m_batches;
     CleanupItemModel *m_items;
     QTableView *m_batchView;
@@ -90,8 +92,7 @@ private:
     QProgressBar *m_progress;
     QListWidget *m_log;
     QPushButton *m_plan, *m_approve, *m_reject, *m_remove, *m_dryRun, *m_execute, *m_stop;
-    QFutureWatcher<Outcome> m_watcher;
-    std::shared_ptr<std::atomic<bool>> m_cancel;
+    std::unique_ptr<CleanupJob> m_job;
 };
 
 } // namespace ferry

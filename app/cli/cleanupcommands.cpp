@@ -6,6 +6,7 @@
 #include "cli/cliregistry.h"
 #include "cli/commands.h"
 #include "cli/interruption.h"
+#include "core/cleanupjob.h"
 #include "core/workspace.h"
 #include "net/networkservice.h"
 #include "plan/plan.h"
@@ -13,13 +14,12 @@
 #include "store/store.h"
 
 #include <QCommandLineParser>
+#include <QEventLoop>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRegularExpression>
 
-#include <atomic>
-#include <thread>
 #include <unistd.h>
 
 namespace ferry::cli {
@@ -188,35 +188,46 @@ bool batchArgument(const QCommandLineParser &p, const QString &name, qint64 *id,
     return true;
 }
 
-// Runs the engine call on a worker thread so that SIGINT stops it between items.
-template<typename Fn>
-void runStoppable(CleanupEngine &engine, Fn &&fn)
+// Runs one cleanup operation as a job of the workspace: its progress on stderr, SIGINT and
+// SIGTERM stop it between items. The store had been opened by open(); a job that cannot
+// open it again says so in storeError.
+CleanupOutcome runJob(Context &ctx, const CleanupRequest &request, QTextStream &err)
 {
-    StopSignal stop;
-    std::atomic<bool> done{false};
-    std::thread watcher([&] {
-        while (!done) {
-            if (StopSignal::requested()) {
-                engine.cancel();
-                break;
-            }
-            std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        }
-    });
-    fn();
-    done = true;
-    watcher.join();
-}
-
-void progressTo(CleanupEngine &engine, QTextStream &err)
-{
+    CleanupOutcome outcome;
+    outcome.kind = request.kind;
+    std::unique_ptr<CleanupJob> job(ctx.workspace.startCleanup(request, &outcome.storeError));
+    if (!job)
+        return outcome;
     const bool tty = ::isatty(STDERR_FILENO);
-    engine.setProgressHandler([&err, tty](const CleanupProgress &p) {
+    QObject::connect(job.get(), &CleanupJob::progress, job.get(), [&err, tty](const CleanupProgress &p) {
         if (tty)
             err << "\r\033[K[" << p.phase << "] " << p.done << '/' << p.total << ' ' << p.message.left(100) << Qt::flush;
         else if (p.phase != u"plan")
             err << '[' << p.phase << "] " << p.done << '/' << p.total << ' ' << p.message << Qt::endl;
     });
+    QEventLoop loop;
+    bool done = false;
+    QObject::connect(job.get(), &CleanupJob::finished, &loop, [&](const CleanupOutcome &o) {
+        outcome = o;
+        done = true;
+        loop.quit();
+    });
+    StopSignal stop;
+    stop.watch(job.get(), [&job] { job->cancel(); });
+    if (!done)
+        loop.exec();
+    if (tty)
+        err << "\r\033[K";
+    return outcome;
+}
+
+// A job that could not open the database: exit 7 with why.
+bool storeFailed(const CleanupOutcome &o, const QString &name, QTextStream &err)
+{
+    if (o.storeError.isEmpty())
+        return false;
+    err << "ferryctl cleanup " << name << ": " << o.storeError << Qt::endl;
+    return true;
 }
 
 int cmdPlan(const QStringList &args, QTextStream &out, QTextStream &err)
@@ -229,12 +240,13 @@ int cmdPlan(const QStringList &args, QTextStream &out, QTextStream &err)
     ctx.parser.addOption({QStringLiteral("format"), QStringLiteral("table or json."), QStringLiteral("format"), QStringLiteral("table")});
     if (const int rc = open(ctx, QStringLiteral("plan"), args, true, out, err); rc >= 0)
         return rc;
-    CleanupEngine engine(*ctx.plan, *ctx.store, ctx.workspace.network());
-    progressTo(engine, err);
-    CleanupPlanResult r;
-    runStoppable(engine, [&] { r = engine.plan(ctx.parser.values(QStringLiteral("policy"))); });
-    if (::isatty(STDERR_FILENO))
-        err << "\r\033[K";
+    CleanupRequest request;
+    request.kind = CleanupRequest::Kind::Plan;
+    request.policies = ctx.parser.values(QStringLiteral("policy"));
+    const CleanupOutcome outcome = runJob(ctx, request, err);
+    if (storeFailed(outcome, QStringLiteral("plan"), err))
+        return ExitStore;
+    const CleanupPlanResult &r = outcome.plan;
     CleanupStore cs(*ctx.store);
     if (ctx.parser.value(QStringLiteral("format")) == u"json") {
         QJsonArray batches;
@@ -426,12 +438,16 @@ int cmdDecide(const QString &name, const QStringList &args, QTextStream &out, QT
         err << "ferryctl cleanup approve: --as NAME is required: an approval names who gave it" << Qt::endl;
         return ExitUsage;
     }
-    const Plan none;
-    CleanupEngine engine(ctx.plan ? *ctx.plan : none, *ctx.store, ctx.workspace.network());
-    const QString actor = ctx.parser.value(QStringLiteral("as"));
-    const QString comment = ctx.parser.value(QStringLiteral("comment"));
-    const QString error = name == u"approve" ? engine.approve(id, actor, comment, ctx.parser.value(QStringLiteral("hash")))
-                                             : engine.reject(id, actor, comment);
+    CleanupRequest request;
+    request.kind = name == u"approve" ? CleanupRequest::Kind::Approve : CleanupRequest::Kind::Reject;
+    request.batch = id;
+    request.actor = ctx.parser.value(QStringLiteral("as"));
+    request.comment = ctx.parser.value(QStringLiteral("comment"));
+    request.expectedHash = ctx.parser.value(QStringLiteral("hash"));
+    const CleanupOutcome outcome = runJob(ctx, request, err);
+    if (storeFailed(outcome, name, err))
+        return ExitStore;
+    const QString &error = outcome.refused;
     if (!error.isEmpty()) {
         err << "ferryctl cleanup " << name << ": " << error << Qt::endl;
         return error.startsWith(QStringLiteral("there is no batch")) ? ExitNotFound : ExitRefused;
@@ -468,11 +484,17 @@ int cmdRemove(const QStringList &args, QTextStream &out, QTextStream &err)
         err << "ferryctl cleanup remove: give the item numbers to remove" << Qt::endl;
         return ExitUsage;
     }
-    const Plan none;
-    CleanupEngine engine(ctx.plan ? *ctx.plan : none, *ctx.store, ctx.workspace.network());
-    qint64 newBatch = 0;
-    const QString error =
-        engine.removeItems(id, seqs, ctx.parser.value(QStringLiteral("as")), ctx.parser.value(QStringLiteral("comment")), &newBatch);
+    CleanupRequest request;
+    request.kind = CleanupRequest::Kind::RemoveItems;
+    request.batch = id;
+    request.seqs = seqs;
+    request.actor = ctx.parser.value(QStringLiteral("as"));
+    request.comment = ctx.parser.value(QStringLiteral("comment"));
+    const CleanupOutcome outcome = runJob(ctx, request, err);
+    if (storeFailed(outcome, QStringLiteral("remove"), err))
+        return ExitStore;
+    const QString &error = outcome.refused;
+    const qint64 newBatch = outcome.newBatch;
     if (!error.isEmpty()) {
         err << "ferryctl cleanup remove: " << error << Qt::endl;
         return error.startsWith(QStringLiteral("there is no batch")) ? ExitNotFound : ExitRefused;
@@ -573,18 +595,14 @@ int cmdExecute(const QString &name, const QStringList &args, QTextStream &out, Q
             return ExitOk;
         }
     }
-    const Plan none;
-    CleanupEngine engine(ctx.plan ? *ctx.plan : none, *ctx.store, ctx.workspace.network());
-    progressTo(engine, err);
-    QList<CleanupExecResult> results;
-    runStoppable(engine, [&] {
-        if (resume)
-            results = engine.resume(options);
-        else
-            results << engine.execute(id, options);
-    });
-    if (::isatty(STDERR_FILENO))
-        err << "\r\033[K";
+    CleanupRequest request;
+    request.kind = resume ? CleanupRequest::Kind::Resume : CleanupRequest::Kind::Execute;
+    request.batch = id;
+    request.options = options;
+    const CleanupOutcome outcome = runJob(ctx, request, err);
+    if (storeFailed(outcome, name, err))
+        return ExitStore;
+    const QList<CleanupExecResult> &results = outcome.runs;
     int rc = ExitOk;
     QJsonArray json;
     for (const CleanupExecResult &r : std::as_const(results)) {

@@ -127,7 +127,7 @@ MainWindow::MainWindow(const QString &planPath, const QString &dbPath, QWidget *
     connect(m_workspace, &Workspace::planChanged, this, [this] {
         statusBar()->showMessage(tr("The plan changed on disk and was read again"), 8000);
         if (m_workspace->store())
-            m_cleanup->setContext(m_workspace->plan(), m_workspace->databasePath(), m_workspace->store(), &m_workspace->network());
+            m_cleanup->setWorkspace(m_workspace);
         reload();
     });
     connect(m_workspace, &Workspace::planFailed, this, [this](const QString &error) {
@@ -166,6 +166,7 @@ MainWindow::~MainWindow()
 {
     m_matrixWatcher.waitForFinished();
     m_scan.reset(); // cancelled and its thread joined, before the network threads the scan uses
+    m_cleanup->endWork(); // likewise a cleanup run, after the DELETE in flight
 }
 
 bool MainWindow::openDatabase(const QString &dbPath, QString *error)
@@ -173,7 +174,7 @@ bool MainWindow::openDatabase(const QString &dbPath, QString *error)
     if (!m_workspace->openDatabase(dbPath, error))
         return false;
     m_images->setStore(m_workspace->store());
-    m_cleanup->setContext(m_workspace->plan(), dbPath, m_workspace->store(), &m_workspace->network());
+    m_cleanup->setWorkspace(m_workspace);
     // The matrix is read first; the pages' history when it is in (reload, onMatrixRead): at a
     // million tags their reads would otherwise hold the pool's threads while the matrix waits.
     m_replication->setDatabase(dbPath, false);

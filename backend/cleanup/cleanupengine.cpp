@@ -11,17 +11,26 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRegularExpression>
-#include <QThread>
 
 namespace ferry {
 
 namespace {
 
+const QString kAbandoned = QStringLiteral("the request was abandoned: Ferry's network threads stopped first");
+
+// A registry reply, awaited; a reply that never comes (the network service went away)
+// reads as a cancelled request.
 template<typename T>
-T wait(QFuture<T> f)
+FutureAwaiter<Result<T>> reply(QFuture<Result<T>> f)
 {
-    f.waitForFinished();
-    return f.result();
+    return awaitFuture(std::move(f), Result<T>::failure(RegistryError::make(RegistryError::Kind::Canceled, kAbandoned)));
+}
+
+// A DELETE whose answer never came: httpStatus -1, so that the run stops with the item
+// still journaled as sending, and resume finds out what happened.
+FutureAwaiter<DeleteResult> reply(QFuture<DeleteResult> f)
+{
+    return awaitFuture(std::move(f), DeleteResult{DeleteOutcome::Failed, -1, kAbandoned});
 }
 
 QString summaryJson(const QMap<QString, int> &counts)
@@ -91,23 +100,23 @@ void CleanupEngine::report(const QString &phase, int done, int total, const QStr
         m_progress(CleanupProgress{phase, done, total, message});
 }
 
-QString CleanupEngine::headDigest(const QString &registry, const QString &repository, const QString &reference, int *status)
+Task<QString> CleanupEngine::headDigest(const QString &registry, const QString &repository, const QString &reference, int *status)
 {
     RegistryClient *c = client(registry);
     if (!c) {
         *status = -1;
-        return QStringLiteral("registry %1 is not in the plan").arg(registry);
+        co_return QStringLiteral("registry %1 is not in the plan").arg(registry);
     }
-    const Result<ManifestHead> h = wait(c->headManifest(repository, reference, m_group));
+    const Result<ManifestHead> h = co_await reply(c->headManifest(repository, reference, m_group));
     if (h.ok()) {
         *status = 200;
-        return h.value.digest;
+        co_return h.value.digest;
     }
     *status = h.error.kind == RegistryError::Kind::NotFound ? 404 : -1;
-    return h.error.toString();
+    co_return h.error.toString();
 }
 
-void CleanupEngine::readManifests(RepositorySnapshot *snap, const QSet<QString> &digests)
+Task<> CleanupEngine::readManifests(RepositorySnapshot *snap, const QSet<QString> &digests)
 {
     RegistryClient *c = client(snap->registry);
     QList<QPair<QString, QFuture<Result<ManifestFetch>>>> pending;
@@ -115,7 +124,7 @@ void CleanupEngine::readManifests(RepositorySnapshot *snap, const QSet<QString> 
         if (!snap->manifests.value(d).read)
             pending.append({d, c->getManifest(snap->repository, d, m_group)});
     for (auto &[digest, future] : pending) {
-        const Result<ManifestFetch> r = wait(future);
+        const Result<ManifestFetch> r = co_await reply(future);
         ManifestFacts &f = snap->manifests[digest];
         if (!r.ok()) {
             if (r.error.kind == RegistryError::Kind::NotFound) {
@@ -152,7 +161,7 @@ void CleanupEngine::readManifests(RepositorySnapshot *snap, const QSet<QString> 
         if (snap->holds(s) || snap->absent.contains(s))
             continue;
         int status = 0;
-        headDigest(snap->registry, snap->repository, s, &status);
+        co_await headDigest(snap->registry, snap->repository, s, &status);
         if (status == 200)
             snap->present.insert(s);
         else if (status == 404)
@@ -160,8 +169,8 @@ void CleanupEngine::readManifests(RepositorySnapshot *snap, const QSet<QString> 
     }
 }
 
-RepositorySnapshot CleanupEngine::readSnapshot(const QString &registry, const QString &repository, const QSet<QString> &digests,
-                                               bool useHistory)
+Task<RepositorySnapshot> CleanupEngine::readSnapshot(const QString &registry, const QString &repository, const QSet<QString> &digests,
+                                                     bool useHistory)
 {
     RepositorySnapshot snap;
     snap.registry = registry;
@@ -170,16 +179,16 @@ RepositorySnapshot CleanupEngine::readSnapshot(const QString &registry, const QS
     TagDetailsProvider *p = provider(registry);
     if (!p) {
         snap.incompleteReason = QStringLiteral("registry %1 is not in the plan").arg(registry);
-        return snap;
+        co_return snap;
     }
-    const Result<TagDetails> details = wait(p->listTagDetails(repository, m_group));
+    const Result<TagDetails> details = co_await reply(p->listTagDetails(repository, m_group));
     if (!details.ok()) {
         if (details.error.kind != RegistryError::Kind::NotFound) {
             snap.incompleteReason = details.error.toString();
-            return snap;
+            co_return snap;
         }
         snap.complete = true; // no such repository: nothing to clean
-        return snap;
+        co_return snap;
     }
     snap.tags = details.value.tags;
     snap.complete = details.value.complete;
@@ -188,7 +197,7 @@ RepositorySnapshot CleanupEngine::readSnapshot(const QString &registry, const QS
         snap.incompleteReason = details.value.errors.join(QStringLiteral("; "));
 
     // Untagged manifests: the provider's list where it has one, else Ferry's history.
-    const Result<ManifestDetails> listed = wait(p->listManifests(repository, m_group));
+    const Result<ManifestDetails> listed = co_await reply(p->listManifests(repository, m_group));
     if (listed.ok()) {
         for (const ManifestRecord &m : listed.value.manifests) {
             ManifestFacts &f = snap.manifests[m.digest];
@@ -224,7 +233,7 @@ RepositorySnapshot CleanupEngine::readSnapshot(const QString &registry, const QS
                 if (!snap.tagsOf(it.key()).isEmpty())
                     continue;
                 int status = 0;
-                headDigest(registry, repository, it.key(), &status);
+                co_await headDigest(registry, repository, it.key(), &status);
                 if (status == 200) {
                     snap.untaggedSince.insert(it.key(), it.value());
                     snap.untaggedAgeSource.insert(it.key(), QStringLiteral("untagged since (Ferry's history)"));
@@ -241,12 +250,11 @@ RepositorySnapshot CleanupEngine::readSnapshot(const QString &registry, const QS
     for (auto it = snap.manifests.begin(); it != snap.manifests.end(); ++it)
         if (mediatype::isIndexType(it->mediaType) || it->mediaType.isEmpty())
             toRead.insert(it.key());
-    readManifests(&snap, toRead);
-    return snap;
+    co_await readManifests(&snap, toRead);
+    co_return snap;
 }
 
-// Which repositories each registry's policies cover: registry -> repository -> policies.
-QMap<QString, QMap<QString, QList<CleanupPolicy>>> CleanupEngine::coverage(const QList<CleanupPolicy> &policies, CleanupPlanResult *out)
+Task<CleanupEngine::Coverage> CleanupEngine::coverage(const QList<CleanupPolicy> &policies, CleanupPlanResult *out)
 {
     CleanupPlanResult &result = *out;
     QMap<QString, QMap<QString, QList<CleanupPolicy>>> work;
@@ -262,7 +270,7 @@ QMap<QString, QMap<QString, QList<CleanupPolicy>>> CleanupEngine::coverage(const
                 continue;
             }
             if (!catalogs.contains(p.registry)) {
-                const Result<Listing> cat = wait(client(p.registry)->catalog(m_group));
+                const Result<Listing> cat = co_await reply(client(p.registry)->catalog(m_group));
                 if (!cat.ok()) {
                     result.errors
                         << QStringLiteral("%1: cannot list repositories for %2: %3").arg(p.registry, pattern, cat.error.toString());
@@ -280,12 +288,12 @@ QMap<QString, QMap<QString, QList<CleanupPolicy>>> CleanupEngine::coverage(const
                     work[p.registry][repo].append(p);
         }
     }
-    return work;
+    co_return work;
 }
 
 // For legacy policies: where the target (and, if asked, its replicas) do not hold a candidate.
-VerifyResults CleanupEngine::verifyLegacy(const QString &registry, const QString &repository, const QList<CleanupPolicy> &pols,
-                                          const QSet<QString> &candidates, QStringList *verifyTargets)
+Task<VerifyResults> CleanupEngine::verifyLegacy(const QString &registry, const QString &repository, const QList<CleanupPolicy> &pols,
+                                                const QSet<QString> &candidates, QStringList *verifyTargets)
 {
     VerifyResults verify;
     const bool legacy = std::any_of(pols.begin(), pols.end(), [](const CleanupPolicy &p) { return p.kind == CleanupPolicy::Kind::Legacy; });
@@ -301,7 +309,7 @@ VerifyResults CleanupEngine::verifyLegacy(const QString &registry, const QString
             QStringList missing;
             for (const QString &r : std::as_const(regs)) {
                 int status = 0;
-                const QString got = headDigest(r, targetRepo, d, &status);
+                const QString got = co_await headDigest(r, targetRepo, d, &status);
                 if (status == 404)
                     missing << QStringLiteral("%1/%2 does not hold it").arg(r, targetRepo);
                 else if (status != 200)
@@ -310,7 +318,7 @@ VerifyResults CleanupEngine::verifyLegacy(const QString &registry, const QString
             verify.insert(d, missing.join(QStringLiteral("; ")));
         }
     }
-    return verify;
+    co_return verify;
 }
 
 // The delete items in batches of cleanup.batch-size; the first batch also carries the items
@@ -355,7 +363,7 @@ void CleanupEngine::storeBatches(const QString &registry, const QString &reposit
     }
 }
 
-CleanupPlanResult CleanupEngine::plan(const QStringList &onlyPolicies)
+Task<CleanupPlanResult> CleanupEngine::plan(QStringList onlyPolicies)
 {
     CleanupPlanResult result;
     const CleanupConfig &cfg = m_plan.cleanup;
@@ -367,9 +375,9 @@ CleanupPlanResult CleanupEngine::plan(const QStringList &onlyPolicies)
         result.errors << (cfg.policies.isEmpty()
                               ? QStringLiteral("the plan has no cleanup policies (plan key cleanup.policies)")
                               : QStringLiteral("no cleanup policy is named %1").arg(onlyPolicies.join(QStringLiteral(", "))));
-        return result;
+        co_return result;
     }
-    const QMap<QString, QMap<QString, QList<CleanupPolicy>>> work = coverage(policies, &result);
+    const QMap<QString, QMap<QString, QList<CleanupPolicy>>> work = co_await coverage(policies, &result);
     int total = 0;
     for (const auto &repos : std::as_const(work))
         total += repos.size();
@@ -379,12 +387,12 @@ CleanupPlanResult CleanupEngine::plan(const QStringList &onlyPolicies)
         for (auto repo = reg->begin(); repo != reg->end() && !m_canceled; ++repo) {
             report(QStringLiteral("plan"), done, total, QStringLiteral("reading %1/%2").arg(reg.key(), repo.key()));
             const QList<CleanupPolicy> &pols = repo.value();
-            RepositorySnapshot snap = readSnapshot(reg.key(), repo.key(), {}, true);
+            RepositorySnapshot snap = co_await readSnapshot(reg.key(), repo.key(), {}, true);
             const QSet<QString> candidates = candidateDigests(snap, pols, cfg, now);
-            readManifests(&snap, candidates);
+            co_await readManifests(&snap, candidates);
             // Legacy content is deletable only where the target (and replicas) hold it.
             QStringList verifyTargets;
-            const VerifyResults verify = verifyLegacy(reg.key(), repo.key(), pols, candidates, &verifyTargets);
+            const VerifyResults verify = co_await verifyLegacy(reg.key(), repo.key(), pols, candidates, &verifyTargets);
             const QList<CleanupItem> items = evaluateCleanup(snap, pols, cfg, now, verify, verifyTargets);
             ++done;
             if (!snap.complete)
@@ -404,7 +412,7 @@ CleanupPlanResult CleanupEngine::plan(const QStringList &onlyPolicies)
         }
     }
     report(QStringLiteral("plan"), done, total, QStringLiteral("planned %1 batches").arg(result.batches.size()));
-    return result;
+    co_return result;
 }
 
 QString CleanupEngine::executionBlocker(const CleanupBatch &b, bool dryRun) const
@@ -446,14 +454,14 @@ QString CleanupEngine::executionBlocker(const CleanupBatch &b, bool dryRun) cons
 
 // Why the item must not be deleted now, from live reads: a tag moved or gone, a parent
 // index still present, the target no longer holding the digest. Empty: go ahead.
-QString CleanupEngine::liveRecheck(const CleanupBatch &b, const CleanupItem &item, const RepositorySnapshot &snap)
+Task<QString> CleanupEngine::liveRecheck(const CleanupBatch &b, const CleanupItem &item, const RepositorySnapshot &snap)
 {
     QString why;
     for (const QString &tag : std::as_const(item.tags)) {
         if (!why.isEmpty())
             break;
         int s = 0;
-        const QString d = headDigest(b.registry, b.repository, tag, &s);
+        const QString d = co_await headDigest(b.registry, b.repository, tag, &s);
         if (s == 404)
             why = QStringLiteral("tag '%1' is gone since approval").arg(tag);
         else if (s != 200)
@@ -465,7 +473,7 @@ QString CleanupEngine::liveRecheck(const CleanupBatch &b, const CleanupItem &ite
         if (!why.isEmpty() || snap.deleted.contains(parent))
             continue;
         int s = 0;
-        headDigest(b.registry, b.repository, parent, &s);
+        co_await headDigest(b.registry, b.repository, parent, &s);
         if (s != 404)
             why = QStringLiteral("its index %1 is still present").arg(parent.left(19));
     }
@@ -474,22 +482,22 @@ QString CleanupEngine::liveRecheck(const CleanupBatch &b, const CleanupItem &ite
             break;
         const QString reg = where.section(u'/', 0, 0), repo = where.section(u'/', 1);
         int s = 0;
-        const QString d = headDigest(reg, repo, item.digest, &s);
+        const QString d = co_await headDigest(reg, repo, item.digest, &s);
         if (s != 200)
             why = QStringLiteral("%1 no longer holds the digest (%2)").arg(where, s == 404 ? QStringLiteral("404") : d);
     }
-    return why;
+    co_return why;
 }
 
 // A fresh listing once the recheck window has passed; what this run deleted stays deleted
 // (a registry may list a digest for a while after its DELETE). False: the listing failed.
-bool CleanupEngine::rereadSnapshot(const CleanupBatch &b, const QSet<QString> &digests, RepositorySnapshot *snap)
+Task<bool> CleanupEngine::rereadSnapshot(const CleanupBatch &b, const QSet<QString> &digests, RepositorySnapshot *snap)
 {
     const QSet<QString> deleted = snap->deleted;
-    *snap = readSnapshot(b.registry, b.repository, digests, false);
+    *snap = co_await readSnapshot(b.registry, b.repository, digests, false);
     snap->deleted = deleted;
     snap->absent += deleted;
-    return snap->complete;
+    co_return snap->complete;
 }
 
 // The run ends before its last item: the journal and the audit say why; resume goes on.
@@ -526,7 +534,7 @@ std::optional<CleanupBatch> CleanupEngine::startRun(qint64 batchId, bool dry, co
     return loaded;
 }
 
-CleanupExecResult CleanupEngine::execute(qint64 batchId, const CleanupExecOptions &options)
+Task<CleanupExecResult> CleanupEngine::execute(qint64 batchId, CleanupExecOptions options)
 {
     CleanupExecResult result;
     result.batch = batchId;
@@ -535,7 +543,7 @@ CleanupExecResult CleanupEngine::execute(qint64 batchId, const CleanupExecOption
     const QString phase = dry ? QStringLiteral("dry-run") : QStringLiteral("execute");
     std::optional<CleanupBatch> loaded = startRun(batchId, dry, actor, &result);
     if (!loaded)
-        return result;
+        co_return result;
     CleanupBatch &b = *loaded;
 
     QSet<QString> digests;
@@ -548,18 +556,18 @@ CleanupExecResult CleanupEngine::execute(qint64 batchId, const CleanupExecOption
     }
     const CleanupConfig &cfg = m_plan.cleanup;
     report(phase, 0, work.size(), QStringLiteral("re-reading %1/%2").arg(b.registry, b.repository));
-    RepositorySnapshot snap = readSnapshot(b.registry, b.repository, digests, false);
+    RepositorySnapshot snap = co_await readSnapshot(b.registry, b.repository, digests, false);
     QElapsedTimer snapAge;
     snapAge.start();
     auto finishStopped = [&](const QString &why) { return stopRun(&result, actor, work, why); };
     if (!snap.complete)
-        return finishStopped(QStringLiteral("cannot re-verify %1/%2: %3").arg(b.registry, b.repository, snap.incompleteReason));
+        co_return finishStopped(QStringLiteral("cannot re-verify %1/%2: %3").arg(b.registry, b.repository, snap.incompleteReason));
 
     RegistryClient *c = client(b.registry);
     int done = 0;
     for (CleanupItem *item : std::as_const(work)) {
         if (m_canceled)
-            return finishStopped(QStringLiteral("stopped by the operator after %1 of %2 items").arg(done).arg(work.size()));
+            co_return finishStopped(QStringLiteral("stopped by the operator after %1 of %2 items").arg(done).arg(work.size()));
         ++done;
         auto record = [&](const QString &state, int http, const QString &message) {
             if (!m_cleanup.journal(result.run, dry, batchId, item->seq, state, http, message))
@@ -575,8 +583,8 @@ CleanupExecResult CleanupEngine::execute(qint64 batchId, const CleanupExecOption
         }
         if (snapAge.elapsed() > cfg.recheckWindowSeconds * 1000) {
             snapAge.restart();
-            if (!rereadSnapshot(b, digests, &snap))
-                return finishStopped(QStringLiteral("cannot re-verify %1/%2: %3").arg(b.registry, b.repository, snap.incompleteReason));
+            if (!co_await rereadSnapshot(b, digests, &snap))
+                co_return finishStopped(QStringLiteral("cannot re-verify %1/%2: %3").arg(b.registry, b.repository, snap.incompleteReason));
         }
         const bool wasSending = item->state == itemstate::Sending;
         const QString what = QStringLiteral("%1/%2@%3").arg(b.registry, b.repository, item->digest);
@@ -586,7 +594,7 @@ CleanupExecResult CleanupEngine::execute(qint64 batchId, const CleanupExecOption
         };
         // 1. Is it still there?
         int status = 0;
-        const QString head = headDigest(b.registry, b.repository, item->digest, &status);
+        const QString head = co_await headDigest(b.registry, b.repository, item->digest, &status);
         QString state, message;
         int http = 0;
         if (status == 404) {
@@ -603,7 +611,7 @@ CleanupExecResult CleanupEngine::execute(qint64 batchId, const CleanupExecOption
             QString why = recheckItem(*item, snap, cfg);
             // 3. Live reads right before the DELETE: its tags, its parents, the target.
             if (why.isEmpty())
-                why = liveRecheck(b, *item, snap);
+                why = co_await liveRecheck(b, *item, snap);
             if (!why.isEmpty()) {
                 state = itemstate::Skipped;
                 message = why;
@@ -615,9 +623,12 @@ CleanupExecResult CleanupEngine::execute(qint64 batchId, const CleanupExecOption
             } else {
                 // 4. The journal says "sending" before the request leaves.
                 if (!record(itemstate::Sending, 0, QStringLiteral("DELETE %1").arg(what)))
-                    return finishStopped(
+                    co_return finishStopped(
                         QStringLiteral("cannot write the journal: %1; nothing more is deleted").arg(m_cleanup.lastError()));
-                const DeleteResult del = wait(c->deleteManifest(b.repository, item->digest, m_group));
+                const DeleteResult del = co_await reply(c->deleteManifest(b.repository, item->digest, m_group));
+                if (del.httpStatus < 0)
+                    co_return finishStopped(QStringLiteral("no answer to the DELETE of %1 (%2); resume finds out whether it was deleted")
+                                                .arg(item->digest.left(19), del.message));
                 state = stateFor(del.outcome);
                 message = del.outcome == DeleteOutcome::Deleted ? QStringLiteral("deleted; the registry answered %1").arg(del.httpStatus)
                                                                 : del.message;
@@ -627,11 +638,11 @@ CleanupExecResult CleanupEngine::execute(qint64 batchId, const CleanupExecOption
             }
         }
         if (!record(state, http, message))
-            return finishStopped(QStringLiteral("cannot write the journal: %1; nothing more is deleted").arg(m_cleanup.lastError()));
+            co_return finishStopped(QStringLiteral("cannot write the journal: %1; nothing more is deleted").arg(m_cleanup.lastError()));
         result.counts[state]++;
         report(phase, done, work.size(), QStringLiteral("%1 %2: %3").arg(state, item->digest.left(19), message));
         if (options.paceMs > 0 && done < work.size())
-            QThread::msleep(options.paceMs);
+            co_await pause(options.paceMs);
     }
     for (CleanupItem *i : work)
         result.items.append(*i);
@@ -640,10 +651,10 @@ CleanupExecResult CleanupEngine::execute(qint64 batchId, const CleanupExecOption
         m_cleanup.setStatus(batchId, batchstatus::Executed);
     m_cleanup.audit(actor, dry ? QStringLiteral("dry-run finished") : QStringLiteral("execute finished"), batchId,
                     summaryJson(result.counts));
-    return result;
+    co_return result;
 }
 
-QList<CleanupExecResult> CleanupEngine::resume(const CleanupExecOptions &options)
+Task<QList<CleanupExecResult>> CleanupEngine::resume(CleanupExecOptions options)
 {
     QList<qint64> batches;
     for (const CleanupRun &r : m_cleanup.runs()) {
@@ -663,9 +674,9 @@ QList<CleanupExecResult> CleanupEngine::resume(const CleanupExecOptions &options
         m_cleanup.audit(cleanupActor(options.actor), QStringLiteral("resume"), id, {});
         CleanupExecOptions o = options;
         o.dryRun = false;
-        out << execute(id, o);
+        out << co_await execute(id, o);
     }
-    return out;
+    co_return out;
 }
 
 } // namespace ferry

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "cleanup/cleanupstore.h"
+#include "net/task.h"
 #include "plan/plan.h"
 
 #include <QMap>
@@ -54,10 +55,12 @@ struct CleanupExecResult
     QMap<QString, int> counts; // by state
 };
 
-// The cleanup engine that the CLI and the GUI share. Its calls block until done and must
-// run off the GUI thread; registry requests run on the network threads. The store must
-// have been opened by the calling thread. cancel() may be called from any thread: a run
-// stops between items, never in the middle of one.
+// The cleanup engine that the CLI and the GUI share. plan, execute and resume are Tasks:
+// they run on the calling thread, which must run an event loop, and suspend while a
+// registry answers (registry requests run on the network threads), so no thread waits
+// on a reply. The store must have been opened by that thread; the engine and its Tasks
+// live there. cancel() may be called from any thread: a run stops between items, never
+// in the middle of one.
 class CleanupEngine
 {
 public:
@@ -68,11 +71,11 @@ public:
     void cancel() { m_canceled = true; }
 
     // Reads the registries the policies name and writes batches to the store.
-    CleanupPlanResult plan(const QStringList &onlyPolicies = {});
+    Task<CleanupPlanResult> plan(QStringList onlyPolicies = {});
     // Executes one batch (or dry-runs it: the same path, only the DELETE is skipped).
-    CleanupExecResult execute(qint64 batchId, const CleanupExecOptions &options);
+    Task<CleanupExecResult> execute(qint64 batchId, CleanupExecOptions options);
     // Finishes every real run that did not end (a crash, SIGKILL, a power cut).
-    QList<CleanupExecResult> resume(const CleanupExecOptions &options);
+    Task<QList<CleanupExecResult>> resume(CleanupExecOptions options);
 
     // Approval and review. Each returns an empty string on success, else why not.
     QString approve(qint64 batchId, const QString &actor, const QString &comment, const QString &expectedHash = {});
@@ -89,19 +92,22 @@ private:
     TagDetailsProvider *provider(const QString &registry);
     // Lists the repository and reads what the checks need: every index, the given digests,
     // the subjects that signatures and referrers name. complete=false says what failed.
-    RepositorySnapshot readSnapshot(const QString &registry, const QString &repository, const QSet<QString> &digests, bool useHistory);
-    void readManifests(RepositorySnapshot *snap, const QSet<QString> &digests);
-    QString headDigest(const QString &registry, const QString &repository, const QString &reference, int *status);
+    Task<RepositorySnapshot> readSnapshot(const QString &registry, const QString &repository, const QSet<QString> &digests,
+                                          bool useHistory);
+    Task<> readManifests(RepositorySnapshot *snap, const QSet<QString> &digests);
+    Task<QString> headDigest(const QString &registry, const QString &repository, const QString &reference, int *status);
     void report(const QString &phase, int done, int total, const QString &message);
-    QMap<QString, QMap<QString, QList<CleanupPolicy>>> coverage(const QList<CleanupPolicy> &policies, CleanupPlanResult *out);
-    VerifyResults verifyLegacy(const QString &registry, const QString &repository, const QList<CleanupPolicy> &pols,
-                               const QSet<QString> &candidates, QStringList *verifyTargets);
+    // Which repositories each registry's policies cover: registry -> repository -> policies.
+    using Coverage = QMap<QString, QMap<QString, QList<CleanupPolicy>>>;
+    Task<Coverage> coverage(const QList<CleanupPolicy> &policies, CleanupPlanResult *out);
+    Task<VerifyResults> verifyLegacy(const QString &registry, const QString &repository, const QList<CleanupPolicy> &pols,
+                                     const QSet<QString> &candidates, QStringList *verifyTargets);
     void storeBatches(const QString &registry, const QString &repository, const QList<CleanupPolicy> &pols, const RepositorySnapshot &snap,
                       const QList<CleanupItem> &deletes, const QList<CleanupItem> &keeps, const QDateTime &now, CleanupPlanResult *out);
-    bool rereadSnapshot(const CleanupBatch &b, const QSet<QString> &digests, RepositorySnapshot *snap);
+    Task<bool> rereadSnapshot(const CleanupBatch &b, const QSet<QString> &digests, RepositorySnapshot *snap);
     CleanupExecResult stopRun(CleanupExecResult *result, const QString &actor, const QList<CleanupItem *> &work, const QString &why);
     std::optional<CleanupBatch> startRun(qint64 batchId, bool dry, const QString &actor, CleanupExecResult *result);
-    QString liveRecheck(const CleanupBatch &b, const CleanupItem &item, const RepositorySnapshot &snap);
+    Task<QString> liveRecheck(const CleanupBatch &b, const CleanupItem &item, const RepositorySnapshot &snap);
 
     const Plan &m_plan;
     Store &m_store;

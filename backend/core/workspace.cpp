@@ -98,6 +98,17 @@ ScanJob *Workspace::startScan(const ScanOptions &options, QString *error)
     return job;
 }
 
+CleanupJob *Workspace::startCleanup(const CleanupRequest &request, QString *error)
+{
+    if (!m_store) {
+        *error = QStringLiteral("no database is open");
+        return nullptr;
+    }
+    auto *job = new CleanupJob(m_plan, m_store->path(), network(), request);
+    job->start();
+    return job;
+}
+
 void Workspace::onPlanFileChanged()
 {
     // Editors save by writing a new file and renaming it over the old one: the watch on the

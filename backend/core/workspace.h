@@ -3,6 +3,7 @@
 
 #pragma once
 
+#include "core/cleanupjob.h"
 #include "core/scanjob.h"
 #include "plan/plan.h"
 #include "registry/registryconfig.h"
@@ -59,6 +60,11 @@ public:
     // A scan of the plan into the database, started; nullptr (with the error) without a plan
     // or a database. The caller owns the job.
     ScanJob *startScan(const ScanOptions &options, QString *error);
+    // A cleanup operation on the database with the plan as it is now (the job keeps that
+    // plan to its end, whatever happens to the file), started; nullptr (with the error)
+    // without a database. Without a plan, only review operations can succeed: the engine
+    // refuses to execute a batch whose registry it does not know. The caller owns the job.
+    CleanupJob *startCleanup(const CleanupRequest &request, QString *error);
 
 Q_SIGNALS:
     void planChanged(); // the plan's file changed and was read again

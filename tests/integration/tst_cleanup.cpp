@@ -348,40 +348,81 @@ private Q_SLOTS:
         QVERIFY(show(m_bulkBatch, m_db).value(QStringLiteral("hashMatches")).toBool());
     }
 
+    // Items of a batch in a given state, read from the database as the test's own reader.
+    int itemsIn(qint64 batch, const QString &state) const
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("count"));
+        db.setDatabaseName(m_db);
+        int n = -1;
+        if (db.open()) {
+            QSqlQuery q(db);
+            if (q.exec(QStringLiteral("SELECT COUNT(*) FROM cleanup_items WHERE batch=%1 AND state='%2'").arg(batch).arg(state)) &&
+                q.next())
+                n = q.value(0).toInt();
+        }
+        db = {};
+        QSqlDatabase::removeDatabase(QStringLiteral("count"));
+        return n;
+    }
+
+    // SIGINT during a paced run: the engine is waiting (between items, or for a reply) on
+    // its thread's event loop, so the stop is taken at once; the item in flight finishes,
+    // the run is journaled as stopped, and the command exits 130. Nothing is left
+    // "sending". The next test finishes the batch.
+    void interruptedRunStopsBetweenItems()
+    {
+        QVERIFY(m_bulkBatch > 0);
+        QProcess p;
+        p.setProgram(ferryctlPath());
+        p.setArguments({QStringLiteral("cleanup"), QStringLiteral("execute"), QString::number(m_bulkBatch), QStringLiteral("--db"), m_db,
+                        QStringLiteral("--pace"), QStringLiteral("2s"), QStringLiteral("--format"), QStringLiteral("json")});
+        p.start();
+        QVERIFY(p.waitForStarted());
+        QElapsedTimer t;
+        t.start();
+        while (itemsIn(m_bulkBatch, QStringLiteral("deleted")) < 1 && t.elapsed() < 60'000 && p.state() == QProcess::Running)
+            QTest::qWait(50);
+        QVERIFY2(p.state() == QProcess::Running, "the run ended before it could be interrupted; raise --pace");
+        ::kill(pid_t(p.processId()), SIGINT);
+        QVERIFY(p.waitForFinished(30'000));
+        QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(p.exitCode(), 130);
+        const QJsonObject runJson = QJsonDocument::fromJson(p.readAllStandardOutput()).array().at(0).toObject();
+        QVERIFY(runJson.value(QStringLiteral("stopped")).toBool());
+        const int deleted = itemsIn(m_bulkBatch, QStringLiteral("deleted"));
+        QVERIFY2(deleted >= 1 && deleted < 12, qPrintable(QString::number(deleted)));
+        QCOMPARE(itemsIn(m_bulkBatch, QStringLiteral("sending")), 0);
+        const QJsonObject shown = show(m_bulkBatch, m_db);
+        QCOMPARE(shown.value(QStringLiteral("status")).toString(), QStringLiteral("executing"));
+        const QJsonArray runs = shown.value(QStringLiteral("runs")).toArray();
+        const QJsonObject last = runs.at(runs.size() - 1).toObject();
+        QCOMPARE(last.value(QStringLiteral("status")).toString(), QStringLiteral("stopped"));
+        QVERIFY2(last.value(QStringLiteral("summary")).toString().contains(QStringLiteral("stopped by the operator")),
+                 QJsonDocument(last).toJson().constData());
+    }
+
     // SIGKILL in the middle of a batch, one DELETE in flight; resume accounts for every
     // item exactly once.
     void killedRunResumesWithEveryItemOnce()
     {
         QVERIFY(m_bulkBatch > 0);
+        const int deletedBeforeRun = itemsIn(m_bulkBatch, QStringLiteral("deleted"));
         QProcess p;
         p.setProgram(ferryctlPath());
         p.setArguments({QStringLiteral("cleanup"), QStringLiteral("execute"), QString::number(m_bulkBatch), QStringLiteral("--db"), m_db,
                         QStringLiteral("--pace"), QStringLiteral("400ms")});
         p.start();
         QVERIFY(p.waitForStarted());
-        auto countDeleted = [&] {
-            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("watch"));
-            db.setDatabaseName(m_db);
-            int n = -1;
-            if (db.open()) {
-                QSqlQuery q(db);
-                if (q.exec(QStringLiteral("SELECT COUNT(*) FROM cleanup_items WHERE batch=%1 AND state='deleted'").arg(m_bulkBatch)) &&
-                    q.next())
-                    n = q.value(0).toInt();
-            }
-            db = {};
-            QSqlDatabase::removeDatabase(QStringLiteral("watch"));
-            return n;
-        };
+        auto countDeleted = [&] { return itemsIn(m_bulkBatch, QStringLiteral("deleted")); };
         QElapsedTimer t;
         t.start();
-        while (countDeleted() < 3 && t.elapsed() < 60'000 && p.state() == QProcess::Running)
+        while (countDeleted() < deletedBeforeRun + 2 && t.elapsed() < 60'000 && p.state() == QProcess::Running)
             QTest::qWait(50);
         QVERIFY2(p.state() == QProcess::Running, "the run ended before it could be killed; raise --pace");
         ::kill(pid_t(p.processId()), SIGKILL);
         QVERIFY(p.waitForFinished(10'000));
         const int deletedBeforeKill = countDeleted();
-        QVERIFY(deletedBeforeKill >= 3 && deletedBeforeKill < 12);
+        QVERIFY(deletedBeforeKill >= deletedBeforeRun + 2 && deletedBeforeKill < 12);
 
         // The next item was in flight: its DELETE reached the registry, the journal said
         // "sending", and then the process died.

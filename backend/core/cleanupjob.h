@@ -1,0 +1,80 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
+#pragma once
+
+#include "cleanup/cleanupengine.h"
+
+#include <QObject>
+
+#include <memory>
+
+class QThread;
+
+namespace ferry {
+
+class NetworkService;
+class CleanupWorker;
+
+// One cleanup operation, as the dashboard, the TUI and ferryctl ask for it.
+struct CleanupRequest
+{
+    enum class Kind { Plan, Execute, Resume, Approve, Reject, RemoveItems };
+    Kind kind = Kind::Plan;
+    QStringList policies; // Plan: only these (empty: all)
+    qint64 batch = 0; // Execute, Approve, Reject, RemoveItems
+    CleanupExecOptions options; // Execute (dry run or not), Resume
+    QString actor; // Approve, Reject, RemoveItems (Execute and Resume: options.actor)
+    QString comment;
+    QString expectedHash; // Approve: only if the batch still holds exactly this hash
+    QList<int> seqs; // RemoveItems
+};
+
+// What it came to: the value of the operation that ran.
+struct CleanupOutcome
+{
+    CleanupRequest::Kind kind = CleanupRequest::Kind::Plan;
+    CleanupPlanResult plan; // Plan
+    QList<CleanupExecResult> runs; // Execute (one), Resume (one per batch finished)
+    QString refused; // Approve, Reject, RemoveItems: why not (empty: done)
+    qint64 newBatch = 0; // RemoveItems
+    QString storeError; // the database could not be opened: nothing ran
+};
+
+// A cleanup operation as a job, like a ScanJob: on a thread of its own with its own store
+// connection (the journal is written there, never on the caller's thread), with progress,
+// cancellation between items, and finished(outcome) at the end. The engine suspends
+// while registries answer; no thread waits on a reply.
+class CleanupJob : public QObject
+{
+    Q_OBJECT
+public:
+    CleanupJob(std::shared_ptr<const Plan> plan, QString dbPath, NetworkService &network, CleanupRequest request,
+               QObject *parent = nullptr);
+    // A job still running is cancelled and allowed to end its current item (its DELETE and
+    // journal entry) before the thread goes: nothing is cut in the middle of an item.
+    ~CleanupJob() override;
+
+    void start();
+    // Stops between items (or between repositories when planning); finished() still comes,
+    // with the runs marked stopped. resume finishes them.
+    void cancel();
+    bool isRunning() const { return m_running; }
+
+Q_SIGNALS:
+    void progress(const ferry::CleanupProgress &progress);
+    void finished(const ferry::CleanupOutcome &outcome);
+
+private:
+    void stopThread();
+
+    QThread *m_thread;
+    CleanupWorker *m_worker;
+    bool m_running = false;
+    bool m_started = false;
+};
+
+} // namespace ferry
+
+Q_DECLARE_METATYPE(ferry::CleanupProgress)
+Q_DECLARE_METATYPE(ferry::CleanupOutcome)
