@@ -44,9 +44,14 @@ Store::~Store()
     QSqlDatabase::removeDatabase(m_connection);
 }
 
-int Store::schemaVersion()
+QMap<QString, int> Store::schemaVersions() const
 {
-    return kSchemaVersion;
+    QMap<QString, int> out;
+    QSqlQuery q(QSqlDatabase::database(m_connection));
+    if (q.exec(QStringLiteral("SELECT topic, version FROM schema_topics")))
+        while (q.next())
+            out.insert(q.value(0).toString(), q.value(1).toInt());
+    return out;
 }
 
 bool Store::exec(const QString &sql)
@@ -96,44 +101,76 @@ bool Store::open(QString *error)
     return migrate(error);
 }
 
+// Each topic's version: from schema_topics, or, in a database from before topics (and a
+// new one, at 0), from its single-list version: the steps numbered up to it are in.
+bool Store::readTopicVersions(int userVersion, QHash<QString, int> *versions)
+{
+    if (userVersion == kTopicsUserVersion) {
+        QSqlQuery q(QSqlDatabase::database(m_connection));
+        if (!q.exec(QStringLiteral("SELECT topic, version FROM schema_topics"))) {
+            m_lastError = q.lastError().text();
+            return false;
+        }
+        while (q.next())
+            versions->insert(q.value(0).toString(), q.value(1).toInt());
+        return true;
+    }
+    for (const SchemaTopic &t : schemaTopics())
+        versions->insert(QString::fromLatin1(t.name),
+                         int(std::count_if(t.legacySteps.begin(), t.legacySteps.end(), [&](int was) { return was <= userVersion; })));
+    return exec(QStringLiteral("CREATE TABLE schema_topics(topic TEXT PRIMARY KEY, version INTEGER NOT NULL)"));
+}
+
 bool Store::migrate(QString *error)
 {
-    // The version is read and every step applied inside one write transaction (BEGIN
+    // The versions are read and every step applied inside one write transaction (BEGIN
     // IMMEDIATE): two processes opening a new database at once wait for each other instead
     // of both creating the tables (seen: "table scans already exists").
     if (!begin()) {
         *error = QStringLiteral("cannot lock %1 to check its schema: %2").arg(m_path, m_lastError);
         return false;
     }
+    auto fail = [&](const QString &why) {
+        *error = why;
+        rollback();
+        return false;
+    };
     QSqlQuery q(QSqlDatabase::database(m_connection));
     q.exec(QStringLiteral("PRAGMA user_version"));
-    const int current = q.next() ? q.value(0).toInt() : 0;
+    const int userVersion = q.next() ? q.value(0).toInt() : 0;
     q.finish();
-    if (current > kSchemaVersion) {
-        rollback();
-        *error =
-            QStringLiteral("%1 was written by a newer Ferry (schema %2, this one knows %3)").arg(m_path).arg(current).arg(kSchemaVersion);
-        return false;
-    }
-    for (int v = current; v < kSchemaVersion; ++v) {
-        const QStringList statements = QString::fromUtf8(migrations()[v]).split(u';', Qt::SkipEmptyParts);
-        for (const QString &s : statements) {
-            if (s.trimmed().isEmpty())
-                continue;
-            if (!exec(s)) {
-                *error = QStringLiteral("migrating %1 to schema %2: %3").arg(m_path).arg(v + 1).arg(m_lastError);
-                rollback();
-                return false;
+    if (userVersion > kTopicsUserVersion)
+        return fail(QStringLiteral("%1 was written by a newer Ferry (schema %2, this one knows %3)")
+                        .arg(m_path)
+                        .arg(userVersion)
+                        .arg(kTopicsUserVersion));
+    QHash<QString, int> versions;
+    if (!readTopicVersions(userVersion, &versions))
+        return fail(QStringLiteral("cannot read the schema versions of %1: %2").arg(m_path, m_lastError));
+    for (const SchemaTopic &t : schemaTopics()) {
+        const QString topic = QString::fromLatin1(t.name);
+        const int known = int(t.steps.size());
+        int v = versions.value(topic);
+        if (v > known)
+            return fail(QStringLiteral("%1 was written by a newer Ferry (its %2 tables are at version %3, this one knows %4)")
+                            .arg(m_path, topic)
+                            .arg(v)
+                            .arg(known));
+        if (v == known && userVersion == kTopicsUserVersion)
+            continue;
+        for (; v < known; ++v) {
+            for (const QString &statement : QString::fromUtf8(t.steps[v]).split(u';', Qt::SkipEmptyParts)) {
+                if (!statement.trimmed().isEmpty() && !exec(statement))
+                    return fail(QStringLiteral("migrating %1: %2 step %3: %4").arg(m_path, topic).arg(v + 1).arg(m_lastError));
             }
         }
+        if (!exec(QStringLiteral("INSERT OR REPLACE INTO schema_topics(topic, version) VALUES('%1', %2)").arg(topic).arg(known)))
+            return fail(QStringLiteral("migrating %1: %2: %3").arg(m_path, topic, m_lastError));
     }
-    if (current < kSchemaVersion)
-        exec(QStringLiteral("PRAGMA user_version=%1").arg(kSchemaVersion));
-    if (!commit()) {
-        *error = QStringLiteral("migrating %1 to schema %2: %3").arg(m_path).arg(kSchemaVersion).arg(m_lastError);
-        rollback();
-        return false;
-    }
+    if (userVersion != kTopicsUserVersion)
+        exec(QStringLiteral("PRAGMA user_version=%1").arg(kTopicsUserVersion));
+    if (!commit())
+        return fail(QStringLiteral("migrating %1: %2").arg(m_path, m_lastError));
     return true;
 }
 

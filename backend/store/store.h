@@ -169,7 +169,8 @@ public:
     bool open(QString *error);
     QString path() const { return m_path; }
     QString lastError() const { return m_lastError; }
-    static int schemaVersion();
+    // Each topic of the schema (history, cleanup, figures) and its version in this database.
+    QMap<QString, int> schemaVersions() const;
 
     qint64 beginScan(const QString &planPath, const QDateTime &now);
     bool finishScan(const ScanRecord &scan);
@@ -237,6 +238,7 @@ public:
 private:
     bool exec(const QString &sql);
     bool migrate(QString *error);
+    bool readTopicVersions(int userVersion, QHash<QString, int> *versions);
     bool begin();
     bool commit();
     void rollback();

@@ -7,12 +7,24 @@
 
 #include "store/store.h"
 
+#include <span>
+
 namespace ferry::storesql {
 
-// The schema version this Ferry writes, and the steps that bring a database to it:
-// migrations()[v] takes a database from version v to v + 1.
-inline constexpr int kSchemaVersion = 5;
-const char *const *migrations();
+// One topic of the schema and the steps that bring its tables to this Ferry's version:
+// steps[v] takes the topic from version v to v + 1. legacySteps[v] is the number the step
+// had in the single list of databases from before topics.
+struct SchemaTopic
+{
+    const char *name;
+    std::span<const char *const> steps;
+    std::span<const int> legacySteps;
+};
+std::span<const SchemaTopic> schemaTopics();
+
+// user_version of a database whose versions are kept per topic (schema_topics); 1 to 5 are
+// the single list's versions, read as topic versions when such a database is opened.
+inline constexpr int kTopicsUserVersion = 6;
 
 inline QVariant ms(const QDateTime &t)
 {

@@ -7,9 +7,14 @@ namespace ferry::storesql {
 
 namespace {
 
-// Every schema change is a new step; a database is brought forward one step at a time.
-const char *const kMigrations[] = {
-    // 1: scans, observation history, changes, the matrix, rate limits, errors.
+// Each topic of the store has its own steps: a change to the cleanup tables is a new
+// cleanup step and touches no other topic's version. A database records each topic's
+// version in schema_topics and is brought forward one step at a time, topic by topic.
+// Steps are never edited once released; "was N" is the step's number in the single list
+// that databases written before topics (user_version 1 to 5) were counted in.
+
+const char *const kHistory[] = {
+    // 1 (was 1): scans, observation history, changes, the matrix, rate limits, errors.
     R"SQL(
 CREATE TABLE scans(
   id INTEGER PRIMARY KEY,
@@ -76,7 +81,29 @@ CREATE TABLE scan_errors(
   tag TEXT,
   message TEXT NOT NULL);
 )SQL",
-    // 2: cleanup batches, their items, execution runs, the per-item journal, the audit log.
+    // 2 (was 3): the plan's registries as the last scan knew them, so that lag can be computed from
+    // the database alone; the first time each registry's repository was listed.
+    R"SQL(
+CREATE TABLE plan_registries(
+  name TEXT PRIMARY KEY,
+  role TEXT NOT NULL,
+  of TEXT,
+  lag_slo INTEGER,
+  updated_at INTEGER NOT NULL);
+)SQL",
+    // 3 (was 4): counts of rows and cells by state after every scan that wrote the matrix, for trends.
+    R"SQL(
+CREATE TABLE scan_state_counts(
+  scan INTEGER NOT NULL,
+  registry TEXT NOT NULL,
+  state TEXT NOT NULL,
+  count INTEGER NOT NULL);
+CREATE INDEX scan_state_counts_scan ON scan_state_counts(scan);
+)SQL",
+};
+
+const char *const kCleanup[] = {
+    // 1 (was 2): cleanup batches, their items, execution runs, the per-item journal, the audit log.
     R"SQL(
 CREATE TABLE cleanup_batches(
   id INTEGER PRIMARY KEY,
@@ -144,26 +171,10 @@ CREATE TABLE audit_log(
   batch INTEGER,
   detail TEXT);
 )SQL",
-    // 3: the plan's registries as the last scan knew them, so that lag can be computed from
-    // the database alone; the first time each registry's repository was listed.
-    R"SQL(
-CREATE TABLE plan_registries(
-  name TEXT PRIMARY KEY,
-  role TEXT NOT NULL,
-  of TEXT,
-  lag_slo INTEGER,
-  updated_at INTEGER NOT NULL);
-)SQL",
-    // 4: counts of rows and cells by state after every scan that wrote the matrix, for trends.
-    R"SQL(
-CREATE TABLE scan_state_counts(
-  scan INTEGER NOT NULL,
-  registry TEXT NOT NULL,
-  state TEXT NOT NULL,
-  count INTEGER NOT NULL);
-CREATE INDEX scan_state_counts_scan ON scan_state_counts(scan);
-)SQL",
-    // 5: what each scan saw of each registry (requests, failures, latency, listings), for the
+};
+
+const char *const kFigures[] = {
+    // 1 (was 5): what each scan saw of each registry (requests, failures, latency, listings), for the
     // Registries page: reachability, error rate and latency without re-asking the registry.
     R"SQL(
 CREATE TABLE scan_registry_stats(
@@ -183,12 +194,23 @@ CREATE TABLE scan_registry_stats(
 )SQL",
 };
 
+const int kHistoryWas[] = {1, 3, 4};
+const int kCleanupWas[] = {2};
+const int kFiguresWas[] = {5};
+static_assert(std::size(kHistoryWas) == std::size(kHistory) && std::size(kCleanupWas) == std::size(kCleanup) &&
+              std::size(kFiguresWas) == std::size(kFigures));
+
+const SchemaTopic kTopics[] = {
+    {"history", kHistory, kHistoryWas}, // scans, observations, changes, the matrix, the plan's registries, state counts
+    {"cleanup", kCleanup, kCleanupWas}, // batches, items, runs, the journal, the audit log
+    {"figures", kFigures, kFiguresWas}, // what each scan saw of each registry
+};
+
 } // namespace
 
-const char *const *migrations()
+std::span<const SchemaTopic> schemaTopics()
 {
-    static_assert(std::size(kMigrations) == kSchemaVersion);
-    return kMigrations;
+    return kTopics;
 }
 
 } // namespace ferry::storesql

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 
 #include "store/store.h"
+#include "store/storeinternal.h"
 #include "testmain.h"
 
 #include <QSemaphore>
@@ -193,6 +194,76 @@ private Q_SLOTS:
         // A row that leaves a covered repository is deleted.
         QVERIFY(store.writeMatrix(s2, {row(QStringLiteral("a"), QStringLiteral("1"), QStringLiteral("synced"))}, {QStringLiteral("a")}));
         QCOMPARE(store.matrix().size(), 2);
+    }
+
+    // Each topic has its own version; a new database has them all.
+    void aNewDatabaseHasEveryTopicAtItsVersion()
+    {
+        Store s(freshPath());
+        QString err;
+        QVERIFY2(s.open(&err), qPrintable(err));
+        QMap<QString, int> expected;
+        for (const storesql::SchemaTopic &t : storesql::schemaTopics())
+            expected.insert(QString::fromLatin1(t.name), int(t.steps.size()));
+        QCOMPARE(s.schemaVersions(), expected);
+        QCOMPARE(QStringList(expected.keys()),
+                 (QStringList{QStringLiteral("cleanup"), QStringLiteral("figures"), QStringLiteral("history")}));
+    }
+
+    // A database written before topics (one list of steps, user_version 3: history and
+    // cleanup tables, no state counts, no registry figures) keeps its rows and gets the
+    // steps it lacks, topic by topic.
+    void aDatabaseFromBeforeTopicsIsBroughtForward()
+    {
+        const QString path = freshPath();
+        {
+            QMap<int, QString> legacy; // the single list, rebuilt from the topics' "was" numbers
+            for (const storesql::SchemaTopic &t : storesql::schemaTopics())
+                for (size_t i = 0; i < t.steps.size(); ++i)
+                    legacy.insert(t.legacySteps[i], QString::fromUtf8(t.steps[i]));
+            QCOMPARE(legacy.keys(), (QList<int>{1, 2, 3, 4, 5}));
+            QSqlDatabase raw = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("legacy"));
+            raw.setDatabaseName(path);
+            QVERIFY(raw.open());
+            for (int v = 1; v <= 3; ++v)
+                for (const QString &statement : legacy.value(v).split(u';', Qt::SkipEmptyParts))
+                    if (!statement.trimmed().isEmpty())
+                        QVERIFY2(QSqlQuery(raw).exec(statement), qPrintable(statement));
+            QVERIFY(QSqlQuery(raw).exec(QStringLiteral("INSERT INTO audit_log(at, actor, action) VALUES(1, 'lead', 'approve')")));
+            QVERIFY(QSqlQuery(raw).exec(QStringLiteral("PRAGMA user_version=3")));
+            raw.close();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("legacy"));
+        Store s(path);
+        QString err;
+        QVERIFY2(s.open(&err), qPrintable(err));
+        QCOMPARE(s.schemaVersions().value(QStringLiteral("history")), 3);
+        QCOMPARE(s.schemaVersions().value(QStringLiteral("cleanup")), 1);
+        QCOMPARE(s.schemaVersions().value(QStringLiteral("figures")), 1);
+        QSqlQuery q(s.database());
+        QVERIFY(q.exec(QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE actor='lead'")) && q.next());
+        QCOMPARE(q.value(0).toInt(), 1);
+        QVERIFY(q.exec(QStringLiteral("SELECT COUNT(*) FROM scan_state_counts")) && q.next());
+        QVERIFY(q.exec(QStringLiteral("SELECT COUNT(*) FROM scan_registry_stats")) && q.next());
+        QVERIFY(q.exec(QStringLiteral("PRAGMA user_version")) && q.next());
+        QCOMPARE(q.value(0).toInt(), storesql::kTopicsUserVersion);
+    }
+
+    // One topic written by a newer Ferry is enough to refuse the database: this one would
+    // not know what that topic's tables mean now.
+    void aNewerTopicIsRefused()
+    {
+        const QString path = freshPath();
+        {
+            Store s(path);
+            QString err;
+            QVERIFY(s.open(&err));
+            QVERIFY(QSqlQuery(s.database()).exec(QStringLiteral("UPDATE schema_topics SET version=version+1 WHERE topic='cleanup'")));
+        }
+        Store again(path);
+        QString err;
+        QVERIFY(!again.open(&err));
+        QVERIFY2(err.contains(QStringLiteral("newer Ferry")) && err.contains(QStringLiteral("cleanup")), qPrintable(err));
     }
 
     void newerSchemaIsRefused()
