@@ -21,6 +21,9 @@ namespace ferry {
 
 namespace {
 
+// Rows each list shows; the rest are counted (computeLag does not hold them).
+constexpr int kShownRows = 500;
+
 QTableWidget *makeTable(QWidget *parent, const QStringList &headers)
 {
     auto *t = new QTableWidget(0, int(headers.size()), parent);
@@ -106,7 +109,8 @@ void ReplicationPage::setDatabase(const QString &dbPath, bool readNow)
 
 void ReplicationPage::reload()
 {
-    m_reader.read([](Store &store) { return computeLag(store, QDateTime()); },
+    // The tables show the worst kShownRows: the rest are counted, not held.
+    m_reader.read([](Store &store) { return computeLag(store, QDateTime(), {}, QDateTime::currentDateTimeUtc(), kShownRows); },
                   [](const QString &error) {
                       LagReport r;
                       r.error = error;
@@ -120,8 +124,6 @@ QString ReplicationPage::summary() const
 }
 
 namespace {
-
-constexpr int kShownRows = 500;
 
 // The last line of a table cut at kShownRows says how many more there are and where they are.
 void addMoreRow(QTableWidget *table, qsizetype total)
@@ -153,7 +155,7 @@ void ReplicationPage::show(const QString &replica)
         replaceChart(m_histogram, new QChart);
         return;
     }
-    const int flightBreaches = int(std::count_if(lag->inFlight.begin(), lag->inFlight.end(), [](const InFlight &f) { return f.breach; }));
+    const int flightBreaches = lag->inFlightBreaches;
     QString text =
         tr("<b>%1</b> of %2 · SLO %3 · ").arg(lag->replica.toHtmlEscaped(), lag->target.toHtmlEscaped(), durationText(lag->sloSeconds));
     if (lag->stats.count)
@@ -165,7 +167,7 @@ void ReplicationPage::show(const QString &replica)
         text += tr("no arrivals measured yet · ");
     const int breaches = lag->stats.breaches + flightBreaches;
     text += breaches ? tr("<span style='color:#b3261e'><b>%1 beyond the SLO</b></span> · ").arg(breaches) : tr("none beyond the SLO · ");
-    text += tr("%1 in flight").arg(lag->inFlight.size());
+    text += tr("%1 in flight").arg(lag->inFlightCount);
     if (lag->drifted)
         text += tr(" · %1 drifted (another digest: drift, not lag)").arg(lag->drifted);
     text += tr("<br><small>Measured from %1; known to within %2 (the time between scans).</small>")
@@ -200,8 +202,8 @@ void ReplicationPage::show(const QString &replica)
         m_inFlight->setItem(r, 2, cell(f.tags.isEmpty() ? f.digest.left(19) : f.tags.join(QStringLiteral(", ")), f.repository, tag));
         m_inFlight->setItem(r, 3, cell(f.targetSeen.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")), f.repository, tag));
     }
-    addMoreRow(m_breaches, lag->breaches.size());
-    addMoreRow(m_inFlight, lag->inFlight.size());
+    addMoreRow(m_breaches, lag->stats.breaches);
+    addMoreRow(m_inFlight, lag->inFlightCount);
     for (QTableWidget *t : {m_breaches, m_inFlight}) {
         t->resizeColumnToContents(0);
         t->resizeColumnToContents(1);

@@ -94,7 +94,7 @@ int breachCount(const LagReport &r)
 {
     int n = 0;
     for (const ReplicaLag &rl : r.replicas)
-        n += rl.stats.breaches + int(std::count_if(rl.inFlight.begin(), rl.inFlight.end(), [](const InFlight &f) { return f.breach; }));
+        n += rl.stats.breaches + rl.inFlightBreaches;
     return n;
 }
 
@@ -102,7 +102,7 @@ int breachCount(const LagReport &r)
 
 QString lagSummaryLine(const ReplicaLag &rl)
 {
-    const int inFlightBreaches = int(std::count_if(rl.inFlight.begin(), rl.inFlight.end(), [](const InFlight &f) { return f.breach; }));
+    const int inFlightBreaches = rl.inFlightBreaches;
     QString line = QStringLiteral("%1: ").arg(rl.replica);
     if (rl.stats.count > 0)
         line += QStringLiteral("lag p50 %1 p90 %2 p99 %3 max %4 (%5 arrivals)")
@@ -113,7 +113,7 @@ QString lagSummaryLine(const ReplicaLag &rl)
     line += QStringLiteral(", %1 beyond the SLO of %2").arg(rl.stats.breaches + inFlightBreaches).arg(durationText(rl.sloSeconds));
     line += rl.inFlight.isEmpty()
         ? QStringLiteral(", nothing in flight")
-        : QStringLiteral(", %1 in flight (oldest %2)").arg(rl.inFlight.size()).arg(durationText(rl.inFlight.first().ageSeconds));
+        : QStringLiteral(", %1 in flight (oldest %2)").arg(rl.inFlightCount).arg(durationText(rl.inFlight.first().ageSeconds));
     if (rl.drifted)
         line += QStringLiteral(", %1 drifted").arg(rl.drifted);
     line +=
@@ -184,9 +184,8 @@ int runLag(const QStringList &args, QTextStream &out, QTextStream &err)
                 out << "  p50 " << durationText(rl.stats.p50) << "  p90 " << durationText(rl.stats.p90) << "  p99 "
                     << durationText(rl.stats.p99) << "  max " << durationText(rl.stats.max) << "  beyond SLO " << rl.stats.breaches;
             out << '\n';
-            const int inFlightBreaches =
-                int(std::count_if(rl.inFlight.begin(), rl.inFlight.end(), [](const InFlight &f) { return f.breach; }));
-            out << "  in flight: " << rl.inFlight.size()
+            const int inFlightBreaches = rl.inFlightBreaches;
+            out << "  in flight: " << rl.inFlightCount
                 << (rl.inFlight.isEmpty() ? QString() : QStringLiteral(", %1 beyond the SLO").arg(inFlightBreaches)) << '\n';
             for (qsizetype i = 0; i < rl.inFlight.size() && i < 10; ++i) {
                 const InFlight &f = rl.inFlight[i];

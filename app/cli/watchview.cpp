@@ -172,8 +172,7 @@ void WatchView::draw(qint64 msToNext)
         ++y;
         put(y++, 0, QStringLiteral("Replication lag (arrivals in the last 24 h)"), Title, true);
         for (const ReplicaLag &rl : m_report.replicas) {
-            const int inFlightBreaches =
-                int(std::count_if(rl.inFlight.begin(), rl.inFlight.end(), [](const InFlight &f) { return f.breach; }));
+            const int inFlightBreaches = rl.inFlightBreaches;
             const bool breach = rl.stats.breaches + inFlightBreaches > 0;
             put(y++, 2, lagSummaryLine(rl), breach ? Bad : Good, breach);
             for (qsizetype i = 0; i < rl.inFlight.size() && i < 5 && y < LINES - 1; ++i) {
@@ -198,7 +197,7 @@ void WatchView::draw(qint64 msToNext)
     } else if (m_view == 2) {
         put(y++, 0, QStringLiteral("In flight: in the target, not yet in the replica (oldest first)"), Title, true);
         for (const ReplicaLag &rl : m_report.replicas) {
-            put(y++, 2, QStringLiteral("%1 (SLO %2): %3 item(s)").arg(rl.replica, durationText(rl.sloSeconds)).arg(rl.inFlight.size()),
+            put(y++, 2, QStringLiteral("%1 (SLO %2): %3 item(s)").arg(rl.replica, durationText(rl.sloSeconds)).arg(rl.inFlightCount),
                 Normal, true);
             for (const InFlight &f : rl.inFlight) {
                 if (y >= LINES - 1)

@@ -127,7 +127,87 @@ qint64 medianScanInterval(const Store &store)
 
 } // namespace
 
-LagReport computeLag(const Store &store, const QDateTime &since, const QString &onlyReplica, const QDateTime &now)
+namespace {
+
+bool worseSample(const LagSample &a, const LagSample &b)
+{
+    // Worst first; ties by repository and digest, so that the same store prints the same
+    // lines in the same order every time.
+    return std::tie(b.lagSeconds, a.repository, a.digest) < std::tie(a.lagSeconds, b.repository, b.digest);
+}
+
+bool olderInFlight(const InFlight &a, const InFlight &b)
+{
+    return std::tie(b.ageSeconds, a.repository, a.digest) < std::tie(a.ageSeconds, b.repository, b.digest);
+}
+
+// Sorted worst first and, with keep >= 0, cut to the worst keep. Called as the list grows
+// (at twice keep) so that a million rows in flight are never all held.
+template<typename T, typename Less>
+void keepWorst(QList<T> *list, int keep, Less less)
+{
+    std::sort(list->begin(), list->end(), less);
+    if (keep >= 0 && list->size() > keep)
+        list->resize(keep);
+}
+
+// One repository of a replica: its arrivals, what is in flight, drift and what predates Ferry.
+void lagOfRepository(const QString &repository, const QList<DigestPresence> &target, const QList<DigestPresence> &replica,
+                     qint64 targetFirstScan, const QDateTime &since, const QDateTime &now, ReplicaLag *rl, QList<qint64> *lags,
+                     QList<qint64> *repoLags, bool *anyRegistryTimes)
+{
+    QHash<QString, const DigestPresence *> byDigest;
+    QHash<QString, QString> replicaTag; // tag -> digest, to tell drift from lag
+    for (const DigestPresence &p : replica) {
+        byDigest.insert(p.digest, &p);
+        for (const QString &t : p.currentTags)
+            replicaTag.insert(t, p.digest);
+    }
+    for (const DigestPresence &t : target) {
+        if (const DigestPresence *rp = byDigest.value(t.digest)) {
+            // Both held it in the first scan that saw the repository: when it arrived is unknown.
+            if (t.firstScan == targetFirstScan && rp->firstScan == t.firstScan) {
+                ++rl->predates;
+                continue;
+            }
+            if (since.isValid() && rp->firstSeen < since)
+                continue;
+            LagSample s{repository,  t.digest,      t.currentTags.isEmpty() ? rp->currentTags : t.currentTags,
+                        t.firstSeen, rp->firstSeen, qMax<qint64>(0, t.firstSeen.secsTo(rp->firstSeen)),
+                        -1};
+            if (t.registryCreated.isValid() && rp->registryCreated.isValid()) {
+                s.registryLagSeconds = qMax<qint64>(0, t.registryCreated.secsTo(rp->registryCreated));
+                *anyRegistryTimes = true;
+            }
+            *lags << s.lagSeconds;
+            *repoLags << s.lagSeconds;
+            if (s.lagSeconds > rl->sloSeconds)
+                rl->breaches << s;
+            rl->samples << s;
+            continue;
+        }
+        if (!t.current)
+            continue; // gone from the target before it reached the replica
+        bool drift = false;
+        for (const QString &tag : t.currentTags) {
+            const QString other = replicaTag.value(tag);
+            drift = drift || (!other.isEmpty() && other != t.digest);
+        }
+        if (drift) {
+            ++rl->drifted;
+            continue;
+        }
+        InFlight f{repository, t.digest, t.currentTags, t.firstSeen, t.firstSeen.secsTo(now), false};
+        f.breach = f.ageSeconds > rl->sloSeconds;
+        ++rl->inFlightCount;
+        rl->inFlightBreaches += f.breach ? 1 : 0;
+        rl->inFlight << f;
+    }
+}
+
+} // namespace
+
+LagReport computeLag(const Store &store, const QDateTime &since, const QString &onlyReplica, const QDateTime &now, int keepRows)
 {
     LagReport report;
     report.generatedAt = now;
@@ -143,78 +223,37 @@ LagReport computeLag(const Store &store, const QDateTime &since, const QString &
         rl.sloSeconds = r.lagSloSeconds;
         rl.resolutionSeconds = resolution;
         rl.timeSource = QStringLiteral("Ferry's observations (scan times)");
-        const QHash<QString, DigestPresence> target = store.digestPresence(r.of);
-        const QHash<QString, DigestPresence> replica = store.digestPresence(r.name);
         const QHash<QString, qint64> targetFirst = store.repositoryFirstScan(r.of);
-        // The replica's current tags, to tell drift from lag.
-        QHash<QString, QString> replicaTag; // repository \n tag -> digest
-        for (const DigestPresence &p : replica)
-            for (const QString &t : p.currentTags)
-                replicaTag.insert(p.repository + u'\n' + t, p.digest);
         QList<qint64> lags;
         QMap<QString, QList<qint64>> byRepo;
         bool anyRegistryTimes = false;
-        for (auto it = target.begin(); it != target.end(); ++it) {
-            const DigestPresence &t = it.value();
-            const auto rp = replica.constFind(it.key());
-            if (rp != replica.constEnd()) {
-                // Both held it in the first scan that saw the repository: when it arrived is unknown.
-                if (t.firstScan == targetFirst.value(t.repository) && rp->firstScan == t.firstScan) {
-                    ++rl.predates;
-                    continue;
-                }
-                if (since.isValid() && rp->firstSeen < since)
-                    continue;
-                LagSample s{t.repository,
-                            t.digest,
-                            t.currentTags.isEmpty() ? rp->currentTags : t.currentTags,
-                            t.firstSeen,
-                            rp->firstSeen,
-                            qMax<qint64>(0, t.firstSeen.secsTo(rp->firstSeen)),
-                            -1};
-                if (t.registryCreated.isValid() && rp->registryCreated.isValid()) {
-                    s.registryLagSeconds = qMax<qint64>(0, t.registryCreated.secsTo(rp->registryCreated));
-                    anyRegistryTimes = true;
-                }
-                lags << s.lagSeconds;
-                byRepo[t.repository] << s.lagSeconds;
-                if (s.lagSeconds > rl.sloSeconds)
-                    rl.breaches << s;
-                rl.samples << s;
-                continue;
-            }
-            if (!t.current)
-                continue; // gone from the target before it reached the replica
-            bool drift = false;
-            for (const QString &tag : t.currentTags) {
-                const QString other = replicaTag.value(t.repository + u'\n' + tag);
-                drift = drift || (!other.isEmpty() && other != t.digest);
-            }
-            if (drift) {
-                ++rl.drifted;
-                continue;
-            }
-            InFlight f{t.repository, t.digest, t.currentTags, t.firstSeen, t.firstSeen.secsTo(now), false};
-            f.breach = f.ageSeconds > rl.sloSeconds;
-            rl.inFlight << f;
-        }
+        // One repository at a time: the registries are never held whole.
+        store.visitDigestPresencePairs(
+            r.of, r.name, [&](const QString &repository, const QList<DigestPresence> &target, const QList<DigestPresence> &replica) {
+                if (target.isEmpty())
+                    return true; // only in the replica: nothing to wait for
+                QList<qint64> repoLags;
+                lagOfRepository(repository, target, replica, targetFirst.value(repository), since, now, &rl, &lags, &repoLags,
+                                &anyRegistryTimes);
+                if (!repoLags.isEmpty())
+                    byRepo.insert(repository, repoLags);
+                if (keepRows >= 0 && rl.inFlight.size() > 2 * keepRows + 1024)
+                    keepWorst(&rl.inFlight, keepRows, olderInFlight);
+                if (keepRows >= 0 && rl.breaches.size() > 2 * keepRows + 1024)
+                    keepWorst(&rl.breaches, keepRows, worseSample);
+                return true;
+            });
         if (anyRegistryTimes)
             rl.timeSource += QStringLiteral("; registryLagSeconds from the registries' creation times");
         rl.stats = lagStats(lags, rl.sloSeconds);
         for (auto it = byRepo.begin(); it != byRepo.end(); ++it)
             rl.byRepository.insert(it.key(), lagStats(it.value(), rl.sloSeconds));
         auto byArrival = [](const LagSample &a, const LagSample &b) {
-            return a.replicaSeen < b.replicaSeen || (a.replicaSeen == b.replicaSeen && a.digest < b.digest);
+            return std::tie(a.replicaSeen, a.repository, a.digest) < std::tie(b.replicaSeen, b.repository, b.digest);
         };
         std::sort(rl.samples.begin(), rl.samples.end(), byArrival);
-        // Worst first; ties by repository and digest, so that the same store prints the same
-        // lines in the same order every time (the rows come from hashes).
-        std::sort(rl.breaches.begin(), rl.breaches.end(), [](const LagSample &a, const LagSample &b) {
-            return std::tie(b.lagSeconds, a.repository, a.digest) < std::tie(a.lagSeconds, b.repository, b.digest);
-        });
-        std::sort(rl.inFlight.begin(), rl.inFlight.end(), [](const InFlight &a, const InFlight &b) {
-            return std::tie(b.ageSeconds, a.repository, a.digest) < std::tie(a.ageSeconds, b.repository, b.digest);
-        });
+        keepWorst(&rl.breaches, keepRows, worseSample);
+        keepWorst(&rl.inFlight, keepRows, olderInFlight);
         report.replicas << rl;
     }
     if (report.replicas.isEmpty())

@@ -62,8 +62,10 @@ struct ReplicaLag
     LagStats stats;
     QMap<QString, LagStats> byRepository;
     QList<LagSample> samples; // arrivals in the window, oldest first
-    QList<LagSample> breaches; // samples beyond the SLO
-    QList<InFlight> inFlight; // oldest first
+    QList<LagSample> breaches; // samples beyond the SLO, worst first (stats.breaches counts them all)
+    QList<InFlight> inFlight; // oldest first (the oldest keepRows of computeLag, if given)
+    int inFlightCount = 0; // every digest in flight, kept or not
+    int inFlightBreaches = 0; // of those, beyond the SLO
     int drifted = 0; // the replica holds another digest: drift, not lag
     int predates = 0; // both already held it when Ferry first looked: not measurable
 };
@@ -77,9 +79,11 @@ struct LagReport
 };
 
 // Lag of every replica (or one) from the store's history: arrivals since `since` (invalid:
-// all), everything in flight now.
+// all), everything in flight now. Read one repository at a time. keepRows >= 0 keeps only
+// that many of the worst breaches and the oldest in flight (a view that shows a few
+// hundred need not hold a million); the counts and percentiles are over all of them.
 LagReport computeLag(const Store &store, const QDateTime &since, const QString &onlyReplica = {},
-                     const QDateTime &now = QDateTime::currentDateTimeUtc());
+                     const QDateTime &now = QDateTime::currentDateTimeUtc(), int keepRows = -1);
 
 QString durationText(qint64 seconds);
 // The unit a lag axis reads best in for its largest value: {seconds per unit, its name}.

@@ -347,7 +347,7 @@ QByteArray reportMarkdown(const ReportData &d, int topN, const QStringList &sect
     if (d.lag.replicas.isEmpty())
         o += QStringLiteral("No replica is known.\n");
     for (const ReplicaLag &r : d.lag.replicas) {
-        const int flightBreaches = int(std::count_if(r.inFlight.begin(), r.inFlight.end(), [](const InFlight &f) { return f.breach; }));
+        const int flightBreaches = r.inFlightBreaches;
         o += QStringLiteral("**%1** (of %2, SLO %3; resolution %4; times: %5): %6 arrivals, p50 %7, p90 %8, p99 %9, max %10; "
                             "%11 arrivals and %12 items in flight beyond the SLO; %13 in flight%14.\n\n")
                  .arg(r.replica, r.target, durationText(r.sloSeconds),
@@ -356,7 +356,7 @@ QByteArray reportMarkdown(const ReportData &d, int topN, const QStringList &sect
                  .arg(durationText(r.stats.p50), durationText(r.stats.p90), durationText(r.stats.p99), durationText(r.stats.max))
                  .arg(r.stats.breaches)
                  .arg(flightBreaches)
-                 .arg(r.inFlight.size())
+                 .arg(r.inFlightCount)
                  .arg(r.inFlight.isEmpty() ? QString() : QStringLiteral(" (oldest %1)").arg(durationText(r.inFlight.first().ageSeconds)));
         for (qsizetype i = 0; i < r.breaches.size() && i < 10; ++i)
             o += QStringLiteral("- late: %1:%2 arrived after %3\n")

@@ -193,6 +193,12 @@ public:
     QHash<QString, QDateTime> untaggedDigests(const QString &registry, const QString &repository) const;
     // Every digest a registry ever held, keyed "repository\ndigest".
     QHash<QString, DigestPresence> digestPresence(const QString &registry) const;
+    // Two registries' digests side by side, one repository at a time in repository order,
+    // without holding either registry: visit(repository, a's rows, b's rows), one list empty
+    // where only the other registry has the repository. visit returns false to stop.
+    using PresencePairVisitor =
+        std::function<bool(const QString &repository, const QList<DigestPresence> &a, const QList<DigestPresence> &b)>;
+    bool visitDigestPresencePairs(const QString &a, const QString &b, const PresencePairVisitor &visit) const;
     // The first scan that saw each repository of a registry hold anything.
     QHash<QString, qint64> repositoryFirstScan(const QString &registry) const;
 

@@ -56,31 +56,84 @@ QHash<QString, QDateTime> Store::untaggedDigests(const QString &registry, const 
     return out;
 }
 
-QHash<QString, DigestPresence> Store::digestPresence(const QString &registry) const
+namespace {
+
+// A registry's digests, one row per (repository, digest), in repository/digest order (the
+// observations_digest index gives that order without sorting).
+QSqlQuery presenceQuery(const QString &connection, const QString &registry)
 {
-    QHash<QString, DigestPresence> out;
-    QSqlQuery q(QSqlDatabase::database(m_connection));
+    QSqlQuery q(QSqlDatabase::database(connection));
     q.setForwardOnly(true);
     q.prepare(QStringLiteral("SELECT repository, digest, MIN(first_seen), MIN(registry_created), MAX(gone_at IS NULL), "
                              "GROUP_CONCAT(CASE WHEN gone_at IS NULL THEN tag END, char(31)), MIN(first_scan) FROM observations WHERE "
-                             "registry=? GROUP BY repository, digest"));
+                             "registry=? GROUP BY repository, digest ORDER BY repository, digest"));
     q.addBindValue(registry);
     q.exec();
+    return q;
+}
+
+DigestPresence presenceRow(const QSqlQuery &q)
+{
+    DigestPresence p;
+    p.repository = q.value(0).toString();
+    p.digest = q.value(1).toString();
+    p.firstSeen = fromMs(q.value(2));
+    p.registryCreated = fromMs(q.value(3));
+    p.current = q.value(4).toInt() == 1;
+    const QString tags = q.value(5).toString();
+    if (!tags.isEmpty())
+        p.currentTags = tags.split(QChar(0x1f));
+    p.currentTags.sort();
+    p.firstScan = q.value(6).toLongLong();
+    return p;
+}
+
+// The rows of one repository from a presence query standing on its first row; the
+// repository's name is shared by every row (one string, not one per digest).
+QList<DigestPresence> repositoryRows(QSqlQuery &q, bool *more)
+{
+    QList<DigestPresence> rows;
+    const QString repository = q.value(0).toString();
+    while (*more && q.value(0).toString() == repository) {
+        rows.append(presenceRow(q));
+        rows.last().repository = repository;
+        *more = q.next();
+    }
+    return rows;
+}
+
+} // namespace
+
+QHash<QString, DigestPresence> Store::digestPresence(const QString &registry) const
+{
+    QHash<QString, DigestPresence> out;
+    QSqlQuery q = presenceQuery(m_connection, registry);
     while (q.next()) {
-        DigestPresence p;
-        p.repository = q.value(0).toString();
-        p.digest = q.value(1).toString();
-        p.firstSeen = fromMs(q.value(2));
-        p.registryCreated = fromMs(q.value(3));
-        p.current = q.value(4).toInt() == 1;
-        const QString tags = q.value(5).toString();
-        if (!tags.isEmpty())
-            p.currentTags = tags.split(QChar(0x1f));
-        p.currentTags.sort();
-        p.firstScan = q.value(6).toLongLong();
+        const DigestPresence p = presenceRow(q);
         out.insert(p.repository + u'\n' + p.digest, p);
     }
     return out;
+}
+
+bool Store::visitDigestPresencePairs(const QString &a, const QString &b, const PresencePairVisitor &visit) const
+{
+    QSqlQuery qa = presenceQuery(m_connection, a);
+    QSqlQuery qb = presenceQuery(m_connection, b);
+    if (!qa.isActive() || !qb.isActive())
+        return false;
+    bool moreA = qa.next(), moreB = qb.next();
+    // SQLite orders text by its UTF-8 bytes; the merge compares the same way.
+    while (moreA || moreB) {
+        const QByteArray ra = moreA ? qa.value(0).toString().toUtf8() : QByteArray();
+        const QByteArray rb = moreB ? qb.value(0).toString().toUtf8() : QByteArray();
+        const bool takeA = moreA && (!moreB || ra <= rb);
+        const bool takeB = moreB && (!moreA || rb <= ra);
+        const QList<DigestPresence> rowsA = takeA ? repositoryRows(qa, &moreA) : QList<DigestPresence>();
+        const QList<DigestPresence> rowsB = takeB ? repositoryRows(qb, &moreB) : QList<DigestPresence>();
+        if (!visit(takeA ? rowsA.first().repository : rowsB.first().repository, rowsA, rowsB))
+            break;
+    }
+    return true;
 }
 
 QHash<QString, qint64> Store::repositoryFirstScan(const QString &registry) const
