@@ -16,6 +16,7 @@
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLocale>
 #include <QTimeZone>
 #include <QVBoxLayout>
 
@@ -209,8 +210,7 @@ void OverviewPage::refresh()
     for (auto it = m_counts.constBegin(); it != m_counts.constEnd(); ++it)
         it.value()->setText(
             QStringLiteral("<a href=\"%1\" style=\"text-decoration:none\"><span style=\"font-size:20pt\">%2</span><br>%1</a>")
-                .arg(it.key())
-                .arg(counts.value(it.key())));
+                .arg(it.key(), QLocale().toString(counts.value(it.key()))));
 }
 
 } // namespace ferry

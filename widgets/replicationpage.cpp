@@ -159,17 +159,17 @@ void ReplicationPage::show(const QString &replica)
     QString text =
         tr("<b>%1</b> of %2 · SLO %3 · ").arg(lag->replica.toHtmlEscaped(), lag->target.toHtmlEscaped(), durationText(lag->sloSeconds));
     if (lag->stats.count)
-        text += tr("%1 arrivals: p50 <b>%2</b>, p90 <b>%3</b>, p99 %4, max %5 · ")
+        text += tr("%L1 arrivals: p50 <b>%2</b>, p90 <b>%3</b>, p99 %4, max %5 · ")
                     .arg(lag->stats.count)
                     .arg(durationText(lag->stats.p50), durationText(lag->stats.p90), durationText(lag->stats.p99),
                          durationText(lag->stats.max));
     else
         text += tr("no arrivals measured yet · ");
     const int breaches = lag->stats.breaches + flightBreaches;
-    text += breaches ? tr("<span style='color:#b3261e'><b>%1 beyond the SLO</b></span> · ").arg(breaches) : tr("none beyond the SLO · ");
-    text += tr("%1 in flight").arg(lag->inFlightCount);
+    text += breaches ? tr("<span style='color:#b3261e'><b>%L1 beyond the SLO</b></span> · ").arg(breaches) : tr("none beyond the SLO · ");
+    text += tr("%L1 in flight").arg(lag->inFlightCount);
     if (lag->drifted)
-        text += tr(" · %1 drifted (another digest: drift, not lag)").arg(lag->drifted);
+        text += tr(" · %L1 drifted (another digest: drift, not lag)").arg(lag->drifted);
     text += tr("<br><small>Measured from %1; known to within %2 (the time between scans).</small>")
                 .arg(lag->timeSource.toHtmlEscaped(), lag->resolutionSeconds > 0 ? durationText(lag->resolutionSeconds) : tr("one scan"));
     m_summary->setText(text);
