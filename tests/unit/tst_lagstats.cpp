@@ -46,6 +46,58 @@ private Q_SLOTS:
         QCOMPARE(lagStats({}, 5).count, 0);
     }
 
+    // The two registries are merged one repository at a time in the store's order: a
+    // repository only the replica has, one only the target has, names whose UTF-16 and
+    // UTF-8 orders differ. keepRows keeps the oldest in flight and counts them all.
+    void repositoriesMergedAndRowsKept()
+    {
+        QTemporaryDir dir;
+        Store store(dir.filePath(QStringLiteral("merge.db")));
+        QString err;
+        QVERIFY(store.open(&err));
+        QVERIFY(store.recordRegistries({{QStringLiteral("gsoci"), QStringLiteral("target"), {}, 0},
+                                        {QStringLiteral("china"), QStringLiteral("replica"), QStringLiteral("gsoci"), 60}}));
+        // U+FF5E sorts after U+10000 in UTF-8 order but before it in UTF-16 order.
+        const QStringList repos = {QStringLiteral("a/both"), QStringLiteral("b/target-only"), QStringLiteral("c/replica-only"),
+                                   QStringLiteral("d/\uFF5E"), QStringLiteral("d/") + QString::fromUcs4(U"\U00010000")};
+        // Each scan adds three tags to every repository; the replica holds a, c and the
+        // second d (in the same scans as the target), never b or the first d.
+        for (int i = 0; i < 2; ++i) {
+            const QDateTime at = T0.addSecs(600 * i);
+            const qint64 scan = store.beginScan(QStringLiteral("p.yaml"), at);
+            for (int r = 0; r < repos.size(); ++r) {
+                QList<TagObservation> listed;
+                for (int s = 0; s <= i; ++s)
+                    for (int t = 0; t < 3; ++t)
+                        listed << tag(QStringLiteral("%1.%2").arg(s).arg(t), 100 * r + 10 * s + t);
+                if (r != 2)
+                    store.applyListing(scan, QStringLiteral("gsoci"), repos[r], listed, true, at);
+                if (r == 0 || r == 2 || r == 4)
+                    store.applyListing(scan, QStringLiteral("china"), repos[r], listed, true, at);
+            }
+            store.finishScan(ScanRecord{scan, QStringLiteral("p.yaml"), at, at, true, false, 0, 0, {}});
+        }
+        const QDateTime now = T0.addSecs(1200);
+        const ReplicaLag all = computeLag(store, QDateTime(), {}, now).replicas.value(0);
+        // In flight: b's six digests and the first d's six. Had the merge compared names in
+        // UTF-16 order, the second d would have met none of its replica rows: six more.
+        QCOMPARE(all.inFlightCount, 12);
+        QCOMPARE(all.inFlight.size(), 12);
+        QCOMPARE(all.inFlightBreaches, 12);
+        // a's and the second d's first three predate Ferry; their second three arrived.
+        QCOMPARE(all.predates, 6);
+        QCOMPARE(all.samples.size(), 6);
+        QCOMPARE(all.byRepository.keys(), (QStringList{QStringLiteral("a/both"), repos[4]}));
+        const ReplicaLag kept = computeLag(store, QDateTime(), {}, now, 4).replicas.value(0);
+        QCOMPARE(kept.inFlightCount, 12);
+        QCOMPARE(kept.inFlightBreaches, 12);
+        QCOMPARE(kept.inFlight.size(), 4);
+        for (int i = 0; i < 3; ++i) // the oldest: b's first scan, then the first d's
+            QCOMPARE(kept.inFlight.at(i).repository, QStringLiteral("b/target-only"));
+        QCOMPARE(kept.inFlight.at(3).repository, repos[3]);
+        QCOMPARE(kept.inFlight.first().ageSeconds, 1200);
+    }
+
     void lagFromHistory()
     {
         QTemporaryDir dir;
