@@ -8,11 +8,17 @@
 #include "cleanupmodels.h"
 #include "cleanuppage.h"
 #include "gui/mainwindow.h"
+#include "registryfarm.h"
 #include "store/store.h"
 #include "testmain.h"
+#include "testutil.h"
 
 #include <QAbstractItemModelTester>
+#include <QDir>
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QSignalSpy>
 #include <QSqlDatabase>
 #include <QSqlQuery>
@@ -182,6 +188,80 @@ private Q_SLOTS:
         QVERIFY2(actions.contains(QStringLiteral("approve")) && actions.contains(QStringLiteral("remove items")) &&
                      actions.count(QStringLiteral("dry-run refused")) == 2,
                  qPrintable(actions.join(u',')));
+    }
+
+    // The page's whole path against a registry of the user's shape (TLS, HTTP/2, token
+    // auth): plan, approve, execute (the registry, read without Ferry, no longer holds the
+    // digests); then a second batch stopped from the page, which leaves the rest for resume.
+    void planApproveExecuteAndStopAgainstARealRegistry()
+    {
+        FERRY_REQUIRE_REGISTRY_TOOLS();
+        test::RegistryFarm farm;
+        QString error;
+        QVERIFY2(farm.startNamed(QStringLiteral("gsoci"), test::Shape::TlsToken, &error), qPrintable(error));
+        QVERIFY2(farm.seedNamed(QStringLiteral("gsoci"), QStringLiteral("p"), &error,
+                                {QStringLiteral("--only-extras"), QStringLiteral("--bulk"), QStringLiteral("6")}),
+                 qPrintable(error));
+        QStringList digests;
+        for (const QJsonValue &v : farm.seeded())
+            digests << v.toObject().value(QStringLiteral("digest")).toString();
+        QCOMPARE(digests.size(), 6);
+        farm.exportCredentials();
+        const QString plan = QDir(farm.dir()).filePath(QStringLiteral("page.yaml"));
+        QFile f(plan);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(
+            QStringLiteral("version: 1\nname: page\nregistries:\n  gsoci: { %1, role: target }\nimages:\n  - repositories: gsoci/team/*\n"
+                           "cleanup:\n  batch-size: 3\n  policies:\n    - name: bulk\n      kind: dev-tags\n      registry: gsoci\n"
+                           "      repositories: team/bulk\n      older-than: 30d\n")
+                .arg(farm.planFields(QStringLiteral("gsoci")))
+                .toUtf8());
+        f.close();
+        const QString db = QDir(farm.dir()).filePath(QStringLiteral("page.db"));
+        MainWindow window(plan, db);
+        window.show();
+        QTRY_VERIFY_WITH_TIMEOUT(!window.matrixLoading(), 10000);
+        window.showPage(QStringLiteral("cleanup"));
+        CleanupPage *page = window.cleanupPage();
+        QSignalSpy done(page, &CleanupPage::workFinished);
+
+        page->planCleanup();
+        QVERIFY(page->isBusy());
+        QVERIFY(done.wait(60'000));
+        QVERIFY2(page->lastMessage().contains(QStringLiteral("Planned 2 batch(es)")), qPrintable(page->lastMessage()));
+        QCOMPARE(page->batchModel()->rowCount(), 2);
+        const qint64 first = page->batchModel()->batchAt(0)->id, second = page->batchModel()->batchAt(1)->id;
+
+        page->selectBatch(first);
+        page->approveSelected(QStringLiteral("lead"), QStringLiteral("bulk dev builds"));
+        QVERIFY(done.wait(10'000));
+        page->selectBatch(first);
+        page->runSelected(false);
+        QVERIFY(done.wait(60'000));
+        QVERIFY2(page->lastMessage().contains(QStringLiteral("3 deleted")), qPrintable(page->lastMessage()));
+        const test::Run probe = test::run(QStringLiteral("/usr/bin/python3"),
+                                          QStringList{QDir(test::supportDir()).filePath(QStringLiteral("registry_probe.py")),
+                                                      QStringLiteral("--registry"), farm.doorHostPort(QStringLiteral("gsoci")),
+                                                      QStringLiteral("--repo"), QStringLiteral("team/bulk"), QStringLiteral("--digests")} +
+                                              digests);
+        QVERIFY2(probe.exitCode == 0, probe.err.constData());
+        const QJsonObject held = QJsonDocument::fromJson(probe.out).object().value(QStringLiteral("digests")).toObject();
+        int gone = 0;
+        for (const QString &d : std::as_const(digests))
+            gone += held.value(d).toInt() == 404;
+        QCOMPARE(gone, 3); // the approved batch, and nothing of the other
+
+        // Stop: asked as the run starts, taken before the first DELETE; resume finishes it.
+        page->selectBatch(second);
+        page->approveSelected(QStringLiteral("lead"), QString());
+        QVERIFY(done.wait(10'000));
+        page->selectBatch(second);
+        page->runSelected(false);
+        page->stop();
+        QVERIFY(done.wait(60'000));
+        QVERIFY2(page->lastMessage().contains(QStringLiteral("stopped")), qPrintable(page->lastMessage()));
+        const CleanupBatch *b = page->batchModel()->batchAt(page->batchModel()->rowOf(second));
+        QCOMPARE(b->status, batchstatus::Executing);
     }
 };
 
