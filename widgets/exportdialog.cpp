@@ -24,9 +24,9 @@
 
 namespace ferry {
 
-ExportDialog::ExportDialog(const QString &dbPath, QWidget *parent)
+ExportDialog::ExportDialog(const Workspace *workspace, QWidget *parent)
     : QDialog(parent)
-    , m_dbPath(dbPath)
+    , m_workspace(workspace)
     , m_format(new QComboBox(this))
     , m_period(new QComboBox(this))
     , m_top(new QSpinBox(this))
@@ -112,16 +112,9 @@ void ExportDialog::refreshPreview()
 {
     if (m_previewWatcher.isRunning())
         return;
-    const QString db = m_dbPath;
     const QDateTime from = since(m_period->currentData().toInt());
     const int top = m_top->value();
-    m_previewWatcher.setFuture(runOnStore(
-        db, [from, top](Store &store) { return collectReport(store, from, top); },
-        [](const QString &error) {
-            ReportData d;
-            d.errors << error;
-            return d;
-        }));
+    m_previewWatcher.setFuture(m_workspace->reportData(from, top));
 }
 
 QString ExportDialog::previewText() const
@@ -159,7 +152,6 @@ void ExportDialog::exportTo(const QString &path, const QString &format, int days
     m_progress->setVisible(true);
     m_progress->setRange(0, 0);
     m_status->setText(tr("Exporting…"));
-    const QString db = m_dbPath;
     const QDateTime from = since(days);
     const int top = m_top->value();
     const QStringList sections = this->sections();
@@ -167,13 +159,13 @@ void ExportDialog::exportTo(const QString &path, const QString &format, int days
     if (format == u"html" || format == u"pdf") {
         // The data on a worker, the charts (QGraphicsScene) here.
         auto data = std::make_shared<ReportData>();
-        m_exportWatcher.setFuture(runOnStore(
-                                      db,
-                                      [from, data, top](Store &store) {
-                                          *data = collectReport(store, from, top);
-                                          return QString();
-                                      },
-                                      [](const QString &error) { return error; })
+        m_exportWatcher.setFuture(m_workspace
+                                      ->read(
+                                          [from, data, top](Store &store) {
+                                              *data = collectReport(store, from, top);
+                                              return QString();
+                                          },
+                                          [](const QString &error) { return error; })
                                       .then(this, [path, format, data, top, sections](const QString &error) {
                                           if (!error.isEmpty())
                                               return error;
@@ -189,33 +181,31 @@ void ExportDialog::exportTo(const QString &path, const QString &format, int days
                                       }));
         return;
     }
-    m_exportWatcher.setFuture(QtConcurrent::run([db, from, path, format, top, sections, self] {
-        Store store(db);
-        QString error;
-        if (!store.open(&error))
-            return error;
-        QSaveFile f(path);
-        if (!f.open(QIODevice::WriteOnly))
-            return f.errorString();
-        if (format == u"csv") {
-            writeReportCsv(store, &f, [self](qint64 done, qint64 total) {
-                QMetaObject::invokeMethod(
-                    self,
-                    [self, done, total] {
-                        if (!self)
-                            return;
-                        self->m_progress->setRange(0, int(qMin<qint64>(total, INT_MAX)));
-                        self->m_progress->setValue(int(qMin<qint64>(done, INT_MAX)));
-                        self->m_status->setText(tr("Exporting: %L1 of %L2 rows").arg(done).arg(total));
-                    },
-                    Qt::QueuedConnection);
-            });
-        } else {
-            const ReportData d = collectReport(store, from, format == u"json" ? -1 : top);
-            f.write(format == u"json" ? reportJson(d) : reportMarkdown(d, top, sections));
-        }
-        return f.commit() ? QString() : f.errorString();
-    }));
+    m_exportWatcher.setFuture(m_workspace->read(
+        [from, path, format, top, sections, self](Store &store) {
+            QSaveFile f(path);
+            if (!f.open(QIODevice::WriteOnly))
+                return f.errorString();
+            if (format == u"csv") {
+                writeReportCsv(store, &f, [self](qint64 done, qint64 total) {
+                    QMetaObject::invokeMethod(
+                        self,
+                        [self, done, total] {
+                            if (!self)
+                                return;
+                            self->m_progress->setRange(0, int(qMin<qint64>(total, INT_MAX)));
+                            self->m_progress->setValue(int(qMin<qint64>(done, INT_MAX)));
+                            self->m_status->setText(tr("Exporting: %L1 of %L2 rows").arg(done).arg(total));
+                        },
+                        Qt::QueuedConnection);
+                });
+            } else {
+                const ReportData d = collectReport(store, from, format == u"json" ? -1 : top);
+                f.write(format == u"json" ? reportJson(d) : reportMarkdown(d, top, sections));
+            }
+            return f.commit() ? QString() : f.errorString();
+        },
+        [](const QString &error) { return error; }));
 }
 
 } // namespace ferry

@@ -18,6 +18,8 @@ class QTextBrowser;
 
 namespace ferry {
 
+class Workspace;
+
 // Export a status report: format, period and list length, a preview of the document, and
 // the export itself. Reading the store and writing files happen on a worker thread (CSV
 // streams with progress); only the charts of HTML and PDF are drawn on the GUI thread.
@@ -25,7 +27,8 @@ class ExportDialog : public QDialog
 {
     Q_OBJECT
 public:
-    ExportDialog(const QString &dbPath, QWidget *parent = nullptr);
+    // Reads the session's database through the Workspace.
+    ExportDialog(const Workspace *workspace, QWidget *parent = nullptr);
     ~ExportDialog() override;
 
     // md, html, pdf, csv or json; the period in days (0: everything).
@@ -42,7 +45,7 @@ Q_SIGNALS:
 
 private:
     QDateTime since(int days) const;
-    QString m_dbPath;
+    const Workspace *m_workspace;
     QComboBox *m_format;
     QComboBox *m_period;
     QSpinBox *m_top;

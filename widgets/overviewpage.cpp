@@ -143,9 +143,9 @@ OverviewPage::OverviewPage(SyncMatrixModel *model, QWidget *parent)
 
 OverviewPage::~OverviewPage() = default;
 
-void OverviewPage::setDatabase(const QString &dbPath, bool readNow)
+void OverviewPage::setWorkspace(const Workspace *workspace, bool readNow)
 {
-    m_reader.setDatabase(dbPath);
+    m_reader.setWorkspace(workspace);
     if (readNow)
         reloadHistory();
 }
@@ -153,12 +153,7 @@ void OverviewPage::setDatabase(const QString &dbPath, bool readNow)
 void OverviewPage::reloadHistory()
 {
     m_reader.read(
-        [](Store &store) { return collectReport(store, QDateTime::fromMSecsSinceEpoch(0, QTimeZone::utc()), 0, ReportScope::Progress); },
-        [](const QString &error) {
-            ReportData d;
-            d.errors << error;
-            return d;
-        });
+        [](const Workspace &w) { return w.reportData(QDateTime::fromMSecsSinceEpoch(0, QTimeZone::utc()), 0, ReportScope::Progress); });
 }
 
 QStringList OverviewPage::registryCountTexts() const

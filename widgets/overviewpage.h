@@ -20,6 +20,8 @@ QT_END_NAMESPACE
 
 namespace ferry {
 
+class Workspace;
+
 class SyncMatrixModel;
 
 // Where the migration stands: progress of each RFC stage the plan can measure, rows per
@@ -33,7 +35,8 @@ public:
     ~OverviewPage() override;
     void refresh();
     // readNow false: the window reads the pages once the matrix is in (it comes first).
-    void setDatabase(const QString &dbPath, bool readNow = true);
+    // The session whose database the page shows; readNow false waits for reload().
+    void setWorkspace(const Workspace *workspace, bool readNow = true);
     void reloadHistory();
     QStringList stageTexts() const;
     // "registry state count" for every number of the per-registry table (tests read it).

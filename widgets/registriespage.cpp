@@ -117,18 +117,18 @@ RegistriesPage::~RegistriesPage()
     m_watcher.waitForFinished();
 }
 
-void RegistriesPage::setDatabase(const QString &dbPath, bool readNow)
+void RegistriesPage::setWorkspace(const Workspace *workspace, bool readNow)
 {
-    m_dbPath = dbPath;
+    m_workspace = workspace;
     if (readNow)
         reload();
 }
 
 void RegistriesPage::reload()
 {
-    if (m_dbPath.isEmpty() || m_watcher.isRunning())
+    if (!m_workspace || m_workspace->databasePath().isEmpty() || m_watcher.isRunning())
         return;
-    m_watcher.setFuture(runOnStore(m_dbPath, readRegistries, [](const QString &error) {
+    m_watcher.setFuture(m_workspace->read(readRegistries, [](const QString &error) {
         RegistriesData d;
         d.error = error;
         return d;

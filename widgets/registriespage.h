@@ -20,6 +20,8 @@ QT_END_NAMESPACE
 
 namespace ferry {
 
+class Workspace;
+
 struct RegistriesData
 {
     QList<RegistryStatus> statuses;
@@ -37,7 +39,8 @@ public:
     explicit RegistriesPage(QWidget *parent = nullptr);
     ~RegistriesPage() override;
 
-    void setDatabase(const QString &dbPath, bool readNow = true);
+    // The session whose database the page shows; readNow false waits for reload().
+    void setWorkspace(const Workspace *workspace, bool readNow = true);
     void setRegistryUrls(const QMap<QString, QString> &urls) { m_urls = urls; }
     void reload();
     RegistriesModel *model() const { return m_model; }
@@ -52,7 +55,7 @@ Q_SIGNALS:
 private:
     void showDetails();
 
-    QString m_dbPath;
+    const Workspace *m_workspace = nullptr;
     QMap<QString, QString> m_urls;
     RegistriesData m_data;
     RegistriesModel *m_model;

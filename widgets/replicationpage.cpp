@@ -100,9 +100,9 @@ ReplicationPage::ReplicationPage(QWidget *parent)
 
 ReplicationPage::~ReplicationPage() = default;
 
-void ReplicationPage::setDatabase(const QString &dbPath, bool readNow)
+void ReplicationPage::setWorkspace(const Workspace *workspace, bool readNow)
 {
-    m_reader.setDatabase(dbPath);
+    m_reader.setWorkspace(workspace);
     if (readNow)
         reload();
 }
@@ -110,12 +110,7 @@ void ReplicationPage::setDatabase(const QString &dbPath, bool readNow)
 void ReplicationPage::reload()
 {
     // The tables show the worst kShownRows: the rest are counted, not held.
-    m_reader.read([](Store &store) { return computeLag(store, QDateTime(), {}, QDateTime::currentDateTimeUtc(), kShownRows); },
-                  [](const QString &error) {
-                      LagReport r;
-                      r.error = error;
-                      return r;
-                  });
+    m_reader.read([](const Workspace &w) { return w.lag(QDateTime(), kShownRows); });
 }
 
 QString ReplicationPage::summary() const

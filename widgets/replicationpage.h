@@ -19,6 +19,8 @@ QT_END_NAMESPACE
 
 namespace ferry {
 
+class Workspace;
+
 // How far each replica is behind its target: lag over time (p50, p90, max per period, the
 // SLO as a line, items in flight at their age), a histogram against the SLO, the breaches
 // and the items in flight, each linking to its row in the matrix. Lag is computed on a
@@ -30,7 +32,8 @@ public:
     explicit ReplicationPage(QWidget *parent = nullptr);
     ~ReplicationPage() override;
 
-    void setDatabase(const QString &dbPath, bool readNow = true);
+    // The session whose database the page shows; readNow false waits for reload().
+    void setWorkspace(const Workspace *workspace, bool readNow = true);
     void reload();
     const LagReport &report() const { return m_report; }
     QTableWidget *breachTable() const { return m_breaches; }

@@ -3,35 +3,17 @@
 
 #pragma once
 
-#include "store/store.h"
+#include "core/workspace.h"
 
-#include <QFuture>
 #include <QFutureWatcher>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <utility>
 
 namespace ferry {
 
-// Runs work(store) on a pool thread with a Store connection of its own (SQLite in WAL mode
-// lets it read while the GUI thread's connection writes). When the database cannot be
-// opened, onError(message) makes the result instead. The pages and the Export dialog read
-// through this so that the GUI thread never waits on SQLite for more than its own rows.
-template<typename Work, typename OnError>
-auto runOnStore(const QString &dbPath, Work work, OnError onError)
-{
-    return QtConcurrent::run([dbPath, work = std::move(work), onError = std::move(onError)] {
-        Store store(dbPath);
-        QString error;
-        if (!store.open(&error))
-            return onError(error);
-        return work(store);
-    });
-}
-
-// A page's reads of one kind of result: one at a time, each on a pool thread with its own
-// connection; the result arrives through watcher()'s finished() on the page's thread.
-// Destroying the reader waits for a read in flight.
+// A page's reads of one kind of result, asked of the session's Workspace: one at a time,
+// each on a pool thread with its own connection; the result arrives through watcher()'s
+// finished() on the page's thread. Destroying the reader waits for a read in flight.
 template<typename T>
 class StoreReader
 {
@@ -42,20 +24,20 @@ public:
     ~StoreReader() { m_watcher.waitForFinished(); }
 
     QFutureWatcher<T> &watcher() { return m_watcher; }
-    void setDatabase(const QString &dbPath) { m_dbPath = dbPath; }
-    const QString &database() const { return m_dbPath; }
-    // Starts work(store) unless there is no database or a read still runs; a database that
-    // cannot be opened makes failed(message) the result.
-    template<typename Work, typename Failed>
-    void read(Work work, Failed failed)
+    void setWorkspace(const Workspace *workspace) { m_workspace = workspace; }
+    const Workspace *workspace() const { return m_workspace; }
+    // Starts start(workspace), which returns the read's QFuture<T>, unless there is no
+    // database yet or a read still runs.
+    template<typename Start>
+    void read(Start start)
     {
-        if (m_dbPath.isEmpty() || m_watcher.isRunning())
+        if (!m_workspace || m_workspace->databasePath().isEmpty() || m_watcher.isRunning())
             return;
-        m_watcher.setFuture(runOnStore(m_dbPath, std::move(work), std::move(failed)));
+        m_watcher.setFuture(start(*m_workspace));
     }
 
 private:
-    QString m_dbPath;
+    const Workspace *m_workspace = nullptr;
     QFutureWatcher<T> m_watcher;
 };
 

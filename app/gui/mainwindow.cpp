@@ -98,7 +98,7 @@ MainWindow::MainWindow(const QString &planPath, const QString &dbPath, QWidget *
     m_exportAction = tb->addAction(tr("Export report…"), this, [this] {
         if (!m_workspace->store())
             return;
-        auto *dialog = new ExportDialog(m_workspace->databasePath(), this);
+        auto *dialog = new ExportDialog(m_workspace, this);
         dialog->setAttribute(Qt::WA_DeleteOnClose);
         dialog->open();
     });
@@ -177,9 +177,9 @@ bool MainWindow::openDatabase(const QString &dbPath, QString *error)
     m_cleanup->setWorkspace(m_workspace);
     // The matrix is read first; the pages' history when it is in (reload, onMatrixRead): at a
     // million tags their reads would otherwise hold the pool's threads while the matrix waits.
-    m_replication->setDatabase(dbPath, false);
-    m_overview->setDatabase(dbPath, false);
-    m_registries->setDatabase(dbPath, false);
+    m_replication->setWorkspace(m_workspace, false);
+    m_overview->setWorkspace(m_workspace, false);
+    m_registries->setWorkspace(m_workspace, false);
     reload();
     return true;
 }
@@ -206,9 +206,9 @@ void MainWindow::reload()
         m_reloadAgain = true; // a scan finished while the last read was running: read once more
     } else {
         m_matrixLoading = true;
-        m_matrixWatcher.setFuture(runOnStore(
-            m_workspace->databasePath(), [](Store &store) { return std::make_shared<CompactMatrix>(CompactMatrix::fromStore(store)); },
-            [](const QString &) { return std::make_shared<CompactMatrix>(); }));
+        m_matrixWatcher.setFuture(
+            m_workspace->read([](Store &store) { return std::make_shared<CompactMatrix>(CompactMatrix::fromStore(store)); },
+                              [](const QString &) { return std::make_shared<CompactMatrix>(); }));
     }
     m_cleanup->reload();
     showLastScan();

@@ -98,6 +98,26 @@ ScanJob *Workspace::startScan(const ScanOptions &options, QString *error)
     return job;
 }
 
+QFuture<ReportData> Workspace::reportData(const QDateTime &since, int attentionLimit, ReportScope scope) const
+{
+    return read([since, attentionLimit, scope](Store &store) { return collectReport(store, since, attentionLimit, scope); },
+                [](const QString &error) {
+                    ReportData d;
+                    d.errors << error;
+                    return d;
+                });
+}
+
+QFuture<LagReport> Workspace::lag(const QDateTime &since, int keepRows) const
+{
+    return read([since, keepRows](Store &store) { return computeLag(store, since, {}, QDateTime::currentDateTimeUtc(), keepRows); },
+                [](const QString &error) {
+                    LagReport r;
+                    r.error = error;
+                    return r;
+                });
+}
+
 CleanupJob *Workspace::startCleanup(const CleanupRequest &request, QString *error)
 {
     if (!m_store) {

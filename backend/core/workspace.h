@@ -5,8 +5,11 @@
 
 #include "core/cleanupjob.h"
 #include "core/scanjob.h"
+#include "core/storeread.h"
+#include "lag/lag.h"
 #include "plan/plan.h"
 #include "registry/registryconfig.h"
+#include "report/report.h"
 
 #include "registry/registryclient.h"
 
@@ -65,6 +68,20 @@ public:
     // without a database. Without a plan, only review operations can succeed: the engine
     // refuses to execute a batch whose registry it does not know. The caller owns the job.
     CleanupJob *startCleanup(const CleanupRequest &request, QString *error);
+
+    // Reads of the whole database, each on a pool thread with a connection of its own; the
+    // pages and the Export dialog ask for these instead of opening the store. Without a
+    // database the future's value carries the error.
+    QFuture<ReportData> reportData(const QDateTime &since, int attentionLimit, ReportScope scope = ReportScope::Everything) const;
+    QFuture<LagReport> lag(const QDateTime &since, int keepRows = -1) const;
+    // Any other read: work(store) there; onError(message) when the database cannot be opened.
+    template<typename Work, typename OnError>
+    auto read(Work work, OnError onError) const
+    {
+        if (databasePath().isEmpty())
+            return QtFuture::makeReadyFuture(onError(QStringLiteral("no database is open")));
+        return runOnStore(databasePath(), std::move(work), std::move(onError));
+    }
 
 Q_SIGNALS:
     void planChanged(); // the plan's file changed and was read again

@@ -3,6 +3,7 @@
 
 // The Export dialog, offscreen: the preview shows the report, and exports in Markdown, CSV
 // and PDF finish through the worker thread with the files written.
+#include "core/workspace.h"
 #include "exportdialog.h"
 #include "store/store.h"
 #include "testmain.h"
@@ -42,7 +43,10 @@ private Q_SLOTS:
             QVERIFY(store.writeMatrix(scan, rows, {QStringLiteral("team/app")}));
             store.finishScan(ScanRecord{scan, QStringLiteral("/p/demo.yaml"), now, now, true, false, 3, 0, {}});
         }
-        ExportDialog dialog(db);
+        Workspace workspace;
+        QString error;
+        QVERIFY2(workspace.openDatabase(db, &error), qPrintable(error));
+        ExportDialog dialog(&workspace);
         QSignalSpy preview(&dialog, &ExportDialog::previewReady);
         QVERIFY(preview.wait(10'000));
         QVERIFY(dialog.previewText().contains(QStringLiteral("Registry migration status: demo")));

@@ -151,6 +151,80 @@ private Q_SLOTS:
         ScanJob never(ws.plan(), ws.databasePath(), ws.network(), {});
         QVERIFY(!never.isRunning()); // never started: destroyed without a thread to stop
     }
+
+    // The pages' reads: each on a pool thread with a connection of its own; without a
+    // database the value says so.
+    void readsOfTheDatabase()
+    {
+        QTemporaryDir dir;
+        Workspace ws;
+        QCOMPARE(ws.lag(QDateTime()).result().error, QStringLiteral("no database is open"));
+        QCOMPARE(ws.reportData(QDateTime(), 0).result().errors, QStringList{QStringLiteral("no database is open")});
+        QString error;
+        QVERIFY(ws.openDatabase(dir.filePath(QStringLiteral("w.db")), &error));
+        QVERIFY(ws.store()->recordRegistries({{QStringLiteral("gsoci"), QStringLiteral("target"), {}, 0},
+                                              {QStringLiteral("china"), QStringLiteral("replica"), QStringLiteral("gsoci"), 60}}));
+        const QDateTime at = QDateTime::currentDateTimeUtc().addSecs(-600);
+        const qint64 scan = ws.store()->beginScan(QStringLiteral("p.yaml"), at);
+        ws.store()->applyListing(
+            scan, QStringLiteral("gsoci"), QStringLiteral("team/app"),
+            {TagObservation{QStringLiteral("1.0"), QStringLiteral("sha256:%1").arg(1, 64, 10, QLatin1Char('0')), {}, {}, {}}}, true, at);
+        ws.store()->finishScan(ScanRecord{scan, QStringLiteral("p.yaml"), at, at, true, false, 0, 0, {}});
+        const QThread *caller = QThread::currentThread();
+        const LagReport lag = ws.lag(QDateTime(), 0).result();
+        QCOMPARE(lag.replicas.size(), 1);
+        QCOMPARE(lag.replicas.first().inFlightCount, 1);
+        QCOMPARE(lag.replicas.first().inFlight.size(), 0); // keepRows 0: counted, not held
+        const ReportData report = ws.reportData(QDateTime(), 0, ReportScope::Progress).result();
+        QVERIFY(report.lastScan);
+        QCOMPARE(report.lastScan->id, scan);
+        // Not result() at once: a QFuture's wait may run a task not yet started on the waiting thread.
+        QFuture<bool> elsewhere =
+            ws.read([caller](Store &) { return QThread::currentThread() != caller; }, [](const QString &) { return false; });
+        QTRY_VERIFY_WITH_TIMEOUT(elsewhere.isFinished(), 10000);
+        QVERIFY(elsewhere.result());
+    }
+
+    // Cleanup as a job: review operations and a plan run on the job's thread and store
+    // connection; a job destroyed while it runs is cancelled and joined.
+    void cleanupRunsAsAJob()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("plan.yaml"));
+        QVERIFY(write(path,
+                      planText(closedPort(), QStringLiteral("team/app")) +
+                          "cleanup:\n  policies:\n    - { name: dev, kind: dev-tags, registry: gsoci, repositories: team/app, "
+                          "older-than: 30d }\n"));
+        Workspace ws;
+        QString error;
+        QVERIFY(!ws.startCleanup({}, &error));
+        QCOMPARE(error, QStringLiteral("no database is open"));
+        QVERIFY2(ws.loadPlan(path, &error), qPrintable(error));
+        QVERIFY(ws.openDatabase(Workspace::defaultDatabase(path), &error));
+
+        CleanupRequest approve;
+        approve.kind = CleanupRequest::Kind::Approve;
+        approve.batch = 42;
+        approve.actor = QStringLiteral("lead");
+        std::unique_ptr<CleanupJob> job(ws.startCleanup(approve, &error));
+        QVERIFY(job);
+        QSignalSpy finished(job.get(), &CleanupJob::finished);
+        QVERIFY(finished.wait(10000));
+        QCOMPARE(finished.first().first().value<CleanupOutcome>().refused, QStringLiteral("there is no batch 42"));
+
+        // Planning against a registry that does not answer: the job ends with the error.
+        job.reset(ws.startCleanup(CleanupRequest{}, &error));
+        QSignalSpy planned(job.get(), &CleanupJob::finished);
+        QVERIFY(planned.wait(60000));
+        const CleanupOutcome outcome = planned.first().first().value<CleanupOutcome>();
+        QVERIFY(outcome.plan.batches.isEmpty());
+        QVERIFY2(outcome.plan.errors.join(u'\n').contains(QStringLiteral("team/app")), qPrintable(outcome.plan.errors.join(u'\n')));
+
+        for (int i = 0; i < 3; ++i) {
+            std::unique_ptr<CleanupJob> running(ws.startCleanup(CleanupRequest{}, &error));
+            QVERIFY(running && running->isRunning());
+        } // destroyed at once: cancelled, its thread joined after the request in flight
+    }
 };
 
 FERRY_TEST_MAIN(TestWorkspace)
