@@ -5,7 +5,6 @@
 
 #include "store/store.h"
 
-#include <QDeadlineTimer>
 #include <QThread>
 
 #include <optional>
@@ -102,63 +101,39 @@ private:
 
 CleanupJob::CleanupJob(std::shared_ptr<const Plan> plan, QString dbPath, NetworkService &network, CleanupRequest request, QObject *parent)
     : QObject(parent)
-    , m_thread(new QThread)
-    , m_worker(new CleanupWorker(plan ? std::move(plan) : std::make_shared<const Plan>(), std::move(dbPath), network, std::move(request)))
+    , m_job(new CleanupWorker(plan ? std::move(plan) : std::make_shared<const Plan>(), std::move(dbPath), network, std::move(request)),
+            QStringLiteral("ferry-cleanup"))
 {
     qRegisterMetaType<CleanupProgress>();
     qRegisterMetaType<CleanupOutcome>();
-    m_thread->setObjectName(QStringLiteral("ferry-cleanup"));
-    m_worker->moveToThread(m_thread);
-    // The worker (its engine and store connection) is deleted in its thread as the
-    // thread's event loop ends.
-    connect(m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
-    connect(m_worker, &CleanupWorker::progress, this, &CleanupJob::progress);
-    connect(m_worker, &CleanupWorker::finished, this, [this](const CleanupOutcome &o) {
-        m_running = false;
-        stopThread();
+    auto *worker = static_cast<CleanupWorker *>(m_job.worker());
+    connect(worker, &CleanupWorker::progress, this, &CleanupJob::progress);
+    connect(worker, &CleanupWorker::finished, this, [this](const CleanupOutcome &o) {
+        m_job.finished();
         Q_EMIT finished(o);
     });
 }
 
 CleanupJob::~CleanupJob()
 {
-    if (m_running && m_thread) {
+    if (m_job.isRunning()) {
         cancel();
         // The worker ends its thread when its Task ends: after the item in flight.
-        if (!m_thread->wait(QDeadlineTimer(kDrainMs)))
+        if (!m_job.waitForEnd(kDrainMs))
             qWarning("ferry: a cleanup run did not stop within %d s; its journal says where it was, and resume finishes it",
                      kDrainMs / 1000);
     }
-    stopThread();
+    m_job.stop();
 }
 
 void CleanupJob::start()
 {
-    if (m_running || !m_thread)
-        return;
-    m_running = true;
-    m_started = true;
-    m_thread->start();
-    QMetaObject::invokeMethod(m_worker, &CleanupWorker::start);
+    m_job.start<CleanupWorker>(&CleanupWorker::start);
 }
 
 void CleanupJob::cancel()
 {
-    if (m_running && m_worker)
-        QMetaObject::invokeMethod(m_worker, &CleanupWorker::cancel);
-}
-
-void CleanupJob::stopThread()
-{
-    if (!m_thread)
-        return;
-    m_thread->quit();
-    m_thread->wait();
-    if (!m_started)
-        delete m_worker; // never moved into a running thread: nothing else will delete it
-    delete m_thread;
-    m_thread = nullptr;
-    m_worker = nullptr; // deleted by deleteLater as the thread ended
+    m_job.invoke<CleanupWorker>(&CleanupWorker::cancel);
 }
 
 } // namespace ferry

@@ -4,12 +4,11 @@
 #pragma once
 
 #include "cleanup/cleanupengine.h"
+#include "core/jobthread.h"
 
 #include <QObject>
 
 #include <memory>
-
-class QThread;
 
 namespace ferry {
 
@@ -59,19 +58,14 @@ public:
     // Stops between items (or between repositories when planning); finished() still comes,
     // with the runs marked stopped. resume finishes them.
     void cancel();
-    bool isRunning() const { return m_running; }
+    bool isRunning() const { return m_job.isRunning(); }
 
 Q_SIGNALS:
     void progress(const ferry::CleanupProgress &progress);
     void finished(const ferry::CleanupOutcome &outcome);
 
 private:
-    void stopThread();
-
-    QThread *m_thread;
-    CleanupWorker *m_worker;
-    bool m_running = false;
-    bool m_started = false;
+    JobThread m_job;
 };
 
 } // namespace ferry

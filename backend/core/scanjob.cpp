@@ -5,8 +5,6 @@
 
 #include "store/store.h"
 
-#include <QThread>
-
 namespace ferry {
 
 // The part of a scan that lives on the scan's thread: the Scanner and its store connection
@@ -62,22 +60,18 @@ private:
 
 ScanJob::ScanJob(std::shared_ptr<const Plan> plan, QString dbPath, NetworkService &network, ScanOptions options, QObject *parent)
     : QObject(parent)
-    , m_thread(new QThread)
-    , m_worker(new ScanWorker(std::move(plan), std::move(dbPath), network, std::move(options)))
+    , m_job(new ScanWorker(std::move(plan), std::move(dbPath), network, std::move(options)), QStringLiteral("ferry-scan"))
 {
     qRegisterMetaType<ScanProgress>();
     qRegisterMetaType<ScanSummary>();
     qRegisterMetaType<QList<MatrixRow>>();
-    m_thread->setObjectName(QStringLiteral("ferry-scan"));
-    m_worker->moveToThread(m_thread);
     // The worker (its Scanner and store connection) is deleted in its thread as the thread's
     // event loop ends; a cancelled scan finishes its bookkeeping first.
-    connect(m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
-    connect(m_worker, &ScanWorker::progress, this, &ScanJob::progress);
-    connect(m_worker, &ScanWorker::rowsReady, this, &ScanJob::rowsReady);
-    connect(m_worker, &ScanWorker::finished, this, [this](const ScanSummary &s) {
-        m_running = false;
-        stopThread();
+    auto *worker = static_cast<ScanWorker *>(m_job.worker());
+    connect(worker, &ScanWorker::progress, this, &ScanJob::progress);
+    connect(worker, &ScanWorker::rowsReady, this, &ScanJob::rowsReady);
+    connect(worker, &ScanWorker::finished, this, [this](const ScanSummary &s) {
+        m_job.finished();
         Q_EMIT finished(s);
     });
 }
@@ -85,36 +79,17 @@ ScanJob::ScanJob(std::shared_ptr<const Plan> plan, QString dbPath, NetworkServic
 ScanJob::~ScanJob()
 {
     cancel();
-    stopThread();
+    m_job.stop();
 }
 
 void ScanJob::start()
 {
-    if (m_running || !m_thread)
-        return;
-    m_running = true;
-    m_started = true;
-    m_thread->start();
-    QMetaObject::invokeMethod(m_worker, &ScanWorker::start);
+    m_job.start<ScanWorker>(&ScanWorker::start);
 }
 
 void ScanJob::cancel()
 {
-    if (m_running && m_worker)
-        QMetaObject::invokeMethod(m_worker, &ScanWorker::cancel);
-}
-
-void ScanJob::stopThread()
-{
-    if (!m_thread)
-        return;
-    m_thread->quit();
-    m_thread->wait();
-    if (!m_started)
-        delete m_worker; // never moved into a running thread: nothing else will delete it
-    delete m_thread;
-    m_thread = nullptr;
-    m_worker = nullptr; // deleted by deleteLater as the thread ended
+    m_job.invoke<ScanWorker>(&ScanWorker::cancel);
 }
 
 } // namespace ferry

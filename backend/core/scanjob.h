@@ -3,13 +3,12 @@
 
 #pragma once
 
+#include "core/jobthread.h"
 #include "scan/scanner.h"
 
 #include <QObject>
 
 #include <memory>
-
-class QThread;
 
 namespace ferry {
 
@@ -31,7 +30,7 @@ public:
     void start();
     // Stops between requests; finished() still comes, with summary.interrupted set.
     void cancel();
-    bool isRunning() const { return m_running; }
+    bool isRunning() const { return m_job.isRunning(); }
 
 Q_SIGNALS:
     void progress(const ferry::ScanProgress &progress);
@@ -39,12 +38,7 @@ Q_SIGNALS:
     void finished(const ferry::ScanSummary &summary);
 
 private:
-    void stopThread();
-
-    QThread *m_thread;
-    ScanWorker *m_worker;
-    bool m_running = false;
-    bool m_started = false;
+    JobThread m_job;
 };
 
 } // namespace ferry
