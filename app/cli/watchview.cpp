@@ -11,13 +11,38 @@
 
 #include <clocale>
 
-#include <ncurses.h>
+#include <curses.h>
+#include <langinfo.h>
 
 namespace ferry::cli {
 
 namespace {
 
 enum Pair { Normal = 1, Good, Warn, Bad, Title };
+
+// A terminal whose locale is not UTF-8 gets ASCII: the few symbols the views use spelled
+// out, anything else as '?'.
+bool g_ascii = false;
+
+QString forTerminal(const QString &text)
+{
+    if (!g_ascii)
+        return text;
+    QString out;
+    out.reserve(text.size());
+    for (const QChar c : text) {
+        switch (c.unicode()) {
+        case u'—': out += QLatin1String("-"); break;
+        case u'…': out += QLatin1String("..."); break;
+        case u'·': out += QLatin1String("|"); break;
+        case u'×': out += QLatin1String("x"); break;
+        case u'≤': out += QLatin1String("<="); break;
+        case u'→': out += QLatin1String("->"); break;
+        default: out += c.unicode() < 0x80 ? c : QChar(u'?');
+        }
+    }
+    return out;
+}
 
 void put(int y, int x, const QString &text, int pair = Normal, bool bold = false)
 {
@@ -26,7 +51,9 @@ void put(int y, int x, const QString &text, int pair = Normal, bool bold = false
     attron(COLOR_PAIR(pair));
     if (bold)
         attron(A_BOLD);
-    mvaddnstr(y, x, text.toUtf8().constData(), COLS - x);
+    // Wide characters, cut at the screen's edge by characters, not by UTF-8 bytes.
+    const std::wstring wide = forTerminal(text).toStdWString();
+    mvaddnwstr(y, x, wide.c_str(), COLS - x);
     if (bold)
         attroff(A_BOLD);
     attroff(COLOR_PAIR(pair));
@@ -39,6 +66,7 @@ WatchView::WatchView(const Plan &plan, Store &store)
     , m_store(store)
 {
     setlocale(LC_ALL, "");
+    g_ascii = qstrcmp(nl_langinfo(CODESET), "UTF-8") != 0;
     initscr();
     cbreak();
     noecho();

@@ -20,6 +20,7 @@
 #include <QProcess>
 #include <QSqlDatabase>
 #include <QSqlQuery>
+#include <QThread>
 
 #include <csignal>
 
@@ -57,6 +58,38 @@ private:
     QString m_gsoci, m_china;
 
     Run ferryctl(const QStringList &args) const { return run(ferryctlPath(), args); }
+
+    // The watch view in a real terminal: tmux on a socket of the test's own, a 120x30 window,
+    // the locale given. Returns the screen once the view has drawn its lag section (or
+    // whatever it shows after 30 s); the tmux server is stopped before returning.
+    QString watchScreenInTmux(const QString &plan, const QString &db, const QString &locale) const
+    {
+        const QString socket = QDir(m_farm->dir()).filePath(QStringLiteral("tmux-%1").arg(locale));
+        const QStringList server{QStringLiteral("-S"), socket, QStringLiteral("-f"), QStringLiteral("/dev/null")};
+        const Run started = run(QStringLiteral("tmux"),
+                                server +
+                                    QStringList{QStringLiteral("new-session"), QStringLiteral("-d"), QStringLiteral("-x"),
+                                                QStringLiteral("120"), QStringLiteral("-y"), QStringLiteral("30"), QStringLiteral("-e"),
+                                                QStringLiteral("LANG=") + locale, QStringLiteral("-e"), QStringLiteral("LC_ALL=") + locale,
+                                                QStringLiteral("'%1' watch --plan '%2' --db '%3' --interval 1s --max-scans 2; sleep 60")
+                                                    .arg(ferryctlPath(), plan, db)});
+        if (started.exitCode != 0) {
+            qWarning("tmux new-session: %s", started.err.constData());
+            return {};
+        }
+        QString screen;
+        QElapsedTimer t;
+        t.start();
+        while (t.elapsed() < 30'000) {
+            screen = QString::fromUtf8(
+                run(QStringLiteral("tmux"), server + QStringList{QStringLiteral("capture-pane"), QStringLiteral("-p")}).out);
+            if (screen.contains(QStringLiteral("Replication lag")) && screen.contains(QStringLiteral("last:")))
+                break;
+            QThread::msleep(200);
+        }
+        run(QStringLiteral("tmux"), server + QStringList{QStringLiteral("kill-server")});
+        return screen;
+    }
 
     QString writePlan(const QString &name, const QString &slo) const
     {
@@ -260,6 +293,16 @@ private Q_SLOTS:
         QCOMPARE(tui.exitCode, 0);
         for (const char *text : {"Ferry watch", "Replication lag", "china: lag p50", "in flight", "[s] scan now", "\x1b["})
             QVERIFY2(tui.out.contains(text), text);
+
+        // In tmux, as a lead on a jump host sees it: UTF-8 characters whole (the narrow
+        // ncurses printed "M-b~@~T" for the dash), and ASCII when the locale is not UTF-8.
+        const QString utf8 = watchScreenInTmux(plan, db, QStringLiteral("C.UTF-8"));
+        QVERIFY2(utf8.contains(QStringLiteral("Ferry watch — ")) && utf8.contains(QStringLiteral("Replication lag")), qPrintable(utf8));
+        QVERIFY2(!utf8.contains(QStringLiteral("M-b")), qPrintable(utf8));
+        const QString ascii = watchScreenInTmux(plan, db, QStringLiteral("C"));
+        QVERIFY2(ascii.contains(QStringLiteral("Ferry watch - ")) && ascii.contains(QStringLiteral("Replication lag")), qPrintable(ascii));
+        for (const QChar c : ascii)
+            QVERIFY2(c.unicode() < 0x80, qPrintable(ascii));
     }
 
     // Many short rounds, the replica killed and restarted in the middle: memory stays
