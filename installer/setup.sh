@@ -21,7 +21,8 @@ cd "$root"
 # Build: compiler, CMake, Qt 6.4 (Charts needs the OpenGL dev package on Debian 12),
 # yaml-cpp. Tests: CNCF Distribution, skopeo, openssl and htpasswd for TLS and basic-auth
 # registries, python3-jwt for the token service, python3-h2 for the HTTP/2 fault front,
-# Xvfb for screenshots, clang-format for the house-rules test.
+# Xvfb for screenshots, clang-format for the house-rules test, tmux for the terminal view's
+# tests.
 PACKAGES=(
   g++ cmake ninja-build pkg-config
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev libgl-dev qt6-svg-dev qt6-tools-dev
@@ -29,7 +30,7 @@ PACKAGES=(
   docker-registry skopeo openssl apache2-utils ca-certificates
   python3 python3-jwt python3-cryptography python3-h2
   xvfb xauth
-  debootstrap clang-format
+  debootstrap clang-format tmux
 )
 
 log() { printf '\033[1m[ferry setup]\033[0m %s\n' "$*" >&2; }
