@@ -377,7 +377,7 @@ Task<CleanupPlanResult> CleanupEngine::plan(QStringList onlyPolicies)
                               : QStringLiteral("no cleanup policy is named %1").arg(onlyPolicies.join(QStringLiteral(", "))));
         co_return result;
     }
-    const QMap<QString, QMap<QString, QList<CleanupPolicy>>> work = co_await coverage(policies, &result);
+    const Coverage work = co_await coverage(policies, &result);
     int total = 0;
     for (const auto &repos : std::as_const(work))
         total += repos.size();

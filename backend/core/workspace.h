@@ -5,7 +5,6 @@
 
 #include "core/cleanupjob.h"
 #include "core/scanjob.h"
-#include "core/storeread.h"
 #include "lag/lag.h"
 #include "plan/plan.h"
 #include "registry/registryconfig.h"
@@ -17,6 +16,7 @@
 #include <QFuture>
 #include <QMap>
 #include <QObject>
+#include <QtConcurrent/QtConcurrentRun>
 
 #include <map>
 #include <memory>
@@ -80,7 +80,13 @@ public:
     {
         if (databasePath().isEmpty())
             return QtFuture::makeReadyFuture(onError(QStringLiteral("no database is open")));
-        return runOnStore(databasePath(), std::move(work), std::move(onError));
+        return QtConcurrent::run([dbPath = databasePath(), work = std::move(work), onError = std::move(onError)] {
+            Store store(dbPath); // a connection of this pool thread's own (WAL: reads while others write)
+            QString error;
+            if (!store.open(&error))
+                return onError(error);
+            return work(store);
+        });
     }
 
 Q_SIGNALS:

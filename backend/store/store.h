@@ -192,7 +192,6 @@ public:
     // the time the last tag left them (the history's view of "untagged").
     QHash<QString, QDateTime> untaggedDigests(const QString &registry, const QString &repository) const;
     // Every digest a registry ever held, keyed "repository\ndigest".
-    QHash<QString, DigestPresence> digestPresence(const QString &registry) const;
     // Two registries' digests side by side, one repository at a time in repository order,
     // without holding either registry: visit(repository, a's rows, b's rows), one list empty
     // where only the other registry has the repository. visit returns false to stop.

@@ -104,17 +104,6 @@ QList<DigestPresence> repositoryRows(QSqlQuery &q, bool *more)
 
 } // namespace
 
-QHash<QString, DigestPresence> Store::digestPresence(const QString &registry) const
-{
-    QHash<QString, DigestPresence> out;
-    QSqlQuery q = presenceQuery(m_connection, registry);
-    while (q.next()) {
-        const DigestPresence p = presenceRow(q);
-        out.insert(p.repository + u'\n' + p.digest, p);
-    }
-    return out;
-}
-
 bool Store::visitDigestPresencePairs(const QString &a, const QString &b, const PresencePairVisitor &visit) const
 {
     QSqlQuery qa = presenceQuery(m_connection, a);
