@@ -110,8 +110,8 @@ QChart *makeLagOverTimeChart(const ReplicaLag &lag)
     points->setName(QStringLiteral("arrivals"));
     points->setMarkerSize(6);
     points->setColor(QColor(0x55, 0x55, 0x55));
-    for (qsizetype i = 0; i < lag.samples.size() && i < 5000; ++i)
-        points->append(qreal(lag.samples[i].replicaSeen.toMSecsSinceEpoch()), lag.samples[i].lagSeconds / div);
+    for (const LagPoint &p : lagChartPoints(lag))
+        points->append(qreal(p.arrivedMs), p.lagSeconds / div);
     auto *slo = new QLineSeries;
     slo->setName(QStringLiteral("SLO %1").arg(durationText(lag.sloSeconds)));
     QPen dashed(QColor(0xb3, 0x26, 0x1e));

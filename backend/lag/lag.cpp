@@ -3,6 +3,8 @@
 
 #include "lag/lag.h"
 
+#include <QTimeZone>
+
 #include <algorithm>
 #include <cmath>
 #include <tuple>
@@ -34,7 +36,7 @@ std::pair<double, QString> lagAxisUnit(qint64 maxSeconds)
 LagChartScale lagChartScale(const ReplicaLag &lag)
 {
     LagChartScale s;
-    s.buckets = lagBuckets(lag, int(qBound(qsizetype(1), lag.samples.size() / 3, qsizetype(30))));
+    s.buckets = lagBuckets(lag, int(qBound(qsizetype(1), lagPoints(lag).size() / 3, qsizetype(30))));
     s.top = lag.sloSeconds;
     for (const LagBucket &b : std::as_const(s.buckets))
         s.top = qMax(s.top, b.stats.max);
@@ -64,12 +66,37 @@ LagStats lagStats(QList<qint64> lags, qint64 slo)
     return st;
 }
 
+QList<LagPoint> lagPoints(const ReplicaLag &lag)
+{
+    if (!lag.arrivals.isEmpty() || lag.samples.isEmpty())
+        return lag.arrivals;
+    QList<LagPoint> points;
+    points.reserve(lag.samples.size());
+    for (const LagSample &s : lag.samples)
+        points.append({s.replicaSeen.toMSecsSinceEpoch(), s.lagSeconds});
+    return points;
+}
+
+QList<LagPoint> lagChartPoints(const ReplicaLag &lag, int maxPoints)
+{
+    const QList<LagPoint> all = lagPoints(lag);
+    if (all.size() <= maxPoints || maxPoints <= 0)
+        return maxPoints <= 0 ? QList<LagPoint>() : all;
+    QList<LagPoint> out;
+    out.reserve(maxPoints);
+    for (int i = 0; i < maxPoints; ++i)
+        out.append(all.at(qsizetype(double(i) * double(all.size() - 1) / double(maxPoints - 1))));
+    return out;
+}
+
 QList<LagBucket> lagBuckets(const ReplicaLag &lag, int maxBuckets)
 {
     QList<LagBucket> out;
-    if (lag.samples.isEmpty())
+    const QList<LagPoint> points = lagPoints(lag);
+    if (points.isEmpty())
         return out;
-    const QDateTime first = lag.samples.first().replicaSeen, last = lag.samples.last().replicaSeen;
+    const QDateTime first = QDateTime::fromMSecsSinceEpoch(points.first().arrivedMs, QTimeZone::utc());
+    const QDateTime last = QDateTime::fromMSecsSinceEpoch(points.last().arrivedMs, QTimeZone::utc());
     const qint64 span = qMax<qint64>(1, first.secsTo(last));
     const qint64 width = std::max<qint64>({lag.resolutionSeconds, (span + maxBuckets - 1) / maxBuckets, qint64(1)});
     QList<qint64> current;
@@ -79,12 +106,12 @@ QList<LagBucket> lagBuckets(const ReplicaLag &lag, int maxBuckets)
             out.append({start, end, lagStats(current, lag.sloSeconds)});
         current.clear();
     };
-    for (const LagSample &s : lag.samples) {
-        while (s.replicaSeen >= start.addSecs(width)) {
+    for (const LagPoint &p : points) {
+        while (p.arrivedMs >= start.addSecs(width).toMSecsSinceEpoch()) {
             flush(start.addSecs(width));
             start = start.addSecs(width);
         }
-        current << s.lagSeconds;
+        current << p.lagSeconds;
     }
     flush(start.addSecs(width));
     return out;
@@ -102,9 +129,9 @@ QList<HistogramBin> lagHistogram(const ReplicaLag &lag)
     for (const auto &e : edges)
         bins.append({QString::fromUtf8(e.label), 0, e.factor > 1});
     bins.append({QString::fromUtf8("> 4×"), 0, true});
-    for (const LagSample &s : lag.samples) {
+    for (const LagPoint &p : lagPoints(lag)) {
         int i = 0;
-        while (i < 5 && double(s.lagSeconds) > edges[i].factor * double(slo))
+        while (i < 5 && double(p.lagSeconds) > edges[i].factor * double(slo))
             ++i;
         ++bins[i].count;
     }
@@ -134,6 +161,11 @@ bool worseSample(const LagSample &a, const LagSample &b)
     // Worst first; ties by repository and digest, so that the same store prints the same
     // lines in the same order every time.
     return std::tie(b.lagSeconds, a.repository, a.digest) < std::tie(a.lagSeconds, b.repository, b.digest);
+}
+
+bool laterArrival(const LagSample &a, const LagSample &b)
+{
+    return std::tie(b.replicaSeen, b.repository, b.digest) < std::tie(a.replicaSeen, a.repository, a.digest);
 }
 
 bool olderInFlight(const InFlight &a, const InFlight &b)
@@ -183,6 +215,7 @@ void lagOfRepository(const QString &repository, const QList<DigestPresence> &tar
             *repoLags << s.lagSeconds;
             if (s.lagSeconds > rl->sloSeconds)
                 rl->breaches << s;
+            rl->arrivals.append({s.replicaSeen.toMSecsSinceEpoch(), s.lagSeconds});
             rl->samples << s;
             continue;
         }
@@ -225,7 +258,6 @@ LagReport computeLag(const Store &store, const QDateTime &since, const QString &
         rl.timeSource = QStringLiteral("Ferry's observations (scan times)");
         const QHash<QString, qint64> targetFirst = store.repositoryFirstScan(r.of);
         QList<qint64> lags;
-        QMap<QString, QList<qint64>> byRepo;
         bool anyRegistryTimes = false;
         // One repository at a time: the registries are never held whole.
         store.visitDigestPresencePairs(
@@ -236,22 +268,27 @@ LagReport computeLag(const Store &store, const QDateTime &since, const QString &
                 lagOfRepository(repository, target, replica, targetFirst.value(repository), since, now, &rl, &lags, &repoLags,
                                 &anyRegistryTimes);
                 if (!repoLags.isEmpty())
-                    byRepo.insert(repository, repoLags);
+                    rl.byRepository.insert(repository, lagStats(repoLags, rl.sloSeconds));
                 if (keepRows >= 0 && rl.inFlight.size() > 2 * keepRows + 1024)
                     keepWorst(&rl.inFlight, keepRows, olderInFlight);
                 if (keepRows >= 0 && rl.breaches.size() > 2 * keepRows + 1024)
                     keepWorst(&rl.breaches, keepRows, worseSample);
+                if (keepRows >= 0 && rl.samples.size() > 2 * keepRows + 1024)
+                    keepWorst(&rl.samples, keepRows, laterArrival);
                 return true;
             });
         if (anyRegistryTimes)
             rl.timeSource += QStringLiteral("; registryLagSeconds from the registries' creation times");
         rl.stats = lagStats(lags, rl.sloSeconds);
-        for (auto it = byRepo.begin(); it != byRepo.end(); ++it)
-            rl.byRepository.insert(it.key(), lagStats(it.value(), rl.sloSeconds));
+        if (keepRows >= 0)
+            keepWorst(&rl.samples, keepRows, laterArrival);
         auto byArrival = [](const LagSample &a, const LagSample &b) {
             return std::tie(a.replicaSeen, a.repository, a.digest) < std::tie(b.replicaSeen, b.repository, b.digest);
         };
         std::sort(rl.samples.begin(), rl.samples.end(), byArrival);
+        std::sort(rl.arrivals.begin(), rl.arrivals.end(), [](const LagPoint &a, const LagPoint &b) {
+            return std::tie(a.arrivedMs, a.lagSeconds) < std::tie(b.arrivedMs, b.lagSeconds);
+        });
         keepWorst(&rl.breaches, keepRows, worseSample);
         keepWorst(&rl.inFlight, keepRows, olderInFlight);
         report.replicas << rl;

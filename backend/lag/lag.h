@@ -29,6 +29,14 @@ struct LagSample
     qint64 registryLagSeconds = -1;
 };
 
+// One arrival reduced to what charts and histograms need: 16 bytes, so that every arrival
+// of a million can be kept where the samples themselves are not.
+struct LagPoint
+{
+    qint64 arrivedMs = 0; // when the replica first answered with it (ms since the epoch, UTC)
+    qint64 lagSeconds = 0;
+};
+
 // In the target, not (yet) in the replica: its age so far.
 struct InFlight
 {
@@ -61,7 +69,8 @@ struct ReplicaLag
     QString timeSource; // which times the figures use
     LagStats stats;
     QMap<QString, LagStats> byRepository;
-    QList<LagSample> samples; // arrivals in the window, oldest first
+    QList<LagPoint> arrivals; // every arrival in the window, oldest first: charts and histograms use these
+    QList<LagSample> samples; // arrivals in the window in full, oldest first (the latest keepRows of computeLag, if given)
     QList<LagSample> breaches; // samples beyond the SLO, worst first (stats.breaches counts them all)
     QList<InFlight> inFlight; // oldest first (the oldest keepRows of computeLag, if given)
     int inFlightCount = 0; // every digest in flight, kept or not
@@ -80,8 +89,9 @@ struct LagReport
 
 // Lag of every replica (or one) from the store's history: arrivals since `since` (invalid:
 // all), everything in flight now. Read one repository at a time. keepRows >= 0 keeps only
-// that many of the worst breaches and the oldest in flight (a view that shows a few
-// hundred need not hold a million); the counts and percentiles are over all of them.
+// that many of the worst breaches, the oldest in flight and the latest samples (a view that
+// shows a few hundred need not hold a million); the counts, percentiles, `arrivals` and
+// everything derived from them (buckets, histogram) are over all of them.
 LagReport computeLag(const Store &store, const QDateTime &since, const QString &onlyReplica = {},
                      const QDateTime &now = QDateTime::currentDateTimeUtc(), int keepRows = -1);
 
@@ -96,6 +106,13 @@ struct LagBucket
     QDateTime end;
     LagStats stats;
 };
+// The arrivals a chart or histogram counts: `arrivals`, or, for a ReplicaLag put together by
+// hand with samples only, the samples reduced to points.
+QList<LagPoint> lagPoints(const ReplicaLag &lag);
+// At most maxPoints of them, spread evenly over all arrivals (a scatter of a million points
+// draws no better than one of a few thousand), oldest first.
+QList<LagPoint> lagChartPoints(const ReplicaLag &lag, int maxPoints = 5000);
+
 // Buckets of at least the measurement resolution, at most `maxBuckets` over the span.
 QList<LagBucket> lagBuckets(const ReplicaLag &lag, int maxBuckets = 30);
 

@@ -81,8 +81,8 @@ ChartSpec lagOverTimeChart(const ReplicaLag &lag, const QDateTime &now)
 
     // Every arrival as a point: with few arrivals the percentile lines alone say little.
     ChartSeries points{QStringLiteral("arrivals"), ChartSeries::Kind::Points, 0x555555, 6, {}};
-    for (qsizetype i = 0; i < lag.samples.size() && i < 5000; ++i)
-        points.points.append({qreal(lag.samples[i].replicaSeen.toMSecsSinceEpoch()), lag.samples[i].lagSeconds / div});
+    for (const LagPoint &p : lagChartPoints(lag))
+        points.points.append({qreal(p.arrivedMs), p.lagSeconds / div});
     ChartSeries p50{QStringLiteral("p50"), ChartSeries::Kind::Line, 0x1565c0, 2, {}};
     ChartSeries p90{QStringLiteral("p90"), ChartSeries::Kind::Line, 0xef6c00, 2, {}};
     ChartSeries max{QStringLiteral("max"), ChartSeries::Kind::Line, 0x8e24aa, 2, {}};

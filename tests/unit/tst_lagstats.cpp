@@ -98,6 +98,57 @@ private Q_SLOTS:
         QCOMPARE(kept.inFlight.first().ageSeconds, 1200);
     }
 
+    // A view that keeps a few rows (keepRows) still charts every arrival: the histogram and
+    // the buckets are the same as without the limit, only the full samples are cut, to the
+    // latest. A chart's scatter takes points spread over all arrivals, first and last included.
+    void keptViewChartsEveryArrival()
+    {
+        QTemporaryDir dir;
+        Store store(dir.filePath(QStringLiteral("kept.db")));
+        QString err;
+        QVERIFY(store.open(&err));
+        QVERIFY(store.recordRegistries({{QStringLiteral("gsoci"), QStringLiteral("target"), {}, 0},
+                                        {QStringLiteral("china"), QStringLiteral("replica"), QStringLiteral("gsoci"), 600}}));
+        // Tag t is in the target from scan t; the replica has it one scan later for even t,
+        // two for odd t. Arrivals: 0 at scan 1, 1 and 2 at scan 3, 3 and 4 at scan 5.
+        for (int i = 0; i < 6; ++i) {
+            const QDateTime at = T0.addSecs(600 * i);
+            const qint64 scan = store.beginScan(QStringLiteral("p.yaml"), at);
+            QList<TagObservation> target, replica;
+            for (int t = 0; t <= i; ++t) {
+                target << tag(QStringLiteral("1.%1").arg(t), t);
+                if (t + 1 + t % 2 <= i)
+                    replica << tag(QStringLiteral("1.%1").arg(t), t);
+            }
+            store.applyListing(scan, QStringLiteral("gsoci"), QStringLiteral("app"), target, true, at);
+            store.applyListing(scan, QStringLiteral("china"), QStringLiteral("app"), replica, true, at);
+            store.finishScan(ScanRecord{scan, QStringLiteral("p.yaml"), at, at, true, false, 0, 0, {}});
+        }
+        const QDateTime now = T0.addSecs(3600);
+        const ReplicaLag all = computeLag(store, QDateTime(), {}, now).replicas.value(0);
+        const ReplicaLag kept = computeLag(store, QDateTime(), {}, now, 2).replicas.value(0);
+        QCOMPARE(all.samples.size(), 5);
+        QCOMPARE(all.arrivals.size(), 5);
+        QCOMPARE(kept.samples.size(), 2);
+        QCOMPARE(kept.samples.at(0).tags, QStringList{QStringLiteral("1.3")}); // the latest two, oldest first
+        QCOMPARE(kept.samples.at(1).tags, QStringList{QStringLiteral("1.4")});
+        QCOMPARE(kept.arrivals.size(), 5);
+        QCOMPARE(kept.stats.count, 5);
+        QList<int> allBins, keptBins;
+        for (const HistogramBin &b : lagHistogram(all))
+            allBins << b.count;
+        for (const HistogramBin &b : lagHistogram(kept))
+            keptBins << b.count;
+        QCOMPARE(keptBins, (QList<int>{0, 0, 3, 2, 0, 0})); // 600 s three times, 1200 s twice
+        QCOMPARE(keptBins, allBins);
+        QCOMPARE(lagBuckets(kept, 30).size(), lagBuckets(all, 30).size());
+        const QList<LagPoint> three = lagChartPoints(kept, 3);
+        QCOMPARE(three.size(), 3);
+        QCOMPARE(three.first().arrivedMs, T0.addSecs(600).toMSecsSinceEpoch());
+        QCOMPARE(three.last().arrivedMs, T0.addSecs(3000).toMSecsSinceEpoch());
+        QCOMPARE(lagChartPoints(kept, 5000).size(), 5);
+    }
+
     void lagFromHistory()
     {
         QTemporaryDir dir;
