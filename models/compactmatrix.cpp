@@ -6,6 +6,7 @@
 #include <QTimeZone>
 
 #include <algorithm>
+#include <charconv>
 
 namespace ferry {
 
@@ -13,25 +14,55 @@ namespace {
 
 constexpr quint32 kOtherDigest = 0x80000000u; // flag: the id is a key of m_otherDigests
 
-bool sha256Hex(QStringView digest, std::array<quint8, 32> *out)
+// A canonical "sha256:<64 lower-case hex>" digest as its 32 bytes; anything else is kept as text.
+char16_t unit(QChar c)
 {
-    if (digest.size() != 71 || !digest.startsWith(QLatin1String("sha256:")))
+    return c.unicode();
+}
+
+char16_t unit(char c)
+{
+    return char16_t(uchar(c));
+}
+
+template<typename View>
+bool sha256Hex(const View &digest, std::array<quint8, 32> *out)
+{
+    if (digest.size() != 71)
         return false;
+    for (int i = 0; i < 7; ++i)
+        if (unit(digest[i]) != u"sha256:"[i])
+            return false;
+    const auto nibble = [](char16_t u) -> int {
+        if (u >= u'0' && u <= u'9')
+            return u - u'0';
+        if (u >= u'a' && u <= u'f')
+            return u - u'a' + 10;
+        return -1; // upper case is not canonical: keep such a digest as text
+    };
     for (int i = 0; i < 32; ++i) {
-        const auto nibble = [](QChar c) -> int {
-            const char16_t u = c.unicode();
-            if (u >= u'0' && u <= u'9')
-                return u - u'0';
-            if (u >= u'a' && u <= u'f')
-                return u - u'a' + 10;
-            return -1; // upper case is not canonical: keep such a digest as text
-        };
-        const int hi = nibble(digest.at(7 + 2 * i)), lo = nibble(digest.at(8 + 2 * i));
+        const int hi = nibble(unit(digest[7 + 2 * i])), lo = nibble(unit(digest[8 + 2 * i]));
         if (hi < 0 || lo < 0)
             return false;
         (*out)[size_t(i)] = quint8(hi << 4 | lo);
     }
     return true;
+}
+
+// The next field of a row's cells up to `separator` (or the end); `rest` moves past it.
+QByteArrayView nextField(QByteArrayView *rest, char separator)
+{
+    const qsizetype at = rest->indexOf(separator);
+    const QByteArrayView field = at < 0 ? *rest : rest->first(at);
+    *rest = at < 0 ? QByteArrayView() : rest->sliced(at + 1);
+    return field;
+}
+
+qint64 msField(QByteArrayView f)
+{
+    qint64 v = 0;
+    std::from_chars(f.data(), f.data() + f.size(), v);
+    return v;
 }
 
 qint64 toMs(const QDateTime &t)
@@ -141,38 +172,53 @@ CompactMatrix::Row CompactMatrix::encode(const MatrixRow &r)
     return row;
 }
 
-quint32 CompactMatrix::intern(QStringView s, quint32 *last)
+quint32 CompactMatrix::intern(QByteArrayView utf8, Utf8Run *run)
 {
-    // Runs of equal values (a repository's rows, a media type) skip the hash.
-    if (s.isEmpty())
+    if (utf8.isEmpty())
         return 0;
-    if (last && *last != 0 && m_strings.at(*last) == s)
-        return *last;
-    const quint32 id = intern(s.toString());
-    if (last)
-        *last = id;
+    if (run && run->id != 0 && QByteArrayView(run->utf8) == utf8)
+        return run->id;
+    const quint32 id = intern(QString::fromUtf8(utf8));
+    if (run)
+        *run = {utf8.toByteArray(), id};
     return id;
 }
 
-quint8 CompactMatrix::stateOf(QStringView s)
+quint8 CompactMatrix::stateOf(QByteArrayView utf8)
 {
-    for (qsizetype i = 0; i < m_states.size(); ++i)
-        if (m_states.at(i) == s)
+    for (qsizetype i = 0; i < m_states.size(); ++i) {
+        if (i == m_statesUtf8.size())
+            m_statesUtf8.append(m_states.at(i).toUtf8());
+        if (QByteArrayView(m_statesUtf8.at(i)) == utf8)
             return quint8(i);
-    return stateOf(s.toString());
+    }
+    return stateOf(QString::fromUtf8(utf8));
 }
 
-quint32 CompactMatrix::digestOf(QStringView digest, quint32 firstCell)
+int CompactMatrix::registryOf(QByteArrayView utf8)
+{
+    for (qsizetype i = 0; i < m_registryNames.size(); ++i) {
+        if (i == m_registryNamesUtf8.size())
+            m_registryNamesUtf8.append(m_registryNames.at(i).toUtf8());
+        if (QByteArrayView(m_registryNamesUtf8.at(i)) == utf8)
+            return int(i);
+    }
+    m_registryNames.append(QString::fromUtf8(utf8));
+    return int(m_registryNames.size() - 1);
+}
+
+quint32 CompactMatrix::digestOf(QByteArrayView digest, quint32 firstCell)
 {
     if (digest.isEmpty())
         return 0;
     std::array<quint8, 32> bytes{};
     const bool sha = sha256Hex(digest, &bytes);
+    const QString text = sha ? QString() : QString::fromUtf8(digest);
     for (size_t k = firstCell; k < m_cells.size(); ++k) {
         const quint32 id = m_cells[k].digest;
         if (id == 0)
             continue;
-        if (sha ? (!(id & kOtherDigest) && m_sha256[id] == bytes) : ((id & kOtherDigest) && m_otherDigests.value(id) == digest))
+        if (sha ? (!(id & kOtherDigest) && m_sha256[id] == bytes) : ((id & kOtherDigest) && m_otherDigests.value(id) == text))
             return id;
     }
     if (sha) {
@@ -180,45 +226,36 @@ quint32 CompactMatrix::digestOf(QStringView digest, quint32 firstCell)
         return quint32(m_sha256.size() - 1);
     }
     const quint32 id = kOtherDigest | quint32(m_otherDigests.size());
-    m_otherDigests.insert(id, digest.toString());
+    m_otherDigests.insert(id, text);
     return id;
 }
 
 void CompactMatrix::append(const RawMatrixRow &r)
 {
     Row row;
-    row.repository = intern(r.repository, &m_lastRepository);
+    row.repository = intern(r.repository, &m_repositoryRun);
     row.tag = intern(r.tag, nullptr);
     row.reason = intern(r.reason, nullptr);
     row.state = stateOf(r.state);
     row.inPlan = r.inPlan;
     row.firstCell = quint32(m_cells.size());
-    for (const QStringView cellText : r.cells.tokenize(QChar(0x1e), Qt::SkipEmptyParts)) {
-        QStringView f[7];
+    QByteArrayView cells = r.cells;
+    while (!cells.isEmpty()) {
+        QByteArrayView cellText = nextField(&cells, '\x1e');
+        QByteArrayView f[7];
         int n = 0;
-        for (const QStringView field : cellText.tokenize(QChar(0x1f))) {
-            if (n == 7)
-                break;
-            f[n++] = field;
-        }
-        if (n < 7)
+        while (n < 7 && !cellText.isNull())
+            f[n++] = nextField(&cellText, '\x1f');
+        if (n < 7 || f[0].isEmpty())
             continue;
-        qsizetype reg = -1;
-        for (qsizetype k = 0; k < m_registryNames.size(); ++k)
-            if (m_registryNames.at(k) == f[0])
-                reg = k;
-        if (reg < 0) {
-            m_registryNames.append(f[0].toString());
-            reg = m_registryNames.size() - 1;
-        }
         Cell c;
-        c.registry = quint8(reg);
+        c.registry = quint8(registryOf(f[0]));
         c.state = stateOf(f[1]);
         c.digest = digestOf(f[2], row.firstCell);
         c.reason = intern(f[3], nullptr);
-        c.mediaType = intern(f[4], &m_lastMediaType);
-        c.firstSeenMs = f[5].isEmpty() ? 0 : f[5].toLongLong();
-        c.lastSeenMs = f[6].isEmpty() ? 0 : f[6].toLongLong();
+        c.mediaType = intern(f[4], &m_mediaTypeRun);
+        c.firstSeenMs = msField(f[5]);
+        c.lastSeenMs = msField(f[6]);
         m_cells.push_back(c);
     }
     row.cellCount = quint8(m_cells.size() - row.firstCell);

@@ -86,9 +86,16 @@ private:
         bool inPlan = true;
     };
     quint32 intern(const QString &s);
-    quint32 intern(QStringView s, quint32 *last);
-    quint8 stateOf(QStringView s);
-    quint32 digestOf(QStringView digest, quint32 firstCell);
+    // The UTF-8 reading of the store's rows (append(RawMatrixRow)).
+    struct Utf8Run // the last value of a field and its id: runs (a repository's rows) skip the hash
+    {
+        QByteArray utf8;
+        quint32 id = 0;
+    };
+    quint32 intern(QByteArrayView utf8, Utf8Run *run);
+    quint8 stateOf(QByteArrayView utf8);
+    int registryOf(QByteArrayView utf8);
+    quint32 digestOf(QByteArrayView digest, quint32 firstCell);
     quint8 stateOf(const QString &s);
     quint32 digestOf(const QString &digest, const std::vector<Cell> &cellsOfRow, quint32 firstCell);
     Row encode(const MatrixRow &row);
@@ -102,8 +109,10 @@ private:
     std::vector<std::array<quint8, 32>> m_sha256{{}}; // id 0 = none
     QHash<quint32, QString> m_otherDigests; // ids of digests that are not sha256 hex
     mutable std::vector<quint32> m_ranks;
-    quint32 m_lastRepository = 0; // the last ids interned for these fields: runs skip the hash
-    quint32 m_lastMediaType = 0;
+    QList<QByteArray> m_statesUtf8; // m_states and m_registryNames in UTF-8, as far as they have been needed
+    QList<QByteArray> m_registryNamesUtf8;
+    Utf8Run m_repositoryRun;
+    Utf8Run m_mediaTypeRun;
 };
 
 } // namespace ferry

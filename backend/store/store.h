@@ -6,6 +6,7 @@
 #include "matrix/matrixrow.h"
 #include "registry/ratelimit.h"
 
+#include <QByteArrayView>
 #include <QDateTime>
 #include <QHash>
 #include <QList>
@@ -133,17 +134,18 @@ struct RegistryScanStats
     double errorRate() const { return requests > 0 ? double(failures) / double(requests) : 0.0; }
 };
 
-// One row of the matrix table as SQLite holds it, viewed without copies (valid only during
-// the visit). cells: per cell "registry US state US digest US reason US mediaType US
-// firstSeenMs US lastSeenMs", cells separated by RS (U+001F, U+001E).
+// One row of the matrix table as SQLite holds it, in UTF-8, viewed without copies (valid
+// only during the visit; SQLite stores text as UTF-8, so nothing is translated). cells: per
+// cell "registry US state US digest US reason US mediaType US firstSeenMs US lastSeenMs",
+// cells separated by RS (0x1f, 0x1e).
 struct RawMatrixRow
 {
-    QStringView repository;
-    QStringView tag;
-    QStringView state;
-    QStringView reason;
+    QByteArrayView repository;
+    QByteArrayView tag;
+    QByteArrayView state;
+    QByteArrayView reason;
     bool inPlan = true;
-    QStringView cells;
+    QByteArrayView cells;
 };
 
 struct ListingApplied

@@ -55,7 +55,7 @@ qint64 contentHash(const MatrixRow &r)
 // neither occurs in registry names, digests, states or the reasons Ferry writes.
 QString encodeCells(const QMap<QString, MatrixCell> &cells)
 {
-    QString out;
+    QString out(QStringLiteral("")); // not null: a row without cells is stored as '' (the column is NOT NULL)
     for (auto it = cells.constBegin(); it != cells.constEnd(); ++it) {
         if (!out.isEmpty())
             out += QChar(0x1e);
@@ -137,9 +137,9 @@ qint64 Store::forEachRawMatrixRow(const std::function<bool(const RawMatrixRow &)
                            nullptr) != SQLITE_OK)
         return -1;
     auto text = [stmt](int column) {
-        const void *p = sqlite3_column_text16(stmt, column); // before _bytes16, as SQLite asks
-        const int bytes = sqlite3_column_bytes16(stmt, column);
-        return p ? QStringView(static_cast<const QChar *>(p), bytes / 2) : QStringView();
+        const unsigned char *p = sqlite3_column_text(stmt, column); // before _bytes, as SQLite asks
+        const int bytes = sqlite3_column_bytes(stmt, column);
+        return p ? QByteArrayView(p, bytes) : QByteArrayView();
     };
     qint64 n = 0;
     int rc = SQLITE_ROW;

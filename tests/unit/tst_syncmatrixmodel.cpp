@@ -6,6 +6,8 @@
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTimeZone>
 
 using namespace ferry;
 
@@ -50,6 +52,53 @@ private:
     }
 
 private Q_SLOTS:
+    // The window reads the store's matrix straight from SQLite's UTF-8 into the compact form
+    // (CompactMatrix::fromStore): each row must come back as the store's own reading gives
+    // it, whatever its text (non-ASCII names, a digest that is not canonical sha256, no
+    // cells, empty fields, times to the millisecond).
+    void compactMatrixReadsTheStoreAsWritten()
+    {
+        QTemporaryDir dir;
+        Store store(dir.filePath(QStringLiteral("m.db")));
+        QString err;
+        QVERIFY2(store.open(&err), qPrintable(err));
+        const QDateTime t1(QDate(2026, 11, 1), QTime(10, 0, 0, 123), QTimeZone::utc());
+        const QString index = QStringLiteral("application/vnd.oci.image.index.v1+json");
+        MatrixRow a{QString::fromUtf8("giantswarm/\u00fcn\u00efcode"),
+                    QString::fromUtf8("1.0-\u03b2"),
+                    QStringLiteral("drifted"),
+                    QString::fromUtf8("dockerhub: another digest \u2713"),
+                    true,
+                    {}};
+        a.cells.insert(QStringLiteral("gsoci"),
+                       MatrixCell{QStringLiteral("sha256:") + QString(64, u'a'), QStringLiteral("synced"), {}, index, t1, t1.addSecs(60)});
+        a.cells.insert(
+            QStringLiteral("dockerhub"),
+            MatrixCell{QStringLiteral("sha256:") + QString(64, u'b'), QStringLiteral("drifted"), QStringLiteral("other"), index, t1, t1});
+        a.cells.insert(QStringLiteral("china"),
+                       MatrixCell{QStringLiteral("sha512:") + QString(128, u'c'), QStringLiteral("missing"), {}, {}, {}, {}});
+        MatrixRow b{a.repository, QStringLiteral("latest"), QStringLiteral("synced"), {}, true, {}};
+        b.cells.insert(QStringLiteral("quay"),
+                       MatrixCell{QStringLiteral("sha256:") + QString(64, u'A'), QStringLiteral("synced"), {}, index, t1, t1});
+        b.cells.insert(QStringLiteral("gsoci"),
+                       MatrixCell{QStringLiteral("sha256:") + QString(64, u'A'), QStringLiteral("synced"), {}, index, t1, t1});
+        const MatrixRow c{QStringLiteral("other"), QStringLiteral("x"), QStringLiteral("unknown"), {}, false, {}};
+        const qint64 scan = store.beginScan(QStringLiteral("p.yaml"), t1);
+        QVERIFY2(store.writeMatrix(scan, {c, b, a}, {a.repository, c.repository}), qPrintable(store.lastError()));
+
+        QList<MatrixRow> stored;
+        store.forEachMatrixRow([&stored](MatrixRow &&r) {
+            stored << r;
+            return true;
+        });
+        QCOMPARE(stored, (QList<MatrixRow>{a, b, c}));
+        const CompactMatrix m = CompactMatrix::fromStore(store);
+        QCOMPARE(m.size(), 3);
+        for (int i = 0; i < m.size(); ++i)
+            QCOMPARE(m.row(i), stored.at(i));
+        QCOMPARE(m.registryNames().size(), 4);
+    }
+
     void columnsAndCells()
     {
         SyncMatrixModel model;
