@@ -176,11 +176,15 @@ quint32 CompactMatrix::intern(QByteArrayView utf8, Utf8Run *run)
 {
     if (utf8.isEmpty())
         return 0;
-    if (run && run->id != 0 && QByteArrayView(run->utf8) == utf8)
+    if (!run) { // a small cache by hash: tags and reasons repeat across repositories (1.2.3, latest)
+        if (m_recentUtf8.empty())
+            m_recentUtf8.resize(kRecentUtf8);
+        run = &m_recentUtf8[qHash(utf8) % kRecentUtf8];
+    }
+    if (run->id != 0 && QByteArrayView(run->utf8) == utf8)
         return run->id;
     const quint32 id = intern(QString::fromUtf8(utf8));
-    if (run)
-        *run = {utf8.toByteArray(), id};
+    *run = {utf8.toByteArray(), id};
     return id;
 }
 
@@ -240,6 +244,7 @@ void CompactMatrix::append(const RawMatrixRow &r)
     row.inPlan = r.inPlan;
     row.firstCell = quint32(m_cells.size());
     QByteArrayView cells = r.cells;
+    QByteArrayView lastDigestText;
     while (!cells.isEmpty()) {
         QByteArrayView cellText = nextField(&cells, '\x1e');
         QByteArrayView f[7];
@@ -251,7 +256,9 @@ void CompactMatrix::append(const RawMatrixRow &r)
         Cell c;
         c.registry = quint8(registryOf(f[0]));
         c.state = stateOf(f[1]);
-        c.digest = digestOf(f[2], row.firstCell);
+        // The cells of a row mostly hold one digest: the same text as the last cell's is its id.
+        c.digest = !f[2].isEmpty() && f[2] == lastDigestText ? m_cells.back().digest : digestOf(f[2], row.firstCell);
+        lastDigestText = f[2];
         c.reason = intern(f[3], nullptr);
         c.mediaType = intern(f[4], &m_mediaTypeRun);
         c.firstSeenMs = msField(f[5]);

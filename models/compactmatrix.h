@@ -113,6 +113,8 @@ private:
     QList<QByteArray> m_registryNamesUtf8;
     Utf8Run m_repositoryRun;
     Utf8Run m_mediaTypeRun;
+    static constexpr size_t kRecentUtf8 = 4096;
+    std::vector<Utf8Run> m_recentUtf8; // other fields, by hash of their UTF-8
 };
 
 } // namespace ferry
