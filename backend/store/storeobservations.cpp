@@ -166,12 +166,22 @@ ListingApplied Store::applyListing(qint64 scanId, const QString &registry, const
         change.exec();
     };
     QSet<QString> listed; // with or without a digest read: either way not gone
-    for (const TagObservation &t : tags)
+    bool everyDigestRead = true;
+    for (const TagObservation &t : tags) {
         listed.insert(t.tag);
+        everyDigestRead = everyDigestRead && !t.digest.isEmpty();
+    }
+    // A complete listing whose digests were all read leaves current exactly the rows it saw:
+    // the unchanged ones are then touched by one statement at the end, not one each.
+    const bool touchAllAtEnd = complete && everyDigestRead;
     for (const TagObservation &t : tags) {
         if (t.digest.isEmpty())
             continue; // unread digest: neither present nor gone
         const auto it = current.constFind(t.tag);
+        if (it != current.constEnd() && it->digest == t.digest && touchAllAtEnd) {
+            ++stats.unchanged;
+            continue;
+        }
         if (it != current.constEnd() && it->digest == t.digest) {
             touch.addBindValue(ms(now));
             touch.addBindValue(scanId);
@@ -220,6 +230,17 @@ ListingApplied Store::applyListing(qint64 scanId, const QString &registry, const
             recordChange(it.key(), "vanished", it->digest, QString());
             ++stats.vanished;
         }
+    }
+    if (touchAllAtEnd && stats.unchanged > 0) {
+        QSqlQuery all(db);
+        all.prepare(
+            QStringLiteral("UPDATE observations SET last_seen=?, last_scan=? WHERE registry=? AND repository=? AND gone_at IS NULL"));
+        all.addBindValue(ms(now));
+        all.addBindValue(scanId);
+        all.addBindValue(registry);
+        all.addBindValue(repository);
+        if (!all.exec())
+            m_lastError = all.lastError().text();
     }
     if (!commit())
         rollback();

@@ -146,6 +146,42 @@ private Q_SLOTS:
         QCOMPARE(store.currentTags(QStringLiteral("r"), QStringLiteral("x")).keys(), QStringList{QStringLiteral("a")});
     }
 
+    // Last seen moves only for what a listing saw with its digest: a complete listing with every
+    // digest read touches the repository's current rows at once; an incomplete listing, or one
+    // with a digest it could not read, leaves the rows it did not confirm as they were.
+    void lastSeenMovesOnlyForWhatWasSeen()
+    {
+        Store store(freshPath());
+        QString err;
+        QVERIFY(store.open(&err));
+        const QDateTime t0 = QDateTime::fromString(QStringLiteral("2026-11-01T10:00:00Z"), Qt::ISODate);
+        const QString r = QStringLiteral("r"), x = QStringLiteral("x"), other = QStringLiteral("y");
+        const QList<TagObservation> all = {tag(QStringLiteral("a"), 1), tag(QStringLiteral("b"), 2), tag(QStringLiteral("c"), 3)};
+        store.applyListing(store.beginScan(QStringLiteral("p"), t0), r, x, all, true, t0);
+        store.applyListing(store.beginScan(QStringLiteral("p"), t0), r, other, all, true, t0);
+        auto lastSeen = [&](const QString &repo, const char *t) { return store.currentTags(r, repo).value(QLatin1String(t)).lastSeen; };
+
+        const QDateTime t1 = t0.addSecs(60); // incomplete: only a listed
+        store.applyListing(store.beginScan(QStringLiteral("p"), t1), r, x, {tag(QStringLiteral("a"), 1)}, false, t1);
+        QCOMPARE(lastSeen(x, "a"), t1);
+        QCOMPARE(lastSeen(x, "b"), t0);
+        const QDateTime t2 = t1.addSecs(60); // complete, b's digest unread: b stays current, not seen
+        store.applyListing(store.beginScan(QStringLiteral("p"), t2), r, x, {all[0], tag(QStringLiteral("b"), 0), all[2]}, true, t2);
+        QCOMPARE(lastSeen(x, "a"), t2);
+        QCOMPARE(lastSeen(x, "b"), t0);
+        QCOMPARE(lastSeen(x, "c"), t2);
+        const QDateTime t3 = t2.addSecs(60); // complete, every digest read, c moved: the others are touched
+        const qint64 s3 = store.beginScan(QStringLiteral("p"), t3);
+        const ListingApplied a = store.applyListing(s3, r, x, {all[0], all[1], tag(QStringLiteral("c"), 33)}, true, t3);
+        QCOMPARE(a.unchanged, 2);
+        QCOMPARE(a.moved, 1);
+        for (const char *t : {"a", "b", "c"})
+            QCOMPARE(lastSeen(x, t), t3);
+        QCOMPARE(store.currentTags(r, x).value(QStringLiteral("a")).firstSeen, t0);
+        QCOMPARE(lastSeen(other, "a"), t0); // another repository of the registry: untouched
+        QCOMPARE(store.observationCount(), 7);
+    }
+
     void matrixWritesOnlyWhatChanged()
     {
         Store store(freshPath());
