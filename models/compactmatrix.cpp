@@ -3,6 +3,8 @@
 
 #include "compactmatrix.h"
 
+#include "report/progress.h"
+
 #include <QTimeZone>
 
 #include <algorithm>
@@ -345,6 +347,24 @@ qint64 CompactMatrix::approximateBytes() const
         strings += 2 * (24 + 2 * (s.size() + 1) + 16); // the pool and the hash's key
     return qint64(m_rows.capacity() * sizeof(Row) + m_cells.capacity() * sizeof(Cell) + m_sha256.capacity() * 32 + m_ranks.capacity() * 4) +
         strings;
+}
+
+void CompactMatrix::tally(ProgressTally *tally) const
+{
+    std::vector<int> states, registries;
+    for (const QString &s : m_states)
+        states.push_back(tally->stateCode(s));
+    for (const QString &r : m_registryNames)
+        registries.push_back(tally->registryCode(r));
+    std::vector<ProgressTally::Cell> cells;
+    for (const Row &row : m_rows) {
+        cells.clear();
+        for (quint32 k = row.firstCell; k < row.firstCell + row.cellCount; ++k) {
+            const Cell &c = m_cells[k];
+            cells.push_back({registries[c.registry], states[c.state], c.digest != 0});
+        }
+        tally->add(states[row.state], row.inPlan, cells);
+    }
 }
 
 } // namespace ferry

@@ -14,6 +14,8 @@
 
 namespace ferry {
 
+class ProgressTally;
+
 // The sync matrix as the dashboard holds it: a million rows in about a quarter of what a
 // QList<MatrixRow> takes (1.1 GB there). Strings that repeat (repositories, states, reasons,
 // media types, registry names) are stored once; sha256 digests as 32 bytes, once per row
@@ -70,6 +72,9 @@ public:
     int stateCode(const QString &state) const { return int(m_states.indexOf(state)); }
     const QStringList &states() const { return m_states; }
     int stringCount() const { return int(m_strings.size()); } // repository and tag ids are pool ids
+
+    // Every row into a progress tally (report/progress.h), as codes: names are given once.
+    void tally(ProgressTally *tally) const;
 
     // Bytes held, roughly (the benchmark reports it beside the process's peak).
     qint64 approximateBytes() const;

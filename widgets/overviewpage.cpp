@@ -63,82 +63,84 @@ OverviewPage::OverviewPage(SyncMatrixModel *model, QWidget *parent)
     m_trend->setVisible(false);
     layout->addWidget(m_trend, 1);
     layout->addStretch(0);
-    connect(&m_reader.watcher(), &QFutureWatcher<ReportData>::finished, this, [this] {
-        m_data = m_reader.watcher().result();
-        while (QLayoutItem *item = m_stages->takeAt(0)) {
-            delete item->widget();
-            delete item;
-        }
-        for (const StageProgress &st : std::as_const(m_data.stages)) {
-            auto *row = new QWidget(this);
-            auto *h = new QHBoxLayout(row);
-            h->setContentsMargins(0, 0, 0, 0);
-            auto *label = new QLabel(QStringLiteral("<b>%1</b>: %2").arg(st.stage.toHtmlEscaped(), st.measure.toHtmlEscaped()), row);
-            auto *open = new QLabel(row);
-            const qint64 left = st.total - st.done;
-            open->setText(left > 0 ? QStringLiteral("<a href=\"open\">%1 open →</a>").arg(left) : tr("done"));
-            open->setToolTip(st.registry.isEmpty() ? tr("Rows in %1").arg(st.openStates.join(QStringLiteral(", ")))
-                                                   : tr("Cells of %1 in %2").arg(st.registry, st.openStates.join(QStringLiteral(", "))));
-            connect(open, &QLabel::linkActivated, this, [this, st] { Q_EMIT matrixRequested(st.registry, st.openStates); });
-            auto *bar = new QProgressBar(row);
-            bar->setRange(0, int(qMax<qint64>(1, st.total)));
-            bar->setValue(int(st.done));
-            bar->setFormat(st.isUnknown() ? tr("unknown: %1 could not be read (%2)").arg(st.registry, st.shortWhy()) : st.figure());
-            if (st.unknown > 0)
-                bar->setToolTip(tr("%L1 cells of %2 are unknown: %3").arg(st.unknown).arg(st.registry, st.unknownWhy));
-            bar->setMinimumWidth(320);
-            bar->setTextVisible(true);
-            h->addWidget(label);
-            h->addWidget(bar, 1);
-            h->addWidget(open);
-            m_stages->addWidget(row);
-        }
-        // Cells per registry and state, the states that occur, worst first.
-        while (QLayoutItem *item = m_registryCounts->takeAt(0)) {
-            delete item->widget();
-            delete item;
-        }
-        QStringList seen;
-        for (auto reg = m_data.cellsByRegistry.constBegin(); reg != m_data.cellsByRegistry.constEnd(); ++reg)
-            for (auto s = reg->constBegin(); s != reg->constEnd(); ++s)
-                if (!seen.contains(s.key()))
-                    seen << s.key();
-        std::sort(seen.begin(), seen.end(), [](const QString &a, const QString &b) {
-            return SyncMatrixModel::stateRank(a) != SyncMatrixModel::stateRank(b)
-                ? SyncMatrixModel::stateRank(a) > SyncMatrixModel::stateRank(b)
-                : a < b;
-        });
-        for (int c = 0; c < seen.size(); ++c)
-            m_registryCounts->addWidget(new QLabel(QStringLiteral("<i>%1</i>").arg(seen[c].toHtmlEscaped()), this), 0, c + 1,
-                                        Qt::AlignRight);
-        int rowIndex = 1;
-        for (auto reg = m_data.cellsByRegistry.constBegin(); reg != m_data.cellsByRegistry.constEnd(); ++reg, ++rowIndex) {
-            const QString role = m_data.registryRoles.value(reg.key());
-            m_registryCounts->addWidget(
-                new QLabel(QStringLiteral("<b>%1</b> %2")
-                               .arg(reg.key().toHtmlEscaped(), role.isEmpty() ? QString() : u'(' + role.toHtmlEscaped() + u')'),
-                           this),
-                rowIndex, 0);
-            for (int c = 0; c < seen.size(); ++c) {
-                const int n = reg->value(seen[c]);
-                auto *count = new QLabel(
-                    n == 0 ? QStringLiteral("–") : QStringLiteral("<a href=\"x\" style=\"text-decoration:none\">%L1</a>").arg(n), this);
-                count->setObjectName(QStringLiteral("%1 %2 %3").arg(reg.key(), seen[c]).arg(n));
-                const QString registry = reg.key(), state = seen[c];
-                connect(count, &QLabel::linkActivated, this, [this, registry, state] { Q_EMIT matrixRequested(registry, {state}); });
-                m_registryCounts->addWidget(count, rowIndex, c + 1, Qt::AlignRight);
-            }
-        }
-        m_registryCounts->setColumnStretch(seen.size() + 1, 1);
-        m_trend->setVisible(m_data.trend.size() >= 2);
-        if (m_data.trend.size() >= 2)
-            replaceChart(m_trend, makeStateTrendChart(m_data.trend));
-        refresh();
-        Q_EMIT historyReloaded();
-    });
+    connect(&m_reader.watcher(), &QFutureWatcher<ReportData>::finished, this, [this] { showProgress(m_reader.watcher().result()); });
     connect(m_model, &QAbstractItemModel::modelReset, this, &OverviewPage::refresh);
     connect(m_model, &QAbstractItemModel::layoutChanged, this, &OverviewPage::refresh); // live batches during a scan
     refresh();
+}
+
+void OverviewPage::showProgress(const ReportData &data)
+{
+    m_data = data;
+    while (QLayoutItem *item = m_stages->takeAt(0)) {
+        delete item->widget();
+        delete item;
+    }
+    for (const StageProgress &st : std::as_const(m_data.stages)) {
+        auto *row = new QWidget(this);
+        auto *h = new QHBoxLayout(row);
+        h->setContentsMargins(0, 0, 0, 0);
+        auto *label = new QLabel(QStringLiteral("<b>%1</b>: %2").arg(st.stage.toHtmlEscaped(), st.measure.toHtmlEscaped()), row);
+        auto *open = new QLabel(row);
+        const qint64 left = st.total - st.done;
+        open->setText(left > 0 ? QStringLiteral("<a href=\"open\">%1 open →</a>").arg(left) : tr("done"));
+        open->setToolTip(st.registry.isEmpty() ? tr("Rows in %1").arg(st.openStates.join(QStringLiteral(", ")))
+                                               : tr("Cells of %1 in %2").arg(st.registry, st.openStates.join(QStringLiteral(", "))));
+        connect(open, &QLabel::linkActivated, this, [this, st] { Q_EMIT matrixRequested(st.registry, st.openStates); });
+        auto *bar = new QProgressBar(row);
+        bar->setRange(0, int(qMax<qint64>(1, st.total)));
+        bar->setValue(int(st.done));
+        bar->setFormat(st.isUnknown() ? tr("unknown: %1 could not be read (%2)").arg(st.registry, st.shortWhy()) : st.figure());
+        if (st.unknown > 0)
+            bar->setToolTip(tr("%L1 cells of %2 are unknown: %3").arg(st.unknown).arg(st.registry, st.unknownWhy));
+        bar->setMinimumWidth(320);
+        bar->setTextVisible(true);
+        h->addWidget(label);
+        h->addWidget(bar, 1);
+        h->addWidget(open);
+        m_stages->addWidget(row);
+    }
+    // Cells per registry and state, the states that occur, worst first.
+    while (QLayoutItem *item = m_registryCounts->takeAt(0)) {
+        delete item->widget();
+        delete item;
+    }
+    QStringList seen;
+    for (auto reg = m_data.cellsByRegistry.constBegin(); reg != m_data.cellsByRegistry.constEnd(); ++reg)
+        for (auto s = reg->constBegin(); s != reg->constEnd(); ++s)
+            if (!seen.contains(s.key()))
+                seen << s.key();
+    std::sort(seen.begin(), seen.end(), [](const QString &a, const QString &b) {
+        return SyncMatrixModel::stateRank(a) != SyncMatrixModel::stateRank(b)
+            ? SyncMatrixModel::stateRank(a) > SyncMatrixModel::stateRank(b)
+            : a < b;
+    });
+    for (int c = 0; c < seen.size(); ++c)
+        m_registryCounts->addWidget(new QLabel(QStringLiteral("<i>%1</i>").arg(seen[c].toHtmlEscaped()), this), 0, c + 1, Qt::AlignRight);
+    int rowIndex = 1;
+    for (auto reg = m_data.cellsByRegistry.constBegin(); reg != m_data.cellsByRegistry.constEnd(); ++reg, ++rowIndex) {
+        const QString role = m_data.registryRoles.value(reg.key());
+        m_registryCounts->addWidget(
+            new QLabel(QStringLiteral("<b>%1</b> %2")
+                           .arg(reg.key().toHtmlEscaped(), role.isEmpty() ? QString() : u'(' + role.toHtmlEscaped() + u')'),
+                       this),
+            rowIndex, 0);
+        for (int c = 0; c < seen.size(); ++c) {
+            const int n = reg->value(seen[c]);
+            auto *count = new QLabel(
+                n == 0 ? QStringLiteral("–") : QStringLiteral("<a href=\"x\" style=\"text-decoration:none\">%L1</a>").arg(n), this);
+            count->setObjectName(QStringLiteral("%1 %2 %3").arg(reg.key(), seen[c]).arg(n));
+            const QString registry = reg.key(), state = seen[c];
+            connect(count, &QLabel::linkActivated, this, [this, registry, state] { Q_EMIT matrixRequested(registry, {state}); });
+            m_registryCounts->addWidget(count, rowIndex, c + 1, Qt::AlignRight);
+        }
+    }
+    m_registryCounts->setColumnStretch(seen.size() + 1, 1);
+    m_trend->setVisible(m_data.trend.size() >= 2);
+    if (m_data.trend.size() >= 2)
+        replaceChart(m_trend, makeStateTrendChart(m_data.trend));
+    refresh();
+    Q_EMIT historyReloaded();
 }
 
 OverviewPage::~OverviewPage() = default;

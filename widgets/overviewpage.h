@@ -38,6 +38,9 @@ public:
     // The session whose database the page shows; readNow false waits for reload().
     void setWorkspace(const Workspace *workspace, bool readNow = true);
     void reloadHistory();
+    // The figures to show: read by reloadHistory, or derived by the window from its snapshot
+    // of the matrix (collectProgress), which spares the store a second read of every row.
+    void showProgress(const ReportData &data);
     QStringList stageTexts() const;
     // "registry state count" for every number of the per-registry table (tests read it).
     QStringList registryCountTexts() const;

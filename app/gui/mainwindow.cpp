@@ -12,6 +12,7 @@
 #include "registriespage.h"
 #include "registry/registryclient.h"
 #include "replicationpage.h"
+#include "report/progress.h"
 #include "scan/scanner.h"
 #include "store/store.h"
 #include "storeworker.h"
@@ -34,6 +35,7 @@
 #include <QStatusBar>
 #include <QTableView>
 #include <QThread>
+#include <QTimeZone>
 #include <QToolBar>
 
 namespace ferry {
@@ -115,7 +117,7 @@ MainWindow::MainWindow(const QString &planPath, const QString &dbPath, QWidget *
     m_scanProgress->setVisible(false);
     statusBar()->addPermanentWidget(m_scanProgress);
     statusBar()->addPermanentWidget(m_scanLabel);
-    connect(&m_matrixWatcher, &QFutureWatcher<std::shared_ptr<CompactMatrix>>::finished, this, &MainWindow::onMatrixRead);
+    connect(&m_matrixWatcher, &QFutureWatcher<MatrixSnapshot>::finished, this, &MainWindow::onMatrixRead);
     m_sidebar->setCurrentRow(0);
 
     QSettings settings;
@@ -144,11 +146,12 @@ MainWindow::MainWindow(const QString &planPath, const QString &dbPath, QWidget *
 void MainWindow::onMatrixRead()
 {
     m_matrixLoading = false;
-    m_model->setCompactMatrix(std::move(*m_matrixWatcher.result()), m_columnOrder); // moved, not copied
+    const MatrixSnapshot snapshot = m_matrixWatcher.result();
+    m_model->setCompactMatrix(std::move(*snapshot.matrix), m_columnOrder); // moved, not copied
     showLastScan();
     Q_EMIT matrixLoaded();
     m_replication->reload();
-    m_overview->reloadHistory();
+    m_overview->showProgress(snapshot.progress);
     m_registries->reload();
     if (std::exchange(m_reloadAgain, false))
         reload();
@@ -206,9 +209,19 @@ void MainWindow::reload()
         m_reloadAgain = true; // a scan finished while the last read was running: read once more
     } else {
         m_matrixLoading = true;
-        m_matrixWatcher.setFuture(
-            m_workspace->read([](Store &store) { return std::make_shared<CompactMatrix>(CompactMatrix::fromStore(store)); },
-                              [](const QString &) { return std::make_shared<CompactMatrix>(); }));
+        m_matrixWatcher.setFuture(m_workspace->read(
+            [](Store &store) {
+                // One read of the rows: the Overview's stages are counted from the snapshot.
+                MatrixSnapshot s{std::make_shared<CompactMatrix>(CompactMatrix::fromStore(store)), {}};
+                s.progress = collectProgress(store, QDateTime::fromMSecsSinceEpoch(0, QTimeZone::utc()),
+                                             [&s](ProgressTally &tally) { s.matrix->tally(&tally); });
+                return s;
+            },
+            [](const QString &error) {
+                MatrixSnapshot s{std::make_shared<CompactMatrix>(), {}};
+                s.progress.errors << error;
+                return s;
+            }));
     }
     m_cleanup->reload();
     showLastScan();

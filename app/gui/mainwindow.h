@@ -5,6 +5,7 @@
 
 #include "core/workspace.h"
 #include "registry/registryconfig.h"
+#include "report/report.h"
 
 #include "compactmatrix.h"
 
@@ -97,9 +98,16 @@ private:
     QAction *m_stopAction;
     QAction *m_exportAction;
     QLabel *m_scanLabel;
-    // A shared pointer so that the model can take the matrix without a copy (QFuture::takeResult
-    // leaves the future invalid, which its watcher then waits on forever).
-    QFutureWatcher<std::shared_ptr<CompactMatrix>> m_matrixWatcher;
+    // What one read of the store gives the window: the matrix and the Overview's figures
+    // derived from it on the same worker. A shared pointer so that the model can take the
+    // matrix without a copy (QFuture::takeResult leaves the future invalid, which its watcher
+    // then waits on forever).
+    struct MatrixSnapshot
+    {
+        std::shared_ptr<CompactMatrix> matrix;
+        ReportData progress;
+    };
+    QFutureWatcher<MatrixSnapshot> m_matrixWatcher;
     QStringList m_columnOrder;
     bool m_reloadAgain = false;
     bool m_matrixLoading = false; // from the read's start until the model has its result

@@ -4,6 +4,7 @@
 #include "report/report.h"
 
 #include "matrix/syncstate.h"
+#include "report/progress.h"
 
 #include <QFileInfo>
 #include <QJsonArray>
@@ -83,7 +84,7 @@ QList<AttentionCause> AttentionGrouper::causes() const
     return out;
 }
 
-ReportData collectReport(const Store &store, const QDateTime &sinceIn, qint64 attentionLimit, ReportScope scope)
+ReportData collectProgress(const Store &store, const QDateTime &sinceIn, const std::function<void(ProgressTally &)> &rows)
 {
     ReportData d;
     d.generatedAt = QDateTime::currentDateTimeUtc();
@@ -93,99 +94,37 @@ ReportData collectReport(const Store &store, const QDateTime &sinceIn, qint64 at
     d.planName = d.planPath.isEmpty() ? QStringLiteral("(no scan yet)") : QFileInfo(d.planPath).completeBaseName();
     for (const RegistryRecord &r : store.registries())
         d.registryRoles.insert(r.name, r.role);
-    auto withRole = [&d](const QString &role) { return d.registryRoles.keys(role); };
-    const QStringList targets = withRole(QStringLiteral("target")), replicas = withRole(QStringLiteral("replica")),
-                      caches = withRole(QStringLiteral("cache")), legacy = withRole(QStringLiteral("legacy"));
-    // Stages count the cells of the registry each stage is about, so that trouble in one
-    // registry (a replica that cannot be reached) leaves the other stages' figures alone.
-    qint64 promised = 0, promisedSynced = 0, promisedUnknown = 0, inTarget = 0, legacyTotal = 0, legacyGone = 0, legacyUnknown = 0;
-    QMap<QString, qint64> replicated, cached, replicaUnknown, cacheUnknown;
-    AttentionGrouper causes;
-    store.forEachMatrixRow([&](MatrixRow &&r) {
-        ++d.rowsByState[r.state];
-        bool targetHas = false;
-        QString targetState;
-        for (auto it = r.cells.begin(); it != r.cells.end(); ++it) {
-            ++d.cellsByRegistry[it.key()][it->state];
-            if (targets.contains(it.key())) {
-                targetState = it->state;
-                targetHas = targetHas || !it->digest.isEmpty();
-            }
-        }
-        // No cell (a registry the row does not concern) is no state at all, not unknown.
-        auto cellState = [&r](const QString &registry) { return syncstate::fromName(r.cells.value(registry).state); };
-        if (r.inPlan) {
-            const std::optional<SyncState> target = syncstate::fromName(targetState);
-            ++promised;
-            promisedSynced += target && syncstate::isReplicated(*target); // in the target with the source's digest
-            promisedUnknown += target == SyncState::Unknown;
-        }
-        if (targetHas) {
-            ++inTarget;
-            for (const QString &rep : replicas) {
-                const std::optional<SyncState> s = cellState(rep);
-                replicated[rep] += s && syncstate::isReplicated(*s);
-                replicaUnknown[rep] += s == SyncState::Unknown;
-            }
-            for (const QString &c : caches) {
-                const std::optional<SyncState> s = cellState(c);
-                cached[c] += s == SyncState::Present;
-                cacheUnknown[c] += s == SyncState::Unknown;
-            }
-        }
-        for (const QString &l : legacy) {
-            const std::optional<SyncState> s = cellState(l);
-            if (s && syncstate::isLegacyVerdict(*s)) {
-                ++legacyTotal;
-                legacyGone += s == SyncState::Absent;
-                legacyUnknown += s == SyncState::Unknown;
-            }
-        }
-        if (const auto rs = syncstate::fromName(r.state); rs && syncstate::needsAttention(*rs)) {
-            ++d.attentionTotal;
-            causes.add(r);
-            if (attentionLimit < 0 || d.attention.size() < attentionLimit)
-                d.attention.append(std::move(r));
-        }
-        return true;
-    });
-    d.causes = causes.causes();
+    ProgressTally tally(d.registryRoles);
+    rows(tally);
     QMap<QString, QString> whyUnknown; // registry -> what failed in the last scan that touched it
     for (const RegistryScanStats &st : store.latestRegistryStats())
         if (!st.firstError.isEmpty())
             whyUnknown.insert(st.registry, st.firstError);
-    auto stage = [&](const QString &name, const QString &measure, qint64 done, qint64 total, const QString &registry,
-                     const QStringList &open, qint64 unknown) {
-        StageProgress p;
-        p.stage = name;
-        p.measure = measure;
-        p.done = done;
-        p.total = total;
-        p.registry = registry;
-        p.openStates = open;
-        p.unknown = unknown;
-        if (unknown > 0)
-            p.unknownWhy = whyUnknown.value(registry, QStringLiteral("the last scan could not read %1").arg(registry));
-        d.stages.append(p);
-    };
-    const QString targetNames = targets.isEmpty() ? QStringLiteral("the target") : targets.join(QStringLiteral(", "));
-    stage(QStringLiteral("Stage 1: images in %1").arg(targetNames), QStringLiteral("promised tags in the target with the source's digest"),
-          promisedSynced, promised, targets.value(0), {state::Missing, state::Drifted, state::Partial, state::Unknown}, promisedUnknown);
-    for (const QString &c : caches) {
-        if (!d.cellsByRegistry.contains(c))
-            continue; // not checked by the scans (ferryctl scan --check-caches): no figure rather than 0 %
-        stage(QStringLiteral("Stage 2: pull-through cache %1").arg(c), QStringLiteral("target tags the cache serves"), cached.value(c),
-              inTarget, c, {state::Absent, state::Missing, state::Unknown}, cacheUnknown.value(c));
-    }
-    for (const QString &rep : replicas)
-        stage(QStringLiteral("Stage 4: China replica %1").arg(rep), QStringLiteral("target tags replicated with the same digest"),
-              replicated.value(rep), inTarget, rep, {state::Replicating, state::Lagging, state::Missing, state::Drifted, state::Unknown},
-              replicaUnknown.value(rep));
-    if (!legacy.isEmpty())
-        stage(QStringLiteral("Clean up: legacy registries (%1)").arg(legacy.join(QStringLiteral(", "))),
-              QStringLiteral("rows of the plan no longer (or never) held by a legacy registry"), legacyGone, legacyTotal, legacy.first(),
-              {state::Present, state::Unknown}, legacyUnknown);
+    tally.finish(&d, whyUnknown);
     d.trend = store.stateCountHistory(d.since);
+    return d;
+}
+
+ReportData collectReport(const Store &store, const QDateTime &sinceIn, qint64 attentionLimit, ReportScope scope)
+{
+    QList<MatrixRow> attention;
+    qint64 attentionTotal = 0;
+    AttentionGrouper causes;
+    ReportData d = collectProgress(store, sinceIn, [&](ProgressTally &tally) {
+        store.forEachMatrixRow([&](MatrixRow &&r) {
+            tally.add(r);
+            if (const auto rs = syncstate::fromName(r.state); rs && syncstate::needsAttention(*rs)) {
+                ++attentionTotal;
+                causes.add(r);
+                if (attentionLimit < 0 || attention.size() < attentionLimit)
+                    attention.append(std::move(r));
+            }
+            return true;
+        });
+    });
+    d.attention = std::move(attention);
+    d.attentionTotal = attentionTotal;
+    d.causes = causes.causes();
     if (scope == ReportScope::Progress)
         return d;
     d.changes = store.changesSince(d.since);

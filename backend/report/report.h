@@ -97,6 +97,11 @@ struct ReportData
 enum class ReportScope { Everything, Progress };
 ReportData collectReport(const Store &store, const QDateTime &since, qint64 attentionLimit = -1,
                          ReportScope scope = ReportScope::Everything);
+// The progress alone (as the scope Progress, but for attention, left empty) from rows the
+// caller gives the tally: the window gives its snapshot of the matrix, so that the Overview's
+// figures need no second read of the store's rows. The rest (roles, trend) is read from store.
+class ProgressTally;
+ReportData collectProgress(const Store &store, const QDateTime &since, const std::function<void(ProgressTally &)> &rows);
 
 // The sections of a document, as --sections and the Export dialog name them.
 QStringList reportSections(); // progress, states, changes, attention, lag, budget, cleanup, errors

@@ -7,6 +7,8 @@
 // does on its worker thread.
 //   bench_matrix_model [ROWS=1000000]
 //   bench_matrix_model --db FILE      (a database made by bench_store)
+#include "report/progress.h"
+#include "report/report.h"
 #include "syncmatrixmodel.h"
 
 #include <QElapsedTimer>
@@ -65,6 +67,15 @@ int main(int argc, char *argv[])
         t.restart();
         matrix = CompactMatrix::fromStore(store);
         out << "read the store into the compact matrix (the window's worker): " << t.elapsed() << " ms\n";
+        t.restart();
+        const ReportData progress = collectProgress(store, QDateTime::fromMSecsSinceEpoch(0, QTimeZone::utc()),
+                                                    [&matrix](ProgressTally &tally) { matrix.tally(&tally); });
+        out << "the Overview's stages from it (same worker):                  " << t.elapsed() << " ms (" << progress.stages.size()
+            << " stages)\n";
+        t.restart();
+        const ReportData fromRows = collectReport(store, QDateTime::fromMSecsSinceEpoch(0, QTimeZone::utc()), 0, ReportScope::Progress);
+        out << "the same from the store's rows (before the snapshot):         " << t.elapsed() << " ms"
+            << (fromRows.rowsByState == progress.rowsByState ? "" : " (THE COUNTS DIFFER)") << "\n";
     } else {
         const int rows = args.size() > 1 ? args.at(1).toInt() : 1'000'000;
         matrix.reserve(rows);

@@ -1,6 +1,8 @@
 // SPDX-FileCopyrightText: 2026 The Ferry authors
 // SPDX-License-Identifier: GPL-2.0-or-later
 
+#include "report/progress.h"
+#include "report/report.h"
 #include "syncmatrixmodel.h"
 #include "testmain.h"
 
@@ -97,6 +99,73 @@ private Q_SLOTS:
         for (int i = 0; i < m.size(); ++i)
             QCOMPARE(m.row(i), stored.at(i));
         QCOMPARE(m.registryNames().size(), 4);
+    }
+
+    // The Overview's figures come from the window's snapshot of the matrix (collectProgress
+    // fed by CompactMatrix::tally), reports' from the store's rows (collectReport): one set
+    // of rules, so both must give the same stages and counts, every stage kind included.
+    void progressFromTheSnapshotIsTheReports()
+    {
+        QTemporaryDir dir;
+        Store store(dir.filePath(QStringLiteral("p.db")));
+        QString err;
+        QVERIFY2(store.open(&err), qPrintable(err));
+        QVERIFY(store.recordRegistries({{QStringLiteral("dockerhub"), QStringLiteral("source"), {}, 0},
+                                        {QStringLiteral("gsoci"), QStringLiteral("target"), {}, 0},
+                                        {QStringLiteral("china"), QStringLiteral("replica"), QStringLiteral("gsoci"), 60},
+                                        {QStringLiteral("cache"), QStringLiteral("cache"), QStringLiteral("gsoci"), 0},
+                                        {QStringLiteral("old"), QStringLiteral("legacy"), {}, 0}}));
+        const auto dg = [](char c) -> QString { return QStringLiteral("sha256:") + QString(64, QLatin1Char(c)); };
+        const auto mk = [](const QString &tag, const char *state, bool inPlan,
+                           const QList<std::tuple<const char *, const char *, QString>> &cells) {
+            MatrixRow r{QStringLiteral("giantswarm/app"), tag, QLatin1String(state), {}, inPlan, {}};
+            for (const auto &[registry, cellState, digest] : cells)
+                r.cells.insert(QLatin1String(registry), MatrixCell{digest, QLatin1String(cellState), {}, {}, {}, {}});
+            return r;
+        };
+        const QList<MatrixRow> rows = {
+            mk(QStringLiteral("1"), "synced", true,
+               {{"dockerhub", "synced", dg('a')},
+                {"gsoci", "synced", dg('a')},
+                {"china", "synced", dg('a')},
+                {"cache", "present", dg('a')},
+                {"old", "absent", {}}}),
+            mk(QStringLiteral("2"), "missing", true,
+               {{"dockerhub", "synced", dg('b')}, {"gsoci", "missing", {}}, {"old", "present", dg('b')}}),
+            mk(QStringLiteral("3"), "lagging", true,
+               {{"dockerhub", "synced", dg('c')}, {"gsoci", "synced", dg('c')}, {"china", "lagging", dg('d')}, {"cache", "absent", {}}}),
+            mk(QStringLiteral("4"), "synced", false, {{"gsoci", "synced", dg('e')}, {"china", "unknown", {}}, {"old", "unknown", {}}}),
+        };
+        QVERIFY(store.writeMatrix(store.beginScan(QStringLiteral("p.yaml"), QDateTime::currentDateTimeUtc()), rows,
+                                  {QStringLiteral("giantswarm/app")}));
+        const QDateTime since = QDateTime::fromMSecsSinceEpoch(0, QTimeZone::utc());
+        const ReportData fromStore = collectReport(store, since, 0, ReportScope::Progress);
+        const CompactMatrix m = CompactMatrix::fromStore(store);
+        const ReportData fromSnapshot = collectProgress(store, since, [&m](ProgressTally &t) { m.tally(&t); });
+        const auto texts = [](const ReportData &d) {
+            QStringList out;
+            for (const StageProgress &st : d.stages)
+                out << QStringLiteral("%1 | %2/%3 | unknown %4 (%5) | %6 | %7")
+                           .arg(st.stage)
+                           .arg(st.done)
+                           .arg(st.total)
+                           .arg(st.unknown)
+                           .arg(st.unknownWhy, st.registry, st.openStates.join(u','));
+            return out;
+        };
+        QCOMPARE(texts(fromSnapshot), texts(fromStore));
+        QCOMPARE(fromSnapshot.rowsByState, fromStore.rowsByState);
+        QCOMPARE(fromSnapshot.cellsByRegistry, fromStore.cellsByRegistry);
+        QCOMPARE(fromSnapshot.registryRoles, fromStore.registryRoles);
+        // And the figures themselves: stage 1, the cache, the replica, the legacy registry.
+        const QStringList stages = texts(fromSnapshot);
+        QCOMPARE(stages.size(), 4);
+        QVERIFY2(stages.at(0).contains(QStringLiteral("| 2/3 | unknown 0")), qPrintable(stages.at(0)));
+        QVERIFY2(stages.at(1).contains(QStringLiteral("cache | 1/3 |")), qPrintable(stages.at(1)));
+        QVERIFY2(stages.at(2).contains(QStringLiteral("china | 1/3 | unknown 1")), qPrintable(stages.at(2)));
+        QVERIFY2(stages.at(3).contains(QStringLiteral("| 1/3 | unknown 1")), qPrintable(stages.at(3)));
+        QCOMPARE(fromSnapshot.rowsByState.value(QStringLiteral("synced")), 2);
+        QCOMPARE(fromSnapshot.cellsByRegistry.value(QStringLiteral("china")).value(QStringLiteral("unknown")), 1);
     }
 
     void columnsAndCells()
