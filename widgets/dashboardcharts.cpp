@@ -84,7 +84,7 @@ QChart *makeLagOverTimeChart(const ReplicaLag &lag)
 {
     auto *chart = new QChart;
     chart->setTitle(QStringLiteral("Lag of arrivals in %1 over time").arg(lag.replica));
-    const auto [buckets, top, div, unit] = lagChartScale(lag);
+    const auto [buckets, top, div, unit, clipped, flightLabel] = lagChartScale(lag);
     auto *p50 = new QLineSeries;
     p50->setName(QStringLiteral("p50"));
     auto *p90 = new QLineSeries;
@@ -99,12 +99,12 @@ QChart *makeLagOverTimeChart(const ReplicaLag &lag)
     }
     // The oldest items still in flight, at their age now: a lag that is still growing.
     auto *flight = new QScatterSeries;
-    flight->setName(QStringLiteral("in flight (age)"));
+    flight->setName(flightLabel);
     flight->setMarkerSize(9);
     flight->setColor(QColor(0xb3, 0x26, 0x1e));
     const QDateTime now = QDateTime::currentDateTimeUtc();
     for (qsizetype i = 0; i < lag.inFlight.size() && i < 50; ++i)
-        flight->append(qreal(now.toMSecsSinceEpoch()), lag.inFlight[i].ageSeconds / div);
+        flight->append(qreal(now.toMSecsSinceEpoch()), qMin(double(lag.inFlight[i].ageSeconds), top * 1.05) / div); // clipped: at the top
     // Every arrival as a point: with few arrivals the percentile lines alone say little.
     auto *points = new QScatterSeries;
     points->setName(QStringLiteral("arrivals"));

@@ -40,9 +40,15 @@ LagChartScale lagChartScale(const ReplicaLag &lag)
     s.top = lag.sloSeconds;
     for (const LagBucket &b : std::as_const(s.buckets))
         s.top = qMax(s.top, b.stats.max);
+    qint64 oldest = 0;
     for (const InFlight &f : lag.inFlight)
-        s.top = qMax(s.top, f.ageSeconds);
+        oldest = qMax(oldest, f.ageSeconds);
+    s.inFlightClipped = oldest > 4 * qMax<qint64>(1, s.top);
+    if (!s.inFlightClipped)
+        s.top = qMax(s.top, oldest);
     std::tie(s.secondsPerUnit, s.unit) = lagAxisUnit(s.top);
+    s.inFlightLabel = s.inFlightClipped ? QStringLiteral("in flight (oldest %1, at the top)").arg(durationText(oldest))
+                                        : QStringLiteral("in flight (age)");
     return s;
 }
 

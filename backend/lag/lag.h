@@ -127,13 +127,18 @@ QList<HistogramBin> lagHistogram(const ReplicaLag &lag);
 
 // What a chart of lag over time needs, for the dashboard's chart and the report's alike: the
 // arrivals in periods (about three per period, at most 30), the largest lag or age to show (at
-// least the SLO), and the axis unit that suits it.
+// least the SLO), and the axis unit that suits it. An item in flight far older than every
+// arrival (more than 4 times the largest lag or the SLO) does not stretch the axis, or the
+// arrivals would lie flat on zero: the chart draws such items at the top and says so.
 struct LagChartScale
 {
     QList<LagBucket> buckets;
     qint64 top = 0;
     double secondsPerUnit = 1;
     QString unit;
+    bool inFlightClipped = false; // some item in flight is older than top
+    // The in-flight series' name: "in flight (age)", or "in flight (oldest 3h14m, at the top)".
+    QString inFlightLabel;
 };
 LagChartScale lagChartScale(const ReplicaLag &lag);
 

@@ -69,7 +69,7 @@ ChartSpec lagOverTimeChart(const ReplicaLag &lag, const QDateTime &now)
     c.title = QStringLiteral("Lag of arrivals in %1 over time").arg(lag.replica);
     c.xTitle = QStringLiteral("arrival in the replica (local time)");
     c.integerY = false;
-    const auto [buckets, top, div, unit] = lagChartScale(lag);
+    const auto [buckets, top, div, unit, clipped, flightLabel] = lagChartScale(lag);
     c.yTitle = QStringLiteral("lag (%1)").arg(unit);
     c.yMax = qMax(1.0, top / div * 1.1);
     QDateTime from = buckets.isEmpty() ? now.addSecs(-3600) : buckets.first().start;
@@ -95,9 +95,9 @@ ChartSpec lagOverTimeChart(const ReplicaLag &lag, const QDateTime &now)
     ChartSeries slo{QStringLiteral("SLO %1").arg(durationText(lag.sloSeconds)), ChartSeries::Kind::DashedLine, kSloRed, 2, {}};
     slo.points = {{c.xMin, lag.sloSeconds / div}, {qreal(now.toMSecsSinceEpoch()), lag.sloSeconds / div}};
     // The oldest items still in flight, at their age now: a lag that is still growing.
-    ChartSeries flight{QStringLiteral("in flight (age)"), ChartSeries::Kind::Points, kSloRed, 9, {}};
+    ChartSeries flight{flightLabel, ChartSeries::Kind::Points, kSloRed, 9, {}};
     for (qsizetype i = 0; i < lag.inFlight.size() && i < 50; ++i)
-        flight.points.append({qreal(now.toMSecsSinceEpoch()), lag.inFlight[i].ageSeconds / div});
+        flight.points.append({qreal(now.toMSecsSinceEpoch()), qMin(double(lag.inFlight[i].ageSeconds), top * 1.05) / div});
     c.series = {points, p50, p90, max, slo, flight};
     return c;
 }

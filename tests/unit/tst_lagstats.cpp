@@ -149,6 +149,29 @@ private Q_SLOTS:
         QCOMPARE(lagChartPoints(kept, 5000).size(), 5);
     }
 
+    // An item in flight for hours beside arrivals of seconds would flatten them on zero: the
+    // axis follows the arrivals and the label names the oldest beyond it; an item in flight
+    // within a few times the arrivals' lag still stretches the axis to show it.
+    void chartAxisKeepsArrivalsReadable()
+    {
+        ReplicaLag lag;
+        lag.sloSeconds = 10;
+        lag.resolutionSeconds = 4;
+        for (int i = 0; i < 6; ++i)
+            lag.arrivals.append({T0.addSecs(60 * i).toMSecsSinceEpoch(), qint64(15 + i)}); // 15 … 20 s
+        lag.inFlight.append(InFlight{QStringLiteral("app"), dg(1), {}, T0, 3 * 3600, true});
+        const LagChartScale far = lagChartScale(lag);
+        QCOMPARE(far.top, 20);
+        QVERIFY(far.inFlightClipped);
+        QCOMPARE(far.unit, QStringLiteral("seconds"));
+        QCOMPARE(far.inFlightLabel, QStringLiteral("in flight (oldest 3h00m, at the top)"));
+        lag.inFlight.first().ageSeconds = 70;
+        const LagChartScale near = lagChartScale(lag);
+        QCOMPARE(near.top, 70);
+        QVERIFY(!near.inFlightClipped);
+        QCOMPARE(near.inFlightLabel, QStringLiteral("in flight (age)"));
+    }
+
     void lagFromHistory()
     {
         QTemporaryDir dir;
