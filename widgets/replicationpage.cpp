@@ -111,6 +111,10 @@ void ReplicationPage::reload()
 {
     // The tables show the worst kShownRows: the rest are counted, not held.
     m_reader.read([](const Workspace &w) { return w.lag(QDateTime(), kShownRows); });
+    // The first read goes through every observation of every replica: at a million tags, a
+    // while. Until it is in, the page says so rather than stay blank.
+    if (m_report.replicas.isEmpty() && m_report.error.isEmpty())
+        m_summary->setText(tr("Reading the replicas' history from the store…"));
 }
 
 QString ReplicationPage::summary() const

@@ -4,6 +4,7 @@
 // The Replication page (and the Overview's stages and trend), offscreen: lag computed off the GUI thread from a history with
 // known times, the summary, the breach and in-flight lists, and a double-click that opens
 // the row in the matrix.
+#include "core/workspace.h"
 #include "gui/mainwindow.h"
 #include "imagespage.h"
 #include "overviewpage.h"
@@ -99,6 +100,17 @@ private Q_SLOTS:
             store.applyListing(scan, QStringLiteral("gsoci"), QStringLiteral("team/app"), target, true, at);
             store.applyListing(scan, QStringLiteral("china"), QStringLiteral("team/app"), {}, true, at);
             store.finishScan(ScanRecord{scan, QStringLiteral("p.yaml"), at, at, true, false, 0, 0, {}});
+        }
+        {
+            // Until the first read is in, the page says it is reading (not a blank page).
+            Workspace ws;
+            QString error;
+            QVERIFY2(ws.openDatabase(db, &error), qPrintable(error));
+            ReplicationPage alone;
+            alone.setWorkspace(&ws, true);
+            QCOMPARE(alone.summary(), QStringLiteral("Reading the replicas' history from the store…"));
+            QTRY_COMPARE_WITH_TIMEOUT(alone.report().replicas.size(), 1, 10000);
+            QVERIFY(!alone.summary().startsWith(QStringLiteral("Reading")));
         }
         MainWindow window(QString(), db);
         window.show();
