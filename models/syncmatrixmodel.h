@@ -3,7 +3,7 @@
 
 #pragma once
 
-#include "compactmatrix.h"
+#include "core/compactmatrix.h"
 #include "store/store.h"
 
 #include <QAbstractTableModel>

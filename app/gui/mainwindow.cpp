@@ -12,7 +12,6 @@
 #include "registriespage.h"
 #include "registry/registryclient.h"
 #include "replicationpage.h"
-#include "report/progress.h"
 #include "scan/scanner.h"
 #include "store/store.h"
 #include "storeworker.h"
@@ -35,7 +34,6 @@
 #include <QStatusBar>
 #include <QTableView>
 #include <QThread>
-#include <QTimeZone>
 #include <QToolBar>
 
 namespace ferry {
@@ -209,19 +207,7 @@ void MainWindow::reload()
         m_reloadAgain = true; // a scan finished while the last read was running: read once more
     } else {
         m_matrixLoading = true;
-        m_matrixWatcher.setFuture(m_workspace->read(
-            [](Store &store) {
-                // One read of the rows: the Overview's stages are counted from the snapshot.
-                MatrixSnapshot s{std::make_shared<CompactMatrix>(CompactMatrix::fromStore(store)), {}};
-                s.progress = collectProgress(store, QDateTime::fromMSecsSinceEpoch(0, QTimeZone::utc()),
-                                             [&s](ProgressTally &tally) { s.matrix->tally(&tally); });
-                return s;
-            },
-            [](const QString &error) {
-                MatrixSnapshot s{std::make_shared<CompactMatrix>(), {}};
-                s.progress.errors << error;
-                return s;
-            }));
+        m_matrixWatcher.setFuture(m_workspace->matrixSnapshot());
     }
     m_cleanup->reload();
     showLastScan();

@@ -5,9 +5,8 @@
 
 #include "core/workspace.h"
 #include "registry/registryconfig.h"
-#include "report/report.h"
 
-#include "compactmatrix.h"
+#include "core/compactmatrix.h"
 
 #include <QFutureWatcher>
 #include <QMainWindow>
@@ -98,15 +97,7 @@ private:
     QAction *m_stopAction;
     QAction *m_exportAction;
     QLabel *m_scanLabel;
-    // What one read of the store gives the window: the matrix and the Overview's figures
-    // derived from it on the same worker. A shared pointer so that the model can take the
-    // matrix without a copy (QFuture::takeResult leaves the future invalid, which its watcher
-    // then waits on forever).
-    struct MatrixSnapshot
-    {
-        std::shared_ptr<CompactMatrix> matrix;
-        ReportData progress;
-    };
+    // The matrix and the Overview's figures, read together (Workspace::matrixSnapshot).
     QFutureWatcher<MatrixSnapshot> m_matrixWatcher;
     QStringList m_columnOrder;
     bool m_reloadAgain = false;

@@ -5,10 +5,12 @@
 
 #include "net/networkservice.h"
 #include "plan/plancredentials.h"
+#include "report/progress.h"
 #include "store/store.h"
 
 #include <QDir>
 #include <QFileInfo>
+#include <QTimeZone>
 
 namespace ferry {
 
@@ -116,6 +118,23 @@ QFuture<LagReport> Workspace::lag(const QDateTime &since, int keepRows) const
                     r.error = error;
                     return r;
                 });
+}
+
+QFuture<MatrixSnapshot> Workspace::matrixSnapshot() const
+{
+    return read(
+        [](Store &store) {
+            // One read of the rows: the progress is counted from the snapshot, not from the store.
+            MatrixSnapshot s{std::make_shared<CompactMatrix>(CompactMatrix::fromStore(store)), {}};
+            s.progress = collectProgress(store, QDateTime::fromMSecsSinceEpoch(0, QTimeZone::utc()),
+                                         [&s](ProgressTally &tally) { s.matrix->tally(&tally); });
+            return s;
+        },
+        [](const QString &error) {
+            MatrixSnapshot s{std::make_shared<CompactMatrix>(), {}};
+            s.progress.errors << error;
+            return s;
+        });
 }
 
 CleanupJob *Workspace::startCleanup(const CleanupRequest &request, QString *error)

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "core/cleanupjob.h"
+#include "core/compactmatrix.h"
 #include "core/scanjob.h"
 #include "lag/lag.h"
 #include "plan/plan.h"
@@ -30,6 +31,17 @@ class Store;
 // changes), the database, the network threads, and scans as jobs. The dashboard and the
 // commands ask it for these instead of reading plans and opening stores themselves. Lives
 // on one thread (the GUI's, or the command's); its store connection belongs to that thread.
+// The matrix as one read of the store gives it (once per scan), and what is derived from it on
+// the same worker: every view of the matrix (the window's model, the Overview's stages, the TUI)
+// takes it from here instead of reading the rows again. A shared pointer so that a model can
+// take the matrix without a copy (QFuture::takeResult leaves the future invalid, which a watcher
+// then waits on forever).
+struct MatrixSnapshot
+{
+    std::shared_ptr<CompactMatrix> matrix;
+    ReportData progress; // scope Progress (stages, rows and cells by state, the trend), no attention rows
+};
+
 class Workspace : public QObject
 {
     Q_OBJECT
@@ -74,6 +86,9 @@ public:
     // database the future's value carries the error.
     QFuture<ReportData> reportData(const QDateTime &since, int attentionLimit, ReportScope scope = ReportScope::Everything) const;
     QFuture<LagReport> lag(const QDateTime &since, int keepRows = -1) const;
+    // The matrix in its compact form with the progress counted from it (the trend over all
+    // scans). Without a database: an empty matrix, the error in progress.errors.
+    QFuture<MatrixSnapshot> matrixSnapshot() const;
     // Any other read: work(store) there; onError(message) when the database cannot be opened.
     template<typename Work, typename OnError>
     auto read(Work work, OnError onError) const

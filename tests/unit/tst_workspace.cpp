@@ -160,6 +160,9 @@ private Q_SLOTS:
         Workspace ws;
         QCOMPARE(ws.lag(QDateTime()).result().error, QStringLiteral("no database is open"));
         QCOMPARE(ws.reportData(QDateTime(), 0).result().errors, QStringList{QStringLiteral("no database is open")});
+        const MatrixSnapshot none = ws.matrixSnapshot().result();
+        QVERIFY(none.matrix && none.matrix->isEmpty());
+        QCOMPARE(none.progress.errors, QStringList{QStringLiteral("no database is open")});
         QString error;
         QVERIFY(ws.openDatabase(dir.filePath(QStringLiteral("w.db")), &error));
         QVERIFY(ws.store()->recordRegistries({{QStringLiteral("gsoci"), QStringLiteral("target"), {}, 0},
@@ -178,6 +181,27 @@ private Q_SLOTS:
         const ReportData report = ws.reportData(QDateTime(), 0, ReportScope::Progress).result();
         QVERIFY(report.lastScan);
         QCOMPARE(report.lastScan->id, scan);
+        // The snapshot: the matrix in its compact form and the stages counted from it, the
+        // same as the store's rows give.
+        MatrixRow row{QStringLiteral("team/app"), QStringLiteral("1.0"), QStringLiteral("lagging"), {}, true, {}};
+        row.cells.insert(
+            QStringLiteral("gsoci"),
+            MatrixCell{QStringLiteral("sha256:%1").arg(1, 64, 10, QLatin1Char('0')), QStringLiteral("synced"), {}, {}, at, at});
+        row.cells.insert(QStringLiteral("china"), MatrixCell{{}, QStringLiteral("lagging"), {}, {}, {}, {}});
+        QVERIFY(ws.store()->writeMatrix(scan, {row}, {QStringLiteral("team/app")}));
+        const MatrixSnapshot snapshot = ws.matrixSnapshot().result();
+        QCOMPARE(snapshot.matrix->size(), 1);
+        QCOMPARE(snapshot.matrix->row(0), row);
+        const ReportData fromRows = ws.reportData(QDateTime(), 0, ReportScope::Progress).result();
+        QCOMPARE(snapshot.progress.stages.size(), 2);
+        for (int i = 0; i < 2; ++i) {
+            QCOMPARE(snapshot.progress.stages.at(i).stage, fromRows.stages.at(i).stage);
+            QCOMPARE(snapshot.progress.stages.at(i).done, fromRows.stages.at(i).done);
+            QCOMPARE(snapshot.progress.stages.at(i).total, fromRows.stages.at(i).total);
+        }
+        QCOMPARE(snapshot.progress.stages.at(0).done, 1); // in the target with the source's digest
+        QCOMPARE(snapshot.progress.stages.at(1).done, 0); // not yet in the replica
+        QCOMPARE(snapshot.progress.rowsByState, (QMap<QString, int>{{QStringLiteral("lagging"), 1}}));
         // Not result() at once: a QFuture's wait may run a task not yet started on the waiting thread.
         QFuture<bool> elsewhere =
             ws.read([caller](Store &) { return QThread::currentThread() != caller; }, [](const QString &) { return false; });
