@@ -17,33 +17,19 @@ namespace {
 constexpr quint32 kOtherDigest = 0x80000000u; // flag: the id is a key of m_otherDigests
 
 // A canonical "sha256:<64 lower-case hex>" digest as its 32 bytes; anything else is kept as text.
-char16_t unit(QChar c)
+bool sha256Hex(QByteArrayView digest, std::array<quint8, 32> *out)
 {
-    return c.unicode();
-}
-
-char16_t unit(char c)
-{
-    return char16_t(uchar(c));
-}
-
-template<typename View>
-bool sha256Hex(const View &digest, std::array<quint8, 32> *out)
-{
-    if (digest.size() != 71)
+    if (digest.size() != 71 || !digest.startsWith("sha256:"))
         return false;
-    for (int i = 0; i < 7; ++i)
-        if (unit(digest[i]) != u"sha256:"[i])
-            return false;
-    const auto nibble = [](char16_t u) -> int {
-        if (u >= u'0' && u <= u'9')
-            return u - u'0';
-        if (u >= u'a' && u <= u'f')
-            return u - u'a' + 10;
+    const auto nibble = [](char u) -> int {
+        if (u >= '0' && u <= '9')
+            return u - '0';
+        if (u >= 'a' && u <= 'f')
+            return u - 'a' + 10;
         return -1; // upper case is not canonical: keep such a digest as text
     };
     for (int i = 0; i < 32; ++i) {
-        const int hi = nibble(unit(digest[7 + 2 * i])), lo = nibble(unit(digest[8 + 2 * i]));
+        const int hi = nibble(digest[7 + 2 * i]), lo = nibble(digest[8 + 2 * i]);
         if (hi < 0 || lo < 0)
             return false;
         (*out)[size_t(i)] = quint8(hi << 4 | lo);
@@ -58,6 +44,19 @@ QByteArrayView nextField(QByteArrayView *rest, char separator)
     const QByteArrayView field = at < 0 ? *rest : rest->first(at);
     *rest = at < 0 ? QByteArrayView() : rest->sliced(at + 1);
     return field;
+}
+
+// The index of a name given in UTF-8 in names (-1 if absent), through utf8: their UTF-8,
+// extended as far as the names have been needed.
+qsizetype indexOfUtf8(const QStringList &names, QList<QByteArray> *utf8, QByteArrayView name)
+{
+    for (qsizetype i = 0; i < names.size(); ++i) {
+        if (i == utf8->size())
+            utf8->append(names.at(i).toUtf8());
+        if (QByteArrayView(utf8->at(i)) == name)
+            return i;
+    }
+    return -1;
 }
 
 qint64 msField(QByteArrayView f)
@@ -109,24 +108,6 @@ quint8 CompactMatrix::stateOf(const QString &s)
     return quint8(i);
 }
 
-quint32 CompactMatrix::digestOf(const QString &digest, const std::vector<Cell> &cells, quint32 firstCell)
-{
-    if (digest.isEmpty())
-        return 0;
-    // The cells of one row mostly agree (source, target and replica of a synced tag).
-    for (size_t k = firstCell; k < cells.size(); ++k)
-        if (cells[k].digest != 0 && this->digest(cells[k].digest) == digest)
-            return cells[k].digest;
-    std::array<quint8, 32> bytes{};
-    if (sha256Hex(digest, &bytes)) {
-        m_sha256.push_back(bytes);
-        return quint32(m_sha256.size() - 1);
-    }
-    const quint32 id = kOtherDigest | quint32(m_otherDigests.size());
-    m_otherDigests.insert(id, digest);
-    return id;
-}
-
 QString CompactMatrix::digest(quint32 id) const
 {
     if (id == 0)
@@ -165,7 +146,7 @@ CompactMatrix::Row CompactMatrix::encode(const MatrixRow &r)
         c.state = stateOf(it->state);
         c.reason = intern(it->reason);
         c.mediaType = intern(it->mediaType);
-        c.digest = digestOf(it->digest, m_cells, row.firstCell);
+        c.digest = digestOf(QByteArrayView(it->digest.toUtf8()), row.firstCell);
         c.firstSeenMs = toMs(it->firstSeen);
         c.lastSeenMs = toMs(it->lastSeen);
         m_cells.push_back(c);
@@ -192,23 +173,15 @@ quint32 CompactMatrix::intern(QByteArrayView utf8, Utf8Run *run)
 
 quint8 CompactMatrix::stateOf(QByteArrayView utf8)
 {
-    for (qsizetype i = 0; i < m_states.size(); ++i) {
-        if (i == m_statesUtf8.size())
-            m_statesUtf8.append(m_states.at(i).toUtf8());
-        if (QByteArrayView(m_statesUtf8.at(i)) == utf8)
-            return quint8(i);
-    }
-    return stateOf(QString::fromUtf8(utf8));
+    const qsizetype i = indexOfUtf8(m_states, &m_statesUtf8, utf8);
+    return i >= 0 ? quint8(i) : stateOf(QString::fromUtf8(utf8));
 }
 
 int CompactMatrix::registryOf(QByteArrayView utf8)
 {
-    for (qsizetype i = 0; i < m_registryNames.size(); ++i) {
-        if (i == m_registryNamesUtf8.size())
-            m_registryNamesUtf8.append(m_registryNames.at(i).toUtf8());
-        if (QByteArrayView(m_registryNamesUtf8.at(i)) == utf8)
-            return int(i);
-    }
+    const qsizetype i = indexOfUtf8(m_registryNames, &m_registryNamesUtf8, utf8);
+    if (i >= 0)
+        return int(i);
     m_registryNames.append(QString::fromUtf8(utf8));
     return int(m_registryNames.size() - 1);
 }

@@ -102,7 +102,6 @@ private:
     int registryOf(QByteArrayView utf8);
     quint32 digestOf(QByteArrayView digest, quint32 firstCell);
     quint8 stateOf(const QString &s);
-    quint32 digestOf(const QString &digest, const std::vector<Cell> &cellsOfRow, quint32 firstCell);
     Row encode(const MatrixRow &row);
 
     std::vector<Row> m_rows;

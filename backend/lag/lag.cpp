@@ -101,25 +101,22 @@ QList<LagBucket> lagBuckets(const ReplicaLag &lag, int maxBuckets)
     const QList<LagPoint> points = lagPoints(lag);
     if (points.isEmpty())
         return out;
-    const QDateTime first = QDateTime::fromMSecsSinceEpoch(points.first().arrivedMs, QTimeZone::utc());
-    const QDateTime last = QDateTime::fromMSecsSinceEpoch(points.last().arrivedMs, QTimeZone::utc());
-    const qint64 span = qMax<qint64>(1, first.secsTo(last));
-    const qint64 width = std::max<qint64>({lag.resolutionSeconds, (span + maxBuckets - 1) / maxBuckets, qint64(1)});
+    const qint64 span = qMax<qint64>(1, (points.last().arrivedMs - points.first().arrivedMs) / 1000);
+    const qint64 widthMs = 1000 * std::max<qint64>({lag.resolutionSeconds, (span + maxBuckets - 1) / maxBuckets, qint64(1)});
+    const auto at = [](qint64 ms) { return QDateTime::fromMSecsSinceEpoch(ms, QTimeZone::utc()); };
     QList<qint64> current;
-    QDateTime start = first;
-    auto flush = [&](const QDateTime &end) {
+    qint64 startMs = points.first().arrivedMs;
+    auto flush = [&] {
         if (!current.isEmpty())
-            out.append({start, end, lagStats(current, lag.sloSeconds)});
+            out.append({at(startMs), at(startMs + widthMs), lagStats(current, lag.sloSeconds)});
         current.clear();
     };
     for (const LagPoint &p : points) {
-        while (p.arrivedMs >= start.addSecs(width).toMSecsSinceEpoch()) {
-            flush(start.addSecs(width));
-            start = start.addSecs(width);
-        }
+        for (; p.arrivedMs >= startMs + widthMs; startMs += widthMs)
+            flush();
         current << p.lagSeconds;
     }
-    flush(start.addSecs(width));
+    flush();
     return out;
 }
 
@@ -191,8 +188,8 @@ void keepWorst(QList<T> *list, int keep, Less less)
 
 // One repository of a replica: its arrivals, what is in flight, drift and what predates Ferry.
 void lagOfRepository(const QString &repository, const QList<DigestPresence> &target, const QList<DigestPresence> &replica,
-                     qint64 targetFirstScan, const QDateTime &since, const QDateTime &now, ReplicaLag *rl, QList<qint64> *lags,
-                     QList<qint64> *repoLags, bool *anyRegistryTimes)
+                     qint64 targetFirstScan, const QDateTime &since, const QDateTime &now, ReplicaLag *rl, QList<qint64> *repoLags,
+                     bool *anyRegistryTimes)
 {
     QHash<QString, const DigestPresence *> byDigest;
     QHash<QString, QString> replicaTag; // tag -> digest, to tell drift from lag
@@ -217,7 +214,6 @@ void lagOfRepository(const QString &repository, const QList<DigestPresence> &tar
                 s.registryLagSeconds = qMax<qint64>(0, t.registryCreated.secsTo(rp->registryCreated));
                 *anyRegistryTimes = true;
             }
-            *lags << s.lagSeconds;
             *repoLags << s.lagSeconds;
             if (s.lagSeconds > rl->sloSeconds)
                 rl->breaches << s;
@@ -263,7 +259,6 @@ LagReport computeLag(const Store &store, const QDateTime &since, const QString &
         rl.resolutionSeconds = resolution;
         rl.timeSource = QStringLiteral("Ferry's observations (scan times)");
         const QHash<QString, qint64> targetFirst = store.repositoryFirstScan(r.of);
-        QList<qint64> lags;
         bool anyRegistryTimes = false;
         // One repository at a time: the registries are never held whole.
         store.visitDigestPresencePairs(
@@ -271,8 +266,7 @@ LagReport computeLag(const Store &store, const QDateTime &since, const QString &
                 if (target.isEmpty())
                     return true; // only in the replica: nothing to wait for
                 QList<qint64> repoLags;
-                lagOfRepository(repository, target, replica, targetFirst.value(repository), since, now, &rl, &lags, &repoLags,
-                                &anyRegistryTimes);
+                lagOfRepository(repository, target, replica, targetFirst.value(repository), since, now, &rl, &repoLags, &anyRegistryTimes);
                 if (!repoLags.isEmpty())
                     rl.byRepository.insert(repository, lagStats(repoLags, rl.sloSeconds));
                 if (keepRows >= 0 && rl.inFlight.size() > 2 * keepRows + 1024)
@@ -285,6 +279,10 @@ LagReport computeLag(const Store &store, const QDateTime &since, const QString &
             });
         if (anyRegistryTimes)
             rl.timeSource += QStringLiteral("; registryLagSeconds from the registries' creation times");
+        QList<qint64> lags; // every arrival's lag, from the points that keep them
+        lags.reserve(rl.arrivals.size());
+        for (const LagPoint &p : std::as_const(rl.arrivals))
+            lags << p.lagSeconds;
         rl.stats = lagStats(lags, rl.sloSeconds);
         if (keepRows >= 0)
             keepWorst(&rl.samples, keepRows, laterArrival);
