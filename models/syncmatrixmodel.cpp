@@ -235,6 +235,18 @@ std::optional<MatrixRow> SyncMatrixModel::rowAt(int row) const
     return m_matrix.row(m_visible[size_t(row)]);
 }
 
+int SyncMatrixModel::visibleRowOf(const QString &repository, const QString &tag) const
+{
+    const quint32 repo = m_matrix.findString(repository);
+    const quint32 t = m_matrix.findString(tag);
+    if (repo == 0 || t == 0)
+        return -1;
+    for (size_t r = 0; r < m_visible.size(); ++r)
+        if (m_matrix.repositoryId(m_visible[r]) == repo && m_matrix.tagId(m_visible[r]) == t)
+            return int(r);
+    return -1;
+}
+
 QMap<QString, int> SyncMatrixModel::countsByState() const
 {
     std::vector<int> byCode(size_t(m_matrix.states().size()), 0);

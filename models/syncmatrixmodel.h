@@ -52,6 +52,9 @@ public:
     // The visible row, materialized; nullopt outside the rows.
     std::optional<MatrixRow> rowAt(int row) const;
     int totalRows() const { return m_matrix.size(); }
+    // The visible row of repository:tag, or -1: a view keeps its selection across a new
+    // snapshot with it (ids compared, no string built per row).
+    int visibleRowOf(const QString &repository, const QString &tag) const;
     const CompactMatrix &matrix() const { return m_matrix; }
     QStringList registries() const { return m_registries; }
     QMap<QString, int> countsByState() const;

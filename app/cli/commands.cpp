@@ -29,7 +29,8 @@ const char *const kUsage = "Usage: ferryctl <command> [options]\n"
                            "  status                 the sync matrix (table, json or csv)\n"
                            "  diff                   what appeared, moved and vanished\n"
                            "  lag                    replication lag per replica: percentiles, breaches, items in flight\n"
-                           "  watch --plan FILE      rescan on a schedule; a live terminal view of lag and reachability\n"
+                           "  watch --plan FILE      rescan on a schedule; on a terminal, the terminal dashboard follows the rounds\n"
+                           "  tui [--plan FILE]      the dashboard in a terminal: overview, images, replication, cleanup, registries\n"
                            "  cleanup <subcommand>   plan, review, approve and execute deletion batches (cleanup --help)\n"
                            "  report                 a status report: md, html, pdf, csv or json\n"
                            "\n"
@@ -244,6 +245,8 @@ int runFerryctl(const QStringList &arguments, QTextStream &out, QTextStream &err
         return runReport(rest, out, err);
     if (command == u"watch")
         return runWatch(rest, out, err);
+    if (command == u"tui")
+        return runTui(rest, out, err);
     if (command == u"scan")
         return runScan(rest, out, err);
     NetworkService network(2);

@@ -8,7 +8,9 @@
 
 namespace ferry {
 class NetworkService;
-}
+class Workspace;
+struct ReplicaLag;
+} // namespace ferry
 
 namespace ferry::cli {
 
@@ -23,6 +25,11 @@ int runCleanup(const QStringList &args, QTextStream &out, QTextStream &err);
 int runLag(const QStringList &args, QTextStream &out, QTextStream &err);
 int runReport(const QStringList &args, QTextStream &out, QTextStream &err);
 int runWatch(const QStringList &args, QTextStream &out, QTextStream &err);
+int runTui(const QStringList &args, QTextStream &out, QTextStream &err);
+// watch's live mode: the TUI on a workspace with a plan and a database, its rounds on this schedule.
+int runWatchView(Workspace &workspace, qint64 intervalMs, int fullEvery, int maxScans);
+// One line for a replica: percentiles, breaches, in flight, resolution.
+QString lagSummaryLine(const ReplicaLag &rl);
 
 // ferryctl's dispatcher: argv[1] picks the command.
 int runFerryctl(const QStringList &arguments, QTextStream &out, QTextStream &err);

@@ -5,7 +5,6 @@
 #include "cli/cliregistry.h"
 #include "cli/commands.h"
 #include "cli/interruption.h"
-#include "cli/watchview.h"
 #include "core/workspace.h"
 #include "lag/lag.h"
 #include "net/networkservice.h"
@@ -270,7 +269,7 @@ int runWatch(const QStringList &args, QTextStream &out, QTextStream &err)
     p.setApplicationDescription(
         QStringLiteral("Rescans on a schedule and measures replication lag. Every round lists the targets and replicas; every\n"
                        "--full-every rounds also the sources and legacy registries and rewrites the matrix.\n"
-                       "On a terminal it draws a live view (keys: 1 overview, 2 in flight, 3 errors, s scan now, q quit);\n"
+                       "On a terminal it opens the terminal dashboard (ferryctl tui: pages 1-5, s scan now, q quit) with its rounds;\n"
                        "otherwise, or with --plain, it prints one line per round. Exit codes: 0 done, 2 usage, 130 interrupted."));
     p.addOption({QStringLiteral("plan"), QStringLiteral("The migration plan (YAML)."), QStringLiteral("file")});
     p.addOption({QStringLiteral("db"), QStringLiteral("The history database (default: next to the plan)."), QStringLiteral("file")});
@@ -305,16 +304,13 @@ int runWatch(const QStringList &args, QTextStream &out, QTextStream &err)
         return ExitStore;
     }
     Store &store = *workspace.store();
-    const bool tui = !p.isSet(QStringLiteral("plain")) && ::isatty(STDOUT_FILENO) && ::isatty(STDIN_FILENO);
-    std::unique_ptr<WatchView> view;
-    if (tui)
-        view = std::make_unique<WatchView>(*plan, store);
+    if (!p.isSet(QStringLiteral("plain")) && ::isatty(STDOUT_FILENO) && ::isatty(STDIN_FILENO))
+        return runWatchView(workspace, intervalMs, fullEvery, maxScans); // the TUI, its rounds on this schedule
 
     int round = 0;
     ScanJob *scanner = nullptr;
     QTimer next;
     next.setSingleShot(true);
-    bool viewQuit = false;
     StopSignal stop;
 
     std::function<void()> startRound = [&] {
@@ -328,42 +324,21 @@ int runWatch(const QStringList &args, QTextStream &out, QTextStream &err)
             options.writeMatrix = false;
         }
         scanner = workspace.startScan(options, &error);
-        if (view)
-            view->scanStarted(round, full);
-        QObject::connect(scanner, &ScanJob::progress, scanner, [&](const ScanProgress &pr) {
-            if (view)
-                view->scanProgress(pr);
-        });
         QObject::connect(scanner, &ScanJob::finished, scanner, [&, full](const ScanSummary &s) {
             scanner->deleteLater();
             scanner = nullptr;
             const LagReport report = computeLag(store, QDateTime::currentDateTimeUtc().addDays(-1));
-            if (view)
-                view->scanFinished(s, report);
-            else
-                printRound(out, round, full, s, report);
+            printRound(out, round, full, s, report);
             if (StopSignal::requested() || (maxScans > 0 && round >= maxScans)) {
                 QCoreApplication::exit(0);
                 return;
             }
             next.start(int(qMin<qint64>(intervalMs, std::numeric_limits<int>::max())));
-            if (view)
-                view->setNextScanIn(intervalMs);
         });
     };
     QObject::connect(&next, &QTimer::timeout, &next, [&] { startRound(); });
     QTimer poll;
     QObject::connect(&poll, &QTimer::timeout, &poll, [&] {
-        if (view) {
-            const WatchView::Action a = view->poll(next.isActive() ? next.remainingTime() : -1);
-            if (a == WatchView::Action::Quit) {
-                StopSignal::request();
-                viewQuit = true;
-            } else if (a == WatchView::Action::ScanNow && !scanner) {
-                next.stop();
-                startRound();
-            }
-        }
         if (StopSignal::requested()) {
             poll.stop();
             next.stop();
@@ -377,10 +352,9 @@ int runWatch(const QStringList &args, QTextStream &out, QTextStream &err)
     QTimer::singleShot(0, &next, [&] { startRound(); });
     QCoreApplication::exec();
     delete scanner;
-    view.reset();
     // A signal counts however the loop ended: a round that finished just after it came
     // exits through the round's own path, before the poll timer sees it.
-    return StopSignal::requested() && !viewQuit ? ExitInterrupted : ExitOk;
+    return StopSignal::requested() ? ExitInterrupted : ExitOk;
 }
 
 } // namespace ferry::cli

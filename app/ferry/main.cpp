@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 
 #include "cleanuppage.h"
+#include "cli/commands.h"
 #include "gui/mainwindow.h"
 
 #include <QApplication>
@@ -9,9 +10,40 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QSettings>
+#include <QTextStream>
+
+#include <cstring>
+
+namespace {
+
+// ferry --tui [--plan FILE] [--db FILE] [--page P]: the same dashboard in the terminal, with
+// no display needed (a QCoreApplication: no platform plugin is loaded).
+bool wantsTerminal(int argc, char *argv[])
+{
+    for (int i = 1; i < argc; ++i)
+        if (std::strcmp(argv[i], "--tui") == 0)
+            return true;
+    return false;
+}
+
+int runInTerminal(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("ferry"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(FERRY_VERSION));
+    QStringList args = QCoreApplication::arguments().mid(1);
+    args.removeAll(QStringLiteral("--tui"));
+    QTextStream out(stdout);
+    QTextStream err(stderr);
+    return ferry::cli::runTui(args, out, err);
+}
+
+} // namespace
 
 int main(int argc, char *argv[])
 {
+    if (wantsTerminal(argc, argv))
+        return runInTerminal(argc, argv);
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("Ferry"));
     QApplication::setOrganizationName(QStringLiteral("ferry"));
@@ -25,6 +57,7 @@ int main(int argc, char *argv[])
     parser.addOption({QStringLiteral("db"), QStringLiteral("The history database (default: next to the plan)."), QStringLiteral("file")});
     parser.addOption({QStringLiteral("page"), QStringLiteral("Open on a page: overview, images, replication, cleanup or registries."),
                       QStringLiteral("page")});
+    parser.addOption({QStringLiteral("tui"), QStringLiteral("The dashboard in this terminal instead of a window (as ferryctl tui).")});
     parser.addOption({QStringLiteral("batch"), QStringLiteral("Open the Cleanup page on this batch."), QStringLiteral("id")});
     parser.addOption({QStringLiteral("state"), QStringLiteral("With --page images: show rows in this state."), QStringLiteral("state")});
     parser.process(app);

@@ -1,0 +1,373 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
+// The Cleanup page: batches, the items of the selected one (every tag that goes with a
+// digest, the policy, why, the checks it passed), and the lead's decisions: approve with a
+// name and a comment against the hash shown, reject, dry run, execute with progress and a
+// log of every item, stop. The engine is the one ferryctl cleanup and the window run.
+
+#include "tui/views.h"
+
+namespace ferry::tui {
+
+namespace {
+
+QString when(const QDateTime &t)
+{
+    return t.isValid() ? t.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")) : QStringLiteral("–");
+}
+
+Style styleOfItemState(const QString &state)
+{
+    if (state == itemstate::Deleted || state == itemstate::AlreadyAbsent || state == itemstate::WouldDelete)
+        return Style::Good;
+    if (state == itemstate::Failed || state == itemstate::Refused || state == itemstate::NotPermitted)
+        return Style::Bad;
+    if (state == itemstate::Skipped || state == itemstate::Sending)
+        return Style::Warn;
+    return Style::Normal;
+}
+
+} // namespace
+
+CleanupView::CleanupView(Host &host)
+    : View(host)
+{
+    m_batchTable.setModel(&m_batches);
+    m_batchTable.setWidths({5, 0, 14, 7, 6, 9, 0, 13});
+    m_itemTable.setModel(&m_items);
+    m_itemTable.setWidths({3, 6, 12, 0, 12, 0, 10});
+}
+
+// A job still running is cancelled and ends its current item (its DELETE and journal entry).
+CleanupView::~CleanupView() = default;
+
+QString CleanupView::keys() const
+{
+    if (m_job)
+        return QStringLiteral("c stop (after the current item)");
+    return QStringLiteral("Tab batches/items  p plan  a approve  r reject  d dry run  x execute");
+}
+
+const CleanupBatch *CleanupView::batch() const
+{
+    return m_batches.batchAt(m_batchTable.current());
+}
+
+void CleanupView::reload()
+{
+    m_host.workspace()
+        .read([](Store &store) { return CleanupStore(store).batches(); }, [](const QString &) { return QList<CleanupBatch>(); })
+        .then(this, [this](const QList<CleanupBatch> &batches) {
+            const qint64 keep = batch() ? batch()->id : 0;
+            m_batches.setBatches(batches);
+            int row = keep ? m_batches.rowOf(keep) : -1;
+            if (row < 0) {
+                // The first batch that still needs the lead: to decide, or to run.
+                for (int r = 0; r < m_batches.rowCount() && row < 0; ++r) {
+                    const QString &st = m_batches.batchAt(r)->status;
+                    if (st == batchstatus::Planned || st == batchstatus::Approved || st == batchstatus::Executing)
+                        row = r;
+                }
+            }
+            m_loaded = true;
+            selectBatch(qMax(0, row));
+            m_host.redraw();
+        });
+}
+
+void CleanupView::selectBatch(int row)
+{
+    m_batchTable.setCurrent(row);
+    const CleanupBatch *b = batch();
+    if (!b) {
+        m_full.reset();
+        m_items.setItems({});
+        return;
+    }
+    const qint64 id = b->id;
+    m_host.workspace()
+        .read([id](Store &store) { return CleanupStore(store).batch(id); }, [](const QString &) { return std::optional<CleanupBatch>(); })
+        .then(this, [this, id](const std::optional<CleanupBatch> &full) {
+            if (!batch() || batch()->id != id)
+                return; // another batch was selected meanwhile
+            m_full = full;
+            m_items.setItems(full ? full->items : QList<CleanupItem>());
+            m_itemTable.setCurrent(0);
+            m_host.redraw();
+        });
+}
+
+void CleanupView::draw(Screen &s, int top, int bottom)
+{
+    if (!m_loaded) {
+        s.put(top, 1, QStringLiteral("Reading the cleanup batches from the store…"), Style::Dim);
+        return;
+    }
+    int y = top;
+    if (!m_progress.isEmpty())
+        s.put(y++, 1, m_progress, m_job ? Style::Warn : Style::Normal);
+    if (m_batches.rowCount() == 0) {
+        s.put(y, 1,
+              QStringLiteral("No cleanup batches yet. p reads the registries the plan's cleanup policies name and proposes batches; "
+                             "nothing is deleted without approval."),
+              Style::Dim);
+        return;
+    }
+    const int body = bottom - y;
+    const int batchRows = qBound(2, m_batches.rowCount() + 1, qMax(2, body / 3));
+    m_batchTable.draw(s, y, y + batchRows, !m_itemsFocused, {}, [this](int row, int) {
+        const QString &st = m_batches.batchAt(row)->status;
+        return st == batchstatus::Approved                                 ? Style::Good
+            : st == batchstatus::Rejected || st == batchstatus::Superseded ? Style::Dim
+            : st == batchstatus::Executing                                 ? Style::Warn
+                                                                           : Style::Normal;
+    });
+    y += batchRows;
+    const CleanupBatch *b = batch();
+    if (!b || y >= bottom)
+        return;
+    s.put(y++, 1,
+          QStringLiteral("Batch %1 · %2 · %3 to delete (%4), %5 held back · %6 · listed %7%8")
+              .arg(b->id)
+              .arg(b->status)
+              .arg(b->deleteCount)
+              .arg(humanBytes(b->bytes))
+              .arg(b->keepCount)
+              .arg(b->policies, when(b->listedAt), b->listingComplete ? QString() : QStringLiteral(" (INCOMPLETE: blocked)")),
+          Style::Title);
+    s.put(y++, 3, QStringLiteral("hash ") + b->hash);
+    if (!b->decidedBy.isEmpty() && y < bottom)
+        s.put(y++, 3,
+              QStringLiteral("%1 by %2 at %3%4")
+                  .arg(b->status == batchstatus::Rejected ? QStringLiteral("rejected") : QStringLiteral("approved"), b->decidedBy,
+                       when(b->decidedAt), b->comment.isEmpty() ? QString() : QStringLiteral(": ") + b->comment),
+              Style::Good);
+    if (m_full && m_full->recomputedHash() != b->hash && y < bottom)
+        s.put(y++, 3, QStringLiteral("ALTERED: the items no longer hash to the planned hash; this batch cannot be executed."), Style::Bad);
+    // The items, then the selected item in full (or the log while a run goes).
+    const int lower = qMin(7, qMax(3, (bottom - y) / 3));
+    const int itemsBottom = qMax(y + 2, bottom - lower);
+    m_itemTable.draw(s, y, itemsBottom, m_itemsFocused, {}, [this](int row, int column) {
+        const CleanupItem *i = m_items.itemAt(row);
+        if (column == CleanupItemModel::ActionColumn)
+            return i->action == u"keep" ? Style::Dim : Style::Warn;
+        return column == CleanupItemModel::StateColumn ? styleOfItemState(i->state) : Style::Normal;
+    });
+    y = itemsBottom;
+    if (y >= bottom)
+        return;
+    s.fill(y++, 0, s.cols(), u'─', Style::Dim);
+    if (!m_log.isEmpty()) {
+        const int rows = bottom - y;
+        for (qsizetype i = qMax<qsizetype>(0, m_log.size() - rows); i < m_log.size() && y < bottom; ++i)
+            s.put(y++, 1, m_log[i], styleOfItemState(m_log[i].section(u' ', 0, 0)));
+        return;
+    }
+    if (const CleanupItem *i = m_items.itemAt(m_itemTable.current())) {
+        s.put(y++, 1,
+              QStringLiteral("%1 %2  %3")
+                  .arg(i->action == u"keep" ? QStringLiteral("KEEP") : QStringLiteral("DELETE"), i->digest, i->mediaType),
+              i->action == u"keep" ? Style::Normal : Style::Warn);
+        if (y < bottom)
+            s.put(y++, 3,
+                  QStringLiteral("tags: ") + (i->tags.isEmpty() ? QStringLiteral("(untagged)") : i->tags.join(QStringLiteral(", "))));
+        if (y < bottom)
+            s.put(y++, 3, QStringLiteral("policy %1: %2").arg(i->policy, i->action == u"keep" ? i->holdReason : i->reason));
+        if (y < bottom && !i->checks.isEmpty())
+            s.put(y++, 3, QStringLiteral("checks passed: ") + i->checks.join(QStringLiteral(", ")), Style::Dim);
+        if (y < bottom)
+            s.put(y++, 3,
+                  QStringLiteral("age from %1 (%2) · size %3 · state %4%5")
+                      .arg(when(i->ageFrom), i->ageSource, humanBytes(i->size), i->state,
+                           i->outcome.isEmpty() ? QString() : QStringLiteral(": ") + i->outcome),
+                  styleOfItemState(i->state));
+    }
+}
+
+bool CleanupView::key(const KeyEvent &k)
+{
+    switch (k.key) {
+    case key::Tab:
+    case key::BackTab: m_itemsFocused = !m_itemsFocused; return true;
+    case 'p':
+        run(QStringLiteral("Reading the registries the cleanup policies name…"), CleanupRequest{}, [this](const CleanupOutcome &o) {
+            const CleanupPlanResult &r = o.plan;
+            m_host.message(QStringLiteral("Planned %1 batch(es): %2 deletion(s) proposed, %3 held back by the safety checks. %4")
+                               .arg(r.batches.size())
+                               .arg(r.deleteItems)
+                               .arg(r.keepItems)
+                               .arg(r.errors.join(u' ')),
+                           !r.errors.isEmpty());
+        });
+        return true;
+    case 'a': approve(); return true;
+    case 'r': reject(); return true;
+    case 'd': execute(true); return true;
+    case 'x': execute(false); return true;
+    case 'c':
+        if (m_job) {
+            m_job->cancel();
+            m_host.message(QStringLiteral("Stopping after the current item…"));
+        }
+        return true;
+    default: break;
+    }
+    if (m_itemsFocused)
+        return m_itemTable.key(k);
+    const int before = m_batchTable.current();
+    if (!m_batchTable.key(k))
+        return false;
+    if (m_batchTable.current() != before)
+        selectBatch(m_batchTable.current());
+    return true;
+}
+
+void CleanupView::run(const QString &what, const CleanupRequest &request, std::function<void(const CleanupOutcome &)> done)
+{
+    if (m_job) {
+        m_host.message(QStringLiteral("A cleanup operation is running: wait for it, or stop it with c."), true);
+        return;
+    }
+    QString error;
+    m_job.reset(m_host.workspace().startCleanup(request, &error));
+    if (!m_job) {
+        m_host.message(error, true);
+        return;
+    }
+    m_log.clear();
+    m_progress = what;
+    connect(m_job.get(), &CleanupJob::progress, this, [this](const CleanupProgress &p) {
+        m_progress = QStringLiteral("%1: %2/%3  %4").arg(p.phase).arg(p.done).arg(p.total).arg(p.message);
+        if (p.phase != u"plan")
+            m_log << p.message;
+        m_host.redraw();
+    });
+    connect(m_job.get(), &CleanupJob::finished, this, [this, done](const CleanupOutcome &outcome) {
+        m_job.release()->deleteLater(); // it is signalling: the event loop deletes it
+        m_progress.clear();
+        if (!outcome.storeError.isEmpty())
+            m_host.message(outcome.storeError, true);
+        else
+            done(outcome);
+        reload();
+    });
+    m_host.redraw();
+}
+
+void CleanupView::approve()
+{
+    const CleanupBatch *b = batch();
+    if (!b)
+        return;
+    if (b->status != batchstatus::Planned) {
+        m_host.message(QStringLiteral("Batch %1 is %2: only a planned batch is approved.").arg(b->id).arg(b->status), true);
+        return;
+    }
+    const qint64 id = b->id;
+    const QString hash = b->hash;
+    const QStringList question{QStringLiteral("Approve batch %1: delete %2 digest(s) (%3) from %4/%5 with every tag on them.")
+                                   .arg(id)
+                                   .arg(b->deleteCount)
+                                   .arg(humanBytes(b->bytes), b->registry, b->repository),
+                               QStringLiteral("Hash: ") + hash,
+                               QStringLiteral("Your name (Enter for %1; Esc cancels):").arg(cleanupActor({}))};
+    m_host.ask(question, QString(), [this, id, hash](const QString &name) {
+        const QString actor = cleanupActor(name);
+        m_host.ask(
+            {QStringLiteral("Approving batch %1 as %2, hash %3.").arg(id).arg(actor, hash), QStringLiteral("Comment (may be empty):")},
+            QString(), [this, id, hash, actor](const QString &comment) {
+                CleanupRequest request;
+                request.kind = CleanupRequest::Kind::Approve;
+                request.batch = id;
+                request.actor = actor;
+                request.comment = comment;
+                request.expectedHash = hash; // what the lead saw is what is approved
+                run(QStringLiteral("Approving batch %1…").arg(id), request, [this, id, actor](const CleanupOutcome &o) {
+                    if (o.refused.isEmpty())
+                        m_host.message(QStringLiteral("Batch %1 approved by %2.").arg(id).arg(actor));
+                    else
+                        m_host.message(o.refused, true);
+                });
+            });
+    });
+}
+
+void CleanupView::reject()
+{
+    const CleanupBatch *b = batch();
+    if (!b)
+        return;
+    const qint64 id = b->id;
+    m_host.ask({QStringLiteral("Reject batch %1: a rejected batch is never executed.").arg(id),
+                QStringLiteral("Your name (Enter for %1; Esc cancels):").arg(cleanupActor({}))},
+               QString(), [this, id](const QString &name) {
+                   const QString actor = cleanupActor(name);
+                   m_host.ask({QStringLiteral("Rejecting batch %1 as %2.").arg(id).arg(actor), QStringLiteral("Comment (may be empty):")},
+                              QString(), [this, id, actor](const QString &comment) {
+                                  CleanupRequest request;
+                                  request.kind = CleanupRequest::Kind::Reject;
+                                  request.batch = id;
+                                  request.actor = actor;
+                                  request.comment = comment;
+                                  run(QStringLiteral("Rejecting batch %1…").arg(id), request, [this, id](const CleanupOutcome &o) {
+                                      m_host.message(o.refused.isEmpty() ? QStringLiteral("Batch %1 rejected.").arg(id) : o.refused,
+                                                     !o.refused.isEmpty());
+                                  });
+                              });
+               });
+}
+
+void CleanupView::execute(bool dryRun)
+{
+    const CleanupBatch *b = batch();
+    if (!b)
+        return;
+    const qint64 id = b->id;
+    const auto go = [this, id, dryRun] {
+        CleanupRequest request;
+        request.kind = CleanupRequest::Kind::Execute;
+        request.batch = id;
+        request.options.dryRun = dryRun;
+        request.options.actor = cleanupActor({});
+        run(dryRun ? QStringLiteral("Dry run of batch %1…").arg(id) : QStringLiteral("Executing batch %1…").arg(id), request,
+            [this, id, dryRun](const CleanupOutcome &o) {
+                if (o.runs.isEmpty()) {
+                    m_host.message(QStringLiteral("Batch %1: nothing ran.").arg(id), true);
+                    return;
+                }
+                const CleanupExecResult &r = o.runs.first();
+                if (!r.refused.isEmpty()) {
+                    m_host.message(QStringLiteral("Refused: ") + r.refused, true);
+                    return;
+                }
+                QStringList counts;
+                for (auto it = r.counts.begin(); it != r.counts.end(); ++it)
+                    counts << QStringLiteral("%1 %2").arg(it.value()).arg(it.key());
+                const bool bad =
+                    r.counts.value(itemstate::Failed) + r.counts.value(itemstate::Refused) + r.counts.value(itemstate::NotPermitted) > 0;
+                m_host.message(
+                    QStringLiteral("%1 %2: %3%4")
+                        .arg(dryRun ? QStringLiteral("Dry run of batch") : QStringLiteral("Batch"))
+                        .arg(id)
+                        .arg(counts.join(QStringLiteral(", ")), r.stopped ? QStringLiteral(" (stopped; x again finishes it)") : QString()),
+                    bad || r.stopped);
+            });
+    };
+    if (dryRun) {
+        go();
+        return;
+    }
+    m_host.ask(
+        {QStringLiteral("Delete %1 digest(s) from %2/%3? This cannot be undone.").arg(b->deleteCount).arg(b->registry, b->repository),
+         QStringLiteral("Each item is re-checked right before its DELETE; an item whose tags changed since approval is skipped."),
+         QStringLiteral("Type yes to execute:")},
+        QString(), [this, go](const QString &answer) {
+            if (answer.trimmed() == u"yes")
+                go();
+            else
+                m_host.message(QStringLiteral("Not executed."));
+        });
+}
+
+} // namespace ferry::tui

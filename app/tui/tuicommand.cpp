@@ -1,0 +1,65 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
+#include "cli/cliregistry.h"
+#include "cli/commands.h"
+#include "tui/tuiapp.h"
+
+#include <QCommandLineParser>
+
+#include <unistd.h>
+
+namespace ferry::cli {
+
+int runTui(const QStringList &args, QTextStream &out, QTextStream &err)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(
+        QStringLiteral("The dashboard in a terminal: Overview, Images, Replication, Cleanup and Registries, switched with 1-5.\n"
+                       "s scans, q quits; each page lists its keys at the bottom. Colour follows the terminal (256, 16) and\n"
+                       "NO_COLOR; a locale that is not UTF-8 gets ASCII. Exit codes: 0 done, 2 usage, 7 store, 130 interrupted."));
+    p.addOption({QStringLiteral("plan"), QStringLiteral("The migration plan (YAML); without it, the store's figures only."),
+                 QStringLiteral("file")});
+    p.addOption({QStringLiteral("db"), QStringLiteral("The history database (default: next to the plan)."), QStringLiteral("file")});
+    p.addOption({QStringLiteral("page"), QStringLiteral("Open on a page: overview, images, replication, cleanup or registries."),
+                 QStringLiteral("page")});
+    p.addOption({QStringLiteral("mouse"), QStringLiteral("Take the mouse: click a tab or a row, scroll with the wheel.")});
+    if (const int rc = parseCommand(p, QStringLiteral("tui"), args, out, err); rc >= 0)
+        return rc;
+    if (!::isatty(STDIN_FILENO) || !::isatty(STDOUT_FILENO)) {
+        err << "ferryctl tui: needs a terminal; for scripts, use status, lag or report" << Qt::endl;
+        return ExitUsage;
+    }
+    std::optional<int> page = 0;
+    if (p.isSet(QStringLiteral("page")) && !(page = tui::App::pageNamed(p.value(QStringLiteral("page"))))) {
+        err << "ferryctl tui: --page: one of overview, images, replication, cleanup, registries" << Qt::endl;
+        return ExitUsage;
+    }
+    Workspace workspace;
+    QString error;
+    if (p.isSet(QStringLiteral("plan")) && !workspace.loadPlan(p.value(QStringLiteral("plan")), &error)) {
+        err << "ferryctl tui: " << error << Qt::endl;
+        return ExitUsage;
+    }
+    const QString db = dbPath(p);
+    if (db.isEmpty()) {
+        err << "ferryctl tui: --plan FILE or --db FILE is required" << Qt::endl;
+        return ExitUsage;
+    }
+    if (!workspace.openDatabase(db, &error)) {
+        err << "ferryctl tui: " << error << Qt::endl;
+        return ExitStore;
+    }
+    tui::App app(workspace);
+    app.setPage(*page);
+    return app.exec(p.isSet(QStringLiteral("mouse")));
+}
+
+int runWatchView(Workspace &workspace, qint64 intervalMs, int fullEvery, int maxScans)
+{
+    tui::App app(workspace);
+    app.setSchedule({intervalMs, fullEvery, maxScans});
+    return app.exec(false);
+}
+
+} // namespace ferry::cli

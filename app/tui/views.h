@@ -1,0 +1,213 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
+#pragma once
+
+#include "cleanupmodels.h"
+#include "core/workspace.h"
+#include "registriesmodel.h"
+#include "syncmatrixmodel.h"
+#include "tui/screen.h"
+
+#include <QObject>
+
+#include <functional>
+#include <memory>
+
+class QAbstractItemModel;
+
+namespace ferry::tui {
+
+// What a view asks of the program around it (the TUI's App): the workspace, a question at
+// the bottom of the screen, a message in the status line, another page.
+class Host
+{
+public:
+    virtual ~Host() = default;
+    virtual Workspace &workspace() = 0;
+    // Lines of a question above an input line. done(text) on Enter; nothing more on Escape
+    // (then cancelled, if given). changed(text) after every key, for filters as you type.
+    virtual void ask(const QStringList &question, const QString &initial, std::function<void(const QString &)> done,
+                     std::function<void(const QString &)> changed = {}, std::function<void()> cancelled = {}) = 0;
+    virtual void message(const QString &text, bool error = false) = 0;
+    virtual void redraw() = 0; // a read finished: draw again soon
+    // The Images page filtered to cells of registry in states (rows in states without one).
+    virtual void showCells(const QString &registry, const QStringList &states) = 0;
+};
+
+// One page. Views read through the workspace (off the terminal's thread) and draw into
+// a Screen; none touches the terminal. A QObject so that reads finish on it, or not at all
+// once it is gone.
+class View : public QObject
+{
+public:
+    explicit View(Host &host)
+        : m_host(host)
+    { }
+    virtual QString title() const = 0;
+    virtual QString keys() const = 0; // the page's own keys, for the footer
+    virtual void reload() = 0; // read again (a scan finished, the lead asked)
+    virtual void draw(Screen &s, int top, int bottom) = 0; // rows [top, bottom)
+    virtual bool key(const KeyEvent &k) = 0; // true if the view used it
+
+protected:
+    Host &m_host;
+};
+
+// Rows of a model in columns: the selection, scrolling, a header. Only the visible rows
+// are asked for, so a model of a million rows draws as fast as one of ten.
+class TableView
+{
+public:
+    void setModel(const QAbstractItemModel *model) { m_model = model; }
+    // Column widths: > 0 fixed, 0 stretches over what is left. Columns beyond the list are not shown.
+    void setWidths(const QList<int> &widths) { m_widths = widths; }
+    int current() const { return m_current; }
+    void setCurrent(int row);
+    bool key(const KeyEvent &k); // arrows, j/k, pages, Home/End, a click or the wheel
+    // Header at top, rows below it until bottom. text(row, column) and style(row, column)
+    // replace the model's display text and the normal style where given.
+    void draw(Screen &s, int top, int bottom, bool focused, const std::function<QString(int, int)> &text = {},
+              const std::function<Style(int, int)> &style = {});
+
+private:
+    int rowCount() const;
+
+    const QAbstractItemModel *m_model = nullptr;
+    QList<int> m_widths;
+    int m_current = 0;
+    int m_offset = 0;
+    int m_page = 10; // rows shown at the last draw
+    int m_firstRowY = -1; // where the first row was drawn, for clicks
+};
+
+// Screen columns of each shown column: fixed widths as given, stretch columns sharing the
+// rest (at least 6 each), one blank between columns.
+QList<int> columnWidths(const QList<int> &widths, int total);
+
+Style styleOfState(const QString &state);
+
+class OverviewView : public View
+{
+public:
+    using View::View;
+    QString title() const override { return QStringLiteral("Overview"); }
+    QString keys() const override;
+    void reload() override { }
+    void setProgress(const ReportData &progress);
+    void setLag(const LagReport &lag);
+    void draw(Screen &s, int top, int bottom) override;
+    bool key(const KeyEvent &k) override;
+
+private:
+    ReportData m_progress;
+    LagReport m_lag;
+    bool m_loaded = false;
+    int m_stage = 0;
+};
+
+class MatrixView : public View
+{
+public:
+    explicit MatrixView(Host &host);
+    QString title() const override { return QStringLiteral("Images"); }
+    QString keys() const override;
+    void reload() override { }
+    // A new snapshot: the filter, the sort and the selected repository:tag stay.
+    void setMatrix(const std::shared_ptr<CompactMatrix> &matrix, const QStringList &registryOrder);
+    void upsertRows(const QList<MatrixRow> &rows); // live rows of a scan
+    void setLoading(const QString &what);
+    void showCells(const QString &registry, const QStringList &states);
+    void draw(Screen &s, int top, int bottom) override;
+    bool key(const KeyEvent &k) override;
+    const SyncMatrixModel &model() const { return m_model; }
+
+private:
+    void applyFilter();
+    void keepSelection(const std::function<void()> &change);
+    void readHistory();
+    QList<std::pair<QString, Style>> detailLines(int width) const;
+    QStringList stateChoices() const;
+
+    SyncMatrixModel m_model;
+    TableView m_table;
+    QString m_loading = QStringLiteral("Reading the matrix from the store…");
+    QString m_filter;
+    QStringList m_states; // empty: every state
+    QString m_registry; // the states are of this registry's cells
+    int m_sortColumn = -1;
+    bool m_descending = false;
+    bool m_detail = false;
+    QString m_historyKey; // repository:tag whose history is held
+    QList<Observation> m_history;
+};
+
+class ReplicationView : public View
+{
+public:
+    using View::View;
+    QString title() const override { return QStringLiteral("Replication"); }
+    QString keys() const override;
+    void reload() override;
+    void setLag(const LagReport &lag);
+    void draw(Screen &s, int top, int bottom) override;
+    bool key(const KeyEvent &k) override;
+
+private:
+    LagReport m_lag;
+    bool m_loaded = false;
+    int m_replica = 0;
+    bool m_showInFlight = false;
+    int m_offset = 0;
+};
+
+class CleanupView : public View
+{
+public:
+    explicit CleanupView(Host &host);
+    ~CleanupView() override;
+    QString title() const override { return QStringLiteral("Cleanup"); }
+    QString keys() const override;
+    void reload() override;
+    void draw(Screen &s, int top, int bottom) override;
+    bool key(const KeyEvent &k) override;
+    bool running() const { return m_job != nullptr; }
+
+private:
+    void selectBatch(int row);
+    const CleanupBatch *batch() const;
+    void approve();
+    void reject();
+    void execute(bool dryRun);
+    void run(const QString &what, const CleanupRequest &request, std::function<void(const CleanupOutcome &)> done);
+
+    CleanupBatchModel m_batches;
+    CleanupItemModel m_items;
+    TableView m_batchTable;
+    TableView m_itemTable;
+    bool m_itemsFocused = false;
+    std::optional<CleanupBatch> m_full; // the selected batch with its items
+    std::unique_ptr<CleanupJob> m_job;
+    QString m_progress;
+    QStringList m_log;
+    bool m_loaded = false;
+};
+
+class RegistriesView : public View
+{
+public:
+    explicit RegistriesView(Host &host);
+    QString title() const override { return QStringLiteral("Registries"); }
+    QString keys() const override;
+    void reload() override;
+    void draw(Screen &s, int top, int bottom) override;
+    bool key(const KeyEvent &k) override;
+
+private:
+    RegistriesModel m_model;
+    TableView m_table;
+    QStringList m_errors; // of the last scan
+    bool m_loaded = false;
+};
+
+} // namespace ferry::tui

@@ -1,0 +1,298 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
+// The terminal face without a terminal: its pages drawn into a Screen from a seeded store,
+// driven with keys, as the lead would. tst_tui in tests/integration drives the same program
+// in tmux.
+
+#include "cleanup/cleanupstore.h"
+#include "core/workspace.h"
+#include "testmain.h"
+#include "tui/terminal.h"
+#include "tui/tuiapp.h"
+
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace ferry;
+using namespace ferry::tui;
+
+namespace {
+
+QString digestOf(int n)
+{
+    return QStringLiteral("sha256:%1").arg(n, 64, 10, QLatin1Char('0'));
+}
+
+QString render(App &app, int rows = 24, int cols = 80)
+{
+    Screen s(rows, cols);
+    app.render(s);
+    return s.text();
+}
+
+void press(App &app, const QList<int> &keys)
+{
+    for (const int k : keys)
+        app.handleKey({k});
+}
+
+void type(App &app, const QString &text)
+{
+    for (const QChar c : text)
+        app.handleKey({int(c.unicode())});
+}
+
+} // namespace
+
+class TestTui : public QObject
+{
+    Q_OBJECT
+private:
+    QTemporaryDir m_dir;
+    QString m_db;
+    qint64 m_batch = 0;
+    QString m_hash;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        m_db = m_dir.filePath(QStringLiteral("tui.db"));
+        Store store(m_db);
+        QString error;
+        QVERIFY2(store.open(&error), qPrintable(error));
+        QVERIFY(store.recordRegistries({{QStringLiteral("gsoci"), QStringLiteral("target"), {}, 0},
+                                        {QStringLiteral("china"), QStringLiteral("replica"), QStringLiteral("gsoci"), 60}}));
+        const QDateTime at = QDateTime::currentDateTimeUtc().addSecs(-600);
+        const qint64 scan = store.beginScan(QStringLiteral("p.yaml"), at);
+        QList<MatrixRow> rows;
+        QList<TagObservation> listing;
+        for (int i = 0; i < 30; ++i) {
+            const QString tag = QStringLiteral("1.%1.0").arg(i);
+            const bool lagging = i % 10 == 3;
+            MatrixRow row{QStringLiteral("team/app-%1").arg(i % 3),
+                          tag,
+                          lagging ? QStringLiteral("lagging") : QStringLiteral("synced"),
+                          lagging ? QStringLiteral("china: behind the target") : QString(),
+                          true,
+                          {}};
+            row.cells.insert(
+                QStringLiteral("gsoci"),
+                MatrixCell{
+                    digestOf(i), QStringLiteral("synced"), QStringLiteral("application/vnd.oci.image.manifest.v1+json"), {}, at, at});
+            row.cells.insert(QStringLiteral("china"),
+                             lagging ? MatrixCell{{}, QStringLiteral("lagging"), {}, {}, {}, {}}
+                                     : MatrixCell{digestOf(i), QStringLiteral("synced"), {}, {}, at, at});
+            rows << row;
+            if (i % 3 == 0)
+                listing << TagObservation{tag, digestOf(i), {}, {}, {}};
+        }
+        store.applyListing(scan, QStringLiteral("gsoci"), QStringLiteral("team/app-0"), listing, true, at);
+        QVERIFY(store.writeMatrix(scan, rows, {QStringLiteral("team/app-0"), QStringLiteral("team/app-1"), QStringLiteral("team/app-2")}));
+        QVERIFY(store.finishScan(ScanRecord{scan, QStringLiteral("p.yaml"), at, at, true, false, 10, 0, {}}));
+        RegistryScanStats stats;
+        stats.scan = scan;
+        stats.registry = QStringLiteral("china");
+        stats.at = at;
+        stats.requests = 12;
+        stats.failures = 12;
+        stats.firstError = QStringLiteral("china: connection refused");
+        QVERIFY(store.recordRegistryStats({stats}));
+
+        CleanupBatch b;
+        b.createdAt = b.listedAt = at;
+        b.plan = QStringLiteral("p.yaml");
+        b.registry = QStringLiteral("gsoci");
+        b.repository = QStringLiteral("team/app-0");
+        b.policies = QStringLiteral("dev-builds");
+        b.listingComplete = true;
+        CleanupItem item;
+        item.seq = 1;
+        item.action = QStringLiteral("delete");
+        item.digest = digestOf(99);
+        item.tags = {QStringLiteral("1.0.0-dev.main.2026-01-01.10-00-00.haaaaaaa")};
+        item.policy = QStringLiteral("dev-builds");
+        item.reason = QStringLiteral("dev build of branch 'main'");
+        b.items = {item};
+        b.hash = batchHash(b.content());
+        QVERIFY(CleanupStore(store).addBatch(&b));
+        m_batch = b.id;
+        m_hash = b.hash;
+    }
+
+    void screenHelpers()
+    {
+        QCOMPARE(fit(QStringLiteral("giantswarm/alpine"), 8), QStringLiteral("giantsw…"));
+        QCOMPARE(fit(QStringLiteral("42"), 5, true), QStringLiteral("   42"));
+        QCOMPARE(bar(1, 4, 8), QStringLiteral("██░░░░░░"));
+        QCOMPARE(bar(0, 0, 3), QStringLiteral("░░░"));
+        QCOMPARE(sparkline({0, 50, 100, -1}), QStringLiteral("▁▄█ "));
+        QCOMPARE(number(1234567), QStringLiteral("1,234,567"));
+        QCOMPARE(wrapWords(QStringLiteral("approve batch 3 now"), 9),
+                 (QStringList{QStringLiteral("approve"), QStringLiteral("batch 3"), QStringLiteral("now")}));
+        // ASCII keeps every symbol one column wide, so that columns stay where they were drawn.
+        const QString symbols = QStringLiteral("a—b…c·d│e█░▁▂▃▄▅▆▇▸→←↑↓×≤é");
+        const QString ascii = asciiFallback(symbols);
+        QCOMPARE(ascii.size(), symbols.size());
+        for (const QChar c : ascii)
+            QVERIFY(c.unicode() < 0x80);
+        Screen s(2, 5);
+        QCOMPARE(s.put(0, 3, QStringLiteral("abc")), 2); // cut at the edge
+        QCOMPARE(s.put(5, 0, QStringLiteral("x")), 0); // below the screen: nothing
+        QCOMPARE(s.text(), QStringLiteral("   ab\n\n"));
+    }
+
+    void colourFollowsTheTerminalAndNoColor()
+    {
+        QCOMPARE(colourModeFor(false, true, 256), ColourMode::Palette256);
+        QCOMPARE(colourModeFor(false, true, 16), ColourMode::Basic16);
+        QCOMPARE(colourModeFor(false, true, 8), ColourMode::Basic16);
+        QCOMPARE(colourModeFor(false, false, 0), ColourMode::None);
+        QCOMPARE(colourModeFor(true, true, 256), ColourMode::None); // NO_COLOR wins
+    }
+
+    // Every page, as the lead goes through them: the figures come from the same Workspace
+    // reads the window uses.
+    void pagesShowTheStore()
+    {
+        Workspace ws;
+        QString error;
+        QVERIFY(ws.openDatabase(m_db, &error));
+        App app(ws);
+        app.start();
+        QTRY_VERIFY_WITH_TIMEOUT(render(app).contains(QStringLiteral("Rows by state")), 20000);
+        QString screen = render(app);
+        QVERIFY2(screen.contains(QStringLiteral("lagging")) && screen.contains(QStringLiteral("27")), qPrintable(screen));
+        QTRY_VERIFY_WITH_TIMEOUT(render(app).contains(QStringLiteral("china: ")), 20000); // the lag line
+
+        press(app, {'2'});
+        screen = render(app);
+        QVERIFY2(screen.contains(QStringLiteral("30 of 30 rows")), qPrintable(screen));
+        QVERIFY2(screen.contains(QStringLiteral("team/app-0")), qPrintable(screen));
+        // Filter as you type: each key narrows the rows at once.
+        press(app, {'/'});
+        type(app, QStringLiteral("app-1:1.1"));
+        screen = render(app);
+        QVERIFY2(screen.contains(QStringLiteral("5 of 30 rows")), qPrintable(screen)); // 1.1.0, 1.10.0, 1.13.0, 1.16.0, 1.19.0
+        type(app, QStringLiteral("3"));
+        QVERIFY2(render(app).contains(QStringLiteral("1 of 30 rows")), qPrintable(render(app)));
+        press(app, {key::Enter, key::Enter}); // keep the filter, open the detail
+        screen = render(app, 30, 100);
+        QVERIFY2(screen.contains(QStringLiteral("team/app-1:1.13.0  lagging")), qPrintable(screen));
+        QVERIFY2(screen.contains(QStringLiteral("china: behind the target")), qPrintable(screen));
+        QVERIFY2(screen.contains(digestOf(13)), qPrintable(screen)); // the full digest
+        press(app, {key::Escape, key::Escape}); // close the detail, clear the filter
+        QVERIFY(render(app).contains(QStringLiteral("30 of 30 rows")));
+        // The state filter: lagging rows only (the first state after "all" that has rows is worst-first).
+        for (int i = 0; i < 12 && !render(app).contains(QStringLiteral("State: lagging")); ++i)
+            press(app, {'f'});
+        QVERIFY2(render(app).contains(QStringLiteral("3 of 30 rows")), qPrintable(render(app)));
+        // A tag's digest history, read from the store off this thread.
+        press(app, {key::Escape, 'g', key::Enter});
+        QTRY_VERIFY_WITH_TIMEOUT(render(app, 30, 100).contains(QStringLiteral("– now")), 10000);
+
+        press(app, {'3'});
+        QTRY_VERIFY_WITH_TIMEOUT(render(app).contains(QStringLiteral("china ← gsoci")), 20000);
+        screen = render(app);
+        QVERIFY2(screen.contains(QStringLiteral("SLO 60s")), qPrintable(screen));
+        press(app, {'i'});
+        QVERIFY2(render(app).contains(QStringLiteral("team/app-")), qPrintable(render(app))); // in flight, by tag
+
+        press(app, {'5'});
+        QTRY_VERIFY_WITH_TIMEOUT(render(app).contains(QStringLiteral("Errors of the last scan")), 20000);
+        QVERIFY2(render(app).contains(QStringLiteral("unreachable")), qPrintable(render(app)));
+        press(app, {key::Down}); // china: what failed first
+        QVERIFY2(render(app).contains(QStringLiteral("china: connection refused")), qPrintable(render(app)));
+
+        press(app, {'4'});
+        QTRY_VERIFY_WITH_TIMEOUT(render(app).contains(QStringLiteral("hash ") + m_hash), 20000);
+        QVERIFY2(render(app).contains(QStringLiteral("1.0.0-dev.main.2026-01-01")), qPrintable(render(app)));
+    }
+
+    // Approving from the keyboard: the question shows the hash, the store records that hash
+    // with the name and the comment given.
+    void approvalRecordsTheHashShown()
+    {
+        Workspace ws;
+        QString error;
+        QVERIFY(ws.openDatabase(m_db, &error));
+        App app(ws);
+        app.setPage(App::CleanupPage);
+        app.start();
+        QTRY_VERIFY_WITH_TIMEOUT(render(app).contains(QStringLiteral("hash ") + m_hash), 20000);
+        press(app, {'a'});
+        QString screen = render(app);
+        QVERIFY2(screen.contains(QStringLiteral("Hash: ") + m_hash), qPrintable(screen));
+        type(app, QStringLiteral("Grace Hopper"));
+        press(app, {key::Enter});
+        type(app, QStringLiteral("dev builds, checked"));
+        press(app, {key::Enter});
+        QTRY_VERIFY_WITH_TIMEOUT(render(app).contains(QStringLiteral("approved by Grace Hopper")), 20000);
+        Store store(m_db);
+        QVERIFY(store.open(&error));
+        const std::optional<CleanupBatch> b = CleanupStore(store).batch(m_batch);
+        QVERIFY(b);
+        QCOMPARE(b->status, batchstatus::Approved);
+        QCOMPARE(b->decidedBy, QStringLiteral("Grace Hopper"));
+        QCOMPARE(b->decidedHash, m_hash);
+        QCOMPARE(b->comment, QStringLiteral("dev builds, checked"));
+        // Escape cancels: a second approval question leaves the store as it was.
+        press(app, {'r', key::Escape});
+        QVERIFY(!render(app).contains(QStringLiteral("> ")));
+        QCOMPARE(CleanupStore(store).batch(m_batch)->status, batchstatus::Approved);
+    }
+
+    // A new snapshot (a scan finished) keeps the filter and the selected repository:tag,
+    // even when rows came before it.
+    void newSnapshotKeepsTheSelection()
+    {
+        Workspace ws;
+        App app(ws);
+        auto *view = static_cast<MatrixView *>(app.view(App::ImagesPage));
+        auto matrix = [](int first) {
+            auto m = std::make_shared<CompactMatrix>();
+            for (int i = first; i < 20; ++i)
+                m->append(MatrixRow{QStringLiteral("team/a"),
+                                    QStringLiteral("t%1").arg(i, 2, 10, QLatin1Char('0')),
+                                    QStringLiteral("synced"),
+                                    {},
+                                    true,
+                                    {}});
+            return m;
+        };
+        view->setMatrix(matrix(10), {});
+        app.setPage(App::ImagesPage);
+        press(app, {key::Down, key::Down}); // t12
+        view->setMatrix(matrix(0), {}); // ten rows before it now
+        Screen s(24, 80);
+        app.render(s);
+        int selectedLine = -1;
+        for (int y = 0; y < s.rows(); ++y)
+            if (s.styleAt(y, 0) == Style::Selected)
+                selectedLine = y;
+        QVERIFY(selectedLine > 0);
+        QVERIFY2(s.line(selectedLine).contains(QStringLiteral("t12")), qPrintable(s.text()));
+    }
+
+    // Every page fits a small terminal without drawing outside it, and the footer stays.
+    void smallTerminals()
+    {
+        Workspace ws;
+        QString error;
+        QVERIFY(ws.openDatabase(m_db, &error));
+        App app(ws);
+        app.start();
+        QTRY_VERIFY_WITH_TIMEOUT(render(app).contains(QStringLiteral("Rows by state")), 20000);
+        for (int page = 0; page < App::PageCount; ++page) {
+            app.setPage(page);
+            for (const auto &[rows, cols] : {std::pair{24, 80}, std::pair{10, 40}, std::pair{3, 12}}) {
+                Screen s(rows, cols);
+                app.render(s);
+                QVERIFY2(s.line(rows - 1).contains(u'q') || cols < 20, qPrintable(s.text()));
+            }
+        }
+    }
+};
+
+FERRY_TEST_MAIN(TestTui)
+#include "tst_tui.moc"
