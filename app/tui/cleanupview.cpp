@@ -56,24 +56,25 @@ const CleanupBatch *CleanupView::batch() const
 
 void CleanupView::reload()
 {
-    m_host.workspace()
-        .read([](Store &store) { return CleanupStore(store).batches(); }, [](const QString &) { return QList<CleanupBatch>(); })
-        .then(this, [this](const QList<CleanupBatch> &batches) {
-            const qint64 keep = batch() ? batch()->id : 0;
-            m_batches.setBatches(batches);
-            int row = keep ? m_batches.rowOf(keep) : -1;
-            if (row < 0) {
-                // The first batch that still needs the lead: to decide, or to run.
-                for (int r = 0; r < m_batches.rowCount() && row < 0; ++r) {
-                    const QString &st = m_batches.batchAt(r)->status;
-                    if (st == batchstatus::Planned || st == batchstatus::Approved || st == batchstatus::Executing)
-                        row = r;
-                }
-            }
-            m_loaded = true;
-            selectBatch(qMax(0, row));
-            m_host.redraw();
-        });
+    whenReady(this,
+              m_host.workspace().read([](Store &store) { return CleanupStore(store).batches(); },
+                                      [](const QString &) { return QList<CleanupBatch>(); }),
+              [this](const QList<CleanupBatch> &batches) {
+                  const qint64 keep = batch() ? batch()->id : 0;
+                  m_batches.setBatches(batches);
+                  int row = keep ? m_batches.rowOf(keep) : -1;
+                  if (row < 0) {
+                      // The first batch that still needs the lead: to decide, or to run.
+                      for (int r = 0; r < m_batches.rowCount() && row < 0; ++r) {
+                          const QString &st = m_batches.batchAt(r)->status;
+                          if (st == batchstatus::Planned || st == batchstatus::Approved || st == batchstatus::Executing)
+                              row = r;
+                      }
+                  }
+                  m_loaded = true;
+                  selectBatch(qMax(0, row));
+                  m_host.redraw();
+              });
 }
 
 void CleanupView::selectBatch(int row)
@@ -86,16 +87,17 @@ void CleanupView::selectBatch(int row)
         return;
     }
     const qint64 id = b->id;
-    m_host.workspace()
-        .read([id](Store &store) { return CleanupStore(store).batch(id); }, [](const QString &) { return std::optional<CleanupBatch>(); })
-        .then(this, [this, id](const std::optional<CleanupBatch> &full) {
-            if (!batch() || batch()->id != id)
-                return; // another batch was selected meanwhile
-            m_full = full;
-            m_items.setItems(full ? full->items : QList<CleanupItem>());
-            m_itemTable.setCurrent(0);
-            m_host.redraw();
-        });
+    whenReady(this,
+              m_host.workspace().read([id](Store &store) { return CleanupStore(store).batch(id); },
+                                      [](const QString &) { return std::optional<CleanupBatch>(); }),
+              [this, id](const std::optional<CleanupBatch> &full) {
+                  if (!batch() || batch()->id != id)
+                      return; // another batch was selected meanwhile
+                  m_full = full;
+                  m_items.setItems(full ? full->items : QList<CleanupItem>());
+                  m_itemTable.setCurrent(0);
+                  m_host.redraw();
+              });
 }
 
 void CleanupView::draw(Screen &s, int top, int bottom)
@@ -108,10 +110,11 @@ void CleanupView::draw(Screen &s, int top, int bottom)
     if (!m_progress.isEmpty())
         s.put(y++, 1, m_progress, m_job ? Style::Warn : Style::Normal);
     if (m_batches.rowCount() == 0) {
-        s.put(y, 1,
-              QStringLiteral("No cleanup batches yet. p reads the registries the plan's cleanup policies name and proposes batches; "
-                             "nothing is deleted without approval."),
-              Style::Dim);
+        for (const QString &line :
+             wrapWords(QStringLiteral("No cleanup batches yet. p reads the registries the plan's cleanup policies name and proposes "
+                                      "batches; nothing is deleted without approval."),
+                       s.cols() - 2))
+            s.put(y++, 1, line, Style::Dim);
         return;
     }
     const int body = bottom - y;

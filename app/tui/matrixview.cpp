@@ -97,15 +97,15 @@ void MatrixView::readHistory()
         return;
     m_historyKey = key;
     m_history.clear();
-    m_host.workspace()
-        .read([repository = r->repository, tag = r->tag](Store &store) { return store.timeline(repository, tag); },
-              [](const QString &) { return QList<Observation>(); })
-        .then(this, [this, key](const QList<Observation> &history) {
-            if (key != m_historyKey)
-                return; // the selection moved on while it was read
-            m_history = history;
-            m_host.redraw();
-        });
+    whenReady(this,
+              m_host.workspace().read([repository = r->repository, tag = r->tag](Store &store) { return store.timeline(repository, tag); },
+                                      [](const QString &) { return QList<Observation>(); }),
+              [this, key](const QList<Observation> &history) {
+                  if (key != m_historyKey)
+                      return; // the selection moved on while it was read
+                  m_history = history;
+                  m_host.redraw();
+              });
 }
 
 QList<std::pair<QString, Style>> MatrixView::detailLines(int width) const

@@ -323,30 +323,30 @@ void RegistriesView::reload()
         QStringList errors;
         QString failed;
     };
-    m_host.workspace()
-        .read(
-            [](Store &store) {
-                Read r;
-                r.statuses = registryStatuses(store.registries(), store.latestRegistryStats(), store.rateLimits());
-                if (const std::optional<ScanRecord> last = store.lastScan())
-                    r.errors = store.scanErrors(last->id);
-                return r;
-            },
-            [](const QString &error) {
-                return Read{{}, {}, error};
-            })
-        .then(this, [this](const Read &r) {
-            const QString name = m_model.statusAt(m_table.current()) ? m_model.statusAt(m_table.current())->name : QString();
-            m_model.setStatuses(r.statuses);
-            for (int i = 0; i < m_model.rowCount(); ++i)
-                if (m_model.statusAt(i)->name == name)
-                    m_table.setCurrent(i);
-            m_errors = r.errors;
-            if (!r.failed.isEmpty())
-                m_errors.prepend(r.failed);
-            m_loaded = true;
-            m_host.redraw();
-        });
+    whenReady(this,
+              m_host.workspace().read(
+                  [](Store &store) {
+                      Read r;
+                      r.statuses = registryStatuses(store.registries(), store.latestRegistryStats(), store.rateLimits());
+                      if (const std::optional<ScanRecord> last = store.lastScan())
+                          r.errors = store.scanErrors(last->id);
+                      return r;
+                  },
+                  [](const QString &error) {
+                      return Read{{}, {}, error};
+                  }),
+              [this](const Read &r) {
+                  const QString name = m_model.statusAt(m_table.current()) ? m_model.statusAt(m_table.current())->name : QString();
+                  m_model.setStatuses(r.statuses);
+                  for (int i = 0; i < m_model.rowCount(); ++i)
+                      if (m_model.statusAt(i)->name == name)
+                          m_table.setCurrent(i);
+                  m_errors = r.errors;
+                  if (!r.failed.isEmpty())
+                      m_errors.prepend(r.failed);
+                  m_loaded = true;
+                  m_host.redraw();
+              });
 }
 
 void RegistriesView::draw(Screen &s, int top, int bottom)

@@ -90,7 +90,7 @@ void App::readMatrix()
         return;
     }
     m_matrixLoading = true;
-    m_workspace.matrixSnapshot().then(this, [this](const MatrixSnapshot &snapshot) {
+    whenReady(this, m_workspace.matrixSnapshot(), [this](const MatrixSnapshot &snapshot) {
         m_matrixLoading = false;
         QStringList order;
         if (const std::shared_ptr<const Plan> plan = m_workspace.plan())
@@ -106,7 +106,7 @@ void App::readMatrix()
 
 void App::readLag()
 {
-    m_workspace.lag(QDateTime(), kShownLagRows).then(this, [this](const LagReport &lag) {
+    whenReady(this, m_workspace.lag(QDateTime(), kShownLagRows), [this](const LagReport &lag) {
         m_overview->setLag(lag);
         m_replication->setLag(lag);
         m_dirty = true;

@@ -9,6 +9,7 @@
 #include "syncmatrixmodel.h"
 #include "tui/screen.h"
 
+#include <QFutureWatcher>
 #include <QObject>
 
 #include <functional>
@@ -17,6 +18,20 @@
 class QAbstractItemModel;
 
 namespace ferry::tui {
+
+// done(value) on owner's thread once the future has its value, unless owner is gone first
+// (QFuture::then(context, …) asserts in Qt 6.4 when its context goes first: a read still
+// running when the lead quits).
+template<typename T, typename Done>
+void whenReady(QObject *owner, QFuture<T> future, Done done)
+{
+    auto *watcher = new QFutureWatcher<T>(owner);
+    QObject::connect(watcher, &QFutureWatcherBase::finished, owner, [watcher, done = std::move(done)]() mutable {
+        watcher->deleteLater();
+        done(watcher->result());
+    });
+    watcher->setFuture(std::move(future));
+}
 
 // What a view asks of the program around it (the TUI's App): the workspace, a question at
 // the bottom of the screen, a message in the status line, another page.
