@@ -68,7 +68,8 @@ public:
     static int stateRank(const QString &state); // worst first when sorted descending
 
 private:
-    void rebuildVisible();
+    void rebuildVisible(bool narrow = false);
+    static bool narrowsFilter(const QString &before, const QString &text);
     void applyUpserts(const QList<MatrixRow> &rows);
     void applySort();
     void computeColumns(const QStringList &registryOrder);
@@ -76,6 +77,10 @@ private:
     CompactMatrix m_matrix;
     std::vector<int> m_columnRegistry; // registry column -> the matrix's registry index
     std::vector<int> m_visible;
+    // The rows shown before each key of a filter typed on (text, rows in order), so that
+    // erasing is as quick as typing; cleared when rows or their order change.
+    std::vector<std::pair<QString, std::vector<int>>> m_typed;
+    std::vector<int> m_unfiltered; // every row in sorted order, when the last sort saw them all (4 MB at a million)
     QHash<quint64, int> m_rowOfKey; // (repository id, tag id) -> row of the matrix; built on the first upsert
     QStringList m_registries;
     QString m_filterText;

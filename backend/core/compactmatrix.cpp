@@ -272,6 +272,11 @@ void CompactMatrix::replace(int index, const MatrixRow &row)
     m_rows[size_t(index)] = encode(row);
 }
 
+quint32 CompactMatrix::digestOrdinal(quint32 id) const
+{
+    return id & kOtherDigest ? quint32(m_sha256.size()) + (id & ~kOtherDigest) : id;
+}
+
 const CompactMatrix::Cell *CompactMatrix::cell(int i, int registry) const
 {
     const Row &r = m_rows[size_t(i)];

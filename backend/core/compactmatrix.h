@@ -69,6 +69,9 @@ public:
     const QString &cellState(const Cell &c) const { return m_states.at(c.state); }
     const QString &string(quint32 id) const { return m_strings.at(id); }
     QString digest(quint32 id) const;
+    // Digest ids as dense numbers below digestOrdinalLimit(): a sort key as narrow as the matrix needs.
+    quint32 digestOrdinal(quint32 id) const;
+    quint32 digestOrdinalLimit() const { return quint32(m_sha256.size() + m_otherDigests.size()); }
     int stateCode(const QString &state) const { return int(m_states.indexOf(state)); }
     const QStringList &states() const { return m_states; }
     int stringCount() const { return int(m_strings.size()); } // repository and tag ids are pool ids

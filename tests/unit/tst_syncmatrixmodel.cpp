@@ -7,9 +7,12 @@
 #include "testmain.h"
 
 #include <QAbstractItemModelTester>
+
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTimeZone>
+
+#include <numeric>
 
 using namespace ferry;
 
@@ -273,6 +276,85 @@ private Q_SLOTS:
         model.sort(4, Qt::DescendingOrder); // gsoci cell state
         QCOMPARE(model.index(0, 4).data(SyncMatrixModel::StateRole).toString(), QStringLiteral("missing"));
         QVERIFY(!model.rowAt(99));
+    }
+
+    // Sorting many rows (the radix sort over integer keys) gives what a plain stable sort of
+    // the displayed values gives, ascending and descending, with rows among equals in the
+    // matrix's order, for the repository, the tag, the state and a registry's cells.
+    void sortOfManyRowsMatchesAStableSort()
+    {
+        QList<MatrixRow> rows;
+        const QStringList states{QStringLiteral("synced"), QStringLiteral("missing"), QStringLiteral("drifted"), QStringLiteral("lagging")};
+        quint32 seed = 7;
+        const auto next = [&seed] { return seed = seed * 1103515245u + 12345u, (seed >> 8) & 0xffff; };
+        for (int i = 0; i < 3000; ++i) {
+            MatrixRow r = row(QStringLiteral("team/r%1").arg(next() % 40), QStringLiteral("t%1").arg(next() % 500), states[next() % 4],
+                              states[next() % 4], QStringLiteral("sha256:%1").arg(next() % 300, 64, 10, QLatin1Char('0')));
+            r.reason = QString::number(i); // the matrix order, to check ties
+            if (next() % 10 == 0)
+                r.cells.remove(QStringLiteral("gsoci")); // no cell: sorts first
+            rows << r;
+        }
+        SyncMatrixModel model;
+        model.setMatrix(rows, {QStringLiteral("gsoci"), QStringLiteral("dockerhub")});
+        const int gsoci = SyncMatrixModel::NumFixedColumns;
+        for (const int col :
+             {int(SyncMatrixModel::RepositoryColumn), int(SyncMatrixModel::TagColumn), int(SyncMatrixModel::StateColumn), gsoci}) {
+            for (const Qt::SortOrder order : {Qt::AscendingOrder, Qt::DescendingOrder}) {
+                // The reference: the displayed text (repository then tag; state rank; state rank then digest).
+                QList<int> expected(rows.size());
+                std::iota(expected.begin(), expected.end(), 0);
+                const auto key = [&](int i) -> std::pair<QString, QString> {
+                    const MatrixRow &r = rows[i];
+                    if (col == SyncMatrixModel::RepositoryColumn)
+                        return {r.repository, r.tag};
+                    if (col == SyncMatrixModel::TagColumn)
+                        return {r.tag, {}};
+                    if (col == SyncMatrixModel::StateColumn)
+                        return {QString::number(SyncMatrixModel::stateRank(r.state) + 1).rightJustified(3, u'0'), {}};
+                    if (!r.cells.contains(QStringLiteral("gsoci")))
+                        return {QStringLiteral("000"), {}};
+                    const MatrixCell &c = r.cells[QStringLiteral("gsoci")];
+                    return {QString::number(SyncMatrixModel::stateRank(c.state) + 1).rightJustified(3, u'0'), c.digest};
+                };
+                std::stable_sort(expected.begin(), expected.end(),
+                                 [&](int a, int b) { return order == Qt::AscendingOrder ? key(a) < key(b) : key(b) < key(a); });
+                model.sort(col, order);
+                QList<int> actual;
+                for (int r = 0; r < model.rowCount(); ++r)
+                    actual << model.rowAt(r)->reason.toInt();
+                if (col == gsoci) {
+                    // Digests sort by the matrix's own number for them, not by their text:
+                    // compare state ranks and that equal digests sit together.
+                    for (int r = 0; r < actual.size(); ++r)
+                        QCOMPARE(key(actual[r]).first, key(expected[r]).first);
+                    continue;
+                }
+                QCOMPARE(actual, expected);
+            }
+        }
+        // Typing a filter into a sorted matrix (each key narrows the rows already shown, in
+        // their order) and erasing it again show what a fresh filter and sort show.
+        model.sort(SyncMatrixModel::StateColumn, Qt::DescendingOrder);
+        const QString typed = QStringLiteral("R1:t1");
+        QStringList steps;
+        for (int n = 1; n <= typed.size(); ++n)
+            steps << typed.left(n);
+        for (int n = typed.size() - 1; n >= 0; --n)
+            steps << typed.left(n);
+        steps << QStringLiteral("t4") << QStringLiteral("t42") << QStringLiteral("r3:t42") << QStringLiteral("missing") << QString();
+        for (const QString &text : std::as_const(steps)) {
+            // "missing": the state filter instead of text; then clearing both restores every row.
+            const QStringList only = text == u"missing" ? QStringList{text} : QStringList();
+            model.setFilter(only.isEmpty() ? text : QString(), only);
+            SyncMatrixModel fresh;
+            fresh.setMatrix(rows, {QStringLiteral("gsoci"), QStringLiteral("dockerhub")});
+            fresh.sort(SyncMatrixModel::StateColumn, Qt::DescendingOrder);
+            fresh.setFilter(only.isEmpty() ? text : QString(), only);
+            QCOMPARE(model.rowCount(), fresh.rowCount());
+            for (int r = 0; r < model.rowCount(); ++r)
+                QCOMPARE(model.rowAt(r)->reason, fresh.rowAt(r)->reason);
+        }
     }
 };
 
