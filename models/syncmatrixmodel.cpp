@@ -52,6 +52,7 @@ void SyncMatrixModel::setCompactMatrix(CompactMatrix matrix, const QStringList &
     beginResetModel();
     m_matrix = std::move(matrix);
     m_rowOfKey.clear();
+    m_unfiltered.clear();
     computeColumns(QStringList(registryOrder)); // a copy: the order may be m_registries itself
     rebuildVisible();
     applySort();
@@ -153,6 +154,7 @@ void SyncMatrixModel::upsertRows(const QList<MatrixRow> &rows)
         // A new column: a reset is the honest signal. Rare (the first scan's first batch).
         beginResetModel();
         applyUpserts(rows);
+        m_unfiltered.clear();
         computeColumns(QStringList(m_registries));
         rebuildVisible();
         applySort();
@@ -165,6 +167,7 @@ void SyncMatrixModel::upsertRows(const QList<MatrixRow> &rows)
     for (const QModelIndex &i : before)
         sourceRows << m_visible.at(size_t(i.row()));
     applyUpserts(rows);
+    m_unfiltered.clear();
     rebuildVisible();
     applySort();
     QHash<int, int> where;
@@ -258,7 +261,6 @@ void radixSortByKey(std::vector<std::pair<quint64, int>> &v, quint64 all)
 void SyncMatrixModel::applySort()
 {
     m_typed.clear(); // their order is the old one
-    m_unfiltered.clear();
     if (m_sortColumn < 0)
         return;
     const int col = m_sortColumn;
@@ -324,6 +326,7 @@ void SyncMatrixModel::sort(int column, Qt::SortOrder order)
         sourceRows << m_visible.at(size_t(i.row()));
     m_sortColumn = column;
     m_sortOrder = order;
+    m_unfiltered.clear(); // kept for one column and order
     applySort();
     if (!before.isEmpty()) {
         QHash<int, int> where;
