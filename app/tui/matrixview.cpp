@@ -132,7 +132,8 @@ QList<std::pair<QString, Style>> MatrixView::detailLines(int width) const
         QString second = QStringLiteral("             first seen %1  last seen %2").arg(when(c->firstSeen), when(c->lastSeen));
         if (!mediaType.isEmpty())
             second += QStringLiteral("  ") + mediaType;
-        lines.append({second, Style::Dim});
+        if (c->firstSeen.isValid() || !mediaType.isEmpty())
+            lines.append({second, Style::Dim});
         if (!c->reason.isEmpty())
             lines.append({QStringLiteral("             why: ") + c->reason, Style::Normal});
     }
@@ -171,7 +172,7 @@ void MatrixView::draw(Screen &s, int top, int bottom)
     const int body = bottom - top - 1;
     int tableBottom = bottom;
     if (m_detail)
-        tableBottom = body < 20 ? top + 1 : top + 1 + body * 2 / 5;
+        tableBottom = body < 20 ? top + 1 : top + 1 + qMin(body * 2 / 5, m_model.rowCount() + 2); // the rest for the detail
     // Repository stretches; tag 20 at most; state 11; each registry's cell as wide as its name (7 to 12).
     QList<int> widths{0, qBound(8, s.cols() / 6, 20), 11};
     for (const QString &r : m_model.registries())
