@@ -6,6 +6,7 @@
 // in tmux.
 
 #include "cleanup/cleanupstore.h"
+#include "cli/commands.h"
 #include "core/workspace.h"
 #include "testmain.h"
 #include "tui/terminal.h"
@@ -140,6 +141,19 @@ private Q_SLOTS:
         QCOMPARE(s.put(0, 3, QStringLiteral("abc")), 2); // cut at the edge
         QCOMPARE(s.put(5, 0, QStringLiteral("x")), 0); // below the screen: nothing
         QCOMPARE(s.text(), QStringLiteral("   ab\n\n"));
+    }
+
+    // Not on a terminal (a script, CI): a usage error that says what to use instead, and the
+    // page names checked before anything opens.
+    void needsATerminal()
+    {
+        QString outText, errText;
+        QTextStream out(&outText), err(&errText);
+        QCOMPARE(cli::runFerryctl({QStringLiteral("ferryctl"), QStringLiteral("tui"), QStringLiteral("--db"), m_db}, out, err), 2);
+        err.flush();
+        QVERIFY2(errText.contains(QStringLiteral("needs a terminal")) && errText.contains(QStringLiteral("status")), qPrintable(errText));
+        QCOMPARE(App::pageNamed(QStringLiteral("Cleanup")), std::optional<int>(App::CleanupPage));
+        QVERIFY(!App::pageNamed(QStringLiteral("charts")));
     }
 
     void colourFollowsTheTerminalAndNoColor()
