@@ -256,6 +256,32 @@ private Q_SLOTS:
         QCOMPARE(CleanupStore(store).batch(m_batch)->status, batchstatus::Approved);
     }
 
+    // x asks for "yes" and anything else executes nothing; a dry run goes through the cleanup
+    // job and its outcome reaches the status line (here a refusal: the workspace has no plan,
+    // so the engine knows no registry to run against).
+    void executeAsksAndDryRunReports()
+    {
+        Workspace ws;
+        QString error;
+        QVERIFY(ws.openDatabase(m_db, &error));
+        App app(ws);
+        app.setPage(App::CleanupPage);
+        app.start();
+        QTRY_VERIFY_WITH_TIMEOUT(render(app).contains(QStringLiteral("hash ") + m_hash), 20000);
+        press(app, {'x'});
+        QVERIFY2(render(app).contains(QStringLiteral("Type yes to execute")), qPrintable(render(app)));
+        type(app, QStringLiteral("no"));
+        press(app, {key::Enter});
+        QVERIFY2(render(app).contains(QStringLiteral("Not executed.")), qPrintable(render(app)));
+        press(app, {'d'});
+        QTRY_VERIFY_WITH_TIMEOUT(render(app, 24, 200).contains(QStringLiteral("Refused")) ||
+                                     render(app, 24, 200).contains(QStringLiteral("Dry run of batch %1:").arg(m_batch)),
+                                 20000);
+        Store store(m_db);
+        QVERIFY(store.open(&error));
+        QCOMPARE(CleanupStore(store).journalOf(m_batch).size(), 0); // nothing was sent
+    }
+
     // A new snapshot (a scan finished) keeps the filter and the selected repository:tag,
     // even when rows came before it.
     void newSnapshotKeepsTheSelection()
