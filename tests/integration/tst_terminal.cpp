@@ -256,6 +256,22 @@ private Q_SLOTS:
         }
     }
 
+    // With --mouse, a click on a tab opens its page (xterm mouse reports, as tmux passes them on).
+    void mouseClicksATab()
+    {
+        QVERIFY(!m_scanned.isEmpty());
+        const auto t = open(QStringLiteral("--plan '%1' --db '%2' --mouse").arg(m_plan, m_scanned), 100, 30);
+        QVERIFY(t);
+        t->waitFor(QStringLiteral("Rows by state"));
+        const auto click = [&](int x, int y, int button) {
+            t->text(QStringLiteral("\x1b[M") + QChar(32 + button) + QChar(33 + x) + QChar(33 + y));
+        };
+        click(30, 0, 0); // " 3 Replication " spans columns 24-38
+        click(30, 0, 3); // the release
+        const QString screen = t->waitFor(QStringLiteral("china ← gsoci"));
+        QVERIFY2(screen.contains(QStringLiteral("china ← gsoci")), qPrintable(screen));
+    }
+
     // SIGTERM ends it as q would (exit 130), a crash signal still gives the terminal back:
     // the shell after it finds canonical input again, not the TUI's raw mode.
     void signalsGiveTheTerminalBack()
