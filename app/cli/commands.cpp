@@ -33,9 +33,11 @@ const char *const kUsage = "Usage: ferryctl <command> [options]\n"
                            "  tui [--plan FILE]      the dashboard in a terminal: overview, images, replication, cleanup, registries\n"
                            "  cleanup <subcommand>   plan, review, approve and execute deletion batches (cleanup --help)\n"
                            "  report                 a status report: md, html, pdf, csv or json\n"
+                           "  refs <subcommand>      the clients' image references: where they pull from, can they switch (refs --help)\n"
+                           "  hosts <subcommand>     containerd hosts.toml: generate, lint, explain (hosts --help)\n"
                            "\n"
                            "Exit codes: 0 ok, 1 not found, 2 usage, 3 authentication, 4 network or registry error,\n"
-                           "5 scan --fail-on matched, 6 a cleanup batch may not be executed or approved, 130 interrupted.\n"
+                           "5 a --fail-on matched (scan, refs) or hosts lint found errors, 6 a cleanup batch may not be executed or approved, 130 interrupted.\n"
                            "Run 'ferryctl <command> --help' for a command's options.\n";
 
 QJsonObject rateLimitJson(const RateLimitReading &r)
@@ -247,6 +249,10 @@ int runFerryctl(const QStringList &arguments, QTextStream &out, QTextStream &err
         return runWatch(rest, out, err);
     if (command == u"tui")
         return runTui(rest, out, err);
+    if (command == u"refs")
+        return runRefs(rest, out, err);
+    if (command == u"hosts")
+        return runHosts(rest, out, err);
     if (command == u"scan")
         return runScan(rest, out, err);
     NetworkService network(2);

@@ -589,7 +589,7 @@ std::optional<Plan> Plan::parse(const QByteArray &yaml, const QString &path, QSt
         }
         if (!checkKeys(ctx, root,
                        {QStringLiteral("version"), QStringLiteral("name"), QStringLiteral("registries"), QStringLiteral("images"),
-                        QStringLiteral("cleanup")},
+                        QStringLiteral("cleanup"), QStringLiteral("clients")},
                        QStringLiteral("the plan")))
             return std::nullopt;
         Plan plan;
@@ -636,6 +636,8 @@ std::optional<Plan> Plan::parse(const QByteArray &yaml, const QString &path, QSt
             if (!parseImage(ctx, img, planDir, plan))
                 return std::nullopt;
         if (root["cleanup"] && !parseCleanup(ctx, root["cleanup"], plan, &plan.cleanup))
+            return std::nullopt;
+        if (root["clients"] && !parseClients(ctx, root["clients"], planDir, &plan.clients))
             return std::nullopt;
         return plan;
     } catch (const YAML::Exception &e) {

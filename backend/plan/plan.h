@@ -89,6 +89,17 @@ struct CleanupConfig
     QString protectingRepository(const QString &repository, const QString &registry) const;
 };
 
+// Where the clients' manifests of one cluster are (plan key `clients`): Kubernetes YAML,
+// kubectl JSON dumps, Helm values, Flux objects, and the cluster's containerd certs.d.
+struct ClientSource
+{
+    QString cluster;
+    QString customer;
+    QStringList paths; // files and directories, absolute (relative ones are read from the plan's directory)
+    QString hostsDir; // the cluster's containerd certs.d, if known
+    QString origin; // plan file:line
+};
+
 struct Plan
 {
     QString path;
@@ -97,6 +108,7 @@ struct Plan
     QList<PlanRegistry> registries;
     QList<ImageSet> images;
     CleanupConfig cleanup;
+    QList<ClientSource> clients;
     QStringList warnings;
 
     const PlanRegistry *registry(const QString &name) const;

@@ -6,6 +6,7 @@
 // Shared by the plan's readers only (plan.cpp, skopeosync.cpp): YAML nodes with file:line
 // in every error.
 
+#include <QList>
 #include <QString>
 #include <QStringList>
 
@@ -43,3 +44,11 @@ inline QString str(const YAML::Node &n)
 bool checkKeys(const Ctx &ctx, const YAML::Node &map, const QStringList &allowed, const QString &what);
 
 } // namespace ferry::planyaml
+
+namespace ferry {
+struct ClientSource;
+namespace planyaml {
+// The plan's `clients` list (planclients.cpp).
+bool parseClients(const Ctx &ctx, const YAML::Node &node, const QString &planDir, QList<ClientSource> *out);
+} // namespace planyaml
+} // namespace ferry

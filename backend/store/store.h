@@ -103,6 +103,17 @@ struct StateCountPoint
     QMap<QString, QMap<QString, int>> counts;
 };
 
+// The clients' burn-down: after one references scan, per cluster and per registry the
+// clients pull from (after their mirrors), how many references and how many could switch.
+struct ClientCount
+{
+    QDateTime at;
+    QString cluster;
+    QString registry;
+    int references = 0;
+    int switchReady = 0;
+};
+
 struct RateLimitRecord
 {
     qint64 scan = 0;
@@ -214,6 +225,10 @@ public:
     // stop. Returns the rows visited.
     qint64 forEachMatrixRow(const std::function<bool(MatrixRow &&)> &visit) const;
     qint64 matrixRowCount() const;
+    // One row of the matrix, or nothing when the plan has no such repository:tag.
+    std::optional<MatrixRow> matrixRow(const QString &repository, const QString &tag) const;
+    bool recordClientCounts(const QList<ClientCount> &counts);
+    QList<ClientCount> clientCountHistory(const QDateTime &since = {}) const;
     // The same rows as forEachMatrixRow, read through SQLite's own API on this connection
     // and handed over as views: the dashboard's million-row load (4.5 s through QSqlQuery).
     // Returns -1 when the driver gives no SQLite handle (the caller falls back).

@@ -151,4 +151,39 @@ bool Store::recordRateLimit(qint64 scanId, const QString &registry, const RateLi
     return q.exec();
 }
 
+bool Store::recordClientCounts(const QList<ClientCount> &counts)
+{
+    QSqlDatabase db = QSqlDatabase::database(m_connection);
+    return transaction([&] {
+        QSqlQuery q(db);
+        q.prepare(QStringLiteral("INSERT OR REPLACE INTO client_counts(at, cluster, registry, refs, switch_ready) VALUES(?,?,?,?,?)"));
+        for (const ClientCount &c : counts) {
+            q.addBindValue(ms(c.at));
+            q.addBindValue(c.cluster);
+            q.addBindValue(c.registry);
+            q.addBindValue(c.references);
+            q.addBindValue(c.switchReady);
+            if (!q.exec()) {
+                m_lastError = q.lastError().text();
+                return false;
+            }
+        }
+        return true;
+    });
+}
+
+QList<ClientCount> Store::clientCountHistory(const QDateTime &since) const
+{
+    QList<ClientCount> out;
+    QSqlQuery q(QSqlDatabase::database(m_connection));
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT at, cluster, registry, refs, switch_ready FROM client_counts WHERE at >= ? ORDER BY at, cluster, registry"));
+    q.addBindValue(since.isValid() ? ms(since) : QVariant(qint64(0)));
+    if (!q.exec())
+        return out;
+    while (q.next())
+        out.append(ClientCount{fromMs(q.value(0)), q.value(1).toString(), q.value(2).toString(), q.value(3).toInt(), q.value(4).toInt()});
+    return out;
+}
+
 } // namespace ferry

@@ -124,6 +124,25 @@ qint64 Store::forEachMatrixRow(const std::function<bool(MatrixRow &&)> &visit) c
     return n;
 }
 
+std::optional<MatrixRow> Store::matrixRow(const QString &repository, const QString &tag) const
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection));
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT state, reason, in_plan, cells FROM matrix WHERE repository = ? AND tag = ?"));
+    q.addBindValue(repository);
+    q.addBindValue(tag);
+    if (!q.exec() || !q.next())
+        return std::nullopt;
+    MatrixRow r;
+    r.repository = repository;
+    r.tag = tag;
+    r.state = q.value(0).toString();
+    r.reason = q.value(1).toString();
+    r.inPlan = q.value(2).toBool();
+    r.cells = decodeCells(q.value(3).toString());
+    return r;
+}
+
 qint64 Store::forEachRawMatrixRow(const std::function<bool(const RawMatrixRow &)> &visit) const
 {
     const QVariant handle = QSqlDatabase::database(m_connection).driver()->handle();

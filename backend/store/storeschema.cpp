@@ -194,6 +194,19 @@ CREATE TABLE scan_registry_stats(
 )SQL",
 };
 
+const char *const kClients[] = {
+    // 1: the clients' burn-down, one row per references scan, cluster and registry pulled from.
+    R"SQL(
+CREATE TABLE client_counts(
+  at INTEGER NOT NULL,
+  cluster TEXT NOT NULL,
+  registry TEXT NOT NULL,
+  refs INTEGER NOT NULL,
+  switch_ready INTEGER NOT NULL,
+  PRIMARY KEY(at, cluster, registry));
+)SQL",
+};
+
 const int kHistoryWas[] = {1, 3, 4};
 const int kCleanupWas[] = {2};
 const int kFiguresWas[] = {5};
@@ -204,6 +217,7 @@ const SchemaTopic kTopics[] = {
     {"history", kHistory, kHistoryWas}, // scans, observations, changes, the matrix, the plan's registries, state counts
     {"cleanup", kCleanup, kCleanupWas}, // batches, items, runs, the journal, the audit log
     {"figures", kFigures, kFiguresWas}, // what each scan saw of each registry
+    {"clients", kClients, {}}, // the clients' references per cluster and registry, over time (no step before topics)
 };
 
 } // namespace

@@ -113,6 +113,7 @@ _BELOW = {
     "cleanup": {"store"},
     "report": {"cleanup", "lag"},
     "reportdoc": {"report"},
+    "clients": {"store"},
     "core": {"scan", "report"},
 }
 

@@ -1,0 +1,233 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
+#include "clients/refjoin.h"
+
+#include "store/store.h"
+
+#include <QHash>
+#include <QUrl>
+
+namespace ferry {
+
+QString refStateName(RefState s)
+{
+    switch (s) {
+    case RefState::SwitchReady: return QStringLiteral("switch-ready");
+    case RefState::Drifted: return QStringLiteral("drifted");
+    case RefState::CopyFirst: return QStringLiteral("copy-first");
+    case RefState::Switched: return QStringLiteral("switched");
+    case RefState::MissingOnTarget: return QStringLiteral("missing-on-target");
+    case RefState::NotScanned: return QStringLiteral("not-scanned");
+    case RefState::NoTag: return QStringLiteral("no-tag");
+    case RefState::OutsidePlan: return QStringLiteral("outside-plan");
+    }
+    return {};
+}
+
+QString refStateText(RefState s)
+{
+    switch (s) {
+    case RefState::SwitchReady: return QStringLiteral("switch-ready");
+    case RefState::Drifted: return QStringLiteral("drifted: do not switch");
+    case RefState::CopyFirst: return QStringLiteral("copy first");
+    case RefState::Switched: return QStringLiteral("switched");
+    case RefState::MissingOnTarget: return QStringLiteral("missing on target: pulls fail");
+    case RefState::NotScanned: return QStringLiteral("not scanned");
+    case RefState::NoTag: return QStringLiteral("no tag: the chart decides");
+    case RefState::OutsidePlan: return QStringLiteral("outside the plan");
+    }
+    return {};
+}
+
+const PlanRegistry *planRegistryForDomain(const Plan &plan, const QString &domain)
+{
+    const QString wanted = clientref::registryOf(domain);
+    for (const PlanRegistry &r : plan.registries) {
+        const QString host = r.config.kind == u"dockerhub" ? QStringLiteral("docker.io") : r.config.baseUrl.authority();
+        if (clientref::registryOf(host) == wanted)
+            return &r;
+    }
+    return nullptr;
+}
+
+namespace {
+
+bool planCarries(const Plan &plan, const QString &registry, const QString &repository)
+{
+    for (const QString &name : plan.repositoriesIn(registry))
+        if (name == repository || (name.contains(u'*') && repositoryGlobMatches(name, repository)))
+            return true;
+    return false;
+}
+
+// The registry that follows (replica, cache) or is the target.
+bool isTargetSide(const Plan &plan, const PlanRegistry &r, QString *target)
+{
+    if (r.role == RegistryRole::Target) {
+        *target = r.name;
+        return true;
+    }
+    if ((r.role == RegistryRole::Replica || r.role == RegistryRole::Cache) && !r.of.isEmpty()) {
+        const PlanRegistry *of = plan.registry(r.of);
+        if (of && of->role == RegistryRole::Target) {
+            *target = of->name;
+            return true;
+        }
+    }
+    return false;
+}
+
+class Joiner
+{
+public:
+    Joiner(const Plan &plan, const Store *store) : m_plan(plan), m_store(store)
+    {
+        for (const ClientSource &c : plan.clients)
+            m_hostsDir.insert(c.cluster, c.hostsDir);
+    }
+
+    JoinedReference join(const ClientReference &ref)
+    {
+        JoinedReference j;
+        j.ref = ref;
+        where(j);
+        const PlanRegistry *reg = planRegistryForDomain(m_plan, ref.ref.domain);
+        if (!reg) {
+            j.why = QStringLiteral("%1 is not a registry of the plan").arg(ref.ref.domain);
+            return j;
+        }
+        j.planRegistry = reg->name;
+        QString target;
+        const bool onTarget = isTargetSide(m_plan, *reg, &target);
+        if (onTarget) {
+            j.targetRegistry = target;
+            j.targetRepository = ref.ref.path;
+        } else {
+            const auto [t, repo] = m_plan.targetFor(reg->name, ref.ref.path);
+            j.targetRegistry = t;
+            j.targetRepository = repo;
+        }
+        if (j.targetRegistry.isEmpty() || !planCarries(m_plan, onTarget ? target : reg->name, ref.ref.path)) {
+            j.why = QStringLiteral("the plan does not carry %1 in %2").arg(ref.ref.path, reg->name);
+            return j;
+        }
+        if (ref.ref.tag.isEmpty() && ref.ref.digest.isEmpty()) {
+            j.state = RefState::NoTag;
+            j.why = QStringLiteral("no tag or digest in the values: the chart's appVersion decides");
+            return j;
+        }
+        lookUp(j, *reg, onTarget);
+        return j;
+    }
+
+private:
+    void where(JoinedReference &j)
+    {
+        const QString ns = j.ref.ref.domain;
+        const QList<HostEntry> hosts = resolveHosts(ns, m_hostsDir.value(j.ref.cluster));
+        for (const HostEntry &h : hosts) {
+            if (!h.can(QStringLiteral("resolve")))
+                continue;
+            j.pullsFromHost = h.host;
+            break;
+        }
+        if (j.pullsFromHost.isEmpty())
+            j.pullsFromHost = clientref::defaultHost(ns);
+        const PlanRegistry *r = planRegistryForDomain(m_plan, j.pullsFromHost);
+        j.pullsFrom = r ? r->name : clientref::registryOf(j.pullsFromHost);
+    }
+
+    void lookUp(JoinedReference &j, const PlanRegistry &reg, bool onTarget)
+    {
+        const QString &digest = j.ref.ref.digest;
+        if (!m_store) {
+            j.state = RefState::NotScanned;
+            j.why = QStringLiteral("no scan in the database yet");
+            return;
+        }
+        if (!digest.isEmpty()) {
+            // Pinned by digest: the tag does not matter, the target must hold that digest.
+            j.sourceDigest = digest;
+            const QHash<QString, Observation> tags = currentTags(j.targetRegistry, j.targetRepository);
+            for (const Observation &o : tags)
+                if (o.digest == digest) {
+                    j.targetDigest = digest;
+                    break;
+                }
+            j.state = !j.targetDigest.isEmpty() ? (onTarget ? RefState::Switched : RefState::SwitchReady)
+                                                : (onTarget ? RefState::MissingOnTarget : RefState::CopyFirst);
+            j.why = j.targetDigest.isEmpty() ? QStringLiteral("%1 does not hold %2").arg(j.targetRegistry, digest) : QString();
+            return;
+        }
+        const std::optional<MatrixRow> row = m_store->matrixRow(j.targetRepository, j.ref.ref.tag);
+        if (!row && onTarget) {
+            // Not a row of the plan's matrix (its tag filter), but the target may still hold it.
+            const auto tags = currentTags(j.targetRegistry, j.targetRepository);
+            j.targetDigest = tags.value(j.ref.ref.tag).digest;
+            j.sourceDigest = j.targetDigest;
+            j.state = j.targetDigest.isEmpty() ? RefState::MissingOnTarget : RefState::Switched;
+            return;
+        }
+        if (!row) {
+            j.state = RefState::NotScanned;
+            j.why = QStringLiteral("no scan has seen %1:%2 (or the plan's tag filter leaves it out)").arg(j.targetRepository, j.ref.ref.tag);
+            return;
+        }
+        j.targetDigest = row->cells.value(j.targetRegistry).digest;
+        if (onTarget) {
+            j.state = j.targetDigest.isEmpty() ? RefState::MissingOnTarget : RefState::Switched;
+            j.sourceDigest = j.targetDigest;
+            return;
+        }
+        j.sourceDigest = !j.ref.runningDigest.isEmpty() ? j.ref.runningDigest : row->cells.value(reg.name).digest;
+        if (j.targetDigest.isEmpty()) {
+            j.state = RefState::CopyFirst;
+            j.why = QStringLiteral("%1 does not hold %2:%3").arg(j.targetRegistry, j.targetRepository, j.ref.ref.tag);
+        } else if (j.sourceDigest.isEmpty()) {
+            j.state = RefState::NotScanned;
+            j.why = QStringLiteral("%1's digest for this tag is unknown").arg(reg.name);
+        } else if (j.sourceDigest == j.targetDigest) {
+            j.state = RefState::SwitchReady;
+        } else {
+            j.state = RefState::Drifted;
+            j.why = QStringLiteral("%1 %2 is %3, %4 holds %5")
+                        .arg(j.ref.runningDigest.isEmpty() ? reg.name : QStringLiteral("the running image"), j.ref.ref.tag,
+                             j.sourceDigest.left(19), j.targetRegistry, j.targetDigest.left(19));
+        }
+    }
+
+    const QHash<QString, Observation> &currentTags(const QString &registry, const QString &repository)
+    {
+        const QString key = registry + u'\n' + repository;
+        auto it = m_tags.find(key);
+        if (it == m_tags.end())
+            it = m_tags.insert(key, m_store->currentTags(registry, repository));
+        return *it;
+    }
+
+    const Plan &m_plan;
+    const Store *m_store;
+    QHash<QString, QString> m_hostsDir;
+    QHash<QString, QHash<QString, Observation>> m_tags;
+};
+
+} // namespace
+
+RefJoin joinReferences(const Plan &plan, const Inventory &inventory, const Store *store)
+{
+    RefJoin out;
+    Joiner joiner(plan, store);
+    out.references.reserve(inventory.references.size());
+    for (const ClientReference &ref : inventory.references) {
+        JoinedReference j = joiner.join(ref);
+        QPair<int, int> &count = out.byCluster[j.ref.cluster][j.pullsFrom];
+        ++count.first;
+        if (j.state == RefState::SwitchReady || j.state == RefState::Switched)
+            ++count.second;
+        out.references.append(std::move(j));
+    }
+    return out;
+}
+
+} // namespace ferry
