@@ -22,6 +22,18 @@ ManagedProcess::~ManagedProcess()
 bool ManagedProcess::start(const QString &program, const QStringList &args, quint16 port, QString *error, int readyTimeoutMs,
                            const QString &host)
 {
+    if (startUntil(program, args, [&] { return waitForPort(host, port, 100); }, error, readyTimeoutMs))
+        return true;
+    if (error->isEmpty())
+        *error = QStringLiteral("%1 did not listen on port %2 within %3 ms: %4").arg(program).arg(port).arg(readyTimeoutMs).arg(output());
+    return false;
+}
+
+bool ManagedProcess::startUntil(const QString &program, const QStringList &args, const std::function<bool()> &ready, QString *error,
+                                int readyTimeoutMs)
+{
+    error->clear();
+
     m_process.setProgram(program);
     m_process.setArguments(args);
     m_process.setProcessChannelMode(QProcess::MergedChannels);
@@ -51,7 +63,7 @@ bool ManagedProcess::start(const QString &program, const QStringList &args, quin
             *error = QStringLiteral("%1 exited early (%2): %3").arg(program).arg(m_process.exitCode()).arg(output());
             return false;
         }
-        if (waitForPort(host, port, 100))
+        if (ready())
             return true;
         // Also lets QProcess see an exit: without an event loop its state stays Running.
         if (m_process.waitForFinished(50)) {
@@ -59,7 +71,7 @@ bool ManagedProcess::start(const QString &program, const QStringList &args, quin
             return false;
         }
     }
-    *error = QStringLiteral("%1 did not listen on port %2 within %3 ms: %4").arg(program).arg(port).arg(readyTimeoutMs).arg(output());
+    *error = QStringLiteral("%1 was not ready within %2 ms: %3").arg(program).arg(readyTimeoutMs).arg(output());
     stop();
     return false;
 }
@@ -83,6 +95,12 @@ QString ManagedProcess::output()
     if (f.size() > 4000)
         f.seek(f.size() - 4000);
     return QString::fromUtf8(f.readAll());
+}
+
+QByteArray ManagedProcess::fullOutput()
+{
+    QFile f(m_log.fileName());
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
 }
 
 quint16 freeLoopbackPort()

@@ -8,6 +8,8 @@
 #include <QStringList>
 #include <QTemporaryFile>
 
+#include <functional>
+
 namespace ferry::test {
 
 // A helper process (registry, token service) that dies with the test: the kernel sends it
@@ -24,6 +26,9 @@ public:
     // Starts program and waits (bounded) until host:port accepts connections.
     bool start(const QString &program, const QStringList &args, quint16 port, QString *error, int readyTimeoutMs = 15'000,
                const QString &host = QStringLiteral("127.0.0.1"));
+    // Starts program and waits (bounded) until ready() says so (a socket file, a log line).
+    bool startUntil(const QString &program, const QStringList &args, const std::function<bool()> &ready, QString *error,
+                    int readyTimeoutMs = 15'000);
     // Extra NAME=value variables for the next start(), on top of this process's environment,
     // less the variables whose names start with one of dropPrefixes.
     void setEnvironment(const QStringList &extra, const QStringList &dropPrefixes = {})
@@ -34,7 +39,8 @@ public:
     void stop();
     bool isRunning() const { return m_process.state() == QProcess::Running; }
     qint64 pid() const { return m_process.processId(); }
-    QString output();
+    QString output(); // the last 4,000 bytes
+    QByteArray fullOutput(); // all of it (a registry's access log)
 
 private:
     QProcess m_process;

@@ -200,11 +200,11 @@ QString RegistryFarm::registryYaml(const QString &storage, bool tls, bool http2,
 {
     const QString d = m_dir.path();
     QString yaml = QStringLiteral("version: 0.1\n"
-                                  "log:\n  level: warn\n  accesslog:\n    disabled: true\n"
+                                  "log:\n  level: warn\n  accesslog:\n    disabled: %2\n"
                                   "storage:\n  filesystem:\n    rootdirectory: %1\n  delete:\n    enabled: true\n"
                                   "  maintenance:\n    uploadpurging:\n      enabled: false\n"
                                   "http:\n  addr: 127.0.0.1:@PORT@\n  secret: ferry-test-secret\n")
-                       .arg(storage);
+                       .arg(storage, m_accessLog ? QStringLiteral("false") : QStringLiteral("true"));
     if (tls) {
         yaml += QStringLiteral("  tls:\n    certificate: %1\n    key: %2\n")
                     .arg(QDir(d).filePath(QStringLiteral("server.crt")), QDir(d).filePath(QStringLiteral("server.key")));
@@ -373,6 +373,26 @@ bool RegistryFarm::startNamed(const QString &name, Shape shape, QString *error)
         if (!startInstance(*inst->door, name + QStringLiteral("-door"), inst->door->yaml, error))
             return false;
     }
+    return restartNamed(name, error);
+}
+
+bool RegistryFarm::startNamedCache(const QString &name, const QString &upstream, QString *error)
+{
+    const auto up = m_named.value(upstream);
+    if (!up) {
+        *error = QStringLiteral("no registry named %1").arg(upstream);
+        return false;
+    }
+    auto inst = std::make_shared<RegistryInstance>();
+    inst->tls = inst->http2 = up->tls;
+    inst->shape = up->tls ? Shape::TlsBasic : Shape::Plain;
+    if (up->tls) {
+        inst->caFile = up->caFile;
+        inst->environment << QStringLiteral("SSL_CERT_FILE=") + inst->caFile;
+    }
+    inst->yaml = registryYaml(QDir(m_dir.path()).filePath(QStringLiteral("storage-") + name), inst->tls, inst->http2, {}, up.get());
+    inst->process = std::make_unique<ManagedProcess>();
+    m_named.insert(name, inst);
     return restartNamed(name, error);
 }
 

@@ -116,6 +116,13 @@ public:
     // DOCKER_CONFIG and REGISTRY_AUTH_FILE of this process (so of ferryctl and skopeo started
     // by the test) point at a config.json with every instance's credentials.
     void exportCredentials();
+    // A pull-through cache (TLS in a TLS suite, no auth of its own) of a named registry; Distribution's
+    // proxy logs in to its upstream with token auth only, so the upstream is plain or token-shaped.
+    bool startNamedCache(const QString &name, const QString &upstream, QString *error);
+    // Registries started after this log every request (method, path, status, user agent).
+    void setAccessLog(bool on) { m_accessLog = on; }
+    // A named registry's log: with setAccessLog, its access log.
+    QByteArray namedLog(const QString &name) const { return m_named.value(name)->process->fullOutput(); }
     void stopNamed(const QString &name);
     bool restartNamed(const QString &name, QString *error);
     // Pushes the seed content into a named registry; extra goes to seed_registry.py
@@ -146,6 +153,7 @@ private:
     ManagedProcess m_tokenService;
     quint16 m_tokenPort = 0;
     QJsonArray m_seeded;
+    bool m_accessLog = false;
 };
 
 } // namespace ferry::test

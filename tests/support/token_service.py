@@ -5,7 +5,8 @@ registry's rootcertbundle). Loopback only; stops when its parent test dies (the 
 starts it with PDEATHSIG) or on SIGTERM.
 
 Grants: anonymous callers get `pull`; a caller with valid Basic credentials gets every
-action it asks for. GET /stats answers how many tokens were issued, per scope.
+action it asks for, by GET with Basic credentials or by the OAuth2 POST form (containerd's way
+when it has credentials). GET /stats answers how many tokens were issued, per scope.
 """
 import argparse
 import base64
@@ -64,7 +65,6 @@ def main():
                     return self.reply(200, {"issued": issued})
             if url.path != "/token":
                 return self.reply(404, {"error": "not found"})
-            query = parse_qs(url.query)
             user = ""
             header = self.headers.get("Authorization", "")
             if header.startswith("Basic "):
@@ -75,6 +75,24 @@ def main():
                 if users.get(u) != p:
                     return self.reply(401, {"error": "invalid credentials"})
                 user = u
+            self.grant(user, parse_qs(url.query))
+
+        # The OAuth2 form of the same endpoint (Distribution's token spec, "password" grant), which
+        # containerd uses when it has credentials, as ACR and Docker Hub serve it.
+        def do_POST(self):
+            url = urlparse(self.path)
+            if url.path != "/token":
+                return self.reply(404, {"error": "not found"})
+            length = int(self.headers.get("Content-Length", "0"))
+            form = parse_qs(self.rfile.read(length).decode())
+            if form.get("grant_type", [""])[0] != "password":
+                return self.reply(400, {"error": "unsupported_grant_type"})
+            u, p = form.get("username", [""])[0], form.get("password", [""])[0]
+            if users.get(u) != p:
+                return self.reply(401, {"error": "invalid credentials"})
+            self.grant(u, form)
+
+        def grant(self, user, query):
             if query.get("service", [""])[0] != args.service:
                 return self.reply(400, {"error": "unknown service"})
             access = []
@@ -100,7 +118,7 @@ def main():
                 k = " ".join(scopes)
                 issued[k] = issued.get(k, 0) + 1
             self.reply(200, {"token": token, "access_token": token,
-                             "expires_in": args.expires_in,
+                             "expires_in": args.expires_in, "scope": " ".join(scopes),
                              "issued_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now))})
 
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
