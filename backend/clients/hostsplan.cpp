@@ -203,20 +203,30 @@ QList<HostsFinding> lintHostsDir(const QString &dir, const Plan *plan, const Ref
         for (const JoinedReference &j : join->references) {
             if (j.ref.ref.domain != f.ns || j.ref.ref.tag.isEmpty() || !j.ref.ref.digest.isEmpty())
                 continue;
+            const QString key = j.ref.ref.path + u':' + j.ref.ref.tag;
+            if (reported.contains(key))
+                continue;
+            reported.insert(key);
+            // containerd goes down the list on a miss: a host that lacks the tag costs a
+            // request; no host that holds it (and no cache to fetch it) fails the pull.
+            bool served = false;
+            QList<const HostEntry *> lacking;
             for (const HostEntry &h : f.hosts) {
                 const PlanRegistry *r = registryAtHost(plan, h.host);
-                if (!r || r->role == RegistryRole::Cache)
-                    continue; // a cache fetches what it lacks
-                const QString repo = repositoryAt(h, j.ref.ref.path);
-                const QString key = h.host + u'/' + repo + u':' + j.ref.ref.tag;
-                if (reported.contains(key) || store->currentTags(r->name, repo).contains(j.ref.ref.tag))
+                if (!r)
                     continue;
-                reported.insert(key);
-                addFinding(out, h.isServer ? S::Error : S::Warning, f.file, h.line, QStringLiteral("host-lacks-tag"),
-                           QStringLiteral("%1 (%2) does not hold %3:%4, which cluster %5 references (%6:%7)")
-                               .arg(h.host, r->name, repo, j.ref.ref.tag, j.ref.cluster, j.ref.file)
-                               .arg(j.ref.line));
+                if (r->role == RegistryRole::Cache || store->currentTags(r->name, repositoryAt(h, j.ref.ref.path)).contains(j.ref.ref.tag))
+                    served = true;
+                else
+                    lacking << &h;
             }
+            for (const HostEntry *h : std::as_const(lacking))
+                addFinding(out, served ? S::Warning : S::Error, f.file, h->line, QStringLiteral("host-lacks-tag"),
+                           QStringLiteral("%1 (%2) does not hold %3:%4, which cluster %5 references (%6:%7)%8")
+                               .arg(h->host, registryAtHost(plan, h->host)->name, repositoryAt(*h, j.ref.ref.path), j.ref.ref.tag, j.ref.cluster,
+                                    j.ref.file)
+                               .arg(j.ref.line)
+                               .arg(served ? QString() : QStringLiteral(": no host of %1 serves it, the pull fails").arg(f.ns)));
         }
     }
     return out;
