@@ -242,13 +242,91 @@ def replicator(work, china, china_front, pki, releases, procs, started):
         time.sleep(0.2)
 
 
+def write_clients(work, gsoci_host, switched):
+    """Two clusters' manifests (the RFC's clients): berlin still pulls from docker.io and quay.io;
+    hamburg is half-switched: some references name gsoci, the rest go through the containerd
+    hosts.toml that `ferryctl hosts generate` wrote (cache-eu first, then gsoci). Before the
+    switch (switched=False) hamburg looks like berlin, so the burn-down has two points."""
+    berlin = os.path.join(work, "clusters", "berlin")
+    hamburg = os.path.join(work, "clusters", "hamburg")
+    os.makedirs(berlin, exist_ok=True)
+    os.makedirs(hamburg, exist_ok=True)
+    with open(os.path.join(berlin, "workloads.yaml"), "w") as f:
+        f.write("""apiVersion: apps/v1
+kind: Deployment
+metadata: { name: app-operator, namespace: giantswarm }
+spec:
+  template:
+    spec:
+      initContainers:
+        - { name: wait, image: "giantswarm/kubectl:1.25.0" }
+      containers:
+        - { name: operator, image: "giantswarm/app-operator:6.1.0" }
+        - { name: metrics, image: "quay.io/prometheus/node-exporter:v1.7.0" }
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: chart-operator, namespace: giantswarm }
+spec:
+  template:
+    spec:
+      containers:
+        - { name: operator, image: "docker.io/giantswarm/chart-operator:3.5.0" }
+---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: { name: cilium, namespace: kube-system }
+spec:
+  template:
+    spec:
+      containers:
+        - { name: agent, image: "docker.io/giantswarm/cilium:1.15.4" }
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: { name: etcd, namespace: kube-system }
+spec:
+  template:
+    spec:
+      containers:
+        - { name: etcd, image: "giantswarm/etcd:3.5.3" }
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: shop, namespace: customer-acme }
+spec:
+  template:
+    spec:
+      containers:
+        - { name: web, image: "nginx:1.25" }
+""")
+    with open(os.path.join(berlin, "kyverno-values.yaml"), "w") as f:
+        f.write("image:\n  registry: docker.io\n  repository: giantswarm/kyverno\n  tag: 1.9.1\n")
+    op = f"{gsoci_host}/giantswarm/app-operator:6.1.0" if switched else "giantswarm/app-operator:6.1.0"
+    cd = f"{gsoci_host}/giantswarm/coredns:1.9.0" if switched else "docker.io/giantswarm/coredns:1.9.0"
+    pods = {"apiVersion": "v1", "kind": "List", "items": [
+        {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "app-operator-7f9c", "namespace": "giantswarm"},
+         "spec": {"containers": [{"name": "operator", "image": op}]}},
+        {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "coredns-5d8f", "namespace": "kube-system"},
+         "spec": {"containers": [{"name": "coredns", "image": cd}]}},
+        {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "prometheus-0", "namespace": "monitoring"},
+         "spec": {"containers": [{"name": "prometheus", "image": "giantswarm/prometheus:2.41.0"},
+                                 {"name": "exporter", "image": "quay.io/prometheus/node-exporter:v1.7.0"}]}},
+        {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "kyverno-6c7b", "namespace": "kyverno"},
+         "spec": {"containers": [{"name": "kyverno", "image": "giantswarm/kyverno:1.10.1"}]}},
+    ]}
+    with open(os.path.join(hamburg, "pods.json"), "w") as f:
+        json.dump(pods, f, indent=2)
+    return berlin, hamburg
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default="build/dev")
     ap.add_argument("--workdir")
     ap.add_argument("--no-gui", action="store_true")
     ap.add_argument("--screenshot", help="write a PNG of the window and quit (needs a display)")
-    ap.add_argument("--page", default="overview", help="the page to open: overview, images, replication, cleanup or registries")
+    ap.add_argument("--page", default="overview", help="the page to open: overview, images, replication, cleanup, registries or clients")
     ap.add_argument("--show-execution", action="store_true",
                     help="approve and execute the first dev-builds batch (as 'demo') before opening, to show an executed batch")
     ap.add_argument("--state", default="", help="with --page images: rows in this state")
@@ -295,7 +373,7 @@ def main():
         ca = f"ca-file: {pki.ca}"
         with open(plan, "w") as f:
             f.write("version: 1\nname: leave-docker-hub (demo)\nregistries:\n")
-            f.write(f"  dockerhub: {{ url: https://{hub_front.host}, role: source, {ca} }}\n")
+            f.write(f"  dockerhub: {{ url: https://{hub_front.host}, role: source, client-name: docker.io, {ca} }}\n")
             f.write(f"  gsoci:     {{ url: https://{gsoci_tls}, role: target, {ca} }}\n")
             f.write(f"  china:     {{ url: https://{china_tls}, role: replica, of: gsoci, lag-slo: 10s, {ca} }}\n")
             f.write(f"  cache-eu:  {{ url: https://{cache}, role: cache, of: gsoci, {ca} }}\n")
@@ -311,6 +389,10 @@ def main():
                     "  policies:\n"
                     "    - { name: dev-builds, kind: dev-tags, registry: gsoci, older-than: 30d, keep-newest: 3 }\n"
                     "    - { name: retire-old-acr, kind: legacy, registry: old-acr, verify-replicas: true }\n")
+            clusters = os.path.join(work, "clusters")
+            f.write("clients:\n"
+                    f"  - {{ cluster: berlin, paths: {clusters}/berlin }}\n"
+                    f"  - {{ cluster: hamburg, customer: acme, paths: {clusters}/hamburg, hosts-dir: {clusters}/hamburg/certs.d }}\n")
         db = os.path.join(work, "leave-docker-hub.ferry.db")
         subprocess.run([ferryctl, "scan", "--plan", plan, "--db", db])
         # New releases reach gsoci; the replicator takes them to China with delays and an
@@ -332,6 +414,15 @@ def main():
                 localregistry.authed_request(f"https://{cache}/v2/{repo}/manifests/{v}", pki.context,
                                              headers={"Accept": OCI_INDEX + "," + OCI_MANIFEST})
         subprocess.run([ferryctl, "scan", "--plan", plan, "--db", db, "--check-caches", "all"], stdout=subprocess.DEVNULL)
+        # The clients: hamburg before its switch, then with gsoci references and the generated
+        # containerd hosts.toml; a refs scan after each gives the burn-down two points.
+        write_clients(work, gsoci_tls, switched=False)
+        subprocess.run([ferryctl, "refs", "scan", "--plan", plan, "--db", db], stdout=subprocess.DEVNULL)
+        write_clients(work, gsoci_tls, switched=True)
+        subprocess.run([ferryctl, "hosts", "generate", "--plan", plan, "-o", os.path.join(work, "clusters", "hamburg", "certs.d")],
+                       stdout=subprocess.DEVNULL)
+        time.sleep(1)
+        subprocess.run([ferryctl, "refs", "scan", "--plan", plan, "--db", db], stdout=subprocess.DEVNULL)
         # Cleanup batches to review: proposed, nothing deleted.
         subprocess.run([ferryctl, "cleanup", "plan", "--plan", plan, "--db", db], stdout=subprocess.DEVNULL)
         if args.show_execution:

@@ -60,6 +60,7 @@ int generate(const QStringList &args, QTextStream &out, QTextStream &err)
                                                "config_path (or ctr --hosts-dir) at DIR."));
     p.addOption({QStringLiteral("plan"), QStringLiteral("The migration plan."), QStringLiteral("file")});
     p.addOption({{QStringLiteral("o"), QStringLiteral("output")}, QStringLiteral("The certs.d directory to write."), QStringLiteral("dir")});
+    p.addOption({QStringLiteral("db"), QStringLiteral("Unused: generate reads only the plan."), QStringLiteral("file")});
     if (const int rc = parseCommand(p, QStringLiteral("hosts generate"), args, out, err); rc >= 0)
         return rc;
     Workspace ws;

@@ -9,6 +9,7 @@
 #include "net/networkservice.h"
 #include "overviewpage.h"
 #include "plan/plan.h"
+#include "clientspage.h"
 #include "registriespage.h"
 #include "registry/registryclient.h"
 #include "replicationpage.h"
@@ -56,12 +57,18 @@ MainWindow::MainWindow(const QString &planPath, const QString &dbPath, QWidget *
     });
     m_replication = new ReplicationPage(this);
     m_registries = new RegistriesPage(this);
+    m_clients = new ClientsPage(this);
     m_pages->addWidget(m_overview);
     m_pages->addWidget(m_images);
     m_pages->addWidget(m_replication);
     m_pages->addWidget(m_cleanup);
     m_pages->addWidget(m_registries);
-    m_sidebar->addItems({tr("Overview"), tr("Images"), tr("Replication"), tr("Cleanup"), tr("Registries")});
+    m_pages->addWidget(m_clients);
+    m_sidebar->addItems({tr("Overview"), tr("Images"), tr("Replication"), tr("Cleanup"), tr("Registries"), tr("Clients")});
+    connect(m_clients, &ClientsPage::matrixRowRequested, this, [this](const QString &repository, const QString &tag) {
+        showImages();
+        m_images->filterEdit()->setText(tag.isEmpty() ? repository : repository + u':' + tag);
+    });
     connect(m_replication, &ReplicationPage::rowActivated, this, [this](const QString &repository, const QString &tag) {
         showImages();
         m_images->filterEdit()->setText(tag.isEmpty() ? repository : repository + u':' + tag);
@@ -151,6 +158,7 @@ void MainWindow::onMatrixRead()
     m_replication->reload();
     m_overview->showProgress(snapshot.progress);
     m_registries->reload();
+    m_clients->reload();
     if (std::exchange(m_reloadAgain, false))
         reload();
 }
@@ -158,7 +166,7 @@ void MainWindow::onMatrixRead()
 void MainWindow::showPage(const QString &name)
 {
     const QStringList pages{QStringLiteral("overview"), QStringLiteral("images"), QStringLiteral("replication"), QStringLiteral("cleanup"),
-                            QStringLiteral("registries")};
+                            QStringLiteral("registries"), QStringLiteral("clients")};
     if (pages.contains(name))
         m_sidebar->setCurrentRow(int(pages.indexOf(name)));
 }
@@ -181,6 +189,7 @@ bool MainWindow::openDatabase(const QString &dbPath, QString *error)
     m_replication->setWorkspace(m_workspace, false);
     m_overview->setWorkspace(m_workspace, false);
     m_registries->setWorkspace(m_workspace, false);
+    m_clients->setWorkspace(m_workspace, false);
     reload();
     return true;
 }

@@ -27,6 +27,7 @@ namespace ferry {
 
 class CleanupPage;
 class RegistriesPage;
+class ClientsPage;
 class ReplicationPage;
 class ImagesPage;
 class NetworkService;
@@ -57,6 +58,7 @@ public:
     ReplicationPage *replicationPage() const { return m_replication; }
     OverviewPage *overviewPage() const { return m_overview; }
     RegistriesPage *registriesPage() const { return m_registries; }
+    ClientsPage *clientsPage() const { return m_clients; }
     void showPage(const QString &name);
     SyncMatrixModel *model() const { return m_model; }
     bool scanning() const { return m_scan != nullptr; }
@@ -93,6 +95,7 @@ private:
     CleanupPage *m_cleanup;
     ReplicationPage *m_replication;
     RegistriesPage *m_registries;
+    ClientsPage *m_clients;
     QAction *m_scanAction;
     QAction *m_stopAction;
     QAction *m_exportAction;

@@ -16,6 +16,8 @@ namespace {
 
 QString namespaceOf(const PlanRegistry &r)
 {
+    if (!r.clientName.isEmpty())
+        return clientref::registryOf(r.clientName);
     return r.config.kind == u"dockerhub" ? QStringLiteral("docker.io") : clientref::registryOf(r.config.baseUrl.authority());
 }
 

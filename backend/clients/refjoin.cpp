@@ -43,6 +43,9 @@ QString refStateText(RefState s)
 const PlanRegistry *planRegistryForDomain(const Plan &plan, const QString &domain)
 {
     const QString wanted = clientref::registryOf(domain);
+    for (const PlanRegistry &r : plan.registries)
+        if (!r.clientName.isEmpty() && clientref::registryOf(r.clientName) == wanted)
+            return &r;
     for (const PlanRegistry &r : plan.registries) {
         const QString host = r.config.kind == u"dockerhub" ? QStringLiteral("docker.io") : r.config.baseUrl.authority();
         if (clientref::registryOf(host) == wanted)
@@ -110,6 +113,8 @@ public:
         }
         if (j.targetRegistry.isEmpty() || !planCarries(m_plan, onTarget ? target : reg->name, ref.ref.path)) {
             j.why = QStringLiteral("the plan does not carry %1 in %2").arg(ref.ref.path, reg->name);
+            j.targetRegistry.clear();
+            j.targetRepository.clear();
             return j;
         }
         if (ref.ref.tag.isEmpty() && ref.ref.digest.isEmpty()) {

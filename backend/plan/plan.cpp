@@ -263,7 +263,7 @@ bool parseRegistry(const Ctx &ctx, const QString &planDir, const QString &name, 
                    {QStringLiteral("url"), QStringLiteral("kind"), QStringLiteral("role"), QStringLiteral("of"), QStringLiteral("lag-slo"),
                     QStringLiteral("credentials"), QStringLiteral("ca-file"), QStringLiteral("insecure"), QStringLiteral("concurrency"),
                     QStringLiteral("rate"), QStringLiteral("api-url"), QStringLiteral("page-size"), QStringLiteral("max-pages"),
-                    QStringLiteral("http2")},
+                    QStringLiteral("http2"), QStringLiteral("client-name")},
                    QStringLiteral("registry '%1'").arg(name)))
         return false;
     out->name = name;
@@ -276,6 +276,8 @@ bool parseRegistry(const Ctx &ctx, const QString &planDir, const QString &name, 
     c.name = name;
     c.baseUrl = QUrl(url.scheme() + QStringLiteral("://") + url.authority());
     c.insecure = url.scheme() == u"http"; // an http:// URL means plain HTTP
+    if (n["client-name"])
+        out->clientName = str(n["client-name"]).toLower();
     if (n["insecure"])
         c.insecure = c.insecure || n["insecure"].as<bool>(false);
     if (const YAML::Node h2 = n["http2"]) {

@@ -25,6 +25,9 @@ struct PlanRegistry
     QString of; // replica/cache: the registry it follows
     qint64 lagSloSeconds = 7200; // replica: replication lag objective
     QString credentials; // "docker-config", "anonymous", or "env:USER_VAR:PASS_VAR"
+    // The host clients write in image references for this registry, when it is not the
+    // URL's: a stand-in or an internal mirror of docker.io (`client-name: docker.io`).
+    QString clientName;
     RegistryConfig config;
 };
 

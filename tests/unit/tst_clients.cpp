@@ -503,6 +503,24 @@ private Q_SLOTS:
         QCOMPARE(back.hosts.last().path, QStringLiteral("/v2/dockerhub"));
     }
 
+    void aStandInNamesTheHostClientsWrite()
+    {
+        QString error;
+        const auto plan = Plan::parse("version: 1\nregistries:\n"
+                                      "  hub:   { url: https://127.0.0.1:5000, role: source, client-name: Docker.io, credentials: anonymous }\n"
+                                      "  gsoci: { url: https://127.0.0.1:5001, role: target, credentials: anonymous }\n"
+                                      "images:\n  - { source: hub/giantswarm/app, target: gsoci/giantswarm/app }\n",
+                                      QStringLiteral("p.yaml"), &error);
+        QVERIFY2(plan, qPrintable(error));
+        const PlanRegistry *hub = planRegistryForDomain(*plan, QStringLiteral("docker.io"));
+        QVERIFY(hub);
+        QCOMPARE(hub->name, QStringLiteral("hub"));
+        QCOMPARE(planRegistryForDomain(*plan, QStringLiteral("127.0.0.1:5001"))->name, QStringLiteral("gsoci"));
+        const QList<GeneratedHosts> generated = generateHosts(*plan);
+        QCOMPARE(generated.size(), 1);
+        QCOMPARE(generated.first().directory, QStringLiteral("docker.io"));
+    }
+
     void lintFindsWhatBreaksClusters()
     {
         QTemporaryDir dir;
