@@ -137,6 +137,15 @@ ReportData collectReport(const Store &store, const QDateTime &sinceIn, qint64 at
     d.rateLimits = store.rateLimits(d.since);
     CleanupStore cs(const_cast<Store &>(store));
     d.batches = cs.batches();
+    const QList<ClientCount> clients = store.clientCountHistory(d.since);
+    if (!clients.isEmpty()) {
+        for (const ClientCount &c : clients) {
+            if (c.at == clients.first().at)
+                d.clientsThen << c;
+            if (c.at == clients.last().at)
+                d.clientsNow << c;
+        }
+    }
     if (d.lastScan)
         d.errors = store.scanErrors(d.lastScan->id);
     return d;
@@ -166,8 +175,9 @@ QString StageProgress::shortWhy() const
 
 QStringList reportSections()
 {
-    return {QStringLiteral("progress"), QStringLiteral("states"), QStringLiteral("changes"), QStringLiteral("attention"),
-            QStringLiteral("lag"),      QStringLiteral("budget"), QStringLiteral("cleanup"), QStringLiteral("errors")};
+    return {QStringLiteral("progress"),  QStringLiteral("states"),  QStringLiteral("changes"),
+            QStringLiteral("attention"), QStringLiteral("lag"),     QStringLiteral("budget"),
+            QStringLiteral("clients"),   QStringLiteral("cleanup"), QStringLiteral("errors")};
 }
 
 namespace {
@@ -183,6 +193,7 @@ QString keepSections(const QString &markdown, const QStringList &sections)
                                                   {QStringLiteral("Needs attention"), QStringLiteral("attention")},
                                                   {QStringLiteral("Replication lag"), QStringLiteral("lag")},
                                                   {QStringLiteral("Docker Hub pull budget"), QStringLiteral("budget")},
+                                                  {QStringLiteral("Clients"), QStringLiteral("clients")},
                                                   {QStringLiteral("Cleanup"), QStringLiteral("cleanup")},
                                                   {QStringLiteral("Errors of the last scan"), QStringLiteral("errors")}};
     const QStringList parts = markdown.split(QStringLiteral("\n## "));
@@ -317,6 +328,37 @@ QByteArray reportMarkdown(const ReportData &d, int topN, const QStringList &sect
                      .arg(r.remaining)
                      .arg(durationText(r.windowSeconds), md(r.source));
         }
+    }
+    o += QStringLiteral("\n## Clients\n\n");
+    if (d.clientsNow.isEmpty()) {
+        o += QStringLiteral("No refs scan in the period (ferryctl refs scan --plan FILE records one).\n");
+    } else {
+        int refs = 0, ready = 0;
+        for (const ClientCount &c : d.clientsNow) {
+            refs += c.references;
+            ready += c.switchReady;
+        }
+        o += QStringLiteral(
+                 "Refs scan of %1: %2 references, %3 switch-ready or switched (%4).\n\n"
+                 "| cluster | pulls from | references | switch-ready | first refs scan of the period |\n|---|---|---:|---:|---:|\n")
+                 .arg(iso(d.clientsNow.first().at))
+                 .arg(refs)
+                 .arg(ready)
+                 .arg(percent(ready, refs));
+        QMap<QPair<QString, QString>, QPair<int, int>> rows; // (cluster, registry) -> (then, now); a registry gone counts 0
+        for (const ClientCount &c : d.clientsThen)
+            rows[{c.cluster, c.registry}].first = c.references;
+        QMap<QPair<QString, QString>, int> readyNow;
+        for (const ClientCount &c : d.clientsNow) {
+            rows[{c.cluster, c.registry}].second = c.references;
+            readyNow[{c.cluster, c.registry}] = c.switchReady;
+        }
+        for (auto it = rows.begin(); it != rows.end(); ++it)
+            o += QStringLiteral("| %1 | %2 | %3 | %4 | %5 |\n")
+                     .arg(md(it.key().first), md(it.key().second))
+                     .arg(it->second)
+                     .arg(readyNow.value(it.key()))
+                     .arg(it->first);
     }
     o += QStringLiteral("\n## Cleanup\n\n");
     if (d.batches.isEmpty())
@@ -488,6 +530,20 @@ QByteArray reportJson(const ReportData &d)
                                    {QStringLiteral("decidedBy"), b.decidedBy},
                                    {QStringLiteral("decidedAt"), iso(b.decidedAt)}});
     root.insert(QStringLiteral("cleanup"), batches);
+    auto counts = [](const QList<ClientCount> &list) {
+        QJsonArray a;
+        for (const ClientCount &c : list)
+            a.append(QJsonObject{{QStringLiteral("cluster"), c.cluster},
+                                 {QStringLiteral("registry"), c.registry},
+                                 {QStringLiteral("references"), c.references},
+                                 {QStringLiteral("switchReady"), c.switchReady}});
+        return a;
+    };
+    root.insert(QStringLiteral("clients"),
+                QJsonObject{{QStringLiteral("at"),
+                             d.clientsNow.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(iso(d.clientsNow.first().at))},
+                            {QStringLiteral("counts"), counts(d.clientsNow)},
+                            {QStringLiteral("periodStart"), counts(d.clientsThen)}});
     root.insert(QStringLiteral("errors"), QJsonArray::fromStringList(d.errors));
     return QJsonDocument(root).toJson(QJsonDocument::Indented);
 }

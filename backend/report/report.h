@@ -85,6 +85,10 @@ struct ReportData
     LagReport lag;
     QList<RateLimitRecord> rateLimits;
     QList<CleanupBatch> batches;
+    // The clients' burn-down: the last refs scan's counts per cluster and registry pulled from,
+    // and the first refs scan's of the period (empty: no refs scan recorded).
+    QList<ClientCount> clientsNow;
+    QList<ClientCount> clientsThen;
     QStringList errors; // of the last scan: what made cells unknown
 };
 
@@ -104,7 +108,7 @@ class ProgressTally;
 ReportData collectProgress(const Store &store, const QDateTime &since, const std::function<void(ProgressTally &)> &rows);
 
 // The sections of a document, as --sections and the Export dialog name them.
-QStringList reportSections(); // progress, states, changes, attention, lag, budget, cleanup, errors
+QStringList reportSections(); // progress, states, changes, attention, lag, budget, clients, cleanup, errors
 // sections: the ones to include (empty: all); the title and period are always there.
 QByteArray reportMarkdown(const ReportData &data, int topN = 50, const QStringList &sections = {});
 QByteArray reportJson(const ReportData &data);

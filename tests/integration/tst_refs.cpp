@@ -165,6 +165,21 @@ private Q_SLOTS:
         QCOMPARE(counts.value(QStringLiteral("gsoci")), qMakePair(2, 3));
     }
 
+    void reportsHaveAClientsSection()
+    {
+        Run r = ferryctl({QStringLiteral("report"), QStringLiteral("--plan"), m_plan, QStringLiteral("--format"), QStringLiteral("md"),
+                          QStringLiteral("--sections"), QStringLiteral("clients")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY2(r.out.contains("## Clients") && r.out.contains("| berlin | k8s.gcr.io | 0 | 0 | 1 |") &&
+                     r.out.contains("| berlin | gsoci | 3 | 1 | 2 |") && !r.out.contains("## Cleanup"),
+                 r.out.constData());
+        r = ferryctl({QStringLiteral("report"), QStringLiteral("--plan"), m_plan, QStringLiteral("--format"), QStringLiteral("json")});
+        QCOMPARE(r.exitCode, 0);
+        const QJsonObject clients = QJsonDocument::fromJson(r.out).object().value(QStringLiteral("clients")).toObject();
+        QCOMPARE(clients.value(QStringLiteral("counts")).toArray().size(), 1);
+        QCOMPARE(clients.value(QStringLiteral("periodStart")).toArray().size(), 2);
+    }
+
     void lintJoinsTheClustersReferences()
     {
         // gsoci is asked for docker.io's paths (library/nginx), but holds giantswarm/nginx.
