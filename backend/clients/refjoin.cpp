@@ -6,6 +6,8 @@
 #include "store/store.h"
 
 #include <QHash>
+#include <QRegularExpression>
+#include <QSet>
 #include <QUrl>
 
 namespace ferry {
@@ -56,13 +58,58 @@ const PlanRegistry *planRegistryForDomain(const Plan &plan, const QString &domai
 
 namespace {
 
-bool planCarries(const Plan &plan, const QString &registry, const QString &repository)
+// The plan's repositories per registry and its mappings, indexed once: a join asks for each
+// of a few hundred thousand references.
+class PlanIndex
 {
-    for (const QString &name : plan.repositoriesIn(registry))
-        if (name == repository || (name.contains(u'*') && repositoryGlobMatches(name, repository)))
+public:
+    explicit PlanIndex(const Plan &plan) : m_plan(plan)
+    {
+        for (const ImageSet &s : plan.images)
+            if (s.kind == ImageSet::Kind::Mapping)
+                m_mapped[s.sourceRegistry].insert(s.sourceRepository, {s.targetRegistry, s.targetRepository});
+        m_target = plan.namesWithRole(RegistryRole::Target).value(0);
+    }
+    QPair<QString, QString> targetFor(const QString &registry, const QString &repository) const
+    {
+        const auto reg = m_mapped.constFind(registry);
+        if (reg != m_mapped.cend())
+            if (const auto it = reg->constFind(repository); it != reg->cend())
+                return *it;
+        return {m_target, repository};
+    }
+    bool carries(const QString &registry, const QString &repository)
+    {
+        auto it = m_carried.find(registry);
+        if (it == m_carried.end()) {
+            Carried c;
+            for (const QString &name : m_plan.repositoriesIn(registry)) {
+                if (name.contains(u'*'))
+                    c.globs << repositoryGlobRegex(name);
+                else
+                    c.names.insert(name);
+            }
+            it = m_carried.insert(registry, c);
+        }
+        if (it->names.contains(repository))
             return true;
-    return false;
-}
+        for (const QRegularExpression &glob : std::as_const(it->globs))
+            if (glob.match(repository).hasMatch())
+                return true;
+        return false;
+    }
+
+private:
+    struct Carried
+    {
+        QSet<QString> names;
+        QList<QRegularExpression> globs;
+    };
+    const Plan &m_plan;
+    QString m_target;
+    QHash<QString, QHash<QString, QPair<QString, QString>>> m_mapped;
+    QHash<QString, Carried> m_carried;
+};
 
 // The registry that follows (replica, cache) or is the target.
 bool isTargetSide(const Plan &plan, const PlanRegistry &r, QString *target)
@@ -84,7 +131,7 @@ bool isTargetSide(const Plan &plan, const PlanRegistry &r, QString *target)
 class Joiner
 {
 public:
-    Joiner(const Plan &plan, const Store *store) : m_plan(plan), m_store(store)
+    Joiner(const Plan &plan, const Store *store) : m_plan(plan), m_index(plan), m_store(store)
     {
         for (const ClientSource &c : plan.clients)
             m_hostsDir.insert(c.cluster, c.hostsDir);
@@ -107,11 +154,11 @@ public:
             j.targetRegistry = target;
             j.targetRepository = ref.ref.path;
         } else {
-            const auto [t, repo] = m_plan.targetFor(reg->name, ref.ref.path);
+            const auto [t, repo] = m_index.targetFor(reg->name, ref.ref.path);
             j.targetRegistry = t;
             j.targetRepository = repo;
         }
-        if (j.targetRegistry.isEmpty() || !planCarries(m_plan, onTarget ? target : reg->name, ref.ref.path)) {
+        if (j.targetRegistry.isEmpty() || !m_index.carries(onTarget ? target : reg->name, ref.ref.path)) {
             j.why = QStringLiteral("the plan does not carry %1 in %2").arg(ref.ref.path, reg->name);
             j.targetRegistry.clear();
             j.targetRepository.clear();
@@ -128,6 +175,21 @@ public:
 
 private:
     void where(JoinedReference &j)
+    {
+        const QString ns = j.ref.ref.domain;
+        const QString key = j.ref.cluster + u'\n' + ns;
+        auto cached = m_where.constFind(key);
+        if (cached == m_where.cend()) {
+            whereUncached(j);
+            m_where.insert(key, {j.pullsFromHost, j.pullsFrom});
+            return;
+        }
+        j.pullsFromHost = cached->first;
+        j.pullsFrom = cached->second;
+    }
+
+    // The hosts directory is read once per cluster and namespace, not per reference.
+    void whereUncached(JoinedReference &j)
     {
         const QString ns = j.ref.ref.domain;
         const QList<HostEntry> hosts = resolveHosts(ns, m_hostsDir.value(j.ref.cluster));
@@ -212,8 +274,10 @@ private:
     }
 
     const Plan &m_plan;
+    PlanIndex m_index;
     const Store *m_store;
     QHash<QString, QString> m_hostsDir;
+    QHash<QString, QPair<QString, QString>> m_where; // cluster \n namespace -> (host, registry)
     QHash<QString, QHash<QString, Observation>> m_tags;
 };
 

@@ -137,7 +137,7 @@ QString cleanupKindName(CleanupPolicy::Kind kind)
     return {};
 }
 
-bool repositoryGlobMatches(const QString &glob, const QString &repository)
+QRegularExpression repositoryGlobRegex(const QString &glob)
 {
     QString re;
     for (qsizetype i = 0; i < glob.size(); ++i) {
@@ -153,7 +153,12 @@ bool repositoryGlobMatches(const QString &glob, const QString &repository)
             re += QRegularExpression::escape(QString(c));
         }
     }
-    return QRegularExpression(QRegularExpression::anchoredPattern(re)).match(repository).hasMatch();
+    return QRegularExpression(QRegularExpression::anchoredPattern(re));
+}
+
+bool repositoryGlobMatches(const QString &glob, const QString &repository)
+{
+    return repositoryGlobRegex(glob).match(repository).hasMatch();
 }
 
 bool planyaml::checkKeys(const Ctx &ctx, const YAML::Node &map, const QStringList &allowed, const QString &what)

@@ -138,5 +138,7 @@ std::optional<QList<ImageSet>> importSkopeoSync(const QString &path, const QStri
 
 // "giantswarm/*" style globs for repository names ('*' does not cross '/', '**' does).
 bool repositoryGlobMatches(const QString &glob, const QString &repository);
+// The same glob compiled once, for callers that match many names.
+QRegularExpression repositoryGlobRegex(const QString &glob);
 
 } // namespace ferry

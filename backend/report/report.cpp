@@ -240,6 +240,44 @@ QString attentionMarkdown(const ReportData &d, int topN)
 
 } // namespace
 
+// The clients' burn-down: the last refs scan's counts against the period's first.
+static QString clientsSection(const ReportData &d)
+{
+    QString o;
+    o += QStringLiteral("\n## Clients\n\n");
+    if (d.clientsNow.isEmpty()) {
+        o += QStringLiteral("No refs scan in the period (ferryctl refs scan --plan FILE records one).\n");
+    } else {
+        int refs = 0, ready = 0;
+        for (const ClientCount &c : d.clientsNow) {
+            refs += c.references;
+            ready += c.switchReady;
+        }
+        o += QStringLiteral(
+                 "Refs scan of %1: %2 references, %3 switch-ready or switched (%4).\n\n"
+                 "| cluster | pulls from | references | switch-ready | first refs scan of the period |\n|---|---|---:|---:|---:|\n")
+                 .arg(iso(d.clientsNow.first().at))
+                 .arg(refs)
+                 .arg(ready)
+                 .arg(percent(ready, refs));
+        QMap<QPair<QString, QString>, QPair<int, int>> rows; // (cluster, registry) -> (then, now); a registry gone counts 0
+        for (const ClientCount &c : d.clientsThen)
+            rows[{c.cluster, c.registry}].first = c.references;
+        QMap<QPair<QString, QString>, int> readyNow;
+        for (const ClientCount &c : d.clientsNow) {
+            rows[{c.cluster, c.registry}].second = c.references;
+            readyNow[{c.cluster, c.registry}] = c.switchReady;
+        }
+        for (auto it = rows.begin(); it != rows.end(); ++it)
+            o += QStringLiteral("| %1 | %2 | %3 | %4 | %5 |\n")
+                     .arg(md(it.key().first), md(it.key().second))
+                     .arg(it->second)
+                     .arg(readyNow.value(it.key()))
+                     .arg(it->first);
+    }
+    return o;
+}
+
 QByteArray reportMarkdown(const ReportData &d, int topN, const QStringList &sections)
 {
     QString o;
@@ -329,37 +367,7 @@ QByteArray reportMarkdown(const ReportData &d, int topN, const QStringList &sect
                      .arg(durationText(r.windowSeconds), md(r.source));
         }
     }
-    o += QStringLiteral("\n## Clients\n\n");
-    if (d.clientsNow.isEmpty()) {
-        o += QStringLiteral("No refs scan in the period (ferryctl refs scan --plan FILE records one).\n");
-    } else {
-        int refs = 0, ready = 0;
-        for (const ClientCount &c : d.clientsNow) {
-            refs += c.references;
-            ready += c.switchReady;
-        }
-        o += QStringLiteral(
-                 "Refs scan of %1: %2 references, %3 switch-ready or switched (%4).\n\n"
-                 "| cluster | pulls from | references | switch-ready | first refs scan of the period |\n|---|---|---:|---:|---:|\n")
-                 .arg(iso(d.clientsNow.first().at))
-                 .arg(refs)
-                 .arg(ready)
-                 .arg(percent(ready, refs));
-        QMap<QPair<QString, QString>, QPair<int, int>> rows; // (cluster, registry) -> (then, now); a registry gone counts 0
-        for (const ClientCount &c : d.clientsThen)
-            rows[{c.cluster, c.registry}].first = c.references;
-        QMap<QPair<QString, QString>, int> readyNow;
-        for (const ClientCount &c : d.clientsNow) {
-            rows[{c.cluster, c.registry}].second = c.references;
-            readyNow[{c.cluster, c.registry}] = c.switchReady;
-        }
-        for (auto it = rows.begin(); it != rows.end(); ++it)
-            o += QStringLiteral("| %1 | %2 | %3 | %4 | %5 |\n")
-                     .arg(md(it.key().first), md(it.key().second))
-                     .arg(it->second)
-                     .arg(readyNow.value(it.key()))
-                     .arg(it->first);
-    }
+    o += clientsSection(d);
     o += QStringLiteral("\n## Cleanup\n\n");
     if (d.batches.isEmpty())
         o += QStringLiteral("No batches planned.\n");

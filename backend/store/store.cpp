@@ -36,6 +36,7 @@ Store::Store(QString path)
 
 Store::~Store()
 {
+    m_matrixRowQuery.reset(); // before its connection goes
     {
         QSqlDatabase db = QSqlDatabase::database(m_connection, false);
         if (db.isOpen())

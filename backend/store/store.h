@@ -12,10 +12,12 @@
 #include <QList>
 #include <QMap>
 #include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QString>
 #include <QVariant>
 
 #include <functional>
+#include <memory>
 #include <optional>
 
 namespace ferry {
@@ -268,6 +270,8 @@ private:
     QString m_path;
     QString m_connection;
     QString m_lastError;
+    // matrixRow's statement, prepared once: a clients' join asks it for each reference.
+    mutable std::unique_ptr<QSqlQuery> m_matrixRowQuery;
 };
 
 } // namespace ferry

@@ -126,13 +126,18 @@ qint64 Store::forEachMatrixRow(const std::function<bool(MatrixRow &&)> &visit) c
 
 std::optional<MatrixRow> Store::matrixRow(const QString &repository, const QString &tag) const
 {
-    QSqlQuery q(QSqlDatabase::database(m_connection));
-    q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT state, reason, in_plan, cells FROM matrix WHERE repository = ? AND tag = ?"));
-    q.addBindValue(repository);
-    q.addBindValue(tag);
-    if (!q.exec() || !q.next())
+    if (!m_matrixRowQuery) {
+        m_matrixRowQuery = std::make_unique<QSqlQuery>(QSqlDatabase::database(m_connection));
+        m_matrixRowQuery->setForwardOnly(true);
+        m_matrixRowQuery->prepare(QStringLiteral("SELECT state, reason, in_plan, cells FROM matrix WHERE repository = ? AND tag = ?"));
+    }
+    QSqlQuery &q = *m_matrixRowQuery;
+    q.bindValue(0, repository);
+    q.bindValue(1, tag);
+    if (!q.exec() || !q.next()) {
+        q.finish();
         return std::nullopt;
+    }
     MatrixRow r;
     r.repository = repository;
     r.tag = tag;
@@ -140,6 +145,7 @@ std::optional<MatrixRow> Store::matrixRow(const QString &repository, const QStri
     r.reason = q.value(1).toString();
     r.inPlan = q.value(2).toBool();
     r.cells = decodeCells(q.value(3).toString());
+    q.finish(); // no read left open between calls (a writer would wait for it)
     return r;
 }
 
