@@ -10,14 +10,14 @@
 
 #include <QChart>
 #include <QChartView>
-#include <QFileInfo>
-#include <QSet>
 #include <QDateTimeAxis>
+#include <QFileInfo>
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QLineSeries>
 #include <QPlainTextEdit>
+#include <QSet>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QStandardItemModel>
@@ -222,11 +222,12 @@ void ClientsPage::show(const ClientsData &data)
         auto *state = new QStandardItem(refStateText(j.state));
         state->setBackground(stateColour(j.state));
         state->setToolTip(j.why);
-        auto *where =
-            new QStandardItem(QStringLiteral("%1:%2  %3 %4").arg(QFileInfo(j.ref.file).fileName()).arg(j.ref.line).arg(j.ref.kind, j.ref.object));
+        auto *where = new QStandardItem(
+            QStringLiteral("%1:%2  %3 %4").arg(QFileInfo(j.ref.file).fileName()).arg(j.ref.line).arg(j.ref.kind, j.ref.object));
         where->setToolTip(j.ref.file);
         m_refs->appendRow({new QStandardItem(j.ref.cluster), new QStandardItem(j.pullsFrom), state, reference,
-                           new QStandardItem(j.targetRegistry.isEmpty() ? QString() : j.targetRegistry + u'/' + j.targetRepository), where});
+                           new QStandardItem(j.targetRegistry.isEmpty() ? QString() : j.targetRegistry + u'/' + j.targetRepository),
+                           where});
     }
     m_clustersView->resizeColumnsToContents();
     m_refsView->resizeColumnsToContents();
@@ -243,14 +244,15 @@ void ClientsPage::show(const ClientsData &data)
         m_summary->setText(tr("No clients yet: the plan's `clients` list names each cluster's manifests and containerd certs.d."));
         return;
     }
-    m_summary->setText(tr("%L1 references in %2 clusters (%L3 files): %L4 switch-ready or switched (%5 %), %L6 still pull from Docker Hub%7.")
-                           .arg(total)
-                           .arg(data.join.byCluster.size())
-                           .arg(data.files)
-                           .arg(ready)
-                           .arg(total ? 100 * ready / total : 0)
-                           .arg(hub)
-                           .arg(data.warnings.isEmpty() ? QString() : tr("; %n file problem(s), see the tooltip", nullptr, int(data.warnings.size()))));
+    m_summary->setText(
+        tr("%L1 references in %2 clusters (%L3 files): %L4 switch-ready or switched (%5 %), %L6 still pull from Docker Hub%7.")
+            .arg(total)
+            .arg(data.join.byCluster.size())
+            .arg(data.files)
+            .arg(ready)
+            .arg(total ? 100 * ready / total : 0)
+            .arg(hub)
+            .arg(data.warnings.isEmpty() ? QString() : tr("; %n file problem(s), see the tooltip", nullptr, int(data.warnings.size()))));
     m_summary->setToolTip(data.warnings.join(u'\n'));
 }
 

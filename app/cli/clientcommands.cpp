@@ -39,14 +39,17 @@ struct RefsInput
 
 void addSourceOptions(QCommandLineParser &p)
 {
-    p.addOption({QStringLiteral("plan"), QStringLiteral("The migration plan: its registries, mappings and `clients`."), QStringLiteral("file")});
+    p.addOption(
+        {QStringLiteral("plan"), QStringLiteral("The migration plan: its registries, mappings and `clients`."), QStringLiteral("file")});
     p.addOption({QStringLiteral("db"), QStringLiteral("The history database (default: next to the plan)."), QStringLiteral("file")});
     p.addOption({QStringLiteral("cluster"), QStringLiteral("Cluster name for the PATHs given (default: the directory's name)."),
                  QStringLiteral("name")});
     p.addOption({QStringLiteral("customer"), QStringLiteral("Customer for the PATHs given."), QStringLiteral("name")});
-    p.addOption({QStringLiteral("hosts-dir"), QStringLiteral("The containerd certs.d of the cluster of the PATHs given."), QStringLiteral("dir")});
+    p.addOption(
+        {QStringLiteral("hosts-dir"), QStringLiteral("The containerd certs.d of the cluster of the PATHs given."), QStringLiteral("dir")});
     p.addOption({QStringLiteral("format"), QStringLiteral("table (default), json or csv."), QStringLiteral("format")});
-    p.addPositionalArgument(QStringLiteral("PATH"), QStringLiteral("Manifests: files or directories of YAML and JSON (besides the plan's)."),
+    p.addPositionalArgument(QStringLiteral("PATH"),
+                            QStringLiteral("Manifests: files or directories of YAML and JSON (besides the plan's)."),
                             QStringLiteral("[PATH...]"));
 }
 
@@ -137,8 +140,8 @@ QJsonObject byClusterJson(const RefJoin &join)
 void printSummary(const RefJoin &join, QTextStream &out)
 {
     out << QStringLiteral("%1 %2 %3 %4\n")
-               .arg(QStringLiteral("CLUSTER").leftJustified(20), QStringLiteral("PULLS FROM").leftJustified(24), QStringLiteral("REFS").rightJustified(7),
-                    QStringLiteral("READY").rightJustified(7));
+               .arg(QStringLiteral("CLUSTER").leftJustified(20), QStringLiteral("PULLS FROM").leftJustified(24),
+                    QStringLiteral("REFS").rightJustified(7), QStringLiteral("READY").rightJustified(7));
     for (auto c = join.byCluster.begin(); c != join.byCluster.end(); ++c)
         for (auto r = c->begin(); r != c->end(); ++r)
             out << QStringLiteral("%1 %2 %3 %4\n")
@@ -281,7 +284,8 @@ int refsDiff(const QStringList &args, QTextStream &out, QTextStream &err)
     }
     const QList<ClientCount> history = workspace.store()->clientCountHistory(*since);
     if (history.isEmpty()) {
-        err << "ferryctl refs diff: no refs scan in the database" << (since->isValid() ? QStringLiteral(" since then") : QString()) << Qt::endl;
+        err << "ferryctl refs diff: no refs scan in the database" << (since->isValid() ? QStringLiteral(" since then") : QString())
+            << Qt::endl;
         return ExitNotFound;
     }
     const QDateTime first = history.first().at, last = history.last().at;
@@ -313,8 +317,9 @@ int refsDiff(const QStringList &args, QTextStream &out, QTextStream &err)
         for (auto it = change.begin(); it != change.end(); ++it) {
             const int d = it->second - it->first;
             out << QStringLiteral("%1 %2 %3 -> %4 (%5)\n")
-                       .arg(it.key().first.leftJustified(20), it.key().second.leftJustified(24), QString::number(it->first).rightJustified(6),
-                            QString::number(it->second).rightJustified(6), d > 0 ? QStringLiteral("+%1").arg(d) : QString::number(d));
+                       .arg(it.key().first.leftJustified(20), it.key().second.leftJustified(24),
+                            QString::number(it->first).rightJustified(6), QString::number(it->second).rightJustified(6),
+                            d > 0 ? QStringLiteral("+%1").arg(d) : QString::number(d));
         }
     }
     out.flush();

@@ -20,25 +20,26 @@ namespace ferry::cli {
 
 namespace {
 
-const char *const kUsage = "Usage: ferryctl <command> [options]\n"
-                           "\n"
-                           "Commands:\n"
-                           "  inspect [--json] REF   digest, media type, platforms, subject and size of a manifest\n"
-                           "  tags [--json] REPO     the tags of a repository, and whether the listing is complete\n"
-                           "  scan --plan FILE       scan every registry of the plan and record the sync matrix\n"
-                           "  status                 the sync matrix (table, json or csv)\n"
-                           "  diff                   what appeared, moved and vanished\n"
-                           "  lag                    replication lag per replica: percentiles, breaches, items in flight\n"
-                           "  watch --plan FILE      rescan on a schedule; on a terminal, the terminal dashboard follows the rounds\n"
-                           "  tui [--plan FILE]      the dashboard in a terminal: overview, images, replication, cleanup, registries\n"
-                           "  cleanup <subcommand>   plan, review, approve and execute deletion batches (cleanup --help)\n"
-                           "  report                 a status report: md, html, pdf, csv or json\n"
-                           "  refs <subcommand>      the clients' image references: where they pull from, can they switch (refs --help)\n"
-                           "  hosts <subcommand>     containerd hosts.toml: generate, lint, explain (hosts --help)\n"
-                           "\n"
-                           "Exit codes: 0 ok, 1 not found, 2 usage, 3 authentication, 4 network or registry error,\n"
-                           "5 a --fail-on matched (scan, refs) or hosts lint found errors, 6 a cleanup batch may not be executed or approved, 130 interrupted.\n"
-                           "Run 'ferryctl <command> --help' for a command's options.\n";
+const char *const kUsage =
+    "Usage: ferryctl <command> [options]\n"
+    "\n"
+    "Commands:\n"
+    "  inspect [--json] REF   digest, media type, platforms, subject and size of a manifest\n"
+    "  tags [--json] REPO     the tags of a repository, and whether the listing is complete\n"
+    "  scan --plan FILE       scan every registry of the plan and record the sync matrix\n"
+    "  status                 the sync matrix (table, json or csv)\n"
+    "  diff                   what appeared, moved and vanished\n"
+    "  lag                    replication lag per replica: percentiles, breaches, items in flight\n"
+    "  watch --plan FILE      rescan on a schedule; on a terminal, the terminal dashboard follows the rounds\n"
+    "  tui [--plan FILE]      the dashboard in a terminal: overview, images, replication, cleanup, registries\n"
+    "  cleanup <subcommand>   plan, review, approve and execute deletion batches (cleanup --help)\n"
+    "  report                 a status report: md, html, pdf, csv or json\n"
+    "  refs <subcommand>      the clients' image references: where they pull from, can they switch (refs --help)\n"
+    "  hosts <subcommand>     containerd hosts.toml: generate, lint, explain (hosts --help)\n"
+    "\n"
+    "Exit codes: 0 ok, 1 not found, 2 usage, 3 authentication, 4 network or registry error,\n"
+    "5 a --fail-on matched (scan, refs) or hosts lint found errors, 6 a cleanup batch may not be executed or approved, 130 interrupted.\n"
+    "Run 'ferryctl <command> --help' for a command's options.\n";
 
 QJsonObject rateLimitJson(const RateLimitReading &r)
 {

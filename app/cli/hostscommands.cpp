@@ -59,7 +59,8 @@ int generate(const QStringList &args, QTextStream &out, QTextStream &err)
                                                "legacy registries): the target's caches first, then the target. Point containerd's "
                                                "config_path (or ctr --hosts-dir) at DIR."));
     p.addOption({QStringLiteral("plan"), QStringLiteral("The migration plan."), QStringLiteral("file")});
-    p.addOption({{QStringLiteral("o"), QStringLiteral("output")}, QStringLiteral("The certs.d directory to write."), QStringLiteral("dir")});
+    p.addOption(
+        {{QStringLiteral("o"), QStringLiteral("output")}, QStringLiteral("The certs.d directory to write."), QStringLiteral("dir")});
     p.addOption({QStringLiteral("db"), QStringLiteral("Unused: generate reads only the plan."), QStringLiteral("file")});
     if (const int rc = parseCommand(p, QStringLiteral("hosts generate"), args, out, err); rc >= 0)
         return rc;
@@ -146,10 +147,12 @@ int explain(const QStringList &args, QTextStream &out, QTextStream &err)
     QCommandLineParser p;
     p.setApplicationDescription(QStringLiteral("The hosts containerd tries for REF with this certs.d, in order, the URL it asks each, "
                                                "and what each holds for REF (from the database of --plan's scans)."));
-    p.addOption({QStringLiteral("hosts-dir"), QStringLiteral("The certs.d directory (none: containerd's default host)."), QStringLiteral("dir")});
+    p.addOption(
+        {QStringLiteral("hosts-dir"), QStringLiteral("The certs.d directory (none: containerd's default host)."), QStringLiteral("dir")});
     p.addOption({QStringLiteral("plan"), QStringLiteral("The migration plan."), QStringLiteral("file")});
     p.addOption({QStringLiteral("db"), QStringLiteral("The history database (default: next to the plan)."), QStringLiteral("file")});
-    p.addOption({QStringLiteral("json"), QStringLiteral("Print JSON (keys: reference, source, hosts[url, host, capabilities, registry, holds]).")});
+    p.addOption(
+        {QStringLiteral("json"), QStringLiteral("Print JSON (keys: reference, source, hosts[url, host, capabilities, registry, holds]).")});
     p.addPositionalArgument(QStringLiteral("REF"), QStringLiteral("An image reference as a manifest writes it (nginx, quay.io/x/y:1)."));
     if (const int rc = parseCommand(p, QStringLiteral("hosts explain"), args, out, err); rc >= 0)
         return rc;
@@ -192,7 +195,8 @@ int explain(const QStringList &args, QTextStream &out, QTextStream &err)
         out << QStringLiteral("%1. %2  [%3]%4\n")
                    .arg(++i)
                    .arg(h.url, h.host.capabilities.join(u','), h.host.isServer ? QStringLiteral("  server") : QString());
-        out << "   " << (h.planRegistry.isEmpty() ? QStringLiteral("not a registry of the plan") : h.planRegistry) << ": " << h.holds << '\n';
+        out << "   " << (h.planRegistry.isEmpty() ? QStringLiteral("not a registry of the plan") : h.planRegistry) << ": " << h.holds
+            << '\n';
     }
     out.flush();
     return ExitOk;
@@ -209,10 +213,11 @@ int runHosts(const QStringList &args, QTextStream &out, QTextStream &err)
         return lint(args.mid(1), out, err);
     if (sub == u"explain")
         return explain(args.mid(1), out, err);
-    (sub == u"--help" || sub == u"-h" ? out : err) << "Usage: ferryctl hosts <generate|lint|explain> [options]\n"
-                                                      "  generate --plan FILE -o DIR   containerd certs.d for the plan: caches first, then the target\n"
-                                                      "  lint DIR [--plan FILE]        what in a certs.d breaks clusters (exit 5 on errors)\n"
-                                                      "  explain REF --hosts-dir DIR   the hosts containerd tries for REF, and what each holds\n";
+    (sub == u"--help" || sub == u"-h" ? out : err)
+        << "Usage: ferryctl hosts <generate|lint|explain> [options]\n"
+           "  generate --plan FILE -o DIR   containerd certs.d for the plan: caches first, then the target\n"
+           "  lint DIR [--plan FILE]        what in a certs.d breaks clusters (exit 5 on errors)\n"
+           "  explain REF --hosts-dir DIR   the hosts containerd tries for REF, and what each holds\n";
     return sub == u"--help" || sub == u"-h" ? ExitOk : ExitUsage;
 }
 

@@ -4,12 +4,12 @@
 #include "gui/mainwindow.h"
 
 #include "cleanuppage.h"
+#include "clientspage.h"
 #include "exportdialog.h"
 #include "imagespage.h"
 #include "net/networkservice.h"
 #include "overviewpage.h"
 #include "plan/plan.h"
-#include "clientspage.h"
 #include "registriespage.h"
 #include "registry/registryclient.h"
 #include "replicationpage.h"
@@ -165,8 +165,8 @@ void MainWindow::onMatrixRead()
 
 void MainWindow::showPage(const QString &name)
 {
-    const QStringList pages{QStringLiteral("overview"), QStringLiteral("images"), QStringLiteral("replication"), QStringLiteral("cleanup"),
-                            QStringLiteral("registries"), QStringLiteral("clients")};
+    const QStringList pages{QStringLiteral("overview"), QStringLiteral("images"),     QStringLiteral("replication"),
+                            QStringLiteral("cleanup"),  QStringLiteral("registries"), QStringLiteral("clients")};
     if (pages.contains(name))
         m_sidebar->setCurrentRow(int(pages.indexOf(name)));
 }

@@ -89,7 +89,8 @@ QList<GeneratedHosts> generateHosts(const Plan &plan)
         if (!misfits.isEmpty())
             g.notes << QStringLiteral("%1: these mappings do not keep the name under '%2/' in %3, and containerd keeps a "
                                       "reference's path, so their clients must change the reference itself: %4")
-                           .arg(ns, prefix.isEmpty() ? QStringLiteral("(no prefix)") : prefix, target->name, misfits.join(QStringLiteral("; ")));
+                           .arg(ns, prefix.isEmpty() ? QStringLiteral("(no prefix)") : prefix, target->name,
+                                misfits.join(QStringLiteral("; ")));
         QString toml;
         toml += QStringLiteral("# Written by Ferry from plan '%1' for %2: the caches first, then %3 (the target).\n"
                                "# Nothing here falls back to %4 itself.\n")
@@ -117,9 +118,9 @@ QList<GeneratedHosts> generateHosts(const Plan &plan)
                            .arg(ns, target->name),
                 toml += QStringLiteral("\n[host.%1]\n  capabilities = [\"pull\", \"resolve\"]\n%2")
                             .arg(quoted(hostUrl(*target, prefix)),
-                                 (target->config.caFile.isEmpty() ? QString()
-                                                                  : QStringLiteral("  ca = %1\n").arg(quoted(QFileInfo(target->config.caFile)
-                                                                                                                 .absoluteFilePath()))) +
+                                 (target->config.caFile.isEmpty()
+                                      ? QString()
+                                      : QStringLiteral("  ca = %1\n").arg(quoted(QFileInfo(target->config.caFile).absoluteFilePath()))) +
                                      (prefix.isEmpty() ? QString() : QStringLiteral("  override_path = true\n")));
         g.toml = toml;
         out.append(g);
@@ -178,13 +179,16 @@ QList<HostsFinding> lintHostsDir(const QString &dir, const Plan *plan, const Ref
         for (const HostEntry &h : f.hosts) {
             const PlanRegistry *r = registryAtHost(plan, h.host);
             if (!h.isServer && h.can(QStringLiteral("push")))
-                addFinding(out, S::Warning, f.file, h.line, QStringLiteral("push-on-mirror"),
-                           QStringLiteral("%1 may receive pushes%2: a mirror should have capabilities = [\"pull\", \"resolve\"]")
-                               .arg(h.url, h.capabilitiesWritten ? QString() : QStringLiteral(" (no capabilities: containerd allows all three)")));
+                addFinding(
+                    out, S::Warning, f.file, h.line, QStringLiteral("push-on-mirror"),
+                    QStringLiteral("%1 may receive pushes%2: a mirror should have capabilities = [\"pull\", \"resolve\"]")
+                        .arg(h.url, h.capabilitiesWritten ? QString() : QStringLiteral(" (no capabilities: containerd allows all three)")));
             if (h.scheme == u"http" && (!r || !r->config.insecure))
                 addFinding(out, S::Warning, f.file, h.line, QStringLiteral("http-host"),
-                           QStringLiteral("%1 is plain HTTP and %2").arg(h.url, r ? QStringLiteral("the plan's registry there is not marked insecure")
-                                                                                 : QStringLiteral("no registry of the plan is there")));
+                           QStringLiteral("%1 is plain HTTP and %2")
+                               .arg(h.url,
+                                    r ? QStringLiteral("the plan's registry there is not marked insecure")
+                                      : QStringLiteral("no registry of the plan is there")));
             for (const QString &ca : h.ca)
                 if (!QFileInfo::exists(ca))
                     addFinding(out, S::Error, f.file, h.line, QStringLiteral("ca-missing"),
@@ -196,9 +200,10 @@ QList<HostsFinding> lintHostsDir(const QString &dir, const Plan *plan, const Ref
                            QStringLiteral("no server: after its mirrors containerd goes to %1 itself").arg(h.host));
         }
         if (plan && !reachesHolder)
-            addFinding(out, S::Error, f.file, f.serverLine, QStringLiteral("no-fallback"),
-                       QStringLiteral("no host of %1 is the plan's target or one of its replicas: when the caches miss, nothing holds the images")
-                           .arg(f.ns));
+            addFinding(
+                out, S::Error, f.file, f.serverLine, QStringLiteral("no-fallback"),
+                QStringLiteral("no host of %1 is the plan's target or one of its replicas: when the caches miss, nothing holds the images")
+                    .arg(f.ns));
         if (!join || !store)
             continue;
         QSet<QString> reported;
@@ -225,8 +230,8 @@ QList<HostsFinding> lintHostsDir(const QString &dir, const Plan *plan, const Ref
             for (const HostEntry *h : std::as_const(lacking))
                 addFinding(out, served ? S::Warning : S::Error, f.file, h->line, QStringLiteral("host-lacks-tag"),
                            QStringLiteral("%1 (%2) does not hold %3:%4, which cluster %5 references (%6:%7)%8")
-                               .arg(h->host, registryAtHost(plan, h->host)->name, repositoryAt(*h, j.ref.ref.path), j.ref.ref.tag, j.ref.cluster,
-                                    j.ref.file)
+                               .arg(h->host, registryAtHost(plan, h->host)->name, repositoryAt(*h, j.ref.ref.path), j.ref.ref.tag,
+                                    j.ref.cluster, j.ref.file)
                                .arg(j.ref.line)
                                .arg(served ? QString() : QStringLiteral(": no host of %1 serves it, the pull fails").arg(f.ns)));
         }

@@ -45,7 +45,9 @@ struct Document
 class Reader
 {
 public:
-    explicit Reader(const QString &text) : m_t(text) {}
+    explicit Reader(const QString &text)
+        : m_t(text)
+    { }
 
     bool read(Document *doc)
     {
@@ -65,7 +67,8 @@ public:
                     return fail(QStringLiteral("expected ']' to close the table header"));
                 ++m_i;
                 if (seen.contains(path))
-                    return fail(QStringLiteral("duplicated tables: [%1] is already defined on line %2").arg(path.join(u'.')).arg(seen[path]));
+                    return fail(
+                        QStringLiteral("duplicated tables: [%1] is already defined on line %2").arg(path.join(u'.')).arg(seen[path]));
                 seen.insert(path, m_line);
                 doc->tables.append({path, m_line});
                 current = path;
@@ -262,8 +265,8 @@ private:
     int m_line = 1;
 };
 
-const QStringList kHostKeys = {QStringLiteral("capabilities"), QStringLiteral("ca"), QStringLiteral("client"), QStringLiteral("skip_verify"),
-                               QStringLiteral("header"), QStringLiteral("override_path")};
+const QStringList kHostKeys = {QStringLiteral("capabilities"), QStringLiteral("ca"),     QStringLiteral("client"),
+                               QStringLiteral("skip_verify"),  QStringLiteral("header"), QStringLiteral("override_path")};
 
 HostsFinding finding(HostsFinding::Severity s, const HostsFile &f, int line, const QString &code, const QString &message)
 {
@@ -334,9 +337,9 @@ bool applyKey(HostsFile &f, HostEntry &entry, const QString &key, const Value &v
     } else if (key == u"client") {
         // Client certificates: read, not checked further here.
     } else {
-        f.findings.append(finding(HostsFinding::Severity::Warning, f, line, QStringLiteral("unknown-key"),
-                                  QStringLiteral("unknown key '%1': containerd ignores it (keys of a host: %2)")
-                                      .arg(key, kHostKeys.join(QStringLiteral(", ")))));
+        f.findings.append(finding(
+            HostsFinding::Severity::Warning, f, line, QStringLiteral("unknown-key"),
+            QStringLiteral("unknown key '%1': containerd ignores it (keys of a host: %2)").arg(key, kHostKeys.join(QStringLiteral(", ")))));
     }
     return true;
 }

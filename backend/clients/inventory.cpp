@@ -46,8 +46,8 @@ YAML::Node at(const YAML::Node &n, std::initializer_list<const char *> path)
 
 const QSet<QString> &workloadKinds()
 {
-    static const QSet<QString> kinds = {QStringLiteral("Pod"),       QStringLiteral("Deployment"), QStringLiteral("StatefulSet"),
-                                        QStringLiteral("DaemonSet"), QStringLiteral("ReplicaSet"), QStringLiteral("Job"),
+    static const QSet<QString> kinds = {QStringLiteral("Pod"),       QStringLiteral("Deployment"),           QStringLiteral("StatefulSet"),
+                                        QStringLiteral("DaemonSet"), QStringLiteral("ReplicaSet"),           QStringLiteral("Job"),
                                         QStringLiteral("CronJob"),   QStringLiteral("ReplicationController")};
     return kinds;
 }
@@ -55,7 +55,11 @@ const QSet<QString> &workloadKinds()
 class Walker
 {
 public:
-    Walker(const QString &file, const ClientSource &source, Inventory *inv) : m_file(file), m_source(source), m_inv(inv) {}
+    Walker(const QString &file, const ClientSource &source, Inventory *inv)
+        : m_file(file)
+        , m_source(source)
+        , m_inv(inv)
+    { }
 
     void document(const YAML::Node &doc)
     {
@@ -109,9 +113,9 @@ private:
         const QString ns = str(at(o, {"metadata", "namespace"}));
         const QString name = ns.isEmpty() ? str(at(o, {"metadata", "name"})) : ns + u'/' + str(at(o, {"metadata", "name"}));
         if (workloadKinds().contains(kind)) {
-            const YAML::Node spec = kind == u"Pod"       ? o["spec"]
-                                    : kind == u"CronJob" ? at(o, {"spec", "jobTemplate", "spec", "template", "spec"})
-                                                         : at(o, {"spec", "template", "spec"});
+            const YAML::Node spec = kind == u"Pod" ? o["spec"]
+                : kind == u"CronJob"               ? at(o, {"spec", "jobTemplate", "spec", "template", "spec"})
+                                                   : at(o, {"spec", "template", "spec"});
             QHash<QString, QString> running;
             if (kind == u"Pod") {
                 for (const char *list : {"containerStatuses", "initContainerStatuses", "ephemeralContainerStatuses"})

@@ -13,7 +13,6 @@
 
 namespace ferry {
 
-
 // One image reference found in a client's configuration.
 struct ClientReference
 {

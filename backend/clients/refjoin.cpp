@@ -63,7 +63,8 @@ namespace {
 class PlanIndex
 {
 public:
-    explicit PlanIndex(const Plan &plan) : m_plan(plan)
+    explicit PlanIndex(const Plan &plan)
+        : m_plan(plan)
     {
         for (const ImageSet &s : plan.images)
             if (s.kind == ImageSet::Kind::Mapping)
@@ -131,7 +132,10 @@ bool isTargetSide(const Plan &plan, const PlanRegistry &r, QString *target)
 class Joiner
 {
 public:
-    Joiner(const Plan &plan, const Store *store) : m_plan(plan), m_index(plan), m_store(store)
+    Joiner(const Plan &plan, const Store *store)
+        : m_plan(plan)
+        , m_index(plan)
+        , m_store(store)
     {
         for (const ClientSource &c : plan.clients)
             m_hostsDir.insert(c.cluster, c.hostsDir);
@@ -238,7 +242,8 @@ private:
         }
         if (!row) {
             j.state = RefState::NotScanned;
-            j.why = QStringLiteral("no scan has seen %1:%2 (or the plan's tag filter leaves it out)").arg(j.targetRepository, j.ref.ref.tag);
+            j.why =
+                QStringLiteral("no scan has seen %1:%2 (or the plan's tag filter leaves it out)").arg(j.targetRepository, j.ref.ref.tag);
             return;
         }
         j.targetDigest = row->cells.value(j.targetRegistry).digest;

@@ -23,7 +23,8 @@ bool parseClients(const Ctx &ctx, const YAML::Node &node, const QString &planDir
     for (const YAML::Node &c : node) {
         if (!c.IsMap())
             return ctx.fail(c, QStringLiteral("a client source is a map {cluster, customer, paths, hosts-dir}"));
-        if (!checkKeys(ctx, c, {QStringLiteral("cluster"), QStringLiteral("customer"), QStringLiteral("paths"), QStringLiteral("hosts-dir")},
+        if (!checkKeys(ctx, c,
+                       {QStringLiteral("cluster"), QStringLiteral("customer"), QStringLiteral("paths"), QStringLiteral("hosts-dir")},
                        QStringLiteral("a client source")))
             return false;
         ClientSource s;

@@ -177,7 +177,8 @@ QList<ClientCount> Store::clientCountHistory(const QDateTime &since) const
     QList<ClientCount> out;
     QSqlQuery q(QSqlDatabase::database(m_connection));
     q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT at, cluster, registry, refs, switch_ready FROM client_counts WHERE at >= ? ORDER BY at, cluster, registry"));
+    q.prepare(
+        QStringLiteral("SELECT at, cluster, registry, refs, switch_ready FROM client_counts WHERE at >= ? ORDER BY at, cluster, registry"));
     q.addBindValue(since.isValid() ? ms(since) : QVariant(qint64(0)));
     if (!q.exec())
         return out;
