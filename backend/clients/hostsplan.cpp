@@ -190,9 +190,9 @@ QList<HostsFinding> lintHostsDir(const QString &dir, const Plan *plan, const Ref
                                     r ? QStringLiteral("the plan's registry there is not marked insecure")
                                       : QStringLiteral("no registry of the plan is there")));
             for (const QString &ca : h.ca)
-                if (!QFileInfo::exists(ca))
+                if (!QFileInfo(ca).isFile()) // ca = "" names the directory itself, which containerd cannot read either
                     addFinding(out, S::Error, f.file, h.line, QStringLiteral("ca-missing"),
-                               QStringLiteral("CA file %1 does not exist: containerd fails every pull through %2").arg(ca, h.host));
+                               QStringLiteral("CA file %1 is not a file: containerd fails every pull through %2").arg(ca, h.host));
             if (r && (r->role == RegistryRole::Target || r->role == RegistryRole::Replica || r->role == RegistryRole::Legacy))
                 reachesHolder = true;
             if (h.isServer && f.server.isEmpty())

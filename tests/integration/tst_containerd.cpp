@@ -262,6 +262,35 @@ private Q_SLOTS:
         QVERIFY2(m_witness->requests().isEmpty(), qPrintable(m_witness->requests().join(u'\n')));
     }
 
+    // A file containerd reads but that misroutes: mirrors and no `server`. When the cache is down,
+    // containerd goes on to the upstream itself; the lint says so before a cluster finds out.
+    void aFileWithoutServerFallsBackUpstream()
+    {
+        const QString certs = path(QStringLiteral("no-server"));
+        const RegistryInstance &cache = m_farm->named(QStringLiteral("cache"));
+        QVERIFY(writeFile(certs + QStringLiteral("/docker.io/hosts.toml"),
+                          QStringLiteral("[host.\"%1\"]\n  capabilities = [\"pull\", \"resolve\"]\n%2")
+                              .arg(cache.url(), cache.caFile.isEmpty() ? QString() : QStringLiteral("  ca = \"%1\"\n").arg(cache.caFile))
+                              .toUtf8()));
+        const Run lint = run(ferryctlPath(), {QStringLiteral("hosts"), QStringLiteral("lint"), certs, QStringLiteral("--plan"), m_plan});
+        QCOMPARE(lint.exitCode, 5);
+        QVERIFY2(lint.out.contains("[no-server]") && lint.out.contains("[no-fallback]") && lint.out.contains("registry-1.docker.io"),
+                 lint.out.constData());
+        const QJsonArray hosts = explain(QStringLiteral("docker.io/giantswarm/app-operator:1.0.0"), certs).value(QStringLiteral("hosts")).toArray();
+        QCOMPARE(hosts.size(), 2);
+        QCOMPARE(hosts[1].toObject().value(QStringLiteral("host")).toString(), QStringLiteral("registry-1.docker.io"));
+
+        m_farm->stopNamed(QStringLiteral("cache"));
+        m_witness->clear();
+        const Run pull = ctrPull(certs, QStringLiteral("docker.io/giantswarm/app-operator:1.0.0"));
+        QString error;
+        QVERIFY2(m_farm->restartNamed(QStringLiteral("cache"), &error), qPrintable(error));
+        QVERIFY(pull.exitCode != 0);
+        QVERIFY2(m_witness->requests().join(u'\n').contains(QStringLiteral("CONNECT registry-1.docker.io:443")),
+                 QByteArray(pull.err + "\nwitness: " + m_witness->requests().join(u'\n').toUtf8()).constData());
+        m_witness->clear();
+    }
+
     // Files containerd drops whole: the lint says so, and containerd shows it by going to
     // registry-1.docker.io (the witness sees the CONNECT) with its own error.
     void filesContainerdDropsAreLintedAsSuch_data()

@@ -530,7 +530,8 @@ private Q_SLOTS:
         QVERIFY2(plan, qPrintable(error));
         const QString certs = dir.filePath(QStringLiteral("certs.d"));
         // docker.io: typo'd key (so push is allowed), and no server: after the cache, Docker Hub.
-        QVERIFY(write(certs + QStringLiteral("/docker.io/hosts.toml"), "[host.\"https://cache.local:5000\"]\n  capabilites = [\"pull\"]\n"));
+        QVERIFY(write(certs + QStringLiteral("/docker.io/hosts.toml"),
+                      "[host.\"https://cache.local:5000\"]\n  capabilites = [\"pull\"]\n  ca = \"\"\n"));
         // quay.io: two tables for one host: containerd drops the file.
         QVERIFY(write(certs + QStringLiteral("/quay.io/hosts.toml"),
                       "server = \"https://gsoci.azurecr.io\"\n[host.\"https://cache.local:5000\"]\n[host.\"https://cache.local:5000\"]\n"));
@@ -543,7 +544,7 @@ private Q_SLOTS:
         for (const HostsFinding &f : findings)
             codes << QFileInfo(f.file).dir().dirName() + u'/' + f.code;
         codes.sort();
-        QCOMPARE(codes, (QStringList{QStringLiteral("docker.io/no-fallback"), QStringLiteral("docker.io/no-server"),
+        QCOMPARE(codes, (QStringList{QStringLiteral("docker.io/ca-missing"), QStringLiteral("docker.io/no-fallback"), QStringLiteral("docker.io/no-server"),
                                      QStringLiteral("docker.io/push-on-mirror"), QStringLiteral("docker.io/unknown-key"),
                                      QStringLiteral("old.example_5000_/ca-missing"), QStringLiteral("old.example_5000_/http-host"),
                                      QStringLiteral("quay.io/rejected")}));
