@@ -2,7 +2,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 
 // The hosts.toml that `ferryctl hosts generate` writes, used by a real containerd (Debian's
-// 1.6, started by the test on a socket of its own, CRI off): `ctr images pull --hosts-dir`
+// 1.6, started by the test unprivileged, as rootless containerd runs: as nobody when the test is
+// root, in a user namespace of its own, on a socket of its own, CRI off): `ctr images pull --hosts-dir`
 // fetches docker.io/... from the cache while it is up and from gsoci once it is stopped,
 // never from the upstream (a witness proxy fails the test on any connection), and
 // `ferryctl hosts explain` names the hosts in the order the registries' access logs show.
@@ -19,6 +20,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QStandardPaths>
+#include <QTemporaryDir>
 
 #include <atomic>
 #include <mutex>
@@ -128,6 +130,7 @@ private:
     std::unique_ptr<RegistryFarm> m_farm;
     std::unique_ptr<ManagedProcess> m_containerd;
     std::unique_ptr<Witness> m_witness;
+    QTemporaryDir m_containerdDir; // owned by the daemon's user
     QString m_plan;
     QString m_socket;
     int m_namespaces = 0;
@@ -170,8 +173,8 @@ private Q_SLOTS:
         FERRY_REQUIRE_REGISTRY_TOOLS();
         if (QStandardPaths::findExecutable(QStringLiteral("containerd")).isEmpty() || QStandardPaths::findExecutable(QStringLiteral("ctr")).isEmpty())
             FERRY_SKIP(QStringLiteral("containerd is not installed (installer/setup.sh installs it)"));
-        if (::geteuid() != 0)
-            FERRY_SKIP(QStringLiteral("containerd 1.6 needs root for its snapshots; CI runs the tests as root"));
+        if (QStandardPaths::findExecutable(QStringLiteral("unshare")).isEmpty() || QStandardPaths::findExecutable(QStringLiteral("setpriv")).isEmpty())
+            FERRY_SKIP(QStringLiteral("unshare and setpriv (util-linux) are needed to start containerd unprivileged"));
         m_farm = std::make_unique<RegistryFarm>();
         m_farm->setAccessLog(true);
         QString error;
@@ -196,24 +199,45 @@ private Q_SLOTS:
                                       .arg(m_farm->planFields(QStringLiteral("gsoci")), m_farm->planFields(QStringLiteral("cache")))
                                       .toUtf8()));
 
-        // containerd with a root, a state and a socket of its own; no CRI, no snapshotters
-        // that need kernel features the test machine may lack.
-        const QString dir = path(QStringLiteral("containerd"));
+        // containerd with a root, a state and a socket of its own; no CRI, no snapshotters that
+        // need kernel features the test machine may lack. Unprivileged: a test running as root
+        // drops to nobody (setpriv); the daemon then runs in a user namespace where it is root
+        // (unshare --map-root-user, as rootlesskit does), so that its native snapshotter may
+        // mount and chown. Every process of the chain dies with the test (pdeathsig, kill-child).
+        QVERIFY(m_containerdDir.isValid());
+        const QString dir = m_containerdDir.path();
+        const bool root = ::geteuid() == 0;
+        constexpr uint kNobody = 65534;
+        QVERIFY(QDir(dir).mkpath(QStringLiteral("root")) && QDir(dir).mkpath(QStringLiteral("state")));
         m_socket = dir + QStringLiteral("/c.sock");
         QVERIFY(writeFile(dir + QStringLiteral("/config.toml"),
                           QStringLiteral("version = 2\nroot = \"%1/root\"\nstate = \"%1/state\"\n"
                                          "disabled_plugins = [\"io.containerd.grpc.v1.cri\", \"io.containerd.snapshotter.v1.btrfs\", "
                                          "\"io.containerd.snapshotter.v1.zfs\", \"io.containerd.snapshotter.v1.aufs\", "
-                                         "\"io.containerd.snapshotter.v1.devmapper\"]\n"
-                                         "[grpc]\n  address = \"%1/c.sock\"\n[ttrpc]\n  address = \"%1/c.sock.ttrpc\"\n"
+                                         "\"io.containerd.snapshotter.v1.devmapper\", \"io.containerd.snapshotter.v1.overlayfs\"]\n"
+                                         "[grpc]\n  address = \"%1/c.sock\"\n  uid = 0\n  gid = 0\n"
+                                         "[ttrpc]\n  address = \"%1/c.sock.ttrpc\"\n  uid = 0\n  gid = 0\n"
                                          "[debug]\n  address = \"\"\n[metrics]\n  address = \"\"\n")
                               .arg(dir)
                               .toUtf8()));
+        if (root) {
+            const Run own = run(QStringLiteral("chown"), {QStringLiteral("-R"), QStringLiteral("%1:%1").arg(kNobody), dir});
+            QVERIFY2(own.exitCode == 0, own.err.constData());
+        }
+        QStringList command{QStringLiteral("unshare"),      QStringLiteral("--fork"),       QStringLiteral("--kill-child=SIGKILL"),
+                            QStringLiteral("--user"),       QStringLiteral("--map-root-user"), QStringLiteral("--mount"),
+                            QStringLiteral("containerd"),   QStringLiteral("--config"),     dir + QStringLiteral("/config.toml")};
+        if (root)
+            command = QStringList{QStringLiteral("--pdeathsig"), QStringLiteral("SIGKILL"), QStringLiteral("--reuid=%1").arg(kNobody),
+                                  QStringLiteral("--regid=%1").arg(kNobody), QStringLiteral("--clear-groups")} +
+                command;
+        const QString program = root ? QStringLiteral("setpriv") : command.takeFirst();
         m_containerd = std::make_unique<ManagedProcess>();
         const QString socket = m_socket;
-        QVERIFY2(m_containerd->startUntil(QStringLiteral("containerd"), {QStringLiteral("--config"), dir + QStringLiteral("/config.toml")},
-                                          [socket] { return QFileInfo::exists(socket); }, &error, 30'000),
+        QVERIFY2(m_containerd->startUntil(program, command, [socket] { return QFileInfo::exists(socket); }, &error, 30'000),
                  qPrintable(error));
+        // The daemon is not root: its socket belongs to the user it runs as.
+        QCOMPARE(QFileInfo(m_socket).ownerId(), root ? kNobody : ::geteuid());
         const Run version = run(QStringLiteral("ctr"), {QStringLiteral("--address"), m_socket, QStringLiteral("version")});
         QVERIFY2(version.exitCode == 0, version.err.constData());
     }
