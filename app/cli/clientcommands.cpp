@@ -223,6 +223,8 @@ int refsScanOrStatus(const QStringList &args, bool scan, QTextStream &out, QText
     for (const QString &w : inventory.warnings)
         err << "ferryctl " << command << ": warning: " << w << Qt::endl;
     RefJoin join = joinReferences(in.plan, inventory, in.haveStore ? in.workspace.store() : nullptr);
+    if (scan && !in.haveStore)
+        err << "ferryctl refs scan: no database (give --plan or --db): the counts are printed, not recorded" << Qt::endl;
     if (scan && in.haveStore) {
         QList<ClientCount> counts;
         const QDateTime now = QDateTime::currentDateTimeUtc();
