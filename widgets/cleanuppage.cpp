@@ -456,15 +456,9 @@ void CleanupPage::runSelected(bool dryRun)
                 const CleanupExecResult &r = outcome.runs.first();
                 if (!r.refused.isEmpty())
                     return Outcome{tr("Refused: %1").arg(r.refused), true, id};
-                QStringList counts;
-                for (auto it = r.counts.begin(); it != r.counts.end(); ++it)
-                    counts << QStringLiteral("%1 %2").arg(it.value()).arg(it.key());
-                const bool bad =
-                    r.counts.value(itemstate::Failed) + r.counts.value(itemstate::Refused) + r.counts.value(itemstate::NotPermitted) > 0;
-                return Outcome{
-                    (dryRun ? tr("Dry run of batch %1: %2").arg(id) : tr("Batch %1: %2").arg(id)).arg(counts.join(QStringLiteral(", "))) +
-                        (r.stopped ? tr(" (stopped; Execute again to finish)") : QString()),
-                    bad || r.stopped, id};
+                return Outcome{(dryRun ? tr("Dry run of batch %1: %2").arg(id) : tr("Batch %1: %2").arg(id)).arg(r.countsText()) +
+                                   (r.stopped ? tr(" (stopped; Execute again to finish)") : QString()),
+                               r.hasFailures() || r.stopped, id};
             });
 }
 

@@ -508,11 +508,9 @@ void printRun(const CleanupExecResult &r, bool dry, QTextStream &out)
     out << (dry ? "Dry run of batch " : "Batch ") << r.batch << (r.run ? QStringLiteral(" (run %1)").arg(r.run) : QString()) << ":\n";
     for (const CleanupItem &i : r.items)
         out << QStringLiteral("  %1. %2  %3  %4\n").arg(i.seq, 3).arg(i.state, -14).arg(i.digest).arg(i.outcome);
-    QStringList counts;
-    for (auto it = r.counts.begin(); it != r.counts.end(); ++it)
-        counts << QStringLiteral("%1 %2").arg(it.value()).arg(it.key());
-    out << "  " << (counts.isEmpty() ? QStringLiteral("nothing to do") : counts.join(QStringLiteral(", ")))
-        << (r.stopped ? QStringLiteral(" (STOPPED)") : QString()) << '\n';
+    const QString counts = r.countsText();
+    out << "  " << (counts.isEmpty() ? QStringLiteral("nothing to do") : counts) << (r.stopped ? QStringLiteral(" (STOPPED)") : QString())
+        << '\n';
 }
 
 QJsonObject runJson(const CleanupExecResult &r, bool dry)

@@ -344,17 +344,11 @@ void CleanupView::execute(bool dryRun)
                     m_host.message(QStringLiteral("Refused: ") + r.refused, true);
                     return;
                 }
-                QStringList counts;
-                for (auto it = r.counts.begin(); it != r.counts.end(); ++it)
-                    counts << QStringLiteral("%1 %2").arg(it.value()).arg(it.key());
-                const bool bad =
-                    r.counts.value(itemstate::Failed) + r.counts.value(itemstate::Refused) + r.counts.value(itemstate::NotPermitted) > 0;
-                m_host.message(
-                    QStringLiteral("%1 %2: %3%4")
-                        .arg(dryRun ? QStringLiteral("Dry run of batch") : QStringLiteral("Batch"))
-                        .arg(id)
-                        .arg(counts.join(QStringLiteral(", ")), r.stopped ? QStringLiteral(" (stopped; x again finishes it)") : QString()),
-                    bad || r.stopped);
+                m_host.message(QStringLiteral("%1 %2: %3%4")
+                                   .arg(dryRun ? QStringLiteral("Dry run of batch") : QStringLiteral("Batch"))
+                                   .arg(id)
+                                   .arg(r.countsText(), r.stopped ? QStringLiteral(" (stopped; x again finishes it)") : QString()),
+                               r.hasFailures() || r.stopped);
             });
     };
     if (dryRun) {

@@ -53,6 +53,11 @@ struct CleanupExecResult
     bool stopped = false; // cancelled or cut short; resume finishes it
     QList<CleanupItem> items; // delete items with their state after this run
     QMap<QString, int> counts; // by state
+
+    // "4 deleted, 1 skipped", the way every face reports a run; empty when nothing was counted.
+    QString countsText() const;
+    // Items failed, refused or not permitted: the run went badly, whatever else it did.
+    bool hasFailures() const;
 };
 
 // The cleanup engine that the CLI and the GUI share. plan, execute and resume are Tasks:

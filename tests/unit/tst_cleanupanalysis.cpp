@@ -4,6 +4,7 @@
 // The cleanup rules on snapshots built by hand: what a policy proposes, what the safety
 // checks hold back and why, the execution order, the batch hash and the store's journal.
 #include "cleanup/analysis.h"
+#include "cleanup/cleanupengine.h"
 #include "cleanup/cleanupstore.h"
 #include "plan/plan.h"
 #include "testmain.h"
@@ -82,6 +83,23 @@ class TestCleanupAnalysis : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    // The run summary every face prints (window, terminal, ferryctl): counts by state, and
+    // whether anything failed, was refused or was not permitted.
+    void aRunIsSummedUpOnceForEveryFace()
+    {
+        CleanupExecResult r;
+        QCOMPARE(r.countsText(), QString());
+        QVERIFY(!r.hasFailures());
+        r.counts = {{itemstate::Deleted, 4}, {itemstate::Skipped, 1}};
+        QCOMPARE(r.countsText(), QStringLiteral("4 deleted, 1 skipped"));
+        QVERIFY(!r.hasFailures());
+        for (const QString &bad : {itemstate::Failed, itemstate::Refused, itemstate::NotPermitted}) {
+            CleanupExecResult b = r;
+            b.counts.insert(bad, 1);
+            QVERIFY2(b.hasFailures(), qPrintable(bad));
+        }
+    }
+
     void devTagFormat()
     {
         const auto t = parseDevTag(QStringLiteral("1.2.3-dev.fix-login.2026-01-05.09-15-01.habcdef0"));
