@@ -27,11 +27,12 @@ namespace {
 
 constexpr int ExitFindings = 5;
 
-// --plan (optional unless required) and its database when there is one.
+// --plan (optional unless required) and, when haveStore is given, its database if there is one.
 int openPlan(const QCommandLineParser &p, const QString &command, bool required, Workspace *ws, bool *haveStore, QTextStream &err)
 {
     QString error;
-    *haveStore = false;
+    if (haveStore)
+        *haveStore = false;
     if (!p.isSet(QStringLiteral("plan"))) {
         if (required) {
             err << "ferryctl " << command << ": --plan is required" << Qt::endl;
@@ -41,7 +42,7 @@ int openPlan(const QCommandLineParser &p, const QString &command, bool required,
         err << "ferryctl " << command << ": " << error << Qt::endl;
         return ExitUsage;
     }
-    const QString db = dbPath(p);
+    const QString db = haveStore ? dbPath(p) : QString();
     if (!db.isEmpty() && QFileInfo::exists(db)) {
         if (!ws->openDatabase(db, &error)) {
             err << "ferryctl " << command << ": " << error << Qt::endl;
@@ -61,12 +62,10 @@ int generate(const QStringList &args, QTextStream &out, QTextStream &err)
     p.addOption({QStringLiteral("plan"), QStringLiteral("The migration plan."), QStringLiteral("file")});
     p.addOption(
         {{QStringLiteral("o"), QStringLiteral("output")}, QStringLiteral("The certs.d directory to write."), QStringLiteral("dir")});
-    p.addOption({QStringLiteral("db"), QStringLiteral("Unused: generate reads only the plan."), QStringLiteral("file")});
     if (const int rc = parseCommand(p, QStringLiteral("hosts generate"), args, out, err); rc >= 0)
         return rc;
-    Workspace ws;
-    bool haveStore = false;
-    if (const int rc = openPlan(p, QStringLiteral("hosts generate"), true, &ws, &haveStore, err); rc >= 0)
+    Workspace ws; // generate reads the plan only
+    if (const int rc = openPlan(p, QStringLiteral("hosts generate"), true, &ws, nullptr, err); rc >= 0)
         return rc;
     const QString dir = p.value(QStringLiteral("output"));
     if (dir.isEmpty()) {

@@ -10,6 +10,7 @@
 #include "imagespage.h"
 #include "store/store.h"
 #include "testmain.h"
+#include "testutil.h"
 
 #include <QDir>
 #include <QFile>
@@ -24,13 +25,6 @@ using namespace ferry;
 
 namespace {
 
-bool write(const QString &path, const QByteArray &text)
-{
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    QFile f(path);
-    return f.open(QIODevice::WriteOnly | QIODevice::Truncate) && f.write(text) == text.size();
-}
-
 } // namespace
 
 class TestClientsPage : public QObject
@@ -41,15 +35,15 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const QString plan = dir.filePath(QStringLiteral("plan.yaml"));
-        QVERIFY(write(plan, "version: 1\nname: p\nregistries:\n"
+        QVERIFY(ferry::test::writeFile(plan, "version: 1\nname: p\nregistries:\n"
                             "  dockerhub: { url: https://registry-1.docker.io, kind: dockerhub, role: source, credentials: anonymous }\n"
                             "  gsoci: { url: https://gsoci.azurecr.io, role: target, credentials: anonymous }\n"
                             "images:\n  - { source: dockerhub/giantswarm/app, target: gsoci/giantswarm/app }\n"
                             "clients:\n  - { cluster: berlin, paths: berlin }\n  - { cluster: hamburg, paths: hamburg }\n"));
-        QVERIFY(write(dir.filePath(QStringLiteral("berlin/a.yaml")),
+        QVERIFY(ferry::test::writeFile(dir.filePath(QStringLiteral("berlin/a.yaml")),
                       "apiVersion: v1\nkind: Pod\nmetadata: { name: a }\nspec:\n  containers:\n"
                       "    - { name: a, image: \"giantswarm/app:1.0\" }\n    - { name: b, image: \"quay.io/x/y:1\" }\n"));
-        QVERIFY(write(dir.filePath(QStringLiteral("hamburg/a.yaml")),
+        QVERIFY(ferry::test::writeFile(dir.filePath(QStringLiteral("hamburg/a.yaml")),
                       "apiVersion: v1\nkind: Pod\nmetadata: { name: a }\nspec:\n  containers:\n"
                       "    - { name: a, image: \"gsoci.azurecr.io/giantswarm/app:1.0\" }\n"));
         const QString db = dir.filePath(QStringLiteral("p.ferry.db"));

@@ -160,13 +160,6 @@ private:
         return QJsonDocument::fromJson(r.out).object();
     }
 
-    bool writeFile(const QString &file, const QByteArray &text)
-    {
-        QDir().mkpath(QFileInfo(file).absolutePath());
-        QFile f(file);
-        return f.open(QIODevice::WriteOnly | QIODevice::Truncate) && f.write(text) == text.size();
-    }
-
 private Q_SLOTS:
     void initTestCase()
     {

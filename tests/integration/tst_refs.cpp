@@ -27,13 +27,6 @@ QString digest(int n)
     return QStringLiteral("sha256:%1").arg(n, 64, 10, QLatin1Char('0'));
 }
 
-bool write(const QString &path, const QByteArray &text)
-{
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    QFile f(path);
-    return f.open(QIODevice::WriteOnly | QIODevice::Truncate) && f.write(text) == text.size();
-}
-
 } // namespace
 
 class TestRefs : public QObject
@@ -73,7 +66,7 @@ private Q_SLOTS:
         QVERIFY(!ferryctlPath().isEmpty());
         m_plan = path(QStringLiteral("plan.yaml"));
         m_db = path(QStringLiteral("plan.ferry.db"));
-        QVERIFY(write(m_plan, "version: 1\nname: refs\nregistries:\n"
+        QVERIFY(ferry::test::writeFile(m_plan, "version: 1\nname: refs\nregistries:\n"
                               "  dockerhub: { url: https://registry-1.docker.io, kind: dockerhub, role: source, credentials: anonymous }\n"
                               "  gsoci: { url: https://gsoci.azurecr.io, role: target, credentials: anonymous }\n"
                               "images:\n"
@@ -81,14 +74,14 @@ private Q_SLOTS:
                               "  - { source: dockerhub/library/nginx, target: gsoci/giantswarm/nginx }\n"
                               "clients:\n"
                               "  - { cluster: berlin, customer: acme, paths: berlin, hosts-dir: berlin-certs.d }\n"));
-        QVERIFY(write(path(QStringLiteral("berlin/apps.yaml")),
+        QVERIFY(ferry::test::writeFile(path(QStringLiteral("berlin/apps.yaml")),
                       "apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: web, namespace: shop }\n"
                       "spec:\n  template:\n    spec:\n      containers:\n"
                       "        - { name: op, image: \"giantswarm/app-operator:6.1.0\" }\n"
                       "        - { name: web, image: \"nginx:1.25\" }\n"
                       "        - { name: other, image: \"k8s.gcr.io/pause:3.9\" }\n"));
         // berlin's containerd: docker.io goes to gsoci, which keeps docker.io's paths.
-        QVERIFY(write(path(QStringLiteral("berlin-certs.d/docker.io/hosts.toml")),
+        QVERIFY(ferry::test::writeFile(path(QStringLiteral("berlin-certs.d/docker.io/hosts.toml")),
                       "server = \"https://gsoci.azurecr.io\"\n[host.\"https://gsoci.azurecr.io\"]\n  capabilities = [\"pull\", \"resolve\"]\n"));
         writeMatrix(QString());
     }
@@ -147,7 +140,7 @@ private Q_SLOTS:
         QVERIFY2(r.out.contains("3 references in 1 files"), r.out.constData());
         // The cluster moves its pause image to gsoci's copy; the next scan counts one k8s.gcr.io reference less.
         QTest::qWait(5); // distinct timestamps
-        QVERIFY(write(path(QStringLiteral("berlin/apps.yaml")),
+        QVERIFY(ferry::test::writeFile(path(QStringLiteral("berlin/apps.yaml")),
                       "apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: web, namespace: shop }\n"
                       "spec:\n  template:\n    spec:\n      containers:\n"
                       "        - { name: op, image: \"giantswarm/app-operator:6.1.0\" }\n"

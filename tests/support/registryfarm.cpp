@@ -3,6 +3,8 @@
 
 #include "registryfarm.h"
 
+#include "testutil.h"
+
 #include "testmain.h"
 
 #include <QDir>
@@ -42,12 +44,6 @@ bool run(const QString &program, const QStringList &args, QString *error, QByteA
         return false;
     }
     return true;
-}
-
-bool writeFile(const QString &path, const QByteArray &data)
-{
-    QFile f(path);
-    return f.open(QIODevice::WriteOnly | QIODevice::Truncate) && f.write(data) == data.size();
 }
 
 } // namespace

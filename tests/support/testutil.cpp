@@ -3,9 +3,20 @@
 
 #include "testutil.h"
 
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
 #include <QProcess>
 
 namespace ferry::test {
+
+bool writeFile(const QString &path, const QByteArray &text)
+{
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    QFile f(path);
+    return f.open(QIODevice::WriteOnly | QIODevice::Truncate) && f.write(text) == text.size();
+}
+
 
 Run run(const QString &program, const QStringList &args, const QProcessEnvironment &env, const QByteArray &input, int timeoutMs)
 {

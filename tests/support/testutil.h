@@ -19,6 +19,9 @@ struct Run
     QByteArray err;
 };
 
+// Writes text to path, creating the directories it needs; false when it cannot.
+bool writeFile(const QString &path, const QByteArray &text);
+
 // Runs a program to its end (bounded), with input on stdin.
 Run run(const QString &program, const QStringList &args, const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment(),
         const QByteArray &input = {}, int timeoutMs = 120'000);

@@ -9,6 +9,7 @@
 #include "clients/refjoin.h"
 #include "store/store.h"
 #include "testmain.h"
+#include "testutil.h"
 
 #include <QDir>
 #include <QFile>
@@ -22,13 +23,6 @@ namespace {
 QString digest(int n)
 {
     return QStringLiteral("sha256:%1").arg(n, 64, 10, QLatin1Char('0'));
-}
-
-bool write(const QString &path, const QByteArray &text)
-{
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    QFile f(path);
-    return f.open(QIODevice::WriteOnly | QIODevice::Truncate) && f.write(text) == text.size();
 }
 
 const ClientReference *find(const Inventory &inv, const QString &canonical)
@@ -362,9 +356,9 @@ private Q_SLOTS:
     void unreadableFilesAreWarnings()
     {
         QTemporaryDir dir;
-        QVERIFY(write(dir.filePath(QStringLiteral("a/ok.yaml")), kWorkloads));
-        QVERIFY(write(dir.filePath(QStringLiteral("a/broken.yaml")), "kind: [unclosed\n"));
-        QVERIFY(write(dir.filePath(QStringLiteral("a/notes.txt")), "image: nginx\n"));
+        QVERIFY(ferry::test::writeFile(dir.filePath(QStringLiteral("a/ok.yaml")), kWorkloads));
+        QVERIFY(ferry::test::writeFile(dir.filePath(QStringLiteral("a/broken.yaml")), "kind: [unclosed\n"));
+        QVERIFY(ferry::test::writeFile(dir.filePath(QStringLiteral("a/notes.txt")), "image: nginx\n"));
         const Inventory inv = readInventory({ClientSource{QStringLiteral("c"), {}, {dir.filePath(QStringLiteral("a")), dir.filePath(QStringLiteral("gone"))}, {}, {}}});
         QCOMPARE(inv.files, 2); // the .txt is not a manifest
         QCOMPARE(inv.references.size(), 8);
@@ -424,8 +418,8 @@ private Q_SLOTS:
     void resolutionFallsBackAsContainerdDoes()
     {
         QTemporaryDir dir;
-        QVERIFY(write(dir.filePath(QStringLiteral("127.0.0.1_5000_/hosts.toml")), "[host.\"http://127.0.0.1:6000\"]\n"));
-        QVERIFY(write(dir.filePath(QStringLiteral("quay.io/hosts.toml")), "[host.\"https://a\"]\n[host.\"https://a\"]\n"));
+        QVERIFY(ferry::test::writeFile(dir.filePath(QStringLiteral("127.0.0.1_5000_/hosts.toml")), "[host.\"http://127.0.0.1:6000\"]\n"));
+        QVERIFY(ferry::test::writeFile(dir.filePath(QStringLiteral("quay.io/hosts.toml")), "[host.\"https://a\"]\n[host.\"https://a\"]\n"));
         QString source;
         QList<HostEntry> hosts = resolveHosts(QStringLiteral("127.0.0.1:5000"), dir.path(), &source);
         QCOMPARE(hosts.size(), 2);
@@ -440,7 +434,7 @@ private Q_SLOTS:
         hosts = resolveHosts(QStringLiteral("docker.io"), dir.path());
         QCOMPARE(hosts[0].host, QStringLiteral("registry-1.docker.io"));
         // _default catches every namespace without its own directory.
-        QVERIFY(write(dir.filePath(QStringLiteral("_default/hosts.toml")), "[host.\"https://mirror\"]\n"));
+        QVERIFY(ferry::test::writeFile(dir.filePath(QStringLiteral("_default/hosts.toml")), "[host.\"https://mirror\"]\n"));
         hosts = resolveHosts(QStringLiteral("docker.io"), dir.path());
         QCOMPARE(hosts[0].host, QStringLiteral("mirror"));
         QCOMPARE(namespaceOfDirectory(QStringLiteral("127.0.0.1_5000_")), QStringLiteral("127.0.0.1:5000"));
@@ -450,7 +444,7 @@ private Q_SLOTS:
     void generatedHostsPutTheCacheFirstAndTheTargetLast()
     {
         QTemporaryDir dir;
-        QVERIFY(write(dir.filePath(QStringLiteral("ca.pem")), "x"));
+        QVERIFY(ferry::test::writeFile(dir.filePath(QStringLiteral("ca.pem")), "x"));
         QString error;
         const auto plan = Plan::parse(planText(dir.path(), {}), dir.filePath(QStringLiteral("plan.yaml")), &error);
         QVERIFY2(plan, qPrintable(error));
@@ -476,7 +470,7 @@ private Q_SLOTS:
         QCOMPARE(generated[2].directory, QStringLiteral("old.example_5000_"));
         // Linting what was generated finds nothing.
         for (const GeneratedHosts &g : generated)
-            QVERIFY(write(dir.filePath(QStringLiteral("certs.d/%1/hosts.toml").arg(g.directory)), g.toml.toUtf8()));
+            QVERIFY(ferry::test::writeFile(dir.filePath(QStringLiteral("certs.d/%1/hosts.toml").arg(g.directory)), g.toml.toUtf8()));
         const QList<HostsFinding> findings = lintHostsDir(dir.filePath(QStringLiteral("certs.d")), &*plan, nullptr, nullptr);
         QVERIFY2(findings.isEmpty(), qPrintable(findings.value(0).message));
     }
@@ -524,19 +518,19 @@ private Q_SLOTS:
     void lintFindsWhatBreaksClusters()
     {
         QTemporaryDir dir;
-        QVERIFY(write(dir.filePath(QStringLiteral("ca.pem")), "x"));
+        QVERIFY(ferry::test::writeFile(dir.filePath(QStringLiteral("ca.pem")), "x"));
         QString error;
         const auto plan = Plan::parse(planText(dir.path(), {}), dir.filePath(QStringLiteral("plan.yaml")), &error);
         QVERIFY2(plan, qPrintable(error));
         const QString certs = dir.filePath(QStringLiteral("certs.d"));
         // docker.io: typo'd key (so push is allowed), and no server: after the cache, Docker Hub.
-        QVERIFY(write(certs + QStringLiteral("/docker.io/hosts.toml"),
+        QVERIFY(ferry::test::writeFile(certs + QStringLiteral("/docker.io/hosts.toml"),
                       "[host.\"https://cache.local:5000\"]\n  capabilites = [\"pull\"]\n  ca = \"\"\n"));
         // quay.io: two tables for one host: containerd drops the file.
-        QVERIFY(write(certs + QStringLiteral("/quay.io/hosts.toml"),
+        QVERIFY(ferry::test::writeFile(certs + QStringLiteral("/quay.io/hosts.toml"),
                       "server = \"https://gsoci.azurecr.io\"\n[host.\"https://cache.local:5000\"]\n[host.\"https://cache.local:5000\"]\n"));
         // the old registry: a plain-HTTP host nobody knows, a missing CA file.
-        QVERIFY(write(certs + QStringLiteral("/old.example_5000_/hosts.toml"),
+        QVERIFY(ferry::test::writeFile(certs + QStringLiteral("/old.example_5000_/hosts.toml"),
                       "server = \"https://gsoci.azurecr.io\"\n[host.\"http://10.1.2.3:5000\"]\n  capabilities = [\"pull\", \"resolve\"]\n"
                       "  ca = \"missing.pem\"\n"));
         const QList<HostsFinding> findings = lintHostsDir(certs, &*plan, nullptr, nullptr);
@@ -558,13 +552,13 @@ private Q_SLOTS:
     void referencesJoinTheMatrix()
     {
         QTemporaryDir dir;
-        QVERIFY(write(dir.filePath(QStringLiteral("ca.pem")), "x"));
+        QVERIFY(ferry::test::writeFile(dir.filePath(QStringLiteral("ca.pem")), "x"));
         // berlin pulls docker.io through the cache and gsoci; hamburg has no mirror config.
-        QVERIFY(write(dir.filePath(QStringLiteral("berlin/certs.d/docker.io/hosts.toml")),
+        QVERIFY(ferry::test::writeFile(dir.filePath(QStringLiteral("berlin/certs.d/docker.io/hosts.toml")),
                       "server = \"https://gsoci.azurecr.io\"\n[host.\"https://cache.local:5000\"]\n  capabilities = [\"pull\", \"resolve\"]\n"));
-        QVERIFY(write(dir.filePath(QStringLiteral("berlin/apps.yaml")), kWorkloads));
-        QVERIFY(write(dir.filePath(QStringLiteral("hamburg/pods.json")), kKubectlDump));
-        QVERIFY(write(dir.filePath(QStringLiteral("hamburg/values.yaml")), kValues));
+        QVERIFY(ferry::test::writeFile(dir.filePath(QStringLiteral("berlin/apps.yaml")), kWorkloads));
+        QVERIFY(ferry::test::writeFile(dir.filePath(QStringLiteral("hamburg/pods.json")), kKubectlDump));
+        QVERIFY(ferry::test::writeFile(dir.filePath(QStringLiteral("hamburg/values.yaml")), kValues));
         QString error;
         const auto plan = Plan::parse(planText(dir.path(), QStringLiteral("clients:\n"
                                                                           "  - { cluster: berlin, paths: berlin/apps.yaml, hosts-dir: berlin/certs.d }\n"
