@@ -36,9 +36,11 @@ const char *const kUsage =
     "  report                 a status report: md, html, pdf, csv or json\n"
     "  refs <subcommand>      the clients' image references: where they pull from, can they switch (refs --help)\n"
     "  hosts <subcommand>     containerd hosts.toml: generate, lint, explain (hosts --help)\n"
+    "  charts <subcommand>    Helm charts, HTTP index versus OCI: scan, status, diff, catalog, releases, retire (charts --help)\n"
     "\n"
     "Exit codes: 0 ok, 1 not found, 2 usage, 3 authentication, 4 network or registry error,\n"
-    "5 a --fail-on matched (scan, refs) or hosts lint found errors, 6 a cleanup batch may not be executed or approved, 130 interrupted.\n"
+    "5 a --fail-on matched (scan, refs, charts) or hosts lint found errors, 6 a cleanup batch may not be executed, approved\n"
+    "or planned (charts retire), 130 interrupted.\n"
     "Run 'ferryctl <command> --help' for a command's options.\n";
 
 QJsonObject rateLimitJson(const RateLimitReading &r)
@@ -254,6 +256,8 @@ int runFerryctl(const QStringList &arguments, QTextStream &out, QTextStream &err
         return runRefs(rest, out, err);
     if (command == u"hosts")
         return runHosts(rest, out, err);
+    if (command == u"charts")
+        return runCharts(rest, out, err);
     if (command == u"scan")
         return runScan(rest, out, err);
     NetworkService network(2);

@@ -28,6 +28,7 @@ int runWatch(const QStringList &args, QTextStream &out, QTextStream &err);
 int runTui(const QStringList &args, QTextStream &out, QTextStream &err);
 int runRefs(const QStringList &args, QTextStream &out, QTextStream &err);
 int runHosts(const QStringList &args, QTextStream &out, QTextStream &err);
+int runCharts(const QStringList &args, QTextStream &out, QTextStream &err);
 // watch's live mode: the TUI on a workspace with a plan and a database, its rounds on this schedule.
 int runWatchView(Workspace &workspace, qint64 intervalMs, int fullEvery, int maxScans);
 // One line for a replica: percentiles, breaches, in flight, resolution.

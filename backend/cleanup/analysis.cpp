@@ -182,6 +182,8 @@ QMap<QString, Proposal> proposals(const RepositorySnapshot &snap, const QList<Cl
                         QStringLiteral("in legacy registry %1; its content belongs in the target").arg(snap.registry), time, source);
             }
             break;
+        case CleanupPolicy::Kind::HttpChartRepository:
+            break; // files of an HTTP chart repository, not a registry's tags: ferryctl charts retire
         }
     }
     return out;

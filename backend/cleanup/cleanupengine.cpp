@@ -14,19 +14,6 @@
 
 namespace ferry {
 
-QString CleanupExecResult::countsText() const
-{
-    QStringList parts;
-    for (auto it = counts.begin(); it != counts.end(); ++it)
-        parts << QStringLiteral("%1 %2").arg(it.value()).arg(it.key());
-    return parts.join(QStringLiteral(", "));
-}
-
-bool CleanupExecResult::hasFailures() const
-{
-    return counts.value(itemstate::Failed) + counts.value(itemstate::Refused) + counts.value(itemstate::NotPermitted) > 0;
-}
-
 namespace {
 
 const QString kAbandoned = QStringLiteral("the request was abandoned: Ferry's network threads stopped first");
@@ -273,6 +260,11 @@ Task<CleanupEngine::Coverage> CleanupEngine::coverage(const QList<CleanupPolicy>
     QMap<QString, QMap<QString, QList<CleanupPolicy>>> work;
     QHash<QString, QStringList> catalogs;
     for (const CleanupPolicy &p : std::as_const(policies)) {
+        if (p.kind == CleanupPolicy::Kind::HttpChartRepository) {
+            result.notes << QStringLiteral("policy %1: an HTTP chart repository is planned by `ferryctl charts retire plan %2`")
+                                .arg(p.name, p.registry);
+            continue;
+        }
         const QStringList patterns = p.repositoryGlob.isEmpty() ? m_plan.repositoriesIn(p.registry) : QStringList{p.repositoryGlob};
         if (patterns.isEmpty())
             result.notes << QStringLiteral("policy %1: the plan names no repositories in %2; give the policy a repositories glob")
@@ -428,7 +420,7 @@ Task<CleanupPlanResult> CleanupEngine::plan(QStringList onlyPolicies)
     co_return result;
 }
 
-QString CleanupEngine::executionBlocker(const CleanupBatch &b, bool dryRun) const
+QString batchExecutionBlocker(const CleanupBatch &b, bool dryRun, qint64 maxListingAgeSeconds)
 {
     const QString recomputed = b.recomputedHash();
     if (recomputed != b.hash)
@@ -450,11 +442,22 @@ QString CleanupEngine::executionBlocker(const CleanupBatch &b, bool dryRun) cons
         return QStringLiteral("batch %1 is %2").arg(b.id).arg(b.status);
     }
     const qint64 age = b.listedAt.secsTo(QDateTime::currentDateTimeUtc());
-    if (age > m_plan.cleanup.maxListingAgeSeconds)
+    if (age > maxListingAgeSeconds)
         return QStringLiteral("batch %1 was planned from a listing %2 minutes old, beyond cleanup.max-listing-age (%3 minutes); plan again")
             .arg(b.id)
             .arg(age / 60)
-            .arg(m_plan.cleanup.maxListingAgeSeconds / 60);
+            .arg(maxListingAgeSeconds / 60);
+    return {};
+}
+
+QString CleanupEngine::executionBlocker(const CleanupBatch &b, bool dryRun) const
+{
+    if (QString why = batchExecutionBlocker(b, dryRun, m_plan.cleanup.maxListingAgeSeconds); !why.isEmpty())
+        return why;
+    if (m_plan.chartRepository(b.registry))
+        return QStringLiteral("batch %1 retires the HTTP chart repository %2: run ferryctl charts retire execute --batch %1")
+            .arg(b.id)
+            .arg(b.registry);
     const PlanRegistry *r = m_plan.registry(b.registry);
     if (!r)
         return QStringLiteral("registry %1 of batch %2 is not in the plan %3").arg(b.registry).arg(b.id).arg(m_plan.path);

@@ -66,6 +66,11 @@ struct CleanupExecResult
 // on a reply. The store must have been opened by that thread; the engine and its Tasks
 // live there. cancel() may be called from any thread: a run stops between items, never
 // in the middle of one.
+// What forbids running a batch whatever it deletes from: items altered since planning, an
+// incomplete listing, no approval or an approval of other content, a listing too old.
+// Empty: it may run. The engine and the chart retirement both ask it.
+QString batchExecutionBlocker(const CleanupBatch &batch, bool dryRun, qint64 maxListingAgeSeconds);
+
 class CleanupEngine
 {
 public:

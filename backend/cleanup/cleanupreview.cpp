@@ -7,6 +7,19 @@
 
 namespace ferry {
 
+QString CleanupExecResult::countsText() const
+{
+    QStringList parts;
+    for (auto it = counts.begin(); it != counts.end(); ++it)
+        parts << QStringLiteral("%1 %2").arg(it.value()).arg(it.key());
+    return parts.join(QStringLiteral(", "));
+}
+
+bool CleanupExecResult::hasFailures() const
+{
+    return counts.value(itemstate::Failed) + counts.value(itemstate::Refused) + counts.value(itemstate::NotPermitted) > 0;
+}
+
 QString CleanupEngine::approve(qint64 batchId, const QString &actor, const QString &comment, const QString &expectedHash)
 {
     auto b = m_cleanup.batch(batchId);

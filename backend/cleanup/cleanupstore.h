@@ -35,6 +35,7 @@ inline const QString Failed = QStringLiteral("failed");
 inline const QString Skipped = QStringLiteral("skipped");
 inline const QString Kept = QStringLiteral("kept");
 inline const QString WouldDelete = QStringLiteral("would-delete"); // dry run only
+inline const QString Exported = QStringLiteral("exported"); // a file Ferry cannot delete itself: listed for the lead to remove
 bool isFinal(const QString &state);
 } // namespace itemstate
 

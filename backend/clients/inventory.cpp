@@ -135,6 +135,7 @@ private:
             const YAML::Node vals = at(o, {"spec", "values"});
             if (vals && vals.IsMap())
                 values(vals, QString(), globalRegistry(vals), kind, name);
+            release(o, ns, name);
         } else if (kind == u"HelmRepository" || kind == u"OCIRepository") {
             ChartSourceRef c;
             c.cluster = m_source.cluster;
@@ -155,6 +156,38 @@ private:
                     add(base + u':' + tag, lineOf(at(o, {"spec", "ref", "tag"})), kind, name, QString());
             }
         }
+    }
+
+    // spec.chart.spec {chart, version, sourceRef}, or spec.chartRef (Flux 2.3+: an OCIRepository
+    // or HelmChart); the source's namespace defaults to the release's.
+    void release(const YAML::Node &o, const QString &ns, const QString &name)
+    {
+        ChartReleaseRef r;
+        r.cluster = m_source.cluster;
+        r.object = name;
+        r.file = m_file;
+        r.line = lineOf(o["kind"]);
+        // No Node is assigned here: operator= on a yaml-cpp Node writes into the document.
+        auto source = [&](const YAML::Node &ref) {
+            if (!ref || !ref.IsMap())
+                return;
+            r.sourceKind = str(ref["kind"]);
+            const QString sourceNs = ref["namespace"] ? str(ref["namespace"]) : ns;
+            r.source = sourceNs.isEmpty() ? str(ref["name"]) : sourceNs + u'/' + str(ref["name"]);
+        };
+        const YAML::Node chart = at(o, {"spec", "chart", "spec"});
+        const YAML::Node chartRef = at(o, {"spec", "chartRef"});
+        if (chart && chart.IsMap()) {
+            r.chart = str(chart["chart"]);
+            r.version = chart["version"] ? str(chart["version"]) : QStringLiteral("*");
+            source(chart["sourceRef"]);
+        } else if (chartRef && chartRef.IsMap()) {
+            source(chartRef);
+        } else {
+            warn(r.line, QStringLiteral("HelmRelease %1 names no chart (spec.chart.spec or spec.chartRef)").arg(name));
+            return;
+        }
+        m_inv->chartReleases.append(r);
     }
 
     static QString globalRegistry(const YAML::Node &root)
@@ -301,6 +334,7 @@ Inventory readInventory(const QList<ClientSource> &sources)
     for (const Inventory &part : parts) {
         inv.references += part.references;
         inv.chartSources += part.chartSources;
+        inv.chartReleases += part.chartReleases;
         inv.warnings += part.warnings;
         inv.files += part.files;
         inv.objects += part.objects;

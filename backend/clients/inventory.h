@@ -40,10 +40,24 @@ struct ChartSourceRef
     int line = 0;
 };
 
+// A Flux HelmRelease's chart: which chart and version it asks for, from which source.
+struct ChartReleaseRef
+{
+    QString cluster;
+    QString object; // namespace/name of the HelmRelease
+    QString chart;
+    QString version; // as written: an exact version or a semver range ("*" when absent)
+    QString sourceKind; // HelmRepository, GitRepository, Bucket; OCIRepository for spec.chartRef
+    QString source; // namespace/name of the source
+    QString file;
+    int line = 0;
+};
+
 struct Inventory
 {
     QList<ClientReference> references;
     QList<ChartSourceRef> chartSources;
+    QList<ChartReleaseRef> chartReleases;
     QStringList warnings; // file:line: what could not be read, and why
     int files = 0;
     int objects = 0;

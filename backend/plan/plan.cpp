@@ -133,6 +133,7 @@ QString cleanupKindName(CleanupPolicy::Kind kind)
     case CleanupPolicy::Kind::Tags: return QStringLiteral("tags");
     case CleanupPolicy::Kind::Untagged: return QStringLiteral("untagged");
     case CleanupPolicy::Kind::Legacy: return QStringLiteral("legacy");
+    case CleanupPolicy::Kind::HttpChartRepository: return QStringLiteral("http-chart-repository");
     }
     return {};
 }
@@ -194,7 +195,9 @@ std::optional<qint64> parseDuration(const QString &text)
     return n;
 }
 
-bool parseTags(const Ctx &ctx, const YAML::Node &n, TagFilter *out)
+} // namespace
+
+bool planyaml::parseTags(const Ctx &ctx, const YAML::Node &n, TagFilter *out)
 {
     if (!n || n.IsNull()) {
         out->kind = TagFilter::Kind::All;
@@ -240,7 +243,7 @@ bool parseTags(const Ctx &ctx, const YAML::Node &n, TagFilter *out)
 }
 
 // "registry/repository/path" -> (registry, repository)
-bool splitRef(const Ctx &ctx, const YAML::Node &n, const Plan &plan, QString *registry, QString *repository, bool allowGlob)
+bool planyaml::splitRef(const Ctx &ctx, const YAML::Node &n, const Plan &plan, QString *registry, QString *repository, bool allowGlob)
 {
     const QString text = str(n);
     const auto slash = text.indexOf(u'/');
@@ -259,6 +262,29 @@ bool splitRef(const Ctx &ctx, const YAML::Node &n, const Plan &plan, QString *re
         return ctx.fail(n, QStringLiteral("'%1' is not a valid repository name").arg(*repository));
     return true;
 }
+
+bool planyaml::parseCredentials(const Ctx &ctx, const YAML::Node &cr, QString *out)
+{
+    if (cr.IsScalar()) {
+        const QString v = str(cr);
+        if (v != u"docker-config" && v != u"anonymous")
+            return ctx.fail(cr,
+                            QStringLiteral("credentials is docker-config, anonymous, or {username-env: VAR, password-env: VAR} (names "
+                                           "of environment variables, never secrets)"));
+        *out = v;
+    } else if (cr.IsMap()) {
+        if (!checkKeys(ctx, cr, {QStringLiteral("username-env"), QStringLiteral("password-env")}, QStringLiteral("credentials")))
+            return false;
+        if (!cr["username-env"] || !cr["password-env"])
+            return ctx.fail(cr, QStringLiteral("credentials needs username-env and password-env"));
+        *out = QStringLiteral("env:%1:%2").arg(str(cr["username-env"]), str(cr["password-env"]));
+    } else {
+        return ctx.fail(cr, QStringLiteral("credentials is docker-config, anonymous or a map of environment variable names"));
+    }
+    return true;
+}
+
+namespace {
 
 bool parseRegistry(const Ctx &ctx, const QString &planDir, const QString &name, const YAML::Node &n, PlanRegistry *out)
 {
@@ -345,24 +371,8 @@ bool parseRegistry(const Ctx &ctx, const QString &planDir, const QString &name, 
         c.caFile = QDir::isAbsolutePath(f) ? f : QDir(planDir).filePath(f);
     }
     out->credentials = QStringLiteral("docker-config");
-    if (const YAML::Node cr = n["credentials"]) {
-        if (cr.IsScalar()) {
-            const QString v = str(cr);
-            if (v != u"docker-config" && v != u"anonymous")
-                return ctx.fail(cr,
-                                QStringLiteral("credentials is docker-config, anonymous, or {username-env: VAR, password-env: VAR} (names "
-                                               "of environment variables, never secrets)"));
-            out->credentials = v;
-        } else if (cr.IsMap()) {
-            if (!checkKeys(ctx, cr, {QStringLiteral("username-env"), QStringLiteral("password-env")}, QStringLiteral("credentials")))
-                return false;
-            if (!cr["username-env"] || !cr["password-env"])
-                return ctx.fail(cr, QStringLiteral("credentials needs username-env and password-env"));
-            out->credentials = QStringLiteral("env:%1:%2").arg(str(cr["username-env"]), str(cr["password-env"]));
-        } else {
-            return ctx.fail(cr, QStringLiteral("credentials is docker-config, anonymous or a map of environment variable names"));
-        }
-    }
+    if (n["credentials"] && !planyaml::parseCredentials(ctx, n["credentials"], &out->credentials))
+        return false;
     return true;
 }
 
@@ -378,6 +388,35 @@ bool parseRegexList(const Ctx &ctx, const YAML::Node &n, const QString &what, QL
             return ctx.fail(e, QStringLiteral("invalid regular expression in %1: %2").arg(what, re.errorString()));
         out->append(re);
     }
+    return true;
+}
+
+// The registry a policy names: one of the plan's that Ferry may delete from, or for
+// http-chart-repository one of its chart repositories (retired by ferryctl charts retire).
+bool checkPolicyRegistry(const Ctx &ctx, const YAML::Node &pn, const Plan &plan, const CleanupPolicy &pol)
+{
+    if (pol.kind == CleanupPolicy::Kind::HttpChartRepository) {
+        // Retires an HTTP Helm repository: every version verified in OCI (ferryctl charts retire).
+        if (!plan.chartRepository(pol.registry))
+            return ctx.fail(pn["registry"],
+                            QStringLiteral("'%1' names no chart repository of this plan (plan key charts)").arg(pol.registry));
+        return true;
+    }
+    const PlanRegistry *reg = plan.registry(pol.registry);
+    if (!reg)
+        return ctx.fail(pn["registry"], QStringLiteral("'%1' names no registry of this plan").arg(pol.registry));
+    if (reg->role == RegistryRole::Cache)
+        return ctx.fail(pn["registry"], QStringLiteral("'%1' is a pull-through cache: Ferry never deletes from a cache").arg(pol.registry));
+    if (reg->config.kind == u"dockerhub")
+        return ctx.fail(
+            pn["registry"],
+            QStringLiteral("'%1' is Docker Hub, whose registry API does not delete; empty it in Docker Hub itself").arg(pol.registry));
+    if (pol.kind == CleanupPolicy::Kind::Legacy && reg->role != RegistryRole::Legacy && reg->role != RegistryRole::Source)
+        return ctx.fail(pn["registry"],
+                        QStringLiteral("a legacy policy applies to a legacy or source registry, not to '%1' (%2)")
+                            .arg(pol.registry, roleName(reg->role)));
+    if (pol.kind == CleanupPolicy::Kind::Legacy && plan.namesWithRole(RegistryRole::Target).isEmpty())
+        return ctx.fail(pn, QStringLiteral("a legacy policy needs a target registry to verify against"));
     return true;
 }
 
@@ -430,7 +469,8 @@ bool parseCleanup(const Ctx &ctx, const YAML::Node &n, const Plan &plan, Cleanup
     const QMap<QString, CleanupPolicy::Kind> kinds{{QStringLiteral("dev-tags"), CleanupPolicy::Kind::DevTags},
                                                    {QStringLiteral("tags"), CleanupPolicy::Kind::Tags},
                                                    {QStringLiteral("untagged"), CleanupPolicy::Kind::Untagged},
-                                                   {QStringLiteral("legacy"), CleanupPolicy::Kind::Legacy}};
+                                                   {QStringLiteral("legacy"), CleanupPolicy::Kind::Legacy},
+                                                   {QStringLiteral("http-chart-repository"), CleanupPolicy::Kind::HttpChartRepository}};
     for (const YAML::Node &pn : policies) {
         if (!pn.IsMap())
             return ctx.fail(pn, QStringLiteral("each cleanup policy is a map with name, kind and registry"));
@@ -449,25 +489,11 @@ bool parseCleanup(const Ctx &ctx, const YAML::Node &n, const Plan &plan, Cleanup
             if (other.name == pol.name)
                 return ctx.fail(pn["name"], QStringLiteral("two cleanup policies are named '%1'").arg(pol.name));
         if (!kinds.contains(str(pn["kind"])))
-            return ctx.fail(pn["kind"], QStringLiteral("kind must be dev-tags, tags, untagged or legacy"));
+            return ctx.fail(pn["kind"], QStringLiteral("kind must be dev-tags, tags, untagged, legacy or http-chart-repository"));
         pol.kind = kinds.value(str(pn["kind"]));
         pol.registry = str(pn["registry"]);
-        const PlanRegistry *reg = plan.registry(pol.registry);
-        if (!reg)
-            return ctx.fail(pn["registry"], QStringLiteral("'%1' names no registry of this plan").arg(pol.registry));
-        if (reg->role == RegistryRole::Cache)
-            return ctx.fail(pn["registry"],
-                            QStringLiteral("'%1' is a pull-through cache: Ferry never deletes from a cache").arg(pol.registry));
-        if (reg->config.kind == u"dockerhub")
-            return ctx.fail(
-                pn["registry"],
-                QStringLiteral("'%1' is Docker Hub, whose registry API does not delete; empty it in Docker Hub itself").arg(pol.registry));
-        if (pol.kind == CleanupPolicy::Kind::Legacy && reg->role != RegistryRole::Legacy && reg->role != RegistryRole::Source)
-            return ctx.fail(pn["registry"],
-                            QStringLiteral("a legacy policy applies to a legacy or source registry, not to '%1' (%2)")
-                                .arg(pol.registry, roleName(reg->role)));
-        if (pol.kind == CleanupPolicy::Kind::Legacy && plan.namesWithRole(RegistryRole::Target).isEmpty())
-            return ctx.fail(pn, QStringLiteral("a legacy policy needs a target registry to verify against"));
+        if (!checkPolicyRegistry(ctx, pn, plan, pol))
+            return false;
         if (pn["repositories"])
             pol.repositoryGlob = str(pn["repositories"]);
         if (pn["older-than"]) {
@@ -596,7 +622,7 @@ std::optional<Plan> Plan::parse(const QByteArray &yaml, const QString &path, QSt
         }
         if (!checkKeys(ctx, root,
                        {QStringLiteral("version"), QStringLiteral("name"), QStringLiteral("registries"), QStringLiteral("images"),
-                        QStringLiteral("cleanup"), QStringLiteral("clients")},
+                        QStringLiteral("cleanup"), QStringLiteral("clients"), QStringLiteral("charts")},
                        QStringLiteral("the plan")))
             return std::nullopt;
         Plan plan;
@@ -642,6 +668,8 @@ std::optional<Plan> Plan::parse(const QByteArray &yaml, const QString &path, QSt
         for (const YAML::Node &img : images)
             if (!parseImage(ctx, img, planDir, plan))
                 return std::nullopt;
+        if (root["charts"] && !parseCharts(ctx, root["charts"], planDir, plan, &plan.charts))
+            return std::nullopt;
         if (root["cleanup"] && !parseCleanup(ctx, root["cleanup"], plan, &plan.cleanup))
             return std::nullopt;
         if (root["clients"] && !parseClients(ctx, root["clients"], planDir, &plan.clients))

@@ -10,6 +10,7 @@
 #include <QPair>
 #include <QRegularExpression>
 #include <QString>
+#include <QUrl>
 
 #include <optional>
 
@@ -64,10 +65,10 @@ struct ImageSet
 // deletion. A policy only proposes; the safety checks and the lead's approval decide.
 struct CleanupPolicy
 {
-    enum class Kind { DevTags, Tags, Untagged, Legacy };
+    enum class Kind { DevTags, Tags, Untagged, Legacy, HttpChartRepository };
     QString name;
     Kind kind = Kind::DevTags;
-    QString registry;
+    QString registry; // http-chart-repository: the plan's chart repository
     QString repositoryGlob; // empty: the plan's repositories in that registry
     std::optional<qint64> olderThanSeconds;
     int keepNewest = 0; // per group: dev branch, or the regex's 'group' capture
@@ -103,6 +104,27 @@ struct ClientSource
     QString origin; // plan file:line
 };
 
+// An HTTP Helm repository (an index.yaml) and the OCI repositories its charts move to (plan
+// key `charts`): the RFC's stage 3. Chart C of the index is <target>/<prefix>/C in OCI, its
+// version V the tag V with '+' written '_' (as helm push writes it).
+struct ChartRepository
+{
+    QString name;
+    QUrl indexUrl; // the index.yaml
+    PlanRegistry http; // how to reach the HTTP side: credentials, ca-file (config.baseUrl: scheme://host)
+    QString targetRegistry; // the plan's registry that holds the charts as OCI artifacts
+    QString targetPrefix; // repository prefix there: charts/giantswarm
+    TagFilter versions; // which versions the migration covers (semver as Flux's semver filter)
+    int catalogSize = 5; // the App Catalog shows the last N versions of each chart
+    // ChartMuseum-style API that removes one version: DELETE <deleteApi>/<chart>/<version>;
+    // empty: the HTTP repository's files are only exported as a list.
+    QUrl deleteApi;
+    QString origin; // file:line
+
+    QString ociRepository(const QString &chart) const;
+    static QString ociTag(const QString &version);
+};
+
 struct Plan
 {
     QString path;
@@ -112,10 +134,12 @@ struct Plan
     QList<ImageSet> images;
     CleanupConfig cleanup;
     QList<ClientSource> clients;
+    QList<ChartRepository> charts;
     QStringList warnings;
 
     const PlanRegistry *registry(const QString &name) const;
     QStringList namesWithRole(RegistryRole role) const;
+    const ChartRepository *chartRepository(const QString &name) const;
     QStringList followersOf(const QString &target, RegistryRole role) const;
     // The repository in `target` that holds what `registry`'s repository holds: the
     // mapping's target for a mapped source, the same name otherwise.

@@ -47,7 +47,18 @@ bool checkKeys(const Ctx &ctx, const YAML::Node &map, const QStringList &allowed
 
 namespace ferry {
 struct ClientSource;
+struct ChartRepository;
+struct Plan;
+struct TagFilter;
 namespace planyaml {
+// A tag filter: all, a list, {regex: …} or {semver: …}.
+bool parseTags(const Ctx &ctx, const YAML::Node &n, TagFilter *out);
+// "registry/repository" with the registry one of the plan's.
+bool splitRef(const Ctx &ctx, const YAML::Node &n, const Plan &plan, QString *registry, QString *repository, bool allowGlob);
+// credentials: docker-config, anonymous or {username-env, password-env}, as the plan stores it.
+bool parseCredentials(const Ctx &ctx, const YAML::Node &n, QString *out);
+// The plan's `charts` list (plancharts.cpp); after the registries.
+bool parseCharts(const Ctx &ctx, const YAML::Node &node, const QString &planDir, const Plan &plan, QList<ChartRepository> *out);
 // The plan's `clients` list (planclients.cpp).
 bool parseClients(const Ctx &ctx, const YAML::Node &node, const QString &planDir, QList<ClientSource> *out);
 } // namespace planyaml

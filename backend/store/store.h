@@ -116,6 +116,35 @@ struct ClientCount
     int switchReady = 0;
 };
 
+// One version of one chart after a charts scan: what the HTTP index and the OCI registry hold
+// (the RFC's stage 3). state: same, missing-in-oci, only-in-oci, different-content, deprecated,
+// or unknown when a side could not be read.
+struct ChartVersionRow
+{
+    QString chart;
+    QString version;
+    QString state;
+    QString httpDigest; // the index's digest: sha256 of the .tgz
+    QString ociDigest; // the chart layer's digest in OCI
+    QString manifestDigest; // the OCI manifest holding that layer
+    QString appVersion;
+    QDateTime created; // the index's created, else the OCI manifest's annotation
+    bool deprecated = false;
+    QString url; // the .tgz, absolute
+    QString reason; // why the state, for people
+};
+
+// One charts scan of one chart repository.
+struct ChartScanRecord
+{
+    qint64 id = 0;
+    QDateTime at;
+    QString repository; // the plan's chart repository
+    QString indexUrl;
+    int versions = 0;
+    QString error; // what could not be read; rows may still be there (unknown)
+};
+
 struct RateLimitRecord
 {
     qint64 scan = 0;
@@ -231,6 +260,13 @@ public:
     std::optional<MatrixRow> matrixRow(const QString &repository, const QString &tag) const;
     bool recordClientCounts(const QList<ClientCount> &counts);
     QList<ClientCount> clientCountHistory(const QDateTime &since = {}) const;
+    // Charts scans: each keeps its versions, so that two can be compared. Returns the id, 0 on failure.
+    qint64 recordChartScan(const ChartScanRecord &scan, const QList<ChartVersionRow> &rows);
+    // Oldest first; repository empty: every repository's.
+    QList<ChartScanRecord> chartScans(const QString &repository = {}) const;
+    // The last scan of each chart repository, by name.
+    QMap<QString, ChartScanRecord> latestChartScans() const;
+    QList<ChartVersionRow> chartVersions(qint64 scanId) const;
     // The same rows as forEachMatrixRow, read through SQLite's own API on this connection
     // and handed over as views: the dashboard's million-row load (4.5 s through QSqlQuery).
     // Returns -1 when the driver gives no SQLite handle (the caller falls back).

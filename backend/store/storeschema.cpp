@@ -207,6 +207,34 @@ CREATE TABLE client_counts(
 )SQL",
 };
 
+const char *const kCharts[] = {
+    // 1: charts scans of the HTTP Helm repositories against their OCI side, each with its versions.
+    R"SQL(
+CREATE TABLE chart_scans(
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  at INTEGER NOT NULL,
+  repository TEXT NOT NULL,
+  index_url TEXT NOT NULL,
+  versions INTEGER NOT NULL,
+  error TEXT);
+CREATE INDEX chart_scans_repository ON chart_scans(repository, at);
+CREATE TABLE chart_versions(
+  scan INTEGER NOT NULL,
+  chart TEXT NOT NULL,
+  version TEXT NOT NULL,
+  state TEXT NOT NULL,
+  http_digest TEXT,
+  oci_digest TEXT,
+  manifest_digest TEXT,
+  app_version TEXT,
+  created INTEGER,
+  deprecated INTEGER NOT NULL,
+  url TEXT,
+  reason TEXT,
+  PRIMARY KEY(scan, chart, version)) WITHOUT ROWID;
+)SQL",
+};
+
 const int kHistoryWas[] = {1, 3, 4};
 const int kCleanupWas[] = {2};
 const int kFiguresWas[] = {5};
@@ -218,6 +246,7 @@ const SchemaTopic kTopics[] = {
     {"cleanup", kCleanup, kCleanupWas}, // batches, items, runs, the journal, the audit log
     {"figures", kFigures, kFiguresWas}, // what each scan saw of each registry
     {"clients", kClients, {}}, // the clients' references per cluster and registry, over time (no step before topics)
+    {"charts", kCharts, {}}, // charts scans: HTTP index versus OCI, per chart and version
 };
 
 } // namespace

@@ -114,6 +114,7 @@ _BELOW = {
     "report": {"cleanup", "lag"},
     "reportdoc": {"report"},
     "clients": {"store"},
+    "charts": {"clients", "cleanup"},
     "core": {"scan", "report"},
 }
 

@@ -243,7 +243,47 @@ private Q_SLOTS:
             expected.insert(QString::fromLatin1(t.name), int(t.steps.size()));
         QCOMPARE(s.schemaVersions(), expected);
         QCOMPARE(QStringList(expected.keys()),
-                 (QStringList{QStringLiteral("cleanup"), QStringLiteral("clients"), QStringLiteral("figures"), QStringLiteral("history")}));
+                 (QStringList{QStringLiteral("charts"), QStringLiteral("cleanup"), QStringLiteral("clients"), QStringLiteral("figures"),
+                              QStringLiteral("history")}));
+    }
+
+    // Charts scans keep their versions, so that two can be compared; the latest per repository.
+    void chartScansKeepTheirVersions()
+    {
+        Store s(freshPath());
+        QString err;
+        QVERIFY2(s.open(&err), qPrintable(err));
+        const QDateTime t0 = QDateTime::fromString(QStringLiteral("2026-11-01T10:00:00Z"), Qt::ISODate);
+        ChartVersionRow a{QStringLiteral("hello"), QStringLiteral("1.0.0"), QStringLiteral("same"), QStringLiteral("sha256:aa"),
+                          QStringLiteral("sha256:aa"), QStringLiteral("sha256:mm"), QStringLiteral("1.0"), t0, false,
+                          QStringLiteral("https://charts/hello-1.0.0.tgz"), QString()};
+        ChartVersionRow b = a;
+        b.version = QStringLiteral("1.1.0");
+        b.state = QStringLiteral("missing-in-oci");
+        b.ociDigest.clear();
+        b.created = QDateTime();
+        b.deprecated = true;
+        const qint64 first = s.recordChartScan(ChartScanRecord{0, t0, QStringLiteral("catalog"), QStringLiteral("https://charts/index.yaml"), 0, {}}, {a, b});
+        QVERIFY2(first > 0, qPrintable(s.lastError()));
+        const qint64 other = s.recordChartScan(ChartScanRecord{0, t0, QStringLiteral("other"), QStringLiteral("u"), 0, QStringLiteral("down")}, {});
+        b.state = QStringLiteral("same");
+        const qint64 second = s.recordChartScan(ChartScanRecord{0, t0.addSecs(60), QStringLiteral("catalog"), QStringLiteral("https://charts/index.yaml"), 0, {}}, {a, b});
+        QVERIFY(second > first && other > 0);
+        const QMap<QString, ChartScanRecord> latest = s.latestChartScans();
+        QCOMPARE(latest.keys(), (QStringList{QStringLiteral("catalog"), QStringLiteral("other")}));
+        QCOMPARE(latest.value(QStringLiteral("catalog")).id, second);
+        QCOMPARE(latest.value(QStringLiteral("catalog")).versions, 2);
+        QCOMPARE(latest.value(QStringLiteral("other")).error, QStringLiteral("down"));
+        QCOMPARE(s.chartScans(QStringLiteral("catalog")).size(), 2);
+        QCOMPARE(s.chartScans().size(), 3);
+        const QList<ChartVersionRow> before = s.chartVersions(first);
+        QCOMPARE(before.size(), 2);
+        QCOMPARE(before[1].state, QStringLiteral("missing-in-oci"));
+        QVERIFY(before[1].deprecated);
+        QVERIFY(!before[1].created.isValid());
+        QCOMPARE(before[0].created, t0);
+        QCOMPARE(before[0].manifestDigest, QStringLiteral("sha256:mm"));
+        QCOMPARE(s.chartVersions(second)[1].state, QStringLiteral("same"));
     }
 
     // A database written before topics (one list of steps, user_version 3: history and

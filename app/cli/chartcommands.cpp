@@ -1,0 +1,349 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
+// ferryctl charts: the RFC's stage 3. Per chart and version, what the HTTP Helm repository's
+// index and the OCI registry hold; the App Catalog as it will read from OCI; which Flux
+// releases still resolve charts over HTTP; and retiring the HTTP repository as approved batches.
+#include "charts/chartretire.h"
+#include "charts/chartscan.h"
+#include "cli/cliregistry.h"
+#include "cli/commands.h"
+#include "clients/inventory.h"
+#include "core/workspace.h"
+#include "plan/plancredentials.h"
+#include "report/report.h"
+#include "store/store.h"
+
+#include <QCommandLineParser>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+namespace ferry::cli {
+
+namespace {
+
+constexpr int ExitFailOn = 5;
+
+void addCommonOptions(QCommandLineParser &p, bool withFormat = true)
+{
+    p.addOption({QStringLiteral("plan"), QStringLiteral("The migration plan, with its `charts`."), QStringLiteral("file")});
+    p.addOption({QStringLiteral("db"), QStringLiteral("The history database (default: next to the plan)."), QStringLiteral("file")});
+    p.addOption({QStringLiteral("repository"), QStringLiteral("Only this chart repository of the plan."), QStringLiteral("name")});
+    if (withFormat)
+        p.addOption({QStringLiteral("format"), QStringLiteral("table (default), json or csv."), QStringLiteral("format")});
+}
+
+// Opens the plan (when given) and the database; -1 to go on, or the exit code.
+int openWorkspace(const QCommandLineParser &p, const QString &command, Workspace *ws, bool needPlan, QTextStream &err)
+{
+    QString error;
+    if (p.isSet(QStringLiteral("plan")) && !ws->loadPlan(p.value(QStringLiteral("plan")), &error)) {
+        err << "ferryctl " << command << ": " << error << Qt::endl;
+        return ExitUsage;
+    }
+    if (needPlan && !ws->plan()) {
+        err << "ferryctl " << command << ": give --plan: the chart repositories are the plan's `charts`" << Qt::endl;
+        return ExitUsage;
+    }
+    const QString db = dbPath(p);
+    if (db.isEmpty()) {
+        err << "ferryctl " << command << ": no database (give --plan or --db)" << Qt::endl;
+        return ExitUsage;
+    }
+    if (!needPlan && !QFileInfo::exists(db)) {
+        err << "ferryctl " << command << ": no database at " << db << "; run ferryctl charts scan first" << Qt::endl;
+        return ExitUsage;
+    }
+    if (!ws->openDatabase(db, &error)) {
+        err << "ferryctl " << command << ": " << error << Qt::endl;
+        return ExitStore;
+    }
+    return -1;
+}
+
+QString formatOf(const QCommandLineParser &p)
+{
+    return p.value(QStringLiteral("format")).isEmpty() ? QStringLiteral("table") : p.value(QStringLiteral("format"));
+}
+
+QJsonObject versionJson(const ChartVersionRow &r)
+{
+    return QJsonObject{{QStringLiteral("chart"), r.chart},
+                       {QStringLiteral("version"), r.version},
+                       {QStringLiteral("state"), r.state},
+                       {QStringLiteral("httpDigest"), r.httpDigest},
+                       {QStringLiteral("ociDigest"), r.ociDigest},
+                       {QStringLiteral("manifestDigest"), r.manifestDigest},
+                       {QStringLiteral("appVersion"), r.appVersion},
+                       {QStringLiteral("created"), r.created.isValid() ? r.created.toString(Qt::ISODate) : QString()},
+                       {QStringLiteral("deprecated"), r.deprecated},
+                       {QStringLiteral("url"), r.url},
+                       {QStringLiteral("reason"), r.reason}};
+}
+
+QJsonObject countsJson(const QMap<QString, int> &counts)
+{
+    QJsonObject o;
+    for (auto it = counts.cbegin(); it != counts.cend(); ++it)
+        o.insert(it.key(), it.value());
+    return o;
+}
+
+QString countsLine(const QMap<QString, int> &counts)
+{
+    QStringList parts;
+    for (const QString &s : chartstate::all())
+        if (counts.value(s) > 0)
+            parts << QStringLiteral("%1 %2").arg(counts.value(s)).arg(s);
+    return parts.isEmpty() ? QStringLiteral("no versions") : parts.join(QStringLiteral(", "));
+}
+
+ChartScanInput scanInput(Workspace &ws, const ChartRepository &repo, QStringList *errors)
+{
+    ChartScanInput in;
+    in.repository = repo;
+    in.http = clientConfig(repo.http, errors);
+    in.target = ws.registryConfigs(errors).value(repo.targetRegistry);
+    return in;
+}
+
+int chartsScan(const QStringList &args, QTextStream &out, QTextStream &err)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral("Reads every chart repository of the plan: the HTTP index.yaml and, for each chart, "
+                                               "the OCI repository's tags, manifests and chart configs; records the chart matrix."));
+    addCommonOptions(p);
+    if (const int rc = parseCommand(p, QStringLiteral("charts scan"), args, out, err); rc >= 0)
+        return rc;
+    Workspace ws;
+    if (const int rc = openWorkspace(p, QStringLiteral("charts scan"), &ws, true, err); rc >= 0)
+        return rc;
+    const QString only = p.value(QStringLiteral("repository"));
+    int rc = ExitOk;
+    QJsonArray json;
+    const bool table = formatOf(p) == u"table";
+    for (const ChartRepository &repo : ws.plan()->charts) {
+        if (!only.isEmpty() && repo.name != only)
+            continue;
+        QStringList errors;
+        const ChartScanInput in = scanInput(ws, repo, &errors);
+        for (const QString &e : std::as_const(errors))
+            err << "ferryctl charts scan: warning: " << e << Qt::endl;
+        ChartScanResult r = scanChartRepository(in, ws.network(), [&](const QString &what, qint64 done, qint64 total) {
+            if (table && total > 0)
+                err << "  " << repo.name << ": " << what << " (" << done + 1 << "/" << total << ")" << Qt::endl;
+        });
+        for (const QString &w : std::as_const(r.warnings))
+            err << "ferryctl charts scan: " << repo.name << ": warning: " << w << Qt::endl;
+        r.record.id = ws.store()->recordChartScan(r.record, r.rows);
+        if (r.record.id == 0) {
+            err << "ferryctl charts scan: cannot record: " << ws.store()->lastError() << Qt::endl;
+            return ExitStore;
+        }
+        if (!r.record.error.isEmpty()) {
+            err << "ferryctl charts scan: " << repo.name << ": " << r.record.error << Qt::endl;
+            rc = ExitRegistry;
+        }
+        const QMap<QString, int> counts = chartStateCounts(r.rows);
+        if (table)
+            out << repo.name.leftJustified(24) << ' ' << countsLine(counts) << '\n';
+        json.append(QJsonObject{{QStringLiteral("name"), repo.name},
+                                {QStringLiteral("scan"), r.record.id},
+                                {QStringLiteral("error"), r.record.error},
+                                {QStringLiteral("counts"), countsJson(counts)}});
+    }
+    if (formatOf(p) == u"json")
+        out << QJsonDocument(QJsonObject{{QStringLiteral("repositories"), json}}).toJson(QJsonDocument::Indented);
+    if (json.isEmpty()) {
+        err << "ferryctl charts scan: the plan has no chart repository" << (only.isEmpty() ? QString() : QStringLiteral(" named ") + only)
+            << Qt::endl;
+        return ExitNotFound;
+    }
+    return rc;
+}
+
+int chartsStatus(const QStringList &args, QTextStream &out, QTextStream &err)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral("The chart matrix of the last charts scan: per chart and version, same, missing-in-oci, "
+                                               "only-in-oci, different-content, deprecated or unknown; and whether the HTTP "
+                                               "repository could be retired."));
+    addCommonOptions(p);
+    p.addOption({QStringLiteral("state"), QStringLiteral("Only versions in these states (comma-separated)."), QStringLiteral("states")});
+    p.addOption({QStringLiteral("fail-on"), QStringLiteral("Exit 5 when a version is in one of these states (comma-separated)."),
+                 QStringLiteral("states")});
+    if (const int rc = parseCommand(p, QStringLiteral("charts status"), args, out, err); rc >= 0)
+        return rc;
+    Workspace ws;
+    if (const int rc = openWorkspace(p, QStringLiteral("charts status"), &ws, false, err); rc >= 0)
+        return rc;
+    const QMap<QString, ChartScanRecord> latest = ws.store()->latestChartScans();
+    const QString only = p.value(QStringLiteral("repository"));
+    const QStringList states = p.value(QStringLiteral("state")).split(u',', Qt::SkipEmptyParts);
+    const QStringList failOn = p.value(QStringLiteral("fail-on")).split(u',', Qt::SkipEmptyParts);
+    const QString format = formatOf(p);
+    QJsonArray repos;
+    int hits = 0;
+    if (format == u"csv")
+        out << "repository,chart,version,state,http_digest,oci_digest,manifest_digest,app_version,created,deprecated,url,reason\n";
+    for (const ChartScanRecord &scan : latest) {
+        if (!only.isEmpty() && scan.repository != only)
+            continue;
+        QList<ChartVersionRow> rows = ws.store()->chartVersions(scan.id);
+        const QMap<QString, int> counts = chartStateCounts(rows);
+        const ChartRetirement retire = planRetirement(scan, rows);
+        for (const QString &s : failOn)
+            hits += counts.value(s);
+        if (!states.isEmpty())
+            rows.removeIf([&](const ChartVersionRow &r) { return !states.contains(r.state); });
+        if (format == u"json") {
+            QJsonArray versions;
+            for (const ChartVersionRow &r : std::as_const(rows))
+                versions.append(versionJson(r));
+            repos.append(QJsonObject{{QStringLiteral("name"), scan.repository},
+                                     {QStringLiteral("indexUrl"), scan.indexUrl},
+                                     {QStringLiteral("scannedAt"), scan.at.toString(Qt::ISODate)},
+                                     {QStringLiteral("error"), scan.error},
+                                     {QStringLiteral("counts"), countsJson(counts)},
+                                     {QStringLiteral("retireReady"), retire.ready()},
+                                     {QStringLiteral("retireBlockers"), QJsonArray::fromStringList(retire.blockers)},
+                                     {QStringLiteral("versions"), versions}});
+        } else if (format == u"csv") {
+            for (const ChartVersionRow &r : std::as_const(rows))
+                out << csvField(scan.repository) << ',' << csvField(r.chart) << ',' << csvField(r.version) << ',' << r.state << ','
+                    << r.httpDigest << ',' << r.ociDigest << ',' << r.manifestDigest << ',' << csvField(r.appVersion) << ','
+                    << (r.created.isValid() ? r.created.toString(Qt::ISODate) : QString()) << ',' << (r.deprecated ? "true" : "false")
+                    << ',' << csvField(r.url) << ',' << csvField(r.reason) << '\n';
+        } else {
+            out << scan.repository << "  " << scan.indexUrl << "  scanned " << scan.at.toString(Qt::ISODate) << '\n';
+            if (!scan.error.isEmpty())
+                out << "  error: " << scan.error << '\n';
+            for (const ChartVersionRow &r : std::as_const(rows))
+                out << QStringLiteral("  %1 %2 %3 %4\n")
+                           .arg(r.state.leftJustified(18), r.chart.leftJustified(28), r.version.leftJustified(16), r.reason);
+            out << "  " << countsLine(counts) << '\n'
+                << "  retire: "
+                << (retire.ready() ? QStringLiteral("ready, %1 files verified in OCI").arg(retire.files.size()) : QStringLiteral("not yet"))
+                << '\n';
+            for (const QString &b : retire.blockers)
+                out << "    " << b << '\n';
+            out << '\n';
+        }
+    }
+    if (format == u"json")
+        out << QJsonDocument(QJsonObject{{QStringLiteral("repositories"), repos}}).toJson(QJsonDocument::Indented);
+    out.flush();
+    if (latest.isEmpty()) {
+        err << "ferryctl charts status: no charts scan in the database; run ferryctl charts scan" << Qt::endl;
+        return ExitNotFound;
+    }
+    if (hits > 0) {
+        err << "ferryctl charts status: " << hits << " versions are " << failOn.join(u',') << Qt::endl;
+        return ExitFailOn;
+    }
+    return ExitOk;
+}
+
+int chartsDiff(const QStringList &args, QTextStream &out, QTextStream &err)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral("What changed in the chart matrix: the last charts scan of each repository against the "
+                                               "first since --since (default: the one before it)."));
+    addCommonOptions(p);
+    p.addOption({QStringLiteral("since"), QStringLiteral("An age (7d, 24h) or an ISO time."), QStringLiteral("when")});
+    if (const int rc = parseCommand(p, QStringLiteral("charts diff"), args, out, err); rc >= 0)
+        return rc;
+    QString error;
+    const auto since = parseSince(p.value(QStringLiteral("since")), &error);
+    if (!since) {
+        err << "ferryctl charts diff: " << error << Qt::endl;
+        return ExitUsage;
+    }
+    Workspace ws;
+    if (const int rc = openWorkspace(p, QStringLiteral("charts diff"), &ws, false, err); rc >= 0)
+        return rc;
+    const QString format = formatOf(p);
+    QJsonArray changes;
+    if (format == u"csv")
+        out << "repository,chart,version,before,after\n";
+    const QMap<QString, ChartScanRecord> latest = ws.store()->latestChartScans();
+    for (const ChartScanRecord &last : latest) {
+        if (p.isSet(QStringLiteral("repository")) && last.repository != p.value(QStringLiteral("repository")))
+            continue;
+        const QList<ChartScanRecord> scans = ws.store()->chartScans(last.repository);
+        const ChartScanRecord *first = nullptr;
+        if (since->isValid()) {
+            for (const ChartScanRecord &s : scans)
+                if (s.at >= *since && !first)
+                    first = &s;
+        } else if (scans.size() >= 2) {
+            first = &scans.at(scans.size() - 2);
+        }
+        const QList<ChartVersionRow> before = first ? ws.store()->chartVersions(first->id) : QList<ChartVersionRow>{};
+        const QList<ChartChange> diff = diffChartScans(before, ws.store()->chartVersions(last.id));
+        if (format == u"table")
+            out << last.repository << ": " << (first ? first->at.toString(Qt::ISODate) : QStringLiteral("nothing")) << " -> "
+                << last.at.toString(Qt::ISODate) << ", " << diff.size() << " changes\n";
+        for (const ChartChange &c : diff) {
+            if (format == u"json")
+                changes.append(QJsonObject{{QStringLiteral("repository"), last.repository},
+                                           {QStringLiteral("chart"), c.chart},
+                                           {QStringLiteral("version"), c.version},
+                                           {QStringLiteral("before"), c.before},
+                                           {QStringLiteral("after"), c.after}});
+            else if (format == u"csv")
+                out << csvField(last.repository) << ',' << csvField(c.chart) << ',' << csvField(c.version) << ',' << c.before << ','
+                    << c.after << '\n';
+            else
+                out << QStringLiteral("  %1 %2 %3 -> %4\n")
+                           .arg(c.chart.leftJustified(28), c.version.leftJustified(16),
+                                (c.before.isEmpty() ? QStringLiteral("(none)") : c.before).rightJustified(18),
+                                c.after.isEmpty() ? QStringLiteral("(gone)") : c.after);
+        }
+    }
+    if (format == u"json")
+        out << QJsonDocument(QJsonObject{{QStringLiteral("changes"), changes}}).toJson(QJsonDocument::Indented);
+    out.flush();
+    if (latest.isEmpty()) {
+        err << "ferryctl charts diff: no charts scan in the database" << Qt::endl;
+        return ExitNotFound;
+    }
+    return ExitOk;
+}
+
+} // namespace
+
+int chartsCatalog(const QStringList &args, QTextStream &out, QTextStream &err);
+int chartsReleases(const QStringList &args, QTextStream &out, QTextStream &err);
+int chartsRetire(const QStringList &args, QTextStream &out, QTextStream &err);
+
+int runCharts(const QStringList &args, QTextStream &out, QTextStream &err)
+{
+    const QString sub = args.value(0);
+    if (sub == u"scan")
+        return chartsScan(args.mid(1), out, err);
+    if (sub == u"status")
+        return chartsStatus(args.mid(1), out, err);
+    if (sub == u"diff")
+        return chartsDiff(args.mid(1), out, err);
+    if (sub == u"catalog")
+        return chartsCatalog(args.mid(1), out, err);
+    if (sub == u"releases")
+        return chartsReleases(args.mid(1), out, err);
+    if (sub == u"retire")
+        return chartsRetire(args.mid(1), out, err);
+    (sub == u"--help" || sub == u"-h" ? out : err)
+        << "Usage: ferryctl charts <scan|status|diff|catalog|releases|retire> [options]\n"
+           "  scan      read the HTTP index.yaml and the OCI charts of each chart repository; record the chart matrix\n"
+           "  status    per chart and version: same, missing-in-oci, only-in-oci, different-content, deprecated, unknown\n"
+           "  diff      what changed since an earlier charts scan\n"
+           "  catalog   the App Catalog: the last N versions per chart, from OCI and from the index\n"
+           "  releases  Flux HelmReleases and whether they still resolve charts from an HTTP repository\n"
+           "  retire    plan or execute the retirement of an HTTP repository (cleanup kind http-chart-repository)\n";
+    return sub == u"--help" || sub == u"-h" ? ExitOk : ExitUsage;
+}
+
+} // namespace ferry::cli

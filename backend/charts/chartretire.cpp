@@ -1,0 +1,183 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
+#include "charts/chartretire.h"
+
+#include "cleanup/cleanupengine.h"
+#include "registry/registryclient.h"
+
+#include <QHash>
+
+namespace ferry {
+
+namespace {
+
+constexpr char kChartLayer[] = "application/vnd.cncf.helm.chart.content.v1.tar+gzip";
+
+const CleanupPolicy *retirePolicy(const Plan &plan, const QString &repository)
+{
+    for (const CleanupPolicy &p : plan.cleanup.policies)
+        if (p.kind == CleanupPolicy::Kind::HttpChartRepository && p.registry == repository)
+            return &p;
+    return nullptr;
+}
+
+CleanupItem retireItem(const ChartRepository &repo, const ChartVersionRow &r, const QString &policy, qint64 scanId)
+{
+    CleanupItem i;
+    i.action = QStringLiteral("delete");
+    i.digest = r.httpDigest;
+    i.tags = {r.chart + u':' + r.version};
+    i.mediaType = QLatin1String(kChartLayer);
+    i.ageFrom = r.created;
+    i.ageSource = QStringLiteral("index created");
+    i.policy = policy;
+    const QString oci =
+        QStringLiteral("%1/%2:%3").arg(repo.targetRegistry, repo.ociRepository(r.chart), ChartRepository::ociTag(r.version));
+    i.reason = QStringLiteral("%1 is in OCI as %2 with the same content").arg(r.url, oci);
+    i.checks = {QStringLiteral("chart layer digest equals the index's digest (charts scan %1)").arg(scanId)};
+    i.verifyIn = {oci};
+    return i;
+}
+
+} // namespace
+
+QPair<QString, QString> retireItemChart(const CleanupItem &item)
+{
+    const QString t = item.tags.value(0);
+    const auto colon = t.indexOf(u':');
+    return {t.left(colon), colon < 0 ? QString() : t.mid(colon + 1)};
+}
+
+ChartRetirePlan planChartRetirement(const Plan &plan, Store &store, const QString &repository)
+{
+    ChartRetirePlan out;
+    const ChartRepository *repo = plan.chartRepository(repository);
+    if (!repo) {
+        out.error = QStringLiteral("'%1' is not a chart repository of the plan").arg(repository);
+        return out;
+    }
+    const CleanupPolicy *policy = retirePolicy(plan, repository);
+    if (!policy) {
+        out.error = QStringLiteral("the plan has no cleanup policy of kind http-chart-repository for %1").arg(repository);
+        return out;
+    }
+    const QMap<QString, ChartScanRecord> latest = store.latestChartScans();
+    if (!latest.contains(repository)) {
+        out.error = QStringLiteral("no charts scan of %1 yet: run ferryctl charts scan first").arg(repository);
+        return out;
+    }
+    const ChartScanRecord scan = latest.value(repository);
+    out.retirement = planRetirement(scan, store.chartVersions(scan.id));
+    if (!out.retirement.ready())
+        return out;
+    CleanupStore cleanup(store);
+    const int size = qMax(1, plan.cleanup.batchSize);
+    for (qsizetype start = 0; start < out.retirement.files.size(); start += size) {
+        CleanupBatch b;
+        b.createdAt = QDateTime::currentDateTimeUtc();
+        b.plan = plan.path;
+        b.registry = repository;
+        b.repository = redactedUrl(repo->indexUrl);
+        b.policies = policy->name;
+        b.listedAt = scan.at;
+        b.listingComplete = true;
+        b.listingNote = QStringLiteral("charts scan %1").arg(scan.id);
+        int seq = 0;
+        for (const ChartVersionRow &r : out.retirement.files.mid(start, size)) {
+            CleanupItem i = retireItem(*repo, r, policy->name, scan.id);
+            i.seq = ++seq;
+            b.items.append(i);
+        }
+        b.hash = batchHash(b.content());
+        if (!cleanup.addBatch(&b)) {
+            out.error = QStringLiteral("cannot store the batch: %1").arg(cleanup.lastError());
+            return out;
+        }
+        cleanup.audit(cleanupActor({}), QStringLiteral("plan"), b.id,
+                      QStringLiteral("retire %1: %2 files, hash %3").arg(repository).arg(b.items.size()).arg(b.hash));
+        out.batches << b.id;
+    }
+    return out;
+}
+
+ChartRetireRun executeChartRetirement(const Plan &plan, Store &store, NetworkService &network, const ChartScanInput &input, qint64 batchId,
+                                      bool dryRun, const QString &actor)
+{
+    ChartRetireRun out;
+    out.batch = batchId;
+    CleanupStore cleanup(store);
+    auto loaded = cleanup.batch(batchId);
+    if (!loaded)
+        out.refused = QStringLiteral("there is no batch %1").arg(batchId);
+    else if (loaded->registry != input.repository.name)
+        out.refused = QStringLiteral("batch %1 belongs to %2, not to the chart repository %3")
+                          .arg(batchId)
+                          .arg(loaded->registry, input.repository.name);
+    else
+        out.refused = batchExecutionBlocker(*loaded, dryRun, plan.cleanup.maxListingAgeSeconds);
+    if (!out.refused.isEmpty()) {
+        cleanup.audit(actor, dryRun ? QStringLiteral("dry-run refused") : QStringLiteral("execute refused"), batchId, out.refused);
+        return out;
+    }
+    CleanupBatch &b = *loaded;
+    out.run = cleanup.beginRun(batchId, dryRun, actor);
+    cleanup.audit(actor, dryRun ? QStringLiteral("dry-run") : QStringLiteral("execute"), batchId,
+                  QStringLiteral("run %1, hash %2").arg(out.run).arg(b.hash));
+    if (!dryRun)
+        cleanup.setStatus(batchId, batchstatus::Executing);
+    // Both sides read again now: what was approved must still be true of each file.
+    const ChartScanResult now = scanChartRepository(input, network);
+    QHash<QString, ChartVersionRow> rows;
+    for (const ChartVersionRow &r : now.rows)
+        rows.insert(r.chart + u':' + r.version, r);
+    for (CleanupItem &item : b.items) {
+        if (item.action != u"delete" || (!dryRun && itemstate::isFinal(item.state)))
+            continue;
+        const auto [chart, version] = retireItemChart(item);
+        const ChartVersionRow r = rows.value(item.tags.value(0));
+        QString state, message;
+        int status = 0;
+        if (!now.record.error.isEmpty()) {
+            state = itemstate::Kept;
+            message = QStringLiteral("the index could not be read again: %1").arg(now.record.error);
+        } else if (r.chart.isEmpty()) {
+            state = itemstate::AlreadyAbsent;
+            message = QStringLiteral("%1 %2 is no longer in the index").arg(chart, version);
+        } else if (r.httpDigest != item.digest) {
+            state = itemstate::Kept;
+            message = QStringLiteral("the index now has %1 for %2 %3, not the approved %4").arg(r.httpDigest, chart, version, item.digest);
+        } else if (r.ociDigest != item.digest) {
+            state = itemstate::Kept;
+            message = QStringLiteral("OCI no longer holds the same chart (%1): %2").arg(r.state, r.reason);
+        } else if (dryRun) {
+            state = itemstate::WouldDelete;
+            message = input.repository.deleteApi.isEmpty() ? QStringLiteral("would be exported for removal: %1").arg(r.url)
+                                                           : QStringLiteral("would be deleted through the delete-api");
+        } else if (input.repository.deleteApi.isEmpty()) {
+            state = itemstate::Exported;
+            message = QStringLiteral("verified again; remove %1 and its index entry").arg(r.url);
+        } else {
+            const ChartDeleteResult d = deleteHttpChartVersion(input, network, chart, version);
+            status = d.status;
+            state = !d.ok ? itemstate::Failed : d.status == 404 ? itemstate::AlreadyAbsent : itemstate::Deleted;
+            message = d.message;
+        }
+        cleanup.journal(out.run, dryRun, batchId, item.seq, state, status, message);
+        item.state = state;
+        item.outcome = message;
+        item.httpStatus = status;
+        ++out.counts[state];
+        out.items.append(item);
+    }
+    QStringList parts;
+    for (auto it = out.counts.cbegin(); it != out.counts.cend(); ++it)
+        parts << QStringLiteral("%1 %2").arg(it.value()).arg(it.key());
+    cleanup.finishRun(out.run, QStringLiteral("finished"), parts.join(QStringLiteral(", ")));
+    if (!dryRun)
+        cleanup.setStatus(batchId, batchstatus::Executed);
+    cleanup.audit(actor, dryRun ? QStringLiteral("dry-run finished") : QStringLiteral("execute finished"), batchId, parts.join(u", "));
+    return out;
+}
+
+} // namespace ferry

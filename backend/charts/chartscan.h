@@ -1,0 +1,51 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
+#pragma once
+
+#include "charts/chartmatrix.h"
+#include "registry/registryconfig.h"
+
+#include <functional>
+
+namespace ferry {
+
+class NetworkService;
+
+// One chart repository read on both sides: the HTTP index, and for each of its charts the OCI
+// repository's tags, manifests and chart configs. Blocks the calling thread (a command's, or
+// a pool thread's: never the GUI's); the requests run on the network threads.
+struct ChartScanResult
+{
+    ChartScanRecord record; // error: the index could not be read
+    HelmIndex index;
+    QList<OciChartListing> oci;
+    QList<ChartVersionRow> rows;
+    QStringList warnings;
+};
+
+struct ChartScanInput
+{
+    ChartRepository repository;
+    RegistryConfig http; // the index's server, credentials resolved
+    RegistryConfig target; // the OCI registry, credentials resolved
+};
+
+using ChartScanProgress = std::function<void(const QString &what, qint64 done, qint64 total)>;
+ChartScanResult scanChartRepository(const ChartScanInput &input, NetworkService &network, const ChartScanProgress &progress = {});
+
+// The OCI side only, for tests and the retirement's re-check: one chart's tags, read.
+OciChartListing readOciChart(const ChartScanInput &input, NetworkService &network, const QString &chart);
+
+// Retires one version on the HTTP side through a ChartMuseum-style API:
+// DELETE <deleteApi>/<chart>/<version>. Deleted, AlreadyAbsent (404), or what failed.
+struct ChartDeleteResult
+{
+    bool ok = false;
+    int status = 0;
+    QString message;
+};
+ChartDeleteResult deleteHttpChartVersion(const ChartScanInput &input, NetworkService &network, const QString &chart,
+                                         const QString &version);
+
+} // namespace ferry
