@@ -7,6 +7,8 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QSet>
+#include <QThread>
+#include <QThreadPool>
 #include <QtConcurrent/QtConcurrentMap>
 
 #include <yaml-cpp/yaml.h>
@@ -322,7 +324,11 @@ Inventory readInventory(const QList<ClientSource> &sources)
     }
     // YAML parsing is most of the time (yaml-cpp reads a few MB/s): the files are read on
     // every core, each into its own inventory, and merged in the order they were listed.
-    const QList<Inventory> parts = QtConcurrent::blockingMapped(files, [](const File &f) {
+    // A pool of their own: the callers are often on the global pool (the pages' reads), and
+    // two of them waiting there for work queued behind them would wait for ever.
+    static QThreadPool parsers;
+    parsers.setMaxThreadCount(QThread::idealThreadCount());
+    const QList<Inventory> parts = QtConcurrent::blockingMapped(&parsers, files, [](const File &f) {
         Inventory part;
         QFile file(f.path);
         if (!file.open(QIODevice::ReadOnly))
