@@ -84,9 +84,15 @@ void OverviewPage::showProgress(const ReportData &data)
         auto *open = new QLabel(row);
         const qint64 left = st.total - st.done;
         open->setText(left > 0 ? QStringLiteral("<a href=\"open\">%1 open →</a>").arg(left) : tr("done"));
-        open->setToolTip(st.registry.isEmpty() ? tr("Rows in %1").arg(st.openStates.join(QStringLiteral(", ")))
-                                               : tr("Cells of %1 in %2").arg(st.registry, st.openStates.join(QStringLiteral(", "))));
-        connect(open, &QLabel::linkActivated, this, [this, st] { Q_EMIT matrixRequested(st.registry, st.openStates); });
+        open->setToolTip(st.view == u"charts"        ? tr("Versions of %1 in %2").arg(st.registry, st.openStates.join(QStringLiteral(", ")))
+                             : st.registry.isEmpty() ? tr("Rows in %1").arg(st.openStates.join(QStringLiteral(", ")))
+                                                     : tr("Cells of %1 in %2").arg(st.registry, st.openStates.join(QStringLiteral(", "))));
+        connect(open, &QLabel::linkActivated, this, [this, st] {
+            if (st.view == u"charts")
+                Q_EMIT chartsRequested(st.registry, st.openStates);
+            else
+                Q_EMIT matrixRequested(st.registry, st.openStates);
+        });
         auto *bar = new QProgressBar(row);
         bar->setRange(0, int(qMax<qint64>(1, st.total)));
         bar->setValue(int(st.done));

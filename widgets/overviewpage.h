@@ -50,6 +50,8 @@ Q_SIGNALS:
     void stateActivated(const QString &state);
     // A stage's open part or a registry's count: cells of registry in states (rows when empty).
     void matrixRequested(const QString &registry, const QStringList &states);
+    // A stage 3 bar: the chart matrix of that chart repository, in those states.
+    void chartsRequested(const QString &repository, const QStringList &states);
     void historyReloaded();
 
 private:

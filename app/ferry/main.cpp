@@ -56,7 +56,7 @@ int main(int argc, char *argv[])
     parser.addOption({QStringLiteral("plan"), QStringLiteral("The migration plan (default: the last one used)."), QStringLiteral("file")});
     parser.addOption({QStringLiteral("db"), QStringLiteral("The history database (default: next to the plan)."), QStringLiteral("file")});
     parser.addOption({QStringLiteral("page"),
-                      QStringLiteral("Open on a page: overview, images, replication, cleanup, registries or clients."),
+                      QStringLiteral("Open on a page: overview, images, replication, cleanup, registries, clients or charts."),
                       QStringLiteral("page")});
     parser.addOption({QStringLiteral("tui"), QStringLiteral("The dashboard in this terminal instead of a window (as ferryctl tui).")});
     parser.addOption({QStringLiteral("batch"), QStringLiteral("Open the Cleanup page on this batch."), QStringLiteral("id")});

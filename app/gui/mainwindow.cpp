@@ -3,6 +3,7 @@
 
 #include "gui/mainwindow.h"
 
+#include "chartspage.h"
 #include "cleanuppage.h"
 #include "clientspage.h"
 #include "exportdialog.h"
@@ -58,13 +59,19 @@ MainWindow::MainWindow(const QString &planPath, const QString &dbPath, QWidget *
     m_replication = new ReplicationPage(this);
     m_registries = new RegistriesPage(this);
     m_clients = new ClientsPage(this);
+    m_charts = new ChartsPage(this);
     m_pages->addWidget(m_overview);
     m_pages->addWidget(m_images);
     m_pages->addWidget(m_replication);
     m_pages->addWidget(m_cleanup);
     m_pages->addWidget(m_registries);
     m_pages->addWidget(m_clients);
-    m_sidebar->addItems({tr("Overview"), tr("Images"), tr("Replication"), tr("Cleanup"), tr("Registries"), tr("Clients")});
+    m_pages->addWidget(m_charts);
+    m_sidebar->addItems({tr("Overview"), tr("Images"), tr("Replication"), tr("Cleanup"), tr("Registries"), tr("Clients"), tr("Charts")});
+    connect(m_charts, &ChartsPage::scanned, this, [this](const QString &message) {
+        statusBar()->showMessage(message, 15000);
+        reload(); // stage 3 on the Overview
+    });
     connect(m_clients, &ClientsPage::matrixRowRequested, this, [this](const QString &repository, const QString &tag) {
         showImages();
         m_images->filterEdit()->setText(tag.isEmpty() ? repository : repository + u':' + tag);
@@ -78,6 +85,10 @@ MainWindow::MainWindow(const QString &planPath, const QString &dbPath, QWidget *
     connect(m_overview, &OverviewPage::matrixRequested, this, [this](const QString &registry, const QStringList &states) {
         m_images->showCells(registry, states);
         m_sidebar->setCurrentRow(1);
+    });
+    connect(m_overview, &OverviewPage::chartsRequested, this, [this](const QString &repository, const QStringList &states) {
+        m_charts->showStates(repository, states);
+        m_sidebar->setCurrentRow(6);
     });
     connect(m_overview, &OverviewPage::stateActivated, this, [this](const QString &state) {
         m_images->showState(state);
@@ -159,6 +170,7 @@ void MainWindow::onMatrixRead()
     m_overview->showProgress(snapshot.progress);
     m_registries->reload();
     m_clients->reload();
+    m_charts->reload();
     if (std::exchange(m_reloadAgain, false))
         reload();
 }
@@ -166,7 +178,8 @@ void MainWindow::onMatrixRead()
 void MainWindow::showPage(const QString &name)
 {
     const QStringList pages{QStringLiteral("overview"), QStringLiteral("images"),     QStringLiteral("replication"),
-                            QStringLiteral("cleanup"),  QStringLiteral("registries"), QStringLiteral("clients")};
+                            QStringLiteral("cleanup"),  QStringLiteral("registries"), QStringLiteral("clients"),
+                            QStringLiteral("charts")};
     if (pages.contains(name))
         m_sidebar->setCurrentRow(int(pages.indexOf(name)));
 }
@@ -176,6 +189,7 @@ MainWindow::~MainWindow()
     m_matrixWatcher.waitForFinished();
     m_scan.reset(); // cancelled and its thread joined, before the network threads the scan uses
     m_cleanup->endWork(); // likewise a cleanup run, after the DELETE in flight
+    m_charts->endWork(); // a charts scan uses the network threads too
 }
 
 bool MainWindow::openDatabase(const QString &dbPath, QString *error)
@@ -190,6 +204,7 @@ bool MainWindow::openDatabase(const QString &dbPath, QString *error)
     m_overview->setWorkspace(m_workspace, false);
     m_registries->setWorkspace(m_workspace, false);
     m_clients->setWorkspace(m_workspace, false);
+    m_charts->setWorkspace(m_workspace, false);
     reload();
     return true;
 }

@@ -28,6 +28,7 @@ namespace ferry {
 class CleanupPage;
 class RegistriesPage;
 class ClientsPage;
+class ChartsPage;
 class ReplicationPage;
 class ImagesPage;
 class NetworkService;
@@ -59,6 +60,7 @@ public:
     OverviewPage *overviewPage() const { return m_overview; }
     RegistriesPage *registriesPage() const { return m_registries; }
     ClientsPage *clientsPage() const { return m_clients; }
+    ChartsPage *chartsPage() const { return m_charts; }
     void showPage(const QString &name);
     SyncMatrixModel *model() const { return m_model; }
     bool scanning() const { return m_scan != nullptr; }
@@ -96,6 +98,7 @@ private:
     ReplicationPage *m_replication;
     RegistriesPage *m_registries;
     ClientsPage *m_clients;
+    ChartsPage *m_charts;
     QAction *m_scanAction;
     QAction *m_stopAction;
     QAction *m_exportAction;

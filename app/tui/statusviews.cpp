@@ -174,7 +174,10 @@ bool OverviewView::key(const KeyEvent &k)
     case key::Enter:
         if (m_stage >= 0 && m_stage < m_progress.stages.size()) {
             const StageProgress &st = m_progress.stages[m_stage];
-            m_host.showCells(st.registry, st.openStates);
+            if (st.view == u"charts") // the terminal has no chart matrix
+                m_host.message(QStringLiteral("charts of %1: ferryctl charts status --repository %1").arg(st.registry));
+            else
+                m_host.showCells(st.registry, st.openStates);
         }
         return true;
     default: return false;

@@ -18,20 +18,6 @@ QStringList chartstate::all()
 
 namespace {
 
-// Semver precedence, then the text (versions that are not semver sort after, by name).
-bool versionLess(const QString &a, const QString &b)
-{
-    const auto va = SemVersion::parse(a);
-    const auto vb = SemVersion::parse(b);
-    if (va && vb) {
-        const int c = va->compare(*vb);
-        return c != 0 ? c < 0 : a < b;
-    }
-    if (va || vb)
-        return bool(va);
-    return a < b;
-}
-
 bool rowLess(const ChartVersionRow &a, const ChartVersionRow &b)
 {
     return a.chart != b.chart ? a.chart < b.chart : versionLess(a.version, b.version);

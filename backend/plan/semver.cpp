@@ -255,4 +255,17 @@ bool SemverConstraint::matches(QStringView tag) const
     return v && matches(*v);
 }
 
+bool versionLess(const QString &a, const QString &b)
+{
+    const auto va = SemVersion::parse(a);
+    const auto vb = SemVersion::parse(b);
+    if (va && vb) {
+        const int c = va->compare(*vb);
+        return c != 0 ? c < 0 : a < b;
+    }
+    if (va || vb)
+        return bool(va);
+    return a < b;
+}
+
 } // namespace ferry

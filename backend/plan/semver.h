@@ -24,6 +24,10 @@ struct SemVersion
     int compare(const SemVersion &other) const; // <0, 0, >0 by semver precedence
 };
 
+// Orders version strings: semver precedence (1.9.1 before 1.10.0), the text breaking ties;
+// versions that are not semver come after, by text.
+bool versionLess(const QString &a, const QString &b);
+
 // Constraints in the Masterminds/semver syntax retagger, skopeo and Flux use:
 // comparisons (=, !=, >, <, >=, <=), hyphen ranges (1.2 - 1.4.5), tilde (~1.2.3),
 // caret (^1.2), wildcards (1.2.x, 1.*), AND with commas or spaces, OR with ||.

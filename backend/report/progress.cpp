@@ -5,6 +5,7 @@
 
 #include "matrix/syncstate.h"
 #include "report/report.h"
+#include "store/store.h"
 
 #include <QVarLengthArray>
 
@@ -155,6 +156,49 @@ void ProgressTally::finish(ReportData *d, const QMap<QString, QString> &whyUnkno
         stage(QStringLiteral("Clean up: legacy registries (%1)").arg(legacy.join(QStringLiteral(", "))),
               QStringLiteral("rows of the plan no longer (or never) held by a legacy registry"), m_legacyGone, m_legacyTotal,
               legacy.first(), {state::Present, state::Unknown}, m_legacyUnknown);
+}
+
+void appendChartStages(const Store &store, ReportData *d)
+{
+    auto at = std::find_if(d->stages.begin(), d->stages.end(),
+                           [](const StageProgress &s) { return !s.stage.startsWith(u"Stage 1") && !s.stage.startsWith(u"Stage 2"); });
+    qsizetype pos = at - d->stages.begin();
+    for (const ChartScanRecord &latest : store.latestChartScans()) {
+        // A failed read leaves the last figures standing, marked unknown with the reason.
+        ChartScanRecord scan = latest;
+        QList<ChartVersionRow> rows = store.chartVersions(scan.id);
+        if (rows.isEmpty() && !latest.error.isEmpty()) {
+            const QList<ChartScanRecord> all = store.chartScans(latest.repository);
+            for (auto it = all.crbegin(); it != all.crend(); ++it)
+                if (it->versions > 0) {
+                    scan = *it;
+                    rows = store.chartVersions(it->id);
+                    break;
+                }
+        }
+        StageProgress p;
+        p.stage = QStringLiteral("Stage 3: charts of %1 in OCI").arg(latest.repository);
+        p.measure = QStringLiteral("versions of the HTTP index in OCI with the same content");
+        p.registry = latest.repository;
+        p.view = QStringLiteral("charts");
+        p.openStates = {QStringLiteral("missing-in-oci"), QStringLiteral("different-content"), QStringLiteral("unknown")};
+        for (const ChartVersionRow &r : std::as_const(rows)) {
+            if (r.httpDigest.isEmpty() && r.url.isEmpty())
+                continue; // only in OCI: nothing the HTTP side still has to give
+            ++p.total;
+            p.done += !r.httpDigest.isEmpty() && r.httpDigest == r.ociDigest;
+            if (r.state == u"unknown") {
+                ++p.unknown;
+                if (p.unknownWhy.isEmpty())
+                    p.unknownWhy = r.reason;
+            }
+        }
+        if (!latest.error.isEmpty()) {
+            p.unknown = p.total - p.done;
+            p.unknownWhy = latest.error;
+        }
+        d->stages.insert(pos++, p);
+    }
 }
 
 } // namespace ferry

@@ -68,4 +68,9 @@ private:
     qint64 m_legacyTotal = 0, m_legacyGone = 0, m_legacyUnknown = 0;
 };
 
+class Store;
+// Stage 3, one bar per chart repository of the last charts scans: the versions of the HTTP
+// index that OCI holds with the same content digest. Inserted after stage 2's bars.
+void appendChartStages(const Store &store, ReportData *d);
+
 } // namespace ferry

@@ -101,6 +101,7 @@ ReportData collectProgress(const Store &store, const QDateTime &sinceIn, const s
         if (!st.firstError.isEmpty())
             whyUnknown.insert(st.registry, st.firstError);
     tally.finish(&d, whyUnknown);
+    appendChartStages(store, &d);
     d.trend = store.stateCountHistory(d.since);
     return d;
 }
@@ -478,6 +479,8 @@ QByteArray reportJson(const ReportData &d)
                       {QStringLiteral("measure"), s.measure},
                       {QStringLiteral("done"), s.done},
                       {QStringLiteral("total"), s.total}};
+        if (!s.view.isEmpty())
+            o.insert(QStringLiteral("view"), s.view);
         if (s.unknown > 0) {
             o.insert(QStringLiteral("unknown"), s.unknown);
             o.insert(QStringLiteral("unknownReason"), s.unknownWhy);

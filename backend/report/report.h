@@ -28,6 +28,9 @@ struct StageProgress
     // rows in these states where registry is empty. The dashboard links the bar to it.
     QString registry;
     QStringList openStates;
+    // Where the bar leads: empty for the matrix; "charts" for the chart matrix, registry then
+    // naming the plan's chart repository and openStates the chart states not done.
+    QString view;
     // Cells of the stage's registry whose state is not known (it could not be read), and
     // why, from the last scan that touched it. A stage whose every cell is unknown has no
     // figure: it shows as "unknown (why)", never as 0 %.

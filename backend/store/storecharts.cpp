@@ -3,11 +3,14 @@
 
 // Charts scans: per chart repository and scan, every version with what each side holds.
 
+#include "plan/semver.h"
 #include "store/store.h"
 #include "store/storeinternal.h"
 
 #include <QSqlError>
 #include <QSqlQuery>
+
+#include <algorithm>
 
 namespace ferry {
 
@@ -131,6 +134,10 @@ QList<ChartVersionRow> Store::chartVersions(qint64 scanId) const
         r.reason = q.value(10).toString();
         out.append(r);
     }
+    // Versions in semver order (1.9.1 before 1.10.0), as the scan compared them.
+    std::stable_sort(out.begin(), out.end(), [](const ChartVersionRow &a, const ChartVersionRow &b) {
+        return a.chart != b.chart ? a.chart < b.chart : versionLess(a.version, b.version);
+    });
     return out;
 }
 

@@ -284,6 +284,12 @@ private Q_SLOTS:
         QCOMPARE(before[0].created, t0);
         QCOMPARE(before[0].manifestDigest, QStringLiteral("sha256:mm"));
         QCOMPARE(s.chartVersions(second)[1].state, QStringLiteral("same"));
+        // Read back in semver order, not the text's.
+        ChartVersionRow ten = a, nine = a;
+        ten.version = QStringLiteral("1.10.0");
+        nine.version = QStringLiteral("1.9.0");
+        const qint64 third = s.recordChartScan(ChartScanRecord{0, t0, QStringLiteral("semver"), QStringLiteral("u"), 0, {}}, {ten, nine});
+        QCOMPARE(s.chartVersions(third).first().version, QStringLiteral("1.9.0"));
     }
 
     // A database written before topics (one list of steps, user_version 3: history and

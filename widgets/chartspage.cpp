@@ -1,0 +1,406 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
+#include "chartspage.h"
+
+#include "charts/chartscan.h"
+#include "core/workspace.h"
+#include "plan/plancredentials.h"
+
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPointer>
+#include <QPushButton>
+#include <QSortFilterProxyModel>
+#include <QSplitter>
+#include <QStandardItemModel>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace ferry {
+
+namespace {
+
+enum Column { StateColumn, ChartColumn, VersionColumn, AppVersionColumn, CreatedColumn, HttpColumn, OciColumn, WhyColumn };
+
+QColor stateColour(const QString &s)
+{
+    if (s == u"same")
+        return QColor(0xd8, 0xf0, 0xdc);
+    if (s == u"missing-in-oci")
+        return QColor(0xfc, 0xeb, 0xc8);
+    if (s == u"different-content")
+        return QColor(0xf8, 0xd7, 0xd4);
+    if (s == u"only-in-oci")
+        return QColor(0xdc, 0xe8, 0xf8);
+    return QColor(0xec, 0xee, 0xf0); // deprecated, unknown
+}
+
+QString shortDigest(const QString &d)
+{
+    return d.isEmpty() ? QStringLiteral("–") : d.mid(7, 12);
+}
+
+// Versions in the states picked (empty: all) whose chart or version holds the filter text.
+class VersionFilter : public QSortFilterProxyModel
+{
+public:
+    using QSortFilterProxyModel::QSortFilterProxyModel;
+    void setStates(const QStringList &states)
+    {
+        m_states = states;
+        invalidateFilter();
+    }
+    void setText(const QString &text)
+    {
+        m_text = text.trimmed();
+        invalidateFilter();
+    }
+
+protected:
+    bool filterAcceptsRow(int row, const QModelIndex &parent) const override
+    {
+        const QAbstractItemModel *m = sourceModel();
+        if (!m_states.isEmpty() && !m_states.contains(m->index(row, StateColumn, parent).data().toString()))
+            return false;
+        return m_text.isEmpty() || m->index(row, ChartColumn, parent).data().toString().contains(m_text, Qt::CaseInsensitive) ||
+            m->index(row, VersionColumn, parent).data().toString().startsWith(m_text);
+    }
+
+private:
+    QStringList m_states;
+    QString m_text;
+};
+
+constexpr int SortRole = Qt::UserRole + 1; // chart, then semver order: the rows come sorted, their ordinal breaks ties
+
+const QStringList kOpen{QStringLiteral("missing-in-oci"), QStringLiteral("different-content"), QStringLiteral("unknown")};
+
+} // namespace
+
+ChartsPage::ChartsPage(QWidget *parent)
+    : QWidget(parent)
+    , m_summary(new QLabel(this))
+    , m_repository(new QComboBox(this))
+    , m_state(new QComboBox(this))
+    , m_filter(new QLineEdit(this))
+    , m_scan(new QPushButton(tr("Scan charts"), this))
+    , m_versions(new QStandardItemModel(this))
+    , m_proxy(new VersionFilter(this))
+    , m_view(new QTableView(this))
+    , m_catalog(new QTreeWidget(this))
+    , m_releases(new QStandardItemModel(this))
+    , m_releasesView(new QTableView(this))
+    , m_retire(new QPlainTextEdit(this))
+{
+    m_summary->setWordWrap(true);
+    QFont f = m_summary->font();
+    f.setPointSizeF(f.pointSizeF() * 1.2);
+    m_summary->setFont(f);
+    m_state->addItem(tr("All states"), QStringList());
+    m_state->addItem(tr("Not yet in OCI (missing, different, unknown)"), kOpen);
+    for (const QString &s : chartstate::all())
+        m_state->addItem(s, QStringList{s});
+    m_filter->setPlaceholderText(tr("Filter by chart or version"));
+    m_filter->setClearButtonEnabled(true);
+    m_scan->setToolTip(tr("Read every chart repository of the plan again: the HTTP index and the charts in OCI"));
+    m_versions->setHorizontalHeaderLabels(
+        {tr("State"), tr("Chart"), tr("Version"), tr("App version"), tr("Created"), tr("HTTP .tgz"), tr("OCI chart layer"), tr("Why")});
+    m_releases->setHorizontalHeaderLabels({tr("Cluster"), tr("HelmRelease"), tr("Chart"), tr("Resolves via"), tr("Source"), tr("State")});
+    for (QTableView *v : {m_view, m_releasesView}) {
+        v->setSelectionBehavior(QAbstractItemView::SelectRows);
+        v->verticalHeader()->setVisible(false);
+        v->setWordWrap(false);
+        v->horizontalHeader()->setStretchLastSection(true);
+        v->setSortingEnabled(true);
+        v->setEditTriggers(QAbstractItemView::NoEditTriggers);
+        v->verticalHeader()->setDefaultSectionSize(v->fontMetrics().height() + 6);
+    }
+    m_repository->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_proxy->setSortRole(SortRole);
+    m_proxy->setSourceModel(m_versions);
+    m_view->setModel(m_proxy);
+    m_releasesView->setModel(m_releases);
+    m_catalog->setHeaderLabels({tr("Chart"), tr("In the catalog from OCI"), tr("Lost when discovery switches")});
+    m_catalog->setRootIsDecorated(false);
+    m_retire->setReadOnly(true);
+    m_retire->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+
+    auto *bar = new QHBoxLayout;
+    bar->addWidget(new QLabel(tr("Repository:"), this));
+    bar->addWidget(m_repository);
+    bar->addWidget(m_state);
+    bar->addWidget(m_filter, 1);
+    bar->addWidget(m_scan);
+    auto *side = new QTabWidget(this);
+    side->addTab(m_catalog, tr("App Catalog"));
+    side->addTab(m_releasesView, tr("Flux releases"));
+    side->addTab(m_retire, tr("Retire the HTTP repository"));
+    auto *split = new QSplitter(Qt::Horizontal, this);
+    split->addWidget(m_view);
+    split->addWidget(side);
+    split->setSizes({700, 460});
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_summary);
+    layout->addLayout(bar);
+    layout->addWidget(split, 1);
+
+    connect(m_repository, &QComboBox::currentIndexChanged, this, &ChartsPage::showRepository);
+    connect(m_state, &QComboBox::currentIndexChanged, this,
+            [this] { static_cast<VersionFilter *>(m_proxy)->setStates(m_state->currentData().toStringList()); });
+    connect(m_filter, &QLineEdit::textChanged, this, [this](const QString &t) { static_cast<VersionFilter *>(m_proxy)->setText(t); });
+    connect(m_scan, &QPushButton::clicked, this, &ChartsPage::scanNow);
+    connect(&m_watcher, &QFutureWatcher<ChartsData>::finished, this, [this] {
+        show(m_watcher.result());
+        Q_EMIT reloaded();
+    });
+    connect(&m_scanWatcher, &QFutureWatcher<QString>::finished, this, [this] {
+        m_scan->setEnabled(true);
+        Q_EMIT scanned(m_scanWatcher.result());
+        reload();
+    });
+    m_summary->setText(tr("No charts yet: the plan's `charts` list names each HTTP Helm repository and its OCI side."));
+    m_scanPool.setMaxThreadCount(1);
+}
+
+ChartsPage::~ChartsPage()
+{
+    endWork();
+}
+
+void ChartsPage::endWork()
+{
+    m_watcher.waitForFinished();
+    m_scanWatcher.waitForFinished();
+}
+
+void ChartsPage::setWorkspace(Workspace *workspace, bool readNow)
+{
+    m_workspace = workspace;
+    if (readNow)
+        reload();
+}
+
+void ChartsPage::reload()
+{
+    if (!m_workspace || m_watcher.isRunning())
+        return;
+    const std::shared_ptr<const Plan> plan = m_workspace->plan();
+    m_watcher.setFuture(m_workspace->read(
+        [plan](Store &store) {
+            ChartsData d;
+            QMap<QString, QList<ChartVersionRow>> latestRows;
+            for (const ChartScanRecord &scan : store.latestChartScans()) {
+                ChartRepositoryView v;
+                v.scan = scan;
+                v.rows = store.chartVersions(scan.id);
+                const ChartRepository *repo = plan ? plan->chartRepository(scan.repository) : nullptr;
+                v.catalogSize = repo ? repo->catalogSize : 5;
+                v.catalog = appCatalog(v.rows, v.catalogSize);
+                v.retirement = planRetirement(scan, v.rows);
+                latestRows.insert(scan.repository, v.rows);
+                d.repositories.append(std::move(v));
+            }
+            if (plan && !plan->clients.isEmpty())
+                d.releases = releaseSources(readInventory(plan->clients), *plan, latestRows);
+            return d;
+        },
+        [](const QString &error) {
+            ChartsData d;
+            d.error = error;
+            return d;
+        }));
+}
+
+void ChartsPage::scanNow()
+{
+    if (!m_workspace || m_scanWatcher.isRunning())
+        return;
+    const std::shared_ptr<const Plan> plan = m_workspace->plan();
+    if (!plan || plan->charts.isEmpty() || m_workspace->databasePath().isEmpty()) {
+        Q_EMIT scanned(tr("The plan has no chart repositories (plan key charts), or no database is open"));
+        return;
+    }
+    QStringList errors;
+    QList<ChartScanInput> inputs;
+    const QMap<QString, RegistryConfig> configs = m_workspace->registryConfigs(&errors);
+    for (const ChartRepository &repo : plan->charts)
+        inputs.append(ChartScanInput{repo, clientConfig(repo.http, &errors), configs.value(repo.targetRegistry)});
+    NetworkService *network = &m_workspace->network();
+    m_scan->setEnabled(false);
+    QPointer<QLabel> status = m_summary;
+    // Blocking reads on a pool thread; the requests themselves run on the network threads.
+    m_scanWatcher.setFuture(QtConcurrent::run(&m_scanPool, [inputs, network, db = m_workspace->databasePath(), status] {
+        Store store(db);
+        QString error;
+        if (!store.open(&error))
+            return error;
+        QStringList done;
+        for (const ChartScanInput &in : inputs) {
+            const ChartScanResult r = scanChartRepository(in, *network, [&](const QString &what, qint64 n, qint64 total) {
+                const QString text = QObject::tr("Scanning charts of %1: %2 (%3 of %4)")
+                                         .arg(in.repository.name, what)
+                                         .arg(n + 1)
+                                         .arg(qMax<qint64>(total, 1));
+                QMetaObject::invokeMethod(
+                    status,
+                    [status, text] {
+                        if (status)
+                            status->setText(text);
+                    },
+                    Qt::QueuedConnection);
+            });
+            store.recordChartScan(r.record, r.rows);
+            done << (r.record.error.isEmpty() ? QObject::tr("%1: %n versions", nullptr, int(r.rows.size())).arg(in.repository.name)
+                                              : QObject::tr("%1: %2").arg(in.repository.name, r.record.error));
+        }
+        return QObject::tr("Charts scanned: %1").arg(done.join(QStringLiteral("; ")));
+    }));
+}
+
+void ChartsPage::showStates(const QString &repository, const QStringList &states)
+{
+    m_pendingRepository = repository;
+    m_pendingStates = states;
+    const int i = m_repository->findText(repository);
+    if (i >= 0)
+        m_repository->setCurrentIndex(i);
+    for (int s = 0; s < m_state->count(); ++s)
+        if (m_state->itemData(s).toStringList() == states)
+            m_state->setCurrentIndex(s);
+}
+
+QString ChartsPage::summary() const
+{
+    return m_summary->text();
+}
+
+void ChartsPage::show(const ChartsData &data)
+{
+    m_data = data;
+    const QString current = m_pendingRepository.isEmpty() ? m_repository->currentText() : m_pendingRepository;
+    {
+        const QSignalBlocker block(m_repository);
+        m_repository->clear();
+        for (const ChartRepositoryView &v : std::as_const(m_data.repositories))
+            m_repository->addItem(v.scan.repository);
+        m_repository->setCurrentIndex(qMax(0, m_repository->findText(current)));
+    }
+    m_releases->removeRows(0, m_releases->rowCount());
+    int http = 0;
+    for (const ReleaseSource &r : std::as_const(m_data.releases)) {
+        auto *via = new QStandardItem(r.via);
+        via->setBackground(r.via == u"http"      ? QColor(0xfc, 0xeb, 0xc8)
+                               : r.via == u"oci" ? QColor(0xd8, 0xf0, 0xdc)
+                                                 : QColor(0xec, 0xee, 0xf0));
+        http += r.via == u"http";
+        auto *where = new QStandardItem(r.release.object);
+        where->setToolTip(QStringLiteral("%1:%2").arg(r.release.file).arg(r.release.line));
+        m_releases->appendRow({new QStandardItem(r.release.cluster), where, new QStandardItem(r.release.chart + u' ' + r.release.version),
+                               via, new QStandardItem(r.url.isEmpty() ? r.release.sourceKind + u' ' + r.release.source : r.url),
+                               new QStandardItem(r.state)});
+    }
+    m_releasesView->resizeColumnsToContents();
+    if (!data.error.isEmpty())
+        m_summary->setText(data.error);
+    showRepository(m_repository->currentIndex());
+    if (!m_pendingStates.isEmpty())
+        showStates(m_pendingRepository, std::exchange(m_pendingStates, {}));
+    m_pendingRepository.clear();
+    if (!m_data.releases.isEmpty())
+        m_summary->setText(m_summary->text() + u' ' + tr("%n Flux release(s) still resolve charts over HTTP.", nullptr, http));
+}
+
+void ChartsPage::showRepository(int index)
+{
+    m_versions->removeRows(0, m_versions->rowCount());
+    m_catalog->clear();
+    if (index < 0 || index >= m_data.repositories.size()) {
+        if (m_data.error.isEmpty())
+            m_summary->setText(tr("No charts scan yet: ferryctl charts scan --plan FILE, or Scan charts, reads the plan's `charts`."));
+        m_retire->clear();
+        return;
+    }
+    const ChartRepositoryView &v = m_data.repositories.at(index);
+    m_versions->setRowCount(int(v.rows.size()));
+    int row = 0;
+    for (const ChartVersionRow &r : v.rows) {
+        auto *state = new QStandardItem(r.state);
+        state->setBackground(stateColour(r.state));
+        auto *http = new QStandardItem(shortDigest(r.httpDigest));
+        http->setToolTip(r.httpDigest.isEmpty() ? tr("not in the index") : r.httpDigest + u'\n' + r.url);
+        auto *oci = new QStandardItem(shortDigest(r.ociDigest));
+        oci->setToolTip(r.ociDigest.isEmpty() ? tr("not in OCI") : r.ociDigest + tr("\nmanifest ") + r.manifestDigest);
+        auto *why = new QStandardItem(r.reason);
+        why->setToolTip(r.reason);
+        const QList<QStandardItem *> items{
+            state,
+            new QStandardItem(r.chart),
+            new QStandardItem(r.version + (r.deprecated ? tr(" (deprecated)") : QString())),
+            new QStandardItem(r.appVersion),
+            new QStandardItem(r.created.isValid() ? r.created.toString(QStringLiteral("yyyy-MM-dd HH:mm")) : QString()),
+            http,
+            oci,
+            why};
+        for (int c = 0; c < items.size(); ++c) {
+            // Versions sort by semver (1.10.0 after 1.9.1), everything else by its text, then the same way.
+            items[c]->setData(c == VersionColumn ? QVariant(row)
+                                                 : QVariant(items[c]->text() + QStringLiteral("\x01%1").arg(row, 8, 10, QLatin1Char('0'))),
+                              SortRole);
+            m_versions->setItem(row, c, items[c]);
+        }
+        ++row;
+    }
+    m_view->sortByColumn(VersionColumn, Qt::AscendingOrder);
+    m_view->resizeColumnsToContents();
+    m_view->setColumnWidth(WhyColumn, 320);
+    for (const CatalogEntry &e : v.catalog) {
+        auto *item = new QTreeWidgetItem(m_catalog,
+                                         {e.chart, e.oci.isEmpty() ? tr("(nothing in OCI)") : e.oci.join(QStringLiteral("  ")),
+                                          e.lostOnSwitch.join(QStringLiteral("  "))});
+        item->setToolTip(1, tr("From the index today: %1").arg(e.http.join(QStringLiteral("  "))));
+        if (!e.lostOnSwitch.isEmpty())
+            item->setForeground(2, QColor(0xb0, 0x30, 0x20));
+    }
+    m_catalog->resizeColumnToContents(0);
+    m_catalog->resizeColumnToContents(1);
+    const QMap<QString, int> counts = chartStateCounts(v.rows);
+    int total = 0, verified = 0;
+    for (const ChartVersionRow &r : v.rows)
+        if (!r.httpDigest.isEmpty() || !r.url.isEmpty()) {
+            ++total;
+            verified += !r.httpDigest.isEmpty() && r.httpDigest == r.ociDigest;
+        }
+    QStringList parts;
+    for (const QString &s : chartstate::all())
+        if (counts.value(s) > 0)
+            parts << QStringLiteral("%L1 %2").arg(counts.value(s)).arg(s);
+    m_summary->setText(tr("%1: %L2 of %L3 versions of the HTTP index are in OCI with the same content (%4 %). %5. Scanned %6%7.")
+                           .arg(v.scan.repository)
+                           .arg(verified)
+                           .arg(total)
+                           .arg(total ? 100 * verified / total : 0)
+                           .arg(parts.join(QStringLiteral(", ")))
+                           .arg(v.scan.at.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")))
+                           .arg(v.scan.error.isEmpty() ? QString() : tr(" (the last read failed: %1)").arg(v.scan.error)));
+    QString retire;
+    if (v.retirement.ready())
+        retire = tr("%1 can be retired: every version it holds (%2 files) is in OCI with the same content digest.\n\n"
+                    "Plan the batches, review and approve them, then execute:\n"
+                    "  ferryctl charts retire plan %1 --plan PLAN\n  ferryctl cleanup show BATCH\n"
+                    "  ferryctl cleanup approve BATCH --as NAME\n  ferryctl charts retire execute --batch BATCH --plan PLAN\n")
+                     .arg(v.scan.repository)
+                     .arg(v.retirement.files.size());
+    else
+        retire = tr("%1 cannot be retired yet:\n\n").arg(v.scan.repository) + v.retirement.blockers.join(u'\n');
+    m_retire->setPlainText(retire);
+}
+
+} // namespace ferry
