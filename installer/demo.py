@@ -320,13 +320,71 @@ spec:
     return berlin, hamburg
 
 
+# The App Catalog's HTTP repository (index.yaml) and its OCI side, one of each chart state.
+CHARTS = (
+    [{"chart": "hello-world", "version": v} for v in ("0.1.0", "0.2.0", "0.3.0", "0.3.1", "1.0.0", "1.1.0")]
+    + [{"chart": "hello-world", "version": "1.2.0", "oci": False, "url": "absolute"},  # missing in OCI: copy first
+       {"chart": "hello-world", "version": "1.3.0", "http": False}]  # a release pushed to OCI only
+    + [{"chart": "kyverno", "version": v} for v in ("1.9.1", "1.10.0", "1.10.1", "2.0.0+gs.1")]
+    + [{"chart": "kyverno", "version": "2.1.0", "oci": "different"}]  # rebuilt: another .tgz under the same version
+    + [{"chart": "cert-manager-app", "version": v} for v in ("2.24.0", "2.25.0", "3.0.0", "3.1.0", "3.2.0", "3.3.0")]
+    + [{"chart": "cert-manager-app", "version": v, "oci": False} for v in ("1.0.0", "1.1.0")]  # old ones never copied
+    + [{"chart": "ingress-nginx", "version": "0.9.0", "deprecated": True},
+       {"chart": "ingress-nginx", "version": "1.0.0", "deprecated": True}]
+    + [{"chart": "observability-bundle", "version": v, "http": False} for v in ("0.1.0", "0.2.0")]  # new chart, OCI only
+)
+
+
+def start_charts(work, gsoci_door, pki, procs):
+    """The chart repository in both forms: index.yaml and .tgz files served over TLS with Basic
+    auth (as a ChartMuseum would), and the same charts pushed to gsoci as helm push does."""
+    script = os.path.join(os.path.dirname(os.path.abspath(localregistry.__file__)), "chart_repo.py")
+    served = os.path.join(work, "charts-http")
+    spec = os.path.join(work, "charts-spec.json")
+    with open(spec, "w") as f:
+        json.dump(CHARTS, f)
+    subprocess.run([sys.executable, script, "build", "--dir", served, "--spec", spec, "--door", gsoci_door,
+                    "--prefix", "charts/giantswarm"], stdout=subprocess.DEVNULL, check=True)
+    proc = subprocess.Popen([sys.executable, script, "serve", "--dir", served, "--cert", pki.cert, "--key", pki.key,
+                             "--user", "catalog", "--password", "catalog-pass"], stdout=subprocess.PIPE, text=True)
+    procs.append(proc)
+    port = int(proc.stdout.readline().split()[1])
+    os.environ["CATALOG_USER"], os.environ["CATALOG_PASSWORD"] = "catalog", "catalog-pass"
+    return f"https://127.0.0.1:{port}"
+
+
+def write_flux(work, charts_url, gsoci_host):
+    """Flux in the clusters: berlin resolves its charts from the HTTP catalog, hamburg from OCI."""
+    for cluster, url, kind in (("berlin", charts_url + "/", "default"), ("hamburg", f"oci://{gsoci_host}/charts/giantswarm", "oci")):
+        with open(os.path.join(work, "clusters", cluster, "flux.yaml"), "w") as f:
+            f.write(f"""apiVersion: source.toolkit.fluxcd.io/v1
+kind: HelmRepository
+metadata: {{ name: giantswarm-catalog, namespace: flux-giantswarm }}
+spec: {{ type: {kind}, url: "{url}", interval: 10m }}
+---
+apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata: {{ name: hello-world, namespace: flux-giantswarm }}
+spec:
+  chart:
+    spec: {{ chart: hello-world, version: 1.2.0, sourceRef: {{ kind: HelmRepository, name: giantswarm-catalog }} }}
+---
+apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata: {{ name: kyverno, namespace: flux-giantswarm }}
+spec:
+  chart:
+    spec: {{ chart: kyverno, version: 2.1.0, sourceRef: {{ kind: HelmRepository, name: giantswarm-catalog }} }}
+""")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default="build/dev")
     ap.add_argument("--workdir")
     ap.add_argument("--no-gui", action="store_true")
     ap.add_argument("--screenshot", help="write a PNG of the window and quit (needs a display)")
-    ap.add_argument("--page", default="overview", help="the page to open: overview, images, replication, cleanup, registries or clients")
+    ap.add_argument("--page", default="overview", help="the page to open: overview, images, replication, cleanup, registries, clients or charts")
     ap.add_argument("--show-execution", action="store_true",
                     help="approve and execute the first dev-builds batch (as 'demo') before opening, to show an executed batch")
     ap.add_argument("--state", default="", help="with --page images: rows in this state")
@@ -369,6 +427,7 @@ def main():
         print(f"[demo] registries over TLS: dockerhub {hub_front.host} (token), gsoci {gsoci_tls} (token), china {china_tls} (Basic), "
               f"cache-eu {cache} (token, pull-through of gsoci), old-acr {legacy_tls} (token); token service {realm}", flush=True)
         seed(hub, gsoci, china, legacy)
+        charts_url = start_charts(work, gsoci, pki, procs)
         plan = os.path.join(work, "leave-docker-hub.yaml")
         ca = f"ca-file: {pki.ca}"
         with open(plan, "w") as f:
@@ -388,7 +447,16 @@ def main():
                     "    registries: [gsoci]\n"
                     "  policies:\n"
                     "    - { name: dev-builds, kind: dev-tags, registry: gsoci, older-than: 30d, keep-newest: 3 }\n"
-                    "    - { name: retire-old-acr, kind: legacy, registry: old-acr, verify-replicas: true }\n")
+                    "    - { name: retire-old-acr, kind: legacy, registry: old-acr, verify-replicas: true }\n"
+                    "    - { name: retire-http-catalog, kind: http-chart-repository, registry: giantswarm-catalog }\n")
+            f.write("charts:\n"
+                    "  - name: giantswarm-catalog\n"
+                    f"    index: {charts_url}/index.yaml\n"
+                    "    credentials: { username-env: CATALOG_USER, password-env: CATALOG_PASSWORD }\n"
+                    f"    {ca}\n"
+                    "    oci: gsoci/charts/giantswarm\n"
+                    "    catalog: 3\n"
+                    f"    delete-api: {charts_url}/api/charts\n")
             clusters = os.path.join(work, "clusters")
             f.write("clients:\n"
                     f"  - {{ cluster: berlin, paths: {clusters}/berlin }}\n"
@@ -419,6 +487,9 @@ def main():
         write_clients(work, gsoci_tls, switched=False)
         subprocess.run([ferryctl, "refs", "scan", "--plan", plan, "--db", db], stdout=subprocess.DEVNULL)
         write_clients(work, gsoci_tls, switched=True)
+        write_flux(work, charts_url, gsoci_tls)
+        # Stage 3: the chart repository read on both sides.
+        subprocess.run([ferryctl, "charts", "scan", "--plan", plan, "--db", db], stdout=subprocess.DEVNULL)
         subprocess.run([ferryctl, "hosts", "generate", "--plan", plan, "-o", os.path.join(work, "clusters", "hamburg", "certs.d")],
                        stdout=subprocess.DEVNULL)
         time.sleep(1)
