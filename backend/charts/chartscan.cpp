@@ -6,6 +6,7 @@
 #include "registry/manifest.h"
 #include "registry/registryclient.h"
 
+#include <QHash>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSet>
@@ -40,7 +41,9 @@ void readConfig(OciChartVersion *v, const HttpResponse &r)
     v->deprecated = o.value(QStringLiteral("deprecated")).toBool();
 }
 
-OciChartListing readChart(RegistryClient &client, const ChartScanInput &input, const QString &chart)
+// known: versions the index describes (its entry holds what Chart.yaml says); only the others'
+// config blobs are fetched, which halves the requests of a repository that is mostly copied.
+OciChartListing readChart(RegistryClient &client, const ChartScanInput &input, const QString &chart, const QSet<QString> &known = {})
 {
     OciChartListing out;
     out.chart = chart;
@@ -82,6 +85,8 @@ OciChartListing readChart(RegistryClient &client, const ChartScanInput &input, c
             p.version.error = QStringLiteral("not a Helm chart (%1)").arg(artifactClassName(man.artifactClass));
             continue;
         }
+        if (known.contains(p.version.version))
+            continue;
         HttpRequest req;
         req.url = client.urlFor(QStringLiteral("/v2/%1/blobs/%2").arg(out.repository, man.config->digest));
         req.maxBodyBytes = 1024 * 1024;
@@ -134,6 +139,9 @@ ChartScanResult scanChartRepository(const ChartScanInput &input, NetworkService 
     RegistryClient target(network, input.target);
     QStringList charts;
     QSet<QString> seen;
+    QHash<QString, QSet<QString>> indexed; // chart -> versions the index describes
+    for (const HelmChartVersion &v : std::as_const(out.index.versions))
+        indexed[v.chart].insert(v.version);
     for (const HelmChartVersion &v : std::as_const(out.index.versions))
         if (!seen.contains(v.chart) && repo.versions.matches(v.version)) {
             seen.insert(v.chart);
@@ -155,7 +163,7 @@ ChartScanResult scanChartRepository(const ChartScanInput &input, NetworkService 
     for (qsizetype i = 0; i < charts.size(); ++i) {
         if (progress)
             progress(QStringLiteral("comparing %1").arg(charts.at(i)), i, charts.size());
-        out.oci.append(readChart(target, input, charts.at(i)));
+        out.oci.append(readChart(target, input, charts.at(i), indexed.value(charts.at(i))));
     }
     out.rows = compareCharts(repo, out.index.versions, out.oci);
     out.record.versions = int(out.rows.size());
