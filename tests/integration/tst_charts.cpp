@@ -186,6 +186,24 @@ private Q_SLOTS:
         QVERIFY2(lines[1].startsWith("catalog,hello-world,1.1.0,missing-in-oci,sha256:"), lines[1].constData());
     }
 
+    // Stage 3 in reports: of the index's five versions (hello 1.0.0, 1.1.0, 1.3.0, old-app,
+    // kyverno), three are in OCI with the same content.
+    void stageThreeInTheReport()
+    {
+        Run r = ferryctl({QStringLiteral("report"), QStringLiteral("--format"), QStringLiteral("json")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QJsonObject stage;
+        for (const QJsonValue &v : json(r).value(QStringLiteral("stages")).toArray())
+            if (v[QStringLiteral("view")] == QStringLiteral("charts"))
+                stage = v.toObject();
+        QCOMPARE(stage.value(QStringLiteral("stage")).toString(), QStringLiteral("Stage 3: charts of catalog in OCI"));
+        QCOMPARE(stage.value(QStringLiteral("done")).toInt(), 3);
+        QCOMPARE(stage.value(QStringLiteral("total")).toInt(), 5);
+        r = ferryctl({QStringLiteral("report"), QStringLiteral("--format"), QStringLiteral("md")});
+        QVERIFY2(r.out.contains("| Stage 3: charts of catalog in OCI | versions of the HTTP index in OCI with the same content | 3 | 5 | 60.0 % |"),
+                 r.out.constData());
+    }
+
     void theAppCatalogFromOci()
     {
         const Run r = ferryctl({QStringLiteral("charts"), QStringLiteral("catalog"), QStringLiteral("--format"), QStringLiteral("json")});
