@@ -90,13 +90,13 @@ QList<ChartVersionRow> compareCharts(const ChartRepository &repo, const QList<He
     QHash<QString, QHash<QString, const OciChartVersion *>> ociByVersion;
     for (const OciChartListing &l : oci)
         for (const OciChartVersion &v : l.versions)
-            if (repo.versions.matches(v.version))
+            if (repo.covers(v.version))
                 ociByVersion[l.chart].insert(v.version, &v);
     QList<ChartVersionRow> rows;
     rows.reserve(http.size());
     QHash<QString, QSet<QString>> seen;
     for (const HelmChartVersion &h : http) {
-        if (!repo.versions.matches(h.version))
+        if (!repo.covers(h.version))
             continue;
         QSet<QString> &versions = seen[h.chart];
         if (versions.contains(h.version))
@@ -106,7 +106,7 @@ QList<ChartVersionRow> compareCharts(const ChartRepository &repo, const QList<He
     }
     for (const OciChartListing &l : oci)
         for (const OciChartVersion &v : l.versions) {
-            if (!repo.versions.matches(v.version) || seen.value(l.chart).contains(v.version))
+            if (!repo.covers(v.version) || seen.value(l.chart).contains(v.version))
                 continue;
             seen[l.chart].insert(v.version);
             rows.append(compareOne(nullptr, &v, &l));

@@ -65,7 +65,7 @@ OciChartListing readChart(RegistryClient &client, const ChartScanInput &input, c
         PendingTag p;
         p.version.tag = tag;
         p.version.version = versionOfTag(tag);
-        if (!input.repository.versions.matches(p.version.version))
+        if (!input.repository.covers(p.version.version))
             continue;
         p.manifest = client.getManifest(out.repository, tag);
         pending.append(std::move(p));
@@ -143,7 +143,7 @@ ChartScanResult scanChartRepository(const ChartScanInput &input, NetworkService 
     for (const HelmChartVersion &v : std::as_const(out.index.versions))
         indexed[v.chart].insert(v.version);
     for (const HelmChartVersion &v : std::as_const(out.index.versions))
-        if (!seen.contains(v.chart) && repo.versions.matches(v.version)) {
+        if (!seen.contains(v.chart) && repo.covers(v.version)) {
             seen.insert(v.chart);
             charts << v.chart;
         }

@@ -115,6 +115,9 @@ struct ChartRepository
     QString targetRegistry; // the plan's registry that holds the charts as OCI artifacts
     QString targetPrefix; // repository prefix there: charts/giantswarm
     TagFilter versions; // which versions the migration covers (semver as Flux's semver filter)
+    // And, as Flux's semverFilter next to a semver range, a regular expression a version must
+    // match too (versions: {semver: ">=1.0", semver-filter: ".*-rc.*"}); invalid: none.
+    QRegularExpression versionFilter;
     int catalogSize = 5; // the App Catalog shows the last N versions of each chart
     // ChartMuseum-style API that removes one version: DELETE <deleteApi>/<chart>/<version>;
     // empty: the HTTP repository's files are only exported as a list.
@@ -122,6 +125,7 @@ struct ChartRepository
     QString origin; // file:line
 
     QString ociRepository(const QString &chart) const;
+    bool covers(const QString &version) const;
     static QString ociTag(const QString &version);
 };
 

@@ -9,7 +9,7 @@
 //       credentials: anonymous          # as a registry's; default docker-config
 //       ca-file: ca.pem                  # optional
 //       oci: gsoci/charts/giantswarm     # <registry>/<repository prefix>
-//       versions: {semver: ">=1.0.0"}    # optional, as an image set's tags
+//       versions: {semver: ">=1.0.0"}    # optional, as an image set's tags; semver-filter: REGEX too
 //       catalog: 5                       # the App Catalog's last N versions
 //       delete-api: https://charts.example/api/charts   # optional, ChartMuseum's DELETE
 #include "plan/plan.h"
@@ -22,6 +22,11 @@ namespace ferry {
 QString ChartRepository::ociRepository(const QString &chart) const
 {
     return targetPrefix.isEmpty() ? chart : targetPrefix + u'/' + chart;
+}
+
+bool ChartRepository::covers(const QString &version) const
+{
+    return versions.matches(version) && (versionFilter.pattern().isEmpty() || versionFilter.match(version).hasMatch());
 }
 
 QString ChartRepository::ociTag(const QString &version)
@@ -99,8 +104,20 @@ bool parseChart(const Ctx &ctx, const YAML::Node &c, const QString &planDir, con
         return ctx.fail(c, QStringLiteral("chart repository '%1' needs oci: <registry>/<repository prefix>").arg(r->name));
     if (!splitRef(ctx, c["oci"], plan, &r->targetRegistry, &r->targetPrefix, false))
         return false;
-    if (c["versions"] && !parseTags(ctx, c["versions"], &r->versions))
-        return false;
+    if (const YAML::Node v = c["versions"]) {
+        // semver-filter goes with semver, as Flux's semverFilter does; the rest is a tag filter.
+        YAML::Node rest = YAML::Clone(v);
+        if (v.IsMap() && v["semver-filter"]) {
+            if (!v["semver"])
+                return ctx.fail(v["semver-filter"], QStringLiteral("semver-filter narrows a semver range: give semver too"));
+            r->versionFilter = QRegularExpression(str(v["semver-filter"]));
+            if (!r->versionFilter.isValid())
+                return ctx.fail(v["semver-filter"], QStringLiteral("invalid regular expression: %1").arg(r->versionFilter.errorString()));
+            rest.remove("semver-filter");
+        }
+        if (!parseTags(ctx, rest, &r->versions))
+            return false;
+    }
     if (const YAML::Node n = c["catalog"]) {
         r->catalogSize = n.as<int>(0);
         if (r->catalogSize <= 0 || r->catalogSize > 1000)

@@ -300,6 +300,22 @@ private Q_SLOTS:
         QVERIFY(c->versions.matches(QStringLiteral("1.2.0")) && !c->versions.matches(QStringLiteral("0.9.0")));
         QCOMPARE(c->http.credentials, QStringLiteral("anonymous"));
         QCOMPARE(plan->cleanup.policies[0].kind, CleanupPolicy::Kind::HttpChartRepository);
+        QVERIFY(c->covers(QStringLiteral("1.2.0")) && !c->covers(QStringLiteral("0.9.0")));
+
+        // Flux's semverFilter: a regular expression next to the range.
+        auto rc = Plan::parse("version: 1\nregistries:\n  gsoci: { url: https://gsoci.azurecr.io, role: target }\n"
+                              "charts:\n  - { name: c, index: https://x/, oci: gsoci/charts, "
+                              "versions: { semver: \">=1.2.0-rc.0\", semver-filter: \".*-rc.*\" } }\n",
+                              QStringLiteral("p.yaml"), &error);
+        QVERIFY2(rc, qPrintable(error));
+        const ChartRepository &r = rc->charts.first();
+        QVERIFY(r.covers(QStringLiteral("1.2.0-rc.1")));
+        QVERIFY(!r.covers(QStringLiteral("1.2.0")));
+        QVERIFY(!r.covers(QStringLiteral("0.9.0-rc.1")));
+        QVERIFY(!Plan::parse("version: 1\nregistries:\n  gsoci: { url: https://gsoci.azurecr.io, role: target }\n"
+                             "charts:\n  - { name: c, index: https://x/, oci: gsoci/charts, versions: { semver-filter: x } }\n",
+                             QStringLiteral("p.yaml"), &error));
+        QVERIFY2(error.contains(QStringLiteral("give semver too")), qPrintable(error));
         QCOMPARE(cleanupKindName(plan->cleanup.policies[0].kind), QStringLiteral("http-chart-repository"));
 
         const QByteArray head = "version: 1\nregistries:\n  gsoci: { url: https://gsoci.azurecr.io, role: target }\n";
