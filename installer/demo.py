@@ -335,7 +335,7 @@ CHARTS = (
 )
 
 
-def start_charts(work, gsoci_door, pki, procs):
+def start_charts(work, gsoci_door, china_door, pki, procs):
     """The chart repository in both forms: index.yaml and .tgz files served over TLS with Basic
     auth (as a ChartMuseum would), and the same charts pushed to gsoci as helm push does."""
     script = os.path.join(os.path.dirname(os.path.abspath(localregistry.__file__)), "chart_repo.py")
@@ -345,6 +345,13 @@ def start_charts(work, gsoci_door, pki, procs):
         json.dump(CHARTS, f)
     subprocess.run([sys.executable, script, "build", "--dir", served, "--spec", spec, "--door", gsoci_door,
                     "--prefix", "charts/giantswarm"], stdout=subprocess.DEVNULL, check=True)
+    # China has caught up with two of the charts (the replicator carries images only).
+    china_spec = os.path.join(work, "charts-china.json")
+    with open(china_spec, "w") as f:
+        json.dump([dict(c, http=False) for c in CHARTS
+                   if c["chart"] in ("hello-world", "cert-manager-app") and c.get("oci", True) is True], f)
+    subprocess.run([sys.executable, script, "build", "--dir", os.path.join(work, "charts-china"), "--spec", china_spec,
+                    "--door", china_door, "--prefix", "charts/giantswarm"], stdout=subprocess.DEVNULL, check=True)
     proc = subprocess.Popen([sys.executable, script, "serve", "--dir", served, "--cert", pki.cert, "--key", pki.key,
                              "--user", "catalog", "--password", "catalog-pass"], stdout=subprocess.PIPE, text=True)
     procs.append(proc)
@@ -427,7 +434,7 @@ def main():
         print(f"[demo] registries over TLS: dockerhub {hub_front.host} (token), gsoci {gsoci_tls} (token), china {china_tls} (Basic), "
               f"cache-eu {cache} (token, pull-through of gsoci), old-acr {legacy_tls} (token); token service {realm}", flush=True)
         seed(hub, gsoci, china, legacy)
-        charts_url = start_charts(work, gsoci, pki, procs)
+        charts_url = start_charts(work, gsoci, china, pki, procs)
         plan = os.path.join(work, "leave-docker-hub.yaml")
         ca = f"ca-file: {pki.ca}"
         with open(plan, "w") as f:

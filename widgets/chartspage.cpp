@@ -5,7 +5,6 @@
 
 #include "charts/chartscan.h"
 #include "core/workspace.h"
-#include "plan/plancredentials.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>
@@ -28,7 +27,7 @@ namespace ferry {
 
 namespace {
 
-enum Column { StateColumn, ChartColumn, VersionColumn, AppVersionColumn, CreatedColumn, HttpColumn, OciColumn, WhyColumn };
+enum Column { StateColumn, ChartColumn, VersionColumn, AppVersionColumn, CreatedColumn, HttpColumn, OciColumn, ReplicasColumn, WhyColumn };
 
 QColor stateColour(const QString &s)
 {
@@ -111,8 +110,8 @@ ChartsPage::ChartsPage(QWidget *parent)
     m_filter->setPlaceholderText(tr("Filter by chart or version"));
     m_filter->setClearButtonEnabled(true);
     m_scan->setToolTip(tr("Read every chart repository of the plan again: the HTTP index and the charts in OCI"));
-    m_versions->setHorizontalHeaderLabels(
-        {tr("State"), tr("Chart"), tr("Version"), tr("App version"), tr("Created"), tr("HTTP .tgz"), tr("OCI chart layer"), tr("Why")});
+    m_versions->setHorizontalHeaderLabels({tr("State"), tr("Chart"), tr("Version"), tr("App version"), tr("Created"), tr("HTTP .tgz"),
+                                           tr("OCI chart layer"), tr("Replicas"), tr("Why")});
     m_releases->setHorizontalHeaderLabels({tr("Cluster"), tr("HelmRelease"), tr("Chart"), tr("Resolves via"), tr("Source"), tr("State")});
     for (QTableView *v : {m_view, m_releasesView}) {
         v->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -232,7 +231,7 @@ void ChartsPage::scanNow()
     QList<ChartScanInput> inputs;
     const QMap<QString, RegistryConfig> configs = m_workspace->registryConfigs(&errors);
     for (const ChartRepository &repo : plan->charts)
-        inputs.append(ChartScanInput{repo, clientConfig(repo.http, &errors), configs.value(repo.targetRegistry)});
+        inputs.append(chartScanInput(*plan, repo, configs, &errors));
     NetworkService *network = &m_workspace->network();
     m_scan->setEnabled(false);
     QPointer<QLabel> status = m_summary;
@@ -338,6 +337,16 @@ void ChartsPage::showRepository(int index)
         http->setToolTip(r.httpDigest.isEmpty() ? tr("not in the index") : r.httpDigest + u'\n' + r.url);
         auto *oci = new QStandardItem(shortDigest(r.ociDigest));
         oci->setToolTip(r.ociDigest.isEmpty() ? tr("not in OCI") : r.ociDigest + tr("\nmanifest ") + r.manifestDigest);
+        QStringList replicaParts;
+        bool allSame = !r.replicas.isEmpty();
+        for (auto it = r.replicas.cbegin(); it != r.replicas.cend(); ++it) {
+            replicaParts << (it.value() == u"same" ? QString(it.key() + QStringLiteral(" ✓")) : QString(it.key() + u' ' + it.value()));
+            allSame = allSame && it.value() == u"same";
+        }
+        auto *replicas = new QStandardItem(replicaParts.join(QStringLiteral(", ")));
+        if (!r.replicas.isEmpty())
+            replicas->setBackground(allSame ? QColor(0xd8, 0xf0, 0xdc) : QColor(0xfc, 0xeb, 0xc8));
+        replicas->setToolTip(tr("Whether each replica of the target holds the target's chart manifest under this version"));
         auto *why = new QStandardItem(r.reason);
         why->setToolTip(r.reason);
         const QList<QStandardItem *> items{

@@ -10,7 +10,6 @@
 #include "cli/commands.h"
 #include "clients/inventory.h"
 #include "core/workspace.h"
-#include "plan/plancredentials.h"
 #include "report/report.h"
 #include "store/store.h"
 
@@ -81,7 +80,22 @@ QJsonObject versionJson(const ChartVersionRow &r)
                        {QStringLiteral("created"), r.created.isValid() ? r.created.toString(Qt::ISODate) : QString()},
                        {QStringLiteral("deprecated"), r.deprecated},
                        {QStringLiteral("url"), r.url},
-                       {QStringLiteral("reason"), r.reason}};
+                       {QStringLiteral("reason"), r.reason},
+                       {QStringLiteral("replicas"), [&] {
+                            QJsonObject o;
+                            for (auto it = r.replicas.cbegin(); it != r.replicas.cend(); ++it)
+                                o.insert(it.key(), it.value());
+                            return o;
+                        }()}};
+}
+
+// "china=same;other=missing", for CSV.
+QString replicasText(const ChartVersionRow &r)
+{
+    QStringList parts;
+    for (auto it = r.replicas.cbegin(); it != r.replicas.cend(); ++it)
+        parts << it.key() + u'=' + it.value();
+    return parts.join(u';');
 }
 
 QJsonObject countsJson(const QMap<QString, int> &counts)
@@ -99,15 +113,6 @@ QString countsLine(const QMap<QString, int> &counts)
         if (counts.value(s) > 0)
             parts << QStringLiteral("%1 %2").arg(counts.value(s)).arg(s);
     return parts.isEmpty() ? QStringLiteral("no versions") : parts.join(QStringLiteral(", "));
-}
-
-ChartScanInput scanInput(Workspace &ws, const ChartRepository &repo, QStringList *errors)
-{
-    ChartScanInput in;
-    in.repository = repo;
-    in.http = clientConfig(repo.http, errors);
-    in.target = ws.registryConfigs(errors).value(repo.targetRegistry);
-    return in;
 }
 
 int chartsScan(const QStringList &args, QTextStream &out, QTextStream &err)
@@ -129,7 +134,7 @@ int chartsScan(const QStringList &args, QTextStream &out, QTextStream &err)
         if (!only.isEmpty() && repo.name != only)
             continue;
         QStringList errors;
-        const ChartScanInput in = scanInput(ws, repo, &errors);
+        const ChartScanInput in = chartScanInput(*ws.plan(), repo, ws.registryConfigs(&errors), &errors);
         for (const QString &e : std::as_const(errors))
             err << "ferryctl charts scan: warning: " << e << Qt::endl;
         ChartScanResult r = scanChartRepository(in, ws.network(), [&](const QString &what, qint64 done, qint64 total) {
@@ -188,7 +193,7 @@ int chartsStatus(const QStringList &args, QTextStream &out, QTextStream &err)
     QJsonArray repos;
     int hits = 0;
     if (format == u"csv")
-        out << "repository,chart,version,state,http_digest,oci_digest,manifest_digest,app_version,created,deprecated,url,reason\n";
+        out << "repository,chart,version,state,http_digest,oci_digest,manifest_digest,app_version,created,deprecated,url,reason,replicas\n";
     for (const ChartScanRecord &scan : latest) {
         if (!only.isEmpty() && scan.repository != only)
             continue;
@@ -216,7 +221,7 @@ int chartsStatus(const QStringList &args, QTextStream &out, QTextStream &err)
                 out << csvField(scan.repository) << ',' << csvField(r.chart) << ',' << csvField(r.version) << ',' << r.state << ','
                     << r.httpDigest << ',' << r.ociDigest << ',' << r.manifestDigest << ',' << csvField(r.appVersion) << ','
                     << (r.created.isValid() ? r.created.toString(Qt::ISODate) : QString()) << ',' << (r.deprecated ? "true" : "false")
-                    << ',' << csvField(r.url) << ',' << csvField(r.reason) << '\n';
+                    << ',' << csvField(r.url) << ',' << csvField(r.reason) << ',' << csvField(replicasText(r)) << '\n';
         } else {
             out << scan.repository << "  " << scan.indexUrl << "  scanned " << scan.at.toString(Qt::ISODate) << '\n';
             if (!scan.error.isEmpty())

@@ -6,7 +6,6 @@
 #include "cli/cliregistry.h"
 #include "cli/commands.h"
 #include "core/workspace.h"
-#include "plan/plancredentials.h"
 #include "report/report.h"
 
 #include <QCommandLineParser>
@@ -256,10 +255,8 @@ int chartsRetire(const QStringList &args, QTextStream &out, QTextStream &err)
         return ExitNotFound;
     }
     QStringList errors;
-    ChartScanInput in;
-    in.repository = *repo;
-    in.http = clientConfig(repo->http, &errors);
-    in.target = ws.registryConfigs(&errors).value(repo->targetRegistry);
+    ChartScanInput in = chartScanInput(*ws.plan(), *repo, ws.registryConfigs(&errors), &errors);
+    in.replicas.clear(); // the retirement verifies the target; replicas follow it
     const bool dry = p.isSet(QStringLiteral("dry-run"));
     const ChartRetireRun run =
         executeChartRetirement(*ws.plan(), *ws.store(), ws.network(), in, batchId, dry, cleanupActor(p.value(QStringLiteral("as"))));

@@ -3,6 +3,7 @@
 
 #include "charts/chartscan.h"
 
+#include "plan/plancredentials.h"
 #include "registry/manifest.h"
 #include "registry/registryclient.h"
 
@@ -100,6 +101,23 @@ OciChartListing readChart(RegistryClient &client, const ChartScanInput &input, c
     return out;
 }
 
+// Whether a replica holds the target's chart manifest under each version's tag: a HEAD each.
+void readReplica(NetworkService &network, const RegistryConfig &config, const ChartRepository &repo, QList<ChartVersionRow> *rows)
+{
+    RegistryClient client(network, config);
+    QList<QPair<ChartVersionRow *, QFuture<Result<ManifestHead>>>> pending;
+    for (ChartVersionRow &r : *rows)
+        if (!r.manifestDigest.isEmpty())
+            pending.append({&r, client.headManifest(repo.ociRepository(r.chart), ChartRepository::ociTag(r.version))});
+    for (auto &[row, head] : pending) {
+        const Result<ManifestHead> h = head.result();
+        row->replicas.insert(config.key(),
+                             h.ok() ? (h.value.digest == row->manifestDigest ? QStringLiteral("same") : QStringLiteral("different"))
+                                 : h.error.kind == RegistryError::Kind::NotFound ? QStringLiteral("missing")
+                                                                                 : QStringLiteral("unknown"));
+    }
+}
+
 } // namespace
 
 OciChartListing readOciChart(const ChartScanInput &input, NetworkService &network, const QString &chart)
@@ -166,8 +184,25 @@ ChartScanResult scanChartRepository(const ChartScanInput &input, NetworkService 
         out.oci.append(readChart(target, input, charts.at(i), indexed.value(charts.at(i))));
     }
     out.rows = compareCharts(repo, out.index.versions, out.oci);
+    for (const RegistryConfig &replica : input.replicas) {
+        if (progress)
+            progress(QStringLiteral("reading the replica %1").arg(replica.key()), charts.size() - 1, charts.size());
+        readReplica(network, replica, repo, &out.rows);
+    }
     out.record.versions = int(out.rows.size());
     return out;
+}
+
+ChartScanInput chartScanInput(const Plan &plan, const ChartRepository &repo, const QMap<QString, RegistryConfig> &configs,
+                              QStringList *errors)
+{
+    ChartScanInput in;
+    in.repository = repo;
+    in.http = clientConfig(repo.http, errors);
+    in.target = configs.value(repo.targetRegistry);
+    for (const QString &name : plan.followersOf(repo.targetRegistry, RegistryRole::Replica))
+        in.replicas.append(configs.value(name));
+    return in;
 }
 
 ChartDeleteResult deleteHttpChartVersion(const ChartScanInput &input, NetworkService &network, const QString &chart, const QString &version)

@@ -29,9 +29,14 @@ struct ChartScanInput
     ChartRepository repository;
     RegistryConfig http; // the index's server, credentials resolved
     RegistryConfig target; // the OCI registry, credentials resolved
+    QList<RegistryConfig> replicas; // the target's replicas (plan role replica, of the target)
 };
 
 using ChartScanProgress = std::function<void(const QString &what, qint64 done, qint64 total)>;
+// The scan's input for one of the plan's chart repositories, from the registries' resolved
+// configurations (Workspace::registryConfigs) and the plan.
+ChartScanInput chartScanInput(const Plan &plan, const ChartRepository &repo, const QMap<QString, RegistryConfig> &configs,
+                              QStringList *errors);
 ChartScanResult scanChartRepository(const ChartScanInput &input, NetworkService &network, const ChartScanProgress &progress = {});
 
 // The OCI side only, for tests and the retirement's re-check: one chart's tags, read.

@@ -132,6 +132,8 @@ struct ChartVersionRow
     bool deprecated = false;
     QString url; // the .tgz, absolute
     QString reason; // why the state, for people
+    // The target's replicas: registry -> same (the target's manifest), missing, different, unknown.
+    QMap<QString, QString> replicas;
 };
 
 // One charts scan of one chart repository.

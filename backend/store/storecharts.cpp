@@ -7,6 +7,7 @@
 #include "store/store.h"
 #include "store/storeinternal.h"
 
+#include <QHash>
 #include <QSqlError>
 #include <QSqlQuery>
 
@@ -71,6 +72,20 @@ qint64 Store::recordChartScan(const ChartScanRecord &scan, const QList<ChartVers
                 return false;
             }
         }
+        QSqlQuery rq(db);
+        rq.prepare(QStringLiteral("INSERT INTO chart_replicas(scan, chart, version, registry, state) VALUES(?,?,?,?,?)"));
+        for (const ChartVersionRow &r : rows)
+            for (auto it = r.replicas.cbegin(); it != r.replicas.cend(); ++it) {
+                rq.addBindValue(id);
+                rq.addBindValue(r.chart);
+                rq.addBindValue(r.version);
+                rq.addBindValue(it.key());
+                rq.addBindValue(it.value());
+                if (!rq.exec()) {
+                    m_lastError = rq.lastError().text();
+                    return false;
+                }
+            }
         return true;
     });
     return ok ? id : 0;
@@ -134,6 +149,15 @@ QList<ChartVersionRow> Store::chartVersions(qint64 scanId) const
         r.reason = q.value(10).toString();
         out.append(r);
     }
+    QHash<QString, qsizetype> at; // chart \n version -> index
+    for (qsizetype i = 0; i < out.size(); ++i)
+        at.insert(out[i].chart + u'\n' + out[i].version, i);
+    q.prepare(QStringLiteral("SELECT chart, version, registry, state FROM chart_replicas WHERE scan = ?"));
+    q.addBindValue(scanId);
+    if (q.exec())
+        while (q.next())
+            if (const qsizetype i = at.value(q.value(0).toString() + u'\n' + q.value(1).toString(), -1); i >= 0)
+                out[i].replicas.insert(q.value(2).toString(), q.value(3).toString());
     // Versions in semver order (1.9.1 before 1.10.0), as the scan compared them.
     std::stable_sort(out.begin(), out.end(), [](const ChartVersionRow &a, const ChartVersionRow &b) {
         return a.chart != b.chart ? a.chart < b.chart : versionLess(a.version, b.version);

@@ -233,6 +233,16 @@ CREATE TABLE chart_versions(
   reason TEXT,
   PRIMARY KEY(scan, chart, version)) WITHOUT ROWID;
 )SQL",
+    // 2: the target's replicas, per version: whether each holds the target's chart manifest.
+    R"SQL(
+CREATE TABLE chart_replicas(
+  scan INTEGER NOT NULL,
+  chart TEXT NOT NULL,
+  version TEXT NOT NULL,
+  registry TEXT NOT NULL,
+  state TEXT NOT NULL,
+  PRIMARY KEY(scan, chart, version, registry)) WITHOUT ROWID;
+)SQL",
 };
 
 const int kHistoryWas[] = {1, 3, 4};

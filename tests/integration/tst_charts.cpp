@@ -51,14 +51,16 @@ private:
     }
 
     // Builds charts from a spec; with http, into the served directory.
-    void build(const QByteArray &spec, const QString &dir)
+    void build(const QByteArray &spec, const QString &dir, const QString &registry = QStringLiteral("gsoci"))
     {
         QVERIFY(writeFile(path(QStringLiteral("spec.json")), spec));
         const Run r = run(QStringLiteral("/usr/bin/python3"),
                           {kScript, QStringLiteral("build"), QStringLiteral("--dir"), dir, QStringLiteral("--spec"), path(QStringLiteral("spec.json")),
-                           QStringLiteral("--door"), m_farm->doorHostPort(QStringLiteral("gsoci")), QStringLiteral("--prefix"),
+                           QStringLiteral("--door"), m_farm->doorHostPort(registry), QStringLiteral("--prefix"),
                            QStringLiteral("charts/giantswarm")});
         QVERIFY2(r.exitCode == 0, r.err.constData());
+        if (registry != u"gsoci")
+            return;
         for (const QJsonValue &v : QJsonDocument::fromJson(r.out).array()) {
             const QJsonObject o = v.toObject();
             m_made.insert(o.value(QStringLiteral("chart")).toString() + u' ' + o.value(QStringLiteral("version")).toString(), o);
@@ -84,6 +86,7 @@ private Q_SLOTS:
         m_farm = std::make_unique<RegistryFarm>();
         QString error;
         QVERIFY2(m_farm->startNamed(QStringLiteral("gsoci"), &error), qPrintable(error));
+        QVERIFY2(m_farm->startNamed(QStringLiteral("china"), &error), qPrintable(error));
         m_farm->exportCredentials();
         const QString served = path(QStringLiteral("served"));
         build(R"([{"chart":"hello-world","version":"1.0.0","url":"relative"},
@@ -94,6 +97,10 @@ private Q_SLOTS:
                   {"chart":"kyverno","version":"2.0.0+gs.1","url":"absolute"},
                   {"chart":"oci-only","version":"0.1.0","http":false}])",
               served);
+        // The replica has some of them: one as the target has it, one rebuilt, the rest not yet.
+        build(R"([{"chart":"hello-world","version":"1.0.0","http":false},
+                  {"chart":"kyverno","version":"2.0.0+gs.1","http":false,"oci":"different"}])",
+              path(QStringLiteral("china")), QStringLiteral("china"));
 
         // The HTTP side in the suite's shape: plain; TLS with Basic auth over HTTP/1.1; or the
         // same behind an HTTP/2 front.
@@ -131,6 +138,7 @@ private Q_SLOTS:
         m_plan = path(QStringLiteral("charts.yaml"));
         QVERIFY(writeFile(m_plan, QStringLiteral("version: 1\nname: charts\nregistries:\n"
                                                  "  gsoci: { %1, role: target }\n"
+                                                 "  china: { %5, role: replica, of: gsoci }\n"
                                                  "charts:\n"
                                                  "  - name: catalog\n"
                                                  "    index: %2/\n"
@@ -142,7 +150,8 @@ private Q_SLOTS:
                                                  "cleanup:\n"
                                                  "  policies:\n"
                                                  "    - { name: retire-catalog, kind: http-chart-repository, registry: catalog }\n")
-                                      .arg(m_farm->planFields(QStringLiteral("gsoci")), m_base, credentials, gsoci.caFile.isEmpty() ? cert : gsoci.caFile)
+                                      .arg(m_farm->planFields(QStringLiteral("gsoci")), m_base, credentials, gsoci.caFile.isEmpty() ? cert : gsoci.caFile,
+                                           m_farm->planFields(QStringLiteral("china")))
                                       .toUtf8()));
         const Run r = ferryctl({QStringLiteral("charts"), QStringLiteral("scan")});
         QVERIFY2(r.exitCode == 0, QByteArray(r.out + r.err).constData());
@@ -173,6 +182,12 @@ private Q_SLOTS:
         QCOMPARE(v.value(QStringLiteral("hello-world 1.1.0")).value(QStringLiteral("url")).toString(), m_base + QStringLiteral("/charts/hello-world-1.1.0.tgz"));
         QCOMPARE(v.value(QStringLiteral("old-app 0.9.0")).value(QStringLiteral("deprecated")).toBool(), true);
         QCOMPARE(v.value(QStringLiteral("hello-world 1.2.0")).value(QStringLiteral("appVersion")).toString(), QStringLiteral("1.2.0")); // from the config blob
+        // The target's replica: does it hold the target's chart manifest under the version's tag?
+        auto replica = [&](const char *key) { return v.value(QLatin1String(key)).value(QStringLiteral("replicas")).toObject().value(QStringLiteral("china")).toString(); };
+        QCOMPARE(replica("hello-world 1.0.0"), QStringLiteral("same"));
+        QCOMPARE(replica("kyverno 2.0.0+gs.1"), QStringLiteral("different"));
+        QCOMPARE(replica("old-app 0.9.0"), QStringLiteral("missing"));
+        QCOMPARE(replica("hello-world 1.1.0"), QString()); // nothing in the target to follow
 
         // --fail-on for CI, and the CSV columns.
         Run r = ferryctl({QStringLiteral("charts"), QStringLiteral("status"), QStringLiteral("--fail-on"), QStringLiteral("different-content")});
@@ -184,6 +199,7 @@ private Q_SLOTS:
         QCOMPARE(lines.size(), 2);
         QVERIFY(lines[0].startsWith("repository,chart,version,state,http_digest,oci_digest,"));
         QVERIFY2(lines[1].startsWith("catalog,hello-world,1.1.0,missing-in-oci,sha256:"), lines[1].constData());
+        QVERIFY(lines[0].endsWith(",reason,replicas"));
     }
 
     // Stage 3 in reports: of the index's five versions (hello 1.0.0, 1.1.0, 1.3.0, old-app,

@@ -233,7 +233,7 @@ private Q_SLOTS:
 
     void diffsBetweenScans()
     {
-        ChartVersionRow a{QStringLiteral("a"), QStringLiteral("1.0.0"), QStringLiteral("missing-in-oci"), {}, {}, {}, {}, {}, false, {}, {}};
+        ChartVersionRow a{QStringLiteral("a"), QStringLiteral("1.0.0"), QStringLiteral("missing-in-oci"), {}, {}, {}, {}, {}, false, {}, {}, {}};
         ChartVersionRow b = a;
         b.version = QStringLiteral("2.0.0");
         ChartVersionRow a2 = a;
@@ -271,7 +271,7 @@ private Q_SLOTS:
         QCOMPARE(inv.chartReleases.size(), 3);
         QCOMPARE(inv.chartReleases[1].version, QStringLiteral("*"));
         QCOMPARE(inv.chartReleases[1].source, QStringLiteral("apps/catalog")); // the release's namespace
-        ChartVersionRow row{QStringLiteral("a"), QStringLiteral("1.0.0"), QStringLiteral("same"), {}, {}, {}, {}, {}, false, {}, {}};
+        ChartVersionRow row{QStringLiteral("a"), QStringLiteral("1.0.0"), QStringLiteral("same"), {}, {}, {}, {}, {}, false, {}, {}, {}};
         const QList<ReleaseSource> r = releaseSources(inv, *plan, {{QStringLiteral("catalog"), {row}}});
         QCOMPARE(r[0].via, QStringLiteral("http"));
         QCOMPARE(r[0].repository, QStringLiteral("catalog"));

@@ -256,7 +256,7 @@ private Q_SLOTS:
         const QDateTime t0 = QDateTime::fromString(QStringLiteral("2026-11-01T10:00:00Z"), Qt::ISODate);
         ChartVersionRow a{QStringLiteral("hello"), QStringLiteral("1.0.0"), QStringLiteral("same"), QStringLiteral("sha256:aa"),
                           QStringLiteral("sha256:aa"), QStringLiteral("sha256:mm"), QStringLiteral("1.0"), t0, false,
-                          QStringLiteral("https://charts/hello-1.0.0.tgz"), QString()};
+                          QStringLiteral("https://charts/hello-1.0.0.tgz"), QString(), {{QStringLiteral("china"), QStringLiteral("same")}}};
         ChartVersionRow b = a;
         b.version = QStringLiteral("1.1.0");
         b.state = QStringLiteral("missing-in-oci");
@@ -283,6 +283,7 @@ private Q_SLOTS:
         QVERIFY(!before[1].created.isValid());
         QCOMPARE(before[0].created, t0);
         QCOMPARE(before[0].manifestDigest, QStringLiteral("sha256:mm"));
+        QCOMPARE(before[0].replicas.value(QStringLiteral("china")), QStringLiteral("same"));
         QCOMPARE(s.chartVersions(second)[1].state, QStringLiteral("same"));
         // Read back in semver order, not the text's.
         ChartVersionRow ten = a, nine = a;
