@@ -27,7 +27,7 @@ namespace ferry {
 
 namespace {
 
-enum Column { StateColumn, ChartColumn, VersionColumn, AppVersionColumn, CreatedColumn, HttpColumn, OciColumn, ReplicasColumn, WhyColumn };
+enum Column { StateColumn, ChartColumn, VersionColumn, ReplicasColumn, AppVersionColumn, CreatedColumn, HttpColumn, OciColumn, WhyColumn };
 
 QColor stateColour(const QString &s)
 {
@@ -110,8 +110,8 @@ ChartsPage::ChartsPage(QWidget *parent)
     m_filter->setPlaceholderText(tr("Filter by chart or version"));
     m_filter->setClearButtonEnabled(true);
     m_scan->setToolTip(tr("Read every chart repository of the plan again: the HTTP index and the charts in OCI"));
-    m_versions->setHorizontalHeaderLabels({tr("State"), tr("Chart"), tr("Version"), tr("App version"), tr("Created"), tr("HTTP .tgz"),
-                                           tr("OCI chart layer"), tr("Replicas"), tr("Why")});
+    m_versions->setHorizontalHeaderLabels({tr("State"), tr("Chart"), tr("Version"), tr("Replicas"), tr("App version"), tr("Created"),
+                                           tr("HTTP .tgz"), tr("OCI chart layer"), tr("Why")});
     m_releases->setHorizontalHeaderLabels({tr("Cluster"), tr("HelmRelease"), tr("Chart"), tr("Resolves via"), tr("Source"), tr("State")});
     for (QTableView *v : {m_view, m_releasesView}) {
         v->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -145,7 +145,7 @@ ChartsPage::ChartsPage(QWidget *parent)
     auto *split = new QSplitter(Qt::Horizontal, this);
     split->addWidget(m_view);
     split->addWidget(side);
-    split->setSizes({700, 460});
+    split->setSizes({760, 400});
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_summary);
     layout->addLayout(bar);
@@ -353,8 +353,9 @@ void ChartsPage::showRepository(int index)
             state,
             new QStandardItem(r.chart),
             new QStandardItem(r.version + (r.deprecated ? tr(" (deprecated)") : QString())),
+            replicas,
             new QStandardItem(r.appVersion),
-            new QStandardItem(r.created.isValid() ? r.created.toString(QStringLiteral("yyyy-MM-dd HH:mm")) : QString()),
+            new QStandardItem(r.created.isValid() ? r.created.toString(QStringLiteral("yyyy-MM-dd")) : QString()),
             http,
             oci,
             why};
