@@ -95,6 +95,12 @@ private Q_SLOTS:
         QCOMPARE(states.value(QStringLiteral("hello 1.2.0")), QStringLiteral("only-in-oci"));
         QCOMPARE(states.value(QStringLiteral("hello 1.3.0")), QStringLiteral("different-content"));
         QCOMPARE(states.value(QStringLiteral("old 0.1.0 (deprecated)")), QStringLiteral("deprecated"));
+        // Every column under its header: the reason of the rebuilt chart is under "Why".
+        const QAbstractItemModel *m = page->versionsProxy();
+        QCOMPARE(m->headerData(8, Qt::Horizontal).toString(), QStringLiteral("Why"));
+        for (int r = 0; r < m->rowCount(); ++r)
+            if (m->index(r, 2).data().toString() == u"1.3.0")
+                QVERIFY2(m->index(r, 8).data().toString().contains(QStringLiteral("chart layer")), qPrintable(m->index(r, 8).data().toString()));
 
         // The App Catalog from OCI: the last two, and what the switch would lose (1.1.0 is in
         // the index's last two, not in OCI).
