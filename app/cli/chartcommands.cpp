@@ -22,21 +22,8 @@
 
 namespace ferry::cli {
 
-namespace {
-
-constexpr int ExitFailOn = 5;
-
-void addCommonOptions(QCommandLineParser &p, bool withFormat = true)
-{
-    p.addOption({QStringLiteral("plan"), QStringLiteral("The migration plan, with its `charts`."), QStringLiteral("file")});
-    p.addOption({QStringLiteral("db"), QStringLiteral("The history database (default: next to the plan)."), QStringLiteral("file")});
-    p.addOption({QStringLiteral("repository"), QStringLiteral("Only this chart repository of the plan."), QStringLiteral("name")});
-    if (withFormat)
-        p.addOption({QStringLiteral("format"), QStringLiteral("table (default), json or csv."), QStringLiteral("format")});
-}
-
 // Opens the plan (when given) and the database; -1 to go on, or the exit code.
-int openWorkspace(const QCommandLineParser &p, const QString &command, Workspace *ws, bool needPlan, QTextStream &err)
+int openChartsWorkspace(const QCommandLineParser &p, const QString &command, Workspace *ws, bool needPlan, QTextStream &err)
 {
     QString error;
     if (p.isSet(QStringLiteral("plan")) && !ws->loadPlan(p.value(QStringLiteral("plan")), &error)) {
@@ -61,6 +48,19 @@ int openWorkspace(const QCommandLineParser &p, const QString &command, Workspace
         return ExitStore;
     }
     return -1;
+}
+
+namespace {
+
+constexpr int ExitFailOn = 5;
+
+void addCommonOptions(QCommandLineParser &p, bool withFormat = true)
+{
+    p.addOption({QStringLiteral("plan"), QStringLiteral("The migration plan, with its `charts`."), QStringLiteral("file")});
+    p.addOption({QStringLiteral("db"), QStringLiteral("The history database (default: next to the plan)."), QStringLiteral("file")});
+    p.addOption({QStringLiteral("repository"), QStringLiteral("Only this chart repository of the plan."), QStringLiteral("name")});
+    if (withFormat)
+        p.addOption({QStringLiteral("format"), QStringLiteral("table (default), json or csv."), QStringLiteral("format")});
 }
 
 QString formatOf(const QCommandLineParser &p)
@@ -124,7 +124,7 @@ int chartsScan(const QStringList &args, QTextStream &out, QTextStream &err)
     if (const int rc = parseCommand(p, QStringLiteral("charts scan"), args, out, err); rc >= 0)
         return rc;
     Workspace ws;
-    if (const int rc = openWorkspace(p, QStringLiteral("charts scan"), &ws, true, err); rc >= 0)
+    if (const int rc = openChartsWorkspace(p, QStringLiteral("charts scan"), &ws, true, err); rc >= 0)
         return rc;
     const QString only = p.value(QStringLiteral("repository"));
     int rc = ExitOk;
@@ -183,7 +183,7 @@ int chartsStatus(const QStringList &args, QTextStream &out, QTextStream &err)
     if (const int rc = parseCommand(p, QStringLiteral("charts status"), args, out, err); rc >= 0)
         return rc;
     Workspace ws;
-    if (const int rc = openWorkspace(p, QStringLiteral("charts status"), &ws, false, err); rc >= 0)
+    if (const int rc = openChartsWorkspace(p, QStringLiteral("charts status"), &ws, false, err); rc >= 0)
         return rc;
     const QMap<QString, ChartScanRecord> latest = ws.store()->latestChartScans();
     const QString only = p.value(QStringLiteral("repository"));
@@ -268,7 +268,7 @@ int chartsDiff(const QStringList &args, QTextStream &out, QTextStream &err)
         return ExitUsage;
     }
     Workspace ws;
-    if (const int rc = openWorkspace(p, QStringLiteral("charts diff"), &ws, false, err); rc >= 0)
+    if (const int rc = openChartsWorkspace(p, QStringLiteral("charts diff"), &ws, false, err); rc >= 0)
         return rc;
     const QString format = formatOf(p);
     QJsonArray changes;

@@ -22,30 +22,6 @@ namespace {
 constexpr int ExitFailOn = 5;
 constexpr int ExitBatchBlocked = 6;
 
-int open(const QCommandLineParser &p, const QString &command, Workspace *ws, bool needPlan, QTextStream &err)
-{
-    QString error;
-    if (p.isSet(QStringLiteral("plan")) && !ws->loadPlan(p.value(QStringLiteral("plan")), &error)) {
-        err << "ferryctl " << command << ": " << error << Qt::endl;
-        return ExitUsage;
-    }
-    if (needPlan && !ws->plan()) {
-        err << "ferryctl " << command << ": give --plan" << Qt::endl;
-        return ExitUsage;
-    }
-    const QString db = dbPath(p);
-    if (db.isEmpty() || (!needPlan && !QFileInfo::exists(db))) {
-        err << "ferryctl " << command << ": no database" << (db.isEmpty() ? QString() : QStringLiteral(" at ") + db)
-            << "; run ferryctl charts scan first" << Qt::endl;
-        return ExitUsage;
-    }
-    if (!ws->openDatabase(db, &error)) {
-        err << "ferryctl " << command << ": " << error << Qt::endl;
-        return ExitStore;
-    }
-    return -1;
-}
-
 QJsonArray list(const QStringList &l)
 {
     return QJsonArray::fromStringList(l);
@@ -67,7 +43,7 @@ int chartsCatalog(const QStringList &args, QTextStream &out, QTextStream &err)
     if (const int rc = parseCommand(p, QStringLiteral("charts catalog"), args, out, err); rc >= 0)
         return rc;
     Workspace ws;
-    if (const int rc = open(p, QStringLiteral("charts catalog"), &ws, false, err); rc >= 0)
+    if (const int rc = openChartsWorkspace(p, QStringLiteral("charts catalog"), &ws, false, err); rc >= 0)
         return rc;
     const QMap<QString, ChartScanRecord> latest = ws.store()->latestChartScans();
     QJsonArray repos;
@@ -223,7 +199,7 @@ int chartsRetire(const QStringList &args, QTextStream &out, QTextStream &err)
         return rc;
     const QString action = p.positionalArguments().value(0);
     Workspace ws;
-    if (const int rc = open(p, QStringLiteral("charts retire"), &ws, true, err); rc >= 0)
+    if (const int rc = openChartsWorkspace(p, QStringLiteral("charts retire"), &ws, true, err); rc >= 0)
         return rc;
     if (action == u"plan") {
         const ChartRetirePlan r = planChartRetirement(*ws.plan(), *ws.store(), p.positionalArguments().value(1));
@@ -280,8 +256,8 @@ int chartsRetire(const QStringList &args, QTextStream &out, QTextStream &err)
         csv << "chart,version,url,digest,state\n";
         for (const CleanupItem &i : run.items) {
             const auto [chart, version] = retireItemChart(i);
-            csv << csvField(chart) << ',' << csvField(version) << ',' << csvField(i.reason.section(u' ', 0, 0)) << ',' << i.digest << ','
-                << i.state << '\n';
+            csv << csvField(chart) << ',' << csvField(version) << ',' << csvField(retireItemUrl(i)) << ',' << i.digest << ',' << i.state
+                << '\n';
         }
     }
     const bool failed = run.counts.value(itemstate::Failed) > 0;

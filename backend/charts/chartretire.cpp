@@ -34,7 +34,7 @@ CleanupItem retireItem(const ChartRepository &repo, const ChartVersionRow &r, co
     i.policy = policy;
     const QString oci =
         QStringLiteral("%1/%2:%3").arg(repo.targetRegistry, repo.ociRepository(r.chart), ChartRepository::ociTag(r.version));
-    i.reason = QStringLiteral("%1 is in OCI as %2 with the same content").arg(r.url, oci);
+    i.reason = QStringLiteral("%1 is in OCI as %2 with the same content").arg(r.url, oci); // the URL first: retireItemUrl
     i.checks = {QStringLiteral("chart layer digest equals the index's digest (charts scan %1)").arg(scanId)};
     i.verifyIn = {oci};
     return i;
@@ -47,6 +47,11 @@ QPair<QString, QString> retireItemChart(const CleanupItem &item)
     const QString t = item.tags.value(0);
     const auto colon = t.indexOf(u':');
     return {t.left(colon), colon < 0 ? QString() : t.mid(colon + 1)};
+}
+
+QString retireItemUrl(const CleanupItem &item)
+{
+    return item.reason.section(u' ', 0, 0);
 }
 
 ChartRetirePlan planChartRetirement(const Plan &plan, Store &store, const QString &repository)

@@ -38,5 +38,7 @@ ChartRetireRun executeChartRetirement(const Plan &plan, Store &store, NetworkSer
 
 // chart and version of a retirement item ("chart:version").
 QPair<QString, QString> retireItemChart(const CleanupItem &item);
+// The .tgz's URL of a retirement item (its reason starts with it).
+QString retireItemUrl(const CleanupItem &item);
 
 } // namespace ferry
