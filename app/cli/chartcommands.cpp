@@ -152,6 +152,17 @@ int chartsScan(const QStringList &args, QTextStream &out, QTextStream &err)
             err << "ferryctl charts scan: " << repo.name << ": " << r.record.error << Qt::endl;
             rc = ExitRegistry;
         }
+        // The OCI side read only in part: its versions are unknown, and the scan says so (exit 4).
+        for (const OciChartListing &l : std::as_const(r.oci)) {
+            QString why = l.error;
+            for (const OciChartVersion &v : l.versions)
+                if (why.isEmpty() && !v.error.isEmpty() && !v.error.startsWith(u"not a Helm chart"))
+                    why = QStringLiteral("%1: %2").arg(v.tag, v.error);
+            if (!why.isEmpty()) {
+                err << "ferryctl charts scan: " << repo.name << ": " << l.repository << ": " << why << Qt::endl;
+                rc = ExitRegistry;
+            }
+        }
         const QMap<QString, int> counts = chartStateCounts(r.rows);
         if (table)
             out << repo.name.leftJustified(24) << ' ' << countsLine(counts) << '\n';

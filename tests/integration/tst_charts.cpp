@@ -331,6 +331,25 @@ private Q_SLOTS:
         QCOMPARE(v.value(QStringLiteral("kyverno 2.0.0+gs.1")).value(QStringLiteral("httpDigest")).toString(), QString());
     }
 
+    // The index answers (old-app is what the retirement left in it), the registry does not: the
+    // version is unknown, never verified.
+    void anOciSideThatCannotBeReadIsUnknown()
+    {
+        m_farm->stopNamed(QStringLiteral("gsoci"));
+        Run r = ferryctl({QStringLiteral("charts"), QStringLiteral("scan")});
+        QCOMPARE(r.exitCode, 4);
+        QVERIFY2(r.err.contains("catalog: charts/giantswarm/old-app: "), r.err.constData());
+        const QMap<QString, QJsonObject> v = versions();
+        QCOMPARE(v.size(), 1);
+        const QJsonObject old = v.value(QStringLiteral("old-app 0.9.0"));
+        QCOMPARE(old.value(QStringLiteral("state")).toString(), QStringLiteral("unknown"));
+        QVERIFY2(old.value(QStringLiteral("reason")).toString().contains(QStringLiteral("could not be listed")),
+                 qPrintable(old.value(QStringLiteral("reason")).toString()));
+        r = ferryctl({QStringLiteral("charts"), QStringLiteral("retire"), QStringLiteral("plan"), QStringLiteral("catalog")});
+        QCOMPARE(r.exitCode, 6);
+        QVERIFY2(r.err.contains("is unknown"), r.err.constData());
+    }
+
     void anIndexThatCannotBeReadSaysSo()
     {
         m_server.stop();
