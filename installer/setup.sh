@@ -23,7 +23,8 @@ cd "$root"
 # registries, python3-jwt for the token service, python3-h2 for the HTTP/2 fault front,
 # Xvfb for screenshots, clang-format for the house-rules test, tmux for the terminal view's
 # tests, containerd (run unprivileged by the tests) for the hosts.toml pulls, gdb for the
-# stacks of a suite that hangs (testmain.cpp).
+# stacks of a suite that hangs (testmain.cpp), desktop-file-utils and appstream for the
+# desktop entry and AppStream metadata checks.
 PACKAGES=(
   g++ cmake ninja-build pkg-config
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev libgl-dev qt6-svg-dev qt6-tools-dev
@@ -31,7 +32,7 @@ PACKAGES=(
   docker-registry skopeo openssl apache2-utils ca-certificates
   python3 python3-jwt python3-cryptography python3-h2
   xvfb xauth
-  debootstrap clang-format tmux containerd gdb
+  debootstrap clang-format tmux containerd gdb desktop-file-utils appstream
 )
 
 log() { printf '\033[1m[ferry setup]\033[0m %s\n' "$*" >&2; }

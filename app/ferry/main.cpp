@@ -45,6 +45,7 @@ int main(int argc, char *argv[])
     if (wantsTerminal(argc, argv))
         return runInTerminal(argc, argv);
     QApplication app(argc, argv);
+    QGuiApplication::setDesktopFileName(QStringLiteral("dev.ferry.Ferry")); // Wayland: the launcher's icon and name
     QApplication::setApplicationName(QStringLiteral("Ferry"));
     QApplication::setOrganizationName(QStringLiteral("ferry"));
     QApplication::setOrganizationDomain(QStringLiteral("io.github.ferry"));

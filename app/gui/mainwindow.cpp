@@ -24,6 +24,7 @@
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QIcon>
 #include <QKeySequence>
 #include <QLabel>
 #include <QLineEdit>
@@ -50,6 +51,7 @@ MainWindow::MainWindow(const QString &planPath, const QString &dbPath, QWidget *
     , m_scanProgress(new QProgressBar(this))
 {
     setWindowTitle(planPath.isEmpty() ? tr("Ferry") : tr("Ferry — %1").arg(QFileInfo(planPath).fileName()));
+    setWindowIcon(QIcon(QStringLiteral(":/ferry/ferry.svg")));
     m_overview = new OverviewPage(m_model, this);
     m_images = new ImagesPage(m_model, this);
     m_cleanup = new CleanupPage(this);

@@ -58,6 +58,16 @@ private:
     QString m_db;
 
 private Q_SLOTS:
+    // The icon is compiled in (resources/ferry.svg) and drawn by Qt Svg: no theme needed.
+    void hasItsIcon()
+    {
+        MainWindow window{QString(), QString()};
+        const QImage icon = window.windowIcon().pixmap(64, 64).toImage();
+        QVERIFY(!icon.isNull());
+        QCOMPARE(icon.pixelColor(32, 8).name(), QStringLiteral("#1d5f8c")); // the blue background
+        QCOMPARE(icon.pixelColor(0, 0).alpha(), 0); // rounded corners
+    }
+
     void initTestCase()
     {
         m_db = m_dir.filePath(QStringLiteral("gui.db"));
