@@ -41,6 +41,16 @@
 
 namespace ferry {
 
+namespace {
+
+// The desktop theme's icon where it has one, Ferry's own otherwise (resources/icons).
+QIcon themedIcon(const QString &name)
+{
+    return QIcon::fromTheme(name, QIcon(QStringLiteral(":/ferry/icons/%1.svg").arg(name)));
+}
+
+} // namespace
+
 MainWindow::MainWindow(const QString &planPath, const QString &dbPath, QWidget *parent)
     : QMainWindow(parent)
     , m_workspace(new Workspace(2, this))
@@ -70,6 +80,11 @@ MainWindow::MainWindow(const QString &planPath, const QString &dbPath, QWidget *
     m_pages->addWidget(m_clients);
     m_pages->addWidget(m_charts);
     m_sidebar->addItems({tr("Overview"), tr("Images"), tr("Replication"), tr("Cleanup"), tr("Registries"), tr("Clients"), tr("Charts")});
+    const QStringList pageIcons{QStringLiteral("overview"), QStringLiteral("images"),     QStringLiteral("replication"),
+                                QStringLiteral("cleanup"),  QStringLiteral("registries"), QStringLiteral("clients"),
+                                QStringLiteral("charts")};
+    for (int i = 0; i < m_sidebar->count(); ++i)
+        m_sidebar->item(i)->setIcon(QIcon(QStringLiteral(":/ferry/icons/%1.svg").arg(pageIcons.value(i))));
     connect(m_charts, &ChartsPage::scanned, this, [this](const QString &message) {
         statusBar()->showMessage(message, 15000);
         reload(); // stage 3 on the Overview
@@ -106,16 +121,17 @@ MainWindow::MainWindow(const QString &planPath, const QString &dbPath, QWidget *
 
     QToolBar *tb = addToolBar(tr("Main"));
     tb->setObjectName(QStringLiteral("main-toolbar"));
-    QAction *open = tb->addAction(tr("Open plan…"), this, &MainWindow::openPlan);
+    tb->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    QAction *open = tb->addAction(themedIcon(QStringLiteral("document-open")), tr("Open plan…"), this, &MainWindow::openPlan);
     open->setShortcut(QKeySequence::Open);
-    m_scanAction = tb->addAction(tr("Scan now"), this, &MainWindow::startScan);
+    m_scanAction = tb->addAction(themedIcon(QStringLiteral("view-refresh")), tr("Scan now"), this, &MainWindow::startScan);
     m_scanAction->setShortcut(QKeySequence::Refresh);
-    m_stopAction = tb->addAction(tr("Stop"), this, [this] {
+    m_stopAction = tb->addAction(themedIcon(QStringLiteral("process-stop")), tr("Stop"), this, [this] {
         if (m_scan)
             m_scan->cancel();
     });
     m_stopAction->setEnabled(false);
-    m_exportAction = tb->addAction(tr("Export report…"), this, [this] {
+    m_exportAction = tb->addAction(themedIcon(QStringLiteral("document-export")), tr("Export report…"), this, [this] {
         if (!m_workspace->store())
             return;
         auto *dialog = new ExportDialog(m_workspace, this);

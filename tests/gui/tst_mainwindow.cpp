@@ -29,7 +29,9 @@
 #include <QSortFilterProxyModel>
 #include <QTabWidget>
 #include <QTableView>
+#include <QListWidget>
 #include <QTemporaryDir>
+#include <QToolBar>
 #include <QTextBlock>
 #include <QTextBrowser>
 #include <QTextLayout>
@@ -66,6 +68,16 @@ private Q_SLOTS:
         QVERIFY(!icon.isNull());
         QCOMPARE(icon.pixelColor(32, 8).name(), QStringLiteral("#1d5f8c")); // the blue background
         QCOMPARE(icon.pixelColor(0, 0).alpha(), 0); // rounded corners
+        // Every page and every toolbar action has an icon (the theme's, or Ferry's own here).
+        auto *sidebar = window.findChild<QListWidget *>();
+        QVERIFY(sidebar);
+        QCOMPARE(sidebar->count(), 7);
+        for (int i = 0; i < sidebar->count(); ++i)
+            QVERIFY2(!sidebar->item(i)->icon().pixmap(16, 16).isNull(), qPrintable(sidebar->item(i)->text()));
+        auto *toolbar = window.findChild<QToolBar *>(QStringLiteral("main-toolbar"));
+        QVERIFY(toolbar);
+        for (QAction *a : toolbar->actions())
+            QVERIFY2(!a->icon().pixmap(16, 16).isNull(), qPrintable(a->text()));
     }
 
     void initTestCase()
