@@ -231,8 +231,7 @@ int chartsRetire(const QStringList &args, QTextStream &out, QTextStream &err)
         return ExitNotFound;
     }
     QStringList errors;
-    ChartScanInput in = chartScanInput(*ws.plan(), *repo, ws.registryConfigs(&errors), &errors);
-    in.replicas.clear(); // the retirement verifies the target; replicas follow it
+    const ChartScanInput in = chartScanInput(*ws.plan(), *repo, ws.registryConfigs(&errors), &errors);
     const bool dry = p.isSet(QStringLiteral("dry-run"));
     const ChartRetireRun run =
         executeChartRetirement(*ws.plan(), *ws.store(), ws.network(), in, batchId, dry, cleanupActor(p.value(QStringLiteral("as"))));

@@ -131,8 +131,12 @@ ChartRetireRun executeChartRetirement(const Plan &plan, Store &store, NetworkSer
                   QStringLiteral("run %1, hash %2").arg(out.run).arg(b.hash));
     if (!dryRun)
         cleanup.setStatus(batchId, batchstatus::Executing);
-    // Both sides read again now: what was approved must still be true of each file.
-    const ChartScanResult now = scanChartRepository(input, network);
+    // Both sides read again now, for the batch's charts: what was approved must still be true of each file.
+    ChartScanInput again = input;
+    again.replicas.clear(); // the retirement verifies the target; replicas follow it
+    for (const CleanupItem &item : std::as_const(b.items))
+        again.onlyCharts.insert(retireItemChart(item).first);
+    const ChartScanResult now = scanChartRepository(again, network);
     QHash<QString, ChartVersionRow> rows;
     for (const ChartVersionRow &r : now.rows)
         rows.insert(r.chart + u':' + r.version, r);

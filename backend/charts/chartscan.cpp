@@ -153,6 +153,8 @@ ChartScanResult scanChartRepository(const ChartScanInput &input, NetworkService 
         out.record.error = QStringLiteral("%1: %2").arg(out.record.indexUrl, out.index.error);
         return out;
     }
+    if (!input.onlyCharts.isEmpty())
+        out.index.versions.removeIf([&](const HelmChartVersion &v) { return !input.onlyCharts.contains(v.chart); });
     out.warnings = out.index.warnings;
     RegistryClient target(network, input.target);
     QStringList charts;
@@ -166,7 +168,12 @@ ChartScanResult scanChartRepository(const ChartScanInput &input, NetworkService 
             charts << v.chart;
         }
     // Charts only in OCI: the registry's catalog under the prefix, where the registry lists it.
-    const Result<Listing> catalog = target.catalog().result();
+    for (const QString &chart : input.onlyCharts)
+        if (!seen.contains(chart)) {
+            seen.insert(chart);
+            charts << chart;
+        }
+    const Result<Listing> catalog = input.onlyCharts.isEmpty() ? target.catalog().result() : Result<Listing>::success({});
     const QString prefix = repo.targetPrefix.isEmpty() ? QString() : repo.targetPrefix + u'/';
     if (catalog.ok()) {
         for (const QString &name : catalog.value.names)

@@ -6,6 +6,8 @@
 #include "charts/chartmatrix.h"
 #include "registry/registryconfig.h"
 
+#include <QSet>
+
 #include <functional>
 
 namespace ferry {
@@ -30,6 +32,9 @@ struct ChartScanInput
     RegistryConfig http; // the index's server, credentials resolved
     RegistryConfig target; // the OCI registry, credentials resolved
     QList<RegistryConfig> replicas; // the target's replicas (plan role replica, of the target)
+    // Only these charts (the retirement reads again what its batch holds); empty: every chart of
+    // the index and every chart repository the registry's catalog lists under the prefix.
+    QSet<QString> onlyCharts;
 };
 
 using ChartScanProgress = std::function<void(const QString &what, qint64 done, qint64 total)>;

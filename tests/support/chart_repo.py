@@ -27,16 +27,13 @@ import ssl
 import sys
 import tarfile
 import threading
-import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from seed_registry import OCI_MANIFEST, Registry, sha  # noqa: E402  the same pushes as the seed's
 
 HELM_CONFIG = "application/vnd.cncf.helm.config.v1+json"
 HELM_LAYER = "application/vnd.cncf.helm.chart.content.v1.tar+gzip"
-OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
-
-
-def sha(data):
-    return "sha256:" + hashlib.sha256(data).hexdigest()
 
 
 def chart_yaml(e):
@@ -77,43 +74,22 @@ def make_tgz(e, flavour):
     return out.getvalue()
 
 
-class Door:
-    def __init__(self, hostport):
-        self.base = "http://" + hostport
-
-    def request(self, method, path, data=None, headers=None):
-        req = urllib.request.Request(self.base + path, data=data, method=method, headers=headers or {})
-        with urllib.request.urlopen(req, timeout=30) as r:
-            return r.status, dict(r.headers), r.read()
-
-    def blob(self, repo, data):
-        digest = sha(data)
-        _, headers, _ = self.request("POST", f"/v2/{repo}/blobs/uploads/")
-        location = headers["Location"]
-        if location.startswith("/"):
-            location = self.base + location
-        sep = "&" if "?" in location else "?"
-        req = urllib.request.Request(location + sep + "digest=" + digest, data=data, method="PUT",
-                                     headers={"Content-Type": "application/octet-stream"})
-        with urllib.request.urlopen(req, timeout=30) as r:
-            assert r.status == 201, r.status
-        return digest
-
-    def push_chart(self, repo, e, tgz):
-        config = chart_json(e)
-        manifest = {
-            "schemaVersion": 2,
-            "mediaType": OCI_MANIFEST,
-            "config": {"mediaType": HELM_CONFIG, "digest": self.blob(repo, config), "size": len(config)},
-            "layers": [{"mediaType": HELM_LAYER, "digest": self.blob(repo, tgz), "size": len(tgz)}],
-            "annotations": {"org.opencontainers.image.title": e["chart"], "org.opencontainers.image.version": e["version"],
-                            "org.opencontainers.image.created": "2026-11-01T10:00:00Z"},
-        }
-        data = json.dumps(manifest, separators=(",", ":")).encode()
-        tag = e["version"].replace("+", "_")
-        status, headers, _ = self.request("PUT", f"/v2/{repo}/manifests/{tag}", data=data, headers={"Content-Type": OCI_MANIFEST})
-        assert status == 201, status
-        return sha(data)
+def push_chart(registry, repo, e, tgz):
+    """helm push's artifact: Chart.yaml as the config, the .tgz as the one layer; returns the manifest digest."""
+    config = chart_json(e)
+    for blob in (config, tgz):
+        registry.push_blob(repo, sha(blob), blob)
+    manifest = {
+        "schemaVersion": 2,
+        "mediaType": OCI_MANIFEST,
+        "config": {"mediaType": HELM_CONFIG, "digest": sha(config), "size": len(config)},
+        "layers": [{"mediaType": HELM_LAYER, "digest": sha(tgz), "size": len(tgz)}],
+        "annotations": {"org.opencontainers.image.title": e["chart"], "org.opencontainers.image.version": e["version"],
+                        "org.opencontainers.image.created": "2026-11-01T10:00:00Z"},
+    }
+    data = json.dumps(manifest, separators=(",", ":")).encode()
+    registry.push_manifest(repo, e["version"].replace("+", "_"), data, OCI_MANIFEST)
+    return sha(data)
 
 
 def build(args):
@@ -122,7 +98,7 @@ def build(args):
         spec.append({"chart": args.count_chart, "version": f"{i // 1000}.{(i // 10) % 100}.{i % 10}", "http": True, "oci": False,
                      "url": "relative" if i % 2 else "absolute"})
     os.makedirs(args.dir, exist_ok=True)
-    door = Door(args.door) if args.door else None
+    door = Registry(args.door) if args.door else None
     entries, made = [], []
     for e in spec:
         tgz = make_tgz(e, "a")
@@ -138,7 +114,7 @@ def build(args):
         oci = e.get("oci", True)
         if oci and door:
             pushed = make_tgz(e, "b") if oci == "different" else tgz
-            rec["manifest"] = door.push_chart(f"{args.prefix}/{e['chart']}", e, pushed)
+            rec["manifest"] = push_chart(door, f"{args.prefix}/{e['chart']}", e, pushed)
             rec["ociDigest"] = sha(pushed)
         made.append(rec)
     with open(os.path.join(args.dir, "repo.json"), "w") as f:
