@@ -32,7 +32,7 @@ PACKAGES=(
   docker-registry skopeo openssl apache2-utils ca-certificates
   python3 python3-jwt python3-cryptography python3-h2
   xvfb xauth
-  debootstrap clang-format tmux containerd gdb desktop-file-utils appstream
+  debootstrap clang-format tmux containerd gdb desktop-file-utils appstream zsh fish man-db
 )
 
 log() { printf '\033[1m[ferry setup]\033[0m %s\n' "$*" >&2; }

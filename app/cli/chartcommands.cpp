@@ -13,7 +13,7 @@
 #include "report/report.h"
 #include "store/store.h"
 
-#include <QCommandLineParser>
+#include "cli/commandtable.h"
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -23,7 +23,7 @@
 namespace ferry::cli {
 
 // Opens the plan (when given) and the database; -1 to go on, or the exit code.
-int openChartsWorkspace(const QCommandLineParser &p, const QString &command, Workspace *ws, bool needPlan, QTextStream &err)
+int openChartsWorkspace(const CommandParser &p, const QString &command, Workspace *ws, bool needPlan, QTextStream &err)
 {
     QString error;
     if (p.isSet(QStringLiteral("plan")) && !ws->loadPlan(p.value(QStringLiteral("plan")), &error)) {
@@ -54,7 +54,7 @@ namespace {
 
 constexpr int ExitFailOn = 5;
 
-void addCommonOptions(QCommandLineParser &p, bool withFormat = true)
+void addCommonOptions(CommandParser &p, bool withFormat = true)
 {
     p.addOption({QStringLiteral("plan"), QStringLiteral("The migration plan, with its `charts`."), QStringLiteral("file")});
     p.addOption({QStringLiteral("db"), QStringLiteral("The history database (default: next to the plan)."), QStringLiteral("file")});
@@ -63,7 +63,7 @@ void addCommonOptions(QCommandLineParser &p, bool withFormat = true)
         p.addOption({QStringLiteral("format"), QStringLiteral("table (default), json or csv."), QStringLiteral("format")});
 }
 
-QString formatOf(const QCommandLineParser &p)
+QString formatOf(const CommandParser &p)
 {
     return p.value(QStringLiteral("format")).isEmpty() ? QStringLiteral("table") : p.value(QStringLiteral("format"));
 }
@@ -117,7 +117,7 @@ QString countsLine(const QMap<QString, int> &counts)
 
 int chartsScan(const QStringList &args, QTextStream &out, QTextStream &err)
 {
-    QCommandLineParser p;
+    CommandParser p;
     p.setApplicationDescription(QStringLiteral("Reads every chart repository of the plan: the HTTP index.yaml and, for each chart, "
                                                "the OCI repository's tags, manifests and chart configs; records the chart matrix."));
     addCommonOptions(p);
@@ -183,7 +183,7 @@ int chartsScan(const QStringList &args, QTextStream &out, QTextStream &err)
 
 int chartsStatus(const QStringList &args, QTextStream &out, QTextStream &err)
 {
-    QCommandLineParser p;
+    CommandParser p;
     p.setApplicationDescription(QStringLiteral("The chart matrix of the last charts scan: per chart and version, same, missing-in-oci, "
                                                "only-in-oci, different-content, deprecated or unknown; and whether the HTTP "
                                                "repository could be retired."));
@@ -265,7 +265,7 @@ int chartsStatus(const QStringList &args, QTextStream &out, QTextStream &err)
 
 int chartsDiff(const QStringList &args, QTextStream &out, QTextStream &err)
 {
-    QCommandLineParser p;
+    CommandParser p;
     p.setApplicationDescription(QStringLiteral("What changed in the chart matrix: the last charts scan of each repository against the "
                                                "first since --since (default: the one before it)."));
     addCommonOptions(p);
@@ -351,14 +351,7 @@ int runCharts(const QStringList &args, QTextStream &out, QTextStream &err)
         return chartsReleases(args.mid(1), out, err);
     if (sub == u"retire")
         return chartsRetire(args.mid(1), out, err);
-    (sub == u"--help" || sub == u"-h" ? out : err)
-        << "Usage: ferryctl charts <scan|status|diff|catalog|releases|retire> [options]\n"
-           "  scan      read the HTTP index.yaml and the OCI charts of each chart repository; record the chart matrix\n"
-           "  status    per chart and version: same, missing-in-oci, only-in-oci, different-content, deprecated, unknown\n"
-           "  diff      what changed since an earlier charts scan\n"
-           "  catalog   the App Catalog: the last N versions per chart, from OCI and from the index\n"
-           "  releases  Flux HelmReleases and whether they still resolve charts from an HTTP repository\n"
-           "  retire    plan or execute the retirement of an HTTP repository (cleanup kind http-chart-repository)\n";
+    (sub == u"--help" || sub == u"-h" ? out : err) << groupUsage(QStringLiteral("charts"));
     return sub == u"--help" || sub == u"-h" ? ExitOk : ExitUsage;
 }
 

@@ -8,7 +8,7 @@
 #include "core/workspace.h"
 #include "report/report.h"
 
-#include <QCommandLineParser>
+#include "cli/commandtable.h"
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -31,7 +31,7 @@ QJsonArray list(const QStringList &l)
 
 int chartsCatalog(const QStringList &args, QTextStream &out, QTextStream &err)
 {
-    QCommandLineParser p;
+    CommandParser p;
     p.setApplicationDescription(QStringLiteral("The App Catalog: per chart, the last N versions (the plan's catalog, default 5) as "
                                                "the catalog will show them from OCI, next to what the HTTP index shows today. "
                                                "Versions the switch would lose from the catalog are named."));
@@ -88,7 +88,7 @@ int chartsCatalog(const QStringList &args, QTextStream &out, QTextStream &err)
 
 int chartsReleases(const QStringList &args, QTextStream &out, QTextStream &err)
 {
-    QCommandLineParser p;
+    CommandParser p;
     p.setApplicationDescription(QStringLiteral("Flux HelmReleases in the clients' files (the plan's `clients` and PATHs): the "
                                                "HelmRepository or OCIRepository each resolves its chart from, and whether that is "
                                                "still an HTTP repository (via http) or OCI."));
@@ -179,7 +179,7 @@ int chartsReleases(const QStringList &args, QTextStream &out, QTextStream &err)
 
 int chartsRetire(const QStringList &args, QTextStream &out, QTextStream &err)
 {
-    QCommandLineParser p;
+    CommandParser p;
     p.setApplicationDescription(QStringLiteral(
         "Retires an HTTP chart repository (cleanup policy kind http-chart-repository).\n"
         "  retire plan REPOSITORY: batches of the files to remove, from the last charts scan, only when every version the index "

@@ -13,7 +13,7 @@
 #include "report/report.h"
 #include "store/store.h"
 
-#include <QCommandLineParser>
+#include "cli/commandtable.h"
 #include <QEventLoop>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -30,21 +30,13 @@ namespace {
 constexpr int ExitRefused = 6; // the batch may not be executed (not approved, altered, stale…)
 constexpr int ExitInterrupted = 130;
 
-const char *const kCleanupUsage = "Usage: ferryctl cleanup <subcommand> [options]\n"
-                                  "\n"
-                                  "  plan --plan FILE [--policy NAME]   read the registries and write batches of proposed deletions\n"
-                                  "  list                               the batches, their status and approvals\n"
-                                  "  show BATCH                         every item, its tags, reason, checks and journal\n"
-                                  "  approve BATCH --as NAME [--comment TEXT] [--hash HASH]\n"
-                                  "  reject BATCH [--as NAME] [--comment TEXT]\n"
-                                  "  remove BATCH SEQ... [--as NAME]    a new batch without those items (the old one is superseded)\n"
-                                  "  execute BATCH [--dry-run] [--pace DURATION]\n"
-                                  "  resume                             finish runs that were interrupted\n"
-                                  "  audit                              the audit log (table, json or csv)\n"
-                                  "\n"
-                                  "Every subcommand takes --db FILE or --plan FILE (the database next to it) or FERRY_DB.\n"
-                                  "Exit codes: 0 ok, 1 no such batch, 2 usage or plan error, 4 a registry or item failed,\n"
-                                  "6 the batch may not be executed or approved, 130 interrupted (resume finishes it).\n";
+QString cleanupUsage()
+{
+    return groupUsage(QStringLiteral("cleanup"),
+                      QStringLiteral("Every subcommand takes --db FILE or --plan FILE (the database next to it) or FERRY_DB.\n"
+                                     "Exit codes: 0 ok, 1 no such batch, 2 usage or plan error, 4 a registry or item failed,\n"
+                                     "6 the batch may not be executed or approved, 130 interrupted (resume finishes it).\n"));
+}
 
 QString iso(const QDateTime &t)
 {
@@ -112,7 +104,7 @@ QJsonObject batchJson(const CleanupBatch &b)
 // database, through a Workspace (the network threads are the workspace's too).
 struct Context
 {
-    QCommandLineParser parser;
+    CommandParser parser;
     Workspace workspace;
     // The plan as read when the command started, held here: the workspace reads an edited
     // file again, and a batch being executed must keep the plan it started with.
@@ -124,7 +116,7 @@ struct Context
 // Parses options, opens the store and, when needed or given, the plan.
 int open(Context &ctx, const QString &name, const QStringList &args, bool needPlan, QTextStream &out, QTextStream &err)
 {
-    QCommandLineParser &p = ctx.parser;
+    CommandParser &p = ctx.parser;
     p.addOption({QStringLiteral("plan"), QStringLiteral("The migration plan (YAML)."), QStringLiteral("file")});
     p.addOption(
         {QStringLiteral("db"), QStringLiteral("The history database (default: next to the plan, or FERRY_DB)."), QStringLiteral("file")});
@@ -177,7 +169,7 @@ bool planForBatch(Context &ctx, qint64 batchId, const QString &name, QTextStream
     return true;
 }
 
-bool batchArgument(const QCommandLineParser &p, const QString &name, qint64 *id, QTextStream &err)
+bool batchArgument(const CommandParser &p, const QString &name, qint64 *id, QTextStream &err)
 {
     bool ok = false;
     *id = p.positionalArguments().value(0).toLongLong(&ok);
@@ -660,7 +652,7 @@ int runCleanup(const QStringList &args, QTextStream &out, QTextStream &err)
     const QString sub = args.value(0);
     const QStringList rest = args.mid(1);
     if (sub.isEmpty() || sub == u"--help" || sub == u"-h" || sub == u"help") {
-        (sub.isEmpty() ? err : out) << kCleanupUsage;
+        (sub.isEmpty() ? err : out) << cleanupUsage();
         return sub.isEmpty() ? ExitUsage : ExitOk;
     }
     if (sub == u"plan")
@@ -677,7 +669,7 @@ int runCleanup(const QStringList &args, QTextStream &out, QTextStream &err)
         return cmdExecute(sub, rest, out, err);
     if (sub == u"audit")
         return cmdAudit(rest, out, err);
-    err << "ferryctl cleanup: unknown subcommand '" << sub << "'\n\n" << kCleanupUsage;
+    err << "ferryctl cleanup: unknown subcommand '" << sub << "'\n\n" << cleanupUsage();
     return ExitUsage;
 }
 

@@ -14,7 +14,7 @@
 #include "report/report.h"
 #include "store/store.h"
 
-#include <QCommandLineParser>
+#include "cli/commandtable.h"
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -37,7 +37,7 @@ struct RefsInput
     bool haveStore = false;
 };
 
-void addSourceOptions(QCommandLineParser &p)
+void addSourceOptions(CommandParser &p)
 {
     p.addOption(
         {QStringLiteral("plan"), QStringLiteral("The migration plan: its registries, mappings and `clients`."), QStringLiteral("file")});
@@ -54,7 +54,7 @@ void addSourceOptions(QCommandLineParser &p)
 }
 
 // Returns -1 to go on, or the exit code.
-int readInput(const QCommandLineParser &p, const QString &command, RefsInput *in, QTextStream &err)
+int readInput(const CommandParser &p, const QString &command, RefsInput *in, QTextStream &err)
 {
     QString error;
     if (p.isSet(QStringLiteral("plan"))) {
@@ -202,7 +202,7 @@ bool pullsFromAny(const JoinedReference &j, const QStringList &registries)
 int refsScanOrStatus(const QStringList &args, bool scan, QTextStream &out, QTextStream &err)
 {
     const QString command = scan ? QStringLiteral("refs scan") : QStringLiteral("refs status");
-    QCommandLineParser p;
+    CommandParser p;
     p.setApplicationDescription(scan ? QStringLiteral("Reads the clients' manifests, joins every image reference to the sync matrix and "
                                                       "records the burn-down (references per cluster and registry) in the database.")
                                      : QStringLiteral("Every image reference of the clients: where it pulls from today (after the "
@@ -262,7 +262,7 @@ int refsScanOrStatus(const QStringList &args, bool scan, QTextStream &out, QText
 
 int refsDiff(const QStringList &args, QTextStream &out, QTextStream &err)
 {
-    QCommandLineParser p;
+    CommandParser p;
     p.setApplicationDescription(QStringLiteral("The burn-down: references per cluster and registry at the first and the last "
                                                "`refs scan` since --since (default: all)."));
     p.addOption({QStringLiteral("plan"), QStringLiteral("Use the database next to this plan."), QStringLiteral("file")});
@@ -337,11 +337,7 @@ int runRefs(const QStringList &args, QTextStream &out, QTextStream &err)
         return refsScanOrStatus(args.mid(1), sub == u"scan", out, err);
     if (sub == u"diff")
         return refsDiff(args.mid(1), out, err);
-    (sub == u"--help" || sub == u"-h" ? out : err)
-        << "Usage: ferryctl refs <scan|status|diff> [options]\n"
-           "  scan    read the clients' manifests, join them to the matrix, record the burn-down\n"
-           "  status  every reference: where it pulls from and whether it can switch (--fail-on docker.io for CI)\n"
-           "  diff    references per cluster and registry, then and now\n";
+    (sub == u"--help" || sub == u"-h" ? out : err) << groupUsage(QStringLiteral("refs"));
     return sub == u"--help" || sub == u"-h" ? ExitOk : ExitUsage;
 }
 

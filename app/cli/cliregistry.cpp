@@ -27,9 +27,11 @@ int exitCodeFor(const ferry::RegistryError &error)
     }
 }
 
-int parseCommand(QCommandLineParser &parser, const QString &command, const QStringList &args, QTextStream &out, QTextStream &err)
+int parseCommand(CommandParser &parser, const QString &command, const QStringList &args, QTextStream &out, QTextStream &err)
 {
     parser.addHelpOption();
+    if (recordIfDescribing(parser, command))
+        return ExitOk;
     QStringList argv = args;
     argv.prepend(QStringLiteral("ferryctl ") + command);
     if (!parser.parse(argv)) {
@@ -37,13 +39,17 @@ int parseCommand(QCommandLineParser &parser, const QString &command, const QStri
         return ExitUsage;
     }
     if (parser.isSet(QStringLiteral("help"))) {
-        out << parser.helpText();
+        // Qt writes the program's path ("Usage: /usr/bin/ferryctl [options]"); the command is what to type.
+        QString help = parser.helpText();
+        static const QRegularExpression usageLine(QStringLiteral("^Usage: \\S+"));
+        help.replace(usageLine, QStringLiteral("Usage: ferryctl ") + command);
+        out << help;
         return ExitOk;
     }
     return -1;
 }
 
-void addRegistryOptions(QCommandLineParser &p)
+void addRegistryOptions(CommandParser &p)
 {
     p.addOption({QStringLiteral("insecure"), QStringLiteral("Use plain HTTP for the registry.")});
     p.addOption(
@@ -60,7 +66,7 @@ void addRegistryOptions(QCommandLineParser &p)
                  QStringLiteral("seconds")});
 }
 
-bool registryConfigFromOptions(const QCommandLineParser &p, const QString &host, RegistryConfig *config, QString *error, QTextStream &err)
+bool registryConfigFromOptions(const CommandParser &p, const QString &host, RegistryConfig *config, QString *error, QTextStream &err)
 {
     *config = RegistryConfig::forHost(host, p.isSet(QStringLiteral("insecure")));
     config->caFile = p.value(QStringLiteral("ca-file"));
@@ -121,7 +127,7 @@ QString defaultDbFor(const QString &planPath)
     return fi.absoluteDir().filePath(fi.completeBaseName() + QStringLiteral(".ferry.db"));
 }
 
-QString dbPath(const QCommandLineParser &p)
+QString dbPath(const CommandParser &p)
 {
     if (p.isSet(QStringLiteral("db")))
         return p.value(QStringLiteral("db"));

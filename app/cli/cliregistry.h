@@ -6,7 +6,7 @@
 #include "registry/registryconfig.h"
 #include "registry/registryerror.h"
 
-#include <QCommandLineParser>
+#include "cli/commandtable.h"
 #include <QDateTime>
 
 #include <QTextStream>
@@ -22,19 +22,18 @@ enum ExitCode { ExitOk = 0, ExitNotFound = 1, ExitUsage = 2, ExitAuth = 3, ExitR
 int exitCodeFor(const ferry::RegistryError &error);
 
 // Parses a command's options, handling --help. Returns -1 to go on, or the exit code.
-int parseCommand(QCommandLineParser &parser, const QString &command, const QStringList &args, QTextStream &out, QTextStream &err);
+int parseCommand(CommandParser &parser, const QString &command, const QStringList &args, QTextStream &out, QTextStream &err);
 
 // The options every command that talks to a registry shares.
-void addRegistryOptions(QCommandLineParser &parser);
+void addRegistryOptions(CommandParser &parser);
 // Builds the registry configuration for host from those options and Docker's config.json.
 // Returns false with *error for a usage problem.
-bool registryConfigFromOptions(const QCommandLineParser &parser, const QString &host, RegistryConfig *config, QString *error,
-                               QTextStream &err);
+bool registryConfigFromOptions(const CommandParser &parser, const QString &host, RegistryConfig *config, QString *error, QTextStream &err);
 
 // The history database next to a plan: <dir>/<plan name>.ferry.db.
 QString defaultDbFor(const QString &planPath);
 // --db, else next to --plan, else FERRY_DB.
-QString dbPath(const QCommandLineParser &parser);
+QString dbPath(const CommandParser &parser);
 
 // --since: an age (90s, 30m, 24h, 7d) back from now, or an ISO time; empty gives an invalid
 // time (no limit). nullopt with *error for anything else.

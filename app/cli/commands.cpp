@@ -8,7 +8,7 @@
 #include "registry/reference.h"
 #include "registry/registryclient.h"
 
-#include <QCommandLineParser>
+#include "cli/commandtable.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>
@@ -19,29 +19,6 @@
 namespace ferry::cli {
 
 namespace {
-
-const char *const kUsage =
-    "Usage: ferryctl <command> [options]\n"
-    "\n"
-    "Commands:\n"
-    "  inspect [--json] REF   digest, media type, platforms, subject and size of a manifest\n"
-    "  tags [--json] REPO     the tags of a repository, and whether the listing is complete\n"
-    "  scan --plan FILE       scan every registry of the plan and record the sync matrix\n"
-    "  status                 the sync matrix (table, json or csv)\n"
-    "  diff                   what appeared, moved and vanished\n"
-    "  lag                    replication lag per replica: percentiles, breaches, items in flight\n"
-    "  watch --plan FILE      rescan on a schedule; on a terminal, the terminal dashboard follows the rounds\n"
-    "  tui [--plan FILE]      the dashboard in a terminal: overview, images, replication, cleanup, registries\n"
-    "  cleanup <subcommand>   plan, review, approve and execute deletion batches (cleanup --help)\n"
-    "  report                 a status report: md, html, pdf, csv or json\n"
-    "  refs <subcommand>      the clients' image references: where they pull from, can they switch (refs --help)\n"
-    "  hosts <subcommand>     containerd hosts.toml: generate, lint, explain (hosts --help)\n"
-    "  charts <subcommand>    Helm charts, HTTP index versus OCI: scan, status, diff, catalog, releases, retire (charts --help)\n"
-    "\n"
-    "Exit codes: 0 ok, 1 not found, 2 usage, 3 authentication, 4 network or registry error,\n"
-    "5 a --fail-on matched (scan, refs, charts) or hosts lint found errors, 6 a cleanup batch may not be executed, approved\n"
-    "or planned (charts retire), 130 interrupted.\n"
-    "Run 'ferryctl <command> --help' for a command's options.\n";
 
 QJsonObject rateLimitJson(const RateLimitReading &r)
 {
@@ -60,9 +37,9 @@ QString humanSize(qint64 bytes)
 
 // Parses the command line of inspect or tags (the registry options and one REF or REPO) and
 // makes a client for its registry; a return >= 0 is the exit code (usage errors written).
-int clientForArgument(QCommandLineParser &parser, const QString &command, const QString &what, const QString &whatHelp,
-                      const QStringList &args, NetworkService &network, ImageReference *ref, std::unique_ptr<RegistryClient> *client,
-                      QTextStream &out, QTextStream &err)
+int clientForArgument(CommandParser &parser, const QString &command, const QString &what, const QString &whatHelp, const QStringList &args,
+                      NetworkService &network, ImageReference *ref, std::unique_ptr<RegistryClient> *client, QTextStream &out,
+                      QTextStream &err)
 {
     addRegistryOptions(parser);
     parser.addPositionalArgument(what, whatHelp);
@@ -94,7 +71,7 @@ int clientForArgument(QCommandLineParser &parser, const QString &command, const 
 
 int runInspect(const QStringList &args, NetworkService &network, QTextStream &out, QTextStream &err)
 {
-    QCommandLineParser parser;
+    CommandParser parser;
     parser.setApplicationDescription(QStringLiteral("Shows the digest, media type, platforms, subject and size of REF."));
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print JSON (keys: digest, mediaType, platforms, subject, size, ...).")});
     ImageReference ref;
@@ -181,7 +158,7 @@ int runInspect(const QStringList &args, NetworkService &network, QTextStream &ou
 
 int runTags(const QStringList &args, NetworkService &network, QTextStream &out, QTextStream &err)
 {
-    QCommandLineParser parser;
+    CommandParser parser;
     parser.setApplicationDescription(
         QStringLiteral("Lists the tags of REPO, sorted, and says whether the listing is complete (exit 4 when it is not)."));
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print JSON (keys: repository, tags, complete, pages, incompleteReason).")});
@@ -225,13 +202,13 @@ int runTags(const QStringList &args, NetworkService &network, QTextStream &out, 
 int runFerryctl(const QStringList &arguments, QTextStream &out, QTextStream &err)
 {
     if (arguments.size() < 2) {
-        err << kUsage;
+        err << ferryctlUsage();
         return ExitUsage;
     }
     const QString command = arguments.at(1);
     const QStringList rest = arguments.mid(2);
     if (command == u"--help" || command == u"-h" || command == u"help") {
-        out << kUsage;
+        out << ferryctlUsage();
         return ExitOk;
     }
     if (command == u"--version") {
@@ -258,6 +235,8 @@ int runFerryctl(const QStringList &arguments, QTextStream &out, QTextStream &err
         return runHosts(rest, out, err);
     if (command == u"charts")
         return runCharts(rest, out, err);
+    if (command == u"demo")
+        return runDemo(rest, out, err);
     if (command == u"scan")
         return runScan(rest, out, err);
     NetworkService network(2);
@@ -265,7 +244,7 @@ int runFerryctl(const QStringList &arguments, QTextStream &out, QTextStream &err
         return runInspect(rest, network, out, err);
     if (command == u"tags")
         return runTags(rest, network, out, err);
-    err << "ferryctl: unknown command '" << command << "'\n\n" << kUsage;
+    err << "ferryctl: unknown command '" << command << "'\n\n" << ferryctlUsage();
     return ExitUsage;
 }
 

@@ -6,8 +6,6 @@
 #include <QStringList>
 #include <QTextStream>
 
-class QCommandLineParser;
-
 namespace ferry {
 class NetworkService;
 class Workspace;
@@ -15,6 +13,8 @@ struct ReplicaLag;
 } // namespace ferry
 
 namespace ferry::cli {
+
+class CommandParser;
 
 // Each command takes its arguments (without the program and command names) and returns
 // the process exit code. Output goes to out, diagnostics to err.
@@ -31,8 +31,9 @@ int runTui(const QStringList &args, QTextStream &out, QTextStream &err);
 int runRefs(const QStringList &args, QTextStream &out, QTextStream &err);
 int runHosts(const QStringList &args, QTextStream &out, QTextStream &err);
 int runCharts(const QStringList &args, QTextStream &out, QTextStream &err);
+int runDemo(const QStringList &args, QTextStream &out, QTextStream &err);
 // The charts commands' plan (when --plan is given, or needed) and database; -1 to go on, or the exit code.
-int openChartsWorkspace(const QCommandLineParser &p, const QString &command, Workspace *ws, bool needPlan, QTextStream &err);
+int openChartsWorkspace(const CommandParser &p, const QString &command, Workspace *ws, bool needPlan, QTextStream &err);
 // watch's live mode: the TUI on a workspace with a plan and a database, its rounds on this schedule.
 int runWatchView(Workspace &workspace, qint64 intervalMs, int fullEvery, int maxScans);
 // One line for a replica: percentiles, breaches, in flight, resolution.

@@ -12,7 +12,7 @@
 #include "plan/plan.h"
 #include "store/store.h"
 
-#include <QCommandLineParser>
+#include "cli/commandtable.h"
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -28,7 +28,7 @@ namespace {
 constexpr int ExitFindings = 5;
 
 // --plan (optional unless required) and, when haveStore is given, its database if there is one.
-int openPlan(const QCommandLineParser &p, const QString &command, bool required, Workspace *ws, bool *haveStore, QTextStream &err)
+int openPlan(const CommandParser &p, const QString &command, bool required, Workspace *ws, bool *haveStore, QTextStream &err)
 {
     QString error;
     if (haveStore)
@@ -55,7 +55,7 @@ int openPlan(const QCommandLineParser &p, const QString &command, bool required,
 
 int generate(const QStringList &args, QTextStream &out, QTextStream &err)
 {
-    QCommandLineParser p;
+    CommandParser p;
     p.setApplicationDescription(QStringLiteral("Writes DIR/<namespace>/hosts.toml for each upstream namespace of the plan (its source and "
                                                "legacy registries): the target's caches first, then the target. Point containerd's "
                                                "config_path (or ctr --hosts-dir) at DIR."));
@@ -94,7 +94,7 @@ int generate(const QStringList &args, QTextStream &out, QTextStream &err)
 
 int lint(const QStringList &args, QTextStream &out, QTextStream &err)
 {
-    QCommandLineParser p;
+    CommandParser p;
     p.setApplicationDescription(QStringLiteral("Finds what breaks clusters in a containerd certs.d directory: files containerd drops "
                                                "(duplicate tables, unknown capabilities), unknown keys, push on a mirror, no fallback "
                                                "to a registry that holds the images, plain-HTTP hosts, missing CA files, and (with "
@@ -143,7 +143,7 @@ int lint(const QStringList &args, QTextStream &out, QTextStream &err)
 
 int explain(const QStringList &args, QTextStream &out, QTextStream &err)
 {
-    QCommandLineParser p;
+    CommandParser p;
     p.setApplicationDescription(QStringLiteral("The hosts containerd tries for REF with this certs.d, in order, the URL it asks each, "
                                                "and what each holds for REF (from the database of --plan's scans)."));
     p.addOption(
@@ -212,11 +212,7 @@ int runHosts(const QStringList &args, QTextStream &out, QTextStream &err)
         return lint(args.mid(1), out, err);
     if (sub == u"explain")
         return explain(args.mid(1), out, err);
-    (sub == u"--help" || sub == u"-h" ? out : err)
-        << "Usage: ferryctl hosts <generate|lint|explain> [options]\n"
-           "  generate --plan FILE -o DIR   containerd certs.d for the plan: caches first, then the target\n"
-           "  lint DIR [--plan FILE]        what in a certs.d breaks clusters (exit 5 on errors)\n"
-           "  explain REF --hosts-dir DIR   the hosts containerd tries for REF, and what each holds\n";
+    (sub == u"--help" || sub == u"-h" ? out : err) << groupUsage(QStringLiteral("hosts"));
     return sub == u"--help" || sub == u"-h" ? ExitOk : ExitUsage;
 }
 

@@ -13,7 +13,7 @@
 #include "scan/scanner.h"
 #include "store/store.h"
 
-#include <QCommandLineParser>
+#include "cli/commandtable.h"
 #include <QCoreApplication>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -122,7 +122,7 @@ QString lagSummaryLine(const ReplicaLag &rl)
 
 int runLag(const QStringList &args, QTextStream &out, QTextStream &err)
 {
-    QCommandLineParser p;
+    CommandParser p;
     p.setApplicationDescription(QStringLiteral(
         "Replication lag of every replica: when the target first had a digest, when the replica first answered with it.\n"
         "Figures use Ferry's scan times (known to within the scan interval, shown as resolution).\n"
@@ -225,7 +225,7 @@ int runLag(const QStringList &args, QTextStream &out, QTextStream &err)
 namespace {
 
 // --interval, --full-every and --max-scans; false (with the message written) on a bad one.
-bool watchOptionsFrom(const QCommandLineParser &p, qint64 *intervalMs, int *fullEvery, int *maxScans, QTextStream &err)
+bool watchOptionsFrom(const CommandParser &p, qint64 *intervalMs, int *fullEvery, int *maxScans, QTextStream &err)
 {
     static const QRegularExpression durationRe(QStringLiteral("^(\\d+(?:\\.\\d+)?)(ms|s|m|h)$"));
     const auto m = durationRe.match(p.value(QStringLiteral("interval")));
@@ -265,7 +265,7 @@ void printRound(QTextStream &out, int round, bool full, const ScanSummary &s, co
 
 int runWatch(const QStringList &args, QTextStream &out, QTextStream &err)
 {
-    QCommandLineParser p;
+    CommandParser p;
     p.setApplicationDescription(
         QStringLiteral("Rescans on a schedule and measures replication lag. Every round lists the targets and replicas; every\n"
                        "--full-every rounds also the sources and legacy registries and rewrites the matrix.\n"

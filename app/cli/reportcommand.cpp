@@ -8,7 +8,7 @@
 #include "report/report.h"
 #include "reportdoc/reportdocument.h"
 
-#include <QCommandLineParser>
+#include "cli/commandtable.h"
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
@@ -20,7 +20,7 @@ namespace ferry::cli {
 
 int runReport(const QStringList &args, QTextStream &out, QTextStream &err)
 {
-    QCommandLineParser p;
+    CommandParser p;
     p.setApplicationDescription(
         QStringLiteral("Writes a status report from the history database: progress per stage, tags by state per registry and their\n"
                        "trend, changes in the period, what needs attention, replication lag, Docker Hub's pull budget, cleanup\n"

@@ -12,7 +12,7 @@
 #include "scan/scanner.h"
 #include "store/store.h"
 
-#include <QCommandLineParser>
+#include "cli/commandtable.h"
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
@@ -108,7 +108,7 @@ void writeStatusTable(const QList<MatrixRow> &shown, const QStringList &registri
 }
 
 // The scan's options from its command line; false (with the message written) on a bad one.
-bool scanOptionsFrom(const QCommandLineParser &p, ScanOptions *options, QStringList *failOn, QTextStream &err)
+bool scanOptionsFrom(const CommandParser &p, ScanOptions *options, QStringList *failOn, QTextStream &err)
 {
     if (p.isSet(QStringLiteral("only"))) {
         options->only = QRegularExpression(p.value(QStringLiteral("only")));
@@ -194,7 +194,7 @@ ScanSummary runScanJob(Workspace &workspace, const ScanOptions &options, QTextSt
 
 int runScan(const QStringList &args, QTextStream &out, QTextStream &err)
 {
-    QCommandLineParser p;
+    CommandParser p;
     p.setApplicationDescription(
         QStringLiteral("Scans every registry of the plan and records the sync matrix.\n"
                        "Exit codes: 0 complete, 2 usage or plan error, 4 incomplete (a registry failed; its cells are unknown),\n"
@@ -263,7 +263,7 @@ int runScan(const QStringList &args, QTextStream &out, QTextStream &err)
 
 int runStatus(const QStringList &args, QTextStream &out, QTextStream &err)
 {
-    QCommandLineParser p;
+    CommandParser p;
     p.setApplicationDescription(QStringLiteral("Prints the sync matrix of the last scans."));
     p.addOption({QStringLiteral("db"), QStringLiteral("The history database."), QStringLiteral("file")});
     p.addOption({QStringLiteral("plan"), QStringLiteral("Use the database next to this plan."), QStringLiteral("file")});
@@ -346,7 +346,7 @@ int runStatus(const QStringList &args, QTextStream &out, QTextStream &err)
 
 int runDiff(const QStringList &args, QTextStream &out, QTextStream &err)
 {
-    QCommandLineParser p;
+    CommandParser p;
     p.setApplicationDescription(QStringLiteral("What appeared, moved and vanished since a scan or a time (default: in the last scan)."));
     p.addOption({QStringLiteral("db"), QStringLiteral("The history database."), QStringLiteral("file")});
     p.addOption({QStringLiteral("plan"), QStringLiteral("Use the database next to this plan."), QStringLiteral("file")});

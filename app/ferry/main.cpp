@@ -3,10 +3,10 @@
 
 #include "cleanuppage.h"
 #include "cli/commands.h"
+#include "cli/commandtable.h"
 #include "gui/mainwindow.h"
 
 #include <QApplication>
-#include <QCommandLineParser>
 #include <QDir>
 #include <QFileInfo>
 #include <QSettings>
@@ -50,18 +50,8 @@ int main(int argc, char *argv[])
     QApplication::setOrganizationName(QStringLiteral("ferry"));
     QApplication::setOrganizationDomain(QStringLiteral("io.github.ferry"));
     QApplication::setApplicationVersion(QStringLiteral(FERRY_VERSION));
-    QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Ferry: the registry migration dashboard."));
-    parser.addHelpOption();
-    parser.addVersionOption();
-    parser.addOption({QStringLiteral("plan"), QStringLiteral("The migration plan (default: the last one used)."), QStringLiteral("file")});
-    parser.addOption({QStringLiteral("db"), QStringLiteral("The history database (default: next to the plan)."), QStringLiteral("file")});
-    parser.addOption({QStringLiteral("page"),
-                      QStringLiteral("Open on a page: overview, images, replication, cleanup, registries, clients or charts."),
-                      QStringLiteral("page")});
-    parser.addOption({QStringLiteral("tui"), QStringLiteral("The dashboard in this terminal instead of a window (as ferryctl tui).")});
-    parser.addOption({QStringLiteral("batch"), QStringLiteral("Open the Cleanup page on this batch."), QStringLiteral("id")});
-    parser.addOption({QStringLiteral("state"), QStringLiteral("With --page images: show rows in this state."), QStringLiteral("state")});
+    ferry::cli::CommandParser parser;
+    ferry::cli::addFerryOptions(parser); // also what the man page and completions are written from
     parser.process(app);
     QString plan = parser.value(QStringLiteral("plan"));
     if (plan.isEmpty())

@@ -5,7 +5,7 @@
 #include "cli/commands.h"
 #include "tui/tuiapp.h"
 
-#include <QCommandLineParser>
+#include "cli/commandtable.h"
 
 #include <unistd.h>
 
@@ -13,7 +13,7 @@ namespace ferry::cli {
 
 int runTui(const QStringList &args, QTextStream &out, QTextStream &err)
 {
-    QCommandLineParser p;
+    CommandParser p;
     p.setApplicationDescription(
         QStringLiteral("The dashboard in a terminal: Overview, Images, Replication, Cleanup and Registries, switched with 1-5.\n"
                        "s scans, q quits; each page lists its keys at the bottom. Colour follows the terminal (256, 16) and\n"
