@@ -14,7 +14,14 @@ credentials come from a Docker config.json in the work directory (DOCKER_CONFIG)
 system-wide. Content is seeded through plain-HTTP doors to the same storage.
 
 Everything listens on 127.0.0.1 and stops when the demo ends (Ctrl-C or closing the window).
-Usage: installer/demo.py --build build/dev [--workdir DIR] [--no-gui]
+Usage: installer/demo.py --build build/dev [--workdir DIR] [--no-gui | --serve]
+       ferryctl demo [--workdir DIR] [--no-gui | --serve]   (the installed files: --bin is ferryctl's directory)
+
+The window opens as soon as the registries answer and the plan is written; the story (the
+first scan, new releases, the replica lagging through an outage and catching up, the caches,
+the clients, the charts, the cleanup batches) then plays in it, the window following the
+database. --serve opens no window: it prints "[demo] plan: FILE" (what the window's first run
+waits for), plays the story, and serves until it is stopped.
 """
 import argparse
 import datetime
@@ -30,7 +37,10 @@ import time
 import urllib.error
 import urllib.request
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tests", "support"))
+# The support modules: beside this script when installed (share/ferry/demo), else the source tree's.
+_here = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, _here if os.path.exists(os.path.join(_here, "localregistry.py"))
+                else os.path.join(os.path.dirname(_here), "tests", "support"))
 import localregistry  # noqa: E402
 
 OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
@@ -388,6 +398,8 @@ spec:
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default="build/dev")
+    ap.add_argument("--bin", help="the directory of ferry and ferryctl (an installed Ferry); overrides --build")
+    ap.add_argument("--serve", action="store_true", help="no window: print the plan's path, play the story, serve until stopped")
     ap.add_argument("--workdir")
     ap.add_argument("--no-gui", action="store_true")
     ap.add_argument("--screenshot", help="write a PNG of the window and quit (needs a display)")
@@ -397,8 +409,9 @@ def main():
     ap.add_argument("--state", default="", help="with --page images: rows in this state")
     args = ap.parse_args()
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    ferryctl = os.path.join(root, args.build, "app", "ferryctl")
-    ferry = os.path.join(root, args.build, "app", "ferry")
+    bindir = args.bin or os.path.join(root, args.build, "app")
+    ferryctl = os.path.join(bindir, "ferryctl")
+    ferry = os.path.join(bindir, "ferry")
     work = args.workdir or tempfile.mkdtemp(prefix="ferry-demo-")
     os.makedirs(work, exist_ok=True)
     procs = []
@@ -469,7 +482,21 @@ def main():
                     f"  - {{ cluster: berlin, paths: {clusters}/berlin }}\n"
                     f"  - {{ cluster: hamburg, customer: acme, paths: {clusters}/hamburg, hosts-dir: {clusters}/hamburg/certs.d }}\n")
         db = os.path.join(work, "leave-docker-hub.ferry.db")
-        subprocess.run([ferryctl, "scan", "--plan", plan, "--db", db])
+        # The window (or whoever waits for the plan) comes in now; the story plays in it.
+        window = None
+        gui = not args.no_gui and not args.serve and not args.screenshot and os.environ.get("DISPLAY")
+        if gui:
+            window = subprocess.Popen([ferry, "--plan", plan, "--db", db, "--page", args.page]
+                                      + (["--state", args.state] if args.state else []))
+            import threading
+
+            def window_closed():  # closing the window ends the demo, story or not
+                window.wait()
+                os.kill(os.getpid(), signal.SIGTERM)
+            threading.Thread(target=window_closed, daemon=True).start()
+        print(f"[demo] plan: {plan}", flush=True)
+        print("[demo] the first scan of every registry", flush=True)
+        subprocess.run([ferryctl, "scan", "--plan", plan, "--db", db], stdout=subprocess.DEVNULL if (gui or args.serve) else None)
         # New releases reach gsoci; the replicator takes them to China with delays and an
         # outage while `ferryctl watch` measures (about half a minute).
         print("[demo] new releases; replicating to china with delays while ferryctl watch measures the lag", flush=True)
@@ -481,6 +508,7 @@ def main():
         subprocess.run([ferryctl, "watch", "--plan", plan, "--db", db, "--interval", "2s", "--max-scans", "13",
                         "--full-every", "4", "--plain"], stdout=subprocess.DEVNULL)
         rep.join(30)
+        print("[demo] the clusters pull through the cache; a full scan reads the caches too", flush=True)
         # Clusters pulled most images through the cache; a last full scan reads the cache too
         # (a HEAD there makes it fetch from gsoci, as a pull would).
         for repo, versions in REPOS[:7]:
@@ -496,6 +524,7 @@ def main():
         write_clients(work, gsoci_tls, switched=True)
         write_flux(work, charts_url, gsoci_tls)
         # Stage 3: the chart repository read on both sides.
+        print("[demo] the clients' references, the Helm charts, containerd hosts.toml and the cleanup batches", flush=True)
         subprocess.run([ferryctl, "charts", "scan", "--plan", plan, "--db", db], stdout=subprocess.DEVNULL)
         subprocess.run([ferryctl, "hosts", "generate", "--plan", plan, "-o", os.path.join(work, "clusters", "hamburg", "certs.d")],
                        stdout=subprocess.DEVNULL)
@@ -507,6 +536,13 @@ def main():
             subprocess.run([ferryctl, "cleanup", "approve", "2", "--db", db, "--as", "demo", "--comment", "dev builds older than 30 days"],
                            stdout=subprocess.DEVNULL)
             subprocess.run([ferryctl, "cleanup", "execute", "2", "--db", db, "--as", "demo"], stdout=subprocess.DEVNULL)
+        print("[demo] the story has played: the registries keep serving until the window closes", flush=True)
+        if window is not None:
+            window.wait()
+            return
+        if args.serve:
+            while True:  # until SIGTERM (the window that started it closes) or Ctrl-C
+                time.sleep(3600)
         if args.no_gui or not os.environ.get("DISPLAY"):
             if not args.no_gui:
                 print("[demo] no display: printing the status table instead of opening the window", flush=True)

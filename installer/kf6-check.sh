@@ -16,28 +16,8 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 target="${FERRY_TRIXIE_ROOT:-/var/tmp/ferry-trixie-root}"
-# The archive this machine installs from: the first URI of a deb822 source whose suites
-# are not the security ones, else the first "deb" line of sources.list.
-machine_mirror() {
-  local f found=""
-  for f in /etc/apt/sources.list.d/*.sources; do
-    [ -f "$f" ] || continue
-    found+="$(awk 'BEGIN{RS=""} /Types:[^\n]*deb/ && !/Suites:[^\n]*-security/ {
-           for (i = 1; i <= NF; i++) if ($i == "URIs:") { print $(i + 1); exit } }' "$f")"$'\n'
-  done
-  if [ -f /etc/apt/sources.list ]; then
-    found+="$(awk '$1 == "deb" && $0 !~ /security/ { for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\//) { print $i; exit } }' /etc/apt/sources.list)"
-  fi
-  # The first one found; no pipe into head, which under pipefail could fail the script.
-  local line
-  while IFS= read -r line; do
-    if [ -n "$line" ]; then
-      printf '%s\n' "$line"
-      return 0
-    fi
-  done <<<"$found"
-  return 0
-}
+# shellcheck source=installer/mirror.sh
+source "$here/mirror.sh"
 mirror="${FERRY_DEBIAN_MIRROR:-$(machine_mirror)}"
 [ -n "$mirror" ] || { echo "no Debian archive found in the apt sources; set FERRY_DEBIAN_MIRROR" >&2; exit 2; }
 PACKAGES=(g++ cmake ninja-build qt6-base-dev libqt6sql6-sqlite libsqlite3-dev libkf6syntaxhighlighting-dev libyaml-cpp-dev)

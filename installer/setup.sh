@@ -6,10 +6,13 @@
 #                              scan them and open the dashboard (the status table without a display)
 #   installer/setup.sh test    install, build (dev and asan presets), run every test
 #   installer/setup.sh build   install and build the dev preset
+#   installer/setup.sh package install, build the package preset (Release), write the .deb and
+#                              the .tar.gz to build/package/dist
 #   installer/setup.sh deps    install the packages only
 #
 # Environment: FERRY_PRESETS="dev asan" picks the presets `test` runs (default: both);
-# FERRY_KF6_CHECK=0 leaves out the KF6 check in a Debian 13 chroot (installer/kf6-check.sh);
+# FERRY_PACKAGE_CHECK=0 leaves out the install of the .deb into a clean Debian 12 chroot
+# (installer/package-check.sh, on the dev build); FERRY_KF6_CHECK=0 leaves out the KF6 check in a Debian 13 chroot (installer/kf6-check.sh);
 # FERRY_TEST_JOBS=N runs N suites at a time (default 2). `test` is strict: a suite that
 # would skip for a missing tool fails (FERRY_STRICT_TESTS=1).
 set -euo pipefail
@@ -24,7 +27,8 @@ cd "$root"
 # Xvfb for screenshots, clang-format for the house-rules test, tmux for the terminal view's
 # tests, containerd (run unprivileged by the tests) for the hosts.toml pulls, gdb for the
 # stacks of a suite that hangs (testmain.cpp), desktop-file-utils and appstream for the
-# desktop entry and AppStream metadata checks.
+# desktop entry and AppStream metadata checks, zsh, fish and man-db for the completions and
+# man pages, x11-apps (xwd) for screenshots without ImageMagick.
 PACKAGES=(
   g++ cmake ninja-build pkg-config
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev libgl-dev qt6-svg-dev qt6-tools-dev
@@ -32,7 +36,7 @@ PACKAGES=(
   docker-registry skopeo openssl apache2-utils ca-certificates
   python3 python3-jwt python3-cryptography python3-h2
   xvfb xauth
-  debootstrap clang-format tmux containerd gdb desktop-file-utils appstream zsh fish man-db
+  debootstrap clang-format tmux containerd gdb desktop-file-utils appstream zsh fish man-db x11-apps
 )
 
 log() { printf '\033[1m[ferry setup]\033[0m %s\n' "$*" >&2; }
@@ -94,13 +98,23 @@ case "$cmd" in
       build "$preset"
       run_tests "$preset"
     done
+    # The .deb, installed by apt into a clean Debian 12 and started from its desktop entry.
+    if [ "${FERRY_PACKAGE_CHECK:-1}" = 1 ]; then
+      bash "$root/installer/package-check.sh" "$root/build/dev"
+    fi
     # The KF6 highlighting path, in a Debian 13 chroot (reused when it exists).
     if [ "${FERRY_KF6_CHECK:-1}" = 1 ]; then
       bash "$root/installer/kf6-check.sh"
     fi
     ;;
+  package)
+    install_deps
+    build package
+    (cd build/package && cpack -B "$root/build/package/dist")
+    log "packages: $(ls "$root"/build/package/dist/*.deb "$root"/build/package/dist/*.tar.gz | tr '\n' ' ')"
+    ;;
   *)
-    echo "usage: installer/setup.sh [demo|test|build|deps]" >&2
+    echo "usage: installer/setup.sh [demo|test|build|package|deps]" >&2
     exit 2
     ;;
 esac

@@ -237,6 +237,8 @@ void addFerryOptions(CommandParser &parser)
     parser.addOption({QStringLiteral("tui"), QStringLiteral("The dashboard in this terminal instead of a window (as ferryctl tui).")});
     parser.addOption({QStringLiteral("batch"), QStringLiteral("Open the Cleanup page on this batch."), QStringLiteral("id")});
     parser.addOption({QStringLiteral("state"), QStringLiteral("With --page images: show rows in this state."), QStringLiteral("state")});
+    parser.addPositionalArgument(QStringLiteral("PLAN"), QStringLiteral("The migration plan to open (as --plan)."),
+                                 QStringLiteral("[PLAN]"));
 }
 
 } // namespace ferry::cli

@@ -38,12 +38,21 @@ QString demoDirectory()
     return QString();
 }
 
+// Debian's Python, whose modules the package recommends (python3-jwt, python3-cryptography):
+// a python3 of pyenv or a virtualenv earlier on PATH would not see them.
+QString python()
+{
+    return QFileInfo::exists(QStringLiteral("/usr/bin/python3")) ? QStringLiteral("/usr/bin/python3")
+                                                                 : QStandardPaths::findExecutable(QStringLiteral("python3"));
+}
+
 // What the demo needs that a desktop install may lack: (program or python module, Debian package).
 QStringList missingPackages()
 {
     QStringList missing;
-    const QList<QPair<QString, QString>> programs{{QStringLiteral("python3"), QStringLiteral("python3")},
-                                                  {QStringLiteral("docker-registry"), QStringLiteral("docker-registry")},
+    if (python().isEmpty())
+        missing.append(QStringLiteral("python3"));
+    const QList<QPair<QString, QString>> programs{{QStringLiteral("docker-registry"), QStringLiteral("docker-registry")},
                                                   {QStringLiteral("openssl"), QStringLiteral("openssl")},
                                                   {QStringLiteral("htpasswd"), QStringLiteral("apache2-utils")}};
     for (const auto &[program, package] : programs)
@@ -53,9 +62,9 @@ QStringList missingPackages()
         const QList<QPair<QString, QString>> modules{{QStringLiteral("jwt"), QStringLiteral("python3-jwt")},
                                                      {QStringLiteral("cryptography"), QStringLiteral("python3-cryptography")}};
         for (const auto &[module, package] : modules) {
-            QProcess python;
-            python.start(QStringLiteral("python3"), {QStringLiteral("-c"), QStringLiteral("import ") + module});
-            if (!python.waitForFinished(30000) || python.exitStatus() != QProcess::NormalExit || python.exitCode() != 0)
+            QProcess probe;
+            probe.start(python(), {QStringLiteral("-c"), QStringLiteral("import ") + module});
+            if (!probe.waitForFinished(30000) || probe.exitStatus() != QProcess::NormalExit || probe.exitCode() != 0)
                 missing.append(package);
         }
     }
@@ -96,8 +105,8 @@ int runDemo(const QStringList &args, QTextStream &out, QTextStream &err)
             << " not installed.\nInstall with: sudo apt install " << missing.join(u' ') << Qt::endl;
         return ExitNotFound;
     }
-    QStringList argv{QStringLiteral("python3"), dir + QStringLiteral("/demo.py"), QStringLiteral("--bin"),
-                     QCoreApplication::applicationDirPath()};
+    const QString interpreter = python();
+    QStringList argv{interpreter, dir + QStringLiteral("/demo.py"), QStringLiteral("--bin"), QCoreApplication::applicationDirPath()};
     for (const QString &name : {QStringLiteral("workdir"), QStringLiteral("page"), QStringLiteral("screenshot")})
         if (p.isSet(name))
             argv << QStringLiteral("--") + name << p.value(name);
@@ -113,8 +122,8 @@ int runDemo(const QStringList &args, QTextStream &out, QTextStream &err)
     for (QByteArray &b : bytes)
         cargv.push_back(b.data());
     cargv.push_back(nullptr);
-    ::execvp("python3", cargv.data()); // the demo takes over this process: Ctrl-C and SIGTERM reach it
-    err << "ferryctl demo: cannot start python3: " << QString::fromLocal8Bit(std::strerror(errno)) << Qt::endl;
+    ::execv(cargv.front(), cargv.data()); // the demo takes over this process: Ctrl-C and SIGTERM reach it
+    err << "ferryctl demo: cannot start " << interpreter << ": " << QString::fromLocal8Bit(std::strerror(errno)) << Qt::endl;
     return ExitNotFound;
 }
 

@@ -54,6 +54,8 @@ int main(int argc, char *argv[])
     ferry::cli::addFerryOptions(parser); // also what the man page and completions are written from
     parser.process(app);
     QString plan = parser.value(QStringLiteral("plan"));
+    if (plan.isEmpty() && !parser.positionalArguments().isEmpty())
+        plan = parser.positionalArguments().constFirst(); // ferry FILE: the desktop entry's Exec, a file manager's Open
     if (plan.isEmpty())
         plan = QSettings().value(QStringLiteral("plan/last")).toString();
     QString db = parser.value(QStringLiteral("db"));

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 
 #include "gui/mainwindow.h"
+#include "gui/welcomepage.h"
 
 #include "chartspage.h"
 #include "cleanuppage.h"
@@ -24,6 +25,7 @@
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QFileSystemWatcher>
 #include <QIcon>
 #include <QKeySequence>
 #include <QLabel>
@@ -37,6 +39,7 @@
 #include <QStatusBar>
 #include <QTableView>
 #include <QThread>
+#include <QTimer>
 #include <QToolBar>
 
 namespace ferry {
@@ -79,12 +82,7 @@ MainWindow::MainWindow(const QString &planPath, const QString &dbPath, QWidget *
     m_pages->addWidget(m_registries);
     m_pages->addWidget(m_clients);
     m_pages->addWidget(m_charts);
-    m_sidebar->addItems({tr("Overview"), tr("Images"), tr("Replication"), tr("Cleanup"), tr("Registries"), tr("Clients"), tr("Charts")});
-    const QStringList pageIcons{QStringLiteral("overview"), QStringLiteral("images"),     QStringLiteral("replication"),
-                                QStringLiteral("cleanup"),  QStringLiteral("registries"), QStringLiteral("clients"),
-                                QStringLiteral("charts")};
-    for (int i = 0; i < m_sidebar->count(); ++i)
-        m_sidebar->item(i)->setIcon(QIcon(QStringLiteral(":/ferry/icons/%1.svg").arg(pageIcons.value(i))));
+    setUpWelcome();
     connect(m_charts, &ChartsPage::scanned, this, [this](const QString &message) {
         statusBar()->showMessage(message, 15000);
         reload(); // stage 3 on the Overview
@@ -175,6 +173,11 @@ MainWindow::MainWindow(const QString &planPath, const QString &dbPath, QWidget *
             statusBar()->showMessage(error);
     }
     m_scanAction->setEnabled(m_workspace->plan() != nullptr);
+    if (planPath.isEmpty() && dbPath.isEmpty()) { // the first run: open, import or the demo
+        const QSignalBlocker block(m_sidebar);
+        m_sidebar->setCurrentRow(-1);
+        m_pages->setCurrentWidget(m_welcome);
+    }
 }
 
 void MainWindow::onMatrixRead()
@@ -215,6 +218,7 @@ bool MainWindow::openDatabase(const QString &dbPath, QString *error)
     if (!m_workspace->openDatabase(dbPath, error))
         return false;
     m_images->setStore(m_workspace->store());
+    followDatabase(dbPath);
     m_cleanup->setWorkspace(m_workspace);
     // The matrix is read first; the pages' history when it is in (reload, onMatrixRead): at a
     // million tags their reads would otherwise hold the pool's threads while the matrix waits.
@@ -287,23 +291,85 @@ void MainWindow::showLastScan()
                              .arg(last->errors));
 }
 
+void MainWindow::setUpWelcome()
+{
+    m_sidebar->addItems({tr("Overview"), tr("Images"), tr("Replication"), tr("Cleanup"), tr("Registries"), tr("Clients"), tr("Charts")});
+    const QStringList pageIcons{QStringLiteral("overview"), QStringLiteral("images"),     QStringLiteral("replication"),
+                                QStringLiteral("cleanup"),  QStringLiteral("registries"), QStringLiteral("clients"),
+                                QStringLiteral("charts")};
+    for (int i = 0; i < m_sidebar->count(); ++i)
+        m_sidebar->item(i)->setIcon(QIcon(QStringLiteral(":/ferry/icons/%1.svg").arg(pageIcons.value(i))));
+    m_welcome = new WelcomePage(this);
+    m_pages->addWidget(m_welcome);
+    connect(m_welcome, &WelcomePage::openPlanRequested, this, &MainWindow::openPlan);
+    connect(m_welcome, &WelcomePage::planReady, this, [this](const QString &path) {
+        QString error;
+        if (!openPlanFile(path, &error))
+            QMessageBox::warning(this, tr("The plan cannot be read"), error);
+    });
+    connect(m_welcome, &WelcomePage::demoSaid, this,
+            [this](const QString &line) { statusBar()->showMessage(tr("Demo: %1").arg(line), 20000); });
+}
+
 void MainWindow::openPlan()
 {
     const QString path = QFileDialog::getOpenFileName(this, tr("Open a migration plan"), QString(), tr("Plans (*.yaml *.yml)"));
     if (path.isEmpty())
         return;
     QString error;
-    if (!m_workspace->loadPlan(path, &error)) {
+    if (!openPlanFile(path, &error))
         QMessageBox::warning(this, tr("The plan cannot be read"), error);
-        return;
-    }
+}
+
+bool MainWindow::openPlanFile(const QString &path, QString *error)
+{
+    if (!m_workspace->loadPlan(path, error))
+        return false;
     m_planError.clear();
     const QFileInfo fi(path);
-    if (!openDatabase(Workspace::defaultDatabase(path), &error))
-        statusBar()->showMessage(error);
+    QString dbError;
+    if (!openDatabase(Workspace::defaultDatabase(path), &dbError))
+        statusBar()->showMessage(dbError);
     setWindowTitle(tr("Ferry — %1").arg(fi.fileName()));
     m_scanAction->setEnabled(true);
-    QSettings().setValue(QStringLiteral("plan/last"), path);
+    QSettings().setValue(QStringLiteral("plan/last"), fi.absoluteFilePath());
+    if (m_pages->currentWidget() == m_welcome)
+        m_sidebar->setCurrentRow(0); // the Overview
+    return true;
+}
+
+QWidget *MainWindow::currentPage() const
+{
+    return m_pages->currentWidget();
+}
+
+void MainWindow::followDatabase(const QString &dbPath)
+{
+    if (!m_dbWatcher) {
+        m_dbWatcher = new QFileSystemWatcher(this);
+        m_dbChanged = new QTimer(this);
+        m_dbChanged->setSingleShot(true);
+        m_dbChanged->setInterval(1000);
+        connect(m_dbWatcher, &QFileSystemWatcher::fileChanged, m_dbChanged, qOverload<>(&QTimer::start));
+        // SQLite's write-ahead log appears and goes with the writers: the directory says when.
+        connect(m_dbWatcher, &QFileSystemWatcher::directoryChanged, m_dbChanged, qOverload<>(&QTimer::start));
+        connect(m_dbChanged, &QTimer::timeout, this, [this] {
+            for (const QString &f : {m_dbPath, QString(m_dbPath + QStringLiteral("-wal"))})
+                if (QFileInfo::exists(f) && !m_dbWatcher->files().contains(f))
+                    m_dbWatcher->addPath(f);
+            if (!m_scan) // a scan of this window's own reloads when it finishes
+                reload();
+        });
+    }
+    if (!m_dbWatcher->files().isEmpty())
+        m_dbWatcher->removePaths(m_dbWatcher->files());
+    if (!m_dbWatcher->directories().isEmpty())
+        m_dbWatcher->removePaths(m_dbWatcher->directories());
+    m_dbPath = dbPath;
+    m_dbWatcher->addPath(QFileInfo(dbPath).absolutePath());
+    for (const QString &f : {dbPath, QString(dbPath + QStringLiteral("-wal"))})
+        if (QFileInfo::exists(f))
+            m_dbWatcher->addPath(f);
 }
 
 void MainWindow::startScan()

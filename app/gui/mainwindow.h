@@ -17,6 +17,8 @@
 #include <memory>
 
 class QAction;
+class QFileSystemWatcher;
+class QTimer;
 class QLabel;
 class QListWidget;
 class QProgressBar;
@@ -30,6 +32,7 @@ class RegistriesPage;
 class ClientsPage;
 class ChartsPage;
 class ReplicationPage;
+class WelcomePage;
 class ImagesPage;
 class NetworkService;
 class RegistryClient;
@@ -61,6 +64,10 @@ public:
     RegistriesPage *registriesPage() const { return m_registries; }
     ClientsPage *clientsPage() const { return m_clients; }
     ChartsPage *chartsPage() const { return m_charts; }
+    WelcomePage *welcomePage() const { return m_welcome; }
+    QWidget *currentPage() const;
+    // Opens a plan and the database next to it, and shows the Overview.
+    bool openPlanFile(const QString &path, QString *error);
     void showPage(const QString &name);
     SyncMatrixModel *model() const { return m_model; }
     bool scanning() const { return m_scan != nullptr; }
@@ -81,6 +88,8 @@ private:
     void onFinished(const ScanSummary &s);
     void showLastScan();
     void onMatrixRead();
+    void followDatabase(const QString &dbPath);
+    void setUpWelcome(); // the sidebar's entries and the first run's page
 
     // The session: the plan (read again when its file changes), the database, the network.
     // A child: deleted after the members below (the running scan among them).
@@ -99,6 +108,12 @@ private:
     RegistriesPage *m_registries;
     ClientsPage *m_clients;
     ChartsPage *m_charts;
+    WelcomePage *m_welcome;
+    // Scans other processes write (ferryctl watch, the demo) reach the window through the
+    // database's files: a change reloads the pages, at most once a second.
+    QFileSystemWatcher *m_dbWatcher = nullptr;
+    QTimer *m_dbChanged = nullptr;
+    QString m_dbPath;
     QAction *m_scanAction;
     QAction *m_stopAction;
     QAction *m_exportAction;

@@ -164,6 +164,13 @@ struct Plan
 std::optional<QList<ImageSet>> importSkopeoSync(const QString &path, const QString &sourceRegistry, const QString &targetRegistry,
                                                 const QString &targetPrefix, QString *error, QStringList *warnings);
 
+// A first plan from a retagger skopeo-sync file: each registry host of the file becomes a source
+// registry, targetHost ("gsoci.azurecr.io") the target, and the file is imported as it is
+// (targetPrefix: the repositories' path in the target). The text is YAML that Plan::parse
+// accepts; nullopt with *error when the file cannot be read or is not a skopeo-sync file.
+std::optional<QByteArray> planFromSkopeoSync(const QString &syncPath, const QString &targetHost, const QString &targetPrefix,
+                                             QString *error);
+
 // "giantswarm/*" style globs for repository names ('*' does not cross '/', '**' does).
 bool repositoryGlobMatches(const QString &glob, const QString &repository);
 // The same glob compiled once, for callers that match many names.

@@ -9,6 +9,8 @@
 #include "registry/reference.h"
 
 #include <QFile>
+#include <QFileInfo>
+#include <QRegularExpression>
 
 namespace ferry {
 
@@ -100,6 +102,59 @@ std::optional<QList<ImageSet>> importSkopeoSync(const QString &path, const QStri
         return std::nullopt;
     }
     return out;
+}
+
+std::optional<QByteArray> planFromSkopeoSync(const QString &syncPath, const QString &targetHost, const QString &targetPrefix,
+                                             QString *error)
+{
+    QFile f(syncPath);
+    if (!f.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("cannot read %1: %2").arg(syncPath, f.errorString());
+        return std::nullopt;
+    }
+    const QString target = targetHost.trimmed().remove(QStringLiteral("https://")).remove(QStringLiteral("http://"));
+    if (target.isEmpty() || target.contains(u'/') || target.contains(u' ')) {
+        *error = QStringLiteral("the target registry is a host name, such as myregistry.azurecr.io (got '%1')").arg(targetHost);
+        return std::nullopt;
+    }
+    QStringList hosts;
+    try {
+        const YAML::Node root = YAML::Load(f.readAll().toStdString());
+        if (!root.IsMap() || root.size() == 0) {
+            *error = QStringLiteral("%1 is not a skopeo-sync file: it maps registry hosts to their images").arg(syncPath);
+            return std::nullopt;
+        }
+        for (auto it = root.begin(); it != root.end(); ++it)
+            hosts.append(QString::fromStdString(it->first.Scalar()));
+    } catch (const YAML::Exception &e) {
+        *error = QStringLiteral("%1: %2").arg(syncPath, QString::fromStdString(e.what()));
+        return std::nullopt;
+    }
+    if (hosts.size() != 1) {
+        *error = QStringLiteral("%1 names %2 registries; a first plan imports a file with one (retagger writes one per registry)")
+                     .arg(syncPath)
+                     .arg(hosts.size());
+        return std::nullopt;
+    }
+    // YAML's double-quoted strings: backslashes and quotes escaped.
+    auto quoted = [](QString s) {
+        s.replace(u'\\', QStringLiteral("\\\\")).replace(u'"', QStringLiteral("\\\""));
+        return QString(u'"' + s + u'"');
+    };
+    const QString sourceHost = reference::normaliseRegistryHost(hosts.constFirst());
+    const bool hub = sourceHost == u"registry-1.docker.io";
+    QString yaml = QStringLiteral("# A first plan, written by Ferry from %1.\n"
+                                  "# Add replicas, caches and cleanup policies as the README's plan format describes.\n"
+                                  "version: 1\nname: %2\nregistries:\n")
+                       .arg(QFileInfo(syncPath).fileName(), quoted(QFileInfo(syncPath).completeBaseName()));
+    yaml += QStringLiteral("  source: { url: %1, role: source%2 }\n")
+                .arg(quoted(QStringLiteral("https://") + sourceHost), hub ? QStringLiteral(", client-name: docker.io") : QString());
+    yaml += QStringLiteral("  target: { url: %1, role: target }\n").arg(quoted(QStringLiteral("https://") + target));
+    const QString prefix = targetPrefix.trimmed().remove(QRegularExpression(QStringLiteral("^/+|/+$")));
+    yaml += QStringLiteral("images:\n  - skopeo-sync: %1\n    source: source\n    target: %2\n")
+                .arg(quoted(QFileInfo(syncPath).absoluteFilePath()),
+                     quoted(prefix.isEmpty() ? QStringLiteral("target") : QStringLiteral("target/") + prefix));
+    return yaml.toUtf8();
 }
 
 } // namespace ferry

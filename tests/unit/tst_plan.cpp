@@ -175,6 +175,36 @@ private Q_SLOTS:
         QVERIFY(!plan->images[5].tags.matches(QStringLiteral("1.2.3-dev")));
     }
 
+    // The window's first run imports a retagger file into a plan that loads as it is.
+    void firstPlanFromSkopeoSync()
+    {
+        QDir().mkpath(m_dir.filePath(QStringLiteral("first")));
+        const QString sync = write(QStringLiteral("first/skopeo-docker-io.yaml"),
+              "docker.io:\n  images:\n    alpine: [\"3.18\"]\n    giantswarm/kubectl: []\n");
+        QString error;
+        const auto yaml = planFromSkopeoSync(sync, QStringLiteral("https://gsoci.azurecr.io"), QStringLiteral("/giantswarm/"), &error);
+        QVERIFY2(yaml, qPrintable(error));
+        const QString planPath = write(QStringLiteral("first/plan.yaml"), *yaml);
+        const auto plan = Plan::load(planPath, &error);
+        QVERIFY2(plan, qPrintable(error + QStringLiteral("\n") + QString::fromUtf8(*yaml)));
+        QCOMPARE(plan->registry(QStringLiteral("source"))->config.baseUrl.host(), QStringLiteral("registry-1.docker.io"));
+        QCOMPARE(plan->registry(QStringLiteral("source"))->clientName, QStringLiteral("docker.io"));
+        QCOMPARE(plan->registry(QStringLiteral("target"))->config.baseUrl.host(), QStringLiteral("gsoci.azurecr.io"));
+        QCOMPARE(plan->images.size(), 2);
+        QCOMPARE(plan->images.at(0).sourceRepository, QStringLiteral("library/alpine"));
+        QCOMPARE(plan->images.at(0).targetRepository, QStringLiteral("giantswarm/alpine"));
+        QCOMPARE(plan->images.at(1).targetRegistry, QStringLiteral("target"));
+        // Refused: a target that is not a host, a file with two registries, a file that is not one.
+        QVERIFY(!planFromSkopeoSync(sync, QStringLiteral("gsoci.azurecr.io/giantswarm"), QString(), &error));
+        QVERIFY2(error.contains(u"host name"), qPrintable(error));
+        write(QStringLiteral("first/two.yaml"), "docker.io:\n  images: {a: []}\nquay.io:\n  images: {b: []}\n");
+        QVERIFY(!planFromSkopeoSync(m_dir.filePath(QStringLiteral("first/two.yaml")), QStringLiteral("gsoci.azurecr.io"), QString(), &error));
+        QVERIFY2(error.contains(u"names 2 registries"), qPrintable(error));
+        write(QStringLiteral("first/list.yaml"), "- a\n- b\n");
+        QVERIFY(!planFromSkopeoSync(m_dir.filePath(QStringLiteral("first/list.yaml")), QStringLiteral("gsoci.azurecr.io"), QString(), &error));
+        QVERIFY2(error.contains(u"not a skopeo-sync file"), qPrintable(error));
+    }
+
     void errors_data()
     {
         QTest::addColumn<QByteArray>("yaml");

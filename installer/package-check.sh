@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# The package as a user gets it: builds the .deb (and .tar.gz) with CPack from a build tree,
+# installs the .deb with apt into a clean Debian 12 chroot (debootstrap minbase; a pristine
+# copy is kept and copied afresh for every run), and there runs `ferryctl --version`,
+# `man -w ferryctl`, a completion, and the dashboard under Xvfb from the installed desktop
+# entry's Exec line, taking a screenshot (xwd, converted with tests/support/xwd2png.py).
+#
+#   installer/package-check.sh [BUILD_DIR]   default build/dev (built already by setup.sh test)
+#
+#   FERRY_BOOKWORM_ROOT  the pristine chroot (default /var/tmp/ferry-bookworm-root)
+#   FERRY_DEBIAN_MIRROR  the archive (default: the machine's own, read from its apt sources)
+# The screenshot is left in BUILD_DIR/package-check/ferry-first-run.png. Needs root.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+build="$(cd "${1:-$root/build/dev}" && pwd)"
+base="${FERRY_BOOKWORM_ROOT:-/var/tmp/ferry-bookworm-root}"
+run="$build/package-check"
+log() { printf '\033[1m[ferry package-check]\033[0m %s\n' "$*" >&2; }
+
+[ "$(id -u)" -eq 0 ] || { echo "package-check.sh needs root for debootstrap and chroot" >&2; exit 2; }
+# shellcheck source=installer/mirror.sh
+source "$here/mirror.sh"
+mirror="${FERRY_DEBIAN_MIRROR:-$(machine_mirror)}"
+[ -n "$mirror" ] || { echo "no Debian archive found in the apt sources; set FERRY_DEBIAN_MIRROR" >&2; exit 2; }
+
+# 1. The packages.
+log "packaging $build with CPack"
+rm -rf "$run" && mkdir -p "$run/dist"
+(cd "$run/dist" && cpack --config "$build/CPackConfig.cmake" -B "$run/dist" >"$run/cpack.log" 2>&1) \
+  || { tail -30 "$run/cpack.log" >&2; exit 1; }
+deb="$(ls "$run"/dist/ferry_*.deb)"
+tgz="$(ls "$run"/dist/ferry-*.tar.gz)"
+log "built $(basename "$deb") ($(du -h "$deb" | cut -f1)) and $(basename "$tgz")"
+dpkg-deb -f "$deb" Depends >"$run/depends.txt"
+dpkg-deb -c "$deb" >"$run/contents.txt"
+grep -q 'libqt6widgets6' "$run/depends.txt" || { echo "dpkg-shlibdeps found no Qt in Depends:" >&2; dpkg-deb -I "$deb" >&2; exit 1; }
+grep -q './usr/share/man/man1/ferryctl-cleanup.1' "$run/contents.txt" || { echo "the man pages are not in the package" >&2; exit 1; }
+log "Depends: $(cat "$run/depends.txt")"
+
+# 2. A pristine Debian 12 base, made once; every run installs into a fresh copy of it.
+if [ ! -f "$base/.ferry-base" ]; then
+  log "creating a Debian 12 chroot in $base (debootstrap --variant=minbase bookworm)"
+  rm -rf "$base" && mkdir -p "$base"
+  debootstrap --variant=minbase bookworm "$base" "$mirror" >"$base.debootstrap.log" 2>&1 \
+    || { tail -20 "$base.debootstrap.log" >&2; exit 1; }
+  touch "$base/.ferry-base"
+fi
+chroot_dir="$run/root"
+cp -a "$base" "$chroot_dir"
+cp /etc/resolv.conf "$chroot_dir/etc/resolv.conf"
+# Downloaded packages are kept beside the base: the next run installs without the network.
+cache="$base.apt-archives"
+mkdir -p "$cache" && cp -a "$cache/." "$chroot_dir/var/cache/apt/archives/" 2>/dev/null || true
+cp "$deb" "$chroot_dir/tmp/"
+
+# 3. apt installs the package with what it depends on, as a user would; and what the check
+#    itself needs (man-db, Xvfb, xwd).
+log "apt install ./$(basename "$deb") in the chroot"
+{ chroot "$chroot_dir" env DEBIAN_FRONTEND=noninteractive apt-get update -q \
+  && chroot "$chroot_dir" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+       "/tmp/$(basename "$deb")" man-db xvfb xauth x11-apps x11-utils; } >"$run/apt.log" 2>&1 \
+  || { tail -30 "$run/apt.log" >&2; exit 1; }
+cp -a "$chroot_dir/var/cache/apt/archives/"*.deb "$cache/" 2>/dev/null || true
+
+# 4. The installed Ferry, from the installed files only.
+log "running the installed Ferry"
+desktop_exec="$(sed -n 's/^Exec=//p' "$chroot_dir/usr/share/applications/dev.ferry.Ferry.desktop" | sed 's/ %[fFuU]//g')"
+chroot "$chroot_dir" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 EXEC="$desktop_exec" /bin/bash -euo pipefail -c '
+  ferryctl --version | grep -qx "ferryctl [0-9.]*" && ferryctl --version
+  man -w ferryctl && man -w ferryctl-cleanup && man -w ferry
+  MANWIDTH=80 man ferryctl-cleanup 2>/dev/null | grep -q -- "--as name"
+  test -f /usr/share/bash-completion/completions/ferryctl && test -f /usr/share/zsh/vendor-completions/_ferryctl \
+    && test -f /usr/share/fish/vendor_completions.d/ferryctl.fish
+  ferryctl demo --help | grep -q -- "--serve"
+  test -f /usr/share/ferry/demo/demo.py
+  # The dashboard from the desktop entry, on a bare X server: a first run (no plan yet).
+  rm -rf /root/.config
+  xvfb-run -a -s "-screen 0 1280x800x24" /bin/bash -c "
+    $EXEC >/tmp/ferry.log 2>&1 &
+    pid=\$!
+    for i in \$(seq 1 60); do
+      if xwininfo -root -tree | grep -q \"\\\"Ferry\\\"\"; then break; fi
+      sleep 0.5
+    done
+    sleep 2
+    xwininfo -root -tree | grep \"\\\"Ferry\\\"\" || { echo no Ferry window; cat /tmp/ferry.log; exit 1; }
+    xwd -root -silent > /tmp/ferry.xwd
+    kill \$pid; wait \$pid || true
+  "
+'
+/usr/bin/python3 "$root/tests/support/xwd2png.py" "$chroot_dir/tmp/ferry.xwd" "$run/ferry-first-run.png" | tee "$run/screenshot.txt"
+colours="$(sed -n 's/.*colours=//p' "$run/screenshot.txt")"
+[ "$colours" -gt 20 ] || { echo "the screenshot is blank ($colours colours)" >&2; exit 1; }
+rm -rf "$chroot_dir"
+log "the package installs and runs in a clean Debian 12: $run/ferry-first-run.png"

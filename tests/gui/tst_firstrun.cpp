@@ -1,0 +1,115 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
+// The first run of an installed Ferry: no plan given and none used before. The window offers
+// to open a plan, to import a retagger skopeo-sync file, or to start the demo; the demo's
+// registries start (ferryctl demo --serve, from the build tree's share/ferry/demo, the
+// installed layout), the window opens its plan as soon as they answer and follows the scans
+// the demo writes from another process; closing the window stops the demo.
+
+#include "gui/mainwindow.h"
+#include "gui/welcomepage.h"
+#include "plan/plan.h"
+#include "registryfarm.h"
+#include "syncmatrixmodel.h"
+#include "testmain.h"
+#include "testutil.h"
+
+#include <QAction>
+#include <QFile>
+#include <QPushButton>
+#include <QSettings>
+#include <QStatusBar>
+#include <QTcpSocket>
+#include <QTemporaryDir>
+#include <QToolBar>
+
+#include <csignal>
+#include <memory>
+
+using namespace ferry;
+using namespace ferry::test;
+
+class TestFirstRun : public QObject
+{
+    Q_OBJECT
+    QTemporaryDir m_dir;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        qputenv("XDG_CONFIG_HOME", m_dir.filePath(QStringLiteral("config")).toLocal8Bit()); // the remembered plan
+    }
+
+    void welcomeWhenThereIsNothingToShow()
+    {
+        MainWindow first{QString(), QString()};
+        QCOMPARE(first.currentPage(), first.welcomePage());
+        for (const char *name : {"welcome-open", "welcome-import", "welcome-demo"})
+            QVERIFY2(first.welcomePage()->findChild<QPushButton *>(QString::fromLatin1(name)), name);
+        // A database alone (ferry --db) is something to show: its figures.
+        MainWindow withDb{QString(), m_dir.filePath(QStringLiteral("only.db"))};
+        QVERIFY(withDb.currentPage() != withDb.welcomePage());
+    }
+
+    void importWritesAPlanAndOpensIt()
+    {
+        const QString sync = m_dir.filePath(QStringLiteral("skopeo-docker-io.yaml"));
+        QVERIFY(writeFile(sync, "docker.io:\n  images:\n    giantswarm/app-operator: []\n    alpine: [\"3.19\"]\n"));
+        MainWindow window{QString(), QString()};
+        QString error;
+        // A target that is not a host is refused and nothing opens.
+        QVERIFY(!window.welcomePage()->importSkopeoSync(sync, QStringLiteral("gsoci.azurecr.io/giantswarm"), QString(),
+                                                        m_dir.filePath(QStringLiteral("bad.yaml")), &error));
+        QVERIFY2(error.contains(u"host name"), qPrintable(error));
+        QCOMPARE(window.currentPage(), window.welcomePage());
+        const QString plan = m_dir.filePath(QStringLiteral("plan.yaml"));
+        QVERIFY2(window.welcomePage()->importSkopeoSync(sync, QStringLiteral("gsoci.azurecr.io"), QStringLiteral("giantswarm"), plan, &error),
+                 qPrintable(error));
+        QVERIFY(window.workspace()->plan());
+        QCOMPARE(window.workspace()->plan()->images.size(), 2);
+        QVERIFY(window.windowTitle().contains(u"plan.yaml"));
+        QVERIFY(window.currentPage() != window.welcomePage());
+        QVERIFY(QFile::exists(m_dir.filePath(QStringLiteral("plan.ferry.db"))));
+        // The next start without arguments opens it again (main.cpp reads plan/last).
+        QCOMPARE(QSettings().value(QStringLiteral("plan/last")).toString(), plan);
+    }
+
+    // The demo from the window: its plan opens as soon as its registries answer, the matrix
+    // fills from the scans the demo's ferryctl writes, and closing the window stops it all.
+    void demoPlaysInTheWindow()
+    {
+        FERRY_REQUIRE_REGISTRY_TOOLS();
+        auto window = std::make_unique<MainWindow>(QString(), QString());
+        window->show();
+        window->welcomePage()->startDemo();
+        QVERIFY(window->welcomePage()->demoRunning());
+        const qint64 pid = window->welcomePage()->demoPid();
+        QVERIFY(pid > 0);
+        QTRY_VERIFY_WITH_TIMEOUT(window->workspace()->plan() != nullptr || !window->welcomePage()->demoRunning(), 180'000);
+        QVERIFY2(window->workspace()->plan(), qPrintable(window->welcomePage()->status()));
+        QVERIFY(window->windowTitle().contains(u"leave-docker-hub"));
+        QVERIFY(window->currentPage() != window->welcomePage());
+        // Rows arrive from the demo's first scan, written by another process.
+        QTRY_VERIFY_WITH_TIMEOUT(window->model()->totalRows() > 100, 180'000);
+        // The story goes on in the status bar.
+        QTRY_VERIFY_WITH_TIMEOUT(window->statusBar()->currentMessage().startsWith(u"Demo: "), 120'000);
+        // The target's TLS face, from the demo's plan: it answers now, and not once the window is gone.
+        const PlanRegistry *gsoci = window->workspace()->plan()->registry(QStringLiteral("gsoci"));
+        QVERIFY(gsoci);
+        const QUrl url = gsoci->config.baseUrl;
+        QTcpSocket before;
+        before.connectToHost(QStringLiteral("127.0.0.1"), quint16(url.port()));
+        QVERIFY(before.waitForConnected(5000));
+        before.abort();
+        window.reset();
+        QVERIFY2(::kill(pid_t(pid), 0) != 0, "the demo still runs after its window closed");
+        QTcpSocket after;
+        after.connectToHost(QStringLiteral("127.0.0.1"), quint16(url.port()));
+        QVERIFY(!after.waitForConnected(2000));
+    }
+};
+
+FERRY_TEST_MAIN_WIDGETS(TestFirstRun)
+#include "tst_firstrun.moc"
