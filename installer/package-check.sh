@@ -90,6 +90,15 @@ chroot "$chroot_dir" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C
     kill \$pid; wait \$pid || true
   "
 '
+# The icon's hicolor sizes, as installed: PNGs of the size their directory says.
+/usr/bin/python3 - "$chroot_dir/usr/share/icons/hicolor" <<'PY'
+import struct, sys
+for n in (16, 22, 24, 32, 48, 64, 128, 256):
+    with open(f"{sys.argv[1]}/{n}x{n}/apps/dev.ferry.Ferry.png", "rb") as f:
+        head = f.read(24)
+    if head[:8] != b"\x89PNG\r\n\x1a\n" or struct.unpack(">II", head[16:24]) != (n, n):
+        sys.exit(f"hicolor/{n}x{n}/apps/dev.ferry.Ferry.png is not a {n}x{n} PNG")
+PY
 /usr/bin/python3 "$root/tests/support/xwd2png.py" "$chroot_dir/tmp/ferry.xwd" "$run/ferry-first-run.png" | tee "$run/screenshot.txt"
 colours="$(sed -n 's/.*colours=//p' "$run/screenshot.txt")"
 [ "$colours" -gt 20 ] || { echo "the screenshot is blank ($colours colours)" >&2; exit 1; }
