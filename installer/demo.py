@@ -553,7 +553,12 @@ def main():
         if args.screenshot:
             p = subprocess.Popen(cmd)
             time.sleep(4)
-            subprocess.run(["import", "-window", "root", args.screenshot])
+            # xwd and a standard-library converter: no ImageMagick needed (x11-apps has xwd).
+            dump = os.path.join(work, "screen.xwd")
+            with open(dump, "wb") as f:
+                subprocess.run(["xwd", "-root", "-silent"], stdout=f, check=True)
+            subprocess.run(["/usr/bin/python3", os.path.join(os.path.dirname(os.path.abspath(localregistry.__file__)), "xwd2png.py"),
+                            dump, args.screenshot, "--crop", "1280x800"], check=True)
             p.terminate()
             p.wait(10)
         else:

@@ -9,7 +9,8 @@
 #
 #   FERRY_BOOKWORM_ROOT  the pristine chroot (default /var/tmp/ferry-bookworm-root)
 #   FERRY_DEBIAN_MIRROR  the archive (default: the machine's own, read from its apt sources)
-# The screenshot is left in BUILD_DIR/package-check/ferry-first-run.png. Needs root.
+# The screenshots are left in BUILD_DIR/package-check/ (ferry-first-run.png, ferry-demo.png).
+# Then `ferryctl demo --serve` runs there from the installed files. Needs root.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -36,7 +37,7 @@ log "built $(basename "$deb") ($(du -h "$deb" | cut -f1)) and $(basename "$tgz")
 dpkg-deb -f "$deb" Depends >"$run/depends.txt"
 dpkg-deb -c "$deb" >"$run/contents.txt"
 grep -q 'libqt6widgets6' "$run/depends.txt" || { echo "dpkg-shlibdeps found no Qt in Depends:" >&2; dpkg-deb -I "$deb" >&2; exit 1; }
-grep -q './usr/share/man/man1/ferryctl-cleanup.1' "$run/contents.txt" || { echo "the man pages are not in the package" >&2; exit 1; }
+grep -q './usr/share/man/man1/ferryctl-cleanup.1.gz' "$run/contents.txt" || { echo "the man pages are not in the package" >&2; exit 1; }
 log "Depends: $(cat "$run/depends.txt")"
 
 # 2. A pristine Debian 12 base, made once; every run installs into a fresh copy of it.
@@ -55,13 +56,17 @@ cache="$base.apt-archives"
 mkdir -p "$cache" && cp -a "$cache/." "$chroot_dir/var/cache/apt/archives/" 2>/dev/null || true
 cp "$deb" "$chroot_dir/tmp/"
 
-# 3. apt installs the package with what it depends on, as a user would; and what the check
-#    itself needs (man-db, Xvfb, xwd).
-log "apt install ./$(basename "$deb") in the chroot"
+# 3. What the check itself needs (man-db, Xvfb, xwd), then the package as a user installs it:
+#    apt with its Recommends (what ferryctl demo needs), and docker-registry for the demo. No
+#    service may start in the chroot (policy-rc.d): the registry package would start one.
+printf '#!/bin/sh\nexit 101\n' >"$chroot_dir/usr/sbin/policy-rc.d"
+chmod +x "$chroot_dir/usr/sbin/policy-rc.d"
+log "apt install ./$(basename "$deb") docker-registry in the chroot"
 { chroot "$chroot_dir" env DEBIAN_FRONTEND=noninteractive apt-get update -q \
   && chroot "$chroot_dir" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
-       "/tmp/$(basename "$deb")" man-db xvfb xauth x11-apps x11-utils; } >"$run/apt.log" 2>&1 \
-  || { tail -30 "$run/apt.log" >&2; exit 1; }
+       man-db xvfb xauth x11-apps x11-utils \
+  && chroot "$chroot_dir" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "/tmp/$(basename "$deb")" docker-registry; } \
+  >"$run/apt.log" 2>&1 || { tail -30 "$run/apt.log" >&2; exit 1; }
 cp -a "$chroot_dir/var/cache/apt/archives/"*.deb "$cache/" 2>/dev/null || true
 
 # 4. The installed Ferry, from the installed files only.
@@ -102,5 +107,39 @@ PY
 /usr/bin/python3 "$root/tests/support/xwd2png.py" "$chroot_dir/tmp/ferry.xwd" "$run/ferry-first-run.png" | tee "$run/screenshot.txt"
 colours="$(sed -n 's/.*colours=//p' "$run/screenshot.txt")"
 [ "$colours" -gt 20 ] || { echo "the screenshot is blank ($colours colours)" >&2; exit 1; }
+
+# 5. The demo from the installed files only: ferryctl demo --serve plays the story against its
+#    registries on 127.0.0.1, its database fills, the window opens on it; SIGTERM stops it all.
+log "ferryctl demo from the installed files"
+chroot "$chroot_dir" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 /bin/bash -euo pipefail -c '
+  ferryctl demo --serve --workdir /tmp/demo >/tmp/demo.log 2>&1 &
+  demo=$!
+  for i in $(seq 1 300); do
+    grep -q "story has played" /tmp/demo.log && break
+    kill -0 $demo 2>/dev/null || { echo "the demo ended early:"; cat /tmp/demo.log; exit 1; }
+    sleep 1
+  done
+  grep -q "story has played" /tmp/demo.log || { echo "the demo did not finish its story in 300 s:"; cat /tmp/demo.log; kill $demo; exit 1; }
+  grep "^\[demo\] plan: /tmp/demo/leave-docker-hub.yaml$" /tmp/demo.log
+  ferryctl status --db /tmp/demo/leave-docker-hub.ferry.db --format json >/tmp/status.json
+  python3 -c "import json; rows = json.load(open(\"/tmp/status.json\")); assert len(rows) > 100, len(rows); print(len(rows), \"matrix rows\")"
+  xvfb-run -a -s "-screen 0 1280x800x24" /bin/bash -c "
+    ferry --plan /tmp/demo/leave-docker-hub.yaml >/tmp/ferry-demo.log 2>&1 &
+    pid=\$!
+    sleep 8
+    xwd -root -silent > /tmp/ferry-demo.xwd
+    kill \$pid; wait \$pid || true
+  "
+  ports="$(grep -o "127.0.0.1:[0-9]*" /tmp/demo/leave-docker-hub.yaml | cut -d: -f2 | sort -u)"
+  kill -TERM $demo; wait $demo || true
+  # The plan names the registries: none of them may answer any more.
+  for port in $ports; do
+    if python3 -c "import socket, sys; socket.create_connection((\"127.0.0.1\", int(sys.argv[1])), 2)" "$port" 2>/dev/null; then
+      echo "127.0.0.1:$port still answers after the demo stopped"; exit 1
+    fi
+  done
+  echo "the demo stopped its registries (ports $(echo $ports))"
+'
+/usr/bin/python3 "$root/tests/support/xwd2png.py" "$chroot_dir/tmp/ferry-demo.xwd" "$run/ferry-demo.png"
 rm -rf "$chroot_dir"
 log "the package installs and runs in a clean Debian 12: $run/ferry-first-run.png"
