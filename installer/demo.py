@@ -412,6 +412,11 @@ def main():
     bindir = args.bin or os.path.join(root, args.build, "app")
     ferryctl = os.path.join(bindir, "ferryctl")
     ferry = os.path.join(bindir, "ferry")
+    if not args.no_gui and not args.serve and not args.screenshot and os.environ.get("DISPLAY"):
+        # The window runs the demo: ferry --demo starts `ferryctl demo --serve` (this script
+        # again, from share/ferry/demo), opens its plan as soon as the registries answer and
+        # shows the story in its status bar; closing it stops everything.
+        os.execv(ferry, [ferry, "--demo", "--page", args.page] + (["--demo-workdir", args.workdir] if args.workdir else []))
     work = args.workdir or tempfile.mkdtemp(prefix="ferry-demo-")
     os.makedirs(work, exist_ok=True)
     procs = []
@@ -446,7 +451,6 @@ def main():
             os.path.join(work, "docker"), [hub_front.host, gsoci_tls, china_tls, legacy_tls, cache])
         print(f"[demo] registries over TLS: dockerhub {hub_front.host} (token), gsoci {gsoci_tls} (token), china {china_tls} (Basic), "
               f"cache-eu {cache} (token, pull-through of gsoci), old-acr {legacy_tls} (token); token service {realm}", flush=True)
-        seed(hub, gsoci, china, legacy)
         charts_url = start_charts(work, gsoci, china, pki, procs)
         plan = os.path.join(work, "leave-docker-hub.yaml")
         ca = f"ca-file: {pki.ca}"
@@ -483,20 +487,13 @@ def main():
                     f"  - {{ cluster: hamburg, customer: acme, paths: {clusters}/hamburg, hosts-dir: {clusters}/hamburg/certs.d }}\n")
         db = os.path.join(work, "leave-docker-hub.ferry.db")
         # The window (or whoever waits for the plan) comes in now; the story plays in it.
-        window = None
-        gui = not args.no_gui and not args.serve and not args.screenshot and os.environ.get("DISPLAY")
-        if gui:
-            window = subprocess.Popen([ferry, "--plan", plan, "--db", db, "--page", args.page]
-                                      + (["--state", args.state] if args.state else []))
-            import threading
-
-            def window_closed():  # closing the window ends the demo, story or not
-                window.wait()
-                os.kill(os.getpid(), signal.SIGTERM)
-            threading.Thread(target=window_closed, daemon=True).start()
         print(f"[demo] plan: {plan}", flush=True)
+        # The registries answer and the window is open: the content arrives now, as a migration's would.
+        print(f"[demo] filling the registries: {sum(len(v) for _, v in REPOS)} tags on the Docker Hub stand-in, most "
+              "copied to gsoci, some drifted or partial, dev builds, an old registry", flush=True)
+        seed(hub, gsoci, china, legacy)
         print("[demo] the first scan of every registry", flush=True)
-        subprocess.run([ferryctl, "scan", "--plan", plan, "--db", db], stdout=subprocess.DEVNULL if (gui or args.serve) else None)
+        subprocess.run([ferryctl, "scan", "--plan", plan, "--db", db], stdout=subprocess.DEVNULL if args.serve else None)
         # New releases reach gsoci; the replicator takes them to China with delays and an
         # outage while `ferryctl watch` measures (about half a minute).
         print("[demo] new releases; replicating to china with delays while ferryctl watch measures the lag", flush=True)
@@ -537,9 +534,6 @@ def main():
                            stdout=subprocess.DEVNULL)
             subprocess.run([ferryctl, "cleanup", "execute", "2", "--db", db, "--as", "demo"], stdout=subprocess.DEVNULL)
         print("[demo] the story has played: the registries keep serving until the window closes", flush=True)
-        if window is not None:
-            window.wait()
-            return
         if args.serve:
             while True:  # until SIGTERM (the window that started it closes) or Ctrl-C
                 time.sleep(3600)

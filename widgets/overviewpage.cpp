@@ -197,7 +197,8 @@ void OverviewPage::refresh()
     // replica or a source that could not be read does not hide the target's progress.
     const StageProgress *stage1 = m_data.stages.isEmpty() ? nullptr : &m_data.stages.constFirst();
     if (promised == 0)
-        m_headline->setText(tr("No scan yet: open a plan and press Scan now."));
+        m_headline->setText(tr(
+            "No scan yet: press Scan now (F5) with a plan open, or run ferryctl scan or watch on this database: the window follows it."));
     else if (stage1 && stage1->isUnknown())
         m_headline->setText(tr("Whether the promised tags are in the target is unknown: %1").arg(stage1->unknownWhy));
     else if (stage1) // the same share, rounded the same way, as the stage's bar

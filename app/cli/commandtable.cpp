@@ -237,6 +237,11 @@ void addFerryOptions(CommandParser &parser)
     parser.addOption({QStringLiteral("tui"), QStringLiteral("The dashboard in this terminal instead of a window (as ferryctl tui).")});
     parser.addOption({QStringLiteral("batch"), QStringLiteral("Open the Cleanup page on this batch."), QStringLiteral("id")});
     parser.addOption({QStringLiteral("state"), QStringLiteral("With --page images: show rows in this state."), QStringLiteral("state")});
+    parser.addOption({QStringLiteral("demo"),
+                      QStringLiteral("Start the demo's local registries (ferryctl demo --serve) and open its plan as "
+                                     "soon as they answer; closing the window stops them.")});
+    parser.addOption({QStringLiteral("demo-workdir"),
+                      QStringLiteral("With --demo: keep the demo's registries, plan and database in <dir>."), QStringLiteral("dir")});
     parser.addPositionalArgument(QStringLiteral("PLAN"), QStringLiteral("The migration plan to open (as --plan)."),
                                  QStringLiteral("[PLAN]"));
 }

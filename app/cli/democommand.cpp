@@ -105,14 +105,27 @@ int runDemo(const QStringList &args, QTextStream &out, QTextStream &err)
             << " not installed.\nInstall with: sudo apt install " << missing.join(u' ') << Qt::endl;
         return ExitNotFound;
     }
-    const QString interpreter = python();
-    QStringList argv{interpreter, dir + QStringLiteral("/demo.py"), QStringLiteral("--bin"), QCoreApplication::applicationDirPath()};
-    for (const QString &name : {QStringLiteral("workdir"), QStringLiteral("page"), QStringLiteral("screenshot")})
-        if (p.isSet(name))
-            argv << QStringLiteral("--") + name << p.value(name);
-    for (const QString &name : {QStringLiteral("no-gui"), QStringLiteral("serve")})
-        if (p.isSet(name))
-            argv << QStringLiteral("--") + name;
+    // With a display, the window runs the demo (ferry --demo starts ferryctl demo --serve): it
+    // opens as soon as the registries answer and shows the story in its status bar.
+    const bool display = qEnvironmentVariableIsSet("DISPLAY") || qEnvironmentVariableIsSet("WAYLAND_DISPLAY");
+    const QString ferry = QStandardPaths::findExecutable(QStringLiteral("ferry"), {QCoreApplication::applicationDirPath()});
+    QStringList argv;
+    if (display && !ferry.isEmpty() && !p.isSet(QStringLiteral("serve")) && !p.isSet(QStringLiteral("no-gui")) &&
+        !p.isSet(QStringLiteral("screenshot"))) {
+        argv << ferry << QStringLiteral("--demo");
+        if (p.isSet(QStringLiteral("workdir")))
+            argv << QStringLiteral("--demo-workdir") << p.value(QStringLiteral("workdir"));
+        if (p.isSet(QStringLiteral("page")))
+            argv << QStringLiteral("--page") << p.value(QStringLiteral("page"));
+    } else {
+        argv << python() << dir + QStringLiteral("/demo.py") << QStringLiteral("--bin") << QCoreApplication::applicationDirPath();
+        for (const QString &name : {QStringLiteral("workdir"), QStringLiteral("page"), QStringLiteral("screenshot")})
+            if (p.isSet(name))
+                argv << QStringLiteral("--") + name << p.value(name);
+        for (const QString &name : {QStringLiteral("no-gui"), QStringLiteral("serve")})
+            if (p.isSet(name))
+                argv << QStringLiteral("--") + name;
+    }
     out.flush();
     err.flush();
     std::vector<QByteArray> bytes;
@@ -123,7 +136,7 @@ int runDemo(const QStringList &args, QTextStream &out, QTextStream &err)
         cargv.push_back(b.data());
     cargv.push_back(nullptr);
     ::execv(cargv.front(), cargv.data()); // the demo takes over this process: Ctrl-C and SIGTERM reach it
-    err << "ferryctl demo: cannot start " << interpreter << ": " << QString::fromLocal8Bit(std::strerror(errno)) << Qt::endl;
+    err << "ferryctl demo: cannot start " << argv.constFirst() << ": " << QString::fromLocal8Bit(std::strerror(errno)) << Qt::endl;
     return ExitNotFound;
 }
 

@@ -5,6 +5,7 @@
 #include "cli/commands.h"
 #include "cli/commandtable.h"
 #include "gui/mainwindow.h"
+#include "gui/welcomepage.h"
 
 #include <QApplication>
 #include <QDir>
@@ -53,11 +54,16 @@ int main(int argc, char *argv[])
     ferry::cli::CommandParser parser;
     ferry::cli::addFerryOptions(parser); // also what the man page and completions are written from
     parser.process(app);
+    const bool demo = parser.isSet(QStringLiteral("demo"));
     QString plan = parser.value(QStringLiteral("plan"));
     if (plan.isEmpty() && !parser.positionalArguments().isEmpty())
         plan = parser.positionalArguments().constFirst(); // ferry FILE: the desktop entry's Exec, a file manager's Open
-    if (plan.isEmpty())
+    // The last plan, unless the demo was asked for or the file is gone (then the first run's page).
+    if (plan.isEmpty() && !demo) {
         plan = QSettings().value(QStringLiteral("plan/last")).toString();
+        if (!plan.isEmpty() && !QFileInfo::exists(plan))
+            plan.clear();
+    }
     QString db = parser.value(QStringLiteral("db"));
     if (db.isEmpty() && !plan.isEmpty()) {
         const QFileInfo fi(plan);
@@ -68,6 +74,8 @@ int main(int argc, char *argv[])
     ferry::MainWindow window(plan, db);
     window.resize(1280, 800);
     window.show();
+    if (demo)
+        window.welcomePage()->startDemo(parser.value(QStringLiteral("demo-workdir")));
     if (parser.value(QStringLiteral("page")) == u"images")
         window.showImages(parser.value(QStringLiteral("state")));
     else if (parser.isSet(QStringLiteral("page")))

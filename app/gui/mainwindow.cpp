@@ -302,13 +302,13 @@ void MainWindow::setUpWelcome()
     m_welcome = new WelcomePage(this);
     m_pages->addWidget(m_welcome);
     connect(m_welcome, &WelcomePage::openPlanRequested, this, &MainWindow::openPlan);
-    connect(m_welcome, &WelcomePage::planReady, this, [this](const QString &path) {
+    connect(m_welcome, &WelcomePage::planReady, this, [this](const QString &path, bool remember) {
         QString error;
-        if (!openPlanFile(path, &error))
+        if (!openPlanFile(path, &error, remember))
             QMessageBox::warning(this, tr("The plan cannot be read"), error);
     });
-    connect(m_welcome, &WelcomePage::demoSaid, this,
-            [this](const QString &line) { statusBar()->showMessage(tr("Demo: %1").arg(line), 20000); });
+    // The demo's step stays until the next one: filling the registries alone takes a minute.
+    connect(m_welcome, &WelcomePage::demoSaid, this, [this](const QString &line) { statusBar()->showMessage(tr("Demo: %1").arg(line)); });
 }
 
 void MainWindow::openPlan()
@@ -321,7 +321,7 @@ void MainWindow::openPlan()
         QMessageBox::warning(this, tr("The plan cannot be read"), error);
 }
 
-bool MainWindow::openPlanFile(const QString &path, QString *error)
+bool MainWindow::openPlanFile(const QString &path, QString *error, bool remember)
 {
     if (!m_workspace->loadPlan(path, error))
         return false;
@@ -332,7 +332,8 @@ bool MainWindow::openPlanFile(const QString &path, QString *error)
         statusBar()->showMessage(dbError);
     setWindowTitle(tr("Ferry — %1").arg(fi.fileName()));
     m_scanAction->setEnabled(true);
-    QSettings().setValue(QStringLiteral("plan/last"), fi.absoluteFilePath());
+    if (remember)
+        QSettings().setValue(QStringLiteral("plan/last"), fi.absoluteFilePath());
     if (m_pages->currentWidget() == m_welcome)
         m_sidebar->setCurrentRow(0); // the Overview
     return true;

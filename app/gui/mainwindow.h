@@ -67,7 +67,8 @@ public:
     WelcomePage *welcomePage() const { return m_welcome; }
     QWidget *currentPage() const;
     // Opens a plan and the database next to it, and shows the Overview.
-    bool openPlanFile(const QString &path, QString *error);
+    // remember: the next start without arguments opens it again.
+    bool openPlanFile(const QString &path, QString *error, bool remember = true);
     void showPage(const QString &name);
     SyncMatrixModel *model() const { return m_model; }
     bool scanning() const { return m_scan != nullptr; }

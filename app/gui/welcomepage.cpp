@@ -84,7 +84,7 @@ WelcomePage::WelcomePage(QWidget *parent)
     box->setContentsMargins(0, 48, 0, 0);
     connect(open, &QPushButton::clicked, this, &WelcomePage::openPlanRequested);
     connect(import, &QPushButton::clicked, this, &WelcomePage::askImport);
-    connect(m_demoButton, &QPushButton::clicked, this, &WelcomePage::startDemo);
+    connect(m_demoButton, &QPushButton::clicked, this, [this] { startDemo(); });
 }
 
 WelcomePage::~WelcomePage()
@@ -132,7 +132,7 @@ bool WelcomePage::importSkopeoSync(const QString &syncPath, const QString &targe
     f.close();
     if (!Plan::load(planPath, error))
         return false;
-    Q_EMIT planReady(planPath);
+    Q_EMIT planReady(planPath, true);
     return true;
 }
 
@@ -166,7 +166,7 @@ void WelcomePage::askImport()
         QMessageBox::warning(this, tr("No plan was written"), error);
 }
 
-void WelcomePage::startDemo()
+void WelcomePage::startDemo(const QString &workdir)
 {
     if (demoRunning())
         return;
@@ -192,7 +192,10 @@ void WelcomePage::startDemo()
     });
     m_demoButton->setEnabled(false);
     setStatus(tr("Starting the demo's registries (about half a minute)…"));
-    m_demo->start(ferryctl, {QStringLiteral("demo"), QStringLiteral("--serve")});
+    QStringList args{QStringLiteral("demo"), QStringLiteral("--serve")};
+    if (!workdir.isEmpty())
+        args << QStringLiteral("--workdir") << workdir;
+    m_demo->start(ferryctl, args);
 }
 
 void WelcomePage::onDemoOutput()
@@ -204,7 +207,7 @@ void WelcomePage::onDemoOutput()
         if (line.startsWith(planTag) && !m_planSeen) {
             m_planSeen = true;
             setStatus(tr("The demo's registries answer; the story plays in the window."));
-            Q_EMIT planReady(line.mid(planTag.size()));
+            Q_EMIT planReady(line.mid(planTag.size()), false);
         } else if (line.startsWith(u"[demo]")) {
             if (m_planSeen)
                 Q_EMIT demoSaid(line.mid(7));

@@ -24,14 +24,16 @@ public:
     // The non-interactive half of the import: writes the plan to planPath and emits planReady.
     bool importSkopeoSync(const QString &syncPath, const QString &targetHost, const QString &prefix, const QString &planPath,
                           QString *error);
-    void startDemo();
+    // workdir: where the demo keeps its registries, plan and database (default: a temporary
+    // directory it removes at the end).
+    void startDemo(const QString &workdir = QString());
     bool demoRunning() const;
     qint64 demoPid() const; // the demo's process (ferryctl demo hands over to it: one pid)
     QString status() const;
 
 Q_SIGNALS:
     void openPlanRequested();
-    void planReady(const QString &planPath);
+    void planReady(const QString &planPath, bool remember); // the demo's plan is not remembered: it goes with the demo
     void demoSaid(const QString &line); // the demo's story, line by line, once its plan is open
 
 private:

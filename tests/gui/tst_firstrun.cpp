@@ -91,6 +91,8 @@ private Q_SLOTS:
         QVERIFY2(window->workspace()->plan(), qPrintable(window->welcomePage()->status()));
         QVERIFY(window->windowTitle().contains(u"leave-docker-hub"));
         QVERIFY(window->currentPage() != window->welcomePage());
+        // The demo's plan goes with the demo: the next start does not reopen it.
+        QVERIFY(QSettings().value(QStringLiteral("plan/last")).toString() != window->workspace()->plan()->path);
         // Rows arrive from the demo's first scan, written by another process.
         QTRY_VERIFY_WITH_TIMEOUT(window->model()->totalRows() > 100, 180'000);
         // The story goes on in the status bar.
