@@ -28,7 +28,8 @@ cd "$root"
 # tests, containerd (run unprivileged by the tests) for the hosts.toml pulls, gdb for the
 # stacks of a suite that hangs (testmain.cpp), desktop-file-utils and appstream for the
 # desktop entry and AppStream metadata checks, zsh, fish and man-db for the completions and
-# man pages, x11-apps (xwd) for screenshots without ImageMagick.
+# man pages, x11-apps (xwd) for screenshots without ImageMagick, PostgreSQL 15 and Qt's driver
+# for it (the tests start their own server; the package's cluster on :5432 is never used).
 PACKAGES=(
   g++ cmake ninja-build pkg-config
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev libgl-dev qt6-svg-dev qt6-tools-dev
@@ -37,6 +38,7 @@ PACKAGES=(
   python3 python3-jwt python3-cryptography python3-h2
   xvfb xauth
   debootstrap clang-format tmux containerd gdb desktop-file-utils appstream zsh fish man-db x11-apps
+  postgresql-15 libqt6sql6-psql
 )
 
 log() { printf '\033[1m[ferry setup]\033[0m %s\n' "$*" >&2; }
