@@ -38,6 +38,7 @@ dpkg-deb -f "$deb" Depends >"$run/depends.txt"
 dpkg-deb -c "$deb" >"$run/contents.txt"
 grep -q 'libqt6widgets6' "$run/depends.txt" || { echo "dpkg-shlibdeps found no Qt in Depends:" >&2; dpkg-deb -I "$deb" >&2; exit 1; }
 grep -q './usr/share/man/man1/ferryctl-cleanup.1.gz' "$run/contents.txt" || { echo "the man pages are not in the package" >&2; exit 1; }
+grep -q './usr/share/doc/ferry/copyright' "$run/contents.txt" || { echo "the copyright notice is not in the package" >&2; exit 1; }
 log "Depends: $(cat "$run/depends.txt")"
 
 # 2. A pristine Debian 12 base, made once; every run installs into a fresh copy of it.

@@ -57,7 +57,7 @@ QString dashed(const QString &name)
 QString brief(const QString &description)
 {
     QString s = description.simplified();
-    static const QRegularExpression sentenceEnd(QStringLiteral("[.:;](\\s|$)"));
+    static const QRegularExpression sentenceEnd(QStringLiteral("[.;](\\s|$)")); // a colon leads on: "With --demo: keep ..."
     const auto m = sentenceEnd.match(s);
     if (m.hasMatch())
         s = s.left(m.capturedStart());

@@ -350,14 +350,27 @@ void MainWindow::followDatabase(const QString &dbPath)
         m_dbWatcher = new QFileSystemWatcher(this);
         m_dbChanged = new QTimer(this);
         m_dbChanged->setSingleShot(true);
-        m_dbChanged->setInterval(1000);
-        connect(m_dbWatcher, &QFileSystemWatcher::fileChanged, m_dbChanged, qOverload<>(&QTimer::start));
+        m_dbChanged->setInterval(2000);
+        // At most one reload every two seconds while another process writes (a read in flight
+        // and one queued at most: reload() coalesces).
+        auto changed = [this] {
+            if (!m_dbChanged->isActive())
+                m_dbChanged->start();
+        };
+        connect(m_dbWatcher, &QFileSystemWatcher::fileChanged, this, changed);
         // SQLite's write-ahead log appears and goes with the writers: the directory says when.
-        connect(m_dbWatcher, &QFileSystemWatcher::directoryChanged, m_dbChanged, qOverload<>(&QTimer::start));
+        // Other files of that directory (a plan in $HOME) are no reason to read again.
+        connect(m_dbWatcher, &QFileSystemWatcher::directoryChanged, this, [this, changed] {
+            const QString wal = m_dbPath + QStringLiteral("-wal");
+            if (QFileInfo::exists(wal) != m_dbWatcher->files().contains(wal)) {
+                if (QFileInfo::exists(wal))
+                    m_dbWatcher->addPath(wal);
+                changed();
+            }
+        });
         connect(m_dbChanged, &QTimer::timeout, this, [this] {
-            for (const QString &f : {m_dbPath, QString(m_dbPath + QStringLiteral("-wal"))})
-                if (QFileInfo::exists(f) && !m_dbWatcher->files().contains(f))
-                    m_dbWatcher->addPath(f);
+            if (QFileInfo::exists(m_dbPath) && !m_dbWatcher->files().contains(m_dbPath))
+                m_dbWatcher->addPath(m_dbPath);
             if (!m_scan) // a scan of this window's own reloads when it finishes
                 reload();
         });

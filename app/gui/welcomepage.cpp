@@ -184,6 +184,8 @@ void WelcomePage::startDemo(const QString &workdir)
     connect(m_demo, &QProcess::finished, this, [this](int code, QProcess::ExitStatus) {
         const QString last = m_demoOutput.trimmed().section(u'\n', -4);
         setStatus(tr("The demo stopped (exit %1). Its last words:\n%2").arg(code).arg(last), true);
+        if (m_planSeen) // the window shows the demo's plan: say it there
+            Q_EMIT demoSaid(tr("stopped (exit %1): %2").arg(code).arg(last.section(u'\n', -1)));
         m_demoButton->setEnabled(true);
     });
     connect(m_demo, &QProcess::errorOccurred, this, [this, ferryctl](QProcess::ProcessError e) {
