@@ -115,12 +115,12 @@ log "ferryctl demo from the installed files"
 chroot "$chroot_dir" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 /bin/bash -euo pipefail -c '
   ferryctl demo --serve --workdir /tmp/demo >/tmp/demo.log 2>&1 &
   demo=$!
-  for i in $(seq 1 300); do
+  for i in $(seq 1 600); do
     grep -q "story has played" /tmp/demo.log && break
     kill -0 $demo 2>/dev/null || { echo "the demo ended early:"; cat /tmp/demo.log; exit 1; }
     sleep 1
   done
-  grep -q "story has played" /tmp/demo.log || { echo "the demo did not finish its story in 300 s:"; cat /tmp/demo.log; kill $demo; exit 1; }
+  grep -q "story has played" /tmp/demo.log || { echo "the demo did not finish its story in 600 s:"; cat /tmp/demo.log; kill $demo; exit 1; }
   grep "^\[demo\] plan: /tmp/demo/leave-docker-hub.yaml$" /tmp/demo.log
   ferryctl status --db /tmp/demo/leave-docker-hub.ferry.db --format json >/tmp/status.json
   python3 -c "import json; rows = json.load(open(\"/tmp/status.json\")); assert len(rows) > 100, len(rows); print(len(rows), \"matrix rows\")"

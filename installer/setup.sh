@@ -96,13 +96,28 @@ case "$cmd" in
     ;;
   test)
     install_deps
+    # The .deb of the dev build, installed by apt into a clean Debian 12 and started from its
+    # desktop entry (installer/package-check.sh): it mostly waits on apt and the demo, so it
+    # runs beside the next preset's build and tests, in a process group of its own (stopped
+    # if this script ends first), its output kept for the end.
+    package_check=""
+    package_log="$root/build/package-check.log"
+    trap 'if [ -n "$package_check" ]; then kill -- -"$package_check" 2>/dev/null || true; fi' EXIT
     for preset in ${FERRY_PRESETS:-dev asan}; do
       build "$preset"
       run_tests "$preset"
+      if [ "$preset" = dev ] && [ "${FERRY_PACKAGE_CHECK:-1}" = 1 ]; then
+        log "checking the package in a clean Debian 12 chroot, beside the next steps ($package_log)"
+        setsid bash "$root/installer/package-check.sh" "$root/build/dev" >"$package_log" 2>&1 &
+        package_check=$!
+      fi
     done
-    # The .deb, installed by apt into a clean Debian 12 and started from its desktop entry.
-    if [ "${FERRY_PACKAGE_CHECK:-1}" = 1 ]; then
-      bash "$root/installer/package-check.sh" "$root/build/dev"
+    if [ -n "$package_check" ]; then
+      rc=0
+      wait "$package_check" || rc=$?
+      package_check=""
+      cat "$package_log"
+      [ "$rc" -eq 0 ] || { log "the package check failed (exit $rc)"; exit "$rc"; }
     fi
     # The KF6 highlighting path, in a Debian 13 chroot (reused when it exists).
     if [ "${FERRY_KF6_CHECK:-1}" = 1 ]; then
