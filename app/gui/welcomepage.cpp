@@ -20,6 +20,9 @@
 #include <QStandardPaths>
 #include <QVBoxLayout>
 
+#include <csignal>
+#include <unistd.h>
+
 namespace ferry {
 
 namespace {
@@ -90,10 +93,13 @@ WelcomePage::WelcomePage(QWidget *parent)
 WelcomePage::~WelcomePage()
 {
     if (demoRunning()) {
+        const qint64 group = m_demo->processId(); // the demo leads a process group of its own
         m_demo->disconnect(this);
         m_demo->terminate(); // the demo stops its registries on SIGTERM
         if (!m_demo->waitForFinished(15000))
             m_demo->kill();
+        // Whatever of it is left (a demo killed before it stopped its registries) goes too.
+        ::kill(pid_t(-group), SIGKILL);
     }
 }
 
@@ -180,6 +186,7 @@ void WelcomePage::startDemo(const QString &workdir)
     m_demoOutput.clear();
     m_planSeen = false;
     m_demo->setProcessChannelMode(QProcess::MergedChannels);
+    m_demo->setChildProcessModifier([] { ::setpgid(0, 0); }); // its registries in its group, to stop them all
     connect(m_demo, &QProcess::readyRead, this, &WelcomePage::onDemoOutput);
     connect(m_demo, &QProcess::finished, this, [this](int code, QProcess::ExitStatus) {
         const QString last = m_demoOutput.trimmed().section(u'\n', -4);
