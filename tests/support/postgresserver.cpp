@@ -60,7 +60,7 @@ QStringList PostgresServer::asServerUser(const QString &program) const
         return {program};
     // setpriv sets the parent-death signal after the change of user (a change of credentials
     // clears one set before), so the server still dies with the test.
-    return {QStringLiteral("setpriv"), QStringLiteral("--reuid=postgres"), QStringLiteral("--regid=postgres"),
+    return {QStringLiteral("setpriv"),        QStringLiteral("--reuid=postgres"), QStringLiteral("--regid=postgres"),
             QStringLiteral("--clear-groups"), QStringLiteral("--pdeathsig=KILL"), program};
 }
 
@@ -79,8 +79,8 @@ bool PostgresServer::start(QString *error)
         return false;
     const QString data = m_dir.filePath(QStringLiteral("data"));
     QStringList initdb = asServerUser(bin + QStringLiteral("/initdb"));
-    initdb << QStringLiteral("-D") << data << QStringLiteral("-U") << user() << QStringLiteral("--auth=trust")
-           << QStringLiteral("-E") << QStringLiteral("UTF8") << QStringLiteral("--locale=C") << QStringLiteral("--no-sync");
+    initdb << QStringLiteral("-D") << data << QStringLiteral("-U") << user() << QStringLiteral("--auth=trust") << QStringLiteral("-E")
+           << QStringLiteral("UTF8") << QStringLiteral("--locale=C") << QStringLiteral("--no-sync");
     QProcess init;
     init.setProcessChannelMode(QProcess::MergedChannels);
     init.start(initdb.takeFirst(), initdb);
@@ -96,7 +96,28 @@ bool PostgresServer::start(QString *error)
              << QStringLiteral("-c") << QStringLiteral("max_connections=50");
     const QString socket = socketDir() + QStringLiteral("/.s.PGSQL.") + QString::number(m_port);
     const QString program = postgres.takeFirst();
-    return m_server.startUntil(program, postgres, [&] { return QFileInfo::exists(socket); }, error, 60'000);
+    // The socket appears while the server is still starting up ("the database system is starting
+    // up"): ready is when pg_isready says it accepts connections.
+    const QString isReady = bin + QStringLiteral("/pg_isready");
+    const QStringList probe{QStringLiteral("-q"),
+                            QStringLiteral("-h"),
+                            socketDir(),
+                            QStringLiteral("-p"),
+                            QString::number(m_port),
+                            QStringLiteral("-U"),
+                            user(),
+                            QStringLiteral("-d"),
+                            database()};
+    return m_server.startUntil(
+        program, postgres,
+        [&] {
+            if (!QFileInfo::exists(socket))
+                return false;
+            QProcess check;
+            check.start(isReady, probe);
+            return check.waitForFinished(5000) && check.exitStatus() == QProcess::NormalExit && check.exitCode() == 0;
+        },
+        error, 60'000);
 }
 
 void PostgresServer::stop()
