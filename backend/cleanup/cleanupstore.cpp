@@ -77,16 +77,16 @@ bool CleanupStore::addBatch(CleanupBatch *b)
         QSqlQuery q(db);
         q.prepare(
             QStringLiteral("INSERT INTO cleanup_batches(created_at, plan, registry, repository, policies, listed_at, listing_complete, "
-                           "listing_note, hash, derived_from, status) VALUES(?,?,?,?,?,?,?,?,?,?,?)"));
+                           "listing_note, hash, derived_from, status) VALUES(?,?,?,?,?,?,?,?,?,?,?) RETURNING id"));
         for (const QVariant &v : {storedTime(b->createdAt), text(b->plan), text(b->registry), text(b->repository), text(b->policies),
                                   storedTime(b->listedAt), QVariant(b->listingComplete ? 1 : 0), text(b->listingNote), text(b->hash),
                                   b->derivedFrom ? QVariant(b->derivedFrom) : QVariant(QMetaType::fromType<qint64>()), text(b->status)})
             q.addBindValue(v);
-        if (!q.exec()) {
+        if (!q.exec() || !q.next()) {
             m_store.setLastError(q.lastError().text());
             return false;
         }
-        b->id = q.lastInsertId().toLongLong();
+        b->id = q.value(0).toLongLong();
         QSqlQuery item(db);
         item.prepare(
             QStringLiteral("INSERT INTO cleanup_items(batch, seq, action, digest, tags, media_type, size, age_from, age_source, policy, "
@@ -224,14 +224,14 @@ qint64 CleanupStore::beginRun(qint64 batch, bool dryRun, const QString &actor)
     qint64 id = 0;
     m_store.transaction([&] {
         QSqlQuery q(db);
-        q.prepare(QStringLiteral("INSERT INTO cleanup_runs(batch, dry_run, actor, started_at, status) VALUES(?,?,?,?,'running')"));
+        q.prepare(QStringLiteral("INSERT INTO cleanup_runs(batch, dry_run, actor, started_at, status) VALUES(?,?,?,?,'running') RETURNING id"));
         q.addBindValue(batch);
         q.addBindValue(dryRun ? 1 : 0);
         q.addBindValue(actor);
         q.addBindValue(QDateTime::currentDateTimeUtc().toMSecsSinceEpoch());
-        if (!q.exec())
+        if (!q.exec() || !q.next())
             return false;
-        id = q.lastInsertId().toLongLong();
+        id = q.value(0).toLongLong();
         return true;
     });
     return id;

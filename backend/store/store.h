@@ -20,6 +20,8 @@
 #include <memory>
 #include <optional>
 
+class QLockFile;
+
 namespace ferry {
 
 // Times as the store keeps them: UTC milliseconds since the epoch, NULL for none.
@@ -204,6 +206,11 @@ struct ListingApplied
 // it), read by others through their own Store instances. It keeps every digest a tag held
 // with first and last seen times, every scan, the changes between scans and the current
 // sync matrix. A re-scan that sees nothing new adds no history rows.
+//
+// The same store runs on PostgreSQL when its location is a URL (postgresql://user@host:port/db,
+// libpq's ?host=/socket/dir and ?sslmode= as query items): one schema, written for SQLite and
+// translated, the same rows and the same answers. There every write transaction takes one
+// transaction-scoped advisory lock first: the one-writer rule SQLite has, across machines.
 class Store
 {
 public:
@@ -212,8 +219,25 @@ public:
     Store(const Store &) = delete;
     Store &operator=(const Store &) = delete;
 
+    // A PostgreSQL URL (postgresql:// or postgres://) rather than a file.
+    static bool isServerLocation(const QString &location);
+    // The location as it may be shown: a URL without its password.
+    static QString displayLocation(const QString &location);
+    // The channel a PostgreSQL store notifies on after a scan, a matrix or a cleanup change.
+    static QString notificationChannel() { return QStringLiteral("ferry_store"); }
+
     bool open(QString *error);
     QString path() const { return m_path; }
+    bool isPostgres() const { return m_postgres; }
+    // A named lock held until unlock() or until this store's connection ends (the process
+    // dies): PostgreSQL's session advisory lock; beside a SQLite file, a lock file. Used so that
+    // two collectors never write one registry's listings at once and two executors never run
+    // one cleanup batch at once. Returns false when another holds it.
+    bool tryLock(const QString &name);
+    void unlock(const QString &name);
+    // Tells followers (LISTEN) that something changed; a no-op on SQLite, where they watch the
+    // file. Inside a transaction it is sent at commit.
+    void notifyChanged(const QString &what);
     QString lastError() const { return m_lastError; }
     // Each topic of the schema (history, cleanup, figures) and its version in this database.
     QMap<QString, int> schemaVersions() const;
@@ -298,6 +322,8 @@ public:
     void setLastError(const QString &error) { m_lastError = error; }
 
 private:
+    bool openFile(QString *error);
+    bool openServer(QString *error);
     bool exec(const QString &sql);
     bool migrate(QString *error);
     bool readTopicVersions(int userVersion, QHash<QString, int> *versions);
@@ -307,6 +333,8 @@ private:
 
     QString m_path;
     QString m_connection;
+    bool m_postgres = false;
+    QMap<QString, std::shared_ptr<QLockFile>> m_locks; // lock files held, by name (SQLite)
     QString m_lastError;
     // matrixRow's statement, prepared once: a clients' join asks it for each reference.
     mutable std::unique_ptr<QSqlQuery> m_matrixRowQuery;

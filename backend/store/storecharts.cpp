@@ -41,17 +41,17 @@ qint64 Store::recordChartScan(const ChartScanRecord &scan, const QList<ChartVers
     qint64 id = 0;
     const bool ok = transaction([&] {
         QSqlQuery q(db);
-        q.prepare(QStringLiteral("INSERT INTO chart_scans(at, repository, index_url, versions, error) VALUES(?,?,?,?,?)"));
+        q.prepare(QStringLiteral("INSERT INTO chart_scans(at, repository, index_url, versions, error) VALUES(?,?,?,?,?) RETURNING id"));
         q.addBindValue(ms(scan.at));
         q.addBindValue(scan.repository);
         q.addBindValue(scan.indexUrl);
         q.addBindValue(qint64(rows.size()));
         q.addBindValue(scan.error.isEmpty() ? QVariant() : QVariant(scan.error));
-        if (!q.exec()) {
+        if (!q.exec() || !q.next()) {
             m_lastError = q.lastError().text();
             return false;
         }
-        id = q.lastInsertId().toLongLong();
+        id = q.value(0).toLongLong();
         q.prepare(QStringLiteral("INSERT INTO chart_versions(scan, chart, version, state, http_digest, oci_digest, manifest_digest, "
                                  "app_version, created, deprecated, url, reason) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)"));
         for (const ChartVersionRow &r : rows) {

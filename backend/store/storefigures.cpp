@@ -69,8 +69,12 @@ bool Store::recordRegistryStats(const QList<RegistryScanStats> &stats)
     return transaction([&] {
         QSqlQuery q(db);
         q.prepare(
-            QStringLiteral("INSERT OR REPLACE INTO scan_registry_stats(scan, registry, at, requests, answered, failures, retries, pauses, "
-                           "latency_ms_avg, listings, listings_failed, first_error) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)"));
+            QStringLiteral("INSERT INTO scan_registry_stats(scan, registry, at, requests, answered, failures, retries, pauses, "
+                           "latency_ms_avg, listings, listings_failed, first_error) VALUES(?,?,?,?,?,?,?,?,?,?,?,?) "
+                           "ON CONFLICT(scan, registry) DO UPDATE SET at=excluded.at, requests=excluded.requests, "
+                           "answered=excluded.answered, failures=excluded.failures, retries=excluded.retries, pauses=excluded.pauses, "
+                           "latency_ms_avg=excluded.latency_ms_avg, listings=excluded.listings, listings_failed=excluded.listings_failed, "
+                           "first_error=excluded.first_error"));
         for (const RegistryScanStats &r : stats) {
             for (const QVariant &v :
                  {QVariant(r.scan), QVariant(r.registry), ms(r.at), QVariant(r.requests), QVariant(r.answered), QVariant(r.failures),
@@ -156,7 +160,8 @@ bool Store::recordClientCounts(const QList<ClientCount> &counts)
     QSqlDatabase db = QSqlDatabase::database(m_connection);
     return transaction([&] {
         QSqlQuery q(db);
-        q.prepare(QStringLiteral("INSERT OR REPLACE INTO client_counts(at, cluster, registry, refs, switch_ready) VALUES(?,?,?,?,?)"));
+        q.prepare(QStringLiteral("INSERT INTO client_counts(at, cluster, registry, refs, switch_ready) VALUES(?,?,?,?,?) "
+                                 "ON CONFLICT(at, cluster, registry) DO UPDATE SET refs=excluded.refs, switch_ready=excluded.switch_ready"));
         for (const ClientCount &c : counts) {
             q.addBindValue(ms(c.at));
             q.addBindValue(c.cluster);

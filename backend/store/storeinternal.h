@@ -26,6 +26,16 @@ std::span<const SchemaTopic> schemaTopics();
 // the single list's versions, read as topic versions when such a database is opened.
 inline constexpr int kTopicsUserVersion = 6;
 
+// The advisory lock every PostgreSQL write transaction takes first ("Ferry" in ASCII), and the
+// class (first key) of the named session locks, whose second key is hashtext(name).
+inline constexpr qint64 kWriteLockKey = 0x4665727279;
+inline constexpr int kNamedLockClass = 0x46657272;
+
+// A schema statement as this engine takes it. The steps are written for SQLite; PostgreSQL
+// gets 64-bit integers (times are milliseconds), identity keys for INTEGER PRIMARY KEY, text
+// ordered by its bytes as SQLite orders it (COLLATE "C"), and no WITHOUT ROWID.
+QString schemaStatement(const QString &sqlite, bool postgres);
+
 inline QVariant ms(const QDateTime &t)
 {
     return storedTime(t);

@@ -205,8 +205,10 @@ bool Store::writeMatrix(qint64 scanId, const QList<MatrixRow> &rows, const QStri
     if (!begin())
         return false;
     QSqlQuery upRow(db), delRow(db);
-    upRow.prepare(QStringLiteral("INSERT OR REPLACE INTO matrix(repository, tag, state, reason, in_plan, updated_scan, content_hash, "
-                                 "cells) VALUES(?,?,?,?,?,?,?,?)"));
+    upRow.prepare(QStringLiteral("INSERT INTO matrix(repository, tag, state, reason, in_plan, updated_scan, content_hash, cells) "
+                                 "VALUES(?,?,?,?,?,?,?,?) ON CONFLICT(repository, tag) DO UPDATE SET state=excluded.state, "
+                                 "reason=excluded.reason, in_plan=excluded.in_plan, updated_scan=excluded.updated_scan, "
+                                 "content_hash=excluded.content_hash, cells=excluded.cells"));
     delRow.prepare(QStringLiteral("DELETE FROM matrix WHERE repository=? AND tag=?"));
     QSet<QString> written;
     written.reserve(rows.size());
@@ -245,6 +247,7 @@ bool Store::writeMatrix(qint64 scanId, const QList<MatrixRow> &rows, const QStri
         rollback();
         return false;
     }
+    notifyChanged(QStringLiteral("matrix %1").arg(scanId)); // sent with the commit
     return commit();
 }
 

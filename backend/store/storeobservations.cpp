@@ -64,9 +64,12 @@ QSqlQuery presenceQuery(const QString &connection, const QString &registry)
 {
     QSqlQuery q(QSqlDatabase::database(connection));
     q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT repository, digest, MIN(first_seen), MIN(registry_created), MAX(gone_at IS NULL), "
-                             "GROUP_CONCAT(CASE WHEN gone_at IS NULL THEN tag END, char(31)), MIN(first_scan) FROM observations WHERE "
-                             "registry=? GROUP BY repository, digest ORDER BY repository, digest"));
+    const bool postgres = QSqlDatabase::database(connection).driverName() == u"QPSQL";
+    q.prepare(QStringLiteral("SELECT repository, digest, MIN(first_seen), MIN(registry_created), "
+                             "MAX(CASE WHEN gone_at IS NULL THEN 1 ELSE 0 END), %1, MIN(first_scan) FROM observations WHERE "
+                             "registry=? GROUP BY repository, digest ORDER BY repository, digest")
+                  .arg(postgres ? QStringLiteral("string_agg(CASE WHEN gone_at IS NULL THEN tag END, chr(31))")
+                                : QStringLiteral("GROUP_CONCAT(CASE WHEN gone_at IS NULL THEN tag END, char(31))")));
     q.addBindValue(registry);
     q.exec();
     return q;

@@ -4,12 +4,15 @@
 #include "store/store.h"
 #include "store/storeinternal.h"
 #include "testmain.h"
+#include "teststore.h"
 
 #include <QSemaphore>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QThread>
+
+#include <memory>
 
 using namespace ferry;
 
@@ -33,7 +36,10 @@ class TestStore : public QObject
 private:
     QTemporaryDir m_dir;
     int m_n = 0;
-    QString freshPath() { return m_dir.filePath(QStringLiteral("s%1.db").arg(++m_n)); }
+    // A new store on the suite's engine (SQLite, or PostgreSQL in tst_store_postgresql).
+    QString freshPath() { return test::testStore(freshFilePath()); }
+    // A new SQLite file, for what only SQLite has (user_version, databases from before topics).
+    QString freshFilePath() { return m_dir.filePath(QStringLiteral("s%1.db").arg(++m_n)); }
 
 private Q_SLOTS:
     // Several processes (here: connections on threads) opening one new database at once:
@@ -212,21 +218,23 @@ private Q_SLOTS:
         QCOMPARE(m[1].state, QStringLiteral("synced"));
         QCOMPARE(m[1].cells.value(QStringLiteral("gsoci")).reason, QStringLiteral("why"));
         // Only the changed row carries the second scan.
-        QSqlDatabase raw = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("raw"));
-        raw.setDatabaseName(store.path());
-        QVERIFY(raw.open());
-        QSqlQuery u(raw);
-        QVERIFY(u.exec(QStringLiteral("SELECT tag, updated_scan FROM matrix WHERE repository='a' ORDER BY tag")));
-        QVERIFY(u.next());
-        QCOMPARE(u.value(1).toLongLong(), s1);
-        QVERIFY(u.next());
-        QCOMPARE(u.value(1).toLongLong(), s2);
-        QVERIFY(u.exec(QStringLiteral("PRAGMA journal_mode")) && u.next());
-        QCOMPARE(u.value(0).toString(), QStringLiteral("wal"));
-        u.finish();
-        raw.close();
-        raw = QSqlDatabase();
-        QSqlDatabase::removeDatabase(QStringLiteral("raw"));
+        {
+            QSqlQuery u(store.database());
+            QVERIFY(u.exec(QStringLiteral("SELECT tag, updated_scan FROM matrix WHERE repository='a' ORDER BY tag")));
+            QVERIFY(u.next());
+            QCOMPARE(u.value(1).toLongLong(), s1);
+            QVERIFY(u.next());
+            QCOMPARE(u.value(1).toLongLong(), s2);
+            // The engine is the one the suite claims: SQLite in WAL mode, or a PostgreSQL 15.
+            QCOMPARE(store.isPostgres(), test::testStoreIsPostgres());
+            if (store.isPostgres()) {
+                QVERIFY(u.exec(QStringLiteral("SELECT current_setting('server_version_num')::int")) && u.next());
+                QVERIFY2(u.value(0).toInt() >= 150000, qPrintable(u.value(0).toString()));
+            } else {
+                QVERIFY(u.exec(QStringLiteral("PRAGMA journal_mode")) && u.next());
+                QCOMPARE(u.value(0).toString(), QStringLiteral("wal"));
+            }
+        }
         // A row that leaves a covered repository is deleted.
         QVERIFY(store.writeMatrix(s2, {row(QStringLiteral("a"), QStringLiteral("1"), QStringLiteral("synced"))}, {QStringLiteral("a")}));
         QCOMPARE(store.matrix().size(), 2);
@@ -298,7 +306,7 @@ private Q_SLOTS:
     // steps it lacks, topic by topic.
     void aDatabaseFromBeforeTopicsIsBroughtForward()
     {
-        const QString path = freshPath();
+        const QString path = freshFilePath();
         {
             QMap<int, QString> legacy; // the single list, rebuilt from the topics' "was" numbers
             for (const storesql::SchemaTopic &t : storesql::schemaTopics())
@@ -351,7 +359,7 @@ private Q_SLOTS:
 
     void newerSchemaIsRefused()
     {
-        const QString path = freshPath();
+        const QString path = freshFilePath();
         {
             Store store(path);
             QString err;
@@ -391,6 +399,48 @@ private Q_SLOTS:
         QVERIFY(reader->wait(10000));
         delete reader;
         QCOMPARE(seen, 1);
+    }
+
+    // Two collectors never write one registry's listings at once, two executors never run one
+    // batch at once: a named lock one store holds, another cannot take until it is let go, or
+    // until the holder's connection ends.
+    void aNamedLockHasOneHolder()
+    {
+        const QString path = freshPath();
+        QString err;
+        auto first = std::make_unique<Store>(path);
+        Store second(path);
+        QVERIFY2(first->open(&err), qPrintable(err));
+        QVERIFY2(second.open(&err), qPrintable(err));
+        QVERIFY(first->tryLock(QStringLiteral("registry:gsoci")));
+        QVERIFY(!second.tryLock(QStringLiteral("registry:gsoci")));
+        QVERIFY(second.tryLock(QStringLiteral("registry:china"))); // another name is free
+        first->unlock(QStringLiteral("registry:gsoci"));
+        QVERIFY(second.tryLock(QStringLiteral("registry:gsoci")));
+        QVERIFY(!first->tryLock(QStringLiteral("registry:gsoci")));
+        second.unlock(QStringLiteral("registry:gsoci"));
+        QVERIFY(first->tryLock(QStringLiteral("registry:gsoci")));
+        first.reset(); // its connection (or lock file) goes with it
+        QVERIFY(second.tryLock(QStringLiteral("registry:gsoci")));
+    }
+
+    void aServerLocationIsShownWithoutItsPassword()
+    {
+        QVERIFY(Store::isServerLocation(QStringLiteral("postgresql://ferry@db:5432/ferry")));
+        QVERIFY(Store::isServerLocation(QStringLiteral("postgres://ferry@db/ferry")));
+        QVERIFY(!Store::isServerLocation(QStringLiteral("/var/lib/ferry/ferry.db")));
+        const QString shown = Store::displayLocation(QStringLiteral("postgresql://ferry:s3cret@db.example:5433/ferry?sslmode=require"));
+        QVERIFY2(!shown.contains(QStringLiteral("s3cret")), qPrintable(shown));
+        QVERIFY2(shown.contains(QStringLiteral("db.example:5433/ferry")) && shown.contains(QStringLiteral("sslmode=require")),
+                 qPrintable(shown));
+        const QString query = Store::displayLocation(QStringLiteral("postgresql:///ferry?host=/run/postgresql&password=s3cret"));
+        QVERIFY2(!query.contains(QStringLiteral("s3cret")) && query.contains(QStringLiteral("host=/run/postgresql")), qPrintable(query));
+        // A store that cannot be reached says where, without the password.
+        Store s(QStringLiteral("postgresql://ferry:s3cret@/ferry?host=%1&connect_timeout=2").arg(m_dir.filePath(QStringLiteral("nosocket"))));
+        QString err;
+        QVERIFY(!s.open(&err));
+        QVERIFY2(err.startsWith(QStringLiteral("cannot open postgresql://ferry@")) && !err.contains(QStringLiteral("s3cret")),
+                 qPrintable(err));
     }
 };
 
