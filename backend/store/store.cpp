@@ -255,7 +255,8 @@ bool Store::readTopicVersions(int userVersion, QHash<QString, int> *versions)
     for (const SchemaTopic &t : schemaTopics())
         versions->insert(QString::fromLatin1(t.name),
                          int(std::count_if(t.legacySteps.begin(), t.legacySteps.end(), [&](int was) { return was <= userVersion; })));
-    return exec(schemaStatement(QStringLiteral("CREATE TABLE schema_topics(topic TEXT PRIMARY KEY, version INTEGER NOT NULL)"), m_postgres));
+    return exec(
+        schemaStatement(QStringLiteral("CREATE TABLE schema_topics(topic TEXT PRIMARY KEY, version INTEGER NOT NULL)"), m_postgres));
 }
 
 bool Store::migrate(QString *error)

@@ -160,8 +160,9 @@ bool Store::recordClientCounts(const QList<ClientCount> &counts)
     QSqlDatabase db = QSqlDatabase::database(m_connection);
     return transaction([&] {
         QSqlQuery q(db);
-        q.prepare(QStringLiteral("INSERT INTO client_counts(at, cluster, registry, refs, switch_ready) VALUES(?,?,?,?,?) "
-                                 "ON CONFLICT(at, cluster, registry) DO UPDATE SET refs=excluded.refs, switch_ready=excluded.switch_ready"));
+        q.prepare(
+            QStringLiteral("INSERT INTO client_counts(at, cluster, registry, refs, switch_ready) VALUES(?,?,?,?,?) "
+                           "ON CONFLICT(at, cluster, registry) DO UPDATE SET refs=excluded.refs, switch_ready=excluded.switch_ready"));
         for (const ClientCount &c : counts) {
             q.addBindValue(ms(c.at));
             q.addBindValue(c.cluster);
