@@ -39,7 +39,7 @@ int openChartsWorkspace(const CommandParser &p, const QString &command, Workspac
         err << "ferryctl " << command << ": no database (give --plan or --db)" << Qt::endl;
         return ExitUsage;
     }
-    if (!needPlan && !QFileInfo::exists(db)) {
+    if (!needPlan && !Store::locationExists(db)) {
         err << "ferryctl " << command << ": no database at " << db << "; run ferryctl charts scan first" << Qt::endl;
         return ExitUsage;
     }
@@ -57,7 +57,7 @@ constexpr int ExitFailOn = 5;
 void addCommonOptions(CommandParser &p, bool withFormat = true)
 {
     p.addOption({QStringLiteral("plan"), QStringLiteral("The migration plan, with its `charts`."), QStringLiteral("file")});
-    p.addOption({QStringLiteral("db"), QStringLiteral("The history database (default: next to the plan)."), QStringLiteral("file")});
+    p.addOption({QStringLiteral("db"), QStringLiteral("The history database, a file or a postgresql:// URL (default: the plan's store, else next to the plan)."), QStringLiteral("file")});
     p.addOption({QStringLiteral("repository"), QStringLiteral("Only this chart repository of the plan."), QStringLiteral("name")});
     if (withFormat)
         p.addOption({QStringLiteral("format"), QStringLiteral("table (default), json or csv."), QStringLiteral("format")});

@@ -9,6 +9,7 @@
 #include "report/report.h"
 
 #include "cli/commandtable.h"
+#include "store/store.h"
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -36,7 +37,7 @@ int chartsCatalog(const QStringList &args, QTextStream &out, QTextStream &err)
                                                "the catalog will show them from OCI, next to what the HTTP index shows today. "
                                                "Versions the switch would lose from the catalog are named."));
     p.addOption({QStringLiteral("plan"), QStringLiteral("The migration plan."), QStringLiteral("file")});
-    p.addOption({QStringLiteral("db"), QStringLiteral("The history database."), QStringLiteral("file")});
+    p.addOption({QStringLiteral("db"), QStringLiteral("The history database, a file or a postgresql:// URL."), QStringLiteral("file")});
     p.addOption({QStringLiteral("repository"), QStringLiteral("Only this chart repository."), QStringLiteral("name")});
     p.addOption({QStringLiteral("size"), QStringLiteral("Versions per chart (default: the plan's catalog, else 5)."), QStringLiteral("n")});
     p.addOption({QStringLiteral("format"), QStringLiteral("table (default) or json."), QStringLiteral("format")});
@@ -127,7 +128,7 @@ int chartsReleases(const QStringList &args, QTextStream &out, QTextStream &err)
     }
     QMap<QString, QList<ChartVersionRow>> latestRows;
     const QString db = dbPath(p);
-    if (!db.isEmpty() && QFileInfo::exists(db) && ws.openDatabase(db, &error))
+    if (!db.isEmpty() && Store::locationExists(db) && ws.openDatabase(db, &error))
         for (const ChartScanRecord &s : ws.store()->latestChartScans())
             latestRows.insert(s.repository, ws.store()->chartVersions(s.id));
     const Inventory inventory = readInventory(sources);
@@ -187,7 +188,7 @@ int chartsRetire(const QStringList &args, QTextStream &out, QTextStream &err)
         "  retire execute --batch N: both sides read again; each file DELETEd through the plan's delete-api, or exported "
         "(--export FILE) for removal by hand."));
     p.addOption({QStringLiteral("plan"), QStringLiteral("The migration plan."), QStringLiteral("file")});
-    p.addOption({QStringLiteral("db"), QStringLiteral("The history database."), QStringLiteral("file")});
+    p.addOption({QStringLiteral("db"), QStringLiteral("The history database, a file or a postgresql:// URL."), QStringLiteral("file")});
     p.addOption({QStringLiteral("batch"), QStringLiteral("execute: the approved batch."), QStringLiteral("id")});
     p.addOption({QStringLiteral("dry-run"), QStringLiteral("execute: verify and say what would happen; nothing is removed.")});
     p.addOption({QStringLiteral("export"), QStringLiteral("execute: write the files as CSV (chart,version,url,digest,state)."),

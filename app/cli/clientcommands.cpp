@@ -41,7 +41,7 @@ void addSourceOptions(CommandParser &p)
 {
     p.addOption(
         {QStringLiteral("plan"), QStringLiteral("The migration plan: its registries, mappings and `clients`."), QStringLiteral("file")});
-    p.addOption({QStringLiteral("db"), QStringLiteral("The history database (default: next to the plan)."), QStringLiteral("file")});
+    p.addOption({QStringLiteral("db"), QStringLiteral("The history database, a file or a postgresql:// URL (default: the plan's store, else next to the plan)."), QStringLiteral("file")});
     p.addOption({QStringLiteral("cluster"), QStringLiteral("Cluster name for the PATHs given (default: the directory's name)."),
                  QStringLiteral("name")});
     p.addOption({QStringLiteral("customer"), QStringLiteral("Customer for the PATHs given."), QStringLiteral("name")});
@@ -90,7 +90,7 @@ int readInput(const CommandParser &p, const QString &command, RefsInput *in, QTe
         return ExitUsage;
     }
     const QString db = dbPath(p);
-    if (!db.isEmpty() && (QFileInfo::exists(db) || command == u"refs scan")) {
+    if (!db.isEmpty() && (Store::locationExists(db) || command == u"refs scan")) {
         if (!in->workspace.openDatabase(db, &error)) {
             err << "ferryctl " << command << ": " << error << Qt::endl;
             return ExitStore;
@@ -266,7 +266,7 @@ int refsDiff(const QStringList &args, QTextStream &out, QTextStream &err)
     p.setApplicationDescription(QStringLiteral("The burn-down: references per cluster and registry at the first and the last "
                                                "`refs scan` since --since (default: all)."));
     p.addOption({QStringLiteral("plan"), QStringLiteral("Use the database next to this plan."), QStringLiteral("file")});
-    p.addOption({QStringLiteral("db"), QStringLiteral("The history database."), QStringLiteral("file")});
+    p.addOption({QStringLiteral("db"), QStringLiteral("The history database, a file or a postgresql:// URL."), QStringLiteral("file")});
     p.addOption({QStringLiteral("since"), QStringLiteral("An age (7d, 24h) or an ISO time."), QStringLiteral("when")});
     p.addOption({QStringLiteral("format"), QStringLiteral("table (default), json or csv."), QStringLiteral("format")});
     if (const int rc = parseCommand(p, QStringLiteral("refs diff"), args, out, err); rc >= 0)
@@ -279,10 +279,10 @@ int refsDiff(const QStringList &args, QTextStream &out, QTextStream &err)
     }
     const QString db = dbPath(p);
     Workspace workspace;
-    if (db.isEmpty() || !QFileInfo::exists(db) || !workspace.openDatabase(db, &error)) {
+    if (db.isEmpty() || !Store::locationExists(db) || !workspace.openDatabase(db, &error)) {
         err << "ferryctl refs diff: no database" << (error.isEmpty() ? QString() : QStringLiteral(": ") + error)
             << "; run ferryctl refs scan first" << Qt::endl;
-        return db.isEmpty() || !QFileInfo::exists(db) ? ExitUsage : ExitStore;
+        return db.isEmpty() || !Store::locationExists(db) ? ExitUsage : ExitStore;
     }
     const QList<ClientCount> history = workspace.store()->clientCountHistory(*since);
     if (history.isEmpty()) {

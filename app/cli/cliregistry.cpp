@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 
 #include "cli/cliregistry.h"
+#include "plan/plan.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -123,8 +124,7 @@ bool registryConfigFromOptions(const CommandParser &p, const QString &host, Regi
 
 QString defaultDbFor(const QString &planPath)
 {
-    const QFileInfo fi(planPath);
-    return fi.absoluteDir().filePath(fi.completeBaseName() + QStringLiteral(".ferry.db"));
+    return storeLocationForPlan(planPath);
 }
 
 QString dbPath(const CommandParser &p)

@@ -127,7 +127,7 @@ int runLag(const QStringList &args, QTextStream &out, QTextStream &err)
         "Replication lag of every replica: when the target first had a digest, when the replica first answered with it.\n"
         "Figures use Ferry's scan times (known to within the scan interval, shown as resolution).\n"
         "Exit codes: 0 ok, 2 usage, 4 no replica known, 5 with --fail-on-breach: an arrival or an item in flight beyond the SLO."));
-    p.addOption({QStringLiteral("db"), QStringLiteral("The history database."), QStringLiteral("file")});
+    p.addOption({QStringLiteral("db"), QStringLiteral("The history database, a file or a postgresql:// URL."), QStringLiteral("file")});
     p.addOption({QStringLiteral("plan"), QStringLiteral("The plan (its database is next to it)."), QStringLiteral("file")});
     p.addOption({QStringLiteral("replica"), QStringLiteral("Only this replica."), QStringLiteral("name")});
     p.addOption({QStringLiteral("since"), QStringLiteral("Arrivals since an age (24h, 7d) or an ISO time."), QStringLiteral("time")});
@@ -272,7 +272,7 @@ int runWatch(const QStringList &args, QTextStream &out, QTextStream &err)
                        "On a terminal it opens the terminal dashboard (ferryctl tui: pages 1-5, s scan now, q quit) with its rounds;\n"
                        "otherwise, or with --plain, it prints one line per round. Exit codes: 0 done, 2 usage, 130 interrupted."));
     p.addOption({QStringLiteral("plan"), QStringLiteral("The migration plan (YAML)."), QStringLiteral("file")});
-    p.addOption({QStringLiteral("db"), QStringLiteral("The history database (default: next to the plan)."), QStringLiteral("file")});
+    p.addOption({QStringLiteral("db"), QStringLiteral("The history database, a file or a postgresql:// URL (default: the plan's store, else next to the plan)."), QStringLiteral("file")});
     p.addOption({QStringLiteral("interval"), QStringLiteral("Time between rounds: 30s, 5m, 1h (default 5m)."), QStringLiteral("duration"),
                  QStringLiteral("5m")});
     p.addOption({QStringLiteral("full-every"), QStringLiteral("A full scan every N rounds (default 12)."), QStringLiteral("n"),

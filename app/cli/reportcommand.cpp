@@ -9,6 +9,7 @@
 #include "reportdoc/reportdocument.h"
 
 #include "cli/commandtable.h"
+#include "store/store.h"
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
@@ -26,7 +27,7 @@ int runReport(const QStringList &args, QTextStream &out, QTextStream &err)
                        "trend, changes in the period, what needs attention, replication lag, Docker Hub's pull budget, cleanup\n"
                        "batches and the last scan's errors. CSV is one line per repository:tag per registry (streamed).\n"
                        "Exit codes: 0 written, 2 usage, 4 the database or the output cannot be used."));
-    p.addOption({QStringLiteral("db"), QStringLiteral("The history database."), QStringLiteral("file")});
+    p.addOption({QStringLiteral("db"), QStringLiteral("The history database, a file or a postgresql:// URL."), QStringLiteral("file")});
     p.addOption({QStringLiteral("plan"), QStringLiteral("The plan (its database is next to it)."), QStringLiteral("file")});
     p.addOption({QStringLiteral("format"), QStringLiteral("md, html, pdf, csv or json."), QStringLiteral("format"), QStringLiteral("md")});
     p.addOption(
@@ -75,7 +76,7 @@ int runReport(const QStringList &args, QTextStream &out, QTextStream &err)
         return ExitUsage;
     }
     const QString db = dbPath(p);
-    if (db.isEmpty() || !QFileInfo::exists(db)) { // opening a missing one would create it and report on nothing
+    if (db.isEmpty() || !Store::locationExists(db)) { // opening a missing one would create it and report on nothing
         err << "ferryctl report: "
             << (db.isEmpty() ? QStringLiteral("give --db FILE or --plan FILE (or set FERRY_DB)")
                              : QStringLiteral("no database at %1; run ferryctl scan --plan FILE first, or give --db").arg(db))

@@ -200,7 +200,7 @@ int runScan(const QStringList &args, QTextStream &out, QTextStream &err)
                        "Exit codes: 0 complete, 2 usage or plan error, 4 incomplete (a registry failed; its cells are unknown),\n"
                        "5 rows in a --fail-on state, 130 interrupted (what was read is kept)."));
     p.addOption({QStringLiteral("plan"), QStringLiteral("The migration plan (YAML)."), QStringLiteral("file")});
-    p.addOption({QStringLiteral("db"), QStringLiteral("The history database (default: next to the plan)."), QStringLiteral("file")});
+    p.addOption({QStringLiteral("db"), QStringLiteral("The history database, a file or a postgresql:// URL (default: the plan's store, else next to the plan)."), QStringLiteral("file")});
     p.addOption({QStringLiteral("only"), QStringLiteral("Scan only target repositories matching <regex>."), QStringLiteral("regex")});
     p.addOption({QStringLiteral("jobs"), QStringLiteral("Repositories listed in parallel (default 8)."), QStringLiteral("n")});
     p.addOption(
@@ -265,7 +265,7 @@ int runStatus(const QStringList &args, QTextStream &out, QTextStream &err)
 {
     CommandParser p;
     p.setApplicationDescription(QStringLiteral("Prints the sync matrix of the last scans."));
-    p.addOption({QStringLiteral("db"), QStringLiteral("The history database."), QStringLiteral("file")});
+    p.addOption({QStringLiteral("db"), QStringLiteral("The history database, a file or a postgresql:// URL."), QStringLiteral("file")});
     p.addOption({QStringLiteral("plan"), QStringLiteral("Use the database next to this plan."), QStringLiteral("file")});
     p.addOption({QStringLiteral("state"),
                  QStringLiteral("Only rows in these states (comma-separated); with --registry, that registry's cell state."),
@@ -275,7 +275,7 @@ int runStatus(const QStringList &args, QTextStream &out, QTextStream &err)
     if (const int rc = parseCommand(p, QStringLiteral("status"), args, out, err); rc >= 0)
         return rc;
     const QString db = dbPath(p);
-    if (db.isEmpty() || !QFileInfo::exists(db)) {
+    if (db.isEmpty() || !Store::locationExists(db)) {
         err << "ferryctl status: no database" << (db.isEmpty() ? QString() : QStringLiteral(" at ") + db)
             << "; run ferryctl scan --plan FILE first, or give --db" << Qt::endl;
         return ExitUsage;
@@ -348,7 +348,7 @@ int runDiff(const QStringList &args, QTextStream &out, QTextStream &err)
 {
     CommandParser p;
     p.setApplicationDescription(QStringLiteral("What appeared, moved and vanished since a scan or a time (default: in the last scan)."));
-    p.addOption({QStringLiteral("db"), QStringLiteral("The history database."), QStringLiteral("file")});
+    p.addOption({QStringLiteral("db"), QStringLiteral("The history database, a file or a postgresql:// URL."), QStringLiteral("file")});
     p.addOption({QStringLiteral("plan"), QStringLiteral("Use the database next to this plan."), QStringLiteral("file")});
     p.addOption({QStringLiteral("since"), QStringLiteral("A scan number, an ISO 8601 time, or an age like 24h or 7d."),
                  QStringLiteral("scan|time")});
@@ -356,7 +356,7 @@ int runDiff(const QStringList &args, QTextStream &out, QTextStream &err)
     if (const int rc = parseCommand(p, QStringLiteral("diff"), args, out, err); rc >= 0)
         return rc;
     const QString db = dbPath(p);
-    if (db.isEmpty() || !QFileInfo::exists(db)) {
+    if (db.isEmpty() || !Store::locationExists(db)) {
         err << "ferryctl diff: no database; run ferryctl scan --plan FILE first, or give --db" << Qt::endl;
         return ExitUsage;
     }

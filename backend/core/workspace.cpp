@@ -39,8 +39,7 @@ bool Workspace::loadPlan(const QString &path, QString *error)
 
 QString Workspace::defaultDatabase(const QString &planPath)
 {
-    const QFileInfo fi(planPath);
-    return fi.absoluteDir().filePath(fi.completeBaseName() + QStringLiteral(".ferry.db"));
+    return storeLocationForPlan(planPath);
 }
 
 bool Workspace::openDatabase(const QString &path, QString *error)

@@ -622,7 +622,7 @@ std::optional<Plan> Plan::parse(const QByteArray &yaml, const QString &path, QSt
         }
         if (!checkKeys(ctx, root,
                        {QStringLiteral("version"), QStringLiteral("name"), QStringLiteral("registries"), QStringLiteral("images"),
-                        QStringLiteral("cleanup"), QStringLiteral("clients"), QStringLiteral("charts")},
+                        QStringLiteral("cleanup"), QStringLiteral("clients"), QStringLiteral("charts"), QStringLiteral("store")},
                        QStringLiteral("the plan")))
             return std::nullopt;
         Plan plan;
@@ -634,6 +634,14 @@ std::optional<Plan> Plan::parse(const QByteArray &yaml, const QString &path, QSt
             return std::nullopt;
         }
         plan.name = root["name"] ? str(root["name"]) : QFileInfo(path).baseName();
+        if (const YAML::Node store = root["store"]) {
+            QString why;
+            plan.store = store.IsScalar() ? resolveStoreLocation(str(store), planDir, &why) : QString();
+            if (plan.store.isEmpty()) {
+                ctx.fail(store, why.isEmpty() ? QStringLiteral("store is a PostgreSQL URL or a database file") : why);
+                return std::nullopt;
+            }
+        }
         const YAML::Node regs = root["registries"];
         if (!regs || !regs.IsMap() || regs.size() == 0) {
             ctx.fail(regs ? regs : root, QStringLiteral("registries must be a map of registry names to {url, role, …}"));

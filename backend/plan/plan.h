@@ -139,7 +139,13 @@ struct Plan
     CleanupConfig cleanup;
     QList<ClientSource> clients;
     QList<ChartRepository> charts;
+    // Where the plan's history is kept (the plan key store:): a PostgreSQL URL, or a SQLite
+    // file (relative to the plan's directory); empty: <plan>.ferry.db beside the plan.
+    QString store;
     QStringList warnings;
+
+    // store, or the file beside the plan when it has none.
+    QString storeLocation() const;
 
     const PlanRegistry *registry(const QString &name) const;
     QStringList namesWithRole(RegistryRole role) const;
@@ -158,6 +164,13 @@ struct Plan
     static std::optional<Plan> load(const QString &path, QString *error);
     static std::optional<Plan> parse(const QByteArray &yaml, const QString &path, QString *error);
 };
+
+// The store a plan file names (its store: key, read without validating the rest of the plan),
+// else <plan>.ferry.db beside it: what --db defaults to wherever a plan is given.
+QString storeLocationForPlan(const QString &planPath);
+// A store: value as a location: a PostgreSQL URL as it is, a file relative to planDir. Empty
+// with *error when it is neither.
+QString resolveStoreLocation(const QString &value, const QString &planDir, QString *error);
 
 // retagger's skopeo-sync files (`skopeo sync --src yaml`): the repositories and tag filters
 // they select, as image sets from sourceRegistry to targetPrefix/<last path component>.

@@ -8,6 +8,7 @@
 #include "store/storeinternal.h"
 
 #include <QAtomicInteger>
+#include <QFileInfo>
 #include <QLockFile>
 #include <QRegularExpression>
 #include <QSqlError>
@@ -41,6 +42,14 @@ Store::Store(QString path)
 Store::~Store()
 {
     m_matrixRowQuery.reset(); // before its connection goes
+    if (!m_pairedConnection.isEmpty()) {
+        {
+            QSqlDatabase paired = QSqlDatabase::database(m_pairedConnection, false);
+            if (paired.isOpen())
+                paired.close();
+        }
+        QSqlDatabase::removeDatabase(m_pairedConnection);
+    }
     {
         QSqlDatabase db = QSqlDatabase::database(m_connection, false);
         if (db.isOpen())
@@ -105,6 +114,11 @@ void Store::rollback()
 bool Store::isServerLocation(const QString &location)
 {
     return location.startsWith(QLatin1String("postgresql://")) || location.startsWith(QLatin1String("postgres://"));
+}
+
+bool Store::locationExists(const QString &location)
+{
+    return isServerLocation(location) || QFileInfo::exists(location);
 }
 
 QString Store::displayLocation(const QString &location)
@@ -189,6 +203,17 @@ bool Store::openServer(QString *error)
         return false;
     }
     return true;
+}
+
+QString Store::pairedConnection() const
+{
+    if (!m_postgres)
+        return m_connection;
+    if (m_pairedConnection.isEmpty()) {
+        m_pairedConnection = m_connection + QStringLiteral("-paired");
+        QSqlDatabase::cloneDatabase(m_connection, m_pairedConnection).open();
+    }
+    return m_pairedConnection;
 }
 
 bool Store::tryLock(const QString &name)

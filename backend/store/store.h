@@ -221,6 +221,9 @@ public:
 
     // A PostgreSQL URL (postgresql:// or postgres://) rather than a file.
     static bool isServerLocation(const QString &location);
+    // A SQLite file that exists, or a server URL (whether its database answers, open says):
+    // what commands that only read ask before opening, as opening a file creates it.
+    static bool locationExists(const QString &location);
     // The location as it may be shown: a URL without its password.
     static QString displayLocation(const QString &location);
     // The channel a PostgreSQL store notifies on after a scan, a matrix or a cleanup change.
@@ -322,6 +325,9 @@ public:
     void setLastError(const QString &error) { m_lastError = error; }
 
 private:
+    // A second connection for a query read beside another: PostgreSQL streams one result at a
+    // time per connection (Qt reads forward-only results row by row); SQLite needs none.
+    QString pairedConnection() const;
     bool openFile(QString *error);
     bool openServer(QString *error);
     bool exec(const QString &sql);
@@ -334,6 +340,7 @@ private:
     QString m_path;
     QString m_connection;
     bool m_postgres = false;
+    mutable QString m_pairedConnection;
     QMap<QString, std::shared_ptr<QLockFile>> m_locks; // lock files held, by name (SQLite)
     QString m_lastError;
     // matrixRow's statement, prepared once: a clients' join asks it for each reference.

@@ -110,7 +110,7 @@ QList<DigestPresence> repositoryRows(QSqlQuery &q, bool *more)
 bool Store::visitDigestPresencePairs(const QString &a, const QString &b, const PresencePairVisitor &visit) const
 {
     QSqlQuery qa = presenceQuery(m_connection, a);
-    QSqlQuery qb = presenceQuery(m_connection, b);
+    QSqlQuery qb = presenceQuery(pairedConnection(), b); // both are read at once
     if (!qa.isActive() || !qb.isActive())
         return false;
     bool moreA = qa.next(), moreB = qb.next();

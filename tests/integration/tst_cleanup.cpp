@@ -7,6 +7,7 @@
 #include "fakeserver.h"
 #include "registryfarm.h"
 #include "testmain.h"
+#include "teststore.h"
 #include "testutil.h"
 
 #include <QCryptographicHash>
@@ -179,7 +180,7 @@ private Q_SLOTS:
         m_bulk = m_farm->seeded();
         QCOMPARE(m_bulk.size(), 12);
         m_plan = gsociPlan(QStringLiteral("plan.yaml"));
-        m_db = QDir(m_farm->dir()).filePath(QStringLiteral("cleanup.db"));
+        m_db = testStore(QDir(m_farm->dir()).filePath(QStringLiteral("cleanup.db")));
     }
 
     void cleanupTestCase() { m_farm.reset(); }
@@ -319,8 +320,7 @@ private Q_SLOTS:
         QCOMPARE(before.tags.size(), 12);
         QString original;
         {
-            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("tamper"));
-            db.setDatabaseName(m_db);
+            QSqlDatabase db = addStoreConnection(m_db, QStringLiteral("tamper"));
             QVERIFY(db.open());
             QSqlQuery q(db);
             QVERIFY(q.exec(QStringLiteral("SELECT digest FROM cleanup_items WHERE batch=%1 AND seq=1").arg(m_bulkBatch)) && q.next());
@@ -338,8 +338,7 @@ private Q_SLOTS:
         QCOMPARE(probe(m_gsoci, QStringLiteral("team/bulk")).tags, before.tags);
         QVERIFY(show(m_bulkBatch, m_db).value(QStringLiteral("hashMatches")).toBool() == false);
         {
-            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("restore"));
-            db.setDatabaseName(m_db);
+            QSqlDatabase db = addStoreConnection(m_db, QStringLiteral("restore"));
             QVERIFY(db.open());
             QVERIFY(QSqlQuery(db).exec(
                 QStringLiteral("UPDATE cleanup_items SET digest='%1' WHERE batch=%2 AND seq=1").arg(original).arg(m_bulkBatch)));
@@ -351,8 +350,7 @@ private Q_SLOTS:
     // Items of a batch in a given state, read from the database as the test's own reader.
     int itemsIn(qint64 batch, const QString &state) const
     {
-        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("count"));
-        db.setDatabaseName(m_db);
+        QSqlDatabase db = addStoreConnection(m_db, QStringLiteral("count"));
         int n = -1;
         if (db.open()) {
             QSqlQuery q(db);
@@ -429,8 +427,7 @@ private Q_SLOTS:
         QString inflightDigest;
         int inflightSeq = 0;
         {
-            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("inflight"));
-            db.setDatabaseName(m_db);
+            QSqlDatabase db = addStoreConnection(m_db, QStringLiteral("inflight"));
             QVERIFY(db.open());
             QSqlQuery q(db);
             QVERIFY(

@@ -9,6 +9,7 @@
 // registry is killed and restarted.
 #include "registryfarm.h"
 #include "testmain.h"
+#include "teststore.h"
 #include "testutil.h"
 #include "tmux.h"
 
@@ -169,7 +170,7 @@ private Q_SLOTS:
             m_farm->seedNamed(QStringLiteral("gsoci"), QStringLiteral("a"), &error, QStringList{QStringLiteral("--only-extras")} + images),
             qPrintable(error));
         const QString plan = writePlan(QStringLiteral("lag.yaml"), QStringLiteral("5s"));
-        const QString db = QDir(m_farm->dir()).filePath(QStringLiteral("lag.db"));
+        const QString db = testStore(QDir(m_farm->dir()).filePath(QStringLiteral("lag.db")));
         Watch w;
         startWatch(w, plan, db, QStringLiteral("1s"), QStringLiteral("2"));
         waitFor(
@@ -192,7 +193,7 @@ private Q_SLOTS:
         QVERIFY(copy(QStringLiteral("v2")));
         waitFor(
             w, [&] { return lagJson(db).value(QStringLiteral("samples")).toArray().size() == 2; }, 20'000);
-        QVERIFY(t0.elapsed() < 8'000);
+        QVERIFY2(t0.elapsed() < 8'000, QByteArray(w.output + "\nlag: " + QJsonDocument(lagJson(db)).toJson()).constData());
         m_farm->stopNamed(QStringLiteral("china"));
         const qint64 down = t0.elapsed();
         waitFor(

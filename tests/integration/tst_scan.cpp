@@ -11,6 +11,7 @@
 #include "scan/scanner.h"
 #include "store/store.h"
 #include "testmain.h"
+#include "teststore.h"
 #include "testutil.h"
 
 #include <QCryptographicHash>
@@ -158,7 +159,7 @@ private Q_SLOTS:
         QVERIFY(skopeoCopy(m_gsoci + QStringLiteral("/team/legacy:3.1.0"), m_china + QStringLiteral("/team/legacy:3.1.0")));
         QVERIFY(skopeoCopy(m_gsoci + QStringLiteral("/team/app:1.0.0"), m_china + QStringLiteral("/team/app:9.9.9")));
         m_plan = writePlan(QStringLiteral("plan.yaml"));
-        m_db = QDir(m_farm->dir()).filePath(QStringLiteral("main.db"));
+        m_db = testStore(QDir(m_farm->dir()).filePath(QStringLiteral("main.db")));
     }
 
     void cleanupTestCase() { m_farm.reset(); }
@@ -245,7 +246,7 @@ private Q_SLOTS:
         QString err;
         const auto plan = ferry::Plan::load(m_plan, &err);
         QVERIFY2(plan, qPrintable(err));
-        ferry::Store store(QDir(m_farm->dir()).filePath(QStringLiteral("live.db")));
+        ferry::Store store(testStore(QDir(m_farm->dir()).filePath(QStringLiteral("live.db"))));
         QVERIFY2(store.open(&err), qPrintable(err));
         ferry::NetworkService network(2);
         ferry::ScanOptions options;
@@ -323,8 +324,8 @@ private Q_SLOTS:
         // SLO keeps replica states independent of when each scan ran.
         const QString slowPlan = writePlan(QStringLiteral("slow.yaml"), {}, {}, QStringLiteral(", rate: 4"), QStringLiteral("2h"));
         const QString fastPlan = writePlan(QStringLiteral("fast.yaml"), {}, {}, {}, QStringLiteral("2h"));
-        const QString reference = QDir(m_farm->dir()).filePath(QStringLiteral("reference.db"));
-        const QString resumed = QDir(m_farm->dir()).filePath(QStringLiteral("resumed.db"));
+        const QString reference = testStore(QDir(m_farm->dir()).filePath(QStringLiteral("reference.db")));
+        const QString resumed = testStore(QDir(m_farm->dir()).filePath(QStringLiteral("resumed.db")));
         QVERIFY(ferryctl({QStringLiteral("scan"), QStringLiteral("--plan"), fastPlan, QStringLiteral("--db"), reference}).exitCode != 130);
 
         QProcess p;

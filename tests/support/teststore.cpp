@@ -11,6 +11,8 @@
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QUrl>
+#include <QUrlQuery>
 
 #include <memory>
 
@@ -81,6 +83,23 @@ QString testStore(const QString &filePath)
         g_databases.insert(filePath, name);
     }
     return s->url(name);
+}
+
+QSqlDatabase addStoreConnection(const QString &location, const QString &connectionName)
+{
+    if (!location.startsWith(QLatin1String("postgresql://"))) {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), connectionName);
+        db.setDatabaseName(location);
+        return db;
+    }
+    const QUrl url(location);
+    const QUrlQuery query(url);
+    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), connectionName);
+    db.setHostName(query.queryItemValue(QStringLiteral("host"), QUrl::FullyDecoded));
+    db.setPort(query.queryItemValue(QStringLiteral("port")).toInt());
+    db.setUserName(url.userName());
+    db.setDatabaseName(url.path().mid(1));
+    return db;
 }
 
 QString testStoreServerUrl(const QString &database)

@@ -3,6 +3,7 @@
 
 #pragma once
 
+#include <QSqlDatabase>
 #include <QString>
 
 namespace ferry::test {
@@ -20,5 +21,9 @@ QString testStore(const QString &filePath);
 // The running test server's URL for a database of its own (PostgreSQL runs only), e.g. for
 // a raw QPSQL connection that checks what Ferry wrote.
 QString testStoreServerUrl(const QString &database);
+
+// A raw connection (not opened) to a store location of either engine, for a test that reads
+// or alters the tables behind Ferry's back: QSQLITE for a file, QPSQL for a URL.
+QSqlDatabase addStoreConnection(const QString &location, const QString &connectionName);
 
 } // namespace ferry::test
