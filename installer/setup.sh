@@ -63,6 +63,23 @@ install_deps() {
   $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
 }
 
+# The Kubernetes manifests' schema check (tests/k8s) runs on Node.js with two packages from
+# the npm registry, pinned in its package-lock.json. Node.js from Debian when there is none
+# (one from elsewhere, with its own npm, is used as it is).
+install_k8s_check() {
+  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    local sudo=""
+    if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+    log "installing Node.js and npm for the manifests' check"
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends nodejs npm
+  fi
+  if [ ! -d "$root/tests/k8s/node_modules/kubernetes-models" ] ||
+     [ "$root/tests/k8s/package-lock.json" -nt "$root/tests/k8s/node_modules/.package-lock.json" ]; then
+    log "installing the manifests' schema check (npm ci in tests/k8s)"
+    (cd "$root/tests/k8s" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}
+
 build() {
   local preset="$1"
   log "configuring and building preset '$preset'"
@@ -83,6 +100,7 @@ cmd="${1:-test}"
 case "$cmd" in
   deps)
     install_deps
+    install_k8s_check
     ;;
   build)
     install_deps
@@ -96,6 +114,7 @@ case "$cmd" in
     ;;
   test)
     install_deps
+    install_k8s_check
     # The .deb of the dev build, installed by apt into a clean Debian 12 and started from its
     # desktop entry (installer/package-check.sh): it mostly waits on apt and the demo, so it
     # runs beside the next preset's build and tests, in a process group of its own (stopped

@@ -57,7 +57,9 @@ constexpr int ExitFailOn = 5;
 void addCommonOptions(CommandParser &p, bool withFormat = true)
 {
     p.addOption({QStringLiteral("plan"), QStringLiteral("The migration plan, with its `charts`."), QStringLiteral("file")});
-    p.addOption({QStringLiteral("db"), QStringLiteral("The history database, a file or a postgresql:// URL (default: the plan's store, else next to the plan)."), QStringLiteral("file")});
+    p.addOption({QStringLiteral("db"),
+                 QStringLiteral("The history database, a file or a postgresql:// URL (default: the plan's store, else next to the plan)."),
+                 QStringLiteral("file")});
     p.addOption({QStringLiteral("repository"), QStringLiteral("Only this chart repository of the plan."), QStringLiteral("name")});
     if (withFormat)
         p.addOption({QStringLiteral("format"), QStringLiteral("table (default), json or csv."), QStringLiteral("format")});

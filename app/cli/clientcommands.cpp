@@ -41,7 +41,9 @@ void addSourceOptions(CommandParser &p)
 {
     p.addOption(
         {QStringLiteral("plan"), QStringLiteral("The migration plan: its registries, mappings and `clients`."), QStringLiteral("file")});
-    p.addOption({QStringLiteral("db"), QStringLiteral("The history database, a file or a postgresql:// URL (default: the plan's store, else next to the plan)."), QStringLiteral("file")});
+    p.addOption({QStringLiteral("db"),
+                 QStringLiteral("The history database, a file or a postgresql:// URL (default: the plan's store, else next to the plan)."),
+                 QStringLiteral("file")});
     p.addOption({QStringLiteral("cluster"), QStringLiteral("Cluster name for the PATHs given (default: the directory's name)."),
                  QStringLiteral("name")});
     p.addOption({QStringLiteral("customer"), QStringLiteral("Customer for the PATHs given."), QStringLiteral("name")});

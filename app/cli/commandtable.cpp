@@ -230,7 +230,10 @@ void addFerryOptions(CommandParser &parser)
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addOption({QStringLiteral("plan"), QStringLiteral("The migration plan (default: the last one used)."), QStringLiteral("file")});
-    parser.addOption({QStringLiteral("db"), QStringLiteral("The history database, a file or a postgresql:// URL (default: the plan's store, else next to the plan)."), QStringLiteral("file")});
+    parser.addOption(
+        {QStringLiteral("db"),
+         QStringLiteral("The history database, a file or a postgresql:// URL (default: the plan's store, else next to the plan)."),
+         QStringLiteral("file")});
     parser.addOption({QStringLiteral("page"),
                       QStringLiteral("Open on a page: overview, images, replication, cleanup, registries, clients or charts."),
                       QStringLiteral("page")});

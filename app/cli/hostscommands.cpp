@@ -101,7 +101,9 @@ int lint(const QStringList &args, QTextStream &out, QTextStream &err)
                                                "--plan and its clients and database) hosts that lack tags the clusters reference.\n"
                                                "Exit codes: 0 no error (warnings allowed), 5 errors found, 2 usage."));
     p.addOption({QStringLiteral("plan"), QStringLiteral("The migration plan."), QStringLiteral("file")});
-    p.addOption({QStringLiteral("db"), QStringLiteral("The history database, a file or a postgresql:// URL (default: the plan's store, else next to the plan)."), QStringLiteral("file")});
+    p.addOption({QStringLiteral("db"),
+                 QStringLiteral("The history database, a file or a postgresql:// URL (default: the plan's store, else next to the plan)."),
+                 QStringLiteral("file")});
     p.addOption({QStringLiteral("format"), QStringLiteral("table (default) or json."), QStringLiteral("format")});
     p.addPositionalArgument(QStringLiteral("DIR"), QStringLiteral("The certs.d directory."));
     if (const int rc = parseCommand(p, QStringLiteral("hosts lint"), args, out, err); rc >= 0)
@@ -149,7 +151,9 @@ int explain(const QStringList &args, QTextStream &out, QTextStream &err)
     p.addOption(
         {QStringLiteral("hosts-dir"), QStringLiteral("The certs.d directory (none: containerd's default host)."), QStringLiteral("dir")});
     p.addOption({QStringLiteral("plan"), QStringLiteral("The migration plan."), QStringLiteral("file")});
-    p.addOption({QStringLiteral("db"), QStringLiteral("The history database, a file or a postgresql:// URL (default: the plan's store, else next to the plan)."), QStringLiteral("file")});
+    p.addOption({QStringLiteral("db"),
+                 QStringLiteral("The history database, a file or a postgresql:// URL (default: the plan's store, else next to the plan)."),
+                 QStringLiteral("file")});
     p.addOption(
         {QStringLiteral("json"), QStringLiteral("Print JSON (keys: reference, source, hosts[url, host, capabilities, registry, holds]).")});
     p.addPositionalArgument(QStringLiteral("REF"), QStringLiteral("An image reference as a manifest writes it (nginx, quay.io/x/y:1)."));

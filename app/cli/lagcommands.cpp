@@ -272,7 +272,9 @@ int runWatch(const QStringList &args, QTextStream &out, QTextStream &err)
                        "On a terminal it opens the terminal dashboard (ferryctl tui: pages 1-5, s scan now, q quit) with its rounds;\n"
                        "otherwise, or with --plain, it prints one line per round. Exit codes: 0 done, 2 usage, 130 interrupted."));
     p.addOption({QStringLiteral("plan"), QStringLiteral("The migration plan (YAML)."), QStringLiteral("file")});
-    p.addOption({QStringLiteral("db"), QStringLiteral("The history database, a file or a postgresql:// URL (default: the plan's store, else next to the plan)."), QStringLiteral("file")});
+    p.addOption({QStringLiteral("db"),
+                 QStringLiteral("The history database, a file or a postgresql:// URL (default: the plan's store, else next to the plan)."),
+                 QStringLiteral("file")});
     p.addOption({QStringLiteral("interval"), QStringLiteral("Time between rounds: 30s, 5m, 1h (default 5m)."), QStringLiteral("duration"),
                  QStringLiteral("5m")});
     p.addOption({QStringLiteral("full-every"), QStringLiteral("A full scan every N rounds (default 12)."), QStringLiteral("n"),

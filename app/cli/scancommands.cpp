@@ -200,7 +200,9 @@ int runScan(const QStringList &args, QTextStream &out, QTextStream &err)
                        "Exit codes: 0 complete, 2 usage or plan error, 4 incomplete (a registry failed; its cells are unknown),\n"
                        "5 rows in a --fail-on state, 130 interrupted (what was read is kept)."));
     p.addOption({QStringLiteral("plan"), QStringLiteral("The migration plan (YAML)."), QStringLiteral("file")});
-    p.addOption({QStringLiteral("db"), QStringLiteral("The history database, a file or a postgresql:// URL (default: the plan's store, else next to the plan)."), QStringLiteral("file")});
+    p.addOption({QStringLiteral("db"),
+                 QStringLiteral("The history database, a file or a postgresql:// URL (default: the plan's store, else next to the plan)."),
+                 QStringLiteral("file")});
     p.addOption({QStringLiteral("only"), QStringLiteral("Scan only target repositories matching <regex>."), QStringLiteral("regex")});
     p.addOption({QStringLiteral("jobs"), QStringLiteral("Repositories listed in parallel (default 8)."), QStringLiteral("n")});
     p.addOption(

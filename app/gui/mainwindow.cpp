@@ -17,6 +17,7 @@
 #include "replicationpage.h"
 #include "scan/scanner.h"
 #include "store/store.h"
+#include "store/storefollower.h"
 #include "storeworker.h"
 #include "syncmatrixmodel.h"
 
@@ -25,7 +26,6 @@
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QFileSystemWatcher>
 #include <QIcon>
 #include <QKeySequence>
 #include <QLabel>
@@ -344,46 +344,29 @@ QWidget *MainWindow::currentPage() const
     return m_pages->currentWidget();
 }
 
+// Another process's writes (ferryctl watch, a collector elsewhere, the demo) reload the pages:
+// a SQLite file is watched, a PostgreSQL store heard through LISTEN/NOTIFY.
 void MainWindow::followDatabase(const QString &dbPath)
 {
-    if (!m_dbWatcher) {
-        m_dbWatcher = new QFileSystemWatcher(this);
+    if (!m_dbChanged) {
         m_dbChanged = new QTimer(this);
         m_dbChanged->setSingleShot(true);
         m_dbChanged->setInterval(2000);
-        // At most one reload every two seconds while another process writes (a read in flight
-        // and one queued at most: reload() coalesces).
-        auto changed = [this] {
-            if (!m_dbChanged->isActive())
-                m_dbChanged->start();
-        };
-        connect(m_dbWatcher, &QFileSystemWatcher::fileChanged, this, changed);
-        // SQLite's write-ahead log appears and goes with the writers: the directory says when.
-        // Other files of that directory (a plan in $HOME) are no reason to read again.
-        connect(m_dbWatcher, &QFileSystemWatcher::directoryChanged, this, [this, changed] {
-            const QString wal = m_dbPath + QStringLiteral("-wal");
-            if (QFileInfo::exists(wal) != m_dbWatcher->files().contains(wal)) {
-                if (QFileInfo::exists(wal))
-                    m_dbWatcher->addPath(wal);
-                changed();
-            }
-        });
         connect(m_dbChanged, &QTimer::timeout, this, [this] {
-            if (QFileInfo::exists(m_dbPath) && !m_dbWatcher->files().contains(m_dbPath))
-                m_dbWatcher->addPath(m_dbPath);
             if (!m_scan) // a scan of this window's own reloads when it finishes
                 reload();
         });
     }
-    if (!m_dbWatcher->files().isEmpty())
-        m_dbWatcher->removePaths(m_dbWatcher->files());
-    if (!m_dbWatcher->directories().isEmpty())
-        m_dbWatcher->removePaths(m_dbWatcher->directories());
-    m_dbPath = dbPath;
-    m_dbWatcher->addPath(QFileInfo(dbPath).absolutePath());
-    for (const QString &f : {dbPath, QString(dbPath + QStringLiteral("-wal"))})
-        if (QFileInfo::exists(f))
-            m_dbWatcher->addPath(f);
+    delete m_follower;
+    m_follower = new StoreFollower(dbPath, this);
+    // At most one reload every two seconds while another process writes (a read in flight
+    // and one queued at most: reload() coalesces).
+    connect(m_follower, &StoreFollower::changed, this, [this] {
+        if (!m_dbChanged->isActive())
+            m_dbChanged->start();
+    });
+    connect(m_follower, &StoreFollower::lost, this,
+            [this](const QString &why) { statusBar()->showMessage(tr("Not following the store: %1; trying again").arg(why), 10'000); });
 }
 
 void MainWindow::startScan()

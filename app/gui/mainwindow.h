@@ -17,7 +17,6 @@
 #include <memory>
 
 class QAction;
-class QFileSystemWatcher;
 class QTimer;
 class QLabel;
 class QListWidget;
@@ -39,6 +38,7 @@ class RegistryClient;
 class OverviewPage;
 class ScanWorker;
 class Store;
+class StoreFollower;
 class SyncMatrixModel;
 struct ScanProgress;
 struct ScanSummary;
@@ -112,9 +112,8 @@ private:
     WelcomePage *m_welcome;
     // Scans other processes write (ferryctl watch, the demo) reach the window through the
     // database's files: a change reloads the pages, at most once a second.
-    QFileSystemWatcher *m_dbWatcher = nullptr;
+    StoreFollower *m_follower = nullptr;
     QTimer *m_dbChanged = nullptr;
-    QString m_dbPath;
     QAction *m_scanAction;
     QAction *m_stopAction;
     QAction *m_exportAction;

@@ -41,7 +41,7 @@ QString CleanupEngine::approve(qint64 batchId, const QString &actor, const QStri
     if (b->deleteCount == 0)
         return QStringLiteral("batch %1 deletes nothing; there is nothing to approve").arg(batchId);
     const QString who = cleanupActor(actor);
-    if (!m_cleanup.decide(batchId, batchstatus::Approved, who, b->hash, comment))
+    if (!m_cleanup.decide(batchId, batchstatus::Approved, who, b->hash, comment, {batchstatus::Planned, batchstatus::Rejected}))
         return m_cleanup.lastError();
     m_cleanup.audit(who, QStringLiteral("approve"), batchId,
                     QStringLiteral("hash %1%2").arg(b->hash, comment.isEmpty() ? QString() : QStringLiteral(": ") + comment));
@@ -56,7 +56,7 @@ QString CleanupEngine::reject(qint64 batchId, const QString &actor, const QStrin
     if (b->status != batchstatus::Planned && b->status != batchstatus::Approved)
         return QStringLiteral("batch %1 is %2; only a planned or approved batch can be rejected").arg(batchId).arg(b->status);
     const QString who = cleanupActor(actor);
-    if (!m_cleanup.decide(batchId, batchstatus::Rejected, who, b->hash, comment))
+    if (!m_cleanup.decide(batchId, batchstatus::Rejected, who, b->hash, comment, {batchstatus::Planned, batchstatus::Approved}))
         return m_cleanup.lastError();
     m_cleanup.audit(who, QStringLiteral("reject"), batchId, comment);
     return {};

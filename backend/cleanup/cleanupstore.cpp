@@ -189,20 +189,44 @@ QList<CleanupBatch> CleanupStore::batches() const
     return out;
 }
 
-bool CleanupStore::decide(qint64 id, const QString &status, const QString &actor, const QString &hash, const QString &comment)
+bool CleanupStore::decide(qint64 id, const QString &status, const QString &actor, const QString &hash, const QString &comment,
+                          const QStringList &from)
 {
     QSqlDatabase db = m_store.database();
     return m_store.transaction([&] {
         QSqlQuery q(db);
-        q.prepare(QStringLiteral("UPDATE cleanup_batches SET status=?, decided_by=?, decided_at=?, decided_hash=?, comment=? WHERE id=?"));
+        q.prepare(QStringLiteral("UPDATE cleanup_batches SET status=?, decided_by=?, decided_at=?, decided_hash=?, comment=? "
+                                 "WHERE id=? AND hash=? AND status IN (%1)")
+                      .arg(QStringList(from.size(), QStringLiteral("?")).join(u',')));
         for (const QVariant &v : {QVariant(status), QVariant(actor), storedTime(QDateTime::currentDateTimeUtc()), QVariant(hash),
-                                  QVariant(comment), QVariant(id)})
+                                  QVariant(comment), QVariant(id), QVariant(hash)})
             q.addBindValue(v);
-        if (!q.exec() || q.numRowsAffected() != 1) {
+        for (const QString &f : from)
+            q.addBindValue(f);
+        if (!q.exec()) {
             m_store.setLastError(q.lastError().text());
             return false;
         }
+        if (q.numRowsAffected() != 1) {
+            m_store.setLastError(QStringLiteral("batch %1 changed meanwhile (decided or executed elsewhere); show it again").arg(id));
+            return false;
+        }
         return true;
+    });
+}
+
+bool CleanupStore::setStatusIf(qint64 id, const QString &status, const QStringList &from)
+{
+    QSqlDatabase db = m_store.database();
+    return m_store.transaction([&] {
+        QSqlQuery q(db);
+        q.prepare(QStringLiteral("UPDATE cleanup_batches SET status=? WHERE id=? AND status IN (%1)")
+                      .arg(QStringList(from.size(), QStringLiteral("?")).join(u',')));
+        q.addBindValue(status);
+        q.addBindValue(id);
+        for (const QString &f : from)
+            q.addBindValue(f);
+        return q.exec() && q.numRowsAffected() == 1;
     });
 }
 
@@ -224,7 +248,8 @@ qint64 CleanupStore::beginRun(qint64 batch, bool dryRun, const QString &actor)
     qint64 id = 0;
     m_store.transaction([&] {
         QSqlQuery q(db);
-        q.prepare(QStringLiteral("INSERT INTO cleanup_runs(batch, dry_run, actor, started_at, status) VALUES(?,?,?,?,'running') RETURNING id"));
+        q.prepare(
+            QStringLiteral("INSERT INTO cleanup_runs(batch, dry_run, actor, started_at, status) VALUES(?,?,?,?,'running') RETURNING id"));
         q.addBindValue(batch);
         q.addBindValue(dryRun ? 1 : 0);
         q.addBindValue(actor);
@@ -293,6 +318,56 @@ bool CleanupStore::journal(qint64 run, bool dryRun, qint64 batch, int seq, const
         }
         return true;
     });
+}
+
+bool CleanupStore::claimForDelete(qint64 run, qint64 batch, int seq, const QString &expectedHash, const QString &message)
+{
+    QSqlDatabase db = m_store.database();
+    QString refusal;
+    const bool written = m_store.transaction([&] {
+        QSqlQuery q(db);
+        q.prepare(QStringLiteral("SELECT status, hash, decided_hash, decided_by FROM cleanup_batches WHERE id=?"));
+        q.addBindValue(batch);
+        if (!q.exec() || !q.next()) {
+            refusal = QStringLiteral("batch %1 is gone from the store").arg(batch);
+            return false;
+        }
+        const QString status = q.value(0).toString(), hash = q.value(1).toString(), decided = q.value(2).toString();
+        if (status != batchstatus::Approved && status != batchstatus::Executing)
+            refusal = QStringLiteral("batch %1 is %2 now (%3); nothing more is deleted").arg(batch).arg(status, q.value(3).toString());
+        else if (hash != expectedHash || decided != expectedHash)
+            refusal = QStringLiteral("batch %1 changed since this run read it (hash %2, approved as %3)").arg(batch).arg(hash, decided);
+        q.finish();
+        if (!refusal.isEmpty())
+            return false;
+        q.prepare(QStringLiteral("SELECT state FROM cleanup_items WHERE batch=? AND seq=?"));
+        q.addBindValue(batch);
+        q.addBindValue(seq);
+        if (!q.exec() || !q.next()) {
+            refusal = QStringLiteral("item %1 of batch %2 is gone from the store").arg(seq).arg(batch);
+            return false;
+        }
+        const QString state = q.value(0).toString();
+        q.finish();
+        if (itemstate::isFinal(state)) {
+            refusal = QStringLiteral("item %1 of batch %2 is already %3").arg(seq).arg(batch).arg(state);
+            return false;
+        }
+        const qint64 now = QDateTime::currentDateTimeUtc().toMSecsSinceEpoch();
+        q.prepare(QStringLiteral("INSERT INTO cleanup_journal(run, batch, seq, at, state, http_status, message) VALUES(?,?,?,?,?,?,?)"));
+        for (const QVariant &v :
+             {QVariant(run), QVariant(batch), QVariant(seq), QVariant(now), QVariant(itemstate::Sending), QVariant(0), QVariant(message)})
+            q.addBindValue(v);
+        if (!q.exec())
+            return false;
+        q.prepare(QStringLiteral("UPDATE cleanup_items SET state=?, outcome=?, http_status=0, updated_at=? WHERE batch=? AND seq=?"));
+        for (const QVariant &v : {QVariant(itemstate::Sending), QVariant(message), QVariant(now), QVariant(batch), QVariant(seq)})
+            q.addBindValue(v);
+        return q.exec() && q.numRowsAffected() == 1;
+    });
+    if (!refusal.isEmpty())
+        m_store.setLastError(refusal);
+    return written;
 }
 
 QList<JournalEntry> CleanupStore::journalOf(qint64 batch) const

@@ -115,7 +115,13 @@ public:
     std::optional<CleanupBatch> batch(qint64 id) const;
     QList<CleanupBatch> batches() const;
 
-    bool decide(qint64 id, const QString &status, const QString &actor, const QString &hash, const QString &comment);
+    // Approves or rejects, only if the batch is still in one of the statuses from and still
+    // holds hash when the write happens: a decision from another machine in between fails this
+    // one instead of being overwritten.
+    bool decide(qint64 id, const QString &status, const QString &actor, const QString &hash, const QString &comment,
+                const QStringList &from);
+    // The status, only if the batch is in one of from at the time of the write.
+    bool setStatusIf(qint64 id, const QString &status, const QStringList &from);
     bool setStatus(qint64 id, const QString &status);
 
     qint64 beginRun(qint64 batch, bool dryRun, const QString &actor);
@@ -126,6 +132,11 @@ public:
     // transaction, so the journal and the item never disagree.
     bool journal(qint64 run, bool dryRun, qint64 batch, int seq, const QString &state, int httpStatus, const QString &message);
     QList<JournalEntry> journalOf(qint64 batch) const;
+    // The "sending" entry that lets a DELETE leave, written only if, in the same write
+    // transaction, the batch is still approved (approved or executing, approved as the hash it
+    // holds, which is expectedHash) and the item has not reached a final state. False with why
+    // in lastError() otherwise: another machine may have rejected the batch or finished the item.
+    bool claimForDelete(qint64 run, qint64 batch, int seq, const QString &expectedHash, const QString &message);
 
     bool audit(const QString &actor, const QString &action, qint64 batch, const QString &detail);
     QList<AuditEntry> auditLog() const;

@@ -3,14 +3,16 @@
 
 // The history store at a million tags: recording listings, writing the matrix, and the
 // three queries the tools run (current matrix, changes since a scan, one tag's timeline).
-// Usage: bench_store [REPOSITORIES=1000] [TAGS_PER_REPOSITORY=1000] [--out FILE]
+// Usage: bench_store [REPOSITORIES=1000] [TAGS_PER_REPOSITORY=1000] [--out FILE|URL]
 // --out keeps the database (with the registries' roles and a finished scan) at FILE, for
-// bench_window to open the dashboard on it.
+// bench_window to open the dashboard on it; a postgresql:// URL (an empty database) runs the
+// same on PostgreSQL (tests/bench/store_engines.sh runs both side by side).
 #include "store/store.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QFileInfo>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTextStream>
 
@@ -37,7 +39,8 @@ int main(int argc, char *argv[])
     if (const qsizetype i = a.indexOf(QStringLiteral("--out")); i > 0 && i + 1 < a.size()) {
         outFile = a.at(i + 1);
         a.remove(i, 2);
-        QFile::remove(outFile);
+        if (!Store::isServerLocation(outFile))
+            QFile::remove(outFile);
     }
     const int repos = a.size() > 1 ? a[1].toInt() : 1000;
     const int tags = a.size() > 2 ? a[2].toInt() : 1000;
@@ -128,10 +131,16 @@ int main(int argc, char *argv[])
     const auto current = store.currentTags(QStringLiteral("gsoci"), repoName(repos / 2));
     const qint64 currentMs = t.elapsed();
 
-    const qint64 walBytes = QFileInfo(store.path() + QStringLiteral("-wal")).size();
-    const qint64 dbBytes = QFileInfo(store.path()).size();
+    qint64 walBytes = QFileInfo(store.path() + QStringLiteral("-wal")).size();
+    qint64 dbBytes = QFileInfo(store.path()).size();
+    if (store.isPostgres()) { // the database's size on the server; its WAL is the server's
+        QSqlQuery size(store.database());
+        dbBytes = size.exec(QStringLiteral("SELECT pg_database_size(current_database())")) && size.next() ? size.value(0).toLongLong() : 0;
+        walBytes = 0;
+    }
     const qint64 total = qint64(repos) * tags;
-    out << "tags: " << total << " in " << repos << " repositories\n"
+    out << "engine: " << (store.isPostgres() ? "PostgreSQL" : "SQLite") << "\n"
+        << "tags: " << total << " in " << repos << " repositories\n"
         << "record first listing (all new):      " << firstMs << " ms (" << (firstMs * 1000.0 / total) << " us/tag)\n"
         << "record second listing (1 % moved):   " << secondMs << " ms\n"
         << "write matrix (" << total << " rows, 3 cells): " << matrixWriteMs << " ms\n"

@@ -5,7 +5,9 @@
 // the model, and the process's memory (peak, and settled a few seconds later, sampled from
 // /proc every 100 ms while the pages read their data).
 // Usage: bench_window DATABASE [SETTLE_SECONDS=5]   (make one: bench_store 1000 1000 --out FILE)
+// DATABASE may be a postgresql:// URL (tests/bench/store_engines.sh).
 #include "gui/mainwindow.h"
+#include "store/store.h"
 #include "syncmatrixmodel.h"
 
 #include <QApplication>
@@ -42,7 +44,7 @@ int main(int argc, char *argv[])
     QApplication::setOrganizationName(QStringLiteral("ferry-bench")); // not the user's settings
     QTextStream out(stdout);
     const QStringList a = app.arguments();
-    if (a.size() < 2 || !QFile::exists(a[1])) {
+    if (a.size() < 2 || !(QFile::exists(a[1]) || Store::isServerLocation(a[1]))) {
         out << "usage: bench_window DATABASE [SETTLE_SECONDS]  (bench_store 1000 1000 --out FILE makes one)" << Qt::endl;
         return 2;
     }

@@ -497,6 +497,144 @@ private Q_SLOTS:
         QVERIFY(interrupted);
     }
 
+    // team/bulk filled again (salt names the content) and one approved batch of its 12 builds.
+    qint64 approvedBulkBatch(const QString &salt, QStringList *digests)
+    {
+        QString error;
+        if (!m_farm->seedNamed(QStringLiteral("gsoci"), salt, &error,
+                               {QStringLiteral("--only-extras"), QStringLiteral("--bulk"), QStringLiteral("12")})) {
+            qWarning("seeding failed: %s", qPrintable(error));
+            return 0;
+        }
+        for (const QJsonValue &v : m_farm->seeded())
+            *digests << v.toObject().value(QStringLiteral("digest")).toString();
+        const QJsonObject batch =
+            batchFor(planJson(m_plan, m_db, {QStringLiteral("--policy"), QStringLiteral("bulk")}), QStringLiteral("team/bulk"));
+        const qint64 id = batch.value(QStringLiteral("id")).toInteger();
+        const Run approve = ferryctl({QStringLiteral("cleanup"), QStringLiteral("approve"), QString::number(id), QStringLiteral("--db"),
+                                      m_db, QStringLiteral("--as"), QStringLiteral("lead"), QStringLiteral("--hash"),
+                                      batch.value(QStringLiteral("hash")).toString()});
+        if (approve.exitCode != 0)
+            qWarning("approve failed: %s", approve.err.constData());
+        return approve.exitCode == 0 ? id : 0;
+    }
+
+    // Started at once, each a process of its own (on PostgreSQL: sessions of one shared store,
+    // as on machines of their own); returns their results in order.
+    QList<Run> race(const QList<QStringList> &commands)
+    {
+        std::vector<std::unique_ptr<QProcess>> ps;
+        for (const QStringList &args : commands) {
+            ps.push_back(std::make_unique<QProcess>());
+            ps.back()->start(ferryctlPath(), args);
+        }
+        QList<Run> out;
+        for (auto &p : ps) {
+            Run r;
+            if (!p->waitForFinished(120'000))
+                p->kill();
+            p->waitForFinished(5000);
+            r.exitCode = p->exitStatus() == QProcess::NormalExit ? p->exitCode() : -1;
+            r.out = p->readAllStandardOutput();
+            r.err = p->readAllStandardError();
+            out << r;
+        }
+        return out;
+    }
+
+    // Two executors and a resume race on one approved batch: one run sends every DELETE, the
+    // others are refused, and each item has one final entry in the journal.
+    void racingExecutorsDeleteEachItemOnce()
+    {
+        QStringList digests;
+        const qint64 id = approvedBulkBatch(QStringLiteral("race"), &digests);
+        QVERIFY(id > 0);
+        QCOMPARE(digests.size(), 12);
+        const QStringList execute{QStringLiteral("cleanup"), QStringLiteral("execute"), QString::number(id), QStringLiteral("--db"), m_db,
+                                  QStringLiteral("--pace"),  QStringLiteral("150ms")};
+        const QList<Run> runs =
+            race({execute,
+                  execute,
+                  {QStringLiteral("cleanup"), QStringLiteral("resume"), QStringLiteral("--db"), m_db, QStringLiteral("--plan"), m_plan}});
+        int executed = 0;
+        for (int i = 0; i < 2; ++i) {
+            if (runs[i].exitCode == 0) {
+                ++executed;
+                continue;
+            }
+            QCOMPARE(runs[i].exitCode, 6);
+            QVERIFY2(runs[i].err.contains("being executed by another process") || runs[i].err.contains("executed, not approved"),
+                     runs[i].err.constData());
+        }
+        QCOMPARE(executed, 1);
+        qInfo("refused: %s | %s", runs[0].exitCode ? runs[0].err.trimmed().constData() : runs[1].err.trimmed().constData(),
+              runs[2].err.trimmed().isEmpty() ? "resume had nothing to do" : runs[2].err.trimmed().constData());
+        QVERIFY2(runs[2].exitCode == 0 || runs[2].err.contains("being executed by another process"), runs[2].err.constData());
+
+        const QJsonObject shown = show(id, m_db);
+        QCOMPARE(shown.value(QStringLiteral("status")).toString(), QStringLiteral("executed"));
+        QMap<int, int> finals;
+        QSet<qint64> sendingRuns;
+        for (const QJsonValue &e : shown.value(QStringLiteral("journal")).toArray()) {
+            const QJsonObject o = e.toObject();
+            const QString state = o.value(QStringLiteral("state")).toString();
+            if (state == u"sending")
+                sendingRuns.insert(o.value(QStringLiteral("run")).toInteger());
+            else if (state != u"planned")
+                finals[o.value(QStringLiteral("seq")).toInt()]++;
+        }
+        QCOMPARE(sendingRuns.size(), 1); // one run sent every DELETE
+        int deletes = 0; // the 12 seeded here, and team/bulk's first 12 when this runs alone
+        for (const QJsonValue &v : shown.value(QStringLiteral("items")).toArray())
+            deletes += v.toObject().value(QStringLiteral("action")).toString() == u"delete";
+        QVERIFY(deletes >= 12);
+        QCOMPARE(finals.size(), deletes);
+        for (auto it = finals.begin(); it != finals.end(); ++it)
+            QVERIFY2(it.value() == 1, qPrintable(QStringLiteral("item %1 has %2 final journal entries").arg(it.key()).arg(it.value())));
+        for (const QJsonValue &v : shown.value(QStringLiteral("items")).toArray())
+            QCOMPARE(v.toObject().value(QStringLiteral("state")).toString(), QStringLiteral("deleted"));
+        const Held after = probe(m_gsoci, QStringLiteral("team/bulk"), digests);
+        for (const QString &d : std::as_const(digests))
+            QCOMPARE(after.digests.value(d), 404);
+    }
+
+    // A rejection and an execution race: either the rejection wins and nothing is deleted, or
+    // the run wins and the rejection is refused. Never a rejected batch with deleted items.
+    void aRejectionIsNeverOvertakenByARun()
+    {
+        QStringList digests;
+        const qint64 id = approvedBulkBatch(QStringLiteral("reject-race"), &digests);
+        QVERIFY(id > 0);
+        const QList<Run> runs =
+            race({{QStringLiteral("cleanup"), QStringLiteral("execute"), QString::number(id), QStringLiteral("--db"), m_db,
+                   QStringLiteral("--pace"), QStringLiteral("100ms")},
+                  {QStringLiteral("cleanup"), QStringLiteral("reject"), QString::number(id), QStringLiteral("--db"), m_db,
+                   QStringLiteral("--as"), QStringLiteral("second-reviewer"), QStringLiteral("--comment"), QStringLiteral("not yet")}});
+        const QJsonObject shown = show(id, m_db);
+        const QString status = shown.value(QStringLiteral("status")).toString();
+        int deleted = 0;
+        for (const QJsonValue &v : shown.value(QStringLiteral("items")).toArray())
+            deleted += v.toObject().value(QStringLiteral("state")).toString() == u"deleted";
+        const Held after = probe(m_gsoci, QStringLiteral("team/bulk"), digests);
+        int gone = 0;
+        for (const QString &d : std::as_const(digests))
+            gone += after.digests.value(d) == 404;
+        QVERIFY(gone <= deleted); // what the registry lost, the store says it deleted
+        qInfo("%s went first; %d of 12 deleted", runs[1].exitCode == 0 ? "the rejection" : "the run", deleted);
+        if (runs[1].exitCode == 0) { // the rejection went first: the run never started
+            QCOMPARE(status, QStringLiteral("rejected"));
+            QCOMPARE(runs[0].exitCode, 6);
+            QCOMPARE(deleted, 0);
+            QCOMPARE(gone, 0);
+        } else { // the run went first: an executing batch cannot be rejected
+            QVERIFY2(runs[1].err.contains("executing") || runs[1].err.contains("executed") || runs[1].err.contains("changed meanwhile"),
+                     runs[1].err.constData());
+            QCOMPARE(status, QStringLiteral("executed"));
+            QVERIFY(deleted >= 12);
+            QCOMPARE(gone, 12);
+        }
+    }
+
     // A listing cut short can drive no deletion. Debian's registry ignores ?n=, so a
     // scripted registry serves page 1 of 2 and then fails page 2.
     void incompleteListingCannotBeExecuted()

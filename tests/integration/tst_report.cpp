@@ -163,7 +163,7 @@ private Q_SLOTS:
         b.items = {item};
         b.hash = batchHash(b.content());
         QVERIFY(cs.addBatch(&b));
-        QVERIFY(cs.decide(b.id, batchstatus::Approved, QStringLiteral("lead"), b.hash, {}));
+        QVERIFY(cs.decide(b.id, batchstatus::Approved, QStringLiteral("lead"), b.hash, {}, {batchstatus::Planned}));
     }
 
     // A replica that cannot be reached makes its own stage unknown and leaves stage 1 alone

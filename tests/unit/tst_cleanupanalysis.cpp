@@ -357,9 +357,16 @@ private Q_SLOTS:
         QCOMPARE(back->bytes, 1234);
         QCOMPARE(back->items.at(1).holdReason, QStringLiteral("protected"));
 
-        QVERIFY(cs.decide(b.id, batchstatus::Approved, QStringLiteral("lead"), b.hash, QStringLiteral("ok")));
+        // A decision is made only from the statuses it names, and only on the hash it saw.
+        QVERIFY(!cs.decide(b.id, batchstatus::Approved, QStringLiteral("lead"), b.hash, QStringLiteral("ok"), {batchstatus::Rejected}));
+        QVERIFY(!cs.decide(b.id, batchstatus::Approved, QStringLiteral("lead"), QStringLiteral("sha256:other"), QStringLiteral("ok"),
+                           {batchstatus::Planned}));
+        QVERIFY(cs.decide(b.id, batchstatus::Approved, QStringLiteral("lead"), b.hash, QStringLiteral("ok"), {batchstatus::Planned}));
         const qint64 run = cs.beginRun(b.id, false, QStringLiteral("lead"));
-        QVERIFY(cs.journal(run, false, b.id, 1, itemstate::Sending, 0, QStringLiteral("DELETE")));
+        // The DELETE may leave only while the batch is approved as the hash the run holds.
+        QVERIFY(!cs.claimForDelete(run, b.id, 1, QStringLiteral("sha256:other"), QStringLiteral("DELETE")));
+        QVERIFY2(cs.lastError().contains(QStringLiteral("changed since this run read it")), qPrintable(cs.lastError()));
+        QVERIFY(cs.claimForDelete(run, b.id, 1, b.hash, QStringLiteral("DELETE")));
         QVERIFY(cs.journal(run, false, b.id, 1, itemstate::Deleted, 202, QStringLiteral("deleted")));
         const qint64 dry = cs.beginRun(b.id, true, QStringLiteral("lead"));
         QVERIFY(cs.journal(dry, true, b.id, 1, itemstate::WouldDelete, 0, QStringLiteral("would")));

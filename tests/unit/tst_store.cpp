@@ -2,11 +2,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 
 #include "store/store.h"
+#include "store/storefollower.h"
 #include "store/storeinternal.h"
 #include "testmain.h"
 #include "teststore.h"
 
 #include <QSemaphore>
+#include <QSignalSpy>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QTemporaryDir>
@@ -422,6 +424,32 @@ private Q_SLOTS:
         QVERIFY(first->tryLock(QStringLiteral("registry:gsoci")));
         first.reset(); // its connection (or lock file) goes with it
         QVERIFY(second.tryLock(QStringLiteral("registry:gsoci")));
+    }
+
+    // The dashboard follows writes of other processes: a SQLite file by watching it, a
+    // PostgreSQL store by LISTEN, with what the writer said.
+    void aFollowerHearsAnotherWriter()
+    {
+        const QString path = freshPath();
+        Store writer(path);
+        QString err;
+        QVERIFY2(writer.open(&err), qPrintable(err));
+        StoreFollower follower(path);
+        QSignalSpy listening(&follower, &StoreFollower::listening);
+        QSignalSpy lost(&follower, &StoreFollower::lost);
+        QVERIFY2(listening.wait(10'000), lost.isEmpty() ? "" : qPrintable(lost.first().first().toString()));
+        QSignalSpy changed(&follower, &StoreFollower::changed);
+        ScanRecord scan;
+        scan.id = writer.beginScan(QStringLiteral("p"), QDateTime::currentDateTimeUtc());
+        scan.finishedAt = QDateTime::currentDateTimeUtc();
+        scan.complete = true;
+        QVERIFY(writer.finishScan(scan));
+        QVERIFY(changed.wait(10'000));
+        QStringList said;
+        for (const QList<QVariant> &args : std::as_const(changed))
+            said << args.first().toString();
+        QVERIFY2(said.contains(writer.isPostgres() ? QStringLiteral("scan %1").arg(scan.id) : QStringLiteral("file")),
+                 qPrintable(said.join(u',')));
     }
 
     void aServerLocationIsShownWithoutItsPassword()

@@ -1,0 +1,369 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
+// Executing approved batches: what blocks a run, the live re-checks before each DELETE, the
+// journal, one executor per batch across machines, and resume.
+
+#include "cleanup/cleanupengine.h"
+#include "cleanup/cleanupreply.h"
+#include "registry/registryclient.h"
+
+#include <QElapsedTimer>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+namespace ferry {
+
+using cleanupreply::reply;
+
+namespace {
+
+// A batch's lock, let go when the run ends however it ends.
+struct BatchLock
+{
+    Store *store;
+    QString name;
+    BatchLock(Store *s, QString n)
+        : store(s)
+        , name(std::move(n))
+    { }
+    BatchLock(const BatchLock &) = delete;
+    BatchLock &operator=(const BatchLock &) = delete;
+    ~BatchLock()
+    {
+        if (store)
+            store->unlock(name);
+    }
+};
+
+QString summaryJson(const QMap<QString, int> &counts)
+{
+    QJsonObject o;
+    for (auto it = counts.begin(); it != counts.end(); ++it)
+        o.insert(it.key(), it.value());
+    return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
+}
+
+QString stateFor(DeleteOutcome o)
+{
+    switch (o) {
+    case DeleteOutcome::Deleted: return itemstate::Deleted;
+    case DeleteOutcome::AlreadyAbsent: return itemstate::AlreadyAbsent;
+    case DeleteOutcome::Refused: return itemstate::Refused;
+    case DeleteOutcome::NotPermitted: return itemstate::NotPermitted;
+    case DeleteOutcome::Failed: return itemstate::Failed;
+    }
+    return itemstate::Failed;
+}
+
+// One executor per batch, across processes and machines: a real run holds the batch's lock
+// for its whole length and reads the batch only once it holds it, so no item is sent twice.
+// nullopt (and why in result->refused) when another process holds it.
+std::optional<BatchLock> holdBatch(CleanupStore &cleanup, qint64 batchId, bool dry, const QString &actor, CleanupExecResult *result)
+{
+    if (dry)
+        return std::optional<BatchLock>(std::in_place, nullptr, QString());
+    const QString name = QStringLiteral("cleanup-batch:%1").arg(batchId);
+    if (!cleanup.store().tryLock(name)) {
+        result->refused =
+            QStringLiteral("batch %1 is being executed by another process (an execute or resume elsewhere); nothing was sent").arg(batchId);
+        cleanup.audit(actor, QStringLiteral("execute refused"), batchId, result->refused);
+        return std::nullopt;
+    }
+    return std::optional<BatchLock>(std::in_place, &cleanup.store(), name);
+}
+
+} // namespace
+
+QString batchExecutionBlocker(const CleanupBatch &b, bool dryRun, qint64 maxListingAgeSeconds)
+{
+    const QString recomputed = b.recomputedHash();
+    if (recomputed != b.hash)
+        return QStringLiteral("batch %1 was altered after planning: its items hash to %2, the batch was planned as %3")
+            .arg(b.id)
+            .arg(recomputed, b.hash);
+    if (!b.listingComplete)
+        return QStringLiteral("batch %1 was planned from an incomplete listing (%2); plan again when the registry lists completely")
+            .arg(b.id)
+            .arg(b.listingNote);
+    if (!dryRun) {
+        if (b.status == batchstatus::Planned)
+            return QStringLiteral("batch %1 is not approved (ferryctl cleanup approve %1 --as NAME)").arg(b.id);
+        if (b.status != batchstatus::Approved && b.status != batchstatus::Executing)
+            return QStringLiteral("batch %1 is %2, not approved").arg(b.id).arg(b.status);
+        if (b.decidedHash != b.hash)
+            return QStringLiteral("batch %1 was approved as %2 but holds %3").arg(b.id).arg(b.decidedHash, b.hash);
+    } else if (b.status == batchstatus::Rejected || b.status == batchstatus::Superseded) {
+        return QStringLiteral("batch %1 is %2").arg(b.id).arg(b.status);
+    }
+    const qint64 age = b.listedAt.secsTo(QDateTime::currentDateTimeUtc());
+    if (age > maxListingAgeSeconds)
+        return QStringLiteral("batch %1 was planned from a listing %2 minutes old, beyond cleanup.max-listing-age (%3 minutes); plan again")
+            .arg(b.id)
+            .arg(age / 60)
+            .arg(maxListingAgeSeconds / 60);
+    return {};
+}
+
+QString CleanupEngine::executionBlocker(const CleanupBatch &b, bool dryRun) const
+{
+    if (QString why = batchExecutionBlocker(b, dryRun, m_plan.cleanup.maxListingAgeSeconds); !why.isEmpty())
+        return why;
+    if (m_plan.chartRepository(b.registry))
+        return QStringLiteral("batch %1 retires the HTTP chart repository %2: run ferryctl charts retire execute --batch %1")
+            .arg(b.id)
+            .arg(b.registry);
+    const PlanRegistry *r = m_plan.registry(b.registry);
+    if (!r)
+        return QStringLiteral("registry %1 of batch %2 is not in the plan %3").arg(b.registry).arg(b.id).arg(m_plan.path);
+    if (r->role == RegistryRole::Cache)
+        return QStringLiteral("%1 is a pull-through cache; Ferry never deletes from a cache").arg(b.registry);
+    if (r->config.kind == u"dockerhub")
+        return QStringLiteral("%1 is Docker Hub, whose registry API does not delete").arg(b.registry);
+    return {};
+}
+
+// Why the item must not be deleted now, from live reads: a tag moved or gone, a parent
+// index still present, the target no longer holding the digest. Empty: go ahead.
+Task<QString> CleanupEngine::liveRecheck(const CleanupBatch &b, const CleanupItem &item, const RepositorySnapshot &snap)
+{
+    QString why;
+    for (const QString &tag : std::as_const(item.tags)) {
+        if (!why.isEmpty())
+            break;
+        int s = 0;
+        const QString d = co_await headDigest(b.registry, b.repository, tag, &s);
+        if (s == 404)
+            why = QStringLiteral("tag '%1' is gone since approval").arg(tag);
+        else if (s != 200)
+            why = QStringLiteral("cannot re-read tag '%1': %2").arg(tag, d);
+        else if (d != item.digest)
+            why = QStringLiteral("tag '%1' moved to %2 since approval").arg(tag, d);
+    }
+    for (const QString &parent : std::as_const(item.parents)) {
+        if (!why.isEmpty() || snap.deleted.contains(parent))
+            continue;
+        int s = 0;
+        co_await headDigest(b.registry, b.repository, parent, &s);
+        if (s != 404)
+            why = QStringLiteral("its index %1 is still present").arg(parent.left(19));
+    }
+    for (const QString &where : std::as_const(item.verifyIn)) {
+        if (!why.isEmpty())
+            break;
+        const QString reg = where.section(u'/', 0, 0), repo = where.section(u'/', 1);
+        int s = 0;
+        const QString d = co_await headDigest(reg, repo, item.digest, &s);
+        if (s != 200)
+            why = QStringLiteral("%1 no longer holds the digest (%2)").arg(where, s == 404 ? QStringLiteral("404") : d);
+    }
+    co_return why;
+}
+
+// A fresh listing once the recheck window has passed; what this run deleted stays deleted
+// (a registry may list a digest for a while after its DELETE). False: the listing failed.
+Task<bool> CleanupEngine::rereadSnapshot(const CleanupBatch &b, const QSet<QString> &digests, RepositorySnapshot *snap)
+{
+    const QSet<QString> deleted = snap->deleted;
+    *snap = co_await readSnapshot(b.registry, b.repository, digests, false);
+    snap->deleted = deleted;
+    snap->absent += deleted;
+    co_return snap->complete;
+}
+
+// The run ends before its last item: the journal and the audit say why; resume goes on.
+CleanupExecResult CleanupEngine::stopRun(CleanupExecResult *result, const QString &actor, const QList<CleanupItem *> &work,
+                                         const QString &why)
+{
+    result->stopped = true;
+    m_cleanup.finishRun(result->run, QStringLiteral("stopped"), why);
+    m_cleanup.audit(actor, QStringLiteral("run stopped"), result->batch, why);
+    for (CleanupItem *i : work)
+        result->items.append(*i);
+    return *result;
+}
+
+// The batch, if nothing blocks it, with its run begun and audited; else nullopt and why in
+// result->refused.
+std::optional<CleanupBatch> CleanupEngine::startRun(qint64 batchId, bool dry, const QString &actor, CleanupExecResult *result)
+{
+    auto loaded = m_cleanup.batch(batchId);
+    if (!loaded) {
+        result->refused = QStringLiteral("there is no batch %1").arg(batchId);
+        return std::nullopt;
+    }
+    result->refused = executionBlocker(*loaded, dry);
+    if (!result->refused.isEmpty()) {
+        m_cleanup.audit(actor, dry ? QStringLiteral("dry-run refused") : QStringLiteral("execute refused"), batchId, result->refused);
+        return std::nullopt;
+    }
+    // Approved, as read, still when the status changes: a rejection from another machine in
+    // between stops this run before it starts.
+    if (!dry && !m_cleanup.setStatusIf(batchId, batchstatus::Executing, {batchstatus::Approved, batchstatus::Executing})) {
+        result->refused = QStringLiteral("batch %1 was decided again while this run started; show it again").arg(batchId);
+        m_cleanup.audit(actor, QStringLiteral("execute refused"), batchId, result->refused);
+        return std::nullopt;
+    }
+    result->run = m_cleanup.beginRun(batchId, dry, actor);
+    m_cleanup.audit(actor, dry ? QStringLiteral("dry-run") : QStringLiteral("execute"), batchId,
+                    QStringLiteral("run %1, hash %2").arg(result->run).arg(loaded->hash));
+    return loaded;
+}
+
+Task<CleanupExecResult> CleanupEngine::execute(qint64 batchId, CleanupExecOptions options)
+{
+    CleanupExecResult result;
+    result.batch = batchId;
+    const QString actor = cleanupActor(options.actor);
+    const bool dry = options.dryRun;
+    const QString phase = dry ? QStringLiteral("dry-run") : QStringLiteral("execute");
+    const std::optional<BatchLock> held = holdBatch(m_cleanup, batchId, dry, actor, &result);
+    std::optional<CleanupBatch> loaded = held ? startRun(batchId, dry, actor, &result) : std::nullopt;
+    if (!loaded)
+        co_return result;
+    CleanupBatch &b = *loaded;
+
+    QSet<QString> digests;
+    QList<CleanupItem *> work;
+    for (CleanupItem &i : b.items) {
+        if (i.action != u"delete")
+            continue;
+        digests.insert(i.digest);
+        work.append(&i);
+    }
+    const CleanupConfig &cfg = m_plan.cleanup;
+    report(phase, 0, work.size(), QStringLiteral("re-reading %1/%2").arg(b.registry, b.repository));
+    RepositorySnapshot snap = co_await readSnapshot(b.registry, b.repository, digests, false);
+    QElapsedTimer snapAge;
+    snapAge.start();
+    auto finishStopped = [&](const QString &why) { return stopRun(&result, actor, work, why); };
+    if (!snap.complete)
+        co_return finishStopped(QStringLiteral("cannot re-verify %1/%2: %3").arg(b.registry, b.repository, snap.incompleteReason));
+
+    RegistryClient *c = client(b.registry);
+    int done = 0;
+    for (CleanupItem *item : std::as_const(work)) {
+        if (m_canceled)
+            co_return finishStopped(QStringLiteral("stopped by the operator after %1 of %2 items").arg(done).arg(work.size()));
+        ++done;
+        auto record = [&](const QString &state, int http, const QString &message) {
+            if (!m_cleanup.journal(result.run, dry, batchId, item->seq, state, http, message))
+                return false;
+            item->state = state;
+            item->outcome = message;
+            item->httpStatus = http;
+            return true;
+        };
+        if (itemstate::isFinal(item->state)) {
+            result.counts[item->state]++;
+            continue; // accounted for by an earlier run
+        }
+        if (snapAge.elapsed() > cfg.recheckWindowSeconds * 1000) {
+            snapAge.restart();
+            if (!co_await rereadSnapshot(b, digests, &snap))
+                co_return finishStopped(QStringLiteral("cannot re-verify %1/%2: %3").arg(b.registry, b.repository, snap.incompleteReason));
+        }
+        const bool wasSending = item->state == itemstate::Sending;
+        const QString what = QStringLiteral("%1/%2@%3").arg(b.registry, b.repository, item->digest);
+        auto gone = [&] {
+            snap.deleted.insert(item->digest);
+            snap.absent.insert(item->digest);
+        };
+        // 1. Is it still there?
+        int status = 0;
+        const QString head = co_await headDigest(b.registry, b.repository, item->digest, &status);
+        QString state, message;
+        int http = 0;
+        if (status == 404) {
+            state = wasSending ? itemstate::Deleted : itemstate::AlreadyAbsent;
+            message = wasSending ? QStringLiteral("the DELETE was in flight when the previous run stopped; the digest is gone")
+                                 : QStringLiteral("already absent; nothing sent");
+            http = 404;
+            gone();
+        } else if (status != 200) {
+            state = itemstate::Failed;
+            message = QStringLiteral("cannot re-read the digest before deleting: %1").arg(head);
+        } else {
+            // 2. The same checks as at planning, on the fresh listing.
+            QString why = recheckItem(*item, snap, cfg);
+            // 3. Live reads right before the DELETE: its tags, its parents, the target.
+            if (why.isEmpty())
+                why = co_await liveRecheck(b, *item, snap);
+            if (!why.isEmpty()) {
+                state = itemstate::Skipped;
+                message = why;
+            } else if (dry) {
+                state = itemstate::WouldDelete;
+                message = QStringLiteral("would delete %1 and its tags %2")
+                              .arg(what, item->tags.isEmpty() ? QStringLiteral("(none)") : item->tags.join(QStringLiteral(", ")));
+                gone();
+            } else {
+                // 4. The journal says "sending" before the request leaves, in the transaction that
+                // finds the batch still approved and the item not yet final.
+                if (!m_cleanup.claimForDelete(result.run, batchId, item->seq, b.hash, QStringLiteral("DELETE %1").arg(what)))
+                    co_return finishStopped(QStringLiteral("%1 not sent: %2").arg(item->digest.left(19), m_cleanup.lastError()));
+                item->state = itemstate::Sending;
+                const DeleteResult del = co_await reply(c->deleteManifest(b.repository, item->digest, m_group));
+                if (del.httpStatus < 0)
+                    co_return finishStopped(QStringLiteral("no answer to the DELETE of %1 (%2); resume finds out whether it was deleted")
+                                                .arg(item->digest.left(19), del.message));
+                state = stateFor(del.outcome);
+                message = del.outcome == DeleteOutcome::Deleted ? QStringLiteral("deleted; the registry answered %1").arg(del.httpStatus)
+                                                                : del.message;
+                http = del.httpStatus;
+                if (del.outcome == DeleteOutcome::Deleted || del.outcome == DeleteOutcome::AlreadyAbsent)
+                    gone();
+            }
+        }
+        if (!record(state, http, message))
+            co_return finishStopped(QStringLiteral("cannot write the journal: %1; nothing more is deleted").arg(m_cleanup.lastError()));
+        result.counts[state]++;
+        report(phase, done, work.size(), QStringLiteral("%1 %2: %3").arg(state, item->digest.left(19), message));
+        if (options.paceMs > 0 && done < work.size())
+            co_await pause(options.paceMs);
+    }
+    for (CleanupItem *i : work)
+        result.items.append(*i);
+    m_cleanup.finishRun(result.run, QStringLiteral("finished"), summaryJson(result.counts));
+    if (!dry)
+        m_cleanup.setStatus(batchId, batchstatus::Executed);
+    m_cleanup.audit(actor, dry ? QStringLiteral("dry-run finished") : QStringLiteral("execute finished"), batchId,
+                    summaryJson(result.counts));
+    co_return result;
+}
+
+Task<QList<CleanupExecResult>> CleanupEngine::resume(CleanupExecOptions options)
+{
+    QList<qint64> batches;
+    Store &store = m_cleanup.store();
+    for (const CleanupRun &r : m_cleanup.runs()) {
+        if (r.dryRun || r.status != u"running")
+            continue;
+        // A run whose batch another process holds is alive: it is not ours to end.
+        const QString lockName = QStringLiteral("cleanup-batch:%1").arg(r.batch);
+        if (!store.tryLock(lockName)) {
+            if (!batches.contains(r.batch))
+                batches << r.batch; // execute says it is held elsewhere
+            continue;
+        }
+        m_cleanup.finishRun(r.id, QStringLiteral("interrupted"), QStringLiteral("the process ended during the run; resumed"));
+        store.unlock(lockName);
+        if (!batches.contains(r.batch))
+            batches << r.batch;
+    }
+    for (const CleanupBatch &b : m_cleanup.batches())
+        if (b.status == batchstatus::Executing && !batches.contains(b.id))
+            batches << b.id;
+    QList<CleanupExecResult> out;
+    for (qint64 id : std::as_const(batches)) {
+        if (m_canceled)
+            break;
+        m_cleanup.audit(cleanupActor(options.actor), QStringLiteral("resume"), id, {});
+        CleanupExecOptions o = options;
+        o.dryRun = false;
+        out << co_await execute(id, o);
+    }
+    co_return out;
+}
+
+} // namespace ferry
