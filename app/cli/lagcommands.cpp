@@ -281,6 +281,10 @@ int runWatch(const QStringList &args, QTextStream &out, QTextStream &err)
                  QStringLiteral("12")});
     p.addOption({QStringLiteral("max-scans"), QStringLiteral("Stop after N rounds (default: run until stopped)."), QStringLiteral("n")});
     p.addOption({QStringLiteral("plain"), QStringLiteral("One line per round, no full-screen view.")});
+    p.addOption(
+        {QStringLiteral("collector"),
+         QStringLiteral("This collector's name in a shared store (default: the host's name). Collectors never list one registry at once."),
+         QStringLiteral("name")});
     if (const int rc = parseCommand(p, QStringLiteral("watch"), args, out, err); rc >= 0)
         return rc;
     if (!p.isSet(QStringLiteral("plan"))) {
@@ -320,6 +324,7 @@ int runWatch(const QStringList &args, QTextStream &out, QTextStream &err)
             return;
         ++round;
         ScanOptions options;
+        options.collector = p.value(QStringLiteral("collector"));
         const bool full = (round - 1) % fullEvery == 0;
         if (!full) {
             options.registries = quick;

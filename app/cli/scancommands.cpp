@@ -110,6 +110,7 @@ void writeStatusTable(const QList<MatrixRow> &shown, const QStringList &registri
 // The scan's options from its command line; false (with the message written) on a bad one.
 bool scanOptionsFrom(const CommandParser &p, ScanOptions *options, QStringList *failOn, QTextStream &err)
 {
+    options->collector = p.value(QStringLiteral("collector"));
     if (p.isSet(QStringLiteral("only"))) {
         options->only = QRegularExpression(p.value(QStringLiteral("only")));
         if (!options->only.isValid()) {
@@ -211,6 +212,10 @@ int runScan(const QStringList &args, QTextStream &out, QTextStream &err)
          QStringLiteral("all|n")});
     p.addOption({QStringLiteral("fail-on"), QStringLiteral("Exit 5 when rows are in any of these states, e.g. missing,drifted,lagging."),
                  QStringLiteral("states")});
+    p.addOption(
+        {QStringLiteral("collector"),
+         QStringLiteral("This collector's name in a shared store (default: the host's name). Collectors never list one registry at once."),
+         QStringLiteral("name")});
     if (const int rc = parseCommand(p, QStringLiteral("scan"), args, out, err); rc >= 0)
         return rc;
     if (!p.isSet(QStringLiteral("plan"))) {

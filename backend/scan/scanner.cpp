@@ -3,6 +3,8 @@
 
 #include "scan/scanner.h"
 
+#include <QSysInfo>
+
 #include "net/networkservice.h"
 #include "registry/credentials.h"
 #include "registry/registryclient.h"
@@ -22,13 +24,24 @@ Scanner::Scanner(const Plan &plan, Store &store, NetworkService &network, ScanOp
     qRegisterMetaType<ScanSummary>();
 }
 
-Scanner::~Scanner() = default;
+Scanner::~Scanner()
+{
+    releaseLocks();
+}
+
+void Scanner::releaseLocks()
+{
+    for (const QString &lock : std::as_const(m_locks))
+        m_store.unlock(lock);
+    m_locks.clear();
+}
 
 void Scanner::start()
 {
     m_clock.start();
     m_startedAt = QDateTime::currentDateTimeUtc();
-    m_scanId = m_store.beginScan(m_plan.path, m_startedAt);
+    const QString collector = m_options.collector.isEmpty() ? QSysInfo::machineHostName() : m_options.collector;
+    m_scanId = m_store.beginScan(m_plan.path, m_startedAt, collector);
     if (m_options.liveRowsIntervalMs > 0 && m_options.writeMatrix) {
         m_liveTimer = new QTimer(this);
         m_liveTimer->setSingleShot(true); // restarted by the next finished listing
@@ -40,10 +53,34 @@ void Scanner::start()
         records.append({r.name, roleName(r.role), r.of, r.role == RegistryRole::Replica ? r.lagSloSeconds : 0});
     m_store.recordRegistries(records);
     m_group = RegistryClient::newGroup();
-    for (const PlanRegistry &r : std::as_const(m_plan.registries)) {
-        if (r.role == RegistryRole::Cache && !m_options.checkCaches)
+    takeLocksThenList();
+}
+
+// Collectors of one store never list one registry at once: the scan takes every registry's
+// collect lock it needs, all or none (none held while waiting, so two collectors cannot wait
+// on each other), and tries again shortly while another collector holds one.
+void Scanner::takeLocksThenList()
+{
+    if (m_canceled) {
+        finish();
+        return;
+    }
+    QStringList wanted;
+    for (const PlanRegistry &r : std::as_const(m_plan.registries))
+        if (listsRegistry(r))
+            wanted << QStringLiteral("collect:") + r.name;
+    for (const QString &lock : std::as_const(wanted)) {
+        if (m_store.tryLock(lock)) {
+            m_locks << lock;
             continue;
-        if (!m_options.registries.isEmpty() && !m_options.registries.contains(r.name))
+        }
+        releaseLocks();
+        m_waitedForLocks = true;
+        QTimer::singleShot(kLockRetryMs, this, &Scanner::takeLocksThenList);
+        return;
+    }
+    for (const PlanRegistry &r : std::as_const(m_plan.registries)) {
+        if (!listsRegistry(r))
             continue;
         const RegistryConfig cfg = clientConfig(r, &m_errors);
         auto client = std::make_unique<RegistryClient>(m_network, cfg);
@@ -62,6 +99,13 @@ void Scanner::start()
         m_clients[r.name] = std::move(client);
     }
     expandRepositories();
+}
+
+bool Scanner::listsRegistry(const PlanRegistry &r) const
+{
+    if (r.role == RegistryRole::Cache && !m_options.checkCaches)
+        return false;
+    return m_options.registries.isEmpty() || m_options.registries.contains(r.name);
 }
 
 void Scanner::cancel()
@@ -451,6 +495,7 @@ void Scanner::finish()
             registryStats << r;
     }
     m_store.recordRegistryStats(registryStats);
+    releaseLocks(); // the listings are written
     ScanRecord rec;
     rec.id = m_scanId;
     rec.plan = m_plan.path;
@@ -463,6 +508,9 @@ void Scanner::finish()
     rec.note = m_canceled        ? QStringLiteral("interrupted; what was read is kept")
         : !m_options.writeMatrix ? QStringLiteral("quick round: %1 only").arg(m_options.registries.join(QStringLiteral(", ")))
                                  : QString();
+    if (m_waitedForLocks)
+        rec.note = (rec.note.isEmpty() ? QString() : rec.note + QStringLiteral("; ")) +
+            QStringLiteral("waited for another collector listing the same registries");
     m_store.finishScan(rec);
     emitProgress();
     Q_EMIT finished(summary);

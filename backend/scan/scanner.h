@@ -33,6 +33,10 @@ struct ScanOptions
     int maxParallelListings = 8;
     QStringList registries; // list only these registries (watch's quick rounds); empty: all
     bool writeMatrix = true; // false: record listings only (the matrix needs every registry)
+    // Who collects (ferryctl --collector; default the host's name), recorded with the scan.
+    // Collectors of one store never list one registry at once: each registry's listings are
+    // written under a named lock ("collect:<registry>") that a scan holds while it runs.
+    QString collector;
     int liveRowsIntervalMs = 0; // > 0: emit rowsReady with the rows of repositories whose every
                                 // listing finished, batched at this interval (the dashboard's live matrix)
 };
@@ -125,6 +129,12 @@ private:
     QDateTime m_startedAt;
     QElapsedTimer m_clock;
     QStringList m_errors;
+    QStringList m_locks; // the registries' collect locks this scan holds
+    bool m_waitedForLocks = false;
+    static constexpr int kLockRetryMs = 250;
+    void releaseLocks();
+    void takeLocksThenList();
+    bool listsRegistry(const PlanRegistry &r) const;
     QTimer *m_liveTimer = nullptr;
     QSet<QString> m_liveDirty; // target repositories with a listing finished since the last batch
 };

@@ -367,12 +367,13 @@ QSqlDatabase Store::database() const
     return QSqlDatabase::database(m_connection);
 }
 
-qint64 Store::beginScan(const QString &planPath, const QDateTime &now)
+qint64 Store::beginScan(const QString &planPath, const QDateTime &now, const QString &collector)
 {
     QSqlQuery q(QSqlDatabase::database(m_connection));
-    q.prepare(QStringLiteral("INSERT INTO scans(plan, started_at) VALUES(?, ?) RETURNING id"));
+    q.prepare(QStringLiteral("INSERT INTO scans(plan, started_at, collector) VALUES(?, ?, ?) RETURNING id"));
     q.addBindValue(planPath);
     q.addBindValue(ms(now));
+    q.addBindValue(collector.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(collector));
     if (!q.exec() || !q.next()) {
         m_lastError = q.lastError().text();
         return 0;
@@ -414,14 +415,15 @@ static ScanRecord scanFrom(const QSqlQuery &q)
     s.requests = q.value(6).toLongLong();
     s.errors = q.value(7).toLongLong();
     s.note = q.value(8).toString();
+    s.collector = q.value(9).toString();
     return s;
 }
 
 std::optional<ScanRecord> Store::scan(qint64 id) const
 {
     QSqlQuery q(QSqlDatabase::database(m_connection));
-    q.prepare(
-        QStringLiteral("SELECT id, plan, started_at, finished_at, complete, interrupted, requests, errors, note FROM scans WHERE id=?"));
+    q.prepare(QStringLiteral(
+        "SELECT id, plan, started_at, finished_at, complete, interrupted, requests, errors, note, collector FROM scans WHERE id=?"));
     q.addBindValue(id);
     if (q.exec() && q.next())
         return scanFrom(q);
@@ -431,8 +433,9 @@ std::optional<ScanRecord> Store::scan(qint64 id) const
 std::optional<ScanRecord> Store::lastScan() const
 {
     QSqlQuery q(QSqlDatabase::database(m_connection));
-    if (q.exec(QStringLiteral("SELECT id, plan, started_at, finished_at, complete, interrupted, requests, errors, note FROM scans ORDER BY "
-                              "id DESC LIMIT 1")) &&
+    if (q.exec(QStringLiteral(
+            "SELECT id, plan, started_at, finished_at, complete, interrupted, requests, errors, note, collector FROM scans ORDER BY "
+            "id DESC LIMIT 1")) &&
         q.next())
         return scanFrom(q);
     return std::nullopt;
@@ -442,8 +445,8 @@ QList<ScanRecord> Store::scans() const
 {
     QList<ScanRecord> out;
     QSqlQuery q(QSqlDatabase::database(m_connection));
-    q.exec(
-        QStringLiteral("SELECT id, plan, started_at, finished_at, complete, interrupted, requests, errors, note FROM scans ORDER BY id"));
+    q.exec(QStringLiteral(
+        "SELECT id, plan, started_at, finished_at, complete, interrupted, requests, errors, note, collector FROM scans ORDER BY id"));
     while (q.next())
         out.append(scanFrom(q));
     return out;

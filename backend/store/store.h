@@ -64,6 +64,7 @@ struct ScanRecord
     qint64 requests = 0;
     qint64 errors = 0;
     QString note;
+    QString collector; // who scanned (ferryctl --collector, else the host's name)
 };
 
 struct Change
@@ -245,7 +246,7 @@ public:
     // Each topic of the schema (history, cleanup, figures) and its version in this database.
     QMap<QString, int> schemaVersions() const;
 
-    qint64 beginScan(const QString &planPath, const QDateTime &now);
+    qint64 beginScan(const QString &planPath, const QDateTime &now, const QString &collector = QString());
     bool finishScan(const ScanRecord &scan);
     std::optional<ScanRecord> scan(qint64 id) const;
     std::optional<ScanRecord> lastScan() const;

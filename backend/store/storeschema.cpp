@@ -102,6 +102,10 @@ CREATE TABLE scan_state_counts(
   count INTEGER NOT NULL);
 CREATE INDEX scan_state_counts_scan ON scan_state_counts(scan);
 )SQL",
+    // 4: who scanned: collectors of a shared store name themselves.
+    R"SQL(
+ALTER TABLE scans ADD COLUMN collector TEXT;
+)SQL",
 };
 
 const char *const kCleanup[] = {
@@ -247,11 +251,12 @@ CREATE TABLE chart_replicas(
 )SQL",
 };
 
+// The numbers of a topic's first steps in the single list; steps written since have none.
 const int kHistoryWas[] = {1, 3, 4};
 const int kCleanupWas[] = {2};
 const int kFiguresWas[] = {5};
-static_assert(std::size(kHistoryWas) == std::size(kHistory) && std::size(kCleanupWas) == std::size(kCleanup) &&
-              std::size(kFiguresWas) == std::size(kFigures));
+static_assert(std::size(kHistoryWas) <= std::size(kHistory) && std::size(kCleanupWas) <= std::size(kCleanup) &&
+              std::size(kFiguresWas) <= std::size(kFigures));
 
 const SchemaTopic kTopics[] = {
     {"history", kHistory, kHistoryWas}, // scans, observations, changes, the matrix, the plan's registries, state counts

@@ -55,7 +55,7 @@ int main(int argc, char *argv[])
                 repos << r.repository;
         }
         store.writeMatrix(scan, batch, repos);
-        store.finishScan(ScanRecord{scan, QStringLiteral("bench.yaml"), now, now, true, false, 0, 0, {}});
+        store.finishScan(ScanRecord{scan, QStringLiteral("bench.yaml"), now, now, true, false, 0, 0, {}, {}});
         out << "made " << rows << " rows in " << t.elapsed() << " ms\n";
         return 0;
     }

@@ -58,7 +58,7 @@ private Q_SLOTS:
             row.cells.insert(QStringLiteral("dockerhub"), MatrixCell{d, QStringLiteral("synced"), {}, {}, at, at});
             row.cells.insert(QStringLiteral("gsoci"), MatrixCell{d, QStringLiteral("synced"), {}, {}, at, at});
             QVERIFY(store.writeMatrix(scan, {row}, {QStringLiteral("giantswarm/app")}));
-            store.finishScan(ScanRecord{scan, plan, at, at, true, false, 0, 0, {}});
+            store.finishScan(ScanRecord{scan, plan, at, at, true, false, 0, 0, {}, {}});
             QVERIFY(store.recordClientCounts({ClientCount{at.addSecs(-60), QStringLiteral("berlin"), QStringLiteral("dockerhub"), 3, 0},
                                               ClientCount{at, QStringLiteral("berlin"), QStringLiteral("dockerhub"), 1, 1}}));
         }

@@ -41,7 +41,7 @@ private Q_SLOTS:
                 rows << r;
             }
             QVERIFY(store.writeMatrix(scan, rows, {QStringLiteral("team/app")}));
-            store.finishScan(ScanRecord{scan, QStringLiteral("/p/demo.yaml"), now, now, true, false, 3, 0, {}});
+            store.finishScan(ScanRecord{scan, QStringLiteral("/p/demo.yaml"), now, now, true, false, 3, 0, {}, {}});
         }
         Workspace workspace;
         QString error;

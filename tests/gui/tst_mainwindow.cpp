@@ -101,7 +101,7 @@ private Q_SLOTS:
             rows << r;
         }
         QVERIFY(store.writeMatrix(scan, rows, {QStringLiteral("giantswarm/app-operator"), QStringLiteral("giantswarm/kubectl")}));
-        store.finishScan(ScanRecord{scan, QStringLiteral("plan.yaml"), now, now, true, false, 12, 0, {}});
+        store.finishScan(ScanRecord{scan, QStringLiteral("plan.yaml"), now, now, true, false, 12, 0, {}, {}});
         store.recordRegistries(
             {{QStringLiteral("gsoci"), QStringLiteral("target"), {}, 0}, {QStringLiteral("old-acr"), QStringLiteral("legacy"), {}, 0}});
         RegistryScanStats ok;

@@ -48,7 +48,7 @@ private Q_SLOTS:
                 store.applyListing(scan, QStringLiteral("gsoci"), repo, target, true, at);
                 store.applyListing(scan, QStringLiteral("china"), repo, china, true, at);
                 QVERIFY(store.recordStateCounts(scan, {{QString(), {{QStringLiteral("synced"), i}, {QStringLiteral("lagging"), 1}}}}));
-                store.finishScan(ScanRecord{scan, QStringLiteral("p.yaml"), at, at, true, false, 0, 0, {}});
+                store.finishScan(ScanRecord{scan, QStringLiteral("p.yaml"), at, at, true, false, 0, 0, {}, {}});
             }
             // 1.0..1.2 arrived one scan (60 s) after the target had them; 1.3 is in flight
             // for an hour, beyond the 2 min SLO.
@@ -99,7 +99,7 @@ private Q_SLOTS:
                     QStringLiteral("1.%1").arg(i), QStringLiteral("sha256:%1").arg(i, 64, 10, QLatin1Char('0')), {}, {}, {}};
             store.applyListing(scan, QStringLiteral("gsoci"), QStringLiteral("team/app"), target, true, at);
             store.applyListing(scan, QStringLiteral("china"), QStringLiteral("team/app"), {}, true, at);
-            store.finishScan(ScanRecord{scan, QStringLiteral("p.yaml"), at, at, true, false, 0, 0, {}});
+            store.finishScan(ScanRecord{scan, QStringLiteral("p.yaml"), at, at, true, false, 0, 0, {}, {}});
         }
         {
             // Until the first read is in, the page says it is reading (not a blank page).

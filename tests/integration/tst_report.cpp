@@ -143,7 +143,7 @@ private Q_SLOTS:
             rl.source = QStringLiteral("203.0.113.7");
             rl.observedAt = at;
             QVERIFY(store.recordRateLimit(scan, QStringLiteral("hub"), rl));
-            store.finishScan(ScanRecord{scan, QStringLiteral("/plans/leave-docker-hub.yaml"), at, at.addSecs(5), true, false, 40, 0, {}});
+            store.finishScan(ScanRecord{scan, QStringLiteral("/plans/leave-docker-hub.yaml"), at, at.addSecs(5), true, false, 40, 0, {}, {}});
         }
         CleanupStore cs(store);
         CleanupBatch b;
@@ -203,7 +203,7 @@ private Q_SLOTS:
             down.failures = 4;
             down.firstError = QStringLiteral("network error: GET https://china.example/v2/: Connection refused");
             QVERIFY(store.recordRegistryStats({down}));
-            store.finishScan(ScanRecord{scan, QStringLiteral("/plans/p.yaml"), at, at.addSecs(1), false, false, 10, 4, {}});
+            store.finishScan(ScanRecord{scan, QStringLiteral("/plans/p.yaml"), at, at.addSecs(1), false, false, 10, 4, {}, {}});
         }
         Store store(db);
         QString err;

@@ -289,6 +289,46 @@ private Q_SLOTS:
         QVERIFY(last.out.contains("0 changes"));
     }
 
+    // Collectors of one store name themselves and never list one registry at once: while
+    // another collector (here the test, holding china's collect lock as a collector elsewhere
+    // would) lists china, a scan waits for it, and lists once china is free; nothing is left
+    // out and the scan says it waited.
+    void collectorsNeverListOneRegistryAtOnce()
+    {
+        const QString db = testStore(QDir(m_farm->dir()).filePath(QStringLiteral("collectors.db")));
+        QVERIFY(ferryctl({QStringLiteral("scan"), QStringLiteral("--plan"), m_plan, QStringLiteral("--db"), db,
+                          QStringLiteral("--collector"), QStringLiteral("eu-west")})
+                    .exitCode == 0);
+        ferry::Store other(db);
+        QString error;
+        QVERIFY2(other.open(&error), qPrintable(error));
+        QVERIFY(other.tryLock(QStringLiteral("collect:china")));
+        QProcess scan;
+        scan.start(ferryctlPath(),
+                   {QStringLiteral("scan"), QStringLiteral("--plan"), m_plan, QStringLiteral("--db"), db, QStringLiteral("--collector"),
+                    QStringLiteral("cn-shanghai")});
+        QVERIFY(scan.waitForStarted());
+        QVERIFY2(!scan.waitForFinished(3000), scan.readAllStandardError().constData()); // it waits for china
+        QCOMPARE(other.scans().size(), 2); // begun, not finished
+        QVERIFY(!other.scans().last().finishedAt.isValid());
+        other.unlock(QStringLiteral("collect:china"));
+        QVERIFY(scan.waitForFinished(60'000));
+        QVERIFY2(scan.exitCode() == 0, scan.readAllStandardError().constData());
+        const QList<ferry::ScanRecord> scans = other.scans();
+        QCOMPARE(scans.first().collector, QStringLiteral("eu-west"));
+        const ferry::ScanRecord &last = scans.last();
+        QCOMPARE(last.collector, QStringLiteral("cn-shanghai"));
+        QVERIFY(last.complete);
+        QVERIFY2(last.note.contains(QStringLiteral("waited for another collector")), qPrintable(last.note));
+        bool listedChina = false;
+        for (const ferry::RegistryScanStats &st : other.registryStatsHistory(QStringLiteral("china")))
+            listedChina = listedChina || (st.scan == last.id && st.listings > 0);
+        QVERIFY(listedChina);
+        // The scan let its locks go when it finished.
+        QVERIFY(other.tryLock(QStringLiteral("collect:china")));
+        other.unlock(QStringLiteral("collect:china"));
+    }
+
     void movedSourceDriftsAndReplicaLags()
     {
         // The source moves 3.1.0 after the target copied it; time passes beyond the SLO.

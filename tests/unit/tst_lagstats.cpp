@@ -75,7 +75,7 @@ private Q_SLOTS:
                 if (r == 0 || r == 2 || r == 4)
                     store.applyListing(scan, QStringLiteral("china"), repos[r], listed, true, at);
             }
-            store.finishScan(ScanRecord{scan, QStringLiteral("p.yaml"), at, at, true, false, 0, 0, {}});
+            store.finishScan(ScanRecord{scan, QStringLiteral("p.yaml"), at, at, true, false, 0, 0, {}, {}});
         }
         const QDateTime now = T0.addSecs(1200);
         const ReplicaLag all = computeLag(store, QDateTime(), {}, now).replicas.value(0);
@@ -122,7 +122,7 @@ private Q_SLOTS:
             }
             store.applyListing(scan, QStringLiteral("gsoci"), QStringLiteral("app"), target, true, at);
             store.applyListing(scan, QStringLiteral("china"), QStringLiteral("app"), replica, true, at);
-            store.finishScan(ScanRecord{scan, QStringLiteral("p.yaml"), at, at, true, false, 0, 0, {}});
+            store.finishScan(ScanRecord{scan, QStringLiteral("p.yaml"), at, at, true, false, 0, 0, {}, {}});
         }
         const QDateTime now = T0.addSecs(3600);
         const ReplicaLag all = computeLag(store, QDateTime(), {}, now).replicas.value(0);
@@ -203,7 +203,7 @@ private Q_SLOTS:
             const qint64 scan = store.beginScan(QStringLiteral("p.yaml"), at);
             store.applyListing(scan, QStringLiteral("gsoci"), repo, target[i], true, at);
             store.applyListing(scan, QStringLiteral("china"), repo, china[i], true, at.addSecs(1));
-            store.finishScan(ScanRecord{scan, QStringLiteral("p.yaml"), at, at.addSecs(2), true, false, 0, 0, {}});
+            store.finishScan(ScanRecord{scan, QStringLiteral("p.yaml"), at, at.addSecs(2), true, false, 0, 0, {}, {}});
         }
         const QDateTime now = T0.addSecs(1500);
         const LagReport r = computeLag(store, QDateTime(), {}, now);

@@ -205,6 +205,56 @@ private Q_SLOTS:
         QVERIFY2(error.contains(u"not a skopeo-sync file"), qPrintable(error));
     }
 
+    // store: names the plan's history, a PostgreSQL URL or a file beside the plan; --db and
+    // the window default to it (storeLocationForPlan).
+    void storeKey()
+    {
+        const QByteArray head = "version: 1\nregistries:\n  gsoci: { url: https://g.example, role: target }\n";
+        QString err;
+        const QString path = m_dir.filePath(QStringLiteral("team.yaml"));
+        auto plan = Plan::parse(head, path, &err);
+        QVERIFY2(plan, qPrintable(err));
+        QCOMPARE(plan->storeLocation(), m_dir.filePath(QStringLiteral("team.ferry.db")));
+        const QByteArray url = "store: postgresql://ferry@db.example:5432/ferry?sslmode=require\n";
+        plan = Plan::parse(head + url, path, &err);
+        QVERIFY2(plan, qPrintable(err));
+        QCOMPARE(plan->storeLocation(), QStringLiteral("postgresql://ferry@db.example:5432/ferry?sslmode=require"));
+        plan = Plan::parse(head + "store: history/ferry.db\n", path, &err);
+        QVERIFY2(plan, qPrintable(err));
+        QCOMPARE(plan->storeLocation(), m_dir.filePath(QStringLiteral("history/ferry.db")));
+        // What the commands default to, read from the file without the rest of the plan.
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(head + url);
+        f.close();
+        QCOMPARE(storeLocationForPlan(path), QStringLiteral("postgresql://ferry@db.example:5432/ferry?sslmode=require"));
+        QCOMPARE(storeLocationForPlan(m_dir.filePath(QStringLiteral("none.yaml"))), m_dir.filePath(QStringLiteral("none.ferry.db")));
+        // Refused: another scheme, and a password written into the plan.
+        QVERIFY(!Plan::parse(head + "store: mysql://ferry@db/ferry\n", path, &err));
+        QVERIFY2(err.contains(QStringLiteral("not a PostgreSQL URL")), qPrintable(err));
+        QVERIFY(!Plan::parse(head + "store: postgresql://ferry:hunter2@db/ferry\n", path, &err));
+        QVERIFY2(err.contains(QStringLiteral("PGPASSWORD")) && !err.contains(QStringLiteral("hunter2")), qPrintable(err));
+    }
+
+    // The plan the Kubernetes manifests ship (installer/k8s/plan.yaml's ConfigMap) is a plan
+    // this Ferry reads.
+    void kubernetesPlanLoads()
+    {
+        QFile f(qEnvironmentVariable("FERRY_SOURCE_DIR") + QStringLiteral("/installer/k8s/plan.yaml"));
+        QVERIFY2(f.open(QIODevice::ReadOnly), qPrintable(f.fileName()));
+        const QByteArray text = f.readAll();
+        const qsizetype at = text.indexOf("plan.yaml: |\n");
+        QVERIFY(at > 0);
+        QByteArray plan;
+        for (const QByteArray &line : text.mid(at).split('\n').mid(1))
+            plan += line.mid(4) + '\n'; // the block's four spaces of indentation
+        QString err;
+        const auto loaded = Plan::parse(plan, m_dir.filePath(QStringLiteral("k8s.yaml")), &err);
+        QVERIFY2(loaded, qPrintable(err));
+        QVERIFY(loaded->registry(QStringLiteral("gsoci")));
+        QVERIFY(!loaded->images.isEmpty());
+    }
+
     void errors_data()
     {
         QTest::addColumn<QByteArray>("yaml");

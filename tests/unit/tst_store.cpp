@@ -330,7 +330,7 @@ private Q_SLOTS:
         Store s(path);
         QString err;
         QVERIFY2(s.open(&err), qPrintable(err));
-        QCOMPARE(s.schemaVersions().value(QStringLiteral("history")), 3);
+        QCOMPARE(s.schemaVersions().value(QStringLiteral("history")), 4); // and the steps written since
         QCOMPARE(s.schemaVersions().value(QStringLiteral("cleanup")), 1);
         QCOMPARE(s.schemaVersions().value(QStringLiteral("figures")), 1);
         QSqlQuery q(s.database());

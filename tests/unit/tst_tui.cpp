@@ -90,7 +90,7 @@ private Q_SLOTS:
         }
         store.applyListing(scan, QStringLiteral("gsoci"), QStringLiteral("team/app-0"), listing, true, at);
         QVERIFY(store.writeMatrix(scan, rows, {QStringLiteral("team/app-0"), QStringLiteral("team/app-1"), QStringLiteral("team/app-2")}));
-        QVERIFY(store.finishScan(ScanRecord{scan, QStringLiteral("p.yaml"), at, at, true, false, 10, 0, {}}));
+        QVERIFY(store.finishScan(ScanRecord{scan, QStringLiteral("p.yaml"), at, at, true, false, 10, 0, {}, {}}));
         RegistryScanStats stats;
         stats.scan = scan;
         stats.registry = QStringLiteral("china");

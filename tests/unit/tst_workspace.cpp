@@ -172,7 +172,7 @@ private Q_SLOTS:
         ws.store()->applyListing(
             scan, QStringLiteral("gsoci"), QStringLiteral("team/app"),
             {TagObservation{QStringLiteral("1.0"), QStringLiteral("sha256:%1").arg(1, 64, 10, QLatin1Char('0')), {}, {}, {}}}, true, at);
-        ws.store()->finishScan(ScanRecord{scan, QStringLiteral("p.yaml"), at, at, true, false, 0, 0, {}});
+        ws.store()->finishScan(ScanRecord{scan, QStringLiteral("p.yaml"), at, at, true, false, 0, 0, {}, {}});
         const QThread *caller = QThread::currentThread();
         const LagReport lag = ws.lag(QDateTime(), 0).result();
         QCOMPARE(lag.replicas.size(), 1);
