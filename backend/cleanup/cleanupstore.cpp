@@ -104,6 +104,7 @@ bool CleanupStore::addBatch(CleanupBatch *b)
                 return false;
             }
         }
+        m_store.notifyChanged(QStringLiteral("cleanup %1").arg(b->id)); // with the commit
         return true;
     });
 }
@@ -211,6 +212,7 @@ bool CleanupStore::decide(qint64 id, const QString &status, const QString &actor
             m_store.setLastError(QStringLiteral("batch %1 changed meanwhile (decided or executed elsewhere); show it again").arg(id));
             return false;
         }
+        m_store.notifyChanged(QStringLiteral("cleanup %1").arg(id));
         return true;
     });
 }
@@ -226,7 +228,10 @@ bool CleanupStore::setStatusIf(qint64 id, const QString &status, const QStringLi
         q.addBindValue(id);
         for (const QString &f : from)
             q.addBindValue(f);
-        return q.exec() && q.numRowsAffected() == 1;
+        if (!q.exec() || q.numRowsAffected() != 1)
+            return false;
+        m_store.notifyChanged(QStringLiteral("cleanup %1").arg(id));
+        return true;
     });
 }
 
@@ -238,7 +243,10 @@ bool CleanupStore::setStatus(qint64 id, const QString &status)
         q.prepare(QStringLiteral("UPDATE cleanup_batches SET status=? WHERE id=?"));
         q.addBindValue(status);
         q.addBindValue(id);
-        return q.exec();
+        if (!q.exec())
+            return false;
+        m_store.notifyChanged(QStringLiteral("cleanup %1").arg(id));
+        return true;
     });
 }
 
@@ -316,6 +324,7 @@ bool CleanupStore::journal(qint64 run, bool dryRun, qint64 batch, int seq, const
             m_store.setLastError(u.lastError().text());
             return false;
         }
+        m_store.notifyChanged(QStringLiteral("cleanup %1").arg(batch));
         return true;
     });
 }

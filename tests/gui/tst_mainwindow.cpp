@@ -13,6 +13,7 @@
 #include "store/store.h"
 #include "syncmatrixmodel.h"
 #include "testmain.h"
+#include "teststore.h"
 #include "testutil.h"
 
 #include <QApplication>
@@ -82,7 +83,7 @@ private Q_SLOTS:
 
     void initTestCase()
     {
-        m_db = m_dir.filePath(QStringLiteral("gui.db"));
+        m_db = test::testStore(m_dir.filePath(QStringLiteral("gui.db"))); // or PostgreSQL: tst_mainwindow_postgresql
         Store store(m_db);
         QString err;
         QVERIFY(store.open(&err));
@@ -427,6 +428,34 @@ private Q_SLOTS:
         page->filterEdit()->clear();
         page->showState(QString());
         QTRY_COMPARE_WITH_TIMEOUT(window.model()->rowCount(), 50, 3000);
+    }
+
+    // The window follows another process's scans without being asked: a SQLite file by
+    // watching it, a shared PostgreSQL store by LISTEN/NOTIFY. (Last: it adds rows.)
+    void windowFollowsAnotherWriter()
+    {
+        MainWindow window(QString(), m_db);
+        window.show();
+        QTRY_VERIFY_WITH_TIMEOUT(!window.matrixLoading(), 10000);
+        QCOMPARE(window.model()->totalRows(), 50);
+        QTest::qWait(500); // the follower listens (PostgreSQL: on its own connection and thread)
+        Store writer(m_db); // another connection, as a collector elsewhere
+        QString err;
+        QVERIFY2(writer.open(&err), qPrintable(err));
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        const qint64 scan = writer.beginScan(QStringLiteral("plan.yaml"), now, QStringLiteral("elsewhere"));
+        QList<MatrixRow> rows;
+        for (int i = 0; i < 7; ++i) {
+            MatrixRow r;
+            r.repository = QStringLiteral("giantswarm/new-app");
+            r.tag = QStringLiteral("0.%1.0").arg(i);
+            r.state = QStringLiteral("missing");
+            r.cells.insert(QStringLiteral("gsoci"), MatrixCell{{}, r.state, {}, {}, now, now});
+            rows << r;
+        }
+        QVERIFY(writer.writeMatrix(scan, rows, {QStringLiteral("giantswarm/new-app")}));
+        QVERIFY(writer.finishScan(ScanRecord{scan, QStringLiteral("plan.yaml"), now, now, true, false, 7, 0, {}, {}}));
+        QTRY_COMPARE_WITH_TIMEOUT(window.model()->totalRows(), 57, 15000);
     }
 };
 

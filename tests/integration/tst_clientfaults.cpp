@@ -590,13 +590,20 @@ private Q_SLOTS:
         RegistryConfig cfg = configFor(server);
         cfg.requestsPerSecond = 10; // one every 100 ms
         RegistryClient client(m_network, cfg);
+        // A first request opens the connection (over TLS a handshake that delays only its own
+        // arrival, which would make the next gap look short: seen 77 ms under load).
+        QVERIFY(await(client.headManifest(QStringLiteral("team/app"), QStringLiteral("warm"))).ok());
         QList<QFuture<Result<ManifestHead>>> futures;
         for (int i = 0; i < 5; ++i)
             futures << client.headManifest(QStringLiteral("team/app"), QStringLiteral("t%1").arg(i));
         for (auto &f : futures)
             QVERIFY(await(f).ok());
-        for (int i = 1; i < 5; ++i)
-            QVERIFY2(arrivals.gap(i) >= 80, qPrintable(QString::number(arrivals.gap(i))));
+        // Five requests at once arrive spread over four intervals of 100 ms; without the cap they
+        // come within a few ms. Measured over the span, one late arrival cannot fail it.
+        qint64 span = 0;
+        for (int i = 2; i <= 5; ++i)
+            span += arrivals.gap(i);
+        QVERIFY2(span >= 4 * 100 - 40, qPrintable(QString::number(span)));
     }
 
     void basicChallengeWithoutCredentials()
