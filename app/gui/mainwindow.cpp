@@ -63,7 +63,8 @@ MainWindow::MainWindow(const QString &planPath, const QString &dbPath, QWidget *
     , m_scanLabel(new QLabel(this))
     , m_scanProgress(new QProgressBar(this))
 {
-    setWindowTitle(planPath.isEmpty() ? tr("Ferry") : tr("Ferry — %1").arg(QFileInfo(planPath).fileName()));
+    m_planName = planPath.isEmpty() ? QString() : QFileInfo(planPath).fileName();
+    updateTitle();
     setWindowIcon(QIcon(QStringLiteral(":/ferry/ferry.svg")));
     m_overview = new OverviewPage(m_model, this);
     m_images = new ImagesPage(m_model, this);
@@ -213,12 +214,25 @@ MainWindow::~MainWindow()
     m_charts->endWork(); // a charts scan uses the network threads too
 }
 
+void MainWindow::updateTitle()
+{
+    QStringList parts{tr("Ferry")};
+    if (!m_planName.isEmpty())
+        parts << m_planName;
+    if (!m_storeLabel.isEmpty())
+        parts << m_storeLabel;
+    setWindowTitle(parts.join(QStringLiteral(" — ")));
+}
+
 bool MainWindow::openDatabase(const QString &dbPath, QString *error)
 {
     if (!m_workspace->openDatabase(dbPath, error))
         return false;
     m_images->setStore(m_workspace->store());
     followDatabase(dbPath);
+    // A shared store is named in the title: the lead sees which team database this is.
+    m_storeLabel = Store::isServerLocation(dbPath) ? Store::displayLocation(dbPath) : QString();
+    updateTitle();
     m_cleanup->setWorkspace(m_workspace);
     // The matrix is read first; the pages' history when it is in (reload, onMatrixRead): at a
     // million tags their reads would otherwise hold the pool's threads while the matrix waits.
@@ -330,7 +344,8 @@ bool MainWindow::openPlanFile(const QString &path, QString *error, bool remember
     QString dbError;
     if (!openDatabase(Workspace::defaultDatabase(path), &dbError))
         statusBar()->showMessage(dbError);
-    setWindowTitle(tr("Ferry — %1").arg(fi.fileName()));
+    m_planName = fi.fileName();
+    updateTitle();
     m_scanAction->setEnabled(true);
     if (remember)
         QSettings().setValue(QStringLiteral("plan/last"), fi.absoluteFilePath());

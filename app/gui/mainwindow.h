@@ -110,9 +110,12 @@ private:
     ClientsPage *m_clients;
     ChartsPage *m_charts;
     WelcomePage *m_welcome;
-    // Scans other processes write (ferryctl watch, the demo) reach the window through the
-    // database's files: a change reloads the pages, at most once a second.
+    // Scans other processes write (ferryctl watch, the demo, a collector elsewhere) reach the
+    // window through the file or LISTEN/NOTIFY: a change reloads the pages, at most every 2 s.
     StoreFollower *m_follower = nullptr;
+    QString m_planName; // the plan's file name, for the title
+    QString m_storeLabel; // a shared store's URL (no password), for the title
+    void updateTitle();
     QTimer *m_dbChanged = nullptr;
     QAction *m_scanAction;
     QAction *m_stopAction;

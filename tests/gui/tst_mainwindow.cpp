@@ -438,6 +438,8 @@ private Q_SLOTS:
         window.show();
         QTRY_VERIFY_WITH_TIMEOUT(!window.matrixLoading(), 10000);
         QCOMPARE(window.model()->totalRows(), 50);
+        // A shared store is named in the title; a file is not.
+        QCOMPARE(window.windowTitle().contains(QStringLiteral("postgresql://ferry@")), test::testStoreIsPostgres());
         QTest::qWait(500); // the follower listens (PostgreSQL: on its own connection and thread)
         Store writer(m_db); // another connection, as a collector elsewhere
         QString err;
