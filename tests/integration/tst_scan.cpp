@@ -329,6 +329,49 @@ private Q_SLOTS:
         other.unlock(QStringLiteral("collect:china"));
     }
 
+    // Two collectors started together on one new store (on PostgreSQL: two machines' sessions):
+    // both finish complete, each under its name, and the matrix is the one a lone scan writes.
+    // Nothing is lost to the wait, nothing written twice over (their listings serialize).
+    void twoCollectorsTogetherLoseNothing()
+    {
+        const QByteArray alone =
+            ferryctl({QStringLiteral("status"), QStringLiteral("--db"), m_db, QStringLiteral("--format"), QStringLiteral("json")}).out;
+        QVERIFY(!alone.isEmpty());
+        const QString db = testStore(QDir(m_farm->dir()).filePath(QStringLiteral("two-collectors.db")));
+        QProcess eu, cn;
+        for (auto [p, name] : {std::pair{&eu, "eu-west"}, std::pair{&cn, "cn-shanghai"}})
+            p->start(ferryctlPath(),
+                     {QStringLiteral("scan"), QStringLiteral("--plan"), m_plan, QStringLiteral("--db"), db, QStringLiteral("--collector"),
+                      QString::fromLatin1(name)});
+        for (QProcess *p : {&eu, &cn}) {
+            QVERIFY(p->waitForFinished(120'000));
+            QVERIFY2(p->exitCode() == 0, p->readAllStandardError().constData());
+        }
+        ferry::Store store(db);
+        QString error;
+        QVERIFY2(store.open(&error), qPrintable(error));
+        QStringList collectors;
+        for (const ferry::ScanRecord &r : store.scans()) {
+            QVERIFY(r.complete);
+            collectors << r.collector;
+        }
+        collectors.sort();
+        QCOMPARE(collectors, (QStringList{QStringLiteral("cn-shanghai"), QStringLiteral("eu-west")}));
+        // The same rows and states as the lone scan's store (the times differ).
+        const auto rows = rowsByKey(
+            ferryctl({QStringLiteral("status"), QStringLiteral("--db"), db, QStringLiteral("--format"), QStringLiteral("json")}).out);
+        const auto expected = rowsByKey(alone);
+        QCOMPARE(rows.keys(), expected.keys());
+        // A replica's missing tag is replicating in a new store and lagging in one that has
+        // known it past the SLO: the same row, judged by how long the store has seen it.
+        auto state = [](const QJsonObject &row) {
+            const QString s = row.value(QStringLiteral("state")).toString();
+            return s == u"lagging" ? QStringLiteral("replicating") : s;
+        };
+        for (auto it = expected.constBegin(); it != expected.constEnd(); ++it)
+            QCOMPARE(state(rows.value(it.key())), state(*it));
+    }
+
     void movedSourceDriftsAndReplicaLags()
     {
         // The source moves 3.1.0 after the target copied it; time passes beyond the SLO.
@@ -371,7 +414,19 @@ private Q_SLOTS:
         QProcess p;
         p.start(ferryctlPath(), {QStringLiteral("scan"), QStringLiteral("--plan"), slowPlan, QStringLiteral("--db"), resumed});
         QVERIFY(p.waitForStarted(5000));
-        QThread::msleep(1200);
+        // Interrupted once it is scanning (its SIGINT handler is in place when the scan is
+        // recorded; a fixed sleep was too short on a loaded machine: killed by the signal, 2).
+        {
+            ferry::Store watcher(resumed);
+            QString error;
+            QVERIFY2(watcher.open(&error), qPrintable(error));
+            QElapsedTimer waited;
+            waited.start();
+            while (watcher.scans().isEmpty() && waited.elapsed() < 60'000 && p.state() == QProcess::Running)
+                QThread::msleep(100);
+            QVERIFY(!watcher.scans().isEmpty());
+        }
+        QThread::msleep(800);
         ::kill(pid_t(p.processId()), SIGINT);
         QVERIFY(p.waitForFinished(30000));
         QCOMPARE(p.exitCode(), 130);
