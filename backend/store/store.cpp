@@ -284,8 +284,46 @@ bool Store::readTopicVersions(int userVersion, QHash<QString, int> *versions)
         schemaStatement(QStringLiteral("CREATE TABLE schema_topics(topic TEXT PRIMARY KEY, version INTEGER NOT NULL)"), m_postgres));
 }
 
+// Every topic at this Ferry's version, read without a transaction: then opening takes no
+// write lock, and a reader (the window, ferryctl status) never waits for a writer's long
+// transaction (a million-row matrix holds it for a minute on PostgreSQL).
+namespace {
+
+// PostgreSQL has no user_version: a database there is either new or kept per topic. pg_tables
+// is read with the statement's snapshot; to_regclass would answer from the session's catalog
+// cache, which taking an advisory lock does not refresh (a second opener of a new database saw
+// no table after the first had created it).
+QString topicsTableQuery()
+{
+    return QStringLiteral("SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_tables WHERE schemaname = current_schema() "
+                          "AND tablename = 'schema_topics') THEN %1 ELSE 0 END")
+        .arg(kTopicsUserVersion);
+}
+
+} // namespace
+
+bool Store::schemaIsCurrent()
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection));
+    q.exec(m_postgres ? topicsTableQuery() : QStringLiteral("PRAGMA user_version"));
+    if (!q.next() || q.value(0).toInt() != kTopicsUserVersion)
+        return false;
+    q.finish();
+    QHash<QString, int> versions;
+    if (!q.exec(QStringLiteral("SELECT topic, version FROM schema_topics")))
+        return false;
+    while (q.next())
+        versions.insert(q.value(0).toString(), q.value(1).toInt());
+    for (const SchemaTopic &t : schemaTopics())
+        if (versions.value(QString::fromLatin1(t.name), -1) != int(t.steps.size()))
+            return false;
+    return true;
+}
+
 bool Store::migrate(QString *error)
 {
+    if (schemaIsCurrent())
+        return true;
     // The versions are read and every step applied inside one write transaction (BEGIN
     // IMMEDIATE): two processes opening a new database at once wait for each other instead
     // of both creating the tables (seen: "table scans already exists").
@@ -301,8 +339,7 @@ bool Store::migrate(QString *error)
     };
     // PostgreSQL has no user_version: a database there is either new or kept per topic.
     QSqlQuery q(QSqlDatabase::database(m_connection));
-    q.exec(m_postgres ? QStringLiteral("SELECT CASE WHEN to_regclass('schema_topics') IS NULL THEN 0 ELSE %1 END").arg(kTopicsUserVersion)
-                      : QStringLiteral("PRAGMA user_version"));
+    q.exec(m_postgres ? topicsTableQuery() : QStringLiteral("PRAGMA user_version"));
     const int userVersion = q.next() ? q.value(0).toInt() : 0;
     q.finish();
     if (userVersion > kTopicsUserVersion)

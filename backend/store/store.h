@@ -333,6 +333,7 @@ private:
     bool openServer(QString *error);
     bool exec(const QString &sql);
     bool migrate(QString *error);
+    bool schemaIsCurrent();
     bool readTopicVersions(int userVersion, QHash<QString, int> *versions);
     bool begin();
     bool commit();

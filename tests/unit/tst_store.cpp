@@ -264,20 +264,32 @@ private Q_SLOTS:
         QString err;
         QVERIFY2(s.open(&err), qPrintable(err));
         const QDateTime t0 = QDateTime::fromString(QStringLiteral("2026-11-01T10:00:00Z"), Qt::ISODate);
-        ChartVersionRow a{QStringLiteral("hello"), QStringLiteral("1.0.0"), QStringLiteral("same"), QStringLiteral("sha256:aa"),
-                          QStringLiteral("sha256:aa"), QStringLiteral("sha256:mm"), QStringLiteral("1.0"), t0, false,
-                          QStringLiteral("https://charts/hello-1.0.0.tgz"), QString(), {{QStringLiteral("china"), QStringLiteral("same")}}};
+        ChartVersionRow a{QStringLiteral("hello"),
+                          QStringLiteral("1.0.0"),
+                          QStringLiteral("same"),
+                          QStringLiteral("sha256:aa"),
+                          QStringLiteral("sha256:aa"),
+                          QStringLiteral("sha256:mm"),
+                          QStringLiteral("1.0"),
+                          t0,
+                          false,
+                          QStringLiteral("https://charts/hello-1.0.0.tgz"),
+                          QString(),
+                          {{QStringLiteral("china"), QStringLiteral("same")}}};
         ChartVersionRow b = a;
         b.version = QStringLiteral("1.1.0");
         b.state = QStringLiteral("missing-in-oci");
         b.ociDigest.clear();
         b.created = QDateTime();
         b.deprecated = true;
-        const qint64 first = s.recordChartScan(ChartScanRecord{0, t0, QStringLiteral("catalog"), QStringLiteral("https://charts/index.yaml"), 0, {}}, {a, b});
+        const qint64 first = s.recordChartScan(
+            ChartScanRecord{0, t0, QStringLiteral("catalog"), QStringLiteral("https://charts/index.yaml"), 0, {}}, {a, b});
         QVERIFY2(first > 0, qPrintable(s.lastError()));
-        const qint64 other = s.recordChartScan(ChartScanRecord{0, t0, QStringLiteral("other"), QStringLiteral("u"), 0, QStringLiteral("down")}, {});
+        const qint64 other =
+            s.recordChartScan(ChartScanRecord{0, t0, QStringLiteral("other"), QStringLiteral("u"), 0, QStringLiteral("down")}, {});
         b.state = QStringLiteral("same");
-        const qint64 second = s.recordChartScan(ChartScanRecord{0, t0.addSecs(60), QStringLiteral("catalog"), QStringLiteral("https://charts/index.yaml"), 0, {}}, {a, b});
+        const qint64 second = s.recordChartScan(
+            ChartScanRecord{0, t0.addSecs(60), QStringLiteral("catalog"), QStringLiteral("https://charts/index.yaml"), 0, {}}, {a, b});
         QVERIFY(second > first && other > 0);
         const QMap<QString, ChartScanRecord> latest = s.latestChartScans();
         QCOMPARE(latest.keys(), (QStringList{QStringLiteral("catalog"), QStringLiteral("other")}));
@@ -452,6 +464,31 @@ private Q_SLOTS:
                  qPrintable(said.join(u',')));
     }
 
+    // Opening a store whose schema is current takes no write lock: a reader opens while a
+    // writer holds a long transaction (before, it waited for the writer: on SQLite up to the
+    // busy timeout and then failed, on PostgreSQL for as long as the writer took).
+    void aReaderOpensWhileAWriterHoldsItsTransaction()
+    {
+        const QString path = freshPath();
+        Store writer(path);
+        QString err;
+        QVERIFY2(writer.open(&err), qPrintable(err));
+        bool opened = false, finishedInTime = false;
+        QString readerError;
+        std::unique_ptr<QThread> reader(QThread::create([&] {
+            Store r(path);
+            opened = r.open(&readerError);
+        }));
+        QVERIFY(writer.transaction([&] {
+            reader->start();
+            finishedInTime = reader->wait(5000);
+            return true;
+        }));
+        QVERIFY(reader->wait(30'000)); // a reader that waited goes on once the writer commits
+        QVERIFY2(finishedInTime, "the reader waited for the writer's transaction");
+        QVERIFY2(opened, qPrintable(readerError));
+    }
+
     void aServerLocationIsShownWithoutItsPassword()
     {
         QVERIFY(Store::isServerLocation(QStringLiteral("postgresql://ferry@db:5432/ferry")));
@@ -464,7 +501,8 @@ private Q_SLOTS:
         const QString query = Store::displayLocation(QStringLiteral("postgresql:///ferry?host=/run/postgresql&password=s3cret"));
         QVERIFY2(!query.contains(QStringLiteral("s3cret")) && query.contains(QStringLiteral("host=/run/postgresql")), qPrintable(query));
         // A store that cannot be reached says where, without the password.
-        Store s(QStringLiteral("postgresql://ferry:s3cret@/ferry?host=%1&connect_timeout=2").arg(m_dir.filePath(QStringLiteral("nosocket"))));
+        Store s(
+            QStringLiteral("postgresql://ferry:s3cret@/ferry?host=%1&connect_timeout=2").arg(m_dir.filePath(QStringLiteral("nosocket"))));
         QString err;
         QVERIFY(!s.open(&err));
         QVERIFY2(err.startsWith(QStringLiteral("cannot open postgresql://ferry@")) && !err.contains(QStringLiteral("s3cret")),
