@@ -26,6 +26,7 @@
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QFutureWatcher>
 #include <QIcon>
 #include <QKeySequence>
 #include <QLabel>
@@ -41,6 +42,7 @@
 #include <QThread>
 #include <QTimer>
 #include <QToolBar>
+#include <QtConcurrent/QtConcurrentRun>
 
 namespace ferry {
 
@@ -224,7 +226,34 @@ void MainWindow::updateTitle()
     setWindowTitle(parts.join(QStringLiteral(" — ")));
 }
 
+// A shared store is first reached from a worker: an unreachable server (connect_timeout, 10 s)
+// must not freeze the window. Once it answers, the connection is opened here, quickly; reading
+// a current schema takes no lock. Until then the matrix counts as loading.
 bool MainWindow::openDatabase(const QString &dbPath, QString *error)
+{
+    if (!Store::isServerLocation(dbPath))
+        return attachDatabase(dbPath, error);
+    m_matrixLoading = true;
+    m_storeLabel = Store::displayLocation(dbPath);
+    updateTitle();
+    statusBar()->showMessage(tr("Connecting to %1…").arg(m_storeLabel));
+    auto *watcher = new QFutureWatcher<QString>(this);
+    connect(watcher, &QFutureWatcher<QString>::finished, this, [this, watcher, dbPath] {
+        watcher->deleteLater();
+        m_matrixLoading = false;
+        QString why = watcher->result();
+        if (why.isEmpty() && attachDatabase(dbPath, &why)) {
+            statusBar()->clearMessage();
+            return;
+        }
+        statusBar()->showMessage(why);
+        Q_EMIT matrixLoaded(); // nothing to wait for
+    });
+    watcher->setFuture(QtConcurrent::run([dbPath] { return Store::probe(dbPath); }));
+    return true;
+}
+
+bool MainWindow::attachDatabase(const QString &dbPath, QString *error)
 {
     if (!m_workspace->openDatabase(dbPath, error))
         return false;

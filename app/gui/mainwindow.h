@@ -53,6 +53,7 @@ public:
     MainWindow(const QString &planPath, const QString &dbPath, QWidget *parent = nullptr);
     ~MainWindow() override;
 
+    // A file at once; a server from a worker first (true: connecting, errors in the status bar).
     bool openDatabase(const QString &dbPath, QString *error);
     void reload();
     void startScan();
@@ -116,6 +117,7 @@ private:
     QString m_planName; // the plan's file name, for the title
     QString m_storeLabel; // a shared store's URL (no password), for the title
     void updateTitle();
+    bool attachDatabase(const QString &dbPath, QString *error);
     QTimer *m_dbChanged = nullptr;
     QAction *m_scanAction;
     QAction *m_stopAction;

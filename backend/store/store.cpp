@@ -135,6 +135,16 @@ QString Store::displayLocation(const QString &location)
     return u.toString();
 }
 
+QString Store::probe(const QString &location)
+{
+    if (!isServerLocation(location))
+        return {};
+    Store s(location);
+    s.m_postgres = true;
+    QString error;
+    return s.openServer(&error) ? QString() : error;
+}
+
 bool Store::open(QString *error)
 {
     m_postgres = isServerLocation(m_path);

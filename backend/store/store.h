@@ -225,6 +225,10 @@ public:
     // A SQLite file that exists, or a server URL (whether its database answers, open says):
     // what commands that only read ask before opening, as opening a file creates it.
     static bool locationExists(const QString &location);
+    // Whether a store can be reached, on the calling thread, through a connection of its own:
+    // empty, or what failed. Opens no schema and takes no lock; a file always answers. The
+    // window asks on a worker first, so that an unreachable server never freezes it.
+    static QString probe(const QString &location);
     // The location as it may be shown: a URL without its password.
     static QString displayLocation(const QString &location);
     // The channel a PostgreSQL store notifies on after a scan, a matrix or a cleanup change.

@@ -25,17 +25,18 @@
 #include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QPlainTextEdit>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
+#include <QStatusBar>
 #include <QTabWidget>
 #include <QTableView>
-#include <QListWidget>
 #include <QTemporaryDir>
-#include <QToolBar>
 #include <QTextBlock>
 #include <QTextBrowser>
 #include <QTextLayout>
+#include <QToolBar>
 
 using namespace ferry;
 
@@ -428,6 +429,24 @@ private Q_SLOTS:
         page->filterEdit()->clear();
         page->showState(QString());
         QTRY_COMPARE_WITH_TIMEOUT(window.model()->rowCount(), 50, 3000);
+    }
+
+    // A shared store that does not answer: the window is up at once, says it is connecting,
+    // and then says what failed, with the store's URL and without its password.
+    void anUnreachableStoreDoesNotHoldTheWindow()
+    {
+        MainWindow window(
+            QString(),
+            QStringLiteral("postgresql://ferry:s3cret@/ferry?host=%1&connect_timeout=2").arg(m_dir.filePath(QStringLiteral("no-server"))));
+        window.show();
+        QVERIFY(window.matrixLoading()); // connecting, on a worker
+        QVERIFY2(window.statusBar()->currentMessage().startsWith(QStringLiteral("Connecting to postgresql://ferry@")),
+                 qPrintable(window.statusBar()->currentMessage()));
+        QTRY_VERIFY_WITH_TIMEOUT(!window.matrixLoading(), 30'000);
+        const QString said = window.statusBar()->currentMessage();
+        QVERIFY2(said.startsWith(QStringLiteral("cannot open postgresql://ferry@")) && !said.contains(QStringLiteral("s3cret")),
+                 qPrintable(said));
+        QVERIFY(!window.windowTitle().contains(QStringLiteral("s3cret")));
     }
 
     // The window follows another process's scans without being asked: a SQLite file by
