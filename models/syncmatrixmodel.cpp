@@ -232,26 +232,31 @@ void SyncMatrixModel::rebuildVisible(bool narrow)
 
 namespace {
 
-// A stable sort of (key, row) pairs by key: LSD radix, 11 bits a pass (the counts stay in
-// the first-level cache), only as many passes as the keys have bits (all: every key or'ed),
-// a pass skipped when every key has the same digit there. A million rows in a third to a
-// half of std::sort's time: the TUI sorts on a key press.
-void radixSortByKey(std::vector<std::pair<quint64, int>> &v, quint64 all)
+// A stable LSD radix sort of v by the bits [low, low + bits) of key(element): as few passes
+// as digits of at most 12 bits allow (a key of 24 bits, a state over a million digests, takes
+// two), a pass skipped when every element has the same digit there. A million rows in a
+// fraction of std::sort's time: the TUI sorts on a key press.
+template<typename T, typename Key>
+void radixSort(std::vector<T> &v, int low, int bits, Key key)
 {
-    constexpr int kBits = 11;
-    constexpr quint64 kMask = (1u << kBits) - 1;
-    std::vector<std::pair<quint64, int>> out(v.size());
-    std::vector<size_t> count(kMask + 2);
-    for (int shift = 0; shift < 64 && (all >> shift) != 0; shift += kBits) {
+    constexpr int kMaxDigitBits = 12;
+    if (bits <= 0 || v.size() < 2)
+        return;
+    const int passes = (bits + kMaxDigitBits - 1) / kMaxDigitBits;
+    const int digitBits = (bits + passes - 1) / passes;
+    const quint64 mask = (quint64(1) << digitBits) - 1;
+    std::vector<T> out(v.size());
+    std::vector<quint32> count(size_t(mask) + 2);
+    for (int shift = low; shift < low + bits; shift += digitBits) {
         std::fill(count.begin(), count.end(), 0);
-        for (const auto &p : v)
-            ++count[((p.first >> shift) & kMask) + 1];
+        for (const T &e : v)
+            ++count[((key(e) >> shift) & mask) + 1];
         if (*std::max_element(count.begin(), count.end()) == v.size())
             continue;
         for (size_t d = 1; d < count.size(); ++d)
             count[d] += count[d - 1];
-        for (const auto &p : v)
-            out[count[(p.first >> shift) & kMask]++] = p;
+        for (const T &e : v)
+            out[count[(key(e) >> shift) & mask]++] = e;
         v.swap(out);
     }
 }
@@ -264,53 +269,62 @@ void SyncMatrixModel::applySort()
     if (m_sortColumn < 0)
         return;
     const int col = m_sortColumn;
-    const bool desc = m_sortOrder == Qt::DescendingOrder;
     // One integer key per visible row, from ranks computed once (strings in sorted order,
-    // states by how much they need attention), then a sort of (key, row) pairs.
+    // states by how much they need attention), then a radix sort by it.
     std::vector<quint64> stateRanks;
     for (const QString &st : m_matrix.states())
         stateRanks.push_back(quint64(stateRank(st) + 1));
+    const int stateBits = int(std::bit_width(stateRanks.empty() ? 0 : *std::max_element(stateRanks.begin(), stateRanks.end())));
     const std::vector<quint32> &ranks = col == RepositoryColumn || col == TagColumn ? m_matrix.stringRanks() : std::vector<quint32>();
-    const int registry = col >= NumFixedColumns ? m_columnRegistry.at(size_t(col - NumFixedColumns)) : -1;
-    // Keys as narrow as the values: a repository's rank just above its tag's, a state just
-    // above the digest's number; fewer radix passes.
-    const int tagBits = ranks.empty() ? 0 : int(std::bit_width(quint64(ranks.size())));
+    const int rankBits = ranks.empty() ? 0 : int(std::bit_width(quint64(ranks.size())));
     const int digestBits = int(std::bit_width(quint64(m_matrix.digestOrdinalLimit())));
-    // The visible rows in matrix order first (the sort is stable: equal keys keep that
-    // order), from a mark per row rather than a sort of the row numbers.
-    std::vector<char> shown(size_t(m_matrix.size()), 0);
-    for (const int i : m_visible)
-        shown[size_t(i)] = 1;
-    std::vector<std::pair<quint64, int>> keyed;
-    keyed.reserve(m_visible.size());
-    quint64 all = 0;
-    for (int i = 0; i < m_matrix.size(); ++i) {
-        if (!shown[size_t(i)])
-            continue;
-        quint64 key = 0;
-        switch (col) {
-        case RepositoryColumn: key = quint64(ranks[m_matrix.repositoryId(i)]) << tagBits | ranks[m_matrix.tagId(i)]; break;
-        case TagColumn: key = ranks[m_matrix.tagId(i)]; break;
-        case StateColumn: key = stateRanks[m_matrix.stateCode(i)]; break;
-        default: {
-            // State rank, then the digest (equal digests side by side); no cell sorts first.
-            const CompactMatrix::Cell *c = m_matrix.cell(i, registry);
-            key = c ? stateRanks[c->state] << digestBits | m_matrix.digestOrdinal(c->digest) : 0;
+    const int registry = col >= NumFixedColumns ? m_columnRegistry.at(size_t(col - NumFixedColumns)) : -1;
+    const int rowBits = int(std::bit_width(quint64(m_matrix.size())));
+    const quint64 rowMask = (quint64(1) << rowBits) - 1;
+    const bool desc = m_sortOrder == Qt::DescendingOrder;
+
+    // A stable sort of the rows by key(row) of at most keyBits bits, the key and the row in
+    // one word (8 bytes a row to move). Ranks and rows both fit in 32 bits, and a digest's
+    // number and a state's in 32 (a matrix held in memory has far fewer than 2^28 digests).
+    // Descending: the complement within the keys' width; equal keys keep their order.
+    const auto sortBy = [&](auto key, int keyBits, const std::vector<int> *order) {
+        Q_ASSERT(keyBits + rowBits <= 64);
+        const quint64 flip = desc && keyBits > 0 ? ~quint64(0) >> (64 - keyBits) : 0;
+        std::vector<quint64> keyed;
+        keyed.reserve(m_visible.size());
+        if (order) {
+            for (const int i : *order)
+                keyed.push_back((key(i) ^ flip) << rowBits | quint64(i));
+        } else {
+            // The visible rows in matrix order, from a mark per row rather than a sort of the numbers.
+            std::vector<char> shown(size_t(m_matrix.size()), 0);
+            for (const int i : m_visible)
+                shown[size_t(i)] = 1;
+            for (int i = 0; i < m_matrix.size(); ++i)
+                if (shown[size_t(i)])
+                    keyed.push_back((key(i) ^ flip) << rowBits | quint64(i));
         }
-        }
-        keyed.emplace_back(key, i);
-        all |= key;
+        radixSort(keyed, rowBits, keyBits, [](quint64 e) { return e; });
+        for (size_t k = 0; k < keyed.size(); ++k)
+            m_visible[k] = int(keyed[k] & rowMask);
+    };
+    switch (col) {
+    case RepositoryColumn:
+        // By tag, then (stably) by repository: both keys a string's rank.
+        sortBy([&](int i) { return quint64(ranks[m_matrix.tagId(i)]); }, rankBits, nullptr);
+        sortBy([&](int i) { return quint64(ranks[m_matrix.repositoryId(i)]); }, rankBits, &m_visible);
+        break;
+    case TagColumn: sortBy([&](int i) { return quint64(ranks[m_matrix.tagId(i)]); }, rankBits, nullptr); break;
+    case StateColumn: sortBy([&](int i) { return stateRanks[m_matrix.stateCode(i)]; }, stateBits, nullptr); break;
+    default:
+        // State rank, then the digest (equal digests side by side); no cell sorts first.
+        sortBy(
+            [&](int i) {
+                const CompactMatrix::Cell *c = m_matrix.cell(i, registry);
+                return c ? stateRanks[c->state] << digestBits | m_matrix.digestOrdinal(c->digest) : 0;
+            },
+            stateBits + digestBits, nullptr);
     }
-    if (desc) {
-        // Descending: the complement within the keys' width; rows stay in matrix order among equals.
-        const quint64 flip = all == 0 ? 0 : ~quint64(0) >> (64 - std::bit_width(all));
-        for (auto &k : keyed)
-            k.first ^= flip;
-        all = flip;
-    }
-    radixSortByKey(keyed, all);
-    for (size_t k = 0; k < keyed.size(); ++k)
-        m_visible[k] = keyed[k].second;
     if (m_filterText.trimmed().isEmpty() && m_filterStates.isEmpty() && m_filterRegistry.isEmpty())
         m_unfiltered = m_visible; // clearing a filter later restores this instead of sorting again
 }
