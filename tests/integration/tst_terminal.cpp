@@ -241,6 +241,18 @@ private Q_SLOTS:
             QVERIFY2(t->screen(true).contains(QStringLiteral("38;5;")), qPrintable(t->screen(true))); // the 256-colour palette
         }
         {
+            // A terminal of the basic colours only (screen: 8 colours): the same styles from
+            // the basic set, and not one palette sequence it could not show.
+            const auto t = open(args, 100, 30, {}, QStringLiteral("screen"));
+            QVERIFY(t);
+            t->waitFor(QStringLiteral("Rows by state"));
+            const QString escaped = t->screen(true);
+            // Titles in cyan, the selected tab on cyan: the basic set's own colours, readable
+            // (a palette the terminal cannot show came out black on black).
+            QVERIFY2(escaped.contains(QStringLiteral("\x1b[36m")) && escaped.contains(QStringLiteral("\x1b[46m")), qPrintable(escaped));
+            QVERIFY2(!escaped.contains(QStringLiteral("38;5;")) && !escaped.contains(QStringLiteral("48;5;")), qPrintable(escaped));
+        }
+        {
             const auto t = open(args, 100, 30, {QStringLiteral("LANG=C"), QStringLiteral("LC_ALL=C")});
             QVERIFY(t);
             const QString screen = t->waitFor(QStringLiteral("Rows by state"));
