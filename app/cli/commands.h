@@ -35,7 +35,7 @@ int runDemo(const QStringList &args, QTextStream &out, QTextStream &err);
 // The charts commands' plan (when --plan is given, or needed) and database; -1 to go on, or the exit code.
 int openChartsWorkspace(const CommandParser &p, const QString &command, Workspace *ws, bool needPlan, QTextStream &err);
 // watch's live mode: the TUI on a workspace with a plan and a database, its rounds on this schedule.
-int runWatchView(Workspace &workspace, qint64 intervalMs, int fullEvery, int maxScans);
+int runWatchView(Workspace &workspace, qint64 intervalMs, int fullEvery, int maxScans, const QString &collector);
 // One line for a replica: percentiles, breaches, in flight, resolution.
 QString lagSummaryLine(const ReplicaLag &rl);
 

@@ -311,7 +311,8 @@ int runWatch(const QStringList &args, QTextStream &out, QTextStream &err)
     }
     Store &store = *workspace.store();
     if (!p.isSet(QStringLiteral("plain")) && ::isatty(STDOUT_FILENO) && ::isatty(STDIN_FILENO))
-        return runWatchView(workspace, intervalMs, fullEvery, maxScans); // the TUI, its rounds on this schedule
+        return runWatchView(workspace, intervalMs, fullEvery, maxScans,
+                            p.value(QStringLiteral("collector"))); // the TUI, its rounds on this schedule
 
     int round = 0;
     ScanJob *scanner = nullptr;

@@ -4,6 +4,7 @@
 #include "tui/tuiapp.h"
 
 #include "cli/interruption.h"
+#include "store/storefollower.h"
 #include "tui/terminal.h"
 
 #include <QDateTime>
@@ -39,6 +40,12 @@ App::App(Workspace &workspace, QObject *parent)
     m_views.push_back(std::make_unique<RegistriesView>(*this));
     m_next.setSingleShot(true);
     connect(&m_next, &QTimer::timeout, this, [this] { startScan(); });
+    m_storeChanged.setSingleShot(true);
+    m_storeChanged.setInterval(2000);
+    connect(&m_storeChanged, &QTimer::timeout, this, [this] {
+        if (!m_scan) // a scan of this view's own reloads when it finishes
+            reloadAll(true);
+    });
     const QString timings = qEnvironmentVariable("FERRY_TUI_TIMINGS");
     if (!timings.isEmpty()) {
         m_timings.setFileName(timings);
@@ -76,6 +83,7 @@ void App::setPage(int page)
 
 void App::start()
 {
+    followStore();
     reloadAll(true);
     if (m_schedule)
         QTimer::singleShot(0, this, [this] { startScan(); });
@@ -88,6 +96,33 @@ void App::reloadAll(bool matrix)
     readLag();
     for (const auto &v : m_views)
         v->reload();
+}
+
+// Another process's writes (a collector elsewhere, ferryctl watch, the window's scans) reload
+// the pages, as they do the window's: a SQLite file is watched, a PostgreSQL store heard
+// through LISTEN/NOTIFY (StoreFollower). The selection and the filters stay.
+void App::followStore()
+{
+    const QString location = m_workspace.databasePath();
+    if (m_follower || location.isEmpty())
+        return;
+    m_follower = new StoreFollower(location, this);
+    connect(m_follower, &StoreFollower::changed, this, [this](const QString &what) {
+        // This view's own writes are not followed: its scan reloads what it changed when it
+        // ends, and a watch's quick round does not re-read the matrix it did not write.
+        if (m_scan)
+            return;
+        const QStringList said = what.split(u' ');
+        if (said.size() == 2 && (said[0] == QLatin1String("scan") || said[0] == QLatin1String("matrix")) &&
+            m_ownScans.contains(said[1].toLongLong()))
+            return;
+        if (what == QLatin1String("file") && m_ownScanEnded.isValid() && m_ownScanEnded.elapsed() < 3000)
+            return; // a file says no more than that it changed: the writes of the scan just ended
+        if (!m_storeChanged.isActive())
+            m_storeChanged.start();
+    });
+    connect(m_follower, &StoreFollower::lost, this,
+            [this](const QString &why) { message(QStringLiteral("Not following the store: %1; trying again").arg(why), true); });
 }
 
 void App::readMatrix()
@@ -126,6 +161,7 @@ void App::startScan()
         return;
     m_next.stop();
     ScanOptions options;
+    options.collector = m_collector;
     m_scanFull = true;
     if (m_schedule) {
         ++m_round;
@@ -161,6 +197,8 @@ void App::startScan()
     });
     connect(m_scan.get(), &ScanJob::finished, this, [this](const ScanSummary &s) {
         m_scan.release()->deleteLater(); // it is signalling: the event loop deletes it
+        m_ownScans.insert(s.scanId);
+        m_ownScanEnded.start();
         const QString how = s.interrupted ? QStringLiteral("interrupted")
             : s.complete                  ? QStringLiteral("complete")
                                           : QStringLiteral("INCOMPLETE");
@@ -309,7 +347,10 @@ void App::render(Screen &s)
         x += s.put(0, x, QStringLiteral(" %1 %2 ").arg(i + 1).arg(m_views[size_t(i)]->title()),
                    i == m_page ? Style::Selected : Style::Header) +
             1;
-    const QString plan = m_workspace.plan() ? m_workspace.plan()->name : QFileInfo(m_workspace.databasePath()).fileName();
+    const QString db = m_workspace.databasePath();
+    const QString plan = m_workspace.plan() ? m_workspace.plan()->name
+        : Store::isServerLocation(db)       ? Store::displayLocation(db)
+                                            : QFileInfo(db).fileName();
     const QString title = (m_schedule ? QStringLiteral("Ferry watch — ") : QStringLiteral("Ferry — ")) + plan;
     if (s.cols() - x > 8)
         s.put(0, qMax(x + 1, s.cols() - int(title.size()) - 1), fit(title, s.cols() - x - 2), Style::Header);

@@ -8,9 +8,14 @@
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFile>
+#include <QSet>
 #include <QTimer>
 
 #include <optional>
+
+namespace ferry {
+class StoreFollower;
+}
 
 namespace ferry::tui {
 
@@ -39,6 +44,8 @@ public:
 
     // Watch mode: rounds on a schedule, the first at once; s starts the next round now.
     void setSchedule(const WatchSchedule &schedule);
+    // This collector's name in a shared store, for the scans it runs (ScanOptions::collector).
+    void setCollector(const QString &name) { m_collector = name; }
     void setPage(int page);
     int page() const { return m_page; }
     static std::optional<int> pageNamed(const QString &name);
@@ -75,6 +82,7 @@ private:
     void promptKey(const KeyEvent &k);
     void startScan();
     void reloadAll(bool matrix);
+    void followStore();
     void readMatrix();
     void readLag();
     QString statusText(Style *style) const;
@@ -99,6 +107,11 @@ private:
     int m_round = 0;
     std::optional<WatchSchedule> m_schedule;
     QTimer m_next;
+    QString m_collector;
+    StoreFollower *m_follower = nullptr;
+    QTimer m_storeChanged; // another writer's changes: one reload every two seconds at most
+    QSet<qint64> m_ownScans; // what this view's scans wrote is not another writer's
+    QElapsedTimer m_ownScanEnded;
     bool m_matrixLoading = false;
     bool m_readMatrixAgain = false;
 

@@ -24,6 +24,9 @@ int runTui(const QStringList &args, QTextStream &out, QTextStream &err)
     p.addOption({QStringLiteral("page"), QStringLiteral("Open on a page: overview, images, replication, cleanup or registries."),
                  QStringLiteral("page")});
     p.addOption({QStringLiteral("mouse"), QStringLiteral("Take the mouse: click a tab or a row, scroll with the wheel.")});
+    p.addOption({QStringLiteral("collector"),
+                 QStringLiteral("This collector's name in a shared store, for the scans s runs (default: the host's name)."),
+                 QStringLiteral("name")});
     if (const int rc = parseCommand(p, QStringLiteral("tui"), args, out, err); rc >= 0)
         return rc;
     if (!::isatty(STDIN_FILENO) || !::isatty(STDOUT_FILENO)) {
@@ -52,13 +55,15 @@ int runTui(const QStringList &args, QTextStream &out, QTextStream &err)
     }
     tui::App app(workspace);
     app.setPage(*page);
+    app.setCollector(p.value(QStringLiteral("collector")));
     return app.exec(p.isSet(QStringLiteral("mouse")));
 }
 
-int runWatchView(Workspace &workspace, qint64 intervalMs, int fullEvery, int maxScans)
+int runWatchView(Workspace &workspace, qint64 intervalMs, int fullEvery, int maxScans, const QString &collector)
 {
     tui::App app(workspace);
     app.setSchedule({intervalMs, fullEvery, maxScans});
+    app.setCollector(collector);
     return app.exec(false);
 }
 

@@ -9,6 +9,7 @@
 #include "cli/commands.h"
 #include "core/workspace.h"
 #include "testmain.h"
+#include "teststore.h"
 #include "tui/terminal.h"
 #include "tui/tuiapp.h"
 
@@ -58,7 +59,7 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
-        m_db = m_dir.filePath(QStringLiteral("tui.db"));
+        m_db = test::testStore(m_dir.filePath(QStringLiteral("tui.db"))); // or PostgreSQL: tst_tui_postgresql
         Store store(m_db);
         QString error;
         QVERIFY2(store.open(&error), qPrintable(error));
@@ -312,6 +313,48 @@ private Q_SLOTS:
                 selectedLine = y;
         QVERIFY(selectedLine > 0);
         QVERIFY2(s.line(selectedLine).contains(QStringLiteral("t12")), qPrintable(s.text()));
+    }
+
+    // Another writer's scan (a collector elsewhere, ferryctl watch) reaches the pages without a
+    // key: a SQLite file is watched, a PostgreSQL store heard through LISTEN/NOTIFY.
+    void followsAnotherWriter()
+    {
+        const QString db = test::testStore(m_dir.filePath(QStringLiteral("follow.db")));
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        const auto writeScan = [&](const QString &repository, int tags) {
+            Store writer(db); // a connection of its own, as another process's
+            QString err;
+            QVERIFY2(writer.open(&err), qPrintable(err));
+            const qint64 scan = writer.beginScan(QStringLiteral("p.yaml"), now, QStringLiteral("elsewhere"));
+            QList<MatrixRow> rows;
+            for (int i = 0; i < tags; ++i) {
+                MatrixRow r{repository, QStringLiteral("0.%1.0").arg(i), QStringLiteral("missing"), {}, true, {}};
+                r.cells.insert(QStringLiteral("gsoci"), MatrixCell{{}, r.state, {}, {}, now, now});
+                rows << r;
+            }
+            QVERIFY(writer.writeMatrix(scan, rows, {repository}));
+            QVERIFY(writer.finishScan(ScanRecord{scan, QStringLiteral("p.yaml"), now, now, true, false, tags, 0, {}, {}}));
+        };
+        writeScan(QStringLiteral("team/first"), 3);
+        Workspace ws;
+        QString error;
+        QVERIFY2(ws.openDatabase(db, &error), qPrintable(error));
+        App app(ws);
+        app.setPage(App::ImagesPage);
+        app.start();
+        QTRY_VERIFY_WITH_TIMEOUT(render(app).contains(QStringLiteral("3 of 3 rows")), 20000);
+        press(app, {key::Down}); // 0.1.0
+        QTest::qWait(500); // the follower listens (PostgreSQL: on its own connection and thread)
+        writeScan(QStringLiteral("team/second"), 4);
+        QTRY_VERIFY_WITH_TIMEOUT(render(app).contains(QStringLiteral("7 of 7 rows")), 15000);
+        Screen s(24, 80);
+        app.render(s);
+        int selected = -1;
+        for (int y = 0; y < s.rows(); ++y)
+            if (s.styleAt(y, 0) == Style::Selected)
+                selected = y;
+        QVERIFY2(selected > 0 && s.line(selected).contains(QStringLiteral("team/first")) && s.line(selected).contains(QStringLiteral("0.1.0")),
+                 qPrintable(s.text()));
     }
 
     // Every page fits a small terminal without drawing outside it, and the footer stays.
