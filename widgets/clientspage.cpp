@@ -167,22 +167,12 @@ void ClientsPage::reload()
         return;
     }
     // The manifests are read and joined on a pool thread: a hundred thousand objects take seconds.
-    m_watcher.setFuture(m_workspace->read(
-        [plan](Store &store) {
-            ClientsData d;
-            const Inventory inventory = readInventory(plan->clients);
-            d.join = joinReferences(*plan, inventory, &store);
-            d.hosts = generateHosts(*plan);
-            d.history = store.clientCountHistory();
-            d.warnings = inventory.warnings;
-            d.files = inventory.files;
-            return d;
-        },
-        [](const QString &error) {
-            ClientsData d;
-            d.error = error;
-            return d;
-        }));
+    m_watcher.setFuture(m_workspace->read([plan](Store &store) { return readClientsData(*plan, store); },
+                                          [](const QString &error) {
+                                              ClientsData d;
+                                              d.error = error;
+                                              return d;
+                                          }));
 }
 
 QString ClientsPage::summary() const
@@ -198,7 +188,6 @@ void ClientsPage::show(const ClientsData &data)
         m_summary->setText(data.error);
         return;
     }
-    int total = 0, ready = 0, hub = 0;
     for (auto c = data.join.byCluster.begin(); c != data.join.byCluster.end(); ++c)
         for (auto r = c->begin(); r != c->end(); ++r) {
             auto *share = new QStandardItem(r->first ? QStringLiteral("%1 %").arg(100 * r->second / r->first) : QString());
@@ -209,12 +198,8 @@ void ClientsPage::show(const ClientsData &data)
                 return i;
             };
             m_clusters->appendRow({new QStandardItem(c.key()), new QStandardItem(r.key()), number(r->first), number(r->second), share});
-            total += r->first;
-            ready += r->second;
         }
     for (const JoinedReference &j : data.join.references) {
-        if (clientref::registryOf(j.pullsFromHost) == u"docker.io")
-            ++hub;
         auto *reference = new QStandardItem(j.ref.ref.canonical());
         reference->setData(j.targetRepository, RepositoryRole);
         reference->setData(j.ref.ref.tag, TagRole);
@@ -231,28 +216,9 @@ void ClientsPage::show(const ClientsData &data)
     }
     m_clustersView->resizeColumnsToContents();
     m_refsView->resizeColumnsToContents();
-    QString text;
-    for (const GeneratedHosts &g : data.hosts) {
-        text += QStringLiteral("# ---- certs.d/%1/hosts.toml\n").arg(g.directory) + g.toml + u'\n';
-        for (const QString &n : g.notes)
-            text += QStringLiteral("# NOTE: %1\n").arg(n);
-        text += u'\n';
-    }
-    m_hosts->setPlainText(text.isEmpty() ? tr("# The plan has no target, or no source or legacy registry to mirror.") : text);
+    m_hosts->setPlainText(ferry::hostsText(data));
     showBurnDown(data.history);
-    if (data.join.byCluster.isEmpty()) {
-        m_summary->setText(tr("No clients yet: the plan's `clients` list names each cluster's manifests and containerd certs.d."));
-        return;
-    }
-    m_summary->setText(
-        tr("%L1 references in %2 clusters (%L3 files): %L4 switch-ready or switched (%5 %), %L6 still pull from Docker Hub%7.")
-            .arg(total)
-            .arg(data.join.byCluster.size())
-            .arg(data.files)
-            .arg(ready)
-            .arg(total ? 100 * ready / total : 0)
-            .arg(hub)
-            .arg(data.warnings.isEmpty() ? QString() : tr("; %n file problem(s), see the tooltip", nullptr, int(data.warnings.size()))));
+    m_summary->setText(clientsSummary(data));
     m_summary->setToolTip(data.warnings.join(u'\n'));
 }
 

@@ -3,9 +3,7 @@
 
 #pragma once
 
-#include "clients/hostsplan.h"
-#include "clients/refjoin.h"
-#include "store/store.h"
+#include "clients/clientsview.h"
 
 #include <QFutureWatcher>
 #include <QWidget>
@@ -23,16 +21,6 @@ QT_END_NAMESPACE
 namespace ferry {
 
 class Workspace;
-
-struct ClientsData
-{
-    RefJoin join;
-    QList<GeneratedHosts> hosts;
-    QList<ClientCount> history;
-    QStringList warnings;
-    int files = 0;
-    QString error;
-};
 
 // The clients' side: per cluster and registry pulled from, how many references and how many
 // can switch; every reference with its state and where it is written; the burn-down over the
