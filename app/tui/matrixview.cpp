@@ -79,6 +79,20 @@ void MatrixView::showCells(const QString &registry, const QStringList &states)
     m_table.setCurrent(0);
 }
 
+void MatrixView::showRow(const QString &repository, const QString &tag)
+{
+    m_registry.clear();
+    m_states.clear();
+    m_filter = repository + u':' + tag;
+    applyFilter();
+    m_table.setCurrent(0);
+    for (int i = 0; i < m_model.rowCount(); ++i)
+        if (const std::optional<MatrixRow> r = m_model.rowAt(i); r && r->repository == repository && r->tag == tag) {
+            m_table.setCurrent(i);
+            break;
+        }
+}
+
 QStringList MatrixView::stateChoices() const
 {
     QStringList out;

@@ -38,6 +38,7 @@ App::App(Workspace &workspace, QObject *parent)
     m_views.push_back(std::move(replication));
     m_views.push_back(std::make_unique<CleanupView>(*this));
     m_views.push_back(std::make_unique<RegistriesView>(*this));
+    m_views.push_back(std::make_unique<ClientsView>(*this));
     m_next.setSingleShot(true);
     connect(&m_next, &QTimer::timeout, this, [this] { startScan(); });
     m_storeChanged.setSingleShot(true);
@@ -69,8 +70,8 @@ void App::setSchedule(const WatchSchedule &schedule)
 
 std::optional<int> App::pageNamed(const QString &name)
 {
-    const QStringList names{QStringLiteral("overview"), QStringLiteral("images"), QStringLiteral("replication"), QStringLiteral("cleanup"),
-                            QStringLiteral("registries")};
+    const QStringList names{QStringLiteral("overview"), QStringLiteral("images"),     QStringLiteral("replication"),
+                            QStringLiteral("cleanup"),  QStringLiteral("registries"), QStringLiteral("clients")};
     const qsizetype i = names.indexOf(name.toLower());
     return i < 0 ? std::nullopt : std::optional<int>(int(i));
 }
@@ -252,6 +253,12 @@ void App::showCells(const QString &registry, const QStringList &states)
     setPage(ImagesPage);
 }
 
+void App::showRow(const QString &repository, const QString &tag)
+{
+    m_matrix->showRow(repository, tag);
+    setPage(ImagesPage);
+}
+
 void App::promptKey(const KeyEvent &k)
 {
     Prompt &p = *m_prompt;
@@ -379,7 +386,7 @@ void App::render(Screen &s)
         s.put(last, qMin(int(shown.size()), s.cols() - 1), QStringLiteral("_"), Style::Input);
     } else {
         // The keys every page has stay at the right, whatever the width; the page's own go before them.
-        const QString global = s.cols() >= 60 ? QStringLiteral(" │ 1-5 page  s scan  q quit ") : QStringLiteral(" 1-5 s q ");
+        const QString global = s.cols() >= 60 ? QStringLiteral(" │ 1-6 page  s scan  q quit ") : QStringLiteral(" 1-6 s q ");
         const int room = s.cols() - int(global.size());
         s.put(last, 1, fit(m_views[size_t(m_page)]->keys(), qMax(0, room - 1)), Style::Key);
         s.put(last, qMax(0, room), global, Style::Key);

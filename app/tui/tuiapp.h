@@ -37,7 +37,7 @@ struct WatchSchedule
 class App : public QObject, public Host
 {
 public:
-    enum Page { OverviewPage, ImagesPage, ReplicationPage, CleanupPage, RegistriesPage, PageCount };
+    enum Page { OverviewPage, ImagesPage, ReplicationPage, CleanupPage, RegistriesPage, ClientsPage, PageCount };
 
     explicit App(Workspace &workspace, QObject *parent = nullptr);
     ~App() override;
@@ -68,6 +68,7 @@ public:
     void message(const QString &text, bool error = false) override;
     void redraw() override { m_dirty = true; }
     void showCells(const QString &registry, const QStringList &states) override;
+    void showRow(const QString &repository, const QString &tag) override;
 
 private:
     struct Prompt

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "cleanupmodels.h"
+#include "clients/clientsview.h"
 #include "core/workspace.h"
 #include "registriesmodel.h"
 #include "syncmatrixmodel.h"
@@ -11,6 +12,7 @@
 
 #include <QFutureWatcher>
 #include <QObject>
+#include <QStandardItemModel>
 
 #include <functional>
 #include <memory>
@@ -48,6 +50,8 @@ public:
     virtual void redraw() = 0; // a read finished: draw again soon
     // The Images page filtered to cells of registry in states (rows in states without one).
     virtual void showCells(const QString &registry, const QStringList &states) = 0;
+    // The Images page on one repository:tag, selected.
+    virtual void showRow(const QString &repository, const QString &tag) = 0;
 };
 
 // One page. Views read through the workspace (off the terminal's thread) and draw into
@@ -133,6 +137,7 @@ public:
     void upsertRows(const QList<MatrixRow> &rows); // live rows of a scan
     void setLoading(const QString &what);
     void showCells(const QString &registry, const QStringList &states);
+    void showRow(const QString &repository, const QString &tag);
     void draw(Screen &s, int top, int bottom) override;
     bool key(const KeyEvent &k) override;
     const SyncMatrixModel &model() const { return m_model; }
@@ -222,6 +227,31 @@ private:
     RegistriesModel m_model;
     TableView m_table;
     QStringList m_errors; // of the last scan
+    bool m_loaded = false;
+};
+
+class ClientsView : public View
+{
+public:
+    explicit ClientsView(Host &host);
+    QString title() const override { return QStringLiteral("Clients"); }
+    QString keys() const override;
+    void reload() override;
+    void draw(Screen &s, int top, int bottom) override;
+    bool key(const KeyEvent &k) override;
+
+private:
+    void show(const ClientsData &data);
+
+    QStandardItemModel m_clusters;
+    QStandardItemModel m_refs;
+    TableView m_clusterTable;
+    TableView m_refTable;
+    QList<JoinedReference> m_references;
+    QString m_summary;
+    QStringList m_warnings;
+    bool m_refsFocused = false;
+    bool m_reading = false;
     bool m_loaded = false;
 };
 

@@ -10,6 +10,7 @@
 #include "core/workspace.h"
 #include "testmain.h"
 #include "teststore.h"
+#include "testutil.h"
 #include "tui/terminal.h"
 #include "tui/tuiapp.h"
 
@@ -353,7 +354,80 @@ private Q_SLOTS:
         for (int y = 0; y < s.rows(); ++y)
             if (s.styleAt(y, 0) == Style::Selected)
                 selected = y;
-        QVERIFY2(selected > 0 && s.line(selected).contains(QStringLiteral("team/first")) && s.line(selected).contains(QStringLiteral("0.1.0")),
+        QVERIFY2(selected > 0 && s.line(selected).contains(QStringLiteral("team/first")) &&
+                     s.line(selected).contains(QStringLiteral("0.1.0")),
+                 qPrintable(s.text()));
+    }
+
+    // The Clients page: the window's figures (one read, one summary), per cluster and registry
+    // pulled from, each reference with its state; Enter opens its matrix row.
+    void clientsPage()
+    {
+        QTemporaryDir dir;
+        const QString plan = dir.filePath(QStringLiteral("plan.yaml"));
+        QVERIFY(
+            test::writeFile(plan,
+                            "version: 1\nname: p\nregistries:\n"
+                            "  dockerhub: { url: https://registry-1.docker.io, kind: dockerhub, role: source, credentials: anonymous }\n"
+                            "  gsoci: { url: https://gsoci.azurecr.io, role: target, credentials: anonymous }\n"
+                            "images:\n  - { source: dockerhub/giantswarm/app, target: gsoci/giantswarm/app }\n"
+                            "clients:\n  - { cluster: berlin, paths: berlin }\n  - { cluster: hamburg, paths: hamburg }\n"));
+        QVERIFY(test::writeFile(dir.filePath(QStringLiteral("berlin/a.yaml")),
+                                "apiVersion: v1\nkind: Pod\nmetadata: { name: a }\nspec:\n  containers:\n"
+                                "    - { name: a, image: \"giantswarm/app:1.0\" }\n    - { name: b, image: \"quay.io/x/y:1\" }\n"));
+        QVERIFY(test::writeFile(dir.filePath(QStringLiteral("hamburg/a.yaml")),
+                                "apiVersion: v1\nkind: Pod\nmetadata: { name: a }\nspec:\n  containers:\n"
+                                "    - { name: a, image: \"gsoci.azurecr.io/giantswarm/app:1.0\" }\n"));
+        const QString db = test::testStore(dir.filePath(QStringLiteral("clients.db")));
+        {
+            Store store(db);
+            QString err;
+            QVERIFY2(store.open(&err), qPrintable(err));
+            const QDateTime at = QDateTime::currentDateTimeUtc();
+            const qint64 scan = store.beginScan(plan, at);
+            QList<MatrixRow> rows;
+            for (const QString &tag : {QStringLiteral("1.0"), QStringLiteral("1.0.1")}) {
+                MatrixRow row{QStringLiteral("giantswarm/app"), tag, QStringLiteral("synced"), {}, true, {}};
+                row.cells.insert(QStringLiteral("dockerhub"), MatrixCell{digestOf(1), QStringLiteral("synced"), {}, {}, at, at});
+                row.cells.insert(QStringLiteral("gsoci"), MatrixCell{digestOf(1), QStringLiteral("synced"), {}, {}, at, at});
+                rows << row;
+            }
+            QVERIFY(store.writeMatrix(scan, rows, {QStringLiteral("giantswarm/app")}));
+            QVERIFY(store.finishScan(ScanRecord{scan, plan, at, at, true, false, 0, 0, {}, {}}));
+        }
+        Workspace ws;
+        QString error;
+        QVERIFY2(ws.loadPlan(plan, &error), qPrintable(error));
+        QVERIFY2(ws.openDatabase(db, &error), qPrintable(error));
+        App app(ws);
+        app.start();
+        press(app, {'6'});
+        QTRY_VERIFY_WITH_TIMEOUT(render(app, 30, 120).contains(QStringLiteral("references in")), 20000);
+        QString screen = render(app, 30, 120);
+        QVERIFY2(screen.contains(QStringLiteral(
+                     "3 references in 2 clusters (2 files): 2 switch-ready or switched (66 %), 1 still pull from Docker Hub.")),
+                 qPrintable(screen));
+        QVERIFY2(screen.contains(QStringLiteral("berlin")) && screen.contains(QStringLiteral("hamburg")) &&
+                     screen.contains(QStringLiteral("quay.io")),
+                 qPrintable(screen));
+        QVERIFY2(screen.contains(QStringLiteral("switch-ready")) && screen.contains(QStringLiteral("switched")), qPrintable(screen));
+        QVERIFY2(screen.contains(QStringLiteral("a.yaml:")), qPrintable(screen)); // where each is written
+        // Tab to the references; Enter on the Docker Hub one opens its row, not 1.0.1's.
+        press(app, {key::Tab});
+        for (int i = 0; i < 3 && !render(app, 30, 120).split(u'\n').value(28).startsWith(QStringLiteral(" giantswarm/app:1.0 in ")); ++i)
+            press(app, {key::Down});
+        QVERIFY2(render(app, 30, 120).split(u'\n').value(28).startsWith(QStringLiteral(" giantswarm/app:1.0 in ")),
+                 qPrintable(render(app, 30, 120)));
+        press(app, {key::Enter});
+        QCOMPARE(app.page(), int(App::ImagesPage));
+        Screen s(30, 120);
+        app.render(s);
+        int selected = -1;
+        for (int y = 0; y < s.rows(); ++y)
+            if (s.styleAt(y, 0) == Style::Selected)
+                selected = y;
+        QVERIFY2(selected > 0 && s.line(selected).contains(QStringLiteral("giantswarm/app")) &&
+                     !s.line(selected).contains(QStringLiteral("1.0.1")),
                  qPrintable(s.text()));
     }
 
