@@ -192,30 +192,12 @@ void ChartsPage::reload()
     if (!m_workspace || m_watcher.isRunning())
         return;
     const std::shared_ptr<const Plan> plan = m_workspace->plan();
-    m_watcher.setFuture(m_workspace->read(
-        [plan](Store &store) {
-            ChartsData d;
-            QMap<QString, QList<ChartVersionRow>> latestRows;
-            for (const ChartScanRecord &scan : store.latestChartScans()) {
-                ChartRepositoryView v;
-                v.scan = scan;
-                v.rows = store.chartVersions(scan.id);
-                const ChartRepository *repo = plan ? plan->chartRepository(scan.repository) : nullptr;
-                v.catalogSize = repo ? repo->catalogSize : 5;
-                v.catalog = appCatalog(v.rows, v.catalogSize);
-                v.retirement = planRetirement(scan, v.rows);
-                latestRows.insert(scan.repository, v.rows);
-                d.repositories.append(std::move(v));
-            }
-            if (plan && !plan->clients.isEmpty())
-                d.releases = releaseSources(readInventory(plan->clients), *plan, latestRows);
-            return d;
-        },
-        [](const QString &error) {
-            ChartsData d;
-            d.error = error;
-            return d;
-        }));
+    m_watcher.setFuture(m_workspace->read([plan](Store &store) { return readChartsData(plan.get(), store); },
+                                          [](const QString &error) {
+                                              ChartsData d;
+                                              d.error = error;
+                                              return d;
+                                          }));
 }
 
 void ChartsPage::scanNow()
@@ -293,13 +275,11 @@ void ChartsPage::show(const ChartsData &data)
         m_repository->setCurrentIndex(qMax(0, m_repository->findText(current)));
     }
     m_releases->removeRows(0, m_releases->rowCount());
-    int http = 0;
     for (const ReleaseSource &r : std::as_const(m_data.releases)) {
         auto *via = new QStandardItem(r.via);
         via->setBackground(r.via == u"http"      ? QColor(0xfc, 0xeb, 0xc8)
                                : r.via == u"oci" ? QColor(0xd8, 0xf0, 0xdc)
                                                  : QColor(0xec, 0xee, 0xf0));
-        http += r.via == u"http";
         auto *where = new QStandardItem(r.release.object);
         where->setToolTip(QStringLiteral("%1:%2").arg(r.release.file).arg(r.release.line));
         m_releases->appendRow({new QStandardItem(r.release.cluster), where, new QStandardItem(r.release.chart + u' ' + r.release.version),
@@ -314,7 +294,8 @@ void ChartsPage::show(const ChartsData &data)
         showStates(m_pendingRepository, std::exchange(m_pendingStates, {}));
     m_pendingRepository.clear();
     if (!m_data.releases.isEmpty())
-        m_summary->setText(m_summary->text() + u' ' + tr("%n Flux release(s) still resolve charts over HTTP.", nullptr, http));
+        m_summary->setText(m_summary->text() + u' ' +
+                           tr("%n Flux release(s) still resolve charts over HTTP.", nullptr, releasesOverHttp(m_data)));
 }
 
 void ChartsPage::showRepository(int index)
@@ -381,36 +362,8 @@ void ChartsPage::showRepository(int index)
     }
     m_catalog->resizeColumnToContents(0);
     m_catalog->resizeColumnToContents(1);
-    const QMap<QString, int> counts = chartStateCounts(v.rows);
-    int total = 0, verified = 0;
-    for (const ChartVersionRow &r : v.rows)
-        if (!r.httpDigest.isEmpty() || !r.url.isEmpty()) {
-            ++total;
-            verified += !r.httpDigest.isEmpty() && r.httpDigest == r.ociDigest;
-        }
-    QStringList parts;
-    for (const QString &s : chartstate::all())
-        if (counts.value(s) > 0)
-            parts << QStringLiteral("%L1 %2").arg(counts.value(s)).arg(s);
-    m_summary->setText(tr("%1: %L2 of %L3 versions of the HTTP index are in OCI with the same content (%4 %). %5. Scanned %6%7.")
-                           .arg(v.scan.repository)
-                           .arg(verified)
-                           .arg(total)
-                           .arg(total ? 100 * verified / total : 0)
-                           .arg(parts.join(QStringLiteral(", ")))
-                           .arg(v.scan.at.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")))
-                           .arg(v.scan.error.isEmpty() ? QString() : tr(" (the last read failed: %1)").arg(v.scan.error)));
-    QString retire;
-    if (v.retirement.ready())
-        retire = tr("%1 can be retired: every version it holds (%2 files) is in OCI with the same content digest.\n\n"
-                    "Plan the batches, review and approve them, then execute:\n"
-                    "  ferryctl charts retire plan %1 --plan PLAN\n  ferryctl cleanup show BATCH\n"
-                    "  ferryctl cleanup approve BATCH --as NAME\n  ferryctl charts retire execute --batch BATCH --plan PLAN\n")
-                     .arg(v.scan.repository)
-                     .arg(v.retirement.files.size());
-    else
-        retire = tr("%1 cannot be retired yet:\n\n").arg(v.scan.repository) + v.retirement.blockers.join(u'\n');
-    m_retire->setPlainText(retire);
+    m_summary->setText(chartRepositorySummary(v));
+    m_retire->setPlainText(retirementText(v));
 }
 
 } // namespace ferry

@@ -3,7 +3,7 @@
 
 #pragma once
 
-#include "charts/chartmatrix.h"
+#include "charts/chartsview.h"
 
 #include <QFutureWatcher>
 #include <QThreadPool>
@@ -22,23 +22,6 @@ class QTreeWidget;
 namespace ferry {
 
 class Workspace;
-
-// What the Charts page shows of one chart repository: its last charts scan, read on a pool thread.
-struct ChartRepositoryView
-{
-    ChartScanRecord scan;
-    QList<ChartVersionRow> rows;
-    QList<CatalogEntry> catalog;
-    ChartRetirement retirement;
-    int catalogSize = 5;
-};
-
-struct ChartsData
-{
-    QList<ChartRepositoryView> repositories;
-    QList<ReleaseSource> releases;
-    QString error;
-};
 
 // The RFC's stage 3: per chart repository, every version's state (the HTTP index against the
 // charts in OCI), the App Catalog as it will read from OCI (the last N versions per chart, and
