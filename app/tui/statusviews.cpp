@@ -174,8 +174,8 @@ bool OverviewView::key(const KeyEvent &k)
     case key::Enter:
         if (m_stage >= 0 && m_stage < m_progress.stages.size()) {
             const StageProgress &st = m_progress.stages[m_stage];
-            if (st.view == u"charts") // the terminal has no chart matrix
-                m_host.message(QStringLiteral("charts of %1: ferryctl charts status --repository %1").arg(st.registry));
+            if (st.view == u"charts")
+                m_host.showCharts(st.registry, st.openStates);
             else
                 m_host.showCells(st.registry, st.openStates);
         }

@@ -20,6 +20,7 @@ namespace {
 
 constexpr int kExitInterrupted = 130;
 constexpr int kShownLagRows = 200; // breaches and items in flight the Replication page lists
+constexpr int kTitleRoom = 24; // columns the full tabs leave for the plan's name
 
 } // namespace
 
@@ -39,6 +40,9 @@ App::App(Workspace &workspace, QObject *parent)
     m_views.push_back(std::make_unique<CleanupView>(*this));
     m_views.push_back(std::make_unique<RegistriesView>(*this));
     m_views.push_back(std::make_unique<ClientsView>(*this));
+    auto charts = std::make_unique<ChartsView>(*this);
+    m_charts = charts.get();
+    m_views.push_back(std::move(charts));
     m_next.setSingleShot(true);
     connect(&m_next, &QTimer::timeout, this, [this] { startScan(); });
     m_storeChanged.setSingleShot(true);
@@ -71,7 +75,8 @@ void App::setSchedule(const WatchSchedule &schedule)
 std::optional<int> App::pageNamed(const QString &name)
 {
     const QStringList names{QStringLiteral("overview"), QStringLiteral("images"),     QStringLiteral("replication"),
-                            QStringLiteral("cleanup"),  QStringLiteral("registries"), QStringLiteral("clients")};
+                            QStringLiteral("cleanup"),  QStringLiteral("registries"), QStringLiteral("clients"),
+                            QStringLiteral("charts")};
     const qsizetype i = names.indexOf(name.toLower());
     return i < 0 ? std::nullopt : std::optional<int>(int(i));
 }
@@ -253,6 +258,12 @@ void App::showCells(const QString &registry, const QStringList &states)
     setPage(ImagesPage);
 }
 
+void App::showCharts(const QString &repository, const QStringList &states)
+{
+    m_charts->showStates(repository, states);
+    setPage(ChartsPage);
+}
+
 void App::showRow(const QString &repository, const QString &tag)
 {
     m_matrix->showRow(repository, tag);
@@ -311,15 +322,36 @@ void App::handleKey(const KeyEvent &k)
     } else if (k.key == 'q' || k.key == key::Interrupt) {
         quit(k.key == key::Interrupt ? kExitInterrupted : 0);
     } else if (k.key == key::Click && k.y == 0) {
-        // The page tabs: each " N Title " from the left.
+        // The page tabs, laid out as render() draws them.
         int x = 0;
-        for (int i = 0; i < PageCount; ++i) {
-            const int w = int(m_views[size_t(i)]->title().size()) + 4;
-            if (k.x >= x && k.x < x + w)
+        for (int i = 0; const QString &tab : tabs(m_terminal ? m_terminal->cols() : 80)) {
+            if (k.x >= x && k.x < x + int(tab.size()))
                 setPage(i);
-            x += w;
+            x += int(tab.size()) + 1;
+            ++i;
         }
     }
+}
+
+// The page tabs at the top, one blank between them: " 1 Overview " where the screen is wide
+// enough for all seven and the plan's name, "1 Overview" where it is not (80 or 100 columns),
+// "1 Ove" below that.
+QStringList App::tabs(int cols) const
+{
+    for (const int form : {0, 1, 2}) {
+        QStringList out;
+        int width = 0;
+        for (int i = 0; i < PageCount; ++i) {
+            const QString title = m_views[size_t(i)]->title();
+            out << (form == 0       ? QStringLiteral(" %1 %2 ").arg(i + 1).arg(title)
+                        : form == 1 ? QStringLiteral("%1 %2").arg(i + 1).arg(title)
+                                    : QStringLiteral("%1 %2").arg(i + 1).arg(title.left(3)));
+            width += int(out.last().size()) + 1;
+        }
+        if (width + (form == 0 ? kTitleRoom : 0) <= cols || form == 2)
+            return out;
+    }
+    return {};
 }
 
 QString App::statusText(Style *style) const
@@ -350,10 +382,8 @@ void App::render(Screen &s)
     // The tabs, then the plan's name where there is room.
     int x = 0;
     s.fill(0, 0, s.cols(), u' ', Style::Header);
-    for (int i = 0; i < PageCount; ++i)
-        x += s.put(0, x, QStringLiteral(" %1 %2 ").arg(i + 1).arg(m_views[size_t(i)]->title()),
-                   i == m_page ? Style::Selected : Style::Header) +
-            1;
+    for (int i = 0; const QString &tab : tabs(s.cols()))
+        x += s.put(0, x, tab, i++ == m_page ? Style::Selected : Style::Header) + 1;
     const QString db = m_workspace.databasePath();
     const QString plan = m_workspace.plan() ? m_workspace.plan()->name
         : Store::isServerLocation(db)       ? Store::displayLocation(db)
@@ -386,7 +416,7 @@ void App::render(Screen &s)
         s.put(last, qMin(int(shown.size()), s.cols() - 1), QStringLiteral("_"), Style::Input);
     } else {
         // The keys every page has stay at the right, whatever the width; the page's own go before them.
-        const QString global = s.cols() >= 60 ? QStringLiteral(" │ 1-6 page  s scan  q quit ") : QStringLiteral(" 1-6 s q ");
+        const QString global = s.cols() >= 60 ? QStringLiteral(" │ 1-7 page  s scan  q quit ") : QStringLiteral(" 1-7 s q ");
         const int room = s.cols() - int(global.size());
         s.put(last, 1, fit(m_views[size_t(m_page)]->keys(), qMax(0, room - 1)), Style::Key);
         s.put(last, qMax(0, room), global, Style::Key);

@@ -37,7 +37,7 @@ struct WatchSchedule
 class App : public QObject, public Host
 {
 public:
-    enum Page { OverviewPage, ImagesPage, ReplicationPage, CleanupPage, RegistriesPage, ClientsPage, PageCount };
+    enum Page { OverviewPage, ImagesPage, ReplicationPage, CleanupPage, RegistriesPage, ClientsPage, ChartsPage, PageCount };
 
     explicit App(Workspace &workspace, QObject *parent = nullptr);
     ~App() override;
@@ -69,6 +69,7 @@ public:
     void redraw() override { m_dirty = true; }
     void showCells(const QString &registry, const QStringList &states) override;
     void showRow(const QString &repository, const QString &tag) override;
+    void showCharts(const QString &repository, const QStringList &states) override;
 
 private:
     struct Prompt
@@ -87,6 +88,7 @@ private:
     void readMatrix();
     void readLag();
     QString statusText(Style *style) const;
+    QStringList tabs(int cols) const;
     void pump();
     void quit(int code);
 
@@ -95,6 +97,7 @@ private:
     OverviewView *m_overview;
     MatrixView *m_matrix;
     ReplicationView *m_replication;
+    ChartsView *m_charts;
     int m_page = OverviewPage;
     std::optional<Prompt> m_prompt;
     QString m_message;

@@ -14,14 +14,15 @@ namespace ferry::cli {
 int runTui(const QStringList &args, QTextStream &out, QTextStream &err)
 {
     CommandParser p;
-    p.setApplicationDescription(
-        QStringLiteral("The dashboard in a terminal: Overview, Images, Replication, Cleanup, Registries and Clients, switched with 1-6.\n"
-                       "s scans, q quits; each page lists its keys at the bottom. Colour follows the terminal (256, 16) and\n"
-                       "NO_COLOR; a locale that is not UTF-8 gets ASCII. Exit codes: 0 done, 2 usage, 7 store, 130 interrupted."));
+    p.setApplicationDescription(QStringLiteral(
+        "The dashboard in a terminal: Overview, Images, Replication, Cleanup, Registries, Clients and Charts, switched with 1-7.\n"
+        "s scans, q quits; each page lists its keys at the bottom. Colour follows the terminal (256, 16) and\n"
+        "NO_COLOR; a locale that is not UTF-8 gets ASCII. Exit codes: 0 done, 2 usage, 7 store, 130 interrupted."));
     p.addOption({QStringLiteral("plan"), QStringLiteral("The migration plan (YAML); without it, the store's figures only."),
                  QStringLiteral("file")});
     p.addOption({QStringLiteral("db"), QStringLiteral("The history database (default: next to the plan)."), QStringLiteral("file")});
-    p.addOption({QStringLiteral("page"), QStringLiteral("Open on a page: overview, images, replication, cleanup, registries or clients."),
+    p.addOption({QStringLiteral("page"),
+                 QStringLiteral("Open on a page: overview, images, replication, cleanup, registries, clients or charts."),
                  QStringLiteral("page")});
     p.addOption({QStringLiteral("mouse"), QStringLiteral("Take the mouse: click a tab or a row, scroll with the wheel.")});
     p.addOption({QStringLiteral("collector"),
@@ -35,7 +36,7 @@ int runTui(const QStringList &args, QTextStream &out, QTextStream &err)
     }
     std::optional<int> page = 0;
     if (p.isSet(QStringLiteral("page")) && !(page = tui::App::pageNamed(p.value(QStringLiteral("page"))))) {
-        err << "ferryctl tui: --page: one of overview, images, replication, cleanup, registries, clients" << Qt::endl;
+        err << "ferryctl tui: --page: one of overview, images, replication, cleanup, registries, clients, charts" << Qt::endl;
         return ExitUsage;
     }
     Workspace workspace;

@@ -3,6 +3,7 @@
 
 #pragma once
 
+#include "charts/chartsview.h"
 #include "cleanupmodels.h"
 #include "clients/clientsview.h"
 #include "core/workspace.h"
@@ -50,6 +51,8 @@ public:
     virtual void redraw() = 0; // a read finished: draw again soon
     // The Images page filtered to cells of registry in states (rows in states without one).
     virtual void showCells(const QString &registry, const QStringList &states) = 0;
+    // The Charts page on one chart repository's versions in states.
+    virtual void showCharts(const QString &repository, const QStringList &states) = 0;
     // The Images page on one repository:tag, selected.
     virtual void showRow(const QString &repository, const QString &tag) = 0;
 };
@@ -251,6 +254,31 @@ private:
     QString m_summary;
     QStringList m_warnings;
     bool m_refsFocused = false;
+    bool m_reading = false;
+    bool m_loaded = false;
+};
+
+class ChartsView : public View
+{
+public:
+    explicit ChartsView(Host &host);
+    QString title() const override { return QStringLiteral("Charts"); }
+    QString keys() const override;
+    void reload() override;
+    void showStates(const QString &repository, const QStringList &states);
+    void draw(Screen &s, int top, int bottom) override;
+    bool key(const KeyEvent &k) override;
+
+private:
+    void fill();
+
+    ChartsData m_data;
+    QStandardItemModel m_versions;
+    QStringList m_shown; // the state of each row shown
+    TableView m_table;
+    int m_repository = 0;
+    QString m_wanted; // the repository asked for before the read had it
+    QStringList m_states; // empty: every state
     bool m_reading = false;
     bool m_loaded = false;
 };

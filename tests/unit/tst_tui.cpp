@@ -155,7 +155,8 @@ private Q_SLOTS:
         err.flush();
         QVERIFY2(errText.contains(QStringLiteral("needs a terminal")) && errText.contains(QStringLiteral("status")), qPrintable(errText));
         QCOMPARE(App::pageNamed(QStringLiteral("Cleanup")), std::optional<int>(App::CleanupPage));
-        QVERIFY(!App::pageNamed(QStringLiteral("charts")));
+        QCOMPARE(App::pageNamed(QStringLiteral("charts")), std::optional<int>(App::ChartsPage));
+        QVERIFY(!App::pageNamed(QStringLiteral("matrix")));
     }
 
     void colourFollowsTheTerminalAndNoColor()
@@ -429,6 +430,76 @@ private Q_SLOTS:
         QVERIFY2(selected > 0 && s.line(selected).contains(QStringLiteral("giantswarm/app")) &&
                      !s.line(selected).contains(QStringLiteral("1.0.1")),
                  qPrintable(s.text()));
+    }
+
+    // The Charts page (the RFC's stage 3): the window's summary and retirement verdict, every
+    // version with its state; the state filter; the Overview's stage 3 opens it on the open versions.
+    void chartsPage()
+    {
+        QTemporaryDir dir;
+        const QString db = test::testStore(dir.filePath(QStringLiteral("charts.db")));
+        {
+            Store store(db);
+            QString err;
+            QVERIFY2(store.open(&err), qPrintable(err));
+            const QDateTime at = QDateTime::currentDateTimeUtc();
+            ChartScanRecord scan;
+            scan.at = at;
+            scan.repository = QStringLiteral("catalog");
+            scan.indexUrl = QStringLiteral("http://127.0.0.1:1/index.yaml");
+            scan.versions = 3;
+            const auto row = [](const QString &version, const QString &state, const QString &http, const QString &oci, const QString &why) {
+                ChartVersionRow r;
+                r.chart = QStringLiteral("hello");
+                r.version = version;
+                r.state = state;
+                r.httpDigest = http;
+                r.ociDigest = oci;
+                r.url = QStringLiteral("http://127.0.0.1:1/hello-%1.tgz").arg(version);
+                r.reason = why;
+                r.replicas.insert(QStringLiteral("china"), oci.isEmpty() ? QStringLiteral("missing") : QStringLiteral("same"));
+                return r;
+            };
+            QVERIFY(store.recordChartScan(scan,
+                                          {row(QStringLiteral("1.0.0"), QStringLiteral("same"), digestOf(1), digestOf(1), {}),
+                                           row(QStringLiteral("1.1.0"), QStringLiteral("missing-in-oci"), digestOf(2), {},
+                                               QStringLiteral("not in OCI: copy it first")),
+                                           row(QStringLiteral("1.2.0"), QStringLiteral("different-content"), digestOf(3), digestOf(4),
+                                               QStringLiteral("the OCI chart layer is another .tgz"))}) > 0);
+        }
+        Workspace ws;
+        QString error;
+        QVERIFY2(ws.openDatabase(db, &error), qPrintable(error));
+        App app(ws);
+        app.start();
+        press(app, {'7'});
+        QTRY_VERIFY_WITH_TIMEOUT(render(app, 30, 120).contains(QStringLiteral("versions of the HTTP index")), 20000);
+        QString screen = render(app, 30, 120);
+        QVERIFY2(screen.contains(QStringLiteral("catalog: 1 of 3 versions of the HTTP index are in OCI with the same content (33 %)")),
+                 qPrintable(screen));
+        QVERIFY2(screen.contains(QStringLiteral("3 of 3 versions")) && screen.contains(QStringLiteral("different-content")) &&
+                     screen.contains(QStringLiteral("not in OCI: copy it first")) && screen.contains(QStringLiteral("china missing")),
+                 qPrintable(screen));
+        QVERIFY2(screen.contains(QStringLiteral("catalog cannot be retired yet")), qPrintable(screen));
+        // Every tab shows at 80 columns too, shorter.
+        const QString tabs = render(app, 24, 80).split(u'\n').value(0);
+        QVERIFY2(tabs.contains(QStringLiteral("1 Overview")) && tabs.contains(QStringLiteral("7 Charts")), qPrintable(tabs));
+        press(app, {'f'}); // the versions not yet in OCI
+        screen = render(app, 30, 120);
+        QVERIFY2(screen.contains(QStringLiteral("2 of 3 versions")) && !screen.contains(QStringLiteral("1.0.0")), qPrintable(screen));
+        press(app, {'f', 'f'}); // one state: same
+        QVERIFY2(render(app, 30, 120).contains(QStringLiteral("1 of 3 versions")), qPrintable(render(app, 30, 120)));
+
+        // The Overview's stage 3 bar: Enter opens this page on the versions not yet in OCI.
+        press(app, {'1'});
+        QTRY_VERIFY_WITH_TIMEOUT(render(app, 30, 120).contains(QStringLiteral("Stage 3: charts of catalog")), 20000);
+        for (int i = 0; i < 6 && app.page() != App::ChartsPage; ++i)
+            press(app, {'1', key::Down, key::Enter});
+        QCOMPARE(app.page(), int(App::ChartsPage));
+        screen = render(app, 30, 120);
+        QVERIFY2(screen.contains(QStringLiteral("2 of 3 versions")) &&
+                     screen.contains(QStringLiteral("State: missing-in-oci,different-content,unknown")),
+                 qPrintable(screen));
     }
 
     // Every page fits a small terminal without drawing outside it, and the footer stays.

@@ -1,0 +1,173 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
+// The Charts page in a terminal (the RFC's stage 3): the same read, summary and retirement
+// as the window's (chartsview.h). Per chart repository, every version of the HTTP index
+// against the charts in OCI, then whether the HTTP repository can be retired.
+
+#include "tui/views.h"
+
+namespace ferry::tui {
+
+namespace {
+
+Style styleOfChart(const QString &state)
+{
+    if (state == QLatin1String(chartstate::Same))
+        return Style::Good;
+    if (state == QLatin1String(chartstate::MissingInOci) || state == QLatin1String(chartstate::Unknown))
+        return Style::Warn;
+    if (state == QLatin1String(chartstate::DifferentContent))
+        return Style::Bad;
+    return Style::Dim; // only in OCI, deprecated
+}
+
+// The state filter's steps: every state, the versions not yet in OCI, then each state.
+QList<QStringList> filterSteps()
+{
+    QList<QStringList> steps{
+        {}, {QLatin1String(chartstate::MissingInOci), QLatin1String(chartstate::DifferentContent), QLatin1String(chartstate::Unknown)}};
+    for (const QString &s : chartstate::all())
+        steps.append({s});
+    return steps;
+}
+
+} // namespace
+
+ChartsView::ChartsView(Host &host)
+    : View(host)
+{
+    m_versions.setHorizontalHeaderLabels({QStringLiteral("State"), QStringLiteral("Chart"), QStringLiteral("Version"),
+                                          QStringLiteral("Replicas"), QStringLiteral("App version"), QStringLiteral("Why")});
+    m_table.setModel(&m_versions);
+    m_table.setWidths({18, 20, 16, 16, 12, 0});
+}
+
+QString ChartsView::keys() const
+{
+    return QStringLiteral("↑↓ version  r repository  f state");
+}
+
+void ChartsView::reload()
+{
+    if (m_reading)
+        return;
+    m_reading = true;
+    const std::shared_ptr<const Plan> plan = m_host.workspace().plan();
+    whenReady(this,
+              m_host.workspace().read([plan](Store &store) { return readChartsData(plan.get(), store); },
+                                      [](const QString &error) {
+                                          ChartsData d;
+                                          d.error = error;
+                                          return d;
+                                      }),
+              [this](const ChartsData &d) {
+                  m_reading = false;
+                  const QString shown =
+                      m_repository < m_data.repositories.size() ? m_data.repositories[m_repository].scan.repository : m_wanted;
+                  m_data = d;
+                  m_repository = 0;
+                  for (int i = 0; i < m_data.repositories.size(); ++i)
+                      if (m_data.repositories[i].scan.repository == shown)
+                          m_repository = i;
+                  m_loaded = true;
+                  fill();
+              });
+}
+
+void ChartsView::showStates(const QString &repository, const QStringList &states)
+{
+    m_wanted = repository;
+    for (int i = 0; i < m_data.repositories.size(); ++i)
+        if (m_data.repositories[i].scan.repository == repository)
+            m_repository = i;
+    m_states = states;
+    fill();
+    m_table.setCurrent(0);
+}
+
+void ChartsView::fill()
+{
+    m_versions.removeRows(0, m_versions.rowCount());
+    m_shown.clear();
+    if (m_repository >= m_data.repositories.size()) {
+        m_host.redraw();
+        return;
+    }
+    const ChartRepositoryView &v = m_data.repositories[m_repository];
+    for (const ChartVersionRow &r : v.rows) {
+        if (!m_states.isEmpty() && !m_states.contains(r.state))
+            continue;
+        QStringList replicas;
+        for (auto it = r.replicas.cbegin(); it != r.replicas.cend(); ++it)
+            replicas << it.key() + u' ' + it.value();
+        m_versions.appendRow({new QStandardItem(r.state), new QStandardItem(r.chart),
+                              new QStandardItem(r.version + (r.deprecated ? QStringLiteral(" (deprecated)") : QString())),
+                              new QStandardItem(replicas.join(QStringLiteral(", "))), new QStandardItem(r.appVersion),
+                              new QStandardItem(r.reason)});
+        m_shown.append(r.state);
+    }
+    m_table.setCurrent(qMin(m_table.current(), qMax(0, int(m_versions.rowCount()) - 1)));
+    m_host.redraw();
+}
+
+void ChartsView::draw(Screen &s, int top, int bottom)
+{
+    if (!m_loaded) {
+        s.put(top, 1, QStringLiteral("Reading the charts scans from the store…"), Style::Dim);
+        return;
+    }
+    int y = top;
+    QString summary = !m_data.error.isEmpty() ? m_data.error
+        : m_data.repositories.isEmpty() ? QStringLiteral("No charts scan yet: ferryctl charts scan --plan FILE reads the plan's `charts`.")
+                                        : chartRepositorySummary(m_data.repositories[m_repository]);
+    if (!m_data.releases.isEmpty())
+        summary += QStringLiteral(" %1 of %2 Flux releases still resolve charts over HTTP.")
+                       .arg(releasesOverHttp(m_data))
+                       .arg(m_data.releases.size());
+    for (const QString &line : wrapWords(summary, s.cols() - 2))
+        if (y < bottom)
+            s.put(y++, 1, line, Style::Title);
+    if (m_data.repositories.isEmpty() || y + 3 >= bottom)
+        return;
+    const ChartRepositoryView &v = m_data.repositories[m_repository];
+    QString filter = QStringLiteral("Repository %1 (%2 of %3)   %4 of %5 versions")
+                         .arg(v.scan.repository)
+                         .arg(m_repository + 1)
+                         .arg(m_data.repositories.size())
+                         .arg(m_versions.rowCount())
+                         .arg(v.rows.size());
+    if (!m_states.isEmpty())
+        filter += QStringLiteral("   State: ") + m_states.join(u',');
+    s.put(y++, 1, filter);
+    // The retirement's verdict at the bottom: ready, or its first blocker.
+    const QStringList retire = retirementText(v).split(u'\n', Qt::SkipEmptyParts);
+    const int tableBottom = bottom - qMin(2, int(retire.size()));
+    m_table.draw(s, y, tableBottom, true, {},
+                 [this](int row, int column) { return column == 0 && row < m_shown.size() ? styleOfChart(m_shown[row]) : Style::Normal; });
+    for (int i = 0; i < 2 && i < retire.size() && tableBottom + i < bottom; ++i)
+        s.put(tableBottom + i, 1, retire[i], v.retirement.ready() ? Style::Good : i == 0 ? Style::Warn : Style::Normal);
+}
+
+bool ChartsView::key(const KeyEvent &k)
+{
+    switch (k.key) {
+    case 'r':
+        if (!m_data.repositories.isEmpty()) {
+            m_repository = (m_repository + 1) % int(m_data.repositories.size());
+            m_wanted.clear();
+            fill();
+        }
+        return true;
+    case 'f': {
+        const QList<QStringList> steps = filterSteps();
+        const qsizetype at = steps.indexOf(m_states);
+        m_states = steps[(at + 1) % steps.size()];
+        fill();
+        return true;
+    }
+    default: return m_table.key(k);
+    }
+}
+
+} // namespace ferry::tui
