@@ -4,9 +4,12 @@
 #include "tui/terminal.h"
 
 #include <QByteArray>
+#include <QMutex>
+#include <QStringList>
 
 #include <clocale>
 #include <csignal>
+#include <cstdio>
 #include <cstring>
 
 #include <curses.h>
@@ -43,6 +46,31 @@ void appendCapability(QByteArray *out, const char *name)
         out->append(cap);
 }
 
+// Qt's messages (a warning of the network stack, a debug line QT_LOGGING_RULES asked for)
+// would be written over the frame on the same terminal: they are held while the terminal is
+// ours and written to standard error once it is given back. A fatal one gives the terminal
+// back first.
+constexpr int kHeldMessages = 200;
+QtMessageHandler g_previousHandler = nullptr;
+QMutex g_heldLock;
+QStringList g_held;
+int g_dropped = 0;
+
+void holdMessage(QtMsgType type, const QMessageLogContext &context, const QString &message)
+{
+    if (type == QtFatalMsg) {
+        endwin();
+        if (g_previousHandler)
+            g_previousHandler(type, context, message);
+        return;
+    }
+    const QMutexLocker lock(&g_heldLock);
+    if (g_held.size() < kHeldMessages)
+        g_held << qFormatLogMessage(type, context, message);
+    else
+        ++g_dropped;
+}
+
 enum Pair : short { PairTitle = 1, PairGood, PairWarn, PairBad, PairDim, PairHeader, PairKey, PairSelected, PairInput };
 
 } // namespace
@@ -71,6 +99,7 @@ Terminal::Terminal(bool mouse)
     std::setlocale(LC_ALL, "");
     m_ascii = std::strcmp(nl_langinfo(CODESET), "UTF-8") != 0;
     g_haveSavedModes = ::tcgetattr(STDIN_FILENO, &g_savedModes) == 0;
+    g_previousHandler = qInstallMessageHandler(holdMessage);
     initscr();
     cbreak();
     noecho();
@@ -132,6 +161,14 @@ Terminal::~Terminal()
     endwin();
     for (size_t i = 0; i < std::size(kCrashSignals); ++i)
         ::sigaction(kCrashSignals[i], &g_previous[i], nullptr);
+    qInstallMessageHandler(g_previousHandler);
+    const QMutexLocker lock(&g_heldLock);
+    for (const QString &m : std::as_const(g_held))
+        std::fprintf(stderr, "%s\n", qPrintable(m));
+    if (g_dropped > 0)
+        std::fprintf(stderr, "(%d more messages while the terminal dashboard ran)\n", g_dropped);
+    g_held.clear();
+    g_dropped = 0;
 }
 
 int Terminal::rows() const

@@ -21,6 +21,8 @@ QString colourModeName(ColourMode mode);
 // destruction, and on a crash signal (SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL), whose
 // handler restores the saved terminal modes before the signal takes its course. SIGINT and
 // SIGTERM are the command's (StopSignal): they end the loop, and this destructor runs.
+// Qt's own messages are held meanwhile and written to standard error once the terminal is
+// given back, rather than over the frame.
 class Terminal
 {
 public:

@@ -207,6 +207,26 @@ private Q_SLOTS:
         QCOMPARE(b->comment, QStringLiteral("checked: dev builds only"));
     }
 
+    // Qt's own messages (here every debug category, as QT_LOGGING_RULES asks, during a scan
+    // from the keyboard) never land on the frame: they are written once the terminal is back.
+    void qtMessagesWaitForTheTerminal()
+    {
+        const QString db = path(QStringLiteral("messages.db"));
+        const auto t =
+            open(QStringLiteral("--plan '%1' --db '%2'").arg(m_plan, db), 100, 30, {QStringLiteral("QT_LOGGING_RULES=*.debug=true")});
+        QVERIFY(t);
+        t->waitFor(QStringLiteral("Rows by state"));
+        t->keys({QStringLiteral("s")});
+        QString screen = t->waitFor(QStringLiteral("Last scan"), 60000);
+        QVERIFY2(screen.contains(QStringLiteral("Last scan")) && screen.contains(QStringLiteral("complete")), qPrintable(screen));
+        QVERIFY2(!screen.contains(QStringLiteral("qt.")), qPrintable(screen));
+        t->keys({QStringLiteral("q")});
+        screen = t->waitFor(QStringLiteral("EXIT="));
+        QVERIFY2(screen.contains(QStringLiteral("EXIT=0")), qPrintable(screen));
+        const qsizetype exitAt = screen.indexOf(QStringLiteral("EXIT=0"));
+        QVERIFY2(screen.lastIndexOf(QStringLiteral("qt."), exitAt) >= 0, qPrintable(screen)); // written after, not lost
+    }
+
     // From 80x24 to 130x40 and back: the view redraws to the new size, the keys' line at
     // the bottom each time.
     void followsAResize()
