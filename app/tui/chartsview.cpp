@@ -40,7 +40,7 @@ ChartsView::ChartsView(Host &host)
     m_versions.setHorizontalHeaderLabels({QStringLiteral("State"), QStringLiteral("Chart"), QStringLiteral("Version"),
                                           QStringLiteral("Replicas"), QStringLiteral("App version"), QStringLiteral("Why")});
     m_table.setModel(&m_versions);
-    m_table.setWidths({18, 20, 16, 16, 12, 0});
+    m_table.setWidths({17, 18, 12, 14, 11, 0});
 }
 
 QString ChartsView::keys() const

@@ -40,7 +40,7 @@ ClientsView::ClientsView(Host &host)
     m_clusterTable.setModel(&m_clusters);
     m_clusterTable.setWidths({14, 18, 7, 7, 6});
     m_refTable.setModel(&m_refs);
-    m_refTable.setWidths({12, 14, 16, 0, 24});
+    m_refTable.setWidths({10, 12, 18, 0, 22});
 }
 
 QString ClientsView::keys() const
