@@ -5,6 +5,7 @@
 
 #include "store/store.h"
 
+#include <QDateTime>
 #include <QFileInfo>
 #include <QFileSystemWatcher>
 #include <QSqlDriver>
@@ -13,6 +14,7 @@
 #include <QTimer>
 
 #include <memory>
+#include <utility>
 
 namespace ferry {
 
@@ -123,14 +125,35 @@ StoreFollower::~StoreFollower()
     delete m_listener;
 }
 
+// The database and its write-ahead log as a writer leaves them: their sizes and times of
+// last modification. A reader changes neither; it may still touch the files' metadata (SQLite
+// running as root gives the log to the database's owner on every open: an inotify IN_ATTRIB,
+// which QFileSystemWatcher reports as a change).
+QString StoreFollower::fileSignature() const
+{
+    QString out;
+    for (const QString &f : {m_location, QString(m_location + QStringLiteral("-wal"))}) {
+        const QFileInfo info(f);
+        out +=
+            info.exists() ? QStringLiteral("%1@%2;").arg(info.size()).arg(info.lastModified().toMSecsSinceEpoch()) : QStringLiteral("-;");
+    }
+    return out;
+}
+
 void StoreFollower::watchFile()
 {
     m_watcher = new QFileSystemWatcher(this);
+    m_signature = fileSignature();
     const QString wal = m_location + QStringLiteral("-wal");
     connect(m_watcher, &QFileSystemWatcher::fileChanged, this, [this] {
         // A file replaced (not written in place) leaves the watch: watch it again.
         if (QFileInfo::exists(m_location) && !m_watcher->files().contains(m_location))
             m_watcher->addPath(m_location);
+        // Only what a writer did: every read of the window's or the terminal's own (a
+        // connection opened and closed on the pool) would otherwise read again, without end.
+        const QString now = fileSignature();
+        if (now == std::exchange(m_signature, now))
+            return;
         Q_EMIT changed(QStringLiteral("file"));
     });
     // SQLite's write-ahead log appears and goes with the writers: the directory says when.
@@ -141,6 +164,7 @@ void StoreFollower::watchFile()
                 m_watcher->addPath(wal);
             if (QFileInfo::exists(m_location) && !m_watcher->files().contains(m_location))
                 m_watcher->addPath(m_location);
+            m_signature = fileSignature();
             Q_EMIT changed(QStringLiteral("file"));
         }
     });

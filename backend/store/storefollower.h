@@ -39,9 +39,11 @@ Q_SIGNALS:
 
 private:
     void watchFile();
+    QString fileSignature() const;
 
     QString m_location;
     QFileSystemWatcher *m_watcher = nullptr;
+    QString m_signature; // of the file, at the last change said
     QThread *m_thread = nullptr;
     StoreListener *m_listener = nullptr;
 };

@@ -464,6 +464,37 @@ private Q_SLOTS:
                  qPrintable(said.join(u',')));
     }
 
+    // Readers are not changes: a connection opened, read and closed (as every read of the
+    // window's and the terminal's does on the pool) says nothing, so that a reload does not
+    // cause the next one (as root, SQLite gives the log to the database's owner on each open:
+    // an IN_ATTRIB the watcher reported, and the terminal dashboard read its million rows
+    // again every two seconds). A write after them is still heard.
+    void readersAreNotChanges()
+    {
+        const QString path = freshPath();
+        Store writer(path);
+        QString err;
+        QVERIFY2(writer.open(&err), qPrintable(err));
+        writer.beginScan(QStringLiteral("p"), QDateTime::currentDateTimeUtc()); // a log with content
+        StoreFollower follower(path);
+        QSignalSpy listening(&follower, &StoreFollower::listening);
+        QVERIFY(listening.wait(10'000));
+        QSignalSpy changed(&follower, &StoreFollower::changed);
+        for (int i = 0; i < 5; ++i) {
+            Store reader(path);
+            QVERIFY2(reader.open(&err), qPrintable(err));
+            QVERIFY(!reader.scans().isEmpty());
+        }
+        QTest::qWait(1500);
+        QVERIFY2(changed.isEmpty(), qPrintable(changed.isEmpty() ? QString() : changed.first().first().toString()));
+        ScanRecord scan;
+        scan.id = writer.beginScan(QStringLiteral("p"), QDateTime::currentDateTimeUtc());
+        scan.finishedAt = QDateTime::currentDateTimeUtc();
+        scan.complete = true;
+        QVERIFY(writer.finishScan(scan));
+        QVERIFY(changed.wait(10'000));
+    }
+
     // Opening a store whose schema is current takes no write lock: a reader opens while a
     // writer holds a long transaction (before, it waited for the writer: on SQLite up to the
     // busy timeout and then failed, on PostgreSQL for as long as the writer took).
