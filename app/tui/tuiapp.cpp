@@ -84,6 +84,10 @@ std::optional<int> App::pageNamed(const QString &name)
 void App::setPage(int page)
 {
     m_page = qBound(0, page, PageCount - 1);
+    if (m_stale[size_t(m_page)]) {
+        m_stale[size_t(m_page)] = false;
+        m_views[size_t(m_page)]->reload();
+    }
     m_dirty = true;
 }
 
@@ -100,8 +104,13 @@ void App::reloadAll(bool matrix)
     if (matrix)
         readMatrix();
     readLag();
-    for (const auto &v : m_views)
-        v->reload();
+    // The page shown reads again now, the others when they are next shown: a watch round
+    // need not read every cluster's manifests again for a page nobody looks at.
+    for (int i = 0; i < PageCount; ++i) {
+        m_stale[size_t(i)] = i != m_page;
+        if (i == m_page)
+            m_views[size_t(i)]->reload();
+    }
 }
 
 // Another process's writes (a collector elsewhere, ferryctl watch, the window's scans) reload

@@ -94,6 +94,7 @@ private:
 
     Workspace &m_workspace;
     std::vector<std::unique_ptr<View>> m_views;
+    std::vector<bool> m_stale = std::vector<bool>(PageCount, false); // to read again when next shown
     OverviewView *m_overview;
     MatrixView *m_matrix;
     ReplicationView *m_replication;
