@@ -81,6 +81,8 @@ private:
     // erasing is as quick as typing; cleared when rows or their order change.
     std::vector<std::pair<QString, std::vector<int>>> m_typed;
     std::vector<int> m_unfiltered; // every row in sorted order, when the last sort saw them all (4 MB at a million)
+    std::vector<quint64> m_sortKeys, m_sortScratch; // a sort's keys, kept between sorts (8 MB each at a million)
+    std::vector<char> m_sortShown;
     QHash<quint64, int> m_rowOfKey; // (repository id, tag id) -> row of the matrix; built on the first upsert
     QStringList m_registries;
     QString m_filterText;

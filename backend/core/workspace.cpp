@@ -127,6 +127,7 @@ QFuture<MatrixSnapshot> Workspace::matrixSnapshot() const
             MatrixSnapshot s{std::make_shared<CompactMatrix>(CompactMatrix::fromStore(store)), {}};
             s.progress = collectProgress(store, QDateTime::fromMSecsSinceEpoch(0, QTimeZone::utc()),
                                          [&s](ProgressTally &tally) { s.matrix->tally(&tally); });
+            s.matrix->stringRanks(); // ranked here, off the faces' threads: a sort by repository or tag needs them
             return s;
         },
         [](const QString &error) {
