@@ -9,6 +9,8 @@
 #include "report/report.h"
 #include "tui/views.h"
 
+#include <QtConcurrent/QtConcurrentRun>
+
 namespace ferry::tui {
 
 namespace {
@@ -199,6 +201,31 @@ void ReplicationView::setLag(const LagReport &lag)
     m_lag = lag;
     m_loaded = true;
     m_replica = qBound(0, m_replica, qMax(0, int(m_lag.replicas.size()) - 1));
+    ++m_lagGeneration; // the buckets were of the last report
+    m_bucketsFor = m_bucketsWanted = {-1, -1};
+}
+
+// The p90 over time of a replica with a million arrivals takes tens of milliseconds: it is
+// computed on the pool once per report, replica and width, not on every frame.
+const QList<LagBucket> *ReplicationView::buckets(int width)
+{
+    const std::pair<int, int> key{m_replica, width};
+    if (m_bucketsFor == key)
+        return &m_buckets;
+    if (m_bucketsWanted != key) {
+        m_bucketsWanted = key;
+        const ReplicaLag rl = m_lag.replicas[m_replica]; // shares the arrivals, copies nothing
+        const int generation = m_lagGeneration;
+        whenReady(this, QtConcurrent::run([rl, width] { return lagBuckets(rl, width); }),
+                  [this, key, generation](const QList<LagBucket> &b) {
+                      if (m_bucketsWanted != key || m_lagGeneration != generation)
+                          return; // another replica, width or report meanwhile
+                      m_buckets = b;
+                      m_bucketsFor = key;
+                      m_host.redraw();
+                  });
+    }
+    return nullptr;
 }
 
 void ReplicationView::draw(Screen &s, int top, int bottom)
@@ -228,8 +255,11 @@ void ReplicationView::draw(Screen &s, int top, int bottom)
     const ReplicaLag &rl = m_lag.replicas[m_replica];
     ++y;
     // Lag over time: the p90 of each period, as many periods as the line has room for.
-    const QList<LagBucket> buckets = lagBuckets(rl, qMax(10, s.cols() - 34));
-    if (y < bottom && !buckets.isEmpty()) {
+    const QList<LagBucket> *ready = buckets(qMax(10, s.cols() - 34));
+    const QList<LagBucket> buckets = ready ? *ready : QList<LagBucket>();
+    if (y < bottom && !ready) {
+        s.put(y++, 2, QStringLiteral("lag over time: computing…"), Style::Dim);
+    } else if (y < bottom && !buckets.isEmpty()) {
         QList<qint64> p90;
         qint64 top90 = 0;
         for (const LagBucket &b : buckets) {

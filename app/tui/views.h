@@ -177,9 +177,15 @@ public:
     bool key(const KeyEvent &k) override;
 
 private:
+    const QList<LagBucket> *buckets(int width); // null while they are computed
+
     LagReport m_lag;
     bool m_loaded = false;
     int m_replica = 0;
+    QList<LagBucket> m_buckets;
+    std::pair<int, int> m_bucketsFor{-1, -1}; // replica and width of m_buckets
+    std::pair<int, int> m_bucketsWanted{-1, -1};
+    int m_lagGeneration = 0;
     bool m_showInFlight = false;
     int m_offset = 0;
 };
