@@ -89,11 +89,20 @@ void ChartsView::showStates(const QString &repository, const QStringList &states
 void ChartsView::fill()
 {
     m_versions.removeRows(0, m_versions.rowCount());
-    m_shown.clear();
+    // The summary and the verdict once per read or repository, not on every frame.
+    m_summary = !m_data.error.isEmpty() ? m_data.error
+        : m_data.repositories.isEmpty() ? QStringLiteral("No charts scan yet: ferryctl charts scan --plan FILE reads the plan's `charts`.")
+                                        : chartRepositorySummary(m_data.repositories[m_repository]);
+    if (!m_data.releases.isEmpty())
+        m_summary += QStringLiteral(" %1 of %2 Flux releases still resolve charts over HTTP.")
+                         .arg(releasesOverHttp(m_data))
+                         .arg(m_data.releases.size());
+    m_retire.clear();
     if (m_repository >= m_data.repositories.size()) {
         m_host.redraw();
         return;
     }
+    m_retire = retirementText(m_data.repositories[m_repository]).split(u'\n', Qt::SkipEmptyParts);
     const ChartRepositoryView &v = m_data.repositories[m_repository];
     for (const ChartVersionRow &r : v.rows) {
         if (!m_states.isEmpty() && !m_states.contains(r.state))
@@ -105,9 +114,8 @@ void ChartsView::fill()
                               new QStandardItem(r.version + (r.deprecated ? QStringLiteral(" (deprecated)") : QString())),
                               new QStandardItem(replicas.join(QStringLiteral(", "))), new QStandardItem(r.appVersion),
                               new QStandardItem(r.reason)});
-        m_shown.append(r.state);
     }
-    m_table.setCurrent(qMin(m_table.current(), qMax(0, int(m_versions.rowCount()) - 1)));
+    m_table.setCurrent(m_table.current()); // within the rows now shown
     m_host.redraw();
 }
 
@@ -118,14 +126,7 @@ void ChartsView::draw(Screen &s, int top, int bottom)
         return;
     }
     int y = top;
-    QString summary = !m_data.error.isEmpty() ? m_data.error
-        : m_data.repositories.isEmpty() ? QStringLiteral("No charts scan yet: ferryctl charts scan --plan FILE reads the plan's `charts`.")
-                                        : chartRepositorySummary(m_data.repositories[m_repository]);
-    if (!m_data.releases.isEmpty())
-        summary += QStringLiteral(" %1 of %2 Flux releases still resolve charts over HTTP.")
-                       .arg(releasesOverHttp(m_data))
-                       .arg(m_data.releases.size());
-    for (const QString &line : wrapWords(summary, s.cols() - 2))
+    for (const QString &line : wrapWords(m_summary, s.cols() - 2))
         if (y < bottom)
             s.put(y++, 1, line, Style::Title);
     if (m_data.repositories.isEmpty() || y + 3 >= bottom)
@@ -141,12 +142,11 @@ void ChartsView::draw(Screen &s, int top, int bottom)
         filter += QStringLiteral("   State: ") + m_states.join(u',');
     s.put(y++, 1, filter);
     // The retirement's verdict at the bottom: ready, or its first blocker.
-    const QStringList retire = retirementText(v).split(u'\n', Qt::SkipEmptyParts);
-    const int tableBottom = bottom - qMin(2, int(retire.size()));
+    const int tableBottom = bottom - qMin(2, int(m_retire.size()));
     m_table.draw(s, y, tableBottom, true, {},
-                 [this](int row, int column) { return column == 0 && row < m_shown.size() ? styleOfChart(m_shown[row]) : Style::Normal; });
-    for (int i = 0; i < 2 && i < retire.size() && tableBottom + i < bottom; ++i)
-        s.put(tableBottom + i, 1, retire[i], v.retirement.ready() ? Style::Good : i == 0 ? Style::Warn : Style::Normal);
+                 [this](int row, int column) { return column == 0 ? styleOfChart(m_versions.item(row, 0)->text()) : Style::Normal; });
+    for (int i = 0; i < 2 && i < m_retire.size() && tableBottom + i < bottom; ++i)
+        s.put(tableBottom + i, 1, m_retire[i], v.retirement.ready() ? Style::Good : i == 0 ? Style::Warn : Style::Normal);
 }
 
 bool ChartsView::key(const KeyEvent &k)

@@ -75,7 +75,6 @@ void ClientsView::reload()
 void ClientsView::show(const ClientsData &data)
 {
     m_summary = clientsSummary(data);
-    m_warnings = data.warnings;
     m_references = data.join.references;
     m_clusters.removeRows(0, m_clusters.rowCount());
     m_refs.removeRows(0, m_refs.rowCount());
@@ -88,8 +87,8 @@ void ClientsView::show(const ClientsData &data)
         m_refs.appendRow({new QStandardItem(j.ref.cluster), new QStandardItem(j.pullsFrom), new QStandardItem(refStateText(j.state)),
                           new QStandardItem(j.ref.ref.canonical()),
                           new QStandardItem(QStringLiteral("%1:%2").arg(QFileInfo(j.ref.file).fileName()).arg(j.ref.line))});
-    m_clusterTable.setCurrent(qMin(m_clusterTable.current(), qMax(0, m_clusters.rowCount() - 1)));
-    m_refTable.setCurrent(qMin(m_refTable.current(), qMax(0, m_refs.rowCount() - 1)));
+    m_clusterTable.setCurrent(m_clusterTable.current()); // within the rows now shown
+    m_refTable.setCurrent(m_refTable.current());
     m_loaded = true;
     m_host.redraw();
 }

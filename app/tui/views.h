@@ -258,7 +258,6 @@ private:
     TableView m_refTable;
     QList<JoinedReference> m_references;
     QString m_summary;
-    QStringList m_warnings;
     bool m_refsFocused = false;
     bool m_reading = false;
     bool m_loaded = false;
@@ -280,7 +279,8 @@ private:
 
     ChartsData m_data;
     QStandardItemModel m_versions;
-    QStringList m_shown; // the state of each row shown
+    QString m_summary;
+    QStringList m_retire; // the retirement's verdict, a line each
     TableView m_table;
     int m_repository = 0;
     QString m_wanted; // the repository asked for before the read had it
