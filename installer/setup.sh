@@ -31,7 +31,7 @@ cd "$root"
 # man pages, x11-apps (xwd) for screenshots without ImageMagick, PostgreSQL 15 and Qt's driver
 # for it (the tests start their own server; the package's cluster on :5432 is never used).
 PACKAGES=(
-  g++ cmake ninja-build pkg-config
+  g++ cmake ninja-build pkg-config ccache
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev libgl-dev qt6-svg-dev qt6-tools-dev
   libqt6sql6-sqlite libsqlite3-dev libxkbcommon-dev libyaml-cpp-dev libncurses-dev poppler-utils fonts-dejavu-core
   docker-registry skopeo openssl apache2-utils ca-certificates
