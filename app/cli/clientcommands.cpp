@@ -237,6 +237,16 @@ int refsScanOrStatus(const QStringList &args, bool scan, QTextStream &out, QText
             err << "ferryctl refs scan: cannot record the counts: " << in.workspace.store()->lastError() << Qt::endl;
             return ExitStore;
         }
+        // What the clusters run, pin and name: cleanup holds it back and re-checks it.
+        QStringList clusters;
+        for (const ClientSource &s : std::as_const(in.sources))
+            if (!clusters.contains(s.cluster))
+                clusters << s.cluster;
+        const QList<ReferenceHold> holds = referenceHolds(in.plan, join);
+        if (!in.workspace.store()->recordRefsScan(RefsScanInfo{0, now, clusters.join(u','), int(inventory.references.size()), 0}, holds)) {
+            err << "ferryctl refs scan: cannot record what the clusters run: " << in.workspace.store()->lastError() << Qt::endl;
+            return ExitStore;
+        }
     }
     const QStringList states = p.value(QStringLiteral("state")).split(u',', Qt::SkipEmptyParts);
     if (!states.isEmpty())

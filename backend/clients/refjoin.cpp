@@ -304,4 +304,60 @@ RefJoin joinReferences(const Plan &plan, const Inventory &inventory, const Store
     return out;
 }
 
+QList<ReferenceHold> referenceHolds(const Plan &plan, const RefJoin &join)
+{
+    QList<ReferenceHold> out;
+    QSet<QString> seen;
+    for (const JoinedReference &j : join.references) {
+        const ClientRef &ref = j.ref.ref;
+        QList<QPair<QString, QString>> values; // kind, value
+        if (!j.ref.runningDigest.isEmpty())
+            values.append({QStringLiteral("runs"), j.ref.runningDigest});
+        if (!ref.digest.isEmpty())
+            values.append({QStringLiteral("pins"), ref.digest});
+        if (!ref.tag.isEmpty())
+            values.append({QStringLiteral("tag"), ref.tag});
+        if (values.isEmpty())
+            continue;
+        // Where the cluster's copy can come from.
+        QList<QPair<QString, QString>> places;
+        auto add = [&](const QString &registry, const QString &repository) {
+            if (!registry.isEmpty() && !repository.isEmpty() && plan.registry(registry) && !places.contains({registry, repository}))
+                places.append({registry, repository});
+        };
+        QString target = j.targetRegistry, targetRepository = j.targetRepository;
+        if (!j.planRegistry.isEmpty()) {
+            add(j.planRegistry, ref.path);
+            if (target.isEmpty()) {
+                // Not carried by the plan's images, but the target's copy is still the one a switch pulls.
+                QString side;
+                if (const PlanRegistry *named = plan.registry(j.planRegistry); named && isTargetSide(plan, *named, &side))
+                    target = side, targetRepository = ref.path;
+                else
+                    std::tie(target, targetRepository) = plan.targetFor(j.planRegistry, ref.path);
+            }
+        }
+        if (const PlanRegistry *pulls = plan.registry(j.pullsFrom)) {
+            QString side;
+            add(pulls->name, isTargetSide(plan, *pulls, &side) && !targetRepository.isEmpty() ? targetRepository : ref.path);
+        }
+        if (!target.isEmpty()) {
+            add(target, targetRepository);
+            for (const RegistryRole role : {RegistryRole::Replica, RegistryRole::Cache})
+                for (const QString &follower : plan.followersOf(target, role))
+                    add(follower, targetRepository);
+        }
+        for (const auto &[registry, repository] : std::as_const(places)) {
+            for (const auto &[kind, value] : std::as_const(values)) {
+                const QString key = registry + u'\n' + repository + u'\n' + kind + u'\n' + value + u'\n' + j.ref.cluster;
+                if (seen.contains(key))
+                    continue;
+                seen.insert(key);
+                out.append(ReferenceHold{registry, repository, kind, value, j.ref.cluster, j.ref.file, j.ref.line});
+            }
+        }
+    }
+    return out;
+}
+
 } // namespace ferry

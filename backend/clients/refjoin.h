@@ -5,6 +5,7 @@
 
 #include "clients/inventory.h"
 #include "plan/plan.h"
+#include "store/store.h"
 
 #include <QList>
 #include <QMap>
@@ -48,6 +49,13 @@ struct RefJoin
     // cluster -> registry pulled from -> {references, switch-ready or switched}
     QMap<QString, QMap<QString, QPair<int, int>>> byCluster;
 };
+
+// What every reference holds for cleanup (ReferenceHold): the digest a pod runs, the digest a
+// reference pins, the tag it names, in every plan registry and repository the cluster's copy can
+// come from: the registry it names, the one its containerd mirrors pull from, the target the
+// plan maps it to and the target's replicas and caches. One hold per registry, repository,
+// kind, value and cluster (the first place it is written).
+QList<ReferenceHold> referenceHolds(const Plan &plan, const RefJoin &join);
 
 // The registry of the plan a reference names (by host; Docker Hub under any of its names).
 const PlanRegistry *planRegistryForDomain(const Plan &plan, const QString &domain);

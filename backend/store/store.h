@@ -119,6 +119,34 @@ struct ClientCount
     int switchReady = 0;
 };
 
+// What a cluster runs (a pod's imageID), pins (@sha256:) or names by tag, in one plan registry
+// and repository its content can come from (the registry it names, the one its mirrors pull
+// from, the target and the target's replicas and caches). Cleanup never deletes it.
+struct ReferenceHold
+{
+    QString registry; // the plan's registry
+    QString repository;
+    QString kind; // "runs", "pins" or "tag"
+    QString value; // the digest (runs, pins) or the tag
+    QString cluster;
+    QString file;
+    int line = 0;
+
+    // "runs in berlin, pods.json:212", "pinned in hamburg, values.yaml:8",
+    // "tag '1.2.0-rc.1' is named in hamburg, values.yaml:8".
+    QString text() const;
+};
+
+// One references scan as the store keeps it.
+struct RefsScanInfo
+{
+    qint64 id = 0;
+    QDateTime at;
+    QString clusters; // comma-separated
+    int references = 0;
+    int holds = 0;
+};
+
 // One version of one chart after a charts scan: what the HTTP index and the OCI registry hold
 // (the RFC's stage 3). state: same, missing-in-oci, only-in-oci, different-content, deprecated,
 // or unknown when a side could not be read.
@@ -294,6 +322,12 @@ public:
     std::optional<MatrixRow> matrixRow(const QString &repository, const QString &tag) const;
     bool recordClientCounts(const QList<ClientCount> &counts);
     QList<ClientCount> clientCountHistory(const QDateTime &since = {}) const;
+    // A references scan's holds (see ReferenceHold); the id in *id. Only the last few scans'
+    // holds are kept: cleanup asks the last one.
+    bool recordRefsScan(const RefsScanInfo &scan, const QList<ReferenceHold> &holds, qint64 *id = nullptr);
+    std::optional<RefsScanInfo> lastRefsScan() const;
+    // What the given refs scan (0: the last) holds in one registry's repository.
+    QList<ReferenceHold> referenceHolds(const QString &registry, const QString &repository, qint64 scan = 0) const;
     // Charts scans: each keeps its versions, so that two can be compared. Returns the id, 0 on failure.
     qint64 recordChartScan(const ChartScanRecord &scan, const QList<ChartVersionRow> &rows);
     // Oldest first; repository empty: every repository's.

@@ -177,6 +177,16 @@ CREATE TABLE audit_log(
   batch INTEGER,
   detail TEXT);
 )SQL",
+    // 2: the references scan a batch was planned against (cleanup holds back what the clusters
+    // run), whether the plan has clients and how old a refs scan may be, and an approval's
+    // override when it was given without a fresh refs scan.
+    R"SQL(
+ALTER TABLE cleanup_batches ADD COLUMN refs_scan INTEGER;
+ALTER TABLE cleanup_batches ADD COLUMN refs_at INTEGER;
+ALTER TABLE cleanup_batches ADD COLUMN refs_required INTEGER;
+ALTER TABLE cleanup_batches ADD COLUMN refs_max_age INTEGER;
+ALTER TABLE cleanup_batches ADD COLUMN refs_override TEXT;
+)SQL",
 };
 
 const char *const kFigures[] = {
@@ -210,6 +220,26 @@ CREATE TABLE client_counts(
   refs INTEGER NOT NULL,
   switch_ready INTEGER NOT NULL,
   PRIMARY KEY(at, cluster, registry));
+)SQL",
+    // 2: what the clusters run, pin and name, per plan registry and repository their content can
+    // come from, so that cleanup never proposes (or deletes) it; one row set per references scan.
+    R"SQL(
+CREATE TABLE refs_scans(
+  id INTEGER PRIMARY KEY,
+  at INTEGER NOT NULL,
+  clusters TEXT NOT NULL,
+  refs INTEGER NOT NULL,
+  holds INTEGER NOT NULL);
+CREATE TABLE refs_holds(
+  scan INTEGER NOT NULL,
+  registry TEXT NOT NULL,
+  repository TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  value TEXT NOT NULL,
+  cluster TEXT NOT NULL,
+  file TEXT NOT NULL,
+  line INTEGER NOT NULL);
+CREATE INDEX refs_holds_repository ON refs_holds(scan, registry, repository);
 )SQL",
 };
 

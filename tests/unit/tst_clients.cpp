@@ -241,8 +241,8 @@ private Q_SLOTS:
         row("quay", "quay.io/prometheus/node-exporter:v1", "quay.io/prometheus/node-exporter:v1", QStringLiteral("quay.io"), false);
         row("port", "127.0.0.1:5000/team/app:2", "127.0.0.1:5000/team/app:2", QStringLiteral("127.0.0.1:5000"), false);
         row("localhost", "localhost/app", "localhost/app:latest", QStringLiteral("localhost"), false);
-        QTest::newRow("digest only") << QString(QStringLiteral("nginx@") + digest(3)) << QString(QStringLiteral("docker.io/library/nginx@") + digest(3))
-                                     << hub << true;
+        QTest::newRow("digest only") << QString(QStringLiteral("nginx@") + digest(3))
+                                     << QString(QStringLiteral("docker.io/library/nginx@") + digest(3)) << hub << true;
         QTest::newRow("tag and digest") << QString(QStringLiteral("nginx:1.25@") + digest(3))
                                         << QString(QStringLiteral("docker.io/library/nginx:1.25@") + digest(3)) << hub << true;
     }
@@ -275,7 +275,8 @@ private Q_SLOTS:
     void everyWorkloadKindIsRead()
     {
         Inventory inv;
-        readManifestText(kWorkloads, QStringLiteral("w.yaml"), ClientSource{QStringLiteral("berlin"), QStringLiteral("acme"), {}, {}, {}}, &inv);
+        readManifestText(kWorkloads, QStringLiteral("w.yaml"), ClientSource{QStringLiteral("berlin"), QStringLiteral("acme"), {}, {}, {}},
+                         &inv);
         QCOMPARE(inv.references.size(), 8);
         const ClientReference *nginx = find(inv, QStringLiteral("docker.io/library/nginx:latest"));
         QVERIFY(nginx);
@@ -359,11 +360,14 @@ private Q_SLOTS:
         QVERIFY(ferry::test::writeFile(dir.filePath(QStringLiteral("a/ok.yaml")), kWorkloads));
         QVERIFY(ferry::test::writeFile(dir.filePath(QStringLiteral("a/broken.yaml")), "kind: [unclosed\n"));
         QVERIFY(ferry::test::writeFile(dir.filePath(QStringLiteral("a/notes.txt")), "image: nginx\n"));
-        const Inventory inv = readInventory({ClientSource{QStringLiteral("c"), {}, {dir.filePath(QStringLiteral("a")), dir.filePath(QStringLiteral("gone"))}, {}, {}}});
+        const Inventory inv = readInventory(
+            {ClientSource{QStringLiteral("c"), {}, {dir.filePath(QStringLiteral("a")), dir.filePath(QStringLiteral("gone"))}, {}, {}}});
         QCOMPARE(inv.files, 2); // the .txt is not a manifest
         QCOMPARE(inv.references.size(), 8);
-        QVERIFY(std::any_of(inv.warnings.begin(), inv.warnings.end(), [](const QString &w) { return w.contains(QStringLiteral("broken.yaml")); }));
-        QVERIFY(std::any_of(inv.warnings.begin(), inv.warnings.end(), [](const QString &w) { return w.contains(QStringLiteral("no such file")); }));
+        QVERIFY(std::any_of(inv.warnings.begin(), inv.warnings.end(),
+                            [](const QString &w) { return w.contains(QStringLiteral("broken.yaml")); }));
+        QVERIFY(std::any_of(inv.warnings.begin(), inv.warnings.end(),
+                            [](const QString &w) { return w.contains(QStringLiteral("no such file")); }));
     }
 
     void hostsFilesAreReadInContainerdsOrder()
@@ -479,13 +483,14 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         QString error;
-        const auto plan = Plan::parse("version: 1\nregistries:\n"
-                                      "  hub:   { url: https://registry-1.docker.io, kind: dockerhub, role: source, credentials: anonymous }\n"
-                                      "  gsoci: { url: https://gsoci.azurecr.io, role: target, credentials: anonymous }\n"
-                                      "images:\n"
-                                      "  - { source: hub/library/nginx, target: gsoci/dockerhub/library/nginx }\n"
-                                      "  - { source: hub/bitnami/redis, target: gsoci/dockerhub/bitnami/redis }\n",
-                                      dir.filePath(QStringLiteral("p.yaml")), &error);
+        const auto plan =
+            Plan::parse("version: 1\nregistries:\n"
+                        "  hub:   { url: https://registry-1.docker.io, kind: dockerhub, role: source, credentials: anonymous }\n"
+                        "  gsoci: { url: https://gsoci.azurecr.io, role: target, credentials: anonymous }\n"
+                        "images:\n"
+                        "  - { source: hub/library/nginx, target: gsoci/dockerhub/library/nginx }\n"
+                        "  - { source: hub/bitnami/redis, target: gsoci/dockerhub/bitnami/redis }\n",
+                        dir.filePath(QStringLiteral("p.yaml")), &error);
         QVERIFY2(plan, qPrintable(error));
         const QList<GeneratedHosts> generated = generateHosts(*plan);
         QCOMPARE(generated.size(), 1);
@@ -500,11 +505,12 @@ private Q_SLOTS:
     void aStandInNamesTheHostClientsWrite()
     {
         QString error;
-        const auto plan = Plan::parse("version: 1\nregistries:\n"
-                                      "  hub:   { url: https://127.0.0.1:5000, role: source, client-name: Docker.io, credentials: anonymous }\n"
-                                      "  gsoci: { url: https://127.0.0.1:5001, role: target, credentials: anonymous }\n"
-                                      "images:\n  - { source: hub/giantswarm/app, target: gsoci/giantswarm/app }\n",
-                                      QStringLiteral("p.yaml"), &error);
+        const auto plan =
+            Plan::parse("version: 1\nregistries:\n"
+                        "  hub:   { url: https://127.0.0.1:5000, role: source, client-name: Docker.io, credentials: anonymous }\n"
+                        "  gsoci: { url: https://127.0.0.1:5001, role: target, credentials: anonymous }\n"
+                        "images:\n  - { source: hub/giantswarm/app, target: gsoci/giantswarm/app }\n",
+                        QStringLiteral("p.yaml"), &error);
         QVERIFY2(plan, qPrintable(error));
         const PlanRegistry *hub = planRegistryForDomain(*plan, QStringLiteral("docker.io"));
         QVERIFY(hub);
@@ -525,23 +531,26 @@ private Q_SLOTS:
         const QString certs = dir.filePath(QStringLiteral("certs.d"));
         // docker.io: typo'd key (so push is allowed), and no server: after the cache, Docker Hub.
         QVERIFY(ferry::test::writeFile(certs + QStringLiteral("/docker.io/hosts.toml"),
-                      "[host.\"https://cache.local:5000\"]\n  capabilites = [\"pull\"]\n  ca = \"\"\n"));
+                                       "[host.\"https://cache.local:5000\"]\n  capabilites = [\"pull\"]\n  ca = \"\"\n"));
         // quay.io: two tables for one host: containerd drops the file.
-        QVERIFY(ferry::test::writeFile(certs + QStringLiteral("/quay.io/hosts.toml"),
-                      "server = \"https://gsoci.azurecr.io\"\n[host.\"https://cache.local:5000\"]\n[host.\"https://cache.local:5000\"]\n"));
+        QVERIFY(ferry::test::writeFile(
+            certs + QStringLiteral("/quay.io/hosts.toml"),
+            "server = \"https://gsoci.azurecr.io\"\n[host.\"https://cache.local:5000\"]\n[host.\"https://cache.local:5000\"]\n"));
         // the old registry: a plain-HTTP host nobody knows, a missing CA file.
-        QVERIFY(ferry::test::writeFile(certs + QStringLiteral("/old.example_5000_/hosts.toml"),
-                      "server = \"https://gsoci.azurecr.io\"\n[host.\"http://10.1.2.3:5000\"]\n  capabilities = [\"pull\", \"resolve\"]\n"
-                      "  ca = \"missing.pem\"\n"));
+        QVERIFY(ferry::test::writeFile(
+            certs + QStringLiteral("/old.example_5000_/hosts.toml"),
+            "server = \"https://gsoci.azurecr.io\"\n[host.\"http://10.1.2.3:5000\"]\n  capabilities = [\"pull\", \"resolve\"]\n"
+            "  ca = \"missing.pem\"\n"));
         const QList<HostsFinding> findings = lintHostsDir(certs, &*plan, nullptr, nullptr);
         QStringList codes;
         for (const HostsFinding &f : findings)
             codes << QFileInfo(f.file).dir().dirName() + u'/' + f.code;
         codes.sort();
-        QCOMPARE(codes, (QStringList{QStringLiteral("docker.io/ca-missing"), QStringLiteral("docker.io/no-fallback"), QStringLiteral("docker.io/no-server"),
-                                     QStringLiteral("docker.io/push-on-mirror"), QStringLiteral("docker.io/unknown-key"),
-                                     QStringLiteral("old.example_5000_/ca-missing"), QStringLiteral("old.example_5000_/http-host"),
-                                     QStringLiteral("quay.io/rejected")}));
+        QCOMPARE(codes,
+                 (QStringList{QStringLiteral("docker.io/ca-missing"), QStringLiteral("docker.io/no-fallback"),
+                              QStringLiteral("docker.io/no-server"), QStringLiteral("docker.io/push-on-mirror"),
+                              QStringLiteral("docker.io/unknown-key"), QStringLiteral("old.example_5000_/ca-missing"),
+                              QStringLiteral("old.example_5000_/http-host"), QStringLiteral("quay.io/rejected")}));
         for (const HostsFinding &f : findings)
             if (f.code == u"rejected") {
                 QVERIFY2(f.message.contains(QStringLiteral("pulls of quay.io go to quay.io instead")), qPrintable(f.message));
@@ -554,16 +563,19 @@ private Q_SLOTS:
         QTemporaryDir dir;
         QVERIFY(ferry::test::writeFile(dir.filePath(QStringLiteral("ca.pem")), "x"));
         // berlin pulls docker.io through the cache and gsoci; hamburg has no mirror config.
-        QVERIFY(ferry::test::writeFile(dir.filePath(QStringLiteral("berlin/certs.d/docker.io/hosts.toml")),
-                      "server = \"https://gsoci.azurecr.io\"\n[host.\"https://cache.local:5000\"]\n  capabilities = [\"pull\", \"resolve\"]\n"));
+        QVERIFY(ferry::test::writeFile(
+            dir.filePath(QStringLiteral("berlin/certs.d/docker.io/hosts.toml")),
+            "server = \"https://gsoci.azurecr.io\"\n[host.\"https://cache.local:5000\"]\n  capabilities = [\"pull\", \"resolve\"]\n"));
         QVERIFY(ferry::test::writeFile(dir.filePath(QStringLiteral("berlin/apps.yaml")), kWorkloads));
         QVERIFY(ferry::test::writeFile(dir.filePath(QStringLiteral("hamburg/pods.json")), kKubectlDump));
         QVERIFY(ferry::test::writeFile(dir.filePath(QStringLiteral("hamburg/values.yaml")), kValues));
         QString error;
-        const auto plan = Plan::parse(planText(dir.path(), QStringLiteral("clients:\n"
-                                                                          "  - { cluster: berlin, paths: berlin/apps.yaml, hosts-dir: berlin/certs.d }\n"
-                                                                          "  - { cluster: hamburg, customer: acme, paths: [hamburg] }\n")),
-                                      dir.filePath(QStringLiteral("plan.yaml")), &error);
+        const auto plan =
+            Plan::parse(planText(dir.path(),
+                                 QStringLiteral("clients:\n"
+                                                "  - { cluster: berlin, paths: berlin/apps.yaml, hosts-dir: berlin/certs.d }\n"
+                                                "  - { cluster: hamburg, customer: acme, paths: [hamburg] }\n")),
+                        dir.filePath(QStringLiteral("plan.yaml")), &error);
         QVERIFY2(plan, qPrintable(error));
         QCOMPARE(plan->clients.size(), 2);
         QCOMPARE(plan->clients[1].customer, QStringLiteral("acme"));
@@ -572,7 +584,9 @@ private Q_SLOTS:
         QVERIFY(store.open(&error));
         const QDateTime at = QDateTime::currentDateTimeUtc();
         const qint64 scan = store.beginScan(QStringLiteral("plan.yaml"), at);
-        auto cell = [](const QString &d) { return MatrixCell{d, d.isEmpty() ? QStringLiteral("missing") : QStringLiteral("synced"), {}, {}, {}, {}}; };
+        auto cell = [](const QString &d) {
+            return MatrixCell{d, d.isEmpty() ? QStringLiteral("missing") : QStringLiteral("synced"), {}, {}, {}, {}};
+        };
         auto row = [&](const QString &repo, const QString &tag, const QString &hub, const QString &gsoci) {
             MatrixRow r{repo, tag, QStringLiteral("synced"), {}, true, {}};
             r.cells.insert(QStringLiteral("dockerhub"), cell(hub));
@@ -605,7 +619,8 @@ private Q_SLOTS:
         QCOMPARE(state(QStringLiteral("registry-1.docker.io/bitnami/postgresql:16")), QStringLiteral("outside-plan"));
         // The running digest decides over the source's current one.
         QCOMPARE(state(QStringLiteral("docker.io/library/nginx:1.25"), QStringLiteral("hamburg")), QStringLiteral("switch-ready"));
-        QCOMPARE(state(QStringLiteral("gsoci.azurecr.io/giantswarm/app-operator:6.2.0"), QStringLiteral("hamburg")), QStringLiteral("switched"));
+        QCOMPARE(state(QStringLiteral("gsoci.azurecr.io/giantswarm/app-operator:6.2.0"), QStringLiteral("hamburg")),
+                 QStringLiteral("switched"));
         QCOMPARE(state(QStringLiteral("gsoci.azurecr.io/giantswarm/webhook"), QStringLiteral("hamburg")), QStringLiteral("no-tag"));
         QCOMPARE(state(QStringLiteral("docker.io/library/busybox:latest"), QStringLiteral("hamburg")), QStringLiteral("not-scanned"));
         // Where they pull from today: berlin's docker.io goes to the cache, hamburg's to Docker Hub.
@@ -618,6 +633,44 @@ private Q_SLOTS:
         const JoinedReference *pg = find(join, QStringLiteral("registry-1.docker.io/bitnami/postgresql:16"));
         QVERIFY(pg);
         QCOMPARE(pg->pullsFrom, QStringLiteral("dockerhub"));
+
+        // What cleanup must hold back: hamburg runs nginx digest 5 pulled from Docker Hub; the
+        // target's copy (mapped to giantswarm/nginx) and the cache's are the ones a switch pulls.
+        const QList<ReferenceHold> holds = referenceHolds(*plan, join);
+        auto holding = [&](const QString &registry, const QString &repository, const QString &kind, const QString &value) {
+            QStringList where;
+            for (const ReferenceHold &h : holds)
+                if (h.registry == registry && h.repository == repository && h.kind == kind && h.value == value)
+                    where << h.text();
+            return where;
+        };
+        for (const auto &[registry, repository] : {std::pair{QStringLiteral("dockerhub"), QStringLiteral("library/nginx")},
+                                                   std::pair{QStringLiteral("gsoci"), QStringLiteral("giantswarm/nginx")},
+                                                   std::pair{QStringLiteral("cache"), QStringLiteral("giantswarm/nginx")}})
+            QCOMPARE(holding(registry, repository, QStringLiteral("runs"), digest(5)),
+                     QStringList{QStringLiteral("runs in hamburg, pods.json:9")});
+        QVERIFY(holding(QStringLiteral("old"), QStringLiteral("giantswarm/nginx"), QStringLiteral("runs"), digest(5)).isEmpty());
+        // berlin's app-operator tag, through its cache mirror: Docker Hub, the cache and gsoci.
+        for (const QString &registry : {QStringLiteral("dockerhub"), QStringLiteral("cache"), QStringLiteral("gsoci")})
+            QCOMPARE(holding(registry, QStringLiteral("giantswarm/app-operator"), QStringLiteral("tag"), QStringLiteral("6.1.0")).size(),
+                     1);
+        // They are kept per refs scan; cleanup asks the last one, and the oldest are pruned.
+        qint64 first = 0, last = 0;
+        QVERIFY(store.recordRefsScan(RefsScanInfo{0, at, QStringLiteral("berlin,hamburg"), int(inv.references.size()), 0}, holds, &first));
+        for (int i = 0; i < 5; ++i)
+            QVERIFY(store.recordRefsScan(RefsScanInfo{0, at.addSecs(i + 1), QStringLiteral("berlin"), 1, 0},
+                                         {ReferenceHold{QStringLiteral("gsoci"), QStringLiteral("team/app"), QStringLiteral("pins"),
+                                                        digest(7), QStringLiteral("berlin"), QStringLiteral("a.yaml"), i + 1}},
+                                         &last));
+        const auto info = store.lastRefsScan();
+        QVERIFY(info);
+        QCOMPARE(info->id, last);
+        QCOMPARE(info->holds, 1);
+        QCOMPARE(info->clusters, QStringLiteral("berlin"));
+        QCOMPARE(store.referenceHolds(QStringLiteral("gsoci"), QStringLiteral("team/app")).size(), 1);
+        QCOMPARE(store.referenceHolds(QStringLiteral("gsoci"), QStringLiteral("team/app")).first().line, 5);
+        QVERIFY(store.referenceHolds(QStringLiteral("gsoci"), QStringLiteral("giantswarm/nginx")).isEmpty());
+        QVERIFY(store.referenceHolds(QStringLiteral("gsoci"), QStringLiteral("giantswarm/nginx"), first).isEmpty()); // pruned
 
         // The burn-down is kept per cluster and registry.
         QVERIFY(store.recordClientCounts({ClientCount{at, QStringLiteral("berlin"), QStringLiteral("dockerhub"), 3, 1}}));

@@ -355,7 +355,7 @@ private Q_SLOTS:
         QString err;
         QVERIFY2(s.open(&err), qPrintable(err));
         QCOMPARE(s.schemaVersions().value(QStringLiteral("history")), 4); // and the steps written since
-        QCOMPARE(s.schemaVersions().value(QStringLiteral("cleanup")), 1);
+        QCOMPARE(s.schemaVersions().value(QStringLiteral("cleanup")), 2); // and the refs columns since
         QCOMPARE(s.schemaVersions().value(QStringLiteral("figures")), 1);
         QSqlQuery q(s.database());
         QVERIFY(q.exec(QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE actor='lead'")) && q.next());
