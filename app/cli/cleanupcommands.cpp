@@ -13,6 +13,7 @@
 #include "report/report.h"
 #include "store/store.h"
 
+#include "cli/cleanupoutput.h"
 #include "cli/commandtable.h"
 #include <QEventLoop>
 #include <QJsonArray>
@@ -26,6 +27,8 @@ namespace ferry::cli {
 
 namespace {
 
+using namespace cleanupout;
+
 // Exit codes of the cleanup commands, beyond the common ones: a contract for scripts.
 constexpr int ExitRefused = 6; // the batch may not be executed (not approved, altered, stale…)
 constexpr int ExitInterrupted = 130;
@@ -36,68 +39,6 @@ QString cleanupUsage()
                       QStringLiteral("Every subcommand takes --db FILE or --plan FILE (the database next to it) or FERRY_DB.\n"
                                      "Exit codes: 0 ok, 1 no such batch, 2 usage or plan error, 4 a registry or item failed,\n"
                                      "6 the batch may not be executed or approved, 130 interrupted (resume finishes it).\n"));
-}
-
-QString iso(const QDateTime &t)
-{
-    return t.isValid() ? t.toUTC().toString(Qt::ISODate) : QString();
-}
-
-QString bytesText(qint64 b)
-{
-    if (b <= 0)
-        return QStringLiteral("-");
-    if (b >= 1 << 20)
-        return QStringLiteral("%1 MiB").arg(b / double(1 << 20), 0, 'f', 1);
-    if (b >= 1 << 10)
-        return QStringLiteral("%1 KiB").arg(b / 1024.0, 0, 'f', 1);
-    return QStringLiteral("%1 B").arg(b);
-}
-
-QJsonObject itemJson(const CleanupItem &i)
-{
-    return QJsonObject{{QStringLiteral("seq"), i.seq},
-                       {QStringLiteral("action"), i.action},
-                       {QStringLiteral("digest"), i.digest},
-                       {QStringLiteral("tags"), QJsonArray::fromStringList(i.tags)},
-                       {QStringLiteral("mediaType"), i.mediaType},
-                       {QStringLiteral("size"), i.size},
-                       {QStringLiteral("ageFrom"), iso(i.ageFrom)},
-                       {QStringLiteral("ageSource"), i.ageSource},
-                       {QStringLiteral("policy"), i.policy},
-                       {QStringLiteral("reason"), i.reason},
-                       {QStringLiteral("checks"), QJsonArray::fromStringList(i.checks)},
-                       {QStringLiteral("holdReason"), i.holdReason},
-                       {QStringLiteral("parents"), QJsonArray::fromStringList(i.parents)},
-                       {QStringLiteral("dependsOn"), QJsonArray::fromStringList(i.dependsOn)},
-                       {QStringLiteral("verifyIn"), QJsonArray::fromStringList(i.verifyIn)},
-                       {QStringLiteral("state"), i.state},
-                       {QStringLiteral("outcome"), i.outcome},
-                       {QStringLiteral("httpStatus"), i.httpStatus}};
-}
-
-QJsonObject batchJson(const CleanupBatch &b)
-{
-    return QJsonObject{{QStringLiteral("id"), b.id},
-                       {QStringLiteral("createdAt"), iso(b.createdAt)},
-                       {QStringLiteral("plan"), b.plan},
-                       {QStringLiteral("registry"), b.registry},
-                       {QStringLiteral("repository"), b.repository},
-                       {QStringLiteral("policies"), b.policies},
-                       {QStringLiteral("listedAt"), iso(b.listedAt)},
-                       {QStringLiteral("listingComplete"), b.listingComplete},
-                       {QStringLiteral("listingNote"), b.listingNote},
-                       {QStringLiteral("hash"), b.hash},
-                       {QStringLiteral("derivedFrom"), b.derivedFrom},
-                       {QStringLiteral("status"), b.status},
-                       {QStringLiteral("decidedBy"), b.decidedBy},
-                       {QStringLiteral("decidedAt"), iso(b.decidedAt)},
-                       {QStringLiteral("decidedHash"), b.decidedHash},
-                       {QStringLiteral("comment"), b.comment},
-                       {QStringLiteral("deleteItems"), b.deleteCount},
-                       {QStringLiteral("keepItems"), b.keepCount},
-                       {QStringLiteral("bytes"), b.bytes},
-                       {QStringLiteral("finishedItems"), b.finalCount}};
 }
 
 // A cleanup command's session: its options, the plan (when given or needed) and the
@@ -248,12 +189,21 @@ int cmdPlan(const QStringList &args, QTextStream &out, QTextStream &err)
         out << QJsonDocument(QJsonObject{{QStringLiteral("batches"), batches},
                                          {QStringLiteral("deleteItems"), r.deleteItems},
                                          {QStringLiteral("keepItems"), r.keepItems},
+                                         {QStringLiteral("clusterHeldItems"), r.clusterHeld},
+                                         {QStringLiteral("refsScan"), r.refsScan},
+                                         {QStringLiteral("refsAt"), iso(r.refsAt)},
+                                         {QStringLiteral("refsStale"), r.refsStale},
                                          {QStringLiteral("notes"), QJsonArray::fromStringList(r.notes)},
                                          {QStringLiteral("errors"), QJsonArray::fromStringList(r.errors)}})
                    .toJson(QJsonDocument::Indented);
     } else {
         out << "Planned " << r.batches.size() << " batch(es): " << r.deleteItems << " deletion(s) proposed, " << r.keepItems
-            << " candidate(s) held back by the safety checks.\n";
+            << " candidate(s) held back by the safety checks";
+        if (r.clusterHeld > 0)
+            out << ", " << r.clusterHeld << " of them because a cluster runs, pins or names them";
+        out << ".\n";
+        if (r.refsScan)
+            out << "  clusters: refs scan " << r.refsScan << " of " << iso(r.refsAt) << '\n';
         for (qint64 id : std::as_const(r.batches)) {
             const auto b = cs.batch(id);
             if (!b)
@@ -272,6 +222,8 @@ int cmdPlan(const QStringList &args, QTextStream &out, QTextStream &err)
             out << "Review with 'ferryctl cleanup show BATCH', then approve with 'ferryctl cleanup approve BATCH --as NAME'.\n";
     }
     out.flush();
+    if (!r.refsStale.isEmpty())
+        err << "ferryctl cleanup plan: warning: " << r.refsStale << "; approval will need --without-fresh-refs" << Qt::endl;
     for (const QString &e : std::as_const(r.errors))
         err << "ferryctl cleanup plan: " << e << Qt::endl;
     if (StopSignal::requested())
@@ -378,6 +330,12 @@ int cmdShow(const QStringList &args, QTextStream &out, QTextStream &err)
         << "  items    " << b->deleteCount << " to delete (" << bytesText(b->bytes) << "), " << b->keepCount << " held back\n";
     if (b->derivedFrom)
         out << "  from     batch " << b->derivedFrom << " with items removed\n";
+    if (b->refsScan)
+        out << "  clusters refs scan " << b->refsScan << " of " << iso(b->refsAt) << ": what they run, pin and name is held back\n";
+    else if (b->refsRequired)
+        out << "  clusters NO REFS SCAN when planned: what the clusters run and pin was not asked\n";
+    if (!b->refsOverride.isEmpty())
+        out << "  APPROVED WITHOUT A FRESH REFS SCAN: " << b->refsOverride << '\n';
     for (const CleanupItem &i : b->items) {
         out << '\n'
             << QStringLiteral("%1. %2 %3")
@@ -402,8 +360,8 @@ int cmdShow(const QStringList &args, QTextStream &out, QTextStream &err)
     if (!journal.isEmpty()) {
         out << "\nJournal:\n";
         for (const JournalEntry &e : journal)
-            out << "  " << iso(e.at) << "  run " << e.run << "  item " << e.seq << "  " << e.state
-                << (e.httpStatus ? QStringLiteral(" (%1)").arg(e.httpStatus) : QString()) << "  " << e.message << '\n';
+            out << "  " << iso(e.at) << "  run " << e.run << (e.seq ? QStringLiteral("  item %1").arg(e.seq) : QStringLiteral("  batch"))
+                << "  " << e.state << (e.httpStatus ? QStringLiteral(" (%1)").arg(e.httpStatus) : QString()) << "  " << e.message << '\n';
     }
     return ExitOk;
 }
@@ -413,14 +371,19 @@ int cmdDecide(const QString &name, const QStringList &args, QTextStream &out, QT
     Context ctx;
     ctx.parser.setApplicationDescription(
         name == u"approve" ? QStringLiteral("Approves a batch: records who, when, and the hash of exactly what was approved.")
-                           : QStringLiteral("Rejects a batch; it is never executed."));
+                           : QStringLiteral("Rejects a batch; it is never executed, nor approved again (plan again to propose it anew)."));
     ctx.parser.addPositionalArgument(QStringLiteral("batch"), QStringLiteral("The batch number."));
     ctx.parser.addOption({QStringLiteral("as"), QStringLiteral("Who decides (default: the OS user)."), QStringLiteral("name")});
     ctx.parser.addOption({QStringLiteral("comment"), QStringLiteral("Why."), QStringLiteral("text")});
-    if (name == u"approve")
+    if (name == u"approve") {
         ctx.parser.addOption({QStringLiteral("hash"),
                               QStringLiteral("Approve only if the batch still holds exactly this hash (from show)."),
                               QStringLiteral("hash")});
+        ctx.parser.addOption({QStringLiteral("without-fresh-refs"),
+                              QStringLiteral("Approve although the plan has clients and the last refs scan is missing or older than "
+                                             "cleanup.refs-max-age; recorded with the approval and shown in the review, journal and "
+                                             "reports.")});
+    }
     if (const int rc = open(ctx, name, args, false, out, err); rc >= 0)
         return rc;
     qint64 id = 0;
@@ -435,7 +398,10 @@ int cmdDecide(const QString &name, const QStringList &args, QTextStream &out, QT
     request.batch = id;
     request.actor = ctx.parser.value(QStringLiteral("as"));
     request.comment = ctx.parser.value(QStringLiteral("comment"));
-    request.expectedHash = ctx.parser.value(QStringLiteral("hash"));
+    if (name == u"approve") {
+        request.expectedHash = ctx.parser.value(QStringLiteral("hash"));
+        request.withoutFreshRefs = ctx.parser.isSet(QStringLiteral("without-fresh-refs"));
+    }
     const CleanupOutcome outcome = runJob(ctx, request, err);
     if (storeFailed(outcome, name, err))
         return ExitStore;
@@ -446,6 +412,8 @@ int cmdDecide(const QString &name, const QStringList &args, QTextStream &out, QT
     }
     const auto b = CleanupStore(*ctx.store).batch(id);
     out << "Batch " << id << ' ' << b->status << " by " << b->decidedBy << " at " << iso(b->decidedAt) << ", hash " << b->hash << '\n';
+    if (!b->refsOverride.isEmpty())
+        out << "  approved WITHOUT A FRESH REFS SCAN: " << b->refsOverride << '\n';
     return ExitOk;
 }
 
@@ -493,34 +461,6 @@ int cmdRemove(const QStringList &args, QTextStream &out, QTextStream &err)
     }
     out << "Batch " << newBatch << " replaces batch " << id << "; review and approve it.\n";
     return ExitOk;
-}
-
-void printRun(const CleanupExecResult &r, bool dry, QTextStream &out)
-{
-    out << (dry ? "Dry run of batch " : "Batch ") << r.batch << (r.run ? QStringLiteral(" (run %1)").arg(r.run) : QString()) << ":\n";
-    for (const CleanupItem &i : r.items)
-        out << QStringLiteral("  %1. %2  %3  %4\n").arg(i.seq, 3).arg(i.state, -14).arg(i.digest).arg(i.outcome);
-    const QString counts = r.countsText();
-    out << "  " << (counts.isEmpty() ? QStringLiteral("nothing to do") : counts) << (r.stopped ? QStringLiteral(" (STOPPED)") : QString())
-        << '\n';
-}
-
-QJsonObject runJson(const CleanupExecResult &r, bool dry)
-{
-    QJsonArray items;
-    for (const CleanupItem &i : r.items)
-        items.append(QJsonObject{{QStringLiteral("seq"), i.seq},
-                                 {QStringLiteral("digest"), i.digest},
-                                 {QStringLiteral("tags"), QJsonArray::fromStringList(i.tags)},
-                                 {QStringLiteral("state"), i.state},
-                                 {QStringLiteral("outcome"), i.outcome},
-                                 {QStringLiteral("httpStatus"), i.httpStatus}});
-    QJsonObject counts;
-    for (auto it = r.counts.begin(); it != r.counts.end(); ++it)
-        counts.insert(it.key(), it.value());
-    return QJsonObject{{QStringLiteral("batch"), r.batch},     {QStringLiteral("run"), r.run},         {QStringLiteral("dryRun"), dry},
-                       {QStringLiteral("refused"), r.refused}, {QStringLiteral("stopped"), r.stopped}, {QStringLiteral("items"), items},
-                       {QStringLiteral("counts"), counts}};
 }
 
 int exitFor(const CleanupExecResult &r)

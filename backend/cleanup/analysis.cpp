@@ -17,6 +17,17 @@
 
 namespace ferry {
 
+QString ageText(qint64 seconds)
+{
+    if (seconds >= 2 * 86400)
+        return QStringLiteral("%1 days").arg(seconds / 86400);
+    if (seconds >= 2 * 3600)
+        return QStringLiteral("%1 hours").arg(seconds / 3600);
+    if (seconds >= 120)
+        return QStringLiteral("%1 minutes").arg(seconds / 60);
+    return QStringLiteral("%1 seconds").arg(seconds);
+}
+
 std::optional<DevTag> parseDevTag(const QString &tag)
 {
     static const QRegularExpression re(QStringLiteral("^(\\d+\\.\\d+\\.\\d+)-dev\\.([a-z0-9](?:[a-z0-9-]*[a-z0-9])?)\\.(\\d{4}-\\d{2}-\\d{"
@@ -63,15 +74,6 @@ struct Proposal
     QDateTime ageFrom;
     QString ageSource;
 };
-
-QString ageText(qint64 seconds)
-{
-    if (seconds >= 2 * 86400)
-        return QStringLiteral("%1 days").arg(seconds / 86400);
-    if (seconds >= 2 * 3600)
-        return QStringLiteral("%1 hours").arg(seconds / 3600);
-    return QStringLiteral("%1 minutes").arg(seconds / 60);
-}
 
 // The time a tag's age counts from, and where it comes from.
 std::pair<QDateTime, QString> tagTime(const RepositorySnapshot &snap, const TagRecord &t)
@@ -283,6 +285,68 @@ QStringList dependenciesIn(const QString &digest, const RepositorySnapshot &snap
 
 } // namespace
 
+QString clusterHoldReason(const QString &why)
+{
+    return QStringLiteral("a cluster uses it: %1").arg(why);
+}
+
+bool heldForACluster(const CleanupItem &item)
+{
+    return item.holdReason.startsWith(clusterHoldReason({}));
+}
+
+ClusterHolds ClusterHolds::from(const QList<ReferenceHold> &holds)
+{
+    ClusterHolds out;
+    // Several clusters may hold one digest: the first place says why, the count the rest.
+    QHash<QString, int> more;
+    for (const ReferenceHold &h : holds) {
+        QHash<QString, QString> &into = h.kind == u"tag" ? out.tags : out.digests;
+        if (into.contains(h.value))
+            ++more[h.kind + u'\n' + h.value];
+        else
+            into.insert(h.value, h.text());
+    }
+    for (auto it = more.begin(); it != more.end(); ++it) {
+        const QString kind = it.key().section(u'\n', 0, 0), value = it.key().section(u'\n', 1);
+        QHash<QString, QString> &into = kind == u"tag" ? out.tags : out.digests;
+        into[value] += QStringLiteral(" (and %1 more)").arg(it.value());
+    }
+    return out;
+}
+
+QHash<QString, QString> clusterHeldDigests(const RepositorySnapshot &snap, const ClusterHolds &holds)
+{
+    QHash<QString, QString> held;
+    if (holds.isEmpty())
+        return held;
+    for (auto it = holds.digests.begin(); it != holds.digests.end(); ++it)
+        held.insert(it.key(), it.value());
+    for (const TagRecord &t : snap.tags) {
+        const auto named = holds.tags.constFind(t.name);
+        if (named != holds.tags.cend() && !t.digest.isEmpty() && !held.contains(t.digest))
+            held.insert(t.digest, *named);
+    }
+    // The children of a held index (and theirs), one level a round, bounded by the manifests known.
+    QList<QString> frontier = held.keys();
+    for (int depth = 0; depth < 8 && !frontier.isEmpty(); ++depth) {
+        QList<QString> next;
+        for (const QString &d : std::as_const(frontier)) {
+            const auto facts = snap.manifests.constFind(d);
+            if (facts == snap.manifests.cend())
+                continue;
+            for (const QString &child : facts->children) {
+                if (held.contains(child))
+                    continue;
+                held.insert(child, QStringLiteral("child of the index %1, which %2").arg(describeDigest(snap, d), held.value(d)));
+                next.append(child);
+            }
+        }
+        frontier = next;
+    }
+    return held;
+}
+
 QSet<QString> candidateDigests(const RepositorySnapshot &snap, const QList<CleanupPolicy> &policies, const CleanupConfig &config,
                                const QDateTime &now)
 {
@@ -293,47 +357,70 @@ QSet<QString> candidateDigests(const RepositorySnapshot &snap, const QList<Clean
     return out;
 }
 
+namespace {
+
+// One proposal as an item, held back where a cluster uses it, another tag stays on the digest,
+// or legacy content is not verified in the target.
+CleanupItem proposedItem(const QString &digest, const Proposal &p, const RepositorySnapshot &snap, const CleanupConfig &config,
+                         const VerifyResults &verify, const QStringList &verifyTargets, const ClusterHolds &clusters,
+                         const QHash<QString, QString> &clusterHeld)
+{
+    CleanupItem item;
+    item.digest = digest;
+    item.tags = snap.tagsOf(digest);
+    const ManifestFacts facts = snap.manifests.value(digest);
+    item.mediaType = facts.mediaType;
+    item.size = facts.size;
+    item.ageFrom = p.ageFrom;
+    item.ageSource = p.ageSource;
+    item.policy = p.policy;
+    item.reason = p.reason;
+    item.action = QStringLiteral("delete");
+    // What a cluster runs, pins or names is never proposed, whatever else holds.
+    if (const auto why = clusterHeld.constFind(item.digest); why != clusterHeld.cend())
+        item.holdReason = clusterHoldReason(*why);
+    for (const QString &tag : std::as_const(item.tags)) {
+        if (!item.holdReason.isEmpty())
+            break;
+        if (p.tags.contains(tag))
+            continue;
+        const QString protector = config.protectingTag(tag, snap.registry);
+        item.holdReason = protector.isEmpty()
+            ? QStringLiteral("the digest also carries tag '%1', which no policy selects (deleting the digest deletes every tag on it)")
+                  .arg(tag)
+            : QStringLiteral("the digest also carries the protected tag '%1' (protect: /%2/)").arg(tag, protector);
+        break;
+    }
+    if (item.holdReason.isEmpty()) {
+        if (clusters.scan)
+            item.checks << QStringLiteral("no cluster runs, pins or names it (refs scan %1)").arg(clusters.scan);
+        item.checks << (item.tags.isEmpty() ? QStringLiteral("untagged")
+                                            : QStringLiteral("every tag on the digest is selected (%1)").arg(item.tags.size()));
+        if (verify.contains(item.digest)) {
+            const QString missing = verify.value(item.digest);
+            if (!missing.isEmpty())
+                item.holdReason = QStringLiteral("not verified in the target: %1").arg(missing);
+            else {
+                item.verifyIn = verifyTargets;
+                item.checks << QStringLiteral("same digest verified in %1").arg(verifyTargets.join(QStringLiteral(", ")));
+            }
+        }
+    }
+    return item;
+}
+
+} // namespace
+
 QList<CleanupItem> evaluateCleanup(const RepositorySnapshot &snap, const QList<CleanupPolicy> &policies, const CleanupConfig &config,
-                                   const QDateTime &now, const VerifyResults &verify, const QStringList &verifyTargets)
+                                   const QDateTime &now, const VerifyResults &verify, const QStringList &verifyTargets,
+                                   const ClusterHolds &clusters)
 {
     const QMap<QString, Proposal> props = proposals(snap, policies, config, now);
+    const QHash<QString, QString> clusterHeld = clusterHeldDigests(snap, clusters);
     QMap<QString, CleanupItem> items;
     QSet<QString> going;
     for (auto it = props.begin(); it != props.end(); ++it) {
-        CleanupItem item;
-        item.digest = it.key();
-        item.tags = snap.tagsOf(it.key());
-        const ManifestFacts facts = snap.manifests.value(it.key());
-        item.mediaType = facts.mediaType;
-        item.size = facts.size;
-        item.ageFrom = it->ageFrom;
-        item.ageSource = it->ageSource;
-        item.policy = it->policy;
-        item.reason = it->reason;
-        item.action = QStringLiteral("delete");
-        for (const QString &tag : std::as_const(item.tags)) {
-            if (it->tags.contains(tag))
-                continue;
-            const QString protector = config.protectingTag(tag, snap.registry);
-            item.holdReason = protector.isEmpty()
-                ? QStringLiteral("the digest also carries tag '%1', which no policy selects (deleting the digest deletes every tag on it)")
-                      .arg(tag)
-                : QStringLiteral("the digest also carries the protected tag '%1' (protect: /%2/)").arg(tag, protector);
-            break;
-        }
-        if (item.holdReason.isEmpty()) {
-            item.checks << (item.tags.isEmpty() ? QStringLiteral("untagged")
-                                                : QStringLiteral("every tag on the digest is selected (%1)").arg(item.tags.size()));
-            if (verify.contains(item.digest)) {
-                const QString missing = verify.value(item.digest);
-                if (!missing.isEmpty())
-                    item.holdReason = QStringLiteral("not verified in the target: %1").arg(missing);
-                else {
-                    item.verifyIn = verifyTargets;
-                    item.checks << QStringLiteral("same digest verified in %1").arg(verifyTargets.join(QStringLiteral(", ")));
-                }
-            }
-        }
+        const CleanupItem item = proposedItem(it.key(), *it, snap, config, verify, verifyTargets, clusters, clusterHeld);
         if (item.holdReason.isEmpty())
             going.insert(item.digest);
         items.insert(item.digest, item);

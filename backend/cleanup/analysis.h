@@ -5,6 +5,7 @@
 
 #include "plan/plan.h"
 #include "registry/providers.h"
+#include "store/store.h"
 
 #include <QDateTime>
 #include <QHash>
@@ -25,6 +26,9 @@ struct DevTag
     QString sha;
 };
 std::optional<DevTag> parseDevTag(const QString &tag);
+
+// "40 days", "5 hours", "12 minutes": an age as the reviews write it.
+QString ageText(qint64 seconds);
 
 // What Ferry knows of one manifest of a repository.
 struct ManifestFacts
@@ -89,6 +93,26 @@ struct CleanupItem
     QDateTime updatedAt;
 };
 
+// What the clusters run, pin or name in one repository, from the last refs scan: a digest or a
+// tag -> why it must stay ("runs in berlin, pods.json:212"). Cleanup never proposes it, and the
+// executor asks again right before each DELETE.
+struct ClusterHolds
+{
+    QHash<QString, QString> digests;
+    QHash<QString, QString> tags;
+    qint64 scan = 0; // the refs scan they come from; 0: none was asked
+    bool isEmpty() const { return digests.isEmpty() && tags.isEmpty(); }
+    static ClusterHolds from(const QList<ReferenceHold> &holds);
+};
+
+// The hold reason of an item a cluster uses, and whether an item was held for that.
+QString clusterHoldReason(const QString &why);
+bool heldForACluster(const CleanupItem &item);
+
+// Every digest of a snapshot the clusters hold, with why: the digests they run or pin, the
+// digest each tag they name points at, and the children of any of those that is an index.
+QHash<QString, QString> clusterHeldDigests(const RepositorySnapshot &snap, const ClusterHolds &holds);
+
 // Whether a digest is verified in another registry (legacy policies); filled by the
 // planner with live HEADs: digest -> empty when verified, else what is missing.
 using VerifyResults = QHash<QString, QString>;
@@ -99,13 +123,15 @@ QSet<QString> candidateDigests(const RepositorySnapshot &snap, const QList<Clean
                                const QDateTime &now);
 
 // Proposes items from the policies and holds back every candidate that a safety rule
-// protects: protected tags and repositories, digests that also carry a kept tag, children
+// protects: what a cluster runs, pins or names (and the children of such an index),
+// protected tags and repositories, digests that also carry a kept tag, children
 // of kept indexes, referrers and cosign signatures of kept images, locked tags and
 // manifests, manifests Ferry could not read, legacy digests not verified in the target.
 // Items come out in execution order: indexes before their children, subjects before
 // their referrers.
 QList<CleanupItem> evaluateCleanup(const RepositorySnapshot &snap, const QList<CleanupPolicy> &policies, const CleanupConfig &config,
-                                   const QDateTime &now, const VerifyResults &verify, const QStringList &verifyTargets);
+                                   const QDateTime &now, const VerifyResults &verify, const QStringList &verifyTargets,
+                                   const ClusterHolds &clusters = {});
 
 // Right before a DELETE: whether the item may still go, judged on a fresh snapshot in
 // which everything else that is present counts as kept. Returns why not, or empty.

@@ -308,6 +308,10 @@ void CleanupEngine::storeBatches(const QString &registry, const QString &reposit
         b.listedAt = snap.listedAt;
         b.listingComplete = snap.complete;
         b.listingNote = snap.incompleteReason;
+        b.refsScan = out->refsScan;
+        b.refsAt = out->refsAt;
+        b.refsRequired = !m_plan.clients.isEmpty();
+        b.refsMaxAgeSeconds = cfg.refsMaxAgeSeconds;
         b.items = deletes.mid(start, cfg.batchSize);
         if (start == 0)
             b.items += keeps;
@@ -344,6 +348,25 @@ Task<CleanupPlanResult> CleanupEngine::plan(QStringList onlyPolicies)
                               : QStringLiteral("no cleanup policy is named %1").arg(onlyPolicies.join(QStringLiteral(", "))));
         co_return result;
     }
+    // What the clusters run, pin and name (the last refs scan): never proposed.
+    const std::optional<RefsScanInfo> refs = m_store.lastRefsScan();
+    if (refs) {
+        result.refsScan = refs->id;
+        result.refsAt = refs->at;
+    }
+    {
+        CleanupBatch probe;
+        probe.id = 0;
+        probe.refsRequired = !m_plan.clients.isEmpty();
+        probe.refsScan = result.refsScan;
+        probe.refsMaxAgeSeconds = cfg.refsMaxAgeSeconds;
+        result.refsStale = refsStaleness(probe, refs, QDateTime::currentDateTimeUtc());
+        if (!result.refsStale.isEmpty() && !refs)
+            result.refsStale = QStringLiteral("the plan names clusters (clients) but the database has no refs scan: what they run and pin "
+                                              "is unknown, so nothing is held back for them; run ferryctl refs scan --plan PLAN first");
+        else if (!result.refsStale.isEmpty())
+            result.refsStale += QStringLiteral("; run ferryctl refs scan --plan PLAN and plan again");
+    }
     const Coverage work = co_await coverage(policies, &result);
     int total = 0;
     for (const auto &repos : std::as_const(work))
@@ -356,11 +379,21 @@ Task<CleanupPlanResult> CleanupEngine::plan(QStringList onlyPolicies)
             const QList<CleanupPolicy> &pols = repo.value();
             RepositorySnapshot snap = co_await readSnapshot(reg.key(), repo.key(), {}, true);
             const QSet<QString> candidates = candidateDigests(snap, pols, cfg, now);
-            co_await readManifests(&snap, candidates);
+            ClusterHolds clusters = refs ? ClusterHolds::from(m_store.referenceHolds(reg.key(), repo.key(), refs->id)) : ClusterHolds{};
+            clusters.scan = result.refsScan;
+            // The manifests of what the clusters run and pin too: an index's children stay with it.
+            QSet<QString> toRead = candidates;
+            if (!candidates.isEmpty())
+                for (auto h = clusters.digests.cbegin(); h != clusters.digests.cend(); ++h)
+                    toRead.insert(h.key());
+            co_await readManifests(&snap, toRead);
             // Legacy content is deletable only where the target (and replicas) hold it.
             QStringList verifyTargets;
             const VerifyResults verify = co_await verifyLegacy(reg.key(), repo.key(), pols, candidates, &verifyTargets);
-            const QList<CleanupItem> items = evaluateCleanup(snap, pols, cfg, now, verify, verifyTargets);
+            const QList<CleanupItem> items = evaluateCleanup(snap, pols, cfg, now, verify, verifyTargets, clusters);
+            for (const CleanupItem &i : items)
+                if (i.action != u"delete" && heldForACluster(i))
+                    ++result.clusterHeld;
             ++done;
             if (!snap.complete)
                 result.errors << QStringLiteral("%1/%2: the listing is incomplete (%3); its batch cannot be executed")

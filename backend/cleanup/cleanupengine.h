@@ -36,6 +36,12 @@ struct CleanupPlanResult
     int keepItems = 0;
     QStringList notes; // repositories with nothing to do, policies that matched nothing
     QStringList errors; // what could not be read; batches from those listings are blocked
+    // What the clusters run and pin, as planning asked it: the refs scan read (0: none), and
+    // why approval will want an override when it is missing or stale (empty: fresh or no clients).
+    qint64 refsScan = 0;
+    QDateTime refsAt;
+    QString refsStale;
+    int clusterHeld = 0; // candidates held back because a cluster runs, pins or names them
 };
 
 struct CleanupExecOptions
@@ -71,6 +77,16 @@ struct CleanupExecResult
 // Empty: it may run. The engine and the chart retirement both ask it.
 QString batchExecutionBlocker(const CleanupBatch &batch, bool dryRun, qint64 maxListingAgeSeconds);
 
+// The one rule of which batches can be approved, for every face: only a planned batch with
+// something to delete, unaltered, from a complete listing. A rejection is final (plan again to
+// propose it anew). Empty: it may be approved (a stale refs scan aside, see refsStaleness).
+QString approvalBlocker(const CleanupBatch &batch);
+
+// Why approving this batch needs an explicit override (--without-fresh-refs): the plan has
+// clients, and no refs scan was asked when it was planned, or the last refs scan is missing or
+// older than cleanup.refs-max-age. Empty: what the clusters run is known and fresh.
+QString refsStaleness(const CleanupBatch &batch, const std::optional<RefsScanInfo> &lastRefsScan, const QDateTime &now);
+
 class CleanupEngine
 {
 public:
@@ -88,7 +104,10 @@ public:
     Task<QList<CleanupExecResult>> resume(CleanupExecOptions options);
 
     // Approval and review. Each returns an empty string on success, else why not.
-    QString approve(qint64 batchId, const QString &actor, const QString &comment, const QString &expectedHash = {});
+    // withoutFreshRefs approves although refsStaleness() says no; the override is recorded with
+    // the approval and shown in the review, the journal and the reports.
+    QString approve(qint64 batchId, const QString &actor, const QString &comment, const QString &expectedHash = {},
+                    bool withoutFreshRefs = false);
     QString reject(qint64 batchId, const QString &actor, const QString &comment);
     // A new batch without the given delete items (and anything that depended on them);
     // the old one is superseded.
@@ -118,6 +137,13 @@ private:
     CleanupExecResult stopRun(CleanupExecResult *result, const QString &actor, const QList<CleanupItem *> &work, const QString &why);
     std::optional<CleanupBatch> startRun(qint64 batchId, bool dry, const QString &actor, CleanupExecResult *result);
     Task<QString> liveRecheck(const CleanupBatch &b, const CleanupItem &item, const RepositorySnapshot &snap);
+    // What the clusters hold in the batch's repository by the latest refs scan, read again when a
+    // newer refs scan has been recorded; the manifests of held indexes are read into snap.
+    Task<ClusterHolds> latestClusterHolds(const CleanupBatch &b, RepositorySnapshot *snap, ClusterHolds current);
+    // Right before a DELETE: the state the item ends in without one (kept: a cluster uses it now;
+    // skipped: a check failed) and why; an empty state lets it go.
+    Task<std::pair<QString, QString>> verdictBeforeDelete(const CleanupBatch &b, const CleanupItem &item, RepositorySnapshot *snap,
+                                                          ClusterHolds *clusters);
 
     const Plan &m_plan;
     Store &m_store;

@@ -160,6 +160,37 @@ Task<QString> CleanupEngine::liveRecheck(const CleanupBatch &b, const CleanupIte
     co_return why;
 }
 
+Task<ClusterHolds> CleanupEngine::latestClusterHolds(const CleanupBatch &b, RepositorySnapshot *snap, ClusterHolds current)
+{
+    const std::optional<RefsScanInfo> last = m_store.lastRefsScan();
+    if (!last || last->id == current.scan)
+        co_return current;
+    ClusterHolds holds = ClusterHolds::from(m_store.referenceHolds(b.registry, b.repository, last->id));
+    holds.scan = last->id;
+    QSet<QString> toRead;
+    for (auto it = holds.digests.cbegin(); it != holds.digests.cend(); ++it)
+        toRead.insert(it.key());
+    co_await readManifests(snap, toRead);
+    co_return holds;
+}
+
+Task<std::pair<QString, QString>> CleanupEngine::verdictBeforeDelete(const CleanupBatch &b, const CleanupItem &item,
+                                                                     RepositorySnapshot *snap, ClusterHolds *clusters)
+{
+    // 2. Does a cluster run, pin or name it now? The latest refs scan, asked again.
+    *clusters = co_await latestClusterHolds(b, snap, *clusters);
+    const QHash<QString, QString> held = clusterHeldDigests(*snap, *clusters);
+    if (const auto usedBy = held.constFind(item.digest); usedBy != held.cend())
+        co_return std::pair{itemstate::Kept,
+                            QStringLiteral("%1 (refs scan %2); nothing sent").arg(clusterHoldReason(*usedBy)).arg(clusters->scan)};
+    // 3. The same checks as at planning, on the fresh listing.
+    QString why = recheckItem(item, *snap, m_plan.cleanup);
+    // 4. Live reads right before the DELETE: its tags, its parents, the target.
+    if (why.isEmpty())
+        why = co_await liveRecheck(b, item, *snap);
+    co_return std::pair{why.isEmpty() ? QString() : itemstate::Skipped, why};
+}
+
 // A fresh listing once the recheck window has passed; what this run deleted stays deleted
 // (a registry may list a digest for a while after its DELETE). False: the listing failed.
 Task<bool> CleanupEngine::rereadSnapshot(const CleanupBatch &b, const QSet<QString> &digests, RepositorySnapshot *snap)
@@ -207,6 +238,11 @@ std::optional<CleanupBatch> CleanupEngine::startRun(qint64 batchId, bool dry, co
     result->run = m_cleanup.beginRun(batchId, dry, actor);
     m_cleanup.audit(actor, dry ? QStringLiteral("dry-run") : QStringLiteral("execute"), batchId,
                     QStringLiteral("run %1, hash %2").arg(result->run).arg(loaded->hash));
+    if (!loaded->refsOverride.isEmpty())
+        m_cleanup.journalNote(result->run, batchId,
+                              QStringLiteral("approved by %1 without a fresh refs scan (%2); each item is still checked against the "
+                                             "latest refs scan right before its DELETE")
+                                  .arg(loaded->decidedBy, loaded->refsOverride));
     return loaded;
 }
 
@@ -241,6 +277,8 @@ Task<CleanupExecResult> CleanupEngine::execute(qint64 batchId, CleanupExecOption
         co_return finishStopped(QStringLiteral("cannot re-verify %1/%2: %3").arg(b.registry, b.repository, snap.incompleteReason));
 
     RegistryClient *c = client(b.registry);
+    ClusterHolds clusters;
+    clusters.scan = -1; // not read yet
     int done = 0;
     for (CleanupItem *item : std::as_const(work)) {
         if (m_canceled)
@@ -262,6 +300,7 @@ Task<CleanupExecResult> CleanupEngine::execute(qint64 batchId, CleanupExecOption
             snapAge.restart();
             if (!co_await rereadSnapshot(b, digests, &snap))
                 co_return finishStopped(QStringLiteral("cannot re-verify %1/%2: %3").arg(b.registry, b.repository, snap.incompleteReason));
+            clusters.scan = -1; // the held indexes' manifests are read into the new listing again
         }
         const bool wasSending = item->state == itemstate::Sending;
         const QString what = QStringLiteral("%1/%2@%3").arg(b.registry, b.repository, item->digest);
@@ -284,21 +323,17 @@ Task<CleanupExecResult> CleanupEngine::execute(qint64 batchId, CleanupExecOption
             state = itemstate::Failed;
             message = QStringLiteral("cannot re-read the digest before deleting: %1").arg(head);
         } else {
-            // 2. The same checks as at planning, on the fresh listing.
-            QString why = recheckItem(*item, snap, cfg);
-            // 3. Live reads right before the DELETE: its tags, its parents, the target.
-            if (why.isEmpty())
-                why = co_await liveRecheck(b, *item, snap);
-            if (!why.isEmpty()) {
-                state = itemstate::Skipped;
-                message = why;
+            // 2.-4. The clusters, the planning checks, the live reads.
+            std::tie(state, message) = co_await verdictBeforeDelete(b, *item, &snap, &clusters);
+            if (!state.isEmpty()) {
+                // kept or skipped: nothing is sent
             } else if (dry) {
                 state = itemstate::WouldDelete;
                 message = QStringLiteral("would delete %1 and its tags %2")
                               .arg(what, item->tags.isEmpty() ? QStringLiteral("(none)") : item->tags.join(QStringLiteral(", ")));
                 gone();
             } else {
-                // 4. The journal says "sending" before the request leaves, in the transaction that
+                // 5. The journal says "sending" before the request leaves, in the transaction that
                 // finds the batch still approved and the item not yet final.
                 if (!m_cleanup.claimForDelete(result.run, batchId, item->seq, b.hash, QStringLiteral("DELETE %1").arg(what)))
                     co_return finishStopped(QStringLiteral("%1 not sent: %2").arg(item->digest.left(19), m_cleanup.lastError()));

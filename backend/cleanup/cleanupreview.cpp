@@ -5,6 +5,8 @@
 
 #include "cleanup/cleanupengine.h"
 
+#include "store/store.h"
+
 namespace ferry {
 
 QString CleanupExecResult::countsText() const
@@ -20,31 +22,67 @@ bool CleanupExecResult::hasFailures() const
     return counts.value(itemstate::Failed) + counts.value(itemstate::Refused) + counts.value(itemstate::NotPermitted) > 0;
 }
 
-QString CleanupEngine::approve(qint64 batchId, const QString &actor, const QString &comment, const QString &expectedHash)
+QString approvalBlocker(const CleanupBatch &b)
+{
+    if (b.status == batchstatus::Rejected)
+        return QStringLiteral("batch %1 was rejected by %2%3; a rejection is final: plan again to propose these deletions anew")
+            .arg(b.id)
+            .arg(b.decidedBy.isEmpty() ? QStringLiteral("someone") : b.decidedBy,
+                 b.comment.isEmpty() ? QString() : QStringLiteral(" (\"%1\")").arg(b.comment));
+    if (b.status != batchstatus::Planned)
+        return QStringLiteral("batch %1 is %2; only a planned batch can be approved").arg(b.id).arg(b.status);
+    const QString recomputed = b.recomputedHash();
+    if (!b.items.isEmpty() && recomputed != b.hash)
+        return QStringLiteral("batch %1 was altered after planning (its items hash to %2, planned as %3); it cannot be approved")
+            .arg(b.id)
+            .arg(recomputed, b.hash);
+    if (!b.listingComplete)
+        return QStringLiteral("batch %1 was planned from an incomplete listing (%2); it cannot be approved").arg(b.id).arg(b.listingNote);
+    if (b.deleteCount == 0)
+        return QStringLiteral("batch %1 deletes nothing; there is nothing to approve").arg(b.id);
+    return {};
+}
+
+QString refsStaleness(const CleanupBatch &b, const std::optional<RefsScanInfo> &last, const QDateTime &now)
+{
+    if (!b.refsRequired)
+        return {};
+    if (!last)
+        return QStringLiteral("no refs scan in the database: what the clusters run and pin is unknown");
+    if (b.refsScan == 0)
+        return QStringLiteral("batch %1 was planned before any refs scan: what the clusters run and pin was not asked").arg(b.id);
+    const qint64 age = last->at.secsTo(now);
+    if (age > b.refsMaxAgeSeconds)
+        return QStringLiteral("the last refs scan is %1 old, beyond cleanup.refs-max-age (%2): what the clusters run now is unknown")
+            .arg(ageText(age), ageText(b.refsMaxAgeSeconds));
+    return {};
+}
+
+QString CleanupEngine::approve(qint64 batchId, const QString &actor, const QString &comment, const QString &expectedHash,
+                               bool withoutFreshRefs)
 {
     auto b = m_cleanup.batch(batchId);
     if (!b)
         return QStringLiteral("there is no batch %1").arg(batchId);
-    if (b->status != batchstatus::Planned && b->status != batchstatus::Rejected)
-        return QStringLiteral("batch %1 is %2; only a planned or rejected batch can be approved").arg(batchId).arg(b->status);
-    const QString recomputed = b->recomputedHash();
-    if (recomputed != b->hash)
-        return QStringLiteral("batch %1 was altered after planning (its items hash to %2, planned as %3); it cannot be approved")
-            .arg(batchId)
-            .arg(recomputed, b->hash);
+    if (const QString why = approvalBlocker(*b); !why.isEmpty())
+        return why;
     if (!expectedHash.isEmpty() && expectedHash != b->hash)
         return QStringLiteral("batch %1 holds %2, not the reviewed %3; review it again").arg(batchId).arg(b->hash, expectedHash);
-    if (!b->listingComplete)
-        return QStringLiteral("batch %1 was planned from an incomplete listing (%2); it cannot be approved")
+    if (actor.trimmed().isEmpty())
+        return QStringLiteral("an approval names who gives it: give a name");
+    const QString stale = refsStaleness(*b, m_store.lastRefsScan(), QDateTime::currentDateTimeUtc());
+    if (!stale.isEmpty() && !withoutFreshRefs)
+        return QStringLiteral("batch %1 cannot be approved: %2. Run ferryctl refs scan --plan PLAN and plan again, or approve without a "
+                              "fresh refs scan (--without-fresh-refs), which the review, the journal and the reports will show")
             .arg(batchId)
-            .arg(b->listingNote);
-    if (b->deleteCount == 0)
-        return QStringLiteral("batch %1 deletes nothing; there is nothing to approve").arg(batchId);
-    const QString who = cleanupActor(actor);
-    if (!m_cleanup.decide(batchId, batchstatus::Approved, who, b->hash, comment, {batchstatus::Planned, batchstatus::Rejected}))
+            .arg(stale);
+    const QString who = actor.trimmed();
+    if (!m_cleanup.decide(batchId, batchstatus::Approved, who, b->hash, comment, {batchstatus::Planned}, stale))
         return m_cleanup.lastError();
     m_cleanup.audit(who, QStringLiteral("approve"), batchId,
-                    QStringLiteral("hash %1%2").arg(b->hash, comment.isEmpty() ? QString() : QStringLiteral(": ") + comment));
+                    QStringLiteral("hash %1%2%3")
+                        .arg(b->hash, comment.isEmpty() ? QString() : QStringLiteral(": ") + comment,
+                             stale.isEmpty() ? QString() : QStringLiteral("; WITHOUT A FRESH REFS SCAN: ") + stale));
     return {};
 }
 

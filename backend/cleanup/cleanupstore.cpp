@@ -39,7 +39,8 @@ QStringList listFrom(const QVariant &v)
 }
 
 const char kBatchColumns[] = "id, created_at, plan, registry, repository, policies, listed_at, listing_complete, listing_note, hash, "
-                             "derived_from, status, decided_by, decided_at, decided_hash, comment";
+                             "derived_from, status, decided_by, decided_at, decided_hash, comment, refs_scan, refs_at, refs_required, "
+                             "refs_max_age, refs_override";
 
 CleanupBatch batchFrom(const QSqlQuery &q)
 {
@@ -60,6 +61,12 @@ CleanupBatch batchFrom(const QSqlQuery &q)
     b.decidedAt = timeFromStore(q.value(13));
     b.decidedHash = q.value(14).toString();
     b.comment = q.value(15).toString();
+    b.refsScan = q.value(16).toLongLong();
+    b.refsAt = timeFromStore(q.value(17));
+    b.refsRequired = q.value(18).toBool();
+    if (!q.value(19).isNull())
+        b.refsMaxAgeSeconds = q.value(19).toLongLong();
+    b.refsOverride = q.value(20).toString();
     return b;
 }
 
@@ -77,10 +84,13 @@ bool CleanupStore::addBatch(CleanupBatch *b)
         QSqlQuery q(db);
         q.prepare(
             QStringLiteral("INSERT INTO cleanup_batches(created_at, plan, registry, repository, policies, listed_at, listing_complete, "
-                           "listing_note, hash, derived_from, status) VALUES(?,?,?,?,?,?,?,?,?,?,?) RETURNING id"));
-        for (const QVariant &v : {storedTime(b->createdAt), text(b->plan), text(b->registry), text(b->repository), text(b->policies),
-                                  storedTime(b->listedAt), QVariant(b->listingComplete ? 1 : 0), text(b->listingNote), text(b->hash),
-                                  b->derivedFrom ? QVariant(b->derivedFrom) : QVariant(QMetaType::fromType<qint64>()), text(b->status)})
+                           "listing_note, hash, derived_from, status, refs_scan, refs_at, refs_required, refs_max_age) "
+                           "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id"));
+        for (const QVariant &v :
+             {storedTime(b->createdAt), text(b->plan), text(b->registry), text(b->repository), text(b->policies), storedTime(b->listedAt),
+              QVariant(b->listingComplete ? 1 : 0), text(b->listingNote), text(b->hash),
+              b->derivedFrom ? QVariant(b->derivedFrom) : QVariant(QMetaType::fromType<qint64>()), text(b->status), QVariant(b->refsScan),
+              storedTime(b->refsAt), QVariant(b->refsRequired ? 1 : 0), QVariant(b->refsMaxAgeSeconds)})
             q.addBindValue(v);
         if (!q.exec() || !q.next()) {
             m_store.setLastError(q.lastError().text());
@@ -191,16 +201,17 @@ QList<CleanupBatch> CleanupStore::batches() const
 }
 
 bool CleanupStore::decide(qint64 id, const QString &status, const QString &actor, const QString &hash, const QString &comment,
-                          const QStringList &from)
+                          const QStringList &from, const QString &refsOverride)
 {
     QSqlDatabase db = m_store.database();
     return m_store.transaction([&] {
         QSqlQuery q(db);
-        q.prepare(QStringLiteral("UPDATE cleanup_batches SET status=?, decided_by=?, decided_at=?, decided_hash=?, comment=? "
-                                 "WHERE id=? AND hash=? AND status IN (%1)")
-                      .arg(QStringList(from.size(), QStringLiteral("?")).join(u',')));
+        q.prepare(
+            QStringLiteral("UPDATE cleanup_batches SET status=?, decided_by=?, decided_at=?, decided_hash=?, comment=?, refs_override=? "
+                           "WHERE id=? AND hash=? AND status IN (%1)")
+                .arg(QStringList(from.size(), QStringLiteral("?")).join(u',')));
         for (const QVariant &v : {QVariant(status), QVariant(actor), storedTime(QDateTime::currentDateTimeUtc()), QVariant(hash),
-                                  QVariant(comment), QVariant(id), QVariant(hash)})
+                                  QVariant(comment), text(refsOverride), QVariant(id), QVariant(hash)})
             q.addBindValue(v);
         for (const QString &f : from)
             q.addBindValue(f);
@@ -325,6 +336,24 @@ bool CleanupStore::journal(qint64 run, bool dryRun, qint64 batch, int seq, const
             return false;
         }
         m_store.notifyChanged(QStringLiteral("cleanup %1").arg(batch));
+        return true;
+    });
+}
+
+bool CleanupStore::journalNote(qint64 run, qint64 batch, const QString &message)
+{
+    QSqlDatabase db = m_store.database();
+    return m_store.transaction([&] {
+        QSqlQuery q(db);
+        q.prepare(
+            QStringLiteral("INSERT INTO cleanup_journal(run, batch, seq, at, state, http_status, message) VALUES(?,?,0,?,'note',0,?)"));
+        for (const QVariant &v :
+             {QVariant(run), QVariant(batch), QVariant(QDateTime::currentDateTimeUtc().toMSecsSinceEpoch()), QVariant(message)})
+            q.addBindValue(v);
+        if (!q.exec()) {
+            m_store.setLastError(q.lastError().text());
+            return false;
+        }
         return true;
     });
 }

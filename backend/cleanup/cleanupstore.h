@@ -57,6 +57,13 @@ struct CleanupBatch
     QDateTime decidedAt;
     QString decidedHash;
     QString comment;
+    // What the clusters run and pin, as planning asked it (not part of the hash: the items say
+    // what was held back and why).
+    qint64 refsScan = 0; // the refs scan planning read; 0: none
+    QDateTime refsAt;
+    bool refsRequired = false; // the plan has clients: approval wants a fresh refs scan
+    qint64 refsMaxAgeSeconds = 86'400;
+    QString refsOverride; // approved without a fresh refs scan: what was stale
     QList<CleanupItem> items; // loaded by batch(), not by batches()
 
     int deleteCount = 0;
@@ -118,8 +125,9 @@ public:
     // Approves or rejects, only if the batch is still in one of the statuses from and still
     // holds hash when the write happens: a decision from another machine in between fails this
     // one instead of being overwritten.
+    // refsOverride: an approval given without a fresh refs scan, and what was stale.
     bool decide(qint64 id, const QString &status, const QString &actor, const QString &hash, const QString &comment,
-                const QStringList &from);
+                const QStringList &from, const QString &refsOverride = {});
     // The status, only if the batch is in one of from at the time of the write.
     bool setStatusIf(qint64 id, const QString &status, const QStringList &from);
     bool setStatus(qint64 id, const QString &status);
@@ -132,6 +140,8 @@ public:
     // transaction, so the journal and the item never disagree.
     bool journal(qint64 run, bool dryRun, qint64 batch, int seq, const QString &state, int httpStatus, const QString &message);
     QList<JournalEntry> journalOf(qint64 batch) const;
+    // A line of the journal about the run as a whole (item 0), such as an approval's override.
+    bool journalNote(qint64 run, qint64 batch, const QString &message);
     // The "sending" entry that lets a DELETE leave, written only if, in the same write
     // transaction, the batch is still approved (approved or executing, approved as the hash it
     // holds, which is expectedHash) and the item has not reached a final state. False with why

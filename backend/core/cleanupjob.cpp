@@ -74,7 +74,9 @@ private:
         case CleanupRequest::Kind::Plan: out.plan = co_await m_engine->plan(r.policies); break;
         case CleanupRequest::Kind::Execute: out.runs << co_await m_engine->execute(r.batch, r.options); break;
         case CleanupRequest::Kind::Resume: out.runs = co_await m_engine->resume(r.options); break;
-        case CleanupRequest::Kind::Approve: out.refused = m_engine->approve(r.batch, r.actor, r.comment, r.expectedHash); break;
+        case CleanupRequest::Kind::Approve:
+            out.refused = m_engine->approve(r.batch, r.actor, r.comment, r.expectedHash, r.withoutFreshRefs);
+            break;
         case CleanupRequest::Kind::Reject: out.refused = m_engine->reject(r.batch, r.actor, r.comment); break;
         case CleanupRequest::Kind::RemoveItems:
             out.refused = m_engine->removeItems(r.batch, r.seqs, r.actor, r.comment, &out.newBatch);

@@ -26,6 +26,7 @@ struct CleanupRequest
     QString actor; // Approve, Reject, RemoveItems (Execute and Resume: options.actor)
     QString comment;
     QString expectedHash; // Approve: only if the batch still holds exactly this hash
+    bool withoutFreshRefs = false; // Approve: although the refs scan is missing or stale (recorded)
     QList<int> seqs; // RemoveItems
 };
 

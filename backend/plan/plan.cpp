@@ -426,7 +426,7 @@ bool parseCleanup(const Ctx &ctx, const YAML::Node &n, const Plan &plan, Cleanup
         return ctx.fail(n, QStringLiteral("cleanup is a map with policies, protect, batch-size and max-listing-age"));
     if (!checkKeys(ctx, n,
                    {QStringLiteral("policies"), QStringLiteral("protect"), QStringLiteral("batch-size"), QStringLiteral("max-listing-age"),
-                    QStringLiteral("recheck-window")},
+                    QStringLiteral("recheck-window"), QStringLiteral("refs-max-age")},
                    QStringLiteral("cleanup")))
         return false;
     if (n["batch-size"]) {
@@ -435,7 +435,8 @@ bool parseCleanup(const Ctx &ctx, const YAML::Node &n, const Plan &plan, Cleanup
             return ctx.fail(n["batch-size"], QStringLiteral("batch-size is the number of deletions per batch, 1 to 10000"));
     }
     for (const auto &[key, field] :
-         {std::pair{"max-listing-age", &out->maxListingAgeSeconds}, std::pair{"recheck-window", &out->recheckWindowSeconds}}) {
+         {std::pair{"max-listing-age", &out->maxListingAgeSeconds}, std::pair{"recheck-window", &out->recheckWindowSeconds},
+          std::pair{"refs-max-age", &out->refsMaxAgeSeconds}}) {
         if (!n[key])
             continue;
         const auto d = parseDuration(str(n[key]));

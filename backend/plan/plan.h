@@ -83,6 +83,9 @@ struct CleanupConfig
     int batchSize = 100; // delete items per batch
     qint64 maxListingAgeSeconds = 86'400; // a batch planned longer ago cannot be executed
     qint64 recheckWindowSeconds = 30; // the executor re-lists a repository this often
+    // With clients: a batch is approved without an override only when the last refs scan (what
+    // the clusters run and pin) is at most this old.
+    qint64 refsMaxAgeSeconds = 86'400;
     QList<QRegularExpression> protectTags;
     QList<QRegularExpression> protectRepositories;
     QStringList protectRegistries; // where protect applies; empty: every registry

@@ -383,6 +383,11 @@ QByteArray reportMarkdown(const ReportData &d, int topN, const QStringList &sect
                      .arg(b.keepCount)
                      .arg(b.decidedBy.isEmpty() ? QStringLiteral("–") : QStringLiteral("%1, %2").arg(md(b.decidedBy), iso(b.decidedAt)))
                      .arg(b.finalCount);
+        for (const CleanupBatch &b : d.batches)
+            if (!b.refsOverride.isEmpty())
+                o += QStringLiteral("\nBatch %1 was approved by %2 **without a fresh refs scan**: %3.\n")
+                         .arg(b.id)
+                         .arg(md(b.decidedBy), md(b.refsOverride));
     }
     o += QStringLiteral("\n## Errors of the last scan\n\n");
     if (d.errors.isEmpty())
@@ -539,7 +544,8 @@ QByteArray reportJson(const ReportData &d)
                                    {QStringLiteral("bytes"), b.bytes},
                                    {QStringLiteral("hash"), b.hash},
                                    {QStringLiteral("decidedBy"), b.decidedBy},
-                                   {QStringLiteral("decidedAt"), iso(b.decidedAt)}});
+                                   {QStringLiteral("decidedAt"), iso(b.decidedAt)},
+                                   {QStringLiteral("refsOverride"), b.refsOverride}});
     root.insert(QStringLiteral("cleanup"), batches);
     auto counts = [](const QList<ClientCount> &list) {
         QJsonArray a;

@@ -755,6 +755,217 @@ private Q_SLOTS:
         QCOMPARE(oldAfter.tags.keys(), QStringList{QStringLiteral("0.9.0")});
         QCOMPARE(probe(m_gsoci, QStringLiteral("team/app")).tags, targetBefore.tags);
     }
+
+    // The clusters' side of cleanup: what a kubectl dump runs, what a manifest pins by digest and
+    // a tag a Deployment names are never deleted. Held back at planning with where they are
+    // used; kept by the executor when they became used after approval; an approval without a
+    // fresh refs scan needs an override that the review, the journal and the report show; and a
+    // rejection is final.
+    void clustersHoldBackWhatTheyRunAndPin()
+    {
+        // Seven old dev builds of team/held, each an image of its own.
+        QStringList args, tags;
+        for (int i = 1; i <= 7; ++i) {
+            tags << QStringLiteral("0.3.0-dev.main.2025-01-0%1.10-00-00.h000000%1").arg(i);
+            args << QStringLiteral("--image") << QStringLiteral("team/held:") + tags.last();
+        }
+        QString error;
+        QVERIFY2(
+            m_farm->seedNamed(QStringLiteral("gsoci"), QStringLiteral("held"), &error, QStringList{QStringLiteral("--only-extras")} + args),
+            qPrintable(error));
+        QMap<QString, QString> digestOf; // tag -> digest
+        for (const QJsonValue &v : m_farm->seeded())
+            digestOf.insert(v.toObject().value(QStringLiteral("tag")).toString(), v.toObject().value(QStringLiteral("digest")).toString());
+        QCOMPARE(digestOf.size(), 7);
+        const QStringList d = [&] {
+            QStringList out;
+            for (const QString &t : std::as_const(tags))
+                out << digestOf.value(t);
+            return out;
+        }();
+        const QString clusters = QDir(m_farm->dir()).filePath(QStringLiteral("clusters"));
+        QDir().mkpath(clusters + QStringLiteral("/berlin"));
+        QDir().mkpath(clusters + QStringLiteral("/hamburg"));
+        auto planText = [&](const QString &extra) {
+            return QStringLiteral("version: 1\n"
+                                  "name: held\n"
+                                  "registries:\n"
+                                  "  gsoci: { %1, role: target, client-name: gsoci.azurecr.io }\n"
+                                  "images:\n"
+                                  "  - repositories: gsoci/team/*\n"
+                                  "clients:\n"
+                                  "  - { cluster: berlin, paths: %2/berlin }\n"
+                                  "  - { cluster: hamburg, customer: acme, paths: %2/hamburg }\n"
+                                  "cleanup:\n%3"
+                                  "  policies:\n"
+                                  "    - { name: held-dev, kind: dev-tags, registry: gsoci, repositories: team/held, older-than: 30d }\n")
+                .arg(m_farm->planFields(QStringLiteral("gsoci")), clusters, extra);
+        };
+        const QString plan = writeFile(QStringLiteral("held.yaml"), planText({}));
+        const QString db = testStore(QDir(m_farm->dir()).filePath(QStringLiteral("held.db")));
+        // berlin's kubectl dump: a pod whose node pulled the first build, by its imageID.
+        auto writePods = [&](const QStringList &running) {
+            QStringList pods;
+            for (int i = 0; i < running.size(); ++i)
+                pods << QStringLiteral(R"({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "held-%1", "namespace": "team"},
+      "spec": {"containers": [{"name": "app", "image": "gsoci.azurecr.io/team/held:0.3.0"}]},
+      "status": {"containerStatuses": [{"name": "app", "imageID": "gsoci.azurecr.io/team/held@%2"}]}})")
+                            .arg(i)
+                            .arg(running[i]);
+            writeFile(QStringLiteral("clusters/berlin/pods.json"),
+                      QStringLiteral("{\"apiVersion\": \"v1\", \"kind\": \"List\", \"items\": [\n    %1\n]}\n")
+                          .arg(pods.join(QStringLiteral(",\n    "))));
+        };
+        auto refsScan = [&](const QString &planFile) {
+            const Run r =
+                ferryctl({QStringLiteral("refs"), QStringLiteral("scan"), QStringLiteral("--plan"), planFile, QStringLiteral("--db"), db});
+            if (r.exitCode != 0)
+                qWarning("refs scan: %s", r.err.constData());
+            return r.exitCode == 0;
+        };
+        auto items = [&](qint64 batch) {
+            QMap<QString, QJsonObject> out; // digest -> item
+            for (const QJsonValue &v : show(batch, db).value(QStringLiteral("items")).toArray())
+                out.insert(v.toObject().value(QStringLiteral("digest")).toString(), v.toObject());
+            return out;
+        };
+        auto approve = [&](qint64 batch, const QStringList &extra) {
+            return ferryctl(QStringList{QStringLiteral("cleanup"), QStringLiteral("approve"), QString::number(batch),
+                                        QStringLiteral("--db"), db, QStringLiteral("--as"), QStringLiteral("lead")} +
+                            extra);
+        };
+
+        // 1. No refs scan yet: planning says so, and approval needs the override.
+        const Run stalePlan = ferryctl({QStringLiteral("cleanup"), QStringLiteral("plan"), QStringLiteral("--plan"), plan,
+                                        QStringLiteral("--db"), db, QStringLiteral("--format"), QStringLiteral("json")});
+        QVERIFY2(stalePlan.exitCode == 0, stalePlan.err.constData());
+        QVERIFY2(stalePlan.err.contains("no refs scan") && stalePlan.err.contains("--without-fresh-refs"), stalePlan.err.constData());
+        const QJsonObject planned = QJsonDocument::fromJson(stalePlan.out).object();
+        QVERIFY(planned.value(QStringLiteral("refsStale")).toString().contains(QStringLiteral("no refs scan")));
+        const qint64 first = batchFor(planned, QStringLiteral("team/held")).value(QStringLiteral("id")).toInteger();
+        QCOMPARE(batchFor(planned, QStringLiteral("team/held")).value(QStringLiteral("deleteItems")).toInt(), 7);
+        const Run refused = approve(first, {});
+        QCOMPARE(refused.exitCode, 6);
+        QVERIFY2(refused.err.contains("no refs scan") && refused.err.contains("--without-fresh-refs"), refused.err.constData());
+        QCOMPARE(show(first, db).value(QStringLiteral("status")).toString(), QStringLiteral("planned"));
+        const Run overridden = approve(first, {QStringLiteral("--without-fresh-refs")});
+        QVERIFY2(overridden.exitCode == 0, overridden.err.constData());
+        QVERIFY(overridden.out.contains("WITHOUT A FRESH REFS SCAN"));
+        QVERIFY(show(first, db).value(QStringLiteral("refsOverride")).toString().contains(QStringLiteral("no refs scan")));
+        const Run shownText =
+            ferryctl({QStringLiteral("cleanup"), QStringLiteral("show"), QString::number(first), QStringLiteral("--db"), db});
+        QVERIFY2(shownText.out.contains("APPROVED WITHOUT A FRESH REFS SCAN"), shownText.out.constData());
+
+        // 2. After the approval the clusters are read: berlin runs build 1, hamburg pins build 2
+        // by digest in a values file and names build 3's tag in a Deployment. The executor asks
+        // the latest refs scan right before each DELETE: those three are kept, the rest go.
+        writePods({d[0]});
+        writeFile(QStringLiteral("clusters/hamburg/values.yaml"),
+                  QStringLiteral("held:\n  image: gsoci.azurecr.io/team/held@%1\n").arg(d[1]));
+        writeFile(QStringLiteral("clusters/hamburg/app.yaml"),
+                  QStringLiteral("apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: held, namespace: acme }\nspec:\n  template:\n"
+                                 "    spec:\n      containers:\n        - { name: app, image: \"gsoci.azurecr.io/team/held:%1\" }\n")
+                      .arg(tags[2]));
+        QVERIFY(refsScan(plan));
+        const Run exec = ferryctl({QStringLiteral("cleanup"), QStringLiteral("execute"), QString::number(first), QStringLiteral("--db"), db,
+                                   QStringLiteral("--as"), QStringLiteral("lead"), QStringLiteral("--format"), QStringLiteral("json")});
+        QVERIFY2(exec.exitCode == 0, QByteArray(exec.err + exec.out).constData());
+        QMap<QString, QJsonObject> after = items(first);
+        for (int i = 0; i < 3; ++i) {
+            QCOMPARE(after.value(d[i]).value(QStringLiteral("state")).toString(), QStringLiteral("kept"));
+            QVERIFY2(after.value(d[i]).value(QStringLiteral("outcome")).toString().startsWith(QStringLiteral("a cluster uses it: ")),
+                     qPrintable(after.value(d[i]).value(QStringLiteral("outcome")).toString()));
+        }
+        QVERIFY2(after.value(d[0]).value(QStringLiteral("outcome")).toString().contains(QStringLiteral("runs in berlin, pods.json:")),
+                 qPrintable(after.value(d[0]).value(QStringLiteral("outcome")).toString()));
+        QVERIFY(after.value(d[1]).value(QStringLiteral("outcome")).toString().contains(QStringLiteral("pinned in hamburg, values.yaml:2")));
+        QVERIFY(after.value(d[2]).value(QStringLiteral("outcome")).toString().contains(QStringLiteral("is named in hamburg, app.yaml:8")));
+        for (int i = 3; i < 7; ++i)
+            QCOMPARE(after.value(d[i]).value(QStringLiteral("state")).toString(), QStringLiteral("deleted"));
+        const Held probed = probe(m_gsoci, QStringLiteral("team/held"), d);
+        for (int i = 0; i < 7; ++i)
+            QCOMPARE(probed.digests.value(d[i]), i < 3 ? 200 : 404);
+        // The override is in the journal and in the report.
+        bool noted = false;
+        for (const QJsonValue &e : show(first, db).value(QStringLiteral("journal")).toArray())
+            noted = noted ||
+                (e.toObject().value(QStringLiteral("seq")).toInt() == 0 &&
+                 e.toObject().value(QStringLiteral("message")).toString().contains(QStringLiteral("without a fresh refs scan")));
+        QVERIFY(noted);
+        const Run report = ferryctl({QStringLiteral("report"), QStringLiteral("--db"), db, QStringLiteral("--plan"), plan});
+        QVERIFY2(report.exitCode == 0, report.err.constData());
+        QVERIFY2(report.out.contains(QStringLiteral("Batch %1 was approved by lead **without a fresh refs scan**").arg(first).toUtf8()),
+                 report.out.constData());
+
+        // 3. Planning with a fresh refs scan holds back what the clusters use, and says where.
+        QVERIFY2(
+            m_farm->seedNamed(QStringLiteral("gsoci"), QStringLiteral("held"), &error, QStringList{QStringLiteral("--only-extras")} + args),
+            qPrintable(error));
+        const QJsonObject fresh = planJson(plan, db, {});
+        QVERIFY(fresh.value(QStringLiteral("refsStale")).toString().isEmpty());
+        QCOMPARE(fresh.value(QStringLiteral("clusterHeldItems")).toInt(), 3);
+        const qint64 second = batchFor(fresh, QStringLiteral("team/held")).value(QStringLiteral("id")).toInteger();
+        QMap<QString, QJsonObject> planItems = items(second);
+        QCOMPARE(planItems.value(d[0]).value(QStringLiteral("action")).toString(), QStringLiteral("keep"));
+        QVERIFY2(planItems.value(d[0])
+                     .value(QStringLiteral("holdReason"))
+                     .toString()
+                     .startsWith(QStringLiteral("a cluster uses it: runs in berlin, pods.json:")),
+                 qPrintable(planItems.value(d[0]).value(QStringLiteral("holdReason")).toString()));
+        QCOMPARE(planItems.value(d[1]).value(QStringLiteral("holdReason")).toString(),
+                 QStringLiteral("a cluster uses it: pinned in hamburg, values.yaml:2"));
+        QCOMPARE(planItems.value(d[2]).value(QStringLiteral("holdReason")).toString(),
+                 QStringLiteral("a cluster uses it: tag '%1' is named in hamburg, app.yaml:8").arg(tags[2]));
+        for (int i = 3; i < 7; ++i)
+            QCOMPARE(planItems.value(d[i]).value(QStringLiteral("action")).toString(), QStringLiteral("delete"));
+        const Run review =
+            ferryctl({QStringLiteral("cleanup"), QStringLiteral("show"), QString::number(second), QStringLiteral("--db"), db});
+        QVERIFY2(review.out.contains("held    a cluster uses it: pinned in hamburg, values.yaml:2"), review.out.constData());
+        const Run ok = approve(second, {});
+        QVERIFY2(ok.exitCode == 0, ok.err.constData());
+        QVERIFY(show(second, db).value(QStringLiteral("refsOverride")).toString().isEmpty());
+
+        // A pod starts on build 7 after the approval: kept, the others deleted.
+        writePods({d[0], d[6]});
+        QVERIFY(refsScan(plan));
+        const Run exec2 = ferryctl({QStringLiteral("cleanup"), QStringLiteral("execute"), QString::number(second), QStringLiteral("--db"),
+                                    db, QStringLiteral("--as"), QStringLiteral("lead")});
+        QVERIFY2(exec2.exitCode == 0, QByteArray(exec2.err + exec2.out).constData());
+        after = items(second);
+        QCOMPARE(after.value(d[6]).value(QStringLiteral("state")).toString(), QStringLiteral("kept"));
+        QVERIFY(after.value(d[6]).value(QStringLiteral("outcome")).toString().contains(QStringLiteral("runs in berlin, pods.json:")));
+        for (int i = 3; i < 6; ++i)
+            QCOMPARE(after.value(d[i]).value(QStringLiteral("state")).toString(), QStringLiteral("deleted"));
+        const Held probed2 = probe(m_gsoci, QStringLiteral("team/held"), d);
+        for (int i = 0; i < 7; ++i)
+            QCOMPARE(probed2.digests.value(d[i]), i < 3 || i == 6 ? 200 : 404);
+
+        // 4. A refs scan older than refs-max-age is stale too.
+        QVERIFY2(
+            m_farm->seedNamed(QStringLiteral("gsoci"), QStringLiteral("held"), &error, QStringList{QStringLiteral("--only-extras")} + args),
+            qPrintable(error));
+        const QString strict = writeFile(QStringLiteral("held-strict.yaml"), planText(QStringLiteral("  refs-max-age: 1s\n")));
+        QTest::qWait(2100);
+        const QJsonObject old = planJson(strict, db, {});
+        QVERIFY2(old.value(QStringLiteral("refsStale")).toString().contains(QStringLiteral("beyond cleanup.refs-max-age")),
+                 qPrintable(old.value(QStringLiteral("refsStale")).toString()));
+        const qint64 third = batchFor(old, QStringLiteral("team/held")).value(QStringLiteral("id")).toInteger();
+        const Run tooOld = approve(third, {});
+        QCOMPARE(tooOld.exitCode, 6);
+        QVERIFY2(tooOld.err.contains("beyond cleanup.refs-max-age"), tooOld.err.constData());
+
+        // 5. A rejection is final: approving it again is refused (exit 6), with why.
+        const Run reject =
+            ferryctl({QStringLiteral("cleanup"), QStringLiteral("reject"), QString::number(third), QStringLiteral("--db"), db,
+                      QStringLiteral("--as"), QStringLiteral("second-reviewer"), QStringLiteral("--comment"), QStringLiteral("not now")});
+        QVERIFY2(reject.exitCode == 0, reject.err.constData());
+        QVERIFY2(!reject.err.contains("QCommandLineParser"), reject.err.constData());
+        const Run again = approve(third, {QStringLiteral("--without-fresh-refs")});
+        QCOMPARE(again.exitCode, 6);
+        QVERIFY2(again.err.contains("a rejection is final"), again.err.constData());
+        QCOMPARE(show(third, db).value(QStringLiteral("status")).toString(), QStringLiteral("rejected"));
+        QCOMPARE(show(third, db).value(QStringLiteral("decidedBy")).toString(), QStringLiteral("second-reviewer"));
+    }
 };
 
 FERRY_TEST_MAIN(TestCleanup)

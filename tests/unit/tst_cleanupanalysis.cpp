@@ -318,6 +318,104 @@ private Q_SLOTS:
         QVERIFY(batchHash(c) != h);
     }
 
+    // What a cluster runs, pins or names is never proposed: the digest itself, the digest a
+    // named tag points at, and the children of such an index; each says where it is used.
+    void whatAClusterUsesIsHeldBack()
+    {
+        RepositorySnapshot s = snapshot();
+        ManifestFacts index = image();
+        index.mediaType = QStringLiteral("application/vnd.oci.image.index.v1+json");
+        index.children = {dg('f'), dg('g')};
+        const char digests[] = "bcde9";
+        for (int i = 0; i < 5; ++i) {
+            s.tags << tag(devTag(QStringLiteral("main"), 90 - i, digests[i]), dg(digests[i]));
+            s.manifests.insert(dg(digests[i]), digests[i] == 'e' ? index : image());
+        }
+        s.manifests.insert(dg('f'), image());
+        s.manifests.insert(dg('g'), image());
+        const QString named = devTag(QStringLiteral("main"), 88, 'd');
+        ClusterHolds clusters =
+            ClusterHolds::from({ReferenceHold{QStringLiteral("gsoci"), QStringLiteral("team/app"), QStringLiteral("runs"), dg('b'),
+                                              QStringLiteral("berlin"), QStringLiteral("/clusters/berlin/pods.json"), 212},
+                                ReferenceHold{QStringLiteral("gsoci"), QStringLiteral("team/app"), QStringLiteral("runs"), dg('b'),
+                                              QStringLiteral("munich"), QStringLiteral("/clusters/munich/pods.json"), 9},
+                                ReferenceHold{QStringLiteral("gsoci"), QStringLiteral("team/app"), QStringLiteral("pins"), dg('c'),
+                                              QStringLiteral("hamburg"), QStringLiteral("/clusters/hamburg/values.yaml"), 8},
+                                ReferenceHold{QStringLiteral("gsoci"), QStringLiteral("team/app"), QStringLiteral("tag"), named,
+                                              QStringLiteral("hamburg"), QStringLiteral("/clusters/hamburg/app.yaml"), 30},
+                                ReferenceHold{QStringLiteral("gsoci"), QStringLiteral("team/app"), QStringLiteral("runs"), dg('e'),
+                                              QStringLiteral("berlin"), QStringLiteral("/clusters/berlin/pods.json"), 400}});
+        clusters.scan = 7;
+        const auto items = byDigest(evaluateCleanup(s, {devPolicy(0, 30)}, CleanupConfig{}, kNow, {}, {}, clusters));
+        QCOMPARE(items.value(dg('b')).action, QStringLiteral("keep"));
+        QCOMPARE(items.value(dg('b')).holdReason, QStringLiteral("a cluster uses it: runs in berlin, pods.json:212 (and 1 more)"));
+        QVERIFY(heldForACluster(items.value(dg('b'))));
+        QCOMPARE(items.value(dg('c')).holdReason, QStringLiteral("a cluster uses it: pinned in hamburg, values.yaml:8"));
+        QCOMPARE(items.value(dg('d')).holdReason,
+                 QStringLiteral("a cluster uses it: tag '%1' is named in hamburg, app.yaml:30").arg(named));
+        QCOMPARE(items.value(dg('e')).action, QStringLiteral("keep"));
+        QCOMPARE(items.value(dg('9')).action, QStringLiteral("delete"));
+        QVERIFY2(items.value(dg('9')).checks.contains(QStringLiteral("no cluster runs, pins or names it (refs scan 7)")),
+                 qPrintable(items.value(dg('9')).checks.join(u';')));
+        // The children of the index a cluster runs stay with it, and say so.
+        const QHash<QString, QString> held = clusterHeldDigests(s, clusters);
+        QVERIFY2(held.value(dg('f')).startsWith(QStringLiteral("child of the index sha256:eeeeeeeeeeee")), qPrintable(held.value(dg('f'))));
+        QVERIFY2(held.value(dg('f')).endsWith(QStringLiteral("which runs in berlin, pods.json:400")), qPrintable(held.value(dg('f'))));
+        QVERIFY(held.contains(dg('g')) && !held.contains(dg('9')));
+        // Without the refs scan, the same snapshot proposes all five.
+        int deletes = 0;
+        for (const CleanupItem &i : evaluateCleanup(s, {devPolicy(0, 30)}, CleanupConfig{}, kNow, {}, {}))
+            deletes += i.action == u"delete";
+        QCOMPARE(deletes, 5);
+    }
+
+    // The one approval rule every face asks: only a planned batch with deletions, from a complete
+    // listing; a rejection is final. And when the plan has clients, a missing or stale refs scan
+    // asks for an override.
+    void approvalRulesAndRefsFreshness()
+    {
+        CleanupBatch b;
+        b.id = 4;
+        b.status = batchstatus::Planned;
+        b.listingComplete = true;
+        b.deleteCount = 2;
+        QVERIFY(approvalBlocker(b).isEmpty());
+        b.status = batchstatus::Rejected;
+        b.decidedBy = QStringLiteral("lead");
+        QVERIFY2(approvalBlocker(b).contains(QStringLiteral("a rejection is final")), qPrintable(approvalBlocker(b)));
+        for (const QString &st : {batchstatus::Approved, batchstatus::Superseded, batchstatus::Executing, batchstatus::Executed}) {
+            b.status = st;
+            QVERIFY2(approvalBlocker(b).contains(QStringLiteral("only a planned batch")), qPrintable(st));
+        }
+        b.status = batchstatus::Planned;
+        b.listingComplete = false;
+        QVERIFY(approvalBlocker(b).contains(QStringLiteral("incomplete listing")));
+        b.listingComplete = true;
+        b.deleteCount = 0;
+        QVERIFY(approvalBlocker(b).contains(QStringLiteral("deletes nothing")));
+
+        const RefsScanInfo fresh{3, kNow.addSecs(-3600), QStringLiteral("berlin"), 10, 4};
+        b.refsRequired = false;
+        QVERIFY(refsStaleness(b, std::nullopt, kNow).isEmpty()); // no clients: nothing to ask
+        b.refsRequired = true;
+        QVERIFY(refsStaleness(b, std::nullopt, kNow).contains(QStringLiteral("no refs scan")));
+        QVERIFY(refsStaleness(b, fresh, kNow).contains(QStringLiteral("planned before any refs scan")));
+        b.refsScan = 3;
+        QVERIFY(refsStaleness(b, fresh, kNow).isEmpty());
+        b.refsMaxAgeSeconds = 1800;
+        QCOMPARE(refsStaleness(b, fresh, kNow),
+                 QStringLiteral("the last refs scan is 60 minutes old, beyond cleanup.refs-max-age (30 minutes): what the clusters run now "
+                                "is unknown"));
+
+        QString error;
+        const auto plan = Plan::parse("version: 1\nregistries:\n  gsoci: { url: https://gsoci.example, role: target }\n"
+                                      "cleanup:\n  refs-max-age: 6h\n",
+                                      QStringLiteral("p.yaml"), &error);
+        QVERIFY2(plan, qPrintable(error));
+        QCOMPARE(plan->cleanup.refsMaxAgeSeconds, 6 * 3600);
+        QCOMPARE(CleanupConfig{}.refsMaxAgeSeconds, 86'400);
+    }
+
     void storeKeepsBatchesJournalAndAudit()
     {
         QTemporaryDir dir;
