@@ -9,6 +9,7 @@
 #include "plan/plan.h"
 #include "store/store.h"
 
+#include <QCheckBox>
 #include <QDialog>
 #include <QDialogButtonBox>
 #include <QFormLayout>
@@ -20,6 +21,7 @@
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QSettings>
 #include <QSplitter>
 #include <QTableView>
 #include <QTextBrowser>
@@ -29,27 +31,66 @@ namespace ferry {
 
 namespace {
 
-// Who and why, for an approval or a rejection. The name defaults to the OS user.
-bool askDecision(QWidget *parent, const QString &title, const QString &what, QString *name, QString *comment)
+// Who decides, and why. The name is asked every time, remembered from the last decision (else
+// the OS user), and never left empty: an approval names a person. refsStale, when not empty,
+// says why the clusters' references are not known fresh: the decision then needs the box that
+// approves without a fresh refs scan ticked, and records it.
+struct Decision
+{
+    QString name;
+    QString comment;
+    bool withoutFreshRefs = false;
+};
+
+bool askDecision(QWidget *parent, const QString &title, const QString &what, const QString &refsStale, Decision *out)
 {
     QDialog d(parent);
+    d.setObjectName(QStringLiteral("cleanupDecision"));
     d.setWindowTitle(title);
     auto *form = new QFormLayout(&d);
     auto *text = new QLabel(what, &d);
     text->setWordWrap(true);
     form->addRow(text);
-    auto *who = new QLineEdit(cleanupActor({}), &d);
+    QString remembered = QSettings().value(QStringLiteral("cleanup/decided-by")).toString();
+    if (remembered.isEmpty())
+        remembered = qEnvironmentVariable("USER", qEnvironmentVariable("LOGNAME"));
+    auto *who = new QLineEdit(remembered, &d);
+    who->setObjectName(QStringLiteral("decisionName"));
+    who->setPlaceholderText(QObject::tr("who decides (recorded with the decision)"));
     auto *why = new QLineEdit(&d);
+    why->setObjectName(QStringLiteral("decisionComment"));
     form->addRow(QObject::tr("Name"), who);
     form->addRow(QObject::tr("Comment"), why);
+    QCheckBox *override = nullptr;
+    if (!refsStale.isEmpty()) {
+        auto *warning =
+            new QLabel(QObject::tr("<b>The clusters' references are not known fresh:</b> %1.").arg(refsStale.toHtmlEscaped()), &d);
+        warning->setWordWrap(true);
+        warning->setStyleSheet(QStringLiteral("color: #b3261e"));
+        form->addRow(warning);
+        override = new QCheckBox(QObject::tr("Approve without a fresh refs scan (recorded with the approval, shown in the review, the "
+                                             "journal and the reports)"),
+                                 &d);
+        override->setObjectName(QStringLiteral("withoutFreshRefs"));
+        form->addRow(override);
+    }
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &d);
     form->addRow(buttons);
+    auto updateOk = [&] {
+        buttons->button(QDialogButtonBox::Ok)->setEnabled(!who->text().trimmed().isEmpty() && (!override || override->isChecked()));
+    };
+    updateOk();
+    QObject::connect(who, &QLineEdit::textChanged, &d, updateOk);
+    if (override)
+        QObject::connect(override, &QCheckBox::toggled, &d, updateOk);
     QObject::connect(buttons, &QDialogButtonBox::accepted, &d, &QDialog::accept);
     QObject::connect(buttons, &QDialogButtonBox::rejected, &d, &QDialog::reject);
-    if (d.exec() != QDialog::Accepted)
+    if (d.exec() != QDialog::Accepted || who->text().trimmed().isEmpty())
         return false;
-    *name = who->text();
-    *comment = why->text();
+    out->name = who->text().trimmed();
+    out->comment = why->text();
+    out->withoutFreshRefs = override && override->isChecked();
+    QSettings().setValue(QStringLiteral("cleanup/decided-by"), out->name);
     return true;
 }
 
@@ -135,23 +176,15 @@ CleanupPage::CleanupPage(QWidget *parent)
     connect(m_itemView->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &CleanupPage::onItemSelected);
     connect(m_itemView->selectionModel(), &QItemSelectionModel::selectionChanged, this, &CleanupPage::updateActions);
     connect(m_plan, &QPushButton::clicked, this, &CleanupPage::planCleanup);
-    connect(m_approve, &QPushButton::clicked, this, [this] {
-        const CleanupBatch *b = m_batches->batchAt(m_batchView->currentIndex().row());
-        QString name, comment;
-        if (b &&
-            askDecision(this, tr("Approve batch %1").arg(b->id),
-                        tr("Approve deleting %1 digest(s) (%2) from %3/%4 with every tag on them.\nHash: %5")
-                            .arg(b->deleteCount)
-                            .arg(humanBytes(b->bytes), b->registry, b->repository, b->hash),
-                        &name, &comment))
-            approveSelected(name, comment);
-    });
+    connect(m_approve, &QPushButton::clicked, this, &CleanupPage::askApproval);
     connect(m_reject, &QPushButton::clicked, this, [this] {
-        QString name, comment;
-        if (askDecision(this, tr("Reject batch %1").arg(selectedBatch()), tr("A rejected batch is never executed."), &name, &comment))
-            rejectSelected(name, comment);
+        Decision d;
+        if (askDecision(this, tr("Reject batch %1").arg(selectedBatch()),
+                        tr("A rejected batch is never executed, nor approved again: to change your mind, plan again."), {}, &d))
+            rejectSelected(d.name, d.comment);
     });
-    connect(m_remove, &QPushButton::clicked, this, [this] { removeSelectedItems(cleanupActor({}), QString()); });
+    connect(m_remove, &QPushButton::clicked, this,
+            [this] { removeSelectedItems(cleanupActor(QSettings().value(QStringLiteral("cleanup/decided-by")).toString()), QString()); });
     connect(m_dryRun, &QPushButton::clicked, this, [this] { runSelected(true); });
     connect(m_execute, &QPushButton::clicked, this, [this] {
         const CleanupBatch *b = m_batches->batchAt(m_batchView->currentIndex().row());
@@ -263,6 +296,14 @@ void CleanupPage::onBatchSelected()
                       .arg(b->status == batchstatus::Rejected ? tr("Rejected") : tr("Approved"), esc(b->decidedBy),
                            b->decidedAt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")),
                            b->comment.isEmpty() ? QString() : QStringLiteral(": “%1”").arg(esc(b->comment)));
+    if (b->refsScan)
+        header += tr("<br>Clusters: refs scan %1 of %2; what they run, pin and name is held back")
+                      .arg(b->refsScan)
+                      .arg(b->refsAt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")));
+    else if (b->refsRequired)
+        header += tr("<br><span style='color:#b3261e'>Planned without a refs scan: what the clusters run and pin was not asked.</span>");
+    if (!b->refsOverride.isEmpty())
+        header += tr("<br><span style='color:#b3261e'><b>Approved without a fresh refs scan:</b> %1</span>").arg(esc(b->refsOverride));
     if (full && full->recomputedHash() != b->hash)
         header += tr("<br><span style='color:#b3261e'><b>ALTERED:</b> the items no longer hash to the planned hash; this batch cannot be "
                      "approved or executed.</span>");
@@ -308,7 +349,9 @@ void CleanupPage::updateActions()
     const bool ready = !busy && b && m_store && !m_dbPath.isEmpty();
     const QString s = b ? b->status : QString();
     m_plan->setEnabled(!busy && m_planData && !m_dbPath.isEmpty());
-    m_approve->setEnabled(ready && b->listingComplete && b->deleteCount > 0 && (s == batchstatus::Planned || s == batchstatus::Rejected));
+    const QString approvalBlocked = b ? approvalBlocker(*b) : QString();
+    m_approve->setEnabled(ready && approvalBlocked.isEmpty());
+    m_approve->setToolTip(approvalBlocked.isEmpty() ? tr("Record who approves exactly this batch (its hash).") : approvalBlocked);
     m_reject->setEnabled(ready && (s == batchstatus::Planned || s == batchstatus::Approved));
     bool deleteSelected = false;
     for (const QModelIndex &i : m_itemView->selectionModel()->selectedRows())
@@ -324,6 +367,11 @@ void CleanupPage::showMessage(const QString &text, bool error)
 {
     m_message->setText(text);
     m_message->setStyleSheet(error ? QStringLiteral("color: #b3261e; font-weight: bold") : QString());
+}
+
+QString CleanupPage::headerText() const
+{
+    return m_header->text();
 }
 
 QString CleanupPage::lastMessage() const
@@ -391,7 +439,30 @@ void CleanupPage::planCleanup()
     });
 }
 
-void CleanupPage::approveSelected(const QString &name, const QString &comment)
+QString CleanupPage::refsStalenessOfSelected() const
+{
+    const CleanupBatch *b = m_batches->batchAt(m_batchView->currentIndex().row());
+    return b && m_store ? refsStaleness(*b, m_store->lastRefsScan(), QDateTime::currentDateTimeUtc()) : QString();
+}
+
+void CleanupPage::askApproval()
+{
+    const CleanupBatch *b = m_batches->batchAt(m_batchView->currentIndex().row());
+    if (!b)
+        return;
+    const qint64 id = b->id;
+    const QString hash = b->hash;
+    Decision d;
+    if (askDecision(this, tr("Approve batch %1").arg(id),
+                    tr("Approve deleting %1 digest(s) (%2) from %3/%4 with every tag on them.\nHash: %5")
+                        .arg(b->deleteCount)
+                        .arg(humanBytes(b->bytes), b->registry, b->repository, hash),
+                    refsStalenessOfSelected(), &d) &&
+        selectedBatch() == id)
+        approveSelected(d.name, d.comment, d.withoutFreshRefs, hash);
+}
+
+void CleanupPage::approveSelected(const QString &name, const QString &comment, bool withoutFreshRefs, const QString &expectedHash)
 {
     const qint64 id = selectedBatch();
     CleanupRequest request;
@@ -399,9 +470,11 @@ void CleanupPage::approveSelected(const QString &name, const QString &comment)
     request.batch = id;
     request.actor = name;
     request.comment = comment;
+    request.withoutFreshRefs = withoutFreshRefs;
+    request.expectedHash = expectedHash; // what the lead saw is what is approved
     runWork(tr("Approving batch %1…").arg(id), request, [id, name](const CleanupOutcome &outcome) {
         const QString &err = outcome.refused;
-        return err.isEmpty() ? Outcome{tr("Batch %1 approved by %2.").arg(id).arg(cleanupActor(name)), false, id} : Outcome{err, true, id};
+        return err.isEmpty() ? Outcome{tr("Batch %1 approved by %2.").arg(id).arg(name.trimmed()), false, id} : Outcome{err, true, id};
     });
 }
 

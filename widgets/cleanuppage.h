@@ -46,7 +46,12 @@ public:
     void selectBatch(qint64 id);
     // The actions behind the buttons, without their dialogs (the tests drive these).
     void planCleanup();
-    void approveSelected(const QString &name, const QString &comment);
+    // Asks who approves (and, when the refs scan is missing or stale, for the override), then
+    // approves the hash the lead saw.
+    void askApproval();
+    void approveSelected(const QString &name, const QString &comment, bool withoutFreshRefs = false, const QString &expectedHash = {});
+    // Why approving the selected batch needs an override, or empty (refsStaleness).
+    QString refsStalenessOfSelected() const;
     void rejectSelected(const QString &name, const QString &comment);
     void removeSelectedItems(const QString &name, const QString &comment);
     void runSelected(bool dryRun);
@@ -60,6 +65,8 @@ public:
     CleanupItemModel *itemModel() const { return m_items; }
     QTableView *itemView() const { return m_itemView; }
     QString lastMessage() const;
+    QPushButton *approveButton() const { return m_approve; }
+    QString headerText() const; // the selected batch's header, as shown
 
 Q_SIGNALS:
     void workFinished(const QString &message);

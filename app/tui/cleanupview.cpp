@@ -57,10 +57,12 @@ const CleanupBatch *CleanupView::batch() const
 void CleanupView::reload()
 {
     whenReady(this,
-              m_host.workspace().read([](Store &store) { return CleanupStore(store).batches(); },
-                                      [](const QString &) { return QList<CleanupBatch>(); }),
-              [this](const QList<CleanupBatch> &batches) {
+              m_host.workspace().read([](Store &store) { return std::make_pair(CleanupStore(store).batches(), store.lastRefsScan()); },
+                                      [](const QString &) { return std::make_pair(QList<CleanupBatch>(), std::optional<RefsScanInfo>()); }),
+              [this](const std::pair<QList<CleanupBatch>, std::optional<RefsScanInfo>> &read) {
+                  const auto &[batches, lastRefs] = read;
                   const qint64 keep = batch() ? batch()->id : 0;
+                  m_lastRefs = lastRefs;
                   m_batches.setBatches(batches);
                   int row = keep ? m_batches.rowOf(keep) : -1;
                   if (row < 0) {
@@ -146,6 +148,19 @@ void CleanupView::draw(Screen &s, int top, int bottom)
                   .arg(b->status == batchstatus::Rejected ? QStringLiteral("rejected") : QStringLiteral("approved"), b->decidedBy,
                        when(b->decidedAt), b->comment.isEmpty() ? QString() : QStringLiteral(": ") + b->comment),
               Style::Good);
+    if (!b->refsOverride.isEmpty() && y < bottom)
+        s.put(y++, 3, QStringLiteral("APPROVED WITHOUT A FRESH REFS SCAN: ") + b->refsOverride, Style::Bad);
+    else if (b->status == batchstatus::Planned && y < bottom) {
+        const QString stale = refsStaleness(*b, m_lastRefs, QDateTime::currentDateTimeUtc());
+        if (!stale.isEmpty())
+            s.put(y++, 3, QStringLiteral("clusters: %1; approval asks for an override").arg(stale), Style::Warn);
+        else if (b->refsScan)
+            s.put(y++, 3,
+                  QStringLiteral("clusters: refs scan %1 of %2; what they run, pin and name is held back")
+                      .arg(b->refsScan)
+                      .arg(when(b->refsAt)),
+                  Style::Dim);
+    }
     if (m_full && m_full->recomputedHash() != b->hash && y < bottom)
         s.put(y++, 3, QStringLiteral("ALTERED: the items no longer hash to the planned hash; this batch cannot be executed."), Style::Bad);
     // The items, then the selected item in full (or the log while a run goes).
@@ -263,35 +278,59 @@ void CleanupView::approve()
     const CleanupBatch *b = batch();
     if (!b)
         return;
-    if (b->status != batchstatus::Planned) {
-        m_host.message(QStringLiteral("Batch %1 is %2: only a planned batch is approved.").arg(b->id).arg(b->status), true);
+    if (const QString blocked = approvalBlocker(*b); !blocked.isEmpty()) {
+        m_host.message(blocked, true);
         return;
     }
     const qint64 id = b->id;
     const QString hash = b->hash;
+    const QString stale = refsStaleness(*b, m_lastRefs, QDateTime::currentDateTimeUtc());
+    const QString user = qEnvironmentVariable("USER", qEnvironmentVariable("LOGNAME"));
     const QStringList question{QStringLiteral("Approve batch %1: delete %2 digest(s) (%3) from %4/%5 with every tag on them.")
                                    .arg(id)
                                    .arg(b->deleteCount)
                                    .arg(humanBytes(b->bytes), b->registry, b->repository),
                                QStringLiteral("Hash: ") + hash,
-                               QStringLiteral("Your name (Enter for %1; Esc cancels):").arg(cleanupActor({}))};
-    m_host.ask(question, QString(), [this, id, hash](const QString &name) {
-        const QString actor = cleanupActor(name);
+                               user.isEmpty() ? QStringLiteral("Your name (recorded with the approval; Esc cancels):")
+                                              : QStringLiteral("Your name (Enter for %1; Esc cancels):").arg(user)};
+    m_host.ask(question, QString(), [this, id, hash, stale, user](const QString &name) {
+        const QString actor = name.trimmed().isEmpty() ? user : name.trimmed();
+        if (actor.isEmpty()) {
+            m_host.message(QStringLiteral("An approval names who gives it: approve again and give your name."), true);
+            return;
+        }
         m_host.ask(
             {QStringLiteral("Approving batch %1 as %2, hash %3.").arg(id).arg(actor, hash), QStringLiteral("Comment (may be empty):")},
-            QString(), [this, id, hash, actor](const QString &comment) {
-                CleanupRequest request;
-                request.kind = CleanupRequest::Kind::Approve;
-                request.batch = id;
-                request.actor = actor;
-                request.comment = comment;
-                request.expectedHash = hash; // what the lead saw is what is approved
-                run(QStringLiteral("Approving batch %1…").arg(id), request, [this, id, actor](const CleanupOutcome &o) {
-                    if (o.refused.isEmpty())
-                        m_host.message(QStringLiteral("Batch %1 approved by %2.").arg(id).arg(actor));
-                    else
-                        m_host.message(o.refused, true);
-                });
+            QString(), [this, id, hash, actor, stale](const QString &comment) {
+                auto send = [this, id, hash, actor, comment](bool withoutFreshRefs) {
+                    CleanupRequest request;
+                    request.kind = CleanupRequest::Kind::Approve;
+                    request.batch = id;
+                    request.actor = actor;
+                    request.comment = comment;
+                    request.expectedHash = hash; // what the lead saw is what is approved
+                    request.withoutFreshRefs = withoutFreshRefs;
+                    run(QStringLiteral("Approving batch %1…").arg(id), request, [this, id, actor](const CleanupOutcome &o) {
+                        if (o.refused.isEmpty())
+                            m_host.message(QStringLiteral("Batch %1 approved by %2.").arg(id).arg(actor));
+                        else
+                            m_host.message(o.refused, true);
+                    });
+                };
+                if (stale.isEmpty()) {
+                    send(false);
+                    return;
+                }
+                // The override is a key of its own, recorded with the approval.
+                m_host.ask({QStringLiteral("The clusters' references are not known fresh: %1.").arg(stale),
+                            QStringLiteral("Type y to approve WITHOUT A FRESH REFS SCAN (recorded and shown in the review, the journal "
+                                           "and the reports); anything else cancels:")},
+                           QString(), [this, send](const QString &answer) {
+                               if (answer.trimmed().compare(QStringLiteral("y"), Qt::CaseInsensitive) == 0)
+                                   send(true);
+                               else
+                                   m_host.message(QStringLiteral("Not approved: run ferryctl refs scan --plan PLAN and plan again."), true);
+                           });
             });
     });
 }
@@ -302,7 +341,7 @@ void CleanupView::reject()
     if (!b)
         return;
     const qint64 id = b->id;
-    m_host.ask({QStringLiteral("Reject batch %1: a rejected batch is never executed.").arg(id),
+    m_host.ask({QStringLiteral("Reject batch %1: a rejected batch is never executed, nor approved again.").arg(id),
                 QStringLiteral("Your name (Enter for %1; Esc cancels):").arg(cleanupActor({}))},
                QString(), [this, id](const QString &name) {
                    const QString actor = cleanupActor(name);

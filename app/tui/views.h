@@ -216,6 +216,7 @@ private:
     TableView m_itemTable;
     bool m_itemsFocused = false;
     std::optional<CleanupBatch> m_full; // the selected batch with its items
+    std::optional<RefsScanInfo> m_lastRefs; // what the clusters run, as last read with the batches
     std::unique_ptr<CleanupJob> m_job;
     QString m_progress;
     QStringList m_log;

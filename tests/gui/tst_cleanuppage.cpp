@@ -14,16 +14,23 @@
 #include "testutil.h"
 
 #include <QAbstractItemModelTester>
+#include <QApplication>
+#include <QCheckBox>
+#include <QDialogButtonBox>
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QTableView>
 #include <QTemporaryDir>
+#include <QTimer>
 
 using namespace ferry;
 
@@ -59,7 +66,7 @@ private:
     QString m_db, m_plan;
     qint64 m_a = 0, m_altered = 0, m_cut = 0;
 
-    qint64 addBatch(const QList<CleanupItem> &items, bool complete = true)
+    qint64 addBatch(const QList<CleanupItem> &items, bool complete = true, bool refsRequired = false)
     {
         Store store(m_db);
         QString err;
@@ -74,6 +81,7 @@ private:
         b.listingComplete = complete;
         b.listingNote = complete ? QString() : QStringLiteral("page 2 failed");
         b.items = items;
+        b.refsRequired = refsRequired; // the plan has clients, and no refs scan was asked
         b.hash = batchHash(b.content());
         return CleanupStore(store).addBatch(&b) ? b.id : 0;
     }
@@ -81,6 +89,8 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
+        // The remembered approver is the test's own, not the developer's.
+        qputenv("XDG_CONFIG_HOME", m_dir.filePath(QStringLiteral("config")).toUtf8());
         m_db = m_dir.filePath(QStringLiteral("gui.db"));
         m_plan = m_dir.filePath(QStringLiteral("plan.yaml"));
         QFile f(m_plan);
@@ -188,6 +198,87 @@ private Q_SLOTS:
         QVERIFY2(actions.contains(QStringLiteral("approve")) && actions.contains(QStringLiteral("remove items")) &&
                      actions.count(QStringLiteral("dry-run refused")) == 2,
                  qPrintable(actions.join(u',')));
+    }
+
+    // A rejection is final in the window too (Approve disabled, saying why); an approval asks
+    // for a name (never "unknown user") and remembers it; without a fresh refs scan it needs the
+    // override ticked, which is recorded and shown.
+    void aRejectionIsFinalAndAnApprovalNamesAPerson()
+    {
+        const qint64 rejected = addBatch({item(1, QStringLiteral("delete"), '1', {QStringLiteral("r1")})});
+        const qint64 stale = addBatch({item(1, QStringLiteral("delete"), '2', {QStringLiteral("s1")})}, true, true);
+        const qint64 next = addBatch({item(1, QStringLiteral("delete"), '3', {QStringLiteral("n1")})});
+        QVERIFY(rejected && stale && next);
+        MainWindow window(m_plan, m_db);
+        window.show();
+        QTRY_VERIFY_WITH_TIMEOUT(!window.matrixLoading(), 10000);
+        window.showPage(QStringLiteral("cleanup"));
+        CleanupPage *page = window.cleanupPage();
+        QSignalSpy done(page, &CleanupPage::workFinished);
+
+        page->selectBatch(rejected);
+        QVERIFY(page->approveButton()->isEnabled());
+        page->rejectSelected(QStringLiteral("lead"), QStringLiteral("not these"));
+        QVERIFY(done.wait(10'000));
+        page->selectBatch(rejected);
+        QVERIFY(!page->approveButton()->isEnabled());
+        QVERIFY2(page->approveButton()->toolTip().contains(QStringLiteral("a rejection is final")),
+                 qPrintable(page->approveButton()->toolTip()));
+        page->approveSelected(QStringLiteral("lead"), QString()); // the engine refuses it too
+        QVERIFY(done.wait(10'000));
+        QVERIFY2(page->lastMessage().contains(QStringLiteral("a rejection is final")), qPrintable(page->lastMessage()));
+
+        // The dialog: an empty name cannot approve; without a fresh refs scan, neither can an
+        // unticked override.
+        page->selectBatch(stale);
+        QVERIFY(!page->refsStalenessOfSelected().isEmpty());
+        bool checked = false;
+        QTimer::singleShot(0, this, [&] {
+            QWidget *dialog = QApplication::activeModalWidget();
+            QVERIFY(dialog);
+            auto *name = dialog->findChild<QLineEdit *>(QStringLiteral("decisionName"));
+            auto *override = dialog->findChild<QCheckBox *>(QStringLiteral("withoutFreshRefs"));
+            auto *ok = dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
+            QVERIFY(name && override && ok);
+            name->clear();
+            QVERIFY(!ok->isEnabled());
+            name->setText(QStringLiteral("Dana"));
+            QVERIFY(!ok->isEnabled());
+            override->setChecked(true);
+            QVERIFY(ok->isEnabled());
+            checked = true;
+            ok->click();
+        });
+        page->approveButton()->click();
+        QVERIFY(checked);
+        QVERIFY(done.wait(10'000));
+        QVERIFY2(page->lastMessage().contains(QStringLiteral("approved by Dana")), qPrintable(page->lastMessage()));
+        {
+            Store store(m_db);
+            QString err;
+            QVERIFY(store.open(&err));
+            const auto b = CleanupStore(store).batch(stale);
+            QCOMPARE(b->decidedBy, QStringLiteral("Dana"));
+            QVERIFY2(b->refsOverride.contains(QStringLiteral("no refs scan")), qPrintable(b->refsOverride));
+        }
+        page->selectBatch(stale);
+        QVERIFY2(page->headerText().contains(QStringLiteral("Approved without a fresh refs scan:</b> no refs scan")),
+                 qPrintable(page->headerText()));
+
+        // The next approval remembers the name; no override is asked where none is needed.
+        page->selectBatch(next);
+        QString prefilled;
+        bool asked = true;
+        QTimer::singleShot(0, this, [&] {
+            QWidget *dialog = QApplication::activeModalWidget();
+            QVERIFY(dialog);
+            prefilled = dialog->findChild<QLineEdit *>(QStringLiteral("decisionName"))->text();
+            asked = dialog->findChild<QCheckBox *>(QStringLiteral("withoutFreshRefs")) != nullptr;
+            dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Cancel)->click();
+        });
+        page->approveButton()->click();
+        QCOMPARE(prefilled, QStringLiteral("Dana"));
+        QVERIFY(!asked);
     }
 
     // The page's whole path against a registry of the user's shape (TLS, HTTP/2, token

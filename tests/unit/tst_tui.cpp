@@ -286,6 +286,80 @@ private Q_SLOTS:
         QCOMPARE(CleanupStore(store).journalOf(m_batch).size(), 0); // nothing was sent
     }
 
+    // A rejection is final from the keyboard too, and without a fresh refs scan approval asks
+    // for its own key, which is recorded with the approval and shown.
+    void rejectionIsFinalAndStaleRefsAskForTheOverride()
+    {
+        qint64 rejected = 0, stale = 0;
+        {
+            Store store(m_db);
+            QString error;
+            QVERIFY2(store.open(&error), qPrintable(error));
+            CleanupStore cs(store);
+            for (int n : {101, 102}) {
+                CleanupBatch b;
+                b.createdAt = b.listedAt = QDateTime::currentDateTimeUtc();
+                b.plan = QStringLiteral("p.yaml");
+                b.registry = QStringLiteral("gsoci");
+                b.repository = QStringLiteral("team/app-%1").arg(n);
+                b.policies = QStringLiteral("dev-builds");
+                b.listingComplete = true;
+                b.refsRequired = n == 102; // the plan has clients; no refs scan was asked
+                CleanupItem item;
+                item.seq = 1;
+                item.action = QStringLiteral("delete");
+                item.digest = digestOf(n);
+                item.policy = QStringLiteral("dev-builds");
+                item.reason = QStringLiteral("dev build of branch 'main'");
+                b.items = {item};
+                b.hash = batchHash(b.content());
+                QVERIFY(cs.addBatch(&b));
+                (n == 101 ? rejected : stale) = b.id;
+            }
+            const auto r = cs.batch(rejected);
+            QVERIFY(
+                cs.decide(rejected, batchstatus::Rejected, QStringLiteral("lead"), r->hash, QStringLiteral("no"), {batchstatus::Planned}));
+        }
+        Workspace ws;
+        QString error;
+        QVERIFY(ws.openDatabase(m_db, &error));
+        App app(ws);
+        app.setPage(App::CleanupPage);
+        app.start();
+        QTRY_VERIFY_WITH_TIMEOUT(render(app, 30, 160).contains(QStringLiteral("Batch ")), 20000);
+        auto select = [&](qint64 id) {
+            press(app, {key::Home});
+            for (int i = 0; i < 10 && !render(app, 30, 160).contains(QStringLiteral("Batch %1 ·").arg(id)); ++i)
+                press(app, {key::Down});
+            QTRY_VERIFY_WITH_TIMEOUT(render(app, 30, 160).contains(QStringLiteral("Batch %1 ·").arg(id)), 5000);
+        };
+        select(rejected);
+        press(app, {'a'});
+        QVERIFY2(render(app, 30, 160).contains(QStringLiteral("a rejection is final")), qPrintable(render(app, 30, 160)));
+        select(stale);
+        QVERIFY2(render(app, 30, 160).contains(QStringLiteral("no refs scan in the database")), qPrintable(render(app, 30, 160)));
+        auto approveAs = [&](const QString &answer) {
+            press(app, {'a'});
+            type(app, QStringLiteral("Ada"));
+            press(app, {key::Enter, key::Enter}); // name, empty comment
+            QVERIFY2(render(app, 30, 160).contains(QStringLiteral("Type y to approve WITHOUT A FRESH REFS SCAN")),
+                     qPrintable(render(app, 30, 160)));
+            type(app, answer);
+            press(app, {key::Enter});
+        };
+        approveAs(QStringLiteral("n"));
+        QVERIFY2(render(app, 30, 160).contains(QStringLiteral("Not approved")), qPrintable(render(app, 30, 160)));
+        approveAs(QStringLiteral("y"));
+        QTRY_VERIFY_WITH_TIMEOUT(render(app, 30, 160).contains(QStringLiteral("approved by Ada")), 20000);
+        Store store(m_db);
+        QVERIFY(store.open(&error));
+        CleanupStore cs(store);
+        QCOMPARE(cs.batch(rejected)->status, batchstatus::Rejected);
+        QCOMPARE(cs.batch(stale)->decidedBy, QStringLiteral("Ada"));
+        QVERIFY(cs.batch(stale)->refsOverride.contains(QStringLiteral("no refs scan")));
+        QTRY_VERIFY_WITH_TIMEOUT(render(app, 30, 160).contains(QStringLiteral("APPROVED WITHOUT A FRESH REFS SCAN")), 20000);
+    }
+
     // A new snapshot (a scan finished) keeps the filter and the selected repository:tag,
     // even when rows came before it.
     void newSnapshotKeepsTheSelection()
