@@ -152,6 +152,10 @@ def put(host, repo, ref, body, mt):
     req(host, "PUT", f"/v2/{repo}/manifests/{ref}", body, {"Content-Type": mt})
 
 
+# The dev build a cluster runs (filled by seed): the cleanup review shows it held back.
+RUNNING_DEV = {}
+
+
 def seed(hub, gsoci, china, legacy):
     for repo, versions in REPOS:
         for i, v in enumerate(versions):
@@ -196,7 +200,11 @@ def seed(hub, gsoci, china, legacy):
             for n, days in enumerate(ages):
                 t = now - datetime.timedelta(days=days, minutes=7 * n)
                 tag = f"{versions[-1]}-dev.{branch}.{t:%Y-%m-%d}.{t:%H-%M-%S}.h{hashlib.sha1((repo + branch + str(n)).encode()).hexdigest()[:7]}"
-                put(gsoci, repo, tag, image(gsoci, repo, f"dev {branch} {n}", "amd64"), OCI_MANIFEST)
+                body = image(gsoci, repo, f"dev {branch} {n}", "amd64")
+                put(gsoci, repo, tag, body, OCI_MANIFEST)
+                if repo == "giantswarm/app-operator" and branch == "main" and n == 4:
+                    # hamburg's canary runs this build: cleanup holds it back (runs in hamburg).
+                    RUNNING_DEV.update(repo=repo, tag=tag, digest="sha256:" + hashlib.sha256(body).hexdigest())
                 put(china, repo, tag, image(china, repo, f"dev {branch} {n}", "amd64"), OCI_MANIFEST)  # replicated long ago
         # A stable release that was also tagged as a dev build: it must stay.
         t = now - datetime.timedelta(days=120)
@@ -325,6 +333,13 @@ spec:
         {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "kyverno-6c7b", "namespace": "kyverno"},
          "spec": {"containers": [{"name": "kyverno", "image": "giantswarm/kyverno:1.10.1"}]}},
     ]}
+    if switched and RUNNING_DEV:
+        # A canary on a 45-day-old dev build of main, as the node pulled it.
+        pods["items"].append(
+            {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "app-operator-canary", "namespace": "giantswarm"},
+             "spec": {"containers": [{"name": "operator", "image": f"{gsoci_host}/{RUNNING_DEV['repo']}:{RUNNING_DEV['tag']}"}]},
+             "status": {"containerStatuses": [{"name": "operator",
+                                               "imageID": f"{gsoci_host}/{RUNNING_DEV['repo']}@{RUNNING_DEV['digest']}"}]}})
     with open(os.path.join(hamburg, "pods.json"), "w") as f:
         json.dump(pods, f, indent=2)
     return berlin, hamburg
