@@ -558,7 +558,7 @@ def main():
             subprocess.run([ferryctl, "status", "--db", db])
             return
         cmd = [ferry, "--plan", plan, "--db", db, "--page", args.page] + (["--state", args.state] if args.state else []) \
-            + (["--batch", "2"] if args.show_execution else [])
+            + (["--batch", "2"] if args.show_execution or args.page == "cleanup" else [])  # app-operator: a dev build hamburg runs
         if args.screenshot:
             p = subprocess.Popen(cmd)
             time.sleep(4)
