@@ -80,6 +80,10 @@ install_k8s_check() {
   fi
 }
 
+# ccache (CMakeLists.txt uses it where installed) hashes paths relative to the checkout, so a clone
+# in another folder (CI's) compiles only what differs from the last build on this machine.
+export CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=true CCACHE_MAXSIZE="${CCACHE_MAXSIZE:-12G}"
+
 build() {
   local preset="$1"
   log "configuring and building preset '$preset'"
