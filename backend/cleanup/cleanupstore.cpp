@@ -178,8 +178,9 @@ QList<CleanupBatch> CleanupStore::batches() const
         QSqlQuery c(db);
         c.setForwardOnly(true);
         c.exec(QStringLiteral(
-            "SELECT batch, SUM(action='delete'), SUM(action='keep'), SUM(CASE WHEN action='delete' AND size>0 THEN size ELSE 0 END), "
-            "SUM(action='delete' AND state NOT IN ('planned','sending')) FROM cleanup_items GROUP BY batch"));
+            "SELECT batch, SUM(CASE WHEN action='delete' THEN 1 ELSE 0 END), SUM(CASE WHEN action='keep' THEN 1 ELSE 0 END), "
+            "SUM(CASE WHEN action='delete' AND size>0 THEN size ELSE 0 END), "
+            "SUM(CASE WHEN action='delete' AND state NOT IN ('planned','sending') THEN 1 ELSE 0 END) FROM cleanup_items GROUP BY batch"));
         while (c.next())
             counts.insert(c.value(0).toLongLong(),
                           {c.value(1).toLongLong(), c.value(2).toLongLong(), c.value(3).toLongLong(), c.value(4).toLongLong()});
