@@ -13,7 +13,7 @@ namespace ferry::test {
 // The offscreen platform and a fixed DPI, so that no test depends on a display.
 void prepareEnvironment();
 
-// ../shared/reference/fixtures (FERRY_FIXTURES_DIR); empty when absent.
+// tests/fixtures (FERRY_FIXTURES_DIR); empty when absent.
 QString fixturesDir();
 QString supportDir();
 // ferryctl built next to the tests (FERRYCTL).

@@ -23,7 +23,7 @@ struct Expectation
     const char *digestOrError; // the registry digest when ok, a fragment of the error otherwise
 };
 
-// The expected outcome of every file in ../shared/reference/fixtures (see its README).
+// The expected outcome of every file in tests/fixtures (see its README for where each comes from).
 // Digests are the README's sha256 column, except signed schema 1 whose registry digest is
 // the canonical payload's, also from the README.
 const Expectation kExpectations[] = {
@@ -106,7 +106,7 @@ private Q_SLOTS:
     void initTestCase()
     {
         if (test::fixturesDir().isEmpty())
-            FERRY_SKIP(QStringLiteral("../shared/reference/fixtures is absent (set FERRY_FIXTURES_DIR); the fixture cases cannot run"));
+            QFAIL("tests/fixtures is absent (or FERRY_FIXTURES_DIR names no folder): the fixture cases cannot run");
     }
 
     void everyFixtureHasAnExpectation()
