@@ -9,6 +9,7 @@
 #include "core/cleanupjob.h"
 #include "core/workspace.h"
 #include "net/networkservice.h"
+#include "plan/duration.h"
 #include "plan/plan.h"
 #include "report/report.h"
 #include "store/store.h"
@@ -497,13 +498,12 @@ int cmdExecute(const QString &name, const QStringList &args, QTextStream &out, Q
     options.dryRun = !resume && ctx.parser.isSet(QStringLiteral("dry-run"));
     options.actor = ctx.parser.value(QStringLiteral("as"));
     if (ctx.parser.isSet(QStringLiteral("pace"))) {
-        static const QRegularExpression re(QStringLiteral("^(\\d+)(ms|s)$"));
-        const auto m = re.match(ctx.parser.value(QStringLiteral("pace")));
-        if (!m.hasMatch()) {
-            err << "ferryctl cleanup " << name << ": --pace takes a duration like 200ms or 1s" << Qt::endl;
+        const auto pace = parseDurationMs(ctx.parser.value(QStringLiteral("pace")));
+        if (!pace || *pace > 3'600'000) {
+            err << "ferryctl cleanup " << name << ": --pace takes " << durationGrammar() << ", at most 1h" << Qt::endl;
             return ExitUsage;
         }
-        options.paceMs = m.captured(1).toInt() * (m.captured(2) == u"s" ? 1000 : 1);
+        options.paceMs = int(*pace);
     }
     qint64 id = 0;
     if (!resume && !batchArgument(ctx.parser, name, &id, err))

@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 
 #include "cli/cliregistry.h"
+
+#include "plan/duration.h"
 #include "plan/plan.h"
 
 #include <QDir>
@@ -129,27 +131,19 @@ QString defaultDbFor(const QString &planPath)
 
 QString dbPath(const CommandParser &p)
 {
-    if (p.isSet(QStringLiteral("db")))
-        return p.value(QStringLiteral("db"));
-    if (p.isSet(QStringLiteral("plan")))
-        return defaultDbFor(p.value(QStringLiteral("plan")));
-    return qEnvironmentVariable("FERRY_DB");
+    return chooseStoreLocation(p.isSet(QStringLiteral("db")) ? p.value(QStringLiteral("db")) : QString(),
+                               p.isSet(QStringLiteral("plan")) ? p.value(QStringLiteral("plan")) : QString());
 }
 
 std::optional<QDateTime> parseSince(const QString &text, QString *error)
 {
     if (text.isEmpty())
         return QDateTime();
-    static const QRegularExpression age(QStringLiteral("^(\\d+)(s|m|h|d)$"));
-    const auto m = age.match(text);
-    if (m.hasMatch()) {
-        const qint64 n = m.captured(1).toLongLong();
-        const qint64 unit = m.captured(2) == u"s" ? 1 : m.captured(2) == u"m" ? 60 : m.captured(2) == u"h" ? 3600 : 86400;
-        return QDateTime::currentDateTimeUtc().addSecs(-n * unit);
-    }
+    if (const auto ms = parseDurationMs(text))
+        return QDateTime::currentDateTimeUtc().addMSecs(-*ms);
     const QDateTime t = QDateTime::fromString(text, Qt::ISODate);
     if (!t.isValid()) {
-        *error = QStringLiteral("--since takes an age (90s, 30m, 24h, 7d) or an ISO time (2026-11-27T08:00:00Z)");
+        *error = QStringLiteral("--since takes an age (%1) or an ISO time (2026-11-27T08:00:00Z)").arg(durationGrammar());
         return std::nullopt;
     }
     return t.toUTC();

@@ -8,6 +8,7 @@
 #include "core/workspace.h"
 #include "lag/lag.h"
 #include "net/networkservice.h"
+#include "plan/duration.h"
 #include "plan/plan.h"
 #include "report/report.h"
 #include "scan/scanner.h"
@@ -227,14 +228,12 @@ namespace {
 // --interval, --full-every and --max-scans; false (with the message written) on a bad one.
 bool watchOptionsFrom(const CommandParser &p, qint64 *intervalMs, int *fullEvery, int *maxScans, QTextStream &err)
 {
-    static const QRegularExpression durationRe(QStringLiteral("^(\\d+(?:\\.\\d+)?)(ms|s|m|h)$"));
-    const auto m = durationRe.match(p.value(QStringLiteral("interval")));
-    if (!m.hasMatch()) {
-        err << "ferryctl watch: --interval takes a duration like 30s, 5m or 1h" << Qt::endl;
+    const auto interval = parseDurationMs(p.value(QStringLiteral("interval")));
+    if (!interval) {
+        err << "ferryctl watch: --interval takes " << durationGrammar() << Qt::endl;
         return false;
     }
-    const double unit = m.captured(2) == u"ms" ? 1 : m.captured(2) == u"s" ? 1000 : m.captured(2) == u"m" ? 60'000 : 3'600'000;
-    *intervalMs = qMax<qint64>(100, qint64(m.captured(1).toDouble() * unit));
+    *intervalMs = qMax<qint64>(100, *interval);
     bool ok = false;
     *fullEvery = p.value(QStringLiteral("full-every")).toInt(&ok);
     if (!ok || *fullEvery < 1) {

@@ -7,6 +7,7 @@
 #include "cli/interruption.h"
 #include "core/workspace.h"
 #include "net/networkservice.h"
+#include "plan/duration.h"
 #include "plan/plan.h"
 #include "report/report.h"
 #include "scan/scanner.h"
@@ -378,23 +379,19 @@ int runDiff(const QStringList &args, QTextStream &out, QTextStream &err)
     const QString since = p.value(QStringLiteral("since"));
     bool isNumber = false;
     const qint64 scanId = since.toLongLong(&isNumber);
-    static const QRegularExpression age(QStringLiteral("^(\\d+)(m|h|d)$"));
     if (since.isEmpty()) {
         const auto last = store.lastScan();
         changes = last ? store.changesSince(last->id - 1) : QList<Change>();
     } else if (isNumber) {
         changes = store.changesSince(scanId);
-    } else if (const auto m = age.match(since); m.hasMatch()) {
-        const qint64 n = m.captured(1).toLongLong();
-        const qint64 secs = m.captured(2) == u"m" ? n * 60 : m.captured(2) == u"h" ? n * 3600 : n * 86400;
-        changes = store.changesSince(QDateTime::currentDateTimeUtc().addSecs(-secs));
     } else {
-        const QDateTime t = QDateTime::fromString(since, Qt::ISODate);
-        if (!t.isValid()) {
-            err << "ferryctl diff: --since takes a scan number, an ISO 8601 time or an age like 24h" << Qt::endl;
+        // An age or a time, as every --since reads it.
+        const auto t = parseSince(since, &error);
+        if (!t) {
+            err << "ferryctl diff: --since takes a scan number, an ISO 8601 time or an age (" << durationGrammar() << ")" << Qt::endl;
             return ExitUsage;
         }
-        changes = store.changesSince(t);
+        changes = store.changesSince(*t);
     }
     if (p.value(QStringLiteral("format")) == u"json") {
         QJsonArray arr;

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 
 #include "plan/plan.h"
+#include "plan/duration.h"
 #include "plan/planyaml.h"
 
 #include "registry/reference.h"
@@ -178,21 +179,10 @@ namespace {
 
 using namespace planyaml;
 
+// Plan keys take whole seconds or more, in the one grammar (plan/duration.h).
 std::optional<qint64> parseDuration(const QString &text)
 {
-    static const QRegularExpression re(QStringLiteral("^(\\d+)\\s*(s|m|h|d)?$"));
-    const auto m = re.match(text.trimmed());
-    if (!m.hasMatch())
-        return std::nullopt;
-    const qint64 n = m.captured(1).toLongLong();
-    const QString unit = m.captured(2);
-    if (unit == u"m")
-        return n * 60;
-    if (unit == u"h")
-        return n * 3600;
-    if (unit == u"d")
-        return n * 86400;
-    return n;
+    return parseDurationSeconds(text);
 }
 
 } // namespace

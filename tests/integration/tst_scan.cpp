@@ -285,6 +285,14 @@ private Q_SLOTS:
         const Run after = ferryctl({QStringLiteral("diff"), QStringLiteral("--db"), m_db, QStringLiteral("--since"), QStringLiteral("0"),
                                     QStringLiteral("--format"), QStringLiteral("json")});
         QCOMPARE(int(QJsonDocument::fromJson(after.out).array().size()), changesBefore);
+        // --since reads the one duration grammar, as lag's does: an age in days or in seconds.
+        const Run week = ferryctl({QStringLiteral("diff"), QStringLiteral("--db"), m_db, QStringLiteral("--since"), QStringLiteral("7d"),
+                                   QStringLiteral("--format"), QStringLiteral("json")});
+        QVERIFY2(week.exitCode == 0, week.err.constData());
+        QCOMPARE(int(QJsonDocument::fromJson(week.out).array().size()), changesBefore);
+        const Run seconds =
+            ferryctl({QStringLiteral("diff"), QStringLiteral("--db"), m_db, QStringLiteral("--since"), QStringLiteral("90s")});
+        QVERIFY2(seconds.exitCode == 0, seconds.err.constData());
         const Run last = ferryctl({QStringLiteral("diff"), QStringLiteral("--db"), m_db});
         QVERIFY(last.out.contains("0 changes"));
     }

@@ -1,6 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Ferry authors
 // SPDX-License-Identifier: GPL-2.0-or-later
 
+#include "plan/duration.h"
 #include "plan/plan.h"
 #include "plan/semver.h"
 #include "testmain.h"
@@ -180,7 +181,7 @@ private Q_SLOTS:
     {
         QDir().mkpath(m_dir.filePath(QStringLiteral("first")));
         const QString sync = write(QStringLiteral("first/skopeo-docker-io.yaml"),
-              "docker.io:\n  images:\n    alpine: [\"3.18\"]\n    giantswarm/kubectl: []\n");
+                                   "docker.io:\n  images:\n    alpine: [\"3.18\"]\n    giantswarm/kubectl: []\n");
         QString error;
         const auto yaml = planFromSkopeoSync(sync, QStringLiteral("https://gsoci.azurecr.io"), QStringLiteral("/giantswarm/"), &error);
         QVERIFY2(yaml, qPrintable(error));
@@ -198,11 +199,35 @@ private Q_SLOTS:
         QVERIFY(!planFromSkopeoSync(sync, QStringLiteral("gsoci.azurecr.io/giantswarm"), QString(), &error));
         QVERIFY2(error.contains(u"host name"), qPrintable(error));
         write(QStringLiteral("first/two.yaml"), "docker.io:\n  images: {a: []}\nquay.io:\n  images: {b: []}\n");
-        QVERIFY(!planFromSkopeoSync(m_dir.filePath(QStringLiteral("first/two.yaml")), QStringLiteral("gsoci.azurecr.io"), QString(), &error));
+        QVERIFY(
+            !planFromSkopeoSync(m_dir.filePath(QStringLiteral("first/two.yaml")), QStringLiteral("gsoci.azurecr.io"), QString(), &error));
         QVERIFY2(error.contains(u"names 2 registries"), qPrintable(error));
         write(QStringLiteral("first/list.yaml"), "- a\n- b\n");
-        QVERIFY(!planFromSkopeoSync(m_dir.filePath(QStringLiteral("first/list.yaml")), QStringLiteral("gsoci.azurecr.io"), QString(), &error));
+        QVERIFY(
+            !planFromSkopeoSync(m_dir.filePath(QStringLiteral("first/list.yaml")), QStringLiteral("gsoci.azurecr.io"), QString(), &error));
         QVERIFY2(error.contains(u"not a skopeo-sync file"), qPrintable(error));
+    }
+
+    // One grammar for every duration, flag or plan key.
+    void durations()
+    {
+        QCOMPARE(parseDurationMs(QStringLiteral("250ms")), std::optional<qint64>(250));
+        QCOMPARE(parseDurationMs(QStringLiteral("90s")), std::optional<qint64>(90'000));
+        QCOMPARE(parseDurationMs(QStringLiteral("15m")), std::optional<qint64>(900'000));
+        QCOMPARE(parseDurationMs(QStringLiteral("1.5h")), std::optional<qint64>(5'400'000));
+        QCOMPARE(parseDurationMs(QStringLiteral("7d")), std::optional<qint64>(604'800'000));
+        QCOMPARE(parseDurationMs(QStringLiteral(" 30 s ")), std::optional<qint64>(30'000));
+        QCOMPARE(parseDurationMs(QStringLiteral("45")), std::optional<qint64>(45'000)); // a bare number: seconds
+        for (const char *bad : {"", "1.5", "-5s", "5x", "s", "1e3s", "5 minutes", "1.s", "99999999999999d"})
+            QVERIFY2(!parseDurationMs(QString::fromLatin1(bad)), bad);
+        QCOMPARE(parseDurationSeconds(QStringLiteral("1.5h")), std::optional<qint64>(5400));
+        QVERIFY(!parseDurationSeconds(QStringLiteral("250ms")));
+        QString err;
+        const auto plan = Plan::parse("version: 1\nregistries:\n  gsoci: { url: https://g.example, role: target }\n"
+                                      "  china: { url: https://c.example, role: replica, of: gsoci, lag-slo: 1.5h }\n",
+                                      m_dir.filePath(QStringLiteral("d.yaml")), &err);
+        QVERIFY2(plan, qPrintable(err));
+        QCOMPARE(plan->registry(QStringLiteral("china"))->lagSloSeconds, 5400);
     }
 
     // store: names the plan's history, a PostgreSQL URL or a file beside the plan; --db and
@@ -229,6 +254,14 @@ private Q_SLOTS:
         f.close();
         QCOMPARE(storeLocationForPlan(path), QStringLiteral("postgresql://ferry@db.example:5432/ferry?sslmode=require"));
         QCOMPARE(storeLocationForPlan(m_dir.filePath(QStringLiteral("none.yaml"))), m_dir.filePath(QStringLiteral("none.ferry.db")));
+        // The one rule every face opens its store by (ferry FILE as the desktop entry runs it, the
+        // terminal, ferryctl): --db, else the plan's store: key, else FERRY_DB.
+        qputenv("FERRY_DB", "/elsewhere/env.db");
+        QCOMPARE(chooseStoreLocation({}, path), QStringLiteral("postgresql://ferry@db.example:5432/ferry?sslmode=require"));
+        QCOMPARE(chooseStoreLocation(QStringLiteral("/given.db"), path), QStringLiteral("/given.db"));
+        QCOMPARE(chooseStoreLocation({}, {}), QStringLiteral("/elsewhere/env.db"));
+        qunsetenv("FERRY_DB");
+        QCOMPARE(chooseStoreLocation({}, {}), QString());
         // Refused: another scheme, and a password written into the plan.
         QVERIFY(!Plan::parse(head + "store: mysql://ferry@db/ferry\n", path, &err));
         QVERIFY2(err.contains(QStringLiteral("not a PostgreSQL URL")), qPrintable(err));
