@@ -6,6 +6,7 @@
 #include "cli/commandtable.h"
 #include "gui/mainwindow.h"
 #include "gui/welcomepage.h"
+#include "plan/plan.h"
 
 #include <QApplication>
 #include <QDir>
@@ -64,11 +65,9 @@ int main(int argc, char *argv[])
         if (!plan.isEmpty() && !QFileInfo::exists(plan))
             plan.clear();
     }
-    QString db = parser.value(QStringLiteral("db"));
-    if (db.isEmpty() && !plan.isEmpty()) {
-        const QFileInfo fi(plan);
-        db = fi.absoluteDir().filePath(fi.completeBaseName() + QStringLiteral(".ferry.db"));
-    }
+    // The store by the rule ferryctl and File > Open follow: the plan's store: key (a shared
+    // PostgreSQL store) or FERRY_DB, not a file of its own beside the plan.
+    const QString db = ferry::chooseStoreLocation(parser.value(QStringLiteral("db")), plan);
     if (!plan.isEmpty())
         QSettings().setValue(QStringLiteral("plan/last"), plan);
     ferry::MainWindow window(plan, db);

@@ -171,6 +171,9 @@ struct Plan
 // The store a plan file names (its store: key, read without validating the rest of the plan),
 // else <plan>.ferry.db beside it: what --db defaults to wherever a plan is given.
 QString storeLocationForPlan(const QString &planPath);
+// The one rule every face opens its store by: the location given (--db), else the plan's
+// (storeLocationForPlan), else FERRY_DB; empty when none of them names one.
+QString chooseStoreLocation(const QString &given, const QString &planPath);
 // A store: value as a location: a PostgreSQL URL as it is, a file relative to planDir. Empty
 // with *error when it is neither.
 QString resolveStoreLocation(const QString &value, const QString &planDir, QString *error);

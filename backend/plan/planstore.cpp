@@ -67,4 +67,13 @@ QString storeLocationForPlan(const QString &planPath)
     return besidePlan(planPath);
 }
 
+QString chooseStoreLocation(const QString &given, const QString &planPath)
+{
+    if (!given.isEmpty())
+        return given;
+    if (!planPath.isEmpty())
+        return storeLocationForPlan(planPath);
+    return qEnvironmentVariable("FERRY_DB");
+}
+
 } // namespace ferry
