@@ -201,6 +201,40 @@ bool pullsFromAny(const JoinedReference &j, const QStringList &registries)
     return false;
 }
 
+// refs scan with a store: the burn-down, and what the clusters run, pin and name (cleanup holds
+// it back and re-checks it). Returns -1 to go on, or the exit code.
+int recordRefsScan(RefsInput &in, const Inventory &inventory, const RefJoin &join, QTextStream &err)
+{
+    QList<ClientCount> counts;
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    for (auto c = join.byCluster.begin(); c != join.byCluster.end(); ++c)
+        for (auto r = c->begin(); r != c->end(); ++r)
+            counts.append(ClientCount{now, c.key(), r.key(), r->first, r->second});
+    Store &store = *in.workspace.store();
+    if (!store.recordClientCounts(counts)) {
+        err << "ferryctl refs scan: cannot record the counts: " << store.lastError() << Qt::endl;
+        return ExitStore;
+    }
+    // Without the plan's registries nobody can say where the clusters' images come from, and a
+    // refs scan that holds nothing must not pass for a fresh one.
+    if (in.plan.registries.isEmpty()) {
+        err << "ferryctl refs scan: what the clusters run is not recorded for cleanup: it is known only against a plan's "
+               "registries (give --plan)"
+            << Qt::endl;
+        return -1;
+    }
+    QStringList clusters;
+    for (const ClientSource &s : std::as_const(in.sources))
+        if (!clusters.contains(s.cluster))
+            clusters << s.cluster;
+    const QList<ReferenceHold> holds = referenceHolds(in.plan, join);
+    if (!store.recordRefsScan(RefsScanInfo{0, now, clusters.join(u','), int(inventory.references.size()), 0}, holds)) {
+        err << "ferryctl refs scan: cannot record what the clusters run: " << store.lastError() << Qt::endl;
+        return ExitStore;
+    }
+    return -1;
+}
+
 int refsScanOrStatus(const QStringList &args, bool scan, QTextStream &out, QTextStream &err)
 {
     const QString command = scan ? QStringLiteral("refs scan") : QStringLiteral("refs status");
@@ -227,27 +261,9 @@ int refsScanOrStatus(const QStringList &args, bool scan, QTextStream &out, QText
     RefJoin join = joinReferences(in.plan, inventory, in.haveStore ? in.workspace.store() : nullptr);
     if (scan && !in.haveStore)
         err << "ferryctl refs scan: no database (give --plan or --db): the counts are printed, not recorded" << Qt::endl;
-    if (scan && in.haveStore) {
-        QList<ClientCount> counts;
-        const QDateTime now = QDateTime::currentDateTimeUtc();
-        for (auto c = join.byCluster.begin(); c != join.byCluster.end(); ++c)
-            for (auto r = c->begin(); r != c->end(); ++r)
-                counts.append(ClientCount{now, c.key(), r.key(), r->first, r->second});
-        if (!in.workspace.store()->recordClientCounts(counts)) {
-            err << "ferryctl refs scan: cannot record the counts: " << in.workspace.store()->lastError() << Qt::endl;
-            return ExitStore;
-        }
-        // What the clusters run, pin and name: cleanup holds it back and re-checks it.
-        QStringList clusters;
-        for (const ClientSource &s : std::as_const(in.sources))
-            if (!clusters.contains(s.cluster))
-                clusters << s.cluster;
-        const QList<ReferenceHold> holds = referenceHolds(in.plan, join);
-        if (!in.workspace.store()->recordRefsScan(RefsScanInfo{0, now, clusters.join(u','), int(inventory.references.size()), 0}, holds)) {
-            err << "ferryctl refs scan: cannot record what the clusters run: " << in.workspace.store()->lastError() << Qt::endl;
-            return ExitStore;
-        }
-    }
+    if (scan && in.haveStore)
+        if (const int rc = recordRefsScan(in, inventory, join, err); rc >= 0)
+            return rc;
     const QStringList states = p.value(QStringLiteral("state")).split(u',', Qt::SkipEmptyParts);
     if (!states.isEmpty())
         join.references.removeIf([&](const JoinedReference &j) { return !states.contains(refStateName(j.state)); });

@@ -49,7 +49,8 @@ private:
         auto row = [](const QString &repo, const QString &tag, const QString &hub, const QString &gsoci) {
             MatrixRow r{repo, tag, QStringLiteral("synced"), {}, true, {}};
             r.cells.insert(QStringLiteral("dockerhub"), MatrixCell{hub, QStringLiteral("synced"), {}, {}, {}, {}});
-            r.cells.insert(QStringLiteral("gsoci"), MatrixCell{gsoci, gsoci.isEmpty() ? QStringLiteral("missing") : QStringLiteral("synced"), {}, {}, {}, {}});
+            r.cells.insert(QStringLiteral("gsoci"),
+                           MatrixCell{gsoci, gsoci.isEmpty() ? QStringLiteral("missing") : QStringLiteral("synced"), {}, {}, {}, {}});
             return r;
         };
         QVERIFY(store.writeMatrix(scan,
@@ -66,30 +67,33 @@ private Q_SLOTS:
         QVERIFY(!ferryctlPath().isEmpty());
         m_plan = path(QStringLiteral("plan.yaml"));
         m_db = path(QStringLiteral("plan.ferry.db"));
-        QVERIFY(ferry::test::writeFile(m_plan, "version: 1\nname: refs\nregistries:\n"
-                              "  dockerhub: { url: https://registry-1.docker.io, kind: dockerhub, role: source, credentials: anonymous }\n"
-                              "  gsoci: { url: https://gsoci.azurecr.io, role: target, credentials: anonymous }\n"
-                              "images:\n"
-                              "  - { source: dockerhub/giantswarm/app-operator, target: gsoci/giantswarm/app-operator }\n"
-                              "  - { source: dockerhub/library/nginx, target: gsoci/giantswarm/nginx }\n"
-                              "clients:\n"
-                              "  - { cluster: berlin, customer: acme, paths: berlin, hosts-dir: berlin-certs.d }\n"));
+        QVERIFY(ferry::test::writeFile(
+            m_plan,
+            "version: 1\nname: refs\nregistries:\n"
+            "  dockerhub: { url: https://registry-1.docker.io, kind: dockerhub, role: source, credentials: anonymous }\n"
+            "  gsoci: { url: https://gsoci.azurecr.io, role: target, credentials: anonymous }\n"
+            "images:\n"
+            "  - { source: dockerhub/giantswarm/app-operator, target: gsoci/giantswarm/app-operator }\n"
+            "  - { source: dockerhub/library/nginx, target: gsoci/giantswarm/nginx }\n"
+            "clients:\n"
+            "  - { cluster: berlin, customer: acme, paths: berlin, hosts-dir: berlin-certs.d }\n"));
         QVERIFY(ferry::test::writeFile(path(QStringLiteral("berlin/apps.yaml")),
-                      "apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: web, namespace: shop }\n"
-                      "spec:\n  template:\n    spec:\n      containers:\n"
-                      "        - { name: op, image: \"giantswarm/app-operator:6.1.0\" }\n"
-                      "        - { name: web, image: \"nginx:1.25\" }\n"
-                      "        - { name: other, image: \"k8s.gcr.io/pause:3.9\" }\n"));
+                                       "apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: web, namespace: shop }\n"
+                                       "spec:\n  template:\n    spec:\n      containers:\n"
+                                       "        - { name: op, image: \"giantswarm/app-operator:6.1.0\" }\n"
+                                       "        - { name: web, image: \"nginx:1.25\" }\n"
+                                       "        - { name: other, image: \"k8s.gcr.io/pause:3.9\" }\n"));
         // berlin's containerd: docker.io goes to gsoci, which keeps docker.io's paths.
-        QVERIFY(ferry::test::writeFile(path(QStringLiteral("berlin-certs.d/docker.io/hosts.toml")),
-                      "server = \"https://gsoci.azurecr.io\"\n[host.\"https://gsoci.azurecr.io\"]\n  capabilities = [\"pull\", \"resolve\"]\n"));
+        QVERIFY(ferry::test::writeFile(
+            path(QStringLiteral("berlin-certs.d/docker.io/hosts.toml")),
+            "server = \"https://gsoci.azurecr.io\"\n[host.\"https://gsoci.azurecr.io\"]\n  capabilities = [\"pull\", \"resolve\"]\n"));
         writeMatrix(QString());
     }
 
     void statusSpeaksJsonAndCsv()
     {
-        const Run r = ferryctl({QStringLiteral("refs"), QStringLiteral("status"), QStringLiteral("--plan"), m_plan, QStringLiteral("--format"),
-                                QStringLiteral("json")});
+        const Run r = ferryctl({QStringLiteral("refs"), QStringLiteral("status"), QStringLiteral("--plan"), m_plan,
+                                QStringLiteral("--format"), QStringLiteral("json")});
         QCOMPARE(r.exitCode, 0);
         const QJsonObject o = QJsonDocument::fromJson(r.out).object();
         const QJsonArray refs = o.value(QStringLiteral("references")).toArray();
@@ -104,17 +108,29 @@ private Q_SLOTS:
         QCOMPARE(op.value(QStringLiteral("customer")).toString(), QStringLiteral("acme"));
         QCOMPARE(op.value(QStringLiteral("targetDigest")).toString(), digest(1));
         QCOMPARE(op.value(QStringLiteral("container")).toString(), QStringLiteral("op"));
-        QCOMPARE(byRef.value(QStringLiteral("docker.io/library/nginx:1.25")).value(QStringLiteral("state")).toString(), QStringLiteral("copy-first"));
-        QCOMPARE(byRef.value(QStringLiteral("k8s.gcr.io/pause:3.9")).value(QStringLiteral("state")).toString(), QStringLiteral("outside-plan"));
-        QCOMPARE(o.value(QStringLiteral("byCluster")).toObject().value(QStringLiteral("berlin")).toObject().value(QStringLiteral("gsoci")).toObject().value(QStringLiteral("references")).toInt(), 2);
+        QCOMPARE(byRef.value(QStringLiteral("docker.io/library/nginx:1.25")).value(QStringLiteral("state")).toString(),
+                 QStringLiteral("copy-first"));
+        QCOMPARE(byRef.value(QStringLiteral("k8s.gcr.io/pause:3.9")).value(QStringLiteral("state")).toString(),
+                 QStringLiteral("outside-plan"));
+        QCOMPARE(o.value(QStringLiteral("byCluster"))
+                     .toObject()
+                     .value(QStringLiteral("berlin"))
+                     .toObject()
+                     .value(QStringLiteral("gsoci"))
+                     .toObject()
+                     .value(QStringLiteral("references"))
+                     .toInt(),
+                 2);
 
-        const Run csv = ferryctl({QStringLiteral("refs"), QStringLiteral("status"), QStringLiteral("--plan"), m_plan, QStringLiteral("--format"),
-                                  QStringLiteral("csv"), QStringLiteral("--state"), QStringLiteral("copy-first")});
+        const Run csv =
+            ferryctl({QStringLiteral("refs"), QStringLiteral("status"), QStringLiteral("--plan"), m_plan, QStringLiteral("--format"),
+                      QStringLiteral("csv"), QStringLiteral("--state"), QStringLiteral("copy-first")});
         QCOMPARE(csv.exitCode, 0);
         const QList<QByteArray> lines = csv.out.trimmed().split('\n');
         QCOMPARE(lines.size(), 2);
         QVERIFY(lines[0].startsWith("cluster,customer,reference,registry,state,"));
-        QVERIFY2(lines[1].startsWith("berlin,acme,docker.io/library/nginx:1.25,gsoci,copy-first,gsoci,giantswarm/nginx,"), lines[1].constData());
+        QVERIFY2(lines[1].startsWith("berlin,acme,docker.io/library/nginx:1.25,gsoci,copy-first,gsoci,giantswarm/nginx,"),
+                 lines[1].constData());
     }
 
     void failOnIsForCi()
@@ -141,14 +157,15 @@ private Q_SLOTS:
         // The cluster moves its pause image to gsoci's copy; the next scan counts one k8s.gcr.io reference less.
         QTest::qWait(5); // distinct timestamps
         QVERIFY(ferry::test::writeFile(path(QStringLiteral("berlin/apps.yaml")),
-                      "apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: web, namespace: shop }\n"
-                      "spec:\n  template:\n    spec:\n      containers:\n"
-                      "        - { name: op, image: \"giantswarm/app-operator:6.1.0\" }\n"
-                      "        - { name: web, image: \"nginx:1.25\" }\n"
-                      "        - { name: other, image: \"gsoci.azurecr.io/giantswarm/pause:3.9\" }\n"));
+                                       "apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: web, namespace: shop }\n"
+                                       "spec:\n  template:\n    spec:\n      containers:\n"
+                                       "        - { name: op, image: \"giantswarm/app-operator:6.1.0\" }\n"
+                                       "        - { name: web, image: \"nginx:1.25\" }\n"
+                                       "        - { name: other, image: \"gsoci.azurecr.io/giantswarm/pause:3.9\" }\n"));
         r = ferryctl({QStringLiteral("refs"), QStringLiteral("scan"), QStringLiteral("--plan"), m_plan});
         QCOMPARE(r.exitCode, 0);
-        r = ferryctl({QStringLiteral("refs"), QStringLiteral("diff"), QStringLiteral("--plan"), m_plan, QStringLiteral("--format"), QStringLiteral("json")});
+        r = ferryctl({QStringLiteral("refs"), QStringLiteral("diff"), QStringLiteral("--plan"), m_plan, QStringLiteral("--format"),
+                      QStringLiteral("json")});
         QCOMPARE(r.exitCode, 0);
         QMap<QString, QPair<int, int>> counts;
         for (const QJsonValue &v : QJsonDocument::fromJson(r.out).object().value(QStringLiteral("counts")).toArray())
@@ -176,8 +193,8 @@ private Q_SLOTS:
     void lintJoinsTheClustersReferences()
     {
         // gsoci is asked for docker.io's paths (library/nginx), but holds giantswarm/nginx.
-        const Run r = ferryctl({QStringLiteral("hosts"), QStringLiteral("lint"), path(QStringLiteral("berlin-certs.d")), QStringLiteral("--plan"),
-                                m_plan, QStringLiteral("--format"), QStringLiteral("json")});
+        const Run r = ferryctl({QStringLiteral("hosts"), QStringLiteral("lint"), path(QStringLiteral("berlin-certs.d")),
+                                QStringLiteral("--plan"), m_plan, QStringLiteral("--format"), QStringLiteral("json")});
         QVERIFY2(r.exitCode == 5, QByteArray(r.out + r.err).constData());
         const QJsonArray findings = QJsonDocument::fromJson(r.out).object().value(QStringLiteral("findings")).toArray();
         bool found = false;
@@ -194,8 +211,28 @@ private Q_SLOTS:
     {
         QCOMPARE(ferryctl({QStringLiteral("refs"), QStringLiteral("status")}).exitCode, 2);
         QCOMPARE(ferryctl({QStringLiteral("refs"), QStringLiteral("bogus")}).exitCode, 2);
-        QCOMPARE(ferryctl({QStringLiteral("hosts"), QStringLiteral("generate"), QStringLiteral("-o"), path(QStringLiteral("x"))}).exitCode, 2);
+        QCOMPARE(ferryctl({QStringLiteral("hosts"), QStringLiteral("generate"), QStringLiteral("-o"), path(QStringLiteral("x"))}).exitCode,
+                 2);
         QCOMPARE(ferryctl({QStringLiteral("hosts"), QStringLiteral("explain"), QStringLiteral("Bad/Name")}).exitCode, 2);
+    }
+
+    // What cleanup asks: the last refs scan holds what berlin names. A scan of loose paths
+    // without the plan cannot say where the images come from: it is not taken for a fresh one.
+    void aRefsScanWithoutThePlanIsNotTakenForAFreshOne()
+    {
+        auto lastRefs = [&] {
+            ferry::Store store(m_db);
+            QString error;
+            return store.open(&error) ? store.lastRefsScan() : std::nullopt;
+        };
+        const auto before = lastRefs();
+        QVERIFY(before && before->holds > 0);
+        QCOMPARE(before->clusters, QStringLiteral("berlin"));
+        const Run r =
+            ferryctl({QStringLiteral("refs"), QStringLiteral("scan"), QStringLiteral("--db"), m_db, path(QStringLiteral("berlin"))});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.err.contains("not recorded for cleanup"), r.err.constData());
+        QCOMPARE(lastRefs()->id, before->id);
     }
 };
 
