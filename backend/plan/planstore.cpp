@@ -9,6 +9,7 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QUrl>
+#include <QUrlQuery>
 
 #include <yaml-cpp/yaml.h>
 
@@ -37,6 +38,14 @@ QString resolveStoreLocation(const QString &value, const QString &planDir, QStri
             *error = QStringLiteral("store '%1' is not a PostgreSQL URL (postgresql://user@host:port/dbname)").arg(url.scheme() + u':');
             return {};
         }
+        // libpq takes a password as a query item too (?password=): kept out of the plan as well.
+        const QUrlQuery query(url);
+        for (const auto &[key, item] : query.queryItems())
+            if (key.compare(QStringLiteral("password"), Qt::CaseInsensitive) == 0) {
+                *error =
+                    QStringLiteral("store holds a password (?password=): keep it out of the plan (PGPASSWORD, ~/.pgpass or PGPASSFILE)");
+                return {};
+            }
         if (!url.password().isEmpty()) {
             *error = QStringLiteral("store holds a password: keep it out of the plan (PGPASSWORD, ~/.pgpass or PGPASSFILE)");
             return {};

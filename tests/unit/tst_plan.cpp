@@ -267,6 +267,9 @@ private Q_SLOTS:
         QVERIFY2(err.contains(QStringLiteral("not a PostgreSQL URL")), qPrintable(err));
         QVERIFY(!Plan::parse(head + "store: postgresql://ferry:hunter2@db/ferry\n", path, &err));
         QVERIFY2(err.contains(QStringLiteral("PGPASSWORD")) && !err.contains(QStringLiteral("hunter2")), qPrintable(err));
+        // libpq reads a password from the query too: refused the same way, and not echoed.
+        QVERIFY(!Plan::parse(head + "store: postgresql://ferry@db/ferry?sslmode=require&Password=hunter2\n", path, &err));
+        QVERIFY2(err.contains(QStringLiteral("PGPASSWORD")) && !err.contains(QStringLiteral("hunter2")), qPrintable(err));
     }
 
     // The plan the Kubernetes manifests ship (installer/k8s/plan.yaml's ConfigMap) is a plan
