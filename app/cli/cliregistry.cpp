@@ -92,6 +92,10 @@ bool registryConfigFromOptions(const CommandParser &p, const QString &host, Regi
         config->exchangeDeadlineMs = qMin(config->exchangeDeadlineMs, secs * 1000);
         config->transferTimeoutMs = qMin(config->transferTimeoutMs, secs * 1000);
     }
+    if (p.isSet(QStringLiteral("username")) && p.isSet(QStringLiteral("anonymous"))) {
+        *error = QStringLiteral("--anonymous sends no credentials and --username sends some: give one of them");
+        return false;
+    }
     if (p.isSet(QStringLiteral("username"))) {
         Credentials c;
         c.username = p.value(QStringLiteral("username"));

@@ -224,6 +224,13 @@ private Q_SLOTS:
                 env());
         QCOMPARE(r.exitCode, 3);
         QVERIFY(r.err.contains("requires"));
+        // --anonymous with --username is a contradiction, refused before anything is sent.
+        r = run(ferryctlPath(),
+                {QStringLiteral("tags"), basic + QStringLiteral("/team/app"), QStringLiteral("--insecure"), QStringLiteral("--anonymous"),
+                 QStringLiteral("--username"), QStringLiteral("ferry"), QStringLiteral("--password-stdin")},
+                env(), QByteArray(RegistryFarm::kPassword) + '\n');
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("give one of them"), r.err.constData());
 
         // The right password from stdin works.
         r = run(ferryctlPath(),
