@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 
 #include "clients/hoststoml.h"
+#include "plan/inputfile.h"
 
 #include "clients/clientref.h"
 
@@ -506,14 +507,17 @@ QList<HostEntry> resolveHosts(const QString &ns, const QString &hostsDir, QStrin
             const QString dir = QDir(hostsDir).filePath(name);
             if (!QFileInfo(dir).isDir())
                 continue;
-            QFile file(QDir(dir).filePath(QStringLiteral("hosts.toml")));
-            if (!file.open(QIODevice::ReadOnly) || file.size() == 0)
+            const QString path = QDir(dir).filePath(QStringLiteral("hosts.toml"));
+            QString unreadable;
+            const std::optional<QByteArray> text =
+                QFileInfo::exists(path) ? readInputFile(path, inputlimit::HostsToml, &unreadable) : std::nullopt;
+            if (!text || text->isEmpty())
                 break; // containerd then reads Docker-style certificate files: default host
-            const HostsFile parsed = HostsFile::parse(file.readAll(), file.fileName(), ns);
+            const HostsFile parsed = HostsFile::parse(*text, path, ns);
             if (parsed.rejected)
                 break;
             if (source)
-                *source = file.fileName();
+                *source = path;
             return parsed.hosts;
         }
     }
@@ -525,10 +529,23 @@ QList<HostsFile> readHostsDir(const QString &dir)
     QList<HostsFile> out;
     const QFileInfoList subdirs = QDir(dir).entryInfoList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name);
     for (const QFileInfo &sub : subdirs) {
-        QFile file(QDir(sub.filePath()).filePath(QStringLiteral("hosts.toml")));
-        if (!file.open(QIODevice::ReadOnly))
+        const QString path = QDir(sub.filePath()).filePath(QStringLiteral("hosts.toml"));
+        if (!QFileInfo::exists(path) && !QFileInfo(path).isSymLink())
             continue;
-        out.append(HostsFile::parse(file.readAll(), file.fileName(), namespaceOfDirectory(sub.fileName())));
+        QString unreadable;
+        const std::optional<QByteArray> text = readInputFile(path, inputlimit::HostsToml, &unreadable);
+        if (!text) {
+            // Not a file containerd can use (a directory, a FIFO, a loop of links, too large): said
+            // as a rejected file, not passed over as if there were none.
+            HostsFile bad;
+            bad.ns = namespaceOfDirectory(sub.fileName());
+            bad.file = path;
+            bad.rejected = true;
+            bad.rejectReason = unreadable;
+            out.append(bad);
+            continue;
+        }
+        out.append(HostsFile::parse(*text, path, namespaceOfDirectory(sub.fileName())));
     }
     return out;
 }

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 
 #include "clients/inventory.h"
+#include "plan/inputfile.h"
 
 #include <QDirIterator>
 #include <QFile>
@@ -306,7 +307,8 @@ Inventory readInventory(const QList<ClientSource> &sources)
             const QFileInfo info(path);
             if (info.isDir()) {
                 QStringList found;
-                QDirIterator it(path, QDir::Files, QDirIterator::Subdirectories);
+                // System too: a FIFO or a device among the manifests is named and refused, not passed over.
+                QDirIterator it(path, QDir::Files | QDir::System, QDirIterator::Subdirectories);
                 while (it.hasNext()) {
                     const QString f = it.next();
                     if (isManifestFile(f))
@@ -315,8 +317,8 @@ Inventory readInventory(const QList<ClientSource> &sources)
                 found.sort();
                 for (const QString &f : std::as_const(found))
                     files.append({f, &source});
-            } else if (info.isFile()) {
-                files.append({path, &source});
+            } else if (info.exists() || info.isSymLink()) {
+                files.append({path, &source}); // a FIFO, a device or a link loop: readInputFile says which
             } else {
                 inv.warnings.append(QStringLiteral("%1: no such file or directory (cluster %2)").arg(path, source.cluster));
             }
@@ -330,11 +332,12 @@ Inventory readInventory(const QList<ClientSource> &sources)
     parsers.setMaxThreadCount(QThread::idealThreadCount());
     const QList<Inventory> parts = QtConcurrent::blockingMapped(&parsers, files, [](const File &f) {
         Inventory part;
-        QFile file(f.path);
-        if (!file.open(QIODevice::ReadOnly))
-            part.warnings.append(QStringLiteral("%1: cannot be read: %2").arg(f.path, file.errorString()));
+        QString unreadable;
+        const std::optional<QByteArray> text = readInputFile(f.path, inputlimit::ClusterFile, &unreadable);
+        if (!text)
+            part.warnings.append(QStringLiteral("%1 (cluster %2)").arg(unreadable, f.source->cluster));
         else
-            readManifestText(file.readAll(), f.path, *f.source, &part);
+            readManifestText(*text, f.path, *f.source, &part);
         return part;
     });
     for (const Inventory &part : parts) {

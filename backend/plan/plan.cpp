@@ -3,6 +3,7 @@
 
 #include "plan/plan.h"
 #include "plan/duration.h"
+#include "plan/inputfile.h"
 #include "plan/planyaml.h"
 
 #include "registry/reference.h"
@@ -588,12 +589,13 @@ bool parseImage(const Ctx &ctx, const YAML::Node &img, const QString &planDir, P
 
 std::optional<Plan> Plan::load(const QString &path, QString *error)
 {
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly)) {
-        *error = QStringLiteral("%1: cannot read the plan: %2").arg(path, f.errorString());
+    QString why;
+    const std::optional<QByteArray> text = readInputFile(path, inputlimit::Plan, &why);
+    if (!text) {
+        *error = QStringLiteral("cannot read the plan: %1").arg(why);
         return std::nullopt;
     }
-    return parse(f.readAll(), path, error);
+    return parse(*text, path, error);
 }
 
 std::optional<Plan> Plan::parse(const QByteArray &yaml, const QString &path, QString *error)

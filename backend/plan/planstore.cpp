@@ -3,6 +3,7 @@
 
 // Where a plan's history is kept: the plan key store:, or the file beside the plan.
 
+#include "plan/inputfile.h"
 #include "plan/plan.h"
 #include "plan/planyaml.h"
 
@@ -63,7 +64,9 @@ QString Plan::storeLocation() const
 QString storeLocationForPlan(const QString &planPath)
 {
     try {
-        const YAML::Node root = YAML::LoadFile(planPath.toStdString());
+        QString unreadable;
+        const std::optional<QByteArray> text = readInputFile(planPath, inputlimit::Plan, &unreadable);
+        const YAML::Node root = YAML::Load(text ? text->toStdString() : std::string());
         if (root.IsMap() && root["store"] && root["store"].IsScalar()) {
             QString ignored;
             const QString location = resolveStoreLocation(planyaml::str(root["store"]), QFileInfo(planPath).absolutePath(), &ignored);

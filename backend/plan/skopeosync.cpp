@@ -3,6 +3,7 @@
 
 // retagger's skopeo-sync files read into the plan's image sets.
 
+#include "plan/inputfile.h"
 #include "plan/plan.h"
 #include "plan/planyaml.h"
 
@@ -19,15 +20,16 @@ using namespace planyaml;
 std::optional<QList<ImageSet>> importSkopeoSync(const QString &path, const QString &sourceRegistry, const QString &targetRegistry,
                                                 const QString &targetPrefix, QString *error, QStringList *warnings)
 {
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly)) {
-        *error = QStringLiteral("cannot read skopeo-sync file %1: %2").arg(path, f.errorString());
+    QString why;
+    const std::optional<QByteArray> text = readInputFile(path, inputlimit::Plan, &why);
+    if (!text) {
+        *error = QStringLiteral("cannot read skopeo-sync file: %1").arg(why);
         return std::nullopt;
     }
     Ctx ctx{path, error};
     QList<ImageSet> out;
     try {
-        const YAML::Node root = YAML::Load(f.readAll().toStdString());
+        const YAML::Node root = YAML::Load(text->toStdString());
         if (!root.IsMap()) {
             ctx.fail(root, QStringLiteral("a skopeo-sync file maps a registry host to images"));
             return std::nullopt;
@@ -107,9 +109,10 @@ std::optional<QList<ImageSet>> importSkopeoSync(const QString &path, const QStri
 std::optional<QByteArray> planFromSkopeoSync(const QString &syncPath, const QString &targetHost, const QString &targetPrefix,
                                              QString *error)
 {
-    QFile f(syncPath);
-    if (!f.open(QIODevice::ReadOnly)) {
-        *error = QStringLiteral("cannot read %1: %2").arg(syncPath, f.errorString());
+    QString why;
+    const std::optional<QByteArray> text = readInputFile(syncPath, inputlimit::Plan, &why);
+    if (!text) {
+        *error = QStringLiteral("cannot read skopeo-sync file: %1").arg(why);
         return std::nullopt;
     }
     const QString target = targetHost.trimmed().remove(QStringLiteral("https://")).remove(QStringLiteral("http://"));
@@ -119,7 +122,7 @@ std::optional<QByteArray> planFromSkopeoSync(const QString &syncPath, const QStr
     }
     QStringList hosts;
     try {
-        const YAML::Node root = YAML::Load(f.readAll().toStdString());
+        const YAML::Node root = YAML::Load(text->toStdString());
         if (!root.IsMap() || root.size() == 0) {
             *error = QStringLiteral("%1 is not a skopeo-sync file: it maps registry hosts to their images").arg(syncPath);
             return std::nullopt;

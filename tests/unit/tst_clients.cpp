@@ -16,6 +16,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <sys/stat.h>
+
 using namespace ferry;
 
 namespace {
@@ -368,6 +370,26 @@ private Q_SLOTS:
                             [](const QString &w) { return w.contains(QStringLiteral("broken.yaml")); }));
         QVERIFY(std::any_of(inv.warnings.begin(), inv.warnings.end(),
                             [](const QString &w) { return w.contains(QStringLiteral("no such file")); }));
+
+        // A FIFO and a link to /dev/zero among the manifests, and a FIFO given by name: each is
+        // named and refused at once (no wait for a writer, no endless read); the rest is read.
+        QVERIFY(::mkfifo(QFile::encodeName(dir.filePath(QStringLiteral("a/pipe.yaml"))).constData(), 0600) == 0);
+        QVERIFY(QFile::link(QStringLiteral("/dev/zero"), dir.filePath(QStringLiteral("a/zero.yaml"))));
+        const Inventory hostile = readInventory({ClientSource{
+            QStringLiteral("c"), {}, {dir.filePath(QStringLiteral("a")), dir.filePath(QStringLiteral("a/pipe.yaml"))}, {}, {}}});
+        QCOMPARE(hostile.references.size(), 8);
+        auto warned = [&](const QString &what) {
+            return int(std::count_if(hostile.warnings.begin(), hostile.warnings.end(), [&](const QString &w) { return w.contains(what); }));
+        };
+        QCOMPARE(warned(QStringLiteral("pipe.yaml is a FIFO, not a regular file")), 2);
+        QCOMPARE(warned(QStringLiteral("zero.yaml is a character device, not a regular file")), 1);
+
+        // A hosts.toml that is a directory is a file containerd cannot use: rejected, and said so.
+        QVERIFY(QDir().mkpath(dir.filePath(QStringLiteral("certs.d/docker.io/hosts.toml"))));
+        const QList<HostsFile> hosts = readHostsDir(dir.filePath(QStringLiteral("certs.d")));
+        QCOMPARE(hosts.size(), 1);
+        QVERIFY(hosts.first().rejected);
+        QVERIFY2(hosts.first().rejectReason.contains(QStringLiteral("is a directory")), qPrintable(hosts.first().rejectReason));
     }
 
     void hostsFilesAreReadInContainerdsOrder()

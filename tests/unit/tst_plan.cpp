@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 
 #include "plan/duration.h"
+#include "plan/inputfile.h"
 #include "plan/plan.h"
 #include "plan/semver.h"
 #include "testmain.h"
@@ -9,6 +10,8 @@
 #include <QDir>
 #include <QFile>
 #include <QTemporaryDir>
+
+#include <sys/stat.h>
 
 using namespace ferry;
 
@@ -206,6 +209,37 @@ private Q_SLOTS:
         QVERIFY(
             !planFromSkopeoSync(m_dir.filePath(QStringLiteral("first/list.yaml")), QStringLiteral("gsoci.azurecr.io"), QString(), &error));
         QVERIFY2(error.contains(u"not a skopeo-sync file"), qPrintable(error));
+    }
+
+    // Every file Ferry reads as input is a regular file of bounded size: a FIFO, a device, a
+    // directory (also behind a link) or a file over the limit ends in an error naming it, at once.
+    void inputFilesAreBounded()
+    {
+        QString err;
+        const QString fifo = m_dir.filePath(QStringLiteral("plan.fifo"));
+        QCOMPARE(::mkfifo(QFile::encodeName(fifo).constData(), 0600), 0);
+        QVERIFY(!readInputFile(fifo, 1024, &err));
+        QVERIFY2(err == fifo + QStringLiteral(" is a FIFO, not a regular file"), qPrintable(err));
+        QVERIFY(!Plan::load(fifo, &err)); // the plan itself: refused, not waited on
+        QVERIFY2(err.contains(QStringLiteral("is a FIFO")), qPrintable(err));
+        QVERIFY(!readInputFile(QStringLiteral("/dev/zero"), 1024, &err));
+        QVERIFY2(err.contains(QStringLiteral("is a character device")), qPrintable(err));
+        const QString link = m_dir.filePath(QStringLiteral("zero.yaml"));
+        QVERIFY(QFile::link(QStringLiteral("/dev/zero"), link));
+        QVERIFY(!readInputFile(link, 1024, &err));
+        QVERIFY2(err.contains(QStringLiteral("is a character device")), qPrintable(err));
+        QVERIFY(!readInputFile(m_dir.path(), 1024, &err));
+        QVERIFY2(err.contains(QStringLiteral("is a directory")), qPrintable(err));
+        const QString big = m_dir.filePath(QStringLiteral("big.yaml"));
+        QFile f(big);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(QByteArray(3000, 'x'));
+        f.close();
+        QVERIFY(!readInputFile(big, 2048, &err));
+        QVERIFY2(err == big + QStringLiteral(" is 3000 bytes, beyond the 2048 bytes such a file may have"), qPrintable(err));
+        QCOMPARE(readInputFile(big, 3000, &err), std::optional<QByteArray>(QByteArray(3000, 'x')));
+        QVERIFY(!readInputFile(m_dir.filePath(QStringLiteral("none.yaml")), 1024, &err));
+        QVERIFY2(err.contains(QStringLiteral("No such file")), qPrintable(err));
     }
 
     // One grammar for every duration, flag or plan key.
