@@ -187,10 +187,16 @@ private:
         ++m_i;
         return true;
     }
-    bool readValue(Value *v)
+    // Arrays and inline tables nest at most this deep: containerd's hosts.toml nests two levels
+    // (capabilities, header values), and a reader that recursed without a bound ran out of stack.
+    static constexpr int kMaxDepth = 32;
+
+    bool readValue(Value *v, int depth = 0)
     {
         v->line = m_line;
         const QChar c = peek();
+        if ((c == u'[' || c == u'{') && depth >= kMaxDepth)
+            return fail(QStringLiteral("values nest deeper than %1 levels").arg(kMaxDepth));
         if (c == u'"' || c == u'\'')
             return readString(v);
         if (c == u'[') {
@@ -204,7 +210,7 @@ private:
                     return true;
                 }
                 Value item;
-                if (!readValue(&item))
+                if (!readValue(&item, depth + 1))
                     return false;
                 v->items.append(item);
                 if (!skipBlankLines())
@@ -233,7 +239,7 @@ private:
                 ++m_i;
                 skipSpaces();
                 Value field;
-                if (!readValue(&field))
+                if (!readValue(&field, depth + 1))
                     return false;
                 v->fields.append({key.join(u'.'), field});
                 skipSpaces();

@@ -431,6 +431,14 @@ private Q_SLOTS:
         QTest::newRow("no host table") << QByteArray("server = \"https://gsoci.azurecr.io\"\n") << "invalid `host` tree";
         QTest::newRow("syntax") << QByteArray("[host.\"https://a\"\n") << "expected ']'";
         QTest::newRow("wrong type") << QByteArray("[host.\"https://a\"]\nskip_verify = \"yes\"\n") << "skip_verify";
+        // 100,000 nested arrays or inline tables: refused at a depth limit (it was a stack overflow).
+        QTest::newRow("deep arrays") << "[host.\"https://a\"]\nx = " + QByteArray(100'000, '[') + QByteArray(100'000, ']') + "\n"
+                                     << "nest deeper than 32 levels";
+        QByteArray tables = "[host.\"https://a\"]\nx = ";
+        for (int i = 0; i < 100'000; ++i)
+            tables += "{a = ";
+        QTest::newRow("deep inline tables") << tables + "1" + QByteArray(100'000, '}') + "\n"
+                                            << "nest deeper than 32 levels";
     }
     void filesContainerdDropsAreRejected()
     {
