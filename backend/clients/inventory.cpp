@@ -75,7 +75,12 @@ public:
     }
 
 private:
-    void warn(int line, const QString &what) { m_inv->warnings.append(QStringLiteral("%1:%2: %3").arg(m_file).arg(line).arg(what)); }
+    // What a manifest wrote is echoed printable and cut short: a forged line or a 10 MB key must not
+    // reach the terminal or the log as it is.
+    void warn(int line, const QString &what)
+    {
+        m_inv->warnings.append(QStringLiteral("%1:%2: %3").arg(printableText(m_file, 300)).arg(line).arg(printableText(what, 300)));
+    }
 
     void add(const QString &written, int line, const QString &kind, const QString &object, const QString &container,
              const QString &running = {}, bool tagFromChart = false)
@@ -280,7 +285,7 @@ void readManifestText(const QByteArray &text, const QString &file, const ClientS
         into->warnings.append(QStringLiteral("%1:%2: not YAML or JSON (%3); its references are not counted")
                                   .arg(file)
                                   .arg(e.mark.line + 1)
-                                  .arg(QString::fromStdString(e.msg)));
+                                  .arg(printableText(QString::fromStdString(e.msg), 300)));
         return;
     }
     Walker walker(file, source, into);
@@ -288,7 +293,8 @@ void readManifestText(const QByteArray &text, const QString &file, const ClientS
         try {
             walker.document(doc);
         } catch (const YAML::Exception &e) {
-            into->warnings.append(QStringLiteral("%1:%2: %3").arg(file).arg(e.mark.line + 1).arg(QString::fromStdString(e.msg)));
+            into->warnings.append(
+                QStringLiteral("%1:%2: %3").arg(file).arg(e.mark.line + 1).arg(printableText(QString::fromStdString(e.msg), 300)));
         }
     }
 }

@@ -89,4 +89,21 @@ std::optional<QByteArray> readInputFile(const QString &path, qint64 maxBytes, QS
     return data;
 }
 
+QString printableText(const QString &text, qsizetype maxChars)
+{
+    QString out;
+    const qsizetype shown = qMin(text.size(), maxChars);
+    out.reserve(shown + 16);
+    for (qsizetype i = 0; i < shown; ++i) {
+        const char16_t c = text.at(i).unicode();
+        if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0))
+            out += QStringLiteral("\\x%1").arg(int(c), 2, 16, QLatin1Char('0'));
+        else
+            out += text.at(i);
+    }
+    if (text.size() > shown)
+        out += QStringLiteral("… (%1 more characters)").arg(text.size() - shown);
+    return out;
+}
+
 } // namespace ferry

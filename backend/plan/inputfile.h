@@ -23,4 +23,9 @@ constexpr qint64 ClusterFile = 64 << 20; // one file of a cluster's manifests, v
 // beyond the 64.0 MiB such a file may have").
 std::optional<QByteArray> readInputFile(const QString &path, qint64 maxBytes, QString *error);
 
+// Text from an input (a file, a registry's answer) made safe to echo in a message: control
+// characters (ESC, CR, LF, NUL, DEL and the C1 range) written as \xNN, so they cannot forge a line or
+// drive the terminal, and cut to maxChars with how much was left out.
+QString printableText(const QString &text, qsizetype maxChars = 200);
+
 } // namespace ferry

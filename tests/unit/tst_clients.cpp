@@ -384,6 +384,24 @@ private Q_SLOTS:
         QCOMPARE(warned(QStringLiteral("pipe.yaml is a FIFO, not a regular file")), 2);
         QCOMPARE(warned(QStringLiteral("zero.yaml is a character device, not a regular file")), 1);
 
+        // What a manifest writes is echoed printable and short: an image string with ESC, CR and LF
+        // cannot forge a line on stderr, and a 10 MB one does not become a 10 MB warning.
+        QVERIFY(ferry::test::writeFile(dir.filePath(QStringLiteral("b/forged.yaml")),
+                                       "apiVersion: v1\nkind: Pod\nmetadata: { name: p }\nspec:\n  containers:\n"
+                                       "    - { name: a, image: \"nginx\\e[2J\\r\\nferryctl: all clean:1\" }\n"
+                                       "    - { name: b, image: \"" +
+                                           QByteArray(10'000'000, 'x') + "!\" }\n"));
+        const Inventory forged = readInventory({ClientSource{QStringLiteral("c"), {}, {dir.filePath(QStringLiteral("b"))}, {}, {}}});
+        QCOMPARE(forged.warnings.size(), 2);
+        for (const QString &w : forged.warnings) {
+            QVERIFY2(w.size() < 1000, qPrintable(w.left(200)));
+            for (const QChar c : w)
+                QVERIFY2(c.unicode() >= 0x20 && c.unicode() != 0x7f, qPrintable(w.left(200)));
+        }
+        QVERIFY2(forged.warnings.join(u'|').contains(QStringLiteral("nginx\\x1b[2J\\x0d\\x0aferryctl")),
+                 qPrintable(forged.warnings.join(u'|')));
+        QVERIFY2(forged.warnings.join(u'|').contains(QStringLiteral("more characters")), qPrintable(forged.warnings.join(u'|').left(400)));
+
         // A hosts.toml that is a directory is a file containerd cannot use: rejected, and said so.
         QVERIFY(QDir().mkpath(dir.filePath(QStringLiteral("certs.d/docker.io/hosts.toml"))));
         const QList<HostsFile> hosts = readHostsDir(dir.filePath(QStringLiteral("certs.d")));
