@@ -77,6 +77,10 @@ public:
 private:
     // What a manifest wrote is echoed printable and cut short: a forged line or a 10 MB key must not
     // reach the terminal or the log as it is.
+    qint64 m_visited = 0;
+    int m_depth = 0;
+    bool m_overBudget = false;
+
     void warn(int line, const QString &what)
     {
         m_inv->warnings.append(QStringLiteral("%1:%2: %3").arg(printableText(m_file, 300)).arg(line).arg(printableText(what, 300)));
@@ -212,7 +216,30 @@ private:
 
     // Helm values: `image: repo:tag` and `image: {registry, repository|name, tag, digest}`,
     // anywhere in the tree.
+    // A file's values are walked at most this many nodes and this deep: YAML aliases share nodes,
+    // so a "billion laughs" of a few lines walks exponentially many (it ran for minutes and took
+    // gigabytes); past the budget the file's remaining values are left out, and said so.
+    static constexpr qint64 kMaxValueNodes = 1'000'000;
+    static constexpr int kMaxValueDepth = 64;
+
     void values(const YAML::Node &n, const QString &path, const QString &globalReg, const QString &kind, const QString &object)
+    {
+        if (++m_visited > kMaxValueNodes || m_depth >= kMaxValueDepth) {
+            if (!m_overBudget)
+                warn(lineOf(n),
+                     m_depth >= kMaxValueDepth
+                         ? QStringLiteral("values nest deeper than %1 levels; the rest of the file is not read").arg(kMaxValueDepth)
+                         : QStringLiteral("more than %1 values (YAML aliases expanding?); the rest of the file is not read")
+                               .arg(kMaxValueNodes));
+            m_overBudget = true;
+            return;
+        }
+        ++m_depth;
+        walkValues(n, path, globalReg, kind, object);
+        --m_depth;
+    }
+
+    void walkValues(const YAML::Node &n, const QString &path, const QString &globalReg, const QString &kind, const QString &object)
     {
         if (n.IsSequence()) {
             int i = 0;

@@ -402,6 +402,17 @@ private Q_SLOTS:
                  qPrintable(forged.warnings.join(u'|')));
         QVERIFY2(forged.warnings.join(u'|').contains(QStringLiteral("more characters")), qPrintable(forged.warnings.join(u'|').left(400)));
 
+        // A "billion laughs" of YAML aliases in a values file: the walk stops at its budget and says
+        // so; what came before the bomb is still read.
+        QByteArray bomb = "image: nginx:1.25\nl0: &l0 [x, x, x, x, x, x, x, x, x, x]\n";
+        for (int i = 1; i < 9; ++i)
+            bomb += QStringLiteral("l%1: &l%1 [*l%2, *l%2, *l%2, *l%2, *l%2, *l%2, *l%2, *l%2, *l%2, *l%2]\n").arg(i).arg(i - 1).toUtf8();
+        QVERIFY(ferry::test::writeFile(dir.filePath(QStringLiteral("bomb/values.yaml")), bomb));
+        const Inventory laughs = readInventory({ClientSource{QStringLiteral("c"), {}, {dir.filePath(QStringLiteral("bomb"))}, {}, {}}});
+        QCOMPARE(laughs.references.size(), 1);
+        QCOMPARE(laughs.warnings.size(), 1);
+        QVERIFY2(laughs.warnings.first().contains(QStringLiteral("more than 1000000 values")), qPrintable(laughs.warnings.first()));
+
         // A hosts.toml that is a directory is a file containerd cannot use: rejected, and said so.
         QVERIFY(QDir().mkpath(dir.filePath(QStringLiteral("certs.d/docker.io/hosts.toml"))));
         const QList<HostsFile> hosts = readHostsDir(dir.filePath(QStringLiteral("certs.d")));
