@@ -359,6 +359,15 @@ private Q_SLOTS:
         QTest::newRow("bad http2") << QByteArray("version: 1\nregistries:\n  g: { url: https://g, role: target, http2: maybe }\n")
                                    << "http2 is true or false";
         QTest::newRow("yaml syntax") << QByteArray("version: 1\nregistries: { a: [\n") << "plan.yaml:";
+        QTest::newRow("duplicate registry") << QByteArray("version: 1\nregistries:\n  hub: { url: https://a, role: source }\n"
+                                                          "  hub: { url: https://b, role: target }\n")
+                                            << "plan.yaml:4:3: 'hub' is written twice in this map";
+        QTest::newRow("duplicate key") << QByteArray("version: 1\nregistries:\n  g: { url: https://g, role: target, role: source }\n")
+                                       << "'role' is written twice";
+        QByteArray laughs = "version: 1\nregistries:\n  g: { url: https://g, role: target }\nx0: &x0 [a, a, a, a, a, a, a, a, a, a]\n";
+        for (int i = 1; i < 9; ++i)
+            laughs += QStringLiteral("x%1: &x%1 [*x%2, *x%2, *x%2, *x%2, *x%2, *x%2, *x%2, *x%2, *x%2, *x%2]\n").arg(i).arg(i - 1).toUtf8();
+        QTest::newRow("alias bomb") << laughs << "more than 1000000 values";
         QTest::newRow("missing sync file") << head + "images:\n  - skopeo-sync: nope.yaml\n    source: hub\n    target: gsoci/x\n"
                                            << "cannot read skopeo-sync file";
     }
