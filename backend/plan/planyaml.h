@@ -61,5 +61,8 @@ bool parseCredentials(const Ctx &ctx, const YAML::Node &n, QString *out);
 bool parseCharts(const Ctx &ctx, const YAML::Node &node, const QString &planDir, const Plan &plan, QList<ChartRepository> *out);
 // The plan's `clients` list (planclients.cpp).
 bool parseClients(const Ctx &ctx, const YAML::Node &node, const QString &planDir, QList<ClientSource> *out);
+// No key twice in one map, at most 64 levels and a million nodes (YAML aliases share nodes): false
+// with ctx's error otherwise. visits counts the nodes walked.
+bool uniqueKeys(const Ctx &ctx, const YAML::Node &n, int depth, qint64 *visits);
 } // namespace planyaml
 } // namespace ferry
