@@ -238,12 +238,13 @@ void CleanupPage::reload()
         selectBatch(pick);
     } else
         onBatchSelected();
+    const QString empty = !m_planData
+        ? tr("Open a plan with cleanup policies to plan a cleanup.")
+        : tr("No cleanup batches yet. 'Plan cleanup' reads the registries and proposes some; nothing is deleted without approval.");
     if (m_batches->rowCount() == 0 && m_message->text().isEmpty())
-        showMessage(
-            !m_planData
-                ? tr("Open a plan with cleanup policies to plan a cleanup.")
-                : tr("No cleanup batches yet. 'Plan cleanup' reads the registries and proposes some; nothing is deleted without approval."),
-            false);
+        showMessage(empty, false);
+    else if (m_batches->rowCount() > 0 && m_message->text() == empty)
+        showMessage({}, false); // batches arrived (another writer's plan): the empty-state text goes
     updateActions();
 }
 

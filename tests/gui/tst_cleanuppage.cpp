@@ -281,6 +281,37 @@ private Q_SLOTS:
         QVERIFY(!asked);
     }
 
+    // The empty-state text goes once batches arrive (another writer planned): it stood above 20.
+    void emptyStateTextGoesWhenBatchesArrive()
+    {
+        const QString db = m_dir.filePath(QStringLiteral("empty.db"));
+        MainWindow window(m_plan, db);
+        window.show();
+        QTRY_VERIFY_WITH_TIMEOUT(!window.matrixLoading(), 10000);
+        window.showPage(QStringLiteral("cleanup"));
+        CleanupPage *page = window.cleanupPage();
+        page->reload();
+        QVERIFY2(page->lastMessage().startsWith(QStringLiteral("No cleanup batches yet")), qPrintable(page->lastMessage()));
+        {
+            Store store(db);
+            QString err;
+            QVERIFY(store.open(&err));
+            CleanupBatch b;
+            b.createdAt = b.listedAt = QDateTime::currentDateTimeUtc();
+            b.plan = m_plan;
+            b.registry = QStringLiteral("gsoci");
+            b.repository = QStringLiteral("giantswarm/app-operator");
+            b.policies = QStringLiteral("dev-builds");
+            b.listingComplete = true;
+            b.items = {item(1, QStringLiteral("delete"), '7', {QStringLiteral("z")})};
+            b.hash = batchHash(b.content());
+            QVERIFY(CleanupStore(store).addBatch(&b));
+        }
+        page->reload();
+        QCOMPARE(page->batchModel()->rowCount(), 1);
+        QVERIFY2(page->lastMessage().isEmpty(), qPrintable(page->lastMessage()));
+    }
+
     // The page's whole path against a registry of the user's shape (TLS, HTTP/2, token
     // auth): plan, approve, execute (the registry, read without Ferry, no longer holds the
     // digests); then a second batch stopped from the page, which leaves the rest for resume.
