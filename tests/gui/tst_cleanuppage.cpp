@@ -86,6 +86,16 @@ private:
         return CleanupStore(store).addBatch(&b) ? b.id : 0;
     }
 
+    // The window shown, its matrix read, on its Cleanup page.
+    static CleanupPage *showCleanup(MainWindow &window)
+    {
+        window.show();
+        if (!QTest::qWaitFor([&] { return !window.matrixLoading(); }, 10000))
+            return nullptr;
+        window.showPage(QStringLiteral("cleanup"));
+        return window.cleanupPage();
+    }
+
 private Q_SLOTS:
     void initTestCase()
     {
@@ -147,10 +157,8 @@ private Q_SLOTS:
     void reviewApproveRemoveAndRefuse()
     {
         MainWindow window(m_plan, m_db);
-        window.show();
-        QTRY_VERIFY_WITH_TIMEOUT(!window.matrixLoading(), 10000);
-        window.showPage(QStringLiteral("cleanup"));
-        CleanupPage *page = window.cleanupPage();
+        CleanupPage *page = showCleanup(window);
+        QVERIFY(page);
         QSignalSpy done(page, &CleanupPage::workFinished);
 
         page->selectBatch(m_a);
@@ -210,10 +218,8 @@ private Q_SLOTS:
         const qint64 next = addBatch({item(1, QStringLiteral("delete"), '3', {QStringLiteral("n1")})});
         QVERIFY(rejected && stale && next);
         MainWindow window(m_plan, m_db);
-        window.show();
-        QTRY_VERIFY_WITH_TIMEOUT(!window.matrixLoading(), 10000);
-        window.showPage(QStringLiteral("cleanup"));
-        CleanupPage *page = window.cleanupPage();
+        CleanupPage *page = showCleanup(window);
+        QVERIFY(page);
         QSignalSpy done(page, &CleanupPage::workFinished);
 
         page->selectBatch(rejected);
@@ -286,10 +292,8 @@ private Q_SLOTS:
     {
         const QString db = m_dir.filePath(QStringLiteral("empty.db"));
         MainWindow window(m_plan, db);
-        window.show();
-        QTRY_VERIFY_WITH_TIMEOUT(!window.matrixLoading(), 10000);
-        window.showPage(QStringLiteral("cleanup"));
-        CleanupPage *page = window.cleanupPage();
+        CleanupPage *page = showCleanup(window);
+        QVERIFY(page);
         page->reload();
         QVERIFY2(page->lastMessage().startsWith(QStringLiteral("No cleanup batches yet")), qPrintable(page->lastMessage()));
         {
@@ -341,10 +345,8 @@ private Q_SLOTS:
         f.close();
         const QString db = QDir(farm.dir()).filePath(QStringLiteral("page.db"));
         MainWindow window(plan, db);
-        window.show();
-        QTRY_VERIFY_WITH_TIMEOUT(!window.matrixLoading(), 10000);
-        window.showPage(QStringLiteral("cleanup"));
-        CleanupPage *page = window.cleanupPage();
+        CleanupPage *page = showCleanup(window);
+        QVERIFY(page);
         QSignalSpy done(page, &CleanupPage::workFinished);
 
         page->planCleanup();
