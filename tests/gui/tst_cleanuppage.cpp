@@ -66,9 +66,9 @@ private:
     QString m_db, m_plan;
     qint64 m_a = 0, m_altered = 0, m_cut = 0;
 
-    qint64 addBatch(const QList<CleanupItem> &items, bool complete = true, bool refsRequired = false)
+    qint64 addBatch(const QList<CleanupItem> &items, bool complete = true, bool refsRequired = false, QString db = {})
     {
-        Store store(m_db);
+        Store store(db.isEmpty() ? m_db : db);
         QString err;
         if (!store.open(&err))
             return 0;
@@ -296,21 +296,7 @@ private Q_SLOTS:
         QVERIFY(page);
         page->reload();
         QVERIFY2(page->lastMessage().startsWith(QStringLiteral("No cleanup batches yet")), qPrintable(page->lastMessage()));
-        {
-            Store store(db);
-            QString err;
-            QVERIFY(store.open(&err));
-            CleanupBatch b;
-            b.createdAt = b.listedAt = QDateTime::currentDateTimeUtc();
-            b.plan = m_plan;
-            b.registry = QStringLiteral("gsoci");
-            b.repository = QStringLiteral("giantswarm/app-operator");
-            b.policies = QStringLiteral("dev-builds");
-            b.listingComplete = true;
-            b.items = {item(1, QStringLiteral("delete"), '7', {QStringLiteral("z")})};
-            b.hash = batchHash(b.content());
-            QVERIFY(CleanupStore(store).addBatch(&b));
-        }
+        QVERIFY(addBatch({item(1, QStringLiteral("delete"), '7', {QStringLiteral("z")})}, true, false, db));
         page->reload();
         QCOMPARE(page->batchModel()->rowCount(), 1);
         QVERIFY2(page->lastMessage().isEmpty(), qPrintable(page->lastMessage()));
