@@ -27,6 +27,7 @@ struct PlainHttp::Exchange
     Connection *connection = nullptr;
     QTimer *inactivity = nullptr;
     bool headersDone = false;
+    int interim = 0; // 1xx answers skipped before the real one
     bool anyByte = false;
     bool retriedStale = false;
     int status = 0;
@@ -245,6 +246,11 @@ PlainHttp::HeadStep PlainHttp::parseHead(Exchange *ex, Connection *c)
         if (!statusOk || ex->status < 100 || ex->status > 999 || !statusLine.value(0).startsWith("HTTP/1."))
             return failStep(NetError::Other, QStringLiteral("answered something that is not HTTP/1.x"));
         if (ex->status >= 100 && ex->status < 200 && ex->status != 101) {
+            // A registry sends one or two; an endless stream of them would hold the request until
+            // its deadline.
+            constexpr int kMaxInterim = 16;
+            if (++ex->interim > kMaxInterim)
+                return failStep(NetError::Other, QStringLiteral("sent more than %1 interim (1xx) answers and no answer").arg(kMaxInterim));
             buf.remove(0, end + 4);
             ex->status = 0;
             continue;

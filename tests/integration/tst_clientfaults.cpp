@@ -833,6 +833,28 @@ private Q_SLOTS:
         }
     }
 
+    // A registry that streams interim answers without end: the request ends at once with why, not at
+    // its deadline. The server keeps the connection open, so only the cap can end it.
+    void endlessInterimAnswersEnd()
+    {
+        FakeServer server(
+            [](const FakeRequest &) {
+                FakeResponse r;
+                QByteArray interim;
+                for (int i = 0; i < 1000; ++i)
+                    interim += "HTTP/1.1 100 Continue\r\n\r\n";
+                r.raw = interim;
+                return r;
+            },
+            QHostAddress(QStringLiteral("127.0.0.1")), FakeServer::Transport::Plain);
+        RegistryConfig cfg = configFor(server);
+        cfg.maxAttempts = 1;
+        RegistryClient client(m_network, cfg);
+        const auto r = await(client.getManifest(QStringLiteral("team/app"), QStringLiteral("1.0")));
+        QVERIFY(!r.ok());
+        QVERIFY2(r.error.message.contains(QStringLiteral("more than 16 interim (1xx) answers")), qPrintable(r.error.message));
+    }
+
     // An IPv6 literal goes into Host in brackets; the registry on ::1 answers.
     void plainHttpOverIpv6Loopback()
     {
