@@ -462,6 +462,35 @@ HostsFile HostsFile::parse(const QByteArray &toml, const QString &file, const QS
         return f;
     }
     std::sort(order.begin(), order.end());
+    // containerd parses every URL with Go's url.Parse and drops the whole file when one fails: a
+    // space or a control character in it, or no host at all.
+    auto unparsable = [](const QString &url) -> QString {
+        for (const QChar c : url)
+            if (c.unicode() <= 0x20 || c.unicode() == 0x7f)
+                return QStringLiteral("'%1' has %2, which Go's url.Parse refuses: containerd drops the whole file")
+                    .arg(printableText(url, 120), c == u' ' ? QStringLiteral("a space") : QStringLiteral("a control character"));
+        const qsizetype scheme = url.indexOf(QLatin1String("://"));
+        const QString rest = scheme >= 0 ? url.mid(scheme + 3) : url;
+        if (rest.section(u'/', 0, 0).isEmpty())
+            return QStringLiteral("'%1' names no host: containerd drops the whole file").arg(printableText(url, 120));
+        return {};
+    };
+    for (const auto &[line, url] : std::as_const(order)) {
+        if (const QString why = unparsable(url); !why.isEmpty()) {
+            f.rejected = true;
+            f.rejectReason = why;
+            f.rejectLine = line;
+            return f;
+        }
+    }
+    if (!f.server.isEmpty()) {
+        if (const QString why = unparsable(f.server); !why.isEmpty()) {
+            f.rejected = true;
+            f.rejectReason = QStringLiteral("server ") + why;
+            f.rejectLine = f.serverLine;
+            return f;
+        }
+    }
     for (const auto &[line, url] : std::as_const(order)) {
         HostEntry h = byUrl.value(url);
         placeUrl(h, url);
