@@ -53,7 +53,7 @@ bool askDecision(QWidget *parent, const QString &title, const QString &what, con
     form->addRow(text);
     QString remembered = QSettings().value(QStringLiteral("cleanup/decided-by")).toString();
     if (remembered.isEmpty())
-        remembered = qEnvironmentVariable("USER", qEnvironmentVariable("LOGNAME"));
+        remembered = osUserName();
     auto *who = new QLineEdit(remembered, &d);
     who->setObjectName(QStringLiteral("decisionName"));
     who->setPlaceholderText(QObject::tr("who decides (recorded with the decision)"));

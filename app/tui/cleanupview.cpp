@@ -285,7 +285,7 @@ void CleanupView::approve()
     const qint64 id = b->id;
     const QString hash = b->hash;
     const QString stale = refsStaleness(*b, m_lastRefs, QDateTime::currentDateTimeUtc());
-    const QString user = qEnvironmentVariable("USER", qEnvironmentVariable("LOGNAME"));
+    const QString user = osUserName();
     const QStringList question{QStringLiteral("Approve batch %1: delete %2 digest(s) (%3) from %4/%5 with every tag on them.")
                                    .arg(id)
                                    .arg(b->deleteCount)

@@ -31,8 +31,8 @@ QString approvalBlocker(const CleanupBatch &b)
                  b.comment.isEmpty() ? QString() : QStringLiteral(" (\"%1\")").arg(b.comment));
     if (b.status != batchstatus::Planned)
         return QStringLiteral("batch %1 is %2; only a planned batch can be approved").arg(b.id).arg(b.status);
-    const QString recomputed = b.recomputedHash();
-    if (!b.items.isEmpty() && recomputed != b.hash)
+    // The items are hashed where they were loaded (a batch as batch() reads it, not a list entry).
+    if (const QString recomputed = b.items.isEmpty() ? b.hash : b.recomputedHash(); recomputed != b.hash)
         return QStringLiteral("batch %1 was altered after planning (its items hash to %2, planned as %3); it cannot be approved")
             .arg(b.id)
             .arg(recomputed, b.hash);

@@ -450,11 +450,16 @@ QList<AuditEntry> CleanupStore::auditLog() const
     return out;
 }
 
+QString osUserName()
+{
+    return qEnvironmentVariable("USER", qEnvironmentVariable("LOGNAME"));
+}
+
 QString cleanupActor(const QString &given)
 {
     if (!given.trimmed().isEmpty())
         return given.trimmed();
-    const QString user = qEnvironmentVariable("USER", qEnvironmentVariable("LOGNAME"));
+    const QString user = osUserName();
     return user.isEmpty() ? QStringLiteral("unknown user") : user;
 }
 

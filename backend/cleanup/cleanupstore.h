@@ -160,5 +160,7 @@ private:
 
 // Who is acting: the name given, else the OS user.
 QString cleanupActor(const QString &given);
+// The OS user (USER, else LOGNAME), or empty: what a decision's name defaults to in every face.
+QString osUserName();
 
 } // namespace ferry

@@ -782,6 +782,26 @@ private Q_SLOTS:
         }
     }
 
+private:
+    // One manifest GET, without retries, from a plain-HTTP server that answers every request
+    // with these bytes (and closes the connection after them, or keeps it open).
+    Result<ManifestFetch> getFromRawPlainHttp(const QByteArray &raw, bool closeAfter)
+    {
+        FakeServer server(
+            [raw, closeAfter](const FakeRequest &) {
+                FakeResponse r;
+                r.raw = raw;
+                r.closeAfter = closeAfter;
+                return r;
+            },
+            QHostAddress(QStringLiteral("127.0.0.1")), FakeServer::Transport::Plain);
+        RegistryConfig cfg = configFor(server);
+        cfg.maxAttempts = 1;
+        RegistryClient client(m_network, cfg);
+        return await(client.getManifest(QStringLiteral("team/app"), QStringLiteral("1.0")));
+    }
+
+private Q_SLOTS:
     // Plain HTTP's own reader (PlainHttp) against framing that breaks the protocol: each
     // ends in a clear error or the right digest, never a wrong body, a hang or a crash.
     void plainHttpFraming_data()
@@ -814,18 +834,7 @@ private Q_SLOTS:
     {
         QFETCH(QByteArray, raw);
         QFETCH(int, expected);
-        FakeServer server(
-            [raw](const FakeRequest &) {
-                FakeResponse r;
-                r.raw = raw;
-                r.closeAfter = true;
-                return r;
-            },
-            QHostAddress(QStringLiteral("127.0.0.1")), FakeServer::Transport::Plain);
-        RegistryConfig cfg = configFor(server);
-        cfg.maxAttempts = 1;
-        RegistryClient client(m_network, cfg);
-        const auto r = await(client.getManifest(QStringLiteral("team/app"), QStringLiteral("1.0")));
+        const auto r = getFromRawPlainHttp(raw, true);
         QVERIFY2(int(r.error.kind) == expected, qPrintable(RegistryError::kindName(r.error.kind) + QStringLiteral(": ") + r.error.message));
         if (expected == int(RegistryError::Kind::None)) {
             QCOMPARE(r.value.digest, kDigest);
@@ -837,20 +846,10 @@ private Q_SLOTS:
     // its deadline. The server keeps the connection open, so only the cap can end it.
     void endlessInterimAnswersEnd()
     {
-        FakeServer server(
-            [](const FakeRequest &) {
-                FakeResponse r;
-                QByteArray interim;
-                for (int i = 0; i < 1000; ++i)
-                    interim += "HTTP/1.1 100 Continue\r\n\r\n";
-                r.raw = interim;
-                return r;
-            },
-            QHostAddress(QStringLiteral("127.0.0.1")), FakeServer::Transport::Plain);
-        RegistryConfig cfg = configFor(server);
-        cfg.maxAttempts = 1;
-        RegistryClient client(m_network, cfg);
-        const auto r = await(client.getManifest(QStringLiteral("team/app"), QStringLiteral("1.0")));
+        QByteArray interim;
+        for (int i = 0; i < 1000; ++i)
+            interim += "HTTP/1.1 100 Continue\r\n\r\n";
+        const auto r = getFromRawPlainHttp(interim, false);
         QVERIFY(!r.ok());
         QVERIFY2(r.error.message.contains(QStringLiteral("more than 16 interim (1xx) answers")), qPrintable(r.error.message));
     }

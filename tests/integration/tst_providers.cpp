@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 
 // Provider adapters against loopback servers that answer in the shapes the providers
-// document (../shared/reference/registry-apis.md d.3, d.6, d.7).
+// document (the providers' published API reference: ACR, Docker Hub and Quay).
 #include "fakeserver.h"
 #include "net/networkservice.h"
 #include "registry/digest.h"
