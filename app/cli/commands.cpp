@@ -221,6 +221,8 @@ int runFerryctl(const QStringList &arguments, QTextStream &out, QTextStream &err
         return runDiff(rest, out, err);
     if (command == u"cleanup")
         return runCleanup(rest, out, err);
+    if (command == u"copy")
+        return runCopy(rest, out, err);
     if (command == u"lag")
         return runLag(rest, out, err);
     if (command == u"report")

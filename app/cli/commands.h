@@ -24,6 +24,7 @@ int runScan(const QStringList &args, QTextStream &out, QTextStream &err);
 int runStatus(const QStringList &args, QTextStream &out, QTextStream &err);
 int runDiff(const QStringList &args, QTextStream &out, QTextStream &err);
 int runCleanup(const QStringList &args, QTextStream &out, QTextStream &err);
+int runCopy(const QStringList &args, QTextStream &out, QTextStream &err);
 int runLag(const QStringList &args, QTextStream &out, QTextStream &err);
 int runReport(const QStringList &args, QTextStream &out, QTextStream &err);
 int runWatch(const QStringList &args, QTextStream &out, QTextStream &err);

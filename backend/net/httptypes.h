@@ -30,6 +30,9 @@ struct HttpRequest
     int deadlineMs = 120'000; // the whole exchange, redirects included
     int maxRedirects = 10;
     bool http2 = true; // offered over TLS; plain http:// is always HTTP/1.1
+    // A request that may be sent again after a failure (a registry's retries). An upload's PATCH
+    // is not: the registry may have taken part of it, and the caller starts the blob over.
+    bool retryable = true;
     std::optional<QSslConfiguration> ssl;
 
     void setHeader(const QByteArray &name, const QByteArray &value);

@@ -286,7 +286,7 @@ bool parseRegistry(const Ctx &ctx, const QString &planDir, const QString &name, 
                    {QStringLiteral("url"), QStringLiteral("kind"), QStringLiteral("role"), QStringLiteral("of"), QStringLiteral("lag-slo"),
                     QStringLiteral("credentials"), QStringLiteral("ca-file"), QStringLiteral("insecure"), QStringLiteral("concurrency"),
                     QStringLiteral("rate"), QStringLiteral("api-url"), QStringLiteral("page-size"), QStringLiteral("max-pages"),
-                    QStringLiteral("http2"), QStringLiteral("client-name")},
+                    QStringLiteral("http2"), QStringLiteral("client-name"), QStringLiteral("budget")},
                    QStringLiteral("registry '%1'").arg(name)))
         return false;
     out->name = name;
@@ -338,6 +338,8 @@ bool parseRegistry(const Ctx &ctx, const QString &planDir, const QString &name, 
             return ctx.fail(n["lag-slo"], QStringLiteral("lag-slo is a duration like 90s, 30m, 2h or 1d"));
         out->lagSloSeconds = *d;
     }
+    if (const YAML::Node b = n["budget"]; b && !planyaml::parseBudget(ctx, b, &out->budgetFloor, &out->budgetPollMs))
+        return false;
     if (n["concurrency"]) {
         c.concurrency = n["concurrency"].as<int>(0);
         if (c.concurrency <= 0 || c.concurrency > 256)

@@ -29,6 +29,10 @@ struct PlanRegistry
     // The host clients write in image references for this registry, when it is not the
     // URL's: a stand-in or an internal mirror of docker.io (`client-name: docker.io`).
     QString clientName;
+    // Copies from this registry pause while its pull budget is at or below this floor (-1: never),
+    // looking at the budget again every budgetPollMs (a HEAD, which Docker Hub does not count).
+    int budgetFloor = -1;
+    qint64 budgetPollMs = 60'000;
     RegistryConfig config;
 };
 

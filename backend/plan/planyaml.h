@@ -64,5 +64,7 @@ bool parseClients(const Ctx &ctx, const YAML::Node &node, const QString &planDir
 // No key twice in one map, at most 64 levels and a million nodes (YAML aliases share nodes): false
 // with ctx's error otherwise. visits counts the nodes walked.
 bool uniqueKeys(const Ctx &ctx, const YAML::Node &n, int depth, qint64 *visits);
+// A source's budget: { floor: N, poll: DURATION }.
+bool parseBudget(const Ctx &ctx, const YAML::Node &b, int *floor, qint64 *pollMs);
 } // namespace planyaml
 } // namespace ferry

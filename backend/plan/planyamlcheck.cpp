@@ -1,8 +1,9 @@
 // SPDX-FileCopyrightText: 2026 The Ferry authors
 // SPDX-License-Identifier: GPL-2.0-or-later
 
-// Checks on a plan's YAML as a whole, before its keys are read.
+// Checks on a plan's YAML as a whole, before its keys are read, and small maps read alike.
 
+#include "plan/duration.h"
 #include "plan/inputfile.h"
 #include "plan/planyaml.h"
 
@@ -39,6 +40,25 @@ bool uniqueKeys(const Ctx &ctx, const YAML::Node &n, int depth, qint64 *visits)
         }
         if (!uniqueKeys(ctx, it->second, depth + 1, visits))
             return false;
+    }
+    return true;
+}
+
+// budget: { floor: 20, poll: 60s }: copies from this registry pause while its pull budget
+// (Docker Hub's ratelimit-remaining) is at or below the floor, and look again every poll.
+bool parseBudget(const Ctx &ctx, const YAML::Node &b, int *floorOut, qint64 *pollMs)
+{
+    if (!b.IsMap() || !checkKeys(ctx, b, {QStringLiteral("floor"), QStringLiteral("poll")}, QStringLiteral("budget")))
+        return b.IsMap() ? false : ctx.fail(b, QStringLiteral("budget is a map: { floor: 20, poll: 60s }"));
+    int floor = -1;
+    if (!b["floor"] || !YAML::convert<int>::decode(b["floor"], floor) || floor < 0 || floor > 1'000'000)
+        return ctx.fail(b, QStringLiteral("budget needs floor: the pulls to keep in reserve, a number from 0"));
+    *floorOut = floor;
+    if (b["poll"]) {
+        const auto ms = parseDurationMs(str(b["poll"]));
+        if (!ms || *ms < 100 || *ms > 6 * 3600 * 1000)
+            return ctx.fail(b["poll"], QStringLiteral("budget poll is a duration from 100ms to 6h, like 60s"));
+        *pollMs = *ms;
     }
     return true;
 }

@@ -279,7 +279,7 @@ void RegistrySession::onResponse(const JobPtr &job, HttpResponse resp)
 bool RegistrySession::retryLater(const JobPtr &job, const HttpResponse &resp)
 {
     const bool retryable = resp.hasHttpStatus() ? retry::isRetryableStatus(resp.status) : isTransient(resp.error);
-    if (!retryable)
+    if (!retryable || !job->request.http.retryable)
         return false;
     ++job->attempt;
     const qint64 elapsed = nowMs() - job->enqueuedAtMs;

@@ -281,6 +281,74 @@ CREATE TABLE chart_replicas(
 )SQL",
 };
 
+const char *const kCopy[] = {
+    // 1: copy batches (what is missing in a target, copied by digest once approved), their items,
+    // runs, the per-item journal, and the blobs known to be in each target repository.
+    R"SQL(
+CREATE TABLE copy_batches(
+  id INTEGER PRIMARY KEY,
+  created_at INTEGER NOT NULL,
+  plan TEXT NOT NULL,
+  source_registry TEXT NOT NULL,
+  target_registry TEXT NOT NULL,
+  repository TEXT NOT NULL,
+  scan INTEGER NOT NULL,
+  hash TEXT NOT NULL,
+  status TEXT NOT NULL,
+  decided_by TEXT,
+  decided_at INTEGER,
+  decided_hash TEXT,
+  comment TEXT,
+  manifests INTEGER NOT NULL,
+  blobs INTEGER NOT NULL,
+  bytes INTEGER NOT NULL,
+  pulls INTEGER NOT NULL);
+CREATE TABLE copy_items(
+  batch INTEGER NOT NULL REFERENCES copy_batches(id),
+  seq INTEGER NOT NULL,
+  source_repository TEXT NOT NULL,
+  tag TEXT NOT NULL,
+  digest TEXT NOT NULL,
+  media_type TEXT,
+  action TEXT NOT NULL,
+  replaces TEXT,
+  manifests INTEGER NOT NULL,
+  blobs INTEGER NOT NULL,
+  bytes INTEGER NOT NULL,
+  pulls INTEGER NOT NULL,
+  state TEXT NOT NULL,
+  http_status INTEGER,
+  message TEXT,
+  updated_at INTEGER,
+  PRIMARY KEY(batch, seq)) WITHOUT ROWID;
+CREATE TABLE copy_runs(
+  id INTEGER PRIMARY KEY,
+  batch INTEGER NOT NULL REFERENCES copy_batches(id),
+  dry_run INTEGER NOT NULL,
+  actor TEXT,
+  started_at INTEGER NOT NULL,
+  finished_at INTEGER,
+  status TEXT NOT NULL,
+  summary TEXT);
+CREATE TABLE copy_journal(
+  id INTEGER PRIMARY KEY,
+  run INTEGER NOT NULL,
+  batch INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  at INTEGER NOT NULL,
+  state TEXT NOT NULL,
+  http_status INTEGER,
+  message TEXT);
+CREATE INDEX copy_journal_batch ON copy_journal(batch, seq);
+CREATE TABLE copy_blobs(
+  registry TEXT NOT NULL,
+  digest TEXT NOT NULL,
+  repository TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  PRIMARY KEY(registry, digest, repository)) WITHOUT ROWID;
+)SQL",
+};
+
 // The numbers of a topic's first steps in the single list; steps written since have none.
 const int kHistoryWas[] = {1, 3, 4};
 const int kCleanupWas[] = {2};
@@ -294,6 +362,7 @@ const SchemaTopic kTopics[] = {
     {"figures", kFigures, kFiguresWas}, // what each scan saw of each registry
     {"clients", kClients, {}}, // the clients' references per cluster and registry, over time (no step before topics)
     {"charts", kCharts, {}}, // charts scans: HTTP index versus OCI, per chart and version
+    {"copy", kCopy, {}}, // copy batches, items, runs, the journal, blobs known per target repository
 };
 
 } // namespace

@@ -111,6 +111,7 @@ _BELOW = {
     "scan": {"store"},
     "lag": {"store"},
     "cleanup": {"store"},
+    "copy": {"cleanup"},
     "report": {"cleanup", "lag"},
     "reportdoc": {"report"},
     "clients": {"store"},

@@ -9,6 +9,7 @@ Everything is deterministic for a given --salt, so two registries seeded with di
 salts differ in digest but not in shape.
 """
 import argparse
+import random
 import gzip
 import hashlib
 import io
@@ -148,6 +149,8 @@ def main():
     ap.add_argument("--bulk", type=int, default=0, help="also push N old dev builds to team/bulk")
     ap.add_argument("--only-extras", action="store_true", help="skip the base content (it is already there)")
     ap.add_argument("--image", action="append", default=[], help="also push a distinct image as REPO:TAG")
+    ap.add_argument("--big", action="append", default=[],
+                    help="also push an image with one incompressible layer of MB megabytes as REPO:TAG:MB")
     args = ap.parse_args()
     reg = Registry(args.registry)
     salt = args.salt
@@ -298,6 +301,22 @@ def push_image(reg, repo, ref, text, record, kind="dev-image"):
     return sha(data)
 
 
+def push_big_image(reg, repo, ref, mb, salt, record):
+    """An image whose single layer is mb MiB of seeded pseudo-random bytes (a large layer to stream)."""
+    layer = random.Random(f"{repo}:{ref}:{salt}").randbytes(mb * 1024 * 1024)
+    cfg = canonical({"architecture": "amd64", "os": "linux", "rootfs": {"type": "layers", "diff_ids": [sha(layer)]},
+                     "config": {"Labels": {"seed": f"{ref} {salt}"}}})
+    b = Blobs()
+    manifest = canonical({"schemaVersion": 2, "mediaType": OCI_MANIFEST,
+                          "config": {"mediaType": OCI_CONFIG, "digest": b.add(cfg), "size": len(cfg)},
+                          "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar", "digest": b.add(layer),
+                                      "size": len(layer)}]})
+    for d, blob in b.data.items():
+        reg.push_blob(repo, d, blob)
+    reg.push_manifest(repo, ref, manifest, OCI_MANIFEST)
+    record(repo, ref, manifest, OCI_MANIFEST, "big-image")
+
+
 def seed_extras(reg, args, seeded, record):
     """The cleanup scenario: dev builds by branch and age, a dev tag on a child of the
     2.0.0 index, one sharing the digest of the stable 1.1.0, and cosign signatures."""
@@ -340,6 +359,9 @@ def seed_extras(reg, args, seeded, record):
     for ref in args.image:
         repo, tag = ref.rsplit(":", 1)
         push_image(reg, repo, tag, f"{ref} {salt}", record, kind="extra-image")
+    for ref in args.big:
+        repo, tag, mb = ref.rsplit(":", 2)
+        push_big_image(reg, repo, tag, int(mb), salt, record)
     for i in range(args.bulk):
         push_image(reg, "team/bulk", dev_tag("0.1.0", "bulk", 100 + i, f"{i:07x}"), f"bulk {i} {salt}", record)
 

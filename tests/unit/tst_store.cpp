@@ -265,8 +265,8 @@ private Q_SLOTS:
             expected.insert(QString::fromLatin1(t.name), int(t.steps.size()));
         QCOMPARE(s.schemaVersions(), expected);
         QCOMPARE(QStringList(expected.keys()),
-                 (QStringList{QStringLiteral("charts"), QStringLiteral("cleanup"), QStringLiteral("clients"), QStringLiteral("figures"),
-                              QStringLiteral("history")}));
+                 (QStringList{QStringLiteral("charts"), QStringLiteral("cleanup"), QStringLiteral("clients"), QStringLiteral("copy"),
+                              QStringLiteral("figures"), QStringLiteral("history")}));
     }
 
     // Charts scans keep their versions, so that two can be compared; the latest per repository.

@@ -1,0 +1,151 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
+#pragma once
+
+#include "copy/copystore.h"
+#include "net/httptypes.h"
+#include "net/task.h"
+#include "plan/plan.h"
+
+#include <QMap>
+#include <QSet>
+#include <QStringList>
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+
+namespace ferry {
+
+class NetworkService;
+class RegistryClient;
+struct Manifest;
+
+struct CopyPlanOptions
+{
+    QStringList states; // matrix states of the target's cell: missing, partial, drifted (default: missing, partial)
+    QStringList repositories; // globs over the target repository; empty: all
+    bool referencedOnly = false; // only tags a cluster runs, pins or names (the last refs scan)
+    int newest = 0; // then at most N per repository, newest first (0: all)
+    QString actor;
+};
+
+struct CopyPlanResult
+{
+    QList<qint64> batches;
+    int items = 0;
+    int manifests = 0;
+    int blobs = 0;
+    qint64 bytes = 0;
+    int pulls = 0;
+    qint64 scan = 0; // the scan whose matrix was read
+    QStringList notes;
+    QStringList errors; // manifests that could not be read: those items were left out
+};
+
+struct CopyExecOptions
+{
+    bool dryRun = false;
+    QString actor;
+};
+
+struct CopyTransferStats
+{
+    int blobsUploaded = 0;
+    int blobsMounted = 0;
+    int blobsPresent = 0; // already in the target repository: not sent
+    qint64 bytesSent = 0;
+    int manifestsPut = 0;
+    int pulls = 0; // manifest GETs at the source
+    int budgetPauses = 0;
+};
+
+struct CopyExecResult
+{
+    qint64 batch = 0;
+    qint64 run = 0;
+    QString refused; // the batch was not executed at all, and why
+    bool stopped = false;
+    QList<CopyItem> items;
+    QMap<QString, int> counts; // by state
+    CopyTransferStats transfer;
+
+    QString countsText() const;
+    bool hasFailures() const;
+};
+
+struct CopyProgress
+{
+    QString phase; // plan, copy, dry-run, paused
+    int done = 0;
+    int total = 0;
+    qint64 bytes = 0;
+    QString message;
+};
+
+// Which batches can be approved: a planned batch with items, unaltered since planning.
+QString copyApprovalBlocker(const CopyBatch &batch);
+// Why a batch may not run: not approved, or approved as other content. Empty: it may.
+QString copyExecutionBlocker(const CopyBatch &batch, bool dryRun);
+
+// Copies what a target lacks from its source, by digest: planned from the matrix into batches
+// the lead approves, executed item by item with a journal, resumable after a crash. Tasks as in
+// the cleanup engine: they run on the calling thread, which runs an event loop.
+class CopyEngine
+{
+public:
+    CopyEngine(const Plan &plan, Store &store, NetworkService &network);
+    ~CopyEngine();
+
+    void setProgressHandler(std::function<void(const CopyProgress &)> handler) { m_progress = std::move(handler); }
+    void cancel() { m_canceled = true; }
+
+    Task<CopyPlanResult> plan(CopyPlanOptions options);
+    Task<CopyExecResult> execute(qint64 batchId, CopyExecOptions options);
+    // Every batch with items not settled (interrupted, planned or failed) that may run.
+    Task<QList<CopyExecResult>> resume(CopyExecOptions options);
+
+    QString approve(qint64 batchId, const QString &actor, const QString &comment, const QString &expectedHash = {});
+    QString reject(qint64 batchId, const QString &actor, const QString &comment);
+
+private:
+    struct ItemShape
+    {
+        int manifests = 0;
+        int pulls = 0;
+        QMap<QString, qint64> blobs; // digest -> size
+        QString error;
+    };
+    struct Transfer; // one item's copy: registries, repositories, stats
+    RegistryClient *client(const QString &registry);
+    void report(const QString &phase, int done, int total, const QString &message);
+    Task<ItemShape> readShape(const QString &registry, const QString &repository, const QString &digest);
+    Task<QString> headManifest(RegistryClient *c, const QString &repository, const QString &reference, int *status);
+    Task<bool> blobInTarget(Transfer *t, const QString &digest);
+    // The item's state and message after trying it.
+    Task<std::pair<QString, QString>> copyItem(const CopyBatch &b, const CopyItem &item, bool dryRun, CopyTransferStats *stats);
+    Task<QString> copyManifest(Transfer *t, const QString &digest, int depth);
+    Task<QString> copyBlob(Transfer *t, const QString &digest, qint64 size);
+    Task<QString> uploadBlob(Transfer *t, const QString &digest, qint64 size, QUrl location);
+    // Reads the blob from the source and sends it to the upload (PATCHes for a large one; a small
+    // one is left in finalBody for the closing PUT); verifies the digest. Empty, or what failed.
+    Task<QString> streamBlob(Transfer *t, const QString &digest, qint64 size, QUrl *location, QByteArray *finalBody);
+    Task<QString> putManifest(Transfer *t, const QString &reference, const QByteArray &raw, const QString &mediaType);
+    Task<HttpResponse> send(RegistryClient *c, const HttpRequest &request, const QString &scope);
+    // Waits while the source's pull budget is at its floor; false when cancelled.
+    Task<bool> waitForBudget(Transfer *t);
+
+    const Plan &m_plan;
+    Store &m_store;
+    CopyStore m_copy;
+    NetworkService &m_network;
+    std::map<QString, std::unique_ptr<RegistryClient>> m_clients;
+    std::function<void(const CopyProgress &)> m_progress;
+    std::atomic<bool> m_canceled{false};
+    quint64 m_group = 0;
+    qint64 m_bytes = 0; // sent in this engine's runs, for progress
+};
+
+} // namespace ferry

@@ -1,0 +1,261 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
+// Copy execution: item by item, each journaled before it starts and when it ends; the tag is
+// written last and only over the digest the review showed, then verified by HEAD.
+
+#include "copy/copyengine.h"
+#include "copy/copytransfer.h"
+
+#include "cleanup/cleanupstore.h"
+#include "plan/plancredentials.h"
+#include "registry/registryclient.h"
+
+namespace ferry {
+
+QString CopyExecResult::countsText() const
+{
+    QStringList parts;
+    for (auto it = counts.begin(); it != counts.end(); ++it)
+        parts << QStringLiteral("%1 %2").arg(it.value()).arg(it.key());
+    return parts.join(QStringLiteral(", "));
+}
+
+bool CopyExecResult::hasFailures() const
+{
+    return counts.value(copystate::Failed) > 0 || counts.value(copystate::Refused) > 0;
+}
+
+CopyEngine::CopyEngine(const Plan &plan, Store &store, NetworkService &network)
+    : m_plan(plan)
+    , m_store(store)
+    , m_copy(store)
+    , m_network(network)
+    , m_group(RegistryClient::newGroup())
+{ }
+
+CopyEngine::~CopyEngine() = default;
+
+RegistryClient *CopyEngine::client(const QString &registry)
+{
+    auto it = m_clients.find(registry);
+    if (it != m_clients.end())
+        return it->second.get();
+    const PlanRegistry *r = m_plan.registry(registry);
+    if (!r)
+        return nullptr;
+    QStringList errors;
+    auto c = std::make_unique<RegistryClient>(m_network, clientConfig(*r, &errors));
+    RegistryClient *raw = c.get();
+    m_clients[registry] = std::move(c);
+    return raw;
+}
+
+void CopyEngine::report(const QString &phase, int done, int total, const QString &message)
+{
+    if (m_progress)
+        m_progress(CopyProgress{phase, done, total, m_bytes, message});
+}
+
+Task<HttpResponse> CopyEngine::send(RegistryClient *c, const HttpRequest &request, const QString &scope)
+{
+    // Everything the request needs is handed over before the first suspension.
+    QFuture<HttpResponse> future = c->send(request, scope, m_group);
+    HttpResponse fallback;
+    fallback.error = NetError::Canceled;
+    fallback.errorString = QStringLiteral("the request was abandoned");
+    HttpResponse response = co_await awaitFuture(std::move(future), std::move(fallback));
+    co_return response;
+}
+
+Task<QString> CopyEngine::headManifest(RegistryClient *c, const QString &repository, const QString &reference, int *status)
+{
+    const auto fallback = Result<ManifestHead>::failure(RegistryError::make(RegistryError::Kind::Canceled, QStringLiteral("abandoned")));
+    const Result<ManifestHead> r = co_await awaitFuture(c->headManifest(repository, reference, m_group), fallback);
+    if (r.ok()) {
+        *status = 200;
+        co_return r.value.digest;
+    }
+    *status = r.error.kind == RegistryError::Kind::NotFound ? 404 : (r.error.httpStatus ? r.error.httpStatus : -1);
+    co_return *status == 404 ? QString() : r.error.toString();
+}
+
+QString CopyEngine::approve(qint64 batchId, const QString &actor, const QString &comment, const QString &expectedHash)
+{
+    const auto b = m_copy.batch(batchId);
+    if (!b)
+        return QStringLiteral("no copy batch %1").arg(batchId);
+    if (const QString why = copyApprovalBlocker(*b); !why.isEmpty())
+        return why;
+    if (!expectedHash.isEmpty() && expectedHash != b->hash)
+        return QStringLiteral("copy batch %1 holds %2, not the %3 you reviewed; show it again").arg(batchId).arg(b->hash, expectedHash);
+    if (!m_copy.decide(batchId, batchstatus::Approved, cleanupActor(actor), b->hash, comment, {batchstatus::Planned}))
+        return m_copy.lastError();
+    return {};
+}
+
+QString CopyEngine::reject(qint64 batchId, const QString &actor, const QString &comment)
+{
+    const auto b = m_copy.batch(batchId);
+    if (!b)
+        return QStringLiteral("no copy batch %1").arg(batchId);
+    if (b->status != batchstatus::Planned && b->status != batchstatus::Approved)
+        return QStringLiteral("copy batch %1 is %2; only a planned or approved batch can be rejected").arg(batchId).arg(b->status);
+    if (!m_copy.decide(batchId, batchstatus::Rejected, cleanupActor(actor), b->hash, comment,
+                       {batchstatus::Planned, batchstatus::Approved}))
+        return m_copy.lastError();
+    return {};
+}
+
+// Whether the target's tag may be written: absent, or the digest the review showed.
+static QString tagGuard(const CopyItem &item, int status, const QString &digest)
+{
+    if (status == 404)
+        return {};
+    if (status != 200)
+        return digest; // an error text
+    if (digest == item.replaces)
+        return {};
+    return item.replaces.isEmpty()
+        ? QStringLiteral("the target's tag %1 appeared since planning, at %2; not overwritten (plan again)").arg(item.tag, digest)
+        : QStringLiteral("the target's tag %1 is %2 now, not the %3 the review showed; not overwritten (plan again)")
+              .arg(item.tag, digest, item.replaces);
+}
+
+Task<std::pair<QString, QString>> CopyEngine::copyItem(const CopyBatch &b, const CopyItem &item, bool dryRun, CopyTransferStats *stats)
+{
+    Transfer t;
+    t.source = client(b.sourceRegistry);
+    t.target = client(b.targetRegistry);
+    t.sourcePlan = m_plan.registry(b.sourceRegistry);
+    t.targetRegistry = b.targetRegistry;
+    t.sourceRepository = item.sourceRepository;
+    t.repository = b.repository;
+    t.stats = stats;
+    if (!t.source || !t.target || !t.sourcePlan)
+        co_return std::pair{copystate::Failed,
+                            QStringLiteral("the plan no longer names %1 and %2").arg(b.sourceRegistry, b.targetRegistry)};
+
+    int status = 0;
+    const QString now = co_await headManifest(t.source, item.sourceRepository, item.tag, &status);
+    if (status == 404)
+        co_return std::pair{copystate::Moved,
+                            QStringLiteral("the source no longer has %1:%2; nothing copied").arg(item.sourceRepository, item.tag)};
+    if (status != 200)
+        co_return std::pair{copystate::Failed, QStringLiteral("the source's tag could not be read: %1").arg(now)};
+    if (now != item.digest)
+        co_return std::pair{
+            copystate::Moved,
+            QStringLiteral("the source's %1 moved to %2 since approval (approved %3); nothing copied").arg(item.tag, now, item.digest)};
+    const QString held = co_await headManifest(t.target, b.repository, item.tag, &status);
+    if (status == 200 && held == item.digest)
+        co_return std::pair{copystate::AlreadyPresent, QStringLiteral("the target's %1 already has %2").arg(item.tag, item.digest)};
+    if (const QString why = tagGuard(item, status, held); !why.isEmpty())
+        co_return std::pair{status == 200 ? copystate::Refused : copystate::Failed, why};
+    if (dryRun)
+        co_return std::pair{copystate::WouldCopy,
+                            QStringLiteral("would copy %1 (%2 manifests, %3 blobs) to %4:%5")
+                                .arg(item.digest)
+                                .arg(item.manifests)
+                                .arg(item.blobs)
+                                .arg(b.repository, item.tag)};
+
+    if (const QString err = co_await copyManifest(&t, item.digest, 0); !err.isEmpty())
+        co_return std::pair{m_canceled ? copystate::Copying : copystate::Failed, err};
+    // The tag last, and only over what the review showed (another writer may have been quicker).
+    const QString before = co_await headManifest(t.target, b.repository, item.tag, &status);
+    if (!(status == 200 && before == item.digest)) {
+        if (const QString why = tagGuard(item, status, before); !why.isEmpty())
+            co_return std::pair{status == 200 ? copystate::Refused : copystate::Failed, why};
+        if (const QString err = co_await putManifest(&t, item.tag, t.topRaw, t.topType); !err.isEmpty())
+            co_return std::pair{copystate::Failed, err};
+    }
+    const QString after = co_await headManifest(t.target, b.repository, item.tag, &status);
+    if (status != 200 || after != item.digest)
+        co_return std::pair{copystate::Failed,
+                            QStringLiteral("after the copy the target's %1 answers %2, not %3")
+                                .arg(item.tag, status == 200 ? after : QStringLiteral("HTTP %1").arg(status), item.digest)};
+    co_return std::pair{copystate::Copied, QStringLiteral("%1:%2 is %3 (verified)").arg(b.repository, item.tag, item.digest)};
+}
+
+Task<CopyExecResult> CopyEngine::execute(qint64 batchId, CopyExecOptions options)
+{
+    CopyExecResult result;
+    result.batch = batchId;
+    m_canceled = false;
+    auto loaded = m_copy.batch(batchId);
+    if (!loaded) {
+        result.refused = QStringLiteral("no copy batch %1").arg(batchId);
+        co_return result;
+    }
+    CopyBatch b = std::move(*loaded);
+    if (const QString why = copyExecutionBlocker(b, options.dryRun); !why.isEmpty()) {
+        result.refused = why;
+        co_return result;
+    }
+    const QString lock = QStringLiteral("copy-batch-%1").arg(batchId);
+    if (!options.dryRun && !m_store.tryLock(lock)) {
+        result.refused = QStringLiteral("copy batch %1 is being executed by another run (its lock is held)").arg(batchId);
+        co_return result;
+    }
+    const QString actor = cleanupActor(options.actor);
+    result.run = m_copy.beginRun(batchId, options.dryRun, actor);
+    if (!options.dryRun)
+        m_copy.setStatusIf(batchId, batchstatus::Executing, {batchstatus::Approved, batchstatus::Executed});
+    const QString phase = options.dryRun ? QStringLiteral("dry-run") : QStringLiteral("copy");
+    int done = 0;
+    for (CopyItem &item : b.items) {
+        if (copystate::isSettled(item.state)) {
+            ++done;
+            result.items << item;
+            ++result.counts[item.state];
+            continue;
+        }
+        if (m_canceled) {
+            result.stopped = true;
+            break;
+        }
+        report(phase, done, int(b.items.size()), QStringLiteral("%1:%2").arg(b.repository, item.tag));
+        if (!options.dryRun)
+            m_copy.journal(result.run, false, batchId, item.seq, copystate::Copying, 0, QStringLiteral("started by %1").arg(actor));
+        const std::pair<QString, QString> outcome = co_await copyItem(b, item, options.dryRun, &result.transfer);
+        const QString state = outcome.first, message = outcome.second;
+        if (state == copystate::Copying) { // cancelled in the middle: resume finishes it
+            result.stopped = true;
+            break;
+        }
+        m_copy.journal(result.run, options.dryRun, batchId, item.seq, state, 0, message);
+        item.state = state;
+        item.message = message;
+        result.items << item;
+        ++result.counts[state];
+        ++done;
+        report(phase, done, int(b.items.size()), QStringLiteral("%1:%2 %3").arg(b.repository, item.tag, state));
+    }
+    const bool allFinal =
+        std::all_of(b.items.begin(), b.items.end(), [&](const CopyItem &i) { return options.dryRun || copystate::isFinal(i.state); });
+    if (!options.dryRun)
+        m_copy.setStatusIf(batchId, allFinal && !result.stopped ? batchstatus::Executed : batchstatus::Executing, {batchstatus::Executing});
+    m_copy.finishRun(result.run, result.stopped ? QStringLiteral("stopped") : QStringLiteral("finished"), result.countsText());
+    if (!options.dryRun)
+        m_store.unlock(lock);
+    co_return result;
+}
+
+Task<QList<CopyExecResult>> CopyEngine::resume(CopyExecOptions options)
+{
+    QList<CopyExecResult> out;
+    for (const CopyBatch &listed : m_copy.batches()) {
+        if (m_canceled)
+            break;
+        if (listed.status != batchstatus::Approved && listed.status != batchstatus::Executing && listed.status != batchstatus::Executed)
+            continue;
+        const auto b = m_copy.batch(listed.id);
+        if (!b || std::all_of(b->items.begin(), b->items.end(), [](const CopyItem &i) { return copystate::isSettled(i.state); }))
+            continue;
+        out << co_await execute(listed.id, options);
+    }
+    co_return out;
+}
+
+} // namespace ferry

@@ -1,0 +1,269 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
+// Copy planning: the matrix's rows whose target lacks the source's digest become batches, one
+// per target repository, each item pinned to the digest the last scan saw at the source.
+
+#include "copy/copyengine.h"
+
+#include "cleanup/cleanupstore.h"
+#include "matrix/syncstate.h"
+#include "plan/plancredentials.h"
+#include "registry/manifest.h"
+#include "registry/registryclient.h"
+
+#include <algorithm>
+
+namespace ferry {
+
+namespace {
+
+constexpr int kMaxIndexChildren = 256; // an index with more is refused, not walked
+
+// The mapping of the plan that fills this target repository from a source, or nullptr.
+const ImageSet *mappingFor(const Plan &plan, const QString &targetRepository)
+{
+    for (const ImageSet &s : plan.images)
+        if (s.kind == ImageSet::Kind::Mapping && s.targetRepository == targetRepository && !s.sourceRegistry.isEmpty())
+            return &s;
+    return nullptr;
+}
+
+struct Candidate
+{
+    const ImageSet *mapping = nullptr;
+    QString tag;
+    QString digest;
+    QString mediaType;
+    QString targetState;
+    QString targetDigest;
+    QDateTime seen;
+};
+
+// The tags and digests a cluster runs, pins or names in a target repository, by the last refs scan.
+QSet<QString> clusterHeld(const Store &store, const QString &registry, const QString &repository)
+{
+    QSet<QString> out;
+    for (const ReferenceHold &h : store.referenceHolds(registry, repository))
+        out.insert(h.value);
+    return out;
+}
+
+// The matrix's rows whose target cell is in one of states, with the source's digest, by target
+// registry and repository.
+QMap<std::pair<QString, QString>, QList<Candidate>> candidates(const Plan &plan, const Store &store, const CopyPlanOptions &options,
+                                                               const QStringList &states)
+{
+    QMap<std::pair<QString, QString>, QList<Candidate>> byRepository;
+    store.forEachMatrixRow([&](MatrixRow &&row) {
+        const ImageSet *m = mappingFor(plan, row.repository);
+        if (!m || !row.inPlan)
+            return true;
+        if (!options.repositories.isEmpty() &&
+            std::none_of(options.repositories.begin(), options.repositories.end(),
+                         [&](const QString &g) { return repositoryGlobMatches(g, row.repository); }))
+            return true;
+        const MatrixCell source = row.cells.value(m->sourceRegistry);
+        const MatrixCell target = row.cells.value(m->targetRegistry);
+        if (source.digest.isEmpty() || !states.contains(target.state))
+            return true;
+        byRepository[{m->targetRegistry, row.repository}].append(
+            {m, row.tag, source.digest, source.mediaType, target.state, target.digest, source.firstSeen});
+        return true;
+    });
+    return byRepository;
+}
+
+} // namespace
+
+QString copyApprovalBlocker(const CopyBatch &b)
+{
+    if (b.status != batchstatus::Planned)
+        return QStringLiteral("copy batch %1 is %2; only a planned batch can be approved (plan again to propose it anew)")
+            .arg(b.id)
+            .arg(b.status);
+    if (b.items.isEmpty())
+        return QStringLiteral("copy batch %1 has nothing to copy").arg(b.id);
+    if (b.recomputedHash() != b.hash)
+        return QStringLiteral("copy batch %1 was altered since it was planned (its items no longer hash to %2); plan again")
+            .arg(b.id)
+            .arg(b.hash);
+    return {};
+}
+
+QString copyExecutionBlocker(const CopyBatch &b, bool dryRun)
+{
+    if (b.recomputedHash() != b.hash)
+        return QStringLiteral("copy batch %1 was altered since it was planned; plan again").arg(b.id);
+    if (dryRun)
+        return {};
+    if (b.status != batchstatus::Approved && b.status != batchstatus::Executing && b.status != batchstatus::Executed)
+        return QStringLiteral("copy batch %1 is %2, not approved: ferryctl copy approve %1 --as NAME").arg(b.id).arg(b.status);
+    if (b.decidedHash != b.hash)
+        return QStringLiteral("copy batch %1 was approved as %2 but holds %3 now").arg(b.id).arg(b.decidedHash, b.hash);
+    return {};
+}
+
+Task<CopyEngine::ItemShape> CopyEngine::readShape(const QString &registry, const QString &repository, const QString &digest)
+{
+    ItemShape shape;
+    RegistryClient *c = client(registry);
+    if (!c) {
+        shape.error = QStringLiteral("the plan has no registry %1").arg(registry);
+        co_return shape;
+    }
+    const auto fallback = Result<ManifestFetch>::failure(RegistryError::make(RegistryError::Kind::Canceled, QStringLiteral("abandoned")));
+    const Result<ManifestFetch> top = co_await awaitFuture(c->getManifest(repository, digest, m_group), fallback);
+    ++shape.pulls;
+    if (!top.ok()) {
+        shape.error = top.error.toString();
+        co_return shape;
+    }
+    ++shape.manifests;
+    QList<Manifest> images;
+    if (top.value.manifest.isIndex()) {
+        if (top.value.manifest.children.size() > kMaxIndexChildren) {
+            shape.error = QStringLiteral("%1@%2 is an index of %3 manifests, more than %4")
+                              .arg(repository, digest)
+                              .arg(top.value.manifest.children.size())
+                              .arg(kMaxIndexChildren);
+            co_return shape;
+        }
+        for (const Descriptor &d : top.value.manifest.children) {
+            const Result<ManifestFetch> child = co_await awaitFuture(c->getManifest(repository, d.digest, m_group), fallback);
+            ++shape.pulls;
+            if (!child.ok()) {
+                shape.error = child.error.toString();
+                co_return shape;
+            }
+            if (child.value.manifest.isIndex()) {
+                shape.error = QStringLiteral("%1@%2 nests an index in an index; not copied").arg(repository, digest);
+                co_return shape;
+            }
+            ++shape.manifests;
+            images.append(child.value.manifest);
+        }
+    } else {
+        images.append(top.value.manifest);
+    }
+    for (const Manifest &m : std::as_const(images)) {
+        if (m.config && !m.config->digest.isEmpty())
+            shape.blobs.insert(m.config->digest, qMax<qint64>(0, m.config->size));
+        for (const Descriptor &l : m.layers)
+            shape.blobs.insert(l.digest, qMax<qint64>(0, l.size));
+    }
+    co_return shape;
+}
+
+Task<CopyPlanResult> CopyEngine::plan(CopyPlanOptions options)
+{
+    CopyPlanResult out;
+    m_canceled = false;
+    const QStringList states = options.states.isEmpty() ? QStringList{state::Missing, state::Partial} : options.states;
+    const auto scan = m_store.lastScan();
+    if (!scan) {
+        out.errors << QStringLiteral("no scan in the store yet: ferryctl scan --plan %1 first").arg(m_plan.path);
+        co_return out;
+    }
+    out.scan = scan->id;
+
+    // Candidates per (target registry, target repository), from the matrix as the last scan left it.
+    const QMap<std::pair<QString, QString>, QList<Candidate>> byRepository = candidates(m_plan, m_store, options, states);
+
+    int repoDone = 0;
+    for (auto it = byRepository.begin(); it != byRepository.end() && !m_canceled; ++it) {
+        const QString targetRegistry = it.key().first, repository = it.key().second;
+        QList<Candidate> cands = it.value();
+        report(QStringLiteral("plan"), repoDone++, int(byRepository.size()), QStringLiteral("%1/%2").arg(targetRegistry, repository));
+        if (options.referencedOnly) {
+            const QSet<QString> held = clusterHeld(m_store, targetRegistry, repository);
+            cands.erase(std::remove_if(cands.begin(), cands.end(),
+                                       [&](const Candidate &c) { return !held.contains(c.tag) && !held.contains(c.digest); }),
+                        cands.end());
+        }
+        std::sort(cands.begin(), cands.end(), [](const Candidate &a, const Candidate &b) {
+            return a.seen != b.seen ? a.seen > b.seen : a.tag > b.tag; // newest first
+        });
+        if (options.newest > 0 && cands.size() > options.newest)
+            cands = cands.mid(0, options.newest);
+        std::sort(cands.begin(), cands.end(), [](const Candidate &a, const Candidate &b) { return a.tag < b.tag; });
+        if (cands.isEmpty())
+            continue;
+
+        CopyBatch b;
+        b.createdAt = QDateTime::currentDateTimeUtc();
+        b.plan = m_plan.path;
+        b.sourceRegistry = cands.first().mapping->sourceRegistry;
+        b.targetRegistry = targetRegistry;
+        b.repository = repository;
+        b.scan = scan->id;
+        b.status = batchstatus::Planned;
+        QSet<QString> batchBlobs;
+        QMap<QString, ItemShape> shapes; // by digest: tags sharing a digest read it once
+        RegistryClient *target = client(targetRegistry);
+        for (const Candidate &c : std::as_const(cands)) {
+            if (m_canceled)
+                break;
+            if (!shapes.contains(c.digest))
+                shapes.insert(c.digest, co_await readShape(c.mapping->sourceRegistry, c.mapping->sourceRepository, c.digest));
+            const ItemShape &shape = shapes[c.digest];
+            if (!shape.error.isEmpty()) {
+                out.errors << QStringLiteral("%1:%2 (%3) left out: %4").arg(c.mapping->sourceRepository, c.tag, c.digest, shape.error);
+                continue;
+            }
+            CopyItem item;
+            item.seq = int(b.items.size()) + 1;
+            item.sourceRepository = c.mapping->sourceRepository;
+            item.tag = c.tag;
+            item.digest = c.digest;
+            item.mediaType = c.mediaType;
+            item.action = c.targetState == state::Drifted ? copyaction::Overwrite
+                : c.targetState == state::Partial         ? copyaction::Platforms
+                                                          : copyaction::New;
+            item.replaces = c.targetState == state::Missing ? QString() : c.targetDigest;
+            item.manifests = shape.manifests;
+            item.pulls = shape.pulls;
+            for (auto bl = shape.blobs.begin(); bl != shape.blobs.end(); ++bl) {
+                ++item.blobs;
+                item.bytes += bl.value();
+                if (batchBlobs.contains(bl.key()))
+                    continue;
+                batchBlobs.insert(bl.key());
+                int status = 0;
+                if (target) {
+                    HttpRequest head;
+                    head.method = QByteArrayLiteral("HEAD");
+                    head.url = target->urlFor(QStringLiteral("/v2/%1/blobs/%2").arg(repository, bl.key()));
+                    const HttpResponse r = co_await send(target, head, QStringLiteral("repository:%1:pull").arg(repository));
+                    status = r.status;
+                }
+                if (status != 200) {
+                    ++b.blobs;
+                    b.bytes += bl.value();
+                }
+            }
+            b.manifests += item.manifests;
+            b.pulls += item.pulls;
+            b.items.append(item);
+        }
+        if (b.items.isEmpty())
+            continue;
+        b.hash = b.recomputedHash();
+        if (!m_copy.addBatch(&b)) {
+            out.errors << QStringLiteral("%1/%2: the batch could not be stored: %3").arg(targetRegistry, repository, m_copy.lastError());
+            continue;
+        }
+        out.batches << b.id;
+        out.items += int(b.items.size());
+        out.manifests += b.manifests;
+        out.blobs += b.blobs;
+        out.bytes += b.bytes;
+        out.pulls += b.pulls;
+    }
+    if (byRepository.isEmpty())
+        out.notes << QStringLiteral("nothing to copy: no row of the last scan's matrix is %1 in a mapped target").arg(states.join(u'/'));
+    report(QStringLiteral("plan"), repoDone, int(byRepository.size()), QStringLiteral("planned %1 batches").arg(out.batches.size()));
+    co_return out;
+}
+
+} // namespace ferry

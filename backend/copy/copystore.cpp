@@ -1,0 +1,324 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
+#include "copy/copystore.h"
+
+#include <QCryptographicHash>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QVariant>
+
+namespace ferry {
+
+bool copystate::isFinal(const QString &state)
+{
+    return state != Planned && state != Copying;
+}
+
+bool copystate::isSettled(const QString &state)
+{
+    return isFinal(state) && state != Failed;
+}
+
+namespace {
+
+QVariant text(const QString &s)
+{
+    return QVariant(s.isNull() ? QStringLiteral("") : s);
+}
+
+const char kBatchColumns[] = "id, created_at, plan, source_registry, target_registry, repository, scan, hash, status, decided_by, "
+                             "decided_at, decided_hash, comment, manifests, blobs, bytes, pulls";
+
+CopyBatch batchFrom(const QSqlQuery &q)
+{
+    CopyBatch b;
+    b.id = q.value(0).toLongLong();
+    b.createdAt = timeFromStore(q.value(1));
+    b.plan = q.value(2).toString();
+    b.sourceRegistry = q.value(3).toString();
+    b.targetRegistry = q.value(4).toString();
+    b.repository = q.value(5).toString();
+    b.scan = q.value(6).toLongLong();
+    b.hash = q.value(7).toString();
+    b.status = q.value(8).toString();
+    b.decidedBy = q.value(9).toString();
+    b.decidedAt = timeFromStore(q.value(10));
+    b.decidedHash = q.value(11).toString();
+    b.comment = q.value(12).toString();
+    b.manifests = q.value(13).toInt();
+    b.blobs = q.value(14).toInt();
+    b.bytes = q.value(15).toLongLong();
+    b.pulls = q.value(16).toInt();
+    return b;
+}
+
+bool failed(Store &store, const QSqlQuery &q)
+{
+    store.setLastError(q.lastError().text());
+    return false;
+}
+
+} // namespace
+
+QString CopyBatch::recomputedHash() const
+{
+    QCryptographicHash h(QCryptographicHash::Sha256);
+    const auto field = [&h](const QString &s) {
+        h.addData(s.toUtf8());
+        h.addData(QByteArrayView("\n", 1));
+    };
+    field(QStringLiteral("ferry copy batch 1"));
+    field(sourceRegistry);
+    field(targetRegistry);
+    field(repository);
+    for (const CopyItem &i : items) {
+        field(QString::number(i.seq));
+        field(i.sourceRepository);
+        field(i.tag);
+        field(i.digest);
+        field(i.action);
+        field(i.replaces);
+    }
+    return QStringLiteral("sha256:") + QString::fromLatin1(h.result().toHex());
+}
+
+bool CopyStore::addBatch(CopyBatch *b)
+{
+    QSqlDatabase db = m_store.database();
+    return m_store.transaction([&] {
+        QSqlQuery q(db);
+        q.prepare(QStringLiteral("INSERT INTO copy_batches(created_at, plan, source_registry, target_registry, repository, scan, hash, "
+                                 "status, manifests, blobs, bytes, pulls) VALUES(?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id"));
+        for (const QVariant &v : {storedTime(b->createdAt), text(b->plan), text(b->sourceRegistry), text(b->targetRegistry),
+                                  text(b->repository), QVariant(b->scan), text(b->hash), text(b->status), QVariant(b->manifests),
+                                  QVariant(b->blobs), QVariant(b->bytes), QVariant(b->pulls)})
+            q.addBindValue(v);
+        if (!q.exec() || !q.next())
+            return failed(m_store, q);
+        b->id = q.value(0).toLongLong();
+        QSqlQuery item(db);
+        item.prepare(QStringLiteral("INSERT INTO copy_items(batch, seq, source_repository, tag, digest, media_type, action, replaces, "
+                                    "manifests, blobs, bytes, pulls, state, updated_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+        for (const CopyItem &i : std::as_const(b->items)) {
+            for (const QVariant &v : {QVariant(b->id), QVariant(i.seq), text(i.sourceRepository), text(i.tag), text(i.digest),
+                                      text(i.mediaType), text(i.action), text(i.replaces), QVariant(i.manifests), QVariant(i.blobs),
+                                      QVariant(i.bytes), QVariant(i.pulls), text(i.state), storedTime(b->createdAt)})
+                item.addBindValue(v);
+            if (!item.exec())
+                return failed(m_store, item);
+        }
+        m_store.notifyChanged(QStringLiteral("copy %1").arg(b->id));
+        return true;
+    });
+}
+
+std::optional<CopyBatch> CopyStore::batch(qint64 id) const
+{
+    QSqlDatabase db = m_store.database();
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral("SELECT %1 FROM copy_batches WHERE id=?").arg(QLatin1String(kBatchColumns)));
+    q.addBindValue(id);
+    if (!q.exec() || !q.next())
+        return std::nullopt;
+    CopyBatch b = batchFrom(q);
+    q.finish();
+    QSqlQuery i(db);
+    i.setForwardOnly(true);
+    i.prepare(QStringLiteral("SELECT seq, source_repository, tag, digest, media_type, action, replaces, manifests, blobs, bytes, pulls, "
+                             "state, http_status, message FROM copy_items WHERE batch=? ORDER BY seq"));
+    i.addBindValue(id);
+    i.exec();
+    while (i.next()) {
+        CopyItem it;
+        it.seq = i.value(0).toInt();
+        it.sourceRepository = i.value(1).toString();
+        it.tag = i.value(2).toString();
+        it.digest = i.value(3).toString();
+        it.mediaType = i.value(4).toString();
+        it.action = i.value(5).toString();
+        it.replaces = i.value(6).toString();
+        it.manifests = i.value(7).toInt();
+        it.blobs = i.value(8).toInt();
+        it.bytes = i.value(9).toLongLong();
+        it.pulls = i.value(10).toInt();
+        it.state = i.value(11).toString();
+        it.httpStatus = i.value(12).toInt();
+        it.message = i.value(13).toString();
+        b.finalCount += copystate::isFinal(it.state);
+        b.items.append(it);
+    }
+    b.itemCount = int(b.items.size());
+    return b;
+}
+
+QList<CopyBatch> CopyStore::batches() const
+{
+    QSqlDatabase db = m_store.database();
+    QHash<qint64, std::pair<int, int>> counts; // items, final
+    {
+        QSqlQuery c(db);
+        c.setForwardOnly(true);
+        c.exec(QStringLiteral("SELECT batch, COUNT(*), SUM(CASE WHEN state NOT IN ('planned','copying') THEN 1 ELSE 0 END) "
+                              "FROM copy_items GROUP BY batch"));
+        while (c.next())
+            counts.insert(c.value(0).toLongLong(), {c.value(1).toInt(), c.value(2).toInt()});
+    }
+    QList<CopyBatch> out;
+    QSqlQuery q(db);
+    q.setForwardOnly(true);
+    q.exec(QStringLiteral("SELECT %1 FROM copy_batches ORDER BY id").arg(QLatin1String(kBatchColumns)));
+    while (q.next()) {
+        CopyBatch b = batchFrom(q);
+        std::tie(b.itemCount, b.finalCount) = counts.value(b.id);
+        out.append(b);
+    }
+    return out;
+}
+
+bool CopyStore::decide(qint64 id, const QString &status, const QString &actor, const QString &hash, const QString &comment,
+                       const QStringList &from)
+{
+    QSqlDatabase db = m_store.database();
+    return m_store.transaction([&] {
+        QSqlQuery q(db);
+        q.prepare(QStringLiteral("UPDATE copy_batches SET status=?, decided_by=?, decided_at=?, decided_hash=?, comment=? "
+                                 "WHERE id=? AND hash=? AND status IN (%1)")
+                      .arg(QStringList(from.size(), QStringLiteral("?")).join(u',')));
+        for (const QVariant &v : {QVariant(status), QVariant(actor), storedTime(QDateTime::currentDateTimeUtc()), QVariant(hash),
+                                  text(comment), QVariant(id), QVariant(hash)})
+            q.addBindValue(v);
+        for (const QString &f : from)
+            q.addBindValue(f);
+        if (!q.exec())
+            return failed(m_store, q);
+        if (q.numRowsAffected() != 1) {
+            m_store.setLastError(QStringLiteral("copy batch %1 changed meanwhile (decided or executed elsewhere); show it again").arg(id));
+            return false;
+        }
+        m_store.notifyChanged(QStringLiteral("copy %1").arg(id));
+        return true;
+    });
+}
+
+bool CopyStore::setStatusIf(qint64 id, const QString &status, const QStringList &from)
+{
+    QSqlDatabase db = m_store.database();
+    return m_store.transaction([&] {
+        QSqlQuery q(db);
+        q.prepare(QStringLiteral("UPDATE copy_batches SET status=? WHERE id=? AND status IN (%1)")
+                      .arg(QStringList(from.size(), QStringLiteral("?")).join(u',')));
+        q.addBindValue(status);
+        q.addBindValue(id);
+        for (const QString &f : from)
+            q.addBindValue(f);
+        if (!q.exec() || q.numRowsAffected() != 1)
+            return false;
+        m_store.notifyChanged(QStringLiteral("copy %1").arg(id));
+        return true;
+    });
+}
+
+qint64 CopyStore::beginRun(qint64 batch, bool dryRun, const QString &actor)
+{
+    QSqlDatabase db = m_store.database();
+    qint64 id = 0;
+    m_store.transaction([&] {
+        QSqlQuery q(db);
+        q.prepare(
+            QStringLiteral("INSERT INTO copy_runs(batch, dry_run, actor, started_at, status) VALUES(?,?,?,?,'running') RETURNING id"));
+        for (const QVariant &v : {QVariant(batch), QVariant(dryRun ? 1 : 0), text(actor), storedTime(QDateTime::currentDateTimeUtc())})
+            q.addBindValue(v);
+        if (!q.exec() || !q.next())
+            return failed(m_store, q);
+        id = q.value(0).toLongLong();
+        return true;
+    });
+    return id;
+}
+
+bool CopyStore::finishRun(qint64 run, const QString &status, const QString &summary)
+{
+    QSqlDatabase db = m_store.database();
+    return m_store.transaction([&] {
+        QSqlQuery q(db);
+        q.prepare(QStringLiteral("UPDATE copy_runs SET finished_at=?, status=?, summary=? WHERE id=?"));
+        for (const QVariant &v : {storedTime(QDateTime::currentDateTimeUtc()), QVariant(status), text(summary), QVariant(run)})
+            q.addBindValue(v);
+        return q.exec() || failed(m_store, q);
+    });
+}
+
+bool CopyStore::journal(qint64 run, bool dryRun, qint64 batch, int seq, const QString &state, int httpStatus, const QString &message)
+{
+    QSqlDatabase db = m_store.database();
+    return m_store.transaction([&] {
+        const QVariant now = storedTime(QDateTime::currentDateTimeUtc());
+        QSqlQuery q(db);
+        q.prepare(QStringLiteral("INSERT INTO copy_journal(run, batch, seq, at, state, http_status, message) VALUES(?,?,?,?,?,?,?)"));
+        for (const QVariant &v : {QVariant(run), QVariant(batch), QVariant(seq), now, QVariant(state), QVariant(httpStatus), text(message)})
+            q.addBindValue(v);
+        if (!q.exec())
+            return failed(m_store, q);
+        if (dryRun)
+            return true;
+        QSqlQuery u(db);
+        u.prepare(QStringLiteral("UPDATE copy_items SET state=?, message=?, http_status=?, updated_at=? WHERE batch=? AND seq=?"));
+        for (const QVariant &v : {QVariant(state), text(message), QVariant(httpStatus), now, QVariant(batch), QVariant(seq)})
+            u.addBindValue(v);
+        if (!u.exec() || u.numRowsAffected() != 1)
+            return failed(m_store, u);
+        m_store.notifyChanged(QStringLiteral("copy %1").arg(batch));
+        return true;
+    });
+}
+
+QList<CopyJournalEntry> CopyStore::journalOf(qint64 batch) const
+{
+    QList<CopyJournalEntry> out;
+    QSqlQuery q(m_store.database());
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT run, seq, at, state, http_status, message FROM copy_journal WHERE batch=? ORDER BY id"));
+    q.addBindValue(batch);
+    q.exec();
+    while (q.next())
+        out.append({q.value(0).toLongLong(), q.value(1).toInt(), timeFromStore(q.value(2)), q.value(3).toString(), q.value(4).toInt(),
+                    q.value(5).toString()});
+    return out;
+}
+
+bool CopyStore::recordBlob(const QString &registry, const QString &repository, const QString &digest)
+{
+    if (blobKnown(registry, repository, digest))
+        return true;
+    QSqlDatabase db = m_store.database();
+    return m_store.transaction([&] {
+        QSqlQuery q(db);
+        q.prepare(QStringLiteral("INSERT INTO copy_blobs(registry, digest, repository, at) VALUES(?,?,?,?) ON CONFLICT DO NOTHING"));
+        for (const QVariant &v : {QVariant(registry), QVariant(digest), QVariant(repository), storedTime(QDateTime::currentDateTimeUtc())})
+            q.addBindValue(v);
+        return q.exec() || failed(m_store, q);
+    });
+}
+
+bool CopyStore::blobKnown(const QString &registry, const QString &repository, const QString &digest) const
+{
+    QSqlQuery q(m_store.database());
+    q.prepare(QStringLiteral("SELECT 1 FROM copy_blobs WHERE registry=? AND digest=? AND repository=?"));
+    q.addBindValue(registry);
+    q.addBindValue(digest);
+    q.addBindValue(repository);
+    return q.exec() && q.next();
+}
+
+QString CopyStore::repositoryHolding(const QString &registry, const QString &digest, const QString &except) const
+{
+    QSqlQuery q(m_store.database());
+    q.prepare(QStringLiteral("SELECT repository FROM copy_blobs WHERE registry=? AND digest=? AND repository<>? ORDER BY at DESC LIMIT 1"));
+    q.addBindValue(registry);
+    q.addBindValue(digest);
+    q.addBindValue(except);
+    return q.exec() && q.next() ? q.value(0).toString() : QString();
+}
+
+} // namespace ferry

@@ -1,0 +1,321 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
+// Copy batches end to end against real registries: scan, plan, approve, execute, verify. What
+// arrived is read back with skopeo through the registries' plain doors, never with Ferry.
+#include "registryfarm.h"
+#include "testmain.h"
+#include "teststore.h"
+#include "testutil.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QThread>
+
+#include <csignal>
+
+using namespace ferry::test;
+
+class TestCopy : public QObject
+{
+    Q_OBJECT
+private:
+    std::unique_ptr<RegistryFarm> m_farm;
+    QString m_plan;
+    QJsonArray m_hubSeeded;
+
+    Run ferryctl(const QStringList &args) const { return run(ferryctlPath(), args); }
+
+    QString path(const QString &name) const { return QDir(m_farm->dir()).filePath(name); }
+
+    QString writePlan(const QString &name, const QString &hubOptions = {}) const
+    {
+        const QString p = path(name);
+        writeFile(p,
+                  QStringLiteral("version: 1\n"
+                                 "name: copy\n"
+                                 "registries:\n"
+                                 "  hub: { %1, role: source%3 }\n"
+                                 "  gsoci: { %2, role: target }\n"
+                                 "images:\n"
+                                 "  - source: hub/team/app\n"
+                                 "    target: gsoci/team/app\n"
+                                 "  - source: hub/team/app\n"
+                                 "    target: gsoci/mirror/app\n"
+                                 "  - source: hub/team/legacy\n"
+                                 "    target: gsoci/team/legacy\n"
+                                 "  - source: hub/charts/app-operator\n"
+                                 "    target: gsoci/charts/app-operator\n"
+                                 "  - source: hub/team/big\n"
+                                 "    target: gsoci/team/big\n")
+                      .arg(m_farm->planFields(QStringLiteral("hub")), m_farm->planFields(QStringLiteral("gsoci")), hubOptions)
+                      .toUtf8());
+        return p;
+    }
+
+    // The manifest bytes a registry's plain door serves for repo:ref, read by skopeo.
+    QByteArray raw(const QString &registry, const QString &repo, const QString &ref) const
+    {
+        const QString sep = ref.startsWith(QLatin1String("sha256:")) ? QStringLiteral("@") : QStringLiteral(":");
+        const Run r = run(QStringLiteral("skopeo"),
+                          {QStringLiteral("inspect"), QStringLiteral("--raw"), QStringLiteral("--tls-verify=false"),
+                           QStringLiteral("docker://%1/%2%3%4").arg(m_farm->doorHostPort(registry), repo, sep, ref)});
+        return r.exitCode == 0 ? r.out : QByteArray();
+    }
+
+    QJsonObject planJson(const QString &db, const QStringList &extra)
+    {
+        const Run r = ferryctl(QStringList{QStringLiteral("copy"), QStringLiteral("plan"), QStringLiteral("--plan"), m_plan,
+                                           QStringLiteral("--db"), db, QStringLiteral("--format"), QStringLiteral("json")} +
+                               extra);
+        if (r.exitCode != 0)
+            qWarning("copy plan exited %d: %s", r.exitCode, r.err.constData());
+        return QJsonDocument::fromJson(r.out).object();
+    }
+
+    static QJsonObject batchFor(const QJsonObject &plan, const QString &repository)
+    {
+        for (const QJsonValue &b : plan.value(QStringLiteral("batches")).toArray())
+            if (b.toObject().value(QStringLiteral("repository")).toString() == repository)
+                return b.toObject();
+        return {};
+    }
+
+    bool approve(const QString &db, qint64 id)
+    {
+        const Run r = ferryctl({QStringLiteral("copy"), QStringLiteral("approve"), QString::number(id), QStringLiteral("--db"), db,
+                                QStringLiteral("--as"), QStringLiteral("lead")});
+        if (r.exitCode != 0)
+            qWarning("approve: %s", r.err.constData());
+        return r.exitCode == 0;
+    }
+
+    QJsonObject execute(const QString &db, qint64 id, int expectExit = 0)
+    {
+        const Run r = ferryctl({QStringLiteral("copy"), QStringLiteral("execute"), QString::number(id), QStringLiteral("--db"), db,
+                                QStringLiteral("--format"), QStringLiteral("json")});
+        if (r.exitCode != expectExit)
+            qWarning("copy execute exited %d: %s", r.exitCode, r.err.constData());
+        return QJsonDocument::fromJson(r.out).array().at(0).toObject();
+    }
+
+    static QMap<QString, QString> statesByTag(const QJsonObject &run)
+    {
+        QMap<QString, QString> out;
+        for (const QJsonValue &i : run.value(QStringLiteral("items")).toArray())
+            out.insert(i.toObject().value(QStringLiteral("tag")).toString(), i.toObject().value(QStringLiteral("state")).toString());
+        return out;
+    }
+
+    bool scan(const QString &db) const
+    {
+        const Run r = ferryctl({QStringLiteral("scan"), QStringLiteral("--plan"), m_plan, QStringLiteral("--db"), db});
+        if (r.exitCode != 0 && r.exitCode != 5)
+            qWarning("scan exited %d: %s", r.exitCode, r.err.constData());
+        return r.exitCode == 0 || r.exitCode == 5;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        FERRY_REQUIRE_REGISTRY_TOOLS();
+        m_farm = std::make_unique<RegistryFarm>();
+        m_farm->setAccessLog(true);
+        QString error;
+        QVERIFY2(m_farm->startNamed(QStringLiteral("hub"), &error), qPrintable(error));
+        QVERIFY2(m_farm->startNamed(QStringLiteral("gsoci"), &error), qPrintable(error));
+        m_farm->exportCredentials();
+        QVERIFY2(m_farm->seedNamed(QStringLiteral("hub"), QStringLiteral("a"), &error,
+                                   {QStringLiteral("--big"), QStringLiteral("team/big:1.0.0:20")}),
+                 qPrintable(error));
+        m_hubSeeded = m_farm->seeded();
+        // gsoci already has team/legacy:3.1.0, at another digest: a drifted tag.
+        QVERIFY2(m_farm->seedNamed(QStringLiteral("gsoci"), QStringLiteral("g"), &error,
+                                   {QStringLiteral("--only-extras"), QStringLiteral("--image"), QStringLiteral("team/legacy:3.1.0")}),
+                 qPrintable(error));
+        m_plan = writePlan(QStringLiteral("plan.yaml"));
+    }
+
+    void cleanupTestCase() { m_farm.reset(); }
+
+    // Every missing tag arrives with the source's digest and the same bytes; blobs the target
+    // holds in another repository are mounted, not sent again; a 20 MiB layer goes in chunks.
+    void missingTagsArriveByDigest()
+    {
+        const QString db = testStore(path(QStringLiteral("copy.db")));
+        QVERIFY(scan(db));
+        const QJsonObject plan = planJson(db, {});
+        QVERIFY2(!batchFor(plan, QStringLiteral("team/app")).isEmpty(), QJsonDocument(plan).toJson().constData());
+        QVERIFY2(batchFor(plan, QStringLiteral("team/legacy")).isEmpty(), "a drifted tag is copied only when asked");
+        const QJsonObject app = batchFor(plan, QStringLiteral("team/app"));
+        QVERIFY(app.value(QStringLiteral("pulls")).toInt() > app.value(QStringLiteral("items")).toInt()); // index children count
+        QVERIFY(app.value(QStringLiteral("bytes")).toInteger() > 0);
+
+        // Not approved: refused with exit 6, nothing copied.
+        const Run early = ferryctl({QStringLiteral("copy"), QStringLiteral("execute"),
+                                    QString::number(app.value(QStringLiteral("id")).toInteger()), QStringLiteral("--db"), db});
+        QCOMPARE(early.exitCode, 6);
+        QVERIFY(raw(QStringLiteral("gsoci"), QStringLiteral("team/app"), QStringLiteral("2.0.0")).isEmpty());
+
+        for (const QString &repo : {QStringLiteral("team/app"), QStringLiteral("mirror/app"), QStringLiteral("charts/app-operator"),
+                                    QStringLiteral("team/big")}) {
+            const qint64 id = batchFor(plan, repo).value(QStringLiteral("id")).toInteger();
+            QVERIFY2(id > 0, qPrintable(repo));
+            QVERIFY(approve(db, id));
+            const QJsonObject run = execute(db, id);
+            const QMap<QString, QString> states = statesByTag(run);
+            QVERIFY2(!states.isEmpty(), qPrintable(repo));
+            for (auto it = states.cbegin(); it != states.cend(); ++it)
+                QVERIFY2(it.value() == u"copied", qPrintable(repo + u':' + it.key() + u' ' + it.value()));
+            if (repo == u"mirror/app") {
+                // team/app went first: every blob is mounted from there, none sent again.
+                QVERIFY(run.value(QStringLiteral("blobsMounted")).toInt() > 0);
+                QCOMPARE(run.value(QStringLiteral("blobsUploaded")).toInt(), 0);
+            }
+        }
+        // Byte for byte what the source serves, for every tag the hub was seeded with.
+        int compared = 0;
+        for (const QJsonValue &v : std::as_const(m_hubSeeded)) {
+            const QJsonObject o = v.toObject();
+            const QString repo = o.value(QStringLiteral("repository")).toString(), tag = o.value(QStringLiteral("tag")).toString();
+            if (tag.isEmpty() || repo == u"team/legacy")
+                continue;
+            const QByteArray want = raw(QStringLiteral("hub"), repo, tag);
+            QVERIFY(!want.isEmpty());
+            QCOMPARE(raw(QStringLiteral("gsoci"), repo, tag), want);
+            if (repo == u"team/app")
+                QCOMPARE(raw(QStringLiteral("gsoci"), QStringLiteral("mirror/app"), tag), want);
+            ++compared;
+        }
+        QVERIFY(compared >= 8);
+        // Every platform of the index, by digest.
+        const QJsonObject index =
+            QJsonDocument::fromJson(raw(QStringLiteral("hub"), QStringLiteral("team/app"), QStringLiteral("2.0.0"))).object();
+        for (const QJsonValue &m : index.value(QStringLiteral("manifests")).toArray()) {
+            const QString d = m.toObject().value(QStringLiteral("digest")).toString();
+            QCOMPARE(raw(QStringLiteral("gsoci"), QStringLiteral("team/app"), d),
+                     raw(QStringLiteral("hub"), QStringLiteral("team/app"), d));
+        }
+        // The access log: mounts answered 201, and the big layer in several PATCHes.
+        const QString log = QString::fromUtf8(m_farm->namedLog(QStringLiteral("gsoci")));
+        QVERIFY2(log.contains(QRegularExpression(QStringLiteral("POST /v2/[a-z/]+/blobs/uploads/\\?(from=[^ ]*mount=|mount=[^ ]*from=)"))),
+                 "no cross-repository mount in the target's log");
+        QVERIFY(log.count(QRegularExpression(QStringLiteral("PATCH /v2/team/big/blobs/uploads/"))) >= 3);
+        // The drifted tag is untouched, and a rescan finds the copied rows synced.
+        QVERIFY(scan(db));
+        const Run status =
+            ferryctl({QStringLiteral("status"), QStringLiteral("--db"), db, QStringLiteral("--format"), QStringLiteral("json")});
+        const QJsonArray rows = QJsonDocument::fromJson(status.out).array();
+        int synced = 0;
+        for (const QJsonValue &r : rows) {
+            const QJsonObject o = r.toObject();
+            if (o.value(QStringLiteral("repository")).toString() == u"team/legacy")
+                QCOMPARE(o.value(QStringLiteral("state")).toString(), QStringLiteral("drifted"));
+            else
+                synced += o.value(QStringLiteral("state")).toString() == u"synced";
+        }
+        QVERIFY2(synced >= compared, qPrintable(QStringLiteral("%1 synced of %2").arg(synced).arg(compared)));
+    }
+
+    // A drifted tag is overwritten only with --state drifted, and only over the digest the review
+    // showed: a tag that moves after approval is refused.
+    void driftedTagIsOverwrittenOnlyWhenAskedAndUnmoved()
+    {
+        const QString db = testStore(path(QStringLiteral("drift.db")));
+        QVERIFY(scan(db));
+        const QJsonObject plan = planJson(
+            db, {QStringLiteral("--state"), QStringLiteral("drifted"), QStringLiteral("--repository"), QStringLiteral("team/legacy")});
+        const QJsonObject b = batchFor(plan, QStringLiteral("team/legacy"));
+        const QJsonObject item = b.value(QStringLiteral("itemList")).toArray().at(0).toObject();
+        QCOMPARE(item.value(QStringLiteral("action")).toString(), QStringLiteral("overwrite"));
+        const QByteArray before = raw(QStringLiteral("gsoci"), QStringLiteral("team/legacy"), QStringLiteral("3.1.0"));
+        QVERIFY(!item.value(QStringLiteral("replaces")).toString().isEmpty());
+        QVERIFY(approve(db, b.value(QStringLiteral("id")).toInteger()));
+        // Someone else moves the target's tag after approval.
+        QString error;
+        QVERIFY2(m_farm->seedNamed(QStringLiteral("gsoci"), QStringLiteral("moved"), &error,
+                                   {QStringLiteral("--only-extras"), QStringLiteral("--image"), QStringLiteral("team/legacy:3.1.0")}),
+                 qPrintable(error));
+        const QByteArray moved = raw(QStringLiteral("gsoci"), QStringLiteral("team/legacy"), QStringLiteral("3.1.0"));
+        QVERIFY(moved != before);
+        const QJsonObject refused = execute(db, b.value(QStringLiteral("id")).toInteger(), 4);
+        QCOMPARE(statesByTag(refused).value(QStringLiteral("3.1.0")), QStringLiteral("refused"));
+        QCOMPARE(raw(QStringLiteral("gsoci"), QStringLiteral("team/legacy"), QStringLiteral("3.1.0")), moved);
+        // Planned again from a fresh scan, approved, executed: the source's digest.
+        QVERIFY(scan(db));
+        const QJsonObject again = batchFor(
+            planJson(db,
+                     {QStringLiteral("--state"), QStringLiteral("drifted"), QStringLiteral("--repository"), QStringLiteral("team/legacy")}),
+            QStringLiteral("team/legacy"));
+        QVERIFY(approve(db, again.value(QStringLiteral("id")).toInteger()));
+        QCOMPARE(statesByTag(execute(db, again.value(QStringLiteral("id")).toInteger())).value(QStringLiteral("3.1.0")),
+                 QStringLiteral("copied"));
+        QCOMPARE(raw(QStringLiteral("gsoci"), QStringLiteral("team/legacy"), QStringLiteral("3.1.0")),
+                 raw(QStringLiteral("hub"), QStringLiteral("team/legacy"), QStringLiteral("3.1.0")));
+    }
+
+    // A source tag that moves after approval is not copied (moved); the rest of the batch goes on.
+    void movedSourceTagIsNotCopied()
+    {
+        QString error;
+        QVERIFY(m_farm->seedNamed(QStringLiteral("hub"), QStringLiteral("v1"), &error,
+                                  {QStringLiteral("--only-extras"), QStringLiteral("--image"), QStringLiteral("team/app:9.0.0"),
+                                   QStringLiteral("--image"), QStringLiteral("team/app:9.1.0")}));
+        const QString db = testStore(path(QStringLiteral("moved.db")));
+        QVERIFY(scan(db));
+        const QJsonObject b =
+            batchFor(planJson(db, {QStringLiteral("--repository"), QStringLiteral("team/app")}), QStringLiteral("team/app"));
+        QCOMPARE(b.value(QStringLiteral("items")).toInt(), 2);
+        QVERIFY(approve(db, b.value(QStringLiteral("id")).toInteger()));
+        QVERIFY(m_farm->seedNamed(QStringLiteral("hub"), QStringLiteral("v2"), &error,
+                                  {QStringLiteral("--only-extras"), QStringLiteral("--image"), QStringLiteral("team/app:9.0.0")}));
+        const QMap<QString, QString> states = statesByTag(execute(db, b.value(QStringLiteral("id")).toInteger()));
+        QCOMPARE(states.value(QStringLiteral("9.0.0")), QStringLiteral("moved"));
+        QCOMPARE(states.value(QStringLiteral("9.1.0")), QStringLiteral("copied"));
+        QVERIFY(raw(QStringLiteral("gsoci"), QStringLiteral("team/app"), QStringLiteral("9.0.0")).isEmpty());
+    }
+
+    // The exported script of digest-pinned skopeo copies, run by the real skopeo, gives the target
+    // the approved digests.
+    void exportedScriptCopiesTheApprovedDigests()
+    {
+        QString error;
+        QVERIFY(m_farm->seedNamed(QStringLiteral("hub"), QStringLiteral("x"), &error,
+                                  {QStringLiteral("--only-extras"), QStringLiteral("--image"), QStringLiteral("team/app:7.0.0")}));
+        const QString db = testStore(path(QStringLiteral("export.db")));
+        QVERIFY(scan(db));
+        const QJsonObject b =
+            batchFor(planJson(db, {QStringLiteral("--repository"), QStringLiteral("team/app")}), QStringLiteral("team/app"));
+        const qint64 id = b.value(QStringLiteral("id")).toInteger();
+        const QString script = path(QStringLiteral("copy.sh"));
+        const QStringList exportArgs{QStringLiteral("copy"),
+                                     QStringLiteral("export"),
+                                     QString::number(id),
+                                     QStringLiteral("--db"),
+                                     db,
+                                     QStringLiteral("--output"),
+                                     script};
+        QCOMPARE(ferryctl(exportArgs).exitCode, 6); // not approved yet
+        QVERIFY(approve(db, id));
+        QCOMPARE(ferryctl(exportArgs).exitCode, 0);
+        QFile f(script);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QString text = QString::fromUtf8(f.readAll());
+        QVERIFY2(text.contains(QStringLiteral("@sha256:")) && text.contains(QStringLiteral(":7.0.0")), qPrintable(text));
+        const QStringList tls{QStringLiteral("--src-tls-verify=false"), QStringLiteral("--dest-tls-verify=false")};
+        const Run sh = run(QStringLiteral("/bin/sh"), QStringList{script} + tls);
+        QVERIFY2(sh.exitCode == 0, sh.err.constData());
+        QCOMPARE(raw(QStringLiteral("gsoci"), QStringLiteral("team/app"), QStringLiteral("7.0.0")),
+                 raw(QStringLiteral("hub"), QStringLiteral("team/app"), QStringLiteral("7.0.0")));
+        // Executing it afterwards finds the tag there already.
+        QCOMPARE(statesByTag(execute(db, id)).value(QStringLiteral("7.0.0")), QStringLiteral("already-present"));
+    }
+};
+
+FERRY_TEST_MAIN(TestCopy)
+#include "tst_copy.moc"
