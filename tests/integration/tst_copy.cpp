@@ -52,7 +52,9 @@ private:
                                  "  - source: hub/charts/app-operator\n"
                                  "    target: gsoci/charts/app-operator\n"
                                  "  - source: hub/team/big\n"
-                                 "    target: gsoci/team/big\n")
+                                 "    target: gsoci/team/big\n"
+                                 "  - source: hub/team/huge\n"
+                                 "    target: gsoci/team/huge\n")
                       .arg(m_farm->planFields(QStringLiteral("hub")), m_farm->planFields(QStringLiteral("gsoci")), hubOptions)
                       .toUtf8());
         return p;
@@ -278,6 +280,57 @@ private Q_SLOTS:
         QCOMPARE(states.value(QStringLiteral("9.0.0")), QStringLiteral("moved"));
         QCOMPARE(states.value(QStringLiteral("9.1.0")), QStringLiteral("copied"));
         QVERIFY(raw(QStringLiteral("gsoci"), QStringLiteral("team/app"), QStringLiteral("9.0.0")).isEmpty());
+    }
+
+    // SIGKILL in the middle of a large layer, with a second executor refused meanwhile; resume
+    // finishes the batch without sending a finished blob again, and the tag points at a whole image.
+    void killedCopyResumesWithoutSendingTwice()
+    {
+        QString error;
+        QVERIFY(m_farm->seedNamed(QStringLiteral("hub"), QStringLiteral("k"), &error,
+                                  {QStringLiteral("--only-extras"), QStringLiteral("--big"), QStringLiteral("team/huge:2.0.0:128")}));
+        const QString config = QJsonDocument::fromJson(raw(QStringLiteral("hub"), QStringLiteral("team/huge"), QStringLiteral("2.0.0")))
+                                   .object()
+                                   .value(QStringLiteral("config"))
+                                   .toObject()
+                                   .value(QStringLiteral("digest"))
+                                   .toString()
+                                   .section(u':', 1);
+        QVERIFY(!config.isEmpty());
+        const QString db = testStore(path(QStringLiteral("kill.db")));
+        QVERIFY(scan(db));
+        const QJsonObject planned = planJson(db, {QStringLiteral("--repository"), QStringLiteral("team/huge")});
+        const qint64 id = batchFor(planned, QStringLiteral("team/huge")).value(QStringLiteral("id")).toInteger();
+        QVERIFY2(id > 0, QJsonDocument(planned).toJson().constData());
+        QVERIFY(approve(db, id));
+        const auto patches = [this] {
+            return QString::fromUtf8(m_farm->namedLog(QStringLiteral("gsoci"))).count(QStringLiteral("PATCH /v2/team/huge/blobs/uploads/"));
+        };
+        const int before = patches();
+        QProcess first;
+        first.start(ferryctlPath(), {QStringLiteral("copy"), QStringLiteral("execute"), QString::number(id), QStringLiteral("--db"), db});
+        QVERIFY(first.waitForStarted());
+        for (int i = 0; i < 600 && patches() < before + 1 && first.state() == QProcess::Running; ++i)
+            QThread::msleep(20);
+        QVERIFY2(first.state() == QProcess::Running, "the copy finished before it could be interrupted");
+        // A second executor on the same batch is refused while the first holds it.
+        const Run second = ferryctl({QStringLiteral("copy"), QStringLiteral("execute"), QString::number(id), QStringLiteral("--db"), db});
+        QCOMPARE(second.exitCode, 6);
+        QVERIFY2(second.err.contains("another run"), second.err.constData());
+        ::kill(pid_t(first.processId()), SIGKILL);
+        QVERIFY(first.waitForFinished(10'000));
+        QVERIFY(raw(QStringLiteral("gsoci"), QStringLiteral("team/huge"), QStringLiteral("2.0.0")).isEmpty()); // no tag yet
+        const Run resume = ferryctl({QStringLiteral("copy"), QStringLiteral("resume"), QStringLiteral("--db"), db,
+                                     QStringLiteral("--format"), QStringLiteral("json")});
+        QVERIFY2(resume.exitCode == 0, resume.err.constData());
+        QCOMPARE(statesByTag(QJsonDocument::fromJson(resume.out).array().at(0).toObject()).value(QStringLiteral("2.0.0")),
+                 QStringLiteral("copied"));
+        QCOMPARE(raw(QStringLiteral("gsoci"), QStringLiteral("team/huge"), QStringLiteral("2.0.0")),
+                 raw(QStringLiteral("hub"), QStringLiteral("team/huge"), QStringLiteral("2.0.0")));
+        // The config blob, finished before the kill, was sent once.
+        const QString log = QString::fromUtf8(m_farm->namedLog(QStringLiteral("gsoci")));
+        QCOMPARE(log.count(QRegularExpression(QStringLiteral("PUT /v2/team/huge/blobs/uploads/[^ ]*digest=sha256(:|%3A)%1").arg(config))),
+                 1);
     }
 
     // The exported script of digest-pinned skopeo copies, run by the real skopeo, gives the target
