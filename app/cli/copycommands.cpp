@@ -243,6 +243,7 @@ int cmdPlan(const QStringList &args, QTextStream &out, QTextStream &err)
                                          {QStringLiteral("blobs"), r.blobs},
                                          {QStringLiteral("bytes"), r.bytes},
                                          {QStringLiteral("pulls"), r.pulls},
+                                         {QStringLiteral("planningPulls"), r.planningPulls},
                                          {QStringLiteral("notes"), QJsonArray::fromStringList(r.notes)},
                                          {QStringLiteral("errors"), QJsonArray::fromStringList(r.errors)}})
                    .toJson(QJsonDocument::Indented);

@@ -39,7 +39,8 @@ struct CopyPlanResult
     int manifests = 0;
     int blobs = 0;
     qint64 bytes = 0;
-    int pulls = 0;
+    int pulls = 0; // what executing the batches costs at the sources, at most (shared manifests counted per tag)
+    int planningPulls = 0; // manifest GETs planning itself made at the sources
     qint64 scan = 0; // the scan whose matrix was read
     QStringList notes;
     QStringList errors; // manifests that could not be read: those items were left out
@@ -134,8 +135,8 @@ private:
     Task<QString> streamBlob(Transfer *t, const QString &digest, qint64 size, QUrl *location, QByteArray *finalBody);
     Task<QString> putManifest(Transfer *t, const QString &reference, const QByteArray &raw, const QString &mediaType);
     Task<HttpResponse> send(RegistryClient *c, const HttpRequest &request, const QString &scope);
-    // Waits while the source's pull budget is at its floor; false when cancelled.
-    Task<bool> waitForBudget(Transfer *t);
+    // Waits while a source's pull budget is at the plan's floor (counting the pause); false when cancelled.
+    Task<bool> waitForBudget(RegistryClient *source, const PlanRegistry *registry, const QString &repository, int *pauses);
 
     const Plan &m_plan;
     Store &m_store;

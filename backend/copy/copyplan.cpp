@@ -112,7 +112,12 @@ Task<CopyEngine::ItemShape> CopyEngine::readShape(const QString &registry, const
         shape.error = QStringLiteral("the plan has no registry %1").arg(registry);
         co_return shape;
     }
+    const PlanRegistry *budget = m_plan.registry(registry);
     const auto fallback = Result<ManifestFetch>::failure(RegistryError::make(RegistryError::Kind::Canceled, QStringLiteral("abandoned")));
+    if (!co_await waitForBudget(c, budget, repository, nullptr)) {
+        shape.error = QStringLiteral("stopped while waiting for the pull budget");
+        co_return shape;
+    }
     const Result<ManifestFetch> top = co_await awaitFuture(c->getManifest(repository, digest, m_group), fallback);
     ++shape.pulls;
     if (!top.ok()) {
@@ -130,6 +135,10 @@ Task<CopyEngine::ItemShape> CopyEngine::readShape(const QString &registry, const
             co_return shape;
         }
         for (const Descriptor &d : top.value.manifest.children) {
+            if (!co_await waitForBudget(c, budget, repository, nullptr)) {
+                shape.error = QStringLiteral("stopped while waiting for the pull budget");
+                co_return shape;
+            }
             const Result<ManifestFetch> child = co_await awaitFuture(c->getManifest(repository, d.digest, m_group), fallback);
             ++shape.pulls;
             if (!child.ok()) {
@@ -204,8 +213,10 @@ Task<CopyPlanResult> CopyEngine::plan(CopyPlanOptions options)
         for (const Candidate &c : std::as_const(cands)) {
             if (m_canceled)
                 break;
-            if (!shapes.contains(c.digest))
+            if (!shapes.contains(c.digest)) {
                 shapes.insert(c.digest, co_await readShape(c.mapping->sourceRegistry, c.mapping->sourceRepository, c.digest));
+                out.planningPulls += shapes[c.digest].pulls;
+            }
             const ItemShape &shape = shapes[c.digest];
             if (!shape.error.isEmpty()) {
                 out.errors << QStringLiteral("%1:%2 (%3) left out: %4").arg(c.mapping->sourceRepository, c.tag, c.digest, shape.error);

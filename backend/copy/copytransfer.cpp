@@ -68,33 +68,33 @@ bool distributable(const Descriptor &d)
 
 } // namespace
 
-Task<bool> CopyEngine::waitForBudget(Transfer *t)
+Task<bool> CopyEngine::waitForBudget(RegistryClient *source, const PlanRegistry *registry, const QString &repository, int *pauses)
 {
-    if (!t->sourcePlan || t->sourcePlan->budgetFloor < 0)
+    if (!source || !registry || registry->budgetFloor < 0)
         co_return true;
     for (int round = 0;; ++round) {
-        const RateLimitReading rl = t->source->stats().rateLimit;
-        if (!rl.present || rl.remaining < 0 || rl.remaining > t->sourcePlan->budgetFloor)
+        const RateLimitReading rl = source->stats().rateLimit;
+        if (!rl.present || rl.remaining < 0 || rl.remaining > registry->budgetFloor)
             co_return true;
         if (m_canceled)
             co_return false;
         // A rolling window frees about limit/window pulls a second: an estimate, said as one.
-        const int need = t->sourcePlan->budgetFloor + 1 - rl.remaining;
+        const int need = registry->budgetFloor + 1 - rl.remaining;
         const qint64 secs = rl.limit > 0 && rl.windowSeconds > 0 ? qint64(need) * rl.windowSeconds / rl.limit : -1;
         const QString when = secs >= 0 ? QDateTime::currentDateTime().addSecs(secs).toString(QStringLiteral("HH:mm")) : QStringLiteral("?");
-        if (round == 0)
-            ++t->stats->budgetPauses;
+        if (round == 0 && pauses)
+            ++*pauses;
         report(QStringLiteral("paused"), 0, 0,
                QStringLiteral("paused: %1 budget, %2 of %3 left (floor %4), resumes ~%5")
-                   .arg(t->sourcePlan->name)
+                   .arg(registry->name)
                    .arg(rl.remaining)
                    .arg(rl.limit)
-                   .arg(t->sourcePlan->budgetFloor)
+                   .arg(registry->budgetFloor)
                    .arg(when));
-        co_await pause(int(qMin<qint64>(t->sourcePlan->budgetPollMs, 3'600'000)));
+        co_await pause(int(qMin<qint64>(registry->budgetPollMs, 3'600'000)));
         // A HEAD, which Docker Hub does not count, brings the headers up to date.
         int status = 0;
-        co_await headManifest(t->source, t->sourceRepository, QStringLiteral("latest"), &status);
+        co_await headManifest(source, repository, QStringLiteral("latest"), &status);
     }
 }
 
@@ -125,7 +125,7 @@ Task<QString> CopyEngine::copyManifest(Transfer *t, const QString &digest, int d
         if (status == 200)
             co_return QString(); // a registry accepts a manifest only with everything it names
     }
-    if (!co_await waitForBudget(t))
+    if (!co_await waitForBudget(t->source, t->sourcePlan, t->sourceRepository, &t->stats->budgetPauses))
         co_return QStringLiteral("stopped while waiting for the pull budget");
     const auto fallback = Result<ManifestFetch>::failure(RegistryError::make(RegistryError::Kind::Canceled, QStringLiteral("abandoned")));
     const Result<ManifestFetch> got = co_await awaitFuture(t->source->getManifest(t->sourceRepository, digest, m_group), fallback);

@@ -114,6 +114,17 @@ private:
         return out;
     }
 
+    // What the Docker Hub-shaped front counted: pulls, heads, rejected.
+    static QJsonObject stats(quint16 port)
+    {
+        const Run r = run(QStringLiteral("/usr/bin/python3"),
+                          {QStringLiteral("-c"),
+                           QStringLiteral("import urllib.request,sys; "
+                                          "sys.stdout.write(urllib.request.urlopen('http://127.0.0.1:%1/stats').read().decode())")
+                               .arg(port)});
+        return QJsonDocument::fromJson(r.out).object();
+    }
+
     bool scan(const QString &db) const
     {
         const Run r = ferryctl({QStringLiteral("scan"), QStringLiteral("--plan"), m_plan, QStringLiteral("--db"), db});
@@ -331,6 +342,59 @@ private Q_SLOTS:
         const QString log = QString::fromUtf8(m_farm->namedLog(QStringLiteral("gsoci")));
         QCOMPARE(log.count(QRegularExpression(QStringLiteral("PUT /v2/team/huge/blobs/uploads/[^ ]*digest=sha256(:|%3A)%1").arg(config))),
                  1);
+    }
+
+    // Behind a Docker Hub-shaped front that counts manifest GETs: planning and copying pause at the
+    // plan's floor and go on when the window gives the budget back, without a single 429; HEADs
+    // (every check of the target and the source's tag) take nothing from the budget.
+    void dockerHubBudgetPausesAtTheFloor()
+    {
+        ManagedProcess front;
+        const quint16 port = freeLoopbackPort();
+        QString error;
+        QVERIFY2(front.start(QStringLiteral("/usr/bin/python3"),
+                             {QStringLiteral(FERRY_TEST_SUPPORT_DIR "/hubfront.py"), QStringLiteral("--port"), QString::number(port),
+                              QStringLiteral("--upstream"), m_farm->doorHostPort(QStringLiteral("hub")), QStringLiteral("--limit"),
+                              QStringLiteral("8"), QStringLiteral("--window"), QStringLiteral("2")},
+                             port, &error),
+                 qPrintable(error));
+        const QString plan = path(QStringLiteral("budget.yaml"));
+        writeFile(plan,
+                  QStringLiteral("version: 1\nname: budget\nregistries:\n"
+                                 "  dockerhub: { url: 'http://127.0.0.1:%1', role: source, budget: { floor: 2, poll: 300ms } }\n"
+                                 "  gsoci: { %2, role: target }\n"
+                                 "images:\n  - source: dockerhub/team/app\n    target: gsoci/budget/app\n")
+                      .arg(port)
+                      .arg(m_farm->planFields(QStringLiteral("gsoci")))
+                      .toUtf8());
+        const QString db = testStore(path(QStringLiteral("budget.db")));
+        QVERIFY(ferryctl({QStringLiteral("scan"), QStringLiteral("--plan"), plan, QStringLiteral("--db"), db}).exitCode != -1);
+        QThread::msleep(2'100); // the scan's own reads are not budgeted: start from a fresh window
+        const QJsonObject before = stats(port);
+        const Run planned = ferryctl({QStringLiteral("copy"), QStringLiteral("plan"), QStringLiteral("--plan"), plan,
+                                      QStringLiteral("--db"), db, QStringLiteral("--format"), QStringLiteral("json")});
+        QVERIFY2(planned.exitCode == 0, planned.err.constData());
+        const QJsonObject planObject = QJsonDocument::fromJson(planned.out).object();
+        const QJsonObject b = planObject.value(QStringLiteral("batches")).toArray().at(0).toObject();
+        QVERIFY2(b.value(QStringLiteral("pulls")).toInt() > 8, "the batch needs more pulls than one window gives");
+        QVERIFY(approve(db, b.value(QStringLiteral("id")).toInteger()));
+        const Run exec =
+            ferryctl({QStringLiteral("copy"), QStringLiteral("execute"), QString::number(b.value(QStringLiteral("id")).toInteger()),
+                      QStringLiteral("--db"), db, QStringLiteral("--format"), QStringLiteral("json")});
+        QVERIFY2(exec.exitCode == 0, exec.err.constData());
+        QVERIFY2(exec.err.contains("paused: dockerhub budget"), exec.err.constData());
+        const QJsonObject result = QJsonDocument::fromJson(exec.out).array().at(0).toObject();
+        QVERIFY(result.value(QStringLiteral("budgetPauses")).toInt() >= 1);
+        for (const QString &state : statesByTag(result))
+            QCOMPARE(state, QStringLiteral("copied"));
+        const QJsonObject after = stats(port);
+        QCOMPARE(after.value(QStringLiteral("rejected")).toInt(), before.value(QStringLiteral("rejected")).toInt());
+        QVERIFY(after.value(QStringLiteral("heads")).toInt() > before.value(QStringLiteral("heads")).toInt());
+        // Only GETs were counted: planning's reads and the copy's, nothing for the HEADs.
+        QCOMPARE(after.value(QStringLiteral("pulls")).toInt() - before.value(QStringLiteral("pulls")).toInt(),
+                 planObject.value(QStringLiteral("planningPulls")).toInt() + result.value(QStringLiteral("pulls")).toInt());
+        QCOMPARE(raw(QStringLiteral("gsoci"), QStringLiteral("budget/app"), QStringLiteral("2.0.0")),
+                 raw(QStringLiteral("hub"), QStringLiteral("team/app"), QStringLiteral("2.0.0")));
     }
 
     // The exported script of digest-pinned skopeo copies, run by the real skopeo, gives the target
