@@ -186,6 +186,8 @@ QString actionText(const CopyItem &i)
 {
     if (i.action == copyaction::Overwrite)
         return QStringLiteral("overwrite %1").arg(i.replaces.left(19));
+    if (i.action == copyaction::Referrer)
+        return QStringLiteral("referrer, by digest");
     if (i.action == copyaction::Platforms)
         return QStringLiteral("add platforms to %1").arg(i.replaces.left(19));
     return QStringLiteral("new tag");
@@ -205,6 +207,10 @@ int cmdPlan(const QStringList &args, QTextStream &out, QTextStream &err)
                  QStringLiteral("glob")});
     p.addOption({QStringLiteral("referenced-only"), QStringLiteral("Only tags a cluster runs, pins or names (the last refs scan).")});
     p.addOption({QStringLiteral("newest"), QStringLiteral("At most N tags per repository, newest first."), QStringLiteral("n")});
+    p.addOption({QStringLiteral("tag"), QStringLiteral("Only tags matching this glob (repeatable)."), QStringLiteral("glob")});
+    p.addOption({QStringLiteral("referrers"),
+                 QStringLiteral("Also the chosen digests' cosign tags (sha256-<hex>.sig/.att/.sbom), "
+                                "tag-schema indexes and OCI referrers.")});
     p.addOption({QStringLiteral("format"), QStringLiteral("text (default) or json."), QStringLiteral("format")});
     if (const int rc = open(ctx, QStringLiteral("plan"), args, true, out, err); rc >= 0)
         return rc;
@@ -218,6 +224,8 @@ int cmdPlan(const QStringList &args, QTextStream &out, QTextStream &err)
     }
     o.repositories = p.values(QStringLiteral("repository"));
     o.referencedOnly = p.isSet(QStringLiteral("referenced-only"));
+    o.tags = p.values(QStringLiteral("tag"));
+    o.referrers = p.isSet(QStringLiteral("referrers"));
     if (p.isSet(QStringLiteral("newest"))) {
         bool ok = false;
         o.newest = p.value(QStringLiteral("newest")).toInt(&ok);
@@ -319,8 +327,10 @@ int cmdShow(const QStringList &args, QTextStream &out, QTextStream &err)
         out << "  " << b->status << " by " << b->decidedBy << (b->comment.isEmpty() ? QString() : QStringLiteral(": ") + b->comment)
             << '\n';
     for (const CopyItem &i : b->items)
-        out << QString::number(i.seq).rightJustified(4) << "  " << QString(i.sourceRepository + u':' + i.tag).leftJustified(36) << ' '
-            << i.digest.left(19) << "  " << actionText(i).leftJustified(34) << ' ' << i.state
+        out << QString::number(i.seq).rightJustified(4) << "  "
+            << (i.tag.isEmpty() ? QString(i.sourceRepository + QStringLiteral(" (referrer)")) : QString(i.sourceRepository + u':' + i.tag))
+                   .leftJustified(36)
+            << ' ' << i.digest.left(19) << "  " << actionText(i).leftJustified(34) << ' ' << i.state
             << (i.message.isEmpty() ? QString() : QStringLiteral(": ") + i.message) << '\n';
     out.flush();
     return ExitOk;
@@ -528,8 +538,12 @@ int cmdExport(const QStringList &args, QTextStream &out, QTextStream &err)
                    .arg(b->id)
                    .arg(b->hash, b->decidedBy);
         for (const CopyItem &i : b->items)
-            text += QStringLiteral("skopeo copy --all --preserve-digests \"$@\" docker://%1/%2@%3 docker://%4/%5:%6\n")
-                        .arg(src, i.sourceRepository, i.digest, dst, b->repository, i.tag);
+            text += i.tag.isEmpty()
+                ? QStringLiteral("# %1: a referrer without a tag; Ferry copies it by digest (ferryctl copy execute %2)\n")
+                      .arg(i.digest)
+                      .arg(b->id)
+                : QStringLiteral("skopeo copy --all --preserve-digests \"$@\" docker://%1/%2@%3 docker://%4/%5:%6\n")
+                      .arg(src, i.sourceRepository, i.digest, dst, b->repository, i.tag);
     } else if (format == u"skopeo-sync") {
         QMap<QString, QList<const CopyItem *>> byRepo;
         for (const CopyItem &i : b->items)
@@ -540,7 +554,8 @@ int cmdExport(const QStringList &args, QTextStream &out, QTextStream &err)
         for (auto it = byRepo.begin(); it != byRepo.end(); ++it) {
             text += QStringLiteral("    %1:\n").arg(it.key());
             for (const CopyItem *i : it.value())
-                text += QStringLiteral("      - \"%1\" # approved %2\n").arg(i->tag, i->digest);
+                if (!i->tag.isEmpty())
+                    text += QStringLiteral("      - \"%1\" # approved %2\n").arg(i->tag, i->digest);
         }
     } else if (format == u"csv") {
         text = QStringLiteral("batch,seq,source,source_repository,tag,digest,target,repository,action,replaces,state\n");

@@ -29,6 +29,8 @@ struct CopyPlanOptions
     QStringList repositories; // globs over the target repository; empty: all
     bool referencedOnly = false; // only tags a cluster runs, pins or names (the last refs scan)
     int newest = 0; // then at most N per repository, newest first (0: all)
+    QStringList tags; // only tags matching one of these globs; empty: all
+    bool referrers = false; // also the chosen digests' cosign tags, tag-schema indexes and OCI referrers
     QString actor;
 };
 
@@ -123,6 +125,10 @@ private:
     RegistryClient *client(const QString &registry);
     void report(const QString &phase, int done, int total, const QString &message);
     Task<ItemShape> readShape(const QString &registry, const QString &repository, const QString &digest);
+    // The OCI referrers of the items' digests not among them: untagged items copied by digest.
+    Task<QList<CopyItem>> referrersOf(const QString &sourceRegistry, const QList<CopyItem> &items);
+    // Reads the item's manifests, counts what the target lacks, and appends it to the batch.
+    Task<> addItem(CopyBatch *b, CopyItem item, QMap<QString, ItemShape> *shapes, QSet<QString> *batchBlobs, CopyPlanResult *out);
     Task<QString> headManifest(RegistryClient *c, const QString &repository, const QString &reference, int *status);
     Task<bool> blobInTarget(Transfer *t, const QString &digest);
     // The item's state and message after trying it.

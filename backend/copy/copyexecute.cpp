@@ -136,18 +136,20 @@ Task<std::pair<QString, QString>> CopyEngine::copyItem(const CopyBatch &b, const
         co_return std::pair{copystate::Failed,
                             QStringLiteral("the plan no longer names %1 and %2").arg(b.sourceRegistry, b.targetRegistry)};
 
+    // A referrer has no tag: it is read, checked and written by its digest.
+    const QString ref = item.tag.isEmpty() ? item.digest : item.tag;
     int status = 0;
-    const QString now = co_await headManifest(t.source, item.sourceRepository, item.tag, &status);
+    const QString now = co_await headManifest(t.source, item.sourceRepository, ref, &status);
     if (status == 404)
         co_return std::pair{copystate::Moved,
-                            QStringLiteral("the source no longer has %1:%2; nothing copied").arg(item.sourceRepository, item.tag)};
+                            QStringLiteral("the source no longer has %1 %2; nothing copied").arg(item.sourceRepository, ref)};
     if (status != 200)
         co_return std::pair{copystate::Failed, QStringLiteral("the source's tag could not be read: %1").arg(now)};
     if (now != item.digest)
         co_return std::pair{
             copystate::Moved,
             QStringLiteral("the source's %1 moved to %2 since approval (approved %3); nothing copied").arg(item.tag, now, item.digest)};
-    const QString held = co_await headManifest(t.target, b.repository, item.tag, &status);
+    const QString held = co_await headManifest(t.target, b.repository, ref, &status);
     if (status == 200 && held == item.digest)
         co_return std::pair{copystate::AlreadyPresent, QStringLiteral("the target's %1 already has %2").arg(item.tag, item.digest)};
     if (const QString why = tagGuard(item, status, held); !why.isEmpty())
@@ -163,14 +165,14 @@ Task<std::pair<QString, QString>> CopyEngine::copyItem(const CopyBatch &b, const
     if (const QString err = co_await copyManifest(&t, item.digest, 0); !err.isEmpty())
         co_return std::pair{m_canceled ? copystate::Copying : copystate::Failed, err};
     // The tag last, and only over what the review showed (another writer may have been quicker).
-    const QString before = co_await headManifest(t.target, b.repository, item.tag, &status);
-    if (!(status == 200 && before == item.digest)) {
+    const QString before = co_await headManifest(t.target, b.repository, ref, &status);
+    if (!item.tag.isEmpty() && !(status == 200 && before == item.digest)) {
         if (const QString why = tagGuard(item, status, before); !why.isEmpty())
             co_return std::pair{status == 200 ? copystate::Refused : copystate::Failed, why};
         if (const QString err = co_await putManifest(&t, item.tag, t.topRaw, t.topType); !err.isEmpty())
             co_return std::pair{copystate::Failed, err};
     }
-    const QString after = co_await headManifest(t.target, b.repository, item.tag, &status);
+    const QString after = co_await headManifest(t.target, b.repository, ref, &status);
     if (status != 200 || after != item.digest)
         co_return std::pair{copystate::Failed,
                             QStringLiteral("after the copy the target's %1 answers %2, not %3")

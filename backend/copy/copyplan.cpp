@@ -12,6 +12,8 @@
 #include "registry/manifest.h"
 #include "registry/registryclient.h"
 
+#include <QRegularExpression>
+
 #include <algorithm>
 
 namespace ferry {
@@ -72,6 +74,48 @@ QMap<std::pair<QString, QString>, QList<Candidate>> candidates(const Plan &plan,
         return true;
     });
     return byRepository;
+}
+
+// A cosign tag (sha256-<hex>.sig, .att, .sbom) or a referrers tag-schema index (sha256-<hex>)
+// of one of these digests' hex.
+bool isReferrerTag(const QString &tag, const QSet<QString> &hexes)
+{
+    static const QRegularExpression re(QStringLiteral("^sha256-([0-9a-f]{64})(\\.(sig|att|sbom))?$"));
+    const QRegularExpressionMatch m = re.match(tag);
+    return m.hasMatch() && hexes.contains(m.captured(1));
+}
+
+// The candidates the options choose in one repository, sorted by tag: --tag, --referenced-only,
+// then --newest; with --referrers the cosign and tag-schema tags of the chosen digests come along.
+QList<Candidate> choose(const QList<Candidate> &all, const CopyPlanOptions &o, const QSet<QString> &held)
+{
+    QList<Candidate> cands;
+    for (const Candidate &c : all) {
+        if (!o.tags.isEmpty() && std::none_of(o.tags.begin(), o.tags.end(), [&](const QString &g) {
+                return QRegularExpression(QRegularExpression::wildcardToRegularExpression(g)).match(c.tag).hasMatch();
+            }))
+            continue;
+        if (o.referencedOnly && !held.contains(c.tag) && !held.contains(c.digest))
+            continue;
+        cands << c;
+    }
+    std::sort(cands.begin(), cands.end(), [](const Candidate &a, const Candidate &b) {
+        return a.seen != b.seen ? a.seen > b.seen : a.tag > b.tag; // newest first
+    });
+    if (o.newest > 0 && cands.size() > o.newest)
+        cands = cands.mid(0, o.newest);
+    if (o.referrers) {
+        QSet<QString> tags, hexes;
+        for (const Candidate &c : std::as_const(cands)) {
+            tags.insert(c.tag);
+            hexes.insert(c.digest.section(u':', 1));
+        }
+        for (const Candidate &c : all)
+            if (!tags.contains(c.tag) && isReferrerTag(c.tag, hexes))
+                cands << c;
+    }
+    std::sort(cands.begin(), cands.end(), [](const Candidate &a, const Candidate &b) { return a.tag < b.tag; });
+    return cands;
 }
 
 } // namespace
@@ -164,6 +208,73 @@ Task<CopyEngine::ItemShape> CopyEngine::readShape(const QString &registry, const
     co_return shape;
 }
 
+Task<QList<CopyItem>> CopyEngine::referrersOf(const QString &sourceRegistry, const QList<CopyItem> &items)
+{
+    QList<CopyItem> out;
+    RegistryClient *c = client(sourceRegistry);
+    QSet<QString> known;
+    for (const CopyItem &i : items)
+        known.insert(i.digest);
+    for (const CopyItem &i : items) {
+        if (!c || m_canceled)
+            break;
+        const auto fallback =
+            Result<ReferrerList>::failure(RegistryError::make(RegistryError::Kind::Canceled, QStringLiteral("abandoned")));
+        const Result<ReferrerList> r = co_await awaitFuture(c->referrers(i.sourceRepository, i.digest, m_group), fallback);
+        for (const Descriptor &d : r.value.referrers) {
+            if (known.contains(d.digest))
+                continue;
+            known.insert(d.digest);
+            CopyItem ref;
+            ref.sourceRepository = i.sourceRepository;
+            ref.digest = d.digest;
+            ref.mediaType = d.mediaType;
+            ref.action = copyaction::Referrer;
+            out << ref;
+        }
+    }
+    co_return out;
+}
+
+Task<> CopyEngine::addItem(CopyBatch *b, CopyItem item, QMap<QString, ItemShape> *shapes, QSet<QString> *batchBlobs, CopyPlanResult *out)
+{
+    if (!shapes->contains(item.digest)) {
+        shapes->insert(item.digest, co_await readShape(b->sourceRegistry, item.sourceRepository, item.digest));
+        out->planningPulls += (*shapes)[item.digest].pulls;
+    }
+    const ItemShape shape = shapes->value(item.digest);
+    if (!shape.error.isEmpty()) {
+        out->errors << QStringLiteral("%1:%2 (%3) left out: %4").arg(item.sourceRepository, item.tag, item.digest, shape.error);
+        co_return;
+    }
+    item.seq = int(b->items.size()) + 1;
+    item.manifests = shape.manifests;
+    item.pulls = shape.pulls;
+    RegistryClient *target = client(b->targetRegistry);
+    for (auto bl = shape.blobs.begin(); bl != shape.blobs.end(); ++bl) {
+        ++item.blobs;
+        item.bytes += bl.value();
+        if (batchBlobs->contains(bl.key()))
+            continue;
+        batchBlobs->insert(bl.key());
+        int status = 0;
+        if (target) {
+            HttpRequest head;
+            head.method = QByteArrayLiteral("HEAD");
+            head.url = target->urlFor(QStringLiteral("/v2/%1/blobs/%2").arg(b->repository, bl.key()));
+            const HttpResponse r = co_await send(target, head, QStringLiteral("repository:%1:pull").arg(b->repository));
+            status = r.status;
+        }
+        if (status != 200) { // the target lacks it: it will be sent (or mounted)
+            ++b->blobs;
+            b->bytes += bl.value();
+        }
+    }
+    b->manifests += item.manifests;
+    b->pulls += item.pulls;
+    b->items.append(item);
+}
+
 Task<CopyPlanResult> CopyEngine::plan(CopyPlanOptions options)
 {
     CopyPlanResult out;
@@ -182,20 +293,9 @@ Task<CopyPlanResult> CopyEngine::plan(CopyPlanOptions options)
     int repoDone = 0;
     for (auto it = byRepository.begin(); it != byRepository.end() && !m_canceled; ++it) {
         const QString targetRegistry = it.key().first, repository = it.key().second;
-        QList<Candidate> cands = it.value();
         report(QStringLiteral("plan"), repoDone++, int(byRepository.size()), QStringLiteral("%1/%2").arg(targetRegistry, repository));
-        if (options.referencedOnly) {
-            const QSet<QString> held = clusterHeld(m_store, targetRegistry, repository);
-            cands.erase(std::remove_if(cands.begin(), cands.end(),
-                                       [&](const Candidate &c) { return !held.contains(c.tag) && !held.contains(c.digest); }),
-                        cands.end());
-        }
-        std::sort(cands.begin(), cands.end(), [](const Candidate &a, const Candidate &b) {
-            return a.seen != b.seen ? a.seen > b.seen : a.tag > b.tag; // newest first
-        });
-        if (options.newest > 0 && cands.size() > options.newest)
-            cands = cands.mid(0, options.newest);
-        std::sort(cands.begin(), cands.end(), [](const Candidate &a, const Candidate &b) { return a.tag < b.tag; });
+        const QList<Candidate> cands =
+            choose(it.value(), options, options.referencedOnly ? clusterHeld(m_store, targetRegistry, repository) : QSet<QString>());
         if (cands.isEmpty())
             continue;
 
@@ -207,23 +307,9 @@ Task<CopyPlanResult> CopyEngine::plan(CopyPlanOptions options)
         b.repository = repository;
         b.scan = scan->id;
         b.status = batchstatus::Planned;
-        QSet<QString> batchBlobs;
-        QMap<QString, ItemShape> shapes; // by digest: tags sharing a digest read it once
-        RegistryClient *target = client(targetRegistry);
-        for (const Candidate &c : std::as_const(cands)) {
-            if (m_canceled)
-                break;
-            if (!shapes.contains(c.digest)) {
-                shapes.insert(c.digest, co_await readShape(c.mapping->sourceRegistry, c.mapping->sourceRepository, c.digest));
-                out.planningPulls += shapes[c.digest].pulls;
-            }
-            const ItemShape &shape = shapes[c.digest];
-            if (!shape.error.isEmpty()) {
-                out.errors << QStringLiteral("%1:%2 (%3) left out: %4").arg(c.mapping->sourceRepository, c.tag, c.digest, shape.error);
-                continue;
-            }
+        QList<CopyItem> wanted;
+        for (const Candidate &c : cands) {
             CopyItem item;
-            item.seq = int(b.items.size()) + 1;
             item.sourceRepository = c.mapping->sourceRepository;
             item.tag = c.tag;
             item.digest = c.digest;
@@ -232,30 +318,16 @@ Task<CopyPlanResult> CopyEngine::plan(CopyPlanOptions options)
                 : c.targetState == state::Partial         ? copyaction::Platforms
                                                           : copyaction::New;
             item.replaces = c.targetState == state::Missing ? QString() : c.targetDigest;
-            item.manifests = shape.manifests;
-            item.pulls = shape.pulls;
-            for (auto bl = shape.blobs.begin(); bl != shape.blobs.end(); ++bl) {
-                ++item.blobs;
-                item.bytes += bl.value();
-                if (batchBlobs.contains(bl.key()))
-                    continue;
-                batchBlobs.insert(bl.key());
-                int status = 0;
-                if (target) {
-                    HttpRequest head;
-                    head.method = QByteArrayLiteral("HEAD");
-                    head.url = target->urlFor(QStringLiteral("/v2/%1/blobs/%2").arg(repository, bl.key()));
-                    const HttpResponse r = co_await send(target, head, QStringLiteral("repository:%1:pull").arg(repository));
-                    status = r.status;
-                }
-                if (status != 200) {
-                    ++b.blobs;
-                    b.bytes += bl.value();
-                }
-            }
-            b.manifests += item.manifests;
-            b.pulls += item.pulls;
-            b.items.append(item);
+            wanted << item;
+        }
+        if (options.referrers)
+            wanted << co_await referrersOf(b.sourceRegistry, wanted);
+        QSet<QString> batchBlobs;
+        QMap<QString, ItemShape> shapes; // by digest: tags sharing a digest read it once
+        for (const CopyItem &item : std::as_const(wanted)) {
+            if (m_canceled)
+                break;
+            co_await addItem(&b, item, &shapes, &batchBlobs, &out);
         }
         if (b.items.isEmpty())
             continue;

@@ -33,13 +33,14 @@ namespace copyaction {
 inline const QString New = QStringLiteral("new"); // the tag is absent in the target
 inline const QString Platforms = QStringLiteral("platforms"); // the target holds some of the index's platforms
 inline const QString Overwrite = QStringLiteral("overwrite"); // the target's tag has another digest (drifted)
+inline const QString Referrer = QStringLiteral("referrer"); // untagged: an OCI referrer of another item, copied by digest
 } // namespace copyaction
 
 struct CopyItem
 {
     int seq = 0;
     QString sourceRepository;
-    QString tag; // the same tag in source and target
+    QString tag; // the same tag in source and target; empty for a referrer (copied by digest only)
     QString digest; // the source digest the last scan saw: the one thing copied
     QString mediaType;
     QString action = copyaction::New;

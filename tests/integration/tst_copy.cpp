@@ -53,6 +53,8 @@ private:
                                  "    target: gsoci/charts/app-operator\n"
                                  "  - source: hub/team/big\n"
                                  "    target: gsoci/team/big\n"
+                                 "  - source: hub/team/app\n"
+                                 "    target: gsoci/signed/app\n"
                                  "  - source: hub/team/huge\n"
                                  "    target: gsoci/team/huge\n")
                       .arg(m_farm->planFields(QStringLiteral("hub")), m_farm->planFields(QStringLiteral("gsoci")), hubOptions)
@@ -291,6 +293,41 @@ private Q_SLOTS:
         QCOMPARE(states.value(QStringLiteral("9.0.0")), QStringLiteral("moved"));
         QCOMPARE(states.value(QStringLiteral("9.1.0")), QStringLiteral("copied"));
         QVERIFY(raw(QStringLiteral("gsoci"), QStringLiteral("team/app"), QStringLiteral("9.0.0")).isEmpty());
+    }
+
+    // --referrers brings the chosen digests' cosign signature tag, their tag-schema referrers index
+    // and the OCI referrer it lists (an SBOM pushed by digest); without it, only the tags asked for.
+    void referrersComeAlongWhenAsked()
+    {
+        const QString db = testStore(path(QStringLiteral("referrers.db")));
+        QVERIFY(scan(db));
+        const QStringList only{QStringLiteral("--repository"), QStringLiteral("signed/app"), QStringLiteral("--tag"),
+                               QStringLiteral("1.1.0"),        QStringLiteral("--tag"),      QStringLiteral("2.0.0")};
+        QCOMPARE(batchFor(planJson(db, only), QStringLiteral("signed/app")).value(QStringLiteral("items")).toInt(), 2);
+        const QJsonObject b = batchFor(planJson(db, only + QStringList{QStringLiteral("--referrers")}), QStringLiteral("signed/app"));
+        QString sbom, sig;
+        QStringList tags;
+        for (const QJsonValue &v : b.value(QStringLiteral("itemList")).toArray()) {
+            const QJsonObject i = v.toObject();
+            tags << i.value(QStringLiteral("tag")).toString();
+            if (i.value(QStringLiteral("action")).toString() == u"referrer")
+                sbom = i.value(QStringLiteral("digest")).toString();
+            if (i.value(QStringLiteral("tag")).toString().endsWith(QLatin1String(".sig")))
+                sig = i.value(QStringLiteral("tag")).toString();
+        }
+        QVERIFY2(!sbom.isEmpty() && !sig.isEmpty(), qPrintable(tags.join(u' ')));
+        QCOMPARE(tags.filter(QRegularExpression(QStringLiteral("^sha256-[0-9a-f]{64}$"))).size(), 1); // the tag-schema index
+        QVERIFY(approve(db, b.value(QStringLiteral("id")).toInteger()));
+        const QJsonObject result = execute(db, b.value(QStringLiteral("id")).toInteger());
+        for (const QJsonValue &v : result.value(QStringLiteral("items")).toArray()) {
+            const QString st = v.toObject().value(QStringLiteral("state")).toString();
+            QVERIFY2(st == u"copied" || st == u"already-present", qPrintable(st));
+        }
+        QCOMPARE(raw(QStringLiteral("gsoci"), QStringLiteral("signed/app"), sbom),
+                 raw(QStringLiteral("hub"), QStringLiteral("team/app"), sbom));
+        QCOMPARE(raw(QStringLiteral("gsoci"), QStringLiteral("signed/app"), sig),
+                 raw(QStringLiteral("hub"), QStringLiteral("team/app"), sig));
+        QVERIFY(raw(QStringLiteral("gsoci"), QStringLiteral("signed/app"), QStringLiteral("1.0.0")).isEmpty()); // not asked for
     }
 
     // SIGKILL in the middle of a large layer, with a second executor refused meanwhile; resume
