@@ -471,7 +471,7 @@ def main():
         ca = f"ca-file: {pki.ca}"
         with open(plan, "w") as f:
             f.write("version: 1\nname: leave-docker-hub (demo)\nregistries:\n")
-            f.write(f"  dockerhub: {{ url: https://{hub_front.host}, role: source, client-name: docker.io, {ca} }}\n")
+            f.write(f"  dockerhub: {{ url: https://{hub_front.host}, role: source, client-name: docker.io, budget: {{ floor: 20 }}, {ca} }}\n")
             f.write(f"  gsoci:     {{ url: https://{gsoci_tls}, role: target, {ca} }}\n")
             f.write(f"  china:     {{ url: https://{china_tls}, role: replica, of: gsoci, lag-slo: 10s, {ca} }}\n")
             f.write(f"  cache-eu:  {{ url: https://{cache}, role: cache, of: gsoci, {ca} }}\n")
@@ -544,6 +544,20 @@ def main():
         subprocess.run([ferryctl, "refs", "scan", "--plan", plan, "--db", db], stdout=subprocess.DEVNULL)
         # Cleanup batches to review: proposed, nothing deleted.
         subprocess.run([ferryctl, "cleanup", "plan", "--plan", plan, "--db", db], stdout=subprocess.DEVNULL)
+        # Stage 1's work: what gsoci lacks, copied by digest in approved batches within Docker Hub's
+        # pull budget; the first batch is approved and copied, the others wait for the lead.
+        print("[demo] copy batches for the tags gsoci lacks; the first approved and copied within Docker Hub's budget", flush=True)
+        planned = subprocess.run([ferryctl, "copy", "plan", "--plan", plan, "--db", db, "--format", "json"],
+                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        try:
+            copies = [b["id"] for b in json.loads(planned.stdout)["batches"]]
+        except (ValueError, KeyError):
+            copies = []
+        if copies:
+            subprocess.run([ferryctl, "copy", "approve", str(copies[0]), "--db", db, "--as", "demo", "--comment", "missing releases"],
+                           stdout=subprocess.DEVNULL)
+            subprocess.run([ferryctl, "copy", "execute", str(copies[0]), "--db", db, "--as", "demo"], stdout=subprocess.DEVNULL)
+            subprocess.run([ferryctl, "scan", "--plan", plan, "--db", db], stdout=subprocess.DEVNULL)
         if args.show_execution:
             subprocess.run([ferryctl, "cleanup", "approve", "2", "--db", db, "--as", "demo", "--comment", "dev builds older than 30 days"],
                            stdout=subprocess.DEVNULL)

@@ -90,6 +90,17 @@ ImagesPage::ImagesPage(SyncMatrixModel *model, QWidget *parent)
             menu.addAction(tr("Copy reference %1").arg(reference), this, [reference] { QGuiApplication::clipboard()->setText(reference); });
         copyDigest->setEnabled(!digest.isEmpty());
         copyReference->setEnabled(!reference.isEmpty());
+        // What the target lacks, copied by digest once approved: this row, or every row in its state.
+        const std::optional<MatrixRow> row = index.isValid() ? m_model->rowAt(index.row()) : std::nullopt;
+        const bool copyable = row && (row->state == u"missing" || row->state == u"partial" || row->state == u"drifted");
+        menu.addSeparator();
+        QAction *copyRow =
+            menu.addAction(tr("Copy %1:%2 to the target…").arg(row ? row->repository : QString(), row ? row->tag : QString()), this,
+                           [this, row] { Q_EMIT copyRequested(row->repository, row->tag, row->state); });
+        QAction *copyState = menu.addAction(tr("Copy every %1 row to the target…").arg(row ? row->state : QString()), this,
+                                            [this, row] { Q_EMIT copyRequested(QString(), QString(), row->state); });
+        copyRow->setEnabled(copyable);
+        copyState->setEnabled(copyable);
         if (digest.isEmpty())
             copyDigest->setText(tr("Copy digest (this cell has none)"));
         menu.exec(m_view->viewport()->mapToGlobal(pos));

@@ -69,6 +69,8 @@ public:
 
 Q_SIGNALS:
     void manifestShown(bool ok);
+    // Plan a copy batch: one row (repository and tag), or every row in a state (both empty).
+    void copyRequested(const QString &repository, const QString &tag, const QString &state);
 
 private:
     QWidget *buildManifestTab();

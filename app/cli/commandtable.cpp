@@ -251,7 +251,7 @@ void addFerryOptions(CommandParser &parser)
          QStringLiteral("The history database, a file or a postgresql:// URL (default: the plan's store, else next to the plan)."),
          QStringLiteral("file")});
     parser.addOption({QStringLiteral("page"),
-                      QStringLiteral("Open on a page: overview, images, replication, cleanup, registries, clients or charts."),
+                      QStringLiteral("Open on a page: overview, images, replication, cleanup, registries, clients, charts or copies."),
                       QStringLiteral("page")});
     parser.addOption({QStringLiteral("tui"), QStringLiteral("The dashboard in this terminal instead of a window (as ferryctl tui).")});
     parser.addOption({QStringLiteral("batch"), QStringLiteral("Open the Cleanup page on this batch."), QStringLiteral("id")});

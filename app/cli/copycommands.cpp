@@ -324,8 +324,8 @@ int cmdShow(const QStringList &args, QTextStream &out, QTextStream &err)
         << ", from scan " << b->scan << "\n  hash " << b->hash << "\n  " << b->items.size() << " tags, " << b->manifests << " manifests, "
         << b->blobs << " blobs to send (" << bytesText(b->bytes) << "), " << b->pulls << " pulls at " << b->sourceRegistry << '\n';
     if (!b->decidedBy.isEmpty())
-        out << "  " << b->status << " by " << b->decidedBy << (b->comment.isEmpty() ? QString() : QStringLiteral(": ") + b->comment)
-            << '\n';
+        out << "  " << (b->status == batchstatus::Rejected ? QStringLiteral("rejected") : QStringLiteral("approved")) << " by "
+            << b->decidedBy << (b->comment.isEmpty() ? QString() : QStringLiteral(": ") + b->comment) << '\n';
     for (const CopyItem &i : b->items)
         out << QString::number(i.seq).rightJustified(4) << "  "
             << (i.tag.isEmpty() ? QString(i.sourceRepository + QStringLiteral(" (referrer)")) : QString(i.sourceRepository + u':' + i.tag))

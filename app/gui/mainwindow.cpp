@@ -7,6 +7,7 @@
 #include "chartspage.h"
 #include "cleanuppage.h"
 #include "clientspage.h"
+#include "copypage.h"
 #include "exportdialog.h"
 #include "imagespage.h"
 #include "net/networkservice.h"
@@ -78,6 +79,7 @@ MainWindow::MainWindow(const QString &planPath, const QString &dbPath, QWidget *
     m_registries = new RegistriesPage(this);
     m_clients = new ClientsPage(this);
     m_charts = new ChartsPage(this);
+    m_copies = new CopyPage(this);
     m_pages->addWidget(m_overview);
     m_pages->addWidget(m_images);
     m_pages->addWidget(m_replication);
@@ -85,6 +87,7 @@ MainWindow::MainWindow(const QString &planPath, const QString &dbPath, QWidget *
     m_pages->addWidget(m_registries);
     m_pages->addWidget(m_clients);
     m_pages->addWidget(m_charts);
+    m_pages->addWidget(m_copies);
     setUpWelcome();
     connect(m_charts, &ChartsPage::scanned, this, [this](const QString &message) {
         statusBar()->showMessage(message, 15000);
@@ -93,6 +96,16 @@ MainWindow::MainWindow(const QString &planPath, const QString &dbPath, QWidget *
     connect(m_clients, &ClientsPage::matrixRowRequested, this, [this](const QString &repository, const QString &tag) {
         showImages();
         m_images->filterEdit()->setText(tag.isEmpty() ? repository : repository + u':' + tag);
+    });
+    connect(m_images, &ImagesPage::copyRequested, this, [this](const QString &repository, const QString &tag, const QString &state) {
+        CopyPlanOptions o;
+        o.states = {state};
+        if (!repository.isEmpty())
+            o.repositories = {repository};
+        if (!tag.isEmpty())
+            o.tags = {tag};
+        showPage(QStringLiteral("copies"));
+        m_copies->planCopies(o);
     });
     connect(m_replication, &ReplicationPage::rowActivated, this, [this](const QString &repository, const QString &tag) {
         showImages();
@@ -203,7 +216,7 @@ void MainWindow::showPage(const QString &name)
 {
     const QStringList pages{QStringLiteral("overview"), QStringLiteral("images"),     QStringLiteral("replication"),
                             QStringLiteral("cleanup"),  QStringLiteral("registries"), QStringLiteral("clients"),
-                            QStringLiteral("charts")};
+                            QStringLiteral("charts"),   QStringLiteral("copies")};
     if (pages.contains(name))
         m_sidebar->setCurrentRow(int(pages.indexOf(name)));
 }
@@ -213,6 +226,7 @@ MainWindow::~MainWindow()
     m_matrixWatcher.waitForFinished();
     m_scan.reset(); // cancelled and its thread joined, before the network threads the scan uses
     m_cleanup->endWork(); // likewise a cleanup run, after the DELETE in flight
+    m_copies->endWork(); // and a copy run, after its request in flight
     m_charts->endWork(); // a charts scan uses the network threads too
 }
 
@@ -263,6 +277,7 @@ bool MainWindow::attachDatabase(const QString &dbPath, QString *error)
     m_storeLabel = Store::isServerLocation(dbPath) ? Store::displayLocation(dbPath) : QString();
     updateTitle();
     m_cleanup->setWorkspace(m_workspace);
+    m_copies->setWorkspace(m_workspace);
     // The matrix is read first; the pages' history when it is in (reload, onMatrixRead): at a
     // million tags their reads would otherwise hold the pool's threads while the matrix waits.
     m_replication->setWorkspace(m_workspace, false);
@@ -299,6 +314,7 @@ void MainWindow::reload()
         m_matrixWatcher.setFuture(m_workspace->matrixSnapshot());
     }
     m_cleanup->reload();
+    m_copies->reload();
     showLastScan();
     if (m_matrixLoading && m_model->totalRows() == 0)
         m_scanLabel->setText(tr("Loading the matrix…"));
@@ -336,10 +352,11 @@ void MainWindow::showLastScan()
 
 void MainWindow::setUpWelcome()
 {
-    m_sidebar->addItems({tr("Overview"), tr("Images"), tr("Replication"), tr("Cleanup"), tr("Registries"), tr("Clients"), tr("Charts")});
+    m_sidebar->addItems(
+        {tr("Overview"), tr("Images"), tr("Replication"), tr("Cleanup"), tr("Registries"), tr("Clients"), tr("Charts"), tr("Copies")});
     const QStringList pageIcons{QStringLiteral("overview"), QStringLiteral("images"),     QStringLiteral("replication"),
                                 QStringLiteral("cleanup"),  QStringLiteral("registries"), QStringLiteral("clients"),
-                                QStringLiteral("charts")};
+                                QStringLiteral("charts"),   QStringLiteral("copies")};
     for (int i = 0; i < m_sidebar->count(); ++i)
         m_sidebar->item(i)->setIcon(QIcon(QStringLiteral(":/ferry/icons/%1.svg").arg(pageIcons.value(i))));
     m_welcome = new WelcomePage(this);

@@ -30,6 +30,7 @@ class CleanupPage;
 class RegistriesPage;
 class ClientsPage;
 class ChartsPage;
+class CopyPage;
 class ReplicationPage;
 class WelcomePage;
 class ImagesPage;
@@ -65,6 +66,7 @@ public:
     RegistriesPage *registriesPage() const { return m_registries; }
     ClientsPage *clientsPage() const { return m_clients; }
     ChartsPage *chartsPage() const { return m_charts; }
+    CopyPage *copyPage() const { return m_copies; }
     WelcomePage *welcomePage() const { return m_welcome; }
     QWidget *currentPage() const;
     // Opens a plan and the database next to it, and shows the Overview.
@@ -110,6 +112,7 @@ private:
     RegistriesPage *m_registries;
     ClientsPage *m_clients;
     ChartsPage *m_charts;
+    CopyPage *m_copies;
     WelcomePage *m_welcome;
     // Scans other processes write (ferryctl watch, the demo, a collector elsewhere) reach the
     // window through the file or LISTEN/NOTIFY: a change reloads the pages, at most every 2 s.

@@ -148,6 +148,17 @@ CleanupJob *Workspace::startCleanup(const CleanupRequest &request, QString *erro
     return job;
 }
 
+CopyJob *Workspace::startCopy(const CopyRequest &request, QString *error)
+{
+    if (!m_store) {
+        *error = QStringLiteral("no database is open");
+        return nullptr;
+    }
+    auto *job = new CopyJob(m_plan, m_store->path(), network(), request);
+    job->start();
+    return job;
+}
+
 void Workspace::onPlanFileChanged()
 {
     // Editors save by writing a new file and renaming it over the old one: the watch on the

@@ -5,6 +5,7 @@
 
 #include "core/cleanupjob.h"
 #include "core/compactmatrix.h"
+#include "core/copyjob.h"
 #include "core/scanjob.h"
 #include "lag/lag.h"
 #include "plan/plan.h"
@@ -80,6 +81,8 @@ public:
     // without a database. Without a plan, only review operations can succeed: the engine
     // refuses to execute a batch whose registry it does not know. The caller owns the job.
     CleanupJob *startCleanup(const CleanupRequest &request, QString *error);
+    // A copy operation, likewise (the job keeps the plan it started with).
+    CopyJob *startCopy(const CopyRequest &request, QString *error);
 
     // Reads of the whole database, each on a pool thread with a connection of its own; the
     // pages and the Export dialog ask for these instead of opening the store. Without a

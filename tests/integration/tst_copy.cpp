@@ -434,6 +434,99 @@ private Q_SLOTS:
                  raw(QStringLiteral("hub"), QStringLiteral("team/app"), QStringLiteral("2.0.0")));
     }
 
+    // A source serving bytes that do not match the digest, and a target refusing a tag with a quota
+    // error: those items fail with what went wrong (the registry's own message), nothing is tagged,
+    // the batch goes on; once the faults are gone, resume retries only the failed items.
+    void refusalsFailTheItemAndResumeRetriesOnlyThose()
+    {
+        const QString layer = QJsonDocument::fromJson(raw(QStringLiteral("hub"), QStringLiteral("team/app"), QStringLiteral("1.0.0")))
+                                  .object()
+                                  .value(QStringLiteral("layers"))
+                                  .toArray()
+                                  .at(0)
+                                  .toObject()
+                                  .value(QStringLiteral("digest"))
+                                  .toString();
+        QVERIFY(!layer.isEmpty());
+        ManagedProcess source, target;
+        const quint16 sp = freeLoopbackPort(), tp = freeLoopbackPort();
+        QString error;
+        const QString front = QStringLiteral(FERRY_TEST_SUPPORT_DIR "/hubfront.py");
+        QVERIFY2(source.start(QStringLiteral("/usr/bin/python3"),
+                              {front, QStringLiteral("--port"), QString::number(sp), QStringLiteral("--upstream"),
+                               m_farm->doorHostPort(QStringLiteral("hub")), QStringLiteral("--limit"), QStringLiteral("100000"),
+                               QStringLiteral("--corrupt"), layer},
+                              sp, &error),
+                 qPrintable(error));
+        QVERIFY2(target.start(QStringLiteral("/usr/bin/python3"),
+                              {front, QStringLiteral("--port"), QString::number(tp), QStringLiteral("--upstream"),
+                               m_farm->doorHostPort(QStringLiteral("gsoci")), QStringLiteral("--limit"), QStringLiteral("100000"),
+                               QStringLiteral("--deny"), QStringLiteral("^PUT /v2/refused/app/manifests/1\\.1\\.0$")},
+                              tp, &error),
+                 qPrintable(error));
+        const QString plan = path(QStringLiteral("refusals.yaml"));
+        writeFile(plan,
+                  QStringLiteral("version: 1\nname: refusals\nregistries:\n"
+                                 "  src: { url: 'http://127.0.0.1:%1', role: source }\n"
+                                 "  dst: { url: 'http://127.0.0.1:%2', role: target }\n"
+                                 "images:\n  - source: src/team/app\n    target: dst/refused/app\n    tags: [1.0.0, 1.1.0, 2.0.0]\n")
+                      .arg(sp)
+                      .arg(tp)
+                      .toUtf8());
+        const QString db = testStore(path(QStringLiteral("refusals.db")));
+        QVERIFY(ferryctl({QStringLiteral("scan"), QStringLiteral("--plan"), plan, QStringLiteral("--db"), db}).exitCode != -1);
+        const Run planned = ferryctl({QStringLiteral("copy"), QStringLiteral("plan"), QStringLiteral("--plan"), plan,
+                                      QStringLiteral("--db"), db, QStringLiteral("--format"), QStringLiteral("json")});
+        const qint64 id = QJsonDocument::fromJson(planned.out)
+                              .object()
+                              .value(QStringLiteral("batches"))
+                              .toArray()
+                              .at(0)
+                              .toObject()
+                              .value(QStringLiteral("id"))
+                              .toInteger();
+        QVERIFY2(id > 0, planned.err.constData());
+        QVERIFY(approve(db, id));
+        const QJsonObject first = execute(db, id, 4);
+        QMap<QString, QString> messages;
+        for (const QJsonValue &v : first.value(QStringLiteral("items")).toArray())
+            messages.insert(v.toObject().value(QStringLiteral("tag")).toString(), v.toObject().value(QStringLiteral("message")).toString());
+        const QMap<QString, QString> states = statesByTag(first);
+        QCOMPARE(states.value(QStringLiteral("1.0.0")), QStringLiteral("failed"));
+        QVERIFY2(messages.value(QStringLiteral("1.0.0")).contains(QLatin1String("that hash to")), qPrintable(messages.value(QStringLiteral("1.0.0"))));
+        QCOMPARE(states.value(QStringLiteral("1.1.0")), QStringLiteral("failed"));
+        QVERIFY2(messages.value(QStringLiteral("1.1.0")).contains(QLatin1String("quota exceeded")), qPrintable(messages.value(QStringLiteral("1.1.0"))));
+        QCOMPARE(states.value(QStringLiteral("2.0.0")), QStringLiteral("copied"));
+        QVERIFY(raw(QStringLiteral("gsoci"), QStringLiteral("refused/app"), QStringLiteral("1.0.0")).isEmpty());
+        QVERIFY(raw(QStringLiteral("gsoci"), QStringLiteral("refused/app"), QStringLiteral("1.1.0")).isEmpty());
+
+        for (quint16 port : {sp, tp})
+            run(QStringLiteral("/usr/bin/python3"),
+                {QStringLiteral("-c"),
+                 QStringLiteral("import urllib.request; urllib.request.urlopen('http://127.0.0.1:%1/allow')").arg(port)});
+        const Run resume = ferryctl({QStringLiteral("copy"), QStringLiteral("resume"), QStringLiteral("--db"), db, QStringLiteral("--plan"),
+                                     plan, QStringLiteral("--format"), QStringLiteral("json")});
+        QVERIFY2(resume.exitCode == 0, resume.err.constData());
+        const QJsonObject show =
+            QJsonDocument::fromJson(ferryctl({QStringLiteral("copy"), QStringLiteral("show"), QString::number(id), QStringLiteral("--db"),
+                                              db, QStringLiteral("--format"), QStringLiteral("json")})
+                                        .out)
+                .object();
+        QMap<QString, int> journalPerSeq;
+        for (const QJsonValue &v : show.value(QStringLiteral("journal")).toArray())
+            ++journalPerSeq[QString::number(v.toObject().value(QStringLiteral("seq")).toInt())];
+        for (const QJsonValue &v : show.value(QStringLiteral("itemList")).toArray()) {
+            const QJsonObject i = v.toObject();
+            QCOMPARE(i.value(QStringLiteral("state")).toString(), QStringLiteral("copied"));
+            // copying + final once for the item that went through, twice for the retried ones
+            QCOMPARE(journalPerSeq.value(QString::number(i.value(QStringLiteral("seq")).toInt())),
+                     i.value(QStringLiteral("tag")).toString() == u"2.0.0" ? 2 : 4);
+        }
+        for (const QString &tag : {QStringLiteral("1.0.0"), QStringLiteral("1.1.0")})
+            QCOMPARE(raw(QStringLiteral("gsoci"), QStringLiteral("refused/app"), tag),
+                     raw(QStringLiteral("hub"), QStringLiteral("team/app"), tag));
+    }
+
     // The exported script of digest-pinned skopeo copies, run by the real skopeo, gives the target
     // the approved digests.
     void exportedScriptCopiesTheApprovedDigests()

@@ -116,7 +116,7 @@ _BELOW = {
     "reportdoc": {"report"},
     "clients": {"store"},
     "charts": {"clients", "cleanup"},
-    "core": {"scan", "report"},
+    "core": {"scan", "report", "copy"},
 }
 
 

@@ -5,7 +5,9 @@
 - manifest responses (GET and HEAD) carry ratelimit-limit: N;w=W and ratelimit-remaining: R;w=W;
 - at zero, a manifest GET is answered 429 with Docker Hub's TOOMANYREQUESTS error;
 - the budget is given back in full every --window seconds (a fixed window, shorter than Hub's);
-- GET /stats answers {"pulls": …, "heads": …, "rejected": …}.
+- GET /stats answers {"pulls": …, "heads": …, "rejected": …};
+- --deny REGEX answers requests whose "METHOD /path" matches with 403 DENIED (a quota error), and
+  --corrupt DIGEST serves that blob with its bytes changed, until GET /allow turns both off.
 
 Everything else is relayed to the registry unchanged. Loopback only; stops with its parent
 (PDEATHSIG) or on SIGTERM.
@@ -14,6 +16,7 @@ import argparse
 import ctypes
 import http.client
 import json
+import re
 import signal
 import sys
 import threading
@@ -53,7 +56,10 @@ class Budget:
             return True, self.remaining
 
 
-def handler(upstream, budget):
+QUOTA = json.dumps({"errors": [{"code": "DENIED", "message": "quota exceeded: the repository may not grow"}]}).encode()
+
+
+def handler(upstream, budget, faults):
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
@@ -68,6 +74,22 @@ def handler(upstream, budget):
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
+                return
+            if self.path == "/allow":
+                faults.clear()
+                self.send_response(204)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            if faults.get("deny") and re.search(faults["deny"], f"{self.command} {self.path}"):
+                length = int(self.headers.get("Content-Length") or 0)
+                if length:
+                    self.rfile.read(length)
+                self.send_response(403)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(QUOTA)))
+                self.end_headers()
+                self.wfile.write(QUOTA)
                 return
             manifest = "/manifests/" in self.path
             extra = []
@@ -85,10 +107,12 @@ def handler(upstream, budget):
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else None
             conn = http.client.HTTPConnection(*upstream, timeout=60)
-            headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "connection")}
+            headers = {k: v for k, v in self.headers.items() if k.lower() != "connection"}  # Host kept: upload Locations name the front
             conn.request(self.command, self.path, body=body, headers=headers)
             resp = conn.getresponse()
             data = resp.read()
+            if faults.get("corrupt") and self.command == "GET" and self.path.endswith("/blobs/" + faults["corrupt"]) and data:
+                data = bytes([data[0] ^ 0xFF]) + data[1:]
             self.send_response(resp.status)
             for k, v in resp.getheaders():
                 if k.lower() not in ("connection", "transfer-encoding", "content-length"):
@@ -112,10 +136,13 @@ def main():
     ap.add_argument("--upstream", required=True, help="host:port of the plain-HTTP registry")
     ap.add_argument("--limit", type=int, default=10)
     ap.add_argument("--window", type=int, default=3)
+    ap.add_argument("--deny", help="refuse requests whose 'METHOD /path' matches this regex with 403")
+    ap.add_argument("--corrupt", help="serve this blob digest with changed bytes")
     args = ap.parse_args()
     ctypes.CDLL("libc.so.6").prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
     host, port = args.upstream.rsplit(":", 1)
-    server = ThreadingHTTPServer(("127.0.0.1", args.port), handler((host, int(port)), Budget(args.limit, args.window)))
+    server = ThreadingHTTPServer(("127.0.0.1", args.port), handler((host, int(port)), Budget(args.limit, args.window),
+                                                                              {"deny": args.deny, "corrupt": args.corrupt}))
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     print("ready", flush=True)
     server.serve_forever()

@@ -1,0 +1,65 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
+#pragma once
+
+#include "copy/copyengine.h"
+#include "core/jobthread.h"
+
+#include <QObject>
+
+#include <memory>
+
+namespace ferry {
+
+class NetworkService;
+
+// One copy operation, as the window, the terminal and ferryctl ask for it.
+struct CopyRequest
+{
+    enum class Kind { Plan, Execute, Resume, Approve, Reject };
+    Kind kind = Kind::Plan;
+    CopyPlanOptions plan; // Plan
+    qint64 batch = 0; // Execute, Approve, Reject
+    CopyExecOptions options; // Execute, Resume
+    QString actor; // Approve, Reject
+    QString comment;
+    QString expectedHash; // Approve: only if the batch still holds exactly this hash
+};
+
+struct CopyOutcome
+{
+    CopyRequest::Kind kind = CopyRequest::Kind::Plan;
+    CopyPlanResult plan;
+    QList<CopyExecResult> runs;
+    QString refused; // Approve, Reject: why not (empty: done)
+    QString storeError; // the database could not be opened: nothing ran
+};
+
+// A copy operation as a job, like a CleanupJob: on a thread of its own with its own store
+// connection, progress (bytes, and the budget pauses), cancellation between items and blob
+// chunks, finished(outcome) at the end.
+class CopyJob : public QObject
+{
+    Q_OBJECT
+public:
+    CopyJob(std::shared_ptr<const Plan> plan, QString dbPath, NetworkService &network, CopyRequest request, QObject *parent = nullptr);
+    // A job still running is cancelled and allowed to end its current step before the thread goes.
+    ~CopyJob() override;
+
+    void start();
+    void cancel();
+    bool isRunning() const { return m_job.isRunning(); }
+
+Q_SIGNALS:
+    void progress(const ferry::CopyProgress &progress);
+    void finished(const ferry::CopyOutcome &outcome);
+
+private:
+    JobThread m_job;
+};
+
+} // namespace ferry
+
+Q_DECLARE_METATYPE(ferry::CopyProgress)
+Q_DECLARE_METATYPE(ferry::CopyOutcome)

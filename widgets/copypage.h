@@ -1,0 +1,97 @@
+// SPDX-FileCopyrightText: 2026 The Ferry authors
+// SPDX-License-Identifier: GPL-2.0-or-later
+
+#pragma once
+
+#include "core/copyjob.h"
+
+#include <QFutureWatcher>
+#include <QWidget>
+
+#include <memory>
+
+class QLabel;
+class QListWidget;
+class QProgressBar;
+class QPushButton;
+class QStandardItemModel;
+class QTableView;
+
+namespace ferry {
+
+class Workspace;
+
+// What the page shows, read on a pool thread: the batches, and the selected one with its items.
+struct CopyPageData
+{
+    QList<CopyBatch> batches;
+    std::optional<CopyBatch> selected;
+    QString error;
+};
+
+// Copy batches: what each copies from which source into which target repository, its items
+// (tag, digest, what the copy does to the target's tag, state and message), approval by hash,
+// dry run, execution with progress in items and bytes, and Docker Hub's budget pauses when they
+// happen. Work runs as the workspace's copy jobs; reads run on a pool thread.
+class CopyPage : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit CopyPage(QWidget *parent = nullptr);
+    ~CopyPage() override;
+
+    void setWorkspace(Workspace *workspace);
+    void reload();
+
+    qint64 selectedBatch() const { return m_selected; }
+    void selectBatch(qint64 id);
+    // The actions behind the buttons, without their dialogs (the tests drive these).
+    void planCopies(const CopyPlanOptions &options = {});
+    void askApproval();
+    void approveSelected(const QString &name, const QString &comment, const QString &expectedHash = {});
+    void rejectSelected(const QString &name, const QString &comment);
+    void runSelected(bool dryRun);
+    void stop();
+    void endWork() { m_job.reset(); }
+    bool isBusy() const { return m_job != nullptr; }
+    bool isReading() const { return m_watcher.isRunning(); }
+
+    QStandardItemModel *batchModel() const { return m_batches; }
+    QStandardItemModel *itemModel() const { return m_items; }
+    QString lastMessage() const;
+    QString headerText() const;
+
+Q_SIGNALS:
+    void workFinished(const QString &message);
+
+private:
+    void show(const CopyPageData &data);
+    void onBatchClicked();
+    void onProgress(const CopyProgress &p);
+    void updateActions();
+    void showMessage(const QString &text, bool error);
+    void runWork(const QString &what, const CopyRequest &request, std::function<QString(const CopyOutcome &, qint64 *select)> describe);
+
+    Workspace *m_workspace = nullptr;
+    QStandardItemModel *m_batches;
+    QStandardItemModel *m_items;
+    QTableView *m_batchView;
+    QTableView *m_itemView;
+    QLabel *m_header;
+    QLabel *m_message;
+    QProgressBar *m_progress;
+    QListWidget *m_log;
+    QPushButton *m_plan;
+    QPushButton *m_approve;
+    QPushButton *m_reject;
+    QPushButton *m_dryRun;
+    QPushButton *m_execute;
+    QPushButton *m_stop;
+    QFutureWatcher<CopyPageData> m_watcher;
+    std::optional<CopyBatch> m_current;
+    qint64 m_selected = 0;
+    bool m_reloadAgain = false;
+    std::unique_ptr<CopyJob> m_job;
+};
+
+} // namespace ferry
