@@ -93,24 +93,7 @@ MainWindow::MainWindow(const QString &planPath, const QString &dbPath, QWidget *
         statusBar()->showMessage(message, 15000);
         reload(); // stage 3 on the Overview
     });
-    connect(m_clients, &ClientsPage::matrixRowRequested, this, [this](const QString &repository, const QString &tag) {
-        showImages();
-        m_images->filterEdit()->setText(tag.isEmpty() ? repository : repository + u':' + tag);
-    });
-    connect(m_images, &ImagesPage::copyRequested, this, [this](const QString &repository, const QString &tag, const QString &state) {
-        CopyPlanOptions o;
-        o.states = {state};
-        if (!repository.isEmpty())
-            o.repositories = {repository};
-        if (!tag.isEmpty())
-            o.tags = {tag};
-        showPage(QStringLiteral("copies"));
-        m_copies->planCopies(o);
-    });
-    connect(m_replication, &ReplicationPage::rowActivated, this, [this](const QString &repository, const QString &tag) {
-        showImages();
-        m_images->filterEdit()->setText(tag.isEmpty() ? repository : repository + u':' + tag);
-    });
+    connectNavigation();
     m_sidebar->setMaximumWidth(160);
     connect(m_sidebar, &QListWidget::currentRowChanged, m_pages, &QStackedWidget::setCurrentIndex);
     connect(m_overview, &OverviewPage::matrixRequested, this, [this](const QString &registry, const QStringList &states) {
@@ -210,6 +193,30 @@ void MainWindow::onMatrixRead()
     m_charts->reload();
     if (std::exchange(m_reloadAgain, false))
         reload();
+}
+
+// The pages that lead to another: a row of Clients or Replication to its matrix row, a row of
+// Images to the copy that brings it to the target.
+void MainWindow::connectNavigation()
+{
+    connect(m_clients, &ClientsPage::matrixRowRequested, this, [this](const QString &repository, const QString &tag) {
+        showImages();
+        m_images->filterEdit()->setText(tag.isEmpty() ? repository : repository + u':' + tag);
+    });
+    connect(m_images, &ImagesPage::copyRequested, this, [this](const QString &repository, const QString &tag, const QString &state) {
+        CopyPlanOptions o;
+        o.states = {state};
+        if (!repository.isEmpty())
+            o.repositories = {repository};
+        if (!tag.isEmpty())
+            o.tags = {tag};
+        showPage(QStringLiteral("copies"));
+        m_copies->planCopies(o);
+    });
+    connect(m_replication, &ReplicationPage::rowActivated, this, [this](const QString &repository, const QString &tag) {
+        showImages();
+        m_images->filterEdit()->setText(tag.isEmpty() ? repository : repository + u':' + tag);
+    });
 }
 
 void MainWindow::showPage(const QString &name)

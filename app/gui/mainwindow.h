@@ -94,6 +94,7 @@ private:
     void onMatrixRead();
     void followDatabase(const QString &dbPath);
     void setUpWelcome(); // the sidebar's entries and the first run's page
+    void connectNavigation(); // pages that lead to another page
 
     // The session: the plan (read again when its file changes), the database, the network.
     // A child: deleted after the members below (the running scan among them).
