@@ -73,7 +73,7 @@ private Q_SLOTS:
         // Every page and every toolbar action has an icon (the theme's, or Ferry's own here).
         auto *sidebar = window.findChild<QListWidget *>();
         QVERIFY(sidebar);
-        QCOMPARE(sidebar->count(), 7);
+        QCOMPARE(sidebar->count(), 8);
         for (int i = 0; i < sidebar->count(); ++i)
             QVERIFY2(!sidebar->item(i)->icon().pixmap(16, 16).isNull(), qPrintable(sidebar->item(i)->text()));
         auto *toolbar = window.findChild<QToolBar *>(QStringLiteral("main-toolbar"));
