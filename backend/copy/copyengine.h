@@ -122,6 +122,18 @@ private:
         QString error;
     };
     struct Transfer; // one item's copy: registries, repositories, stats
+    struct RunState // one run of a batch, shared by its workers
+    {
+        CopyBatch *batch;
+        CopyExecResult *result;
+        QString phase;
+        bool dryRun;
+        QString actor;
+        qsizetype next = 0; // the next item a worker takes
+        int done = 0;
+    };
+    // Takes the run's items one after another until none is left (or the run is cancelled).
+    Task<> worker(RunState *s);
     RegistryClient *client(const QString &registry);
     void report(const QString &phase, int done, int total, const QString &message);
     Task<ItemShape> readShape(const QString &registry, const QString &repository, const QString &digest);
@@ -142,7 +154,9 @@ private:
     Task<QString> putManifest(Transfer *t, const QString &reference, const QByteArray &raw, const QString &mediaType);
     Task<HttpResponse> send(RegistryClient *c, const HttpRequest &request, const QString &scope);
     // Waits while a source's pull budget is at the plan's floor (counting the pause); false when cancelled.
+    // A pull it lets go is counted as in flight until releasePull() after the GET's answer.
     Task<bool> waitForBudget(RegistryClient *source, const PlanRegistry *registry, const QString &repository, int *pauses);
+    void releasePull(const PlanRegistry *registry);
 
     const Plan &m_plan;
     Store &m_store;
@@ -153,6 +167,9 @@ private:
     std::atomic<bool> m_canceled{false};
     quint64 m_group = 0;
     qint64 m_bytes = 0; // sent in this engine's runs, for progress
+    QSet<QString> m_blobsInFlight; // "registry/repository@digest" being checked or sent by a worker
+    QHash<QString, int> m_pullsInFlight; // manifest GETs asked of a budgeted source, not answered yet
+    bool m_streaming = false; // a large blob is being streamed: one at a time keeps memory bounded
 };
 
 } // namespace ferry

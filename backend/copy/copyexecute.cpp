@@ -9,9 +9,17 @@
 
 #include "cleanup/cleanupstore.h"
 #include "plan/plancredentials.h"
+#include "registry/promise.h"
 #include "registry/registryclient.h"
 
+#include <optional>
+#include <vector>
+
 namespace ferry {
+
+namespace {
+constexpr int kItemWorkers = 8; // items of a batch in flight at once
+} // namespace
 
 QString CopyExecResult::countsText() const
 {
@@ -180,6 +188,40 @@ Task<std::pair<QString, QString>> CopyEngine::copyItem(const CopyBatch &b, const
     co_return std::pair{copystate::Copied, QStringLiteral("%1:%2 is %3 (verified)").arg(b.repository, item.tag, item.digest)};
 }
 
+Task<> CopyEngine::worker(RunState *s)
+{
+    while (s->next < s->batch->items.size()) {
+        CopyItem &item = s->batch->items[s->next++];
+        if (copystate::isSettled(item.state)) {
+            ++s->done;
+            s->result->items << item;
+            ++s->result->counts[item.state];
+            continue;
+        }
+        if (m_canceled) {
+            s->result->stopped = true;
+            break;
+        }
+        const qint64 run = s->result->run, id = s->batch->id;
+        const int total = int(s->batch->items.size());
+        report(s->phase, s->done, total, QStringLiteral("%1:%2").arg(s->batch->repository, item.tag));
+        if (!s->dryRun)
+            m_copy.journal(run, false, id, item.seq, copystate::Copying, 0, QStringLiteral("started by %1").arg(s->actor));
+        const std::pair<QString, QString> outcome = co_await copyItem(*s->batch, item, s->dryRun, &s->result->transfer);
+        if (outcome.first == copystate::Copying) { // cancelled in the middle: resume finishes it
+            s->result->stopped = true;
+            break;
+        }
+        m_copy.journal(run, s->dryRun, id, item.seq, outcome.first, 0, outcome.second);
+        item.state = outcome.first;
+        item.message = outcome.second;
+        s->result->items << item;
+        ++s->result->counts[item.state];
+        ++s->done;
+        report(s->phase, s->done, total, QStringLiteral("%1:%2 %3").arg(s->batch->repository, item.tag, item.state));
+    }
+}
+
 Task<CopyExecResult> CopyEngine::execute(qint64 batchId, CopyExecOptions options)
 {
     CopyExecResult result;
@@ -204,36 +246,23 @@ Task<CopyExecResult> CopyEngine::execute(qint64 batchId, CopyExecOptions options
     result.run = m_copy.beginRun(batchId, options.dryRun, actor);
     if (!options.dryRun)
         m_copy.setStatusIf(batchId, batchstatus::Executing, {batchstatus::Approved, batchstatus::Executed});
-    const QString phase = options.dryRun ? QStringLiteral("dry-run") : QStringLiteral("copy");
-    int done = 0;
-    for (CopyItem &item : b.items) {
-        if (copystate::isSettled(item.state)) {
-            ++done;
-            result.items << item;
-            ++result.counts[item.state];
-            continue;
-        }
-        if (m_canceled) {
-            result.stopped = true;
-            break;
-        }
-        report(phase, done, int(b.items.size()), QStringLiteral("%1:%2").arg(b.repository, item.tag));
-        if (!options.dryRun)
-            m_copy.journal(result.run, false, batchId, item.seq, copystate::Copying, 0, QStringLiteral("started by %1").arg(actor));
-        const std::pair<QString, QString> outcome = co_await copyItem(b, item, options.dryRun, &result.transfer);
-        const QString state = outcome.first, message = outcome.second;
-        if (state == copystate::Copying) { // cancelled in the middle: resume finishes it
-            result.stopped = true;
-            break;
-        }
-        m_copy.journal(result.run, options.dryRun, batchId, item.seq, state, 0, message);
-        item.state = state;
-        item.message = message;
-        result.items << item;
-        ++result.counts[state];
-        ++done;
-        report(phase, done, int(b.items.size()), QStringLiteral("%1:%2 %3").arg(b.repository, item.tag, state));
+    // Items run side by side (each its own HEADs, GETs and uploads); the registries' sessions cap
+    // what is in flight, and the journal is written on this thread, one entry at a time.
+    RunState state{&b, &result, options.dryRun ? QStringLiteral("dry-run") : QStringLiteral("copy"), options.dryRun, actor};
+    const int workers = int(qMin<qsizetype>(kItemWorkers, b.items.size()));
+    auto allDone = makePromise<int>();
+    int running = workers;
+    std::vector<std::optional<Task<>>> tasks(static_cast<size_t>(workers));
+    for (auto &t : tasks) {
+        t.emplace(worker(&state));
+        t->start([&running, allDone] {
+            if (--running == 0)
+                fulfil(allDone, 0);
+        });
     }
+    if (workers > 0)
+        co_await awaitFuture(allDone->future(), 0);
+    std::sort(result.items.begin(), result.items.end(), [](const CopyItem &x, const CopyItem &y) { return x.seq < y.seq; });
     const bool allFinal =
         std::all_of(b.items.begin(), b.items.end(), [&](const CopyItem &i) { return options.dryRun || copystate::isFinal(i.state); });
     if (!options.dryRun)

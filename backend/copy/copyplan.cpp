@@ -163,6 +163,7 @@ Task<CopyEngine::ItemShape> CopyEngine::readShape(const QString &registry, const
         co_return shape;
     }
     const Result<ManifestFetch> top = co_await awaitFuture(c->getManifest(repository, digest, m_group), fallback);
+    releasePull(budget);
     ++shape.pulls;
     if (!top.ok()) {
         shape.error = top.error.toString();
@@ -184,6 +185,7 @@ Task<CopyEngine::ItemShape> CopyEngine::readShape(const QString &registry, const
                 co_return shape;
             }
             const Result<ManifestFetch> child = co_await awaitFuture(c->getManifest(repository, d.digest, m_group), fallback);
+            releasePull(budget);
             ++shape.pulls;
             if (!child.ok()) {
                 shape.error = child.error.toString();

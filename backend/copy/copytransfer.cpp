@@ -73,13 +73,17 @@ Task<bool> CopyEngine::waitForBudget(RegistryClient *source, const PlanRegistry 
     if (!source || !registry || registry->budgetFloor < 0)
         co_return true;
     for (int round = 0;; ++round) {
+        // The pulls other workers have asked for and not seen answered count as spent already.
         const RateLimitReading rl = source->stats().rateLimit;
-        if (!rl.present || rl.remaining < 0 || rl.remaining > registry->budgetFloor)
+        const int left = rl.remaining - m_pullsInFlight.value(registry->name);
+        if (!rl.present || rl.remaining < 0 || left > registry->budgetFloor) {
+            ++m_pullsInFlight[registry->name];
             co_return true;
+        }
         if (m_canceled)
             co_return false;
         // A rolling window frees about limit/window pulls a second: an estimate, said as one.
-        const int need = registry->budgetFloor + 1 - rl.remaining;
+        const int need = registry->budgetFloor + 1 - left;
         const qint64 secs = rl.limit > 0 && rl.windowSeconds > 0 ? qint64(need) * rl.windowSeconds / rl.limit : -1;
         const QString when = secs >= 0 ? QDateTime::currentDateTime().addSecs(secs).toString(QStringLiteral("HH:mm")) : QStringLiteral("?");
         if (round == 0 && pauses)
@@ -96,6 +100,12 @@ Task<bool> CopyEngine::waitForBudget(RegistryClient *source, const PlanRegistry 
         int status = 0;
         co_await headManifest(source, repository, QStringLiteral("latest"), &status);
     }
+}
+
+void CopyEngine::releasePull(const PlanRegistry *registry)
+{
+    if (registry && registry->budgetFloor >= 0 && m_pullsInFlight.value(registry->name) > 0)
+        --m_pullsInFlight[registry->name];
 }
 
 Task<QString> CopyEngine::putManifest(Transfer *t, const QString &reference, const QByteArray &raw, const QString &mediaType)
@@ -129,6 +139,7 @@ Task<QString> CopyEngine::copyManifest(Transfer *t, const QString &digest, int d
         co_return QStringLiteral("stopped while waiting for the pull budget");
     const auto fallback = Result<ManifestFetch>::failure(RegistryError::make(RegistryError::Kind::Canceled, QStringLiteral("abandoned")));
     const Result<ManifestFetch> got = co_await awaitFuture(t->source->getManifest(t->sourceRepository, digest, m_group), fallback);
+    releasePull(t->sourcePlan);
     ++t->stats->pulls;
     if (!got.ok())
         co_return QStringLiteral("the source's manifest %1 could not be read: %2").arg(digest, got.error.toString());
@@ -173,10 +184,36 @@ Task<bool> CopyEngine::blobInTarget(Transfer *t, const QString &digest)
     co_return r.status == 200;
 }
 
+// Holds a key in a set for as long as it lives (the workers share one thread: no lock needed).
+struct Claim
+{
+    QSet<QString> *set;
+    QString key;
+    ~Claim() { set->remove(key); }
+};
+
+// Clears a flag when it goes, if it was the one that set it.
+struct Flag
+{
+    bool *flag;
+    bool set;
+    ~Flag()
+    {
+        if (set)
+            *flag = false;
+    }
+};
+
 Task<QString> CopyEngine::copyBlob(Transfer *t, const QString &digest, qint64 size)
 {
     if (!digest::isValid(digest) || digest::algorithmOf(digest) != u"sha256")
         co_return QStringLiteral("blob '%1' has no sha256 digest; not copied").arg(digest);
+    // Another item sending the same blob to the same repository: wait for it, then find it there.
+    const QString key = t->targetRegistry + u'/' + t->repository + u'@' + digest;
+    for (int i = 0; m_blobsInFlight.contains(key) && i < 60'000; ++i)
+        co_await pause(20);
+    m_blobsInFlight.insert(key);
+    const Claim claim{&m_blobsInFlight, key};
     if (co_await blobInTarget(t, digest)) {
         ++t->stats->blobsPresent;
         m_copy.recordBlob(t->targetRegistry, t->repository, digest);
@@ -282,6 +319,13 @@ Task<QString> CopyEngine::streamBlob(Transfer *t, const QString &digest, qint64 
 
 Task<QString> CopyEngine::uploadBlob(Transfer *t, const QString &digest, qint64 size, QUrl location)
 {
+    // Large blobs stream one at a time, so that memory stays bounded whatever runs beside.
+    const bool large = size < 0 || size > kChunk;
+    for (int i = 0; large && m_streaming && i < 360'000; ++i)
+        co_await pause(20);
+    if (large)
+        m_streaming = true;
+    const Flag streaming{&m_streaming, large};
     QByteArray finalBody;
     const QString failure = co_await streamBlob(t, digest, size, &location, &finalBody);
     if (!failure.isEmpty()) {
