@@ -58,6 +58,8 @@ QTableView *table(QStandardItemModel *model, QWidget *parent)
     v->setSelectionMode(QAbstractItemView::SingleSelection);
     v->setEditTriggers(QAbstractItemView::NoEditTriggers);
     v->verticalHeader()->hide();
+    v->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    v->verticalHeader()->setDefaultSectionSize(v->fontMetrics().height() + 8);
     v->horizontalHeader()->setStretchLastSection(true);
     return v;
 }

@@ -254,7 +254,9 @@ void addFerryOptions(CommandParser &parser)
                       QStringLiteral("Open on a page: overview, images, replication, cleanup, registries, clients, charts or copies."),
                       QStringLiteral("page")});
     parser.addOption({QStringLiteral("tui"), QStringLiteral("The dashboard in this terminal instead of a window (as ferryctl tui).")});
-    parser.addOption({QStringLiteral("batch"), QStringLiteral("Open the Cleanup page on this batch."), QStringLiteral("id")});
+    parser.addOption({QStringLiteral("batch"),
+                      QStringLiteral("Open the Cleanup page on this batch (with --page copies: the Copies page on this copy batch)."),
+                      QStringLiteral("id")});
     parser.addOption({QStringLiteral("state"), QStringLiteral("With --page images: show rows in this state."), QStringLiteral("state")});
     parser.addOption({QStringLiteral("demo"),
                       QStringLiteral("Start the demo's local registries (ferryctl demo --serve) and open its plan as "

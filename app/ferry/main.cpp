@@ -4,6 +4,7 @@
 #include "cleanuppage.h"
 #include "cli/commands.h"
 #include "cli/commandtable.h"
+#include "copypage.h"
 #include "gui/mainwindow.h"
 #include "gui/welcomepage.h"
 #include "plan/plan.h"
@@ -79,7 +80,9 @@ int main(int argc, char *argv[])
         window.showImages(parser.value(QStringLiteral("state")));
     else if (parser.isSet(QStringLiteral("page")))
         window.showPage(parser.value(QStringLiteral("page")));
-    if (parser.isSet(QStringLiteral("batch"))) {
+    if (parser.isSet(QStringLiteral("batch")) && parser.value(QStringLiteral("page")) == u"copies") {
+        window.copyPage()->selectBatch(parser.value(QStringLiteral("batch")).toLongLong());
+    } else if (parser.isSet(QStringLiteral("batch"))) {
         window.showPage(QStringLiteral("cleanup"));
         window.cleanupPage()->selectBatch(parser.value(QStringLiteral("batch")).toLongLong());
     }
