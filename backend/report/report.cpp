@@ -10,6 +10,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLocale>
 #include <QRegularExpression>
 
 #include <algorithm>
@@ -28,6 +29,13 @@ QString iso(const QDateTime &t)
 QString md(QString s)
 {
     return s.replace(u'|', QStringLiteral("\\|"));
+}
+
+QString humanBytesText(qint64 bytes)
+{
+    if (bytes <= 0)
+        return QStringLiteral("–");
+    return QLocale::c().formattedDataSize(bytes, 1, QLocale::DataSizeTraditionalFormat);
 }
 
 } // namespace
@@ -138,6 +146,10 @@ ReportData collectReport(const Store &store, const QDateTime &sinceIn, qint64 at
     d.rateLimits = store.rateLimits(d.since);
     CleanupStore cs(const_cast<Store &>(store));
     d.batches = cs.batches();
+    CopyStore copies(const_cast<Store &>(store));
+    for (const CopyBatch &b : copies.batches())
+        if (const auto full = copies.batch(b.id))
+            d.copies << *full;
     const QList<ClientCount> clients = store.clientCountHistory(d.since);
     if (!clients.isEmpty()) {
         for (const ClientCount &c : clients) {
@@ -176,9 +188,9 @@ QString StageProgress::shortWhy() const
 
 QStringList reportSections()
 {
-    return {QStringLiteral("progress"),  QStringLiteral("states"),  QStringLiteral("changes"),
-            QStringLiteral("attention"), QStringLiteral("lag"),     QStringLiteral("budget"),
-            QStringLiteral("clients"),   QStringLiteral("cleanup"), QStringLiteral("errors")};
+    return {QStringLiteral("progress"), QStringLiteral("states"), QStringLiteral("changes"), QStringLiteral("attention"),
+            QStringLiteral("lag"),      QStringLiteral("budget"), QStringLiteral("clients"), QStringLiteral("copies"),
+            QStringLiteral("cleanup"),  QStringLiteral("errors")};
 }
 
 namespace {
@@ -195,6 +207,7 @@ QString keepSections(const QString &markdown, const QStringList &sections)
                                                   {QStringLiteral("Replication lag"), QStringLiteral("lag")},
                                                   {QStringLiteral("Docker Hub pull budget"), QStringLiteral("budget")},
                                                   {QStringLiteral("Clients"), QStringLiteral("clients")},
+                                                  {QStringLiteral("Copies"), QStringLiteral("copies")},
                                                   {QStringLiteral("Cleanup"), QStringLiteral("cleanup")},
                                                   {QStringLiteral("Errors of the last scan"), QStringLiteral("errors")}};
     const QStringList parts = markdown.split(QStringLiteral("\n## "));
@@ -278,6 +291,37 @@ static QString clientsSection(const ReportData &d)
     }
     return o;
 }
+
+namespace {
+
+// Copy batches: what each copies into which repository, who approved it, and what its items came to.
+QString copiesSection(const ReportData &d)
+{
+    QString o = QStringLiteral("\n## Copies\n\n");
+    if (d.copies.isEmpty())
+        return o + QStringLiteral("No copy batches planned.\n");
+    o += QStringLiteral(
+        "| batch | from → to | status | tags | to send | pulls | approved by | items |\n|---:|---|---|---:|---:|---:|---|---|\n");
+    for (const CopyBatch &b : d.copies) {
+        QMap<QString, int> states;
+        for (const CopyItem &i : b.items)
+            ++states[i.state];
+        QStringList parts;
+        for (auto it = states.begin(); it != states.end(); ++it)
+            parts << QStringLiteral("%1 %2").arg(it.value()).arg(it.key());
+        o += QStringLiteral("| %1 | %2 → %3/%4 | %5 | %6 | %7 | %8 | %9 | %10 |\n")
+                 .arg(b.id)
+                 .arg(md(b.sourceRegistry), md(b.targetRegistry), md(b.repository), b.status)
+                 .arg(b.itemCount)
+                 .arg(humanBytesText(b.bytes))
+                 .arg(b.pulls)
+                 .arg(b.decidedBy.isEmpty() ? QStringLiteral("–") : QStringLiteral("%1, %2").arg(md(b.decidedBy), iso(b.decidedAt)),
+                      parts.join(QStringLiteral(", ")));
+    }
+    return o;
+}
+
+} // namespace
 
 QByteArray reportMarkdown(const ReportData &d, int topN, const QStringList &sections)
 {
@@ -369,6 +413,7 @@ QByteArray reportMarkdown(const ReportData &d, int topN, const QStringList &sect
         }
     }
     o += clientsSection(d);
+    o += copiesSection(d);
     o += QStringLiteral("\n## Cleanup\n\n");
     if (d.batches.isEmpty())
         o += QStringLiteral("No batches planned.\n");
@@ -456,6 +501,30 @@ QJsonArray replicationJson(const LagReport &report)
 }
 
 } // namespace
+
+// The copy batches as JSON, each with how many of its items ended in each state.
+static QJsonArray copiesJson(const ReportData &d)
+{
+    QJsonArray copies;
+    for (const CopyBatch &b : d.copies) {
+        QJsonObject states;
+        for (const CopyItem &i : b.items)
+            states.insert(i.state, states.value(i.state).toInt() + 1);
+        copies.append(QJsonObject{{QStringLiteral("id"), b.id},
+                                  {QStringLiteral("source"), b.sourceRegistry},
+                                  {QStringLiteral("target"), b.targetRegistry},
+                                  {QStringLiteral("repository"), b.repository},
+                                  {QStringLiteral("status"), b.status},
+                                  {QStringLiteral("items"), b.itemCount},
+                                  {QStringLiteral("states"), states},
+                                  {QStringLiteral("bytes"), b.bytes},
+                                  {QStringLiteral("pulls"), b.pulls},
+                                  {QStringLiteral("hash"), b.hash},
+                                  {QStringLiteral("decidedBy"), b.decidedBy},
+                                  {QStringLiteral("decidedAt"), iso(b.decidedAt)}});
+    }
+    return copies;
+}
 
 QByteArray reportJson(const ReportData &d)
 {
@@ -547,6 +616,7 @@ QByteArray reportJson(const ReportData &d)
                                    {QStringLiteral("decidedAt"), iso(b.decidedAt)},
                                    {QStringLiteral("refsOverride"), b.refsOverride}});
     root.insert(QStringLiteral("cleanup"), batches);
+    root.insert(QStringLiteral("copies"), copiesJson(d));
     auto counts = [](const QList<ClientCount> &list) {
         QJsonArray a;
         for (const ClientCount &c : list)

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "cleanup/cleanupstore.h"
+#include "copy/copystore.h"
 #include "lag/lag.h"
 #include "store/store.h"
 
@@ -88,6 +89,7 @@ struct ReportData
     LagReport lag;
     QList<RateLimitRecord> rateLimits;
     QList<CleanupBatch> batches;
+    QList<CopyBatch> copies; // with their items, for the states they ended in
     // The clients' burn-down: the last refs scan's counts per cluster and registry pulled from,
     // and the first refs scan's of the period (empty: no refs scan recorded).
     QList<ClientCount> clientsNow;
@@ -111,7 +113,7 @@ class ProgressTally;
 ReportData collectProgress(const Store &store, const QDateTime &since, const std::function<void(ProgressTally &)> &rows);
 
 // The sections of a document, as --sections and the Export dialog name them.
-QStringList reportSections(); // progress, states, changes, attention, lag, budget, clients, cleanup, errors
+QStringList reportSections(); // progress, states, changes, attention, lag, budget, clients, copies, cleanup, errors
 // sections: the ones to include (empty: all); the title and period are always there.
 QByteArray reportMarkdown(const ReportData &data, int topN = 50, const QStringList &sections = {});
 QByteArray reportJson(const ReportData &data);

@@ -235,6 +235,13 @@ private Q_SLOTS:
                 synced += o.value(QStringLiteral("state")).toString() == u"synced";
         }
         QVERIFY2(synced >= compared, qPrintable(QStringLiteral("%1 synced of %2").arg(synced).arg(compared)));
+        // The report lists the copy batches and what their items came to.
+        const Run report =
+            ferryctl({QStringLiteral("report"), QStringLiteral("--db"), db, QStringLiteral("--format"), QStringLiteral("json")});
+        int copiedInReport = 0;
+        for (const QJsonValue &v : QJsonDocument::fromJson(report.out).object().value(QStringLiteral("copies")).toArray())
+            copiedInReport += v.toObject().value(QStringLiteral("states")).toObject().value(QStringLiteral("copied")).toInt();
+        QVERIFY2(copiedInReport >= compared, report.err.constData());
     }
 
     // A drifted tag is overwritten only with --state drifted, and only over the digest the review
@@ -493,9 +500,11 @@ private Q_SLOTS:
             messages.insert(v.toObject().value(QStringLiteral("tag")).toString(), v.toObject().value(QStringLiteral("message")).toString());
         const QMap<QString, QString> states = statesByTag(first);
         QCOMPARE(states.value(QStringLiteral("1.0.0")), QStringLiteral("failed"));
-        QVERIFY2(messages.value(QStringLiteral("1.0.0")).contains(QLatin1String("that hash to")), qPrintable(messages.value(QStringLiteral("1.0.0"))));
+        QVERIFY2(messages.value(QStringLiteral("1.0.0")).contains(QLatin1String("that hash to")),
+                 qPrintable(messages.value(QStringLiteral("1.0.0"))));
         QCOMPARE(states.value(QStringLiteral("1.1.0")), QStringLiteral("failed"));
-        QVERIFY2(messages.value(QStringLiteral("1.1.0")).contains(QLatin1String("quota exceeded")), qPrintable(messages.value(QStringLiteral("1.1.0"))));
+        QVERIFY2(messages.value(QStringLiteral("1.1.0")).contains(QLatin1String("quota exceeded")),
+                 qPrintable(messages.value(QStringLiteral("1.1.0"))));
         QCOMPARE(states.value(QStringLiteral("2.0.0")), QStringLiteral("copied"));
         QVERIFY(raw(QStringLiteral("gsoci"), QStringLiteral("refused/app"), QStringLiteral("1.0.0")).isEmpty());
         QVERIFY(raw(QStringLiteral("gsoci"), QStringLiteral("refused/app"), QStringLiteral("1.1.0")).isEmpty());

@@ -112,7 +112,7 @@ _BELOW = {
     "lag": {"store"},
     "cleanup": {"store"},
     "copy": {"cleanup"},
-    "report": {"cleanup", "lag"},
+    "report": {"cleanup", "lag", "copy"},
     "reportdoc": {"report"},
     "clients": {"store"},
     "charts": {"clients", "cleanup"},
