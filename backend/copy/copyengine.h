@@ -134,6 +134,10 @@ private:
     };
     // Takes the run's items one after another until none is left (or the run is cancelled).
     Task<> worker(RunState *s);
+    // execute() without clearing a cancellation: resume runs several of these at once.
+    Task<CopyExecResult> runBatch(qint64 batchId, CopyExecOptions options);
+    // Takes the next of ids and runs it, until none is left (or the run is cancelled).
+    Task<> batchWorker(QList<qint64> *ids, qsizetype *next, CopyExecOptions options, QList<CopyExecResult> *out);
     RegistryClient *client(const QString &registry);
     void report(const QString &phase, int done, int total, const QString &message);
     Task<ItemShape> readShape(const QString &registry, const QString &repository, const QString &digest);

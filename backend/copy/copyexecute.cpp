@@ -19,6 +19,7 @@ namespace ferry {
 
 namespace {
 constexpr int kItemWorkers = 8; // items of a batch in flight at once
+constexpr int kBatchWorkers = 4; // batches resume runs at once
 } // namespace
 
 QString CopyExecResult::countsText() const
@@ -224,9 +225,15 @@ Task<> CopyEngine::worker(RunState *s)
 
 Task<CopyExecResult> CopyEngine::execute(qint64 batchId, CopyExecOptions options)
 {
+    m_canceled = false;
+    CopyExecResult result = co_await runBatch(batchId, options);
+    co_return result;
+}
+
+Task<CopyExecResult> CopyEngine::runBatch(qint64 batchId, CopyExecOptions options)
+{
     CopyExecResult result;
     result.batch = batchId;
-    m_canceled = false;
     auto loaded = m_copy.batch(batchId);
     if (!loaded) {
         result.refused = QStringLiteral("no copy batch %1").arg(batchId);
@@ -273,19 +280,43 @@ Task<CopyExecResult> CopyEngine::execute(qint64 batchId, CopyExecOptions options
     co_return result;
 }
 
+Task<> CopyEngine::batchWorker(QList<qint64> *ids, qsizetype *next, CopyExecOptions options, QList<CopyExecResult> *out)
+{
+    while (*next < ids->size() && !m_canceled) {
+        const qint64 id = ids->at((*next)++);
+        CopyExecResult r = co_await runBatch(id, options);
+        out->append(std::move(r));
+    }
+}
+
 Task<QList<CopyExecResult>> CopyEngine::resume(CopyExecOptions options)
 {
-    QList<CopyExecResult> out;
+    m_canceled = false;
+    QList<qint64> ids;
     for (const CopyBatch &listed : m_copy.batches()) {
-        if (m_canceled)
-            break;
         if (listed.status != batchstatus::Approved && listed.status != batchstatus::Executing && listed.status != batchstatus::Executed)
             continue;
         const auto b = m_copy.batch(listed.id);
-        if (!b || std::all_of(b->items.begin(), b->items.end(), [](const CopyItem &i) { return copystate::isSettled(i.state); }))
-            continue;
-        out << co_await execute(listed.id, options);
+        if (b && std::any_of(b->items.begin(), b->items.end(), [](const CopyItem &i) { return !copystate::isSettled(i.state); }))
+            ids << listed.id;
     }
+    // A few batches side by side (each with its own item workers): small batches keep the pipes full.
+    QList<CopyExecResult> out;
+    qsizetype next = 0;
+    const int workers = int(qMin<qsizetype>(kBatchWorkers, ids.size()));
+    auto allDone = makePromise<int>();
+    int running = workers;
+    std::vector<std::optional<Task<>>> tasks(static_cast<size_t>(workers));
+    for (auto &t : tasks) {
+        t.emplace(batchWorker(&ids, &next, options, &out));
+        t->start([&running, allDone] {
+            if (--running == 0)
+                fulfil(allDone, 0);
+        });
+    }
+    if (workers > 0)
+        co_await awaitFuture(allDone->future(), 0);
+    std::sort(out.begin(), out.end(), [](const CopyExecResult &x, const CopyExecResult &y) { return x.batch < y.batch; });
     co_return out;
 }
 

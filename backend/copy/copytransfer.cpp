@@ -168,9 +168,7 @@ Task<QString> CopyEngine::copyManifest(Transfer *t, const QString &digest, int d
         t->topRaw = got.value.raw;
         t->topType = type;
     }
-    co_await headManifest(t->target, t->repository, digest, &status);
-    if (status == 200)
-        co_return QString();
+    // A PUT by digest is idempotent: no HEAD first (it would cost a round trip per manifest).
     const QString put = co_await putManifest(t, digest, got.value.raw, type);
     co_return put;
 }
@@ -266,16 +264,26 @@ Task<QString> CopyEngine::streamBlob(Transfer *t, const QString &digest, qint64 
         *finalBody = body.body;
     } else {
         // Large (or of unknown size): ranges of the source, each sent as a PATCH, in order.
-        qint64 offset = 0;
-        while (size < 0 || offset < size) {
-            if (m_canceled)
-                co_return QStringLiteral("stopped");
+        // The next range is asked for while the current one is sent: the source and the target work
+        // at once, and at most two chunks are held.
+        const auto rangeRequest = [&](qint64 from) {
             HttpRequest get;
             get.url = sourceUrl;
             get.maxBodyBytes = kChunk + 1;
-            get.setHeader("Range",
-                          QByteArrayLiteral("bytes=") + QByteArray::number(offset) + '-' + QByteArray::number(offset + kChunk - 1));
-            const HttpResponse part = co_await send(t->source, get, sourceScope);
+            get.setHeader("Range", QByteArrayLiteral("bytes=") + QByteArray::number(from) + '-' + QByteArray::number(from + kChunk - 1));
+            return t->source->send(get, sourceScope, m_group);
+        };
+        HttpResponse abandoned;
+        abandoned.error = NetError::Canceled;
+        abandoned.errorString = QStringLiteral("the request was abandoned");
+        qint64 offset = 0;
+        QFuture<HttpResponse> pending = rangeRequest(0);
+        while (size < 0 || offset < size) {
+            if (m_canceled)
+                co_return QStringLiteral("stopped");
+            const HttpResponse part = co_await awaitFuture(pending, abandoned);
+            if (part.status == 206 && !part.body.isEmpty() && part.body.size() == kChunk && (size < 0 || offset + kChunk < size))
+                pending = rangeRequest(offset + kChunk);
             if (part.status == 416 && size < 0)
                 break;
             if (part.status != 206 && !(part.status == 200 && offset == 0))

@@ -61,7 +61,7 @@ def seed(src, repos, tags, big, big_mb):
             label = f"{repo}:{tag}"
             big_layer = None
             if bigs < big and t == 0 and r % max(1, repos // max(1, big)) == 0:
-                big_layer = localregistry.push_blob(src, repo, rnd.randbytes(big_mb * 1024 * 1024))
+                big_layer = localregistry.push_blob(src, repo, b"".join(rnd.randbytes(1 << 20) for _ in range(big_mb)))
                 bigs += 1
             if t % 3 == 0:
                 children = []
@@ -79,15 +79,26 @@ def seed(src, repos, tags, big, big_mb):
 
 
 def measured(cmd, capture=False):
-    """Runs cmd; (wall s, CPU s, peak MiB, stdout) of that process alone (wait4's rusage)."""
+    """Runs cmd; (wall s, CPU s, peak MiB, stdout) of that process alone. The peak comes from
+    GNU time when it is installed: a child forked from this script starts with the script's own
+    resident memory (the seeded layers), which wait4's ru_maxrss would count."""
+    peak_file = tempfile.NamedTemporaryFile(prefix="ferry-bench-rss-", delete=False).name
+    wrapped = (["/usr/bin/time", "-f", "%M", "-o", peak_file] if os.path.exists("/usr/bin/time") else []) + cmd
     t0 = time.monotonic()
-    p = subprocess.Popen(cmd, stdout=subprocess.PIPE if capture else subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    p = subprocess.Popen(wrapped, stdout=subprocess.PIPE if capture else subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     out = p.stdout.read() if capture else b""
     _, status, ru = os.wait4(p.pid, 0)
     p.returncode = os.waitstatus_to_exitcode(status)
     if p.returncode != 0:
         raise RuntimeError(f"{cmd[0]} {cmd[1] if len(cmd) > 1 else ''} exited {p.returncode}")
-    return time.monotonic() - t0, ru.ru_utime + ru.ru_stime, ru.ru_maxrss / 1024, out
+    peak = ru.ru_maxrss / 1024
+    try:
+        with open(peak_file) as f:
+            peak = int(f.read().strip().splitlines()[-1]) / 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    os.unlink(peak_file)
+    return time.monotonic() - t0, ru.ru_utime + ru.ru_stime, peak, out
 
 
 def main():
