@@ -22,6 +22,7 @@ CleanupEngine::CleanupEngine(const Plan &plan, Store &store, NetworkService &net
     , m_store(store)
     , m_cleanup(store)
     , m_network(network)
+    , m_clients(plan, network)
     , m_group(RegistryClient::newGroup())
 { }
 
@@ -29,17 +30,7 @@ CleanupEngine::~CleanupEngine() = default;
 
 RegistryClient *CleanupEngine::client(const QString &registry)
 {
-    auto it = m_clients.find(registry);
-    if (it != m_clients.end())
-        return it->second.get();
-    const PlanRegistry *r = m_plan.registry(registry);
-    if (!r)
-        return nullptr;
-    QStringList errors;
-    auto c = std::make_unique<RegistryClient>(m_network, clientConfig(*r, &errors));
-    RegistryClient *raw = c.get();
-    m_clients[registry] = std::move(c);
-    return raw;
+    return m_clients.client(registry);
 }
 
 TagDetailsProvider *CleanupEngine::provider(const QString &registry)

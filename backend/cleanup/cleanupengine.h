@@ -6,6 +6,7 @@
 #include "cleanup/cleanupstore.h"
 #include "net/task.h"
 #include "plan/plan.h"
+#include "plan/plancredentials.h"
 
 #include <QMap>
 #include <QStringList>
@@ -149,7 +150,7 @@ private:
     Store &m_store;
     CleanupStore m_cleanup;
     NetworkService &m_network;
-    std::map<QString, std::unique_ptr<RegistryClient>> m_clients;
+    PlanClients m_clients;
     std::map<QString, std::unique_ptr<TagDetailsProvider>> m_providers;
     std::function<void(const CleanupProgress &)> m_progress;
     std::atomic<bool> m_canceled{false};

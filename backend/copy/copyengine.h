@@ -7,6 +7,7 @@
 #include "net/httptypes.h"
 #include "net/task.h"
 #include "plan/plan.h"
+#include "plan/plancredentials.h"
 
 #include <QMap>
 #include <QSet>
@@ -166,7 +167,7 @@ private:
     Store &m_store;
     CopyStore m_copy;
     NetworkService &m_network;
-    std::map<QString, std::unique_ptr<RegistryClient>> m_clients;
+    PlanClients m_clients;
     std::function<void(const CopyProgress &)> m_progress;
     std::atomic<bool> m_canceled{false};
     quint64 m_group = 0;

@@ -40,6 +40,7 @@ CopyEngine::CopyEngine(const Plan &plan, Store &store, NetworkService &network)
     , m_store(store)
     , m_copy(store)
     , m_network(network)
+    , m_clients(plan, network)
     , m_group(RegistryClient::newGroup())
 { }
 
@@ -47,17 +48,7 @@ CopyEngine::~CopyEngine() = default;
 
 RegistryClient *CopyEngine::client(const QString &registry)
 {
-    auto it = m_clients.find(registry);
-    if (it != m_clients.end())
-        return it->second.get();
-    const PlanRegistry *r = m_plan.registry(registry);
-    if (!r)
-        return nullptr;
-    QStringList errors;
-    auto c = std::make_unique<RegistryClient>(m_network, clientConfig(*r, &errors));
-    RegistryClient *raw = c.get();
-    m_clients[registry] = std::move(c);
-    return raw;
+    return m_clients.client(registry);
 }
 
 void CopyEngine::report(const QString &phase, int done, int total, const QString &message)

@@ -31,4 +31,19 @@ RegistryConfig clientConfig(const PlanRegistry &r, QStringList *errors)
     return cfg;
 }
 
+RegistryClient *PlanClients::client(const QString &registry)
+{
+    auto it = m_clients.find(registry);
+    if (it != m_clients.end())
+        return it->second.get();
+    const PlanRegistry *r = m_plan.registry(registry);
+    if (!r)
+        return nullptr;
+    QStringList errors; // a scan reports credential problems; here the registry's answer will
+    auto c = std::make_unique<RegistryClient>(m_network, clientConfig(*r, &errors));
+    RegistryClient *raw = c.get();
+    m_clients[registry] = std::move(c);
+    return raw;
+}
+
 } // namespace ferry
