@@ -43,6 +43,7 @@ App::App(Workspace &workspace, QObject *parent)
     auto charts = std::make_unique<ChartsView>(*this);
     m_charts = charts.get();
     m_views.push_back(std::move(charts));
+    m_views.push_back(std::make_unique<CopiesView>(*this));
     m_next.setSingleShot(true);
     connect(&m_next, &QTimer::timeout, this, [this] { startScan(); });
     m_storeChanged.setSingleShot(true);
@@ -76,7 +77,7 @@ std::optional<int> App::pageNamed(const QString &name)
 {
     const QStringList names{QStringLiteral("overview"), QStringLiteral("images"),     QStringLiteral("replication"),
                             QStringLiteral("cleanup"),  QStringLiteral("registries"), QStringLiteral("clients"),
-                            QStringLiteral("charts")};
+                            QStringLiteral("charts"),   QStringLiteral("copies")};
     const qsizetype i = names.indexOf(name.toLower());
     return i < 0 ? std::nullopt : std::optional<int>(int(i));
 }
@@ -343,21 +344,20 @@ void App::handleKey(const KeyEvent &k)
 }
 
 // The page tabs at the top, one blank between them: " 1 Overview " where the screen is wide
-// enough for all seven and the plan's name, "1 Overview" where it is not (80 or 100 columns),
-// "1 Ove" below that.
+// enough for all eight and the plan's name, "1 Overview" where it is not (100 columns), titles
+// longer than eight letters cut ("3 Replic.") at 80 columns, "1 Ove" below that.
 QStringList App::tabs(int cols) const
 {
-    for (const int form : {0, 1, 2}) {
+    for (const int form : {0, 1, 2, 3}) {
         QStringList out;
         int width = 0;
         for (int i = 0; i < PageCount; ++i) {
             const QString title = m_views[size_t(i)]->title();
-            out << (form == 0       ? QStringLiteral(" %1 %2 ").arg(i + 1).arg(title)
-                        : form == 1 ? QStringLiteral("%1 %2").arg(i + 1).arg(title)
-                                    : QStringLiteral("%1 %2").arg(i + 1).arg(title.left(3)));
+            const QString shown = form == 3 ? title.left(3) : form == 2 && title.size() > 8 ? title.left(6) + u'.' : title;
+            out << (form == 0 ? QStringLiteral(" %1 %2 ").arg(i + 1).arg(shown) : QStringLiteral("%1 %2").arg(i + 1).arg(shown));
             width += int(out.last().size()) + 1;
         }
-        if (width + (form == 0 ? kTitleRoom : 0) <= cols || form == 2)
+        if (width + (form == 0 ? kTitleRoom : 0) <= cols || form == 3)
             return out;
     }
     return {};

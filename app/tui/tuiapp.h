@@ -37,7 +37,7 @@ struct WatchSchedule
 class App : public QObject, public Host
 {
 public:
-    enum Page { OverviewPage, ImagesPage, ReplicationPage, CleanupPage, RegistriesPage, ClientsPage, ChartsPage, PageCount };
+    enum Page { OverviewPage, ImagesPage, ReplicationPage, CleanupPage, RegistriesPage, ClientsPage, ChartsPage, CopiesPage, PageCount };
 
     explicit App(Workspace &workspace, QObject *parent = nullptr);
     ~App() override;

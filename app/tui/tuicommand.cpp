@@ -22,7 +22,7 @@ int runTui(const QStringList &args, QTextStream &out, QTextStream &err)
                  QStringLiteral("file")});
     p.addOption({QStringLiteral("db"), QStringLiteral("The history database (default: next to the plan)."), QStringLiteral("file")});
     p.addOption({QStringLiteral("page"),
-                 QStringLiteral("Open on a page: overview, images, replication, cleanup, registries, clients or charts."),
+                 QStringLiteral("Open on a page: overview, images, replication, cleanup, registries, clients, charts or copies."),
                  QStringLiteral("page")});
     p.addOption({QStringLiteral("mouse"), QStringLiteral("Take the mouse: click a tab or a row, scroll with the wheel.")});
     p.addOption({QStringLiteral("collector"),

@@ -290,4 +290,36 @@ private:
     bool m_loaded = false;
 };
 
+class CopiesView : public View
+{
+public:
+    explicit CopiesView(Host &host);
+    ~CopiesView() override;
+    QString title() const override { return QStringLiteral("Copies"); }
+    QString keys() const override;
+    void reload() override;
+    void draw(Screen &s, int top, int bottom) override;
+    bool key(const KeyEvent &k) override;
+    bool running() const { return m_job != nullptr; }
+
+private:
+    void selectBatch(int row);
+    const CopyBatch *batch() const;
+    void decide(bool approve);
+    void execute(bool dryRun);
+    void run(const QString &what, const CopyRequest &request, std::function<void(const CopyOutcome &)> done);
+
+    QList<CopyBatch> m_batches;
+    QStandardItemModel m_batchModel;
+    QStandardItemModel m_itemModel;
+    TableView m_batchTable;
+    TableView m_itemTable;
+    bool m_itemsFocused = false;
+    std::optional<CopyBatch> m_full; // the selected batch with its items
+    std::unique_ptr<CopyJob> m_job;
+    QString m_progress;
+    QStringList m_log;
+    bool m_loaded = false;
+};
+
 } // namespace ferry::tui

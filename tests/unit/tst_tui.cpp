@@ -260,6 +260,64 @@ private Q_SLOTS:
         QCOMPARE(CleanupStore(store).batch(m_batch)->status, batchstatus::Approved);
     }
 
+    // The Copies page: a copy batch with its items (tag, digest, what the copy does), approved
+    // from the keyboard against the hash shown; the store holds that hash and the name.
+    void copiesPageApprovesTheHashShown()
+    {
+        QTemporaryDir dir;
+        const QString db = test::testStore(dir.filePath(QStringLiteral("copies.db")));
+        CopyBatch b;
+        {
+            Store store(db);
+            QString error;
+            QVERIFY2(store.open(&error), qPrintable(error));
+            b.createdAt = QDateTime::currentDateTimeUtc();
+            b.plan = QStringLiteral("p.yaml");
+            b.sourceRegistry = QStringLiteral("dockerhub");
+            b.targetRegistry = QStringLiteral("gsoci");
+            b.repository = QStringLiteral("giantswarm/app");
+            b.scan = 1;
+            b.status = batchstatus::Planned;
+            for (int i = 1; i <= 2; ++i) {
+                CopyItem item;
+                item.seq = i;
+                item.sourceRepository = b.repository;
+                item.tag = QStringLiteral("2.%1.0").arg(i);
+                item.digest = digestOf(100 + i);
+                item.action = i == 1 ? copyaction::New : copyaction::Overwrite;
+                item.replaces = i == 1 ? QString() : digestOf(200);
+                b.items << item;
+            }
+            b.hash = b.recomputedHash();
+            QVERIFY(CopyStore(store).addBatch(&b));
+        }
+        Workspace ws;
+        QString error;
+        QVERIFY(ws.openDatabase(db, &error));
+        App app(ws);
+        app.setPage(App::CopiesPage);
+        app.start();
+        QTRY_VERIFY_WITH_TIMEOUT(render(app, 30, 120).contains(QStringLiteral("hash ") + b.hash), 20000);
+        QString screen = render(app, 30, 120);
+        QVERIFY2(screen.contains(QStringLiteral("dockerhub → gsoci/giantswarm/app")) && screen.contains(QStringLiteral("2.1.0")) &&
+                     screen.contains(QStringLiteral("new tag")) && screen.contains(QStringLiteral("overwrite ") + digestOf(200).left(19)),
+                 qPrintable(screen));
+        QVERIFY(render(app, 24, 80).split(u'\n').value(0).contains(QStringLiteral("8 Copies")));
+        press(app, {'a'});
+        screen = render(app, 30, 120);
+        QVERIFY2(screen.contains(QStringLiteral("Hash: ") + b.hash), qPrintable(screen));
+        type(app, QStringLiteral("Ada Lovelace"));
+        press(app, {key::Enter});
+        QTRY_VERIFY_WITH_TIMEOUT(render(app, 30, 120).contains(QStringLiteral("approved by Ada Lovelace")), 20000);
+        Store store(db);
+        QVERIFY(store.open(&error));
+        const std::optional<CopyBatch> stored = CopyStore(store).batch(b.id);
+        QVERIFY(stored);
+        QCOMPARE(stored->status, batchstatus::Approved);
+        QCOMPARE(stored->decidedBy, QStringLiteral("Ada Lovelace"));
+        QCOMPARE(stored->decidedHash, b.hash);
+    }
+
     // x asks for "yes" and anything else executes nothing; a dry run goes through the cleanup
     // job and its outcome reaches the status line (here a refusal: the workspace has no plan,
     // so the engine knows no registry to run against).
