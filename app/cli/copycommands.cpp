@@ -534,7 +534,11 @@ int cmdExport(const QStringList &args, QTextStream &out, QTextStream &err)
     const QString dst = skopeoHost(*ctx.plan, b->targetRegistry);
     QString text;
     if (format == u"script") {
-        text = QStringLiteral("#!/bin/sh\n# Copy batch %1 (%2), approved by %3: digest-pinned, the tag kept.\nset -eu\n")
+        // Every item is tried (skopeo refuses what it would have to convert to keep the digest); the
+        // ones that failed are named at the end and the script exits 1.
+        text = QStringLiteral("#!/bin/sh\n# Copy batch %1 (%2), approved by %3: digest-pinned, the tag kept.\n"
+                              "# Extra skopeo options go after the script's name. A later ferryctl scan verifies the digests.\n"
+                              "failed=\"\"\n")
                    .arg(b->id)
                    .arg(b->hash, b->decidedBy);
         for (const CopyItem &i : b->items)
@@ -542,15 +546,31 @@ int cmdExport(const QStringList &args, QTextStream &out, QTextStream &err)
                 ? QStringLiteral("# %1: a referrer without a tag; Ferry copies it by digest (ferryctl copy execute %2)\n")
                       .arg(i.digest)
                       .arg(b->id)
-                : QStringLiteral("skopeo copy --all --preserve-digests \"$@\" docker://%1/%2@%3 docker://%4/%5:%6\n")
+                : QStringLiteral(
+                      "skopeo copy --all --preserve-digests \"$@\" docker://%1/%2@%3 docker://%4/%5:%6 || failed=\"$failed %6\"\n")
                       .arg(src, i.sourceRepository, i.digest, dst, b->repository, i.tag);
+        text += QStringLiteral("if [ -n \"$failed\" ]; then echo \"not copied:$failed\" >&2; exit 1; fi\n");
     } else if (format == u"skopeo-sync") {
         QMap<QString, QList<const CopyItem *>> byRepo;
         for (const CopyItem &i : b->items)
             byRepo[i.sourceRepository] << &i;
-        text = QStringLiteral("# Copy batch %1 (%2); skopeo sync --src yaml --dest docker THIS %3/%4\n%5:\n  images:\n")
+        // skopeo sync writes a YAML source's image under DESTINATION/<the last part of its path>: the
+        // destination is the target repository's parent, and a renamed repository cannot be said.
+        const PlanRegistry *source = ctx.plan->registry(b->sourceRegistry);
+        const bool plainHttp = source && (source->config.insecure || source->config.baseUrl.scheme() == u"http");
+        const QString parent = b->repository.contains(u'/') ? dst + u'/' + b->repository.section(u'/', 0, -2) : dst;
+        text = QStringLiteral("# Copy batch %1 (%2): skopeo sync --all --src yaml --dest docker THIS %3\n"
+                              "# (by tag: skopeo sync keeps no digest; a later ferryctl scan verifies each against the approved one)\n"
+                              "%4%5:\n%6  images:\n")
                    .arg(b->id)
-                   .arg(b->hash, dst, b->repository.section(u'/', 0, -2), src);
+                   .arg(b->hash, parent,
+                        byRepo.size() == 1 && byRepo.firstKey().section(u'/', -1) != b->repository.section(u'/', -1)
+                            ? QStringLiteral("# NOTE: skopeo sync names the copy %1, not %2: copy it with the script format\n")
+                                  .arg(byRepo.firstKey().section(u'/', -1), b->repository)
+                            : QString(),
+                        src,
+                        plainHttp ? QStringLiteral("  tls-verify: false\n")
+                                  : QStringLiteral("  # a private CA: cert-dir: DIR (a directory of its .crt files)\n"));
         for (auto it = byRepo.begin(); it != byRepo.end(); ++it) {
             text += QStringLiteral("    %1:\n").arg(it.key());
             for (const CopyItem *i : it.value())

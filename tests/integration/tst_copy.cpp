@@ -545,8 +545,9 @@ private Q_SLOTS:
                                   {QStringLiteral("--only-extras"), QStringLiteral("--image"), QStringLiteral("team/app:7.0.0")}));
         const QString db = testStore(path(QStringLiteral("export.db")));
         QVERIFY(scan(db));
-        const QJsonObject b =
-            batchFor(planJson(db, {QStringLiteral("--repository"), QStringLiteral("team/app")}), QStringLiteral("team/app"));
+        const QJsonObject b = batchFor(
+            planJson(db, {QStringLiteral("--repository"), QStringLiteral("team/app"), QStringLiteral("--tag"), QStringLiteral("7.0.0")}),
+            QStringLiteral("team/app"));
         const qint64 id = b.value(QStringLiteral("id")).toInteger();
         const QString script = path(QStringLiteral("copy.sh"));
         const QStringList exportArgs{QStringLiteral("copy"),
@@ -567,6 +568,29 @@ private Q_SLOTS:
         const Run sh = run(QStringLiteral("/bin/sh"), QStringList{script} + tls);
         QVERIFY2(sh.exitCode == 0, sh.err.constData());
         QCOMPARE(raw(QStringLiteral("gsoci"), QStringLiteral("team/app"), QStringLiteral("7.0.0")),
+                 raw(QStringLiteral("hub"), QStringLiteral("team/app"), QStringLiteral("7.0.0")));
+        // The skopeo sync YAML, run by skopeo into another target, gives the same digest (by tag).
+        const QString yaml = path(QStringLiteral("sync.yaml"));
+        QCOMPARE(ferryctl({QStringLiteral("copy"), QStringLiteral("export"), QString::number(id), QStringLiteral("--db"), db,
+                           QStringLiteral("--format"), QStringLiteral("skopeo-sync"), QStringLiteral("--output"), yaml})
+                     .exitCode,
+                 0);
+        if (m_farm->named(QStringLiteral("hub")).tls) { // the farm's CA, as the YAML's comment says
+            QFile y(yaml);
+            QVERIFY(y.open(QIODevice::ReadWrite));
+            QString yamlText = QString::fromUtf8(y.readAll());
+            yamlText.replace(QStringLiteral("  # a private CA: cert-dir: DIR (a directory of its .crt files)"),
+                         QStringLiteral("  cert-dir: ") + QDir(m_farm->dir()).filePath(QStringLiteral("certs.d")));
+            y.resize(0);
+            y.write(yamlText.toUtf8());
+        }
+        // skopeo sync names the copy <destination>/<the last part of the path>: the YAML says team.
+        const Run synced = run(QStringLiteral("skopeo"),
+                               {QStringLiteral("sync"), QStringLiteral("--all"), QStringLiteral("--src"), QStringLiteral("yaml"),
+                                QStringLiteral("--dest"), QStringLiteral("docker"), QStringLiteral("--dest-tls-verify=false"), yaml,
+                                m_farm->doorHostPort(QStringLiteral("gsoci")) + QStringLiteral("/synced/team")});
+        QVERIFY2(synced.exitCode == 0, synced.err.constData());
+        QCOMPARE(raw(QStringLiteral("gsoci"), QStringLiteral("synced/team/app"), QStringLiteral("7.0.0")),
                  raw(QStringLiteral("hub"), QStringLiteral("team/app"), QStringLiteral("7.0.0")));
         // Executing it afterwards finds the tag there already.
         QCOMPARE(statesByTag(execute(db, id)).value(QStringLiteral("7.0.0")), QStringLiteral("already-present"));
