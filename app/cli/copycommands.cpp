@@ -193,6 +193,23 @@ QString actionText(const CopyItem &i)
     return QStringLiteral("new tag");
 }
 
+// Per source: the pulls the batches need and the budget left, as the last answer said.
+QJsonObject budgetsJson(const CopyPlanResult &r)
+{
+    QJsonObject o;
+    for (auto it = r.pullsBySource.begin(); it != r.pullsBySource.end(); ++it) {
+        const RateLimitReading rl = r.budgets.value(it.key());
+        QJsonObject b{{QStringLiteral("pullsNeeded"), it.value()}};
+        if (rl.present) {
+            b.insert(QStringLiteral("limit"), rl.limit);
+            b.insert(QStringLiteral("remaining"), rl.remaining);
+            b.insert(QStringLiteral("windowSeconds"), rl.windowSeconds);
+        }
+        o.insert(it.key(), b);
+    }
+    return o;
+}
+
 int cmdPlan(const QStringList &args, QTextStream &out, QTextStream &err)
 {
     Context ctx;
@@ -252,6 +269,7 @@ int cmdPlan(const QStringList &args, QTextStream &out, QTextStream &err)
                                          {QStringLiteral("bytes"), r.bytes},
                                          {QStringLiteral("pulls"), r.pulls},
                                          {QStringLiteral("planningPulls"), r.planningPulls},
+                                         {QStringLiteral("budgets"), budgetsJson(r)},
                                          {QStringLiteral("notes"), QJsonArray::fromStringList(r.notes)},
                                          {QStringLiteral("errors"), QJsonArray::fromStringList(r.errors)}})
                    .toJson(QJsonDocument::Indented);
@@ -263,6 +281,17 @@ int cmdPlan(const QStringList &args, QTextStream &out, QTextStream &err)
                     << bytesText(b->bytes) << "), " << b->pulls << " pulls at " << b->sourceRegistry << Qt::endl;
         for (const QString &n : r.notes)
             out << n << Qt::endl;
+        // The pulls the batches need against what the source's budget has left.
+        for (auto it = r.pullsBySource.begin(); it != r.pullsBySource.end(); ++it) {
+            const RateLimitReading rl = r.budgets.value(it.key());
+            if (!rl.present)
+                continue;
+            out << it.key() << ": " << it.value() << " pulls needed, " << rl.remaining << " of " << rl.limit << " left";
+            if (rl.windowSeconds > 0 && rl.limit > 0 && it.value() > rl.remaining)
+                out << "; at " << rl.limit << " per " << rl.windowSeconds / 3600.0 << " h the rest takes about "
+                    << QString::number(double(it.value() - rl.remaining) * rl.windowSeconds / rl.limit / 3600.0, 'f', 1) << " h";
+            out << Qt::endl;
+        }
         if (!r.batches.isEmpty())
             out << "Review with ferryctl copy show N, approve with ferryctl copy approve N --as NAME." << Qt::endl;
     }

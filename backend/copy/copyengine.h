@@ -8,6 +8,7 @@
 #include "net/task.h"
 #include "plan/plan.h"
 #include "plan/plancredentials.h"
+#include "registry/ratelimit.h"
 
 #include <QMap>
 #include <QSet>
@@ -44,6 +45,10 @@ struct CopyPlanResult
     qint64 bytes = 0;
     int pulls = 0; // what executing the batches costs at the sources, at most (shared manifests counted per tag)
     int planningPulls = 0; // manifest GETs planning itself made at the sources
+    // Each source's pull budget as its last answer during planning gave it (Docker Hub's headers),
+    // and the pulls the batches need there.
+    QMap<QString, RateLimitReading> budgets;
+    QMap<QString, int> pullsBySource;
     qint64 scan = 0; // the scan whose matrix was read
     QStringList notes;
     QStringList errors; // manifests that could not be read: those items were left out

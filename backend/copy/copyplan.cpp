@@ -344,6 +344,9 @@ Task<CopyPlanResult> CopyEngine::plan(CopyPlanOptions options)
         out.blobs += b.blobs;
         out.bytes += b.bytes;
         out.pulls += b.pulls;
+        out.pullsBySource[b.sourceRegistry] += b.pulls;
+        if (RegistryClient *source = client(b.sourceRegistry); source && source->stats().rateLimit.present)
+            out.budgets.insert(b.sourceRegistry, source->stats().rateLimit);
     }
     if (byRepository.isEmpty())
         out.notes << QStringLiteral("nothing to copy: no row of the last scan's matrix is %1 in a mapped target").arg(states.join(u'/'));

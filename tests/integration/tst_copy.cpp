@@ -421,6 +421,11 @@ private Q_SLOTS:
         const QJsonObject planObject = QJsonDocument::fromJson(planned.out).object();
         const QJsonObject b = planObject.value(QStringLiteral("batches")).toArray().at(0).toObject();
         QVERIFY2(b.value(QStringLiteral("pulls")).toInt() > 8, "the batch needs more pulls than one window gives");
+        // The plan says what the batches need against what the budget has left.
+        const QJsonObject budget = planObject.value(QStringLiteral("budgets")).toObject().value(QStringLiteral("dockerhub")).toObject();
+        QCOMPARE(budget.value(QStringLiteral("pullsNeeded")).toInt(), b.value(QStringLiteral("pulls")).toInt());
+        QCOMPARE(budget.value(QStringLiteral("limit")).toInt(), 8);
+        QVERIFY(budget.contains(QStringLiteral("remaining")));
         QVERIFY(approve(db, b.value(QStringLiteral("id")).toInteger()));
         const Run exec =
             ferryctl({QStringLiteral("copy"), QStringLiteral("execute"), QString::number(b.value(QStringLiteral("id")).toInteger()),
@@ -580,7 +585,7 @@ private Q_SLOTS:
             QVERIFY(y.open(QIODevice::ReadWrite));
             QString yamlText = QString::fromUtf8(y.readAll());
             yamlText.replace(QStringLiteral("  # a private CA: cert-dir: DIR (a directory of its .crt files)"),
-                         QStringLiteral("  cert-dir: ") + QDir(m_farm->dir()).filePath(QStringLiteral("certs.d")));
+                             QStringLiteral("  cert-dir: ") + QDir(m_farm->dir()).filePath(QStringLiteral("certs.d")));
             y.resize(0);
             y.write(yamlText.toUtf8());
         }
