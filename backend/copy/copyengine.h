@@ -177,7 +177,7 @@ private:
     std::atomic<bool> m_canceled{false};
     quint64 m_group = 0;
     qint64 m_bytes = 0; // sent in this engine's runs, for progress
-    QSet<QString> m_blobsInFlight; // "registry/repository@digest" being checked or sent by a worker
+    QSet<QString> m_blobsInFlight; // blobs and manifests ("registry/repository@digest") a worker is copying now
     QHash<QString, int> m_pullsInFlight; // manifest GETs asked of a budgeted source, not answered yet
     bool m_streaming = false; // a large blob is being streamed: one at a time keeps memory bounded
 };

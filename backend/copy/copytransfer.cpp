@@ -123,12 +123,39 @@ Task<QString> CopyEngine::putManifest(Transfer *t, const QString &reference, con
     co_return QString();
 }
 
+// Holds a key in a set for as long as it lives (the workers share one thread: no lock needed).
+struct Claim
+{
+    QSet<QString> *set;
+    QString key;
+    ~Claim() { set->remove(key); }
+};
+
+// Clears a flag when it goes, if it was the one that set it.
+struct Flag
+{
+    bool *flag;
+    bool set;
+    ~Flag()
+    {
+        if (set)
+            *flag = false;
+    }
+};
+
 Task<QString> CopyEngine::copyManifest(Transfer *t, const QString &digest, int depth)
 {
     if (depth > kMaxDepth)
         co_return QStringLiteral("%1 nests manifests deeper than an index; not copied").arg(digest);
     if (!digest::isValid(digest))
         co_return QStringLiteral("'%1' is not a digest").arg(digest);
+    // Two items of one digest (2.0.0 and latest), or two indexes sharing a child, copy it one
+    // after the other: the second then finds it in the target.
+    const QString key = QStringLiteral("manifest ") + t->targetRegistry + u'/' + t->repository + u'@' + digest;
+    for (int i = 0; m_blobsInFlight.contains(key) && i < 60'000; ++i)
+        co_await pause(20);
+    m_blobsInFlight.insert(key);
+    const Claim claim{&m_blobsInFlight, key};
     int status = 0;
     if (depth > 0) {
         co_await headManifest(t->target, t->repository, digest, &status);
@@ -181,26 +208,6 @@ Task<bool> CopyEngine::blobInTarget(Transfer *t, const QString &digest)
     const HttpResponse r = co_await send(t->target, head, pushScope(t->repository));
     co_return r.status == 200;
 }
-
-// Holds a key in a set for as long as it lives (the workers share one thread: no lock needed).
-struct Claim
-{
-    QSet<QString> *set;
-    QString key;
-    ~Claim() { set->remove(key); }
-};
-
-// Clears a flag when it goes, if it was the one that set it.
-struct Flag
-{
-    bool *flag;
-    bool set;
-    ~Flag()
-    {
-        if (set)
-            *flag = false;
-    }
-};
 
 Task<QString> CopyEngine::copyBlob(Transfer *t, const QString &digest, qint64 size)
 {
