@@ -425,7 +425,7 @@ void App::render(Screen &s)
         s.put(last, qMin(int(shown.size()), s.cols() - 1), QStringLiteral("_"), Style::Input);
     } else {
         // The keys every page has stay at the right, whatever the width; the page's own go before them.
-        const QString global = s.cols() >= 60 ? QStringLiteral(" │ 1-7 page  s scan  q quit ") : QStringLiteral(" 1-7 s q ");
+        const QString global = s.cols() >= 60 ? QStringLiteral(" │ 1-8 page  s scan  q quit ") : QStringLiteral(" 1-8 s q ");
         const int room = s.cols() - int(global.size());
         s.put(last, 1, fit(m_views[size_t(m_page)]->keys(), qMax(0, room - 1)), Style::Key);
         s.put(last, qMax(0, room), global, Style::Key);

@@ -15,7 +15,7 @@ int runTui(const QStringList &args, QTextStream &out, QTextStream &err)
 {
     CommandParser p;
     p.setApplicationDescription(QStringLiteral(
-        "The dashboard in a terminal: Overview, Images, Replication, Cleanup, Registries, Clients and Charts, switched with 1-7.\n"
+        "The dashboard in a terminal: Overview, Images, Replication, Cleanup, Registries, Clients, Charts and Copies, switched with 1-8.\n"
         "s scans, q quits; each page lists its keys at the bottom. Colour follows the terminal (256, 16) and\n"
         "NO_COLOR; a locale that is not UTF-8 gets ASCII. Exit codes: 0 done, 2 usage, 7 store, 130 interrupted."));
     p.addOption({QStringLiteral("plan"), QStringLiteral("The migration plan (YAML); without it, the store's figures only."),
