@@ -242,7 +242,7 @@ void CopyPage::updateActions()
     const bool have = m_current.has_value();
     m_plan->setEnabled(!busy && m_workspace && m_workspace->plan());
     m_approve->setEnabled(!busy && have && copyApprovalBlocker(*m_current).isEmpty());
-    m_reject->setEnabled(!busy && have && (m_current->status == batchstatus::Planned || m_current->status == batchstatus::Approved));
+    m_reject->setEnabled(!busy && have && copyRejectionBlocker(*m_current).isEmpty());
     m_dryRun->setEnabled(!busy && have && copyExecutionBlocker(*m_current, true).isEmpty());
     m_execute->setEnabled(
         !busy && have && copyExecutionBlocker(*m_current, false).isEmpty() &&

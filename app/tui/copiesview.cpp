@@ -258,7 +258,7 @@ void CopiesView::decide(bool approve)
     const CopyBatch *b = m_full ? &*m_full : nullptr;
     if (!b)
         return;
-    if (const QString blocked = copyApprovalBlocker(*b); approve && !blocked.isEmpty()) {
+    if (const QString blocked = approve ? copyApprovalBlocker(*b) : copyRejectionBlocker(*b); !blocked.isEmpty()) {
         m_host.message(blocked, true);
         return;
     }

@@ -96,6 +96,8 @@ struct CopyProgress
 
 // Which batches can be approved: a planned batch with items, unaltered since planning.
 QString copyApprovalBlocker(const CopyBatch &batch);
+// Which batches can be rejected: a planned or approved one (a rejection is final). Empty: it may.
+QString copyRejectionBlocker(const CopyBatch &batch);
 // Why a batch may not run: not approved, or approved as other content. Empty: it may.
 QString copyExecutionBlocker(const CopyBatch &batch, bool dryRun);
 
@@ -177,7 +179,7 @@ private:
     std::atomic<bool> m_canceled{false};
     quint64 m_group = 0;
     qint64 m_bytes = 0; // sent in this engine's runs, for progress
-    QSet<QString> m_blobsInFlight; // blobs and manifests ("registry/repository@digest") a worker is copying now
+    QSet<QString> m_inFlight; // blobs and manifests ("registry/repository@digest") a worker is copying now
     QHash<QString, int> m_pullsInFlight; // manifest GETs asked of a budgeted source, not answered yet
     bool m_streaming = false; // a large blob is being streamed: one at a time keeps memory bounded
 };

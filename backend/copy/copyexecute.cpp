@@ -99,8 +99,8 @@ QString CopyEngine::reject(qint64 batchId, const QString &actor, const QString &
     const auto b = m_copy.batch(batchId);
     if (!b)
         return QStringLiteral("no copy batch %1").arg(batchId);
-    if (b->status != batchstatus::Planned && b->status != batchstatus::Approved)
-        return QStringLiteral("copy batch %1 is %2; only a planned or approved batch can be rejected").arg(batchId).arg(b->status);
+    if (const QString why = copyRejectionBlocker(*b); !why.isEmpty())
+        return why;
     if (!m_copy.decide(batchId, batchstatus::Rejected, cleanupActor(actor), b->hash, comment,
                        {batchstatus::Planned, batchstatus::Approved}))
         return m_copy.lastError();

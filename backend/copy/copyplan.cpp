@@ -135,6 +135,13 @@ QString copyApprovalBlocker(const CopyBatch &b)
     return {};
 }
 
+QString copyRejectionBlocker(const CopyBatch &b)
+{
+    if (b.status != batchstatus::Planned && b.status != batchstatus::Approved)
+        return QStringLiteral("copy batch %1 is %2; only a planned or approved batch can be rejected").arg(b.id).arg(b.status);
+    return {};
+}
+
 QString copyExecutionBlocker(const CopyBatch &b, bool dryRun)
 {
     if (b.recomputedHash() != b.hash)

@@ -152,10 +152,10 @@ Task<QString> CopyEngine::copyManifest(Transfer *t, const QString &digest, int d
     // Two items of one digest (2.0.0 and latest), or two indexes sharing a child, copy it one
     // after the other: the second then finds it in the target.
     const QString key = QStringLiteral("manifest ") + t->targetRegistry + u'/' + t->repository + u'@' + digest;
-    for (int i = 0; m_blobsInFlight.contains(key) && i < 60'000; ++i)
+    for (int i = 0; m_inFlight.contains(key) && i < 60'000; ++i)
         co_await pause(20);
-    m_blobsInFlight.insert(key);
-    const Claim claim{&m_blobsInFlight, key};
+    m_inFlight.insert(key);
+    const Claim claim{&m_inFlight, key};
     int status = 0;
     if (depth > 0) {
         co_await headManifest(t->target, t->repository, digest, &status);
@@ -215,10 +215,10 @@ Task<QString> CopyEngine::copyBlob(Transfer *t, const QString &digest, qint64 si
         co_return QStringLiteral("blob '%1' has no sha256 digest; not copied").arg(digest);
     // Another item sending the same blob to the same repository: wait for it, then find it there.
     const QString key = t->targetRegistry + u'/' + t->repository + u'@' + digest;
-    for (int i = 0; m_blobsInFlight.contains(key) && i < 60'000; ++i)
+    for (int i = 0; m_inFlight.contains(key) && i < 60'000; ++i)
         co_await pause(20);
-    m_blobsInFlight.insert(key);
-    const Claim claim{&m_blobsInFlight, key};
+    m_inFlight.insert(key);
+    const Claim claim{&m_inFlight, key};
     if (co_await blobInTarget(t, digest)) {
         ++t->stats->blobsPresent;
         m_copy.recordBlob(t->targetRegistry, t->repository, digest);
