@@ -184,7 +184,7 @@ CleanupPage::CleanupPage(QWidget *parent)
             rejectSelected(d.name, d.comment);
     });
     connect(m_remove, &QPushButton::clicked, this,
-            [this] { removeSelectedItems(cleanupActor(QSettings().value(QStringLiteral("cleanup/decided-by")).toString()), QString()); });
+            [this] { removeSelectedItems(batchActor(QSettings().value(QStringLiteral("cleanup/decided-by")).toString()), QString()); });
     connect(m_dryRun, &QPushButton::clicked, this, [this] { runSelected(true); });
     connect(m_execute, &QPushButton::clicked, this, [this] {
         const CleanupBatch *b = m_batches->batchAt(m_batchView->currentIndex().row());

@@ -235,7 +235,7 @@ int chartsRetire(const QStringList &args, QTextStream &out, QTextStream &err)
     const ChartScanInput in = chartScanInput(*ws.plan(), *repo, ws.registryConfigs(&errors), &errors);
     const bool dry = p.isSet(QStringLiteral("dry-run"));
     const ChartRetireRun run =
-        executeChartRetirement(*ws.plan(), *ws.store(), ws.network(), in, batchId, dry, cleanupActor(p.value(QStringLiteral("as"))));
+        executeChartRetirement(*ws.plan(), *ws.store(), ws.network(), in, batchId, dry, batchActor(p.value(QStringLiteral("as"))));
     if (!run.refused.isEmpty()) {
         err << "ferryctl charts retire execute: " << run.refused << Qt::endl;
         return ExitBatchBlocked;

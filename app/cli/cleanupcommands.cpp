@@ -292,7 +292,7 @@ int cmdShow(const QStringList &args, QTextStream &out, QTextStream &err)
     }
     const QString recomputed = b->recomputedHash();
     const QList<JournalEntry> journal = cs.journalOf(id);
-    const QList<CleanupRun> runs = cs.runs(id);
+    const QList<BatchRun> runs = cs.runs(id);
     if (ctx.parser.value(QStringLiteral("format")) == u"json") {
         QJsonObject o = batchJson(*b);
         o.insert(QStringLiteral("hashMatches"), recomputed == b->hash);
@@ -306,7 +306,7 @@ int cmdShow(const QStringList &args, QTextStream &out, QTextStream &err)
                                  {QStringLiteral("state"), e.state},
                                  {QStringLiteral("httpStatus"), e.httpStatus},
                                  {QStringLiteral("message"), e.message}});
-        for (const CleanupRun &run : runs)
+        for (const BatchRun &run : runs)
             r.append(QJsonObject{{QStringLiteral("id"), run.id},
                                  {QStringLiteral("dryRun"), run.dryRun},
                                  {QStringLiteral("actor"), run.actor},

@@ -334,11 +334,11 @@ int cmdShow(const QStringList &args, QTextStream &out, QTextStream &err)
     const auto b = batchArgument(ctx, QStringLiteral("show"), err, &rc);
     if (!b)
         return rc;
-    const QList<CopyJournalEntry> journal = CopyStore(*ctx.workspace.store()).journalOf(b->id);
+    const QList<JournalEntry> journal = CopyStore(*ctx.workspace.store()).journalOf(b->id);
     if (ctx.parser.value(QStringLiteral("format")) == u"json") {
         QJsonObject o = batchJson(*b, true);
         QJsonArray j;
-        for (const CopyJournalEntry &e : journal)
+        for (const JournalEntry &e : journal)
             j.append(QJsonObject{{QStringLiteral("run"), e.run},
                                  {QStringLiteral("seq"), e.seq},
                                  {QStringLiteral("at"), e.at.toString(Qt::ISODateWithMs)},

@@ -342,9 +342,9 @@ void CleanupView::reject()
         return;
     const qint64 id = b->id;
     m_host.ask({QStringLiteral("Reject batch %1: a rejected batch is never executed, nor approved again.").arg(id),
-                QStringLiteral("Your name (Enter for %1; Esc cancels):").arg(cleanupActor({}))},
+                QStringLiteral("Your name (Enter for %1; Esc cancels):").arg(batchActor({}))},
                QString(), [this, id](const QString &name) {
-                   const QString actor = cleanupActor(name);
+                   const QString actor = batchActor(name);
                    m_host.ask({QStringLiteral("Rejecting batch %1 as %2.").arg(id).arg(actor), QStringLiteral("Comment (may be empty):")},
                               QString(), [this, id, actor](const QString &comment) {
                                   CleanupRequest request;
@@ -371,7 +371,7 @@ void CleanupView::execute(bool dryRun)
         request.kind = CleanupRequest::Kind::Execute;
         request.batch = id;
         request.options.dryRun = dryRun;
-        request.options.actor = cleanupActor({});
+        request.options.actor = batchActor({});
         run(dryRun ? QStringLiteral("Dry run of batch %1…").arg(id) : QStringLiteral("Executing batch %1…").arg(id), request,
             [this, id, dryRun](const CleanupOutcome &o) {
                 if (o.runs.isEmpty()) {

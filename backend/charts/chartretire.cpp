@@ -99,7 +99,7 @@ ChartRetirePlan planChartRetirement(const Plan &plan, Store &store, const QStrin
             out.error = QStringLiteral("cannot store the batch: %1").arg(cleanup.lastError());
             return out;
         }
-        cleanup.audit(cleanupActor({}), QStringLiteral("plan"), b.id,
+        cleanup.audit(batchActor({}), QStringLiteral("plan"), b.id,
                       QStringLiteral("retire %1: %2 files, hash %3").arg(repository).arg(b.items.size()).arg(b.hash));
         out.batches << b.id;
     }

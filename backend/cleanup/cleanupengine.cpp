@@ -313,7 +313,7 @@ void CleanupEngine::storeBatches(const QString &registry, const QString &reposit
             out->errors << QStringLiteral("cannot store a batch: %1").arg(m_cleanup.lastError());
             continue;
         }
-        m_cleanup.audit(cleanupActor({}), QStringLiteral("plan"), b.id,
+        m_cleanup.audit(batchActor({}), QStringLiteral("plan"), b.id,
                         QStringLiteral("%1/%2: %3 to delete, %4 held back, hash %5")
                             .arg(b.registry, b.repository)
                             .arg(b.items.size() - (start == 0 ? keeps.size() : 0))

@@ -77,25 +77,15 @@ std::optional<BatchLock> holdBatch(CleanupStore &cleanup, qint64 batchId, bool d
 
 QString batchExecutionBlocker(const CleanupBatch &b, bool dryRun, qint64 maxListingAgeSeconds)
 {
-    const QString recomputed = b.recomputedHash();
-    if (recomputed != b.hash)
-        return QStringLiteral("batch %1 was altered after planning: its items hash to %2, the batch was planned as %3")
-            .arg(b.id)
-            .arg(recomputed, b.hash);
+    // An incomplete listing first: approving it would not help, planning again will.
     if (!b.listingComplete)
         return QStringLiteral("batch %1 was planned from an incomplete listing (%2); plan again when the registry lists completely")
             .arg(b.id)
             .arg(b.listingNote);
-    if (!dryRun) {
-        if (b.status == batchstatus::Planned)
-            return QStringLiteral("batch %1 is not approved (ferryctl cleanup approve %1 --as NAME)").arg(b.id);
-        if (b.status != batchstatus::Approved && b.status != batchstatus::Executing)
-            return QStringLiteral("batch %1 is %2, not approved").arg(b.id).arg(b.status);
-        if (b.decidedHash != b.hash)
-            return QStringLiteral("batch %1 was approved as %2 but holds %3").arg(b.id).arg(b.decidedHash, b.hash);
-    } else if (b.status == batchstatus::Rejected || b.status == batchstatus::Superseded) {
-        return QStringLiteral("batch %1 is %2").arg(b.id).arg(b.status);
-    }
+    BatchFacts facts = batchFacts(b);
+    facts.recomputedHash = b.recomputedHash(); // loaded with its items, or an empty batch
+    if (const QString why = batchExecutionBlocker(cleanupBatchKind(), facts, dryRun); !why.isEmpty())
+        return why;
     const qint64 age = b.listedAt.secsTo(QDateTime::currentDateTimeUtc());
     if (age > maxListingAgeSeconds)
         return QStringLiteral("batch %1 was planned from a listing %2 minutes old, beyond cleanup.max-listing-age (%3 minutes); plan again")
@@ -250,7 +240,7 @@ Task<CleanupExecResult> CleanupEngine::execute(qint64 batchId, CleanupExecOption
 {
     CleanupExecResult result;
     result.batch = batchId;
-    const QString actor = cleanupActor(options.actor);
+    const QString actor = batchActor(options.actor);
     const bool dry = options.dryRun;
     const QString phase = dry ? QStringLiteral("dry-run") : QStringLiteral("execute");
     const std::optional<BatchLock> held = holdBatch(m_cleanup, batchId, dry, actor, &result);
@@ -371,7 +361,7 @@ Task<QList<CleanupExecResult>> CleanupEngine::resume(CleanupExecOptions options)
 {
     QList<qint64> batches;
     Store &store = m_cleanup.store();
-    for (const CleanupRun &r : m_cleanup.runs()) {
+    for (const BatchRun &r : m_cleanup.runs()) {
         if (r.dryRun || r.status != u"running")
             continue;
         // A run whose batch another process holds is alive: it is not ours to end.
@@ -393,7 +383,7 @@ Task<QList<CleanupExecResult>> CleanupEngine::resume(CleanupExecOptions options)
     for (qint64 id : std::as_const(batches)) {
         if (m_canceled)
             break;
-        m_cleanup.audit(cleanupActor(options.actor), QStringLiteral("resume"), id, {});
+        m_cleanup.audit(batchActor(options.actor), QStringLiteral("resume"), id, {});
         CleanupExecOptions o = options;
         o.dryRun = false;
         out << co_await execute(id, o);

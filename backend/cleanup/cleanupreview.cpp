@@ -24,18 +24,8 @@ bool CleanupExecResult::hasFailures() const
 
 QString approvalBlocker(const CleanupBatch &b)
 {
-    if (b.status == batchstatus::Rejected)
-        return QStringLiteral("batch %1 was rejected by %2%3; a rejection is final: plan again to propose these deletions anew")
-            .arg(b.id)
-            .arg(b.decidedBy.isEmpty() ? QStringLiteral("someone") : b.decidedBy,
-                 b.comment.isEmpty() ? QString() : QStringLiteral(" (\"%1\")").arg(b.comment));
-    if (b.status != batchstatus::Planned)
-        return QStringLiteral("batch %1 is %2; only a planned batch can be approved").arg(b.id).arg(b.status);
-    // The items are hashed where they were loaded (a batch as batch() reads it, not a list entry).
-    if (const QString recomputed = b.items.isEmpty() ? b.hash : b.recomputedHash(); recomputed != b.hash)
-        return QStringLiteral("batch %1 was altered after planning (its items hash to %2, planned as %3); it cannot be approved")
-            .arg(b.id)
-            .arg(recomputed, b.hash);
+    if (const QString why = batchApprovalBlocker(cleanupBatchKind(), batchFacts(b)); !why.isEmpty())
+        return why;
     if (!b.listingComplete)
         return QStringLiteral("batch %1 was planned from an incomplete listing (%2); it cannot be approved").arg(b.id).arg(b.listingNote);
     if (b.deleteCount == 0)
@@ -91,9 +81,9 @@ QString CleanupEngine::reject(qint64 batchId, const QString &actor, const QStrin
     auto b = m_cleanup.batch(batchId);
     if (!b)
         return QStringLiteral("there is no batch %1").arg(batchId);
-    if (b->status != batchstatus::Planned && b->status != batchstatus::Approved)
-        return QStringLiteral("batch %1 is %2; only a planned or approved batch can be rejected").arg(batchId).arg(b->status);
-    const QString who = cleanupActor(actor);
+    if (const QString why = batchRejectionBlocker(cleanupBatchKind(), batchFacts(*b)); !why.isEmpty())
+        return why;
+    const QString who = batchActor(actor);
     if (!m_cleanup.decide(batchId, batchstatus::Rejected, who, b->hash, comment, {batchstatus::Planned, batchstatus::Approved}))
         return m_cleanup.lastError();
     m_cleanup.audit(who, QStringLiteral("reject"), batchId, comment);
@@ -153,7 +143,7 @@ QString CleanupEngine::removeItems(qint64 batchId, const QList<int> &seqs, const
         if (i.action == u"delete" && removed.contains(i.digest)) {
             if (seqs.contains(i.seq))
                 i.holdReason = QStringLiteral("removed by %1 at review%2")
-                                   .arg(cleanupActor(actor), comment.isEmpty() ? QString() : QStringLiteral(": ") + comment);
+                                   .arg(batchActor(actor), comment.isEmpty() ? QString() : QStringLiteral(": ") + comment);
             i.action = QStringLiteral("keep");
             i.state = itemstate::Kept;
             i.parents.clear();
@@ -172,7 +162,7 @@ QString CleanupEngine::removeItems(qint64 batchId, const QList<int> &seqs, const
     if (!m_cleanup.addBatch(&nb))
         return m_cleanup.lastError();
     m_cleanup.setStatus(batchId, batchstatus::Superseded);
-    m_cleanup.audit(cleanupActor(actor), QStringLiteral("remove items"), batchId,
+    m_cleanup.audit(batchActor(actor), QStringLiteral("remove items"), batchId,
                     QStringLiteral("removed %1 item(s); new batch %2, hash %3%4")
                         .arg(removed.size())
                         .arg(nb.id)

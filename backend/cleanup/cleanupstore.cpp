@@ -204,159 +204,7 @@ QList<CleanupBatch> CleanupStore::batches() const
 bool CleanupStore::decide(qint64 id, const QString &status, const QString &actor, const QString &hash, const QString &comment,
                           const QStringList &from, const QString &refsOverride)
 {
-    QSqlDatabase db = m_store.database();
-    return m_store.transaction([&] {
-        QSqlQuery q(db);
-        q.prepare(
-            QStringLiteral("UPDATE cleanup_batches SET status=?, decided_by=?, decided_at=?, decided_hash=?, comment=?, refs_override=? "
-                           "WHERE id=? AND hash=? AND status IN (%1)")
-                .arg(QStringList(from.size(), QStringLiteral("?")).join(u',')));
-        for (const QVariant &v : {QVariant(status), QVariant(actor), storedTime(QDateTime::currentDateTimeUtc()), QVariant(hash),
-                                  QVariant(comment), text(refsOverride), QVariant(id), QVariant(hash)})
-            q.addBindValue(v);
-        for (const QString &f : from)
-            q.addBindValue(f);
-        if (!q.exec()) {
-            m_store.setLastError(q.lastError().text());
-            return false;
-        }
-        if (q.numRowsAffected() != 1) {
-            m_store.setLastError(QStringLiteral("batch %1 changed meanwhile (decided or executed elsewhere); show it again").arg(id));
-            return false;
-        }
-        m_store.notifyChanged(QStringLiteral("cleanup %1").arg(id));
-        return true;
-    });
-}
-
-bool CleanupStore::setStatusIf(qint64 id, const QString &status, const QStringList &from)
-{
-    QSqlDatabase db = m_store.database();
-    return m_store.transaction([&] {
-        QSqlQuery q(db);
-        q.prepare(QStringLiteral("UPDATE cleanup_batches SET status=? WHERE id=? AND status IN (%1)")
-                      .arg(QStringList(from.size(), QStringLiteral("?")).join(u',')));
-        q.addBindValue(status);
-        q.addBindValue(id);
-        for (const QString &f : from)
-            q.addBindValue(f);
-        if (!q.exec() || q.numRowsAffected() != 1)
-            return false;
-        m_store.notifyChanged(QStringLiteral("cleanup %1").arg(id));
-        return true;
-    });
-}
-
-bool CleanupStore::setStatus(qint64 id, const QString &status)
-{
-    QSqlDatabase db = m_store.database();
-    return m_store.transaction([&] {
-        QSqlQuery q(db);
-        q.prepare(QStringLiteral("UPDATE cleanup_batches SET status=? WHERE id=?"));
-        q.addBindValue(status);
-        q.addBindValue(id);
-        if (!q.exec())
-            return false;
-        m_store.notifyChanged(QStringLiteral("cleanup %1").arg(id));
-        return true;
-    });
-}
-
-qint64 CleanupStore::beginRun(qint64 batch, bool dryRun, const QString &actor)
-{
-    QSqlDatabase db = m_store.database();
-    qint64 id = 0;
-    m_store.transaction([&] {
-        QSqlQuery q(db);
-        q.prepare(
-            QStringLiteral("INSERT INTO cleanup_runs(batch, dry_run, actor, started_at, status) VALUES(?,?,?,?,'running') RETURNING id"));
-        q.addBindValue(batch);
-        q.addBindValue(dryRun ? 1 : 0);
-        q.addBindValue(actor);
-        q.addBindValue(QDateTime::currentDateTimeUtc().toMSecsSinceEpoch());
-        if (!q.exec() || !q.next())
-            return false;
-        id = q.value(0).toLongLong();
-        return true;
-    });
-    return id;
-}
-
-bool CleanupStore::finishRun(qint64 run, const QString &status, const QString &summary)
-{
-    QSqlDatabase db = m_store.database();
-    return m_store.transaction([&] {
-        QSqlQuery q(db);
-        q.prepare(QStringLiteral("UPDATE cleanup_runs SET finished_at=?, status=?, summary=? WHERE id=?"));
-        q.addBindValue(QDateTime::currentDateTimeUtc().toMSecsSinceEpoch());
-        q.addBindValue(status);
-        q.addBindValue(summary);
-        q.addBindValue(run);
-        return q.exec();
-    });
-}
-
-QList<CleanupRun> CleanupStore::runs(qint64 batch) const
-{
-    QList<CleanupRun> out;
-    QSqlQuery q(m_store.database());
-    q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT id, batch, dry_run, actor, started_at, finished_at, status, summary FROM cleanup_runs %1 ORDER BY id")
-                  .arg(batch ? QStringLiteral("WHERE batch=?") : QString()));
-    if (batch)
-        q.addBindValue(batch);
-    q.exec();
-    while (q.next())
-        out.append({q.value(0).toLongLong(), q.value(1).toLongLong(), q.value(2).toBool(), q.value(3).toString(), timeFromStore(q.value(4)),
-                    timeFromStore(q.value(5)), q.value(6).toString(), q.value(7).toString()});
-    return out;
-}
-
-bool CleanupStore::journal(qint64 run, bool dryRun, qint64 batch, int seq, const QString &state, int httpStatus, const QString &message)
-{
-    QSqlDatabase db = m_store.database();
-    return m_store.transaction([&] {
-        const qint64 now = QDateTime::currentDateTimeUtc().toMSecsSinceEpoch();
-        QSqlQuery q(db);
-        q.prepare(QStringLiteral("INSERT INTO cleanup_journal(run, batch, seq, at, state, http_status, message) VALUES(?,?,?,?,?,?,?)"));
-        for (const QVariant &v :
-             {QVariant(run), QVariant(batch), QVariant(seq), QVariant(now), QVariant(state), QVariant(httpStatus), QVariant(message)})
-            q.addBindValue(v);
-        if (!q.exec()) {
-            m_store.setLastError(q.lastError().text());
-            return false;
-        }
-        if (dryRun)
-            return true;
-        QSqlQuery u(db);
-        u.prepare(QStringLiteral("UPDATE cleanup_items SET state=?, outcome=?, http_status=?, updated_at=? WHERE batch=? AND seq=?"));
-        for (const QVariant &v : {QVariant(state), QVariant(message), QVariant(httpStatus), QVariant(now), QVariant(batch), QVariant(seq)})
-            u.addBindValue(v);
-        if (!u.exec() || u.numRowsAffected() != 1) {
-            m_store.setLastError(u.lastError().text());
-            return false;
-        }
-        m_store.notifyChanged(QStringLiteral("cleanup %1").arg(batch));
-        return true;
-    });
-}
-
-bool CleanupStore::journalNote(qint64 run, qint64 batch, const QString &message)
-{
-    QSqlDatabase db = m_store.database();
-    return m_store.transaction([&] {
-        QSqlQuery q(db);
-        q.prepare(
-            QStringLiteral("INSERT INTO cleanup_journal(run, batch, seq, at, state, http_status, message) VALUES(?,?,0,?,'note',0,?)"));
-        for (const QVariant &v :
-             {QVariant(run), QVariant(batch), QVariant(QDateTime::currentDateTimeUtc().toMSecsSinceEpoch()), QVariant(message)})
-            q.addBindValue(v);
-        if (!q.exec()) {
-            m_store.setLastError(q.lastError().text());
-            return false;
-        }
-        return true;
-    });
+    return BatchTables::decide(id, status, actor, hash, comment, from, {{QStringLiteral("refs_override"), refsOverride}});
 }
 
 bool CleanupStore::claimForDelete(qint64 run, qint64 batch, int seq, const QString &expectedHash, const QString &message)
@@ -409,58 +257,21 @@ bool CleanupStore::claimForDelete(qint64 run, qint64 batch, int seq, const QStri
     return written;
 }
 
-QList<JournalEntry> CleanupStore::journalOf(qint64 batch) const
+const BatchKind &cleanupBatchKind()
 {
-    QList<JournalEntry> out;
-    QSqlQuery q(m_store.database());
-    q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT run, batch, seq, at, state, http_status, message FROM cleanup_journal WHERE batch=? ORDER BY id"));
-    q.addBindValue(batch);
-    q.exec();
-    while (q.next())
-        out.append({q.value(0).toLongLong(), q.value(1).toLongLong(), q.value(2).toInt(), timeFromStore(q.value(3)), q.value(4).toString(),
-                    q.value(5).toInt(), q.value(6).toString()});
-    return out;
+    static const BatchKind kind{QStringLiteral("cleanup"), QStringLiteral("batch"), QStringLiteral("outcome"), false};
+    return kind;
 }
 
-bool CleanupStore::audit(const QString &actor, const QString &action, qint64 batch, const QString &detail)
-{
-    QSqlDatabase db = m_store.database();
-    return m_store.transaction([&] {
-        QSqlQuery q(db);
-        q.prepare(QStringLiteral("INSERT INTO audit_log(at, actor, action, batch, detail) VALUES(?,?,?,?,?)"));
-        q.addBindValue(QDateTime::currentDateTimeUtc().toMSecsSinceEpoch());
-        q.addBindValue(actor);
-        q.addBindValue(action);
-        q.addBindValue(batch ? QVariant(batch) : QVariant(QMetaType::fromType<qint64>()));
-        q.addBindValue(detail);
-        return q.exec();
-    });
-}
+CleanupStore::CleanupStore(Store &store)
+    : BatchTables(store, cleanupBatchKind())
+    , m_store(store)
+{ }
 
-QList<AuditEntry> CleanupStore::auditLog() const
+BatchFacts batchFacts(const CleanupBatch &b)
 {
-    QList<AuditEntry> out;
-    QSqlQuery q(m_store.database());
-    q.setForwardOnly(true);
-    q.exec(QStringLiteral("SELECT at, actor, action, batch, detail FROM audit_log ORDER BY id"));
-    while (q.next())
-        out.append(
-            {timeFromStore(q.value(0)), q.value(1).toString(), q.value(2).toString(), q.value(3).toLongLong(), q.value(4).toString()});
-    return out;
-}
-
-QString osUserName()
-{
-    return qEnvironmentVariable("USER", qEnvironmentVariable("LOGNAME"));
-}
-
-QString cleanupActor(const QString &given)
-{
-    if (!given.trimmed().isEmpty())
-        return given.trimmed();
-    const QString user = osUserName();
-    return user.isEmpty() ? QStringLiteral("unknown user") : user;
+    // The items are hashed where they were loaded (a batch as batch() reads it, not a list entry).
+    return {b.id, b.status, b.hash, b.items.isEmpty() ? QString() : b.recomputedHash(), b.decidedHash, b.decidedBy, b.comment};
 }
 
 } // namespace ferry

@@ -89,8 +89,11 @@ QString CopyEngine::approve(qint64 batchId, const QString &actor, const QString 
         return why;
     if (!expectedHash.isEmpty() && expectedHash != b->hash)
         return QStringLiteral("copy batch %1 holds %2, not the %3 you reviewed; show it again").arg(batchId).arg(b->hash, expectedHash);
-    if (!m_copy.decide(batchId, batchstatus::Approved, cleanupActor(actor), b->hash, comment, {batchstatus::Planned}))
+    const QString who = batchActor(actor);
+    if (!m_copy.decide(batchId, batchstatus::Approved, who, b->hash, comment, {batchstatus::Planned}))
         return m_copy.lastError();
+    m_copy.audit(who, QStringLiteral("approve"), batchId,
+                 QStringLiteral("hash %1%2").arg(b->hash, comment.isEmpty() ? QString() : QStringLiteral(": ") + comment));
     return {};
 }
 
@@ -101,9 +104,10 @@ QString CopyEngine::reject(qint64 batchId, const QString &actor, const QString &
         return QStringLiteral("no copy batch %1").arg(batchId);
     if (const QString why = copyRejectionBlocker(*b); !why.isEmpty())
         return why;
-    if (!m_copy.decide(batchId, batchstatus::Rejected, cleanupActor(actor), b->hash, comment,
-                       {batchstatus::Planned, batchstatus::Approved}))
+    const QString who = batchActor(actor);
+    if (!m_copy.decide(batchId, batchstatus::Rejected, who, b->hash, comment, {batchstatus::Planned, batchstatus::Approved}))
         return m_copy.lastError();
+    m_copy.audit(who, QStringLiteral("reject"), batchId, comment);
     return {};
 }
 
@@ -240,7 +244,7 @@ Task<CopyExecResult> CopyEngine::runBatch(qint64 batchId, CopyExecOptions option
         result.refused = QStringLiteral("copy batch %1 is being executed by another run (its lock is held)").arg(batchId);
         co_return result;
     }
-    const QString actor = cleanupActor(options.actor);
+    const QString actor = batchActor(options.actor);
     result.run = m_copy.beginRun(batchId, options.dryRun, actor);
     if (!options.dryRun)
         m_copy.setStatusIf(batchId, batchstatus::Executing, {batchstatus::Approved, batchstatus::Executed});

@@ -122,37 +122,23 @@ QList<Candidate> choose(const QList<Candidate> &all, const CopyPlanOptions &o, c
 
 QString copyApprovalBlocker(const CopyBatch &b)
 {
-    if (b.status != batchstatus::Planned)
-        return QStringLiteral("copy batch %1 is %2; only a planned batch can be approved (plan again to propose it anew)")
-            .arg(b.id)
-            .arg(b.status);
+    if (const QString why = batchApprovalBlocker(copyBatchKind(), batchFacts(b)); !why.isEmpty())
+        return why;
     if (b.items.isEmpty())
         return QStringLiteral("copy batch %1 has nothing to copy").arg(b.id);
-    if (b.recomputedHash() != b.hash)
-        return QStringLiteral("copy batch %1 was altered since it was planned (its items no longer hash to %2); plan again")
-            .arg(b.id)
-            .arg(b.hash);
     return {};
 }
 
 QString copyRejectionBlocker(const CopyBatch &b)
 {
-    if (b.status != batchstatus::Planned && b.status != batchstatus::Approved)
-        return QStringLiteral("copy batch %1 is %2; only a planned or approved batch can be rejected").arg(b.id).arg(b.status);
-    return {};
+    return batchRejectionBlocker(copyBatchKind(), batchFacts(b));
 }
 
 QString copyExecutionBlocker(const CopyBatch &b, bool dryRun)
 {
-    if (b.recomputedHash() != b.hash)
-        return QStringLiteral("copy batch %1 was altered since it was planned; plan again").arg(b.id);
-    if (dryRun)
-        return {};
-    if (b.status != batchstatus::Approved && b.status != batchstatus::Executing && b.status != batchstatus::Executed)
-        return QStringLiteral("copy batch %1 is %2, not approved: ferryctl copy approve %1 --as NAME").arg(b.id).arg(b.status);
-    if (b.decidedHash != b.hash)
-        return QStringLiteral("copy batch %1 was approved as %2 but holds %3 now").arg(b.id).arg(b.decidedHash, b.hash);
-    return {};
+    BatchFacts facts = batchFacts(b);
+    facts.recomputedHash = b.recomputedHash();
+    return batchExecutionBlocker(copyBatchKind(), facts, dryRun);
 }
 
 Task<CopyEngine::ItemShape> CopyEngine::readShape(const QString &registry, const QString &repository, const QString &digest)

@@ -53,12 +53,6 @@ CopyBatch batchFrom(const QSqlQuery &q)
     return b;
 }
 
-bool failed(Store &store, const QSqlQuery &q)
-{
-    store.setLastError(q.lastError().text());
-    return false;
-}
-
 } // namespace
 
 QString CopyBatch::recomputedHash() const
@@ -95,7 +89,7 @@ bool CopyStore::addBatch(CopyBatch *b)
                                   QVariant(b->blobs), QVariant(b->bytes), QVariant(b->pulls)})
             q.addBindValue(v);
         if (!q.exec() || !q.next())
-            return failed(m_store, q);
+            return failed(q);
         b->id = q.value(0).toLongLong();
         QSqlQuery item(db);
         item.prepare(QStringLiteral("INSERT INTO copy_items(batch, seq, source_repository, tag, digest, media_type, action, replaces, "
@@ -106,7 +100,7 @@ bool CopyStore::addBatch(CopyBatch *b)
                                       QVariant(i.bytes), QVariant(i.pulls), text(i.state), storedTime(b->createdAt)})
                 item.addBindValue(v);
             if (!item.exec())
-                return failed(m_store, item);
+                return failed(item);
         }
         m_store.notifyChanged(QStringLiteral("copy %1").arg(b->id));
         return true;
@@ -176,117 +170,6 @@ QList<CopyBatch> CopyStore::batches() const
     return out;
 }
 
-bool CopyStore::decide(qint64 id, const QString &status, const QString &actor, const QString &hash, const QString &comment,
-                       const QStringList &from)
-{
-    QSqlDatabase db = m_store.database();
-    return m_store.transaction([&] {
-        QSqlQuery q(db);
-        q.prepare(QStringLiteral("UPDATE copy_batches SET status=?, decided_by=?, decided_at=?, decided_hash=?, comment=? "
-                                 "WHERE id=? AND hash=? AND status IN (%1)")
-                      .arg(QStringList(from.size(), QStringLiteral("?")).join(u',')));
-        for (const QVariant &v : {QVariant(status), QVariant(actor), storedTime(QDateTime::currentDateTimeUtc()), QVariant(hash),
-                                  text(comment), QVariant(id), QVariant(hash)})
-            q.addBindValue(v);
-        for (const QString &f : from)
-            q.addBindValue(f);
-        if (!q.exec())
-            return failed(m_store, q);
-        if (q.numRowsAffected() != 1) {
-            m_store.setLastError(QStringLiteral("copy batch %1 changed meanwhile (decided or executed elsewhere); show it again").arg(id));
-            return false;
-        }
-        m_store.notifyChanged(QStringLiteral("copy %1").arg(id));
-        return true;
-    });
-}
-
-bool CopyStore::setStatusIf(qint64 id, const QString &status, const QStringList &from)
-{
-    QSqlDatabase db = m_store.database();
-    return m_store.transaction([&] {
-        QSqlQuery q(db);
-        q.prepare(QStringLiteral("UPDATE copy_batches SET status=? WHERE id=? AND status IN (%1)")
-                      .arg(QStringList(from.size(), QStringLiteral("?")).join(u',')));
-        q.addBindValue(status);
-        q.addBindValue(id);
-        for (const QString &f : from)
-            q.addBindValue(f);
-        if (!q.exec() || q.numRowsAffected() != 1)
-            return false;
-        m_store.notifyChanged(QStringLiteral("copy %1").arg(id));
-        return true;
-    });
-}
-
-qint64 CopyStore::beginRun(qint64 batch, bool dryRun, const QString &actor)
-{
-    QSqlDatabase db = m_store.database();
-    qint64 id = 0;
-    m_store.transaction([&] {
-        QSqlQuery q(db);
-        q.prepare(
-            QStringLiteral("INSERT INTO copy_runs(batch, dry_run, actor, started_at, status) VALUES(?,?,?,?,'running') RETURNING id"));
-        for (const QVariant &v : {QVariant(batch), QVariant(dryRun ? 1 : 0), text(actor), storedTime(QDateTime::currentDateTimeUtc())})
-            q.addBindValue(v);
-        if (!q.exec() || !q.next())
-            return failed(m_store, q);
-        id = q.value(0).toLongLong();
-        return true;
-    });
-    return id;
-}
-
-bool CopyStore::finishRun(qint64 run, const QString &status, const QString &summary)
-{
-    QSqlDatabase db = m_store.database();
-    return m_store.transaction([&] {
-        QSqlQuery q(db);
-        q.prepare(QStringLiteral("UPDATE copy_runs SET finished_at=?, status=?, summary=? WHERE id=?"));
-        for (const QVariant &v : {storedTime(QDateTime::currentDateTimeUtc()), QVariant(status), text(summary), QVariant(run)})
-            q.addBindValue(v);
-        return q.exec() || failed(m_store, q);
-    });
-}
-
-bool CopyStore::journal(qint64 run, bool dryRun, qint64 batch, int seq, const QString &state, int httpStatus, const QString &message)
-{
-    QSqlDatabase db = m_store.database();
-    return m_store.transaction([&] {
-        const QVariant now = storedTime(QDateTime::currentDateTimeUtc());
-        QSqlQuery q(db);
-        q.prepare(QStringLiteral("INSERT INTO copy_journal(run, batch, seq, at, state, http_status, message) VALUES(?,?,?,?,?,?,?)"));
-        for (const QVariant &v : {QVariant(run), QVariant(batch), QVariant(seq), now, QVariant(state), QVariant(httpStatus), text(message)})
-            q.addBindValue(v);
-        if (!q.exec())
-            return failed(m_store, q);
-        if (dryRun)
-            return true;
-        QSqlQuery u(db);
-        u.prepare(QStringLiteral("UPDATE copy_items SET state=?, message=?, http_status=?, updated_at=? WHERE batch=? AND seq=?"));
-        for (const QVariant &v : {QVariant(state), text(message), QVariant(httpStatus), now, QVariant(batch), QVariant(seq)})
-            u.addBindValue(v);
-        if (!u.exec() || u.numRowsAffected() != 1)
-            return failed(m_store, u);
-        m_store.notifyChanged(QStringLiteral("copy %1").arg(batch));
-        return true;
-    });
-}
-
-QList<CopyJournalEntry> CopyStore::journalOf(qint64 batch) const
-{
-    QList<CopyJournalEntry> out;
-    QSqlQuery q(m_store.database());
-    q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT run, seq, at, state, http_status, message FROM copy_journal WHERE batch=? ORDER BY id"));
-    q.addBindValue(batch);
-    q.exec();
-    while (q.next())
-        out.append({q.value(0).toLongLong(), q.value(1).toInt(), timeFromStore(q.value(2)), q.value(3).toString(), q.value(4).toInt(),
-                    q.value(5).toString()});
-    return out;
-}
-
 bool CopyStore::recordBlob(const QString &registry, const QString &repository, const QString &digest)
 {
     if (blobKnown(registry, repository, digest))
@@ -297,7 +180,7 @@ bool CopyStore::recordBlob(const QString &registry, const QString &repository, c
         q.prepare(QStringLiteral("INSERT INTO copy_blobs(registry, digest, repository, at) VALUES(?,?,?,?) ON CONFLICT DO NOTHING"));
         for (const QVariant &v : {QVariant(registry), QVariant(digest), QVariant(repository), storedTime(QDateTime::currentDateTimeUtc())})
             q.addBindValue(v);
-        return q.exec() || failed(m_store, q);
+        return q.exec() || failed(q);
     });
 }
 
@@ -319,6 +202,22 @@ QString CopyStore::repositoryHolding(const QString &registry, const QString &dig
     q.addBindValue(digest);
     q.addBindValue(except);
     return q.exec() && q.next() ? q.value(0).toString() : QString();
+}
+
+const BatchKind &copyBatchKind()
+{
+    static const BatchKind kind{QStringLiteral("copy"), QStringLiteral("copy batch"), QStringLiteral("message"), true};
+    return kind;
+}
+
+CopyStore::CopyStore(Store &store)
+    : BatchTables(store, copyBatchKind())
+    , m_store(store)
+{ }
+
+BatchFacts batchFacts(const CopyBatch &b)
+{
+    return {b.id, b.status, b.hash, b.items.isEmpty() ? QString() : b.recomputedHash(), b.decidedHash, b.decidedBy, b.comment};
 }
 
 } // namespace ferry

@@ -3,6 +3,7 @@
 
 #pragma once
 
+#include "ops/batchtables.h"
 #include "store/store.h"
 
 #include <QDateTime>
@@ -64,7 +65,7 @@ struct CopyBatch
     QString repository; // the target repository
     qint64 scan = 0; // the scan whose matrix it was planned from
     QString hash;
-    QString status; // the cleanup batches' statuses (batchstatus::)
+    QString status; // batchstatus::
     QString decidedBy;
     QDateTime decidedAt;
     QString decidedHash;
@@ -82,38 +83,17 @@ struct CopyBatch
     QString recomputedHash() const;
 };
 
-struct CopyJournalEntry
-{
-    qint64 run = 0;
-    int seq = 0;
-    QDateTime at;
-    QString state;
-    int httpStatus = 0;
-    QString message;
-};
-
 // The copy tables of a Store: batches, items, runs, the journal, and the blobs Ferry knows a
-// target repository holds (mount sources, and what resume need not send again).
-class CopyStore
+// target repository holds (mount sources, and what resume need not send again). The decision,
+// runs, journal and audit log are the tables every kind of batch shares (BatchTables).
+class CopyStore : public BatchTables
 {
 public:
-    explicit CopyStore(Store &store)
-        : m_store(store)
-    { }
+    explicit CopyStore(Store &store);
 
     bool addBatch(CopyBatch *batch);
     std::optional<CopyBatch> batch(qint64 id) const;
     QList<CopyBatch> batches() const;
-    // Approves or rejects only if the batch is in one of from and still holds hash.
-    bool decide(qint64 id, const QString &status, const QString &actor, const QString &hash, const QString &comment,
-                const QStringList &from);
-    bool setStatusIf(qint64 id, const QString &status, const QStringList &from);
-
-    qint64 beginRun(qint64 batch, bool dryRun, const QString &actor);
-    bool finishRun(qint64 run, const QString &status, const QString &summary);
-    // Appends to the journal and, for a real run, moves the item's state in the same transaction.
-    bool journal(qint64 run, bool dryRun, qint64 batch, int seq, const QString &state, int httpStatus, const QString &message);
-    QList<CopyJournalEntry> journalOf(qint64 batch) const;
 
     // Blobs known in a target repository (copied, mounted or found there by HEAD).
     bool recordBlob(const QString &registry, const QString &repository, const QString &digest);
@@ -121,11 +101,16 @@ public:
     // Another repository of the registry known to hold the blob: a mount source; empty: none.
     QString repositoryHolding(const QString &registry, const QString &digest, const QString &except) const;
 
-    QString lastError() const { return m_store.lastError(); }
     Store &store() { return m_store; }
 
 private:
     Store &m_store;
 };
+
+// The copy kind: batches of digests a target lacks. An executed batch runs again for the items
+// that failed.
+const BatchKind &copyBatchKind();
+// What the decision rules read of a copy batch (its items hashed when they were loaded).
+BatchFacts batchFacts(const CopyBatch &batch);
 
 } // namespace ferry

@@ -187,6 +187,11 @@ ALTER TABLE cleanup_batches ADD COLUMN refs_required INTEGER;
 ALTER TABLE cleanup_batches ADD COLUMN refs_max_age INTEGER;
 ALTER TABLE cleanup_batches ADD COLUMN refs_override TEXT;
 )SQL",
+    // 3: the audit log names each line's kind of batch (cleanup, copy): the batches of every
+    // kind are decided and run by one set of rules and share the log. Older lines are cleanup's.
+    R"SQL(
+ALTER TABLE audit_log ADD COLUMN kind TEXT;
+)SQL",
 };
 
 const char *const kFigures[] = {
@@ -358,7 +363,7 @@ static_assert(std::size(kHistoryWas) <= std::size(kHistory) && std::size(kCleanu
 
 const SchemaTopic kTopics[] = {
     {"history", kHistory, kHistoryWas}, // scans, observations, changes, the matrix, the plan's registries, state counts
-    {"cleanup", kCleanup, kCleanupWas}, // batches, items, runs, the journal, the audit log
+    {"cleanup", kCleanup, kCleanupWas}, // batches, items, runs, the journal, the audit log (of every kind)
     {"figures", kFigures, kFiguresWas}, // what each scan saw of each registry
     {"clients", kClients, {}}, // the clients' references per cluster and registry, over time (no step before topics)
     {"charts", kCharts, {}}, // charts scans: HTTP index versus OCI, per chart and version

@@ -355,10 +355,11 @@ private Q_SLOTS:
         QString err;
         QVERIFY2(s.open(&err), qPrintable(err));
         QCOMPARE(s.schemaVersions().value(QStringLiteral("history")), 4); // and the steps written since
-        QCOMPARE(s.schemaVersions().value(QStringLiteral("cleanup")), 2); // and the refs columns since
+        QCOMPARE(s.schemaVersions().value(QStringLiteral("cleanup")), 3); // the refs columns and the audit log's kind since
         QCOMPARE(s.schemaVersions().value(QStringLiteral("figures")), 1);
         QSqlQuery q(s.database());
-        QVERIFY(q.exec(QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE actor='lead'")) && q.next());
+        // The line written before the log named kinds keeps no kind (read as cleanup's, the only kind then).
+        QVERIFY(q.exec(QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE actor='lead' AND kind IS NULL")) && q.next());
         QCOMPARE(q.value(0).toInt(), 1);
         QVERIFY(q.exec(QStringLiteral("SELECT COUNT(*) FROM scan_state_counts")) && q.next());
         QVERIFY(q.exec(QStringLiteral("SELECT COUNT(*) FROM scan_registry_stats")) && q.next());
