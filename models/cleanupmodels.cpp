@@ -23,19 +23,31 @@ QString humanBytes(qint64 b)
     return QStringLiteral("%1 B").arg(b);
 }
 
+QColor severityColour(Severity severity)
+{
+    switch (severity) {
+    case Severity::Ok: return QColor(0xe3, 0xf4, 0xe1);
+    case Severity::Warning: return QColor(0xfd, 0xeb, 0xc8);
+    case Severity::Error: return QColor(0xfb, 0xdc, 0xd7);
+    case Severity::Muted: return QColor(0xe4, 0xe4, 0xe7);
+    case Severity::Info: break;
+    }
+    return QColor(0xe6, 0xee, 0xfa);
+}
+
 namespace {
 
 QColor statusColour(const QString &status)
 {
-    if (status == batchstatus::Approved || status == itemstate::Deleted || status == itemstate::WouldDelete)
-        return QColor(0xe3, 0xf4, 0xe1);
-    if (status == batchstatus::Rejected || status == itemstate::Failed || status == itemstate::Refused || status == itemstate::NotPermitted)
-        return QColor(0xfb, 0xdc, 0xd7);
-    if (status == batchstatus::Executing || status == itemstate::Sending || status == itemstate::Skipped)
-        return QColor(0xfd, 0xeb, 0xc8);
-    if (status == batchstatus::Superseded || status == itemstate::Kept || status == itemstate::AlreadyAbsent)
-        return QColor(0xe4, 0xe4, 0xe7);
-    return QColor(0xe6, 0xee, 0xfa);
+    if (status == itemstate::Deleted || status == itemstate::WouldDelete)
+        return severityColour(Severity::Ok);
+    if (status == itemstate::Failed || status == itemstate::Refused || status == itemstate::NotPermitted)
+        return severityColour(Severity::Error);
+    if (status == itemstate::Sending || status == itemstate::Skipped)
+        return severityColour(Severity::Warning);
+    if (status == itemstate::Kept || status == itemstate::AlreadyAbsent)
+        return severityColour(Severity::Muted);
+    return severityColour(batchStatusSeverity(status)); // a batch's status, or an item still planned
 }
 
 } // namespace

@@ -6,6 +6,7 @@
 #include "cleanup/cleanupstore.h"
 
 #include <QAbstractTableModel>
+#include <QColor>
 
 namespace ferry {
 
@@ -56,5 +57,7 @@ private:
 };
 
 QString humanBytes(qint64 bytes);
+// The window's background for a severity (ops/batch.h): the one map from how a state reads to a colour.
+QColor severityColour(Severity severity);
 
 } // namespace ferry

@@ -226,15 +226,11 @@ void CleanupPage::reload()
     if (keep && m_batches->rowOf(keep) >= 0)
         selectBatch(keep);
     else if (m_batches->rowCount() > 0) {
-        // The first batch that still needs the lead: to decide, or to run.
-        qint64 pick = m_batches->batchAt(m_batches->rowCount() - 1)->id;
-        for (int r = 0; r < m_batches->rowCount(); ++r) {
-            const CleanupBatch *b = m_batches->batchAt(r);
-            if (b->status == batchstatus::Planned || b->status == batchstatus::Approved || b->status == batchstatus::Executing) {
-                pick = b->id;
-                break;
-            }
-        }
+        // The first batch that still needs the lead (to decide, or to run), else the newest.
+        QStringList statuses;
+        for (int r = 0; r < m_batches->rowCount(); ++r)
+            statuses << m_batches->batchAt(r)->status;
+        const qint64 pick = m_batches->batchAt(int(batchToShowFirst(statuses)))->id;
         selectBatch(pick);
     } else
         onBatchSelected();

@@ -32,11 +32,22 @@ CopyPageData readCopies(Store &store, qint64 selected)
     CopyPageData d;
     CopyStore cs(store);
     d.batches = cs.batches();
-    if (!selected && !d.batches.isEmpty())
-        selected = d.batches.last().id;
+    if (!selected && !d.batches.isEmpty()) {
+        QStringList statuses;
+        for (const CopyBatch &b : std::as_const(d.batches))
+            statuses << b.status;
+        selected = d.batches[batchToShowFirst(statuses)].id;
+    }
     if (selected)
         d.selected = cs.batch(selected);
     return d;
+}
+
+QStandardItem *statusItem(const QString &status)
+{
+    auto *item = new QStandardItem(status);
+    item->setData(severityColour(batchStatusSeverity(status)), Qt::BackgroundRole);
+    return item;
 }
 
 QString actionText(const CopyItem &i)
@@ -167,7 +178,7 @@ void CopyPage::show(const CopyPageData &data)
     int selectedRow = -1;
     for (const CopyBatch &b : data.batches) {
         QList<QStandardItem *> row{new QStandardItem(QString::number(b.id)),
-                                   new QStandardItem(b.status),
+                                   statusItem(b.status),
                                    new QStandardItem(QStringLiteral("%1 → %2/%3").arg(b.sourceRegistry, b.targetRegistry, b.repository)),
                                    new QStandardItem(tr("%1 of %2").arg(b.finalCount).arg(b.itemCount)),
                                    new QStandardItem(humanBytes(b.bytes)),

@@ -66,12 +66,11 @@ void CleanupView::reload()
                   m_batches.setBatches(batches);
                   int row = keep ? m_batches.rowOf(keep) : -1;
                   if (row < 0) {
-                      // The first batch that still needs the lead: to decide, or to run.
-                      for (int r = 0; r < m_batches.rowCount() && row < 0; ++r) {
-                          const QString &st = m_batches.batchAt(r)->status;
-                          if (st == batchstatus::Planned || st == batchstatus::Approved || st == batchstatus::Executing)
-                              row = r;
-                      }
+                      // The first batch that still needs the lead (to decide, or to run), else the newest.
+                      QStringList statuses;
+                      for (int r = 0; r < m_batches.rowCount(); ++r)
+                          statuses << m_batches.batchAt(r)->status;
+                      row = int(batchToShowFirst(statuses));
                   }
                   m_loaded = true;
                   selectBatch(qMax(0, row));
@@ -121,13 +120,8 @@ void CleanupView::draw(Screen &s, int top, int bottom)
     }
     const int body = bottom - y;
     const int batchRows = qBound(2, m_batches.rowCount() + 1, qMax(2, body / 3));
-    m_batchTable.draw(s, y, y + batchRows, !m_itemsFocused, {}, [this](int row, int) {
-        const QString &st = m_batches.batchAt(row)->status;
-        return st == batchstatus::Approved                                 ? Style::Good
-            : st == batchstatus::Rejected || st == batchstatus::Superseded ? Style::Dim
-            : st == batchstatus::Executing                                 ? Style::Warn
-                                                                           : Style::Normal;
-    });
+    m_batchTable.draw(s, y, y + batchRows, !m_itemsFocused, {},
+                      [this](int row, int) { return severityStyle(batchStatusSeverity(m_batches.batchAt(row)->status)); });
     y += batchRows;
     const CleanupBatch *b = batch();
     if (!b || y >= bottom)

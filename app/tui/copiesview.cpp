@@ -87,10 +87,13 @@ void CopiesView::reload()
                            new QStandardItem(QStringLiteral("%1 of %2").arg(b.finalCount).arg(b.itemCount)),
                            new QStandardItem(humanBytes(b.bytes)), new QStandardItem(QString::number(b.pulls))});
                   }
-                  // Else the first batch that still needs the lead: to decide, or to run.
-                  for (int r = 0; r < m_batches.size() && row < 0; ++r)
-                      if (m_batches[r].status == batchstatus::Planned || m_batches[r].status == batchstatus::Approved)
-                          row = r;
+                  // Else the first batch that still needs the lead (to decide, or to run), else the newest.
+                  if (row < 0) {
+                      QStringList statuses;
+                      for (const CopyBatch &b : batches)
+                          statuses << b.status;
+                      row = int(batchToShowFirst(statuses));
+                  }
                   m_loaded = true;
                   selectBatch(qMax(0, row));
                   m_host.redraw();
@@ -143,13 +146,8 @@ void CopiesView::draw(Screen &s, int top, int bottom)
         return;
     }
     const int batchRows = qBound(2, int(m_batches.size()) + 1, qMax(2, (bottom - y) / 3));
-    m_batchTable.draw(s, y, y + batchRows, !m_itemsFocused, {}, [this](int row, int) {
-        const QString &st = m_batches[row].status;
-        return st == batchstatus::Approved || st == batchstatus::Executed ? Style::Good
-            : st == batchstatus::Rejected                                 ? Style::Dim
-            : st == batchstatus::Executing                                ? Style::Warn
-                                                                          : Style::Normal;
-    });
+    m_batchTable.draw(s, y, y + batchRows, !m_itemsFocused, {},
+                      [this](int row, int) { return severityStyle(batchStatusSeverity(m_batches[row].status)); });
     y += batchRows;
     const CopyBatch *b = m_full ? &*m_full : nullptr;
     if (!b || y >= bottom)

@@ -22,6 +22,19 @@ class QAbstractItemModel;
 
 namespace ferry::tui {
 
+// The terminal's style for a severity (ops/batch.h): the one map from how a state reads to a style.
+inline Style severityStyle(Severity severity)
+{
+    switch (severity) {
+    case Severity::Ok: return Style::Good;
+    case Severity::Warning: return Style::Warn;
+    case Severity::Error: return Style::Bad;
+    case Severity::Muted: return Style::Dim;
+    case Severity::Info: break;
+    }
+    return Style::Normal;
+}
+
 // done(value) on owner's thread once the future has its value, unless owner is gone first
 // (QFuture::then(context, …) asserts in Qt 6.4 when its context goes first: a read still
 // running when the lead quits).

@@ -19,6 +19,30 @@ bool altered(const BatchFacts &b)
 
 } // namespace
 
+bool batchNeedsLead(const QString &status)
+{
+    return status == batchstatus::Planned || status == batchstatus::Approved || status == batchstatus::Executing;
+}
+
+qsizetype batchToShowFirst(const QStringList &statuses)
+{
+    for (qsizetype i = 0; i < statuses.size(); ++i)
+        if (batchNeedsLead(statuses[i]))
+            return i;
+    return statuses.size() - 1;
+}
+
+Severity batchStatusSeverity(const QString &status)
+{
+    if (status == batchstatus::Approved || status == batchstatus::Executed)
+        return Severity::Ok;
+    if (status == batchstatus::Executing)
+        return Severity::Warning;
+    if (status == batchstatus::Rejected || status == batchstatus::Superseded)
+        return Severity::Muted;
+    return Severity::Info;
+}
+
 QString batchApprovalBlocker(const BatchKind &kind, const BatchFacts &b)
 {
     if (b.status == batchstatus::Rejected)

@@ -5,6 +5,7 @@
 
 #include <QDateTime>
 #include <QString>
+#include <QStringList>
 
 namespace ferry {
 
@@ -17,6 +18,18 @@ inline const QString Superseded = QStringLiteral("superseded"); // items were re
 inline const QString Executing = QStringLiteral("executing");
 inline const QString Executed = QStringLiteral("executed"); // every item reached a final state
 } // namespace batchstatus
+
+// How a state reads, for every face: the window maps it to a colour, the terminal to a style.
+// Rules decide the severity; the faces hold no rule of their own.
+enum class Severity { Ok, Info, Warning, Error, Muted };
+
+// A status the lead still has something to do about: decide the batch, or have it run.
+bool batchNeedsLead(const QString &status);
+// Of batches listed oldest first (their statuses), the one a face shows when nothing is
+// selected: the first the lead still has something to do about, else the newest; -1: none.
+qsizetype batchToShowFirst(const QStringList &statuses);
+// Planned: info; approved or executed: ok; executing: warning; rejected or superseded: muted.
+Severity batchStatusSeverity(const QString &status);
 
 // A kind of batch, as data: where its rows live and how the faces name it. The rules below
 // hold for every kind; a kind adds its own (a complete listing, something to copy) after them.
