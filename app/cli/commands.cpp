@@ -223,6 +223,8 @@ int runFerryctl(const QStringList &arguments, QTextStream &out, QTextStream &err
         return runCleanup(rest, out, err);
     if (command == u"copy")
         return runCopy(rest, out, err);
+    if (command == u"batch")
+        return runBatch(rest, out, err);
     if (command == u"lag")
         return runLag(rest, out, err);
     if (command == u"report")

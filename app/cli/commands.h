@@ -25,6 +25,7 @@ int runStatus(const QStringList &args, QTextStream &out, QTextStream &err);
 int runDiff(const QStringList &args, QTextStream &out, QTextStream &err);
 int runCleanup(const QStringList &args, QTextStream &out, QTextStream &err);
 int runCopy(const QStringList &args, QTextStream &out, QTextStream &err);
+int runBatch(const QStringList &args, QTextStream &out, QTextStream &err);
 int runLag(const QStringList &args, QTextStream &out, QTextStream &err);
 int runReport(const QStringList &args, QTextStream &out, QTextStream &err);
 int runWatch(const QStringList &args, QTextStream &out, QTextStream &err);

@@ -146,6 +146,22 @@ def arrow_problems(rel: pathlib.PurePath, text: str):
             yield f"{rel}:{line}: backend/{folder} includes {m.group(1)}/, a layer above it"
 
 
+LAYER_RE = re.compile(r"^\s*ferry_layer\((\w+)", re.M)
+
+
+def layer_problems(root: pathlib.Path):
+    """The layers the build makes, this script's table and docs/architecture.md's list agree."""
+    built = set(LAYER_RE.findall((root / "backend/CMakeLists.txt").read_text(encoding="utf-8")))
+    doc = (root / "docs/architecture.md").read_text(encoding="utf-8")
+    for name in sorted(built - set(_BELOW)):
+        yield f"backend/CMakeLists.txt: layer {name} is not in house_rules.py's _BELOW table"
+    for name in sorted(set(_BELOW) - built):
+        yield f"tests/style/house_rules.py: _BELOW names {name}, which backend/CMakeLists.txt does not build"
+    for name in sorted(built):
+        if f"| `ferry_{name}` | `backend/{name}` |" not in doc:
+            yield f"docs/architecture.md: the library table has no row for ferry_{name} (backend/{name})"
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--root", default=str(pathlib.Path(__file__).resolve().parents[2]))
@@ -167,6 +183,7 @@ def main() -> int:
         for name, start, count in functions(text):
             if count > MAX_FUNCTION_LINES:
                 problems.append(f"{rel}:{start}: function {name} is {count} lines (at most {MAX_FUNCTION_LINES})")
+    problems += layer_problems(root)
     if args.format:
         result = subprocess.run([args.clang_format, "--dry-run", "--Werror", *map(str, files)],
                                 capture_output=True, text=True)
