@@ -5,14 +5,11 @@
 #include "cli/commands.h"
 #include "cli/commandtable.h"
 #include "copypage.h"
+#include "gui/launch.h"
 #include "gui/mainwindow.h"
 #include "gui/welcomepage.h"
-#include "plan/plan.h"
 
 #include <QApplication>
-#include <QDir>
-#include <QFileInfo>
-#include <QSettings>
 #include <QTextStream>
 
 #include <cstring>
@@ -57,21 +54,9 @@ int main(int argc, char *argv[])
     ferry::cli::addFerryOptions(parser); // also what the man page and completions are written from
     parser.process(app);
     const bool demo = parser.isSet(QStringLiteral("demo"));
-    QString plan = parser.value(QStringLiteral("plan"));
-    if (plan.isEmpty() && !parser.positionalArguments().isEmpty())
-        plan = parser.positionalArguments().constFirst(); // ferry FILE: the desktop entry's Exec, a file manager's Open
-    // The last plan, unless the demo was asked for or the file is gone (then the first run's page).
-    if (plan.isEmpty() && !demo) {
-        plan = QSettings().value(QStringLiteral("plan/last")).toString();
-        if (!plan.isEmpty() && !QFileInfo::exists(plan))
-            plan.clear();
-    }
-    // The store by the rule ferryctl and File > Open follow: the plan's store: key (a shared
-    // PostgreSQL store) or FERRY_DB, not a file of its own beside the plan.
-    const QString db = ferry::chooseStoreLocation(parser.value(QStringLiteral("db")), plan);
-    if (!plan.isEmpty())
-        QSettings().setValue(QStringLiteral("plan/last"), plan);
-    ferry::MainWindow window(plan, db);
+    const ferry::Launch launch =
+        ferry::resolveLaunch(parser.value(QStringLiteral("plan")), parser.positionalArguments(), parser.value(QStringLiteral("db")), demo);
+    ferry::MainWindow window(launch.plan, launch.db);
     window.resize(1280, 800);
     window.show();
     if (demo)

@@ -4,6 +4,7 @@
 // The dashboard, offscreen: it opens a database, the Images page filters as you type,
 // sorts, and the detail panel shows the selected row's digests and history.
 #include "fakeserver.h"
+#include "gui/launch.h"
 #include "gui/mainwindow.h"
 #include "imagespage.h"
 #include "manifestmodel.h"
@@ -29,6 +30,7 @@
 #include <QPlainTextEdit>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
+#include <QStandardPaths>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTableView>
@@ -429,6 +431,35 @@ private Q_SLOTS:
         page->filterEdit()->clear();
         page->showState(QString());
         QTRY_COMPARE_WITH_TIMEOUT(window.model()->rowCount(), 50, 3000);
+    }
+
+    // `ferry plan.yaml` (the desktop entry's Exec, a file manager's Open) opens the store the
+    // plan names, as ferryctl and File > Open do: here the seeded one (a shared PostgreSQL store
+    // in tst_mainwindow_postgresql), never an empty file beside the plan.
+    void thePlanFileOpensTheStoreItNames()
+    {
+        QStandardPaths::setTestModeEnabled(true); // the "last plan" setting goes to a test location
+        QTemporaryDir dir;
+        const QString plan = dir.filePath(QStringLiteral("plan.yaml"));
+        QVERIFY(test::writeFile(plan,
+                                QStringLiteral("version: 1\nname: p\nstore: \"%1\"\nregistries:\n"
+                                               "  dockerhub: { url: https://registry-1.docker.io, kind: dockerhub, role: source, "
+                                               "credentials: anonymous }\n"
+                                               "  gsoci: { url: https://gsoci.azurecr.io, role: target, credentials: anonymous }\n"
+                                               "images:\n  - { source: dockerhub/giantswarm/app, target: gsoci/giantswarm/app }\n")
+                                    .arg(m_db)
+                                    .toUtf8()));
+        const Launch launch = resolveLaunch({}, {plan}, {}, false);
+        QCOMPARE(launch.plan, plan);
+        QCOMPARE(launch.db, m_db);
+        MainWindow window(launch.plan, launch.db);
+        window.show();
+        QTRY_VERIFY_WITH_TIMEOUT(!window.matrixLoading(), 10000);
+        QCOMPARE(window.model()->totalRows(), 50); // the seeded store's rows
+        QVERIFY(!QFile::exists(dir.filePath(QStringLiteral("plan.ferry.db"))));
+        // Without a plan argument, the plan last opened, and its store again.
+        QCOMPARE(resolveLaunch({}, {}, {}, false).db, m_db);
+        QVERIFY(resolveLaunch({}, {}, {}, true).plan.isEmpty()); // the demo brings its own
     }
 
     // A shared store that does not answer: the window is up at once, says it is connecting,
