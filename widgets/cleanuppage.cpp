@@ -22,10 +22,13 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSettings>
+#include <QSignalBlocker>
 #include <QSplitter>
 #include <QTableView>
 #include <QTextBrowser>
 #include <QVBoxLayout>
+
+#include <utility>
 
 namespace ferry {
 
@@ -173,6 +176,14 @@ CleanupPage::CleanupPage(QWidget *parent)
     layout->addWidget(split, 1);
 
     connect(m_batchView->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &CleanupPage::onBatchSelected);
+    connect(&m_watcher, &QFutureWatcher<CleanupPageData>::finished, this, [this] {
+        m_reading = false;
+        show(m_watcher.result());
+        if (std::exchange(m_reloadAgain, false))
+            reload();
+        else if (m_afterReload)
+            std::exchange(m_afterReload, {})();
+    });
     connect(m_itemView->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &CleanupPage::onItemSelected);
     connect(m_itemView->selectionModel(), &QItemSelectionModel::selectionChanged, this, &CleanupPage::updateActions);
     connect(m_plan, &QPushButton::clicked, this, &CleanupPage::planCleanup);
@@ -204,36 +215,80 @@ CleanupPage::CleanupPage(QWidget *parent)
 }
 
 // A job still running is cancelled by its destructor and ends its current item first.
-CleanupPage::~CleanupPage() = default;
+CleanupPage::~CleanupPage()
+{
+    m_job.reset();
+    m_watcher.waitForFinished();
+}
 
 void CleanupPage::setWorkspace(Workspace *workspace)
 {
     m_workspace = workspace;
     m_planData = workspace ? workspace->plan() : nullptr;
     m_dbPath = workspace ? workspace->databasePath() : QString();
-    m_store = workspace ? workspace->store() : nullptr;
     reload();
 }
 
 void CleanupPage::reload()
 {
-    const qint64 keep = selectedBatch();
-    m_batches->setBatches(m_store ? CleanupStore(*m_store).batches() : QList<CleanupBatch>());
+    if (!m_workspace) {
+        show({});
+        return;
+    }
+    if (m_reading) {
+        m_reloadAgain = true;
+        return;
+    }
+    m_reading = true;
+    const qint64 wanted = m_wanted ? m_wanted : selectedBatch();
+    m_watcher.setFuture(m_workspace->read(
+        [wanted](Store &store) {
+            CleanupPageData d;
+            CleanupStore cs(store);
+            d.batches = cs.batches();
+            qint64 pick = 0;
+            QStringList statuses;
+            for (const CleanupBatch &b : std::as_const(d.batches)) {
+                statuses << b.status;
+                if (b.id == wanted)
+                    pick = wanted;
+            }
+            // Else the first batch that still needs the lead (to decide, or to run), else the newest.
+            if (!pick && !d.batches.isEmpty())
+                pick = d.batches[batchToShowFirst(statuses)].id;
+            if (pick)
+                d.full = cs.batch(pick);
+            d.lastRefs = store.lastRefsScan();
+            return d;
+        },
+        [](const QString &error) {
+            CleanupPageData d;
+            d.error = error;
+            return d;
+        }));
+}
+
+void CleanupPage::show(const CleanupPageData &data)
+{
+    if (!data.error.isEmpty()) {
+        showMessage(data.error, true);
+        return;
+    }
+    {
+        const QSignalBlocker block(m_batchView->selectionModel());
+        m_batches->setBatches(data.batches);
+        const int row = data.full ? m_batches->rowOf(data.full->id) : -1;
+        if (row >= 0)
+            m_batchView->setCurrentIndex(m_batches->index(row, 0));
+    }
     for (int c : {int(CleanupBatchModel::IdColumn), int(CleanupBatchModel::StatusColumn), int(CleanupBatchModel::DeletesColumn),
                   int(CleanupBatchModel::HeldColumn), int(CleanupBatchModel::SizeColumn), int(CleanupBatchModel::DecidedColumn),
                   int(CleanupBatchModel::HashColumn)})
         m_batchView->resizeColumnToContents(c);
-    if (keep && m_batches->rowOf(keep) >= 0)
-        selectBatch(keep);
-    else if (m_batches->rowCount() > 0) {
-        // The first batch that still needs the lead (to decide, or to run), else the newest.
-        QStringList statuses;
-        for (int r = 0; r < m_batches->rowCount(); ++r)
-            statuses << m_batches->batchAt(r)->status;
-        const qint64 pick = m_batches->batchAt(int(batchToShowFirst(statuses)))->id;
-        selectBatch(pick);
-    } else
-        onBatchSelected();
+    m_full = data.full;
+    m_lastRefs = data.lastRefs;
+    m_wanted = 0;
+    showSelected();
     const QString empty = !m_planData
         ? tr("Open a plan with cleanup policies to plan a cleanup.")
         : tr("No cleanup batches yet. 'Plan cleanup' reads the registries and proposes some; nothing is deleted without approval.");
@@ -253,23 +308,37 @@ qint64 CleanupPage::selectedBatch() const
 void CleanupPage::selectBatch(qint64 id)
 {
     const int row = m_batches->rowOf(id);
-    if (row < 0)
-        return;
-    m_batchView->setCurrentIndex(m_batches->index(row, 0));
-    onBatchSelected();
+    if (row >= 0) {
+        const QSignalBlocker block(m_batchView->selectionModel());
+        m_batchView->setCurrentIndex(m_batches->index(row, 0));
+    }
+    m_wanted = id;
+    reload();
 }
 
+// The user moved to another batch: its items are read, then shown.
 void CleanupPage::onBatchSelected()
 {
+    const qint64 id = selectedBatch();
+    if (m_full && m_full->id == id) {
+        showSelected();
+        return;
+    }
+    m_wanted = id;
+    reload();
+}
+
+void CleanupPage::showSelected()
+{
     const CleanupBatch *b = m_batches->batchAt(m_batchView->currentIndex().row());
-    if (!b || !m_store) {
+    const std::optional<CleanupBatch> &full = m_full;
+    if (!b || !full || full->id != b->id) {
         m_items->setItems({});
         m_header->clear();
         m_detail->clear();
         updateActions();
         return;
     }
-    const auto full = CleanupStore(*m_store).batch(b->id);
     m_items->setItems(full ? full->items : QList<CleanupItem>());
     m_itemView->resizeColumnToContents(CleanupItemModel::SeqColumn);
     m_itemView->resizeColumnToContents(CleanupItemModel::ActionColumn);
@@ -343,7 +412,7 @@ void CleanupPage::updateActions()
 {
     const CleanupBatch *b = m_batches->batchAt(m_batchView->currentIndex().row());
     const bool busy = isBusy();
-    const bool ready = !busy && b && m_store && !m_dbPath.isEmpty();
+    const bool ready = !busy && b && m_workspace && !m_dbPath.isEmpty();
     const QString s = b ? b->status : QString();
     m_plan->setEnabled(!busy && m_planData && !m_dbPath.isEmpty());
     const QString approvalBlocked = b ? approvalBlocker(*b) : QString();
@@ -414,12 +483,14 @@ void CleanupPage::runWork(const QString &what, const CleanupRequest &request, st
         const Outcome o = outcome.storeError.isEmpty() ? describe(outcome) : Outcome{outcome.storeError, true, 0};
         m_job.release()->deleteLater(); // it is signalling: let the event loop delete it
         m_progress->setVisible(false);
+        // Said once the page shows what the work left in the store.
+        m_afterReload = [this, o] {
+            showMessage(o.message, o.error);
+            updateActions();
+            Q_EMIT workFinished(o.message);
+        };
+        m_wanted = o.select ? o.select : selectedBatch();
         reload();
-        if (o.select)
-            selectBatch(o.select);
-        showMessage(o.message, o.error);
-        updateActions();
-        Q_EMIT workFinished(o.message);
     });
     updateActions();
 }
@@ -439,7 +510,7 @@ void CleanupPage::planCleanup()
 QString CleanupPage::refsStalenessOfSelected() const
 {
     const CleanupBatch *b = m_batches->batchAt(m_batchView->currentIndex().row());
-    return b && m_store ? refsStaleness(*b, m_store->lastRefsScan(), QDateTime::currentDateTimeUtc()) : QString();
+    return b ? refsStaleness(*b, m_lastRefs, QDateTime::currentDateTimeUtc()) : QString();
 }
 
 void CleanupPage::askApproval()

@@ -5,7 +5,9 @@
 
 #include "core/cleanupjob.h"
 #include "plan/plan.h"
+#include "store/store.h"
 
+#include <QFutureWatcher>
 #include <QWidget>
 
 #include <functional>
@@ -20,6 +22,15 @@ class QTextBrowser;
 
 namespace ferry {
 
+// What the page reads off the GUI thread: the batches, the one shown in full, the last refs scan.
+struct CleanupPageData
+{
+    QList<CleanupBatch> batches;
+    std::optional<CleanupBatch> full;
+    std::optional<RefsScanInfo> lastRefs;
+    QString error;
+};
+
 class CleanupBatchModel;
 class CleanupItemModel;
 class Store;
@@ -29,7 +40,7 @@ class Workspace;
 // with every tag that goes with it, why it is proposed or why it stays, the checks it
 // passed and its journal state. Approve, reject, remove items, dry run, execute. Work runs
 // as the workspace's cleanup jobs (a thread and store connection of their own); the page
-// only reads.
+// reads through the workspace's reads, never on the GUI thread.
 class CleanupPage : public QWidget
 {
     Q_OBJECT
@@ -40,9 +51,15 @@ public:
     // The session: its plan (maybe none), its database and read connection; the page's work
     // runs as the workspace's cleanup jobs. Call again when the plan or the database changes.
     void setWorkspace(Workspace *workspace);
+    // Reads the batches again (off the GUI thread); the page shows them when the read is back.
     void reload();
+    // A read is under way (or another is asked for after it).
+    bool isLoading() const { return m_reading || m_reloadAgain; }
+    // The batch whose items and header are shown; 0: none.
+    qint64 shownBatch() const { return m_full ? m_full->id : 0; }
 
     qint64 selectedBatch() const;
+    // Selects the batch and shows it once its items are read.
     void selectBatch(qint64 id);
     // The actions behind the buttons, without their dialogs (the tests drive these).
     void planCleanup();
@@ -79,6 +96,8 @@ private:
         qint64 select = 0;
     };
     void runWork(const QString &what, const CleanupRequest &request, std::function<Outcome(const CleanupOutcome &)> describe);
+    void show(const CleanupPageData &data);
+    void showSelected();
     void onBatchSelected();
     void onItemSelected();
     void updateActions();
@@ -87,8 +106,14 @@ private:
 
     std::shared_ptr<const Plan> m_planData;
     QString m_dbPath;
-    Store *m_store = nullptr;
     Workspace *m_workspace = nullptr;
+    QFutureWatcher<CleanupPageData> m_watcher;
+    bool m_reading = false; // from the read's start until the page has shown its result
+    bool m_reloadAgain = false;
+    qint64 m_wanted = 0; // the batch to show once the next read is back
+    std::optional<CleanupBatch> m_full; // the batch shown, with its items
+    std::optional<RefsScanInfo> m_lastRefs;
+    std::function<void()> m_afterReload; // a job's outcome, said once the page shows its result
     CleanupBatchModel *m_batches;
     CleanupItemModel *m_items;
     QTableView *m_batchView;

@@ -130,6 +130,7 @@ CopyPage::CopyPage(QWidget *parent)
     layout->addWidget(m_log);
     connect(m_batchView->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &CopyPage::onBatchClicked);
     connect(&m_watcher, &QFutureWatcher<CopyPageData>::finished, this, [this] {
+        m_reading = false;
         show(m_watcher.result());
         if (std::exchange(m_reloadAgain, false))
             reload();
@@ -154,11 +155,12 @@ void CopyPage::reload()
 {
     if (!m_workspace)
         return;
-    if (m_watcher.isRunning()) {
+    if (m_reading) {
         m_reloadAgain = true;
         return;
     }
     const qint64 selected = m_selected;
+    m_reading = true;
     m_watcher.setFuture(m_workspace->read([selected](Store &store) { return readCopies(store, selected); },
                                           [](const QString &error) {
                                               CopyPageData d;

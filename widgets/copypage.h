@@ -54,7 +54,8 @@ public:
     void stop();
     void endWork() { m_job.reset(); }
     bool isBusy() const { return m_job != nullptr; }
-    bool isReading() const { return m_watcher.isRunning(); }
+    // A read is under way, or done but not shown yet, or another is asked for after it.
+    bool isReading() const { return m_reading || m_reloadAgain; }
 
     QStandardItemModel *batchModel() const { return m_batches; }
     QStandardItemModel *itemModel() const { return m_items; }
@@ -90,6 +91,7 @@ private:
     QFutureWatcher<CopyPageData> m_watcher;
     std::optional<CopyBatch> m_current;
     qint64 m_selected = 0;
+    bool m_reading = false; // from the read's start until the page has shown its result
     bool m_reloadAgain = false;
     std::unique_ptr<CopyJob> m_job;
 };

@@ -86,6 +86,18 @@ private:
         return CleanupStore(store).addBatch(&b) ? b.id : 0;
     }
 
+    // The page has read the store and shows this batch (the page reads off the GUI thread).
+    static bool shows(CleanupPage *page, qint64 id)
+    {
+        page->selectBatch(id);
+        return QTest::qWaitFor([&] { return !page->isLoading() && page->shownBatch() == id; }, 10000);
+    }
+
+    static bool settled(CleanupPage *page)
+    {
+        return QTest::qWaitFor([&] { return !page->isLoading(); }, 10000);
+    }
+
     // The window shown, its matrix read, on its Cleanup page.
     static CleanupPage *showCleanup(MainWindow &window)
     {
@@ -93,7 +105,7 @@ private:
         if (!QTest::qWaitFor([&] { return !window.matrixLoading(); }, 10000))
             return nullptr;
         window.showPage(QStringLiteral("cleanup"));
-        return window.cleanupPage();
+        return settled(window.cleanupPage()) ? window.cleanupPage() : nullptr;
     }
 
 private Q_SLOTS:
@@ -161,7 +173,7 @@ private Q_SLOTS:
         QVERIFY(page);
         QSignalSpy done(page, &CleanupPage::workFinished);
 
-        page->selectBatch(m_a);
+        QVERIFY(shows(page, m_a));
         QCOMPARE(page->itemModel()->rowCount(), 4);
         page->approveSelected(QStringLiteral("lead"), QStringLiteral("October's dev builds"));
         QVERIFY(done.wait(10'000));
@@ -171,7 +183,7 @@ private Q_SLOTS:
         QVERIFY(page->batchModel()->index(row, CleanupBatchModel::DecidedColumn).data().toString().startsWith(QStringLiteral("lead, ")));
 
         // Removing item 1 takes item 2 (deleted after it) along; the new batch needs approval.
-        page->selectBatch(m_a);
+        QVERIFY(shows(page, m_a));
         page->itemView()->selectRow(0);
         page->removeSelectedItems(QStringLiteral("lead"), QStringLiteral("keep that one"));
         QVERIFY(done.wait(10'000));
@@ -185,13 +197,13 @@ private Q_SLOTS:
         QCOMPARE(page->batchModel()->batchAt(page->batchModel()->rowOf(m_a))->status, batchstatus::Superseded);
 
         // An altered batch and one from an incomplete listing are refused before any request.
-        page->selectBatch(m_altered);
+        QVERIFY(shows(page, m_altered));
         QVERIFY(page->lastMessage().size() > 0);
         QVERIFY(page->batchModel()->index(page->batchModel()->rowOf(m_altered), 0).isValid());
         page->runSelected(true);
         QVERIFY(done.wait(10'000));
         QVERIFY2(page->lastMessage().contains(QStringLiteral("altered after planning")), qPrintable(page->lastMessage()));
-        page->selectBatch(m_cut);
+        QVERIFY(shows(page, m_cut));
         page->runSelected(true);
         QVERIFY(done.wait(10'000));
         QVERIFY2(page->lastMessage().contains(QStringLiteral("incomplete listing")), qPrintable(page->lastMessage()));
@@ -222,11 +234,11 @@ private Q_SLOTS:
         QVERIFY(page);
         QSignalSpy done(page, &CleanupPage::workFinished);
 
-        page->selectBatch(rejected);
+        QVERIFY(shows(page, rejected));
         QVERIFY(page->approveButton()->isEnabled());
         page->rejectSelected(QStringLiteral("lead"), QStringLiteral("not these"));
         QVERIFY(done.wait(10'000));
-        page->selectBatch(rejected);
+        QVERIFY(shows(page, rejected));
         QVERIFY(!page->approveButton()->isEnabled());
         QVERIFY2(page->approveButton()->toolTip().contains(QStringLiteral("a rejection is final")),
                  qPrintable(page->approveButton()->toolTip()));
@@ -236,7 +248,7 @@ private Q_SLOTS:
 
         // The dialog: an empty name cannot approve; without a fresh refs scan, neither can an
         // unticked override.
-        page->selectBatch(stale);
+        QVERIFY(shows(page, stale));
         QVERIFY(!page->refsStalenessOfSelected().isEmpty());
         bool checked = false;
         QTimer::singleShot(0, this, [&] {
@@ -267,12 +279,12 @@ private Q_SLOTS:
             QCOMPARE(b->decidedBy, QStringLiteral("Dana"));
             QVERIFY2(b->refsOverride.contains(QStringLiteral("no refs scan")), qPrintable(b->refsOverride));
         }
-        page->selectBatch(stale);
+        QVERIFY(shows(page, stale));
         QVERIFY2(page->headerText().contains(QStringLiteral("Approved without a fresh refs scan:</b> no refs scan")),
                  qPrintable(page->headerText()));
 
         // The next approval remembers the name; no override is asked where none is needed.
-        page->selectBatch(next);
+        QVERIFY(shows(page, next));
         QString prefilled;
         bool asked = true;
         QTimer::singleShot(0, this, [&] {
@@ -295,9 +307,11 @@ private Q_SLOTS:
         CleanupPage *page = showCleanup(window);
         QVERIFY(page);
         page->reload();
+        QVERIFY(settled(page));
         QVERIFY2(page->lastMessage().startsWith(QStringLiteral("No cleanup batches yet")), qPrintable(page->lastMessage()));
         QVERIFY(addBatch({item(1, QStringLiteral("delete"), '7', {QStringLiteral("z")})}, true, false, db));
         page->reload();
+        QVERIFY(settled(page));
         QCOMPARE(page->batchModel()->rowCount(), 1);
         QVERIFY2(page->lastMessage().isEmpty(), qPrintable(page->lastMessage()));
     }
@@ -342,10 +356,10 @@ private Q_SLOTS:
         QCOMPARE(page->batchModel()->rowCount(), 2);
         const qint64 first = page->batchModel()->batchAt(0)->id, second = page->batchModel()->batchAt(1)->id;
 
-        page->selectBatch(first);
+        QVERIFY(shows(page, first));
         page->approveSelected(QStringLiteral("lead"), QStringLiteral("bulk dev builds"));
         QVERIFY(done.wait(10'000));
-        page->selectBatch(first);
+        QVERIFY(shows(page, first));
         page->runSelected(false);
         QVERIFY(done.wait(60'000));
         QVERIFY2(page->lastMessage().contains(QStringLiteral("3 deleted")), qPrintable(page->lastMessage()));
@@ -362,10 +376,10 @@ private Q_SLOTS:
         QCOMPARE(gone, 3); // the approved batch, and nothing of the other
 
         // Stop: asked as the run starts, taken before the first DELETE; resume finishes it.
-        page->selectBatch(second);
+        QVERIFY(shows(page, second));
         page->approveSelected(QStringLiteral("lead"), QString());
         QVERIFY(done.wait(10'000));
-        page->selectBatch(second);
+        QVERIFY(shows(page, second));
         page->runSelected(false);
         page->stop();
         QVERIFY(done.wait(60'000));
