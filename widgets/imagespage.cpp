@@ -3,6 +3,8 @@
 
 #include "imagespage.h"
 
+#include "core/workspace.h"
+
 #include "manifestmodel.h"
 #include "matrix/syncstate.h"
 #include "registry/registryerror.h"
@@ -153,6 +155,7 @@ ImagesPage::ImagesPage(SyncMatrixModel *model, QWidget *parent)
     connect(m_model, &QAbstractItemModel::modelReset, this, &ImagesPage::updateCount);
     connect(m_model, &QAbstractItemModel::layoutChanged, this, &ImagesPage::updateCount); // live batches
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &ImagesPage::showDetails);
+    connect(&m_history, &QFutureWatcher<QList<Observation>>::finished, this, &ImagesPage::showHistory);
     updateCount();
     m_details->setHtml(tr("<p>Select a row to see its digest in every registry.</p>"));
 }
@@ -234,6 +237,7 @@ void ImagesPage::showDetails()
     resetManifest();
     const std::optional<MatrixRow> r = m_model->rowAt(m_view->currentIndex().row());
     if (!r) {
+        m_history.setFuture(QFuture<QList<Observation>>()); // a history still being read is for no row now
         m_details->clear();
         return;
     }
@@ -263,22 +267,38 @@ void ImagesPage::showDetails()
                      mediaType.toHtmlEscaped(), when(c.firstSeen), when(c.lastSeen), c.reason.toHtmlEscaped());
     }
     html += QStringLiteral("</table>");
-    if (m_store) {
-        const QList<Observation> timeline = m_store->timeline(r->repository, r->tag);
-        if (!timeline.isEmpty()) {
-            html +=
-                tr("<h4>Digest history</h4><table cellspacing=0 cellpadding=3><tr><th align=left>Registry</th><th align=left>Digest</th>"
-                   "<th align=left>Held</th><th align=left>The registry's own times</th></tr>");
-            for (const Observation &o : timeline)
-                html += QStringLiteral("<tr><td>%1</td><td><tt>%2</tt></td><td>%3 – %4</td><td>%5</td></tr>")
-                            .arg(o.registry.toHtmlEscaped(), o.digest.left(19).toHtmlEscaped(), when(o.firstSeen),
-                                 o.goneAt.isValid() ? when(o.goneAt) : tr("now"),
-                                 o.registryCreated.isValid() || o.registryUpdated.isValid()
-                                     ? tr("created %1, updated %2").arg(when(o.registryCreated), when(o.registryUpdated))
-                                     : tr("not reported"));
-            html += QStringLiteral("</table>");
-        }
-    }
+    m_detailsHtml = html;
+    m_details->setHtml(html);
+    if (!m_workspace)
+        return;
+    // The history comes from the store, read on a pool thread; the panel gains it when it is back
+    // (an answer for a row no longer selected is dropped: the watcher follows the latest read).
+    m_history.setFuture(
+        m_workspace->read([repository = r->repository, tag = r->tag](Store &store) { return store.timeline(repository, tag); },
+                          [](const QString &) { return QList<Observation>(); }));
+}
+
+void ImagesPage::showHistory()
+{
+    if (m_history.future().resultCount() == 0)
+        return;
+    const QList<Observation> timeline = m_history.result();
+    if (timeline.isEmpty())
+        return;
+    const auto when = [](const QDateTime &t) {
+        return t.isValid() ? t.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")) : QStringLiteral("–");
+    };
+    QString html = m_detailsHtml;
+    html += tr("<h4>Digest history</h4><table cellspacing=0 cellpadding=3><tr><th align=left>Registry</th><th align=left>Digest</th>"
+               "<th align=left>Held</th><th align=left>The registry's own times</th></tr>");
+    for (const Observation &o : timeline)
+        html += QStringLiteral("<tr><td>%1</td><td><tt>%2</tt></td><td>%3 – %4</td><td>%5</td></tr>")
+                    .arg(o.registry.toHtmlEscaped(), o.digest.left(19).toHtmlEscaped(), when(o.firstSeen),
+                         o.goneAt.isValid() ? when(o.goneAt) : tr("now"),
+                         o.registryCreated.isValid() || o.registryUpdated.isValid()
+                             ? tr("created %1, updated %2").arg(when(o.registryCreated), when(o.registryUpdated))
+                             : tr("not reported"));
+    html += QStringLiteral("</table>");
     m_details->setHtml(html);
 }
 

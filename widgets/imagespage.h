@@ -4,8 +4,10 @@
 #pragma once
 
 #include "registry/registryclient.h"
+#include "store/store.h"
 
 #include <QFuture>
+#include <QFutureWatcher>
 #include <QMap>
 #include <QWidget>
 
@@ -24,8 +26,8 @@ class QTimer;
 namespace ferry {
 
 class ManifestModel;
-class Store;
 class SyncMatrixModel;
+class Workspace;
 
 // Fetches one manifest from a registry of the plan (on the network threads).
 using ManifestFetcher =
@@ -40,8 +42,8 @@ class ImagesPage : public QWidget
 public:
     explicit ImagesPage(SyncMatrixModel *model, QWidget *parent = nullptr);
 
-    // The detail panel reads a tag's history from here (may be null).
-    void setStore(Store *store) { m_store = store; }
+    // The detail panel reads a tag's history through the workspace, off the GUI thread (may be null).
+    void setWorkspace(Workspace *workspace) { m_workspace = workspace; }
     void showState(const QString &state);
     // The matrix behind a number of the Overview: cells of a registry in these states (rows
     // in these states when registry is empty).
@@ -77,10 +79,13 @@ private:
     void applyFilter();
     void updateCount();
     void showDetails();
+    void showHistory();
     void resetManifest();
 
     SyncMatrixModel *m_model;
-    Store *m_store = nullptr;
+    Workspace *m_workspace = nullptr;
+    QFutureWatcher<QList<Observation>> m_history; // the selected row's digest history, being read
+    QString m_detailsHtml; // the panel without the history, which is added when read
     QLineEdit *m_filter;
     QComboBox *m_state;
     QComboBox *m_registry;

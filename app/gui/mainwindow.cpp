@@ -278,7 +278,7 @@ bool MainWindow::attachDatabase(const QString &dbPath, QString *error)
 {
     if (!m_workspace->openDatabase(dbPath, error))
         return false;
-    m_images->setStore(m_workspace->store());
+    m_images->setWorkspace(m_workspace);
     followDatabase(dbPath);
     // A shared store is named in the title: the lead sees which team database this is.
     m_storeLabel = Store::isServerLocation(dbPath) ? Store::displayLocation(dbPath) : QString();
@@ -343,18 +343,32 @@ void MainWindow::showImages(const QString &state)
 
 void MainWindow::showLastScan()
 {
-    const auto last = m_workspace->store() ? m_workspace->store()->lastScan() : std::nullopt;
-    if (!last) {
+    if (!m_workspace->store()) {
         m_scanLabel->setText(tr("No scan yet"));
         return;
     }
-    m_scanLabel->setText(tr("Last scan %1: %2, %L3 requests, %L4 errors")
-                             .arg(last->startedAt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")),
-                                  last->complete          ? tr("complete")
-                                      : last->interrupted ? tr("interrupted")
-                                                          : tr("incomplete"))
-                             .arg(last->requests)
-                             .arg(last->errors));
+    // Read off the GUI thread; the label follows the latest read.
+    auto *watcher = new QFutureWatcher<std::optional<ScanRecord>>(this);
+    connect(watcher, &QFutureWatcher<std::optional<ScanRecord>>::finished, this, [this, watcher] {
+        watcher->deleteLater();
+        const std::optional<ScanRecord> last = watcher->result();
+        if (watcher != m_lastScanRead)
+            return; // a later read is on its way
+        if (!last) {
+            m_scanLabel->setText(m_matrixLoading && m_model->totalRows() == 0 ? tr("Loading the matrix…") : tr("No scan yet"));
+            return;
+        }
+        m_scanLabel->setText(tr("Last scan %1: %2, %L3 requests, %L4 errors")
+                                 .arg(last->startedAt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")),
+                                      last->complete          ? tr("complete")
+                                          : last->interrupted ? tr("interrupted")
+                                                              : tr("incomplete"))
+                                 .arg(last->requests)
+                                 .arg(last->errors));
+    });
+    m_lastScanRead = watcher;
+    watcher->setFuture(
+        m_workspace->read([](Store &store) { return store.lastScan(); }, [](const QString &) { return std::optional<ScanRecord>(); }));
 }
 
 void MainWindow::setUpWelcome()

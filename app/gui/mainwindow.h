@@ -127,6 +127,7 @@ private:
     QAction *m_stopAction;
     QAction *m_exportAction;
     QLabel *m_scanLabel;
+    QObject *m_lastScanRead = nullptr; // the latest read of the last scan (its watcher)
     // The matrix and the Overview's figures, read together (Workspace::matrixSnapshot).
     QFutureWatcher<MatrixSnapshot> m_matrixWatcher;
     QStringList m_columnOrder;
