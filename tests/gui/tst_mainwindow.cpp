@@ -28,9 +28,9 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPlainTextEdit>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
-#include <QStandardPaths>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTableView>
@@ -86,6 +86,10 @@ private Q_SLOTS:
 
     void initTestCase()
     {
+        // The window's settings (the "last plan") go to this run's own directory: tst_mainwindow and
+        // tst_mainwindow_postgresql run at once and would read each other's last plan otherwise.
+        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_dir.filePath(QStringLiteral("settings")));
+        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_dir.filePath(QStringLiteral("settings")));
         m_db = test::testStore(m_dir.filePath(QStringLiteral("gui.db"))); // or PostgreSQL: tst_mainwindow_postgresql
         Store store(m_db);
         QString err;
@@ -439,7 +443,6 @@ private Q_SLOTS:
     // in tst_mainwindow_postgresql), never an empty file beside the plan.
     void thePlanFileOpensTheStoreItNames()
     {
-        QStandardPaths::setTestModeEnabled(true); // the "last plan" setting goes to a test location
         QTemporaryDir dir;
         const QString plan = dir.filePath(QStringLiteral("plan.yaml"));
         QVERIFY(test::writeFile(plan,
