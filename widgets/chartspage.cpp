@@ -3,7 +3,6 @@
 
 #include "chartspage.h"
 
-#include "charts/chartscan.h"
 #include "core/workspace.h"
 
 #include <QComboBox>
@@ -21,9 +20,39 @@
 #include <QTableView>
 #include <QTreeWidget>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 namespace ferry {
+
+namespace {
+
+// What the window says when a charts scan ends: per repository its versions by state, what
+// could not be read (an index, OCI repositories read only in part) and the warnings.
+QString scanMessage(const ChartsScanReport &report)
+{
+    if (!report.error.isEmpty())
+        return report.error;
+    QStringList parts;
+    for (const ChartsScanOutcome &o : report.outcomes) {
+        int versions = 0;
+        for (const int n : o.counts)
+            versions += n;
+        QString part = o.error.isEmpty() ? QObject::tr("%1: %n versions", nullptr, versions).arg(o.repository)
+                                         : QObject::tr("%1: %2").arg(o.repository, o.error);
+        if (!o.partial.isEmpty())
+            part += QObject::tr(" (read only in part, their versions unknown: %1)").arg(o.partial.join(QStringLiteral("; ")));
+        if (!o.warnings.isEmpty())
+            part += QObject::tr(" (%n warning(s): %1)", nullptr, int(o.warnings.size())).arg(o.warnings.constFirst());
+        if (!o.storeError.isEmpty())
+            part += QObject::tr(" (not recorded: %1)").arg(o.storeError);
+        parts << part;
+    }
+    QString text = QObject::tr("Charts scanned: %1").arg(parts.join(QStringLiteral("; ")));
+    if (!report.warnings.isEmpty())
+        text += u' ' + QObject::tr("Credentials: %1").arg(report.warnings.join(QStringLiteral("; ")));
+    return text;
+}
+
+} // namespace
 
 namespace {
 
@@ -160,13 +189,12 @@ ChartsPage::ChartsPage(QWidget *parent)
         show(m_watcher.result());
         Q_EMIT reloaded();
     });
-    connect(&m_scanWatcher, &QFutureWatcher<QString>::finished, this, [this] {
+    connect(&m_scanWatcher, &QFutureWatcher<ChartsScanReport>::finished, this, [this] {
         m_scan->setEnabled(true);
-        Q_EMIT scanned(m_scanWatcher.result());
+        Q_EMIT scanned(scanMessage(m_scanWatcher.result()));
         reload();
     });
     m_summary->setText(tr("No charts yet: the plan's `charts` list names each HTTP Helm repository and its OCI side."));
-    m_scanPool.setMaxThreadCount(1);
 }
 
 ChartsPage::~ChartsPage()
@@ -204,45 +232,18 @@ void ChartsPage::scanNow()
 {
     if (!m_workspace || m_scanWatcher.isRunning())
         return;
-    const std::shared_ptr<const Plan> plan = m_workspace->plan();
-    if (!plan || plan->charts.isEmpty() || m_workspace->databasePath().isEmpty()) {
-        Q_EMIT scanned(tr("The plan has no chart repositories (plan key charts), or no database is open"));
-        return;
-    }
-    QStringList errors;
-    QList<ChartScanInput> inputs;
-    const QMap<QString, RegistryConfig> configs = m_workspace->registryConfigs(&errors);
-    for (const ChartRepository &repo : plan->charts)
-        inputs.append(chartScanInput(*plan, repo, configs, &errors));
-    NetworkService *network = &m_workspace->network();
     m_scan->setEnabled(false);
     QPointer<QLabel> status = m_summary;
-    // Blocking reads on a pool thread; the requests themselves run on the network threads.
-    m_scanWatcher.setFuture(QtConcurrent::run(&m_scanPool, [inputs, network, db = m_workspace->databasePath(), status] {
-        Store store(db);
-        QString error;
-        if (!store.open(&error))
-            return error;
-        QStringList done;
-        for (const ChartScanInput &in : inputs) {
-            const ChartScanResult r = scanChartRepository(in, *network, [&](const QString &what, qint64 n, qint64 total) {
-                const QString text = QObject::tr("Scanning charts of %1: %2 (%3 of %4)")
-                                         .arg(in.repository.name, what)
-                                         .arg(n + 1)
-                                         .arg(qMax<qint64>(total, 1));
-                QMetaObject::invokeMethod(
-                    status,
-                    [status, text] {
-                        if (status)
-                            status->setText(text);
-                    },
-                    Qt::QueuedConnection);
-            });
-            store.recordChartScan(r.record, r.rows);
-            done << (r.record.error.isEmpty() ? QObject::tr("%1: %n versions", nullptr, int(r.rows.size())).arg(in.repository.name)
-                                              : QObject::tr("%1: %2").arg(in.repository.name, r.record.error));
-        }
-        return QObject::tr("Charts scanned: %1").arg(done.join(QStringLiteral("; ")));
+    m_scanWatcher.setFuture(m_workspace->scanCharts({}, [status](const QString &repository, const QString &what, qint64 n, qint64 total) {
+        const QString text =
+            QObject::tr("Scanning charts of %1: %2 (%3 of %4)").arg(repository, what).arg(n + 1).arg(qMax<qint64>(total, 1));
+        QMetaObject::invokeMethod(
+            status,
+            [status, text] {
+                if (status)
+                    status->setText(text);
+            },
+            Qt::QueuedConnection);
     }));
 }
 

@@ -4,9 +4,9 @@
 #pragma once
 
 #include "charts/chartsview.h"
+#include "core/workspace.h"
 
 #include <QFutureWatcher>
-#include <QThreadPool>
 #include <QWidget>
 
 class QComboBox;
@@ -75,10 +75,7 @@ private:
     QTableView *m_releasesView;
     QPlainTextEdit *m_retire;
     QFutureWatcher<ChartsData> m_watcher;
-    QFutureWatcher<QString> m_scanWatcher;
-    // A scan waits on the network for minutes: not on the global pool, which the window's
-    // reads (and Qt's painting) need.
-    QThreadPool m_scanPool;
+    QFutureWatcher<ChartsScanReport> m_scanWatcher;
     QString m_pendingRepository;
     QStringList m_pendingStates;
 };

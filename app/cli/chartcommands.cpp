@@ -132,46 +132,41 @@ int chartsScan(const QStringList &args, QTextStream &out, QTextStream &err)
     int rc = ExitOk;
     QJsonArray json;
     const bool table = formatOf(p) == u"table";
+    QStringList errors;
+    const QMap<QString, RegistryConfig> configs = ws.registryConfigs(&errors);
+    for (const QString &e : std::as_const(errors))
+        err << "ferryctl charts scan: warning: " << e << Qt::endl;
     for (const ChartRepository &repo : ws.plan()->charts) {
         if (!only.isEmpty() && repo.name != only)
             continue;
-        QStringList errors;
-        const ChartScanInput in = chartScanInput(*ws.plan(), repo, ws.registryConfigs(&errors), &errors);
-        for (const QString &e : std::as_const(errors))
-            err << "ferryctl charts scan: warning: " << e << Qt::endl;
-        ChartScanResult r = scanChartRepository(in, ws.network(), [&](const QString &what, qint64 done, qint64 total) {
-            if (table && total > 0)
-                err << "  " << repo.name << ": " << what << " (" << done + 1 << "/" << total << ")" << Qt::endl;
-        });
-        for (const QString &w : std::as_const(r.warnings))
-            err << "ferryctl charts scan: " << repo.name << ": warning: " << w << Qt::endl;
-        r.record.id = ws.store()->recordChartScan(r.record, r.rows);
-        if (r.record.id == 0) {
-            err << "ferryctl charts scan: cannot record: " << ws.store()->lastError() << Qt::endl;
-            return ExitStore;
-        }
-        if (!r.record.error.isEmpty()) {
-            err << "ferryctl charts scan: " << repo.name << ": " << r.record.error << Qt::endl;
-            rc = ExitRegistry;
-        }
-        // The OCI side read only in part: its versions are unknown, and the scan says so (exit 4).
-        for (const OciChartListing &l : std::as_const(r.oci)) {
-            QString why = l.error;
-            for (const OciChartVersion &v : l.versions)
-                if (why.isEmpty() && !v.error.isEmpty() && !v.error.startsWith(u"not a Helm chart"))
-                    why = QStringLiteral("%1: %2").arg(v.tag, v.error);
-            if (!why.isEmpty()) {
-                err << "ferryctl charts scan: " << repo.name << ": " << l.repository << ": " << why << Qt::endl;
-                rc = ExitRegistry;
+        // One repository at a time, so that each is said as soon as it is recorded.
+        const QList<ChartsScanOutcome> outcomes =
+            scanAndRecordCharts(*ws.plan(), configs, ws.network(), *ws.store(), repo.name,
+                                [&](const QString &name, const QString &what, qint64 done, qint64 total) {
+                                    if (table && total > 0)
+                                        err << "  " << name << ": " << what << " (" << done + 1 << "/" << total << ")" << Qt::endl;
+                                });
+        for (const ChartsScanOutcome &o : outcomes) {
+            for (const QString &w : o.warnings)
+                err << "ferryctl charts scan: " << o.repository << ": warning: " << w << Qt::endl;
+            if (!o.storeError.isEmpty()) {
+                err << "ferryctl charts scan: cannot record: " << o.storeError << Qt::endl;
+                return ExitStore;
             }
+            if (!o.error.isEmpty())
+                err << "ferryctl charts scan: " << o.repository << ": " << o.error << Qt::endl;
+            // The OCI side read only in part: its versions are unknown, and the scan says so (exit 4).
+            for (const QString &why : o.partial)
+                err << "ferryctl charts scan: " << o.repository << ": " << why << Qt::endl;
+            if (o.failed())
+                rc = ExitRegistry;
+            if (table)
+                out << o.repository.leftJustified(24) << ' ' << countsLine(o.counts) << '\n';
+            json.append(QJsonObject{{QStringLiteral("name"), o.repository},
+                                    {QStringLiteral("scan"), o.scan},
+                                    {QStringLiteral("error"), o.error},
+                                    {QStringLiteral("counts"), countsJson(o.counts)}});
         }
-        const QMap<QString, int> counts = chartStateCounts(r.rows);
-        if (table)
-            out << repo.name.leftJustified(24) << ' ' << countsLine(counts) << '\n';
-        json.append(QJsonObject{{QStringLiteral("name"), repo.name},
-                                {QStringLiteral("scan"), r.record.id},
-                                {QStringLiteral("error"), r.record.error},
-                                {QStringLiteral("counts"), countsJson(counts)}});
     }
     if (formatOf(p) == u"json")
         out << QJsonDocument(QJsonObject{{QStringLiteral("repositories"), json}}).toJson(QJsonDocument::Indented);

@@ -239,4 +239,39 @@ ChartDeleteResult deleteHttpChartVersion(const ChartScanInput &input, NetworkSer
     return out;
 }
 
+QList<ChartsScanOutcome> scanAndRecordCharts(const Plan &plan, const QMap<QString, RegistryConfig> &configs, NetworkService &network,
+                                             Store &store, const QString &only, const ChartsScanProgress &progress)
+{
+    QList<ChartsScanOutcome> out;
+    for (const ChartRepository &repo : plan.charts) {
+        if (!only.isEmpty() && repo.name != only)
+            continue;
+        ChartsScanOutcome o;
+        o.repository = repo.name;
+        const ChartScanInput in = chartScanInput(plan, repo, configs, &o.warnings);
+        ChartScanResult r = scanChartRepository(in, network, [&](const QString &what, qint64 done, qint64 total) {
+            if (progress)
+                progress(repo.name, what, done, total);
+        });
+        o.warnings += r.warnings;
+        o.error = r.record.error;
+        for (const OciChartListing &l : std::as_const(r.oci)) {
+            QString why = l.error;
+            for (const OciChartVersion &v : l.versions)
+                if (why.isEmpty() && !v.error.isEmpty() && !v.error.startsWith(u"not a Helm chart"))
+                    why = QStringLiteral("%1: %2").arg(v.tag, v.error);
+            if (!why.isEmpty())
+                o.partial << QStringLiteral("%1: %2").arg(l.repository, why);
+        }
+        o.counts = chartStateCounts(r.rows);
+        o.scan = store.recordChartScan(r.record, r.rows);
+        if (o.scan == 0)
+            o.storeError = store.lastError();
+        out.append(o);
+        if (o.scan == 0)
+            break;
+    }
+    return out;
+}
+
 } // namespace ferry

@@ -44,6 +44,24 @@ ChartScanInput chartScanInput(const Plan &plan, const ChartRepository &repo, con
                               QStringList *errors);
 ChartScanResult scanChartRepository(const ChartScanInput &input, NetworkService &network, const ChartScanProgress &progress = {});
 
+// One chart repository scanned and recorded: what every face says about it.
+struct ChartsScanOutcome
+{
+    QString repository;
+    qint64 scan = 0; // the recorded scan; 0 when it could not be recorded (storeError)
+    QString error; // the index could not be read
+    QStringList warnings; // the plan's registries, the index's entries
+    QStringList partial; // OCI repositories read only in part, "repository: why": their versions are unknown
+    QMap<QString, int> counts; // by chart state
+    QString storeError;
+    bool failed() const { return !error.isEmpty() || !partial.isEmpty() || !storeError.isEmpty(); }
+};
+using ChartsScanProgress = std::function<void(const QString &repository, const QString &what, qint64 done, qint64 total)>;
+// The charts scan, for the window and ferryctl alike: each chart repository of the plan (or the
+// one named only), read and recorded in store. Stops at the first repository the store refuses.
+QList<ChartsScanOutcome> scanAndRecordCharts(const Plan &plan, const QMap<QString, RegistryConfig> &configs, NetworkService &network,
+                                             Store &store, const QString &only = {}, const ChartsScanProgress &progress = {});
+
 // The OCI side only, for tests and the retirement's re-check: one chart's tags, read.
 OciChartListing readOciChart(const ChartScanInput &input, NetworkService &network, const QString &chart);
 

@@ -23,6 +23,28 @@ Workspace::Workspace(int networkThreads, QObject *parent)
 
 Workspace::~Workspace() = default;
 
+QFuture<ChartsScanReport> Workspace::scanCharts(const QString &only, const ChartsScanProgress &progress)
+{
+    ChartsScanReport report;
+    if (!m_plan || m_plan->charts.isEmpty())
+        report.error = tr("The plan has no chart repositories (plan key charts)");
+    else if (databasePath().isEmpty())
+        report.error = tr("no database is open");
+    if (!report.error.isEmpty())
+        return QtFuture::makeReadyFuture(report);
+    const QMap<QString, RegistryConfig> configs = registryConfigs(&report.warnings);
+    // Blocking reads on this pool's thread; the requests themselves run on the network threads.
+    m_chartsPool.setMaxThreadCount(1);
+    return QtConcurrent::run(&m_chartsPool,
+                             [report, plan = m_plan, configs, network = &network(), db = databasePath(), only, progress]() mutable {
+                                 Store store(db);
+                                 if (!store.open(&report.error))
+                                     return report;
+                                 report.outcomes = scanAndRecordCharts(*plan, configs, *network, store, only, progress);
+                                 return report;
+                             });
+}
+
 bool Workspace::loadPlan(const QString &path, QString *error)
 {
     auto plan = Plan::load(path, error);

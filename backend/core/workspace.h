@@ -3,6 +3,7 @@
 
 #pragma once
 
+#include "charts/chartscan.h"
 #include "core/cleanupjob.h"
 #include "core/compactmatrix.h"
 #include "core/copyjob.h"
@@ -18,6 +19,7 @@
 #include <QFuture>
 #include <QMap>
 #include <QObject>
+#include <QThreadPool>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <map>
@@ -37,6 +39,14 @@ class Store;
 // takes it from here instead of reading the rows again. A shared pointer so that a model can
 // take the matrix without a copy (QFuture::takeResult leaves the future invalid, which a watcher
 // then waits on forever).
+// A charts scan as the window and ferryctl run it: each repository's outcome, or why none ran.
+struct ChartsScanReport
+{
+    QString error; // no plan, no chart repository, no database
+    QStringList warnings; // the plan's credentials
+    QList<ChartsScanOutcome> outcomes;
+};
+
 struct MatrixSnapshot
 {
     std::shared_ptr<CompactMatrix> matrix;
@@ -84,6 +94,11 @@ public:
     // A copy operation, likewise (the job keeps the plan it started with).
     CopyJob *startCopy(const CopyRequest &request, QString *error);
 
+    // The charts scan (every chart repository of the plan, or the one named only), read and
+    // recorded on a thread of its own with a store connection of its own; the requests run on
+    // the network threads. progress is called on that thread.
+    QFuture<ChartsScanReport> scanCharts(const QString &only = {}, const ChartsScanProgress &progress = {});
+
     // Reads of the whole database, each on a pool thread with a connection of its own; the
     // pages and the Export dialog ask for these instead of opening the store. Without a
     // database the future's value carries the error.
@@ -122,6 +137,8 @@ private:
     QString m_planPath;
     std::unique_ptr<Store> m_store;
     QFileSystemWatcher m_watcher;
+    // Declared last: destroyed (its work waited for) before the network and the clients.
+    QThreadPool m_chartsPool;
 };
 
 } // namespace ferry

@@ -117,7 +117,7 @@ _BELOW = {
     "reportdoc": {"report"},
     "clients": {"store"},
     "charts": {"clients", "cleanup"},
-    "core": {"scan", "report", "copy"},
+    "core": {"scan", "report", "copy", "charts"},
 }
 
 
