@@ -18,7 +18,6 @@
 #include "replicationpage.h"
 #include "scan/scanner.h"
 #include "store/store.h"
-#include "store/storefollower.h"
 #include "storeworker.h"
 #include "syncmatrixmodel.h"
 
@@ -163,6 +162,11 @@ MainWindow::MainWindow(const QString &planPath, const QString &dbPath, QWidget *
             m_cleanup->setWorkspace(m_workspace);
         reload();
     });
+    // Another process's writes (ferryctl watch, the demo, a collector elsewhere), heard through the
+    // file or LISTEN/NOTIFY; this window's own scans reload when they end.
+    connect(m_workspace, &Workspace::storeChanged, this, &MainWindow::reload);
+    connect(m_workspace, &Workspace::followLost, this,
+            [this](const QString &why) { statusBar()->showMessage(tr("Not following the store: %1; trying again").arg(why), 10000); });
     connect(m_workspace, &Workspace::planFailed, this, [this](const QString &error) {
         statusBar()->showMessage(tr("The plan changed on disk but cannot be read (the last good one stays): %1").arg(error));
     });
@@ -279,7 +283,7 @@ bool MainWindow::attachDatabase(const QString &dbPath, QString *error)
     if (!m_workspace->openDatabase(dbPath, error))
         return false;
     m_images->setWorkspace(m_workspace);
-    followDatabase(dbPath);
+    m_workspace->followStore(); // another process's writes reload the pages, at most every 2 s
     // A shared store is named in the title: the lead sees which team database this is.
     m_storeLabel = Store::isServerLocation(dbPath) ? Store::displayLocation(dbPath) : QString();
     updateTitle();
@@ -424,31 +428,6 @@ bool MainWindow::openPlanFile(const QString &path, QString *error, bool remember
 QWidget *MainWindow::currentPage() const
 {
     return m_pages->currentWidget();
-}
-
-// Another process's writes (ferryctl watch, a collector elsewhere, the demo) reload the pages:
-// a SQLite file is watched, a PostgreSQL store heard through LISTEN/NOTIFY.
-void MainWindow::followDatabase(const QString &dbPath)
-{
-    if (!m_dbChanged) {
-        m_dbChanged = new QTimer(this);
-        m_dbChanged->setSingleShot(true);
-        m_dbChanged->setInterval(2000);
-        connect(m_dbChanged, &QTimer::timeout, this, [this] {
-            if (!m_scan) // a scan of this window's own reloads when it finishes
-                reload();
-        });
-    }
-    delete m_follower;
-    m_follower = new StoreFollower(dbPath, this);
-    // At most one reload every two seconds while another process writes (a read in flight
-    // and one queued at most: reload() coalesces).
-    connect(m_follower, &StoreFollower::changed, this, [this] {
-        if (!m_dbChanged->isActive())
-            m_dbChanged->start();
-    });
-    connect(m_follower, &StoreFollower::lost, this,
-            [this](const QString &why) { statusBar()->showMessage(tr("Not following the store: %1; trying again").arg(why), 10'000); });
 }
 
 void MainWindow::startScan()

@@ -39,7 +39,6 @@ class RegistryClient;
 class OverviewPage;
 class ScanWorker;
 class Store;
-class StoreFollower;
 class SyncMatrixModel;
 struct ScanProgress;
 struct ScanSummary;
@@ -92,7 +91,6 @@ private:
     void onFinished(const ScanSummary &s);
     void showLastScan();
     void onMatrixRead();
-    void followDatabase(const QString &dbPath);
     void setUpWelcome(); // the sidebar's entries and the first run's page
     void connectNavigation(); // pages that lead to another page
 
@@ -115,14 +113,10 @@ private:
     ChartsPage *m_charts;
     CopyPage *m_copies;
     WelcomePage *m_welcome;
-    // Scans other processes write (ferryctl watch, the demo, a collector elsewhere) reach the
-    // window through the file or LISTEN/NOTIFY: a change reloads the pages, at most every 2 s.
-    StoreFollower *m_follower = nullptr;
     QString m_planName; // the plan's file name, for the title
     QString m_storeLabel; // a shared store's URL (no password), for the title
     void updateTitle();
     bool attachDatabase(const QString &dbPath, QString *error);
-    QTimer *m_dbChanged = nullptr;
     QAction *m_scanAction;
     QAction *m_stopAction;
     QAction *m_exportAction;

@@ -4,7 +4,6 @@
 #include "tui/tuiapp.h"
 
 #include "cli/interruption.h"
-#include "store/storefollower.h"
 #include "tui/terminal.h"
 
 #include <QDateTime>
@@ -46,12 +45,11 @@ App::App(Workspace &workspace, QObject *parent)
     m_views.push_back(std::make_unique<CopiesView>(*this));
     m_next.setSingleShot(true);
     connect(&m_next, &QTimer::timeout, this, [this] { startScan(); });
-    m_storeChanged.setSingleShot(true);
-    m_storeChanged.setInterval(2000);
-    connect(&m_storeChanged, &QTimer::timeout, this, [this] {
-        if (!m_scan) // a scan of this view's own reloads when it finishes
-            reloadAll(true);
-    });
+    // Another process's writes reload the pages (Workspace::followStore: at most every 2 s, never
+    // for this view's own scans). The selection and the filters stay.
+    connect(&m_workspace, &Workspace::storeChanged, this, [this] { reloadAll(true); });
+    connect(&m_workspace, &Workspace::followLost, this,
+            [this](const QString &why) { message(QStringLiteral("Not following the store: %1; trying again").arg(why), true); });
     const QString timings = qEnvironmentVariable("FERRY_TUI_TIMINGS");
     if (!timings.isEmpty()) {
         m_timings.setFileName(timings);
@@ -94,7 +92,7 @@ void App::setPage(int page)
 
 void App::start()
 {
-    followStore();
+    m_workspace.followStore();
     reloadAll(true);
     if (m_schedule)
         QTimer::singleShot(0, this, [this] { startScan(); });
@@ -112,33 +110,6 @@ void App::reloadAll(bool matrix)
         if (i == m_page)
             m_views[size_t(i)]->reload();
     }
-}
-
-// Another process's writes (a collector elsewhere, ferryctl watch, the window's scans) reload
-// the pages, as they do the window's: a SQLite file is watched, a PostgreSQL store heard
-// through LISTEN/NOTIFY (StoreFollower). The selection and the filters stay.
-void App::followStore()
-{
-    const QString location = m_workspace.databasePath();
-    if (m_follower || location.isEmpty())
-        return;
-    m_follower = new StoreFollower(location, this);
-    connect(m_follower, &StoreFollower::changed, this, [this](const QString &what) {
-        // This view's own writes are not followed: its scan reloads what it changed when it
-        // ends, and a watch's quick round does not re-read the matrix it did not write.
-        if (m_scan)
-            return;
-        const QStringList said = what.split(u' ');
-        if (said.size() == 2 && (said[0] == QLatin1String("scan") || said[0] == QLatin1String("matrix")) &&
-            m_ownScans.contains(said[1].toLongLong()))
-            return;
-        if (what == QLatin1String("file") && m_ownScanEnded.isValid() && m_ownScanEnded.elapsed() < 3000)
-            return; // a file says no more than that it changed: the writes of the scan just ended
-        if (!m_storeChanged.isActive())
-            m_storeChanged.start();
-    });
-    connect(m_follower, &StoreFollower::lost, this,
-            [this](const QString &why) { message(QStringLiteral("Not following the store: %1; trying again").arg(why), true); });
 }
 
 void App::readMatrix()
@@ -213,8 +184,6 @@ void App::startScan()
     });
     connect(m_scan.get(), &ScanJob::finished, this, [this](const ScanSummary &s) {
         m_scan.release()->deleteLater(); // it is signalling: the event loop deletes it
-        m_ownScans.insert(s.scanId);
-        m_ownScanEnded.start();
         const QString how = s.interrupted ? QStringLiteral("interrupted")
             : s.complete                  ? QStringLiteral("complete")
                                           : QStringLiteral("INCOMPLETE");

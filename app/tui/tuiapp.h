@@ -13,9 +13,7 @@
 
 #include <optional>
 
-namespace ferry {
-class StoreFollower;
-}
+namespace ferry { }
 
 namespace ferry::tui {
 
@@ -84,7 +82,6 @@ private:
     void promptKey(const KeyEvent &k);
     void startScan();
     void reloadAll(bool matrix);
-    void followStore();
     void readMatrix();
     void readLag();
     QString statusText(Style *style) const;
@@ -113,10 +110,6 @@ private:
     std::optional<WatchSchedule> m_schedule;
     QTimer m_next;
     QString m_collector;
-    StoreFollower *m_follower = nullptr;
-    QTimer m_storeChanged; // another writer's changes: one reload every two seconds at most
-    QSet<qint64> m_ownScans; // what this view's scans wrote is not another writer's
-    QElapsedTimer m_ownScanEnded;
     bool m_matrixLoading = false;
     bool m_readMatrixAgain = false;
 

@@ -19,6 +19,11 @@ Workspace::Workspace(int networkThreads, QObject *parent)
     , m_networkThreads(networkThreads)
 {
     connect(&m_watcher, &QFileSystemWatcher::fileChanged, this, &Workspace::onPlanFileChanged);
+    m_storeChanged.setSingleShot(true);
+    connect(&m_storeChanged, &QTimer::timeout, this, [this] {
+        if (m_runningScans.isEmpty()) // a scan of this session's own: its face reloads when it ends
+            Q_EMIT storeChanged();
+    });
 }
 
 Workspace::~Workspace() = default;
@@ -70,6 +75,8 @@ bool Workspace::openDatabase(const QString &path, QString *error)
     if (!store->open(error))
         return false;
     m_store = std::move(store);
+    if (m_follower)
+        startFollowing(); // at the new location
     return true;
 }
 
@@ -117,6 +124,14 @@ ScanJob *Workspace::startScan(const ScanOptions &options, QString *error)
         return nullptr;
     }
     auto *job = new ScanJob(m_plan, m_store->path(), network(), options);
+    // What this scan writes is not another writer's change (followStore).
+    m_runningScans.insert(job);
+    connect(job, &ScanJob::finished, this, [this, job](const ScanSummary &summary) {
+        m_runningScans.remove(job);
+        m_ownScans.insert(summary.scanId);
+        m_ownScanEnded.start();
+    });
+    connect(job, &QObject::destroyed, this, [this, job] { m_runningScans.remove(job); });
     job->start();
     return job;
 }

@@ -15,11 +15,14 @@
 
 #include "registry/registryclient.h"
 
+#include <QElapsedTimer>
 #include <QFileSystemWatcher>
 #include <QFuture>
 #include <QMap>
 #include <QObject>
+#include <QSet>
 #include <QThreadPool>
+#include <QTimer>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <map>
@@ -29,6 +32,7 @@ namespace ferry {
 
 class NetworkService;
 class Store;
+class StoreFollower;
 
 // One session of work with one plan: the plan (read once, read again when its file
 // changes), the database, the network threads, and scans as jobs. The dashboard and the
@@ -68,7 +72,16 @@ public:
     // The plan's database next to it: <dir>/<plan name>.ferry.db.
     static QString defaultDatabase(const QString &planPath);
 
+    // Opens the database (a file or a PostgreSQL URL); a store already followed is followed
+    // at its new location.
     bool openDatabase(const QString &path, QString *error);
+    // Follows the database for other writers (ferryctl watch, a collector elsewhere, another
+    // window): storeChanged() at most once every throttleMs while they write. This session's
+    // own scans are not another writer's: while one runs nothing is said (its face reloads when
+    // it ends), and its writes are not said afterwards (by scan id, or, where a file says only
+    // that it changed, for three seconds after it ended). The window and the terminal both
+    // follow through this, by the one rule.
+    void followStore(int throttleMs = 2000);
     Store *store() const { return m_store.get(); }
     QString databasePath() const;
 
@@ -125,9 +138,13 @@ public:
 Q_SIGNALS:
     void planChanged(); // the plan's file changed and was read again
     void planFailed(const QString &error); // the plan's file changed and cannot be read: the last good plan stays
+    void storeChanged(); // another writer changed the database (followStore)
+    void followLost(const QString &why); // the database cannot be followed now; it is tried again
 
 private:
     void onPlanFileChanged();
+    void startFollowing();
+    void onStoreChanged(const QString &what);
 
     int m_networkThreads;
     std::unique_ptr<NetworkService> m_network;
@@ -137,6 +154,12 @@ private:
     QString m_planPath;
     std::unique_ptr<Store> m_store;
     QFileSystemWatcher m_watcher;
+    // Following the database: another writer's changes, one storeChanged() per throttle at most.
+    StoreFollower *m_follower = nullptr; // a child
+    QTimer m_storeChanged;
+    QSet<QObject *> m_runningScans; // this session's, started by startScan
+    QSet<qint64> m_ownScans; // what they wrote
+    QElapsedTimer m_ownScanEnded;
     // Declared last: destroyed (its work waited for) before the network and the clients.
     QThreadPool m_chartsPool;
 };

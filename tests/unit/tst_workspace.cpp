@@ -115,6 +115,43 @@ private Q_SLOTS:
         QCOMPARE(last->id, summary.scanId);
     }
 
+    // The window and the terminal follow the database through the workspace: another writer's
+    // change is said, this session's own scan is not, and a database opened later is followed.
+    void followsOtherWritersNotItsOwnScans()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("plan.yaml"));
+        QVERIFY(write(path, planText(closedPort(), QStringLiteral("team/app"))));
+        Workspace ws;
+        QString error;
+        QVERIFY2(ws.loadPlan(path, &error), qPrintable(error));
+        QVERIFY2(ws.openDatabase(Workspace::defaultDatabase(path), &error), qPrintable(error));
+        ws.followStore(200);
+        QSignalSpy changed(&ws, &Workspace::storeChanged);
+
+        std::unique_ptr<ScanJob> job(ws.startScan({}, &error));
+        QVERIFY(job);
+        QSignalSpy finished(job.get(), &ScanJob::finished);
+        QVERIFY(finished.wait(60000));
+        QTest::qWait(1500); // its file's changes have arrived by now
+        QCOMPARE(changed.size(), 0);
+
+        const auto writeScan = [](const QString &db) {
+            Store other(db); // another process's connection, as ferryctl watch elsewhere
+            QString why;
+            return other.open(&why) && other.beginScan(QStringLiteral("plan.yaml"), QDateTime::currentDateTimeUtc()) > 0;
+        };
+        QTest::qWait(2000); // past the three seconds in which a file's change is this scan's
+        QVERIFY(writeScan(ws.databasePath()));
+        QTRY_VERIFY_WITH_TIMEOUT(changed.size() >= 1, 10000);
+
+        const QString second = dir.filePath(QStringLiteral("second.ferry.db"));
+        QVERIFY2(ws.openDatabase(second, &error), qPrintable(error));
+        changed.clear();
+        QVERIFY(writeScan(second));
+        QTRY_VERIFY_WITH_TIMEOUT(changed.size() >= 1, 10000);
+    }
+
     void manifestsOfThePlansRegistriesOnly()
     {
         QTemporaryDir dir;
