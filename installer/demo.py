@@ -564,8 +564,11 @@ def main():
             subprocess.run([ferryctl, "cleanup", "execute", "2", "--db", db, "--as", "demo"], stdout=subprocess.DEVNULL)
         print("[demo] the story has played: the registries keep serving until the window closes", flush=True)
         if args.serve:
-            while True:  # until SIGTERM (the window that started it closes) or Ctrl-C
-                time.sleep(3600)
+            # Until SIGTERM (the window that started it closes) or Ctrl-C, or until the process that
+            # started it is gone without a word (killed): registries nobody can see are not left behind.
+            parent = os.getppid()
+            while os.getppid() == parent:
+                time.sleep(1)
         if args.no_gui or not os.environ.get("DISPLAY"):
             if not args.no_gui:
                 print("[demo] no display: printing the status table instead of opening the window", flush=True)

@@ -4,6 +4,7 @@
 #include "cleanuppage.h"
 #include "cli/commands.h"
 #include "cli/commandtable.h"
+#include "cli/interruption.h"
 #include "copypage.h"
 #include "gui/launch.h"
 #include "gui/mainwindow.h"
@@ -71,5 +72,12 @@ int main(int argc, char *argv[])
         window.showPage(QStringLiteral("cleanup"));
         window.cleanupPage()->selectBatch(parser.value(QStringLiteral("batch")).toLongLong());
     }
+    // SIGINT and SIGTERM (a logout, a service manager, kill) end the session as closing the window
+    // does: the window's destructor stops the demo and its registries, a scan keeps what it read.
+    ferry::cli::StopSignal stopSignal;
+    stopSignal.watch(&app, [&window] {
+        window.close();
+        QCoreApplication::quit();
+    });
     return app.exec();
 }

@@ -16,8 +16,12 @@
 #include "testutil.h"
 
 #include <QAction>
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
+#include <QProcess>
 #include <QPushButton>
+#include <QScopeGuard>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTcpSocket>
@@ -65,8 +69,9 @@ private Q_SLOTS:
         QVERIFY2(error.contains(u"host name"), qPrintable(error));
         QCOMPARE(window.currentPage(), window.welcomePage());
         const QString plan = m_dir.filePath(QStringLiteral("plan.yaml"));
-        QVERIFY2(window.welcomePage()->importSkopeoSync(sync, QStringLiteral("gsoci.azurecr.io"), QStringLiteral("giantswarm"), plan, &error),
-                 qPrintable(error));
+        QVERIFY2(
+            window.welcomePage()->importSkopeoSync(sync, QStringLiteral("gsoci.azurecr.io"), QStringLiteral("giantswarm"), plan, &error),
+            qPrintable(error));
         QVERIFY(window.workspace()->plan());
         QCOMPARE(window.workspace()->plan()->images.size(), 2);
         QVERIFY(window.windowTitle().contains(u"plan.yaml"));
@@ -110,6 +115,48 @@ private Q_SLOTS:
         QTcpSocket after;
         after.connectToHost(QStringLiteral("127.0.0.1"), quint16(url.port()));
         QVERIFY(!after.waitForConnected(2000));
+    }
+
+    // `ferry --demo` ended by SIGTERM (a logout, a service manager, kill) stops its demo as closing
+    // the window does: no registry of the demo's is left running. Before, the window died at
+    // once and the demo, in a process group of its own, kept serving.
+    void aStopSignalEndsTheDemoToo()
+    {
+        FERRY_REQUIRE_REGISTRY_TOOLS();
+        QTemporaryDir work;
+        const auto leaveNothing = qScopeGuard([&work] { // however the test ends
+            for (const QString &pid : processesMentioning(work.path()))
+                ::kill(pid_t(pid.toLongLong()), SIGKILL);
+        });
+        QProcess ferry;
+        ferry.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        ferry.setStandardOutputFile(QProcess::nullDevice());
+        ferry.start(QFileInfo(ferryctlPath()).dir().filePath(QStringLiteral("ferry")),
+                    {QStringLiteral("--demo"), QStringLiteral("--demo-workdir"), work.path()});
+        QVERIFY(ferry.waitForStarted(10000));
+        // The demo's registries serve once its plan is written.
+        QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(work.filePath(QStringLiteral("leave-docker-hub.yaml"))), 180'000);
+        QVERIFY(!processesMentioning(work.path()).isEmpty());
+        ::kill(pid_t(ferry.processId()), SIGTERM);
+        QVERIFY(ferry.waitForFinished(30000));
+        QCOMPARE(ferry.exitStatus(), QProcess::NormalExit);
+        QTRY_VERIFY_WITH_TIMEOUT(processesMentioning(work.path()).isEmpty(), 20000);
+    }
+
+private:
+    // The processes whose command line names path (the demo's registries name their work dir).
+    static QStringList processesMentioning(const QString &path)
+    {
+        QStringList out;
+        const QDir proc(QStringLiteral("/proc"));
+        for (const QString &pid : proc.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+            if (!pid.front().isDigit())
+                continue;
+            QFile cmdline(proc.filePath(pid + QStringLiteral("/cmdline")));
+            if (cmdline.open(QIODevice::ReadOnly) && cmdline.readAll().contains(path.toLocal8Bit()))
+                out << pid;
+        }
+        return out;
     }
 };
 
