@@ -241,31 +241,7 @@ void CleanupPage::reload()
     }
     m_reading = true;
     const qint64 wanted = m_wanted ? m_wanted : selectedBatch();
-    m_watcher.setFuture(m_workspace->read(
-        [wanted](Store &store) {
-            CleanupPageData d;
-            CleanupStore cs(store);
-            d.batches = cs.batches();
-            qint64 pick = 0;
-            QStringList statuses;
-            for (const CleanupBatch &b : std::as_const(d.batches)) {
-                statuses << b.status;
-                if (b.id == wanted)
-                    pick = wanted;
-            }
-            // Else the first batch that still needs the lead (to decide, or to run), else the newest.
-            if (!pick && !d.batches.isEmpty())
-                pick = d.batches[batchToShowFirst(statuses)].id;
-            if (pick)
-                d.full = cs.batch(pick);
-            d.lastRefs = store.lastRefsScan();
-            return d;
-        },
-        [](const QString &error) {
-            CleanupPageData d;
-            d.error = error;
-            return d;
-        }));
+    m_watcher.setFuture(readCleanupBatches(*m_workspace, wanted));
 }
 
 void CleanupPage::show(const CleanupPageData &data)
@@ -277,7 +253,7 @@ void CleanupPage::show(const CleanupPageData &data)
     {
         const QSignalBlocker block(m_batchView->selectionModel());
         m_batches->setBatches(data.batches);
-        const int row = data.full ? m_batches->rowOf(data.full->id) : -1;
+        const int row = data.shown ? m_batches->rowOf(data.shown->id) : -1;
         if (row >= 0)
             m_batchView->setCurrentIndex(m_batches->index(row, 0));
     }
@@ -285,7 +261,7 @@ void CleanupPage::show(const CleanupPageData &data)
                   int(CleanupBatchModel::HeldColumn), int(CleanupBatchModel::SizeColumn), int(CleanupBatchModel::DecidedColumn),
                   int(CleanupBatchModel::HashColumn)})
         m_batchView->resizeColumnToContents(c);
-    m_full = data.full;
+    m_full = data.shown;
     m_lastRefs = data.lastRefs;
     m_wanted = 0;
     showSelected();

@@ -3,9 +3,9 @@
 
 #pragma once
 
+#include "core/batchreads.h"
 #include "core/cleanupjob.h"
 #include "plan/plan.h"
-#include "store/store.h"
 
 #include <QFutureWatcher>
 #include <QWidget>
@@ -23,13 +23,7 @@ class QTextBrowser;
 namespace ferry {
 
 // What the page reads off the GUI thread: the batches, the one shown in full, the last refs scan.
-struct CleanupPageData
-{
-    QList<CleanupBatch> batches;
-    std::optional<CleanupBatch> full;
-    std::optional<RefsScanInfo> lastRefs;
-    QString error;
-};
+using CleanupPageData = CleanupBatchesRead;
 
 class CleanupBatchModel;
 class CleanupItemModel;

@@ -27,22 +27,6 @@ namespace ferry {
 
 namespace {
 
-CopyPageData readCopies(Store &store, qint64 selected)
-{
-    CopyPageData d;
-    CopyStore cs(store);
-    d.batches = cs.batches();
-    if (!selected && !d.batches.isEmpty()) {
-        QStringList statuses;
-        for (const CopyBatch &b : std::as_const(d.batches))
-            statuses << b.status;
-        selected = d.batches[batchToShowFirst(statuses)].id;
-    }
-    if (selected)
-        d.selected = cs.batch(selected);
-    return d;
-}
-
 QStandardItem *statusItem(const QString &status)
 {
     auto *item = new QStandardItem(status);
@@ -161,12 +145,7 @@ void CopyPage::reload()
     }
     const qint64 selected = m_selected;
     m_reading = true;
-    m_watcher.setFuture(m_workspace->read([selected](Store &store) { return readCopies(store, selected); },
-                                          [](const QString &error) {
-                                              CopyPageData d;
-                                              d.error = error;
-                                              return d;
-                                          }));
+    m_watcher.setFuture(readCopyBatches(*m_workspace, selected));
 }
 
 void CopyPage::show(const CopyPageData &data)
@@ -186,11 +165,11 @@ void CopyPage::show(const CopyPageData &data)
                                    new QStandardItem(humanBytes(b.bytes)),
                                    new QStandardItem(QString::number(b.pulls))};
         row.first()->setData(b.id, Qt::UserRole);
-        if (data.selected && data.selected->id == b.id)
+        if (data.shown && data.shown->id == b.id)
             selectedRow = m_batches->rowCount();
         m_batches->appendRow(row);
     }
-    m_current = data.selected;
+    m_current = data.shown;
     m_selected = m_current ? m_current->id : 0;
     if (selectedRow >= 0) {
         m_batchView->selectRow(selectedRow);

@@ -3,6 +3,7 @@
 
 #pragma once
 
+#include "core/batchreads.h"
 #include "core/copyjob.h"
 
 #include <QFutureWatcher>
@@ -22,12 +23,7 @@ namespace ferry {
 class Workspace;
 
 // What the page shows, read on a pool thread: the batches, and the selected one with its items.
-struct CopyPageData
-{
-    QList<CopyBatch> batches;
-    std::optional<CopyBatch> selected;
-    QString error;
-};
+using CopyPageData = CopyBatchesRead;
 
 // Copy batches: what each copies from which source into which target repository, its items
 // (tag, digest, what the copy does to the target's tag, state and message), approval by hash,

@@ -6,6 +6,7 @@
 // name and a comment against the hash shown, reject, dry run, execute with progress and a
 // log of every item, stop. The engine is the one ferryctl cleanup and the window run.
 
+#include "core/batchreads.h"
 #include "tui/views.h"
 
 namespace ferry::tui {
@@ -56,26 +57,15 @@ const CleanupBatch *CleanupView::batch() const
 
 void CleanupView::reload()
 {
-    whenReady(this,
-              m_host.workspace().read([](Store &store) { return std::make_pair(CleanupStore(store).batches(), store.lastRefsScan()); },
-                                      [](const QString &) { return std::make_pair(QList<CleanupBatch>(), std::optional<RefsScanInfo>()); }),
-              [this](const std::pair<QList<CleanupBatch>, std::optional<RefsScanInfo>> &read) {
-                  const auto &[batches, lastRefs] = read;
-                  const qint64 keep = batch() ? batch()->id : 0;
-                  m_lastRefs = lastRefs;
-                  m_batches.setBatches(batches);
-                  int row = keep ? m_batches.rowOf(keep) : -1;
-                  if (row < 0) {
-                      // The first batch that still needs the lead (to decide, or to run), else the newest.
-                      QStringList statuses;
-                      for (int r = 0; r < m_batches.rowCount(); ++r)
-                          statuses << m_batches.batchAt(r)->status;
-                      row = int(batchToShowFirst(statuses));
-                  }
-                  m_loaded = true;
-                  selectBatch(qMax(0, row));
-                  m_host.redraw();
-              });
+    whenReady(this, readCleanupBatches(m_host.workspace(), batch() ? batch()->id : 0), [this](const CleanupBatchesRead &read) {
+        m_lastRefs = read.lastRefs;
+        m_batches.setBatches(read.batches);
+        // The batch kept, else the first that still needs the lead (the read's rule).
+        const int row = read.shown ? m_batches.rowOf(read.shown->id) : -1;
+        m_loaded = true;
+        selectBatch(qMax(0, row));
+        m_host.redraw();
+    });
 }
 
 void CleanupView::selectBatch(int row)
@@ -88,17 +78,14 @@ void CleanupView::selectBatch(int row)
         return;
     }
     const qint64 id = b->id;
-    whenReady(this,
-              m_host.workspace().read([id](Store &store) { return CleanupStore(store).batch(id); },
-                                      [](const QString &) { return std::optional<CleanupBatch>(); }),
-              [this, id](const std::optional<CleanupBatch> &full) {
-                  if (!batch() || batch()->id != id)
-                      return; // another batch was selected meanwhile
-                  m_full = full;
-                  m_items.setItems(full ? full->items : QList<CleanupItem>());
-                  m_itemTable.setCurrent(0);
-                  m_host.redraw();
-              });
+    whenReady(this, readCleanupBatch(m_host.workspace(), id), [this, id](const std::optional<CleanupBatch> &full) {
+        if (!batch() || batch()->id != id)
+            return; // another batch was selected meanwhile
+        m_full = full;
+        m_items.setItems(full ? full->items : QList<CleanupItem>());
+        m_itemTable.setCurrent(0);
+        m_host.redraw();
+    });
 }
 
 void CleanupView::draw(Screen &s, int top, int bottom)

@@ -7,6 +7,7 @@
 // bytes (and the budget pause when it comes), stop. The engine is the one ferryctl copy and the
 // window run.
 
+#include "core/batchreads.h"
 #include "tui/views.h"
 
 namespace ferry::tui {
@@ -70,34 +71,24 @@ const CopyBatch *CopiesView::batch() const
 
 void CopiesView::reload()
 {
-    whenReady(this,
-              m_host.workspace().read([](Store &store) { return CopyStore(store).batches(); },
-                                      [](const QString &) { return QList<CopyBatch>(); }),
-              [this](const QList<CopyBatch> &batches) {
-                  const qint64 keep = batch() ? batch()->id : 0;
-                  m_batches = batches;
-                  m_batchModel.removeRows(0, m_batchModel.rowCount());
-                  int row = -1;
-                  for (const CopyBatch &b : batches) {
-                      if (b.id == keep)
-                          row = m_batchModel.rowCount();
-                      m_batchModel.appendRow(
-                          {new QStandardItem(QString::number(b.id)), new QStandardItem(b.status),
-                           new QStandardItem(QStringLiteral("%1 → %2/%3").arg(b.sourceRegistry, b.targetRegistry, b.repository)),
-                           new QStandardItem(QStringLiteral("%1 of %2").arg(b.finalCount).arg(b.itemCount)),
-                           new QStandardItem(humanBytes(b.bytes)), new QStandardItem(QString::number(b.pulls))});
-                  }
-                  // Else the first batch that still needs the lead (to decide, or to run), else the newest.
-                  if (row < 0) {
-                      QStringList statuses;
-                      for (const CopyBatch &b : batches)
-                          statuses << b.status;
-                      row = int(batchToShowFirst(statuses));
-                  }
-                  m_loaded = true;
-                  selectBatch(qMax(0, row));
-                  m_host.redraw();
-              });
+    whenReady(this, readCopyBatches(m_host.workspace(), batch() ? batch()->id : 0), [this](const CopyBatchesRead &read) {
+        const QList<CopyBatch> &batches = read.batches;
+        const qint64 keep = read.shown ? read.shown->id : 0;
+        m_batches = batches;
+        m_batchModel.removeRows(0, m_batchModel.rowCount());
+        int row = -1;
+        for (const CopyBatch &b : batches) {
+            if (b.id == keep)
+                row = m_batchModel.rowCount();
+            m_batchModel.appendRow({new QStandardItem(QString::number(b.id)), new QStandardItem(b.status),
+                                    new QStandardItem(QStringLiteral("%1 → %2/%3").arg(b.sourceRegistry, b.targetRegistry, b.repository)),
+                                    new QStandardItem(QStringLiteral("%1 of %2").arg(b.finalCount).arg(b.itemCount)),
+                                    new QStandardItem(humanBytes(b.bytes)), new QStandardItem(QString::number(b.pulls))});
+        }
+        m_loaded = true;
+        selectBatch(qMax(0, row));
+        m_host.redraw();
+    });
 }
 
 void CopiesView::selectBatch(int row)
@@ -110,22 +101,18 @@ void CopiesView::selectBatch(int row)
         return;
     }
     const qint64 id = b->id;
-    whenReady(this,
-              m_host.workspace().read([id](Store &store) { return CopyStore(store).batch(id); },
-                                      [](const QString &) { return std::optional<CopyBatch>(); }),
-              [this, id](const std::optional<CopyBatch> &full) {
-                  if (!batch() || batch()->id != id)
-                      return; // another batch was selected meanwhile
-                  m_full = full;
-                  m_itemModel.removeRows(0, m_itemModel.rowCount());
-                  for (const CopyItem &i : full ? full->items : QList<CopyItem>())
-                      m_itemModel.appendRow({new QStandardItem(QString::number(i.seq)),
-                                             new QStandardItem(i.tag.isEmpty() ? QStringLiteral("(referrer)") : i.tag),
-                                             new QStandardItem(i.digest), new QStandardItem(actionText(i)), new QStandardItem(i.state),
-                                             new QStandardItem(i.message)});
-                  m_itemTable.setCurrent(0);
-                  m_host.redraw();
-              });
+    whenReady(this, readCopyBatch(m_host.workspace(), id), [this, id](const std::optional<CopyBatch> &full) {
+        if (!batch() || batch()->id != id)
+            return; // another batch was selected meanwhile
+        m_full = full;
+        m_itemModel.removeRows(0, m_itemModel.rowCount());
+        for (const CopyItem &i : full ? full->items : QList<CopyItem>())
+            m_itemModel.appendRow({new QStandardItem(QString::number(i.seq)),
+                                   new QStandardItem(i.tag.isEmpty() ? QStringLiteral("(referrer)") : i.tag), new QStandardItem(i.digest),
+                                   new QStandardItem(actionText(i)), new QStandardItem(i.state), new QStandardItem(i.message)});
+        m_itemTable.setCurrent(0);
+        m_host.redraw();
+    });
 }
 
 void CopiesView::draw(Screen &s, int top, int bottom)

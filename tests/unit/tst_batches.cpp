@@ -10,6 +10,8 @@
 #include "cli/commands.h"
 #include "copy/copyengine.h"
 #include "core/batches.h"
+#include "core/batchreads.h"
+#include "core/workspace.h"
 #include "testmain.h"
 #include "teststore.h"
 
@@ -161,6 +163,41 @@ private Q_SLOTS:
         QVERIFY(!parseBatchRef(QStringLiteral("copy:-1"), &error));
         const auto ref = parseBatchRef(QStringLiteral("copy:7"), &error);
         QVERIFY(ref && ref->kind == u"copy" && ref->id == 7);
+    }
+
+    // The window and the terminal read a kind's batches through one function (core/batchreads.h),
+    // so both show the same batch: the one asked for while it exists, else the first that needs
+    // the lead, with its items.
+    void theFacesReadTheSameBatch()
+    {
+        QTemporaryDir dir;
+        const QString db = dir.filePath(QStringLiteral("faces.db"));
+        Workspace ws;
+        QCOMPARE(readCopyBatches(ws).result().error, QStringLiteral("no database is open"));
+        QString error;
+        QVERIFY2(ws.openDatabase(db, &error), qPrintable(error));
+        QVERIFY(!readCopyBatches(ws).result().shown); // no batch yet: none shown
+        CopyBatch executed = copyBatch(), planned = copyBatch(), rejected = copyBatch();
+        CleanupBatch cleanup = cleanupBatch();
+        {
+            CopyStore copies(*ws.store());
+            QVERIFY(copies.addBatch(&executed) && copies.addBatch(&planned) && copies.addBatch(&rejected));
+            QVERIFY(copies.setStatus(executed.id, batchstatus::Executed) && copies.setStatus(rejected.id, batchstatus::Rejected));
+            QVERIFY(CleanupStore(*ws.store()).addBatch(&cleanup));
+        }
+        const CopyBatchesRead first = readCopyBatches(ws).result();
+        QCOMPARE(first.batches.size(), 3);
+        QVERIFY(first.shown);
+        QCOMPARE(first.shown->id, planned.id); // the one that waits on the lead
+        QCOMPARE(first.shown->items.size(), 1); // with its items
+        QCOMPARE(readCopyBatches(ws, rejected.id).result().shown->id, rejected.id); // asked for
+        QCOMPARE(readCopyBatches(ws, 9999).result().shown->id, planned.id); // gone: the rule again
+        QCOMPARE(readCopyBatch(ws, executed.id).result()->status, batchstatus::Executed);
+        QVERIFY(!readCopyBatch(ws, 9999).result());
+        const CleanupBatchesRead cleanups = readCleanupBatches(ws).result();
+        QCOMPARE(cleanups.batches.size(), 1);
+        QCOMPARE(cleanups.shown->id, cleanup.id);
+        QCOMPARE(readCleanupBatch(ws, cleanup.id).result()->items.size(), 1);
     }
 
     // ferryctl batch: one list of both kinds, and show, approve and reject by KIND:N with the
