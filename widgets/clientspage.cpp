@@ -12,11 +12,13 @@
 #include <QChartView>
 #include <QDateTimeAxis>
 #include <QFileInfo>
+#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QLineSeries>
 #include <QPlainTextEdit>
+#include <QPushButton>
 #include <QSet>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
@@ -70,6 +72,22 @@ private:
     QString m_cluster, m_registry;
 };
 
+// What the window says when a refs scan from the Clients page ends.
+QString recordMessage(const ClientsData &data)
+{
+    if (!data.error.isEmpty())
+        return QObject::tr("The refs scan was not recorded: %1").arg(data.error);
+    const ClientsTally t = tallyClients(data);
+    if (!data.record->holdsRecorded)
+        return QObject::tr("Refs scan: the burn-down is recorded (%L1 references); what the clusters run is not recorded for cleanup "
+                           "without the plan's registries")
+            .arg(t.references);
+    return QObject::tr("Refs scan recorded: %L1 references in %2 clusters; cleanup holds back what they run and pin, and approves "
+                       "against this scan")
+        .arg(t.references)
+        .arg(t.clusters);
+}
+
 } // namespace
 
 ClientsPage::ClientsPage(QWidget *parent)
@@ -82,7 +100,12 @@ ClientsPage::ClientsPage(QWidget *parent)
     , m_refsView(new QTableView(this))
     , m_hosts(new QPlainTextEdit(this))
     , m_chart(new QChartView(this))
+    , m_record(new QPushButton(tr("Record refs scan"), this))
 {
+    m_record->setObjectName(QStringLiteral("clients-record-refs"));
+    m_record->setToolTip(tr("Reads the clusters' files again and records what they run, pin and name: cleanup holds those digests "
+                            "back and approves its batches only against a fresh refs scan; the burn-down gains a point. "
+                            "The same as ferryctl refs scan."));
     m_summary->setWordWrap(true);
     QFont f = m_summary->font();
     f.setPointSizeF(f.pointSizeF() * 1.2);
@@ -120,9 +143,13 @@ ClientsPage::ClientsPage(QWidget *parent)
     split->addWidget(upper);
     split->addWidget(m_refsView);
     split->setSizes({300, 380});
+    auto *head = new QHBoxLayout;
+    head->addWidget(m_summary, 1);
+    head->addWidget(m_record, 0, Qt::AlignTop);
     auto *layout = new QVBoxLayout(this);
-    layout->addWidget(m_summary);
+    layout->addLayout(head);
     layout->addWidget(split, 1);
+    connect(m_record, &QPushButton::clicked, this, &ClientsPage::recordRefsScan);
 
     connect(m_clustersView->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex &current) {
         auto *filter = static_cast<ReferenceFilter *>(m_refsProxy);
@@ -139,7 +166,10 @@ ClientsPage::ClientsPage(QWidget *parent)
     });
     connect(&m_watcher, &QFutureWatcher<ClientsData>::finished, this, [this] {
         m_data = m_watcher.result();
+        m_record->setEnabled(true);
         show(m_data);
+        if (m_data.record)
+            Q_EMIT refsRecorded(recordMessage(m_data));
         Q_EMIT reloaded();
     });
     m_summary->setText(tr("No clients yet: the plan's `clients` list names each cluster's manifests and containerd certs.d."));
@@ -159,15 +189,27 @@ void ClientsPage::setWorkspace(const Workspace *workspace, bool readNow)
 
 void ClientsPage::reload()
 {
+    read(false);
+}
+
+void ClientsPage::recordRefsScan()
+{
+    read(true);
+}
+
+void ClientsPage::read(bool record)
+{
     if (!m_workspace || m_watcher.isRunning())
         return;
     const std::shared_ptr<const Plan> plan = m_workspace->plan();
     if (!plan || plan->clients.isEmpty()) {
+        m_record->setEnabled(false); // nothing to read
         show(ClientsData{});
         return;
     }
     // The manifests are read and joined on a pool thread: a hundred thousand objects take seconds.
-    m_watcher.setFuture(m_workspace->read([plan](Store &store) { return readClientsData(*plan, store); },
+    m_record->setEnabled(false);
+    m_watcher.setFuture(m_workspace->read([plan, record](Store &store) { return readClientsData(*plan, store, record); },
                                           [](const QString &error) {
                                               ClientsData d;
                                               d.error = error;

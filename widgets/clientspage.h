@@ -10,6 +10,7 @@
 
 class QLabel;
 class QPlainTextEdit;
+class QPushButton;
 class QSortFilterProxyModel;
 class QStandardItemModel;
 class QTableView;
@@ -35,6 +36,10 @@ public:
 
     void setWorkspace(const Workspace *workspace, bool readNow = true);
     void reload();
+    // A refs scan from the window: the clusters' files read again, joined, and recorded (the
+    // burn-down and what they run, for cleanup), as ferryctl refs scan does; refsRecorded says how it went.
+    void recordRefsScan();
+    QPushButton *recordButton() const { return m_record; }
     QString summary() const;
     QTableView *clustersView() const { return m_clustersView; }
     QTableView *referencesView() const { return m_refsView; }
@@ -44,8 +49,10 @@ public:
 Q_SIGNALS:
     void reloaded();
     void matrixRowRequested(const QString &repository, const QString &tag);
+    void refsRecorded(const QString &message);
 
 private:
+    void read(bool record);
     void show(const ClientsData &data);
     void showBurnDown(const QList<ClientCount> &history);
 
@@ -59,6 +66,7 @@ private:
     QTableView *m_refsView;
     QPlainTextEdit *m_hosts;
     QChartView *m_chart;
+    QPushButton *m_record;
     QFutureWatcher<ClientsData> m_watcher;
 };
 

@@ -6,6 +6,7 @@
 // same digest, and the containerd configuration that moves them.
 #include "cli/cliregistry.h"
 #include "cli/commands.h"
+#include "clients/clientsview.h"
 #include "clients/hostsplan.h"
 #include "clients/inventory.h"
 #include "clients/refjoin.h"
@@ -205,33 +206,15 @@ bool pullsFromAny(const JoinedReference &j, const QStringList &registries)
 // it back and re-checks it). Returns -1 to go on, or the exit code.
 int recordRefsScan(RefsInput &in, const Inventory &inventory, const RefJoin &join, QTextStream &err)
 {
-    QList<ClientCount> counts;
-    const QDateTime now = QDateTime::currentDateTimeUtc();
-    for (auto c = join.byCluster.begin(); c != join.byCluster.end(); ++c)
-        for (auto r = c->begin(); r != c->end(); ++r)
-            counts.append(ClientCount{now, c.key(), r.key(), r->first, r->second});
-    Store &store = *in.workspace.store();
-    if (!store.recordClientCounts(counts)) {
-        err << "ferryctl refs scan: cannot record the counts: " << store.lastError() << Qt::endl;
+    const RefsRecord r = recordReferences(*in.workspace.store(), in.plan, in.sources, inventory, join, QDateTime::currentDateTimeUtc());
+    if (!r.error.isEmpty()) {
+        err << "ferryctl refs scan: " << r.error << Qt::endl;
         return ExitStore;
     }
-    // Without the plan's registries nobody can say where the clusters' images come from, and a
-    // refs scan that holds nothing must not pass for a fresh one.
-    if (in.plan.registries.isEmpty()) {
+    if (!r.holdsRecorded)
         err << "ferryctl refs scan: what the clusters run is not recorded for cleanup: it is known only against a plan's "
                "registries (give --plan)"
             << Qt::endl;
-        return -1;
-    }
-    QStringList clusters;
-    for (const ClientSource &s : std::as_const(in.sources))
-        if (!clusters.contains(s.cluster))
-            clusters << s.cluster;
-    const QList<ReferenceHold> holds = referenceHolds(in.plan, join);
-    if (!store.recordRefsScan(RefsScanInfo{0, now, clusters.join(u','), int(inventory.references.size()), 0}, holds)) {
-        err << "ferryctl refs scan: cannot record what the clusters run: " << store.lastError() << Qt::endl;
-        return ExitStore;
-    }
     return -1;
 }
 

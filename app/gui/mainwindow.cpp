@@ -203,6 +203,12 @@ void MainWindow::onMatrixRead()
 // Images to the copy that brings it to the target.
 void MainWindow::connectNavigation()
 {
+    // A refs scan from the Clients page: said in the status bar, and the Cleanup page reads what
+    // its reviews and approvals are now checked against.
+    connect(m_clients, &ClientsPage::refsRecorded, this, [this](const QString &message) {
+        statusBar()->showMessage(message, 15000);
+        m_cleanup->reload();
+    });
     connect(m_clients, &ClientsPage::matrixRowRequested, this, [this](const QString &repository, const QString &tag) {
         showImages();
         m_images->filterEdit()->setText(tag.isEmpty() ? repository : repository + u':' + tag);

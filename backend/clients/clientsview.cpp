@@ -8,16 +8,49 @@
 
 namespace ferry {
 
-ClientsData readClientsData(const Plan &plan, Store &store)
+ClientsData readClientsData(const Plan &plan, Store &store, bool record)
 {
     ClientsData d;
     const Inventory inventory = readInventory(plan.clients);
     d.join = joinReferences(plan, inventory, &store);
+    if (record) {
+        d.record = recordReferences(store, plan, plan.clients, inventory, d.join, QDateTime::currentDateTimeUtc());
+        if (!d.record->error.isEmpty())
+            d.error = d.record->error;
+    }
     d.hosts = generateHosts(plan);
     d.history = store.clientCountHistory();
     d.warnings = inventory.warnings;
     d.files = inventory.files;
     return d;
+}
+
+RefsRecord recordReferences(Store &store, const Plan &plan, const QList<ClientSource> &sources, const Inventory &inventory,
+                            const RefJoin &join, const QDateTime &now)
+{
+    RefsRecord r;
+    QList<ClientCount> counts;
+    for (auto c = join.byCluster.begin(); c != join.byCluster.end(); ++c)
+        for (auto reg = c->begin(); reg != c->end(); ++reg)
+            counts.append(ClientCount{now, c.key(), reg.key(), reg->first, reg->second});
+    if (!store.recordClientCounts(counts)) {
+        r.error = QStringLiteral("cannot record the counts: %1").arg(store.lastError());
+        return r;
+    }
+    r.countsRecorded = true;
+    // A refs scan that holds nothing must not pass for a fresh one.
+    if (plan.registries.isEmpty())
+        return r;
+    QStringList clusters;
+    for (const ClientSource &s : sources)
+        if (!clusters.contains(s.cluster))
+            clusters << s.cluster;
+    if (!store.recordRefsScan(RefsScanInfo{0, now, clusters.join(u','), int(inventory.references.size()), 0}, referenceHolds(plan, join))) {
+        r.error = QStringLiteral("cannot record what the clusters run: %1").arg(store.lastError());
+        return r;
+    }
+    r.holdsRecorded = true;
+    return r;
 }
 
 ClientsTally tallyClients(const ClientsData &data)

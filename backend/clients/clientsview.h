@@ -11,6 +11,16 @@ namespace ferry {
 
 struct Plan;
 
+// One refs scan recorded, as ferryctl refs scan and the window's Clients page do it: the
+// burn-down (references per cluster and registry) and, against the plan's registries, what the
+// clusters run, pin and name, which cleanup holds back and checks its approvals against.
+struct RefsRecord
+{
+    bool countsRecorded = false;
+    bool holdsRecorded = false; // false without the plan's registries: nobody can say where images come from
+    QString error; // the store refused; empty when recorded
+};
+
 // What the dashboard's Clients page shows, the window's and the terminal's alike: every
 // reference joined with the matrix, the containerd hosts the plan asks for, the burn-down
 // over the refs scans, and what could not be read.
@@ -22,11 +32,17 @@ struct ClientsData
     QStringList warnings;
     int files = 0;
     QString error;
+    std::optional<RefsRecord> record; // when the read was also a refs scan
 };
 
 // The plan's client manifests read and joined against store's matrix (seconds at a hundred
-// thousand objects: call it on a pool thread, as Workspace::read does).
-ClientsData readClientsData(const Plan &plan, Store &store);
+// thousand objects: call it on a pool thread, as Workspace::read does). With record, the read is
+// also a refs scan: recordReferences writes it before the burn-down is read back.
+ClientsData readClientsData(const Plan &plan, Store &store, bool record = false);
+
+// The record of one refs scan, written.
+RefsRecord recordReferences(Store &store, const Plan &plan, const QList<ClientSource> &sources, const Inventory &inventory,
+                            const RefJoin &join, const QDateTime &now);
 
 // The page's headline figures.
 struct ClientsTally

@@ -16,16 +16,16 @@
 #include <QFile>
 #include <QLineEdit>
 #include <QPlainTextEdit>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
+#include <QStatusBar>
 #include <QTableView>
 #include <QTemporaryDir>
 
 using namespace ferry;
 
-namespace {
-
-} // namespace
+namespace { } // namespace
 
 class TestClientsPage : public QObject
 {
@@ -35,17 +35,19 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const QString plan = dir.filePath(QStringLiteral("plan.yaml"));
-        QVERIFY(ferry::test::writeFile(plan, "version: 1\nname: p\nregistries:\n"
-                            "  dockerhub: { url: https://registry-1.docker.io, kind: dockerhub, role: source, credentials: anonymous }\n"
-                            "  gsoci: { url: https://gsoci.azurecr.io, role: target, credentials: anonymous }\n"
-                            "images:\n  - { source: dockerhub/giantswarm/app, target: gsoci/giantswarm/app }\n"
-                            "clients:\n  - { cluster: berlin, paths: berlin }\n  - { cluster: hamburg, paths: hamburg }\n"));
+        QVERIFY(ferry::test::writeFile(
+            plan,
+            "version: 1\nname: p\nregistries:\n"
+            "  dockerhub: { url: https://registry-1.docker.io, kind: dockerhub, role: source, credentials: anonymous }\n"
+            "  gsoci: { url: https://gsoci.azurecr.io, role: target, credentials: anonymous }\n"
+            "images:\n  - { source: dockerhub/giantswarm/app, target: gsoci/giantswarm/app }\n"
+            "clients:\n  - { cluster: berlin, paths: berlin }\n  - { cluster: hamburg, paths: hamburg }\n"));
         QVERIFY(ferry::test::writeFile(dir.filePath(QStringLiteral("berlin/a.yaml")),
-                      "apiVersion: v1\nkind: Pod\nmetadata: { name: a }\nspec:\n  containers:\n"
-                      "    - { name: a, image: \"giantswarm/app:1.0\" }\n    - { name: b, image: \"quay.io/x/y:1\" }\n"));
+                                       "apiVersion: v1\nkind: Pod\nmetadata: { name: a }\nspec:\n  containers:\n"
+                                       "    - { name: a, image: \"giantswarm/app:1.0\" }\n    - { name: b, image: \"quay.io/x/y:1\" }\n"));
         QVERIFY(ferry::test::writeFile(dir.filePath(QStringLiteral("hamburg/a.yaml")),
-                      "apiVersion: v1\nkind: Pod\nmetadata: { name: a }\nspec:\n  containers:\n"
-                      "    - { name: a, image: \"gsoci.azurecr.io/giantswarm/app:1.0\" }\n"));
+                                       "apiVersion: v1\nkind: Pod\nmetadata: { name: a }\nspec:\n  containers:\n"
+                                       "    - { name: a, image: \"gsoci.azurecr.io/giantswarm/app:1.0\" }\n"));
         const QString db = dir.filePath(QStringLiteral("p.ferry.db"));
         {
             Store store(db);
@@ -66,7 +68,8 @@ private Q_SLOTS:
         window.show();
         ClientsPage *page = window.clientsPage();
         QTRY_VERIFY_WITH_TIMEOUT(page->summary().contains(QStringLiteral("references")), 10000);
-        QCOMPARE(page->summary(), QStringLiteral("3 references in 2 clusters (2 files): 2 switch-ready or switched (66 %), 1 still pull from Docker Hub."));
+        QCOMPARE(page->summary(),
+                 QStringLiteral("3 references in 2 clusters (2 files): 2 switch-ready or switched (66 %), 1 still pull from Docker Hub."));
         QCOMPARE(page->clustersView()->model()->rowCount(), 3); // berlin/dockerhub, berlin/quay.io, hamburg/gsoci
         QCOMPARE(page->referencesProxy()->rowCount(), 3);
         QVERIFY(page->hostsText()->toPlainText().contains(QStringLiteral("server = \"https://gsoci.azurecr.io\"")));
@@ -84,6 +87,26 @@ private Q_SLOTS:
         QCOMPARE(requested.first().at(0).toString(), QStringLiteral("giantswarm/app"));
         QCOMPARE(requested.first().at(1).toString(), QStringLiteral("1.0"));
         QCOMPARE(window.imagesPage()->filterEdit()->text(), QStringLiteral("giantswarm/app:1.0"));
+
+        // A refs scan from the window, as ferryctl refs scan: the burn-down gains a point and what
+        // the clusters run is recorded for cleanup.
+        QSignalSpy recorded(page, &ClientsPage::refsRecorded);
+        QVERIFY(page->recordButton()->isEnabled());
+        page->recordButton()->click();
+        QTRY_COMPARE_WITH_TIMEOUT(recorded.size(), 1, 10000);
+        QCOMPARE(recorded.first().first().toString(),
+                 QStringLiteral("Refs scan recorded: 3 references in 2 clusters; cleanup holds back what they run and pin, and approves "
+                                "against this scan"));
+        QVERIFY(page->recordButton()->isEnabled());
+        Store store(db);
+        QString err;
+        QVERIFY(store.open(&err));
+        const auto refs = store.lastRefsScan();
+        QVERIFY(refs);
+        QCOMPARE(refs->references, 3);
+        QCOMPARE(refs->clusters, QStringLiteral("berlin,hamburg"));
+        QCOMPARE(store.clientCountHistory().size(), 2 + 3); // berlin/dockerhub, berlin/quay.io, hamburg/gsoci
+        QTRY_VERIFY_WITH_TIMEOUT(window.statusBar()->currentMessage().startsWith(QStringLiteral("Refs scan recorded")), 5000);
     }
 };
 
