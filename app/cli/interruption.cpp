@@ -3,61 +3,9 @@
 
 #include "interruption.h"
 
-#include <QTimer>
-
-#include <atomic>
-#include <csignal>
-
 #include <unistd.h>
 
 namespace ferry::cli {
-
-namespace {
-
-std::atomic<bool> g_stop{false};
-
-void onStopSignal(int)
-{
-    g_stop = true;
-}
-
-} // namespace
-
-StopSignal::StopSignal()
-{
-    g_stop = false;
-    m_previousInt = std::signal(SIGINT, onStopSignal);
-    m_previousTerm = std::signal(SIGTERM, onStopSignal);
-}
-
-StopSignal::~StopSignal()
-{
-    std::signal(SIGINT, m_previousInt);
-    std::signal(SIGTERM, m_previousTerm);
-}
-
-bool StopSignal::requested()
-{
-    return g_stop;
-}
-
-void StopSignal::request()
-{
-    g_stop = true;
-}
-
-QTimer *StopSignal::watch(QObject *context, std::function<void()> onStop)
-{
-    auto *poll = new QTimer(context);
-    QObject::connect(poll, &QTimer::timeout, context, [poll, onStop = std::move(onStop)] {
-        if (!g_stop)
-            return;
-        poll->stop();
-        onStop();
-    });
-    poll->start(100);
-    return poll;
-}
 
 ProgressLine::ProgressLine(QTextStream &err)
     : m_err(err)

@@ -4,8 +4,8 @@
 #include "cleanuppage.h"
 #include "cli/commands.h"
 #include "cli/commandtable.h"
-#include "cli/interruption.h"
 #include "copypage.h"
+#include "core/stopsignal.h"
 #include "gui/launch.h"
 #include "gui/mainwindow.h"
 #include "gui/welcomepage.h"
@@ -74,7 +74,7 @@ int main(int argc, char *argv[])
     }
     // SIGINT and SIGTERM (a logout, a service manager, kill) end the session as closing the window
     // does: the window's destructor stops the demo and its registries, a scan keeps what it read.
-    ferry::cli::StopSignal stopSignal;
+    ferry::StopSignal stopSignal;
     stopSignal.watch(&app, [&window] {
         window.close();
         QCoreApplication::quit();

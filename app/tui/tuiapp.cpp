@@ -3,7 +3,7 @@
 
 #include "tui/tuiapp.h"
 
-#include "cli/interruption.h"
+#include "core/stopsignal.h"
 #include "tui/terminal.h"
 
 #include <QDateTime>
@@ -432,7 +432,7 @@ void App::pump()
 
 int App::exec(bool mouse)
 {
-    cli::StopSignal stop; // before the terminal: ncurses leaves handlers it finds alone
+    StopSignal stop; // before the terminal: ncurses leaves handlers it finds alone
     Terminal terminal(mouse);
     m_terminal = &terminal;
     QEventLoop loop;

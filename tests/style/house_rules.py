@@ -146,6 +146,26 @@ def arrow_problems(rel: pathlib.PurePath, text: str):
             yield f"{rel}:{line}: backend/{folder} includes {m.group(1)}/, a layer above it"
 
 
+# The faces' arrows: the terminal face sits below the commands (which start it) and beside the
+# window; the models and widgets know no face. A face folder may not include these.
+_FACE_NOT = {
+    ("app", "tui"): {"cli", "gui", "ferry"},
+    ("app", "cli"): {"gui", "ferry"},
+    ("models",): {"cli", "gui", "tui", "ferry"},
+    ("widgets",): {"cli", "gui", "tui", "ferry"},
+}
+
+
+def face_problems(rel: pathlib.PurePath, text: str):
+    for prefix, forbidden in _FACE_NOT.items():
+        if tuple(rel.parts[: len(prefix)]) != prefix:
+            continue
+        for m in INCLUDE_RE.finditer(text):
+            if m.group(1) in forbidden:
+                line = text.count("\n", 0, m.start()) + 1
+                yield f"{rel}:{line}: {'/'.join(prefix)} includes {m.group(1)}/, a face above it"
+
+
 LAYER_RE = re.compile(r"^\s*ferry_layer\((\w+)", re.M)
 
 
@@ -180,6 +200,7 @@ def main() -> int:
         if "SPDX-License-Identifier:" not in "\n".join(text.splitlines()[:3]):
             problems.append(f"{rel}:1: no SPDX-License-Identifier in the first three lines")
         problems += arrow_problems(rel, text)
+        problems += face_problems(rel, text)
         for name, start, count in functions(text):
             if count > MAX_FUNCTION_LINES:
                 problems.append(f"{rel}:{start}: function {name} is {count} lines (at most {MAX_FUNCTION_LINES})")
