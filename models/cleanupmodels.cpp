@@ -23,18 +23,6 @@ QString humanBytes(qint64 b)
     return QStringLiteral("%1 B").arg(b);
 }
 
-QColor severityColour(Severity severity)
-{
-    switch (severity) {
-    case Severity::Ok: return QColor(0xe3, 0xf4, 0xe1);
-    case Severity::Warning: return QColor(0xfd, 0xeb, 0xc8);
-    case Severity::Error: return QColor(0xfb, 0xdc, 0xd7);
-    case Severity::Muted: return QColor(0xe4, 0xe4, 0xe7);
-    case Severity::Info: break;
-    }
-    return QColor(0xe6, 0xee, 0xfa);
-}
-
 namespace {
 
 QColor statusColour(const QString &status)

@@ -3,6 +3,8 @@
 
 #pragma once
 
+#include "severitycolour.h"
+
 #include "cleanup/cleanupstore.h"
 
 #include <QAbstractTableModel>
@@ -57,7 +59,5 @@ private:
 };
 
 QString humanBytes(qint64 bytes);
-// The window's background for a severity (ops/batch.h): the one map from how a state reads to a colour.
-QColor severityColour(Severity severity);
 
 } // namespace ferry

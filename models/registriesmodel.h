@@ -3,30 +3,13 @@
 
 #pragma once
 
-#include "store/store.h"
+#include "report/registries.h"
 
 #include <QAbstractTableModel>
 
 #include <optional>
 
 namespace ferry {
-
-// One registry of the plan as the dashboard shows it: its role and what the last scan that
-// touched it saw (reachability, latency, error rate, requests), and its pull budget where
-// the registry reports one (Docker Hub's RateLimit headers).
-struct RegistryStatus
-{
-    QString name;
-    QString role; // target, source, replica, cache, legacy; "Hub API" for Docker Hub's API client
-    QString of; // a replica's or cache's target
-    qint64 lagSloSeconds = 0;
-    std::optional<RegistryScanStats> stats;
-    std::optional<RateLimitRecord> budget;
-};
-
-// Joins the plan's registries, their latest per-scan figures and their latest budget reading.
-QList<RegistryStatus> registryStatuses(const QList<RegistryRecord> &registries, const QList<RegistryScanStats> &stats,
-                                       const QList<RateLimitRecord> &rateLimits);
 
 class RegistriesModel : public QAbstractTableModel
 {
@@ -49,9 +32,6 @@ public:
 
     void setStatuses(QList<RegistryStatus> statuses);
     const RegistryStatus *statusAt(int row) const;
-    // "ok", "warning" (errors or budget under 20 %), "failing" (unreachable), "unknown" (not scanned).
-    static QString health(const RegistryStatus &s);
-    static QString budgetText(const RateLimitRecord &r);
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;

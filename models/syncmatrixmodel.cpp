@@ -4,6 +4,7 @@
 #include "syncmatrixmodel.h"
 
 #include "matrix/syncstate.h"
+#include "severitycolour.h"
 
 #include <QBrush>
 #include <QColor>
@@ -409,7 +410,7 @@ int SyncMatrixModel::columnCount(const QModelIndex &parent) const
 
 static QColor stateColour(const QString &state)
 {
-    return QColor::fromRgb(syncstate::cellBackground(syncstate::parse(state)));
+    return severityColour(syncstate::severity(syncstate::parse(state)));
 }
 
 QVariant SyncMatrixModel::data(const QModelIndex &index, int role) const

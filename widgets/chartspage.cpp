@@ -4,6 +4,7 @@
 #include "chartspage.h"
 
 #include "core/workspace.h"
+#include "severitycolour.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>
@@ -57,19 +58,6 @@ QString scanMessage(const ChartsScanReport &report)
 namespace {
 
 enum Column { StateColumn, ChartColumn, VersionColumn, ReplicasColumn, AppVersionColumn, CreatedColumn, HttpColumn, OciColumn, WhyColumn };
-
-QColor stateColour(const QString &s)
-{
-    if (s == u"same")
-        return QColor(0xd8, 0xf0, 0xdc);
-    if (s == u"missing-in-oci")
-        return QColor(0xfc, 0xeb, 0xc8);
-    if (s == u"different-content")
-        return QColor(0xf8, 0xd7, 0xd4);
-    if (s == u"only-in-oci")
-        return QColor(0xdc, 0xe8, 0xf8);
-    return QColor(0xec, 0xee, 0xf0); // deprecated, unknown
-}
 
 QString shortDigest(const QString &d)
 {
@@ -278,9 +266,7 @@ void ChartsPage::show(const ChartsData &data)
     m_releases->removeRows(0, m_releases->rowCount());
     for (const ReleaseSource &r : std::as_const(m_data.releases)) {
         auto *via = new QStandardItem(r.via);
-        via->setBackground(r.via == u"http"      ? QColor(0xfc, 0xeb, 0xc8)
-                               : r.via == u"oci" ? QColor(0xd8, 0xf0, 0xdc)
-                                                 : QColor(0xec, 0xee, 0xf0));
+        via->setBackground(severityColour(r.via == u"http" ? Severity::Warning : r.via == u"oci" ? Severity::Ok : Severity::Muted));
         auto *where = new QStandardItem(r.release.object);
         where->setToolTip(QStringLiteral("%1:%2").arg(r.release.file).arg(r.release.line));
         m_releases->appendRow({new QStandardItem(r.release.cluster), where, new QStandardItem(r.release.chart + u' ' + r.release.version),
@@ -314,7 +300,7 @@ void ChartsPage::showRepository(int index)
     int row = 0;
     for (const ChartVersionRow &r : v.rows) {
         auto *state = new QStandardItem(r.state);
-        state->setBackground(stateColour(r.state));
+        state->setBackground(severityColour(chartstate::severity(r.state)));
         auto *http = new QStandardItem(shortDigest(r.httpDigest));
         http->setToolTip(r.httpDigest.isEmpty() ? tr("not in the index") : r.httpDigest + u'\n' + r.url);
         auto *oci = new QStandardItem(shortDigest(r.ociDigest));
@@ -327,7 +313,7 @@ void ChartsPage::showRepository(int index)
         }
         auto *replicas = new QStandardItem(replicaParts.join(QStringLiteral(", ")));
         if (!r.replicas.isEmpty())
-            replicas->setBackground(allSame ? QColor(0xd8, 0xf0, 0xdc) : QColor(0xfc, 0xeb, 0xc8));
+            replicas->setBackground(severityColour(allSame ? Severity::Ok : Severity::Warning));
         replicas->setToolTip(tr("Whether each replica of the target holds the target's chart manifest under this version"));
         auto *why = new QStandardItem(r.reason);
         why->setToolTip(r.reason);

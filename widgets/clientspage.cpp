@@ -6,6 +6,7 @@
 #include "clients/inventory.h"
 #include "core/workspace.h"
 #include "dashboardcharts.h"
+#include "severitycolour.h"
 #include "syntaxhighlighting.h"
 
 #include <QChart>
@@ -35,18 +36,6 @@ namespace {
 enum RefColumn { ClusterColumn, PullsFromColumn, StateColumn, ReferenceColumn, TargetColumn, WhereColumn };
 constexpr int RepositoryRole = Qt::UserRole + 1;
 constexpr int TagRole = Qt::UserRole + 2;
-
-QColor stateColour(RefState s)
-{
-    switch (s) {
-    case RefState::SwitchReady:
-    case RefState::Switched: return QColor(0xd8, 0xf0, 0xdc);
-    case RefState::Drifted:
-    case RefState::MissingOnTarget: return QColor(0xf8, 0xd7, 0xd4);
-    case RefState::CopyFirst: return QColor(0xfc, 0xeb, 0xc8);
-    default: return QColor(0xec, 0xee, 0xf0);
-    }
-}
 
 // Filters the references by the cluster and registry picked above (empty: all).
 class ReferenceFilter : public QSortFilterProxyModel
@@ -247,7 +236,7 @@ void ClientsPage::show(const ClientsData &data)
         reference->setData(j.ref.ref.tag, TagRole);
         reference->setToolTip(j.ref.written);
         auto *state = new QStandardItem(refStateText(j.state));
-        state->setBackground(stateColour(j.state));
+        state->setBackground(severityColour(refStateSeverity(j.state)));
         state->setToolTip(j.why);
         auto *where = new QStandardItem(
             QStringLiteral("%1:%2  %3 %4").arg(QFileInfo(j.ref.file).fileName()).arg(j.ref.line).arg(j.ref.kind, j.ref.object));

@@ -24,16 +24,6 @@
 
 namespace ferry {
 
-static RegistriesData readRegistries(Store &store)
-{
-    RegistriesData d;
-    d.statuses = registryStatuses(store.registries(), store.latestRegistryStats(), store.rateLimits());
-    const QDateTime since = QDateTime::currentDateTimeUtc().addDays(-30);
-    for (const RegistryStatus &s : std::as_const(d.statuses))
-        d.history.insert(s.name, store.registryStatsHistory(s.name, since));
-    return d;
-}
-
 RegistriesPage::RegistriesPage(QWidget *parent)
     : QWidget(parent)
     , m_model(new RegistriesModel(this))
@@ -88,17 +78,27 @@ RegistriesPage::RegistriesPage(QWidget *parent)
         m_view->resizeColumnsToContents();
         int reachable = 0, scanned = 0;
         QString budget;
+        QStringList failing;
         for (const RegistryStatus &s : std::as_const(m_data.statuses)) {
             if (!s.stats)
                 continue;
             ++scanned;
-            reachable += s.stats->reachable() ? 1 : 0;
+            // An answer to nothing but failed listings is an outage too (registryHealth).
+            if (registryHealth(s) == u"failing")
+                failing << s.name;
+            else
+                ++reachable;
             if (s.budget && budget.isEmpty())
-                budget = tr("; %1's pull budget: %2").arg(s.name, RegistriesModel::budgetText(*s.budget));
+                budget = tr("; %1's pull budget: %2").arg(s.name, budgetText(*s.budget));
         }
         m_summary->setText(!m_data.error.isEmpty() ? m_data.error
-                               : scanned == 0      ? tr("No scan has touched a registry yet: press Scan now.")
-                                              : tr("%1 of %2 scanned registries reachable%3.").arg(reachable).arg(scanned).arg(budget));
+                               : scanned == 0
+                               ? tr("No scan has touched a registry yet: press Scan now.")
+                               : tr("%1 of %2 scanned registries reachable%3%4.")
+                                     .arg(reachable)
+                                     .arg(scanned)
+                                     .arg(failing.isEmpty() ? QString() : tr("; failing: %1").arg(failing.join(QStringLiteral(", "))))
+                                     .arg(budget));
         // Keep the selection on the same registry across reloads; the first row otherwise.
         int row = 0;
         for (int r = 0; r < m_proxy->rowCount(); ++r)
@@ -128,11 +128,7 @@ void RegistriesPage::reload()
 {
     if (!m_workspace || m_workspace->databasePath().isEmpty() || m_watcher.isRunning())
         return;
-    m_watcher.setFuture(m_workspace->read(readRegistries, [](const QString &error) {
-        RegistriesData d;
-        d.error = error;
-        return d;
-    }));
+    m_watcher.setFuture(m_workspace->registries(QDateTime::currentDateTimeUtc().addDays(-30)));
 }
 
 QString RegistriesPage::summary() const
@@ -184,7 +180,7 @@ void RegistriesPage::showDetails()
     if (s->budget) {
         const RateLimitRecord &b = *s->budget;
         html += tr("<h4>Pull budget</h4><p>%1<br>limit %2, remaining %3, window %4 s<br>source: %5, read %6</p>")
-                    .arg(RegistriesModel::budgetText(b).toHtmlEscaped())
+                    .arg(budgetText(b).toHtmlEscaped())
                     .arg(b.limit)
                     .arg(b.remaining)
                     .arg(b.windowSeconds)

@@ -22,12 +22,7 @@ namespace ferry {
 
 class Workspace;
 
-struct RegistriesData
-{
-    QList<RegistryStatus> statuses;
-    QHash<QString, QList<RegistryScanStats>> history; // per registry, oldest first
-    QString error;
-};
+using RegistriesData = RegistriesRead;
 
 // Each registry of the plan: role, reachability, latency, error rate and requests of the
 // last scan that touched it, Docker Hub's pull budget from the recorded headers; for the

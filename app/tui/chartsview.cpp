@@ -13,13 +13,7 @@ namespace {
 
 Style styleOfChart(const QString &state)
 {
-    if (state == QLatin1String(chartstate::Same))
-        return Style::Good;
-    if (state == QLatin1String(chartstate::MissingInOci) || state == QLatin1String(chartstate::Unknown))
-        return Style::Warn;
-    if (state == QLatin1String(chartstate::DifferentContent))
-        return Style::Bad;
-    return Style::Dim; // only in OCI, deprecated
+    return severityStyle(chartstate::severity(state));
 }
 
 // The state filter's steps: every state, the versions not yet in OCI, then each state.

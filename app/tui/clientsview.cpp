@@ -15,17 +15,7 @@ namespace {
 
 Style styleOfRef(RefState s)
 {
-    switch (s) {
-    case RefState::SwitchReady:
-    case RefState::Switched: return Style::Good;
-    case RefState::CopyFirst:
-    case RefState::NotScanned:
-    case RefState::NoTag: return Style::Warn;
-    case RefState::Drifted:
-    case RefState::MissingOnTarget: return Style::Bad;
-    case RefState::OutsidePlan: break;
-    }
-    return Style::Dim;
+    return severityStyle(refStateSeverity(s));
 }
 
 } // namespace

@@ -350,36 +350,18 @@ QString RegistriesView::keys() const
 
 void RegistriesView::reload()
 {
-    struct Read
-    {
-        QList<RegistryStatus> statuses;
-        QStringList errors;
-        QString failed;
-    };
-    whenReady(this,
-              m_host.workspace().read(
-                  [](Store &store) {
-                      Read r;
-                      r.statuses = registryStatuses(store.registries(), store.latestRegistryStats(), store.rateLimits());
-                      if (const std::optional<ScanRecord> last = store.lastScan())
-                          r.errors = store.scanErrors(last->id);
-                      return r;
-                  },
-                  [](const QString &error) {
-                      return Read{{}, {}, error};
-                  }),
-              [this](const Read &r) {
-                  const QString name = m_model.statusAt(m_table.current()) ? m_model.statusAt(m_table.current())->name : QString();
-                  m_model.setStatuses(r.statuses);
-                  for (int i = 0; i < m_model.rowCount(); ++i)
-                      if (m_model.statusAt(i)->name == name)
-                          m_table.setCurrent(i);
-                  m_errors = r.errors;
-                  if (!r.failed.isEmpty())
-                      m_errors.prepend(r.failed);
-                  m_loaded = true;
-                  m_host.redraw();
-              });
+    whenReady(this, m_host.workspace().registries(), [this](const RegistriesRead &r) {
+        const QString name = m_model.statusAt(m_table.current()) ? m_model.statusAt(m_table.current())->name : QString();
+        m_model.setStatuses(r.statuses);
+        for (int i = 0; i < m_model.rowCount(); ++i)
+            if (m_model.statusAt(i)->name == name)
+                m_table.setCurrent(i);
+        m_errors = r.lastScanErrors;
+        if (!r.error.isEmpty())
+            m_errors.prepend(r.error);
+        m_loaded = true;
+        m_host.redraw();
+    });
 }
 
 void RegistriesView::draw(Screen &s, int top, int bottom)
@@ -391,8 +373,7 @@ void RegistriesView::draw(Screen &s, int top, int bottom)
     const int tableBottom = qMin(bottom, top + 2 + qMax(1, m_model.rowCount()));
     m_table.draw(s, top, tableBottom, true, {}, [this](int row, int) {
         const RegistryStatus *st = m_model.statusAt(row);
-        const QString health = st ? RegistriesModel::health(*st) : QString();
-        return health == u"failing" ? Style::Bad : health == u"warning" ? Style::Warn : health == u"ok" ? Style::Normal : Style::Dim;
+        return st ? severityStyle(registryHealthSeverity(registryHealth(*st))) : Style::Dim;
     });
     int y = tableBottom + 1;
     if (const RegistryStatus *st = m_model.statusAt(m_table.current()); st && y < bottom) {
@@ -401,7 +382,7 @@ void RegistriesView::draw(Screen &s, int top, int bottom)
             line += QStringLiteral(": first error: ") + st->stats->firstError;
         s.put(y++, 1, line, st->stats && !st->stats->firstError.isEmpty() ? Style::Bad : Style::Normal);
         if (st->budget && y < bottom)
-            s.put(y++, 3, QStringLiteral("pull budget: %1").arg(RegistriesModel::budgetText(*st->budget)));
+            s.put(y++, 3, QStringLiteral("pull budget: %1").arg(budgetText(*st->budget)));
     }
     ++y;
     if (y >= bottom)

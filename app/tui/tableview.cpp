@@ -33,19 +33,7 @@ QList<int> columnWidths(const QList<int> &widths, int total)
 
 Style styleOfState(const QString &state)
 {
-    switch (syncstate::parse(state)) {
-    case SyncState::Synced:
-    case SyncState::Present: return Style::Good;
-    case SyncState::Absent:
-    case SyncState::Extra: return Style::Dim;
-    case SyncState::Replicating:
-    case SyncState::Partial: return Style::Warn;
-    case SyncState::Unknown: return Style::Warn;
-    case SyncState::Lagging:
-    case SyncState::Missing:
-    case SyncState::Drifted: return Style::Bad;
-    }
-    return Style::Normal;
+    return severityStyle(syncstate::severity(syncstate::parse(state)));
 }
 
 int TableView::rowCount() const

@@ -16,6 +16,19 @@ QStringList chartstate::all()
             QLatin1String(Deprecated), QLatin1String(Unknown)};
 }
 
+Severity chartstate::severity(const QString &state)
+{
+    if (state == QLatin1String(Same))
+        return Severity::Ok;
+    if (state == QLatin1String(OnlyInOci))
+        return Severity::Info;
+    if (state == QLatin1String(MissingInOci) || state == QLatin1String(Unknown))
+        return Severity::Warning;
+    if (state == QLatin1String(DifferentContent))
+        return Severity::Error;
+    return Severity::Muted; // deprecated
+}
+
 namespace {
 
 bool rowLess(const ChartVersionRow &a, const ChartVersionRow &b)

@@ -3,6 +3,8 @@
 
 #pragma once
 
+#include "matrix/severity.h"
+
 #include "charts/helmindex.h"
 #include "clients/inventory.h"
 #include "plan/plan.h"
@@ -22,6 +24,9 @@ inline constexpr char DifferentContent[] = "different-content"; // same version,
 inline constexpr char Deprecated[] = "deprecated"; // marked deprecated, and nothing to copy
 inline constexpr char Unknown[] = "unknown"; // a side could not be read: never verified
 QStringList all();
+// How it reads in every face: same ok; only in OCI info; missing in OCI and unknown (never
+// verified) a warning; different content an error; deprecated muted.
+Severity severity(const QString &state);
 } // namespace chartstate
 
 // One version of a chart as an OCI artifact (helm push): the tag, the manifest, its chart layer

@@ -27,6 +27,21 @@ QString refStateName(RefState s)
     return {};
 }
 
+Severity refStateSeverity(RefState s)
+{
+    switch (s) {
+    case RefState::SwitchReady:
+    case RefState::Switched: return Severity::Ok;
+    case RefState::CopyFirst:
+    case RefState::NotScanned:
+    case RefState::NoTag: return Severity::Warning;
+    case RefState::Drifted:
+    case RefState::MissingOnTarget: return Severity::Error;
+    case RefState::OutsidePlan: break;
+    }
+    return Severity::Muted;
+}
+
 QString refStateText(RefState s)
 {
     switch (s) {

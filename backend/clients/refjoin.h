@@ -4,6 +4,7 @@
 #pragma once
 
 #include "clients/inventory.h"
+#include "matrix/severity.h"
 #include "plan/plan.h"
 #include "store/store.h"
 
@@ -28,6 +29,10 @@ enum class RefState {
 };
 QString refStateName(RefState s); // stable wire names: switch-ready, drifted, copy-first, …
 QString refStateText(RefState s); // for people
+// How it reads in every face: switch-ready and switched ok; copy first, not scanned and no tag a
+// warning (the lead has something to do or to learn); drifted and missing on target an error;
+// outside the plan muted.
+Severity refStateSeverity(RefState s);
 
 struct JoinedReference
 {

@@ -146,6 +146,16 @@ QFuture<ReportData> Workspace::reportData(const QDateTime &since, int attentionL
                 });
 }
 
+QFuture<RegistriesRead> Workspace::registries(const QDateTime &historySince) const
+{
+    return read([historySince](Store &store) { return readRegistries(store, historySince); },
+                [](const QString &error) {
+                    RegistriesRead r;
+                    r.error = error;
+                    return r;
+                });
+}
+
 QFuture<LagReport> Workspace::lag(const QDateTime &since, int keepRows) const
 {
     return read([since, keepRows](Store &store) { return computeLag(store, since, {}, QDateTime::currentDateTimeUtc(), keepRows); },

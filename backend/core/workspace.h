@@ -11,6 +11,7 @@
 #include "lag/lag.h"
 #include "plan/plan.h"
 #include "registry/registryconfig.h"
+#include "report/registries.h"
 #include "report/report.h"
 
 #include "registry/registryclient.h"
@@ -117,6 +118,9 @@ public:
     // database the future's value carries the error.
     QFuture<ReportData> reportData(const QDateTime &since, int attentionLimit, ReportScope scope = ReportScope::Everything) const;
     QFuture<LagReport> lag(const QDateTime &since, int keepRows = -1) const;
+    // The registries' statuses (health, budget), their figures since historySince (invalid: none)
+    // and the last scan's errors: the Registries pages of the window and the terminal.
+    QFuture<RegistriesRead> registries(const QDateTime &historySince = {}) const;
     // The matrix in its compact form with the progress counted from it (the trend over all
     // scans). Without a database: an empty matrix, the error in progress.errors.
     QFuture<MatrixSnapshot> matrixSnapshot() const;

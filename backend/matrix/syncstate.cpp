@@ -32,7 +32,7 @@ struct Info
 {
     const QString *name;
     int rank;
-    quint32 cell;
+    Severity severity;
     quint32 chart;
 };
 
@@ -40,16 +40,16 @@ struct Info
 const std::array<Info, 10> &table()
 {
     static const std::array<Info, 10> t{{
-        {&state::Synced, 0, 0xe3f4e1, 0x2e7d32},
-        {&state::Present, 0, 0xe3f4e1, 0x9e9d24},
-        {&state::Absent, 1, 0xe6eefa, 0x9e9d24},
-        {&state::Extra, 2, 0xe6eefa, 0x757575},
-        {&state::Replicating, 3, 0xe6eefa, 0x1565c0},
-        {&state::Unknown, 4, 0xe4e4e7, 0x9e9d24},
-        {&state::Partial, 5, 0xfdebc8, 0xef6c00},
-        {&state::Lagging, 6, 0xfdebc8, 0xd81b60},
-        {&state::Missing, 7, 0xfbdcd7, 0xc62828},
-        {&state::Drifted, 8, 0xfbdcd7, 0x8e24aa},
+        {&state::Synced, 0, Severity::Ok, 0x2e7d32},
+        {&state::Present, 0, Severity::Ok, 0x9e9d24},
+        {&state::Absent, 1, Severity::Info, 0x9e9d24},
+        {&state::Extra, 2, Severity::Info, 0x757575},
+        {&state::Replicating, 3, Severity::Info, 0x1565c0},
+        {&state::Unknown, 4, Severity::Muted, 0x9e9d24},
+        {&state::Partial, 5, Severity::Warning, 0xef6c00},
+        {&state::Lagging, 6, Severity::Warning, 0xd81b60},
+        {&state::Missing, 7, Severity::Error, 0xc62828},
+        {&state::Drifted, 8, Severity::Error, 0x8e24aa},
     }};
     return t;
 }
@@ -100,9 +100,14 @@ QList<SyncState> filterOrder()
     return tileOrder() << SyncState::Present << SyncState::Absent;
 }
 
+Severity severity(SyncState s)
+{
+    return info(s).severity;
+}
+
 quint32 cellBackground(SyncState s)
 {
-    return info(s).cell;
+    return severityBackground(info(s).severity);
 }
 
 quint32 chartColour(SyncState s)

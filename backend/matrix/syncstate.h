@@ -3,6 +3,8 @@
 
 #pragma once
 
+#include "matrix/severity.h"
+
 #include <QList>
 #include <QString>
 #include <QStringList>
@@ -52,6 +54,9 @@ QList<SyncState> tileOrder();
 // Every state, worst first (the Images page's filter).
 QList<SyncState> filterOrder();
 
+// How the state reads in every face: synced and present ok; absent, extra and replicating info;
+// unknown muted (nothing was learned); partial and lagging a warning; missing and drifted an error.
+Severity severity(SyncState s);
 // Colours as 0xRRGGBB, so that the backend needs no QtGui: a pale cell background for
 // tables (colour is never the only signal: the text says the state) and a strong one for
 // charts and report bars.

@@ -3,6 +3,8 @@
 
 #pragma once
 
+#include "matrix/severity.h"
+
 #include <QDateTime>
 #include <QString>
 #include <QStringList>
@@ -18,10 +20,6 @@ inline const QString Superseded = QStringLiteral("superseded"); // items were re
 inline const QString Executing = QStringLiteral("executing");
 inline const QString Executed = QStringLiteral("executed"); // every item reached a final state
 } // namespace batchstatus
-
-// How a state reads, for every face: the window maps it to a colour, the terminal to a style.
-// Rules decide the severity; the faces hold no rule of their own.
-enum class Severity { Ok, Info, Warning, Error, Muted };
 
 // A status the lead still has something to do about: decide the batch, or have it run.
 bool batchNeedsLead(const QString &status);

@@ -79,21 +79,25 @@ private Q_SLOTS:
                                 "    maintainers:\n"
                                 "    - { name: team, email: t@example.com }\n"
                                 "    annotations: { version: \"9.9.9\", name: trap }\n"
-                                "    digest: " + hex('a').toLatin1() + "\n"
-                                "    name: hello-world\n"
-                                "    urls:\n"
-                                "    - charts/hello-world-1.1.0.tgz\n"
-                                "    - https://mirror.example/hello-world-1.1.0.tgz\n"
-                                "    version: 1.1.0\n"
-                                "  - name: hello-world\n"
-                                "    version: 1.0.0\n"
-                                "    deprecated: true\n"
-                                "    digest: sha256:" + hex('b').toLatin1() + "\n"
-                                "    urls: [\"https://cdn.example/hello-world-1.0.0.tgz\"]\n"
-                                "  - name: hello-world\n"
-                                "    description: no version, Helm skips it\n"
-                                "  broken: []\n"
-                                "generated: \"2026-10-01T12:00:00Z\"\n";
+                                "    digest: " +
+            hex('a').toLatin1() +
+            "\n"
+            "    name: hello-world\n"
+            "    urls:\n"
+            "    - charts/hello-world-1.1.0.tgz\n"
+            "    - https://mirror.example/hello-world-1.1.0.tgz\n"
+            "    version: 1.1.0\n"
+            "  - name: hello-world\n"
+            "    version: 1.0.0\n"
+            "    deprecated: true\n"
+            "    digest: sha256:" +
+            hex('b').toLatin1() +
+            "\n"
+            "    urls: [\"https://cdn.example/hello-world-1.0.0.tgz\"]\n"
+            "  - name: hello-world\n"
+            "    description: no version, Helm skips it\n"
+            "  broken: []\n"
+            "generated: \"2026-10-01T12:00:00Z\"\n";
         const HelmIndex idx = readHelmIndex(text, kIndex);
         QVERIFY2(idx.ok(), qPrintable(idx.error));
         QCOMPARE(idx.apiVersion, QStringLiteral("v1"));
@@ -132,7 +136,8 @@ private Q_SLOTS:
 
     void rfc3339AsHelmWritesIt()
     {
-        QCOMPARE(parseRfc3339(QStringLiteral("2026-01-02T03:04:05Z")), QDateTime::fromString(QStringLiteral("2026-01-02T03:04:05Z"), Qt::ISODate));
+        QCOMPARE(parseRfc3339(QStringLiteral("2026-01-02T03:04:05Z")),
+                 QDateTime::fromString(QStringLiteral("2026-01-02T03:04:05Z"), Qt::ISODate));
         QCOMPARE(parseRfc3339(QStringLiteral("2026-01-02T03:04:05.9Z")).time().msec(), 900);
         QCOMPARE(parseRfc3339(QStringLiteral("2026-01-02T03:04:05-01:00")).time().hour(), 4);
         QVERIFY(!parseRfc3339(QStringLiteral("yesterday")).isValid());
@@ -148,8 +153,16 @@ private Q_SLOTS:
                                             http(QStringLiteral("old"), QStringLiteral("0.8.0"), 'e', true),
                                             http(QStringLiteral("down"), QStringLiteral("1.0.0"), 'f'),
                                             http(QStringLiteral("cut"), QStringLiteral("1.0.0"), 'g')};
-        OciChartListing a{QStringLiteral("a"), QStringLiteral("charts/giantswarm/a"), true, {}, {oci(QStringLiteral("1.0.0"), 'a'), oci(QStringLiteral("1.2.0"), 'x'), oci(QStringLiteral("1.3.0"), 'y')}};
-        OciChartListing old{QStringLiteral("old"), QStringLiteral("charts/giantswarm/old"), true, {}, {oci(QStringLiteral("0.9.0"), 'd'), oci(QStringLiteral("0.7.0"), 'q', true)}};
+        OciChartListing a{QStringLiteral("a"),
+                          QStringLiteral("charts/giantswarm/a"),
+                          true,
+                          {},
+                          {oci(QStringLiteral("1.0.0"), 'a'), oci(QStringLiteral("1.2.0"), 'x'), oci(QStringLiteral("1.3.0"), 'y')}};
+        OciChartListing old{QStringLiteral("old"),
+                            QStringLiteral("charts/giantswarm/old"),
+                            true,
+                            {},
+                            {oci(QStringLiteral("0.9.0"), 'd'), oci(QStringLiteral("0.7.0"), 'q', true)}};
         OciChartListing down{QStringLiteral("down"), QStringLiteral("charts/giantswarm/down"), false, QStringLiteral("503"), {}};
         OciChartListing cut{QStringLiteral("cut"), QStringLiteral("charts/giantswarm/cut"), false, {}, {}};
         OciChartVersion bad = oci(QStringLiteral("1.0.0"), 'a');
@@ -179,6 +192,12 @@ private Q_SLOTS:
         const QMap<QString, int> counts = chartStateCounts(rows);
         QCOMPARE(counts.value(QStringLiteral("unknown")), 3);
         QCOMPARE(counts.keys().size(), 6);
+        // How each state reads in every face: never verified is a warning, not a grey cell.
+        QCOMPARE(chartstate::severity(QStringLiteral("same")), Severity::Ok);
+        QCOMPARE(chartstate::severity(QStringLiteral("unknown")), Severity::Warning);
+        QCOMPARE(chartstate::severity(QStringLiteral("different-content")), Severity::Error);
+        QCOMPARE(chartstate::severity(QStringLiteral("only-in-oci")), Severity::Info);
+        QCOMPARE(chartstate::severity(QStringLiteral("deprecated")), Severity::Muted);
     }
 
     void theVersionFilterAppliesToBothSides()
@@ -188,10 +207,11 @@ private Q_SLOTS:
         r.versions.kind = TagFilter::Kind::Semver;
         r.versions.semver = SemverConstraint::parse(QStringLiteral(">=1.1.0"), &error);
         OciChartListing a{QStringLiteral("a"), {}, true, {}, {oci(QStringLiteral("1.0.0"), 'a'), oci(QStringLiteral("2.0.0+gs.1"), 'x')}};
-        const QList<ChartVersionRow> rows
-            = compareCharts(r, {http(QStringLiteral("a"), QStringLiteral("1.0.0"), 'a'), http(QStringLiteral("a"), QStringLiteral("1.1.0"), 'b')}, {a});
-        QCOMPARE(states(rows), (QMap<QString, QString>{{QStringLiteral("a 1.1.0"), QStringLiteral("missing-in-oci")},
-                                                       {QStringLiteral("a 2.0.0+gs.1"), QStringLiteral("only-in-oci")}}));
+        const QList<ChartVersionRow> rows = compareCharts(
+            r, {http(QStringLiteral("a"), QStringLiteral("1.0.0"), 'a'), http(QStringLiteral("a"), QStringLiteral("1.1.0"), 'b')}, {a});
+        QCOMPARE(states(rows),
+                 (QMap<QString, QString>{{QStringLiteral("a 1.1.0"), QStringLiteral("missing-in-oci")},
+                                         {QStringLiteral("a 2.0.0+gs.1"), QStringLiteral("only-in-oci")}}));
         QCOMPARE(ChartRepository::ociTag(QStringLiteral("2.0.0+gs.1")), QStringLiteral("2.0.0_gs.1"));
         QCOMPARE(r.ociRepository(QStringLiteral("a")), QStringLiteral("charts/giantswarm/a"));
     }
@@ -206,7 +226,8 @@ private Q_SLOTS:
                 tags << oci(QLatin1String(v), 'a');
         }
         tags << oci(QStringLiteral("1.9.0"), 'a', true); // deprecated: not shown
-        const QList<CatalogEntry> c = appCatalog(compareCharts(repo(), index, {OciChartListing{QStringLiteral("a"), {}, true, {}, tags}}), 3);
+        const QList<CatalogEntry> c =
+            appCatalog(compareCharts(repo(), index, {OciChartListing{QStringLiteral("a"), {}, true, {}, tags}}), 3);
         QCOMPARE(c.size(), 1);
         QCOMPARE(c[0].oci, (QStringList{QStringLiteral("1.2.0"), QStringLiteral("1.1.0"), QStringLiteral("1.0.0")}));
         QCOMPARE(c[0].http, (QStringList{QStringLiteral("1.10.0"), QStringLiteral("1.2.0"), QStringLiteral("1.1.0")}));
@@ -216,13 +237,16 @@ private Q_SLOTS:
     void retireOnlyWhenEveryVersionIsVerified()
     {
         ChartScanRecord scan{7, QDateTime::currentDateTimeUtc(), QStringLiteral("catalog"), {}, 0, {}};
-        QList<ChartVersionRow> rows = compareCharts(repo(), {http(QStringLiteral("a"), QStringLiteral("1.0.0"), 'a'), http(QStringLiteral("b"), QStringLiteral("1.0.0"), 'b', true)},
-                                                    {OciChartListing{QStringLiteral("a"), {}, true, {}, {oci(QStringLiteral("1.0.0"), 'a'), oci(QStringLiteral("3.0.0"), 'c')}},
-                                                     OciChartListing{QStringLiteral("b"), {}, true, {}, {oci(QStringLiteral("1.0.0"), 'b')}}});
+        QList<ChartVersionRow> rows = compareCharts(
+            repo(),
+            {http(QStringLiteral("a"), QStringLiteral("1.0.0"), 'a'), http(QStringLiteral("b"), QStringLiteral("1.0.0"), 'b', true)},
+            {OciChartListing{QStringLiteral("a"), {}, true, {}, {oci(QStringLiteral("1.0.0"), 'a'), oci(QStringLiteral("3.0.0"), 'c')}},
+             OciChartListing{QStringLiteral("b"), {}, true, {}, {oci(QStringLiteral("1.0.0"), 'b')}}});
         ChartRetirement r = planRetirement(scan, rows);
         QVERIFY(r.ready());
         QCOMPARE(r.files.size(), 2); // the OCI-only 3.0.0 is nothing to remove
-        rows.append(compareCharts(repo(), {http(QStringLiteral("c"), QStringLiteral("1.0.0"), 'c')}, {OciChartListing{QStringLiteral("c"), {}, false, QStringLiteral("timeout"), {}}}));
+        rows.append(compareCharts(repo(), {http(QStringLiteral("c"), QStringLiteral("1.0.0"), 'c')},
+                                  {OciChartListing{QStringLiteral("c"), {}, false, QStringLiteral("timeout"), {}}}));
         r = planRetirement(scan, rows);
         QVERIFY(!r.ready());
         QCOMPARE(r.blockers.size(), 1);
@@ -233,7 +257,8 @@ private Q_SLOTS:
 
     void diffsBetweenScans()
     {
-        ChartVersionRow a{QStringLiteral("a"), QStringLiteral("1.0.0"), QStringLiteral("missing-in-oci"), {}, {}, {}, {}, {}, false, {}, {}, {}};
+        ChartVersionRow a{
+            QStringLiteral("a"), QStringLiteral("1.0.0"), QStringLiteral("missing-in-oci"), {}, {}, {}, {}, {}, false, {}, {}, {}};
         ChartVersionRow b = a;
         b.version = QStringLiteral("2.0.0");
         ChartVersionRow a2 = a;
@@ -252,22 +277,24 @@ private Q_SLOTS:
     void fluxReleasesAndTheirSources()
     {
         QString error;
-        const auto plan = Plan::parse("version: 1\nregistries:\n  gsoci: { url: https://gsoci.azurecr.io, role: target }\n"
-                                      "charts:\n  - { name: catalog, index: \"https://charts.example/giantswarm-catalog\", oci: gsoci/charts/giantswarm }\n",
-                                      QStringLiteral("p.yaml"), &error);
+        const auto plan = Plan::parse(
+            "version: 1\nregistries:\n  gsoci: { url: https://gsoci.azurecr.io, role: target }\n"
+            "charts:\n  - { name: catalog, index: \"https://charts.example/giantswarm-catalog\", oci: gsoci/charts/giantswarm }\n",
+            QStringLiteral("p.yaml"), &error);
         QVERIFY2(plan, qPrintable(error));
         Inventory inv;
         ClientSource src;
         src.cluster = QStringLiteral("berlin");
-        readManifestText("apiVersion: source.toolkit.fluxcd.io/v1\nkind: HelmRepository\nmetadata: { name: catalog, namespace: flux-system }\n"
-                         "spec: { url: \"https://charts.example/giantswarm-catalog/\" }\n---\n"
-                         "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: { name: hello, namespace: flux-system }\n"
-                         "spec: { chart: { spec: { chart: a, version: 1.0.0, sourceRef: { kind: HelmRepository, name: catalog } } } }\n---\n"
-                         "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: { name: lost, namespace: apps }\n"
-                         "spec: { chart: { spec: { chart: b, sourceRef: { kind: HelmRepository, name: catalog } } } }\n---\n"
-                         "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: { name: ref, namespace: apps }\n"
-                         "spec: { chartRef: { kind: OCIRepository, name: podinfo } }\n",
-                         QStringLiteral("flux.yaml"), src, &inv);
+        readManifestText(
+            "apiVersion: source.toolkit.fluxcd.io/v1\nkind: HelmRepository\nmetadata: { name: catalog, namespace: flux-system }\n"
+            "spec: { url: \"https://charts.example/giantswarm-catalog/\" }\n---\n"
+            "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: { name: hello, namespace: flux-system }\n"
+            "spec: { chart: { spec: { chart: a, version: 1.0.0, sourceRef: { kind: HelmRepository, name: catalog } } } }\n---\n"
+            "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: { name: lost, namespace: apps }\n"
+            "spec: { chart: { spec: { chart: b, sourceRef: { kind: HelmRepository, name: catalog } } } }\n---\n"
+            "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: { name: ref, namespace: apps }\n"
+            "spec: { chartRef: { kind: OCIRepository, name: podinfo } }\n",
+            QStringLiteral("flux.yaml"), src, &inv);
         QCOMPARE(inv.chartReleases.size(), 3);
         QCOMPARE(inv.chartReleases[1].version, QStringLiteral("*"));
         QCOMPARE(inv.chartReleases[1].source, QStringLiteral("apps/catalog")); // the release's namespace
@@ -319,12 +346,15 @@ private Q_SLOTS:
         QCOMPARE(cleanupKindName(plan->cleanup.policies[0].kind), QStringLiteral("http-chart-repository"));
 
         const QByteArray head = "version: 1\nregistries:\n  gsoci: { url: https://gsoci.azurecr.io, role: target }\n";
-        QVERIFY(!Plan::parse(head + "charts:\n  - { name: c, index: https://x/, oci: nowhere/charts }\n", QStringLiteral("p.yaml"), &error));
+        QVERIFY(
+            !Plan::parse(head + "charts:\n  - { name: c, index: https://x/, oci: nowhere/charts }\n", QStringLiteral("p.yaml"), &error));
         QVERIFY2(error.contains(QStringLiteral("names no registry")), qPrintable(error));
-        QVERIFY(!Plan::parse(head + "charts:\n  - { name: gsoci, index: https://x/, oci: gsoci/charts }\n", QStringLiteral("p.yaml"), &error));
+        QVERIFY(
+            !Plan::parse(head + "charts:\n  - { name: gsoci, index: https://x/, oci: gsoci/charts }\n", QStringLiteral("p.yaml"), &error));
         QVERIFY2(error.contains(QStringLiteral("already a registry's name")), qPrintable(error));
         QVERIFY(!Plan::parse(head + "charts:\n  - { name: c, index: ftp://x/, oci: gsoci/charts }\n", QStringLiteral("p.yaml"), &error));
-        QVERIFY(!Plan::parse(head + "cleanup:\n  policies:\n    - { name: r, kind: http-chart-repository, registry: gsoci }\n", QStringLiteral("p.yaml"), &error));
+        QVERIFY(!Plan::parse(head + "cleanup:\n  policies:\n    - { name: r, kind: http-chart-repository, registry: gsoci }\n",
+                             QStringLiteral("p.yaml"), &error));
         QVERIFY2(error.contains(QStringLiteral("names no chart repository")), qPrintable(error));
     }
 };

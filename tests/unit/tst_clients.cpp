@@ -688,6 +688,14 @@ private Q_SLOTS:
                  QStringLiteral("switched"));
         QCOMPARE(state(QStringLiteral("gsoci.azurecr.io/giantswarm/webhook"), QStringLiteral("hamburg")), QStringLiteral("no-tag"));
         QCOMPARE(state(QStringLiteral("docker.io/library/busybox:latest"), QStringLiteral("hamburg")), QStringLiteral("not-scanned"));
+        // How each reads in every face: something to do is a warning, a pull that fails or a
+        // switch that must not happen an error.
+        QCOMPARE(refStateSeverity(RefState::SwitchReady), Severity::Ok);
+        QCOMPARE(refStateSeverity(RefState::CopyFirst), Severity::Warning);
+        QCOMPARE(refStateSeverity(RefState::NotScanned), Severity::Warning);
+        QCOMPARE(refStateSeverity(RefState::Drifted), Severity::Error);
+        QCOMPARE(refStateSeverity(RefState::MissingOnTarget), Severity::Error);
+        QCOMPARE(refStateSeverity(RefState::OutsidePlan), Severity::Muted);
         // Where they pull from today: berlin's docker.io goes to the cache, hamburg's to Docker Hub.
         const JoinedReference *berlinOp = find(join, QStringLiteral("docker.io/giantswarm/app-operator:6.1.0"));
         QVERIFY(berlinOp);

@@ -341,6 +341,13 @@ private Q_SLOTS:
         // Trouble is red, waiting is amber, done is green: the table's palette.
         QCOMPARE(syncstate::cellBackground(SyncState::Missing), syncstate::cellBackground(SyncState::Drifted));
         QVERIFY(syncstate::cellBackground(SyncState::Missing) != syncstate::cellBackground(SyncState::Synced));
+        // One severity per state for every face (the window's colour, the terminal's style, the
+        // reports' cell) where the window and the terminal disagreed on lagging and replicating.
+        QCOMPARE(syncstate::severity(SyncState::Lagging), Severity::Warning);
+        QCOMPARE(syncstate::severity(SyncState::Replicating), Severity::Info);
+        QCOMPARE(syncstate::severity(SyncState::Unknown), Severity::Muted);
+        QCOMPARE(syncstate::severity(SyncState::Drifted), Severity::Error);
+        QCOMPARE(syncstate::cellBackground(SyncState::Partial), severityBackground(Severity::Warning));
         QCOMPARE(state::rowStates().size(), 8);
     }
 };

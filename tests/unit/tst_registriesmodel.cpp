@@ -5,9 +5,11 @@
 // the budget readings, as the store keeps them; health, sorting through a proxy, advice.
 #include "registriesmodel.h"
 #include "registry/registryerror.h"
+#include "severitycolour.h"
 #include "testmain.h"
 
 #include <QAbstractItemModelTester>
+#include <QBrush>
 #include <QSortFilterProxyModel>
 #include <QTemporaryDir>
 #include <QTimeZone>
@@ -98,11 +100,26 @@ private Q_SLOTS:
         QCOMPARE(by.value(QStringLiteral("dockerhub")).budget->remaining, 12); // the last reading
         QVERIFY(!by.value(QStringLiteral("gsoci")).budget);
 
-        QCOMPARE(RegistriesModel::health(by.value(QStringLiteral("dockerhub"))), QStringLiteral("warning")); // 12 of 100 left
-        QCOMPARE(RegistriesModel::health(by.value(QStringLiteral("gsoci"))), QStringLiteral("warning")); // 3 failures
-        QCOMPARE(RegistriesModel::health(by.value(QStringLiteral("china"))), QStringLiteral("ok"));
-        QCOMPARE(RegistriesModel::health(by.value(QStringLiteral("old-acr"))), QStringLiteral("failing"));
-        QCOMPARE(RegistriesModel::health(by.value(QStringLiteral("cache"))), QStringLiteral("unknown"));
+        QCOMPARE(registryHealth(by.value(QStringLiteral("dockerhub"))), QStringLiteral("warning")); // 12 of 100 left
+        QCOMPARE(registryHealth(by.value(QStringLiteral("gsoci"))), QStringLiteral("warning")); // 3 failures
+        QCOMPARE(registryHealth(by.value(QStringLiteral("china"))), QStringLiteral("ok"));
+        QCOMPARE(registryHealth(by.value(QStringLiteral("old-acr"))), QStringLiteral("failing"));
+        QCOMPARE(registryHealth(by.value(QStringLiteral("cache"))), QStringLiteral("unknown"));
+
+        // It answers (a 401, a 404 per repository), but no listing could be read: an outage,
+        // not a warning; the window colours it and the terminal styles it as an error.
+        RegistryStatus down = by.value(QStringLiteral("china"));
+        down.stats->listings = 10;
+        down.stats->listingsFailed = 10;
+        QCOMPARE(registryHealth(down), QStringLiteral("failing"));
+        QCOMPARE(registryHealthSeverity(registryHealth(down)), Severity::Error);
+        QCOMPARE(registryHealthSeverity(QStringLiteral("warning")), Severity::Warning);
+        QCOMPARE(registryHealthSeverity(QStringLiteral("unknown")), Severity::Muted);
+        RegistriesModel model;
+        model.setStatuses({down});
+        QCOMPARE(model.index(0, RegistriesModel::ReachableColumn).data().toString(), QStringLiteral("failing: all 10 listings failed"));
+        QCOMPARE(model.index(0, RegistriesModel::ReachableColumn).data(Qt::BackgroundRole).value<QBrush>().color(),
+                 severityColour(Severity::Error));
     }
 
     void modelAndProxyPassTheTesterAndSort()
