@@ -154,7 +154,6 @@ void ReplicationPage::show(const QString &replica)
         replaceChart(m_histogram, new QChart);
         return;
     }
-    const int flightBreaches = lag->inFlightBreaches;
     QString text =
         tr("<b>%1</b> of %2 · SLO %3 · ").arg(lag->replica.toHtmlEscaped(), lag->target.toHtmlEscaped(), durationText(lag->sloSeconds));
     if (lag->stats.count)
@@ -164,7 +163,7 @@ void ReplicationPage::show(const QString &replica)
                          durationText(lag->stats.max));
     else
         text += tr("no arrivals measured yet · ");
-    const int breaches = lag->stats.breaches + flightBreaches;
+    const int breaches = beyondSlo(*lag);
     text += breaches ? tr("<span style='color:#b3261e'><b>%L1 beyond the SLO</b></span> · ").arg(breaches) : tr("none beyond the SLO · ");
     text += tr("%L1 in flight").arg(lag->inFlightCount);
     if (lag->drifted)

@@ -90,32 +90,11 @@ QJsonObject reportJson(const LagReport &r)
                        {QStringLiteral("replicas"), replicas}};
 }
 
-int breachCount(const LagReport &r)
-{
-    int n = 0;
-    for (const ReplicaLag &rl : r.replicas)
-        n += rl.stats.breaches + rl.inFlightBreaches;
-    return n;
-}
-
 } // namespace
 
 QString lagSummaryLine(const ReplicaLag &rl)
 {
-    const int inFlightBreaches = rl.inFlightBreaches;
-    QString line = QStringLiteral("%1: ").arg(rl.replica);
-    if (rl.stats.count > 0)
-        line += QStringLiteral("lag p50 %1 p90 %2 p99 %3 max %4 (%5 arrivals)")
-                    .arg(durationText(rl.stats.p50), durationText(rl.stats.p90), durationText(rl.stats.p99), durationText(rl.stats.max))
-                    .arg(rl.stats.count);
-    else
-        line += QStringLiteral("no arrivals measured");
-    line += QStringLiteral(", %1 beyond the SLO of %2").arg(rl.stats.breaches + inFlightBreaches).arg(durationText(rl.sloSeconds));
-    line += rl.inFlight.isEmpty()
-        ? QStringLiteral(", nothing in flight")
-        : QStringLiteral(", %1 in flight (oldest %2)").arg(rl.inFlightCount).arg(durationText(rl.inFlight.first().ageSeconds));
-    if (rl.drifted)
-        line += QStringLiteral(", %1 drifted").arg(rl.drifted);
+    QString line = QStringLiteral("%1: lag ").arg(rl.replica) + lagSummaryParts(rl).join(QStringLiteral(", "));
     line +=
         QStringLiteral("; resolution %1").arg(rl.resolutionSeconds > 0 ? durationText(rl.resolutionSeconds) : QStringLiteral("one scan"));
     return line;
@@ -216,8 +195,8 @@ int runLag(const QStringList &args, QTextStream &out, QTextStream &err)
         err << "ferryctl lag: --format is table, json or csv" << Qt::endl;
         return ExitUsage;
     }
-    if (p.isSet(QStringLiteral("fail-on-breach")) && breachCount(report) > 0) {
-        err << "ferryctl lag: " << breachCount(report) << " item(s) beyond the SLO" << Qt::endl;
+    if (p.isSet(QStringLiteral("fail-on-breach")) && beyondSlo(report) > 0) {
+        err << "ferryctl lag: " << beyondSlo(report) << " item(s) beyond the SLO" << Qt::endl;
         return ExitBreach;
     }
     return ExitOk;

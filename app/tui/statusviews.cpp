@@ -28,17 +28,7 @@ QString ago(const QDateTime &t)
 // One line for a replica: the percentiles, what is beyond its SLO, what is in flight.
 QString lagLine(const ReplicaLag &rl)
 {
-    QString line = rl.stats.count > 0 ? QStringLiteral("p50 %1  p90 %2  p99 %3  max %4  (%5 arrivals)")
-                                            .arg(durationText(rl.stats.p50), durationText(rl.stats.p90), durationText(rl.stats.p99),
-                                                 durationText(rl.stats.max), number(rl.stats.count))
-                                      : QStringLiteral("no arrivals measured");
-    line += QStringLiteral("  · %1 beyond the SLO of %2").arg(rl.stats.breaches + rl.inFlightBreaches).arg(durationText(rl.sloSeconds));
-    line += rl.inFlight.isEmpty()
-        ? QStringLiteral("  · nothing in flight")
-        : QStringLiteral("  · %1 in flight (oldest %2)").arg(rl.inFlightCount).arg(durationText(rl.inFlight.first().ageSeconds));
-    if (rl.drifted)
-        line += QStringLiteral("  · %1 drifted").arg(rl.drifted);
-    return line;
+    return lagSummaryParts(rl).join(QStringLiteral("  · "));
 }
 
 // Text on as many lines as it needs at width, broken after its " · " parts.
@@ -58,7 +48,7 @@ QStringList wrapParts(const QString &text, int width)
 
 bool lagBreached(const ReplicaLag &rl)
 {
-    return rl.stats.breaches + rl.inFlightBreaches > 0;
+    return beyondSlo(rl) > 0;
 }
 
 } // namespace

@@ -11,6 +11,36 @@
 
 namespace ferry {
 
+int beyondSlo(const ReplicaLag &rl)
+{
+    return rl.stats.breaches + rl.inFlightBreaches;
+}
+
+int beyondSlo(const LagReport &report)
+{
+    int n = 0;
+    for (const ReplicaLag &rl : report.replicas)
+        n += beyondSlo(rl);
+    return n;
+}
+
+QStringList lagSummaryParts(const ReplicaLag &rl)
+{
+    QStringList parts;
+    parts << (rl.stats.count > 0
+                  ? QStringLiteral("p50 %1  p90 %2  p99 %3  max %4  (%L5 arrivals)")
+                        .arg(durationText(rl.stats.p50), durationText(rl.stats.p90), durationText(rl.stats.p99), durationText(rl.stats.max))
+                        .arg(rl.stats.count)
+                  : QStringLiteral("no arrivals measured"));
+    parts << QStringLiteral("%L1 beyond the SLO of %2").arg(beyondSlo(rl)).arg(durationText(rl.sloSeconds));
+    parts << (rl.inFlight.isEmpty()
+                  ? QStringLiteral("nothing in flight")
+                  : QStringLiteral("%L1 in flight (oldest %2)").arg(rl.inFlightCount).arg(durationText(rl.inFlight.first().ageSeconds)));
+    if (rl.drifted)
+        parts << QStringLiteral("%L1 drifted").arg(rl.drifted);
+    return parts;
+}
+
 QString durationText(qint64 s)
 {
     if (s < 0)

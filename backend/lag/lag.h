@@ -96,6 +96,14 @@ LagReport computeLag(const Store &store, const QDateTime &since, const QString &
                      const QDateTime &now = QDateTime::currentDateTimeUtc(), int keepRows = -1);
 
 QString durationText(qint64 seconds);
+
+// What is beyond a replica's SLO: the arrivals that came late and the items in flight for longer
+// than the SLO. The one count every face says ("N beyond the SLO") and `lag --fail-on-breach` tests.
+int beyondSlo(const ReplicaLag &rl);
+int beyondSlo(const LagReport &report); // over every replica
+// A replica's lag in a few parts, for one line of any face: the percentiles (or "no arrivals
+// measured"), what is beyond the SLO, what is in flight, what drifted.
+QStringList lagSummaryParts(const ReplicaLag &rl);
 // The unit a lag axis reads best in for its largest value: {seconds per unit, its name}.
 std::pair<double, QString> lagAxisUnit(qint64 maxSeconds);
 

@@ -152,6 +152,41 @@ private Q_SLOTS:
     // An item in flight for hours beside arrivals of seconds would flatten them on zero: the
     // axis follows the arrivals and the label names the oldest beyond it; an item in flight
     // within a few times the arrivals' lag still stretches the axis to show it.
+    // One count of what is beyond the SLO, and one summary of a replica, for every face: late
+    // arrivals and items in flight beyond the SLO together (the terminal, the window, lag and
+    // watch each added them up on their own).
+    void oneSummaryOfAReplica()
+    {
+        ReplicaLag rl;
+        rl.replica = QStringLiteral("china");
+        rl.sloSeconds = 600;
+        QCOMPARE(lagSummaryParts(rl),
+                 (QStringList{QStringLiteral("no arrivals measured"), QStringLiteral("0 beyond the SLO of 10m"),
+                              QStringLiteral("nothing in flight")}));
+        rl.stats.count = 40;
+        rl.stats.p50 = 30;
+        rl.stats.p90 = 90;
+        rl.stats.p99 = 700;
+        rl.stats.max = 900;
+        rl.stats.breaches = 5;
+        InFlight oldest;
+        oldest.ageSeconds = 3600;
+        oldest.breach = true;
+        rl.inFlight = {oldest};
+        rl.inFlightCount = 38;
+        rl.inFlightBreaches = 38;
+        rl.drifted = 2;
+        QCOMPARE(beyondSlo(rl), 43);
+        const QStringList parts = lagSummaryParts(rl);
+        QCOMPARE(parts.size(), 4);
+        QCOMPARE(parts.at(1), QStringLiteral("43 beyond the SLO of 10m"));
+        QCOMPARE(parts.at(2), QStringLiteral("38 in flight (oldest 60m)"));
+        QCOMPARE(parts.at(3), QStringLiteral("2 drifted"));
+        LagReport report;
+        report.replicas = {rl, rl};
+        QCOMPARE(beyondSlo(report), 86);
+    }
+
     void chartAxisKeepsArrivalsReadable()
     {
         ReplicaLag lag;
