@@ -97,8 +97,6 @@ private:
 
 constexpr int SortRole = Qt::UserRole + 1; // chart, then semver order: the rows come sorted, their ordinal breaks ties
 
-const QStringList kOpen{QStringLiteral("missing-in-oci"), QStringLiteral("different-content"), QStringLiteral("unknown")};
-
 } // namespace
 
 ChartsPage::ChartsPage(QWidget *parent)
@@ -121,7 +119,7 @@ ChartsPage::ChartsPage(QWidget *parent)
     f.setPointSizeF(f.pointSizeF() * 1.2);
     m_summary->setFont(f);
     m_state->addItem(tr("All states"), QStringList());
-    m_state->addItem(tr("Not yet in OCI (missing, different, unknown)"), kOpen);
+    m_state->addItem(tr("Not yet in OCI (missing, different, unknown)"), chartstate::open());
     for (const QString &s : chartstate::all())
         m_state->addItem(s, QStringList{s});
     m_filter->setPlaceholderText(tr("Filter by chart or version"));

@@ -19,8 +19,7 @@ Style styleOfChart(const QString &state)
 // The state filter's steps: every state, the versions not yet in OCI, then each state.
 QList<QStringList> filterSteps()
 {
-    QList<QStringList> steps{
-        {}, {QLatin1String(chartstate::MissingInOci), QLatin1String(chartstate::DifferentContent), QLatin1String(chartstate::Unknown)}};
+    QList<QStringList> steps{{}, chartstate::open()};
     for (const QString &s : chartstate::all())
         steps.append({s});
     return steps;

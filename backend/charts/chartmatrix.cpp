@@ -10,25 +10,6 @@
 
 namespace ferry {
 
-QStringList chartstate::all()
-{
-    return {QLatin1String(Same),       QLatin1String(MissingInOci), QLatin1String(OnlyInOci), QLatin1String(DifferentContent),
-            QLatin1String(Deprecated), QLatin1String(Unknown)};
-}
-
-Severity chartstate::severity(const QString &state)
-{
-    if (state == QLatin1String(Same))
-        return Severity::Ok;
-    if (state == QLatin1String(OnlyInOci))
-        return Severity::Info;
-    if (state == QLatin1String(MissingInOci) || state == QLatin1String(Unknown))
-        return Severity::Warning;
-    if (state == QLatin1String(DifferentContent))
-        return Severity::Error;
-    return Severity::Muted; // deprecated
-}
-
 namespace {
 
 bool rowLess(const ChartVersionRow &a, const ChartVersionRow &b)
@@ -175,10 +156,9 @@ ChartRetirement planRetirement(const ChartScanRecord &scan, const QList<ChartVer
         out.blockers << QStringLiteral("the last charts scan of %1 failed: %2").arg(scan.repository, scan.error);
     QMap<QString, int> blocked;
     for (const ChartVersionRow &r : rows) {
-        if (r.httpDigest.isEmpty() && r.url.isEmpty())
+        if (!chartVersionOnHttp(r))
             continue; // OCI only: nothing to remove on the HTTP side
-        const bool verified = !r.httpDigest.isEmpty() && r.httpDigest == r.ociDigest && (r.state == u"same" || r.state == u"deprecated");
-        if (verified) {
+        if (chartVersionVerified(r)) {
             out.files.append(r);
             continue;
         }

@@ -3,7 +3,7 @@
 
 #pragma once
 
-#include "matrix/severity.h"
+#include "store/chartstate.h"
 
 #include "charts/helmindex.h"
 #include "clients/inventory.h"
@@ -14,20 +14,6 @@
 #include <QMap>
 
 namespace ferry {
-
-// The chart matrix's states: a contract with scripts (ferryctl charts --format json).
-namespace chartstate {
-inline constexpr char Same[] = "same"; // the OCI chart layer is the index's .tgz, byte for byte
-inline constexpr char MissingInOci[] = "missing-in-oci"; // copy first
-inline constexpr char OnlyInOci[] = "only-in-oci";
-inline constexpr char DifferentContent[] = "different-content"; // same version, another .tgz
-inline constexpr char Deprecated[] = "deprecated"; // marked deprecated, and nothing to copy
-inline constexpr char Unknown[] = "unknown"; // a side could not be read: never verified
-QStringList all();
-// How it reads in every face: same ok; only in OCI info; missing in OCI and unknown (never
-// verified) a warning; different content an error; deprecated muted.
-Severity severity(const QString &state);
-} // namespace chartstate
 
 // One version of a chart as an OCI artifact (helm push): the tag, the manifest, its chart layer
 // (application/vnd.cncf.helm.chart.content.v1.tar+gzip) and Chart.yaml's fields from the config.

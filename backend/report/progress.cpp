@@ -3,6 +3,8 @@
 
 #include "report/progress.h"
 
+#include "store/chartstate.h"
+
 #include "matrix/syncstate.h"
 #include "report/report.h"
 #include "store/store.h"
@@ -181,13 +183,13 @@ void appendChartStages(const Store &store, ReportData *d)
         p.measure = QStringLiteral("versions of the HTTP index in OCI with the same content");
         p.registry = latest.repository;
         p.view = QStringLiteral("charts");
-        p.openStates = {QStringLiteral("missing-in-oci"), QStringLiteral("different-content"), QStringLiteral("unknown")};
+        p.openStates = chartstate::open();
         for (const ChartVersionRow &r : std::as_const(rows)) {
-            if (r.httpDigest.isEmpty() && r.url.isEmpty())
+            if (!chartVersionOnHttp(r))
                 continue; // only in OCI: nothing the HTTP side still has to give
             ++p.total;
-            p.done += !r.httpDigest.isEmpty() && r.httpDigest == r.ociDigest;
-            if (r.state == u"unknown") {
+            p.done += chartVersionVerified(r) ? 1 : 0; // the retirement's own rule
+            if (r.state == QLatin1String(chartstate::Unknown)) {
                 ++p.unknown;
                 if (p.unknownWhy.isEmpty())
                     p.unknownWhy = r.reason;

@@ -198,6 +198,18 @@ private Q_SLOTS:
         QCOMPARE(chartstate::severity(QStringLiteral("different-content")), Severity::Error);
         QCOMPARE(chartstate::severity(QStringLiteral("only-in-oci")), Severity::Info);
         QCOMPARE(chartstate::severity(QStringLiteral("deprecated")), Severity::Muted);
+        // Stage 3's "done" and the retirement's "may delete" are one rule: same bytes, same digest.
+        QCOMPARE(chartstate::open(),
+                 (QStringList{QStringLiteral("missing-in-oci"), QStringLiteral("different-content"), QStringLiteral("unknown")}));
+        ChartVersionRow v;
+        v.httpDigest = v.ociDigest = QStringLiteral("sha256:%1").arg(QString(64, u'a'));
+        v.state = QStringLiteral("same");
+        QVERIFY(chartVersionVerified(v) && chartVersionOnHttp(v));
+        v.state = QStringLiteral("unknown"); // a side not read this time: never counted verified
+        QVERIFY(!chartVersionVerified(v));
+        v.state = QStringLiteral("only-in-oci");
+        v.httpDigest.clear();
+        QVERIFY(!chartVersionOnHttp(v) && !chartVersionVerified(v));
     }
 
     void theVersionFilterAppliesToBothSides()
