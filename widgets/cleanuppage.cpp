@@ -447,7 +447,7 @@ void CleanupPage::runWork(const QString &what, const CleanupRequest &request, st
     if (m_job || !m_workspace || m_dbPath.isEmpty())
         return;
     QString error;
-    m_job.reset(m_workspace->startCleanup(request, &error));
+    m_job.reset(m_workspace->startCleanup(withBatchPlan(request, m_full), &error));
     if (!m_job) {
         showMessage(error, true);
         return;

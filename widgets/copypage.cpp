@@ -271,7 +271,7 @@ void CopyPage::runWork(const QString &what, const CopyRequest &request, std::fun
     if (m_job || !m_workspace)
         return;
     QString error;
-    m_job.reset(m_workspace->startCopy(request, &error));
+    m_job.reset(m_workspace->startCopy(withBatchPlan(request, m_current), &error));
     if (!m_job) {
         showMessage(error, true);
         return;

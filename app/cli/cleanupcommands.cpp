@@ -52,6 +52,7 @@ struct Context
     // file again, and a batch being executed must keep the plan it started with.
     std::shared_ptr<const Plan> planHeld;
     const Plan *plan = nullptr;
+    QString batchPlan; // the plan file of the batch to execute, when --plan was not given
     Store *store = nullptr; // the workspace's connection
 };
 
@@ -101,13 +102,13 @@ bool planForBatch(Context &ctx, qint64 batchId, const QString &name, QTextStream
     if (!b)
         return true; // the engine says "no batch"
     QString error;
-    if (!ctx.workspace.loadPlan(b->plan, &error)) {
-        err << "ferryctl cleanup " << name << ": batch " << batchId << " was planned from " << b->plan
-            << ", which cannot be read: " << error << "\n  give --plan FILE" << Qt::endl;
+    ctx.planHeld = ctx.workspace.planForBatch(b->plan, &error); // the rule every face follows
+    if (!ctx.planHeld) {
+        err << "ferryctl cleanup " << name << ": batch " << batchId << ": " << error << "\n  give --plan FILE" << Qt::endl;
         return false;
     }
-    ctx.planHeld = ctx.workspace.plan();
     ctx.plan = ctx.planHeld.get();
+    ctx.batchPlan = b->plan;
     return true;
 }
 
@@ -529,6 +530,7 @@ int cmdExecute(const QString &name, const QStringList &args, QTextStream &out, Q
     request.kind = resume ? CleanupRequest::Kind::Resume : CleanupRequest::Kind::Execute;
     request.batch = id;
     request.options = options;
+    request.batchPlan = ctx.batchPlan;
     const CleanupOutcome outcome = runJob(ctx, request, err);
     if (storeFailed(outcome, name, err))
         return ExitStore;

@@ -82,12 +82,11 @@ bool planForBatch(Context &ctx, const CopyBatch &b, const QString &name, QTextSt
     if (ctx.plan)
         return true;
     QString error;
-    if (!ctx.workspace.loadPlan(b.plan, &error)) {
-        err << "ferryctl copy " << name << ": batch " << b.id << " was planned from " << b.plan << ", which cannot be read: " << error
-            << "\n  give --plan FILE" << Qt::endl;
+    ctx.plan = ctx.workspace.planForBatch(b.plan, &error); // the rule every face follows
+    if (!ctx.plan) {
+        err << "ferryctl copy " << name << ": batch " << b.id << ": " << error << "\n  give --plan FILE" << Qt::endl;
         return false;
     }
-    ctx.plan = ctx.workspace.plan();
     return true;
 }
 

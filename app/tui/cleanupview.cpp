@@ -229,7 +229,7 @@ void CleanupView::run(const QString &what, const CleanupRequest &request, std::f
         return;
     }
     QString error;
-    m_job.reset(m_host.workspace().startCleanup(request, &error));
+    m_job.reset(m_host.workspace().startCleanup(withBatchPlan(request, m_full), &error));
     if (!m_job) {
         m_host.message(error, true);
         return;

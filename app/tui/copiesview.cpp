@@ -211,7 +211,7 @@ void CopiesView::run(const QString &what, const CopyRequest &request, std::funct
         return;
     }
     QString error;
-    m_job.reset(m_host.workspace().startCopy(request, &error));
+    m_job.reset(m_host.workspace().startCopy(withBatchPlan(request, m_full), &error));
     if (!m_job) {
         m_host.message(error, true);
         return;

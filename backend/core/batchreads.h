@@ -38,4 +38,14 @@ QFuture<CopyBatchesRead> readCopyBatches(const Workspace &workspace, qint64 want
 QFuture<std::optional<CleanupBatch>> readCleanupBatch(const Workspace &workspace, qint64 id);
 QFuture<std::optional<CopyBatch>> readCopyBatch(const Workspace &workspace, qint64 id);
 
+// A request to run a batch, with the plan file of the batch the face shows: the batch the lead
+// sees is the one that runs, under the plan Workspace::planForBatch chooses from that file.
+template<typename Request, typename Batch>
+Request withBatchPlan(Request request, const std::optional<Batch> &shown)
+{
+    if (shown && shown->id == request.batch)
+        request.batchPlan = shown->plan;
+    return request;
+}
+
 } // namespace ferry

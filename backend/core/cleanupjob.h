@@ -28,6 +28,7 @@ struct CleanupRequest
     QString expectedHash; // Approve: only if the batch still holds exactly this hash
     bool withoutFreshRefs = false; // Approve: although the refs scan is missing or stale (recorded)
     QList<int> seqs; // RemoveItems
+    QString batchPlan; // Execute, Resume: the plan file the batch was made from (Workspace::planForBatch)
 };
 
 // What it came to: the value of the operation that ran.

@@ -25,6 +25,7 @@ struct CopyRequest
     QString actor; // Approve, Reject
     QString comment;
     QString expectedHash; // Approve: only if the batch still holds exactly this hash
+    QString batchPlan; // Execute, Resume: the plan file the batch was made from (Workspace::planForBatch)
 };
 
 struct CopyOutcome

@@ -190,7 +190,11 @@ CleanupJob *Workspace::startCleanup(const CleanupRequest &request, QString *erro
         *error = QStringLiteral("no database is open");
         return nullptr;
     }
-    auto *job = new CleanupJob(m_plan, m_store->path(), network(), request);
+    std::shared_ptr<const Plan> plan = m_plan;
+    if ((request.kind == CleanupRequest::Kind::Execute || request.kind == CleanupRequest::Kind::Resume) && !request.batchPlan.isEmpty())
+        if (!(plan = planForBatch(request.batchPlan, error)))
+            return nullptr;
+    auto *job = new CleanupJob(plan, m_store->path(), network(), request);
     job->start();
     return job;
 }
@@ -201,9 +205,32 @@ CopyJob *Workspace::startCopy(const CopyRequest &request, QString *error)
         *error = QStringLiteral("no database is open");
         return nullptr;
     }
-    auto *job = new CopyJob(m_plan, m_store->path(), network(), request);
+    std::shared_ptr<const Plan> plan = m_plan;
+    if ((request.kind == CopyRequest::Kind::Execute || request.kind == CopyRequest::Kind::Resume) && !request.batchPlan.isEmpty())
+        if (!(plan = planForBatch(request.batchPlan, error)))
+            return nullptr;
+    auto *job = new CopyJob(plan, m_store->path(), network(), request);
     job->start();
     return job;
+}
+
+std::shared_ptr<const Plan> Workspace::planForBatch(const QString &batchPlan, QString *error) const
+{
+    const auto sameFile = [](const QString &a, const QString &b) {
+        const QString ca = QFileInfo(a).canonicalFilePath(), cb = QFileInfo(b).canonicalFilePath();
+        return !ca.isEmpty() && ca == cb;
+    };
+    if (m_plan && (batchPlan.isEmpty() || sameFile(m_planPath, batchPlan)))
+        return m_plan;
+    QString why;
+    if (!batchPlan.isEmpty())
+        if (auto plan = Plan::load(batchPlan, &why))
+            return std::make_shared<const Plan>(std::move(*plan));
+    if (m_plan)
+        return m_plan; // the batch's file is gone: the plan open now, whose registries the engine checks
+    *error = batchPlan.isEmpty() ? QStringLiteral("no plan is open")
+                                 : QStringLiteral("the batch was planned from %1, which cannot be read: %2").arg(batchPlan, why);
+    return nullptr;
 }
 
 void Workspace::onPlanFileChanged()

@@ -107,6 +107,11 @@ public:
     CleanupJob *startCleanup(const CleanupRequest &request, QString *error);
     // A copy operation, likewise (the job keeps the plan it started with).
     CopyJob *startCopy(const CopyRequest &request, QString *error);
+    // The plan that executes a batch made from the plan file batchPlan, for every face: the
+    // session's plan when it is that file (or the batch names none), else that file read again,
+    // else (the file is gone) the session's plan, whose registries the engine checks; nullptr
+    // with the error when there is none. ferryctl's --plan is a session plan the lead chose.
+    std::shared_ptr<const Plan> planForBatch(const QString &batchPlan, QString *error) const;
 
     // The charts scan (every chart repository of the plan, or the one named only), read and
     // recorded on a thread of its own with a store connection of its own; the requests run on

@@ -8,6 +8,7 @@
 #include "store/store.h"
 #include "testmain.h"
 
+#include <QDir>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTemporaryDir>
@@ -150,6 +151,27 @@ private Q_SLOTS:
         changed.clear();
         QVERIFY(writeScan(second));
         QTRY_VERIFY_WITH_TIMEOUT(changed.size() >= 1, 10000);
+    }
+
+    // Which plan executes a batch, one rule for the window, the terminal and ferryctl: the open
+    // plan when the batch was made from it, else the batch's own file, else (gone) the open plan.
+    void thePlanThatExecutesABatch()
+    {
+        QTemporaryDir dir;
+        const QString open = dir.filePath(QStringLiteral("open.yaml")), other = dir.filePath(QStringLiteral("other.yaml"));
+        const quint16 port = closedPort();
+        QVERIFY(write(open, planText(port, QStringLiteral("team/open"))));
+        QVERIFY(write(other, planText(port, QStringLiteral("team/other"))));
+        Workspace ws;
+        QString error;
+        QVERIFY(!ws.planForBatch(other + QStringLiteral(".gone"), &error));
+        QVERIFY2(error.contains(QStringLiteral("other.yaml.gone")), qPrintable(error));
+        QVERIFY(ws.planForBatch(other, &error)); // ferryctl without --plan: the batch's own file
+        QVERIFY2(ws.loadPlan(open, &error), qPrintable(error));
+        QCOMPARE(ws.planForBatch(QDir(dir.path()).filePath(QStringLiteral("./open.yaml")), &error), ws.plan()); // the same file
+        QCOMPARE(ws.planForBatch(other, &error)->images.first().targetRepository, QStringLiteral("team/other"));
+        QCOMPARE(ws.planForBatch(other + QStringLiteral(".gone"), &error), ws.plan());
+        QCOMPARE(ws.planForBatch(QString(), &error), ws.plan());
     }
 
     void manifestsOfThePlansRegistriesOnly()
