@@ -22,6 +22,7 @@ namespace ferry::cli {
 namespace {
 
 using cleanupout::iso;
+using cleanupout::printAuditLog;
 
 QString batchUsage()
 {
@@ -186,29 +187,7 @@ int cmdAudit(const QStringList &args, QTextStream &out, QTextStream &err)
     Workspace ws;
     if (const int rc = openStore(p, ws, QStringLiteral("audit"), args, out, err); rc >= 0)
         return rc;
-    const QList<AuditEntry> log = CleanupStore(*ws.store()).auditLog(false);
-    const QString format = p.value(QStringLiteral("format"));
-    const auto ref = [](const AuditEntry &e) { return e.batch ? QStringLiteral("%1:%2").arg(e.kind).arg(e.batch) : QString(); };
-    if (format == u"json") {
-        QJsonArray a;
-        for (const AuditEntry &e : log)
-            a.append(QJsonObject{{QStringLiteral("at"), iso(e.at)},
-                                 {QStringLiteral("actor"), e.actor},
-                                 {QStringLiteral("action"), e.action},
-                                 {QStringLiteral("kind"), e.kind},
-                                 {QStringLiteral("batch"), ref(e)},
-                                 {QStringLiteral("detail"), e.detail}});
-        out << QJsonDocument(a).toJson(QJsonDocument::Indented);
-    } else if (format == u"csv") {
-        out << "at,actor,action,kind,batch,detail\n";
-        for (const AuditEntry &e : log)
-            out << iso(e.at) << ',' << csvField(e.actor) << ',' << csvField(e.action) << ',' << e.kind << ',' << ref(e) << ','
-                << csvField(e.detail) << '\n';
-    } else {
-        for (const AuditEntry &e : log)
-            out << iso(e.at) << "  " << e.actor << "  " << e.action << (e.batch ? QStringLiteral(" %1").arg(ref(e)) : QString()) << "  "
-                << e.detail << '\n';
-    }
+    printAuditLog(CleanupStore(*ws.store()).auditLog(false), p.value(QStringLiteral("format")), true, out);
     return ExitOk;
 }
 

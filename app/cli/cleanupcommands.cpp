@@ -563,27 +563,7 @@ int cmdAudit(const QStringList &args, QTextStream &out, QTextStream &err)
         {QStringLiteral("format"), QStringLiteral("table, json or csv."), QStringLiteral("format"), QStringLiteral("table")});
     if (const int rc = open(ctx, QStringLiteral("audit"), args, false, out, err); rc >= 0)
         return rc;
-    const QList<AuditEntry> log = CleanupStore(*ctx.store).auditLog();
-    const QString format = ctx.parser.value(QStringLiteral("format"));
-    if (format == u"json") {
-        QJsonArray a;
-        for (const AuditEntry &e : log)
-            a.append(QJsonObject{{QStringLiteral("at"), iso(e.at)},
-                                 {QStringLiteral("actor"), e.actor},
-                                 {QStringLiteral("action"), e.action},
-                                 {QStringLiteral("batch"), e.batch},
-                                 {QStringLiteral("detail"), e.detail}});
-        out << QJsonDocument(a).toJson(QJsonDocument::Indented);
-    } else if (format == u"csv") {
-        out << "at,actor,action,batch,detail\n";
-        for (const AuditEntry &e : log)
-            out << iso(e.at) << ',' << csvField(e.actor) << ',' << csvField(e.action) << ','
-                << (e.batch ? QString::number(e.batch) : QString()) << ',' << csvField(e.detail) << '\n';
-    } else {
-        for (const AuditEntry &e : log)
-            out << iso(e.at) << "  " << e.actor << "  " << e.action << (e.batch ? QStringLiteral(" batch %1").arg(e.batch) : QString())
-                << "  " << e.detail << '\n';
-    }
+    printAuditLog(CleanupStore(*ctx.store).auditLog(), ctx.parser.value(QStringLiteral("format")), false, out);
     return ExitOk;
 }
 

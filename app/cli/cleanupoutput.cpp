@@ -3,7 +3,10 @@
 
 #include "cli/cleanupoutput.h"
 
+#include "report/report.h"
+
 #include <QJsonArray>
+#include <QJsonDocument>
 
 namespace ferry::cli::cleanupout {
 
@@ -99,6 +102,38 @@ QJsonObject runJson(const CleanupExecResult &r, bool dry)
     return QJsonObject{{QStringLiteral("batch"), r.batch},     {QStringLiteral("run"), r.run},         {QStringLiteral("dryRun"), dry},
                        {QStringLiteral("refused"), r.refused}, {QStringLiteral("stopped"), r.stopped}, {QStringLiteral("items"), items},
                        {QStringLiteral("counts"), counts}};
+}
+
+void printAuditLog(const QList<AuditEntry> &log, const QString &format, bool byKind, QTextStream &out)
+{
+    const auto ref = [byKind](const AuditEntry &e) {
+        return !e.batch ? QString() : byKind ? QStringLiteral("%1:%2").arg(e.kind).arg(e.batch) : QString::number(e.batch);
+    };
+    if (format == u"json") {
+        QJsonArray a;
+        for (const AuditEntry &e : log) {
+            QJsonObject o{{QStringLiteral("at"), iso(e.at)}, {QStringLiteral("actor"), e.actor}, {QStringLiteral("action"), e.action}};
+            if (byKind) {
+                o.insert(QStringLiteral("kind"), e.kind);
+                o.insert(QStringLiteral("batch"), ref(e));
+            } else {
+                o.insert(QStringLiteral("batch"), e.batch);
+            }
+            o.insert(QStringLiteral("detail"), e.detail);
+            a.append(o);
+        }
+        out << QJsonDocument(a).toJson(QJsonDocument::Indented);
+    } else if (format == u"csv") {
+        out << (byKind ? "at,actor,action,kind,batch,detail\n" : "at,actor,action,batch,detail\n");
+        for (const AuditEntry &e : log)
+            out << iso(e.at) << ',' << csvField(e.actor) << ',' << csvField(e.action) << ',' << (byKind ? e.kind + u',' : QString())
+                << ref(e) << ',' << csvField(e.detail) << '\n';
+    } else {
+        for (const AuditEntry &e : log)
+            out << iso(e.at) << "  " << e.actor << "  " << e.action
+                << (e.batch ? (byKind ? QStringLiteral(" %1") : QStringLiteral(" batch %1")).arg(ref(e)) : QString()) << "  " << e.detail
+                << '\n';
+    }
 }
 
 } // namespace ferry::cli::cleanupout

@@ -18,5 +18,8 @@ QJsonObject itemJson(const CleanupItem &item);
 QJsonObject batchJson(const CleanupBatch &batch);
 QJsonObject runJson(const CleanupExecResult &run, bool dryRun);
 void printRun(const CleanupExecResult &run, bool dryRun, QTextStream &out);
+// The audit log as table, json or csv. byKind (ferryctl batch audit): a kind column and each
+// batch as KIND:N; else (cleanup audit) the batch as its number. Both are contracts.
+void printAuditLog(const QList<AuditEntry> &log, const QString &format, bool byKind, QTextStream &out);
 
 } // namespace ferry::cli::cleanupout
