@@ -45,6 +45,22 @@ QString deleteOutcomeName(DeleteOutcome o)
     return QStringLiteral("failed");
 }
 
+namespace {
+
+// "GET URL: cause": the transport's message names the URL too ("URL: Connection refused",
+// "URL sent nothing for 30000 ms"); an error says it once.
+QString whatThenCause(const QString &what, const QString &cause)
+{
+    const QString url = what.section(u' ', 1);
+    if (url.isEmpty() || !cause.startsWith(url))
+        return what + QStringLiteral(": ") + cause;
+    QString rest = cause.mid(url.size());
+    rest = rest.startsWith(QStringLiteral(": ")) ? rest.mid(2) : rest.trimmed();
+    return what + QStringLiteral(": ") + rest;
+}
+
+} // namespace
+
 RegistryError errorFromResponse(const HttpResponse &r, const QString &what)
 {
     using K = RegistryError::Kind;
@@ -59,10 +75,15 @@ RegistryError errorFromResponse(const HttpResponse &r, const QString &what)
         case NetError::Canceled: k = K::Canceled; break;
         default: k = K::Network; break;
         }
-        return RegistryError::make(k, what + QStringLiteral(": ") + r.errorString);
+        QString text = whatThenCause(what, r.errorString);
+        // OpenSSL's word for an answer that is not TLS at all: a plain-HTTP registry.
+        if (k == K::Tls && r.errorString.contains(QStringLiteral("wrong version number")))
+            text +=
+                QStringLiteral(" (the registry answers in plain HTTP: give it an http:// URL, insecure: true in the plan, or --insecure)");
+        return RegistryError::make(k, text);
     }
     if (r.error == NetError::Truncated)
-        return RegistryError::make(K::Network, what + QStringLiteral(": ") + r.errorString, r.status);
+        return RegistryError::make(K::Network, whatThenCause(what, r.errorString), r.status);
 
     // OCI error bodies: {"errors":[{"code":…,"message":…}]}; read at most 64 KiB of them.
     QString code, message;
@@ -75,7 +96,7 @@ RegistryError errorFromResponse(const HttpResponse &r, const QString &what)
     }
     QString text = what;
     if (!r.errorString.isEmpty())
-        text += QStringLiteral(": ") + r.errorString;
+        text = whatThenCause(what, r.errorString);
     else if (!message.isEmpty())
         text += QStringLiteral(": ") + message;
 

@@ -209,6 +209,12 @@ private Q_SLOTS:
                     {QStringLiteral("inspect"), plain + QStringLiteral("/team/app:no-such-tag"), QStringLiteral("--insecure")}, env());
         QCOMPARE(r.exitCode, 1);
         QVERIFY(r.err.contains("not found"));
+        // TLS spoken to a plain-HTTP registry: the error says what the registry is and what to do,
+        // with the URL once.
+        r = run(ferryctlPath(), {QStringLiteral("inspect"), plain + QStringLiteral("/team/app:1.1.0")}, env());
+        QVERIFY(r.exitCode != 0);
+        QVERIFY2(r.err.contains("answers in plain HTTP") && r.err.contains("--insecure"), r.err.constData());
+        QCOMPARE(r.err.count("/v2/"), 1);
 
         QProcessEnvironment e = env();
         e.insert(QStringLiteral("WRONG_PW"), QStringLiteral("nope"));
