@@ -7,6 +7,7 @@
 #include "plan/plancredentials.h"
 #include "report/progress.h"
 #include "store/store.h"
+#include "store/storefollower.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -19,6 +20,7 @@ Workspace::Workspace(int networkThreads, QObject *parent)
     , m_networkThreads(networkThreads)
 {
     connect(&m_watcher, &QFileSystemWatcher::fileChanged, this, &Workspace::onPlanFileChanged);
+    m_chartsPool.setMaxThreadCount(1);
     m_storeChanged.setSingleShot(true);
     connect(&m_storeChanged, &QTimer::timeout, this, [this] {
         if (m_runningScans.isEmpty()) // a scan of this session's own: its face reloads when it ends
@@ -26,7 +28,10 @@ Workspace::Workspace(int networkThreads, QObject *parent)
     });
 }
 
-Workspace::~Workspace() = default;
+Workspace::~Workspace()
+{
+    delete m_follower; // before the timer it starts and the sets it reads
+}
 
 QFuture<ChartsScanReport> Workspace::scanCharts(const QString &only, const ChartsScanProgress &progress)
 {
@@ -39,7 +44,6 @@ QFuture<ChartsScanReport> Workspace::scanCharts(const QString &only, const Chart
         return QtFuture::makeReadyFuture(report);
     const QMap<QString, RegistryConfig> configs = registryConfigs(&report.warnings);
     // Blocking reads on this pool's thread; the requests themselves run on the network threads.
-    m_chartsPool.setMaxThreadCount(1);
     return QtConcurrent::run(&m_chartsPool,
                              [report, plan = m_plan, configs, network = &network(), db = databasePath(), only, progress]() mutable {
                                  Store store(db);
@@ -190,10 +194,10 @@ CleanupJob *Workspace::startCleanup(const CleanupRequest &request, QString *erro
         *error = QStringLiteral("no database is open");
         return nullptr;
     }
-    std::shared_ptr<const Plan> plan = m_plan;
-    if ((request.kind == CleanupRequest::Kind::Execute || request.kind == CleanupRequest::Kind::Resume) && !request.batchPlan.isEmpty())
-        if (!(plan = planForBatch(request.batchPlan, error)))
-            return nullptr;
+    std::shared_ptr<const Plan> plan;
+    if (!planForJob(request.kind == CleanupRequest::Kind::Execute || request.kind == CleanupRequest::Kind::Resume, request.batchPlan, &plan,
+                    error))
+        return nullptr;
     auto *job = new CleanupJob(plan, m_store->path(), network(), request);
     job->start();
     return job;
@@ -205,13 +209,23 @@ CopyJob *Workspace::startCopy(const CopyRequest &request, QString *error)
         *error = QStringLiteral("no database is open");
         return nullptr;
     }
-    std::shared_ptr<const Plan> plan = m_plan;
-    if ((request.kind == CopyRequest::Kind::Execute || request.kind == CopyRequest::Kind::Resume) && !request.batchPlan.isEmpty())
-        if (!(plan = planForBatch(request.batchPlan, error)))
-            return nullptr;
+    std::shared_ptr<const Plan> plan;
+    if (!planForJob(request.kind == CopyRequest::Kind::Execute || request.kind == CopyRequest::Kind::Resume, request.batchPlan, &plan,
+                    error))
+        return nullptr;
     auto *job = new CopyJob(plan, m_store->path(), network(), request);
     job->start();
     return job;
+}
+
+bool Workspace::planForJob(bool runsBatch, const QString &batchPlan, std::shared_ptr<const Plan> *plan, QString *error) const
+{
+    if (!runsBatch || batchPlan.isEmpty()) {
+        *plan = m_plan; // a decision, a plan of a batch, or a batch whose plan file nobody named
+        return true;
+    }
+    *plan = planForBatch(batchPlan, error);
+    return *plan != nullptr;
 }
 
 std::shared_ptr<const Plan> Workspace::planForBatch(const QString &batchPlan, QString *error) const

@@ -152,6 +152,9 @@ Q_SIGNALS:
 
 private:
     void onPlanFileChanged();
+    // The plan a job runs under: planForBatch's for a batch to execute or resume whose plan file
+    // the request names, else the open plan. False (with the error) when planForBatch has none.
+    bool planForJob(bool runsBatch, const QString &batchPlan, std::shared_ptr<const Plan> *plan, QString *error) const;
     void startFollowing();
     void onStoreChanged(const QString &what);
 
