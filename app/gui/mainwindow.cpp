@@ -8,6 +8,7 @@
 #include "cleanuppage.h"
 #include "clientspage.h"
 #include "copypage.h"
+#include "core/pages.h"
 #include "exportdialog.h"
 #include "imagespage.h"
 #include "net/networkservice.h"
@@ -231,11 +232,8 @@ void MainWindow::connectNavigation()
 
 void MainWindow::showPage(const QString &name)
 {
-    const QStringList pages{QStringLiteral("overview"), QStringLiteral("images"),     QStringLiteral("replication"),
-                            QStringLiteral("cleanup"),  QStringLiteral("registries"), QStringLiteral("clients"),
-                            QStringLiteral("charts"),   QStringLiteral("copies")};
-    if (pages.contains(name))
-        m_sidebar->setCurrentRow(int(pages.indexOf(name)));
+    if (const auto page = pages::indexOf(name))
+        m_sidebar->setCurrentRow(*page);
 }
 
 MainWindow::~MainWindow()
@@ -385,11 +383,8 @@ void MainWindow::setUpWelcome()
 {
     m_sidebar->addItems(
         {tr("Overview"), tr("Images"), tr("Replication"), tr("Cleanup"), tr("Registries"), tr("Clients"), tr("Charts"), tr("Copies")});
-    const QStringList pageIcons{QStringLiteral("overview"), QStringLiteral("images"),     QStringLiteral("replication"),
-                                QStringLiteral("cleanup"),  QStringLiteral("registries"), QStringLiteral("clients"),
-                                QStringLiteral("charts"),   QStringLiteral("copies")};
-    for (int i = 0; i < m_sidebar->count(); ++i)
-        m_sidebar->item(i)->setIcon(QIcon(QStringLiteral(":/ferry/icons/%1.svg").arg(pageIcons.value(i))));
+    for (int i = 0; i < m_sidebar->count(); ++i) // each page's icon has its name
+        m_sidebar->item(i)->setIcon(QIcon(QStringLiteral(":/ferry/icons/%1.svg").arg(pages::names().value(i))));
     m_welcome = new WelcomePage(this);
     m_pages->addWidget(m_welcome);
     connect(m_welcome, &WelcomePage::openPlanRequested, this, &MainWindow::openPlan);

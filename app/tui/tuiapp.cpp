@@ -3,6 +3,8 @@
 
 #include "tui/tuiapp.h"
 
+#include "core/pages.h"
+
 #include "core/stopsignal.h"
 #include "tui/terminal.h"
 
@@ -73,11 +75,7 @@ void App::setSchedule(const WatchSchedule &schedule)
 
 std::optional<int> App::pageNamed(const QString &name)
 {
-    const QStringList names{QStringLiteral("overview"), QStringLiteral("images"),     QStringLiteral("replication"),
-                            QStringLiteral("cleanup"),  QStringLiteral("registries"), QStringLiteral("clients"),
-                            QStringLiteral("charts"),   QStringLiteral("copies")};
-    const qsizetype i = names.indexOf(name.toLower());
-    return i < 0 ? std::nullopt : std::optional<int>(int(i));
+    return pages::indexOf(name);
 }
 
 void App::setPage(int page)

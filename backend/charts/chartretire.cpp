@@ -112,25 +112,29 @@ ChartRetireRun executeChartRetirement(const Plan &plan, Store &store, NetworkSer
     ChartRetireRun out;
     out.batch = batchId;
     CleanupStore cleanup(store);
+    // One executor per batch, the status and the audit as for every kind (BatchExecution): the
+    // lock first, then the batch is read.
+    BatchExecution exec(cleanup, batchId, dryRun, actor);
+    if (!exec.hold()) {
+        out.refused = exec.refused();
+        return out;
+    }
     auto loaded = cleanup.batch(batchId);
+    QString blocker;
     if (!loaded)
-        out.refused = QStringLiteral("there is no batch %1").arg(batchId);
+        blocker = QStringLiteral("there is no batch %1").arg(batchId);
     else if (loaded->registry != input.repository.name)
-        out.refused = QStringLiteral("batch %1 belongs to %2, not to the chart repository %3")
-                          .arg(batchId)
-                          .arg(loaded->registry, input.repository.name);
+        blocker = QStringLiteral("batch %1 belongs to %2, not to the chart repository %3")
+                      .arg(batchId)
+                      .arg(loaded->registry, input.repository.name);
     else
-        out.refused = batchExecutionBlocker(*loaded, dryRun, plan.cleanup.maxListingAgeSeconds);
-    if (!out.refused.isEmpty()) {
-        cleanup.audit(actor, dryRun ? QStringLiteral("dry-run refused") : QStringLiteral("execute refused"), batchId, out.refused);
+        blocker = batchExecutionBlocker(*loaded, dryRun, plan.cleanup.maxListingAgeSeconds);
+    if (!exec.begin(blocker, loaded ? loaded->hash : QString())) {
+        out.refused = exec.refused();
         return out;
     }
     CleanupBatch &b = *loaded;
-    out.run = cleanup.beginRun(batchId, dryRun, actor);
-    cleanup.audit(actor, dryRun ? QStringLiteral("dry-run") : QStringLiteral("execute"), batchId,
-                  QStringLiteral("run %1, hash %2").arg(out.run).arg(b.hash));
-    if (!dryRun)
-        cleanup.setStatus(batchId, batchstatus::Executing);
+    out.run = exec.run();
     // Both sides read again now, for the batch's charts: what was approved must still be true of each file.
     ChartScanInput again = input;
     again.replicas.clear(); // the retirement verifies the target; replicas follow it
@@ -179,13 +183,7 @@ ChartRetireRun executeChartRetirement(const Plan &plan, Store &store, NetworkSer
         ++out.counts[state];
         out.items.append(item);
     }
-    QStringList parts;
-    for (auto it = out.counts.cbegin(); it != out.counts.cend(); ++it)
-        parts << QStringLiteral("%1 %2").arg(it.value()).arg(it.key());
-    cleanup.finishRun(out.run, QStringLiteral("finished"), parts.join(QStringLiteral(", ")));
-    if (!dryRun)
-        cleanup.setStatus(batchId, batchstatus::Executed);
-    cleanup.audit(actor, dryRun ? QStringLiteral("dry-run finished") : QStringLiteral("execute finished"), batchId, parts.join(u", "));
+    exec.finish(out.counts, true); // every item reached a final state
     return out;
 }
 

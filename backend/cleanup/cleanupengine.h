@@ -5,6 +5,7 @@
 
 #include "cleanup/cleanupstore.h"
 #include "net/task.h"
+#include "ops/batchexecution.h"
 #include "plan/plan.h"
 #include "plan/plancredentials.h"
 
@@ -135,8 +136,8 @@ private:
     void storeBatches(const QString &registry, const QString &repository, const QList<CleanupPolicy> &pols, const RepositorySnapshot &snap,
                       const QList<CleanupItem> &deletes, const QList<CleanupItem> &keeps, const QDateTime &now, CleanupPlanResult *out);
     Task<bool> rereadSnapshot(const CleanupBatch &b, const QSet<QString> &digests, RepositorySnapshot *snap);
-    CleanupExecResult stopRun(CleanupExecResult *result, const QString &actor, const QList<CleanupItem *> &work, const QString &why);
-    std::optional<CleanupBatch> startRun(qint64 batchId, bool dry, const QString &actor, CleanupExecResult *result);
+    CleanupExecResult stopRun(CleanupExecResult *result, BatchExecution &exec, const QList<CleanupItem *> &work, const QString &why);
+    std::optional<CleanupBatch> startRun(qint64 batchId, BatchExecution &exec, CleanupExecResult *result);
     Task<QString> liveRecheck(const CleanupBatch &b, const CleanupItem &item, const RepositorySnapshot &snap);
     // What the clusters hold in the batch's repository by the latest refs scan, read again when a
     // newer refs scan has been recorded; the manifests of held indexes are read into snap.

@@ -9,40 +9,12 @@
 #include "registry/registryclient.h"
 
 #include <QElapsedTimer>
-#include <QJsonDocument>
-#include <QJsonObject>
 
 namespace ferry {
 
 using cleanupreply::reply;
 
 namespace {
-
-// A batch's lock, let go when the run ends however it ends.
-struct BatchLock
-{
-    Store *store;
-    QString name;
-    BatchLock(Store *s, QString n)
-        : store(s)
-        , name(std::move(n))
-    { }
-    BatchLock(const BatchLock &) = delete;
-    BatchLock &operator=(const BatchLock &) = delete;
-    ~BatchLock()
-    {
-        if (store)
-            store->unlock(name);
-    }
-};
-
-QString summaryJson(const QMap<QString, int> &counts)
-{
-    QJsonObject o;
-    for (auto it = counts.begin(); it != counts.end(); ++it)
-        o.insert(it.key(), it.value());
-    return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
-}
 
 QString stateFor(DeleteOutcome o)
 {
@@ -54,23 +26,6 @@ QString stateFor(DeleteOutcome o)
     case DeleteOutcome::Failed: return itemstate::Failed;
     }
     return itemstate::Failed;
-}
-
-// One executor per batch, across processes and machines: a real run holds the batch's lock
-// for its whole length and reads the batch only once it holds it, so no item is sent twice.
-// nullopt (and why in result->refused) when another process holds it.
-std::optional<BatchLock> holdBatch(CleanupStore &cleanup, qint64 batchId, bool dry, const QString &actor, CleanupExecResult *result)
-{
-    if (dry)
-        return std::optional<BatchLock>(std::in_place, nullptr, QString());
-    const QString name = QStringLiteral("cleanup-batch:%1").arg(batchId);
-    if (!cleanup.store().tryLock(name)) {
-        result->refused =
-            QStringLiteral("batch %1 is being executed by another process (an execute or resume elsewhere); nothing was sent").arg(batchId);
-        cleanup.audit(actor, QStringLiteral("execute refused"), batchId, result->refused);
-        return std::nullopt;
-    }
-    return std::optional<BatchLock>(std::in_place, &cleanup.store(), name);
 }
 
 } // namespace
@@ -193,41 +148,30 @@ Task<bool> CleanupEngine::rereadSnapshot(const CleanupBatch &b, const QSet<QStri
 }
 
 // The run ends before its last item: the journal and the audit say why; resume goes on.
-CleanupExecResult CleanupEngine::stopRun(CleanupExecResult *result, const QString &actor, const QList<CleanupItem *> &work,
+CleanupExecResult CleanupEngine::stopRun(CleanupExecResult *result, BatchExecution &exec, const QList<CleanupItem *> &work,
                                          const QString &why)
 {
     result->stopped = true;
-    m_cleanup.finishRun(result->run, QStringLiteral("stopped"), why);
-    m_cleanup.audit(actor, QStringLiteral("run stopped"), result->batch, why);
+    exec.stop(why);
     for (CleanupItem *i : work)
         result->items.append(*i);
     return *result;
 }
 
-// The batch, if nothing blocks it, with its run begun and audited; else nullopt and why in
-// result->refused.
-std::optional<CleanupBatch> CleanupEngine::startRun(qint64 batchId, bool dry, const QString &actor, CleanupExecResult *result)
+// The batch, if nothing blocks it, with its run begun and audited (BatchExecution, the rule of
+// every kind); else nullopt and why in result->refused.
+std::optional<CleanupBatch> CleanupEngine::startRun(qint64 batchId, BatchExecution &exec, CleanupExecResult *result)
 {
     auto loaded = m_cleanup.batch(batchId);
     if (!loaded) {
         result->refused = QStringLiteral("there is no batch %1").arg(batchId);
         return std::nullopt;
     }
-    result->refused = executionBlocker(*loaded, dry);
-    if (!result->refused.isEmpty()) {
-        m_cleanup.audit(actor, dry ? QStringLiteral("dry-run refused") : QStringLiteral("execute refused"), batchId, result->refused);
+    if (!exec.begin(executionBlocker(*loaded, exec.dryRun()), loaded->hash)) {
+        result->refused = exec.refused();
         return std::nullopt;
     }
-    // Approved, as read, still when the status changes: a rejection from another machine in
-    // between stops this run before it starts.
-    if (!dry && !m_cleanup.setStatusIf(batchId, batchstatus::Executing, {batchstatus::Approved, batchstatus::Executing})) {
-        result->refused = QStringLiteral("batch %1 was decided again while this run started; show it again").arg(batchId);
-        m_cleanup.audit(actor, QStringLiteral("execute refused"), batchId, result->refused);
-        return std::nullopt;
-    }
-    result->run = m_cleanup.beginRun(batchId, dry, actor);
-    m_cleanup.audit(actor, dry ? QStringLiteral("dry-run") : QStringLiteral("execute"), batchId,
-                    QStringLiteral("run %1, hash %2").arg(result->run).arg(loaded->hash));
+    result->run = exec.run();
     if (!loaded->refsOverride.isEmpty())
         m_cleanup.journalNote(result->run, batchId,
                               QStringLiteral("approved by %1 without a fresh refs scan (%2); each item is still checked against the "
@@ -240,11 +184,15 @@ Task<CleanupExecResult> CleanupEngine::execute(qint64 batchId, CleanupExecOption
 {
     CleanupExecResult result;
     result.batch = batchId;
-    const QString actor = batchActor(options.actor);
     const bool dry = options.dryRun;
     const QString phase = dry ? QStringLiteral("dry-run") : QStringLiteral("execute");
-    const std::optional<BatchLock> held = holdBatch(m_cleanup, batchId, dry, actor, &result);
-    std::optional<CleanupBatch> loaded = held ? startRun(batchId, dry, actor, &result) : std::nullopt;
+    // One executor per batch: the lock first, then the batch is read.
+    BatchExecution exec(m_cleanup, batchId, dry, options.actor);
+    if (!exec.hold()) {
+        result.refused = exec.refused();
+        co_return result;
+    }
+    std::optional<CleanupBatch> loaded = startRun(batchId, exec, &result);
     if (!loaded)
         co_return result;
     CleanupBatch &b = *loaded;
@@ -262,7 +210,7 @@ Task<CleanupExecResult> CleanupEngine::execute(qint64 batchId, CleanupExecOption
     RepositorySnapshot snap = co_await readSnapshot(b.registry, b.repository, digests, false);
     QElapsedTimer snapAge;
     snapAge.start();
-    auto finishStopped = [&](const QString &why) { return stopRun(&result, actor, work, why); };
+    auto finishStopped = [&](const QString &why) { return stopRun(&result, exec, work, why); };
     if (!snap.complete)
         co_return finishStopped(QStringLiteral("cannot re-verify %1/%2: %3").arg(b.registry, b.repository, snap.incompleteReason));
 
@@ -349,33 +297,13 @@ Task<CleanupExecResult> CleanupEngine::execute(qint64 batchId, CleanupExecOption
     }
     for (CleanupItem *i : work)
         result.items.append(*i);
-    m_cleanup.finishRun(result.run, QStringLiteral("finished"), summaryJson(result.counts));
-    if (!dry)
-        m_cleanup.setStatus(batchId, batchstatus::Executed);
-    m_cleanup.audit(actor, dry ? QStringLiteral("dry-run finished") : QStringLiteral("execute finished"), batchId,
-                    summaryJson(result.counts));
+    exec.finish(result.counts, true); // every item reached a final state
     co_return result;
 }
 
 Task<QList<CleanupExecResult>> CleanupEngine::resume(CleanupExecOptions options)
 {
-    QList<qint64> batches;
-    Store &store = m_cleanup.store();
-    for (const BatchRun &r : m_cleanup.runs()) {
-        if (r.dryRun || r.status != u"running")
-            continue;
-        // A run whose batch another process holds is alive: it is not ours to end.
-        const QString lockName = QStringLiteral("cleanup-batch:%1").arg(r.batch);
-        if (!store.tryLock(lockName)) {
-            if (!batches.contains(r.batch))
-                batches << r.batch; // execute says it is held elsewhere
-            continue;
-        }
-        m_cleanup.finishRun(r.id, QStringLiteral("interrupted"), QStringLiteral("the process ended during the run; resumed"));
-        store.unlock(lockName);
-        if (!batches.contains(r.batch))
-            batches << r.batch;
-    }
+    QList<qint64> batches = BatchExecution::endInterruptedRuns(m_cleanup);
     for (const CleanupBatch &b : m_cleanup.batches())
         if (b.status == batchstatus::Executing && !batches.contains(b.id))
             batches << b.id;

@@ -6,6 +6,7 @@
 
 #include "copy/copyengine.h"
 #include "copy/copytransfer.h"
+#include "ops/batchexecution.h"
 
 #include "cleanup/cleanupstore.h"
 #include "plan/plancredentials.h"
@@ -229,25 +230,25 @@ Task<CopyExecResult> CopyEngine::runBatch(qint64 batchId, CopyExecOptions option
 {
     CopyExecResult result;
     result.batch = batchId;
+    // One executor per batch: the lock first, then the batch is read; the status, the run and the
+    // audit lines as for every kind (BatchExecution).
+    BatchExecution exec(m_copy, batchId, options.dryRun, options.actor);
+    if (!exec.hold()) {
+        result.refused = exec.refused();
+        co_return result;
+    }
     auto loaded = m_copy.batch(batchId);
     if (!loaded) {
         result.refused = QStringLiteral("no copy batch %1").arg(batchId);
         co_return result;
     }
     CopyBatch b = std::move(*loaded);
-    if (const QString why = copyExecutionBlocker(b, options.dryRun); !why.isEmpty()) {
-        result.refused = why;
+    if (!exec.begin(copyExecutionBlocker(b, options.dryRun), b.hash)) {
+        result.refused = exec.refused();
         co_return result;
     }
-    const QString lock = QStringLiteral("copy-batch-%1").arg(batchId);
-    if (!options.dryRun && !m_store.tryLock(lock)) {
-        result.refused = QStringLiteral("copy batch %1 is being executed by another run (its lock is held)").arg(batchId);
-        co_return result;
-    }
-    const QString actor = batchActor(options.actor);
-    result.run = m_copy.beginRun(batchId, options.dryRun, actor);
-    if (!options.dryRun)
-        m_copy.setStatusIf(batchId, batchstatus::Executing, {batchstatus::Approved, batchstatus::Executed});
+    result.run = exec.run();
+    const QString actor = exec.actor();
     // Items run side by side (each its own HEADs, GETs and uploads); the registries' sessions cap
     // what is in flight, and the journal is written on this thread, one entry at a time.
     RunState state{&b, &result, options.dryRun ? QStringLiteral("dry-run") : QStringLiteral("copy"), options.dryRun, actor};
@@ -267,11 +268,10 @@ Task<CopyExecResult> CopyEngine::runBatch(qint64 batchId, CopyExecOptions option
     std::sort(result.items.begin(), result.items.end(), [](const CopyItem &x, const CopyItem &y) { return x.seq < y.seq; });
     const bool allFinal =
         std::all_of(b.items.begin(), b.items.end(), [&](const CopyItem &i) { return options.dryRun || copystate::isFinal(i.state); });
-    if (!options.dryRun)
-        m_copy.setStatusIf(batchId, allFinal && !result.stopped ? batchstatus::Executed : batchstatus::Executing, {batchstatus::Executing});
-    m_copy.finishRun(result.run, result.stopped ? QStringLiteral("stopped") : QStringLiteral("finished"), result.countsText());
-    if (!options.dryRun)
-        m_store.unlock(lock);
+    if (result.stopped)
+        exec.stop(QStringLiteral("stopped by the operator: %1").arg(result.countsText())); // resume goes on with it
+    else
+        exec.finish(result.counts, allFinal); // failed items keep it executing: resume tries them again
     co_return result;
 }
 
@@ -287,8 +287,10 @@ Task<> CopyEngine::batchWorker(QList<qint64> *ids, qsizetype *next, CopyExecOpti
 Task<QList<CopyExecResult>> CopyEngine::resume(CopyExecOptions options)
 {
     m_canceled = false;
-    QList<qint64> ids;
+    QList<qint64> ids = BatchExecution::endInterruptedRuns(m_copy); // their batches first
     for (const CopyBatch &listed : m_copy.batches()) {
+        if (ids.contains(listed.id))
+            continue;
         if (listed.status != batchstatus::Approved && listed.status != batchstatus::Executing && listed.status != batchstatus::Executed)
             continue;
         const auto b = m_copy.batch(listed.id);

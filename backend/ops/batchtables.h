@@ -82,6 +82,8 @@ public:
     QList<AuditEntry> auditLog(bool onlyThisKind = true) const;
 
     QString lastError() const { return m_store.lastError(); }
+    Store &tablesStore() const { return m_store; }
+    const BatchKind &kind() const { return m_kind; }
 
 protected:
     // Records the query's error as the store's last error; false.

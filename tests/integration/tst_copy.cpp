@@ -373,7 +373,7 @@ private Q_SLOTS:
         // A second executor on the same batch is refused while the first holds it.
         const Run second = ferryctl({QStringLiteral("copy"), QStringLiteral("execute"), QString::number(id), QStringLiteral("--db"), db});
         QCOMPARE(second.exitCode, 6);
-        QVERIFY2(second.err.contains("another run"), second.err.constData());
+        QVERIFY2(second.err.contains("being executed by another process"), second.err.constData());
         ::kill(pid_t(first.processId()), SIGKILL);
         QVERIFY(first.waitForFinished(10'000));
         QVERIFY(raw(QStringLiteral("gsoci"), QStringLiteral("team/huge"), QStringLiteral("2.0.0")).isEmpty()); // no tag yet

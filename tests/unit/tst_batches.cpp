@@ -12,6 +12,7 @@
 #include "core/batches.h"
 #include "core/batchreads.h"
 #include "core/workspace.h"
+#include "ops/batchexecution.h"
 #include "testmain.h"
 #include "teststore.h"
 
@@ -198,6 +199,74 @@ private Q_SLOTS:
         QCOMPARE(cleanups.batches.size(), 1);
         QCOMPARE(cleanups.shown->id, cleanup.id);
         QCOMPARE(readCleanupBatch(ws, cleanup.id).result()->items.size(), 1);
+    }
+
+    // Every kind runs inside one BatchExecution: one executor per batch across connections
+    // (processes, machines), a decision from elsewhere between the read and the status change
+    // stops the run, and a run whose process died is marked interrupted by the next resume. Run
+    // on both engines (the lock is a file on SQLite, an advisory lock on PostgreSQL).
+    void everyKindRunsInsideOneExecution()
+    {
+        QTemporaryDir dir;
+        const QString db = test::testStore(dir.filePath(QStringLiteral("runs.db")));
+        const auto here = std::make_unique<Store>(db);
+        Store elsewhere(db);
+        QString error;
+        QVERIFY2(here->open(&error) && elsewhere.open(&error), qPrintable(error));
+        CopyBatch copy = copyBatch();
+        CleanupBatch cleanup = cleanupBatch();
+        QVERIFY(CopyStore(*here).addBatch(&copy) && CleanupStore(*here).addBatch(&cleanup));
+        QVERIFY(CopyStore(*here).setStatus(copy.id, batchstatus::Approved));
+        QVERIFY(CleanupStore(*here).setStatus(cleanup.id, batchstatus::Approved));
+        CopyStore copiesElsewhere(elsewhere);
+        qint64 run = 0;
+        {
+            // One executor per batch: the second connection is refused, and the audit says so.
+            CopyStore copiesHere(*here);
+            BatchExecution first(copiesHere, copy.id, false, QStringLiteral("ada"));
+            QVERIFY(first.hold());
+            BatchExecution second(copiesElsewhere, copy.id, false, QStringLiteral("bob"));
+            QVERIFY(!second.hold());
+            QVERIFY2(second.refused().contains(QStringLiteral("copy batch %1 is being executed by another process").arg(copy.id)),
+                     qPrintable(second.refused()));
+            QCOMPARE(copiesHere.auditLog().constLast().action, QStringLiteral("execute refused"));
+            QVERIFY(first.begin(QString(), copy.hash));
+            QCOMPARE(copiesElsewhere.batch(copy.id)->status, batchstatus::Executing);
+            run = first.run();
+            // The process dies in the middle of the run: the run's row stays "running" (no
+            // finish nor stop), the lock goes with the process.
+        }
+        QCOMPARE(BatchExecution::endInterruptedRuns(copiesElsewhere), QList<qint64>{copy.id});
+        QCOMPARE(copiesElsewhere.runs(copy.id).value(0).id, run);
+        QCOMPARE(copiesElsewhere.runs(copy.id).value(0).status, QStringLiteral("interrupted"));
+
+        // A rejection from elsewhere after the executor read the batch as approved: refused, no run.
+        CleanupStore cleanupsHere(*here), cleanupsElsewhere(elsewhere);
+        BatchExecution late(cleanupsHere, cleanup.id, false, QStringLiteral("ada"));
+        QVERIFY(late.hold());
+        QVERIFY(cleanupsElsewhere.decide(cleanup.id, batchstatus::Rejected, QStringLiteral("bob"), cleanup.hash, QString(),
+                                         {batchstatus::Approved}));
+        QVERIFY(!late.begin(QString(), cleanup.hash));
+        QVERIFY2(late.refused().contains(QStringLiteral("was decided again")), qPrintable(late.refused()));
+        QCOMPARE(cleanupsHere.batch(cleanup.id)->status, batchstatus::Rejected);
+        QVERIFY(cleanupsHere.runs(cleanup.id).isEmpty());
+
+        // A finished run with items left to try keeps the batch executing (resume goes on); with
+        // every item final it is executed.
+        QVERIFY(copiesElsewhere.setStatus(copy.id, batchstatus::Approved));
+        {
+            BatchExecution again(copiesElsewhere, copy.id, false, QStringLiteral("ada"));
+            QVERIFY(again.hold() && again.begin(QString(), copy.hash));
+            again.finish({{QStringLiteral("failed"), 1}}, false);
+        }
+        QCOMPARE(copiesElsewhere.batch(copy.id)->status, batchstatus::Executing);
+        {
+            BatchExecution last(copiesElsewhere, copy.id, false, QStringLiteral("ada"));
+            QVERIFY(last.hold() && last.begin(QString(), copy.hash));
+            last.finish({{QStringLiteral("copied"), 1}}, true);
+        }
+        QCOMPARE(copiesElsewhere.batch(copy.id)->status, batchstatus::Executed);
+        QCOMPARE(copiesElsewhere.runs(copy.id).constLast().summary, QStringLiteral("{\"copied\":1}"));
     }
 
     // ferryctl batch: one list of both kinds, and show, approve and reject by KIND:N with the
