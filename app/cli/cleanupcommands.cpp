@@ -16,13 +16,10 @@
 
 #include "cli/cleanupoutput.h"
 #include "cli/commandtable.h"
-#include <QEventLoop>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRegularExpression>
-
-#include <unistd.h>
 
 namespace ferry::cli {
 
@@ -123,9 +120,8 @@ bool batchArgument(const CommandParser &p, const QString &name, qint64 *id, QTex
     return true;
 }
 
-// Runs one cleanup operation as a job of the workspace: its progress on stderr, SIGINT and
-// SIGTERM stop it between items. The store had been opened by open(); a job that cannot
-// open it again says so in storeError.
+// Runs one cleanup operation as a job of the workspace (waitForJob). The store had been opened
+// by open(); a job that cannot open it again says so in storeError.
 CleanupOutcome runJob(Context &ctx, const CleanupRequest &request, QTextStream &err)
 {
     CleanupOutcome outcome;
@@ -133,27 +129,7 @@ CleanupOutcome runJob(Context &ctx, const CleanupRequest &request, QTextStream &
     std::unique_ptr<CleanupJob> job(ctx.workspace.startCleanup(request, &outcome.storeError));
     if (!job)
         return outcome;
-    const bool tty = ::isatty(STDERR_FILENO);
-    QObject::connect(job.get(), &CleanupJob::progress, job.get(), [&err, tty](const CleanupProgress &p) {
-        if (tty)
-            err << "\r\033[K[" << p.phase << "] " << p.done << '/' << p.total << ' ' << p.message.left(100) << Qt::flush;
-        else if (p.phase != u"plan")
-            err << '[' << p.phase << "] " << p.done << '/' << p.total << ' ' << p.message << Qt::endl;
-    });
-    QEventLoop loop;
-    bool done = false;
-    QObject::connect(job.get(), &CleanupJob::finished, &loop, [&](const CleanupOutcome &o) {
-        outcome = o;
-        done = true;
-        loop.quit();
-    });
-    StopSignal stop;
-    stop.watch(job.get(), [&job] { job->cancel(); });
-    if (!done)
-        loop.exec();
-    if (tty)
-        err << "\r\033[K";
-    return outcome;
+    return waitForJob<CleanupOutcome, CleanupProgress>(std::move(job), err);
 }
 
 // A job that could not open the database: exit 7 with why.

@@ -4,6 +4,7 @@
 #include "cli/commandtable.h"
 
 #include "cli/commands.h"
+#include "core/pages.h"
 
 #include <QTextStream>
 
@@ -63,7 +64,7 @@ const QList<CommandEntry> &ferryctlCommands()
         {QStringLiteral("watch"), QStringLiteral("--plan FILE"),
          QStringLiteral("rescan on a schedule; on a terminal, the terminal dashboard follows the rounds")},
         {QStringLiteral("tui"), QStringLiteral("[--plan FILE]"),
-         QStringLiteral("the dashboard in a terminal: overview, images, replication, cleanup, registries")},
+         QStringLiteral("the dashboard in a terminal, with every page of the window")},
         {QStringLiteral("cleanup"), QStringLiteral("<subcommand>"), QStringLiteral("plan, review, approve and execute deletion batches")},
         {QStringLiteral("cleanup plan"), QStringLiteral("--plan FILE [--policy NAME]"),
          QStringLiteral("read the registries and write batches of proposed deletions")},
@@ -260,9 +261,7 @@ void addFerryOptions(CommandParser &parser)
         {QStringLiteral("db"),
          QStringLiteral("The history database, a file or a postgresql:// URL (default: the plan's store, else next to the plan)."),
          QStringLiteral("file")});
-    parser.addOption({QStringLiteral("page"),
-                      QStringLiteral("Open on a page: overview, images, replication, cleanup, registries, clients, charts or copies."),
-                      QStringLiteral("page")});
+    parser.addOption({QStringLiteral("page"), QStringLiteral("Open on a page: ") + pages::spelled() + u'.', QStringLiteral("page")});
     parser.addOption({QStringLiteral("tui"), QStringLiteral("The dashboard in this terminal instead of a window (as ferryctl tui).")});
     parser.addOption({QStringLiteral("batch"),
                       QStringLiteral("Open the Cleanup page on this batch (with --page copies: the Copies page on this copy batch)."),

@@ -9,11 +9,11 @@
 #include "cli/commandtable.h"
 #include "cli/interruption.h"
 #include "copy/copyengine.h"
+#include "core/copyjob.h"
 #include "core/workspace.h"
 #include "matrix/syncstate.h"
 #include "store/store.h"
 
-#include <QEventLoop>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -42,6 +42,7 @@ struct Context
     CommandParser parser;
     Workspace workspace;
     std::shared_ptr<const Plan> plan;
+    QString batchPlan; // the plan file of the batch to execute, when --plan was not given
 };
 
 int open(Context &ctx, const QString &name, const QStringList &args, bool needPlan, QTextStream &out, QTextStream &err)
@@ -87,6 +88,7 @@ bool planForBatch(Context &ctx, const CopyBatch &b, const QString &name, QTextSt
         err << "ferryctl copy " << name << ": batch " << b.id << ": " << error << "\n  give --plan FILE" << Qt::endl;
         return false;
     }
+    ctx.batchPlan = b.plan; // the job chooses the same plan by the same rule
     return true;
 }
 
@@ -107,32 +109,26 @@ std::optional<CopyBatch> batchArgument(Context &ctx, const QString &name, QTextS
     return b;
 }
 
-// Runs a Task of the engine on this thread's event loop; SIGINT and SIGTERM cancel between items.
-template<typename T>
-T runTask(CopyEngine &engine, Task<T> task, QTextStream &err)
+// Runs one copy operation as a job of the workspace (waitForJob), under the plan the command
+// holds or the batch's own. A job that cannot start (or open the store) says so in storeError.
+CopyOutcome runJob(Context &ctx, CopyRequest request, QTextStream &err)
 {
-    StopSignal stop;
-    ProgressLine line(err);
-    engine.setProgressHandler([&line, &err](const CopyProgress &p) {
-        const QString text = p.total > 0 ? QStringLiteral("[%1] %2/%3 %4").arg(p.phase).arg(p.done).arg(p.total).arg(p.message)
-                                         : QStringLiteral("[%1] %2").arg(p.phase, p.message);
-        if (line.isTerminal())
-            line.show(text);
-        else if (p.phase != u"plan")
-            err << text << Qt::endl;
-    });
-    QEventLoop loop;
-    std::optional<T> value;
-    QObject context;
-    stop.watch(&context, [&engine] { engine.cancel(); });
-    task.start([&](T v) {
-        value = std::move(v);
-        QMetaObject::invokeMethod(&loop, &QEventLoop::quit, Qt::QueuedConnection);
-    });
-    if (!value)
-        loop.exec();
-    line.clear();
-    return std::move(*value);
+    CopyOutcome outcome;
+    outcome.kind = request.kind;
+    request.batchPlan = ctx.batchPlan;
+    std::unique_ptr<CopyJob> job(ctx.workspace.startCopy(request, &outcome.storeError));
+    if (!job)
+        return outcome;
+    return waitForJob<CopyOutcome, CopyProgress>(std::move(job), err);
+}
+
+// A job that could not open the database: exit 7 with why.
+bool storeFailed(const CopyOutcome &o, const QString &name, QTextStream &err)
+{
+    if (o.storeError.isEmpty())
+        return false;
+    err << "ferryctl copy " << name << ": " << o.storeError << Qt::endl;
+    return true;
 }
 
 QJsonObject itemJson(const CopyItem &i)
@@ -250,8 +246,13 @@ int cmdPlan(const QStringList &args, QTextStream &out, QTextStream &err)
             return ExitUsage;
         }
     }
-    CopyEngine engine(*ctx.plan, *ctx.workspace.store(), ctx.workspace.network());
-    const CopyPlanResult r = runTask(engine, engine.plan(o), err);
+    CopyRequest request;
+    request.kind = CopyRequest::Kind::Plan;
+    request.plan = o;
+    const CopyOutcome outcome = runJob(ctx, request, err);
+    if (storeFailed(outcome, QStringLiteral("plan"), err))
+        return ExitStore;
+    const CopyPlanResult &r = outcome.plan;
     for (const QString &e : r.errors)
         err << "ferryctl copy plan: " << e << Qt::endl;
     CopyStore cs(*ctx.workspace.store());
@@ -385,11 +386,16 @@ int cmdDecide(const QString &sub, const QStringList &args, QTextStream &out, QTe
         err << "ferryctl copy approve: say who approves with --as NAME" << Qt::endl;
         return ExitUsage;
     }
-    const Plan none;
-    CopyEngine engine(ctx.plan ? *ctx.plan : none, *ctx.workspace.store(), ctx.workspace.network());
-    const QString why = sub == u"approve"
-        ? engine.approve(b->id, p.value(QStringLiteral("as")), p.value(QStringLiteral("comment")), p.value(QStringLiteral("hash")))
-        : engine.reject(b->id, p.value(QStringLiteral("as")), p.value(QStringLiteral("comment")));
+    CopyRequest request;
+    request.kind = sub == u"approve" ? CopyRequest::Kind::Approve : CopyRequest::Kind::Reject;
+    request.batch = b->id;
+    request.actor = p.value(QStringLiteral("as"));
+    request.comment = p.value(QStringLiteral("comment"));
+    request.expectedHash = p.value(QStringLiteral("hash"));
+    const CopyOutcome outcome = runJob(ctx, request, err);
+    if (storeFailed(outcome, sub, err))
+        return ExitStore;
+    const QString &why = outcome.refused;
     if (!why.isEmpty()) {
         err << "ferryctl copy " << sub << ": " << why << Qt::endl;
         return ExitRefused;
@@ -459,8 +465,14 @@ int cmdExecute(const QString &sub, const QStringList &args, QTextStream &out, QT
             return rc;
         if (!planForBatch(ctx, *b, sub, err))
             return ExitUsage;
-        CopyEngine engine(*ctx.plan, *ctx.workspace.store(), ctx.workspace.network());
-        runs << runTask(engine, engine.execute(b->id, o), err);
+        CopyRequest request;
+        request.kind = CopyRequest::Kind::Execute;
+        request.batch = b->id;
+        request.options = o;
+        const CopyOutcome outcome = runJob(ctx, request, err);
+        if (storeFailed(outcome, sub, err))
+            return ExitStore;
+        runs = outcome.runs;
     } else {
         QList<CopyBatch> open;
         for (const CopyBatch &b : CopyStore(*ctx.workspace.store()).batches())
@@ -472,8 +484,13 @@ int cmdExecute(const QString &sub, const QStringList &args, QTextStream &out, QT
         }
         if (!planForBatch(ctx, open.last(), sub, err))
             return ExitUsage;
-        CopyEngine engine(*ctx.plan, *ctx.workspace.store(), ctx.workspace.network());
-        runs = runTask(engine, engine.resume(o), err);
+        CopyRequest request;
+        request.kind = CopyRequest::Kind::Resume;
+        request.options = o;
+        const CopyOutcome outcome = runJob(ctx, request, err);
+        if (storeFailed(outcome, sub, err))
+            return ExitStore;
+        runs = outcome.runs;
     }
     int rc = ExitOk;
     QJsonArray json;

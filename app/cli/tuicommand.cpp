@@ -3,6 +3,7 @@
 
 #include "cli/cliregistry.h"
 #include "cli/commands.h"
+#include "core/pages.h"
 #include "tui/tuiapp.h"
 
 #include "cli/commandtable.h"
@@ -20,10 +21,9 @@ int runTui(const QStringList &args, QTextStream &out, QTextStream &err)
         "NO_COLOR; a locale that is not UTF-8 gets ASCII. Exit codes: 0 done, 2 usage, 7 store, 130 interrupted."));
     p.addOption({QStringLiteral("plan"), QStringLiteral("The migration plan (YAML); without it, the store's figures only."),
                  QStringLiteral("file")});
-    p.addOption({QStringLiteral("db"), QStringLiteral("The history database (default: next to the plan)."), QStringLiteral("file")});
-    p.addOption({QStringLiteral("page"),
-                 QStringLiteral("Open on a page: overview, images, replication, cleanup, registries, clients, charts or copies."),
-                 QStringLiteral("page")});
+    p.addOption(
+        {QStringLiteral("db"), QStringLiteral("The history database (default: the plan's store, or FERRY_DB)."), QStringLiteral("file")});
+    p.addOption({QStringLiteral("page"), QStringLiteral("Open on a page: ") + pages::spelled() + u'.', QStringLiteral("page")});
     p.addOption({QStringLiteral("mouse"), QStringLiteral("Take the mouse: click a tab or a row, scroll with the wheel.")});
     p.addOption({QStringLiteral("collector"),
                  QStringLiteral("This collector's name in a shared store, for the scans s runs (default: the host's name)."),
@@ -36,7 +36,7 @@ int runTui(const QStringList &args, QTextStream &out, QTextStream &err)
     }
     std::optional<int> page = 0;
     if (p.isSet(QStringLiteral("page")) && !(page = tui::App::pageNamed(p.value(QStringLiteral("page"))))) {
-        err << "ferryctl tui: --page: one of overview, images, replication, cleanup, registries, clients, charts" << Qt::endl;
+        err << "ferryctl tui: --page: one of " << pages::spelled() << Qt::endl;
         return ExitUsage;
     }
     Workspace workspace;

@@ -11,6 +11,7 @@
 #include "registryfarm.h"
 #include "store/store.h"
 #include "testmain.h"
+#include "teststore.h"
 #include "testutil.h"
 #include "tmux.h"
 
@@ -205,6 +206,31 @@ private Q_SLOTS:
         QCOMPARE(b->decidedBy, QStringLiteral("Ada Lovelace"));
         QCOMPARE(b->decidedHash, hash);
         QCOMPARE(b->comment, QStringLiteral("checked: dev builds only"));
+    }
+
+    // A plan whose store: key names the store (PostgreSQL in tst_terminal_postgresql, a file
+    // elsewhere than beside the plan otherwise) opens that store, with no --db: the session's
+    // one rule, as for the window's ferry plan.yaml. An empty file beside the plan would show
+    // no batch.
+    void aPlansStoreKeyOpensThatStore()
+    {
+        const QString db = test::testStore(path(QStringLiteral("elsewhere/shared.db")));
+        QDir().mkpath(path(QStringLiteral("elsewhere")));
+        QString hash;
+        const qint64 id = addBatch(db, &hash);
+        QVERIFY(id > 0);
+        const QString plan = path(QStringLiteral("shared.yaml"));
+        QFile in(m_plan), out(plan);
+        QVERIFY(in.open(QIODevice::ReadOnly) && out.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        out.write(in.readAll() + "store: '" + db.toUtf8() + "'\n");
+        out.close();
+        const auto t = open(QStringLiteral("--plan '%1' --page cleanup").arg(plan), 100, 24);
+        QVERIFY(t);
+        const QString screen = t->waitFor(QStringLiteral("hash ") + hash);
+        QVERIFY2(screen.contains(QStringLiteral("hash ") + hash), qPrintable(screen));
+        QVERIFY2(!QFileInfo::exists(plan + QStringLiteral(".ferry.db")), "an empty store was made beside the plan");
+        t->keys({QStringLiteral("q")});
+        QVERIFY2(t->waitFor(QStringLiteral("EXIT=")).contains(QStringLiteral("EXIT=0")), "the terminal did not end cleanly");
     }
 
     // Qt's own messages (here every debug category, as QT_LOGGING_RULES asks, during a scan
