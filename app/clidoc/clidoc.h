@@ -27,6 +27,9 @@ std::optional<CliDocs> collect(QString *error);
 // per ferryctl command (a group's page has all its subcommands).
 QMap<QString, QString> manPages(const CliDocs &docs, const QString &version, const QString &date);
 
+// docs/cli-reference.md: every command and option of ferryctl and ferry, in markdown.
+QString markdownReference(const CliDocs &docs);
+
 // program is "ferryctl" or "ferry".
 QString bashCompletion(const CliDocs &docs, const QString &program);
 QString zshCompletion(const CliDocs &docs, const QString &program);

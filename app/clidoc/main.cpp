@@ -7,7 +7,8 @@
 //
 //   ferry-clidoc --out DIR [--date YYYY-MM-DD]
 //   DIR/man/{ferry,ferryctl,ferryctl-<command>}.1, DIR/completions/{ferryctl.bash,_ferryctl,
-//   ferryctl.fish,ferry.bash,_ferry,ferry.fish}
+//   ferryctl.fish,ferry.bash,_ferry,ferry.fish}, DIR/cli-reference.md
+//   ferry-clidoc --markdown FILE: only the markdown reference (docs/cli-reference.md)
 
 #include "clidoc/clidoc.h"
 
@@ -39,9 +40,14 @@ int main(int argc, char *argv[])
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationVersion(QStringLiteral(FERRY_VERSION));
     const QStringList args = QCoreApplication::arguments();
-    const QString out = args.value(args.indexOf(QStringLiteral("--out")) + 1);
-    if (!args.contains(QStringLiteral("--out")) || out.isEmpty()) {
-        std::fprintf(stderr, "usage: ferry-clidoc --out DIR [--date YYYY-MM-DD]\n");
+    const auto valueOf = [&args](const QString &option) {
+        const qsizetype i = args.indexOf(option);
+        return i > 0 ? args.value(i + 1) : QString();
+    };
+    const QString out = valueOf(QStringLiteral("--out"));
+    const QString markdown = valueOf(QStringLiteral("--markdown"));
+    if (out.isEmpty() && markdown.isEmpty()) {
+        std::fprintf(stderr, "usage: ferry-clidoc --out DIR [--date YYYY-MM-DD] | --markdown FILE\n");
         return 2;
     }
     QString date = QDate::currentDate().toString(Qt::ISODate);
@@ -54,6 +60,8 @@ int main(int argc, char *argv[])
         std::fprintf(stderr, "ferry-clidoc: %s\n", qPrintable(error));
         return 1;
     }
+    if (!markdown.isEmpty())
+        return write(markdown, ferry::clidoc::markdownReference(*docs)) ? 0 : 1;
     const QDir dir(out);
     if (!dir.mkpath(QStringLiteral("man")) || !dir.mkpath(QStringLiteral("completions"))) {
         std::fprintf(stderr, "ferry-clidoc: cannot create %s\n", qPrintable(out));
@@ -73,5 +81,6 @@ int main(int argc, char *argv[])
     };
     for (const auto &[name, text] : files)
         ok = write(dir.filePath(QStringLiteral("completions/") + name), text) && ok;
+    ok = write(dir.filePath(QStringLiteral("cli-reference.md")), ferry::clidoc::markdownReference(*docs)) && ok;
     return ok ? 0 : 1;
 }

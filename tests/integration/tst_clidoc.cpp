@@ -53,9 +53,9 @@ class TestCliDoc : public QObject
 
     QStringList fishComplete(const QString &line) const
     {
-        const Run r = run(QStringLiteral("fish"), {QStringLiteral("--no-config"), QStringLiteral("-c"),
-                                                   QStringLiteral("source '%1'; complete -C'%2'")
-                                                       .arg(completions(QStringLiteral("ferryctl.fish")), line)});
+        const Run r = run(QStringLiteral("fish"),
+                          {QStringLiteral("--no-config"), QStringLiteral("-c"),
+                           QStringLiteral("source '%1'; complete -C'%2'").arg(completions(QStringLiteral("ferryctl.fish")), line)});
         QStringList values;
         for (const QString &l : QString::fromUtf8(r.out).split(u'\n', Qt::SkipEmptyParts))
             values.append(l.section(u'\t', 0, 0));
@@ -98,7 +98,8 @@ private Q_SLOTS:
             const Run r = run(ferryctlPath(), {group, QStringLiteral("--help")});
             QCOMPARE(r.exitCode, 0);
             for (const cli::CommandEntry &e : cli::subcommandsOf(group))
-                QVERIFY2(QString::fromUtf8(r.out).contains(QString(QStringLiteral("  ") + e.path.section(u' ', 1) + u' ')), qPrintable(e.path));
+                QVERIFY2(QString::fromUtf8(r.out).contains(QString(QStringLiteral("  ") + e.path.section(u' ', 1) + u' ')),
+                         qPrintable(e.path));
         }
         // A name not in the table is refused.
         QCOMPARE(run(ferryctlPath(), {QStringLiteral("cleanup"), QStringLiteral("purge")}).exitCode, 2);
@@ -132,6 +133,27 @@ private Q_SLOTS:
             QVERIFY2(ferry.out.contains(option.toUtf8()), qPrintable(QStringLiteral("ferry.1 lacks ") + option));
     }
 
+    // docs/cli-reference.md is what the table gives now (regenerated, never edited by hand),
+    // and names every command and option.
+    void docsReferenceIsCurrent()
+    {
+        const QString generated = clidoc::markdownReference(m_docs);
+        for (const auto &[path, doc] : m_docs.ferryctl.asKeyValueRange()) {
+            QVERIFY2(generated.contains(QStringLiteral("\n### ferryctl ") + path + u'\n'), qPrintable(path));
+            for (const QString &option : optionNames(doc))
+                QVERIFY2(generated.contains(option) || option == u"--help" || option == u"-h",
+                         qPrintable(path + QStringLiteral(" lacks ") + option));
+        }
+        QFile built(m_dir + QStringLiteral("/cli-reference.md"));
+        QVERIFY2(built.open(QIODevice::ReadOnly), "the build wrote no cli-reference.md");
+        QCOMPARE(QString::fromUtf8(built.readAll()), generated);
+        QFile committed(qEnvironmentVariable("FERRY_SOURCE_DIR") + QStringLiteral("/docs/cli-reference.md"));
+        QVERIFY2(committed.open(QIODevice::ReadOnly), "docs/cli-reference.md is missing");
+        QVERIFY2(QString::fromUtf8(committed.readAll()) == generated,
+                 "docs/cli-reference.md is not what the option tables give: run ferry-clidoc --markdown docs/cli-reference.md "
+                 "(build/dev/app/ferry-clidoc) and commit it");
+    }
+
     void bashCompletes()
     {
         QCOMPARE(bashComplete({QStringLiteral("ferryctl"), QStringLiteral("cle")}), QStringList{QStringLiteral("cleanup")});
@@ -140,11 +162,14 @@ private Q_SLOTS:
         QCOMPARE(bashComplete({QStringLiteral("ferryctl"), QStringLiteral("cleanup"), QStringLiteral("approve"), QStringLiteral("--co")}),
                  QStringList{QStringLiteral("--comment")});
         // The same word under two commands: charts scan has --plan too, but not scan's --check-caches.
-        QVERIFY(bashComplete({QStringLiteral("ferryctl"), QStringLiteral("scan"), QStringLiteral("--ch")}).contains(QStringLiteral("--check-caches")));
-        QVERIFY(bashComplete({QStringLiteral("ferryctl"), QStringLiteral("charts"), QStringLiteral("scan"), QStringLiteral("--ch")}).isEmpty());
+        QVERIFY(bashComplete({QStringLiteral("ferryctl"), QStringLiteral("scan"), QStringLiteral("--ch")})
+                    .contains(QStringLiteral("--check-caches")));
+        QVERIFY(
+            bashComplete({QStringLiteral("ferryctl"), QStringLiteral("charts"), QStringLiteral("scan"), QStringLiteral("--ch")}).isEmpty());
         // A file value, and a directory value.
         QVERIFY(writeFile(m_tmp.filePath(QStringLiteral("plans/leave.yaml")), "version: 1\n"));
-        QCOMPARE(bashComplete({QStringLiteral("ferryctl"), QStringLiteral("scan"), QStringLiteral("--plan"), m_tmp.filePath(QStringLiteral("plans/le"))}),
+        QCOMPARE(bashComplete({QStringLiteral("ferryctl"), QStringLiteral("scan"), QStringLiteral("--plan"),
+                               m_tmp.filePath(QStringLiteral("plans/le"))}),
                  QStringList{m_tmp.filePath(QStringLiteral("plans/leave.yaml"))});
         QCOMPARE(bashComplete({QStringLiteral("ferryctl"), QStringLiteral("hosts"), QStringLiteral("generate"), QStringLiteral("-o"),
                                m_tmp.filePath(QStringLiteral("pl"))}),
