@@ -80,7 +80,12 @@ void OverviewPage::showProgress(const ReportData &data)
         auto *row = new QWidget(this);
         auto *h = new QHBoxLayout(row);
         h->setContentsMargins(0, 0, 0, 0);
-        auto *label = new QLabel(QStringLiteral("<b>%1</b>: %2").arg(st.stage.toHtmlEscaped(), st.measure.toHtmlEscaped()), row);
+        QString text = QStringLiteral("<b>%1</b>: %2").arg(st.stage.toHtmlEscaped(), st.measure.toHtmlEscaped());
+        if (!st.work.isEmpty()) // what is under way towards it, a link to the page it is done on
+            text += QStringLiteral("<br><a href=\"%1\">%2 →</a>").arg(st.workView, st.work.toHtmlEscaped());
+        auto *label = new QLabel(text, row);
+        label->setObjectName(QStringLiteral("stage-label"));
+        connect(label, &QLabel::linkActivated, this, &OverviewPage::pageRequested);
         auto *open = new QLabel(row);
         const qint64 left = st.total - st.done;
         open->setText(left > 0 ? QStringLiteral("<a href=\"open\">%1 open →</a>").arg(left) : tr("done"));
@@ -179,6 +184,15 @@ QStringList OverviewPage::stageTexts() const
     for (const StageProgress &st : m_data.stages)
         out << (st.isUnknown() ? QStringLiteral("%1: %2").arg(st.stage, st.figure())
                                : QStringLiteral("%1: %2/%3").arg(st.stage).arg(st.done).arg(st.total));
+    return out;
+}
+
+QStringList OverviewPage::stageWork() const
+{
+    QStringList out;
+    for (const StageProgress &st : m_data.stages)
+        if (!st.work.isEmpty())
+            out << st.work;
     return out;
 }
 

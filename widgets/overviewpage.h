@@ -42,6 +42,7 @@ public:
     // of the matrix (collectProgress), which spares the store a second read of every row.
     void showProgress(const ReportData &data);
     QStringList stageTexts() const;
+    QStringList stageWork() const; // each stage's work line, where it has one
     // "registry state count" for every number of the per-registry table (tests read it).
     QStringList registryCountTexts() const;
     int trendPoints() const { return int(m_data.trend.size()); }
@@ -52,6 +53,8 @@ Q_SIGNALS:
     void matrixRequested(const QString &registry, const QStringList &states);
     // A stage 3 bar: the chart matrix of that chart repository, in those states.
     void chartsRequested(const QString &repository, const QStringList &states);
+    // A stage's work line: the page the work is done on ("copies").
+    void pageRequested(const QString &page);
     void historyReloaded();
 
 private:

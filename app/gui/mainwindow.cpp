@@ -100,6 +100,8 @@ MainWindow::MainWindow(const QString &planPath, const QString &dbPath, QWidget *
         m_images->showCells(registry, states);
         m_sidebar->setCurrentRow(1);
     });
+    connect(m_overview, &OverviewPage::pageRequested, this, &MainWindow::showPage);
+    connect(m_copies, &CopyPage::workFinished, m_overview, &OverviewPage::reloadHistory); // stage 1's work line
     connect(m_overview, &OverviewPage::chartsRequested, this, [this](const QString &repository, const QStringList &states) {
         m_charts->showStates(repository, states);
         m_sidebar->setCurrentRow(6);

@@ -113,6 +113,10 @@ void OverviewView::draw(Screen &s, int top, int bottom)
     }
     if (p.stages.isEmpty() && y < bottom)
         s.put(y++, 2, QStringLiteral("The plan names no stages to measure yet."), Style::Dim);
+    for (const StageProgress &st : p.stages) // the work under way towards a stage, on its page
+        if (!st.work.isEmpty() && y < bottom)
+            s.put(y++, 4, fit(QStringLiteral("%1: %2 (%3 page)").arg(st.stage.section(u':', 0, 0), st.work, st.workView), s.cols() - 5),
+                  Style::Dim);
     ++y;
     if (y >= bottom)
         return;

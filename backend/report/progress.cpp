@@ -5,6 +5,7 @@
 
 #include "store/chartstate.h"
 
+#include "copy/copystore.h"
 #include "matrix/syncstate.h"
 #include "report/report.h"
 #include "store/store.h"
@@ -201,6 +202,45 @@ void appendChartStages(const Store &store, ReportData *d)
         }
         d->stages.insert(pos++, p);
     }
+}
+
+void describeCopyWork(const Store &store, ReportData *d)
+{
+    if (d->stages.isEmpty())
+        return;
+    int waiting = 0, waitingTags = 0, running = 0, left = 0, done = 0;
+    for (const CopyBatch &b : CopyStore(const_cast<Store &>(store)).batches()) {
+        if (b.status == batchstatus::Planned) {
+            ++waiting;
+            waitingTags += b.itemCount;
+        } else if (b.status == batchstatus::Approved || b.status == batchstatus::Executing || b.status == batchstatus::Executed) {
+            done += b.finalCount;
+            if (b.itemCount > b.finalCount) {
+                ++running;
+                left += b.itemCount - b.finalCount;
+            }
+        }
+    }
+    const auto count = [](int n, const QString &one, const QString &many) {
+        return QStringLiteral("%1 %2").arg(n).arg(n == 1 ? one : many);
+    };
+    QStringList parts;
+    if (waiting > 0)
+        parts << QStringLiteral("%1 in %2 await%3 approval")
+                     .arg(count(waitingTags, QStringLiteral("tag"), QStringLiteral("tags")),
+                          count(waiting, QStringLiteral("batch"), QStringLiteral("batches")),
+                          waitingTags == 1 ? QStringLiteral("s") : QString());
+    if (running > 0)
+        parts << QStringLiteral("%1 left to copy in %2")
+                     .arg(left)
+                     .arg(count(running, QStringLiteral("approved batch"), QStringLiteral("approved batches")));
+    if (done > 0)
+        parts << QStringLiteral("%1 done").arg(done);
+    if (parts.isEmpty())
+        return;
+    StageProgress &stage1 = d->stages.first();
+    stage1.work = QStringLiteral("copies: ") + parts.join(QStringLiteral(", "));
+    stage1.workView = QStringLiteral("copies");
 }
 
 } // namespace ferry

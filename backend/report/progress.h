@@ -73,4 +73,7 @@ class Store;
 // index that OCI holds with the same content digest. Inserted after stage 2's bars.
 void appendChartStages(const Store &store, ReportData *d);
 
+// Stage 1's work: the copy batches (awaiting approval, left to copy, done), in its work line.
+void describeCopyWork(const Store &store, ReportData *d);
+
 } // namespace ferry

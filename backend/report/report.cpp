@@ -109,6 +109,7 @@ ReportData collectProgress(const Store &store, const QDateTime &sinceIn, const s
         if (!st.firstError.isEmpty())
             whyUnknown.insert(st.registry, st.firstError);
     tally.finish(&d, whyUnknown);
+    describeCopyWork(store, &d);
     appendChartStages(store, &d);
     d.trend = store.stateCountHistory(d.since);
     return d;
@@ -345,6 +346,9 @@ QByteArray reportMarkdown(const ReportData &d, int topN, const QStringList &sect
                                  .arg(s.done)
                                  .arg(s.total)
                                  .arg(percent(s.done, s.total), s.unknown > 0 ? QStringLiteral(", %1 unknown").arg(s.unknown) : QString());
+    for (const StageProgress &s : d.stages)
+        if (!s.work.isEmpty())
+            o += QStringLiteral("\n%1: %2.\n").arg(md(s.stage.section(u':', 0, 0)), md(s.work));
     o += QStringLiteral("\n## Tags by state\n\n| state | rows |\n|---|---:|\n");
     for (auto it = d.rowsByState.begin(); it != d.rowsByState.end(); ++it)
         o += QStringLiteral("| %1 | %2 |\n").arg(it.key()).arg(it.value());
@@ -555,6 +559,8 @@ QByteArray reportJson(const ReportData &d)
                       {QStringLiteral("total"), s.total}};
         if (!s.view.isEmpty())
             o.insert(QStringLiteral("view"), s.view);
+        if (!s.work.isEmpty())
+            o.insert(QStringLiteral("work"), s.work);
         if (s.unknown > 0) {
             o.insert(QStringLiteral("unknown"), s.unknown);
             o.insert(QStringLiteral("unknownReason"), s.unknownWhy);

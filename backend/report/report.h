@@ -37,6 +37,11 @@ struct StageProgress
     // figure: it shows as "unknown (why)", never as 0 %.
     qint64 unknown = 0;
     QString unknownWhy;
+    // The work under way towards the stage, and the page it is done on: for stage 1 the copy
+    // batches ("copies: 34 tags in 3 batches await approval, 4 left to copy in 1 approved batch, 22 done"),
+    // with workView "copies". Empty when there is none.
+    QString work;
+    QString workView;
     bool isUnknown() const { return total > 0 && done == 0 && unknown >= total; }
     // "12 of 40 (30 %)", "unknown (why)", with "N unknown" when some cells are.
     QString figure() const;

@@ -7,6 +7,7 @@
 #include "copypage.h"
 #include "gui/mainwindow.h"
 #include "imagespage.h"
+#include "overviewpage.h"
 #include "registryfarm.h"
 #include "testmain.h"
 #include "testutil.h"
@@ -65,6 +66,9 @@ private Q_SLOTS:
         QCOMPARE(page->itemModel()->item(0, 1)->text(), QStringLiteral("2.0.0"));
         QCOMPARE(page->itemModel()->item(0, 3)->text(), QStringLiteral("new tag"));
         QVERIFY(page->headerText().contains(QStringLiteral("planned")));
+        // The Overview's stage 1 says what waits on the lead, and leads to this page.
+        OverviewPage *overview = window.overviewPage();
+        QTRY_VERIFY_WITH_TIMEOUT(overview->stageWork() == QStringList{QStringLiteral("copies: 1 tag in 1 batch awaits approval")}, 10'000);
 
         page->approveSelected(QStringLiteral("lead"), QStringLiteral("the release"));
         QVERIFY(done.wait(10'000));
@@ -76,6 +80,7 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(
             !page->isReading() && page->itemModel()->rowCount() == 1 && page->itemModel()->item(0, 4)->text() == u"copied", 10'000);
         QCOMPARE(page->batchModel()->item(0, 1)->text(), QStringLiteral("executed"));
+        QTRY_VERIFY_WITH_TIMEOUT(overview->stageWork() == QStringList{QStringLiteral("copies: 1 done")}, 10'000);
         const QByteArray want = raw(farm, QStringLiteral("hub"), QStringLiteral("team/app:2.0.0"));
         QVERIFY(!want.isEmpty());
         QCOMPARE(raw(farm, QStringLiteral("gsoci"), QStringLiteral("team/app:2.0.0")), want);
