@@ -15,6 +15,8 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QSqlError>
+#include <QSqlQuery>
 #include <QThread>
 
 #include <csignal>
@@ -541,6 +543,56 @@ private Q_SLOTS:
         for (const QString &tag : {QStringLiteral("1.0.0"), QStringLiteral("1.1.0")})
             QCOMPARE(raw(QStringLiteral("gsoci"), QStringLiteral("refused/app"), tag),
                      raw(QStringLiteral("hub"), QStringLiteral("team/app"), tag));
+    }
+
+    // A mount the target answers with an upload session (Distribution does when the repository
+    // named in from= does not hold the blob: here the store says one does that never existed) is
+    // followed by the upload itself: the item is copied, byte for byte, and the log shows both.
+    void aMountAnsweredWithAnUploadSendsTheBlob()
+    {
+        const QString plan = path(QStringLiteral("ghost.yaml"));
+        writeFile(plan,
+                  QStringLiteral("version: 1\nname: ghost\nregistries:\n  hub: { %1, role: source }\n  gsoci: { %2, role: target }\n"
+                                 "images:\n  - source: hub/team/app\n    target: gsoci/ghost/app\n    tags: [1.0.0]\n")
+                      .arg(m_farm->planFields(QStringLiteral("hub")), m_farm->planFields(QStringLiteral("gsoci")))
+                      .toUtf8());
+        const QString db = testStore(path(QStringLiteral("ghost.db")));
+        QVERIFY(ferryctl({QStringLiteral("scan"), QStringLiteral("--plan"), plan, QStringLiteral("--db"), db}).exitCode != -1);
+        const Run planned = ferryctl({QStringLiteral("copy"), QStringLiteral("plan"), QStringLiteral("--plan"), plan,
+                                      QStringLiteral("--db"), db, QStringLiteral("--format"), QStringLiteral("json")});
+        const QJsonObject batch = QJsonDocument::fromJson(planned.out).object().value(QStringLiteral("batches")).toArray().at(0).toObject();
+        const qint64 id = batch.value(QStringLiteral("id")).toInteger();
+        QVERIFY2(id > 0, planned.err.constData());
+        // Every blob of the image, said to be held by a repository of the target that does not exist.
+        const QJsonObject manifest =
+            QJsonDocument::fromJson(raw(QStringLiteral("hub"), QStringLiteral("team/app"), QStringLiteral("1.0.0"))).object();
+        QStringList blobs{manifest.value(QStringLiteral("config")).toObject().value(QStringLiteral("digest")).toString()};
+        for (const QJsonValue &l : manifest.value(QStringLiteral("layers")).toArray())
+            blobs << l.toObject().value(QStringLiteral("digest")).toString();
+        QVERIFY(blobs.size() >= 2 && !blobs.contains(QString()));
+        {
+            QSqlDatabase sql = addStoreConnection(db, QStringLiteral("ghost"));
+            QVERIFY(sql.open());
+            QSqlQuery q(sql);
+            for (const QString &digest : std::as_const(blobs)) {
+                q.prepare(QStringLiteral("INSERT INTO copy_blobs(registry, digest, repository, at) VALUES('gsoci', ?, 'nowhere/app', ?)"));
+                q.addBindValue(digest);
+                q.addBindValue(QDateTime::currentSecsSinceEpoch() + 3600);
+                QVERIFY2(q.exec(), qPrintable(q.lastError().text()));
+            }
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("ghost"));
+        QVERIFY(approve(db, id));
+        const QJsonObject run = execute(db, id);
+        QCOMPARE(statesByTag(run).value(QStringLiteral("1.0.0")), QStringLiteral("copied"));
+        QCOMPARE(run.value(QStringLiteral("blobsMounted")).toInt(), 0);
+        QVERIFY(run.value(QStringLiteral("blobsUploaded")).toInt() + run.value(QStringLiteral("blobsPresent")).toInt() >= blobs.size());
+        QCOMPARE(raw(QStringLiteral("gsoci"), QStringLiteral("ghost/app"), QStringLiteral("1.0.0")),
+                 raw(QStringLiteral("hub"), QStringLiteral("team/app"), QStringLiteral("1.0.0")));
+        const QString log = QString::fromUtf8(m_farm->namedLog(QStringLiteral("gsoci")));
+        QVERIFY2(log.contains(QRegularExpression(QStringLiteral("POST /v2/ghost/app/blobs/uploads/\\?[^ ]*from=nowhere"))),
+                 "no mount from the repository the store named");
+        QVERIFY2(log.contains(QRegularExpression(QStringLiteral("PUT /v2/ghost/app/blobs/uploads/"))), "no upload after the mount");
     }
 
     // The exported script of digest-pinned skopeo copies, run by the real skopeo, gives the target
