@@ -182,6 +182,33 @@ def layer_problems(root: pathlib.Path):
             yield f"docs/architecture.md: the library table has no row for ferry_{name} (backend/{name})"
 
 
+LIBRARY_RE = re.compile(r"^\s*add_library\((ferry_\w+)\s+STATIC", re.M)
+PAGE_LIST_RE = re.compile(r"--page ([a-z]+(?:\|[a-z]+)+)")
+
+
+def docs_problems(root: pathlib.Path):
+    """Every library of the faces has a row in docs/architecture.md's table, and every list of
+    the dashboard's pages in the docs is the one the code has (backend/core/pages.cpp)."""
+    doc = (root / "docs/architecture.md").read_text(encoding="utf-8")
+    rows = "\n".join(line for line in doc.splitlines() if line.startswith("| `ferry_"))
+    for folder in ("app", "models", "widgets"):
+        for cmake in sorted((root / folder).rglob("CMakeLists.txt")):
+            for lib in LIBRARY_RE.findall(cmake.read_text(encoding="utf-8")):
+                if f"`{lib}`" not in rows:
+                    yield f"docs/architecture.md: the library table has no row for {lib} ({cmake.relative_to(root)})"
+    code = (root / "backend/core/pages.cpp").read_text(encoding="utf-8")
+    names = re.findall(r'QStringLiteral\("([a-z]+)"\)', code.split("names()", 1)[1].split("}", 1)[0] if "names()" in code else "")
+    if not names:
+        yield "backend/core/pages.cpp: no page list found (names())"
+        return
+    for md in [root / "README.md", *sorted((root / "docs").glob("*.md"))]:
+        text = md.read_text(encoding="utf-8")
+        for m in PAGE_LIST_RE.finditer(text):
+            if m.group(1).split("|") != names:
+                line = text.count("\n", 0, m.start()) + 1
+                yield f"{md.relative_to(root)}:{line}: --page {m.group(1)} is not the dashboard's pages ({'|'.join(names)})"
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--root", default=str(pathlib.Path(__file__).resolve().parents[2]))
@@ -205,6 +232,7 @@ def main() -> int:
             if count > MAX_FUNCTION_LINES:
                 problems.append(f"{rel}:{start}: function {name} is {count} lines (at most {MAX_FUNCTION_LINES})")
     problems += layer_problems(root)
+    problems += docs_problems(root)
     if args.format:
         result = subprocess.run([args.clang_format, "--dry-run", "--Werror", *map(str, files)],
                                 capture_output=True, text=True)
