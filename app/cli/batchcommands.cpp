@@ -32,29 +32,10 @@ QString batchUsage()
                                      "Exit codes: 0 done, 1 no such batch, 2 usage, 6 the batch may not be approved or rejected.\n"));
 }
 
-void addStoreOptions(CommandParser &p)
-{
-    p.addOption({QStringLiteral("plan"), QStringLiteral("The migration plan (YAML)."), QStringLiteral("file")});
-    p.addOption(
-        {QStringLiteral("db"), QStringLiteral("The history database (default: the plan's store, or FERRY_DB)."), QStringLiteral("file")});
-}
-
-// Parses, then opens the database; -1 to go on, else the exit code.
+// Parses, then opens the database (openSession); -1 to go on, else the exit code.
 int openStore(CommandParser &p, Workspace &ws, const QString &name, const QStringList &args, QTextStream &out, QTextStream &err)
 {
-    if (const int rc = parseCommand(p, QStringLiteral("batch ") + name, args, out, err); rc >= 0)
-        return rc;
-    const QString db = dbPath(p);
-    if (db.isEmpty()) {
-        err << "ferryctl batch " << name << ": give --db FILE or --plan FILE (or set FERRY_DB)" << Qt::endl;
-        return ExitUsage;
-    }
-    QString error;
-    if (!ws.openDatabase(db, &error)) {
-        err << "ferryctl batch " << name << ": " << error << Qt::endl;
-        return ExitStore;
-    }
-    return -1;
+    return openSession(p, ws, QStringLiteral("batch ") + name, args, PlanNeed::Optional, out, err);
 }
 
 QJsonObject listingJson(const BatchListing &l)
@@ -79,7 +60,7 @@ int cmdList(const QStringList &args, QTextStream &out, QTextStream &err)
 {
     CommandParser p;
     p.setApplicationDescription(QStringLiteral("Every batch of every kind: its status, what it holds, and what the lead can do next."));
-    addStoreOptions(p);
+    addSessionOptions(p);
     p.addOption({QStringLiteral("kind"), QStringLiteral("Only this kind: cleanup or copy."), QStringLiteral("kind")});
     p.addOption({QStringLiteral("status"), QStringLiteral("Only batches in these statuses (comma-separated)."), QStringLiteral("list")});
     p.addOption({QStringLiteral("needs-lead"), QStringLiteral("Only batches the lead still has something to do about.")});
@@ -134,7 +115,7 @@ int cmdForward(const QString &sub, const QStringList &args, QTextStream &out, QT
                                     ? QStringLiteral("Approves a planned batch of any kind, as the hash the review showed; "
                                                      "an approval names who gives it.")
                                     : QStringLiteral("Rejects a planned or approved batch of any kind; a rejection is final."));
-    addStoreOptions(p);
+    addSessionOptions(p);
     p.addPositionalArgument(QStringLiteral("BATCH"), QStringLiteral("KIND:N, such as cleanup:4 or copy:2."));
     if (sub == u"show") {
         p.addOption({QStringLiteral("format"), QStringLiteral("table (text) or json."), QStringLiteral("format")});
@@ -182,7 +163,7 @@ int cmdAudit(const QStringList &args, QTextStream &out, QTextStream &err)
     CommandParser p;
     p.setApplicationDescription(
         QStringLiteral("The audit log of every kind: each plan, approval, rejection, removal, run and refusal, with its batch."));
-    addStoreOptions(p);
+    addSessionOptions(p);
     p.addOption({QStringLiteral("format"), QStringLiteral("table, json or csv."), QStringLiteral("format"), QStringLiteral("table")});
     Workspace ws;
     if (const int rc = openStore(p, ws, QStringLiteral("audit"), args, out, err); rc >= 0)

@@ -53,39 +53,17 @@ struct Context
     Store *store = nullptr; // the workspace's connection
 };
 
-// Parses options, opens the store and, when needed or given, the plan.
+// Parses options, opens the store and, when needed or given, the plan (openSession).
 int open(Context &ctx, const QString &name, const QStringList &args, bool needPlan, QTextStream &out, QTextStream &err)
 {
-    CommandParser &p = ctx.parser;
-    p.addOption({QStringLiteral("plan"), QStringLiteral("The migration plan (YAML)."), QStringLiteral("file")});
-    p.addOption(
-        {QStringLiteral("db"), QStringLiteral("The history database (default: next to the plan, or FERRY_DB)."), QStringLiteral("file")});
-    const int rc = parseCommand(p, QStringLiteral("cleanup ") + name, args, out, err);
-    if (rc >= 0)
+    addSessionOptions(ctx.parser);
+    if (const int rc = openSession(ctx.parser, ctx.workspace, QStringLiteral("cleanup ") + name, args,
+                                   needPlan ? PlanNeed::Required : PlanNeed::Optional, out, err);
+        rc >= 0)
         return rc;
-    const QString db = dbPath(p);
-    if (db.isEmpty()) {
-        err << "ferryctl cleanup " << name << ": give --db FILE or --plan FILE (or set FERRY_DB)" << Qt::endl;
-        return ExitUsage;
-    }
-    QString error;
-    if (p.isSet(QStringLiteral("plan"))) {
-        if (!ctx.workspace.loadPlan(p.value(QStringLiteral("plan")), &error)) {
-            err << "ferryctl cleanup " << name << ": " << error << Qt::endl;
-            return ExitUsage;
-        }
-        ctx.planHeld = ctx.workspace.plan();
-        ctx.plan = ctx.planHeld.get();
-    }
-    if (!ctx.workspace.openDatabase(db, &error)) {
-        err << "ferryctl cleanup " << name << ": " << error << Qt::endl;
-        return ExitStore;
-    }
+    ctx.planHeld = ctx.workspace.plan();
+    ctx.plan = ctx.planHeld.get();
     ctx.store = ctx.workspace.store();
-    if (needPlan && !ctx.plan) {
-        err << "ferryctl cleanup " << name << ": --plan FILE is required" << Qt::endl;
-        return ExitUsage;
-    }
     return -1;
 }
 

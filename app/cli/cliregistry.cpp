@@ -3,6 +3,7 @@
 
 #include "cli/cliregistry.h"
 
+#include "core/workspace.h"
 #include "plan/duration.h"
 #include "plan/plan.h"
 
@@ -28,6 +29,39 @@ int exitCodeFor(const ferry::RegistryError &error)
     case K::InvalidInput: return ExitUsage;
     default: return ExitRegistry;
     }
+}
+
+void addSessionOptions(CommandParser &parser)
+{
+    parser.addOption({QStringLiteral("plan"), QStringLiteral("The migration plan (YAML)."), QStringLiteral("file")});
+    parser.addOption(
+        {QStringLiteral("db"), QStringLiteral("The history database (default: the plan's store, or FERRY_DB)."), QStringLiteral("file")});
+}
+
+int openSession(CommandParser &parser, Workspace &workspace, const QString &command, const QStringList &args, PlanNeed plan,
+                QTextStream &out, QTextStream &err)
+{
+    if (const int rc = parseCommand(parser, command, args, out, err); rc >= 0)
+        return rc;
+    const QString db = dbPath(parser);
+    if (db.isEmpty()) {
+        err << "ferryctl " << command << ": give --db FILE or --plan FILE (or set FERRY_DB)" << Qt::endl;
+        return ExitUsage;
+    }
+    QString error;
+    if (parser.isSet(QStringLiteral("plan")) && !workspace.loadPlan(parser.value(QStringLiteral("plan")), &error)) {
+        err << "ferryctl " << command << ": " << error << Qt::endl;
+        return ExitUsage;
+    }
+    if (!workspace.openDatabase(db, &error)) {
+        err << "ferryctl " << command << ": " << error << Qt::endl;
+        return ExitStore;
+    }
+    if (plan == PlanNeed::Required && !workspace.plan()) {
+        err << "ferryctl " << command << ": --plan FILE is required" << Qt::endl;
+        return ExitUsage;
+    }
+    return -1;
 }
 
 int parseCommand(CommandParser &parser, const QString &command, const QStringList &args, QTextStream &out, QTextStream &err)

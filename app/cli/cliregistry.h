@@ -12,6 +12,10 @@
 #include <QTextStream>
 #include <optional>
 
+namespace ferry {
+class Workspace;
+}
+
 namespace ferry::cli {
 
 // Exit codes of ferryctl: a contract with operators' scripts.
@@ -34,6 +38,17 @@ bool registryConfigFromOptions(const CommandParser &parser, const QString &host,
 QString defaultDbFor(const QString &planPath);
 // --db, else next to --plan, else FERRY_DB.
 QString dbPath(const CommandParser &parser);
+
+// The options of a command that opens the migration's session: --plan and --db.
+void addSessionOptions(CommandParser &parser);
+// Whether a command needs --plan, or reads the store alone (a plan given is still loaded).
+enum class PlanNeed { Optional, Required };
+// The one way a command opens its session: parses its options (handling --help), names the
+// store by the one rule (--db, else the plan's store:, else FERRY_DB), loads --plan and opens
+// the store in workspace. Returns -1 to go on, else the exit code, with why on err as
+// "ferryctl COMMAND: ...": 2 usage or an unreadable plan, 7 a store that cannot be opened.
+int openSession(CommandParser &parser, Workspace &workspace, const QString &command, const QStringList &args, PlanNeed plan,
+                QTextStream &out, QTextStream &err);
 
 // --since: an age (90s, 30m, 24h, 7d) back from now, or an ISO time; empty gives an invalid
 // time (no limit). nullopt with *error for anything else.

@@ -47,33 +47,12 @@ struct Context
 
 int open(Context &ctx, const QString &name, const QStringList &args, bool needPlan, QTextStream &out, QTextStream &err)
 {
-    CommandParser &p = ctx.parser;
-    p.addOption({QStringLiteral("plan"), QStringLiteral("The migration plan (YAML)."), QStringLiteral("file")});
-    p.addOption(
-        {QStringLiteral("db"), QStringLiteral("The history database (default: the plan's store, or FERRY_DB)."), QStringLiteral("file")});
-    if (const int rc = parseCommand(p, QStringLiteral("copy ") + name, args, out, err); rc >= 0)
+    addSessionOptions(ctx.parser);
+    if (const int rc = openSession(ctx.parser, ctx.workspace, QStringLiteral("copy ") + name, args,
+                                   needPlan ? PlanNeed::Required : PlanNeed::Optional, out, err);
+        rc >= 0)
         return rc;
-    const QString db = dbPath(p);
-    if (db.isEmpty()) {
-        err << "ferryctl copy " << name << ": give --db FILE or --plan FILE (or set FERRY_DB)" << Qt::endl;
-        return ExitUsage;
-    }
-    QString error;
-    if (p.isSet(QStringLiteral("plan"))) {
-        if (!ctx.workspace.loadPlan(p.value(QStringLiteral("plan")), &error)) {
-            err << "ferryctl copy " << name << ": " << error << Qt::endl;
-            return ExitUsage;
-        }
-        ctx.plan = ctx.workspace.plan();
-    }
-    if (!ctx.workspace.openDatabase(db, &error)) {
-        err << "ferryctl copy " << name << ": " << error << Qt::endl;
-        return ExitStore;
-    }
-    if (needPlan && !ctx.plan) {
-        err << "ferryctl copy " << name << ": --plan FILE is required" << Qt::endl;
-        return ExitUsage;
-    }
+    ctx.plan = ctx.workspace.plan();
     return -1;
 }
 
