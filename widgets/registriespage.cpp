@@ -186,6 +186,8 @@ void RegistriesPage::showDetails()
                     .arg(b.windowSeconds)
                     .arg(b.source.toHtmlEscaped(), b.at.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")));
     }
+    if (const QString copies = copyBudgetText(*s); !copies.isEmpty())
+        html += QStringLiteral("<p>%1</p>").arg(QString(copies.left(1).toUpper() + copies.mid(1)).toHtmlEscaped());
     m_details->setHtml(html);
 
     // Latency and failures over the scans of the last 30 days.

@@ -265,11 +265,7 @@ int cmdPlan(const QStringList &args, QTextStream &out, QTextStream &err)
             const RateLimitReading rl = r.budgets.value(it.key());
             if (!rl.present)
                 continue;
-            out << it.key() << ": " << it.value() << " pulls needed, " << rl.remaining << " of " << rl.limit << " left";
-            if (rl.windowSeconds > 0 && rl.limit > 0 && it.value() > rl.remaining)
-                out << "; at " << rl.limit << " per " << rl.windowSeconds / 3600.0 << " h the rest takes about "
-                    << QString::number(double(it.value() - rl.remaining) * rl.windowSeconds / rl.limit / 3600.0, 'f', 1) << " h";
-            out << Qt::endl;
+            out << it.key() << ": " << pullsAgainstBudgetText(it.value(), rl.remaining, rl.limit, rl.windowSeconds) << Qt::endl;
         }
         if (!r.batches.isEmpty())
             out << "Review with ferryctl copy show N, approve with ferryctl copy approve N --as NAME." << Qt::endl;

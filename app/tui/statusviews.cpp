@@ -377,6 +377,8 @@ void RegistriesView::draw(Screen &s, int top, int bottom)
         s.put(y++, 1, line, st->stats && !st->stats->firstError.isEmpty() ? Style::Bad : Style::Normal);
         if (st->budget && y < bottom)
             s.put(y++, 3, QStringLiteral("pull budget: %1").arg(budgetText(*st->budget)));
+        if (const QString copies = copyBudgetText(*st); !copies.isEmpty() && y < bottom)
+            s.put(y++, 3, copies);
     }
     ++y;
     if (y >= bottom)

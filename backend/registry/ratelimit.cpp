@@ -7,6 +7,20 @@
 
 namespace ferry {
 
+QString pullsAgainstBudgetText(qint64 pulls, qint64 remaining, qint64 limit, qint64 windowSeconds)
+{
+    QString text = QStringLiteral("%1 pulls needed").arg(pulls);
+    if (remaining < 0 || limit <= 0)
+        return text + QStringLiteral(", the budget not reported");
+    text += QStringLiteral(", %1 of %2 left").arg(remaining).arg(limit);
+    if (windowSeconds > 0 && pulls > remaining)
+        text += QStringLiteral("; at %1 per %2 h the rest takes about %3 h")
+                    .arg(limit)
+                    .arg(QString::number(windowSeconds / 3600.0))
+                    .arg(QString::number(double(pulls - remaining) * double(windowSeconds) / double(limit) / 3600.0, 'f', 1));
+    return text;
+}
+
 bool RateLimitReading::parseValue(const QByteArray &value, int *count, int *window)
 {
     // Hub has sent "100;w=21600" and "100, 100;w=21600"; the first number is the budget.

@@ -13,6 +13,11 @@ struct HttpResponse;
 
 // Docker Hub's pull budget, read from the ratelimit-* headers of a manifest response.
 // Paid accounts get no headers: present stays false.
+// "48 pulls needed, 12 of 100 left; at 100 per 6 h the rest takes about 2.2 h": pulls a copy
+// needs at a source against what its budget has left (remaining < 0: not reported), for every
+// face (copy plan, the Registries page, the terminal).
+QString pullsAgainstBudgetText(qint64 pulls, qint64 remaining, qint64 limit, qint64 windowSeconds);
+
 struct RateLimitReading
 {
     bool present = false;

@@ -3,6 +3,8 @@
 
 #include "report/registries.h"
 
+#include "copy/copystore.h"
+
 #include "lag/lag.h"
 
 #include <QHash>
@@ -82,6 +84,15 @@ QString budgetText(const RateLimitRecord &r)
         .arg(window);
 }
 
+QString copyBudgetText(const RegistryStatus &s)
+{
+    if (s.pullsNeeded <= 0)
+        return {};
+    return QStringLiteral("copies not done: ") +
+        (s.budget ? pullsAgainstBudgetText(s.pullsNeeded, s.budget->remaining, s.budget->limit, s.budget->windowSeconds)
+                  : pullsAgainstBudgetText(s.pullsNeeded, -1, -1, -1));
+}
+
 Severity registryHealthSeverity(const QString &health)
 {
     if (health == u"ok")
@@ -97,6 +108,21 @@ RegistriesRead readRegistries(Store &store, const QDateTime &historySince)
 {
     RegistriesRead d;
     d.statuses = registryStatuses(store.registries(), store.latestRegistryStats(), store.rateLimits());
+    // The pulls the copies not done yet still need, per source.
+    QMap<QString, int> pulls;
+    CopyStore copies(store);
+    for (const CopyBatch &listed : copies.batches()) {
+        const bool open = listed.status == batchstatus::Planned || listed.status == batchstatus::Approved ||
+            listed.status == batchstatus::Executing || listed.status == batchstatus::Executed;
+        if (!open || listed.finalCount >= listed.itemCount)
+            continue;
+        if (const std::optional<CopyBatch> b = copies.batch(listed.id))
+            for (const CopyItem &i : b->items)
+                if (!copystate::isFinal(i.state))
+                    pulls[b->sourceRegistry] += i.pulls;
+    }
+    for (RegistryStatus &s : d.statuses)
+        s.pullsNeeded = pulls.value(s.name);
     if (historySince.isValid())
         for (const RegistryStatus &s : std::as_const(d.statuses))
             d.history.insert(s.name, store.registryStatsHistory(s.name, historySince));

@@ -23,6 +23,7 @@ struct RegistryStatus
     qint64 lagSloSeconds = 0;
     std::optional<RegistryScanStats> stats;
     std::optional<RateLimitRecord> budget;
+    int pullsNeeded = 0; // by the copy batches not done yet (planned or approved) with this source
 };
 
 // Joins the plan's registries, their latest per-scan figures and their latest budget reading,
@@ -38,6 +39,9 @@ QString registryHealth(const RegistryStatus &s);
 Severity registryHealthSeverity(const QString &health);
 // "12 of 100 left per 6h", or "not reported".
 QString budgetText(const RateLimitRecord &r);
+// What the copies not done yet need of the registry's budget ("48 pulls needed, 12 of 100 left;
+// at 100 per 6 h the rest takes about 2.2 h"); empty when no copy needs a pull there.
+QString copyBudgetText(const RegistryStatus &s);
 
 // What the Registries pages read: the statuses, each registry's figures over the history asked
 // for, and what the last scan could not read.

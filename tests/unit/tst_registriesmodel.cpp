@@ -3,6 +3,7 @@
 
 // The Registries page's model: the join of the plan's registries, the per-scan figures and
 // the budget readings, as the store keeps them; health, sorting through a proxy, advice.
+#include "copy/copystore.h"
 #include "registriesmodel.h"
 #include "registry/registryerror.h"
 #include "severitycolour.h"
@@ -120,6 +121,52 @@ private Q_SLOTS:
         QCOMPARE(model.index(0, RegistriesModel::ReachableColumn).data().toString(), QStringLiteral("failing: all 10 listings failed"));
         QCOMPARE(model.index(0, RegistriesModel::ReachableColumn).data(Qt::BackgroundRole).value<QBrush>().color(),
                  severityColour(Severity::Error));
+    }
+
+    // The pulls the copies not done yet need at a source, against its budget: one text for the
+    // Registries page, the terminal and copy plan. Done items and rejected batches need none.
+    void copiesNeedPullsAgainstTheBudget()
+    {
+        fromStore(); // dockerhub: 12 of 100 left per 6 h
+        Store store(m_dir.filePath(QStringLiteral("registries.db")));
+        QString err;
+        QVERIFY2(store.open(&err), qPrintable(err));
+        CopyStore copies(store);
+        auto batch = [](const QList<std::pair<int, QString>> &items) {
+            CopyBatch b;
+            b.createdAt = QDateTime::currentDateTimeUtc();
+            b.sourceRegistry = QStringLiteral("dockerhub");
+            b.targetRegistry = QStringLiteral("gsoci");
+            b.repository = QStringLiteral("giantswarm/app");
+            b.status = batchstatus::Planned;
+            for (const auto &[pulls, tag] : items) {
+                CopyItem i;
+                i.seq = int(b.items.size()) + 1;
+                i.tag = tag;
+                i.digest = QStringLiteral("sha256:%1").arg(i.seq, 64, 10, QLatin1Char('0'));
+                i.pulls = pulls;
+                b.items << i;
+            }
+            b.hash = b.recomputedHash();
+            return b;
+        };
+        CopyBatch waiting = batch({{20, QStringLiteral("1.0.0")}, {24, QStringLiteral("1.1.0")}});
+        CopyBatch half = batch({{3, QStringLiteral("2.0.0")}, {4, QStringLiteral("2.1.0")}});
+        CopyBatch rejected = batch({{50, QStringLiteral("3.0.0")}});
+        QVERIFY(copies.addBatch(&waiting) && copies.addBatch(&half) && copies.addBatch(&rejected));
+        QVERIFY(copies.setStatus(rejected.id, batchstatus::Rejected) && copies.setStatus(half.id, batchstatus::Executing));
+        const qint64 run = copies.beginRun(half.id, false, QStringLiteral("lead"));
+        QVERIFY(copies.journal(run, false, half.id, 1, copystate::Copied, 0, QStringLiteral("copied")));
+        const RegistriesRead read = readRegistries(store, QDateTime());
+        QMap<QString, RegistryStatus> by;
+        for (const RegistryStatus &r : read.statuses)
+            by.insert(r.name, r);
+        QCOMPARE(by.value(QStringLiteral("dockerhub")).pullsNeeded, 20 + 24 + 4);
+        QCOMPARE(copyBudgetText(by.value(QStringLiteral("dockerhub"))),
+                 QStringLiteral("copies not done: 48 pulls needed, 12 of 100 left; at 100 per 6 h the rest takes about 2.2 h"));
+        QVERIFY(copyBudgetText(by.value(QStringLiteral("gsoci"))).isEmpty());
+        QCOMPARE(pullsAgainstBudgetText(5, 12, 100, 21600), QStringLiteral("5 pulls needed, 12 of 100 left"));
+        QCOMPARE(pullsAgainstBudgetText(5, -1, -1, -1), QStringLiteral("5 pulls needed, the budget not reported"));
     }
 
     void modelAndProxyPassTheTesterAndSort()
