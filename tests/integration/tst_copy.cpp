@@ -595,6 +595,59 @@ private Q_SLOTS:
         QVERIFY2(log.contains(QRegularExpression(QStringLiteral("PUT /v2/ghost/app/blobs/uploads/"))), "no upload after the mount");
     }
 
+    // A target that refuses a blob's upload with 413 (beyond its size limit): the item fails with
+    // the registry's own message, nothing is tagged, and resume copies it once the limit is lifted.
+    void aBlobRefusedWith413FailsTheItemUntilResume()
+    {
+        ManagedProcess target;
+        const quint16 tp = freeLoopbackPort();
+        QString error;
+        QVERIFY2(target.start(QStringLiteral("/usr/bin/python3"),
+                              {QStringLiteral(FERRY_TEST_SUPPORT_DIR "/hubfront.py"), QStringLiteral("--port"), QString::number(tp),
+                               QStringLiteral("--upstream"), m_farm->doorHostPort(QStringLiteral("gsoci")), QStringLiteral("--limit"),
+                               QStringLiteral("100000"), QStringLiteral("--deny"), QStringLiteral("^PUT /v2/large/app/blobs/uploads/"),
+                               QStringLiteral("--deny-status"), QStringLiteral("413")},
+                              tp, &error),
+                 qPrintable(error));
+        const QString plan = path(QStringLiteral("large.yaml"));
+        writeFile(plan,
+                  QStringLiteral("version: 1\nname: large\nregistries:\n  hub: { %1, role: source }\n"
+                                 "  dst: { url: 'http://127.0.0.1:%2', role: target }\n"
+                                 "images:\n  - source: hub/team/app\n    target: dst/large/app\n    tags: [1.0.0]\n")
+                      .arg(m_farm->planFields(QStringLiteral("hub")))
+                      .arg(tp)
+                      .toUtf8());
+        const QString db = testStore(path(QStringLiteral("large.db")));
+        QVERIFY(ferryctl({QStringLiteral("scan"), QStringLiteral("--plan"), plan, QStringLiteral("--db"), db}).exitCode != -1);
+        const Run planned = ferryctl({QStringLiteral("copy"), QStringLiteral("plan"), QStringLiteral("--plan"), plan,
+                                      QStringLiteral("--db"), db, QStringLiteral("--format"), QStringLiteral("json")});
+        const qint64 id = QJsonDocument::fromJson(planned.out)
+                              .object()
+                              .value(QStringLiteral("batches"))
+                              .toArray()
+                              .at(0)
+                              .toObject()
+                              .value(QStringLiteral("id"))
+                              .toInteger();
+        QVERIFY2(id > 0, planned.err.constData());
+        QVERIFY(approve(db, id));
+        const QJsonObject first = execute(db, id, 4);
+        const QJsonObject item = first.value(QStringLiteral("items")).toArray().at(0).toObject();
+        QCOMPARE(item.value(QStringLiteral("state")).toString(), QStringLiteral("failed"));
+        QVERIFY2(item.value(QStringLiteral("message")).toString().contains(QLatin1String("blob too large")),
+                 qPrintable(item.value(QStringLiteral("message")).toString()));
+        QVERIFY(raw(QStringLiteral("gsoci"), QStringLiteral("large/app"), QStringLiteral("1.0.0")).isEmpty()); // nothing tagged
+        run(QStringLiteral("/usr/bin/python3"),
+            {QStringLiteral("-c"), QStringLiteral("import urllib.request; urllib.request.urlopen('http://127.0.0.1:%1/allow')").arg(tp)});
+        const Run resume = ferryctl({QStringLiteral("copy"), QStringLiteral("resume"), QStringLiteral("--db"), db, QStringLiteral("--plan"),
+                                     plan, QStringLiteral("--format"), QStringLiteral("json")});
+        QVERIFY2(resume.exitCode == 0, resume.err.constData());
+        QCOMPARE(statesByTag(QJsonDocument::fromJson(resume.out).array().at(0).toObject()).value(QStringLiteral("1.0.0")),
+                 QStringLiteral("copied"));
+        QCOMPARE(raw(QStringLiteral("gsoci"), QStringLiteral("large/app"), QStringLiteral("1.0.0")),
+                 raw(QStringLiteral("hub"), QStringLiteral("team/app"), QStringLiteral("1.0.0")));
+    }
+
     // The exported script of digest-pinned skopeo copies, run by the real skopeo, gives the target
     // the approved digests.
     void exportedScriptCopiesTheApprovedDigests()

@@ -6,7 +6,8 @@
 - at zero, a manifest GET is answered 429 with Docker Hub's TOOMANYREQUESTS error;
 - the budget is given back in full every --window seconds (a fixed window, shorter than Hub's);
 - GET /stats answers {"pulls": …, "heads": …, "rejected": …};
-- --deny REGEX answers requests whose "METHOD /path" matches with 403 DENIED (a quota error), and
+- --deny REGEX answers requests whose "METHOD /path" matches with 403 DENIED (a quota error), or
+  with --deny-status 413 a 413 SIZE_INVALID (a blob beyond the registry's size limit), and
   --corrupt DIGEST serves that blob with its bytes changed, until GET /allow turns both off.
 
 Everything else is relayed to the registry unchanged. Loopback only; stops with its parent
@@ -57,6 +58,7 @@ class Budget:
 
 
 QUOTA = json.dumps({"errors": [{"code": "DENIED", "message": "quota exceeded: the repository may not grow"}]}).encode()
+TOO_LARGE = json.dumps({"errors": [{"code": "SIZE_INVALID", "message": "blob too large: beyond the registry's size limit"}]}).encode()
 
 
 def handler(upstream, budget, faults):
@@ -85,11 +87,13 @@ def handler(upstream, budget, faults):
                 length = int(self.headers.get("Content-Length") or 0)
                 if length:
                     self.rfile.read(length)
-                self.send_response(403)
+                status = faults.get("deny_status") or 403
+                body = TOO_LARGE if status == 413 else QUOTA
+                self.send_response(status)
                 self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(QUOTA)))
+                self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
-                self.wfile.write(QUOTA)
+                self.wfile.write(body)
                 return
             manifest = "/manifests/" in self.path
             extra = []
@@ -137,12 +141,14 @@ def main():
     ap.add_argument("--limit", type=int, default=10)
     ap.add_argument("--window", type=int, default=3)
     ap.add_argument("--deny", help="refuse requests whose 'METHOD /path' matches this regex with 403")
+    ap.add_argument("--deny-status", type=int, choices=(403, 413), default=403, help="the status --deny answers with")
     ap.add_argument("--corrupt", help="serve this blob digest with changed bytes")
     args = ap.parse_args()
     ctypes.CDLL("libc.so.6").prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
     host, port = args.upstream.rsplit(":", 1)
     server = ThreadingHTTPServer(("127.0.0.1", args.port), handler((host, int(port)), Budget(args.limit, args.window),
-                                                                              {"deny": args.deny, "corrupt": args.corrupt}))
+                                                                              {"deny": args.deny, "deny_status": args.deny_status,
+                                                                               "corrupt": args.corrupt}))
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     print("ready", flush=True)
     server.serve_forever()
