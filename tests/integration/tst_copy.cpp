@@ -8,6 +8,7 @@
 #include "teststore.h"
 #include "testutil.h"
 
+#include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
@@ -646,6 +647,64 @@ private Q_SLOTS:
                  QStringLiteral("copied"));
         QCOMPARE(raw(QStringLiteral("gsoci"), QStringLiteral("large/app"), QStringLiteral("1.0.0")),
                  raw(QStringLiteral("hub"), QStringLiteral("team/app"), QStringLiteral("1.0.0")));
+    }
+
+    // A source index of 257 manifests (hostile or broken) is refused while planning, with why, and
+    // never walked: the copy plan names it and exits 4.
+    void anIndexOfTooManyChildrenIsRefused()
+    {
+        const QString door = m_farm->doorHostPort(QStringLiteral("hub"));
+        const Run base =
+            run(QStringLiteral("skopeo"),
+                {QStringLiteral("copy"), QStringLiteral("--src-tls-verify=false"), QStringLiteral("--dest-tls-verify=false"),
+                 QStringLiteral("docker://%1/team/app:1.0.0").arg(door), QStringLiteral("docker://%1/team/wide:base").arg(door)});
+        QVERIFY2(base.exitCode == 0, base.err.constData());
+        const QByteArray child = raw(QStringLiteral("hub"), QStringLiteral("team/wide"), QStringLiteral("base"));
+        QVERIFY(!child.isEmpty());
+        const QString childDigest =
+            QStringLiteral("sha256:") + QString::fromLatin1(QCryptographicHash::hash(child, QCryptographicHash::Sha256).toHex());
+        QJsonArray manifests;
+        for (int i = 0; i < 257; ++i)
+            manifests.append(QJsonObject{
+                {QStringLiteral("mediaType"), QJsonDocument::fromJson(child).object().value(QStringLiteral("mediaType")).toString()},
+                {QStringLiteral("digest"), childDigest},
+                {QStringLiteral("size"), qint64(child.size())},
+                {QStringLiteral("platform"),
+                 QJsonObject{{QStringLiteral("os"), QStringLiteral("linux")},
+                             {QStringLiteral("architecture"), QStringLiteral("amd64")},
+                             {QStringLiteral("variant"), QStringLiteral("v%1").arg(i)}}}});
+        const QByteArray index =
+            QJsonDocument(QJsonObject{{QStringLiteral("schemaVersion"), 2},
+                                      {QStringLiteral("mediaType"), QStringLiteral("application/vnd.oci.image.index.v1+json")},
+                                      {QStringLiteral("manifests"), manifests}})
+                .toJson(QJsonDocument::Compact);
+        const QString indexFile = path(QStringLiteral("wide-index.json"));
+        writeFile(indexFile, index);
+        const Run put = run(QStringLiteral("/usr/bin/python3"),
+                            {QStringLiteral("-c"),
+                             QStringLiteral("import urllib.request,sys; r=urllib.request.Request('http://%1/v2/team/wide/manifests/1.0.0', "
+                                            "data=open(sys.argv[1],'rb').read(), method='PUT', "
+                                            "headers={'Content-Type':'application/vnd.oci.image.index.v1+json'}); "
+                                            "print(urllib.request.urlopen(r).status)")
+                                 .arg(door),
+                             indexFile});
+        QVERIFY2(put.exitCode == 0 && put.out.trimmed() == "201", put.err.constData());
+        const QString plan = path(QStringLiteral("wide.yaml"));
+        writeFile(plan,
+                  QStringLiteral("version: 1\nname: wide\nregistries:\n  hub: { %1, role: source }\n  gsoci: { %2, role: target }\n"
+                                 "images:\n  - source: hub/team/wide\n    target: gsoci/wide/app\n    tags: [1.0.0]\n")
+                      .arg(m_farm->planFields(QStringLiteral("hub")), m_farm->planFields(QStringLiteral("gsoci")))
+                      .toUtf8());
+        const QString db = testStore(path(QStringLiteral("wide.db")));
+        QVERIFY(ferryctl({QStringLiteral("scan"), QStringLiteral("--plan"), plan, QStringLiteral("--db"), db}).exitCode != -1);
+        const Run planned = ferryctl({QStringLiteral("copy"), QStringLiteral("plan"), QStringLiteral("--plan"), plan,
+                                      QStringLiteral("--db"), db, QStringLiteral("--format"), QStringLiteral("json")});
+        QCOMPARE(planned.exitCode, 4);
+        const QJsonObject result = QJsonDocument::fromJson(planned.out).object();
+        const QString errors = result.value(QStringLiteral("errors")).toVariant().toStringList().join(u'\n');
+        QVERIFY2(errors.contains(QLatin1String("is an index of 257 manifests, more than 256")), qPrintable(errors + QString::fromUtf8(planned.err)));
+        QCOMPARE(result.value(QStringLiteral("items")).toInt(), 0);
+        QVERIFY(raw(QStringLiteral("gsoci"), QStringLiteral("wide/app"), QStringLiteral("1.0.0")).isEmpty());
     }
 
     // The exported script of digest-pinned skopeo copies, run by the real skopeo, gives the target
