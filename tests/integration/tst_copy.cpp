@@ -596,9 +596,10 @@ private Q_SLOTS:
         QVERIFY2(log.contains(QRegularExpression(QStringLiteral("PUT /v2/ghost/app/blobs/uploads/"))), "no upload after the mount");
     }
 
-    // A target that refuses a blob's upload with 413 (beyond its size limit): the item fails with
-    // the registry's own message, nothing is tagged, and resume copies it once the limit is lifted.
-    void aBlobRefusedWith413FailsTheItemUntilResume()
+    // A target that sends a blob's upload to another origin, and one that refuses it with 413
+    // (beyond its size limit): the item fails with why (the registry's own message for the 413),
+    // nothing is tagged, and resume copies it once the limit is lifted.
+    void blobUploadRefusalsFailTheItem()
     {
         ManagedProcess target;
         const quint16 tp = freeLoopbackPort();
@@ -610,6 +611,45 @@ private Q_SLOTS:
                                QStringLiteral("--deny-status"), QStringLiteral("413")},
                               tp, &error),
                  qPrintable(error));
+        // First a target that sends the upload on to another origin: never followed (credentials go
+        // to the registry only), the item fails with why, nothing is sent there.
+        {
+            ManagedProcess foreign;
+            const quint16 fp = freeLoopbackPort();
+            QVERIFY2(foreign.start(QStringLiteral("/usr/bin/python3"),
+                                   {QStringLiteral(FERRY_TEST_SUPPORT_DIR "/hubfront.py"), QStringLiteral("--port"), QString::number(fp),
+                                    QStringLiteral("--upstream"), m_farm->doorHostPort(QStringLiteral("gsoci")), QStringLiteral("--limit"),
+                                    QStringLiteral("100000"), QStringLiteral("--foreign-location")},
+                                   fp, &error),
+                     qPrintable(error));
+            const QString plan = path(QStringLiteral("foreign.yaml"));
+            writeFile(plan,
+                      QStringLiteral("version: 1\nname: foreign\nregistries:\n  hub: { %1, role: source }\n"
+                                     "  dst: { url: 'http://127.0.0.1:%2', role: target }\n"
+                                     "images:\n  - source: hub/team/app\n    target: dst/foreign/app\n    tags: [1.0.0]\n")
+                          .arg(m_farm->planFields(QStringLiteral("hub")))
+                          .arg(fp)
+                          .toUtf8());
+            const QString db = testStore(path(QStringLiteral("foreign.db")));
+            QVERIFY(ferryctl({QStringLiteral("scan"), QStringLiteral("--plan"), plan, QStringLiteral("--db"), db}).exitCode != -1);
+            const Run planned = ferryctl({QStringLiteral("copy"), QStringLiteral("plan"), QStringLiteral("--plan"), plan,
+                                          QStringLiteral("--db"), db, QStringLiteral("--format"), QStringLiteral("json")});
+            const qint64 id = QJsonDocument::fromJson(planned.out)
+                                  .object()
+                                  .value(QStringLiteral("batches"))
+                                  .toArray()
+                                  .at(0)
+                                  .toObject()
+                                  .value(QStringLiteral("id"))
+                                  .toInteger();
+            QVERIFY2(id > 0, planned.err.constData());
+            QVERIFY(approve(db, id));
+            const QJsonObject item = execute(db, id, 4).value(QStringLiteral("items")).toArray().at(0).toObject();
+            QCOMPARE(item.value(QStringLiteral("state")).toString(), QStringLiteral("failed"));
+            QVERIFY2(item.value(QStringLiteral("message")).toString().contains(QLatin1String("an upload location on another origin")),
+                     qPrintable(item.value(QStringLiteral("message")).toString()));
+            QVERIFY(raw(QStringLiteral("gsoci"), QStringLiteral("foreign/app"), QStringLiteral("1.0.0")).isEmpty());
+        }
         const QString plan = path(QStringLiteral("large.yaml"));
         writeFile(plan,
                   QStringLiteral("version: 1\nname: large\nregistries:\n  hub: { %1, role: source }\n"
@@ -702,7 +742,8 @@ private Q_SLOTS:
         QCOMPARE(planned.exitCode, 4);
         const QJsonObject result = QJsonDocument::fromJson(planned.out).object();
         const QString errors = result.value(QStringLiteral("errors")).toVariant().toStringList().join(u'\n');
-        QVERIFY2(errors.contains(QLatin1String("is an index of 257 manifests, more than 256")), qPrintable(errors + QString::fromUtf8(planned.err)));
+        QVERIFY2(errors.contains(QLatin1String("is an index of 257 manifests, more than 256")),
+                 qPrintable(errors + QString::fromUtf8(planned.err)));
         QCOMPARE(result.value(QStringLiteral("items")).toInt(), 0);
         QVERIFY(raw(QStringLiteral("gsoci"), QStringLiteral("wide/app"), QStringLiteral("1.0.0")).isEmpty());
     }

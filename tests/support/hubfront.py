@@ -8,7 +8,8 @@
 - GET /stats answers {"pulls": …, "heads": …, "rejected": …};
 - --deny REGEX answers requests whose "METHOD /path" matches with 403 DENIED (a quota error), or
   with --deny-status 413 a 413 SIZE_INVALID (a blob beyond the registry's size limit), and
-  --corrupt DIGEST serves that blob with its bytes changed, until GET /allow turns both off.
+  --corrupt DIGEST serves that blob with its bytes changed, and --foreign-location moves upload
+  Locations to another origin (127.0.0.2, the same port), until GET /allow turns them off.
 
 Everything else is relayed to the registry unchanged. Loopback only; stops with its parent
 (PDEATHSIG) or on SIGTERM.
@@ -120,6 +121,10 @@ def handler(upstream, budget, faults):
             self.send_response(resp.status)
             for k, v in resp.getheaders():
                 if k.lower() not in ("connection", "transfer-encoding", "content-length"):
+                    if k.lower() == "location" and faults.get("foreign_location") and "/blobs/uploads/" in v:
+                        v = re.sub(r"^(https?://)[^/]+", lambda m: f"{m.group(1)}127.0.0.2:{self.server.server_port}", v)
+                        if v.startswith("/"):
+                            v = f"http://127.0.0.2:{self.server.server_port}{v}"
                     self.send_header(k, v)
             for k, v in extra:
                 self.send_header(k, v)
@@ -143,12 +148,14 @@ def main():
     ap.add_argument("--deny", help="refuse requests whose 'METHOD /path' matches this regex with 403")
     ap.add_argument("--deny-status", type=int, choices=(403, 413), default=403, help="the status --deny answers with")
     ap.add_argument("--corrupt", help="serve this blob digest with changed bytes")
+    ap.add_argument("--foreign-location", action="store_true", help="move upload Locations to another origin")
     args = ap.parse_args()
     ctypes.CDLL("libc.so.6").prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
     host, port = args.upstream.rsplit(":", 1)
     server = ThreadingHTTPServer(("127.0.0.1", args.port), handler((host, int(port)), Budget(args.limit, args.window),
                                                                               {"deny": args.deny, "deny_status": args.deny_status,
-                                                                               "corrupt": args.corrupt}))
+                                                                               "corrupt": args.corrupt,
+                                                                               "foreign_location": args.foreign_location}))
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     print("ready", flush=True)
     server.serve_forever()
