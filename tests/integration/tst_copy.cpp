@@ -130,6 +130,26 @@ private:
         return QJsonDocument::fromJson(r.out).object();
     }
 
+    // Scans plan into db and plans its copies: the first batch's id, 0 (with a warning) when none.
+    qint64 scanAndPlanFirst(const QString &plan, const QString &db) const
+    {
+        if (ferryctl({QStringLiteral("scan"), QStringLiteral("--plan"), plan, QStringLiteral("--db"), db}).exitCode == -1)
+            return 0;
+        const Run planned = ferryctl({QStringLiteral("copy"), QStringLiteral("plan"), QStringLiteral("--plan"), plan,
+                                      QStringLiteral("--db"), db, QStringLiteral("--format"), QStringLiteral("json")});
+        const qint64 id = QJsonDocument::fromJson(planned.out)
+                              .object()
+                              .value(QStringLiteral("batches"))
+                              .toArray()
+                              .at(0)
+                              .toObject()
+                              .value(QStringLiteral("id"))
+                              .toInteger();
+        if (id <= 0)
+            qWarning("copy plan made no batch: %s", planned.err.constData());
+        return id;
+    }
+
     bool scan(const QString &db) const
     {
         const Run r = ferryctl({QStringLiteral("scan"), QStringLiteral("--plan"), m_plan, QStringLiteral("--db"), db});
@@ -491,18 +511,8 @@ private Q_SLOTS:
                       .arg(tp)
                       .toUtf8());
         const QString db = testStore(path(QStringLiteral("refusals.db")));
-        QVERIFY(ferryctl({QStringLiteral("scan"), QStringLiteral("--plan"), plan, QStringLiteral("--db"), db}).exitCode != -1);
-        const Run planned = ferryctl({QStringLiteral("copy"), QStringLiteral("plan"), QStringLiteral("--plan"), plan,
-                                      QStringLiteral("--db"), db, QStringLiteral("--format"), QStringLiteral("json")});
-        const qint64 id = QJsonDocument::fromJson(planned.out)
-                              .object()
-                              .value(QStringLiteral("batches"))
-                              .toArray()
-                              .at(0)
-                              .toObject()
-                              .value(QStringLiteral("id"))
-                              .toInteger();
-        QVERIFY2(id > 0, planned.err.constData());
+        const qint64 id = scanAndPlanFirst(plan, db);
+        QVERIFY(id > 0);
         QVERIFY(approve(db, id));
         const QJsonObject first = execute(db, id, 4);
         QMap<QString, QString> messages;
@@ -558,12 +568,8 @@ private Q_SLOTS:
                       .arg(m_farm->planFields(QStringLiteral("hub")), m_farm->planFields(QStringLiteral("gsoci")))
                       .toUtf8());
         const QString db = testStore(path(QStringLiteral("ghost.db")));
-        QVERIFY(ferryctl({QStringLiteral("scan"), QStringLiteral("--plan"), plan, QStringLiteral("--db"), db}).exitCode != -1);
-        const Run planned = ferryctl({QStringLiteral("copy"), QStringLiteral("plan"), QStringLiteral("--plan"), plan,
-                                      QStringLiteral("--db"), db, QStringLiteral("--format"), QStringLiteral("json")});
-        const QJsonObject batch = QJsonDocument::fromJson(planned.out).object().value(QStringLiteral("batches")).toArray().at(0).toObject();
-        const qint64 id = batch.value(QStringLiteral("id")).toInteger();
-        QVERIFY2(id > 0, planned.err.constData());
+        const qint64 id = scanAndPlanFirst(plan, db);
+        QVERIFY(id > 0);
         // Every blob of the image, said to be held by a repository of the target that does not exist.
         const QJsonObject manifest =
             QJsonDocument::fromJson(raw(QStringLiteral("hub"), QStringLiteral("team/app"), QStringLiteral("1.0.0"))).object();
@@ -631,18 +637,8 @@ private Q_SLOTS:
                           .arg(fp)
                           .toUtf8());
             const QString db = testStore(path(QStringLiteral("foreign.db")));
-            QVERIFY(ferryctl({QStringLiteral("scan"), QStringLiteral("--plan"), plan, QStringLiteral("--db"), db}).exitCode != -1);
-            const Run planned = ferryctl({QStringLiteral("copy"), QStringLiteral("plan"), QStringLiteral("--plan"), plan,
-                                          QStringLiteral("--db"), db, QStringLiteral("--format"), QStringLiteral("json")});
-            const qint64 id = QJsonDocument::fromJson(planned.out)
-                                  .object()
-                                  .value(QStringLiteral("batches"))
-                                  .toArray()
-                                  .at(0)
-                                  .toObject()
-                                  .value(QStringLiteral("id"))
-                                  .toInteger();
-            QVERIFY2(id > 0, planned.err.constData());
+            const qint64 id = scanAndPlanFirst(plan, db);
+            QVERIFY(id > 0);
             QVERIFY(approve(db, id));
             const QJsonObject item = execute(db, id, 4).value(QStringLiteral("items")).toArray().at(0).toObject();
             QCOMPARE(item.value(QStringLiteral("state")).toString(), QStringLiteral("failed"));
@@ -659,18 +655,8 @@ private Q_SLOTS:
                       .arg(tp)
                       .toUtf8());
         const QString db = testStore(path(QStringLiteral("large.db")));
-        QVERIFY(ferryctl({QStringLiteral("scan"), QStringLiteral("--plan"), plan, QStringLiteral("--db"), db}).exitCode != -1);
-        const Run planned = ferryctl({QStringLiteral("copy"), QStringLiteral("plan"), QStringLiteral("--plan"), plan,
-                                      QStringLiteral("--db"), db, QStringLiteral("--format"), QStringLiteral("json")});
-        const qint64 id = QJsonDocument::fromJson(planned.out)
-                              .object()
-                              .value(QStringLiteral("batches"))
-                              .toArray()
-                              .at(0)
-                              .toObject()
-                              .value(QStringLiteral("id"))
-                              .toInteger();
-        QVERIFY2(id > 0, planned.err.constData());
+        const qint64 id = scanAndPlanFirst(plan, db);
+        QVERIFY(id > 0);
         QVERIFY(approve(db, id));
         const QJsonObject first = execute(db, id, 4);
         const QJsonObject item = first.value(QStringLiteral("items")).toArray().at(0).toObject();
