@@ -451,7 +451,7 @@ int cmdExecute(const QString &sub, const QStringList &args, QTextStream &out, QT
     } else {
         QList<CopyBatch> open;
         for (const CopyBatch &b : CopyStore(*ctx.workspace.store()).batches())
-            if (b.status == batchstatus::Executing || b.status == batchstatus::Executed || b.status == batchstatus::Approved)
+            if (batchIsUnderway(b.status))
                 open << b;
         if (open.isEmpty()) {
             out << "no copy batch to resume" << Qt::endl;

@@ -291,7 +291,7 @@ Task<QList<CopyExecResult>> CopyEngine::resume(CopyExecOptions options)
     for (const CopyBatch &listed : m_copy.batches()) {
         if (ids.contains(listed.id))
             continue;
-        if (listed.status != batchstatus::Approved && listed.status != batchstatus::Executing && listed.status != batchstatus::Executed)
+        if (!batchIsUnderway(listed.status))
             continue;
         const auto b = m_copy.batch(listed.id);
         if (b && std::any_of(b->items.begin(), b->items.end(), [](const CopyItem &i) { return !copystate::isSettled(i.state); }))

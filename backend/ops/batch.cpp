@@ -24,6 +24,11 @@ bool batchNeedsLead(const QString &status)
     return status == batchstatus::Planned || status == batchstatus::Approved || status == batchstatus::Executing;
 }
 
+bool batchIsUnderway(const QString &status)
+{
+    return status == batchstatus::Approved || status == batchstatus::Executing || status == batchstatus::Executed;
+}
+
 qsizetype batchToShowFirst(const QStringList &statuses)
 {
     for (qsizetype i = 0; i < statuses.size(); ++i)

@@ -23,6 +23,9 @@ inline const QString Executed = QStringLiteral("executed"); // every item reache
 
 // A status the lead still has something to do about: decide the batch, or have it run.
 bool batchNeedsLead(const QString &status);
+// Approved, executing or executed: the batch's items run or ran, and what is not final of them
+// is still to be done (resume, the pulls a copy still needs, stage 1's work line).
+bool batchIsUnderway(const QString &status);
 // Of batches listed oldest first (their statuses), the one a face shows when nothing is
 // selected: the first the lead still has something to do about, else the newest; -1: none.
 qsizetype batchToShowFirst(const QStringList &statuses);

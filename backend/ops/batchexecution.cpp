@@ -77,10 +77,11 @@ QString BatchExecution::summary(const QMap<QString, int> &counts)
 
 void BatchExecution::finish(const QMap<QString, int> &counts, bool allFinal)
 {
-    m_tables.finishRun(m_run, QStringLiteral("finished"), summary(counts));
+    const QString text = summary(counts);
+    m_tables.finishRun(m_run, QStringLiteral("finished"), text);
     if (!m_dry && allFinal)
         m_tables.setStatusIf(m_batch, batchstatus::Executed, {batchstatus::Executing});
-    m_tables.audit(m_actor, m_dry ? QStringLiteral("dry-run finished") : QStringLiteral("execute finished"), m_batch, summary(counts));
+    m_tables.audit(m_actor, m_dry ? QStringLiteral("dry-run finished") : QStringLiteral("execute finished"), m_batch, text);
 }
 
 void BatchExecution::stop(const QString &why)

@@ -213,7 +213,7 @@ void describeCopyWork(const Store &store, ReportData *d)
         if (b.status == batchstatus::Planned) {
             ++waiting;
             waitingTags += b.itemCount;
-        } else if (b.status == batchstatus::Approved || b.status == batchstatus::Executing || b.status == batchstatus::Executed) {
+        } else if (batchIsUnderway(b.status)) {
             done += b.finalCount;
             if (b.itemCount > b.finalCount) {
                 ++running;

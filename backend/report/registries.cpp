@@ -112,8 +112,7 @@ RegistriesRead readRegistries(Store &store, const QDateTime &historySince)
     QMap<QString, int> pulls;
     CopyStore copies(store);
     for (const CopyBatch &listed : copies.batches()) {
-        const bool open = listed.status == batchstatus::Planned || listed.status == batchstatus::Approved ||
-            listed.status == batchstatus::Executing || listed.status == batchstatus::Executed;
+        const bool open = listed.status == batchstatus::Planned || batchIsUnderway(listed.status);
         if (!open || listed.finalCount >= listed.itemCount)
             continue;
         if (const std::optional<CopyBatch> b = copies.batch(listed.id))
