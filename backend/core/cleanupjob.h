@@ -4,7 +4,7 @@
 #pragma once
 
 #include "cleanup/cleanupengine.h"
-#include "core/jobthread.h"
+#include "core/operationjob.h"
 
 #include <QObject>
 
@@ -13,7 +13,6 @@
 namespace ferry {
 
 class NetworkService;
-class CleanupWorker;
 
 // One cleanup operation, as the dashboard, the TUI and ferryctl ask for it.
 struct CleanupRequest
@@ -46,28 +45,16 @@ struct CleanupOutcome
 // connection (the journal is written there, never on the caller's thread), with progress,
 // cancellation between items, and finished(outcome) at the end. The engine suspends
 // while registries answer; no thread waits on a reply.
-class CleanupJob : public QObject
+class CleanupJob : public OperationJob
 {
     Q_OBJECT
 public:
     CleanupJob(std::shared_ptr<const Plan> plan, QString dbPath, NetworkService &network, CleanupRequest request,
                QObject *parent = nullptr);
-    // A job still running is cancelled and allowed to end its current item (its DELETE and
-    // journal entry) before the thread goes: nothing is cut in the middle of an item.
-    ~CleanupJob() override;
-
-    void start();
-    // Stops between items (or between repositories when planning); finished() still comes,
-    // with the runs marked stopped. resume finishes them.
-    void cancel();
-    bool isRunning() const { return m_job.isRunning(); }
 
 Q_SIGNALS:
     void progress(const ferry::CleanupProgress &progress);
     void finished(const ferry::CleanupOutcome &outcome);
-
-private:
-    JobThread m_job;
 };
 
 } // namespace ferry

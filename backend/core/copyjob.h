@@ -4,7 +4,7 @@
 #pragma once
 
 #include "copy/copyengine.h"
-#include "core/jobthread.h"
+#include "core/operationjob.h"
 
 #include <QObject>
 
@@ -40,24 +40,15 @@ struct CopyOutcome
 // A copy operation as a job, like a CleanupJob: on a thread of its own with its own store
 // connection, progress (bytes, and the budget pauses), cancellation between items and blob
 // chunks, finished(outcome) at the end.
-class CopyJob : public QObject
+class CopyJob : public OperationJob
 {
     Q_OBJECT
 public:
     CopyJob(std::shared_ptr<const Plan> plan, QString dbPath, NetworkService &network, CopyRequest request, QObject *parent = nullptr);
-    // A job still running is cancelled and allowed to end its current step before the thread goes.
-    ~CopyJob() override;
-
-    void start();
-    void cancel();
-    bool isRunning() const { return m_job.isRunning(); }
 
 Q_SIGNALS:
     void progress(const ferry::CopyProgress &progress);
     void finished(const ferry::CopyOutcome &outcome);
-
-private:
-    JobThread m_job;
 };
 
 } // namespace ferry
