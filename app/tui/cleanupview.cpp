@@ -32,16 +32,13 @@ Style styleOfItemState(const QString &state)
 } // namespace
 
 CleanupView::CleanupView(Host &host)
-    : View(host)
+    : BatchesView(host, QStringLiteral("cleanup"), QStringLiteral("Stopping after the current item…"))
 {
     m_batchTable.setModel(&m_batches);
     m_batchTable.setWidths({5, 0, 14, 7, 6, 9, 0, 13});
     m_itemTable.setModel(&m_items);
     m_itemTable.setWidths({3, 6, 12, 0, 12, 0, 10});
 }
-
-// A job still running is cancelled and ends its current item (its DELETE and journal entry).
-CleanupView::~CleanupView() = default;
 
 QString CleanupView::keys() const
 {
@@ -90,21 +87,11 @@ void CleanupView::selectBatch(int row)
 
 void CleanupView::draw(Screen &s, int top, int bottom)
 {
-    if (!m_loaded) {
-        s.put(top, 1, QStringLiteral("Reading the cleanup batches from the store…"), Style::Dim);
+    int y = drawHead(s, top, m_batches.rowCount(), QStringLiteral("Reading the cleanup batches from the store…"),
+                     QStringLiteral("No cleanup batches yet. p reads the registries the plan's cleanup policies name and proposes "
+                                    "batches; nothing is deleted without approval."));
+    if (y < 0)
         return;
-    }
-    int y = top;
-    if (!m_progress.isEmpty())
-        s.put(y++, 1, m_progress, m_job ? Style::Warn : Style::Normal);
-    if (m_batches.rowCount() == 0) {
-        for (const QString &line :
-             wrapWords(QStringLiteral("No cleanup batches yet. p reads the registries the plan's cleanup policies name and proposes "
-                                      "batches; nothing is deleted without approval."),
-                       s.cols() - 2))
-            s.put(y++, 1, line, Style::Dim);
-        return;
-    }
     const int body = bottom - y;
     const int batchRows = qBound(2, m_batches.rowCount() + 1, qMax(2, body / 3));
     m_batchTable.draw(s, y, y + batchRows, !m_itemsFocused, {},
@@ -184,11 +171,9 @@ void CleanupView::draw(Screen &s, int top, int bottom)
     }
 }
 
-bool CleanupView::key(const KeyEvent &k)
+bool CleanupView::kindKey(const KeyEvent &k)
 {
     switch (k.key) {
-    case key::Tab:
-    case key::BackTab: m_itemsFocused = !m_itemsFocused; return true;
     case 'p':
         run(QStringLiteral("Reading the registries the cleanup policies name…"), CleanupRequest{}, [this](const CleanupOutcome &o) {
             const CleanupPlanResult &r = o.plan;
@@ -204,54 +189,25 @@ bool CleanupView::key(const KeyEvent &k)
     case 'r': reject(); return true;
     case 'd': execute(true); return true;
     case 'x': execute(false); return true;
-    case 'c':
-        if (m_job) {
-            m_job->cancel();
-            m_host.message(QStringLiteral("Stopping after the current item…"));
-        }
-        return true;
     default: break;
     }
-    if (m_itemsFocused)
-        return m_itemTable.key(k);
-    const int before = m_batchTable.current();
-    if (!m_batchTable.key(k))
-        return false;
-    if (m_batchTable.current() != before)
-        selectBatch(m_batchTable.current());
-    return true;
+    return false;
 }
 
 void CleanupView::run(const QString &what, const CleanupRequest &request, std::function<void(const CleanupOutcome &)> done)
 {
-    if (m_job) {
-        m_host.message(QStringLiteral("A cleanup operation is running: wait for it, or stop it with c."), true);
+    if (busy())
         return;
-    }
     QString error;
-    m_job.reset(m_host.workspace().startCleanup(withBatchPlan(request, m_full), &error));
-    if (!m_job) {
-        m_host.message(error, true);
-        return;
-    }
-    m_log.clear();
-    m_progress = what;
-    connect(m_job.get(), &CleanupJob::progress, this, [this](const CleanupProgress &p) {
-        m_progress = QStringLiteral("%1: %2/%3  %4").arg(p.phase).arg(p.done).arg(p.total).arg(p.message);
-        if (p.phase != u"plan")
-            m_log << p.message;
-        m_host.redraw();
-    });
-    connect(m_job.get(), &CleanupJob::finished, this, [this, done](const CleanupOutcome &outcome) {
-        m_job.release()->deleteLater(); // it is signalling: the event loop deletes it
-        m_progress.clear();
-        if (!outcome.storeError.isEmpty())
-            m_host.message(outcome.storeError, true);
-        else
-            done(outcome);
-        reload();
-    });
-    m_host.redraw();
+    OperationJob *job = m_host.workspace().startCleanup(withBatchPlan(request, m_full), &error);
+    runJob<CleanupOutcome>(what, job, error, std::move(done));
+}
+
+BatchesView::ProgressLine CleanupView::progressLine(const QVariant &progress) const
+{
+    const CleanupProgress p = progress.value<CleanupProgress>();
+    return {QStringLiteral("%1: %2/%3  %4").arg(p.phase).arg(p.done).arg(p.total).arg(p.message),
+            p.phase != u"plan" ? p.message : QString()};
 }
 
 void CleanupView::approve()

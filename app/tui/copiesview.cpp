@@ -39,7 +39,7 @@ QString actionText(const CopyItem &i)
 } // namespace
 
 CopiesView::CopiesView(Host &host)
-    : View(host)
+    : BatchesView(host, QStringLiteral("copy"), QStringLiteral("Stopping: the items in flight end first…"))
 {
     m_batchModel.setColumnCount(6);
     m_batchModel.setHorizontalHeaderLabels({QStringLiteral("Batch"), QStringLiteral("Status"), QStringLiteral("From → to"),
@@ -52,9 +52,6 @@ CopiesView::CopiesView(Host &host)
     m_itemTable.setModel(&m_itemModel);
     m_itemTable.setWidths({3, 16, 19, 34, 15, 0});
 }
-
-// A job still running is cancelled and ends its current step.
-CopiesView::~CopiesView() = default;
 
 QString CopiesView::keys() const
 {
@@ -117,21 +114,11 @@ void CopiesView::selectBatch(int row)
 
 void CopiesView::draw(Screen &s, int top, int bottom)
 {
-    if (!m_loaded) {
-        s.put(top, 1, QStringLiteral("Reading the copy batches from the store…"), Style::Dim);
+    int y = drawHead(s, top, int(m_batches.size()), QStringLiteral("Reading the copy batches from the store…"),
+                     QStringLiteral("No copy batches yet. p turns the tags the target lacks (missing, or an index with missing "
+                                    "platforms) into batches pinned to the source's digests; nothing is copied without approval."));
+    if (y < 0)
         return;
-    }
-    int y = top;
-    if (!m_progress.isEmpty())
-        s.put(y++, 1, m_progress, m_job ? Style::Warn : Style::Normal);
-    if (m_batches.isEmpty()) {
-        for (const QString &line : wrapWords(QStringLiteral("No copy batches yet. p turns the tags the target lacks (missing, or an index "
-                                                            "with missing platforms) into batches pinned to the source's digests; "
-                                                            "nothing is copied without approval."),
-                                             s.cols() - 2))
-            s.put(y++, 1, line, Style::Dim);
-        return;
-    }
     const int batchRows = qBound(2, int(m_batches.size()) + 1, qMax(2, (bottom - y) / 3));
     m_batchTable.draw(s, y, y + batchRows, !m_itemsFocused, {},
                       [this](int row, int) { return severityStyle(batchStatusSeverity(m_batches[row].status)); });
@@ -165,11 +152,9 @@ void CopiesView::draw(Screen &s, int top, int bottom)
         s.put(y++, 1, m_log[i], Style::Dim);
 }
 
-bool CopiesView::key(const KeyEvent &k)
+bool CopiesView::kindKey(const KeyEvent &k)
 {
     switch (k.key) {
-    case key::Tab:
-    case key::BackTab: m_itemsFocused = !m_itemsFocused; return true;
     case 'p':
         run(QStringLiteral("Reading the manifests the missing tags are made of…"), CopyRequest{}, [this](const CopyOutcome &o) {
             const CopyPlanResult &r = o.plan;
@@ -186,56 +171,25 @@ bool CopiesView::key(const KeyEvent &k)
     case 'r': decide(false); return true;
     case 'd': execute(true); return true;
     case 'x': execute(false); return true;
-    case 'c':
-        if (m_job) {
-            m_job->cancel();
-            m_host.message(QStringLiteral("Stopping: the items in flight end first…"));
-        }
-        return true;
     default: break;
     }
-    if (m_itemsFocused)
-        return m_itemTable.key(k);
-    const int before = m_batchTable.current();
-    if (!m_batchTable.key(k))
-        return false;
-    if (m_batchTable.current() != before)
-        selectBatch(m_batchTable.current());
-    return true;
+    return false;
 }
 
 void CopiesView::run(const QString &what, const CopyRequest &request, std::function<void(const CopyOutcome &)> done)
 {
-    if (m_job) {
-        m_host.message(QStringLiteral("A copy operation is running: wait for it, or stop it with c."), true);
+    if (busy())
         return;
-    }
     QString error;
-    m_job.reset(m_host.workspace().startCopy(withBatchPlan(request, m_full), &error));
-    if (!m_job) {
-        m_host.message(error, true);
-        return;
-    }
-    m_log.clear();
-    m_progress = what;
-    connect(m_job.get(), &CopyJob::progress, this, [this](const CopyProgress &p) {
-        m_progress = QStringLiteral("%1: %2/%3, %4 sent  %5").arg(p.phase).arg(p.done).arg(p.total).arg(humanBytes(p.bytes), p.message);
-        if (p.phase != u"plan")
-            m_log << p.message;
-        if (m_log.size() > 200)
-            m_log.removeFirst();
-        m_host.redraw();
-    });
-    connect(m_job.get(), &CopyJob::finished, this, [this, done](const CopyOutcome &outcome) {
-        m_job.release()->deleteLater(); // it is signalling: the event loop deletes it
-        m_progress.clear();
-        if (!outcome.storeError.isEmpty())
-            m_host.message(outcome.storeError, true);
-        else
-            done(outcome);
-        reload();
-    });
-    m_host.redraw();
+    OperationJob *job = m_host.workspace().startCopy(withBatchPlan(request, m_full), &error);
+    runJob<CopyOutcome>(what, job, error, std::move(done));
+}
+
+BatchesView::ProgressLine CopiesView::progressLine(const QVariant &progress) const
+{
+    const CopyProgress p = progress.value<CopyProgress>();
+    return {QStringLiteral("%1: %2/%3, %4 sent  %5").arg(p.phase).arg(p.done).arg(p.total).arg(humanBytes(p.bytes), p.message),
+            p.phase != u"plan" ? p.message : QString()};
 }
 
 void CopiesView::decide(bool approve)

@@ -203,20 +203,77 @@ private:
     int m_offset = 0;
 };
 
-class CleanupView : public View
+// What the terminal's batch views (cleanup, copies) share: a batch table over an item table, Tab
+// between them, one operation job at a time with its progress line and its log, c to stop it.
+// A kind writes its tables, its keys and how its progress and outcome read.
+class BatchesView : public View
+{
+public:
+    // kind: "cleanup", "copy"; stopping: what c says it does
+    BatchesView(Host &host, QString kind, QString stopping);
+    ~BatchesView() override; // a job still running is cancelled and ends its current step
+    bool key(const KeyEvent &k) final;
+    bool running() const { return m_job != nullptr; }
+
+protected:
+    // What a progress report of the kind reads as: the line under the title, and its log line
+    // (empty: none, as while planning).
+    struct ProgressLine
+    {
+        QString line;
+        QString log;
+    };
+    virtual ProgressLine progressLine(const QVariant &progress) const = 0;
+    virtual bool kindKey(const KeyEvent &k) = 0; // p, a, r, d, x: the kind's own
+    virtual void selectBatch(int row) = 0;
+
+    // True (and says so) while a job runs: one at a time.
+    bool busy();
+    // Runs job (null: error says why), showing what while it works; done(outcome) unless the
+    // store could not be opened; then the batches are read again.
+    template<typename Outcome>
+    void runJob(const QString &what, OperationJob *job, const QString &error, std::function<void(const Outcome &)> done)
+    {
+        startJob(what, job, error, [this, done = std::move(done)](const QVariant &value) {
+            const Outcome outcome = value.value<Outcome>();
+            if (!outcome.storeError.isEmpty())
+                m_host.message(outcome.storeError, true);
+            else
+                done(outcome);
+        });
+    }
+    // The lines above the batch table: "reading…" until loaded, the progress line, and empty
+    // (wrapped) when there are no batches. The row to go on drawing from, or -1: nothing more.
+    int drawHead(Screen &s, int top, int rows, const QString &reading, const QString &empty);
+
+    TableView m_batchTable;
+    TableView m_itemTable;
+    bool m_itemsFocused = false;
+    std::unique_ptr<OperationJob> m_job;
+    QString m_progress;
+    QStringList m_log; // the last 200 steps of the run going on, or of the last run
+    bool m_loaded = false;
+
+private:
+    void startJob(const QString &what, OperationJob *job, const QString &error, std::function<void(const QVariant &)> done);
+
+    QString m_kind;
+    QString m_stopping;
+};
+
+class CleanupView : public BatchesView
 {
 public:
     explicit CleanupView(Host &host);
-    ~CleanupView() override;
     QString title() const override { return QStringLiteral("Cleanup"); }
     QString keys() const override;
     void reload() override;
     void draw(Screen &s, int top, int bottom) override;
-    bool key(const KeyEvent &k) override;
-    bool running() const { return m_job != nullptr; }
 
 private:
-    void selectBatch(int row);
+    ProgressLine progressLine(const QVariant &progress) const override;
+    bool kindKey(const KeyEvent &k) override;
+    void selectBatch(int row) override;
     const CleanupBatch *batch() const;
     void approve();
     void reject();
@@ -225,15 +282,8 @@ private:
 
     CleanupBatchModel m_batches;
     CleanupItemModel m_items;
-    TableView m_batchTable;
-    TableView m_itemTable;
-    bool m_itemsFocused = false;
     std::optional<CleanupBatch> m_full; // the selected batch with its items
     std::optional<RefsScanInfo> m_lastRefs; // what the clusters run, as last read with the batches
-    std::unique_ptr<CleanupJob> m_job;
-    QString m_progress;
-    QStringList m_log;
-    bool m_loaded = false;
 };
 
 class RegistriesView : public View
@@ -303,20 +353,19 @@ private:
     bool m_loaded = false;
 };
 
-class CopiesView : public View
+class CopiesView : public BatchesView
 {
 public:
     explicit CopiesView(Host &host);
-    ~CopiesView() override;
     QString title() const override { return QStringLiteral("Copies"); }
     QString keys() const override;
     void reload() override;
     void draw(Screen &s, int top, int bottom) override;
-    bool key(const KeyEvent &k) override;
-    bool running() const { return m_job != nullptr; }
 
 private:
-    void selectBatch(int row);
+    ProgressLine progressLine(const QVariant &progress) const override;
+    bool kindKey(const KeyEvent &k) override;
+    void selectBatch(int row) override;
     const CopyBatch *batch() const;
     void decide(bool approve);
     void execute(bool dryRun);
@@ -325,14 +374,7 @@ private:
     QList<CopyBatch> m_batches;
     QStandardItemModel m_batchModel;
     QStandardItemModel m_itemModel;
-    TableView m_batchTable;
-    TableView m_itemTable;
-    bool m_itemsFocused = false;
     std::optional<CopyBatch> m_full; // the selected batch with its items
-    std::unique_ptr<CopyJob> m_job;
-    QString m_progress;
-    QStringList m_log;
-    bool m_loaded = false;
 };
 
 } // namespace ferry::tui

@@ -206,6 +206,13 @@ private Q_SLOTS:
         QCOMPARE(b->decidedBy, QStringLiteral("Ada Lovelace"));
         QCOMPARE(b->decidedHash, hash);
         QCOMPARE(b->comment, QStringLiteral("checked: dev builds only"));
+
+        // d: a dry run of the approved batch against the real registry, as a job of the
+        // workspace: its progress reaches the log under the items, its outcome the status line.
+        t->keys({QStringLiteral("d")});
+        screen = t->waitFor(QStringLiteral("Dry run of batch %1: 1 already-absent").arg(id), 60'000);
+        screen = t->waitFor(QStringLiteral("already-absent sha256:eeeeeeeeeeee"));
+        QVERIFY2(screen.contains(QStringLiteral("re-reading gsoci/team/tui")), qPrintable(screen));
     }
 
     // A plan whose store: key names the store (PostgreSQL in tst_terminal_postgresql, a file
