@@ -20,11 +20,6 @@ bool itemstate::isFinal(const QString &state)
 namespace {
 
 // Qt binds a null QString as SQL NULL; the text columns hold '' instead.
-QVariant text(const QString &s)
-{
-    return QVariant(s.isNull() ? QStringLiteral("") : s);
-}
-
 QString listJson(const QStringList &l)
 {
     return QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(l)).toJson(QJsonDocument::Compact));
@@ -79,125 +74,99 @@ BatchContent CleanupBatch::content() const
 
 bool CleanupStore::addBatch(CleanupBatch *b)
 {
-    QSqlDatabase db = m_store.database();
-    return m_store.transaction([&] {
-        QSqlQuery q(db);
-        q.prepare(
-            QStringLiteral("INSERT INTO cleanup_batches(created_at, plan, registry, repository, policies, listed_at, listing_complete, "
-                           "listing_note, hash, derived_from, status, refs_scan, refs_at, refs_required, refs_max_age) "
-                           "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id"));
-        for (const QVariant &v :
-             {storedTime(b->createdAt), text(b->plan), text(b->registry), text(b->repository), text(b->policies), storedTime(b->listedAt),
-              QVariant(b->listingComplete ? 1 : 0), text(b->listingNote), text(b->hash),
-              b->derivedFrom ? QVariant(b->derivedFrom) : QVariant(QMetaType::fromType<qint64>()), text(b->status), QVariant(b->refsScan),
-              storedTime(b->refsAt), QVariant(b->refsRequired ? 1 : 0), QVariant(b->refsMaxAgeSeconds)})
-            q.addBindValue(v);
-        if (!q.exec() || !q.next()) {
-            m_store.setLastError(q.lastError().text());
-            return false;
-        }
-        b->id = q.value(0).toLongLong();
-        QSqlQuery item(db);
-        item.prepare(
-            QStringLiteral("INSERT INTO cleanup_items(batch, seq, action, digest, tags, media_type, size, age_from, age_source, policy, "
-                           "reason, checks, hold_reason, parents, depends_on, verify_in, state, updated_at) "
-                           "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
-        for (const CleanupItem &i : std::as_const(b->items)) {
-            for (const QVariant &v :
-                 {QVariant(b->id), QVariant(i.seq), text(i.action), text(i.digest), QVariant(listJson(i.tags)), text(i.mediaType),
-                  QVariant(i.size), storedTime(i.ageFrom), text(i.ageSource), text(i.policy), text(i.reason), QVariant(listJson(i.checks)),
-                  text(i.holdReason), QVariant(listJson(i.parents)), QVariant(listJson(i.dependsOn)), QVariant(listJson(i.verifyIn)),
-                  text(i.state), storedTime(b->createdAt)})
-                item.addBindValue(v);
-            if (!item.exec()) {
-                m_store.setLastError(item.lastError().text());
-                return false;
-            }
-        }
-        m_store.notifyChanged(QStringLiteral("cleanup %1").arg(b->id)); // with the commit
-        return true;
-    });
+    b->id = insertBatch(
+        QStringLiteral("INSERT INTO cleanup_batches(created_at, plan, registry, repository, policies, listed_at, listing_complete, "
+                       "listing_note, hash, derived_from, status, refs_scan, refs_at, refs_required, refs_max_age) "
+                       "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id"),
+        {storedTime(b->createdAt), text(b->plan), text(b->registry), text(b->repository), text(b->policies), storedTime(b->listedAt),
+         QVariant(b->listingComplete ? 1 : 0), text(b->listingNote), text(b->hash),
+         b->derivedFrom ? QVariant(b->derivedFrom) : QVariant(QMetaType::fromType<qint64>()), text(b->status), QVariant(b->refsScan),
+         storedTime(b->refsAt), QVariant(b->refsRequired ? 1 : 0), QVariant(b->refsMaxAgeSeconds)},
+        QStringLiteral("INSERT INTO cleanup_items(batch, seq, action, digest, tags, media_type, size, age_from, age_source, policy, "
+                       "reason, checks, hold_reason, parents, depends_on, verify_in, state, updated_at) "
+                       "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
+        b->items.size(), [b](qsizetype n) {
+            const CleanupItem &i = b->items[n];
+            return QVariantList{QVariant(i.seq),
+                                text(i.action),
+                                text(i.digest),
+                                QVariant(listJson(i.tags)),
+                                text(i.mediaType),
+                                QVariant(i.size),
+                                storedTime(i.ageFrom),
+                                text(i.ageSource),
+                                text(i.policy),
+                                text(i.reason),
+                                QVariant(listJson(i.checks)),
+                                text(i.holdReason),
+                                QVariant(listJson(i.parents)),
+                                QVariant(listJson(i.dependsOn)),
+                                QVariant(listJson(i.verifyIn)),
+                                text(i.state),
+                                storedTime(b->createdAt)};
+        });
+    return b->id != 0;
 }
 
 std::optional<CleanupBatch> CleanupStore::batch(qint64 id) const
 {
-    QSqlDatabase db = m_store.database();
-    QSqlQuery q(db);
-    q.prepare(QStringLiteral("SELECT %1 FROM cleanup_batches WHERE id=?").arg(QLatin1String(kBatchColumns)));
-    q.addBindValue(id);
-    if (!q.exec() || !q.next())
+    CleanupBatch b;
+    const bool found = readBatch(
+        id, QLatin1String(kBatchColumns),
+        QStringLiteral("seq, action, digest, tags, media_type, size, age_from, age_source, policy, reason, checks, hold_reason, "
+                       "parents, depends_on, verify_in, state, outcome, http_status, updated_at"),
+        [&b](const QSqlQuery &q) { b = batchFrom(q); },
+        [&b](const QSqlQuery &i) {
+            CleanupItem it;
+            it.seq = i.value(0).toInt();
+            it.action = i.value(1).toString();
+            it.digest = i.value(2).toString();
+            it.tags = listFrom(i.value(3));
+            it.mediaType = i.value(4).toString();
+            it.size = i.value(5).isNull() ? -1 : i.value(5).toLongLong();
+            it.ageFrom = timeFromStore(i.value(6));
+            it.ageSource = i.value(7).toString();
+            it.policy = i.value(8).toString();
+            it.reason = i.value(9).toString();
+            it.checks = listFrom(i.value(10));
+            it.holdReason = i.value(11).toString();
+            it.parents = listFrom(i.value(12));
+            it.dependsOn = listFrom(i.value(13));
+            it.verifyIn = listFrom(i.value(14));
+            it.state = i.value(15).toString();
+            it.outcome = i.value(16).toString();
+            it.httpStatus = i.value(17).toInt();
+            it.updatedAt = timeFromStore(i.value(18));
+            if (it.action == u"delete") {
+                ++b.deleteCount;
+                b.bytes += qMax<qint64>(0, it.size);
+                if (itemstate::isFinal(it.state))
+                    ++b.finalCount;
+            } else {
+                ++b.keepCount;
+            }
+            b.items.append(it);
+        });
+    if (!found)
         return std::nullopt;
-    CleanupBatch b = batchFrom(q);
-    q.finish();
-    QSqlQuery i(db);
-    i.setForwardOnly(true);
-    i.prepare(QStringLiteral(
-        "SELECT seq, action, digest, tags, media_type, size, age_from, age_source, policy, reason, checks, hold_reason, "
-        "parents, depends_on, verify_in, state, outcome, http_status, updated_at FROM cleanup_items WHERE batch=? ORDER BY seq"));
-    i.addBindValue(id);
-    i.exec();
-    while (i.next()) {
-        CleanupItem it;
-        it.seq = i.value(0).toInt();
-        it.action = i.value(1).toString();
-        it.digest = i.value(2).toString();
-        it.tags = listFrom(i.value(3));
-        it.mediaType = i.value(4).toString();
-        it.size = i.value(5).isNull() ? -1 : i.value(5).toLongLong();
-        it.ageFrom = timeFromStore(i.value(6));
-        it.ageSource = i.value(7).toString();
-        it.policy = i.value(8).toString();
-        it.reason = i.value(9).toString();
-        it.checks = listFrom(i.value(10));
-        it.holdReason = i.value(11).toString();
-        it.parents = listFrom(i.value(12));
-        it.dependsOn = listFrom(i.value(13));
-        it.verifyIn = listFrom(i.value(14));
-        it.state = i.value(15).toString();
-        it.outcome = i.value(16).toString();
-        it.httpStatus = i.value(17).toInt();
-        it.updatedAt = timeFromStore(i.value(18));
-        if (it.action == u"delete") {
-            ++b.deleteCount;
-            b.bytes += qMax<qint64>(0, it.size);
-            if (itemstate::isFinal(it.state))
-                ++b.finalCount;
-        } else {
-            ++b.keepCount;
-        }
-        b.items.append(it);
-    }
     return b;
 }
 
 QList<CleanupBatch> CleanupStore::batches() const
 {
-    QSqlDatabase db = m_store.database();
-    QHash<qint64, std::array<qint64, 4>> counts; // delete, keep, bytes, final
-    {
-        QSqlQuery c(db);
-        c.setForwardOnly(true);
-        c.exec(QStringLiteral(
-            "SELECT batch, SUM(CASE WHEN action='delete' THEN 1 ELSE 0 END), SUM(CASE WHEN action='keep' THEN 1 ELSE 0 END), "
-            "SUM(CASE WHEN action='delete' AND size>0 THEN size ELSE 0 END), "
-            "SUM(CASE WHEN action='delete' AND state NOT IN ('planned','sending') THEN 1 ELSE 0 END) FROM cleanup_items GROUP BY batch"));
-        while (c.next())
-            counts.insert(c.value(0).toLongLong(),
-                          {c.value(1).toLongLong(), c.value(2).toLongLong(), c.value(3).toLongLong(), c.value(4).toLongLong()});
-    }
     QList<CleanupBatch> out;
-    QSqlQuery q(db);
-    q.setForwardOnly(true);
-    q.exec(QStringLiteral("SELECT %1 FROM cleanup_batches ORDER BY id").arg(QLatin1String(kBatchColumns)));
-    while (q.next()) {
-        CleanupBatch b = batchFrom(q);
-        const auto c = counts.value(b.id);
-        b.deleteCount = int(c[0]);
-        b.keepCount = int(c[1]);
-        b.bytes = c[2];
-        b.finalCount = int(c[3]);
-        out.append(b);
-    }
+    readBatches(QLatin1String(kBatchColumns),
+                QStringLiteral("SUM(CASE WHEN action='delete' THEN 1 ELSE 0 END), SUM(CASE WHEN action='keep' THEN 1 ELSE 0 END), "
+                               "SUM(CASE WHEN action='delete' AND size>0 THEN size ELSE 0 END), "
+                               "SUM(CASE WHEN action='delete' AND state NOT IN ('planned','sending') THEN 1 ELSE 0 END)"),
+                [&out](const QSqlQuery &q, const QVariantList &figures) {
+                    CleanupBatch b = batchFrom(q);
+                    b.deleteCount = figures.value(0).toInt();
+                    b.keepCount = figures.value(1).toInt();
+                    b.bytes = figures.value(2).toLongLong();
+                    b.finalCount = figures.value(3).toInt();
+                    out.append(b);
+                });
     return out;
 }
 

@@ -22,11 +22,6 @@ bool copystate::isSettled(const QString &state)
 
 namespace {
 
-QVariant text(const QString &s)
-{
-    return QVariant(s.isNull() ? QStringLiteral("") : s);
-}
-
 const char kBatchColumns[] = "id, created_at, plan, source_registry, target_registry, repository, scan, hash, status, decided_by, "
                              "decided_at, decided_hash, comment, manifests, blobs, bytes, pulls";
 
@@ -79,94 +74,67 @@ QString CopyBatch::recomputedHash() const
 
 bool CopyStore::addBatch(CopyBatch *b)
 {
-    QSqlDatabase db = m_store.database();
-    return m_store.transaction([&] {
-        QSqlQuery q(db);
-        q.prepare(QStringLiteral("INSERT INTO copy_batches(created_at, plan, source_registry, target_registry, repository, scan, hash, "
-                                 "status, manifests, blobs, bytes, pulls) VALUES(?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id"));
-        for (const QVariant &v : {storedTime(b->createdAt), text(b->plan), text(b->sourceRegistry), text(b->targetRegistry),
-                                  text(b->repository), QVariant(b->scan), text(b->hash), text(b->status), QVariant(b->manifests),
-                                  QVariant(b->blobs), QVariant(b->bytes), QVariant(b->pulls)})
-            q.addBindValue(v);
-        if (!q.exec() || !q.next())
-            return failed(q);
-        b->id = q.value(0).toLongLong();
-        QSqlQuery item(db);
-        item.prepare(QStringLiteral("INSERT INTO copy_items(batch, seq, source_repository, tag, digest, media_type, action, replaces, "
-                                    "manifests, blobs, bytes, pulls, state, updated_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
-        for (const CopyItem &i : std::as_const(b->items)) {
-            for (const QVariant &v : {QVariant(b->id), QVariant(i.seq), text(i.sourceRepository), text(i.tag), text(i.digest),
-                                      text(i.mediaType), text(i.action), text(i.replaces), QVariant(i.manifests), QVariant(i.blobs),
-                                      QVariant(i.bytes), QVariant(i.pulls), text(i.state), storedTime(b->createdAt)})
-                item.addBindValue(v);
-            if (!item.exec())
-                return failed(item);
-        }
-        m_store.notifyChanged(QStringLiteral("copy %1").arg(b->id));
-        return true;
-    });
+    b->id = insertBatch(
+        QStringLiteral("INSERT INTO copy_batches(created_at, plan, source_registry, target_registry, repository, scan, hash, "
+                       "status, manifests, blobs, bytes, pulls) VALUES(?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id"),
+        {storedTime(b->createdAt), text(b->plan), text(b->sourceRegistry), text(b->targetRegistry), text(b->repository), QVariant(b->scan),
+         text(b->hash), text(b->status), QVariant(b->manifests), QVariant(b->blobs), QVariant(b->bytes), QVariant(b->pulls)},
+        QStringLiteral("INSERT INTO copy_items(batch, seq, source_repository, tag, digest, media_type, action, replaces, "
+                       "manifests, blobs, bytes, pulls, state, updated_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
+        b->items.size(), [b](qsizetype n) {
+            const CopyItem &i = b->items[n];
+            return QVariantList{QVariant(i.seq),         text(i.sourceRepository), text(i.tag),       text(i.digest),
+                                text(i.mediaType),       text(i.action),           text(i.replaces),  QVariant(i.manifests),
+                                QVariant(i.blobs),       QVariant(i.bytes),        QVariant(i.pulls), text(i.state),
+                                storedTime(b->createdAt)};
+        });
+    return b->id != 0;
 }
 
 std::optional<CopyBatch> CopyStore::batch(qint64 id) const
 {
-    QSqlDatabase db = m_store.database();
-    QSqlQuery q(db);
-    q.prepare(QStringLiteral("SELECT %1 FROM copy_batches WHERE id=?").arg(QLatin1String(kBatchColumns)));
-    q.addBindValue(id);
-    if (!q.exec() || !q.next())
+    CopyBatch b;
+    const bool found = readBatch(
+        id, QLatin1String(kBatchColumns),
+        QStringLiteral("seq, source_repository, tag, digest, media_type, action, replaces, manifests, blobs, bytes, pulls, state, "
+                       "http_status, message"),
+        [&b](const QSqlQuery &q) { b = batchFrom(q); },
+        [&b](const QSqlQuery &i) {
+            CopyItem it;
+            it.seq = i.value(0).toInt();
+            it.sourceRepository = i.value(1).toString();
+            it.tag = i.value(2).toString();
+            it.digest = i.value(3).toString();
+            it.mediaType = i.value(4).toString();
+            it.action = i.value(5).toString();
+            it.replaces = i.value(6).toString();
+            it.manifests = i.value(7).toInt();
+            it.blobs = i.value(8).toInt();
+            it.bytes = i.value(9).toLongLong();
+            it.pulls = i.value(10).toInt();
+            it.state = i.value(11).toString();
+            it.httpStatus = i.value(12).toInt();
+            it.message = i.value(13).toString();
+            b.finalCount += copystate::isFinal(it.state);
+            b.items.append(it);
+        });
+    if (!found)
         return std::nullopt;
-    CopyBatch b = batchFrom(q);
-    q.finish();
-    QSqlQuery i(db);
-    i.setForwardOnly(true);
-    i.prepare(QStringLiteral("SELECT seq, source_repository, tag, digest, media_type, action, replaces, manifests, blobs, bytes, pulls, "
-                             "state, http_status, message FROM copy_items WHERE batch=? ORDER BY seq"));
-    i.addBindValue(id);
-    i.exec();
-    while (i.next()) {
-        CopyItem it;
-        it.seq = i.value(0).toInt();
-        it.sourceRepository = i.value(1).toString();
-        it.tag = i.value(2).toString();
-        it.digest = i.value(3).toString();
-        it.mediaType = i.value(4).toString();
-        it.action = i.value(5).toString();
-        it.replaces = i.value(6).toString();
-        it.manifests = i.value(7).toInt();
-        it.blobs = i.value(8).toInt();
-        it.bytes = i.value(9).toLongLong();
-        it.pulls = i.value(10).toInt();
-        it.state = i.value(11).toString();
-        it.httpStatus = i.value(12).toInt();
-        it.message = i.value(13).toString();
-        b.finalCount += copystate::isFinal(it.state);
-        b.items.append(it);
-    }
     b.itemCount = int(b.items.size());
     return b;
 }
 
 QList<CopyBatch> CopyStore::batches() const
 {
-    QSqlDatabase db = m_store.database();
-    QHash<qint64, std::pair<int, int>> counts; // items, final
-    {
-        QSqlQuery c(db);
-        c.setForwardOnly(true);
-        c.exec(QStringLiteral("SELECT batch, COUNT(*), SUM(CASE WHEN state NOT IN ('planned','copying') THEN 1 ELSE 0 END) "
-                              "FROM copy_items GROUP BY batch"));
-        while (c.next())
-            counts.insert(c.value(0).toLongLong(), {c.value(1).toInt(), c.value(2).toInt()});
-    }
     QList<CopyBatch> out;
-    QSqlQuery q(db);
-    q.setForwardOnly(true);
-    q.exec(QStringLiteral("SELECT %1 FROM copy_batches ORDER BY id").arg(QLatin1String(kBatchColumns)));
-    while (q.next()) {
-        CopyBatch b = batchFrom(q);
-        std::tie(b.itemCount, b.finalCount) = counts.value(b.id);
-        out.append(b);
-    }
+    readBatches(QLatin1String(kBatchColumns),
+                QStringLiteral("COUNT(*), SUM(CASE WHEN state NOT IN ('planned','copying') THEN 1 ELSE 0 END)"),
+                [&out](const QSqlQuery &q, const QVariantList &figures) {
+                    CopyBatch b = batchFrom(q);
+                    b.itemCount = figures.value(0).toInt();
+                    b.finalCount = figures.value(1).toInt();
+                    out.append(b);
+                });
     return out;
 }
 

@@ -5,16 +5,11 @@
 
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QSqlRecord>
 
 namespace ferry {
 
 namespace {
-
-// Qt binds a null QString as SQL NULL; the text columns hold '' instead.
-QVariant text(const QString &s)
-{
-    return QVariant(s.isNull() ? QStringLiteral("") : s);
-}
 
 QVariant now()
 {
@@ -38,6 +33,85 @@ bool BatchTables::failed(const QSqlQuery &q) const
 {
     m_store.setLastError(q.lastError().text());
     return false;
+}
+
+QVariant BatchTables::text(const QString &s)
+{
+    return QVariant(s.isNull() ? QStringLiteral("") : s);
+}
+
+qint64 BatchTables::insertBatch(const QString &batchSql, const QVariantList &batch, const QString &itemSql, qsizetype items,
+                                const std::function<QVariantList(qsizetype)> &itemValues)
+{
+    QSqlDatabase db = m_store.database();
+    qint64 id = 0;
+    const bool written = m_store.transaction([&] {
+        QSqlQuery q(db);
+        q.prepare(batchSql);
+        for (const QVariant &v : batch)
+            q.addBindValue(v);
+        if (!q.exec() || !q.next())
+            return failed(q);
+        id = q.value(0).toLongLong();
+        QSqlQuery item(db);
+        item.prepare(itemSql);
+        for (qsizetype i = 0; i < items; ++i) {
+            item.addBindValue(id);
+            for (const QVariant &v : itemValues(i))
+                item.addBindValue(v);
+            if (!item.exec())
+                return failed(item);
+        }
+        m_store.notifyChanged(QStringLiteral("%1 %2").arg(m_kind.name).arg(id)); // with the commit
+        return true;
+    });
+    return written ? id : 0;
+}
+
+bool BatchTables::readBatch(qint64 id, const QString &batchColumns, const QString &itemColumns,
+                            const std::function<void(const QSqlQuery &)> &onBatch,
+                            const std::function<void(const QSqlQuery &)> &onItem) const
+{
+    QSqlDatabase db = m_store.database();
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral("SELECT %1 FROM %2 WHERE id=?").arg(batchColumns, table("batches")));
+    q.addBindValue(id);
+    if (!q.exec() || !q.next())
+        return false;
+    onBatch(q);
+    q.finish();
+    QSqlQuery i(db);
+    i.setForwardOnly(true);
+    i.prepare(QStringLiteral("SELECT %1 FROM %2 WHERE batch=? ORDER BY seq").arg(itemColumns, table("items")));
+    i.addBindValue(id);
+    i.exec();
+    while (i.next())
+        onItem(i);
+    return true;
+}
+
+void BatchTables::readBatches(const QString &batchColumns, const QString &figures,
+                              const std::function<void(const QSqlQuery &, const QVariantList &)> &onBatch) const
+{
+    QSqlDatabase db = m_store.database();
+    QHash<qint64, QVariantList> byBatch;
+    {
+        QSqlQuery c(db);
+        c.setForwardOnly(true);
+        c.exec(QStringLiteral("SELECT batch, %1 FROM %2 GROUP BY batch").arg(figures, table("items")));
+        const int columns = c.record().count();
+        while (c.next()) {
+            QVariantList row;
+            for (int n = 1; n < columns; ++n)
+                row << c.value(n);
+            byBatch.insert(c.value(0).toLongLong(), row);
+        }
+    }
+    QSqlQuery q(db);
+    q.setForwardOnly(true);
+    q.exec(QStringLiteral("SELECT %1 FROM %2 ORDER BY id").arg(batchColumns, table("batches")));
+    while (q.next())
+        onBatch(q, byBatch.value(q.value(0).toLongLong()));
 }
 
 bool BatchTables::decide(qint64 id, const QString &status, const QString &actor, const QString &hash, const QString &comment,

@@ -88,6 +88,21 @@ public:
 protected:
     // Records the query's error as the store's last error; false.
     bool failed(const class QSqlQuery &q) const;
+    // Qt binds a null QString as SQL NULL; the text columns hold '' instead.
+    static QVariant text(const QString &s);
+    // A new batch: its row (batchSql ends in RETURNING id) and a row per item (itemSql binds the
+    // new id first, then itemValues(i) for i below items), in one transaction, announced to the
+    // other readers as "KIND ID". The new id, or 0 (lastError() says why).
+    qint64 insertBatch(const QString &batchSql, const QVariantList &batch, const QString &itemSql, qsizetype items,
+                       const std::function<QVariantList(qsizetype)> &itemValues);
+    // The batch's row (batchColumns of KIND_batches) to onBatch, then its items' rows
+    // (itemColumns of KIND_items, by seq) to onItem; false if there is no such batch.
+    bool readBatch(qint64 id, const QString &batchColumns, const QString &itemColumns,
+                   const std::function<void(const QSqlQuery &)> &onBatch, const std::function<void(const QSqlQuery &)> &onItem) const;
+    // Every batch's row (batchColumns, which begin with id; by id) to onBatch, after figures (the SELECT of a
+    // query over KIND_items whose first column is the batch) were read per batch.
+    void readBatches(const QString &batchColumns, const QString &figures,
+                     const std::function<void(const QSqlQuery &, const QVariantList &figures)> &onBatch) const;
 
 private:
     QString table(const char *suffix) const { return m_kind.name + QLatin1Char('_') + QLatin1String(suffix); }
