@@ -25,29 +25,12 @@ namespace ferry::cli {
 // Opens the plan (when given) and the database; -1 to go on, or the exit code.
 int openChartsWorkspace(const CommandParser &p, const QString &command, Workspace *ws, bool needPlan, QTextStream &err)
 {
-    QString error;
-    if (p.isSet(QStringLiteral("plan")) && !ws->loadPlan(p.value(QStringLiteral("plan")), &error)) {
-        err << "ferryctl " << command << ": " << error << Qt::endl;
-        return ExitUsage;
-    }
-    if (needPlan && !ws->plan()) {
-        err << "ferryctl " << command << ": give --plan: the chart repositories are the plan's `charts`" << Qt::endl;
-        return ExitUsage;
-    }
-    const QString db = dbPath(p);
-    if (db.isEmpty()) {
-        err << "ferryctl " << command << ": no database (give --plan or --db)" << Qt::endl;
-        return ExitUsage;
-    }
-    if (!needPlan && !Store::locationExists(db)) {
-        err << "ferryctl " << command << ": no database at " << db << "; run ferryctl charts scan first" << Qt::endl;
-        return ExitUsage;
-    }
-    if (!ws->openDatabase(db, &error)) {
-        err << "ferryctl " << command << ": " << error << Qt::endl;
-        return ExitStore;
-    }
-    return -1;
+    SessionRule rule;
+    rule.plan = needPlan ? PlanNeed::Required : PlanNeed::Optional;
+    rule.store = needPlan ? StoreNeed::Create : StoreNeed::Existing;
+    rule.planFor = QStringLiteral("the chart repositories are the plan's `charts`");
+    rule.scanFirst = QStringLiteral("ferryctl charts scan");
+    return openParsedSession(p, *ws, command, rule, err);
 }
 
 namespace {

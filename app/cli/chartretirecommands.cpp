@@ -102,15 +102,12 @@ int chartsReleases(const QStringList &args, QTextStream &out, QTextStream &err)
                             QStringLiteral("[PATH...]"));
     if (const int rc = parseCommand(p, QStringLiteral("charts releases"), args, out, err); rc >= 0)
         return rc;
-    Workspace ws;
-    QString error;
+    Workspace ws; // the versions' states come from the store where there is one
+    if (const int rc = openParsedSession(p, ws, QStringLiteral("charts releases"), {PlanNeed::Optional, StoreNeed::IfExists}, err); rc >= 0)
+        return rc;
     Plan plan;
     QList<ClientSource> sources;
-    if (p.isSet(QStringLiteral("plan"))) {
-        if (!ws.loadPlan(p.value(QStringLiteral("plan")), &error)) {
-            err << "ferryctl charts releases: " << error << Qt::endl;
-            return ExitUsage;
-        }
+    if (ws.plan()) {
         plan = *ws.plan();
         sources = plan.clients;
     }
@@ -127,8 +124,7 @@ int chartsReleases(const QStringList &args, QTextStream &out, QTextStream &err)
         return ExitUsage;
     }
     QMap<QString, QList<ChartVersionRow>> latestRows;
-    const QString db = dbPath(p);
-    if (!db.isEmpty() && Store::locationExists(db) && ws.openDatabase(db, &error))
+    if (ws.store())
         for (const ChartScanRecord &s : ws.store()->latestChartScans())
             latestRows.insert(s.repository, ws.store()->chartVersions(s.id));
     const Inventory inventory = readInventory(sources);

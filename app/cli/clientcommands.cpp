@@ -59,12 +59,12 @@ void addSourceOptions(CommandParser &p)
 // Returns -1 to go on, or the exit code.
 int readInput(const CommandParser &p, const QString &command, RefsInput *in, QTextStream &err)
 {
-    QString error;
-    if (p.isSet(QStringLiteral("plan"))) {
-        if (!in->workspace.loadPlan(p.value(QStringLiteral("plan")), &error)) {
-            err << "ferryctl " << command << ": " << error << Qt::endl;
-            return ExitUsage;
-        }
+    SessionRule rule; // refs scan records its burn-down in a store it is given; the others read the store where there is one
+    rule.store = command == u"refs scan" && !dbPath(p).isEmpty() ? StoreNeed::Create : StoreNeed::IfExists;
+    if (const int rc = openParsedSession(p, in->workspace, command, rule, err); rc >= 0)
+        return rc;
+    in->haveStore = in->workspace.store() != nullptr;
+    if (in->workspace.plan()) {
         in->plan = *in->workspace.plan();
         in->sources = in->plan.clients;
     }
@@ -91,14 +91,6 @@ int readInput(const CommandParser &p, const QString &command, RefsInput *in, QTe
     if (!format.isEmpty() && format != u"table" && format != u"json" && format != u"csv") {
         err << "ferryctl " << command << ": --format is table, json or csv" << Qt::endl;
         return ExitUsage;
-    }
-    const QString db = dbPath(p);
-    if (!db.isEmpty() && (Store::locationExists(db) || command == u"refs scan")) {
-        if (!in->workspace.openDatabase(db, &error)) {
-            err << "ferryctl " << command << ": " << error << Qt::endl;
-            return ExitStore;
-        }
-        in->haveStore = true;
     }
     return -1;
 }
@@ -288,13 +280,11 @@ int refsDiff(const QStringList &args, QTextStream &out, QTextStream &err)
         err << "ferryctl refs diff: " << error << Qt::endl;
         return ExitUsage;
     }
-    const QString db = dbPath(p);
     Workspace workspace;
-    if (db.isEmpty() || !Store::locationExists(db) || !workspace.openDatabase(db, &error)) {
-        err << "ferryctl refs diff: no database" << (error.isEmpty() ? QString() : QStringLiteral(": ") + error)
-            << "; run ferryctl refs scan first" << Qt::endl;
-        return db.isEmpty() || !Store::locationExists(db) ? ExitUsage : ExitStore;
-    }
+    SessionRule rule{PlanNeed::Optional, StoreNeed::Existing};
+    rule.scanFirst = QStringLiteral("ferryctl refs scan");
+    if (const int rc = openParsedSession(p, workspace, QStringLiteral("refs diff"), rule, err); rc >= 0)
+        return rc;
     const QList<ClientCount> history = workspace.store()->clientCountHistory(*since);
     if (history.isEmpty()) {
         err << "ferryctl refs diff: no refs scan in the database" << (since->isValid() ? QStringLiteral(" since then") : QString())

@@ -6,6 +6,7 @@
 #include "core/workspace.h"
 #include "plan/duration.h"
 #include "plan/plan.h"
+#include "store/store.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -38,30 +39,40 @@ void addSessionOptions(CommandParser &parser)
         {QStringLiteral("db"), QStringLiteral("The history database (default: the plan's store, or FERRY_DB)."), QStringLiteral("file")});
 }
 
+int openParsedSession(const CommandParser &parser, Workspace &workspace, const QString &command, SessionRule rule, QTextStream &err)
+{
+    const auto fail = [&](const QString &why, int code) {
+        err << "ferryctl " << command << ": " << why << Qt::endl;
+        return code;
+    };
+    if (rule.plan == PlanNeed::Required && !parser.isSet(QStringLiteral("plan")))
+        return fail(QStringLiteral("--plan FILE is required") + (rule.planFor.isEmpty() ? QString() : QStringLiteral(": ") + rule.planFor),
+                    ExitUsage);
+    const QString db = rule.store == StoreNeed::None ? QString() : dbPath(parser);
+    if (db.isEmpty() && (rule.store == StoreNeed::Create || rule.store == StoreNeed::Existing))
+        return fail(QStringLiteral("give --db FILE or --plan FILE (or set FERRY_DB)"), ExitUsage);
+    QString error;
+    if (parser.isSet(QStringLiteral("plan"))) {
+        if (!workspace.loadPlan(parser.value(QStringLiteral("plan")), &error))
+            return fail(error, ExitUsage);
+        for (const QString &w : workspace.plan()->warnings)
+            err << "ferryctl " << command << ": warning: " << w << Qt::endl;
+    }
+    if (rule.store == StoreNeed::None || (rule.store == StoreNeed::IfExists && (db.isEmpty() || !Store::locationExists(db))))
+        return -1;
+    if (rule.store == StoreNeed::Existing && !Store::locationExists(db)) // opening it would create it, empty
+        return fail(QStringLiteral("no database at %1; run %2 first, or give --db").arg(db, rule.scanFirst), rule.missingExit);
+    if (!workspace.openDatabase(db, &error))
+        return fail(error, rule.storeExit);
+    return -1;
+}
+
 int openSession(CommandParser &parser, Workspace &workspace, const QString &command, const QStringList &args, PlanNeed plan,
                 QTextStream &out, QTextStream &err)
 {
     if (const int rc = parseCommand(parser, command, args, out, err); rc >= 0)
         return rc;
-    const QString db = dbPath(parser);
-    if (db.isEmpty()) {
-        err << "ferryctl " << command << ": give --db FILE or --plan FILE (or set FERRY_DB)" << Qt::endl;
-        return ExitUsage;
-    }
-    QString error;
-    if (parser.isSet(QStringLiteral("plan")) && !workspace.loadPlan(parser.value(QStringLiteral("plan")), &error)) {
-        err << "ferryctl " << command << ": " << error << Qt::endl;
-        return ExitUsage;
-    }
-    if (!workspace.openDatabase(db, &error)) {
-        err << "ferryctl " << command << ": " << error << Qt::endl;
-        return ExitStore;
-    }
-    if (plan == PlanNeed::Required && !workspace.plan()) {
-        err << "ferryctl " << command << ": --plan FILE is required" << Qt::endl;
-        return ExitUsage;
-    }
-    return -1;
+    return openParsedSession(parser, workspace, command, {plan}, err);
 }
 
 int parseCommand(CommandParser &parser, const QString &command, const QStringList &args, QTextStream &out, QTextStream &err)

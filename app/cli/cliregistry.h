@@ -43,10 +43,30 @@ QString dbPath(const CommandParser &parser);
 void addSessionOptions(CommandParser &parser);
 // Whether a command needs --plan, or reads the store alone (a plan given is still loaded).
 enum class PlanNeed { Optional, Required };
-// The one way a command opens its session: parses its options (handling --help), names the
-// store by the one rule (--db, else the plan's store:, else FERRY_DB), loads --plan and opens
-// the store in workspace. Returns -1 to go on, else the exit code, with why on err as
-// "ferryctl COMMAND: ...": 2 usage or an unreadable plan, 7 a store that cannot be opened.
+// Whether a command may create the store; reads one that must exist (a missing one is not
+// created: the command says to scan first); reads it only where there is one (IfExists: the
+// workspace may have no store); or opens none (reads the plan alone).
+enum class StoreNeed { Create, Existing, IfExists, None };
+struct SessionRule
+{
+    SessionRule(PlanNeed planNeed = PlanNeed::Optional, StoreNeed storeNeed = StoreNeed::Create)
+        : plan(planNeed)
+        , store(storeNeed)
+    { }
+    PlanNeed plan = PlanNeed::Optional;
+    StoreNeed store = StoreNeed::Create;
+    int storeExit = ExitStore; // a store that cannot be opened (report: its documented 4)
+    int missingExit = ExitUsage; // StoreNeed::Existing and there is none (report: 4)
+    QString planFor; // PlanNeed::Required: what the plan gives the command, said when it is missing
+    QString scanFirst = QStringLiteral("ferryctl scan --plan FILE"); // StoreNeed::Existing: what makes the store
+};
+// The one way a command opens its session: names the store by the one rule (--db, else the
+// plan's store:, else FERRY_DB), loads --plan and opens the store in workspace, the plan's
+// warnings on err. Returns -1 to go on, else the exit code, with why on err as
+// "ferryctl COMMAND: ...": 2 usage or an unreadable plan, rule.storeExit a store that cannot be
+// opened, rule.missingExit none where one must exist.
+int openParsedSession(const CommandParser &parser, Workspace &workspace, const QString &command, SessionRule rule, QTextStream &err);
+// The same after parsing the command's options (handling --help).
 int openSession(CommandParser &parser, Workspace &workspace, const QString &command, const QStringList &args, PlanNeed plan,
                 QTextStream &out, QTextStream &err);
 

@@ -30,27 +30,11 @@ constexpr int ExitFindings = 5;
 // --plan (optional unless required) and, when haveStore is given, its database if there is one.
 int openPlan(const CommandParser &p, const QString &command, bool required, Workspace *ws, bool *haveStore, QTextStream &err)
 {
-    QString error;
+    const SessionRule rule{required ? PlanNeed::Required : PlanNeed::Optional, haveStore ? StoreNeed::IfExists : StoreNeed::None};
+    const int rc = openParsedSession(p, *ws, command, rule, err);
     if (haveStore)
-        *haveStore = false;
-    if (!p.isSet(QStringLiteral("plan"))) {
-        if (required) {
-            err << "ferryctl " << command << ": --plan is required" << Qt::endl;
-            return ExitUsage;
-        }
-    } else if (!ws->loadPlan(p.value(QStringLiteral("plan")), &error)) {
-        err << "ferryctl " << command << ": " << error << Qt::endl;
-        return ExitUsage;
-    }
-    const QString db = haveStore ? dbPath(p) : QString();
-    if (!db.isEmpty() && Store::locationExists(db)) {
-        if (!ws->openDatabase(db, &error)) {
-            err << "ferryctl " << command << ": " << error << Qt::endl;
-            return ExitStore;
-        }
-        *haveStore = true;
-    }
-    return -1;
+        *haveStore = ws->store() != nullptr;
+    return rc;
 }
 
 int generate(const QStringList &args, QTextStream &out, QTextStream &err)

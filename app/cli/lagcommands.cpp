@@ -121,16 +121,9 @@ int runLag(const QStringList &args, QTextStream &out, QTextStream &err)
         err << "ferryctl lag: " << error << Qt::endl;
         return ExitUsage;
     }
-    const QString db = dbPath(p);
-    if (db.isEmpty()) {
-        err << "ferryctl lag: give --db FILE or --plan FILE (or set FERRY_DB)" << Qt::endl;
-        return ExitUsage;
-    }
     Workspace workspace;
-    if (!workspace.openDatabase(db, &error)) {
-        err << "ferryctl lag: " << error << Qt::endl;
-        return ExitStore;
-    }
+    if (const int rc = openParsedSession(p, workspace, QStringLiteral("lag"), {}, err); rc >= 0)
+        return rc;
     Store &store = *workspace.store();
     const LagReport report = computeLag(store, *since, p.value(QStringLiteral("replica")));
     if (!report.error.isEmpty()) {
@@ -265,10 +258,6 @@ int runWatch(const QStringList &args, QTextStream &out, QTextStream &err)
          QStringLiteral("name")});
     if (const int rc = parseCommand(p, QStringLiteral("watch"), args, out, err); rc >= 0)
         return rc;
-    if (!p.isSet(QStringLiteral("plan"))) {
-        err << "ferryctl watch: --plan FILE is required" << Qt::endl;
-        return ExitUsage;
-    }
     qint64 intervalMs = 0;
     int fullEvery = 0, maxScans = -1;
     if (!watchOptionsFrom(p, &intervalMs, &fullEvery, &maxScans, err))
@@ -276,17 +265,10 @@ int runWatch(const QStringList &args, QTextStream &out, QTextStream &err)
     // The plan is read once; an edit of its file between rounds is read again and used from
     // the next round on.
     Workspace workspace;
-    QString error;
-    if (!workspace.loadPlan(p.value(QStringLiteral("plan")), &error)) {
-        err << "ferryctl watch: " << error << Qt::endl;
-        return ExitUsage;
-    }
+    if (const int rc = openParsedSession(p, workspace, QStringLiteral("watch"), {PlanNeed::Required}, err); rc >= 0)
+        return rc;
     const std::shared_ptr<const Plan> plan = workspace.plan();
     QStringList quick = plan->namesWithRole(RegistryRole::Target) + plan->namesWithRole(RegistryRole::Replica);
-    if (!workspace.openDatabase(dbPath(p), &error)) {
-        err << "ferryctl watch: " << error << Qt::endl;
-        return ExitStore;
-    }
     Store &store = *workspace.store();
     if (!p.isSet(QStringLiteral("plain")) && ::isatty(STDOUT_FILENO) && ::isatty(STDIN_FILENO))
         return runWatchView(workspace, intervalMs, fullEvery, maxScans,
@@ -309,6 +291,7 @@ int runWatch(const QStringList &args, QTextStream &out, QTextStream &err)
             options.registries = quick;
             options.writeMatrix = false;
         }
+        QString error;
         scanner = workspace.startScan(options, &error);
         QObject::connect(scanner, &ScanJob::finished, scanner, [&, full](const ScanSummary &s) {
             scanner->deleteLater();

@@ -75,20 +75,11 @@ int runReport(const QStringList &args, QTextStream &out, QTextStream &err)
         err << "ferryctl report: --top takes a positive number" << Qt::endl;
         return ExitUsage;
     }
-    const QString db = dbPath(p);
-    if (db.isEmpty() || !Store::locationExists(db)) { // opening a missing one would create it and report on nothing
-        err << "ferryctl report: "
-            << (db.isEmpty() ? QStringLiteral("give --db FILE or --plan FILE (or set FERRY_DB)")
-                             : QStringLiteral("no database at %1; run ferryctl scan --plan FILE first, or give --db").arg(db))
-            << Qt::endl;
-        return db.isEmpty() ? ExitUsage : ExitRegistry;
-    }
-    Workspace workspace;
-    QString error;
-    if (!workspace.openDatabase(db, &error)) {
-        err << "ferryctl report: " << error << Qt::endl;
-        return ExitRegistry;
-    }
+    Workspace workspace; // a report on a database that does not exist would report on nothing: it is not created
+    SessionRule rule(PlanNeed::Optional, StoreNeed::Existing);
+    rule.storeExit = rule.missingExit = ExitRegistry; // documented: 4 when the database cannot be used
+    if (const int rc = openParsedSession(p, workspace, QStringLiteral("report"), rule, err); rc >= 0)
+        return rc;
     Store &store = *workspace.store();
     QElapsedTimer clock;
     clock.start();

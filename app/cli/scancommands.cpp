@@ -219,26 +219,13 @@ int runScan(const QStringList &args, QTextStream &out, QTextStream &err)
          QStringLiteral("name")});
     if (const int rc = parseCommand(p, QStringLiteral("scan"), args, out, err); rc >= 0)
         return rc;
-    if (!p.isSet(QStringLiteral("plan"))) {
-        err << "ferryctl scan: --plan is required" << Qt::endl;
-        return ExitUsage;
-    }
-    Workspace workspace;
-    QString error;
-    if (!workspace.loadPlan(p.value(QStringLiteral("plan")), &error)) {
-        err << "ferryctl scan: " << error << Qt::endl;
-        return ExitUsage;
-    }
-    for (const QString &w : workspace.plan()->warnings)
-        err << "ferryctl scan: warning: " << w << Qt::endl;
     ScanOptions options;
     QStringList failOn;
     if (!scanOptionsFrom(p, &options, &failOn, err))
         return ExitUsage;
-    if (!workspace.openDatabase(dbPath(p), &error)) {
-        err << "ferryctl scan: " << error << Qt::endl;
-        return ExitStore;
-    }
+    Workspace workspace;
+    if (const int rc = openParsedSession(p, workspace, QStringLiteral("scan"), {PlanNeed::Required}, err); rc >= 0)
+        return rc;
 
     const ScanSummary summary = runScanJob(workspace, options, err);
 
@@ -282,23 +269,14 @@ int runStatus(const QStringList &args, QTextStream &out, QTextStream &err)
     p.addOption({QStringLiteral("format"), QStringLiteral("table (default), json or csv."), QStringLiteral("format")});
     if (const int rc = parseCommand(p, QStringLiteral("status"), args, out, err); rc >= 0)
         return rc;
-    const QString db = dbPath(p);
-    if (db.isEmpty() || !Store::locationExists(db)) {
-        err << "ferryctl status: no database" << (db.isEmpty() ? QString() : QStringLiteral(" at ") + db)
-            << "; run ferryctl scan --plan FILE first, or give --db" << Qt::endl;
-        return ExitUsage;
-    }
     const QString format = p.value(QStringLiteral("format")).isEmpty() ? QStringLiteral("table") : p.value(QStringLiteral("format"));
     if (format != u"table" && format != u"json" && format != u"csv") {
         err << "ferryctl status: --format is table, json or csv" << Qt::endl;
         return ExitUsage;
     }
     Workspace workspace;
-    QString error;
-    if (!workspace.openDatabase(db, &error)) {
-        err << "ferryctl status: " << error << Qt::endl;
-        return ExitStore;
-    }
+    if (const int rc = openParsedSession(p, workspace, QStringLiteral("status"), {PlanNeed::Optional, StoreNeed::Existing}, err); rc >= 0)
+        return rc;
     Store &store = *workspace.store();
     const QStringList states = p.value(QStringLiteral("state")).split(u',', Qt::SkipEmptyParts);
     const QString onlyRegistry = p.value(QStringLiteral("registry"));
@@ -363,17 +341,9 @@ int runDiff(const QStringList &args, QTextStream &out, QTextStream &err)
     p.addOption({QStringLiteral("format"), QStringLiteral("text (default) or json."), QStringLiteral("format")});
     if (const int rc = parseCommand(p, QStringLiteral("diff"), args, out, err); rc >= 0)
         return rc;
-    const QString db = dbPath(p);
-    if (db.isEmpty() || !Store::locationExists(db)) {
-        err << "ferryctl diff: no database; run ferryctl scan --plan FILE first, or give --db" << Qt::endl;
-        return ExitUsage;
-    }
     Workspace workspace;
-    QString error;
-    if (!workspace.openDatabase(db, &error)) {
-        err << "ferryctl diff: " << error << Qt::endl;
-        return ExitStore;
-    }
+    if (const int rc = openParsedSession(p, workspace, QStringLiteral("diff"), {PlanNeed::Optional, StoreNeed::Existing}, err); rc >= 0)
+        return rc;
     Store &store = *workspace.store();
     QList<Change> changes;
     const QString since = p.value(QStringLiteral("since"));
@@ -386,7 +356,8 @@ int runDiff(const QStringList &args, QTextStream &out, QTextStream &err)
         changes = store.changesSince(scanId);
     } else {
         // An age or a time, as every --since reads it.
-        const auto t = parseSince(since, &error);
+        QString why;
+        const auto t = parseSince(since, &why);
         if (!t) {
             err << "ferryctl diff: --since takes a scan number, an ISO 8601 time or an age (" << durationGrammar() << ")" << Qt::endl;
             return ExitUsage;

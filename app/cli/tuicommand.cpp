@@ -40,20 +40,8 @@ int runTui(const QStringList &args, QTextStream &out, QTextStream &err)
         return ExitUsage;
     }
     Workspace workspace;
-    QString error;
-    if (p.isSet(QStringLiteral("plan")) && !workspace.loadPlan(p.value(QStringLiteral("plan")), &error)) {
-        err << "ferryctl tui: " << error << Qt::endl;
-        return ExitUsage;
-    }
-    const QString db = dbPath(p);
-    if (db.isEmpty()) {
-        err << "ferryctl tui: --plan FILE or --db FILE is required" << Qt::endl;
-        return ExitUsage;
-    }
-    if (!workspace.openDatabase(db, &error)) {
-        err << "ferryctl tui: " << error << Qt::endl;
-        return ExitStore;
-    }
+    if (const int rc = openParsedSession(p, workspace, QStringLiteral("tui"), {}, err); rc >= 0)
+        return rc;
     tui::App app(workspace);
     app.setPage(*page);
     app.setCollector(p.value(QStringLiteral("collector")));

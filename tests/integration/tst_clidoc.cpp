@@ -16,6 +16,8 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 
+#include <tuple>
+
 using namespace ferry;
 using namespace ferry::test;
 
@@ -75,6 +77,50 @@ private Q_SLOTS:
         QVERIFY2(docs, qPrintable(error));
         m_docs = *docs;
         QVERIFY(m_tmp.isValid());
+    }
+
+    // Every command that opens the migration's session does it by one rule (openParsedSession):
+    // with neither --db nor --plan nor FERRY_DB it names both; a command that reads a store
+    // that must exist says what makes it and creates no file; a command that needs the plan
+    // says so; an unreadable plan is a usage error naming the command. Exit codes as documented.
+    void everyCommandOpensItsSessionByOneRule()
+    {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.remove(QStringLiteral("FERRY_DB"));
+        env.insert(QStringLiteral("XDG_RUNTIME_DIR"), m_tmp.path()); // report's offscreen platform warns without one
+        // Runs "ferryctl COMMAND more…"; true when it exits code with "ferryctl COMMAND: " then says on stderr.
+        const auto answers = [&](const QString &command, const QStringList &more, int code, const QString &says) {
+            const Run r = run(ferryctlPath(), command.split(u' ') + more, env);
+            const QString err = QString::fromUtf8(r.err);
+            if (r.exitCode == code && err.startsWith(QStringLiteral("ferryctl %1: ").arg(command)) && err.contains(says))
+                return true;
+            qWarning("ferryctl %s %s: exit %d, %s", qPrintable(command), qPrintable(more.join(u' ')), r.exitCode, qPrintable(err));
+            return false;
+        };
+        const QString missing = m_tmp.filePath(QStringLiteral("typo.ferry.db"));
+        const QString noPlan = m_tmp.filePath(QStringLiteral("no-such-plan.yaml"));
+        for (const char *command :
+             {"status", "diff", "lag", "report", "cleanup list", "copy list", "batch list", "refs diff", "charts status"}) {
+            const QString c = QString::fromLatin1(command);
+            QVERIFY(answers(c, {}, 2, QStringLiteral("give --db FILE or --plan FILE (or set FERRY_DB)")));
+            QVERIFY(answers(c, {QStringLiteral("--plan"), noPlan}, 2, QString()));
+        }
+        // Readers of a store that must exist: "no database at", what makes it, no new file.
+        for (const auto &[command, first, code] :
+             {std::tuple{"status", "ferryctl scan --plan FILE", 2}, std::tuple{"diff", "ferryctl scan --plan FILE", 2},
+              std::tuple{"report", "ferryctl scan --plan FILE", 4}, std::tuple{"refs diff", "ferryctl refs scan", 2},
+              std::tuple{"charts status", "ferryctl charts scan", 2}}) {
+            QVERIFY(answers(QString::fromLatin1(command), {QStringLiteral("--db"), missing}, code,
+                            QStringLiteral("no database at %1; run %2 first").arg(missing, QString::fromLatin1(first))));
+            QVERIFY2(!QFile::exists(missing), command);
+        }
+        // The commands that need the plan say so.
+        for (const char *command : {"scan", "watch", "charts scan"})
+            QVERIFY(answers(QString::fromLatin1(command), {QStringLiteral("--db"), missing}, 2, QStringLiteral("--plan FILE is required")));
+        // A store that cannot be opened (a directory where the file should be): 7, report's documented 4.
+        for (const auto &[command, code] :
+             {std::pair{"lag", 7}, std::pair{"report", 4}, std::pair{"cleanup list", 7}, std::pair{"status", 7}})
+            QVERIFY(answers(QString::fromLatin1(command), {QStringLiteral("--db"), m_tmp.path()}, code, QString()));
     }
 
     // Every leaf of the table builds a parser, and ferryctl's own --help names the same options.
