@@ -3,7 +3,7 @@
 
 #pragma once
 
-#include "registry/manifest.h"
+#include "parse/manifest.h"
 
 #include <QAbstractTableModel>
 

@@ -9,7 +9,7 @@
 #include "core/cleanupjob.h"
 #include "core/workspace.h"
 #include "net/networkservice.h"
-#include "plan/duration.h"
+#include "parse/duration.h"
 #include "plan/plan.h"
 #include "report/report.h"
 #include "store/store.h"

@@ -4,7 +4,7 @@
 #include "cli/cliregistry.h"
 
 #include "core/workspace.h"
-#include "plan/duration.h"
+#include "parse/duration.h"
 #include "plan/plan.h"
 #include "store/store.h"
 

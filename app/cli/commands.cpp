@@ -5,7 +5,7 @@
 
 #include "cli/cliregistry.h"
 #include "net/networkservice.h"
-#include "registry/reference.h"
+#include "parse/reference.h"
 #include "registry/registryclient.h"
 
 #include "cli/commandtable.h"

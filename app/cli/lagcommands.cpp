@@ -8,7 +8,7 @@
 #include "core/workspace.h"
 #include "lag/lag.h"
 #include "net/networkservice.h"
-#include "plan/duration.h"
+#include "parse/duration.h"
 #include "plan/plan.h"
 #include "report/report.h"
 #include "scan/scanner.h"

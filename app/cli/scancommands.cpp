@@ -7,7 +7,7 @@
 #include "cli/interruption.h"
 #include "core/workspace.h"
 #include "net/networkservice.h"
-#include "plan/duration.h"
+#include "parse/duration.h"
 #include "plan/plan.h"
 #include "report/report.h"
 #include "scan/scanner.h"

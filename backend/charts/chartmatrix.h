@@ -5,8 +5,8 @@
 
 #include "store/chartstate.h"
 
-#include "charts/helmindex.h"
 #include "clients/inventory.h"
+#include "parse/helmindex.h"
 #include "plan/plan.h"
 #include "store/store.h"
 

@@ -3,8 +3,8 @@
 
 #include "charts/chartscan.h"
 
+#include "parse/manifest.h"
 #include "plan/plancredentials.h"
-#include "registry/manifest.h"
 #include "registry/registryclient.h"
 
 #include <QHash>

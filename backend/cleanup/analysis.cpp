@@ -3,7 +3,7 @@
 
 #include "cleanup/analysis.h"
 
-#include "registry/manifest.h"
+#include "parse/manifest.h"
 
 #include <QCryptographicHash>
 #include <QJsonArray>

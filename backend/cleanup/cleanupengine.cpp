@@ -4,8 +4,8 @@
 #include "cleanup/cleanupengine.h"
 #include "cleanup/cleanupreply.h"
 
+#include "parse/manifest.h"
 #include "plan/plancredentials.h"
-#include "registry/manifest.h"
 #include "registry/providers.h"
 #include "registry/registryclient.h"
 

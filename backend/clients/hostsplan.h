@@ -3,8 +3,8 @@
 
 #pragma once
 
-#include "clients/hoststoml.h"
 #include "clients/refjoin.h"
+#include "parse/hoststoml.h"
 #include "plan/plan.h"
 
 #include <QList>

@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 
 #include "clients/inventory.h"
-#include "plan/inputfile.h"
+#include "parse/inputfile.h"
 
 #include <QDirIterator>
 #include <QFile>

@@ -3,8 +3,8 @@
 
 #pragma once
 
-#include "clients/clientref.h"
-#include "clients/hoststoml.h"
+#include "parse/clientref.h"
+#include "parse/hoststoml.h"
 #include "plan/plan.h"
 
 #include <QList>

@@ -8,8 +8,8 @@
 
 #include "cleanup/cleanupstore.h"
 #include "matrix/syncstate.h"
+#include "parse/manifest.h"
 #include "plan/plancredentials.h"
-#include "registry/manifest.h"
 #include "registry/registryclient.h"
 
 #include <QRegularExpression>

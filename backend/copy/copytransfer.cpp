@@ -7,8 +7,8 @@
 
 #include "copy/copytransfer.h"
 
-#include "registry/digest.h"
-#include "registry/manifest.h"
+#include "parse/digest.h"
+#include "parse/manifest.h"
 #include "registry/registryclient.h"
 
 #include <QCryptographicHash>

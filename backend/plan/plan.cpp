@@ -2,11 +2,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 
 #include "plan/plan.h"
-#include "plan/duration.h"
-#include "plan/inputfile.h"
+#include "parse/duration.h"
+#include "parse/inputfile.h"
 #include "plan/planyaml.h"
 
-#include "registry/reference.h"
+#include "parse/reference.h"
 
 #include <QDir>
 #include <QFile>
@@ -181,7 +181,7 @@ namespace {
 
 using namespace planyaml;
 
-// Plan keys take whole seconds or more, in the one grammar (plan/duration.h).
+// Plan keys take whole seconds or more, in the one grammar (parse/duration.h).
 std::optional<qint64> parseDuration(const QString &text)
 {
     return parseDurationSeconds(text);

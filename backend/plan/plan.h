@@ -3,7 +3,7 @@
 
 #pragma once
 
-#include "plan/semver.h"
+#include "parse/semver.h"
 #include "registry/registryconfig.h"
 
 #include <QList>

@@ -3,7 +3,7 @@
 
 // Where a plan's history is kept: the plan key store:, or the file beside the plan.
 
-#include "plan/inputfile.h"
+#include "parse/inputfile.h"
 #include "plan/plan.h"
 #include "plan/planyaml.h"
 

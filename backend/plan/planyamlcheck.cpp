@@ -3,8 +3,8 @@
 
 // Checks on a plan's YAML as a whole, before its keys are read, and small maps read alike.
 
-#include "plan/duration.h"
-#include "plan/inputfile.h"
+#include "parse/duration.h"
+#include "parse/inputfile.h"
 #include "plan/planyaml.h"
 
 #include <QSet>

@@ -3,11 +3,11 @@
 
 // retagger's skopeo-sync files read into the plan's image sets.
 
-#include "plan/inputfile.h"
+#include "parse/inputfile.h"
 #include "plan/plan.h"
 #include "plan/planyaml.h"
 
-#include "registry/reference.h"
+#include "parse/reference.h"
 
 #include <QFile>
 #include <QFileInfo>

@@ -3,7 +3,7 @@
 
 #include "registry/credentials.h"
 
-#include "registry/reference.h"
+#include "parse/reference.h"
 
 #include <QDir>
 #include <QFile>

@@ -3,11 +3,11 @@
 
 #include "registry/providers.h"
 
-#include "registry/auth.h"
-#include "registry/digest.h"
-#include "registry/linkheader.h"
+#include "parse/auth.h"
+#include "parse/digest.h"
+#include "parse/linkheader.h"
+#include "parse/reference.h"
 #include "registry/promise.h"
-#include "registry/reference.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -4,7 +4,7 @@
 #pragma once
 
 #include "net/httptypes.h"
-#include "registry/manifest.h"
+#include "parse/manifest.h"
 #include "registry/registryconfig.h"
 #include "registry/registryerror.h"
 #include "registry/registrysession.h"

@@ -4,7 +4,7 @@
 #pragma once
 
 #include "net/httptypes.h"
-#include "registry/auth.h"
+#include "parse/auth.h"
 #include "registry/ratelimit.h"
 #include "registry/registryconfig.h"
 

@@ -3,7 +3,7 @@
 
 // Charts scans: per chart repository and scan, every version with what each side holds.
 
-#include "plan/semver.h"
+#include "parse/semver.h"
 #include "store/store.h"
 #include "store/storeinternal.h"
 

@@ -5,7 +5,7 @@
 // ends in the right digest or a clear error, never a wrong digest and never a hang.
 #include "fakeserver.h"
 #include "net/networkservice.h"
-#include "registry/digest.h"
+#include "parse/digest.h"
 #include "registry/registryclient.h"
 #include "testmain.h"
 #include "testutil.h"

@@ -5,7 +5,7 @@
 // document (the providers' published API reference: ACR, Docker Hub and Quay).
 #include "fakeserver.h"
 #include "net/networkservice.h"
-#include "registry/digest.h"
+#include "parse/digest.h"
 #include "registry/providers.h"
 #include "registry/registryclient.h"
 #include "testmain.h"

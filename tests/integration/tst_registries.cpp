@@ -7,7 +7,7 @@
 // token) and plain HTTP with and without auth, seeded by an independent client. ferryctl's digests must equal `skopeo inspect --raw |
 // sha256sum` and its tag sets `skopeo list-tags`.
 #include "net/networkservice.h"
-#include "registry/digest.h"
+#include "parse/digest.h"
 #include "registry/registryclient.h"
 #include "registryfarm.h"
 #include "testmain.h"

@@ -3,7 +3,7 @@
 
 #include "net/httptypes.h"
 #include "net/retrypolicy.h"
-#include "registry/auth.h"
+#include "parse/auth.h"
 #include "registry/ratelimit.h"
 #include "testmain.h"
 

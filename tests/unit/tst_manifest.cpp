@@ -1,8 +1,8 @@
 // SPDX-FileCopyrightText: 2026 The Ferry authors
 // SPDX-License-Identifier: GPL-2.0-or-later
 
-#include "registry/digest.h"
-#include "registry/manifest.h"
+#include "parse/digest.h"
+#include "parse/manifest.h"
 #include "testmain.h"
 
 #include <QDir>

@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 
 #include "manifestmodel.h"
-#include "registry/manifest.h"
+#include "parse/manifest.h"
 #include "testmain.h"
 
 #include <QAbstractItemModelTester>

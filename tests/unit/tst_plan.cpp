@@ -1,10 +1,10 @@
 // SPDX-FileCopyrightText: 2026 The Ferry authors
 // SPDX-License-Identifier: GPL-2.0-or-later
 
-#include "plan/duration.h"
-#include "plan/inputfile.h"
+#include "parse/duration.h"
+#include "parse/inputfile.h"
 #include "plan/plan.h"
-#include "plan/semver.h"
+#include "parse/semver.h"
 #include "testmain.h"
 
 #include <QDir>

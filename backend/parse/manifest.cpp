@@ -1,9 +1,9 @@
 // SPDX-FileCopyrightText: 2026 The Ferry authors
 // SPDX-License-Identifier: GPL-2.0-or-later
 
-#include "registry/manifest.h"
+#include "parse/manifest.h"
 
-#include "registry/digest.h"
+#include "parse/digest.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

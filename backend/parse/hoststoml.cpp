@@ -1,10 +1,10 @@
 // SPDX-FileCopyrightText: 2026 The Ferry authors
 // SPDX-License-Identifier: GPL-2.0-or-later
 
-#include "clients/hoststoml.h"
-#include "plan/inputfile.h"
+#include "parse/hoststoml.h"
+#include "parse/inputfile.h"
 
-#include "clients/clientref.h"
+#include "parse/clientref.h"
 
 #include <QDir>
 #include <QFile>

@@ -3,7 +3,7 @@
 
 // index.yaml from yaml-cpp's event stream: a stack of open maps and sequences, each map
 // remembering the key it is at. The entries are the maps at entries.<chart>[i].
-#include "charts/helmindex.h"
+#include "parse/helmindex.h"
 
 #include <QRegularExpression>
 

@@ -1,7 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Ferry authors
 // SPDX-License-Identifier: GPL-2.0-or-later
 
-#include "registry/auth.h"
+#include "parse/auth.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

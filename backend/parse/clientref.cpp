@@ -1,9 +1,9 @@
 // SPDX-FileCopyrightText: 2026 The Ferry authors
 // SPDX-License-Identifier: GPL-2.0-or-later
 
-#include "clients/clientref.h"
+#include "parse/clientref.h"
 
-#include "registry/reference.h"
+#include "parse/reference.h"
 
 #include <QRegularExpression>
 

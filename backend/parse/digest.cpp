@@ -1,7 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Ferry authors
 // SPDX-License-Identifier: GPL-2.0-or-later
 
-#include "registry/digest.h"
+#include "parse/digest.h"
 
 #include <QCryptographicHash>
 
