@@ -11,6 +11,7 @@
 #include "clients/inventory.h"
 #include "core/workspace.h"
 #include "report/report.h"
+#include "store/charttables.h"
 #include "store/store.h"
 
 #include "cli/commandtable.h"
@@ -176,7 +177,7 @@ int chartsStatus(const QStringList &args, QTextStream &out, QTextStream &err)
     Workspace ws;
     if (const int rc = openChartsWorkspace(p, QStringLiteral("charts status"), &ws, false, err); rc >= 0)
         return rc;
-    const QMap<QString, ChartScanRecord> latest = ws.store()->latestChartScans();
+    const QMap<QString, ChartScanRecord> latest = ChartTables(*ws.store()).latestChartScans();
     const QString only = p.value(QStringLiteral("repository"));
     const QStringList states = p.value(QStringLiteral("state")).split(u',', Qt::SkipEmptyParts);
     const QStringList failOn = p.value(QStringLiteral("fail-on")).split(u',', Qt::SkipEmptyParts);
@@ -188,7 +189,7 @@ int chartsStatus(const QStringList &args, QTextStream &out, QTextStream &err)
     for (const ChartScanRecord &scan : latest) {
         if (!only.isEmpty() && scan.repository != only)
             continue;
-        QList<ChartVersionRow> rows = ws.store()->chartVersions(scan.id);
+        QList<ChartVersionRow> rows = ChartTables(*ws.store()).chartVersions(scan.id);
         const QMap<QString, int> counts = chartStateCounts(rows);
         const ChartRetirement retire = planRetirement(scan, rows);
         for (const QString &s : failOn)
@@ -265,11 +266,11 @@ int chartsDiff(const QStringList &args, QTextStream &out, QTextStream &err)
     QJsonArray changes;
     if (format == u"csv")
         out << "repository,chart,version,before,after\n";
-    const QMap<QString, ChartScanRecord> latest = ws.store()->latestChartScans();
+    const QMap<QString, ChartScanRecord> latest = ChartTables(*ws.store()).latestChartScans();
     for (const ChartScanRecord &last : latest) {
         if (p.isSet(QStringLiteral("repository")) && last.repository != p.value(QStringLiteral("repository")))
             continue;
-        const QList<ChartScanRecord> scans = ws.store()->chartScans(last.repository);
+        const QList<ChartScanRecord> scans = ChartTables(*ws.store()).chartScans(last.repository);
         const ChartScanRecord *first = nullptr;
         if (since->isValid()) {
             for (const ChartScanRecord &s : scans)
@@ -278,8 +279,8 @@ int chartsDiff(const QStringList &args, QTextStream &out, QTextStream &err)
         } else if (scans.size() >= 2) {
             first = &scans.at(scans.size() - 2);
         }
-        const QList<ChartVersionRow> before = first ? ws.store()->chartVersions(first->id) : QList<ChartVersionRow>{};
-        const QList<ChartChange> diff = diffChartScans(before, ws.store()->chartVersions(last.id));
+        const QList<ChartVersionRow> before = first ? ChartTables(*ws.store()).chartVersions(first->id) : QList<ChartVersionRow>{};
+        const QList<ChartChange> diff = diffChartScans(before, ChartTables(*ws.store()).chartVersions(last.id));
         if (format == u"table")
             out << last.repository << ": " << (first ? first->at.toString(Qt::ISODate) : QStringLiteral("nothing")) << " -> "
                 << last.at.toString(Qt::ISODate) << ", " << diff.size() << " changes\n";

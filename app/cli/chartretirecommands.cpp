@@ -7,6 +7,7 @@
 #include "cli/commands.h"
 #include "core/workspace.h"
 #include "report/report.h"
+#include "store/charttables.h"
 
 #include "cli/commandtable.h"
 #include "store/store.h"
@@ -46,7 +47,7 @@ int chartsCatalog(const QStringList &args, QTextStream &out, QTextStream &err)
     Workspace ws;
     if (const int rc = openChartsWorkspace(p, QStringLiteral("charts catalog"), &ws, false, err); rc >= 0)
         return rc;
-    const QMap<QString, ChartScanRecord> latest = ws.store()->latestChartScans();
+    const QMap<QString, ChartScanRecord> latest = ChartTables(*ws.store()).latestChartScans();
     QJsonArray repos;
     const bool json = p.value(QStringLiteral("format")) == u"json";
     for (const ChartScanRecord &scan : latest) {
@@ -58,7 +59,7 @@ int chartsCatalog(const QStringList &args, QTextStream &out, QTextStream &err)
                 size = r->catalogSize;
         if (p.isSet(QStringLiteral("size")))
             size = qMax(1, p.value(QStringLiteral("size")).toInt());
-        const QList<CatalogEntry> catalog = appCatalog(ws.store()->chartVersions(scan.id), size);
+        const QList<CatalogEntry> catalog = appCatalog(ChartTables(*ws.store()).chartVersions(scan.id), size);
         QJsonArray charts;
         if (!json)
             out << scan.repository << " (last " << size << " per chart)\n";
@@ -125,8 +126,8 @@ int chartsReleases(const QStringList &args, QTextStream &out, QTextStream &err)
     }
     QMap<QString, QList<ChartVersionRow>> latestRows;
     if (ws.store())
-        for (const ChartScanRecord &s : ws.store()->latestChartScans())
-            latestRows.insert(s.repository, ws.store()->chartVersions(s.id));
+        for (const ChartScanRecord &s : ChartTables(*ws.store()).latestChartScans())
+            latestRows.insert(s.repository, ChartTables(*ws.store()).chartVersions(s.id));
     const Inventory inventory = readInventory(sources);
     for (const QString &w : inventory.warnings)
         err << "ferryctl charts releases: warning: " << w << Qt::endl;

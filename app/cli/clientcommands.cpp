@@ -13,6 +13,7 @@
 #include "core/workspace.h"
 #include "plan/plan.h"
 #include "report/report.h"
+#include "store/clienttables.h"
 #include "store/store.h"
 
 #include "cli/commandtable.h"
@@ -285,7 +286,7 @@ int refsDiff(const QStringList &args, QTextStream &out, QTextStream &err)
     rule.scanFirst = QStringLiteral("ferryctl refs scan");
     if (const int rc = openParsedSession(p, workspace, QStringLiteral("refs diff"), rule, err); rc >= 0)
         return rc;
-    const QList<ClientCount> history = workspace.store()->clientCountHistory(*since);
+    const QList<ClientCount> history = ClientTables(*workspace.store()).clientCountHistory(*since);
     if (history.isEmpty()) {
         err << "ferryctl refs diff: no refs scan in the database" << (since->isValid() ? QStringLiteral(" since then") : QString())
             << Qt::endl;

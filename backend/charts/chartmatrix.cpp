@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 
 #include "charts/chartmatrix.h"
+#include "store/charttables.h"
 
 #include <QHash>
 #include <QSet>

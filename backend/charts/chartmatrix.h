@@ -8,6 +8,7 @@
 #include "clients/inventory.h"
 #include "parse/helmindex.h"
 #include "plan/plan.h"
+#include "store/charttables.h"
 #include "store/store.h"
 
 #include <QList>

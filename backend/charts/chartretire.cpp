@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 
 #include "charts/chartretire.h"
+#include "store/charttables.h"
 
 #include "cleanup/cleanupengine.h"
 #include "registry/registryclient.h"
@@ -67,13 +68,13 @@ ChartRetirePlan planChartRetirement(const Plan &plan, Store &store, const QStrin
         out.error = QStringLiteral("the plan has no cleanup policy of kind http-chart-repository for %1").arg(repository);
         return out;
     }
-    const QMap<QString, ChartScanRecord> latest = store.latestChartScans();
+    const QMap<QString, ChartScanRecord> latest = ChartTables(store).latestChartScans();
     if (!latest.contains(repository)) {
         out.error = QStringLiteral("no charts scan of %1 yet: run ferryctl charts scan first").arg(repository);
         return out;
     }
     const ChartScanRecord scan = latest.value(repository);
-    out.retirement = planRetirement(scan, store.chartVersions(scan.id));
+    out.retirement = planRetirement(scan, ChartTables(store).chartVersions(scan.id));
     if (!out.retirement.ready())
         return out;
     CleanupStore cleanup(store);

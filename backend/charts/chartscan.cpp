@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 
 #include "charts/chartscan.h"
+#include "store/charttables.h"
 
 #include "parse/manifest.h"
 #include "plan/plancredentials.h"
@@ -264,7 +265,7 @@ QList<ChartsScanOutcome> scanAndRecordCharts(const Plan &plan, const QMap<QStrin
                 o.partial << QStringLiteral("%1: %2").arg(l.repository, why);
         }
         o.counts = chartStateCounts(r.rows);
-        o.scan = store.recordChartScan(r.record, r.rows);
+        o.scan = ChartTables(store).recordChartScan(r.record, r.rows);
         if (o.scan == 0)
             o.storeError = store.lastError();
         out.append(o);

@@ -5,6 +5,7 @@
 
 #include "charts/chartmatrix.h"
 #include "registry/registryconfig.h"
+#include "store/charttables.h"
 
 #include <QSet>
 

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 
 #include "charts/chartsview.h"
+#include "store/charttables.h"
 
 #include "clients/inventory.h"
 #include "plan/plan.h"
@@ -13,10 +14,10 @@ ChartsData readChartsData(const Plan *plan, Store &store)
 {
     ChartsData d;
     QMap<QString, QList<ChartVersionRow>> latestRows;
-    for (const ChartScanRecord &scan : store.latestChartScans()) {
+    for (const ChartScanRecord &scan : ChartTables(store).latestChartScans()) {
         ChartRepositoryView v;
         v.scan = scan;
-        v.rows = store.chartVersions(scan.id);
+        v.rows = ChartTables(store).chartVersions(scan.id);
         const ChartRepository *repo = plan ? plan->chartRepository(scan.repository) : nullptr;
         v.catalogSize = repo ? repo->catalogSize : 5;
         v.catalog = appCatalog(v.rows, v.catalogSize);

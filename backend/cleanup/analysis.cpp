@@ -4,6 +4,7 @@
 #include "cleanup/analysis.h"
 
 #include "parse/manifest.h"
+#include "store/clienttables.h"
 
 #include <QCryptographicHash>
 #include <QJsonArray>

@@ -5,6 +5,7 @@
 
 #include "plan/plan.h"
 #include "registry/providers.h"
+#include "store/clienttables.h"
 #include "store/store.h"
 
 #include <QDateTime>

@@ -3,6 +3,7 @@
 
 #include "cleanup/cleanupengine.h"
 #include "cleanup/cleanupreply.h"
+#include "store/clienttables.h"
 
 #include "parse/manifest.h"
 #include "plan/plancredentials.h"
@@ -340,7 +341,7 @@ Task<CleanupPlanResult> CleanupEngine::plan(QStringList onlyPolicies)
         co_return result;
     }
     // What the clusters run, pin and name (the last refs scan): never proposed.
-    const std::optional<RefsScanInfo> refs = m_store.lastRefsScan();
+    const std::optional<RefsScanInfo> refs = ClientTables(m_store).lastRefsScan();
     if (refs) {
         result.refsScan = refs->id;
         result.refsAt = refs->at;
@@ -370,7 +371,8 @@ Task<CleanupPlanResult> CleanupEngine::plan(QStringList onlyPolicies)
             const QList<CleanupPolicy> &pols = repo.value();
             RepositorySnapshot snap = co_await readSnapshot(reg.key(), repo.key(), {}, true);
             const QSet<QString> candidates = candidateDigests(snap, pols, cfg, now);
-            ClusterHolds clusters = refs ? ClusterHolds::from(m_store.referenceHolds(reg.key(), repo.key(), refs->id)) : ClusterHolds{};
+            ClusterHolds clusters =
+                refs ? ClusterHolds::from(ClientTables(m_store).referenceHolds(reg.key(), repo.key(), refs->id)) : ClusterHolds{};
             clusters.scan = result.refsScan;
             // The manifests of what the clusters run and pin too: an index's children stay with it.
             QSet<QString> toRead = candidates;

@@ -7,6 +7,7 @@
 #include "cleanup/cleanupengine.h"
 #include "cleanup/cleanupreply.h"
 #include "registry/registryclient.h"
+#include "store/clienttables.h"
 
 #include <QElapsedTimer>
 
@@ -107,10 +108,10 @@ Task<QString> CleanupEngine::liveRecheck(const CleanupBatch &b, const CleanupIte
 
 Task<ClusterHolds> CleanupEngine::latestClusterHolds(const CleanupBatch &b, RepositorySnapshot *snap, ClusterHolds current)
 {
-    const std::optional<RefsScanInfo> last = m_store.lastRefsScan();
+    const std::optional<RefsScanInfo> last = ClientTables(m_store).lastRefsScan();
     if (!last || last->id == current.scan)
         co_return current;
-    ClusterHolds holds = ClusterHolds::from(m_store.referenceHolds(b.registry, b.repository, last->id));
+    ClusterHolds holds = ClusterHolds::from(ClientTables(m_store).referenceHolds(b.registry, b.repository, last->id));
     holds.scan = last->id;
     QSet<QString> toRead;
     for (auto it = holds.digests.cbegin(); it != holds.digests.cend(); ++it)

@@ -4,6 +4,7 @@
 // The lead's side of a batch: approve, reject, take items out. No registry is touched here.
 
 #include "cleanup/cleanupengine.h"
+#include "store/clienttables.h"
 
 #include "store/store.h"
 
@@ -60,7 +61,7 @@ QString CleanupEngine::approve(qint64 batchId, const QString &actor, const QStri
         return QStringLiteral("batch %1 holds %2, not the reviewed %3; review it again").arg(batchId).arg(b->hash, expectedHash);
     if (actor.trimmed().isEmpty())
         return QStringLiteral("an approval names who gives it: give a name");
-    const QString stale = refsStaleness(*b, m_store.lastRefsScan(), QDateTime::currentDateTimeUtc());
+    const QString stale = refsStaleness(*b, ClientTables(m_store).lastRefsScan(), QDateTime::currentDateTimeUtc());
     if (!stale.isEmpty() && !withoutFreshRefs)
         return QStringLiteral("batch %1 cannot be approved: %2. Run ferryctl refs scan --plan PLAN and plan again, or approve without a "
                               "fresh refs scan (--without-fresh-refs), which the review, the journal and the reports will show")

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 
 #include "clients/clientsview.h"
+#include "store/clienttables.h"
 
 #include "clients/inventory.h"
 #include "plan/plan.h"
@@ -19,7 +20,7 @@ ClientsData readClientsData(const Plan &plan, Store &store, bool record)
             d.error = d.record->error;
     }
     d.hosts = generateHosts(plan);
-    d.history = store.clientCountHistory();
+    d.history = ClientTables(store).clientCountHistory();
     d.warnings = inventory.warnings;
     d.files = inventory.files;
     return d;
@@ -33,7 +34,7 @@ RefsRecord recordReferences(Store &store, const Plan &plan, const QList<ClientSo
     for (auto c = join.byCluster.begin(); c != join.byCluster.end(); ++c)
         for (auto reg = c->begin(); reg != c->end(); ++reg)
             counts.append(ClientCount{now, c.key(), reg.key(), reg->first, reg->second});
-    if (!store.recordClientCounts(counts)) {
+    if (!ClientTables(store).recordClientCounts(counts)) {
         r.error = QStringLiteral("cannot record the counts: %1").arg(store.lastError());
         return r;
     }
@@ -45,7 +46,8 @@ RefsRecord recordReferences(Store &store, const Plan &plan, const QList<ClientSo
     for (const ClientSource &s : sources)
         if (!clusters.contains(s.cluster))
             clusters << s.cluster;
-    if (!store.recordRefsScan(RefsScanInfo{0, now, clusters.join(u','), int(inventory.references.size()), 0}, referenceHolds(plan, join))) {
+    if (!ClientTables(store).recordRefsScan(RefsScanInfo{0, now, clusters.join(u','), int(inventory.references.size()), 0},
+                                            referenceHolds(plan, join))) {
         r.error = QStringLiteral("cannot record what the clusters run: %1").arg(store.lastError());
         return r;
     }

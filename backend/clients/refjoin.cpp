@@ -3,6 +3,7 @@
 
 #include "clients/refjoin.h"
 
+#include "store/clienttables.h"
 #include "store/store.h"
 
 #include <QHash>

@@ -6,6 +6,7 @@
 #include "clients/inventory.h"
 #include "matrix/severity.h"
 #include "plan/plan.h"
+#include "store/clienttables.h"
 #include "store/store.h"
 
 #include <QList>

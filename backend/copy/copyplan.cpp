@@ -5,6 +5,7 @@
 // per target repository, each item pinned to the digest the last scan saw at the source.
 
 #include "copy/copyengine.h"
+#include "store/clienttables.h"
 
 #include "cleanup/cleanupstore.h"
 #include "matrix/syncstate.h"
@@ -46,7 +47,7 @@ struct Candidate
 QSet<QString> clusterHeld(const Store &store, const QString &registry, const QString &repository)
 {
     QSet<QString> out;
-    for (const ReferenceHold &h : store.referenceHolds(registry, repository))
+    for (const ReferenceHold &h : ClientTables(store).referenceHolds(registry, repository))
         out.insert(h.value);
     return out;
 }

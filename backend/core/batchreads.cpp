@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 
 #include "core/batchreads.h"
+#include "store/clienttables.h"
 
 #include "core/workspace.h"
 #include "ops/batch.h"
@@ -31,7 +32,7 @@ auto readBatches(const Workspace &workspace, qint64 wanted)
             if (pick)
                 d.shown = tables.batch(pick);
             if constexpr (std::is_same_v<Tables, CleanupStore>)
-                d.lastRefs = store.lastRefsScan();
+                d.lastRefs = ClientTables(store).lastRefsScan();
             return d;
         },
         [](const QString &error) {

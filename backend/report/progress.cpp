@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 
 #include "report/progress.h"
+#include "store/charttables.h"
 
 #include "store/chartstate.h"
 
@@ -166,16 +167,16 @@ void appendChartStages(const Store &store, ReportData *d)
     auto at = std::find_if(d->stages.begin(), d->stages.end(),
                            [](const StageProgress &s) { return !s.stage.startsWith(u"Stage 1") && !s.stage.startsWith(u"Stage 2"); });
     qsizetype pos = at - d->stages.begin();
-    for (const ChartScanRecord &latest : store.latestChartScans()) {
+    for (const ChartScanRecord &latest : ChartTables(store).latestChartScans()) {
         // A failed read leaves the last figures standing, marked unknown with the reason.
         ChartScanRecord scan = latest;
-        QList<ChartVersionRow> rows = store.chartVersions(scan.id);
+        QList<ChartVersionRow> rows = ChartTables(store).chartVersions(scan.id);
         if (rows.isEmpty() && !latest.error.isEmpty()) {
-            const QList<ChartScanRecord> all = store.chartScans(latest.repository);
+            const QList<ChartScanRecord> all = ChartTables(store).chartScans(latest.repository);
             for (auto it = all.crbegin(); it != all.crend(); ++it)
                 if (it->versions > 0) {
                     scan = *it;
-                    rows = store.chartVersions(it->id);
+                    rows = ChartTables(store).chartVersions(it->id);
                     break;
                 }
         }

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 
 #include "report/report.h"
+#include "store/clienttables.h"
 
 #include "matrix/syncstate.h"
 #include "report/progress.h"
@@ -151,7 +152,7 @@ ReportData collectReport(const Store &store, const QDateTime &sinceIn, qint64 at
     for (const CopyBatch &b : copies.batches())
         if (const auto full = copies.batch(b.id))
             d.copies << *full;
-    const QList<ClientCount> clients = store.clientCountHistory(d.since);
+    const QList<ClientCount> clients = ClientTables(store).clientCountHistory(d.since);
     if (!clients.isEmpty()) {
         for (const ClientCount &c : clients) {
             if (c.at == clients.first().at)

@@ -3,6 +3,7 @@
 
 #include "store/chartstate.h"
 
+#include "store/charttables.h"
 #include "store/store.h"
 
 namespace ferry {

@@ -108,76 +108,6 @@ struct StateCountPoint
     QMap<QString, QMap<QString, int>> counts;
 };
 
-// The clients' burn-down: after one references scan, per cluster and per registry the
-// clients pull from (after their mirrors), how many references and how many could switch.
-struct ClientCount
-{
-    QDateTime at;
-    QString cluster;
-    QString registry;
-    int references = 0;
-    int switchReady = 0;
-};
-
-// What a cluster runs (a pod's imageID), pins (@sha256:) or names by tag, in one plan registry
-// and repository its content can come from (the registry it names, the one its mirrors pull
-// from, the target and the target's replicas and caches). Cleanup never deletes it.
-struct ReferenceHold
-{
-    QString registry; // the plan's registry
-    QString repository;
-    QString kind; // "runs", "pins" or "tag"
-    QString value; // the digest (runs, pins) or the tag
-    QString cluster;
-    QString file;
-    int line = 0;
-
-    // "runs in berlin, pods.json:212", "pinned in hamburg, values.yaml:8",
-    // "tag '1.2.0-rc.1' is named in hamburg, values.yaml:8".
-    QString text() const;
-};
-
-// One references scan as the store keeps it.
-struct RefsScanInfo
-{
-    qint64 id = 0;
-    QDateTime at;
-    QString clusters; // comma-separated
-    int references = 0;
-    int holds = 0;
-};
-
-// One version of one chart after a charts scan: what the HTTP index and the OCI registry hold
-// (the RFC's stage 3). state: same, missing-in-oci, only-in-oci, different-content, deprecated,
-// or unknown when a side could not be read.
-struct ChartVersionRow
-{
-    QString chart;
-    QString version;
-    QString state;
-    QString httpDigest; // the index's digest: sha256 of the .tgz
-    QString ociDigest; // the chart layer's digest in OCI
-    QString manifestDigest; // the OCI manifest holding that layer
-    QString appVersion;
-    QDateTime created; // the index's created, else the OCI manifest's annotation
-    bool deprecated = false;
-    QString url; // the .tgz, absolute
-    QString reason; // why the state, for people
-    // The target's replicas: registry -> same (the target's manifest), missing, different, unknown.
-    QMap<QString, QString> replicas;
-};
-
-// One charts scan of one chart repository.
-struct ChartScanRecord
-{
-    qint64 id = 0;
-    QDateTime at;
-    QString repository; // the plan's chart repository
-    QString indexUrl;
-    int versions = 0;
-    QString error; // what could not be read; rows may still be there (unknown)
-};
-
 struct RateLimitRecord
 {
     qint64 scan = 0;
@@ -320,21 +250,6 @@ public:
     qint64 matrixRowCount() const;
     // One row of the matrix, or nothing when the plan has no such repository:tag.
     std::optional<MatrixRow> matrixRow(const QString &repository, const QString &tag) const;
-    bool recordClientCounts(const QList<ClientCount> &counts);
-    QList<ClientCount> clientCountHistory(const QDateTime &since = {}) const;
-    // A references scan's holds (see ReferenceHold); the id in *id. Only the last few scans'
-    // holds are kept: cleanup asks the last one.
-    bool recordRefsScan(const RefsScanInfo &scan, const QList<ReferenceHold> &holds, qint64 *id = nullptr);
-    std::optional<RefsScanInfo> lastRefsScan() const;
-    // What the given refs scan (0: the last) holds in one registry's repository.
-    QList<ReferenceHold> referenceHolds(const QString &registry, const QString &repository, qint64 scan = 0) const;
-    // Charts scans: each keeps its versions, so that two can be compared. Returns the id, 0 on failure.
-    qint64 recordChartScan(const ChartScanRecord &scan, const QList<ChartVersionRow> &rows);
-    // Oldest first; repository empty: every repository's.
-    QList<ChartScanRecord> chartScans(const QString &repository = {}) const;
-    // The last scan of each chart repository, by name.
-    QMap<QString, ChartScanRecord> latestChartScans() const;
-    QList<ChartVersionRow> chartVersions(qint64 scanId) const;
     // The same rows as forEachMatrixRow, read through SQLite's own API on this connection
     // and handed over as views: the dashboard's million-row load (4.5 s through QSqlQuery).
     // Returns -1 when the driver gives no SQLite handle (the caller falls back).

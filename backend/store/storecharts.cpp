@@ -4,7 +4,7 @@
 // Charts scans: per chart repository and scan, every version with what each side holds.
 
 #include "parse/semver.h"
-#include "store/store.h"
+#include "store/charttables.h"
 #include "store/storeinternal.h"
 
 #include <QHash>
@@ -35,11 +35,14 @@ constexpr char kScanColumns[] = "id, at, repository, index_url, versions, error"
 
 } // namespace
 
-qint64 Store::recordChartScan(const ChartScanRecord &scan, const QList<ChartVersionRow> &rows)
+qint64 ChartTables::recordChartScan(const ChartScanRecord &scan, const QList<ChartVersionRow> &rows)
 {
-    QSqlDatabase db = QSqlDatabase::database(m_connection);
+    Store *store = writable();
+    if (!store)
+        return 0;
+    QSqlDatabase db = store->database();
     qint64 id = 0;
-    const bool ok = transaction([&] {
+    const bool ok = store->transaction([&] {
         QSqlQuery q(db);
         q.prepare(QStringLiteral("INSERT INTO chart_scans(at, repository, index_url, versions, error) VALUES(?,?,?,?,?) RETURNING id"));
         q.addBindValue(ms(scan.at));
@@ -48,7 +51,7 @@ qint64 Store::recordChartScan(const ChartScanRecord &scan, const QList<ChartVers
         q.addBindValue(qint64(rows.size()));
         q.addBindValue(scan.error.isEmpty() ? QVariant() : QVariant(scan.error));
         if (!q.exec() || !q.next()) {
-            m_lastError = q.lastError().text();
+            store->setLastError(q.lastError().text());
             return false;
         }
         id = q.value(0).toLongLong();
@@ -68,7 +71,7 @@ qint64 Store::recordChartScan(const ChartScanRecord &scan, const QList<ChartVers
             q.addBindValue(r.url);
             q.addBindValue(r.reason);
             if (!q.exec()) {
-                m_lastError = QStringLiteral("%1 %2: %3").arg(r.chart, r.version, q.lastError().text());
+                store->setLastError(QStringLiteral("%1 %2: %3").arg(r.chart, r.version, q.lastError().text()));
                 return false;
             }
         }
@@ -82,7 +85,7 @@ qint64 Store::recordChartScan(const ChartScanRecord &scan, const QList<ChartVers
                 rq.addBindValue(it.key());
                 rq.addBindValue(it.value());
                 if (!rq.exec()) {
-                    m_lastError = rq.lastError().text();
+                    store->setLastError(rq.lastError().text());
                     return false;
                 }
             }
@@ -91,10 +94,10 @@ qint64 Store::recordChartScan(const ChartScanRecord &scan, const QList<ChartVers
     return ok ? id : 0;
 }
 
-QList<ChartScanRecord> Store::chartScans(const QString &repository) const
+QList<ChartScanRecord> ChartTables::chartScans(const QString &repository) const
 {
     QList<ChartScanRecord> out;
-    QSqlQuery q(QSqlDatabase::database(m_connection));
+    QSqlQuery q(m_store.database());
     q.setForwardOnly(true);
     q.prepare(QStringLiteral("SELECT %1 FROM chart_scans%2 ORDER BY at, id")
                   .arg(QLatin1String(kScanColumns), repository.isEmpty() ? QString() : QStringLiteral(" WHERE repository = ?")));
@@ -107,10 +110,10 @@ QList<ChartScanRecord> Store::chartScans(const QString &repository) const
     return out;
 }
 
-QMap<QString, ChartScanRecord> Store::latestChartScans() const
+QMap<QString, ChartScanRecord> ChartTables::latestChartScans() const
 {
     QMap<QString, ChartScanRecord> out;
-    QSqlQuery q(QSqlDatabase::database(m_connection));
+    QSqlQuery q(m_store.database());
     q.setForwardOnly(true);
     if (!q.exec(QStringLiteral("SELECT %1 FROM chart_scans s WHERE id = (SELECT id FROM chart_scans t WHERE t.repository = s.repository "
                                "ORDER BY at DESC, id DESC LIMIT 1)")
@@ -123,10 +126,10 @@ QMap<QString, ChartScanRecord> Store::latestChartScans() const
     return out;
 }
 
-QList<ChartVersionRow> Store::chartVersions(qint64 scanId) const
+QList<ChartVersionRow> ChartTables::chartVersions(qint64 scanId) const
 {
     QList<ChartVersionRow> out;
-    QSqlQuery q(QSqlDatabase::database(m_connection));
+    QSqlQuery q(m_store.database());
     q.setForwardOnly(true);
     q.prepare(
         QStringLiteral("SELECT chart, version, state, http_digest, oci_digest, manifest_digest, app_version, created, deprecated, url, "
@@ -163,6 +166,13 @@ QList<ChartVersionRow> Store::chartVersions(qint64 scanId) const
         return a.chart != b.chart ? a.chart < b.chart : versionLess(a.version, b.version);
     });
     return out;
+}
+
+Store *ChartTables::writable() const
+{
+    if (!m_writable)
+        qWarning("ferry: a write through a read-only ChartTables (made from a const Store) was refused");
+    return m_writable;
 }
 
 } // namespace ferry

@@ -10,6 +10,7 @@
 //   bench_charts [N] [DB]     (DB: a SQLite file to write, default a temporary one)
 
 #include "benchutil.h"
+#include "store/charttables.h"
 #include "charts/chartmatrix.h"
 #include "store/store.h"
 
@@ -116,10 +117,10 @@ int main(int argc, char **argv)
         return 1;
     }
     t.restart();
-    const qint64 id = store.recordChartScan(ChartScanRecord{0, QDateTime::currentDateTimeUtc(), repo.name, QStringLiteral("u"), 0, {}}, rows);
+    const qint64 id = ChartTables(store).recordChartScan(ChartScanRecord{0, QDateTime::currentDateTimeUtc(), repo.name, QStringLiteral("u"), 0, {}}, rows);
     const qint64 writeMs = t.elapsed();
     t.restart();
-    const qsizetype back = store.chartVersions(id).size();
+    const qsizetype back = ChartTables(store).chartVersions(id).size();
     const qint64 readBackMs = t.elapsed();
     std::printf("store: written in %lld ms, read back (%lld rows) in %lld ms\n", writeMs, qint64(back), readBackMs);
     std::printf("peak: %ld MiB\n", bench::peakRssMiB());

@@ -6,6 +6,7 @@
 // references show, picking a cluster filters them, the burn-down and the generated
 // hosts.toml are there, and a double-click opens the reference's matrix row.
 #include "clientspage.h"
+#include "store/clienttables.h"
 #include "gui/mainwindow.h"
 #include "imagespage.h"
 #include "store/store.h"
@@ -61,7 +62,7 @@ private Q_SLOTS:
             row.cells.insert(QStringLiteral("gsoci"), MatrixCell{d, QStringLiteral("synced"), {}, {}, at, at});
             QVERIFY(store.writeMatrix(scan, {row}, {QStringLiteral("giantswarm/app")}));
             store.finishScan(ScanRecord{scan, plan, at, at, true, false, 0, 0, {}, {}});
-            QVERIFY(store.recordClientCounts({ClientCount{at.addSecs(-60), QStringLiteral("berlin"), QStringLiteral("dockerhub"), 3, 0},
+            QVERIFY(ClientTables(store).recordClientCounts({ClientCount{at.addSecs(-60), QStringLiteral("berlin"), QStringLiteral("dockerhub"), 3, 0},
                                               ClientCount{at, QStringLiteral("berlin"), QStringLiteral("dockerhub"), 1, 1}}));
         }
         MainWindow window(plan, db);
@@ -101,11 +102,11 @@ private Q_SLOTS:
         Store store(db);
         QString err;
         QVERIFY(store.open(&err));
-        const auto refs = store.lastRefsScan();
+        const auto refs = ClientTables(store).lastRefsScan();
         QVERIFY(refs);
         QCOMPARE(refs->references, 3);
         QCOMPARE(refs->clusters, QStringLiteral("berlin,hamburg"));
-        QCOMPARE(store.clientCountHistory().size(), 2 + 3); // berlin/dockerhub, berlin/quay.io, hamburg/gsoci
+        QCOMPARE(ClientTables(store).clientCountHistory().size(), 2 + 3); // berlin/dockerhub, berlin/quay.io, hamburg/gsoci
         QTRY_VERIFY_WITH_TIMEOUT(window.statusBar()->currentMessage().startsWith(QStringLiteral("Refs scan recorded")), 5000);
     }
 };

@@ -7,6 +7,7 @@
 // a scan would have recorded), so no registry is needed.
 
 #include "store/store.h"
+#include "store/clienttables.h"
 #include "testmain.h"
 #include "testutil.h"
 
@@ -223,7 +224,7 @@ private Q_SLOTS:
         auto lastRefs = [&] {
             ferry::Store store(m_db);
             QString error;
-            return store.open(&error) ? store.lastRefsScan() : std::nullopt;
+            return store.open(&error) ? ClientTables(store).lastRefsScan() : std::nullopt;
         };
         const auto before = lastRefs();
         QVERIFY(before && before->holds > 0);

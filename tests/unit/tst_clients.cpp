@@ -5,6 +5,7 @@
 // to the matrix, and containerd's hosts.toml (read, generated, linted, explained). What
 // containerd itself does with these files is checked in tst_containerd.
 #include "clients/hostsplan.h"
+#include "store/clienttables.h"
 #include "clients/inventory.h"
 #include "clients/refjoin.h"
 #include "store/store.h"
@@ -729,26 +730,26 @@ private Q_SLOTS:
                      1);
         // They are kept per refs scan; cleanup asks the last one, and the oldest are pruned.
         qint64 first = 0, last = 0;
-        QVERIFY(store.recordRefsScan(RefsScanInfo{0, at, QStringLiteral("berlin,hamburg"), int(inv.references.size()), 0}, holds, &first));
+        QVERIFY(ClientTables(store).recordRefsScan(RefsScanInfo{0, at, QStringLiteral("berlin,hamburg"), int(inv.references.size()), 0}, holds, &first));
         for (int i = 0; i < 5; ++i)
-            QVERIFY(store.recordRefsScan(RefsScanInfo{0, at.addSecs(i + 1), QStringLiteral("berlin"), 1, 0},
+            QVERIFY(ClientTables(store).recordRefsScan(RefsScanInfo{0, at.addSecs(i + 1), QStringLiteral("berlin"), 1, 0},
                                          {ReferenceHold{QStringLiteral("gsoci"), QStringLiteral("team/app"), QStringLiteral("pins"),
                                                         digest(7), QStringLiteral("berlin"), QStringLiteral("a.yaml"), i + 1}},
                                          &last));
-        const auto info = store.lastRefsScan();
+        const auto info = ClientTables(store).lastRefsScan();
         QVERIFY(info);
         QCOMPARE(info->id, last);
         QCOMPARE(info->holds, 1);
         QCOMPARE(info->clusters, QStringLiteral("berlin"));
-        QCOMPARE(store.referenceHolds(QStringLiteral("gsoci"), QStringLiteral("team/app")).size(), 1);
-        QCOMPARE(store.referenceHolds(QStringLiteral("gsoci"), QStringLiteral("team/app")).first().line, 5);
-        QVERIFY(store.referenceHolds(QStringLiteral("gsoci"), QStringLiteral("giantswarm/nginx")).isEmpty());
-        QVERIFY(store.referenceHolds(QStringLiteral("gsoci"), QStringLiteral("giantswarm/nginx"), first).isEmpty()); // pruned
+        QCOMPARE(ClientTables(store).referenceHolds(QStringLiteral("gsoci"), QStringLiteral("team/app")).size(), 1);
+        QCOMPARE(ClientTables(store).referenceHolds(QStringLiteral("gsoci"), QStringLiteral("team/app")).first().line, 5);
+        QVERIFY(ClientTables(store).referenceHolds(QStringLiteral("gsoci"), QStringLiteral("giantswarm/nginx")).isEmpty());
+        QVERIFY(ClientTables(store).referenceHolds(QStringLiteral("gsoci"), QStringLiteral("giantswarm/nginx"), first).isEmpty()); // pruned
 
         // The burn-down is kept per cluster and registry.
-        QVERIFY(store.recordClientCounts({ClientCount{at, QStringLiteral("berlin"), QStringLiteral("dockerhub"), 3, 1}}));
-        QCOMPARE(store.clientCountHistory().size(), 1);
-        QCOMPARE(store.clientCountHistory().first().switchReady, 1);
+        QVERIFY(ClientTables(store).recordClientCounts({ClientCount{at, QStringLiteral("berlin"), QStringLiteral("dockerhub"), 3, 1}}));
+        QCOMPARE(ClientTables(store).clientCountHistory().size(), 1);
+        QCOMPARE(ClientTables(store).clientCountHistory().first().switchReady, 1);
 
         // Lint with the join: gsoci, the server, lacks giantswarm/... no: docker.io paths are kept,
         // so gsoci is asked for library/nginx, which it does not hold under that name.

@@ -1,6 +1,8 @@
 // SPDX-FileCopyrightText: 2026 The Ferry authors
 // SPDX-License-Identifier: GPL-2.0-or-later
 
+#include "store/charttables.h"
+#include "store/clienttables.h"
 #include "store/store.h"
 #include "store/storefollower.h"
 #include "store/storeinternal.h"
@@ -294,23 +296,23 @@ private Q_SLOTS:
         b.ociDigest.clear();
         b.created = QDateTime();
         b.deprecated = true;
-        const qint64 first = s.recordChartScan(
+        const qint64 first = ChartTables(s).recordChartScan(
             ChartScanRecord{0, t0, QStringLiteral("catalog"), QStringLiteral("https://charts/index.yaml"), 0, {}}, {a, b});
         QVERIFY2(first > 0, qPrintable(s.lastError()));
-        const qint64 other =
-            s.recordChartScan(ChartScanRecord{0, t0, QStringLiteral("other"), QStringLiteral("u"), 0, QStringLiteral("down")}, {});
+        const qint64 other = ChartTables(s).recordChartScan(
+            ChartScanRecord{0, t0, QStringLiteral("other"), QStringLiteral("u"), 0, QStringLiteral("down")}, {});
         b.state = QStringLiteral("same");
-        const qint64 second = s.recordChartScan(
+        const qint64 second = ChartTables(s).recordChartScan(
             ChartScanRecord{0, t0.addSecs(60), QStringLiteral("catalog"), QStringLiteral("https://charts/index.yaml"), 0, {}}, {a, b});
         QVERIFY(second > first && other > 0);
-        const QMap<QString, ChartScanRecord> latest = s.latestChartScans();
+        const QMap<QString, ChartScanRecord> latest = ChartTables(s).latestChartScans();
         QCOMPARE(latest.keys(), (QStringList{QStringLiteral("catalog"), QStringLiteral("other")}));
         QCOMPARE(latest.value(QStringLiteral("catalog")).id, second);
         QCOMPARE(latest.value(QStringLiteral("catalog")).versions, 2);
         QCOMPARE(latest.value(QStringLiteral("other")).error, QStringLiteral("down"));
-        QCOMPARE(s.chartScans(QStringLiteral("catalog")).size(), 2);
-        QCOMPARE(s.chartScans().size(), 3);
-        const QList<ChartVersionRow> before = s.chartVersions(first);
+        QCOMPARE(ChartTables(s).chartScans(QStringLiteral("catalog")).size(), 2);
+        QCOMPARE(ChartTables(s).chartScans().size(), 3);
+        const QList<ChartVersionRow> before = ChartTables(s).chartVersions(first);
         QCOMPARE(before.size(), 2);
         QCOMPARE(before[1].state, QStringLiteral("missing-in-oci"));
         QVERIFY(before[1].deprecated);
@@ -318,13 +320,23 @@ private Q_SLOTS:
         QCOMPARE(before[0].created, t0);
         QCOMPARE(before[0].manifestDigest, QStringLiteral("sha256:mm"));
         QCOMPARE(before[0].replicas.value(QStringLiteral("china")), QStringLiteral("same"));
-        QCOMPARE(s.chartVersions(second)[1].state, QStringLiteral("same"));
+        QCOMPARE(ChartTables(s).chartVersions(second)[1].state, QStringLiteral("same"));
         // Read back in semver order, not the text's.
         ChartVersionRow ten = a, nine = a;
         ten.version = QStringLiteral("1.10.0");
         nine.version = QStringLiteral("1.9.0");
-        const qint64 third = s.recordChartScan(ChartScanRecord{0, t0, QStringLiteral("semver"), QStringLiteral("u"), 0, {}}, {ten, nine});
-        QCOMPARE(s.chartVersions(third).first().version, QStringLiteral("1.9.0"));
+        const qint64 third =
+            ChartTables(s).recordChartScan(ChartScanRecord{0, t0, QStringLiteral("semver"), QStringLiteral("u"), 0, {}}, {ten, nine});
+        QCOMPARE(ChartTables(s).chartVersions(third).first().version, QStringLiteral("1.9.0"));
+        // A topic made from a const Store reads, and refuses to write: nothing is written.
+        const Store &readOnly = s;
+        QTest::ignoreMessage(QtWarningMsg, "ferry: a write through a read-only ChartTables (made from a const Store) was refused");
+        QCOMPARE(ChartTables(readOnly).recordChartScan(ChartScanRecord{0, t0, QStringLiteral("semver"), QStringLiteral("u"), 0, {}}, {ten}),
+                 0);
+        QCOMPARE(ChartTables(readOnly).chartScans(QStringLiteral("semver")).size(), 1);
+        QTest::ignoreMessage(QtWarningMsg, "ferry: a write through a read-only ClientTables (made from a const Store) was refused");
+        QVERIFY(!ClientTables(readOnly).recordClientCounts({ClientCount{t0, QStringLiteral("berlin"), QStringLiteral("gsoci"), 1, 1}}));
+        QVERIFY(ClientTables(readOnly).clientCountHistory().isEmpty());
     }
 
     // A database written before topics (one list of steps, user_version 3: history and

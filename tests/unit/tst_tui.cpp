@@ -6,6 +6,7 @@
 // in tmux.
 
 #include "cleanup/cleanupstore.h"
+#include "store/charttables.h"
 #include "cli/commands.h"
 #include "core/workspace.h"
 #include "testmain.h"
@@ -621,7 +622,7 @@ private Q_SLOTS:
                 r.replicas.insert(QStringLiteral("china"), oci.isEmpty() ? QStringLiteral("missing") : QStringLiteral("same"));
                 return r;
             };
-            QVERIFY(store.recordChartScan(scan,
+            QVERIFY(ChartTables(store).recordChartScan(scan,
                                           {row(QStringLiteral("1.0.0"), QStringLiteral("same"), digestOf(1), digestOf(1), {}),
                                            row(QStringLiteral("1.1.0"), QStringLiteral("missing-in-oci"), digestOf(2), {},
                                                QStringLiteral("not in OCI: copy it first")),
