@@ -94,7 +94,7 @@ ImagesPage::ImagesPage(SyncMatrixModel *model, QWidget *parent)
         copyReference->setEnabled(!reference.isEmpty());
         // What the target lacks, copied by digest once approved: this row, or every row in its state.
         const std::optional<MatrixRow> row = index.isValid() ? m_model->rowAt(index.row()) : std::nullopt;
-        const bool copyable = row && (row->state == u"missing" || row->state == u"partial" || row->state == u"drifted");
+        const bool copyable = row && isCopyableState(row->state);
         menu.addSeparator();
         QAction *copyRow =
             menu.addAction(tr("Copy %1:%2 to the target…").arg(row ? row->repository : QString(), row ? row->tag : QString()), this,

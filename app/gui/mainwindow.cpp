@@ -217,14 +217,8 @@ void MainWindow::connectNavigation()
         m_images->filterEdit()->setText(tag.isEmpty() ? repository : repository + u':' + tag);
     });
     connect(m_images, &ImagesPage::copyRequested, this, [this](const QString &repository, const QString &tag, const QString &state) {
-        CopyPlanOptions o;
-        o.states = {state};
-        if (!repository.isEmpty())
-            o.repositories = {repository};
-        if (!tag.isEmpty())
-            o.tags = {tag};
         showPage(QStringLiteral("copies"));
-        m_copies->planCopies(o);
+        m_copies->planCopies(copyPlanFor(repository, tag, state));
     });
     connect(m_replication, &ReplicationPage::rowActivated, this, [this](const QString &repository, const QString &tag) {
         showImages();

@@ -152,21 +152,26 @@ void CopiesView::draw(Screen &s, int top, int bottom)
         s.put(y++, 1, m_log[i], Style::Dim);
 }
 
+void CopiesView::plan(const CopyPlanOptions &options)
+{
+    CopyRequest request;
+    request.plan = options;
+    run(QStringLiteral("Reading the manifests the missing tags are made of…"), request, [this](const CopyOutcome &o) {
+        const CopyPlanResult &r = o.plan;
+        m_host.message(r.batches.isEmpty() ? r.notes.join(u' ') + r.errors.join(u' ')
+                                           : QStringLiteral("Planned %1 copy batch(es): %2 tag(s), %3 pull(s) at the source. %4")
+                                                 .arg(r.batches.size())
+                                                 .arg(r.items)
+                                                 .arg(r.pulls)
+                                                 .arg(r.errors.join(u' ')),
+                       !r.errors.isEmpty());
+    });
+}
+
 bool CopiesView::kindKey(const KeyEvent &k)
 {
     switch (k.key) {
-    case 'p':
-        run(QStringLiteral("Reading the manifests the missing tags are made of…"), CopyRequest{}, [this](const CopyOutcome &o) {
-            const CopyPlanResult &r = o.plan;
-            m_host.message(r.batches.isEmpty() ? r.notes.join(u' ') + r.errors.join(u' ')
-                                               : QStringLiteral("Planned %1 copy batch(es): %2 tag(s), %3 pull(s) at the source. %4")
-                                                     .arg(r.batches.size())
-                                                     .arg(r.items)
-                                                     .arg(r.pulls)
-                                                     .arg(r.errors.join(u' ')),
-                           !r.errors.isEmpty());
-        });
-        return true;
+    case 'p': plan(); return true;
     case 'a': decide(true); return true;
     case 'r': decide(false); return true;
     case 'd': execute(true); return true;

@@ -27,8 +27,8 @@ MatrixView::MatrixView(Host &host)
 
 QString MatrixView::keys() const
 {
-    return m_detail ? QStringLiteral("↑↓ row  Enter/Esc close detail  / filter  f state  o sort")
-                    : QStringLiteral("/ filter  f state  o sort  O reverse  Enter detail  Esc clear");
+    return m_detail ? QStringLiteral("↑↓ row  Enter/Esc close detail  / filter  f state  o sort  c copy row")
+                    : QStringLiteral("/ filter  f state  o sort  O reverse  Enter detail  c copy row  C copy state  Esc clear");
 }
 
 void MatrixView::setLoading(const QString &what)
@@ -256,6 +256,21 @@ bool MatrixView::key(const KeyEvent &k)
             m_descending = !m_descending;
         m_sortColumn = qMax(0, m_sortColumn);
         keepSelection([&] { m_model.sort(m_sortColumn, m_descending ? Qt::DescendingOrder : Qt::AscendingOrder); });
+        return true;
+    }
+    if (k.key == 'c' || k.key == 'C') {
+        // What the target lacks, planned as copy batches by digest: this row, or every row in its state.
+        const std::optional<MatrixRow> r = m_model.rowAt(m_table.current());
+        if (!r)
+            return true;
+        if (!isCopyableState(r->state)) {
+            m_host.message(
+                QStringLiteral("%1:%2 is %3: nothing to copy (c copies a missing, partial or drifted row, C every row in its state)")
+                    .arg(r->repository, r->tag, r->state),
+                true);
+            return true;
+        }
+        m_host.planCopies(k.key == 'c' ? copyPlanFor(r->repository, r->tag, r->state) : copyPlanFor({}, {}, r->state));
         return true;
     }
     if (k.key == key::Enter) {

@@ -44,7 +44,9 @@ App::App(Workspace &workspace, QObject *parent)
     auto charts = std::make_unique<ChartsView>(*this);
     m_charts = charts.get();
     m_views.push_back(std::move(charts));
-    m_views.push_back(std::make_unique<CopiesView>(*this));
+    auto copies = std::make_unique<CopiesView>(*this);
+    m_copies = copies.get();
+    m_views.push_back(std::move(copies));
     m_next.setSingleShot(true);
     connect(&m_next, &QTimer::timeout, this, [this] { startScan(); });
     // Another process's writes reload the pages (Workspace::followStore: at most every 2 s, never
@@ -239,6 +241,12 @@ void App::showCharts(const QString &repository, const QStringList &states)
 {
     m_charts->showStates(repository, states);
     setPage(ChartsPage);
+}
+
+void App::planCopies(const CopyPlanOptions &options)
+{
+    setPage(CopiesPage);
+    m_copies->plan(options);
 }
 
 void App::showRow(const QString &repository, const QString &tag)

@@ -68,6 +68,7 @@ public:
     void showCells(const QString &registry, const QStringList &states) override;
     void showRow(const QString &repository, const QString &tag) override;
     void showCharts(const QString &repository, const QStringList &states) override;
+    void planCopies(const CopyPlanOptions &options) override;
 
 private:
     struct Prompt
@@ -96,6 +97,7 @@ private:
     MatrixView *m_matrix;
     ReplicationView *m_replication;
     ChartsView *m_charts;
+    CopiesView *m_copies;
     int m_page = OverviewPage;
     std::optional<Prompt> m_prompt;
     QString m_message;

@@ -68,6 +68,8 @@ public:
     virtual void showCharts(const QString &repository, const QStringList &states) = 0;
     // The Images page on one repository:tag, selected.
     virtual void showRow(const QString &repository, const QString &tag) = 0;
+    // The Copies page, planning copy batches with these options (the review follows there).
+    virtual void planCopies(const CopyPlanOptions &options) = 0;
 };
 
 // One page. Views read through the workspace (off the terminal's thread) and draw into
@@ -358,6 +360,8 @@ class CopiesView : public BatchesView
 public:
     explicit CopiesView(Host &host);
     QString title() const override { return QStringLiteral("Copies"); }
+    // Plans copy batches (p: every missing or partial row; the Images page's c: one row or state).
+    void plan(const CopyPlanOptions &options = {});
     QString keys() const override;
     void reload() override;
     void draw(Screen &s, int top, int bottom) override;

@@ -36,6 +36,13 @@ struct CopyPlanOptions
     QString actor;
 };
 
+// Whether a row in this matrix state is something a copy brings to the target (missing,
+// partial, drifted): the one rule by which the Images page and the terminal offer a copy.
+bool isCopyableState(const QString &state);
+// The plan options that copy one row (repository and tag given) or every row in a state (both
+// empty): what the Images page and the terminal ask for.
+CopyPlanOptions copyPlanFor(const QString &repository, const QString &tag, const QString &state);
+
 struct CopyPlanResult
 {
     QList<qint64> batches;

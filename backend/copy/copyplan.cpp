@@ -271,6 +271,22 @@ Task<> CopyEngine::addItem(CopyBatch *b, CopyItem item, QMap<QString, ItemShape>
     b->items.append(item);
 }
 
+bool isCopyableState(const QString &s)
+{
+    return s == state::Missing || s == state::Partial || s == state::Drifted;
+}
+
+CopyPlanOptions copyPlanFor(const QString &repository, const QString &tag, const QString &s)
+{
+    CopyPlanOptions o;
+    o.states = {s};
+    if (!repository.isEmpty())
+        o.repositories = {repository};
+    if (!tag.isEmpty())
+        o.tags = {tag};
+    return o;
+}
+
 Task<CopyPlanResult> CopyEngine::plan(CopyPlanOptions options)
 {
     CopyPlanResult out;

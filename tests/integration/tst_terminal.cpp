@@ -8,6 +8,7 @@
 // the terminal back after SIGTERM and after a crash.
 
 #include "cleanup/cleanupstore.h"
+#include "copy/copystore.h"
 #include "registryfarm.h"
 #include "store/store.h"
 #include "testmain.h"
@@ -213,6 +214,46 @@ private Q_SLOTS:
         screen = t->waitFor(QStringLiteral("Dry run of batch %1: 1 already-absent").arg(id), 60'000);
         screen = t->waitFor(QStringLiteral("already-absent sha256:eeeeeeeeeeee"));
         QVERIFY2(screen.contains(QStringLiteral("re-reading gsoci/team/tui")), qPrintable(screen));
+    }
+
+    // c on a missing row of the Images page plans its copy: the Copies page opens on the new
+    // batch pinned to the source's digest, planned against the real registries (the one rule
+    // of what is copyable, isCopyableState, as in the window's context menu).
+    void copyARowFromTheImagesPage()
+    {
+        QString error;
+        QVERIFY2(m_farm->startNamed(QStringLiteral("hub"), &error), qPrintable(error));
+        m_farm->exportCredentials();
+        QVERIFY2(m_farm->seedNamed(QStringLiteral("hub"), QStringLiteral("h"), &error,
+                                   {QStringLiteral("--only-extras"), QStringLiteral("--image"), QStringLiteral("team/hub:v7")}),
+                 qPrintable(error));
+        const QString plan = path(QStringLiteral("copyrow.yaml"));
+        QVERIFY(writeFile(plan,
+                          QStringLiteral("version: 1\nname: copyrow\nregistries:\n  hub: { %1, role: source }\n"
+                                         "  gsoci: { %2, role: target }\nimages:\n  - source: hub/team/hub\n"
+                                         "    target: gsoci/team/hub\n")
+                              .arg(m_farm->planFields(QStringLiteral("hub")), m_farm->planFields(QStringLiteral("gsoci")))
+                              .toUtf8()));
+        const QString db = test::testStore(path(QStringLiteral("copyrow.db"))); // PostgreSQL in tst_terminal_postgresql
+        const Run scan = run(ferryctlPath(), {QStringLiteral("scan"), QStringLiteral("--plan"), plan, QStringLiteral("--db"), db});
+        QVERIFY2(scan.exitCode == 0 || scan.exitCode == 5, scan.err.constData());
+        const auto t = open(QStringLiteral("--plan '%1' --db '%2' --page images").arg(plan, db), 120, 30);
+        QVERIFY(t);
+        QString screen = t->waitFor(QStringLiteral("team/hub"));
+        QVERIFY2(screen.contains(QStringLiteral("missing")) && screen.contains(QStringLiteral("c copy row")), qPrintable(screen));
+        t->keys({QStringLiteral("c")});
+        screen = t->waitFor(QStringLiteral("Planned 1 copy batch(es): 1 tag(s)"), 60'000);
+        QVERIFY2(screen.contains(QStringLiteral("8 Copies")), qPrintable(screen));
+        screen = t->waitFor(QStringLiteral("hub → gsoci/team/hub"));
+        QVERIFY2(screen.contains(QStringLiteral("v7")) && screen.contains(QStringLiteral("new tag")), qPrintable(screen));
+        Store store(db);
+        QVERIFY(store.open(&error));
+        const QList<CopyBatch> batches = CopyStore(store).batches();
+        QCOMPARE(batches.size(), 1);
+        const std::optional<CopyBatch> b = CopyStore(store).batch(batches.first().id);
+        QVERIFY(b && b->items.size() == 1);
+        QCOMPARE(b->items.first().tag, QStringLiteral("v7"));
+        QCOMPARE(b->status, batchstatus::Planned);
     }
 
     // A plan whose store: key names the store (PostgreSQL in tst_terminal_postgresql, a file

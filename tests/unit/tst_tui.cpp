@@ -6,9 +6,9 @@
 // in tmux.
 
 #include "cleanup/cleanupstore.h"
-#include "store/charttables.h"
 #include "cli/commands.h"
 #include "core/workspace.h"
+#include "store/charttables.h"
 #include "testmain.h"
 #include "teststore.h"
 #include "testutil.h"
@@ -199,6 +199,10 @@ private Q_SLOTS:
         QVERIFY2(screen.contains(QStringLiteral("team/app-1:1.13.0  lagging")), qPrintable(screen));
         QVERIFY2(screen.contains(QStringLiteral("china: behind the target")), qPrintable(screen));
         QVERIFY2(screen.contains(digestOf(13)), qPrintable(screen)); // the full digest
+        // c on a row the target does not lack plans nothing and says why (isCopyableState).
+        press(app, {'c'});
+        QVERIFY2(render(app, 30, 160).contains(QStringLiteral("team/app-1:1.13.0 is lagging: nothing to copy")),
+                 qPrintable(render(app, 30, 160)));
         press(app, {key::Escape, key::Escape}); // close the detail, clear the filter
         QVERIFY(render(app).contains(QStringLiteral("30 of 30 rows")));
         // The state filter: lagging rows only (the first state after "all" that has rows is worst-first).
@@ -623,11 +627,11 @@ private Q_SLOTS:
                 return r;
             };
             QVERIFY(ChartTables(store).recordChartScan(scan,
-                                          {row(QStringLiteral("1.0.0"), QStringLiteral("same"), digestOf(1), digestOf(1), {}),
-                                           row(QStringLiteral("1.1.0"), QStringLiteral("missing-in-oci"), digestOf(2), {},
-                                               QStringLiteral("not in OCI: copy it first")),
-                                           row(QStringLiteral("1.2.0"), QStringLiteral("different-content"), digestOf(3), digestOf(4),
-                                               QStringLiteral("the OCI chart layer is another .tgz"))}) > 0);
+                                                       {row(QStringLiteral("1.0.0"), QStringLiteral("same"), digestOf(1), digestOf(1), {}),
+                                                        row(QStringLiteral("1.1.0"), QStringLiteral("missing-in-oci"), digestOf(2), {},
+                                                            QStringLiteral("not in OCI: copy it first")),
+                                                        row(QStringLiteral("1.2.0"), QStringLiteral("different-content"), digestOf(3),
+                                                            digestOf(4), QStringLiteral("the OCI chart layer is another .tgz"))}) > 0);
         }
         Workspace ws;
         QString error;
