@@ -219,8 +219,13 @@ Task<QString> CopyEngine::copyBlob(Transfer *t, const QString &digest, qint64 si
         co_await pause(20);
     m_inFlight.insert(key);
     const Claim claim{&m_inFlight, key};
+    if (m_inTarget.contains(key)) {
+        ++t->stats->blobsPresent;
+        co_return QString();
+    }
     if (co_await blobInTarget(t, digest)) {
         ++t->stats->blobsPresent;
+        m_inTarget.insert(key);
         m_copy.recordBlob(t->targetRegistry, t->repository, digest);
         co_return QString();
     }
@@ -241,6 +246,7 @@ Task<QString> CopyEngine::copyBlob(Transfer *t, const QString &digest, qint64 si
     HttpResponse r = co_await send(t->target, post, scope);
     if (r.status == 201) {
         ++t->stats->blobsMounted;
+        m_inTarget.insert(key);
         m_copy.recordBlob(t->targetRegistry, t->repository, digest);
         co_return QString();
     }
@@ -251,6 +257,8 @@ Task<QString> CopyEngine::copyBlob(Transfer *t, const QString &digest, qint64 si
     if (!location)
         co_return why;
     const QString uploaded = co_await uploadBlob(t, digest, size, *location);
+    if (uploaded.isEmpty())
+        m_inTarget.insert(key);
     co_return uploaded;
 }
 

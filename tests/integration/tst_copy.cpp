@@ -246,6 +246,14 @@ private Q_SLOTS:
         QVERIFY2(log.contains(QRegularExpression(QStringLiteral("POST /v2/[a-z/]+/blobs/uploads/\\?(from=[^ ]*mount=|mount=[^ ]*from=)"))),
                  "no cross-repository mount in the target's log");
         QVERIFY(log.count(QRegularExpression(QStringLiteral("PATCH /v2/team/big/blobs/uploads/"))) >= 3);
+        // A blob that items share (the base layer of team/app's tags and platforms) is asked for in
+        // the target once while planning and once while copying, not once per item that holds it.
+        QMap<QString, int> heads;
+        for (auto m = QRegularExpression(QStringLiteral("HEAD /v2/team/app/blobs/(sha256:[0-9a-f]{64})")).globalMatch(log); m.hasNext();)
+            ++heads[m.next().captured(1)];
+        QVERIFY(!heads.isEmpty());
+        for (auto it = heads.begin(); it != heads.end(); ++it)
+            QVERIFY2(it.value() <= 2, qPrintable(QStringLiteral("%1 asked for %2 times").arg(it.key()).arg(it.value())));
         // The drifted tag is untouched, and a rescan finds the copied rows synced.
         QVERIFY(scan(db));
         const Run status =
