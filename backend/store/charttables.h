@@ -3,7 +3,7 @@
 
 #pragma once
 
-#include "store/store.h"
+#include "store/storetopic.h"
 
 namespace ferry {
 
@@ -39,17 +39,16 @@ struct ChartScanRecord
 };
 
 // The charts' topic of the store: each charts scan with its versions. Same thread rule as the Store.
-class ChartTables
+class ChartTables : public StoreTopic
 {
 public:
     // Reads and writes.
     explicit ChartTables(Store &store)
-        : m_store(store)
-        , m_writable(&store)
+        : StoreTopic(store, "ChartTables")
     { }
-    // Reads only: a write through it fails (and says so in the store's last error).
+    // Reads only: a write through it fails, with a warning.
     explicit ChartTables(const Store &store)
-        : m_store(store)
+        : StoreTopic(store, "ChartTables")
     { }
 
     // Charts scans: each keeps its versions, so that two can be compared. Returns the id, 0 on failure.
@@ -59,12 +58,6 @@ public:
     // The last scan of each chart repository, by name.
     QMap<QString, ChartScanRecord> latestChartScans() const;
     QList<ChartVersionRow> chartVersions(qint64 scanId) const;
-
-private:
-    Store *writable() const; // null (with the store's last error) when made from a const Store
-
-    const Store &m_store;
-    Store *m_writable = nullptr;
 };
 
 } // namespace ferry

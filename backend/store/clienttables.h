@@ -3,7 +3,7 @@
 
 #pragma once
 
-#include "store/store.h"
+#include "store/storetopic.h"
 
 namespace ferry {
 
@@ -48,17 +48,16 @@ struct RefsScanInfo
 
 // The clients' topic of the store: the burn-down counts, the references scans and what they hold
 // (cleanup asks them). Same thread rule as the Store.
-class ClientTables
+class ClientTables : public StoreTopic
 {
 public:
     // Reads and writes.
     explicit ClientTables(Store &store)
-        : m_store(store)
-        , m_writable(&store)
+        : StoreTopic(store, "ClientTables")
     { }
-    // Reads only: a write through it fails (and says so in the store's last error).
+    // Reads only: a write through it fails, with a warning.
     explicit ClientTables(const Store &store)
-        : m_store(store)
+        : StoreTopic(store, "ClientTables")
     { }
 
     bool recordClientCounts(const QList<ClientCount> &counts);
@@ -69,12 +68,6 @@ public:
     std::optional<RefsScanInfo> lastRefsScan() const;
     // What the given refs scan (0: the last) holds in one registry's repository.
     QList<ReferenceHold> referenceHolds(const QString &registry, const QString &repository, qint64 scan = 0) const;
-
-private:
-    Store *writable() const; // null (with the store's last error) when made from a const Store
-
-    const Store &m_store;
-    Store *m_writable = nullptr;
 };
 
 } // namespace ferry

@@ -6,6 +6,7 @@
 
 #include "store/store.h"
 #include "store/storeinternal.h"
+#include "store/storetopic.h"
 
 #include <QAtomicInteger>
 #include <QFileInfo>
@@ -531,6 +532,13 @@ qint64 Store::observationCount() const
     if (q.exec(QStringLiteral("SELECT COUNT(*) FROM observations")) && q.next())
         return q.value(0).toLongLong();
     return -1;
+}
+
+Store *StoreTopic::writable() const
+{
+    if (!m_writable)
+        qWarning("ferry: a write through a read-only %s (made from a const Store) was refused", m_name);
+    return m_writable;
 }
 
 } // namespace ferry

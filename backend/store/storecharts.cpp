@@ -168,11 +168,4 @@ QList<ChartVersionRow> ChartTables::chartVersions(qint64 scanId) const
     return out;
 }
 
-Store *ChartTables::writable() const
-{
-    if (!m_writable)
-        qWarning("ferry: a write through a read-only ChartTables (made from a const Store) was refused");
-    return m_writable;
-}
-
 } // namespace ferry

@@ -151,11 +151,4 @@ QList<ReferenceHold> ClientTables::referenceHolds(const QString &registry, const
     return out;
 }
 
-Store *ClientTables::writable() const
-{
-    if (!m_writable)
-        qWarning("ferry: a write through a read-only ClientTables (made from a const Store) was refused");
-    return m_writable;
-}
-
 } // namespace ferry
