@@ -301,6 +301,17 @@ Task<CopyPlanResult> CopyEngine::plan(CopyPlanOptions options)
 
     // Candidates per (target registry, target repository), from the matrix as the last scan left it.
     const QMap<std::pair<QString, QString>, QList<Candidate>> byRepository = candidates(m_plan, m_store, options, states);
+    // Tags an open batch already copies (planned, or under way with items not done): planned
+    // again they would be reviewed, approved and counted twice.
+    QHash<QString, qint64> pending; // "registry/repository:tag@digest" -> its batch
+    for (const CopyBatch &listed : m_copy.batches()) {
+        if (listed.status != batchstatus::Planned && !batchIsUnderway(listed.status))
+            continue;
+        if (const auto open = m_copy.batch(listed.id))
+            for (const CopyItem &i : open->items)
+                if (!copystate::isSettled(i.state))
+                    pending.insert(QStringLiteral("%1/%2:%3@%4").arg(open->targetRegistry, open->repository, i.tag, i.digest), open->id);
+    }
 
     int repoDone = 0;
     for (auto it = byRepository.begin(); it != byRepository.end() && !m_canceled; ++it) {
@@ -321,6 +332,10 @@ Task<CopyPlanResult> CopyEngine::plan(CopyPlanOptions options)
         b.status = batchstatus::Planned;
         QList<CopyItem> wanted;
         for (const Candidate &c : cands) {
+            if (const qint64 in = pending.value(QStringLiteral("%1/%2:%3@%4").arg(targetRegistry, repository, c.tag, c.digest))) {
+                out.notes << QStringLiteral("%1:%2 is already in copy batch %3; not planned again").arg(repository, c.tag).arg(in);
+                continue;
+            }
             CopyItem item;
             item.sourceRepository = c.mapping->sourceRepository;
             item.tag = c.tag;

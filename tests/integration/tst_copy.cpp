@@ -193,6 +193,11 @@ private Q_SLOTS:
         const QJsonObject app = batchFor(plan, QStringLiteral("team/app"));
         QVERIFY(app.value(QStringLiteral("pulls")).toInt() > app.value(QStringLiteral("items")).toInt()); // index children count
         QVERIFY(app.value(QStringLiteral("bytes")).toInteger() > 0);
+        // Planned again, the tags the open batches already copy are not planned twice: no new batch, a note each.
+        const QJsonObject again = planJson(db, {});
+        QVERIFY2(again.value(QStringLiteral("batches")).toArray().isEmpty(), QJsonDocument(again).toJson().constData());
+        QVERIFY2(QJsonDocument(again.value(QStringLiteral("notes")).toArray()).toJson().contains("team/app:2.0.0 is already in copy batch"),
+                 QJsonDocument(again).toJson().constData());
 
         // Not approved: refused with exit 6, nothing copied.
         const Run early = ferryctl({QStringLiteral("copy"), QStringLiteral("execute"),
@@ -343,7 +348,13 @@ private Q_SLOTS:
         QVERIFY(scan(db));
         const QStringList only{QStringLiteral("--repository"), QStringLiteral("signed/app"), QStringLiteral("--tag"),
                                QStringLiteral("1.1.0"),        QStringLiteral("--tag"),      QStringLiteral("2.0.0")};
-        QCOMPARE(batchFor(planJson(db, only), QStringLiteral("signed/app")).value(QStringLiteral("items")).toInt(), 2);
+        const QJsonObject plain = batchFor(planJson(db, only), QStringLiteral("signed/app"));
+        QCOMPARE(plain.value(QStringLiteral("items")).toInt(), 2);
+        // Rejected, its tags may be planned again (an open batch's tags are not planned twice).
+        QCOMPARE(ferryctl({QStringLiteral("copy"), QStringLiteral("reject"), QString::number(plain.value(QStringLiteral("id")).toInteger()),
+                           QStringLiteral("--db"), db, QStringLiteral("--as"), QStringLiteral("lead")})
+                     .exitCode,
+                 0);
         const QJsonObject b = batchFor(planJson(db, only + QStringList{QStringLiteral("--referrers")}), QStringLiteral("signed/app"));
         QString sbom, sig;
         QStringList tags;
