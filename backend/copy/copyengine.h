@@ -187,8 +187,9 @@ private:
     quint64 m_group = 0;
     qint64 m_bytes = 0; // sent in this engine's runs, for progress
     QSet<QString> m_inFlight; // blobs and manifests ("registry/repository@digest") a worker is copying now
-    // Blobs ("registry/repository@digest") this engine found, mounted or sent in the target: the
-    // next item sharing one (a base layer) asks the registry nothing. Only for the engine's life:
+    // Blobs ("registry/repository@digest") and manifests ("manifest " + the same) this engine
+    // found, mounted or sent in the target: the next item sharing one (a base layer, an index's
+    // child that is also an item) asks the registry nothing and writes nothing. Only for the engine's life:
     // a later run asks again (a blob may be collected meanwhile; the manifest's PUT would say so).
     QSet<QString> m_inTarget;
     QHash<QString, int> m_pullsInFlight; // manifest GETs asked of a budgeted source, not answered yet

@@ -156,11 +156,19 @@ Task<QString> CopyEngine::copyManifest(Transfer *t, const QString &digest, int d
         co_await pause(20);
     m_inFlight.insert(key);
     const Claim claim{&m_inFlight, key};
+    // Put (or found) by an earlier item of this run: not written again. Distribution rewrites a
+    // manifest's link in place on every PUT, and an index another worker PUTs meanwhile is checked
+    // against that link: it found it empty and was refused (MANIFEST_BLOB_UNKNOWN, seen in CI).
+    const bool held = m_inTarget.contains(key);
     int status = 0;
     if (depth > 0) {
+        if (held)
+            co_return QString();
         co_await headManifest(t->target, t->repository, digest, &status);
-        if (status == 200)
+        if (status == 200) {
+            m_inTarget.insert(key);
             co_return QString(); // a registry accepts a manifest only with everything it names
+        }
     }
     if (!co_await waitForBudget(t->source, t->sourcePlan, t->sourceRepository, &t->stats->budgetPauses))
         co_return QStringLiteral("stopped while waiting for the pull budget");
@@ -174,6 +182,12 @@ Task<QString> CopyEngine::copyManifest(Transfer *t, const QString &digest, int d
         co_return QStringLiteral("the source served %1 for %2; nothing copied").arg(got.value.digest, digest);
     const Manifest &m = got.value.manifest;
     const QString type = !m.mediaType.isEmpty() ? m.mediaType : got.value.contentType;
+    if (depth == 0) {
+        t->topRaw = got.value.raw;
+        t->topType = type;
+    }
+    if (held)
+        co_return QString(); // the item's tag still needs the bytes read above
     if (m.isIndex()) {
         for (const Descriptor &child : m.children)
             if (const QString err = co_await copyManifest(t, child.digest, depth + 1); !err.isEmpty())
@@ -191,12 +205,10 @@ Task<QString> CopyEngine::copyManifest(Transfer *t, const QString &digest, int d
                 co_return err;
         }
     }
-    if (depth == 0) {
-        t->topRaw = got.value.raw;
-        t->topType = type;
-    }
     // A PUT by digest is idempotent: no HEAD first (it would cost a round trip per manifest).
     const QString put = co_await putManifest(t, digest, got.value.raw, type);
+    if (put.isEmpty())
+        m_inTarget.insert(key);
     co_return put;
 }
 

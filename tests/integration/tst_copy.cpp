@@ -259,6 +259,15 @@ private Q_SLOTS:
         QVERIFY(!heads.isEmpty());
         for (auto it = heads.begin(); it != heads.end(); ++it)
             QVERIFY2(it.value() <= 2, qPrintable(QStringLiteral("%1 asked for %2 times").arg(it.key()).arg(it.value())));
+        // A manifest two items share (2.0.0 and latest; an index's platform) is written once:
+        // Distribution rewrites its link in place on every PUT, and an index checked against the
+        // link meanwhile is refused.
+        QMap<QString, int> puts;
+        for (auto m = QRegularExpression(QStringLiteral("PUT /v2/team/app/manifests/(sha256:[0-9a-f]{64})")).globalMatch(log); m.hasNext();)
+            ++puts[m.next().captured(1)];
+        QVERIFY(!puts.isEmpty());
+        for (auto it = puts.begin(); it != puts.end(); ++it)
+            QVERIFY2(it.value() == 1, qPrintable(QStringLiteral("%1 written %2 times").arg(it.key()).arg(it.value())));
         // The drifted tag is untouched, and a rescan finds the copied rows synced.
         QVERIFY(scan(db));
         const Run status =
@@ -372,13 +381,18 @@ private Q_SLOTS:
         const QJsonObject result = execute(db, b.value(QStringLiteral("id")).toInteger());
         for (const QJsonValue &v : result.value(QStringLiteral("items")).toArray()) {
             const QString st = v.toObject().value(QStringLiteral("state")).toString();
-            QVERIFY2(st == u"copied" || st == u"already-present", qPrintable(st));
+            QVERIFY2(st == u"copied" || st == u"already-present", QJsonDocument(v.toObject()).toJson().constData());
         }
         QCOMPARE(raw(QStringLiteral("gsoci"), QStringLiteral("signed/app"), sbom),
                  raw(QStringLiteral("hub"), QStringLiteral("team/app"), sbom));
         QCOMPARE(raw(QStringLiteral("gsoci"), QStringLiteral("signed/app"), sig),
                  raw(QStringLiteral("hub"), QStringLiteral("team/app"), sig));
         QVERIFY(raw(QStringLiteral("gsoci"), QStringLiteral("signed/app"), QStringLiteral("1.0.0")).isEmpty()); // not asked for
+        // The SBOM is both an item and the tag-schema index's child: written once. Distribution
+        // rewrites a manifest's link in place on a PUT, and the index checked against it meanwhile
+        // was refused (MANIFEST_BLOB_UNKNOWN) when two workers wrote it.
+        const QString log = QString::fromUtf8(m_farm->namedLog(QStringLiteral("gsoci")));
+        QCOMPARE(log.count(QStringLiteral("PUT /v2/signed/app/manifests/") + sbom), 1);
     }
 
     // SIGKILL in the middle of a large layer, with a second executor refused meanwhile; resume
