@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 
 #include "charts/chartretire.h"
+#include "ops/itemrunner.h"
 #include "store/charttables.h"
 
 #include "cleanup/cleanupengine.h"
@@ -145,44 +146,57 @@ ChartRetireRun executeChartRetirement(const Plan &plan, Store &store, NetworkSer
     QHash<QString, ChartVersionRow> rows;
     for (const ChartVersionRow &r : now.rows)
         rows.insert(r.chart + u':' + r.version, r);
-    for (CleanupItem &item : b.items) {
-        if (item.action != u"delete" || (!dryRun && itemstate::isFinal(item.state)))
-            continue;
+    // The files in the batch's order, one at a time, on the item runner of every batch kind; an
+    // item an earlier run finished is not part of this run.
+    QList<CleanupItem *> work;
+    for (CleanupItem &item : b.items)
+        if (item.action == u"delete" && (dryRun || !itemstate::isFinal(item.state)))
+            work << &item;
+    ItemRun<CleanupItem> items;
+    items.step = [&](CleanupItem &item) -> Task<ItemStep> {
         const auto [chart, version] = retireItemChart(item);
         const ChartVersionRow r = rows.value(item.tags.value(0));
-        QString state, message;
-        int status = 0;
+        ItemStep s;
         if (!now.record.error.isEmpty()) {
-            state = itemstate::Kept;
-            message = QStringLiteral("the index could not be read again: %1").arg(now.record.error);
+            s.state = itemstate::Kept;
+            s.message = QStringLiteral("the index could not be read again: %1").arg(now.record.error);
         } else if (r.chart.isEmpty()) {
-            state = itemstate::AlreadyAbsent;
-            message = QStringLiteral("%1 %2 is no longer in the index").arg(chart, version);
+            s.state = itemstate::AlreadyAbsent;
+            s.message = QStringLiteral("%1 %2 is no longer in the index").arg(chart, version);
         } else if (r.httpDigest != item.digest) {
-            state = itemstate::Kept;
-            message = QStringLiteral("the index now has %1 for %2 %3, not the approved %4").arg(r.httpDigest, chart, version, item.digest);
+            s.state = itemstate::Kept;
+            s.message =
+                QStringLiteral("the index now has %1 for %2 %3, not the approved %4").arg(r.httpDigest, chart, version, item.digest);
         } else if (r.ociDigest != item.digest) {
-            state = itemstate::Kept;
-            message = QStringLiteral("OCI no longer holds the same chart (%1): %2").arg(r.state, r.reason);
+            s.state = itemstate::Kept;
+            s.message = QStringLiteral("OCI no longer holds the same chart (%1): %2").arg(r.state, r.reason);
         } else if (dryRun) {
-            state = itemstate::WouldDelete;
-            message = input.repository.deleteApi.isEmpty() ? QStringLiteral("would be exported for removal: %1").arg(r.url)
-                                                           : QStringLiteral("would be deleted through the delete-api");
+            s.state = itemstate::WouldDelete;
+            s.message = input.repository.deleteApi.isEmpty() ? QStringLiteral("would be exported for removal: %1").arg(r.url)
+                                                             : QStringLiteral("would be deleted through the delete-api");
         } else if (input.repository.deleteApi.isEmpty()) {
-            state = itemstate::Exported;
-            message = QStringLiteral("verified again; remove %1 and its index entry").arg(r.url);
+            s.state = itemstate::Exported;
+            s.message = QStringLiteral("verified again; remove %1 and its index entry").arg(r.url);
         } else {
             const ChartDeleteResult d = deleteHttpChartVersion(input, network, chart, version);
-            status = d.status;
-            state = !d.ok ? itemstate::Failed : d.status == 404 ? itemstate::AlreadyAbsent : itemstate::Deleted;
-            message = d.message;
+            s.http = d.status;
+            s.state = !d.ok ? itemstate::Failed : d.status == 404 ? itemstate::AlreadyAbsent : itemstate::Deleted;
+            s.message = d.message;
         }
-        cleanup.journal(out.run, dryRun, batchId, item.seq, state, status, message);
-        item.state = state;
-        item.outcome = message;
-        item.httpStatus = status;
-        ++out.counts[state];
-        out.items.append(item);
+        co_return s;
+    };
+    items.record = [&](CleanupItem &item, const ItemStep &s) {
+        const QString err = cleanup.record(out.run, dryRun, batchId, item, s);
+        if (err.isEmpty())
+            out.items.append(item);
+        return err;
+    };
+    const ItemRunTotals totals = runToEnd(runItems(work, std::move(items)));
+    out.counts = totals.counts;
+    if (totals.stopped) {
+        exec.stop(totals.stopWhy);
+        out.refused = totals.stopWhy;
+        return out;
     }
     exec.finish(out.counts, true); // every item reached a final state
     return out;

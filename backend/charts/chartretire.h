@@ -29,7 +29,7 @@ struct ChartRetireRun
 {
     qint64 batch = 0;
     qint64 run = 0;
-    QString refused; // the batch was not run, and why
+    QString refused; // the batch was not run, or its run stopped before its last item, and why
     QList<CleanupItem> items;
     QMap<QString, int> counts; // by item state
 };

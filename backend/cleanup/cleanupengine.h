@@ -6,6 +6,7 @@
 #include "cleanup/cleanupstore.h"
 #include "net/task.h"
 #include "ops/batchexecution.h"
+#include "ops/itemrunner.h"
 #include "plan/plan.h"
 #include "plan/plancredentials.h"
 
@@ -136,6 +137,9 @@ private:
     void storeBatches(const QString &registry, const QString &repository, const QList<CleanupPolicy> &pols, const RepositorySnapshot &snap,
                       const QList<CleanupItem> &deletes, const QList<CleanupItem> &keeps, const QDateTime &now, CleanupPlanResult *out);
     Task<bool> rereadSnapshot(const CleanupBatch &b, const QSet<QString> &digests, RepositorySnapshot *snap);
+    // What one run's deletions share, and one item's: the checks in order, then the DELETE.
+    struct DeleteRun;
+    Task<ItemStep> deleteStep(DeleteRun *run, CleanupItem &item);
     CleanupExecResult stopRun(CleanupExecResult *result, BatchExecution &exec, const QList<CleanupItem *> &work, const QString &why);
     std::optional<CleanupBatch> startRun(qint64 batchId, BatchExecution &exec, CleanupExecResult *result);
     Task<QString> liveRecheck(const CleanupBatch &b, const CleanupItem &item, const RepositorySnapshot &snap);

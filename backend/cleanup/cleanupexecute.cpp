@@ -181,6 +181,84 @@ std::optional<CleanupBatch> CleanupEngine::startRun(qint64 batchId, BatchExecuti
     return loaded;
 }
 
+// What the deletions of one run share: they run one at a time, in the batch's order.
+struct CleanupEngine::DeleteRun
+{
+    const CleanupBatch *batch = nullptr;
+    qint64 run = 0;
+    bool dry = false;
+    QSet<QString> digests; // every digest the batch deletes: the listing reads them
+    RepositorySnapshot snap; // the repository as last listed, with what this run deleted
+    QElapsedTimer snapAge;
+    ClusterHolds clusters;
+
+    void gone(const QString &digest)
+    {
+        snap.deleted.insert(digest);
+        snap.absent.insert(digest);
+    }
+};
+
+// One item, as the operations' item runner asks for it: still there? a cluster using it? the
+// planning checks on a fresh listing, the live reads, then the claim and the DELETE.
+Task<ItemStep> CleanupEngine::deleteStep(DeleteRun *r, CleanupItem &item)
+{
+    const CleanupBatch &b = *r->batch;
+    if (r->snapAge.elapsed() > m_plan.cleanup.recheckWindowSeconds * 1000) {
+        r->snapAge.restart();
+        if (!co_await rereadSnapshot(b, r->digests, &r->snap))
+            co_return ItemStep::stopped(
+                QStringLiteral("cannot re-verify %1/%2: %3").arg(b.registry, b.repository, r->snap.incompleteReason));
+        r->clusters.scan = -1; // the held indexes' manifests are read into the new listing again
+    }
+    const bool wasSending = item.state == itemstate::Sending;
+    const QString what = QStringLiteral("%1/%2@%3").arg(b.registry, b.repository, item.digest);
+    // 1. Is it still there?
+    int status = 0;
+    const QString head = co_await headDigest(b.registry, b.repository, item.digest, &status);
+    ItemStep s;
+    if (status == 404) {
+        s.state = wasSending ? itemstate::Deleted : itemstate::AlreadyAbsent;
+        s.message = wasSending ? QStringLiteral("the DELETE was in flight when the previous run stopped; the digest is gone")
+                               : QStringLiteral("already absent; nothing sent");
+        s.http = 404;
+        r->gone(item.digest);
+        co_return s;
+    }
+    if (status != 200) {
+        s.state = itemstate::Failed;
+        s.message = QStringLiteral("cannot re-read the digest before deleting: %1").arg(head);
+        co_return s;
+    }
+    // 2.-4. The clusters, the planning checks, the live reads: kept or skipped, nothing is sent.
+    std::tie(s.state, s.message) = co_await verdictBeforeDelete(b, item, &r->snap, &r->clusters);
+    if (!s.state.isEmpty())
+        co_return s;
+    if (r->dry) {
+        s.state = itemstate::WouldDelete;
+        s.message = QStringLiteral("would delete %1 and its tags %2")
+                        .arg(what, item.tags.isEmpty() ? QStringLiteral("(none)") : item.tags.join(QStringLiteral(", ")));
+        r->gone(item.digest);
+        co_return s;
+    }
+    // 5. The journal says "sending" before the request leaves, in the transaction that finds the
+    // batch still approved and the item not yet final.
+    if (!m_cleanup.claimForDelete(r->run, b.id, item.seq, b.hash, QStringLiteral("DELETE %1").arg(what)))
+        co_return ItemStep::stopped(QStringLiteral("%1 not sent: %2").arg(item.digest.left(19), m_cleanup.lastError()));
+    item.state = itemstate::Sending;
+    const DeleteResult del = co_await reply(client(b.registry)->deleteManifest(b.repository, item.digest, m_group));
+    if (del.httpStatus < 0)
+        co_return ItemStep::stopped(QStringLiteral("no answer to the DELETE of %1 (%2); resume finds out whether it was deleted")
+                                        .arg(item.digest.left(19), del.message));
+    s.state = stateFor(del.outcome);
+    s.message =
+        del.outcome == DeleteOutcome::Deleted ? QStringLiteral("deleted; the registry answered %1").arg(del.httpStatus) : del.message;
+    s.http = del.httpStatus;
+    if (del.outcome == DeleteOutcome::Deleted || del.outcome == DeleteOutcome::AlreadyAbsent)
+        r->gone(item.digest);
+    co_return s;
+}
+
 Task<CleanupExecResult> CleanupEngine::execute(qint64 batchId, CleanupExecOptions options)
 {
     CleanupExecResult result;
@@ -198,104 +276,43 @@ Task<CleanupExecResult> CleanupEngine::execute(qint64 batchId, CleanupExecOption
         co_return result;
     CleanupBatch &b = *loaded;
 
-    QSet<QString> digests;
+    DeleteRun r;
+    r.batch = &b;
+    r.run = result.run;
+    r.dry = dry;
+    r.clusters.scan = -1; // not read yet
     QList<CleanupItem *> work;
     for (CleanupItem &i : b.items) {
         if (i.action != u"delete")
             continue;
-        digests.insert(i.digest);
+        r.digests.insert(i.digest);
         work.append(&i);
     }
-    const CleanupConfig &cfg = m_plan.cleanup;
     report(phase, 0, work.size(), QStringLiteral("re-reading %1/%2").arg(b.registry, b.repository));
-    RepositorySnapshot snap = co_await readSnapshot(b.registry, b.repository, digests, false);
-    QElapsedTimer snapAge;
-    snapAge.start();
-    auto finishStopped = [&](const QString &why) { return stopRun(&result, exec, work, why); };
-    if (!snap.complete)
-        co_return finishStopped(QStringLiteral("cannot re-verify %1/%2: %3").arg(b.registry, b.repository, snap.incompleteReason));
+    r.snap = co_await readSnapshot(b.registry, b.repository, r.digests, false);
+    r.snapAge.start();
+    if (!r.snap.complete)
+        co_return stopRun(&result, exec, work,
+                          QStringLiteral("cannot re-verify %1/%2: %3").arg(b.registry, b.repository, r.snap.incompleteReason));
 
-    RegistryClient *c = client(b.registry);
-    ClusterHolds clusters;
-    clusters.scan = -1; // not read yet
-    int done = 0;
-    for (CleanupItem *item : std::as_const(work)) {
-        if (m_canceled)
-            co_return finishStopped(QStringLiteral("stopped by the operator after %1 of %2 items").arg(done).arg(work.size()));
-        ++done;
-        auto record = [&](const QString &state, int http, const QString &message) {
-            if (!m_cleanup.journal(result.run, dry, batchId, item->seq, state, http, message))
-                return false;
-            item->state = state;
-            item->outcome = message;
-            item->httpStatus = http;
-            return true;
-        };
-        if (itemstate::isFinal(item->state)) {
-            result.counts[item->state]++;
-            continue; // accounted for by an earlier run
-        }
-        if (snapAge.elapsed() > cfg.recheckWindowSeconds * 1000) {
-            snapAge.restart();
-            if (!co_await rereadSnapshot(b, digests, &snap))
-                co_return finishStopped(QStringLiteral("cannot re-verify %1/%2: %3").arg(b.registry, b.repository, snap.incompleteReason));
-            clusters.scan = -1; // the held indexes' manifests are read into the new listing again
-        }
-        const bool wasSending = item->state == itemstate::Sending;
-        const QString what = QStringLiteral("%1/%2@%3").arg(b.registry, b.repository, item->digest);
-        auto gone = [&] {
-            snap.deleted.insert(item->digest);
-            snap.absent.insert(item->digest);
-        };
-        // 1. Is it still there?
-        int status = 0;
-        const QString head = co_await headDigest(b.registry, b.repository, item->digest, &status);
-        QString state, message;
-        int http = 0;
-        if (status == 404) {
-            state = wasSending ? itemstate::Deleted : itemstate::AlreadyAbsent;
-            message = wasSending ? QStringLiteral("the DELETE was in flight when the previous run stopped; the digest is gone")
-                                 : QStringLiteral("already absent; nothing sent");
-            http = 404;
-            gone();
-        } else if (status != 200) {
-            state = itemstate::Failed;
-            message = QStringLiteral("cannot re-read the digest before deleting: %1").arg(head);
-        } else {
-            // 2.-4. The clusters, the planning checks, the live reads.
-            std::tie(state, message) = co_await verdictBeforeDelete(b, *item, &snap, &clusters);
-            if (!state.isEmpty()) {
-                // kept or skipped: nothing is sent
-            } else if (dry) {
-                state = itemstate::WouldDelete;
-                message = QStringLiteral("would delete %1 and its tags %2")
-                              .arg(what, item->tags.isEmpty() ? QStringLiteral("(none)") : item->tags.join(QStringLiteral(", ")));
-                gone();
-            } else {
-                // 5. The journal says "sending" before the request leaves, in the transaction that
-                // finds the batch still approved and the item not yet final.
-                if (!m_cleanup.claimForDelete(result.run, batchId, item->seq, b.hash, QStringLiteral("DELETE %1").arg(what)))
-                    co_return finishStopped(QStringLiteral("%1 not sent: %2").arg(item->digest.left(19), m_cleanup.lastError()));
-                item->state = itemstate::Sending;
-                const DeleteResult del = co_await reply(c->deleteManifest(b.repository, item->digest, m_group));
-                if (del.httpStatus < 0)
-                    co_return finishStopped(QStringLiteral("no answer to the DELETE of %1 (%2); resume finds out whether it was deleted")
-                                                .arg(item->digest.left(19), del.message));
-                state = stateFor(del.outcome);
-                message = del.outcome == DeleteOutcome::Deleted ? QStringLiteral("deleted; the registry answered %1").arg(del.httpStatus)
-                                                                : del.message;
-                http = del.httpStatus;
-                if (del.outcome == DeleteOutcome::Deleted || del.outcome == DeleteOutcome::AlreadyAbsent)
-                    gone();
-            }
-        }
-        if (!record(state, http, message))
-            co_return finishStopped(QStringLiteral("cannot write the journal: %1; nothing more is deleted").arg(m_cleanup.lastError()));
-        result.counts[state]++;
-        report(phase, done, work.size(), QStringLiteral("%1 %2: %3").arg(state, item->digest.left(19), message));
-        if (options.paceMs > 0 && done < work.size())
-            co_await pause(options.paceMs);
-    }
+    // One at a time, paced: a registry's deletions are the slow, careful kind of work.
+    ItemRun<CleanupItem> items;
+    items.paceMs = options.paceMs;
+    items.settled = [](CleanupItem &i) { return itemstate::isFinal(i.state); }; // accounted for by an earlier run
+    items.canceled = [this] { return m_canceled.load(); };
+    items.canceledWhy = [](const ItemRunTotals &t) {
+        return QStringLiteral("stopped by the operator after %1 of %2 items").arg(t.done).arg(t.total);
+    };
+    items.step = [this, &r](CleanupItem &i) { return deleteStep(&r, i); };
+    items.record = [&](CleanupItem &i, const ItemStep &s) { return m_cleanup.record(result.run, dry, batchId, i, s); };
+    items.progress = [&](const CleanupItem &i, const ItemStep *s, const ItemRunTotals &t) {
+        if (s)
+            report(phase, t.done, t.total, QStringLiteral("%1 %2: %3").arg(s->state, i.digest.left(19), s->message));
+    };
+    const ItemRunTotals totals = co_await runItems(work, std::move(items));
+    result.counts = totals.counts;
+    if (totals.stopped)
+        co_return stopRun(&result, exec, work, totals.stopWhy);
     for (CleanupItem *i : work)
         result.items.append(*i);
     exec.finish(result.counts, true); // every item reached a final state

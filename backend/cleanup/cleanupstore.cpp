@@ -243,4 +243,14 @@ BatchFacts batchFacts(const CleanupBatch &b)
     return {b.id, b.status, b.hash, b.items.isEmpty() ? QString() : b.recomputedHash(), b.decidedHash, b.decidedBy, b.comment};
 }
 
+QString CleanupStore::record(qint64 run, bool dryRun, qint64 batch, CleanupItem &item, const ItemStep &step)
+{
+    if (!journal(run, dryRun, batch, item.seq, step.state, step.http, step.message))
+        return QStringLiteral("cannot write the journal: %1; nothing more is deleted").arg(lastError());
+    item.state = step.state;
+    item.outcome = step.message;
+    item.httpStatus = step.http;
+    return {};
+}
+
 } // namespace ferry

@@ -5,6 +5,7 @@
 
 #include "cleanup/analysis.h"
 #include "ops/batchtables.h"
+#include "ops/itemrunner.h"
 #include "store/store.h"
 
 #include <QDateTime>
@@ -91,6 +92,9 @@ public:
     // holds, which is expectedHash) and the item has not reached a final state. False with why
     // in lastError() otherwise: another machine may have rejected the batch or finished the item.
     bool claimForDelete(qint64 run, qint64 batch, int seq, const QString &expectedHash, const QString &message);
+    // An item's outcome in the journal, then on the item: the item runner's record for cleanup
+    // and chart retirement. An error text when the journal could not be written (the run stops).
+    QString record(qint64 run, bool dryRun, qint64 batch, CleanupItem &item, const ItemStep &step);
 
     Store &store() { return m_store; }
 

@@ -137,18 +137,6 @@ private:
         QString error;
     };
     struct Transfer; // one item's copy: registries, repositories, stats
-    struct RunState // one run of a batch, shared by its workers
-    {
-        CopyBatch *batch;
-        CopyExecResult *result;
-        QString phase;
-        bool dryRun;
-        QString actor;
-        qsizetype next = 0; // the next item a worker takes
-        int done = 0;
-    };
-    // Takes the run's items one after another until none is left (or the run is cancelled).
-    Task<> worker(RunState *s);
     // execute() without clearing a cancellation: resume runs several of these at once.
     Task<CopyExecResult> runBatch(qint64 batchId, CopyExecOptions options);
     // Takes the next of ids and runs it, until none is left (or the run is cancelled).

@@ -7,13 +7,12 @@
 #include "copy/copyengine.h"
 #include "copy/copytransfer.h"
 #include "ops/batchexecution.h"
+#include "ops/itemrunner.h"
 
 #include "cleanup/cleanupstore.h"
 #include "plan/plancredentials.h"
-#include "registry/promise.h"
 #include "registry/registryclient.h"
 
-#include <optional>
 #include <vector>
 
 namespace ferry {
@@ -185,40 +184,6 @@ Task<std::pair<QString, QString>> CopyEngine::copyItem(const CopyBatch &b, const
     co_return std::pair{copystate::Copied, QStringLiteral("%1:%2 is %3 (verified)").arg(b.repository, item.tag, item.digest)};
 }
 
-Task<> CopyEngine::worker(RunState *s)
-{
-    while (s->next < s->batch->items.size()) {
-        CopyItem &item = s->batch->items[s->next++];
-        if (copystate::isSettled(item.state)) {
-            ++s->done;
-            s->result->items << item;
-            ++s->result->counts[item.state];
-            continue;
-        }
-        if (m_canceled) {
-            s->result->stopped = true;
-            break;
-        }
-        const qint64 run = s->result->run, id = s->batch->id;
-        const int total = int(s->batch->items.size());
-        report(s->phase, s->done, total, QStringLiteral("%1:%2").arg(s->batch->repository, item.tag));
-        if (!s->dryRun)
-            m_copy.journal(run, false, id, item.seq, copystate::Copying, 0, QStringLiteral("started by %1").arg(s->actor));
-        const std::pair<QString, QString> outcome = co_await copyItem(*s->batch, item, s->dryRun, &s->result->transfer);
-        if (outcome.first == copystate::Copying) { // cancelled in the middle: resume finishes it
-            s->result->stopped = true;
-            break;
-        }
-        m_copy.journal(run, s->dryRun, id, item.seq, outcome.first, 0, outcome.second);
-        item.state = outcome.first;
-        item.message = outcome.second;
-        s->result->items << item;
-        ++s->result->counts[item.state];
-        ++s->done;
-        report(s->phase, s->done, total, QStringLiteral("%1:%2 %3").arg(s->batch->repository, item.tag, item.state));
-    }
-}
-
 Task<CopyExecResult> CopyEngine::execute(qint64 batchId, CopyExecOptions options)
 {
     m_canceled = false;
@@ -248,28 +213,53 @@ Task<CopyExecResult> CopyEngine::runBatch(qint64 batchId, CopyExecOptions option
         co_return result;
     }
     result.run = exec.run();
-    const QString actor = exec.actor();
+    const QString actor = exec.actor(), phase = options.dryRun ? QStringLiteral("dry-run") : QStringLiteral("copy");
     // Items run side by side (each its own HEADs, GETs and uploads); the registries' sessions cap
     // what is in flight, and the journal is written on this thread, one entry at a time.
-    RunState state{&b, &result, options.dryRun ? QStringLiteral("dry-run") : QStringLiteral("copy"), options.dryRun, actor};
-    const int workers = int(qMin<qsizetype>(kItemWorkers, b.items.size()));
-    auto allDone = makePromise<int>();
-    int running = workers;
-    std::vector<std::optional<Task<>>> tasks(static_cast<size_t>(workers));
-    for (auto &t : tasks) {
-        t.emplace(worker(&state));
-        t->start([&running, allDone] {
-            if (--running == 0)
-                fulfil(allDone, 0);
-        });
-    }
-    if (workers > 0)
-        co_await awaitFuture(allDone->future(), 0);
+    QList<CopyItem *> work;
+    for (CopyItem &i : b.items)
+        work << &i;
+    ItemRun<CopyItem> items;
+    items.workers = kItemWorkers;
+    items.settled = [&result](CopyItem &i) {
+        if (!copystate::isSettled(i.state))
+            return false;
+        result.items << i;
+        return true;
+    };
+    items.canceled = [this] { return m_canceled.load(); };
+    items.canceledWhy = [](const ItemRunTotals &) { return QStringLiteral("stopped by the operator"); };
+    items.step = [&, dry = options.dryRun](CopyItem &i) -> Task<ItemStep> {
+        if (!dry)
+            m_copy.journal(result.run, false, b.id, i.seq, copystate::Copying, 0, QStringLiteral("started by %1").arg(actor));
+        const std::pair<QString, QString> outcome = co_await copyItem(b, i, dry, &result.transfer);
+        if (outcome.first == copystate::Copying) // cancelled in the middle: resume finishes it
+            co_return ItemStep::stopped(QStringLiteral("stopped by the operator"));
+        ItemStep s;
+        s.state = outcome.first;
+        s.message = outcome.second;
+        co_return s;
+    };
+    items.record = [&, dry = options.dryRun](CopyItem &i, const ItemStep &s) {
+        if (!m_copy.journal(result.run, dry, b.id, i.seq, s.state, 0, s.message))
+            return QStringLiteral("cannot write the journal: %1; nothing more is copied").arg(m_copy.lastError());
+        i.state = s.state;
+        i.message = s.message;
+        result.items << i;
+        return QString();
+    };
+    items.progress = [&](const CopyItem &i, const ItemStep *s, const ItemRunTotals &t) {
+        report(phase, t.done, t.total,
+               s ? QStringLiteral("%1:%2 %3").arg(b.repository, i.tag, s->state) : QStringLiteral("%1:%2").arg(b.repository, i.tag));
+    };
+    const ItemRunTotals totals = co_await runItems(work, std::move(items));
+    result.counts = totals.counts;
+    result.stopped = totals.stopped;
     std::sort(result.items.begin(), result.items.end(), [](const CopyItem &x, const CopyItem &y) { return x.seq < y.seq; });
     const bool allFinal =
         std::all_of(b.items.begin(), b.items.end(), [&](const CopyItem &i) { return options.dryRun || copystate::isFinal(i.state); });
     if (result.stopped)
-        exec.stop(QStringLiteral("stopped by the operator: %1").arg(result.countsText())); // resume goes on with it
+        exec.stop(QStringLiteral("%1: %2").arg(totals.stopWhy, result.countsText())); // resume goes on with it
     else
         exec.finish(result.counts, allFinal); // failed items keep it executing: resume tries them again
     co_return result;
@@ -300,19 +290,10 @@ Task<QList<CopyExecResult>> CopyEngine::resume(CopyExecOptions options)
     // A few batches side by side (each with its own item workers): small batches keep the pipes full.
     QList<CopyExecResult> out;
     qsizetype next = 0;
-    const int workers = int(qMin<qsizetype>(kBatchWorkers, ids.size()));
-    auto allDone = makePromise<int>();
-    int running = workers;
-    std::vector<std::optional<Task<>>> tasks(static_cast<size_t>(workers));
-    for (auto &t : tasks) {
-        t.emplace(batchWorker(&ids, &next, options, &out));
-        t->start([&running, allDone] {
-            if (--running == 0)
-                fulfil(allDone, 0);
-        });
-    }
-    if (workers > 0)
-        co_await awaitFuture(allDone->future(), 0);
+    std::vector<Task<>> batches;
+    for (qsizetype i = 0; i < qMin<qsizetype>(kBatchWorkers, ids.size()); ++i)
+        batches.push_back(batchWorker(&ids, &next, options, &out));
+    co_await whenAll(std::move(batches));
     std::sort(out.begin(), out.end(), [](const CopyExecResult &x, const CopyExecResult &y) { return x.batch < y.batch; });
     co_return out;
 }

@@ -5,6 +5,7 @@
 
 #include <QFuture>
 #include <QFutureWatcher>
+#include <QPromise>
 #include <QTimer>
 
 #include <coroutine>
@@ -14,6 +15,7 @@
 #include <optional>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 namespace ferry {
 
@@ -234,6 +236,24 @@ private:
 inline PauseAwaiter pause(int ms)
 {
     return PauseAwaiter(ms);
+}
+
+// `co_await whenAll(tasks)`: starts every task (each runs up to its first suspension in turn)
+// and resumes when the last has ended. The tasks share this thread: side by side, not parallel.
+inline Task<> whenAll(std::vector<Task<>> tasks)
+{
+    auto allDone = std::make_shared<QPromise<int>>();
+    allDone->start();
+    qsizetype running = qsizetype(tasks.size());
+    for (Task<> &t : tasks)
+        t.start([&running, allDone] {
+            if (--running == 0) {
+                allDone->addResult(0);
+                allDone->finish();
+            }
+        });
+    if (running > 0)
+        co_await awaitFuture(allDone->future(), 0);
 }
 
 } // namespace ferry
