@@ -4,6 +4,7 @@
 #include "imagespage.h"
 
 #include "core/workspace.h"
+#include "store/historytables.h"
 
 #include "manifestmodel.h"
 #include "matrix/syncstate.h"
@@ -273,9 +274,9 @@ void ImagesPage::showDetails()
         return;
     // The history comes from the store, read on a pool thread; the panel gains it when it is back
     // (an answer for a row no longer selected is dropped: the watcher follows the latest read).
-    m_history.setFuture(
-        m_workspace->read([repository = r->repository, tag = r->tag](Store &store) { return store.timeline(repository, tag); },
-                          [](const QString &) { return QList<Observation>(); }));
+    m_history.setFuture(m_workspace->read(
+        [repository = r->repository, tag = r->tag](Store &store) { return HistoryTables(store).timeline(repository, tag); },
+        [](const QString &) { return QList<Observation>(); }));
 }
 
 void ImagesPage::showHistory()

@@ -11,6 +11,8 @@
 #include "plan/plan.h"
 #include "report/report.h"
 #include "scan/scanner.h"
+#include "store/historytables.h"
+#include "store/matrixtables.h"
 #include "store/store.h"
 
 #include "cli/commandtable.h"
@@ -280,7 +282,7 @@ int runStatus(const QStringList &args, QTextStream &out, QTextStream &err)
     Store &store = *workspace.store();
     const QStringList states = p.value(QStringLiteral("state")).split(u',', Qt::SkipEmptyParts);
     const QString onlyRegistry = p.value(QStringLiteral("registry"));
-    QList<MatrixRow> rows = store.matrix();
+    QList<MatrixRow> rows = MatrixTables(store).matrix();
     QStringList registries;
     for (const MatrixRow &r : std::as_const(rows))
         for (auto it = r.cells.constBegin(); it != r.cells.constEnd(); ++it)
@@ -320,7 +322,7 @@ int runStatus(const QStringList &args, QTextStream &out, QTextStream &err)
     for (auto it = counts.constBegin(); it != counts.constEnd(); ++it)
         out << ", " << it.value() << ' ' << it.key();
     out << '\n';
-    if (const auto last = store.lastScan())
+    if (const auto last = HistoryTables(store).lastScan())
         out << "last scan " << last->id << " at " << isoTime(last->startedAt)
             << (last->complete          ? " (complete)"
                     : last->interrupted ? " (interrupted)"
@@ -350,10 +352,10 @@ int runDiff(const QStringList &args, QTextStream &out, QTextStream &err)
     bool isNumber = false;
     const qint64 scanId = since.toLongLong(&isNumber);
     if (since.isEmpty()) {
-        const auto last = store.lastScan();
-        changes = last ? store.changesSince(last->id - 1) : QList<Change>();
+        const auto last = HistoryTables(store).lastScan();
+        changes = last ? HistoryTables(store).changesSince(last->id - 1) : QList<Change>();
     } else if (isNumber) {
-        changes = store.changesSince(scanId);
+        changes = HistoryTables(store).changesSince(scanId);
     } else {
         // An age or a time, as every --since reads it.
         QString why;
@@ -362,7 +364,7 @@ int runDiff(const QStringList &args, QTextStream &out, QTextStream &err)
             err << "ferryctl diff: --since takes a scan number, an ISO 8601 time or an age (" << durationGrammar() << ")" << Qt::endl;
             return ExitUsage;
         }
-        changes = store.changesSince(*t);
+        changes = HistoryTables(store).changesSince(*t);
     }
     if (p.value(QStringLiteral("format")) == u"json") {
         QJsonArray arr;

@@ -3,6 +3,7 @@
 
 #include "gui/mainwindow.h"
 #include "gui/welcomepage.h"
+#include "store/historytables.h"
 
 #include "chartspage.h"
 #include "cleanuppage.h"
@@ -371,8 +372,8 @@ void MainWindow::showLastScan()
                                  .arg(last->errors));
     });
     m_lastScanRead = watcher;
-    watcher->setFuture(
-        m_workspace->read([](Store &store) { return store.lastScan(); }, [](const QString &) { return std::optional<ScanRecord>(); }));
+    watcher->setFuture(m_workspace->read([](Store &store) { return HistoryTables(store).lastScan(); },
+                                         [](const QString &) { return std::optional<ScanRecord>(); }));
 }
 
 void MainWindow::setUpWelcome()

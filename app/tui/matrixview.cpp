@@ -6,6 +6,7 @@
 // digest and the tag's digest history.
 
 #include "matrix/syncstate.h"
+#include "store/historytables.h"
 #include "tui/views.h"
 
 namespace ferry::tui {
@@ -112,8 +113,9 @@ void MatrixView::readHistory()
     m_historyKey = key;
     m_history.clear();
     whenReady(this,
-              m_host.workspace().read([repository = r->repository, tag = r->tag](Store &store) { return store.timeline(repository, tag); },
-                                      [](const QString &) { return QList<Observation>(); }),
+              m_host.workspace().read(
+                  [repository = r->repository, tag = r->tag](Store &store) { return HistoryTables(store).timeline(repository, tag); },
+                  [](const QString &) { return QList<Observation>(); }),
               [this, key](const QList<Observation> &history) {
                   if (key != m_historyKey)
                       return; // the selection moved on while it was read

@@ -4,6 +4,7 @@
 #include "cleanup/cleanupengine.h"
 #include "cleanup/cleanupreply.h"
 #include "store/clienttables.h"
+#include "store/historytables.h"
 
 #include "parse/manifest.h"
 #include "plan/plancredentials.h"
@@ -175,14 +176,14 @@ Task<RepositorySnapshot> CleanupEngine::readSnapshot(const QString &registry, co
     }
     QSet<QString> toRead = digests;
     if (useHistory) {
-        const QHash<QString, Observation> current = m_store.currentTags(registry, repository);
+        const QHash<QString, Observation> current = HistoryTables(m_store).currentTags(registry, repository);
         for (const TagRecord &t : std::as_const(snap.tags)) {
             const Observation o = current.value(t.name);
             if (o.digest == t.digest)
                 snap.firstSeen.insert(t.name, o.firstSeen);
         }
         if (!listed.ok()) {
-            const QHash<QString, QDateTime> history = m_store.untaggedDigests(registry, repository);
+            const QHash<QString, QDateTime> history = HistoryTables(m_store).untaggedDigests(registry, repository);
             for (auto it = history.begin(); it != history.end(); ++it) {
                 if (!snap.tagsOf(it.key()).isEmpty())
                     continue;

@@ -3,6 +3,7 @@
 
 #include "clients/hostsplan.h"
 
+#include "store/historytables.h"
 #include "store/store.h"
 
 #include <QDir>
@@ -222,7 +223,8 @@ QList<HostsFinding> lintHostsDir(const QString &dir, const Plan *plan, const Ref
                 const PlanRegistry *r = registryAtHost(plan, h.host);
                 if (!r)
                     continue;
-                if (r->role == RegistryRole::Cache || store->currentTags(r->name, repositoryAt(h, j.ref.ref.path)).contains(j.ref.ref.tag))
+                if (r->role == RegistryRole::Cache ||
+                    HistoryTables(*store).currentTags(r->name, repositoryAt(h, j.ref.ref.path)).contains(j.ref.ref.tag))
                     served = true;
                 else
                     lacking << &h;
@@ -258,7 +260,7 @@ Explanation explainReference(const ClientRef &ref, const QString &hostsDir, cons
         if (r) {
             x.planRegistry = r->name;
             if (store) {
-                const auto tags = store->currentTags(r->name, repositoryAt(h, ref.path));
+                const auto tags = HistoryTables(*store).currentTags(r->name, repositoryAt(h, ref.path));
                 if (!ref.digest.isEmpty()) {
                     x.holds = QStringLiteral("absent");
                     for (const Observation &o : tags)

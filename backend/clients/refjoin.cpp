@@ -4,6 +4,8 @@
 #include "clients/refjoin.h"
 
 #include "store/clienttables.h"
+#include "store/historytables.h"
+#include "store/matrixtables.h"
 #include "store/store.h"
 
 #include <QHash>
@@ -247,7 +249,7 @@ private:
             j.why = j.targetDigest.isEmpty() ? QStringLiteral("%1 does not hold %2").arg(j.targetRegistry, digest) : QString();
             return;
         }
-        const std::optional<MatrixRow> row = m_store->matrixRow(j.targetRepository, j.ref.ref.tag);
+        const std::optional<MatrixRow> row = MatrixTables(*m_store).matrixRow(j.targetRepository, j.ref.ref.tag);
         if (!row && onTarget) {
             // Not a row of the plan's matrix (its tag filter), but the target may still hold it.
             const auto tags = currentTags(j.targetRegistry, j.targetRepository);
@@ -290,7 +292,7 @@ private:
         const QString key = registry + u'\n' + repository;
         auto it = m_tags.find(key);
         if (it == m_tags.end())
-            it = m_tags.insert(key, m_store->currentTags(registry, repository));
+            it = m_tags.insert(key, HistoryTables(*m_store).currentTags(registry, repository));
         return *it;
     }
 

@@ -6,6 +6,8 @@
 
 #include "copy/copyengine.h"
 #include "store/clienttables.h"
+#include "store/historytables.h"
+#include "store/matrixtables.h"
 
 #include "cleanup/cleanupstore.h"
 #include "matrix/syncstate.h"
@@ -58,7 +60,7 @@ QMap<std::pair<QString, QString>, QList<Candidate>> candidates(const Plan &plan,
                                                                const QStringList &states)
 {
     QMap<std::pair<QString, QString>, QList<Candidate>> byRepository;
-    store.forEachMatrixRow([&](MatrixRow &&row) {
+    MatrixTables(store).forEachMatrixRow([&](MatrixRow &&row) {
         const ImageSet *m = mappingFor(plan, row.repository);
         if (!m || !row.inPlan)
             return true;
@@ -292,7 +294,7 @@ Task<CopyPlanResult> CopyEngine::plan(CopyPlanOptions options)
     CopyPlanResult out;
     m_canceled = false;
     const QStringList states = options.states.isEmpty() ? QStringList{state::Missing, state::Partial} : options.states;
-    const auto scan = m_store.lastScan();
+    const auto scan = HistoryTables(m_store).lastScan();
     if (!scan) {
         out.errors << QStringLiteral("no scan in the store yet: ferryctl scan --plan %1 first").arg(m_plan.path);
         co_return out;

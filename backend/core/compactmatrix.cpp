@@ -4,6 +4,7 @@
 #include "core/compactmatrix.h"
 
 #include "report/progress.h"
+#include "store/matrixtables.h"
 
 #include <QTimeZone>
 
@@ -247,14 +248,14 @@ void CompactMatrix::append(const RawMatrixRow &r)
 CompactMatrix CompactMatrix::fromStore(const Store &store)
 {
     CompactMatrix m;
-    m.reserve(store.matrixRowCount());
-    const qint64 n = store.forEachRawMatrixRow([&m](const RawMatrixRow &r) {
+    m.reserve(MatrixTables(store).matrixRowCount());
+    const qint64 n = MatrixTables(store).forEachRawMatrixRow([&m](const RawMatrixRow &r) {
         m.append(r);
         return true;
     });
     if (n < 0) {
         m = CompactMatrix();
-        store.forEachMatrixRow([&m](MatrixRow &&r) {
+        MatrixTables(store).forEachMatrixRow([&m](MatrixRow &&r) {
             m.append(r);
             return true;
         });

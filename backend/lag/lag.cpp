@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 
 #include "lag/lag.h"
+#include "store/figuretables.h"
+#include "store/historytables.h"
 
 #include <QTimeZone>
 
@@ -175,7 +177,7 @@ namespace {
 
 qint64 medianScanInterval(const Store &store)
 {
-    const QList<ScanRecord> scans = store.scans();
+    const QList<ScanRecord> scans = HistoryTables(store).scans();
     QList<qint64> gaps; // milliseconds: timers fire a little early, whole seconds would truncate 0.98 s to 0
     for (qsizetype i = qMax<qsizetype>(1, scans.size() - 50); i < scans.size(); ++i)
         gaps << scans[i - 1].startedAt.msecsTo(scans[i].startedAt);
@@ -277,7 +279,7 @@ LagReport computeLag(const Store &store, const QDateTime &since, const QString &
     LagReport report;
     report.generatedAt = now;
     report.since = since;
-    const QList<RegistryRecord> regs = store.registries();
+    const QList<RegistryRecord> regs = FigureTables(store).registries();
     const qint64 resolution = medianScanInterval(store);
     for (const RegistryRecord &r : regs) {
         if (r.role != u"replica" || (!onlyReplica.isEmpty() && r.name != onlyReplica))
@@ -288,10 +290,10 @@ LagReport computeLag(const Store &store, const QDateTime &since, const QString &
         rl.sloSeconds = r.lagSloSeconds;
         rl.resolutionSeconds = resolution;
         rl.timeSource = QStringLiteral("Ferry's observations (scan times)");
-        const QHash<QString, qint64> targetFirst = store.repositoryFirstScan(r.of);
+        const QHash<QString, qint64> targetFirst = HistoryTables(store).repositoryFirstScan(r.of);
         bool anyRegistryTimes = false;
         // One repository at a time: the registries are never held whole.
-        store.visitDigestPresencePairs(
+        HistoryTables(store).visitDigestPresencePairs(
             r.of, r.name, [&](const QString &repository, const QList<DigestPresence> &target, const QList<DigestPresence> &replica) {
                 if (target.isEmpty())
                     return true; // only in the replica: nothing to wait for

@@ -4,6 +4,8 @@
 #include "report/registries.h"
 
 #include "copy/copystore.h"
+#include "store/figuretables.h"
+#include "store/historytables.h"
 
 #include "lag/lag.h"
 
@@ -107,7 +109,8 @@ Severity registryHealthSeverity(const QString &health)
 RegistriesRead readRegistries(Store &store, const QDateTime &historySince)
 {
     RegistriesRead d;
-    d.statuses = registryStatuses(store.registries(), store.latestRegistryStats(), store.rateLimits());
+    d.statuses =
+        registryStatuses(FigureTables(store).registries(), FigureTables(store).latestRegistryStats(), FigureTables(store).rateLimits());
     // The pulls the copies not done yet still need, per source.
     QMap<QString, int> pulls;
     CopyStore copies(store);
@@ -124,9 +127,9 @@ RegistriesRead readRegistries(Store &store, const QDateTime &historySince)
         s.pullsNeeded = pulls.value(s.name);
     if (historySince.isValid())
         for (const RegistryStatus &s : std::as_const(d.statuses))
-            d.history.insert(s.name, store.registryStatsHistory(s.name, historySince));
-    if (const std::optional<ScanRecord> last = store.lastScan())
-        d.lastScanErrors = store.scanErrors(last->id);
+            d.history.insert(s.name, FigureTables(store).registryStatsHistory(s.name, historySince));
+    if (const std::optional<ScanRecord> last = HistoryTables(store).lastScan())
+        d.lastScanErrors = HistoryTables(store).scanErrors(last->id);
     return d;
 }
 

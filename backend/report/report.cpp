@@ -3,6 +3,9 @@
 
 #include "report/report.h"
 #include "store/clienttables.h"
+#include "store/figuretables.h"
+#include "store/historytables.h"
+#include "store/matrixtables.h"
 
 #include "matrix/syncstate.h"
 #include "report/progress.h"
@@ -98,21 +101,21 @@ ReportData collectProgress(const Store &store, const QDateTime &sinceIn, const s
     ReportData d;
     d.generatedAt = QDateTime::currentDateTimeUtc();
     d.since = sinceIn.isValid() ? sinceIn : d.generatedAt.addDays(-7);
-    d.lastScan = store.lastScan();
+    d.lastScan = HistoryTables(store).lastScan();
     d.planPath = d.lastScan ? d.lastScan->plan : QString();
     d.planName = d.planPath.isEmpty() ? QStringLiteral("(no scan yet)") : QFileInfo(d.planPath).completeBaseName();
-    for (const RegistryRecord &r : store.registries())
+    for (const RegistryRecord &r : FigureTables(store).registries())
         d.registryRoles.insert(r.name, r.role);
     ProgressTally tally(d.registryRoles);
     rows(tally);
     QMap<QString, QString> whyUnknown; // registry -> what failed in the last scan that touched it
-    for (const RegistryScanStats &st : store.latestRegistryStats())
+    for (const RegistryScanStats &st : FigureTables(store).latestRegistryStats())
         if (!st.firstError.isEmpty())
             whyUnknown.insert(st.registry, st.firstError);
     tally.finish(&d, whyUnknown);
     describeCopyWork(store, &d);
     appendChartStages(store, &d);
-    d.trend = store.stateCountHistory(d.since);
+    d.trend = MatrixTables(store).stateCountHistory(d.since);
     return d;
 }
 
@@ -122,7 +125,7 @@ ReportData collectReport(const Store &store, const QDateTime &sinceIn, qint64 at
     qint64 attentionTotal = 0;
     AttentionGrouper causes;
     ReportData d = collectProgress(store, sinceIn, [&](ProgressTally &tally) {
-        store.forEachMatrixRow([&](MatrixRow &&r) {
+        MatrixTables(store).forEachMatrixRow([&](MatrixRow &&r) {
             tally.add(r);
             if (const auto rs = syncstate::fromName(r.state); rs && syncstate::needsAttention(*rs)) {
                 ++attentionTotal;
@@ -138,14 +141,14 @@ ReportData collectReport(const Store &store, const QDateTime &sinceIn, qint64 at
     d.causes = causes.causes();
     if (scope == ReportScope::Progress)
         return d;
-    d.changes = store.changesSince(d.since);
+    d.changes = HistoryTables(store).changesSince(d.since);
     for (const Change &c : std::as_const(d.changes)) {
         d.appeared += c.kind == u"appeared";
         d.moved += c.kind == u"moved";
         d.vanished += c.kind == u"vanished";
     }
     d.lag = computeLag(store, d.since);
-    d.rateLimits = store.rateLimits(d.since);
+    d.rateLimits = FigureTables(store).rateLimits(d.since);
     CleanupStore cs(const_cast<Store &>(store));
     d.batches = cs.batches();
     CopyStore copies(const_cast<Store &>(store));
@@ -162,7 +165,7 @@ ReportData collectReport(const Store &store, const QDateTime &sinceIn, qint64 at
         }
     }
     if (d.lastScan)
-        d.errors = store.scanErrors(d.lastScan->id);
+        d.errors = HistoryTables(store).scanErrors(d.lastScan->id);
     return d;
 }
 
@@ -644,13 +647,13 @@ QByteArray reportJson(const ReportData &d)
 
 bool writeReportCsv(const Store &store, QIODevice *out, const std::function<void(qint64, qint64)> &progress)
 {
-    const qint64 total = store.matrixRowCount();
+    const qint64 total = MatrixTables(store).matrixRowCount();
     if (out->write("repository,tag,state,registry,cell_state,digest,first_seen,last_seen,reason\n") < 0)
         return false;
     bool ok = true;
     qint64 done = 0;
     QByteArray buffer;
-    store.forEachMatrixRow([&](MatrixRow &&r) {
+    MatrixTables(store).forEachMatrixRow([&](MatrixRow &&r) {
         for (auto it = r.cells.begin(); it != r.cells.end(); ++it) {
             buffer += QStringLiteral("%1,%2,%3,%4,%5,%6,%7,%8,%9\n")
                           .arg(csvField(r.repository), csvField(r.tag), r.state, csvField(it.key()), it->state, it->digest,

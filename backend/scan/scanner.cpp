@@ -8,6 +8,9 @@
 #include "net/networkservice.h"
 #include "registry/credentials.h"
 #include "registry/registryclient.h"
+#include "store/figuretables.h"
+#include "store/historytables.h"
+#include "store/matrixtables.h"
 
 #include <QSet>
 
@@ -41,7 +44,7 @@ void Scanner::start()
     m_clock.start();
     m_startedAt = QDateTime::currentDateTimeUtc();
     const QString collector = m_options.collector.isEmpty() ? QSysInfo::machineHostName() : m_options.collector;
-    m_scanId = m_store.beginScan(m_plan.path, m_startedAt, collector);
+    m_scanId = HistoryTables(m_store).beginScan(m_plan.path, m_startedAt, collector);
     if (m_options.liveRowsIntervalMs > 0 && m_options.writeMatrix) {
         m_liveTimer = new QTimer(this);
         m_liveTimer->setSingleShot(true); // restarted by the next finished listing
@@ -51,7 +54,7 @@ void Scanner::start()
     QList<RegistryRecord> records;
     for (const PlanRegistry &r : std::as_const(m_plan.registries))
         records.append({r.name, roleName(r.role), r.of, r.role == RegistryRole::Replica ? r.lagSloSeconds : 0});
-    m_store.recordRegistries(records);
+    FigureTables(m_store).recordRegistries(records);
     m_group = RegistryClient::newGroup();
     takeLocksThenList();
 }
@@ -135,7 +138,7 @@ void Scanner::expandRepositories()
                 if (catalog.error.kind != RegistryError::Kind::Canceled) {
                     m_errors.append(QStringLiteral("%1: cannot list repositories for %2: %3")
                                         .arg(s.targetRegistry, s.repositoryGlob, catalog.error.toString()));
-                    m_store.recordError(m_scanId, s.targetRegistry, s.repositoryGlob, QString(), catalog.error.toString());
+                    HistoryTables(m_store).recordError(m_scanId, s.targetRegistry, s.repositoryGlob, QString(), catalog.error.toString());
                 }
             } else {
                 if (!catalog.value.complete)
@@ -228,19 +231,19 @@ void Scanner::onListing(const QString &key, const Result<TagDetails> &result)
         obs.reserve(l.details.tags.size());
         for (const TagRecord &t : std::as_const(l.details.tags))
             obs.append(TagObservation{t.name, t.digest, t.mediaType, t.created, t.updated});
-        m_store.applyListing(m_scanId, l.registry, l.repository, obs, l.details.complete, now);
+        HistoryTables(m_store).applyListing(m_scanId, l.registry, l.repository, obs, l.details.complete, now);
         if (!l.details.complete) {
             m_errors.append(QStringLiteral("%1 %2: incomplete listing: %3").arg(l.registry, l.repository, l.details.incompleteReason));
-            m_store.recordError(m_scanId, l.registry, l.repository, QString(), l.details.incompleteReason);
+            HistoryTables(m_store).recordError(m_scanId, l.registry, l.repository, QString(), l.details.incompleteReason);
         }
         for (const QString &e : std::as_const(l.details.errors))
-            m_store.recordError(m_scanId, l.registry, l.repository, e.section(u':', 0, 0), e.section(u':', 1).trimmed());
+            HistoryTables(m_store).recordError(m_scanId, l.registry, l.repository, e.section(u':', 0, 0), e.section(u':', 1).trimmed());
     } else if (result.error.kind != RegistryError::Kind::Canceled) {
         l.done = true;
         l.failed = true;
         l.error = result.error.toString();
         m_errors.append(QStringLiteral("%1 %2: %3").arg(l.registry, l.repository, l.error));
-        m_store.recordError(m_scanId, l.registry, l.repository, QString(), l.error);
+        HistoryTables(m_store).recordError(m_scanId, l.registry, l.repository, QString(), l.error);
     }
     if (m_liveTimer) {
         // Which target repositories this listing feeds: its own, or those mapped from it.
@@ -374,13 +377,13 @@ public:
         const QString key = registry + u'\n' + repository;
         auto it = m_current.find(key);
         if (it == m_current.end())
-            it = m_current.insert(key, m_store.currentTags(registry, repository));
+            it = m_current.insert(key, HistoryTables(m_store).currentTags(registry, repository));
         const Observation o = it->value(tag);
         return {o.firstSeen, o.lastSeen};
     }
     QDateTime digestFirstSeen(const QString &registry, const QString &repository, const QString &digest) override
     {
-        return m_store.digestFirstSeen(registry, repository, digest);
+        return HistoryTables(m_store).digestFirstSeen(registry, repository, digest);
     }
 
 private:
@@ -441,7 +444,7 @@ void Scanner::finish()
     summary.interrupted = m_canceled;
     QStringList covered;
     const QList<MatrixRow> rows = m_options.writeMatrix ? computeMatrix(&covered) : QList<MatrixRow>();
-    if (m_options.writeMatrix && !m_store.writeMatrix(m_scanId, rows, covered)) {
+    if (m_options.writeMatrix && !MatrixTables(m_store).writeMatrix(m_scanId, rows, covered)) {
         summary.storeFailed = true;
         m_errors.append(QStringLiteral("writing the matrix failed: %1").arg(m_store.lastError()));
     }
@@ -453,7 +456,7 @@ void Scanner::finish()
             ++counts[it.key()][it->state];
     }
     if (m_options.writeMatrix && !m_canceled)
-        m_store.recordStateCounts(m_scanId, counts);
+        MatrixTables(m_store).recordStateCounts(m_scanId, counts);
     summary.rows = int(rows.size());
     bool allDone = true;
     for (const RepoListing &l : std::as_const(m_listings))
@@ -467,7 +470,7 @@ void Scanner::finish()
     for (const auto &[name, client] : m_clients) {
         const SessionStats st = client->stats();
         if (st.rateLimit.present)
-            m_store.recordRateLimit(m_scanId, name, st.rateLimit);
+            FigureTables(m_store).recordRateLimit(m_scanId, name, st.rateLimit);
         RegistryScanStats r;
         r.scan = m_scanId;
         r.registry = name;
@@ -494,7 +497,7 @@ void Scanner::finish()
         if (r.requests > 0 || r.listings > 0)
             registryStats << r;
     }
-    m_store.recordRegistryStats(registryStats);
+    FigureTables(m_store).recordRegistryStats(registryStats);
     releaseLocks(); // the listings are written
     ScanRecord rec;
     rec.id = m_scanId;
@@ -511,7 +514,7 @@ void Scanner::finish()
     if (m_waitedForLocks)
         rec.note = (rec.note.isEmpty() ? QString() : rec.note + QStringLiteral("; ")) +
             QStringLiteral("waited for another collector listing the same registries");
-    m_store.finishScan(rec);
+    HistoryTables(m_store).finishScan(rec);
     emitProgress();
     Q_EMIT finished(summary);
 }

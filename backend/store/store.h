@@ -208,70 +208,6 @@ public:
     // Each topic of the schema (history, cleanup, figures) and its version in this database.
     QMap<QString, int> schemaVersions() const;
 
-    qint64 beginScan(const QString &planPath, const QDateTime &now, const QString &collector = QString());
-    bool finishScan(const ScanRecord &scan);
-    std::optional<ScanRecord> scan(qint64 id) const;
-    std::optional<ScanRecord> lastScan() const;
-    QList<ScanRecord> scans() const;
-
-    // Records one registry listing of one repository. Tags that appear or move get a new
-    // history row and a change; unchanged ones only get their last-seen time moved. Only a
-    // complete listing can say that a tag vanished.
-    ListingApplied applyListing(qint64 scanId, const QString &registry, const QString &repository, const QList<TagObservation> &tags,
-                                bool complete, const QDateTime &now);
-
-    QHash<QString, Observation> currentTags(const QString &registry, const QString &repository) const;
-    // When this digest was first seen in this repository of this registry, under any tag.
-    QDateTime digestFirstSeen(const QString &registry, const QString &repository, const QString &digest) const;
-    QList<Observation> timeline(const QString &repository, const QString &tag) const;
-    // Digests this registry's repository once had under a tag and no tag holds now, with
-    // the time the last tag left them (the history's view of "untagged").
-    QHash<QString, QDateTime> untaggedDigests(const QString &registry, const QString &repository) const;
-    // Every digest a registry ever held, keyed "repository\ndigest".
-    // Two registries' digests side by side, one repository at a time in repository order,
-    // without holding either registry: visit(repository, a's rows, b's rows), one list empty
-    // where only the other registry has the repository. visit returns false to stop.
-    using PresencePairVisitor =
-        std::function<bool(const QString &repository, const QList<DigestPresence> &a, const QList<DigestPresence> &b)>;
-    bool visitDigestPresencePairs(const QString &a, const QString &b, const PresencePairVisitor &visit) const;
-    // The first scan that saw each repository of a registry hold anything.
-    QHash<QString, qint64> repositoryFirstScan(const QString &registry) const;
-
-    bool recordRegistries(const QList<RegistryRecord> &registries);
-    QList<RegistryRecord> registries() const;
-
-    // Replaces the matrix rows given (only those whose content hash changed are written);
-    // rows of the covered repositories that are not given are deleted.
-    bool writeMatrix(qint64 scanId, const QList<MatrixRow> &rows, const QStringList &repositoriesCovered);
-    QList<MatrixRow> matrix() const;
-    // Streams the matrix in repository/tag order without holding it; visit returns false to
-    // stop. Returns the rows visited.
-    qint64 forEachMatrixRow(const std::function<bool(MatrixRow &&)> &visit) const;
-    qint64 matrixRowCount() const;
-    // One row of the matrix, or nothing when the plan has no such repository:tag.
-    std::optional<MatrixRow> matrixRow(const QString &repository, const QString &tag) const;
-    // The same rows as forEachMatrixRow, read through SQLite's own API on this connection
-    // and handed over as views: the dashboard's million-row load (4.5 s through QSqlQuery).
-    // Returns -1 when the driver gives no SQLite handle (the caller falls back).
-    qint64 forEachRawMatrixRow(const std::function<bool(const RawMatrixRow &)> &visit) const;
-    bool recordStateCounts(qint64 scanId, const QMap<QString, QMap<QString, int>> &counts);
-    QList<StateCountPoint> stateCountHistory(const QDateTime &since = {}) const;
-    QList<RateLimitRecord> rateLimits(const QDateTime &since = {}) const;
-    bool recordRegistryStats(const QList<RegistryScanStats> &stats);
-    // Per registry, the figures of the last scan that touched it (a quick round counts).
-    QList<RegistryScanStats> latestRegistryStats() const;
-    // One registry's figures over the scans since a time, oldest first.
-    QList<RegistryScanStats> registryStatsHistory(const QString &registry, const QDateTime &since = {}) const;
-
-    QList<Change> changesSince(qint64 scanId) const;
-    QList<Change> changesSince(const QDateTime &time) const;
-
-    bool recordRateLimit(qint64 scanId, const QString &registry, const RateLimitReading &reading);
-    bool recordError(qint64 scanId, const QString &registry, const QString &repository, const QString &tag, const QString &message);
-    QStringList scanErrors(qint64 scanId) const;
-
-    qint64 observationCount() const;
-
     // For the cleanup journal and other tables beside the scan's: one write transaction
     // (BEGIN IMMEDIATE), retried when the database is busy; work returns false to roll back.
     bool transaction(const std::function<bool()> &work);
@@ -279,6 +215,12 @@ public:
     void setLastError(const QString &error) { m_lastError = error; }
 
 private:
+    // The topics of the history reach the connection's internals: the paired connection, the
+    // matrix row's prepared statement, the write transaction.
+    friend class HistoryTables;
+    friend class MatrixTables;
+    friend class FigureTables;
+
     // A second connection for a query read beside another: PostgreSQL streams one result at a
     // time per connection (Qt reads forward-only results row by row); SQLite needs none.
     QString pairedConnection() const;

@@ -3,6 +3,7 @@
 
 // The plan's registries and what each scan measured of them: requests, failures, rate limits.
 
+#include "store/figuretables.h"
 #include "store/store.h"
 #include "store/storeinternal.h"
 
@@ -14,10 +15,13 @@ namespace ferry {
 
 using namespace storesql;
 
-bool Store::recordRegistries(const QList<RegistryRecord> &registries)
+bool FigureTables::recordRegistries(const QList<RegistryRecord> &registries)
 {
-    QSqlDatabase db = QSqlDatabase::database(m_connection);
-    return transaction([&] {
+    Store *w = writable();
+    if (!w)
+        return false;
+    QSqlDatabase db = QSqlDatabase::database(m_store.m_connection);
+    return w->transaction([&] {
         QSqlQuery q(db);
         q.prepare(QStringLiteral("INSERT INTO plan_registries(name, role, of, lag_slo, updated_at) VALUES(?,?,?,?,?) "
                                  "ON CONFLICT(name) DO UPDATE SET role=excluded.role, of=excluded.of, lag_slo=excluded.lag_slo, "
@@ -30,7 +34,7 @@ bool Store::recordRegistries(const QList<RegistryRecord> &registries)
             q.addBindValue(r.lagSloSeconds);
             q.addBindValue(now);
             if (!q.exec()) {
-                m_lastError = q.lastError().text();
+                w->m_lastError = q.lastError().text();
                 return false;
             }
         }
@@ -38,10 +42,10 @@ bool Store::recordRegistries(const QList<RegistryRecord> &registries)
     });
 }
 
-QList<RegistryRecord> Store::registries() const
+QList<RegistryRecord> FigureTables::registries() const
 {
     QList<RegistryRecord> out;
-    QSqlQuery q(QSqlDatabase::database(m_connection));
+    QSqlQuery q(QSqlDatabase::database(m_store.m_connection));
     q.setForwardOnly(true);
     q.exec(QStringLiteral("SELECT name, role, of, lag_slo FROM plan_registries ORDER BY name"));
     while (q.next())
@@ -49,10 +53,10 @@ QList<RegistryRecord> Store::registries() const
     return out;
 }
 
-QList<RateLimitRecord> Store::rateLimits(const QDateTime &since) const
+QList<RateLimitRecord> FigureTables::rateLimits(const QDateTime &since) const
 {
     QList<RateLimitRecord> out;
-    QSqlQuery q(QSqlDatabase::database(m_connection));
+    QSqlQuery q(QSqlDatabase::database(m_store.m_connection));
     q.setForwardOnly(true);
     q.prepare(QStringLiteral(
         "SELECT scan, registry, at, rate_limit, remaining, window_seconds, source FROM rate_limits WHERE at >= ? ORDER BY at"));
@@ -64,10 +68,13 @@ QList<RateLimitRecord> Store::rateLimits(const QDateTime &since) const
     return out;
 }
 
-bool Store::recordRegistryStats(const QList<RegistryScanStats> &stats)
+bool FigureTables::recordRegistryStats(const QList<RegistryScanStats> &stats)
 {
-    QSqlDatabase db = QSqlDatabase::database(m_connection);
-    return transaction([&] {
+    Store *w = writable();
+    if (!w)
+        return false;
+    QSqlDatabase db = QSqlDatabase::database(m_store.m_connection);
+    return w->transaction([&] {
         QSqlQuery q(db);
         q.prepare(
             QStringLiteral("INSERT INTO scan_registry_stats(scan, registry, at, requests, answered, failures, retries, pauses, "
@@ -83,7 +90,7 @@ bool Store::recordRegistryStats(const QList<RegistryScanStats> &stats)
                   r.firstError.isEmpty() ? QVariant() : QVariant(r.firstError)})
                 q.addBindValue(v);
             if (!q.exec()) {
-                m_lastError = q.lastError().text();
+                w->m_lastError = q.lastError().text();
                 return false;
             }
         }
@@ -112,10 +119,10 @@ static RegistryScanStats registryStatsFrom(const QSqlQuery &q)
     return r;
 }
 
-QList<RegistryScanStats> Store::latestRegistryStats() const
+QList<RegistryScanStats> FigureTables::latestRegistryStats() const
 {
     QList<RegistryScanStats> out;
-    QSqlQuery q(QSqlDatabase::database(m_connection));
+    QSqlQuery q(QSqlDatabase::database(m_store.m_connection));
     q.setForwardOnly(true);
     q.exec(QStringLiteral(
                "SELECT %1 FROM scan_registry_stats s WHERE scan = (SELECT MAX(scan) FROM scan_registry_stats WHERE registry = s.registry) "
@@ -126,10 +133,10 @@ QList<RegistryScanStats> Store::latestRegistryStats() const
     return out;
 }
 
-QList<RegistryScanStats> Store::registryStatsHistory(const QString &registry, const QDateTime &since) const
+QList<RegistryScanStats> FigureTables::registryStatsHistory(const QString &registry, const QDateTime &since) const
 {
     QList<RegistryScanStats> out;
-    QSqlQuery q(QSqlDatabase::database(m_connection));
+    QSqlQuery q(QSqlDatabase::database(m_store.m_connection));
     q.setForwardOnly(true);
     q.prepare(QStringLiteral("SELECT %1 FROM scan_registry_stats WHERE registry = ? AND at >= ? ORDER BY scan")
                   .arg(QLatin1String(kRegistryStatsColumns)));
@@ -141,9 +148,12 @@ QList<RegistryScanStats> Store::registryStatsHistory(const QString &registry, co
     return out;
 }
 
-bool Store::recordRateLimit(qint64 scanId, const QString &registry, const RateLimitReading &r)
+bool FigureTables::recordRateLimit(qint64 scanId, const QString &registry, const RateLimitReading &r)
 {
-    QSqlQuery q(QSqlDatabase::database(m_connection));
+    Store *w = writable();
+    if (!w)
+        return false;
+    QSqlQuery q(QSqlDatabase::database(m_store.m_connection));
     q.prepare(
         QStringLiteral("INSERT INTO rate_limits(scan, registry, at, rate_limit, remaining, window_seconds, source) VALUES(?,?,?,?,?,?,?)"));
     q.addBindValue(scanId);

@@ -3,6 +3,7 @@
 
 // The sync matrix as the last scan left it, and the counts by state per scan.
 
+#include "store/matrixtables.h"
 #include "store/store.h"
 #include "store/storeinternal.h"
 
@@ -93,7 +94,7 @@ QMap<QString, MatrixCell> decodeCells(QStringView text)
 
 } // namespace
 
-QList<MatrixRow> Store::matrix() const
+QList<MatrixRow> MatrixTables::matrix() const
 {
     QList<MatrixRow> rows;
     forEachMatrixRow([&rows](MatrixRow &&r) {
@@ -103,9 +104,9 @@ QList<MatrixRow> Store::matrix() const
     return rows;
 }
 
-qint64 Store::forEachMatrixRow(const std::function<bool(MatrixRow &&)> &visit) const
+qint64 MatrixTables::forEachMatrixRow(const std::function<bool(MatrixRow &&)> &visit) const
 {
-    QSqlQuery q(QSqlDatabase::database(m_connection));
+    QSqlQuery q(QSqlDatabase::database(m_store.m_connection));
     q.setForwardOnly(true);
     q.exec(QStringLiteral("SELECT repository, tag, state, reason, in_plan, cells FROM matrix ORDER BY repository, tag"));
     qint64 n = 0;
@@ -124,14 +125,15 @@ qint64 Store::forEachMatrixRow(const std::function<bool(MatrixRow &&)> &visit) c
     return n;
 }
 
-std::optional<MatrixRow> Store::matrixRow(const QString &repository, const QString &tag) const
+std::optional<MatrixRow> MatrixTables::matrixRow(const QString &repository, const QString &tag) const
 {
-    if (!m_matrixRowQuery) {
-        m_matrixRowQuery = std::make_unique<QSqlQuery>(QSqlDatabase::database(m_connection));
-        m_matrixRowQuery->setForwardOnly(true);
-        m_matrixRowQuery->prepare(QStringLiteral("SELECT state, reason, in_plan, cells FROM matrix WHERE repository = ? AND tag = ?"));
+    if (!m_store.m_matrixRowQuery) {
+        m_store.m_matrixRowQuery = std::make_unique<QSqlQuery>(QSqlDatabase::database(m_store.m_connection));
+        m_store.m_matrixRowQuery->setForwardOnly(true);
+        m_store.m_matrixRowQuery->prepare(
+            QStringLiteral("SELECT state, reason, in_plan, cells FROM matrix WHERE repository = ? AND tag = ?"));
     }
-    QSqlQuery &q = *m_matrixRowQuery;
+    QSqlQuery &q = *m_store.m_matrixRowQuery;
     q.bindValue(0, repository);
     q.bindValue(1, tag);
     if (!q.exec() || !q.next()) {
@@ -149,9 +151,9 @@ std::optional<MatrixRow> Store::matrixRow(const QString &repository, const QStri
     return r;
 }
 
-qint64 Store::forEachRawMatrixRow(const std::function<bool(const RawMatrixRow &)> &visit) const
+qint64 MatrixTables::forEachRawMatrixRow(const std::function<bool(const RawMatrixRow &)> &visit) const
 {
-    const QVariant handle = QSqlDatabase::database(m_connection).driver()->handle();
+    const QVariant handle = QSqlDatabase::database(m_store.m_connection).driver()->handle();
     if (!handle.isValid() || qstrcmp(handle.typeName(), "sqlite3*") != 0)
         return -1;
     sqlite3 *db = *static_cast<sqlite3 *const *>(handle.constData());
@@ -184,15 +186,18 @@ qint64 Store::forEachRawMatrixRow(const std::function<bool(const RawMatrixRow &)
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? n : -1;
 }
 
-qint64 Store::matrixRowCount() const
+qint64 MatrixTables::matrixRowCount() const
 {
-    QSqlQuery q(QSqlDatabase::database(m_connection));
+    QSqlQuery q(QSqlDatabase::database(m_store.m_connection));
     return q.exec(QStringLiteral("SELECT COUNT(*) FROM matrix")) && q.next() ? q.value(0).toLongLong() : 0;
 }
 
-bool Store::writeMatrix(qint64 scanId, const QList<MatrixRow> &rows, const QStringList &repositoriesCovered)
+bool MatrixTables::writeMatrix(qint64 scanId, const QList<MatrixRow> &rows, const QStringList &repositoriesCovered)
 {
-    QSqlDatabase db = QSqlDatabase::database(m_connection);
+    Store *w = writable();
+    if (!w)
+        return false;
+    QSqlDatabase db = QSqlDatabase::database(m_store.m_connection);
     // Only the keys and hashes of what is there: rows whose hash is the same are not touched.
     QHash<QString, qint64> existing;
     {
@@ -202,7 +207,7 @@ bool Store::writeMatrix(qint64 scanId, const QList<MatrixRow> &rows, const QStri
         while (q.next())
             existing.insert(key(q.value(0).toString(), q.value(1).toString()), q.value(2).toLongLong());
     }
-    if (!begin())
+    if (!w->begin())
         return false;
     QSqlQuery upRow(db), delRow(db);
     upRow.prepare(QStringLiteral("INSERT INTO matrix(repository, tag, state, reason, in_plan, updated_scan, content_hash, cells) "
@@ -243,18 +248,21 @@ bool Store::writeMatrix(qint64 scanId, const QList<MatrixRow> &rows, const QStri
         delRow.exec();
     }
     if (!ok) {
-        m_lastError = upRow.lastError().text();
-        rollback();
+        w->m_lastError = upRow.lastError().text();
+        w->rollback();
         return false;
     }
-    notifyChanged(QStringLiteral("matrix %1").arg(scanId)); // sent with the commit
-    return commit();
+    w->notifyChanged(QStringLiteral("matrix %1").arg(scanId)); // sent with the commit
+    return w->commit();
 }
 
-bool Store::recordStateCounts(qint64 scanId, const QMap<QString, QMap<QString, int>> &counts)
+bool MatrixTables::recordStateCounts(qint64 scanId, const QMap<QString, QMap<QString, int>> &counts)
 {
-    QSqlDatabase db = QSqlDatabase::database(m_connection);
-    return transaction([&] {
+    Store *w = writable();
+    if (!w)
+        return false;
+    QSqlDatabase db = QSqlDatabase::database(m_store.m_connection);
+    return w->transaction([&] {
         QSqlQuery q(db);
         q.prepare(QStringLiteral("INSERT INTO scan_state_counts(scan, registry, state, count) VALUES(?,?,?,?)"));
         for (auto r = counts.begin(); r != counts.end(); ++r) {
@@ -271,10 +279,10 @@ bool Store::recordStateCounts(qint64 scanId, const QMap<QString, QMap<QString, i
     });
 }
 
-QList<StateCountPoint> Store::stateCountHistory(const QDateTime &since) const
+QList<StateCountPoint> MatrixTables::stateCountHistory(const QDateTime &since) const
 {
     QList<StateCountPoint> out;
-    QSqlQuery q(QSqlDatabase::database(m_connection));
+    QSqlQuery q(QSqlDatabase::database(m_store.m_connection));
     q.setForwardOnly(true);
     q.prepare(
         QStringLiteral("SELECT c.scan, s.started_at, c.registry, c.state, c.count FROM scan_state_counts c JOIN scans s ON s.id = c.scan "

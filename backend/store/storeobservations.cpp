@@ -3,6 +3,7 @@
 
 // What each listing showed: tag history, digests, changes.
 
+#include "store/historytables.h"
 #include "store/store.h"
 #include "store/storeinternal.h"
 
@@ -14,10 +15,10 @@ namespace ferry {
 
 using namespace storesql;
 
-QHash<QString, Observation> Store::currentTags(const QString &registry, const QString &repository) const
+QHash<QString, Observation> HistoryTables::currentTags(const QString &registry, const QString &repository) const
 {
     QHash<QString, Observation> out;
-    QSqlQuery q(QSqlDatabase::database(m_connection));
+    QSqlQuery q(QSqlDatabase::database(m_store.m_connection));
     q.setForwardOnly(true);
     q.prepare(QStringLiteral("SELECT tag, digest, media_type, first_seen, last_seen, registry_created, registry_updated FROM observations "
                              "WHERE registry=? AND repository=? AND gone_at IS NULL"));
@@ -40,10 +41,10 @@ QHash<QString, Observation> Store::currentTags(const QString &registry, const QS
     return out;
 }
 
-QHash<QString, QDateTime> Store::untaggedDigests(const QString &registry, const QString &repository) const
+QHash<QString, QDateTime> HistoryTables::untaggedDigests(const QString &registry, const QString &repository) const
 {
     QHash<QString, QDateTime> out;
-    QSqlQuery q(QSqlDatabase::database(m_connection));
+    QSqlQuery q(QSqlDatabase::database(m_store.m_connection));
     q.setForwardOnly(true);
     q.prepare(QStringLiteral("SELECT digest, MAX(gone_at) FROM observations o WHERE registry=? AND repository=? AND gone_at IS NOT NULL "
                              "AND NOT EXISTS(SELECT 1 FROM observations c WHERE c.registry=o.registry AND c.repository=o.repository "
@@ -107,10 +108,10 @@ QList<DigestPresence> repositoryRows(QSqlQuery &q, bool *more)
 
 } // namespace
 
-bool Store::visitDigestPresencePairs(const QString &a, const QString &b, const PresencePairVisitor &visit) const
+bool HistoryTables::visitDigestPresencePairs(const QString &a, const QString &b, const PresencePairVisitor &visit) const
 {
-    QSqlQuery qa = presenceQuery(m_connection, a);
-    QSqlQuery qb = presenceQuery(pairedConnection(), b); // both are read at once
+    QSqlQuery qa = presenceQuery(m_store.m_connection, a);
+    QSqlQuery qb = presenceQuery(m_store.pairedConnection(), b); // both are read at once
     if (!qa.isActive() || !qb.isActive())
         return false;
     bool moreA = qa.next(), moreB = qb.next();
@@ -128,10 +129,10 @@ bool Store::visitDigestPresencePairs(const QString &a, const QString &b, const P
     return true;
 }
 
-QHash<QString, qint64> Store::repositoryFirstScan(const QString &registry) const
+QHash<QString, qint64> HistoryTables::repositoryFirstScan(const QString &registry) const
 {
     QHash<QString, qint64> out;
-    QSqlQuery q(QSqlDatabase::database(m_connection));
+    QSqlQuery q(QSqlDatabase::database(m_store.m_connection));
     q.setForwardOnly(true);
     q.prepare(QStringLiteral("SELECT repository, MIN(first_scan) FROM observations WHERE registry=? GROUP BY repository"));
     q.addBindValue(registry);
@@ -141,13 +142,16 @@ QHash<QString, qint64> Store::repositoryFirstScan(const QString &registry) const
     return out;
 }
 
-ListingApplied Store::applyListing(qint64 scanId, const QString &registry, const QString &repository, const QList<TagObservation> &tags,
-                                   bool complete, const QDateTime &now)
+ListingApplied HistoryTables::applyListing(qint64 scanId, const QString &registry, const QString &repository,
+                                           const QList<TagObservation> &tags, bool complete, const QDateTime &now)
 {
+    Store *w = writable();
+    if (!w)
+        return {};
     ListingApplied stats;
     const QHash<QString, Observation> current = currentTags(registry, repository);
-    QSqlDatabase db = QSqlDatabase::database(m_connection);
-    if (!begin())
+    QSqlDatabase db = QSqlDatabase::database(m_store.m_connection);
+    if (!w->begin())
         return stats;
     QSqlQuery insert(db), touch(db), gone(db), change(db);
     insert.prepare(QStringLiteral("INSERT INTO observations(registry, repository, tag, digest, media_type, first_seen, last_seen, "
@@ -219,7 +223,7 @@ ListingApplied Store::applyListing(qint64 scanId, const QString &registry, const
         insert.addBindValue(scanId);
         insert.addBindValue(scanId);
         if (!insert.exec())
-            m_lastError = insert.lastError().text();
+            w->m_lastError = insert.lastError().text();
     }
     if (complete) {
         for (auto it = current.constBegin(); it != current.constEnd(); ++it) {
@@ -243,16 +247,16 @@ ListingApplied Store::applyListing(qint64 scanId, const QString &registry, const
         all.addBindValue(registry);
         all.addBindValue(repository);
         if (!all.exec())
-            m_lastError = all.lastError().text();
+            w->m_lastError = all.lastError().text();
     }
-    if (!commit())
-        rollback();
+    if (!w->commit())
+        w->rollback();
     return stats;
 }
 
-QDateTime Store::digestFirstSeen(const QString &registry, const QString &repository, const QString &digest) const
+QDateTime HistoryTables::digestFirstSeen(const QString &registry, const QString &repository, const QString &digest) const
 {
-    QSqlQuery q(QSqlDatabase::database(m_connection));
+    QSqlQuery q(QSqlDatabase::database(m_store.m_connection));
     q.prepare(QStringLiteral("SELECT MIN(first_seen) FROM observations WHERE registry=? AND repository=? AND digest=?"));
     q.addBindValue(registry);
     q.addBindValue(repository);
@@ -262,10 +266,10 @@ QDateTime Store::digestFirstSeen(const QString &registry, const QString &reposit
     return {};
 }
 
-QList<Observation> Store::timeline(const QString &repository, const QString &tag) const
+QList<Observation> HistoryTables::timeline(const QString &repository, const QString &tag) const
 {
     QList<Observation> out;
-    QSqlQuery q(QSqlDatabase::database(m_connection));
+    QSqlQuery q(QSqlDatabase::database(m_store.m_connection));
     q.prepare(QStringLiteral("SELECT registry, digest, media_type, first_seen, last_seen, gone_at FROM observations "
                              "WHERE repository=? AND tag=? ORDER BY first_seen, registry"));
     q.addBindValue(repository);
@@ -304,9 +308,9 @@ static QList<Change> readChanges(QSqlQuery &q)
     return out;
 }
 
-QList<Change> Store::changesSince(qint64 scanId) const
+QList<Change> HistoryTables::changesSince(qint64 scanId) const
 {
-    QSqlQuery q(QSqlDatabase::database(m_connection));
+    QSqlQuery q(QSqlDatabase::database(m_store.m_connection));
     q.prepare(
         QStringLiteral("SELECT scan, at, registry, repository, tag, kind, old_digest, new_digest FROM changes WHERE scan > ? ORDER BY id"));
     q.addBindValue(scanId);
@@ -314,14 +318,145 @@ QList<Change> Store::changesSince(qint64 scanId) const
     return readChanges(q);
 }
 
-QList<Change> Store::changesSince(const QDateTime &time) const
+QList<Change> HistoryTables::changesSince(const QDateTime &time) const
 {
-    QSqlQuery q(QSqlDatabase::database(m_connection));
+    QSqlQuery q(QSqlDatabase::database(m_store.m_connection));
     q.prepare(
         QStringLiteral("SELECT scan, at, registry, repository, tag, kind, old_digest, new_digest FROM changes WHERE at >= ? ORDER BY id"));
     q.addBindValue(ms(time));
     q.exec();
     return readChanges(q);
+}
+
+// Scans and the errors they met.
+
+qint64 HistoryTables::beginScan(const QString &planPath, const QDateTime &now, const QString &collector)
+{
+    Store *w = writable();
+    if (!w)
+        return 0;
+    QSqlQuery q(QSqlDatabase::database(m_store.m_connection));
+    q.prepare(QStringLiteral("INSERT INTO scans(plan, started_at, collector) VALUES(?, ?, ?) RETURNING id"));
+    q.addBindValue(planPath);
+    q.addBindValue(ms(now));
+    q.addBindValue(collector.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(collector));
+    if (!q.exec() || !q.next()) {
+        w->m_lastError = q.lastError().text();
+        return 0;
+    }
+    return q.value(0).toLongLong();
+}
+
+bool HistoryTables::finishScan(const ScanRecord &s)
+{
+    Store *w = writable();
+    if (!w)
+        return false;
+    QSqlQuery q(QSqlDatabase::database(m_store.m_connection));
+    q.prepare(QStringLiteral("UPDATE scans SET finished_at=?, complete=?, interrupted=?, requests=?, errors=?, note=? WHERE id=?"));
+    q.addBindValue(ms(s.finishedAt));
+    q.addBindValue(s.complete ? 1 : 0);
+    q.addBindValue(s.interrupted ? 1 : 0);
+    q.addBindValue(s.requests);
+    q.addBindValue(s.errors);
+    q.addBindValue(s.note);
+    q.addBindValue(s.id);
+    if (!q.exec()) {
+        w->m_lastError = q.lastError().text();
+        return false;
+    }
+    if (m_store.m_postgres)
+        w->notifyChanged(QStringLiteral("scan %1").arg(s.id));
+    else
+        w->exec(QStringLiteral("PRAGMA wal_checkpoint(PASSIVE)"));
+    return true;
+}
+
+static ScanRecord scanFrom(const QSqlQuery &q)
+{
+    ScanRecord s;
+    s.id = q.value(0).toLongLong();
+    s.plan = q.value(1).toString();
+    s.startedAt = fromMs(q.value(2));
+    s.finishedAt = fromMs(q.value(3));
+    s.complete = q.value(4).toBool();
+    s.interrupted = q.value(5).toBool();
+    s.requests = q.value(6).toLongLong();
+    s.errors = q.value(7).toLongLong();
+    s.note = q.value(8).toString();
+    s.collector = q.value(9).toString();
+    return s;
+}
+
+std::optional<ScanRecord> HistoryTables::scan(qint64 id) const
+{
+    QSqlQuery q(QSqlDatabase::database(m_store.m_connection));
+    q.prepare(QStringLiteral(
+        "SELECT id, plan, started_at, finished_at, complete, interrupted, requests, errors, note, collector FROM scans WHERE id=?"));
+    q.addBindValue(id);
+    if (q.exec() && q.next())
+        return scanFrom(q);
+    return std::nullopt;
+}
+
+std::optional<ScanRecord> HistoryTables::lastScan() const
+{
+    QSqlQuery q(QSqlDatabase::database(m_store.m_connection));
+    if (q.exec(QStringLiteral(
+            "SELECT id, plan, started_at, finished_at, complete, interrupted, requests, errors, note, collector FROM scans ORDER BY "
+            "id DESC LIMIT 1")) &&
+        q.next())
+        return scanFrom(q);
+    return std::nullopt;
+}
+
+QList<ScanRecord> HistoryTables::scans() const
+{
+    QList<ScanRecord> out;
+    QSqlQuery q(QSqlDatabase::database(m_store.m_connection));
+    q.exec(QStringLiteral(
+        "SELECT id, plan, started_at, finished_at, complete, interrupted, requests, errors, note, collector FROM scans ORDER BY id"));
+    while (q.next())
+        out.append(scanFrom(q));
+    return out;
+}
+
+bool HistoryTables::recordError(qint64 scanId, const QString &registry, const QString &repository, const QString &tag,
+                                const QString &message)
+{
+    Store *w = writable();
+    if (!w)
+        return false;
+    QSqlQuery q(QSqlDatabase::database(m_store.m_connection));
+    q.prepare(QStringLiteral("INSERT INTO scan_errors(scan, registry, repository, tag, message) VALUES(?,?,?,?,?)"));
+    q.addBindValue(scanId);
+    q.addBindValue(registry);
+    q.addBindValue(repository);
+    q.addBindValue(tag);
+    q.addBindValue(message);
+    return q.exec();
+}
+
+QStringList HistoryTables::scanErrors(qint64 scanId) const
+{
+    QStringList out;
+    QSqlQuery q(QSqlDatabase::database(m_store.m_connection));
+    q.prepare(QStringLiteral("SELECT registry, repository, tag, message FROM scan_errors WHERE scan=?"));
+    q.addBindValue(scanId);
+    q.exec();
+    while (q.next())
+        out << QStringLiteral("%1 %2%3: %4")
+                   .arg(q.value(0).toString(), q.value(1).toString(),
+                        q.value(2).toString().isEmpty() ? QString() : u':' + q.value(2).toString(), q.value(3).toString());
+    return out;
+}
+
+qint64 HistoryTables::observationCount() const
+{
+    QSqlQuery q(QSqlDatabase::database(m_store.m_connection));
+    if (q.exec(QStringLiteral("SELECT COUNT(*) FROM observations")) && q.next())
+        return q.value(0).toLongLong();
+    return -1;
 }
 
 } // namespace ferry

@@ -9,6 +9,7 @@
 //   bench_clients run DIR DB                     read, join: time of each, references by state, peak memory
 #include "clients/inventory.h"
 #include "clients/refjoin.h"
+#include "store/matrixtables.h"
 #include "store/store.h"
 
 #include <QCoreApplication>
@@ -27,11 +28,11 @@ namespace {
 
 int make(const QString &dir, Store &store, int objects, QTextStream &out)
 {
-    const qint64 rows = store.matrixRowCount();
+    const qint64 rows = MatrixTables(store).matrixRowCount();
     const qint64 step = qMax<qint64>(1, rows / objects);
     QList<QPair<QString, QString>> sample;
     qint64 i = 0;
-    store.forEachRawMatrixRow([&](const RawMatrixRow &r) {
+    MatrixTables(store).forEachRawMatrixRow([&](const RawMatrixRow &r) {
         if (i++ % step == 0)
             sample.append({QString::fromUtf8(r.repository), QString::fromUtf8(r.tag)});
         return sample.size() < objects;
@@ -61,8 +62,8 @@ int make(const QString &dir, Store &store, int objects, QTextStream &out)
         QTextStream t(&file);
         for (int k = f * perFile; k < qMin<qsizetype>(sample.size(), (f + 1) * perFile); ++k) {
             const auto &[repo, tag] = sample[k];
-            const QString second = k % 2 ? QStringLiteral("quay.io/prometheus/node-exporter:v1.7.0")
-                                         : QStringLiteral("gsoci.example/%1:%2").arg(repo, tag);
+            const QString second =
+                k % 2 ? QStringLiteral("quay.io/prometheus/node-exporter:v1.7.0") : QStringLiteral("gsoci.example/%1:%2").arg(repo, tag);
             t << "---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app-" << k << "\n  namespace: team-" << k % 50
               << "\nspec:\n  replicas: 2\n  template:\n    metadata:\n      labels: { app: app-" << k
               << " }\n    spec:\n      containers:\n        - name: main\n          image: " << repo << ':' << tag

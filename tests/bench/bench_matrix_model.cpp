@@ -9,6 +9,7 @@
 //   bench_matrix_model --db FILE      (a database made by bench_store)
 #include "report/progress.h"
 #include "report/report.h"
+#include "store/matrixtables.h"
 #include "syncmatrixmodel.h"
 
 #include <QElapsedTimer>
@@ -59,7 +60,7 @@ int main(int argc, char *argv[])
             return 1;
         }
         qint64 n = 0;
-        store.forEachMatrixRow([&n](MatrixRow &&r) {
+        MatrixTables(store).forEachMatrixRow([&n](MatrixRow &&r) {
             n += r.cells.size();
             return true;
         });

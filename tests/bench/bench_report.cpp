@@ -7,6 +7,8 @@
 //   bench_report csv DB OUT               the CSV report, streamed: time and peak memory
 //   bench_report md DB OUT                collecting the data and the Markdown report
 #include "report/report.h"
+#include "store/historytables.h"
+#include "store/matrixtables.h"
 #include "store/store.h"
 
 #include <QCoreApplication>
@@ -39,7 +41,7 @@ int main(int argc, char *argv[])
     if (a[1] == u"make") {
         const int rows = a.size() > 3 ? a[3].toInt() : 1'000'000;
         const QDateTime now = QDateTime::currentDateTimeUtc();
-        const qint64 scan = store.beginScan(QStringLiteral("bench.yaml"), now);
+        const qint64 scan = HistoryTables(store).beginScan(QStringLiteral("bench.yaml"), now);
         const QStringList states{QStringLiteral("synced"), QStringLiteral("missing"), QStringLiteral("drifted"), QStringLiteral("lagging")};
         QList<MatrixRow> batch;
         QStringList repos;
@@ -54,8 +56,8 @@ int main(int argc, char *argv[])
             if (repos.isEmpty() || repos.last() != r.repository)
                 repos << r.repository;
         }
-        store.writeMatrix(scan, batch, repos);
-        store.finishScan(ScanRecord{scan, QStringLiteral("bench.yaml"), now, now, true, false, 0, 0, {}, {}});
+        MatrixTables(store).writeMatrix(scan, batch, repos);
+        HistoryTables(store).finishScan(ScanRecord{scan, QStringLiteral("bench.yaml"), now, now, true, false, 0, 0, {}, {}});
         out << "made " << rows << " rows in " << t.elapsed() << " ms\n";
         return 0;
     }
@@ -65,7 +67,7 @@ int main(int argc, char *argv[])
     if (a[1] == u"csv") {
         writeReportCsv(store, &file);
         file.close();
-        out << "csv: " << store.matrixRowCount() << " rows, " << file.size() / (1024 * 1024) << " MiB in " << t.elapsed()
+        out << "csv: " << MatrixTables(store).matrixRowCount() << " rows, " << file.size() / (1024 * 1024) << " MiB in " << t.elapsed()
             << " ms, peak memory " << peakRssMiB() << " MiB\n";
     } else {
         const ReportData d = collectReport(store, {}, 50);

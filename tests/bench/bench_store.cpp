@@ -7,6 +7,9 @@
 // --out keeps the database (with the registries' roles and a finished scan) at FILE, for
 // bench_window to open the dashboard on it; a postgresql:// URL (an empty database) runs the
 // same on PostgreSQL (tests/bench/store_engines.sh runs both side by side).
+#include "store/figuretables.h"
+#include "store/historytables.h"
+#include "store/matrixtables.h"
 #include "store/store.h"
 
 #include <QCoreApplication>
@@ -63,17 +66,17 @@ int main(int argc, char *argv[])
     QElapsedTimer t;
 
     // Scan 1: every tag new, in one registry.
-    const qint64 s1 = store.beginScan(QStringLiteral("bench"), QDateTime::currentDateTimeUtc());
+    const qint64 s1 = HistoryTables(store).beginScan(QStringLiteral("bench"), QDateTime::currentDateTimeUtc());
     t.start();
     for (int r = 0; r < repos; ++r)
-        store.applyListing(s1, QStringLiteral("gsoci"), repoName(r), listing(r, 1), true, QDateTime::currentDateTimeUtc());
+        HistoryTables(store).applyListing(s1, QStringLiteral("gsoci"), repoName(r), listing(r, 1), true, QDateTime::currentDateTimeUtc());
     const qint64 firstMs = t.elapsed();
 
     // Scan 2: 1 % of the tags moved.
-    const qint64 s2 = store.beginScan(QStringLiteral("bench"), QDateTime::currentDateTimeUtc());
+    const qint64 s2 = HistoryTables(store).beginScan(QStringLiteral("bench"), QDateTime::currentDateTimeUtc());
     t.restart();
     for (int r = 0; r < repos; ++r)
-        store.applyListing(s2, QStringLiteral("gsoci"), repoName(r), listing(r, 2), true, QDateTime::currentDateTimeUtc());
+        HistoryTables(store).applyListing(s2, QStringLiteral("gsoci"), repoName(r), listing(r, 2), true, QDateTime::currentDateTimeUtc());
     const qint64 secondMs = t.elapsed();
 
     // The matrix: one row per tag, three cells each.
@@ -94,41 +97,41 @@ int main(int argc, char *argv[])
     for (int r = 0; r < repos; ++r)
         covered << repoName(r);
     t.restart();
-    store.writeMatrix(s2, rows, covered);
+    MatrixTables(store).writeMatrix(s2, rows, covered);
     const qint64 matrixWriteMs = t.elapsed();
     if (!outFile.isEmpty()) {
         // What a real scan also leaves: the registries' roles, the counts, a finished scan.
-        store.recordRegistries({{QStringLiteral("dockerhub"), QStringLiteral("source"), {}, 0},
-                                {QStringLiteral("gsoci"), QStringLiteral("target"), {}, 0},
-                                {QStringLiteral("china"), QStringLiteral("replica"), QStringLiteral("gsoci"), 7200}});
+        FigureTables(store).recordRegistries({{QStringLiteral("dockerhub"), QStringLiteral("source"), {}, 0},
+                                              {QStringLiteral("gsoci"), QStringLiteral("target"), {}, 0},
+                                              {QStringLiteral("china"), QStringLiteral("replica"), QStringLiteral("gsoci"), 7200}});
         const int n = int(rows.size());
-        store.recordStateCounts(s2,
-                                {{QString(), {{QStringLiteral("synced"), n}}},
-                                 {QStringLiteral("dockerhub"), {{QStringLiteral("synced"), n}}},
-                                 {QStringLiteral("gsoci"), {{QStringLiteral("synced"), n}}},
-                                 {QStringLiteral("china"), {{QStringLiteral("synced"), n}}}});
-        ScanRecord done = *store.scan(s2);
+        MatrixTables(store).recordStateCounts(s2,
+                                              {{QString(), {{QStringLiteral("synced"), n}}},
+                                               {QStringLiteral("dockerhub"), {{QStringLiteral("synced"), n}}},
+                                               {QStringLiteral("gsoci"), {{QStringLiteral("synced"), n}}},
+                                               {QStringLiteral("china"), {{QStringLiteral("synced"), n}}}});
+        ScanRecord done = *HistoryTables(store).scan(s2);
         done.finishedAt = QDateTime::currentDateTimeUtc();
         done.complete = true;
-        store.finishScan(done);
+        HistoryTables(store).finishScan(done);
     }
     t.restart();
-    store.writeMatrix(s2, rows, covered); // nothing changed: no writes
+    MatrixTables(store).writeMatrix(s2, rows, covered); // nothing changed: no writes
     const qint64 matrixRewriteMs = t.elapsed();
     rows.clear();
     rows.squeeze();
 
     t.restart();
-    const QList<MatrixRow> loaded = store.matrix();
+    const QList<MatrixRow> loaded = MatrixTables(store).matrix();
     const qint64 matrixReadMs = t.elapsed();
     t.restart();
-    const QList<Change> changes = store.changesSince(s1);
+    const QList<Change> changes = HistoryTables(store).changesSince(s1);
     const qint64 changesMs = t.elapsed();
     t.restart();
-    const QList<Observation> timeline = store.timeline(repoName(repos / 2), QStringLiteral("1.0.0"));
+    const QList<Observation> timeline = HistoryTables(store).timeline(repoName(repos / 2), QStringLiteral("1.0.0"));
     const qint64 timelineMs = t.elapsed();
     t.restart();
-    const auto current = store.currentTags(QStringLiteral("gsoci"), repoName(repos / 2));
+    const auto current = HistoryTables(store).currentTags(QStringLiteral("gsoci"), repoName(repos / 2));
     const qint64 currentMs = t.elapsed();
 
     qint64 walBytes = QFileInfo(store.path() + QStringLiteral("-wal")).size();
@@ -149,19 +152,21 @@ int main(int argc, char *argv[])
         << "changes since scan 1:                " << changesMs << " ms (" << changes.size() << " changes)\n"
         << "one tag's timeline:                  " << timelineMs << " ms (" << timeline.size() << " entries)\n"
         << "current tags of one repository:      " << currentMs << " ms (" << current.size() << " tags)\n"
-        << "observations: " << store.observationCount() << "; database: " << dbBytes / (1024 * 1024) << " MiB (" << dbBytes / total
-        << " bytes per tag) plus " << walBytes / (1024 * 1024) << " MiB of write-ahead log; peak RSS " << peakRssMiB() << " MiB\n";
+        << "observations: " << HistoryTables(store).observationCount() << "; database: " << dbBytes / (1024 * 1024) << " MiB ("
+        << dbBytes / total << " bytes per tag) plus " << walBytes / (1024 * 1024) << " MiB of write-ahead log; peak RSS " << peakRssMiB()
+        << " MiB\n";
     if (!outFile.isEmpty()) {
         // The kept database is for the window: the replica's history too, every digest arrived
         // one scan after the target had it (as the matrix says: synced), so the Replication
         // page has a million arrivals to measure, not a million items in flight.
-        const qint64 s3 = store.beginScan(QStringLiteral("bench"), QDateTime::currentDateTimeUtc().addSecs(600));
+        const qint64 s3 = HistoryTables(store).beginScan(QStringLiteral("bench"), QDateTime::currentDateTimeUtc().addSecs(600));
         for (int r = 0; r < repos; ++r)
-            store.applyListing(s3, QStringLiteral("china"), repoName(r), listing(r, 2), true, QDateTime::currentDateTimeUtc().addSecs(600));
-        ScanRecord done = *store.scan(s3);
+            HistoryTables(store).applyListing(s3, QStringLiteral("china"), repoName(r), listing(r, 2), true,
+                                              QDateTime::currentDateTimeUtc().addSecs(600));
+        ScanRecord done = *HistoryTables(store).scan(s3);
         done.finishedAt = QDateTime::currentDateTimeUtc().addSecs(600);
         done.complete = true;
-        store.finishScan(done);
+        HistoryTables(store).finishScan(done);
         out << "kept in " << outFile << " with the replica china's history (scan " << s3 << ")\n";
     }
     return 0;

@@ -6,9 +6,11 @@
 // references show, picking a cluster filters them, the burn-down and the generated
 // hosts.toml are there, and a double-click opens the reference's matrix row.
 #include "clientspage.h"
-#include "store/clienttables.h"
 #include "gui/mainwindow.h"
 #include "imagespage.h"
+#include "store/clienttables.h"
+#include "store/historytables.h"
+#include "store/matrixtables.h"
 #include "store/store.h"
 #include "testmain.h"
 #include "testutil.h"
@@ -55,15 +57,16 @@ private Q_SLOTS:
             QString err;
             QVERIFY(store.open(&err));
             const QDateTime at = QDateTime::currentDateTimeUtc();
-            const qint64 scan = store.beginScan(plan, at);
+            const qint64 scan = HistoryTables(store).beginScan(plan, at);
             const QString d = QStringLiteral("sha256:%1").arg(1, 64, 10, QLatin1Char('0'));
             MatrixRow row{QStringLiteral("giantswarm/app"), QStringLiteral("1.0"), QStringLiteral("synced"), {}, true, {}};
             row.cells.insert(QStringLiteral("dockerhub"), MatrixCell{d, QStringLiteral("synced"), {}, {}, at, at});
             row.cells.insert(QStringLiteral("gsoci"), MatrixCell{d, QStringLiteral("synced"), {}, {}, at, at});
-            QVERIFY(store.writeMatrix(scan, {row}, {QStringLiteral("giantswarm/app")}));
-            store.finishScan(ScanRecord{scan, plan, at, at, true, false, 0, 0, {}, {}});
-            QVERIFY(ClientTables(store).recordClientCounts({ClientCount{at.addSecs(-60), QStringLiteral("berlin"), QStringLiteral("dockerhub"), 3, 0},
-                                              ClientCount{at, QStringLiteral("berlin"), QStringLiteral("dockerhub"), 1, 1}}));
+            QVERIFY(MatrixTables(store).writeMatrix(scan, {row}, {QStringLiteral("giantswarm/app")}));
+            HistoryTables(store).finishScan(ScanRecord{scan, plan, at, at, true, false, 0, 0, {}, {}});
+            QVERIFY(ClientTables(store).recordClientCounts(
+                {ClientCount{at.addSecs(-60), QStringLiteral("berlin"), QStringLiteral("dockerhub"), 3, 0},
+                 ClientCount{at, QStringLiteral("berlin"), QStringLiteral("dockerhub"), 1, 1}}));
         }
         MainWindow window(plan, db);
         window.show();

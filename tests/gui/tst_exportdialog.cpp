@@ -5,6 +5,9 @@
 // and PDF finish through the worker thread with the files written.
 #include "core/workspace.h"
 #include "exportdialog.h"
+#include "store/figuretables.h"
+#include "store/historytables.h"
+#include "store/matrixtables.h"
 #include "store/store.h"
 #include "testmain.h"
 
@@ -26,9 +29,9 @@ private Q_SLOTS:
             Store store(db);
             QString err;
             QVERIFY(store.open(&err));
-            QVERIFY(store.recordRegistries({{QStringLiteral("gsoci"), QStringLiteral("target"), {}, 0}}));
+            QVERIFY(FigureTables(store).recordRegistries({{QStringLiteral("gsoci"), QStringLiteral("target"), {}, 0}}));
             const QDateTime now = QDateTime::currentDateTimeUtc();
-            const qint64 scan = store.beginScan(QStringLiteral("/p/demo.yaml"), now);
+            const qint64 scan = HistoryTables(store).beginScan(QStringLiteral("/p/demo.yaml"), now);
             QList<MatrixRow> rows;
             for (int i = 0; i < 30; ++i) {
                 MatrixRow r{QStringLiteral("team/app"),
@@ -40,8 +43,8 @@ private Q_SLOTS:
                 r.cells.insert(QStringLiteral("gsoci"), MatrixCell{{}, r.state, {}, {}, now, now});
                 rows << r;
             }
-            QVERIFY(store.writeMatrix(scan, rows, {QStringLiteral("team/app")}));
-            store.finishScan(ScanRecord{scan, QStringLiteral("/p/demo.yaml"), now, now, true, false, 3, 0, {}, {}});
+            QVERIFY(MatrixTables(store).writeMatrix(scan, rows, {QStringLiteral("team/app")}));
+            HistoryTables(store).finishScan(ScanRecord{scan, QStringLiteral("/p/demo.yaml"), now, now, true, false, 3, 0, {}, {}});
         }
         Workspace workspace;
         QString error;

@@ -11,6 +11,9 @@
 #include "overviewpage.h"
 #include "registriespage.h"
 #include "registryfarm.h"
+#include "store/figuretables.h"
+#include "store/historytables.h"
+#include "store/matrixtables.h"
 #include "store/store.h"
 #include "syncmatrixmodel.h"
 #include "testmain.h"
@@ -95,10 +98,10 @@ private Q_SLOTS:
         QString err;
         QVERIFY(store.open(&err));
         const QDateTime now = QDateTime::currentDateTimeUtc();
-        const qint64 scan = store.beginScan(QStringLiteral("plan.yaml"), now);
+        const qint64 scan = HistoryTables(store).beginScan(QStringLiteral("plan.yaml"), now);
         const QString d1 = QStringLiteral("sha256:") + QString(64, u'1');
-        store.applyListing(scan, QStringLiteral("gsoci"), QStringLiteral("giantswarm/app-operator"),
-                           {TagObservation{QStringLiteral("6.0.0"), d1, {}, {}, {}}}, true, now);
+        HistoryTables(store).applyListing(scan, QStringLiteral("gsoci"), QStringLiteral("giantswarm/app-operator"),
+                                          {TagObservation{QStringLiteral("6.0.0"), d1, {}, {}, {}}}, true, now);
         QList<MatrixRow> rows;
         for (int i = 0; i < 50; ++i) {
             MatrixRow r;
@@ -108,9 +111,10 @@ private Q_SLOTS:
             r.cells.insert(QStringLiteral("gsoci"), MatrixCell{i == 0 ? d1 : QString(), r.state, {}, {}, now, now});
             rows << r;
         }
-        QVERIFY(store.writeMatrix(scan, rows, {QStringLiteral("giantswarm/app-operator"), QStringLiteral("giantswarm/kubectl")}));
-        store.finishScan(ScanRecord{scan, QStringLiteral("plan.yaml"), now, now, true, false, 12, 0, {}, {}});
-        store.recordRegistries(
+        QVERIFY(
+            MatrixTables(store).writeMatrix(scan, rows, {QStringLiteral("giantswarm/app-operator"), QStringLiteral("giantswarm/kubectl")}));
+        HistoryTables(store).finishScan(ScanRecord{scan, QStringLiteral("plan.yaml"), now, now, true, false, 12, 0, {}, {}});
+        FigureTables(store).recordRegistries(
             {{QStringLiteral("gsoci"), QStringLiteral("target"), {}, 0}, {QStringLiteral("old-acr"), QStringLiteral("legacy"), {}, 0}});
         RegistryScanStats ok;
         ok.scan = scan;
@@ -126,7 +130,7 @@ private Q_SLOTS:
         down.latencyMsAvg = -1;
         down.listingsFailed = 2;
         down.firstError = QStringLiteral("giantswarm/kubectl: network error: Connection refused");
-        QVERIFY(store.recordRegistryStats({ok, down}));
+        QVERIFY(FigureTables(store).recordRegistryStats({ok, down}));
     }
 
     // Every number of the Overview opens the matrix behind it: a registry's count, and the
@@ -215,7 +219,7 @@ private Q_SLOTS:
             QString err;
             QVERIFY(store.open(&err));
             const QDateTime now = QDateTime::currentDateTimeUtc();
-            const qint64 scan = store.beginScan(plan, now);
+            const qint64 scan = HistoryTables(store).beginScan(plan, now);
             MatrixRow r;
             r.repository = QStringLiteral("team/app");
             r.tag = QStringLiteral("1.0.0");
@@ -224,7 +228,7 @@ private Q_SLOTS:
                 QStringLiteral("gsoci"),
                 MatrixCell{digest, QStringLiteral("synced"), {}, QStringLiteral("application/vnd.oci.image.index.v1+json"), now, now});
             r.cells.insert(QStringLiteral("gone"), MatrixCell{digest, QStringLiteral("present"), {}, {}, now, now});
-            QVERIFY(store.writeMatrix(scan, {r}, {QStringLiteral("team/app")}));
+            QVERIFY(MatrixTables(store).writeMatrix(scan, {r}, {QStringLiteral("team/app")}));
         }
         MainWindow window(plan, db);
         window.show();
@@ -315,8 +319,8 @@ private Q_SLOTS:
         Store reader(m_dir.filePath(QStringLiteral("scan.db")));
         QString err;
         QVERIFY(reader.open(&err));
-        QVERIFY(reader.lastScan() && reader.lastScan()->complete);
-        QCOMPARE(reader.matrixRowCount(), 2);
+        QVERIFY(HistoryTables(reader).lastScan() && HistoryTables(reader).lastScan()->complete);
+        QCOMPARE(MatrixTables(reader).matrixRowCount(), 2);
     }
 
     // The manifest tab and Scan now against real registries in the world's shapes: a
@@ -499,7 +503,7 @@ private Q_SLOTS:
         QString err;
         QVERIFY2(writer.open(&err), qPrintable(err));
         const QDateTime now = QDateTime::currentDateTimeUtc();
-        const qint64 scan = writer.beginScan(QStringLiteral("plan.yaml"), now, QStringLiteral("elsewhere"));
+        const qint64 scan = HistoryTables(writer).beginScan(QStringLiteral("plan.yaml"), now, QStringLiteral("elsewhere"));
         QList<MatrixRow> rows;
         for (int i = 0; i < 7; ++i) {
             MatrixRow r;
@@ -509,8 +513,8 @@ private Q_SLOTS:
             r.cells.insert(QStringLiteral("gsoci"), MatrixCell{{}, r.state, {}, {}, now, now});
             rows << r;
         }
-        QVERIFY(writer.writeMatrix(scan, rows, {QStringLiteral("giantswarm/new-app")}));
-        QVERIFY(writer.finishScan(ScanRecord{scan, QStringLiteral("plan.yaml"), now, now, true, false, 7, 0, {}, {}}));
+        QVERIFY(MatrixTables(writer).writeMatrix(scan, rows, {QStringLiteral("giantswarm/new-app")}));
+        QVERIFY(HistoryTables(writer).finishScan(ScanRecord{scan, QStringLiteral("plan.yaml"), now, now, true, false, 7, 0, {}, {}}));
         QTRY_COMPARE_WITH_TIMEOUT(window.model()->totalRows(), 57, 15000);
     }
 };

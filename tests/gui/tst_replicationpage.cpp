@@ -9,6 +9,9 @@
 #include "imagespage.h"
 #include "overviewpage.h"
 #include "replicationpage.h"
+#include "store/figuretables.h"
+#include "store/historytables.h"
+#include "store/matrixtables.h"
 #include "store/store.h"
 #include "testmain.h"
 
@@ -33,22 +36,24 @@ private Q_SLOTS:
             Store store(db);
             QString err;
             QVERIFY(store.open(&err));
-            QVERIFY(store.recordRegistries({{QStringLiteral("gsoci"), QStringLiteral("target"), {}, 0},
-                                            {QStringLiteral("china"), QStringLiteral("replica"), QStringLiteral("gsoci"), 120}}));
+            QVERIFY(
+                FigureTables(store).recordRegistries({{QStringLiteral("gsoci"), QStringLiteral("target"), {}, 0},
+                                                      {QStringLiteral("china"), QStringLiteral("replica"), QStringLiteral("gsoci"), 120}}));
             const QDateTime t0 = QDateTime::currentDateTimeUtc().addSecs(-3600);
             auto d = [](int n) { return QStringLiteral("sha256:%1").arg(n, 64, 10, QLatin1Char('0')); };
             const QString repo = QStringLiteral("team/app");
             QList<TagObservation> target, china;
             for (int i = 0; i < 4; ++i) {
                 const QDateTime at = t0.addSecs(60 * i);
-                const qint64 scan = store.beginScan(QStringLiteral("p.yaml"), at);
+                const qint64 scan = HistoryTables(store).beginScan(QStringLiteral("p.yaml"), at);
                 target << TagObservation{QStringLiteral("1.%1").arg(i), d(i), {}, {}, {}};
                 if (i >= 1)
                     china << TagObservation{QStringLiteral("1.%1").arg(i - 1), d(i - 1), {}, {}, {}};
-                store.applyListing(scan, QStringLiteral("gsoci"), repo, target, true, at);
-                store.applyListing(scan, QStringLiteral("china"), repo, china, true, at);
-                QVERIFY(store.recordStateCounts(scan, {{QString(), {{QStringLiteral("synced"), i}, {QStringLiteral("lagging"), 1}}}}));
-                store.finishScan(ScanRecord{scan, QStringLiteral("p.yaml"), at, at, true, false, 0, 0, {}, {}});
+                HistoryTables(store).applyListing(scan, QStringLiteral("gsoci"), repo, target, true, at);
+                HistoryTables(store).applyListing(scan, QStringLiteral("china"), repo, china, true, at);
+                QVERIFY(MatrixTables(store).recordStateCounts(
+                    scan, {{QString(), {{QStringLiteral("synced"), i}, {QStringLiteral("lagging"), 1}}}}));
+                HistoryTables(store).finishScan(ScanRecord{scan, QStringLiteral("p.yaml"), at, at, true, false, 0, 0, {}, {}});
             }
             // 1.0..1.2 arrived one scan (60 s) after the target had them; 1.3 is in flight
             // for an hour, beyond the 2 min SLO.
@@ -89,17 +94,18 @@ private Q_SLOTS:
             Store store(db);
             QString err;
             QVERIFY(store.open(&err));
-            QVERIFY(store.recordRegistries({{QStringLiteral("gsoci"), QStringLiteral("target"), {}, 0},
-                                            {QStringLiteral("china"), QStringLiteral("replica"), QStringLiteral("gsoci"), 120}}));
+            QVERIFY(
+                FigureTables(store).recordRegistries({{QStringLiteral("gsoci"), QStringLiteral("target"), {}, 0},
+                                                      {QStringLiteral("china"), QStringLiteral("replica"), QStringLiteral("gsoci"), 120}}));
             const QDateTime at = QDateTime::currentDateTimeUtc().addSecs(-600);
-            const qint64 scan = store.beginScan(QStringLiteral("p.yaml"), at);
+            const qint64 scan = HistoryTables(store).beginScan(QStringLiteral("p.yaml"), at);
             QList<TagObservation> target;
             for (int i = 0; i < 1200; ++i)
                 target << TagObservation{
                     QStringLiteral("1.%1").arg(i), QStringLiteral("sha256:%1").arg(i, 64, 10, QLatin1Char('0')), {}, {}, {}};
-            store.applyListing(scan, QStringLiteral("gsoci"), QStringLiteral("team/app"), target, true, at);
-            store.applyListing(scan, QStringLiteral("china"), QStringLiteral("team/app"), {}, true, at);
-            store.finishScan(ScanRecord{scan, QStringLiteral("p.yaml"), at, at, true, false, 0, 0, {}, {}});
+            HistoryTables(store).applyListing(scan, QStringLiteral("gsoci"), QStringLiteral("team/app"), target, true, at);
+            HistoryTables(store).applyListing(scan, QStringLiteral("china"), QStringLiteral("team/app"), {}, true, at);
+            HistoryTables(store).finishScan(ScanRecord{scan, QStringLiteral("p.yaml"), at, at, true, false, 0, 0, {}, {}});
         }
         {
             // Until the first read is in, the page says it is reading (not a blank page).

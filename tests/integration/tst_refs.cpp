@@ -6,8 +6,10 @@
 // joined with the clusters' references. The matrix is written straight into the store (what
 // a scan would have recorded), so no registry is needed.
 
-#include "store/store.h"
 #include "store/clienttables.h"
+#include "store/historytables.h"
+#include "store/matrixtables.h"
+#include "store/store.h"
 #include "testmain.h"
 #include "testutil.h"
 
@@ -46,7 +48,7 @@ private:
         QString error;
         QVERIFY2(store.open(&error), qPrintable(error));
         const QDateTime at = QDateTime::currentDateTimeUtc();
-        const qint64 scan = store.beginScan(m_plan, at);
+        const qint64 scan = HistoryTables(store).beginScan(m_plan, at);
         auto row = [](const QString &repo, const QString &tag, const QString &hub, const QString &gsoci) {
             MatrixRow r{repo, tag, QStringLiteral("synced"), {}, true, {}};
             r.cells.insert(QStringLiteral("dockerhub"), MatrixCell{hub, QStringLiteral("synced"), {}, {}, {}, {}});
@@ -54,12 +56,13 @@ private:
                            MatrixCell{gsoci, gsoci.isEmpty() ? QStringLiteral("missing") : QStringLiteral("synced"), {}, {}, {}, {}});
             return r;
         };
-        QVERIFY(store.writeMatrix(scan,
-                                  {row(QStringLiteral("giantswarm/app-operator"), QStringLiteral("6.1.0"), digest(1), digest(1)),
-                                   row(QStringLiteral("giantswarm/nginx"), QStringLiteral("1.25"), digest(2), gsociNginx)},
-                                  {QStringLiteral("giantswarm/app-operator"), QStringLiteral("giantswarm/nginx")}));
-        store.applyListing(scan, QStringLiteral("gsoci"), QStringLiteral("giantswarm/app-operator"),
-                           {TagObservation{QStringLiteral("6.1.0"), digest(1), {}, {}, {}}}, true, at);
+        QVERIFY(
+            MatrixTables(store).writeMatrix(scan,
+                                            {row(QStringLiteral("giantswarm/app-operator"), QStringLiteral("6.1.0"), digest(1), digest(1)),
+                                             row(QStringLiteral("giantswarm/nginx"), QStringLiteral("1.25"), digest(2), gsociNginx)},
+                                            {QStringLiteral("giantswarm/app-operator"), QStringLiteral("giantswarm/nginx")}));
+        HistoryTables(store).applyListing(scan, QStringLiteral("gsoci"), QStringLiteral("giantswarm/app-operator"),
+                                          {TagObservation{QStringLiteral("6.1.0"), digest(1), {}, {}, {}}}, true, at);
     }
 
 private Q_SLOTS:

@@ -6,6 +6,9 @@
 // (pdftotext) holds the key figures on the expected pages.
 #include "cleanup/cleanupstore.h"
 #include "report/report.h"
+#include "store/figuretables.h"
+#include "store/historytables.h"
+#include "store/matrixtables.h"
 #include "store/store.h"
 #include "testmain.h"
 #include "testutil.h"
@@ -86,24 +89,25 @@ private Q_SLOTS:
         Store store(m_db);
         QString err;
         QVERIFY(store.open(&err));
-        QVERIFY(store.recordRegistries({{QStringLiteral("hub"), QStringLiteral("source"), {}, 0},
-                                        {QStringLiteral("gsoci"), QStringLiteral("target"), {}, 0},
-                                        {QStringLiteral("china"), QStringLiteral("replica"), QStringLiteral("gsoci"), 60}}));
+        QVERIFY(FigureTables(store).recordRegistries({{QStringLiteral("hub"), QStringLiteral("source"), {}, 0},
+                                                      {QStringLiteral("gsoci"), QStringLiteral("target"), {}, 0},
+                                                      {QStringLiteral("china"), QStringLiteral("replica"), QStringLiteral("gsoci"), 60}}));
         const QDateTime now = QDateTime::currentDateTimeUtc();
         auto d = [](int n) { return QStringLiteral("sha256:%1").arg(n, 64, 10, QLatin1Char('0')); };
         // Three scans an hour apart: 1.0 and 1.1 copied, 2.0 missing, the dev build extra; 1.1
         // moves in the last scan; China gets 1.0 after 30 min and 1.1 never.
         for (int i = 0; i < 3; ++i) {
             const QDateTime at = now.addSecs(-3600 * (2 - i));
-            const qint64 scan = store.beginScan(QStringLiteral("/plans/leave-docker-hub.yaml"), at);
+            const qint64 scan = HistoryTables(store).beginScan(QStringLiteral("/plans/leave-docker-hub.yaml"), at);
             QList<TagObservation> target{{QStringLiteral("1.0"), d(1), {}, {}, {}},
                                          {QStringLiteral("1.1"), d(i == 2 ? 5 : 2), {}, {}, {}},
                                          {QStringLiteral("0.9.0-dev.main.2026-01-01.10-00-00.habcdef0"), d(9), {}, {}, {}}};
-            store.applyListing(scan, QStringLiteral("gsoci"), QStringLiteral("team/app"), target, true, at);
+            HistoryTables(store).applyListing(scan, QStringLiteral("gsoci"), QStringLiteral("team/app"), target, true, at);
             QList<TagObservation> china;
             if (i >= 1)
                 china << TagObservation{QStringLiteral("1.0"), d(1), {}, {}, {}};
-            store.applyListing(scan, QStringLiteral("china"), QStringLiteral("team/app"), china, true, at.addSecs(i >= 1 ? -1800 : 0));
+            HistoryTables(store).applyListing(scan, QStringLiteral("china"), QStringLiteral("team/app"), china, true,
+                                              at.addSecs(i >= 1 ? -1800 : 0));
             m_rows.clear();
             auto row = [&](const QString &tag, const QString &state, bool inPlan, const QMap<QString, MatrixCell> &cells) {
                 m_rows.append(MatrixRow{QStringLiteral("team/app"), tag, state, {}, inPlan, cells});
@@ -127,14 +131,14 @@ private Q_SLOTS:
                  {QStringLiteral("gsoci"), {{}, QStringLiteral("missing"), {}, {}, {}, {}}}});
             row(QStringLiteral("0.9.0-dev.main.2026-01-01.10-00-00.habcdef0"), QStringLiteral("extra"), false,
                 {{QStringLiteral("gsoci"), {d(9), QStringLiteral("extra"), {}, {}, at, at}}});
-            QVERIFY(store.writeMatrix(scan, m_rows, {QStringLiteral("team/app")}));
+            QVERIFY(MatrixTables(store).writeMatrix(scan, m_rows, {QStringLiteral("team/app")}));
             QMap<QString, QMap<QString, int>> counts;
             for (const MatrixRow &r : std::as_const(m_rows)) {
                 ++counts[QString()][r.state];
                 for (auto it = r.cells.begin(); it != r.cells.end(); ++it)
                     ++counts[it.key()][it->state];
             }
-            QVERIFY(store.recordStateCounts(scan, counts));
+            QVERIFY(MatrixTables(store).recordStateCounts(scan, counts));
             RateLimitReading rl;
             rl.present = true;
             rl.limit = 100;
@@ -142,8 +146,9 @@ private Q_SLOTS:
             rl.windowSeconds = 21600;
             rl.source = QStringLiteral("203.0.113.7");
             rl.observedAt = at;
-            QVERIFY(store.recordRateLimit(scan, QStringLiteral("hub"), rl));
-            store.finishScan(ScanRecord{scan, QStringLiteral("/plans/leave-docker-hub.yaml"), at, at.addSecs(5), true, false, 40, 0, {}, {}});
+            QVERIFY(FigureTables(store).recordRateLimit(scan, QStringLiteral("hub"), rl));
+            HistoryTables(store).finishScan(
+                ScanRecord{scan, QStringLiteral("/plans/leave-docker-hub.yaml"), at, at.addSecs(5), true, false, 40, 0, {}, {}});
         }
         CleanupStore cs(store);
         CleanupBatch b;
@@ -175,11 +180,12 @@ private Q_SLOTS:
             Store store(db);
             QString err;
             QVERIFY(store.open(&err));
-            QVERIFY(store.recordRegistries({{QStringLiteral("hub"), QStringLiteral("source"), {}, 0},
-                                            {QStringLiteral("gsoci"), QStringLiteral("target"), {}, 0},
-                                            {QStringLiteral("china"), QStringLiteral("replica"), QStringLiteral("gsoci"), 60}}));
+            QVERIFY(
+                FigureTables(store).recordRegistries({{QStringLiteral("hub"), QStringLiteral("source"), {}, 0},
+                                                      {QStringLiteral("gsoci"), QStringLiteral("target"), {}, 0},
+                                                      {QStringLiteral("china"), QStringLiteral("replica"), QStringLiteral("gsoci"), 60}}));
             const QDateTime at = QDateTime::currentDateTimeUtc();
-            const qint64 scan = store.beginScan(QStringLiteral("/plans/p.yaml"), at);
+            const qint64 scan = HistoryTables(store).beginScan(QStringLiteral("/plans/p.yaml"), at);
             auto d = [](int n) { return QStringLiteral("sha256:%1").arg(n, 64, 10, QLatin1Char('0')); };
             const MatrixCell china{{}, QStringLiteral("unknown"), QStringLiteral("connection refused"), {}, {}, {}};
             QList<MatrixRow> rows;
@@ -194,7 +200,7 @@ private Q_SLOTS:
                                         i < 2 ? MatrixCell{d(i), QStringLiteral("synced"), {}, {}, at, at}
                                               : MatrixCell{{}, QStringLiteral("missing"), {}, {}, {}, {}}},
                                        {QStringLiteral("china"), china}}});
-            QVERIFY(store.writeMatrix(scan, rows, {QStringLiteral("team/app")}));
+            QVERIFY(MatrixTables(store).writeMatrix(scan, rows, {QStringLiteral("team/app")}));
             RegistryScanStats down;
             down.scan = scan;
             down.registry = QStringLiteral("china");
@@ -202,8 +208,9 @@ private Q_SLOTS:
             down.requests = 4;
             down.failures = 4;
             down.firstError = QStringLiteral("network error: GET https://china.example/v2/: Connection refused");
-            QVERIFY(store.recordRegistryStats({down}));
-            store.finishScan(ScanRecord{scan, QStringLiteral("/plans/p.yaml"), at, at.addSecs(1), false, false, 10, 4, {}, {}});
+            QVERIFY(FigureTables(store).recordRegistryStats({down}));
+            HistoryTables(store).finishScan(
+                ScanRecord{scan, QStringLiteral("/plans/p.yaml"), at, at.addSecs(1), false, false, 10, 4, {}, {}});
         }
         Store store(db);
         QString err;

@@ -9,6 +9,9 @@
 #include "registry/registryerror.h"
 #include "registryfarm.h"
 #include "scan/scanner.h"
+#include "store/figuretables.h"
+#include "store/historytables.h"
+#include "store/matrixtables.h"
 #include "store/store.h"
 #include "testmain.h"
 #include "teststore.h"
@@ -226,7 +229,7 @@ private Q_SLOTS:
         QString err;
         QVERIFY2(store.open(&err), qPrintable(err));
         QMap<QString, ferry::RegistryScanStats> stats;
-        for (const ferry::RegistryScanStats &s : store.latestRegistryStats())
+        for (const ferry::RegistryScanStats &s : ferry::FigureTables(store).latestRegistryStats())
             stats.insert(s.registry, s);
         QCOMPARE(stats.keys(), (QStringList{QStringLiteral("china"), QStringLiteral("gsoci"), QStringLiteral("hub")}));
         for (const ferry::RegistryScanStats &s : std::as_const(stats)) {
@@ -264,7 +267,7 @@ private Q_SLOTS:
             for (const ferry::MatrixRow &r : batch)
                 live.insert(r.repository + u':' + r.tag, r.state);
         QMap<QString, QString> final;
-        for (const ferry::MatrixRow &r : store.matrix())
+        for (const ferry::MatrixRow &r : ferry::MatrixTables(store).matrix())
             final.insert(r.repository + u':' + r.tag, r.state);
         QVERIFY(live.size() >= 2);
         for (auto it = live.constBegin(); it != live.constEnd(); ++it) {
@@ -317,19 +320,19 @@ private Q_SLOTS:
                     QStringLiteral("cn-shanghai")});
         QVERIFY(scan.waitForStarted());
         QVERIFY2(!scan.waitForFinished(3000), scan.readAllStandardError().constData()); // it waits for china
-        QCOMPARE(other.scans().size(), 2); // begun, not finished
-        QVERIFY(!other.scans().last().finishedAt.isValid());
+        QCOMPARE(ferry::HistoryTables(other).scans().size(), 2); // begun, not finished
+        QVERIFY(!ferry::HistoryTables(other).scans().last().finishedAt.isValid());
         other.unlock(QStringLiteral("collect:china"));
         QVERIFY(scan.waitForFinished(60'000));
         QVERIFY2(scan.exitCode() == 0, scan.readAllStandardError().constData());
-        const QList<ferry::ScanRecord> scans = other.scans();
+        const QList<ferry::ScanRecord> scans = ferry::HistoryTables(other).scans();
         QCOMPARE(scans.first().collector, QStringLiteral("eu-west"));
         const ferry::ScanRecord &last = scans.last();
         QCOMPARE(last.collector, QStringLiteral("cn-shanghai"));
         QVERIFY(last.complete);
         QVERIFY2(last.note.contains(QStringLiteral("waited for another collector")), qPrintable(last.note));
         bool listedChina = false;
-        for (const ferry::RegistryScanStats &st : other.registryStatsHistory(QStringLiteral("china")))
+        for (const ferry::RegistryScanStats &st : ferry::FigureTables(other).registryStatsHistory(QStringLiteral("china")))
             listedChina = listedChina || (st.scan == last.id && st.listings > 0);
         QVERIFY(listedChina);
         // The scan let its locks go when it finished.
@@ -359,7 +362,7 @@ private Q_SLOTS:
         QString error;
         QVERIFY2(store.open(&error), qPrintable(error));
         QStringList collectors;
-        for (const ferry::ScanRecord &r : store.scans()) {
+        for (const ferry::ScanRecord &r : ferry::HistoryTables(store).scans()) {
             QVERIFY(r.complete);
             collectors << r.collector;
         }
@@ -430,9 +433,9 @@ private Q_SLOTS:
             QVERIFY2(watcher.open(&error), qPrintable(error));
             QElapsedTimer waited;
             waited.start();
-            while (watcher.scans().isEmpty() && waited.elapsed() < 60'000 && p.state() == QProcess::Running)
+            while (ferry::HistoryTables(watcher).scans().isEmpty() && waited.elapsed() < 60'000 && p.state() == QProcess::Running)
                 QThread::msleep(100);
-            QVERIFY(!watcher.scans().isEmpty());
+            QVERIFY(!ferry::HistoryTables(watcher).scans().isEmpty());
         }
         QThread::msleep(800);
         ::kill(pid_t(p.processId()), SIGINT);
@@ -491,7 +494,7 @@ private Q_SLOTS:
         QString err;
         QVERIFY2(store.open(&err), qPrintable(err));
         QMap<QString, ferry::RegistryScanStats> stats;
-        for (const ferry::RegistryScanStats &s : store.latestRegistryStats())
+        for (const ferry::RegistryScanStats &s : ferry::FigureTables(store).latestRegistryStats())
             stats.insert(s.registry, s);
         QVERIFY(stats.contains(QStringLiteral("old-acr")) && stats.contains(QStringLiteral("limited")));
         const ferry::RegistryScanStats old = stats.value(QStringLiteral("old-acr"));

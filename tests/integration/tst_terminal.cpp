@@ -10,6 +10,7 @@
 #include "cleanup/cleanupstore.h"
 #include "copy/copystore.h"
 #include "registryfarm.h"
+#include "store/matrixtables.h"
 #include "store/store.h"
 #include "testmain.h"
 #include "teststore.h"
@@ -139,7 +140,7 @@ private Q_SLOTS:
             Store store(m_scanned);
             QString error;
             QVERIFY(store.open(&error));
-            for (const MatrixRow &r : store.matrix())
+            for (const MatrixRow &r : MatrixTables(store).matrix())
                 if (r.repository == u"team/tui" && r.tag == u"v2")
                     digest = r.cells.value(QStringLiteral("gsoci")).digest;
         }

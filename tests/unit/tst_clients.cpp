@@ -5,9 +5,11 @@
 // to the matrix, and containerd's hosts.toml (read, generated, linted, explained). What
 // containerd itself does with these files is checked in tst_containerd.
 #include "clients/hostsplan.h"
-#include "store/clienttables.h"
 #include "clients/inventory.h"
 #include "clients/refjoin.h"
+#include "store/clienttables.h"
+#include "store/historytables.h"
+#include "store/matrixtables.h"
 #include "store/store.h"
 #include "testmain.h"
 #include "testutil.h"
@@ -649,7 +651,7 @@ private Q_SLOTS:
         Store store(dir.filePath(QStringLiteral("s.db")));
         QVERIFY(store.open(&error));
         const QDateTime at = QDateTime::currentDateTimeUtc();
-        const qint64 scan = store.beginScan(QStringLiteral("plan.yaml"), at);
+        const qint64 scan = HistoryTables(store).beginScan(QStringLiteral("plan.yaml"), at);
         auto cell = [](const QString &d) {
             return MatrixCell{d, d.isEmpty() ? QStringLiteral("missing") : QStringLiteral("synced"), {}, {}, {}, {}};
         };
@@ -659,15 +661,16 @@ private Q_SLOTS:
             r.cells.insert(QStringLiteral("gsoci"), cell(gsoci));
             return r;
         };
-        QVERIFY(store.writeMatrix(scan,
-                                  {row(QStringLiteral("giantswarm/app-operator"), QStringLiteral("6.1.0"), digest(1), digest(1)),
-                                   row(QStringLiteral("giantswarm/nginx"), QStringLiteral("latest"), digest(2), digest(9)),
-                                   row(QStringLiteral("giantswarm/nginx"), QStringLiteral("1.25"), digest(5), digest(5)),
-                                   row(QStringLiteral("acme/migrate"), QStringLiteral("2.1"), digest(3), QString()),
-                                   row(QStringLiteral("giantswarm/kubectl"), QStringLiteral("1.29.0"), QString(), QString())},
-                                  {QStringLiteral("giantswarm/app-operator")}));
-        store.applyListing(scan, QStringLiteral("gsoci"), QStringLiteral("giantswarm/app-operator"),
-                           {TagObservation{QStringLiteral("6.2.0"), digest(6), {}, {}, {}}}, true, at);
+        QVERIFY(
+            MatrixTables(store).writeMatrix(scan,
+                                            {row(QStringLiteral("giantswarm/app-operator"), QStringLiteral("6.1.0"), digest(1), digest(1)),
+                                             row(QStringLiteral("giantswarm/nginx"), QStringLiteral("latest"), digest(2), digest(9)),
+                                             row(QStringLiteral("giantswarm/nginx"), QStringLiteral("1.25"), digest(5), digest(5)),
+                                             row(QStringLiteral("acme/migrate"), QStringLiteral("2.1"), digest(3), QString()),
+                                             row(QStringLiteral("giantswarm/kubectl"), QStringLiteral("1.29.0"), QString(), QString())},
+                                            {QStringLiteral("giantswarm/app-operator")}));
+        HistoryTables(store).applyListing(scan, QStringLiteral("gsoci"), QStringLiteral("giantswarm/app-operator"),
+                                          {TagObservation{QStringLiteral("6.2.0"), digest(6), {}, {}, {}}}, true, at);
 
         const Inventory inv = readInventory(plan->clients);
         const RefJoin join = joinReferences(*plan, inv, &store);
@@ -730,12 +733,14 @@ private Q_SLOTS:
                      1);
         // They are kept per refs scan; cleanup asks the last one, and the oldest are pruned.
         qint64 first = 0, last = 0;
-        QVERIFY(ClientTables(store).recordRefsScan(RefsScanInfo{0, at, QStringLiteral("berlin,hamburg"), int(inv.references.size()), 0}, holds, &first));
+        QVERIFY(ClientTables(store).recordRefsScan(RefsScanInfo{0, at, QStringLiteral("berlin,hamburg"), int(inv.references.size()), 0},
+                                                   holds, &first));
         for (int i = 0; i < 5; ++i)
-            QVERIFY(ClientTables(store).recordRefsScan(RefsScanInfo{0, at.addSecs(i + 1), QStringLiteral("berlin"), 1, 0},
-                                         {ReferenceHold{QStringLiteral("gsoci"), QStringLiteral("team/app"), QStringLiteral("pins"),
-                                                        digest(7), QStringLiteral("berlin"), QStringLiteral("a.yaml"), i + 1}},
-                                         &last));
+            QVERIFY(ClientTables(store).recordRefsScan(
+                RefsScanInfo{0, at.addSecs(i + 1), QStringLiteral("berlin"), 1, 0},
+                {ReferenceHold{QStringLiteral("gsoci"), QStringLiteral("team/app"), QStringLiteral("pins"), digest(7),
+                               QStringLiteral("berlin"), QStringLiteral("a.yaml"), i + 1}},
+                &last));
         const auto info = ClientTables(store).lastRefsScan();
         QVERIFY(info);
         QCOMPARE(info->id, last);

@@ -5,6 +5,8 @@
 // in-flight ages, drift kept apart, unmeasurable digests left out, the chart buckets and
 // the histogram.
 #include "lag/lag.h"
+#include "store/figuretables.h"
+#include "store/historytables.h"
 #include "store/store.h"
 #include "testmain.h"
 
@@ -55,8 +57,8 @@ private Q_SLOTS:
         Store store(dir.filePath(QStringLiteral("merge.db")));
         QString err;
         QVERIFY(store.open(&err));
-        QVERIFY(store.recordRegistries({{QStringLiteral("gsoci"), QStringLiteral("target"), {}, 0},
-                                        {QStringLiteral("china"), QStringLiteral("replica"), QStringLiteral("gsoci"), 60}}));
+        QVERIFY(FigureTables(store).recordRegistries({{QStringLiteral("gsoci"), QStringLiteral("target"), {}, 0},
+                                                      {QStringLiteral("china"), QStringLiteral("replica"), QStringLiteral("gsoci"), 60}}));
         // U+FF5E sorts after U+10000 in UTF-8 order but before it in UTF-16 order.
         const QStringList repos = {QStringLiteral("a/both"), QStringLiteral("b/target-only"), QStringLiteral("c/replica-only"),
                                    QStringLiteral("d/\uFF5E"), QStringLiteral("d/") + QString::fromUcs4(U"\U00010000")};
@@ -64,18 +66,18 @@ private Q_SLOTS:
         // second d (in the same scans as the target), never b or the first d.
         for (int i = 0; i < 2; ++i) {
             const QDateTime at = T0.addSecs(600 * i);
-            const qint64 scan = store.beginScan(QStringLiteral("p.yaml"), at);
+            const qint64 scan = HistoryTables(store).beginScan(QStringLiteral("p.yaml"), at);
             for (int r = 0; r < repos.size(); ++r) {
                 QList<TagObservation> listed;
                 for (int s = 0; s <= i; ++s)
                     for (int t = 0; t < 3; ++t)
                         listed << tag(QStringLiteral("%1.%2").arg(s).arg(t), 100 * r + 10 * s + t);
                 if (r != 2)
-                    store.applyListing(scan, QStringLiteral("gsoci"), repos[r], listed, true, at);
+                    HistoryTables(store).applyListing(scan, QStringLiteral("gsoci"), repos[r], listed, true, at);
                 if (r == 0 || r == 2 || r == 4)
-                    store.applyListing(scan, QStringLiteral("china"), repos[r], listed, true, at);
+                    HistoryTables(store).applyListing(scan, QStringLiteral("china"), repos[r], listed, true, at);
             }
-            store.finishScan(ScanRecord{scan, QStringLiteral("p.yaml"), at, at, true, false, 0, 0, {}, {}});
+            HistoryTables(store).finishScan(ScanRecord{scan, QStringLiteral("p.yaml"), at, at, true, false, 0, 0, {}, {}});
         }
         const QDateTime now = T0.addSecs(1200);
         const ReplicaLag all = computeLag(store, QDateTime(), {}, now).replicas.value(0);
@@ -107,22 +109,22 @@ private Q_SLOTS:
         Store store(dir.filePath(QStringLiteral("kept.db")));
         QString err;
         QVERIFY(store.open(&err));
-        QVERIFY(store.recordRegistries({{QStringLiteral("gsoci"), QStringLiteral("target"), {}, 0},
-                                        {QStringLiteral("china"), QStringLiteral("replica"), QStringLiteral("gsoci"), 600}}));
+        QVERIFY(FigureTables(store).recordRegistries({{QStringLiteral("gsoci"), QStringLiteral("target"), {}, 0},
+                                                      {QStringLiteral("china"), QStringLiteral("replica"), QStringLiteral("gsoci"), 600}}));
         // Tag t is in the target from scan t; the replica has it one scan later for even t,
         // two for odd t. Arrivals: 0 at scan 1, 1 and 2 at scan 3, 3 and 4 at scan 5.
         for (int i = 0; i < 6; ++i) {
             const QDateTime at = T0.addSecs(600 * i);
-            const qint64 scan = store.beginScan(QStringLiteral("p.yaml"), at);
+            const qint64 scan = HistoryTables(store).beginScan(QStringLiteral("p.yaml"), at);
             QList<TagObservation> target, replica;
             for (int t = 0; t <= i; ++t) {
                 target << tag(QStringLiteral("1.%1").arg(t), t);
                 if (t + 1 + t % 2 <= i)
                     replica << tag(QStringLiteral("1.%1").arg(t), t);
             }
-            store.applyListing(scan, QStringLiteral("gsoci"), QStringLiteral("app"), target, true, at);
-            store.applyListing(scan, QStringLiteral("china"), QStringLiteral("app"), replica, true, at);
-            store.finishScan(ScanRecord{scan, QStringLiteral("p.yaml"), at, at, true, false, 0, 0, {}, {}});
+            HistoryTables(store).applyListing(scan, QStringLiteral("gsoci"), QStringLiteral("app"), target, true, at);
+            HistoryTables(store).applyListing(scan, QStringLiteral("china"), QStringLiteral("app"), replica, true, at);
+            HistoryTables(store).finishScan(ScanRecord{scan, QStringLiteral("p.yaml"), at, at, true, false, 0, 0, {}, {}});
         }
         const QDateTime now = T0.addSecs(3600);
         const ReplicaLag all = computeLag(store, QDateTime(), {}, now).replicas.value(0);
@@ -213,8 +215,8 @@ private Q_SLOTS:
         Store store(dir.filePath(QStringLiteral("lag.db")));
         QString err;
         QVERIFY(store.open(&err));
-        QVERIFY(store.recordRegistries({{QStringLiteral("gsoci"), QStringLiteral("target"), {}, 0},
-                                        {QStringLiteral("china"), QStringLiteral("replica"), QStringLiteral("gsoci"), 700}}));
+        QVERIFY(FigureTables(store).recordRegistries({{QStringLiteral("gsoci"), QStringLiteral("target"), {}, 0},
+                                                      {QStringLiteral("china"), QStringLiteral("replica"), QStringLiteral("gsoci"), 700}}));
         const QString repo = QStringLiteral("team/app");
         // Scan every 5 minutes. At the first scan both hold 1.0 (not measurable); 1.1 is in
         // the target only. 1.1 reaches China at scan 3 (10 min), 1.2 appears at scan 2 and
@@ -235,10 +237,10 @@ private Q_SLOTS:
         };
         for (int i = 0; i < 5; ++i) {
             const QDateTime at = T0.addSecs(300 * i);
-            const qint64 scan = store.beginScan(QStringLiteral("p.yaml"), at);
-            store.applyListing(scan, QStringLiteral("gsoci"), repo, target[i], true, at);
-            store.applyListing(scan, QStringLiteral("china"), repo, china[i], true, at.addSecs(1));
-            store.finishScan(ScanRecord{scan, QStringLiteral("p.yaml"), at, at.addSecs(2), true, false, 0, 0, {}, {}});
+            const qint64 scan = HistoryTables(store).beginScan(QStringLiteral("p.yaml"), at);
+            HistoryTables(store).applyListing(scan, QStringLiteral("gsoci"), repo, target[i], true, at);
+            HistoryTables(store).applyListing(scan, QStringLiteral("china"), repo, china[i], true, at.addSecs(1));
+            HistoryTables(store).finishScan(ScanRecord{scan, QStringLiteral("p.yaml"), at, at.addSecs(2), true, false, 0, 0, {}, {}});
         }
         const QDateTime now = T0.addSecs(1500);
         const LagReport r = computeLag(store, QDateTime(), {}, now);

@@ -7,6 +7,7 @@
 #include "registriesmodel.h"
 #include "registry/registryerror.h"
 #include "severitycolour.h"
+#include "store/figuretables.h"
 #include "testmain.h"
 
 #include <QAbstractItemModelTester>
@@ -59,17 +60,17 @@ private:
         QString err;
         if (!store.open(&err))
             qFatal("%s", qPrintable(err));
-        store.recordRegistries({{QStringLiteral("dockerhub"), QStringLiteral("source"), {}, 0},
-                                {QStringLiteral("gsoci"), QStringLiteral("target"), {}, 0},
-                                {QStringLiteral("china"), QStringLiteral("replica"), QStringLiteral("gsoci"), 600},
-                                {QStringLiteral("cache"), QStringLiteral("cache"), QStringLiteral("gsoci"), 0},
-                                {QStringLiteral("old-acr"), QStringLiteral("legacy"), {}, 0}});
-        store.recordRegistryStats(
+        FigureTables(store).recordRegistries({{QStringLiteral("dockerhub"), QStringLiteral("source"), {}, 0},
+                                              {QStringLiteral("gsoci"), QStringLiteral("target"), {}, 0},
+                                              {QStringLiteral("china"), QStringLiteral("replica"), QStringLiteral("gsoci"), 600},
+                                              {QStringLiteral("cache"), QStringLiteral("cache"), QStringLiteral("gsoci"), 0},
+                                              {QStringLiteral("old-acr"), QStringLiteral("legacy"), {}, 0}});
+        FigureTables(store).recordRegistryStats(
             {stats(1, QStringLiteral("dockerhub"), 120, 120, 0, 35, 10, 0),
              stats(1, QStringLiteral("gsoci"), 300, 300, 3, 12, 10, 1, QStringLiteral("giantswarm/x: registry error (HTTP 503)")),
              stats(1, QStringLiteral("china"), 200, 200, 0, 250, 10, 0),
              stats(1, QStringLiteral("old-acr"), 8, 0, 8, -1, 4, 4, QStringLiteral("giantswarm/a: network error: Connection refused"))});
-        store.recordRegistryStats({stats(2, QStringLiteral("china"), 50, 50, 0, 80, 10, 0)});
+        FigureTables(store).recordRegistryStats({stats(2, QStringLiteral("china"), 50, 50, 0, 80, 10, 0)});
         RateLimitReading early;
         early.present = true;
         early.limit = 100;
@@ -77,12 +78,13 @@ private:
         early.windowSeconds = 21600;
         early.source = QStringLiteral("ratelimit-limit headers");
         early.observedAt = QDateTime::fromMSecsSinceEpoch(1'790'000'000'000, QTimeZone::utc());
-        store.recordRateLimit(1, QStringLiteral("dockerhub"), early);
+        FigureTables(store).recordRateLimit(1, QStringLiteral("dockerhub"), early);
         RateLimitReading late = early;
         late.remaining = 12;
         late.observedAt = early.observedAt.addSecs(30);
-        store.recordRateLimit(1, QStringLiteral("dockerhub"), late);
-        return registryStatuses(store.registries(), store.latestRegistryStats(), store.rateLimits());
+        FigureTables(store).recordRateLimit(1, QStringLiteral("dockerhub"), late);
+        return registryStatuses(FigureTables(store).registries(), FigureTables(store).latestRegistryStats(),
+                                FigureTables(store).rateLimits());
     }
 
 private Q_SLOTS:

@@ -3,6 +3,8 @@
 
 #include "store/charttables.h"
 #include "store/clienttables.h"
+#include "store/historytables.h"
+#include "store/matrixtables.h"
 #include "store/store.h"
 #include "store/storefollower.h"
 #include "store/storeinternal.h"
@@ -36,10 +38,10 @@ TagObservation tag(const QString &name, int digest)
 ScanRecord finishedScan(Store &writer)
 {
     ScanRecord scan;
-    scan.id = writer.beginScan(QStringLiteral("p"), QDateTime::currentDateTimeUtc());
+    scan.id = HistoryTables(writer).beginScan(QStringLiteral("p"), QDateTime::currentDateTimeUtc());
     scan.finishedAt = QDateTime::currentDateTimeUtc();
     scan.complete = true;
-    if (!writer.finishScan(scan))
+    if (!HistoryTables(writer).finishScan(scan))
         scan.id = 0;
     return scan;
 }
@@ -77,7 +79,7 @@ private Q_SLOTS:
                     QString err;
                     if (!store.open(&err))
                         errors[i] = err.isEmpty() ? QStringLiteral("failed without a message") : err;
-                    else if (store.beginScan(QStringLiteral("p"), QDateTime::currentDateTimeUtc()) <= 0)
+                    else if (HistoryTables(store).beginScan(QStringLiteral("p"), QDateTime::currentDateTimeUtc()) <= 0)
                         errors[i] = QStringLiteral("no scan recorded");
                 });
                 threads.last()->start();
@@ -93,7 +95,7 @@ private Q_SLOTS:
             Store check(path);
             QString err;
             QVERIFY2(check.open(&err), qPrintable(err));
-            QCOMPARE(check.scans().size(), kOpeners);
+            QCOMPARE(HistoryTables(check).scans().size(), kOpeners);
         }
     }
 
@@ -103,49 +105,49 @@ private Q_SLOTS:
         QString err;
         QVERIFY2(store.open(&err), qPrintable(err));
         const QDateTime t0 = QDateTime::fromString(QStringLiteral("2026-11-01T10:00:00Z"), Qt::ISODate);
-        const qint64 s1 = store.beginScan(QStringLiteral("p"), t0);
-        ListingApplied a = store.applyListing(s1, QStringLiteral("gsoci"), QStringLiteral("team/app"),
-                                              {tag(QStringLiteral("1.0"), 1), tag(QStringLiteral("2.0"), 2)}, true, t0);
+        const qint64 s1 = HistoryTables(store).beginScan(QStringLiteral("p"), t0);
+        ListingApplied a = HistoryTables(store).applyListing(s1, QStringLiteral("gsoci"), QStringLiteral("team/app"),
+                                                             {tag(QStringLiteral("1.0"), 1), tag(QStringLiteral("2.0"), 2)}, true, t0);
         QCOMPARE(a.appeared, 2);
-        QCOMPARE(store.observationCount(), 2);
+        QCOMPARE(HistoryTables(store).observationCount(), 2);
 
         // Same content later: no new history, last seen moves.
         const QDateTime t1 = t0.addSecs(3600);
-        const qint64 s2 = store.beginScan(QStringLiteral("p"), t1);
-        a = store.applyListing(s2, QStringLiteral("gsoci"), QStringLiteral("team/app"),
-                               {tag(QStringLiteral("1.0"), 1), tag(QStringLiteral("2.0"), 2)}, true, t1);
+        const qint64 s2 = HistoryTables(store).beginScan(QStringLiteral("p"), t1);
+        a = HistoryTables(store).applyListing(s2, QStringLiteral("gsoci"), QStringLiteral("team/app"),
+                                              {tag(QStringLiteral("1.0"), 1), tag(QStringLiteral("2.0"), 2)}, true, t1);
         QCOMPARE(a.unchanged, 2);
-        QCOMPARE(store.observationCount(), 2);
-        QVERIFY(store.changesSince(s1).isEmpty());
-        const auto current = store.currentTags(QStringLiteral("gsoci"), QStringLiteral("team/app"));
+        QCOMPARE(HistoryTables(store).observationCount(), 2);
+        QVERIFY(HistoryTables(store).changesSince(s1).isEmpty());
+        const auto current = HistoryTables(store).currentTags(QStringLiteral("gsoci"), QStringLiteral("team/app"));
         QCOMPARE(current.value(QStringLiteral("1.0")).firstSeen, t0);
         QCOMPARE(current.value(QStringLiteral("1.0")).lastSeen, t1);
 
         // 2.0 moves, 1.0 vanishes, 3.0 appears.
         const QDateTime t2 = t1.addSecs(3600);
-        const qint64 s3 = store.beginScan(QStringLiteral("p"), t2);
-        a = store.applyListing(s3, QStringLiteral("gsoci"), QStringLiteral("team/app"),
-                               {tag(QStringLiteral("2.0"), 22), tag(QStringLiteral("3.0"), 3)}, true, t2);
+        const qint64 s3 = HistoryTables(store).beginScan(QStringLiteral("p"), t2);
+        a = HistoryTables(store).applyListing(s3, QStringLiteral("gsoci"), QStringLiteral("team/app"),
+                                              {tag(QStringLiteral("2.0"), 22), tag(QStringLiteral("3.0"), 3)}, true, t2);
         QCOMPARE(a.moved, 1);
         QCOMPARE(a.vanished, 1);
         QCOMPARE(a.appeared, 1);
-        const QList<Change> changes = store.changesSince(s2);
+        const QList<Change> changes = HistoryTables(store).changesSince(s2);
         QCOMPARE(changes.size(), 3);
         QStringList kinds;
         for (const Change &c : changes)
             kinds << c.kind + u':' + c.tag;
         kinds.sort();
         QCOMPARE(kinds, (QStringList{QStringLiteral("appeared:3.0"), QStringLiteral("moved:2.0"), QStringLiteral("vanished:1.0")}));
-        QCOMPARE(store.changesSince(t2).size(), 3);
-        QCOMPARE(store.changesSince(t2.addSecs(1)).size(), 0);
+        QCOMPARE(HistoryTables(store).changesSince(t2).size(), 3);
+        QCOMPARE(HistoryTables(store).changesSince(t2.addSecs(1)).size(), 0);
 
-        const QList<Observation> timeline = store.timeline(QStringLiteral("team/app"), QStringLiteral("2.0"));
+        const QList<Observation> timeline = HistoryTables(store).timeline(QStringLiteral("team/app"), QStringLiteral("2.0"));
         QCOMPARE(timeline.size(), 2);
         QCOMPARE(timeline[0].digest, d(2));
         QCOMPARE(timeline[0].goneAt, t2);
         QCOMPARE(timeline[1].digest, d(22));
-        QCOMPARE(store.digestFirstSeen(QStringLiteral("gsoci"), QStringLiteral("team/app"), d(2)), t0);
-        QVERIFY(!store.digestFirstSeen(QStringLiteral("gsoci"), QStringLiteral("team/app"), d(99)).isValid());
+        QCOMPARE(HistoryTables(store).digestFirstSeen(QStringLiteral("gsoci"), QStringLiteral("team/app"), d(2)), t0);
+        QVERIFY(!HistoryTables(store).digestFirstSeen(QStringLiteral("gsoci"), QStringLiteral("team/app"), d(99)).isValid());
     }
 
     void incompleteListingsNeverSayVanished()
@@ -154,18 +156,20 @@ private Q_SLOTS:
         QString err;
         QVERIFY(store.open(&err));
         const QDateTime t0 = QDateTime::currentDateTimeUtc();
-        const qint64 s1 = store.beginScan(QStringLiteral("p"), t0);
-        store.applyListing(s1, QStringLiteral("r"), QStringLiteral("x"), {tag(QStringLiteral("a"), 1), tag(QStringLiteral("b"), 2)}, true,
-                           t0);
-        const qint64 s2 = store.beginScan(QStringLiteral("p"), t0);
+        const qint64 s1 = HistoryTables(store).beginScan(QStringLiteral("p"), t0);
+        HistoryTables(store).applyListing(s1, QStringLiteral("r"), QStringLiteral("x"),
+                                          {tag(QStringLiteral("a"), 1), tag(QStringLiteral("b"), 2)}, true, t0);
+        const qint64 s2 = HistoryTables(store).beginScan(QStringLiteral("p"), t0);
         // Incomplete: b is not listed; a's digest could not be read.
-        const ListingApplied a = store.applyListing(s2, QStringLiteral("r"), QStringLiteral("x"), {tag(QStringLiteral("a"), 0)}, false, t0);
+        const ListingApplied a =
+            HistoryTables(store).applyListing(s2, QStringLiteral("r"), QStringLiteral("x"), {tag(QStringLiteral("a"), 0)}, false, t0);
         QCOMPARE(a.vanished, 0);
-        QCOMPARE(store.currentTags(QStringLiteral("r"), QStringLiteral("x")).size(), 2);
+        QCOMPARE(HistoryTables(store).currentTags(QStringLiteral("r"), QStringLiteral("x")).size(), 2);
         // Complete, a listed without a digest: a stays, b is gone.
-        const ListingApplied c = store.applyListing(s2, QStringLiteral("r"), QStringLiteral("x"), {tag(QStringLiteral("a"), 0)}, true, t0);
+        const ListingApplied c =
+            HistoryTables(store).applyListing(s2, QStringLiteral("r"), QStringLiteral("x"), {tag(QStringLiteral("a"), 0)}, true, t0);
         QCOMPARE(c.vanished, 1);
-        QCOMPARE(store.currentTags(QStringLiteral("r"), QStringLiteral("x")).keys(), QStringList{QStringLiteral("a")});
+        QCOMPARE(HistoryTables(store).currentTags(QStringLiteral("r"), QStringLiteral("x")).keys(), QStringList{QStringLiteral("a")});
     }
 
     // Last seen moves only for what a listing saw with its digest: a complete listing with every
@@ -179,29 +183,33 @@ private Q_SLOTS:
         const QDateTime t0 = QDateTime::fromString(QStringLiteral("2026-11-01T10:00:00Z"), Qt::ISODate);
         const QString r = QStringLiteral("r"), x = QStringLiteral("x"), other = QStringLiteral("y");
         const QList<TagObservation> all = {tag(QStringLiteral("a"), 1), tag(QStringLiteral("b"), 2), tag(QStringLiteral("c"), 3)};
-        store.applyListing(store.beginScan(QStringLiteral("p"), t0), r, x, all, true, t0);
-        store.applyListing(store.beginScan(QStringLiteral("p"), t0), r, other, all, true, t0);
-        auto lastSeen = [&](const QString &repo, const char *t) { return store.currentTags(r, repo).value(QLatin1String(t)).lastSeen; };
+        HistoryTables(store).applyListing(HistoryTables(store).beginScan(QStringLiteral("p"), t0), r, x, all, true, t0);
+        HistoryTables(store).applyListing(HistoryTables(store).beginScan(QStringLiteral("p"), t0), r, other, all, true, t0);
+        auto lastSeen = [&](const QString &repo, const char *t) {
+            return HistoryTables(store).currentTags(r, repo).value(QLatin1String(t)).lastSeen;
+        };
 
         const QDateTime t1 = t0.addSecs(60); // incomplete: only a listed
-        store.applyListing(store.beginScan(QStringLiteral("p"), t1), r, x, {tag(QStringLiteral("a"), 1)}, false, t1);
+        HistoryTables(store).applyListing(HistoryTables(store).beginScan(QStringLiteral("p"), t1), r, x, {tag(QStringLiteral("a"), 1)},
+                                          false, t1);
         QCOMPARE(lastSeen(x, "a"), t1);
         QCOMPARE(lastSeen(x, "b"), t0);
         const QDateTime t2 = t1.addSecs(60); // complete, b's digest unread: b stays current, not seen
-        store.applyListing(store.beginScan(QStringLiteral("p"), t2), r, x, {all[0], tag(QStringLiteral("b"), 0), all[2]}, true, t2);
+        HistoryTables(store).applyListing(HistoryTables(store).beginScan(QStringLiteral("p"), t2), r, x,
+                                          {all[0], tag(QStringLiteral("b"), 0), all[2]}, true, t2);
         QCOMPARE(lastSeen(x, "a"), t2);
         QCOMPARE(lastSeen(x, "b"), t0);
         QCOMPARE(lastSeen(x, "c"), t2);
         const QDateTime t3 = t2.addSecs(60); // complete, every digest read, c moved: the others are touched
-        const qint64 s3 = store.beginScan(QStringLiteral("p"), t3);
-        const ListingApplied a = store.applyListing(s3, r, x, {all[0], all[1], tag(QStringLiteral("c"), 33)}, true, t3);
+        const qint64 s3 = HistoryTables(store).beginScan(QStringLiteral("p"), t3);
+        const ListingApplied a = HistoryTables(store).applyListing(s3, r, x, {all[0], all[1], tag(QStringLiteral("c"), 33)}, true, t3);
         QCOMPARE(a.unchanged, 2);
         QCOMPARE(a.moved, 1);
         for (const char *t : {"a", "b", "c"})
             QCOMPARE(lastSeen(x, t), t3);
-        QCOMPARE(store.currentTags(r, x).value(QStringLiteral("a")).firstSeen, t0);
+        QCOMPARE(HistoryTables(store).currentTags(r, x).value(QStringLiteral("a")).firstSeen, t0);
         QCOMPARE(lastSeen(other, "a"), t0); // another repository of the registry: untouched
-        QCOMPARE(store.observationCount(), 7);
+        QCOMPARE(HistoryTables(store).observationCount(), 7);
     }
 
     void matrixWritesOnlyWhatChanged()
@@ -209,7 +217,7 @@ private Q_SLOTS:
         Store store(freshPath());
         QString err;
         QVERIFY(store.open(&err));
-        const qint64 s1 = store.beginScan(QStringLiteral("p"), QDateTime::currentDateTimeUtc());
+        const qint64 s1 = HistoryTables(store).beginScan(QStringLiteral("p"), QDateTime::currentDateTimeUtc());
         auto row = [](const QString &repo, const QString &t, const QString &state) {
             MatrixRow r;
             r.repository = repo;
@@ -218,18 +226,18 @@ private Q_SLOTS:
             r.cells.insert(QStringLiteral("gsoci"), MatrixCell{d(1), state, QStringLiteral("why"), {}, {}, {}});
             return r;
         };
-        QVERIFY(store.writeMatrix(s1,
-                                  {row(QStringLiteral("a"), QStringLiteral("1"), QStringLiteral("synced")),
-                                   row(QStringLiteral("a"), QStringLiteral("2"), QStringLiteral("missing")),
-                                   row(QStringLiteral("b"), QStringLiteral("1"), QStringLiteral("synced"))},
-                                  {QStringLiteral("a"), QStringLiteral("b")}));
-        const qint64 s2 = store.beginScan(QStringLiteral("p"), QDateTime::currentDateTimeUtc());
+        QVERIFY(MatrixTables(store).writeMatrix(s1,
+                                                {row(QStringLiteral("a"), QStringLiteral("1"), QStringLiteral("synced")),
+                                                 row(QStringLiteral("a"), QStringLiteral("2"), QStringLiteral("missing")),
+                                                 row(QStringLiteral("b"), QStringLiteral("1"), QStringLiteral("synced"))},
+                                                {QStringLiteral("a"), QStringLiteral("b")}));
+        const qint64 s2 = HistoryTables(store).beginScan(QStringLiteral("p"), QDateTime::currentDateTimeUtc());
         // a:1 unchanged, a:2 now synced, a:3 new; b is not covered by this write: it stays.
-        QVERIFY(store.writeMatrix(s2,
-                                  {row(QStringLiteral("a"), QStringLiteral("1"), QStringLiteral("synced")),
-                                   row(QStringLiteral("a"), QStringLiteral("2"), QStringLiteral("synced"))},
-                                  {QStringLiteral("a")}));
-        const QList<MatrixRow> m = store.matrix();
+        QVERIFY(MatrixTables(store).writeMatrix(s2,
+                                                {row(QStringLiteral("a"), QStringLiteral("1"), QStringLiteral("synced")),
+                                                 row(QStringLiteral("a"), QStringLiteral("2"), QStringLiteral("synced"))},
+                                                {QStringLiteral("a")}));
+        const QList<MatrixRow> m = MatrixTables(store).matrix();
         QCOMPARE(m.size(), 3);
         QCOMPARE(m[1].state, QStringLiteral("synced"));
         QCOMPARE(m[1].cells.value(QStringLiteral("gsoci")).reason, QStringLiteral("why"));
@@ -252,8 +260,9 @@ private Q_SLOTS:
             }
         }
         // A row that leaves a covered repository is deleted.
-        QVERIFY(store.writeMatrix(s2, {row(QStringLiteral("a"), QStringLiteral("1"), QStringLiteral("synced"))}, {QStringLiteral("a")}));
-        QCOMPARE(store.matrix().size(), 2);
+        QVERIFY(MatrixTables(store).writeMatrix(s2, {row(QStringLiteral("a"), QStringLiteral("1"), QStringLiteral("synced"))},
+                                                {QStringLiteral("a")}));
+        QCOMPARE(MatrixTables(store).matrix().size(), 2);
     }
 
     // Each topic has its own version; a new database has them all.
@@ -424,15 +433,15 @@ private Q_SLOTS:
         Store writer(path);
         QString err;
         QVERIFY(writer.open(&err));
-        const qint64 s = writer.beginScan(QStringLiteral("p"), QDateTime::currentDateTimeUtc());
-        writer.applyListing(s, QStringLiteral("r"), QStringLiteral("x"), {tag(QStringLiteral("a"), 1)}, true,
-                            QDateTime::currentDateTimeUtc());
+        const qint64 s = HistoryTables(writer).beginScan(QStringLiteral("p"), QDateTime::currentDateTimeUtc());
+        HistoryTables(writer).applyListing(s, QStringLiteral("r"), QStringLiteral("x"), {tag(QStringLiteral("a"), 1)}, true,
+                                           QDateTime::currentDateTimeUtc());
         qint64 seen = -1;
         QThread *reader = QThread::create([&] {
             Store r(path); // its own connection, on its own thread
             QString e;
             if (r.open(&e))
-                seen = r.observationCount();
+                seen = HistoryTables(r).observationCount();
         });
         reader->start();
         QVERIFY(reader->wait(10000));
@@ -499,7 +508,7 @@ private Q_SLOTS:
         Store writer(path);
         QString err;
         QVERIFY2(writer.open(&err), qPrintable(err));
-        writer.beginScan(QStringLiteral("p"), QDateTime::currentDateTimeUtc()); // a log with content
+        HistoryTables(writer).beginScan(QStringLiteral("p"), QDateTime::currentDateTimeUtc()); // a log with content
         StoreFollower follower(path);
         QSignalSpy listening(&follower, &StoreFollower::listening);
         QVERIFY(listening.wait(10'000));
@@ -507,7 +516,7 @@ private Q_SLOTS:
         for (int i = 0; i < 5; ++i) {
             Store reader(path);
             QVERIFY2(reader.open(&err), qPrintable(err));
-            QVERIFY(!reader.scans().isEmpty());
+            QVERIFY(!HistoryTables(reader).scans().isEmpty());
         }
         QTest::qWait(1500);
         QVERIFY2(changed.isEmpty(), qPrintable(changed.isEmpty() ? QString() : changed.first().first().toString()));

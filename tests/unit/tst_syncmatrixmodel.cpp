@@ -3,6 +3,9 @@
 
 #include "report/progress.h"
 #include "report/report.h"
+#include "store/figuretables.h"
+#include "store/historytables.h"
+#include "store/matrixtables.h"
 #include "syncmatrixmodel.h"
 #include "testmain.h"
 
@@ -88,11 +91,11 @@ private Q_SLOTS:
         b.cells.insert(QStringLiteral("gsoci"),
                        MatrixCell{QStringLiteral("sha256:") + QString(64, u'A'), QStringLiteral("synced"), {}, index, t1, t1});
         const MatrixRow c{QStringLiteral("other"), QStringLiteral("x"), QStringLiteral("unknown"), {}, false, {}};
-        const qint64 scan = store.beginScan(QStringLiteral("p.yaml"), t1);
-        QVERIFY2(store.writeMatrix(scan, {c, b, a}, {a.repository, c.repository}), qPrintable(store.lastError()));
+        const qint64 scan = HistoryTables(store).beginScan(QStringLiteral("p.yaml"), t1);
+        QVERIFY2(MatrixTables(store).writeMatrix(scan, {c, b, a}, {a.repository, c.repository}), qPrintable(store.lastError()));
 
         QList<MatrixRow> stored;
-        store.forEachMatrixRow([&stored](MatrixRow &&r) {
+        MatrixTables(store).forEachMatrixRow([&stored](MatrixRow &&r) {
             stored << r;
             return true;
         });
@@ -113,11 +116,11 @@ private Q_SLOTS:
         Store store(dir.filePath(QStringLiteral("p.db")));
         QString err;
         QVERIFY2(store.open(&err), qPrintable(err));
-        QVERIFY(store.recordRegistries({{QStringLiteral("dockerhub"), QStringLiteral("source"), {}, 0},
-                                        {QStringLiteral("gsoci"), QStringLiteral("target"), {}, 0},
-                                        {QStringLiteral("china"), QStringLiteral("replica"), QStringLiteral("gsoci"), 60},
-                                        {QStringLiteral("cache"), QStringLiteral("cache"), QStringLiteral("gsoci"), 0},
-                                        {QStringLiteral("old"), QStringLiteral("legacy"), {}, 0}}));
+        QVERIFY(FigureTables(store).recordRegistries({{QStringLiteral("dockerhub"), QStringLiteral("source"), {}, 0},
+                                                      {QStringLiteral("gsoci"), QStringLiteral("target"), {}, 0},
+                                                      {QStringLiteral("china"), QStringLiteral("replica"), QStringLiteral("gsoci"), 60},
+                                                      {QStringLiteral("cache"), QStringLiteral("cache"), QStringLiteral("gsoci"), 0},
+                                                      {QStringLiteral("old"), QStringLiteral("legacy"), {}, 0}}));
         const auto dg = [](char c) -> QString { return QStringLiteral("sha256:") + QString(64, QLatin1Char(c)); };
         const auto mk = [](const QString &tag, const char *state, bool inPlan,
                            const QList<std::tuple<const char *, const char *, QString>> &cells) {
@@ -139,8 +142,8 @@ private Q_SLOTS:
                {{"dockerhub", "synced", dg('c')}, {"gsoci", "synced", dg('c')}, {"china", "lagging", dg('d')}, {"cache", "absent", {}}}),
             mk(QStringLiteral("4"), "synced", false, {{"gsoci", "synced", dg('e')}, {"china", "unknown", {}}, {"old", "unknown", {}}}),
         };
-        QVERIFY(store.writeMatrix(store.beginScan(QStringLiteral("p.yaml"), QDateTime::currentDateTimeUtc()), rows,
-                                  {QStringLiteral("giantswarm/app")}));
+        QVERIFY(MatrixTables(store).writeMatrix(HistoryTables(store).beginScan(QStringLiteral("p.yaml"), QDateTime::currentDateTimeUtc()),
+                                                rows, {QStringLiteral("giantswarm/app")}));
         const QDateTime since = QDateTime::fromMSecsSinceEpoch(0, QTimeZone::utc());
         const ReportData fromStore = collectReport(store, since, 0, ReportScope::Progress);
         const CompactMatrix m = CompactMatrix::fromStore(store);

@@ -9,6 +9,9 @@
 #include "cli/commands.h"
 #include "core/workspace.h"
 #include "store/charttables.h"
+#include "store/figuretables.h"
+#include "store/historytables.h"
+#include "store/matrixtables.h"
 #include "testmain.h"
 #include "teststore.h"
 #include "testutil.h"
@@ -65,10 +68,10 @@ private Q_SLOTS:
         Store store(m_db);
         QString error;
         QVERIFY2(store.open(&error), qPrintable(error));
-        QVERIFY(store.recordRegistries({{QStringLiteral("gsoci"), QStringLiteral("target"), {}, 0},
-                                        {QStringLiteral("china"), QStringLiteral("replica"), QStringLiteral("gsoci"), 60}}));
+        QVERIFY(FigureTables(store).recordRegistries({{QStringLiteral("gsoci"), QStringLiteral("target"), {}, 0},
+                                                      {QStringLiteral("china"), QStringLiteral("replica"), QStringLiteral("gsoci"), 60}}));
         const QDateTime at = QDateTime::currentDateTimeUtc().addSecs(-600);
-        const qint64 scan = store.beginScan(QStringLiteral("p.yaml"), at);
+        const qint64 scan = HistoryTables(store).beginScan(QStringLiteral("p.yaml"), at);
         QList<MatrixRow> rows;
         QList<TagObservation> listing;
         for (int i = 0; i < 30; ++i) {
@@ -91,9 +94,10 @@ private Q_SLOTS:
             if (i % 3 == 0)
                 listing << TagObservation{tag, digestOf(i), {}, {}, {}};
         }
-        store.applyListing(scan, QStringLiteral("gsoci"), QStringLiteral("team/app-0"), listing, true, at);
-        QVERIFY(store.writeMatrix(scan, rows, {QStringLiteral("team/app-0"), QStringLiteral("team/app-1"), QStringLiteral("team/app-2")}));
-        QVERIFY(store.finishScan(ScanRecord{scan, QStringLiteral("p.yaml"), at, at, true, false, 10, 0, {}, {}}));
+        HistoryTables(store).applyListing(scan, QStringLiteral("gsoci"), QStringLiteral("team/app-0"), listing, true, at);
+        QVERIFY(MatrixTables(store).writeMatrix(
+            scan, rows, {QStringLiteral("team/app-0"), QStringLiteral("team/app-1"), QStringLiteral("team/app-2")}));
+        QVERIFY(HistoryTables(store).finishScan(ScanRecord{scan, QStringLiteral("p.yaml"), at, at, true, false, 10, 0, {}, {}}));
         RegistryScanStats stats;
         stats.scan = scan;
         stats.registry = QStringLiteral("china");
@@ -101,7 +105,7 @@ private Q_SLOTS:
         stats.requests = 12;
         stats.failures = 12;
         stats.firstError = QStringLiteral("china: connection refused");
-        QVERIFY(store.recordRegistryStats({stats}));
+        QVERIFY(FigureTables(store).recordRegistryStats({stats}));
 
         CleanupBatch b;
         b.createdAt = b.listedAt = at;
@@ -493,15 +497,15 @@ private Q_SLOTS:
             Store writer(db); // a connection of its own, as another process's
             QString err;
             QVERIFY2(writer.open(&err), qPrintable(err));
-            const qint64 scan = writer.beginScan(QStringLiteral("p.yaml"), now, QStringLiteral("elsewhere"));
+            const qint64 scan = HistoryTables(writer).beginScan(QStringLiteral("p.yaml"), now, QStringLiteral("elsewhere"));
             QList<MatrixRow> rows;
             for (int i = 0; i < tags; ++i) {
                 MatrixRow r{repository, QStringLiteral("0.%1.0").arg(i), QStringLiteral("missing"), {}, true, {}};
                 r.cells.insert(QStringLiteral("gsoci"), MatrixCell{{}, r.state, {}, {}, now, now});
                 rows << r;
             }
-            QVERIFY(writer.writeMatrix(scan, rows, {repository}));
-            QVERIFY(writer.finishScan(ScanRecord{scan, QStringLiteral("p.yaml"), now, now, true, false, tags, 0, {}, {}}));
+            QVERIFY(MatrixTables(writer).writeMatrix(scan, rows, {repository}));
+            QVERIFY(HistoryTables(writer).finishScan(ScanRecord{scan, QStringLiteral("p.yaml"), now, now, true, false, tags, 0, {}, {}}));
         };
         writeScan(QStringLiteral("team/first"), 3);
         Workspace ws;
@@ -551,7 +555,7 @@ private Q_SLOTS:
             QString err;
             QVERIFY2(store.open(&err), qPrintable(err));
             const QDateTime at = QDateTime::currentDateTimeUtc();
-            const qint64 scan = store.beginScan(plan, at);
+            const qint64 scan = HistoryTables(store).beginScan(plan, at);
             QList<MatrixRow> rows;
             for (const QString &tag : {QStringLiteral("1.0"), QStringLiteral("1.0.1")}) {
                 MatrixRow row{QStringLiteral("giantswarm/app"), tag, QStringLiteral("synced"), {}, true, {}};
@@ -559,8 +563,8 @@ private Q_SLOTS:
                 row.cells.insert(QStringLiteral("gsoci"), MatrixCell{digestOf(1), QStringLiteral("synced"), {}, {}, at, at});
                 rows << row;
             }
-            QVERIFY(store.writeMatrix(scan, rows, {QStringLiteral("giantswarm/app")}));
-            QVERIFY(store.finishScan(ScanRecord{scan, plan, at, at, true, false, 0, 0, {}, {}}));
+            QVERIFY(MatrixTables(store).writeMatrix(scan, rows, {QStringLiteral("giantswarm/app")}));
+            QVERIFY(HistoryTables(store).finishScan(ScanRecord{scan, plan, at, at, true, false, 0, 0, {}, {}}));
         }
         Workspace ws;
         QString error;

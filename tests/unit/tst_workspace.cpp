@@ -5,6 +5,9 @@
 // database, scans as jobs on their own thread.
 
 #include "core/workspace.h"
+#include "store/figuretables.h"
+#include "store/historytables.h"
+#include "store/matrixtables.h"
 #include "store/store.h"
 #include "testmain.h"
 
@@ -111,7 +114,7 @@ private Q_SLOTS:
         QVERIFY(!summary.errors.isEmpty());
         QVERIFY2(summary.errors.join(u'\n').contains(QStringLiteral("127.0.0.1")), qPrintable(summary.errors.join(u'\n')));
         // It wrote through its own connection; the workspace's sees it.
-        const auto last = ws.store()->lastScan();
+        const auto last = HistoryTables(*ws.store()).lastScan();
         QVERIFY(last);
         QCOMPARE(last->id, summary.scanId);
     }
@@ -140,7 +143,7 @@ private Q_SLOTS:
         const auto writeScan = [](const QString &db) {
             Store other(db); // another process's connection, as ferryctl watch elsewhere
             QString why;
-            return other.open(&why) && other.beginScan(QStringLiteral("plan.yaml"), QDateTime::currentDateTimeUtc()) > 0;
+            return other.open(&why) && HistoryTables(other).beginScan(QStringLiteral("plan.yaml"), QDateTime::currentDateTimeUtc()) > 0;
         };
         QTest::qWait(2000); // past the three seconds in which a file's change is this scan's
         QVERIFY(writeScan(ws.databasePath()));
@@ -224,14 +227,16 @@ private Q_SLOTS:
         QCOMPARE(none.progress.errors, QStringList{QStringLiteral("no database is open")});
         QString error;
         QVERIFY(ws.openDatabase(dir.filePath(QStringLiteral("w.db")), &error));
-        QVERIFY(ws.store()->recordRegistries({{QStringLiteral("gsoci"), QStringLiteral("target"), {}, 0},
-                                              {QStringLiteral("china"), QStringLiteral("replica"), QStringLiteral("gsoci"), 60}}));
+        QVERIFY(FigureTables(*ws.store())
+                    .recordRegistries({{QStringLiteral("gsoci"), QStringLiteral("target"), {}, 0},
+                                       {QStringLiteral("china"), QStringLiteral("replica"), QStringLiteral("gsoci"), 60}}));
         const QDateTime at = QDateTime::currentDateTimeUtc().addSecs(-600);
-        const qint64 scan = ws.store()->beginScan(QStringLiteral("p.yaml"), at);
-        ws.store()->applyListing(
-            scan, QStringLiteral("gsoci"), QStringLiteral("team/app"),
-            {TagObservation{QStringLiteral("1.0"), QStringLiteral("sha256:%1").arg(1, 64, 10, QLatin1Char('0')), {}, {}, {}}}, true, at);
-        ws.store()->finishScan(ScanRecord{scan, QStringLiteral("p.yaml"), at, at, true, false, 0, 0, {}, {}});
+        const qint64 scan = HistoryTables(*ws.store()).beginScan(QStringLiteral("p.yaml"), at);
+        HistoryTables(*ws.store())
+            .applyListing(scan, QStringLiteral("gsoci"), QStringLiteral("team/app"),
+                          {TagObservation{QStringLiteral("1.0"), QStringLiteral("sha256:%1").arg(1, 64, 10, QLatin1Char('0')), {}, {}, {}}},
+                          true, at);
+        HistoryTables(*ws.store()).finishScan(ScanRecord{scan, QStringLiteral("p.yaml"), at, at, true, false, 0, 0, {}, {}});
         const QThread *caller = QThread::currentThread();
         const LagReport lag = ws.lag(QDateTime(), 0).result();
         QCOMPARE(lag.replicas.size(), 1);
@@ -247,7 +252,7 @@ private Q_SLOTS:
             QStringLiteral("gsoci"),
             MatrixCell{QStringLiteral("sha256:%1").arg(1, 64, 10, QLatin1Char('0')), QStringLiteral("synced"), {}, {}, at, at});
         row.cells.insert(QStringLiteral("china"), MatrixCell{{}, QStringLiteral("lagging"), {}, {}, {}, {}});
-        QVERIFY(ws.store()->writeMatrix(scan, {row}, {QStringLiteral("team/app")}));
+        QVERIFY(MatrixTables(*ws.store()).writeMatrix(scan, {row}, {QStringLiteral("team/app")}));
         const MatrixSnapshot snapshot = ws.matrixSnapshot().result();
         QCOMPARE(snapshot.matrix->size(), 1);
         QCOMPARE(snapshot.matrix->row(0), row);
