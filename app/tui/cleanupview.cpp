@@ -54,7 +54,7 @@ const CleanupBatch *CleanupView::batch() const
 
 void CleanupView::reload()
 {
-    whenReady(this, readCleanupBatches(m_host.workspace(), batch() ? batch()->id : 0), [this](const CleanupBatchesRead &read) {
+    whenReady(this, readCleanupBatches(m_host.workspace(), batchToKeep(batch() ? batch()->id : 0)), [this](const CleanupBatchesRead &read) {
         m_lastRefs = read.lastRefs;
         m_batches.setBatches(read.batches);
         // The batch kept, else the first that still needs the lead (the read's rule).
@@ -177,6 +177,7 @@ bool CleanupView::kindKey(const KeyEvent &k)
     case 'p':
         run(QStringLiteral("Reading the registries the cleanup policies name…"), CleanupRequest{}, [this](const CleanupOutcome &o) {
             const CleanupPlanResult &r = o.plan;
+            m_showNext = r.batches.value(0); // the review of what was just planned
             m_host.message(QStringLiteral("Planned %1 batch(es): %2 deletion(s) proposed, %3 held back by the safety checks. %4")
                                .arg(r.batches.size())
                                .arg(r.deleteItems)

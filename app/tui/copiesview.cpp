@@ -68,7 +68,7 @@ const CopyBatch *CopiesView::batch() const
 
 void CopiesView::reload()
 {
-    whenReady(this, readCopyBatches(m_host.workspace(), batch() ? batch()->id : 0), [this](const CopyBatchesRead &read) {
+    whenReady(this, readCopyBatches(m_host.workspace(), batchToKeep(batch() ? batch()->id : 0)), [this](const CopyBatchesRead &read) {
         const QList<CopyBatch> &batches = read.batches;
         const qint64 keep = read.shown ? read.shown->id : 0;
         m_batches = batches;
@@ -158,6 +158,7 @@ void CopiesView::plan(const CopyPlanOptions &options)
     request.plan = options;
     run(QStringLiteral("Reading the manifests the missing tags are made of…"), request, [this](const CopyOutcome &o) {
         const CopyPlanResult &r = o.plan;
+        m_showNext = r.batches.value(0); // the review of what was just planned
         m_host.message(r.batches.isEmpty() ? r.notes.join(u' ') + r.errors.join(u' ')
                                            : QStringLiteral("Planned %1 copy batch(es): %2 tag(s), %3 pull(s) at the source. %4")
                                                  .arg(r.batches.size())

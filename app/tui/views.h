@@ -17,6 +17,7 @@
 
 #include <functional>
 #include <memory>
+#include <utility>
 
 class QAbstractItemModel;
 
@@ -255,6 +256,14 @@ protected:
     QString m_progress;
     QStringList m_log; // the last 200 steps of the run going on, or of the last run
     bool m_loaded = false;
+    // The batch the next reload selects (the first of those just planned), once; 0: the one
+    // selected stays, else the read's rule (the first that needs the lead).
+    qint64 m_showNext = 0;
+    qint64 batchToKeep(qint64 selected)
+    {
+        const qint64 next = std::exchange(m_showNext, 0);
+        return next > 0 ? next : selected;
+    }
 
 private:
     void startJob(const QString &what, OperationJob *job, const QString &error, std::function<void(const QVariant &)> done);

@@ -226,18 +226,24 @@ private Q_SLOTS:
         QVERIFY2(m_farm->startNamed(QStringLiteral("hub"), &error), qPrintable(error));
         m_farm->exportCredentials();
         QVERIFY2(m_farm->seedNamed(QStringLiteral("hub"), QStringLiteral("h"), &error,
-                                   {QStringLiteral("--only-extras"), QStringLiteral("--image"), QStringLiteral("team/hub:v7")}),
+                                   {QStringLiteral("--only-extras"), QStringLiteral("--image"), QStringLiteral("team/hub:v7"),
+                                    QStringLiteral("--image"), QStringLiteral("team/old:v1")}),
                  qPrintable(error));
         const QString plan = path(QStringLiteral("copyrow.yaml"));
         QVERIFY(writeFile(plan,
                           QStringLiteral("version: 1\nname: copyrow\nregistries:\n  hub: { %1, role: source }\n"
                                          "  gsoci: { %2, role: target }\nimages:\n  - source: hub/team/hub\n"
-                                         "    target: gsoci/team/hub\n")
+                                         "    target: gsoci/team/hub\n  - source: hub/team/old\n    target: gsoci/team/old\n")
                               .arg(m_farm->planFields(QStringLiteral("hub")), m_farm->planFields(QStringLiteral("gsoci")))
                               .toUtf8()));
         const QString db = test::testStore(path(QStringLiteral("copyrow.db"))); // PostgreSQL in tst_terminal_postgresql
         const Run scan = run(ferryctlPath(), {QStringLiteral("scan"), QStringLiteral("--plan"), plan, QStringLiteral("--db"), db});
         QVERIFY2(scan.exitCode == 0 || scan.exitCode == 5, scan.err.constData());
+        // An older batch that still needs the lead: after the new plan the page shows the new one.
+        const Run older = run(ferryctlPath(),
+                              {QStringLiteral("copy"), QStringLiteral("plan"), QStringLiteral("--plan"), plan, QStringLiteral("--db"), db,
+                               QStringLiteral("--repository"), QStringLiteral("team/old")});
+        QVERIFY2(older.exitCode == 0, older.err.constData());
         const auto t = open(QStringLiteral("--plan '%1' --db '%2' --page images").arg(plan, db), 120, 30);
         QVERIFY(t);
         QString screen = t->waitFor(QStringLiteral("team/hub"));
@@ -248,12 +254,12 @@ private Q_SLOTS:
         // The batch's row first, its items after (a read of their own).
         screen = t->waitFor(QStringLiteral("hub → gsoci/team/hub"));
         screen = t->waitFor(QStringLiteral("new tag"));
-        QVERIFY2(screen.contains(QStringLiteral("v7")), qPrintable(screen));
+        QVERIFY2(screen.contains(QStringLiteral("v7")) && screen.contains(QStringLiteral("Copy batch 2 ·")), qPrintable(screen));
         Store store(db);
         QVERIFY(store.open(&error));
         const QList<CopyBatch> batches = CopyStore(store).batches();
-        QCOMPARE(batches.size(), 1);
-        const std::optional<CopyBatch> b = CopyStore(store).batch(batches.first().id);
+        QCOMPARE(batches.size(), 2);
+        const std::optional<CopyBatch> b = CopyStore(store).batch(batches.last().id);
         QVERIFY(b && b->items.size() == 1);
         QCOMPARE(b->items.first().tag, QStringLiteral("v7"));
         QCOMPARE(b->status, batchstatus::Planned);
