@@ -75,6 +75,38 @@ private:
         return r.exitCode == 0 ? r.out : QByteArray();
     }
 
+    // Every tag of every repository in a registry with its digest ("repo:tag" -> digest), read
+    // through its plain-HTTP door: the catalog, each repository's tags, a HEAD per tag.
+    QMap<QString, QString> everyTag(const QString &registry) const
+    {
+        static const char *script = R"(
+import json, sys, urllib.request
+base = 'http://' + sys.argv[1]
+accept = ', '.join(['application/vnd.oci.image.index.v1+json', 'application/vnd.oci.image.manifest.v1+json',
+                    'application/vnd.docker.distribution.manifest.list.v2+json',
+                    'application/vnd.docker.distribution.manifest.v2+json'])
+def get(path):
+    with urllib.request.urlopen(base + path, timeout=20) as r:
+        return json.load(r)
+out = {}
+for repo in get('/v2/_catalog?n=1000').get('repositories') or []:
+    for tag in get('/v2/%s/tags/list' % repo).get('tags') or []:
+        req = urllib.request.Request(base + '/v2/%s/manifests/%s' % (repo, tag), method='HEAD', headers={'Accept': accept})
+        with urllib.request.urlopen(req, timeout=20) as r:
+            out['%s:%s' % (repo, tag)] = r.headers['Docker-Content-Digest']
+print(json.dumps(out))
+)";
+        const Run r =
+            run(QStringLiteral("/usr/bin/python3"), {QStringLiteral("-c"), QString::fromUtf8(script), m_farm->doorHostPort(registry)});
+        QMap<QString, QString> out;
+        const QJsonObject o = QJsonDocument::fromJson(r.out).object();
+        for (auto it = o.begin(); it != o.end(); ++it)
+            out.insert(it.key(), it.value().toString());
+        if (r.exitCode != 0 || out.isEmpty())
+            qWarning("listing %s: %s", qPrintable(registry), r.err.constData());
+        return out;
+    }
+
     QJsonObject planJson(const QString &db, const QStringList &extra)
     {
         const Run r = ferryctl(QStringList{QStringLiteral("copy"), QStringLiteral("plan"), QStringLiteral("--plan"), m_plan,
@@ -205,6 +237,9 @@ private Q_SLOTS:
         QCOMPARE(early.exitCode, 6);
         QVERIFY(raw(QStringLiteral("gsoci"), QStringLiteral("team/app"), QStringLiteral("2.0.0")).isEmpty());
 
+        const QMap<QString, QString> before = everyTag(QStringLiteral("gsoci"));
+        QVERIFY(before.contains(QStringLiteral("team/legacy:3.1.0")));
+        QMap<QString, QString> copied; // "repo:tag" -> the approved digest
         for (const QString &repo : {QStringLiteral("team/app"), QStringLiteral("mirror/app"), QStringLiteral("charts/app-operator"),
                                     QStringLiteral("team/big")}) {
             const qint64 id = batchFor(plan, repo).value(QStringLiteral("id")).toInteger();
@@ -213,6 +248,9 @@ private Q_SLOTS:
             const QJsonObject run = execute(db, id);
             const QMap<QString, QString> states = statesByTag(run);
             QVERIFY2(!states.isEmpty(), qPrintable(repo));
+            for (const QJsonValue &v : run.value(QStringLiteral("items")).toArray())
+                copied.insert(repo + u':' + v.toObject().value(QStringLiteral("tag")).toString(),
+                              v.toObject().value(QStringLiteral("digest")).toString());
             for (const QJsonValue &v : run.value(QStringLiteral("items")).toArray())
                 QVERIFY2(v.toObject().value(QStringLiteral("state")).toString() == u"copied",
                          qPrintable(repo + u':' + v.toObject().value(QStringLiteral("tag")).toString() + u' ' +
@@ -223,6 +261,16 @@ private Q_SLOTS:
                 QCOMPARE(run.value(QStringLiteral("blobsUploaded")).toInt(), 0);
             }
         }
+        // The whole target, every repository and tag: what was there is unchanged (the drifted
+        // tag included), and what is new is exactly the approved tags at the approved digests.
+        const QMap<QString, QString> after = everyTag(QStringLiteral("gsoci"));
+        for (auto it = before.begin(); it != before.end(); ++it)
+            QVERIFY2(after.value(it.key()) == it.value(), qPrintable(it.key()));
+        QMap<QString, QString> added;
+        for (auto it = after.begin(); it != after.end(); ++it)
+            if (!before.contains(it.key()))
+                added.insert(it.key(), it.value());
+        QCOMPARE(added, copied);
         // Byte for byte what the source serves, for every tag the hub was seeded with.
         int compared = 0;
         for (const QJsonValue &v : std::as_const(m_hubSeeded)) {
