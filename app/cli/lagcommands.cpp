@@ -164,6 +164,8 @@ int runLag(const QStringList &args, QTextStream &out, QTextStream &err)
                 out << "    " << durationText(f.ageSeconds).rightJustified(7) << "  " << f.repository << ':'
                     << (f.tags.isEmpty() ? f.digest.left(19) : f.tags.join(u',')) << (f.breach ? "  BREACH" : "") << '\n';
             }
+            if (const qsizetype shown = qMin<qsizetype>(10, rl.inFlight.size()); rl.inFlightCount > shown)
+                out << "    ... " << (rl.inFlightCount - shown) << " more (--format json lists " << rl.inFlight.size() << ")\n";
             if (!rl.breaches.isEmpty()) {
                 out << "  arrivals beyond the SLO:\n";
                 for (qsizetype i = 0; i < rl.breaches.size() && i < 10; ++i) {
@@ -171,6 +173,8 @@ int runLag(const QStringList &args, QTextStream &out, QTextStream &err)
                     out << "    " << durationText(s.lagSeconds).rightJustified(7) << "  " << s.repository << ':'
                         << (s.tags.isEmpty() ? s.digest.left(19) : s.tags.join(u',')) << "  arrived " << iso(s.replicaSeen) << '\n';
                 }
+                if (const qsizetype shown = qMin<qsizetype>(10, rl.breaches.size()); rl.stats.breaches > shown)
+                    out << "    ... " << (rl.stats.breaches - shown) << " more (--format json lists " << rl.breaches.size() << ")\n";
             }
             if (rl.byRepository.size() > 1) {
                 out << "  per repository (p50 / p90 / max, arrivals):\n";

@@ -8,6 +8,8 @@
 // A soak run of many short rounds checks flat memory and a consistent database while a
 // registry is killed and restarted.
 #include "registryfarm.h"
+#include "store/figuretables.h"
+#include "store/historytables.h"
 #include "testmain.h"
 #include "teststore.h"
 #include "testutil.h"
@@ -159,6 +161,37 @@ private Q_SLOTS:
     }
 
     void cleanupTestCase() { m_farm.reset(); }
+
+    // The text lists ten items in flight and says how many more there are (the demo listed 10
+    // of 38 without a word).
+    void theTextSaysWhatItLeavesOut()
+    {
+        const QString db = testStore(QDir(m_farm->dir()).filePath(QStringLiteral("left-out.db")));
+        {
+            ferry::Store store(db);
+            QString error;
+            QVERIFY2(store.open(&error), qPrintable(error));
+            QVERIFY(ferry::FigureTables(store).recordRegistries(
+                {{QStringLiteral("gsoci"), QStringLiteral("target"), {}, 0},
+                 {QStringLiteral("china"), QStringLiteral("replica"), QStringLiteral("gsoci"), 60}}));
+            const QDateTime at = QDateTime::currentDateTimeUtc().addSecs(-600);
+            const qint64 scan = ferry::HistoryTables(store).beginScan(QStringLiteral("p.yaml"), at);
+            QList<ferry::TagObservation> listing;
+            for (int i = 0; i < 13; ++i)
+                listing << ferry::TagObservation{
+                    QStringLiteral("1.%1.0").arg(i), QStringLiteral("sha256:%1").arg(i, 64, 16, QLatin1Char('0')), {}, {}, {}};
+            ferry::HistoryTables(store).applyListing(scan, QStringLiteral("gsoci"), QStringLiteral("team/app"), listing, true, at);
+            QVERIFY(ferry::HistoryTables(store)
+                        .applyListing(scan, QStringLiteral("china"), QStringLiteral("team/app"), {}, true, at)
+                        .vanished == 0);
+            QVERIFY(ferry::HistoryTables(store).finishScan(
+                ferry::ScanRecord{scan, QStringLiteral("p.yaml"), at, at, true, false, 2, 0, {}, {}}));
+        }
+        const Run r = ferryctl({QStringLiteral("lag"), QStringLiteral("--db"), db});
+        QVERIFY2(r.out.contains("in flight: 13"), r.out.constData());
+        QCOMPARE(r.out.count("team/app:1."), 10);
+        QVERIFY2(r.out.contains("... 3 more (--format json lists 13)"), r.out.constData());
+    }
 
     void measuredLagMatchesInjectedDelays()
     {
