@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 
 #include "core/compactmatrix.h"
+#include "parse/semver.h"
 
 #include "report/progress.h"
 #include "store/matrixtables.h"
@@ -311,7 +312,14 @@ const std::vector<quint32> &CompactMatrix::stringRanks() const
         std::vector<quint32> ids(size_t(m_strings.size()));
         for (size_t k = 0; k < ids.size(); ++k)
             ids[k] = quint32(k);
-        std::sort(ids.begin(), ids.end(), [this](quint32 a, quint32 b) { return m_strings.at(a) < m_strings.at(b); });
+        // As people read tags and names: 1.9.0 before 1.10.0, a prerelease before its release.
+        std::vector<QByteArray> keys(ids.size());
+        for (size_t k = 0; k < ids.size(); ++k)
+            keys[k] = versionSortKey(m_strings.at(qsizetype(k)));
+        std::sort(ids.begin(), ids.end(), [&](quint32 a, quint32 b) {
+            const int c = keys[a].compare(keys[b]);
+            return c != 0 ? c < 0 : m_strings.at(a) < m_strings.at(b);
+        });
         m_ranks.assign(ids.size(), 0);
         for (size_t k = 0; k < ids.size(); ++k)
             m_ranks[ids[k]] = quint32(k);

@@ -268,4 +268,41 @@ bool versionLess(const QString &a, const QString &b)
     return a < b;
 }
 
+QByteArray versionSortKey(QStringView text)
+{
+    // Bytes below a space mark the structure: 0x02 a version's '-', 0x03 a version's end, 0x04 + n
+    // a run of n digits (leading zeros dropped, n at most 20), then the digits.
+    const bool versionLike =
+        !text.isEmpty() && (text.front().isDigit() || (text.size() > 1 && text.front() == u'v' && text.at(1).isDigit()));
+    QByteArray key;
+    key.reserve(text.size() + 8);
+    for (qsizetype i = 0; i < text.size();) {
+        const QChar c = text.at(i);
+        if (c >= u'0' && c <= u'9') {
+            qsizetype end = i;
+            while (end < text.size() && text.at(end) >= u'0' && text.at(end) <= u'9')
+                ++end;
+            qsizetype first = i;
+            while (first + 1 < end && text.at(first) == u'0')
+                ++first;
+            const qsizetype n = qMin<qsizetype>(end - first, 20);
+            key.append(char(0x04 + n));
+            for (qsizetype k = end - n; k < end; ++k)
+                key.append(char(text.at(k).unicode()));
+            i = end;
+            continue;
+        }
+        if (versionLike && c == u'-')
+            key.append('\x02');
+        else if (c.unicode() < 0x80)
+            key.append(char(c.unicode()));
+        else
+            key.append(text.mid(i, 1).toUtf8());
+        ++i;
+    }
+    if (versionLike)
+        key.append('\x03');
+    return key;
+}
+
 } // namespace ferry

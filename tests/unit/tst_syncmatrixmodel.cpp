@@ -1,6 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Ferry authors
 // SPDX-License-Identifier: GPL-2.0-or-later
 
+#include "parse/semver.h"
 #include "report/progress.h"
 #include "report/report.h"
 #include "store/figuretables.h"
@@ -281,6 +282,34 @@ private Q_SLOTS:
         QVERIFY(!model.rowAt(99));
     }
 
+    // Tags sort as versions: 1.9.0 before 1.10.0, a prerelease before its release, a release
+    // before a longer one; names with numbers by the number (app-2 before app-10).
+    void tagsSortAsVersions()
+    {
+        const QStringList tags{QStringLiteral("1.10.0"),      QStringLiteral("1.9.0"),      QStringLiteral("1.0.0"),
+                               QStringLiteral("1.0.0-rc.10"), QStringLiteral("1.0.0-rc.2"), QStringLiteral("1.0.0.1"),
+                               QStringLiteral("latest"),      QStringLiteral("v2.0.0")};
+        QList<MatrixRow> rows;
+        for (const QString &t : tags)
+            rows << row(QStringLiteral("team/app"), t, QStringLiteral("synced"), QStringLiteral("synced"));
+        rows << row(QStringLiteral("team/app-10"), QStringLiteral("1"), QStringLiteral("synced"), QStringLiteral("synced"))
+             << row(QStringLiteral("team/app-2"), QStringLiteral("1"), QStringLiteral("synced"), QStringLiteral("synced"));
+        SyncMatrixModel model;
+        model.setMatrix(rows);
+        model.setFilter(QStringLiteral("team/app"));
+        model.sort(SyncMatrixModel::TagColumn, Qt::AscendingOrder);
+        QStringList shown = column(model, SyncMatrixModel::TagColumn);
+        shown.removeAll(QStringLiteral("1"));
+        QCOMPARE(
+            shown,
+            (QStringList{QStringLiteral("1.0.0-rc.2"), QStringLiteral("1.0.0-rc.10"), QStringLiteral("1.0.0"), QStringLiteral("1.0.0.1"),
+                         QStringLiteral("1.9.0"), QStringLiteral("1.10.0"), QStringLiteral("latest"), QStringLiteral("v2.0.0")}));
+        model.setFilter({});
+        model.sort(SyncMatrixModel::RepositoryColumn, Qt::AscendingOrder);
+        QCOMPARE(column(model, SyncMatrixModel::RepositoryColumn).mid(8),
+                 (QStringList{QStringLiteral("team/app-2"), QStringLiteral("team/app-10")}));
+    }
+
     // Sorting many rows (the radix sort over integer keys) gives what a plain stable sort of
     // the displayed values gives, ascending and descending, with rows among equals in the
     // matrix's order, for the repository, the tag, the state and a registry's cells.
@@ -307,12 +336,16 @@ private Q_SLOTS:
                 // The reference: the displayed text (repository then tag; state rank; state rank then digest).
                 QList<int> expected(rows.size());
                 std::iota(expected.begin(), expected.end(), 0);
+                // Names and tags as people read them (r9 before r10), the text breaking ties.
+                const auto readable = [](const QString &text) -> QString {
+                    return QString::fromLatin1(versionSortKey(text).toHex()) + QChar(1) + text;
+                };
                 const auto key = [&](int i) -> std::pair<QString, QString> {
                     const MatrixRow &r = rows[i];
                     if (col == SyncMatrixModel::RepositoryColumn)
-                        return {r.repository, r.tag};
+                        return {readable(r.repository), readable(r.tag)};
                     if (col == SyncMatrixModel::TagColumn)
-                        return {r.tag, {}};
+                        return {readable(r.tag), {}};
                     if (col == SyncMatrixModel::StateColumn)
                         return {QString::number(SyncMatrixModel::stateRank(r.state) + 1).rightJustified(3, u'0'), {}};
                     if (!r.cells.contains(QStringLiteral("gsoci")))
