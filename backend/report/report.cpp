@@ -62,15 +62,27 @@ void AttentionGrouper::add(const MatrixRow &row)
 {
     static const QRegularExpression figures(QStringLiteral("\\d+(\\.\\d+)?"));
     auto addCause = [&](const QString &registry, const QString &reason) {
-        QString folded = reason;
-        folded.replace(figures, QStringLiteral("N"));
+        // The reason with its figures taken out: rows that differ only in them are one cause.
+        QString folded;
+        QList<double> values;
+        qsizetype from = 0;
+        for (auto m = figures.globalMatch(reason); m.hasNext();) {
+            const QRegularExpressionMatch f = m.next();
+            folded += reason.mid(from, f.capturedStart() - from) + u'%' + QString::number(values.size() + 1);
+            values << f.captured().toDouble();
+            from = f.capturedEnd();
+        }
+        folded += reason.mid(from);
         AttentionCause &c = m_causes[registry + u'\n' + row.state + u'\n' + folded];
         if (c.rows == 0) {
             c.registry = registry;
             c.state = row.state;
-            c.reason = reason;
-        } else if (c.reason != reason) {
-            c.reason = folded;
+            c.folded = folded;
+            c.low = c.high = values;
+        }
+        for (qsizetype i = 0; i < values.size() && i < c.low.size(); ++i) {
+            c.low[i] = qMin(c.low[i], values[i]);
+            c.high[i] = qMax(c.high[i], values[i]);
         }
         ++c.rows;
         if (c.examples.size() < 3)
@@ -90,6 +102,17 @@ void AttentionGrouper::add(const MatrixRow &row)
 QList<AttentionCause> AttentionGrouper::causes() const
 {
     QList<AttentionCause> out = m_causes.values();
+    for (AttentionCause &c : out) {
+        // Each figure as it was, or the range the group's rows span: never a placeholder.
+        QString text = c.folded;
+        for (qsizetype i = c.low.size(); i-- > 0;) {
+            const QString figure = c.low[i] == c.high[i]
+                ? QString::number(c.low[i], 'g', 12)
+                : QStringLiteral("%1-%2").arg(QString::number(c.low[i], 'g', 12), QString::number(c.high[i], 'g', 12));
+            text.replace(u'%' + QString::number(i + 1), figure); // from the last: %1 is not part of %10
+        }
+        c.reason = text;
+    }
     std::sort(out.begin(), out.end(), [](const AttentionCause &a, const AttentionCause &b) {
         return std::tie(b.rows, a.registry, a.state, a.reason) < std::tie(a.rows, b.registry, b.state, b.reason);
     });

@@ -60,6 +60,10 @@ struct AttentionCause
     QString reason;
     qint64 rows = 0;
     QStringList examples; // repository:tag, the first few
+    // The figures of the group's reasons, by their place in the text: the lowest and highest
+    // seen ("not replicated for 12-340 s (SLO 60 s)"); reason is written from them.
+    QList<double> low, high;
+    QString folded; // the reason with each figure as "%1", "%2", ...
 };
 
 // Groups attention rows by the cell that puts each in its state (the row's own reason when

@@ -261,6 +261,29 @@ private Q_SLOTS:
             QVERIFY2(md.contains(QString::fromUtf8(line)), line);
     }
 
+    // Rows that differ only in their figures are one cause, and the cause reads with the figures
+    // the rows span, never a placeholder (the PDF said "not replicated for N s (SLO N s)").
+    void causesReadWithTheirFigures()
+    {
+        AttentionGrouper g;
+        for (const int age : {340, 12, 95}) {
+            MatrixRow r{QStringLiteral("team/app"), QStringLiteral("1.%1").arg(age), QStringLiteral("lagging"), {}, true, {}};
+            r.cells.insert(
+                QStringLiteral("china"),
+                MatrixCell{{}, QStringLiteral("lagging"), QStringLiteral("not replicated for %1 s (SLO 60 s)").arg(age), {}, {}, {}});
+            g.add(r);
+        }
+        MatrixRow one{QStringLiteral("team/app"), QStringLiteral("2.0"), QStringLiteral("lagging"), {}, true, {}};
+        one.cells.insert(QStringLiteral("china"),
+                         MatrixCell{{}, QStringLiteral("lagging"), QStringLiteral("behind the target for 7 s (SLO 60 s)"), {}, {}, {}});
+        g.add(one);
+        const QList<AttentionCause> causes = g.causes();
+        QCOMPARE(causes.size(), 2);
+        QCOMPARE(causes[0].rows, 3);
+        QCOMPARE(causes[0].reason, QStringLiteral("not replicated for 12-340 s (SLO 60 s)"));
+        QCOMPARE(causes[1].reason, QStringLiteral("behind the target for 7 s (SLO 60 s)"));
+    }
+
     void htmlIsSelfContained()
     {
         const Run r = report(QStringLiteral("html"), QStringLiteral("r.html"));
