@@ -11,6 +11,7 @@
 #include "plan/plan.h"
 #include "report/report.h"
 #include "scan/scanner.h"
+#include "store/figuretables.h"
 #include "store/historytables.h"
 #include "store/matrixtables.h"
 #include "store/store.h"
@@ -258,6 +259,37 @@ int runScan(const QStringList &args, QTextStream &out, QTextStream &err)
     return summary.complete ? ExitOk : ExitRegistry;
 }
 
+// The registries' columns in the plan's order (sources, the target, replicas, caches as the
+// plan names them), else by role as the last scan recorded them, then any other by name.
+static QStringList statusColumnOrder(const Plan *plan, const QList<RegistryRecord> &recorded, const QSet<QString> &inMatrix)
+{
+    QStringList order;
+    if (plan) {
+        for (const PlanRegistry &r : plan->registries)
+            order << r.name;
+    } else {
+        static const QStringList roles{QStringLiteral("source"), QStringLiteral("target"), QStringLiteral("replica"),
+                                       QStringLiteral("cache"), QStringLiteral("legacy")};
+        QList<RegistryRecord> byRole = recorded;
+        std::stable_sort(byRole.begin(), byRole.end(), [](const RegistryRecord &a, const RegistryRecord &b) {
+            const qsizetype ra = roles.indexOf(a.role), rb = roles.indexOf(b.role);
+            return (ra < 0 ? roles.size() : ra) < (rb < 0 ? roles.size() : rb);
+        });
+        for (const RegistryRecord &r : std::as_const(byRole))
+            order << r.name;
+    }
+    QStringList out;
+    for (const QString &name : std::as_const(order))
+        if (inMatrix.contains(name))
+            out << name;
+    QStringList rest;
+    for (const QString &name : inMatrix)
+        if (!out.contains(name))
+            rest << name;
+    rest.sort();
+    return out + rest;
+}
+
 int runStatus(const QStringList &args, QTextStream &out, QTextStream &err)
 {
     CommandParser p;
@@ -268,6 +300,9 @@ int runStatus(const QStringList &args, QTextStream &out, QTextStream &err)
                  QStringLiteral("Only rows in these states (comma-separated); with --registry, that registry's cell state."),
                  QStringLiteral("states")});
     p.addOption({QStringLiteral("registry"), QStringLiteral("Only this registry's column."), QStringLiteral("name")});
+    p.addOption({QStringLiteral("repository"),
+                 QStringLiteral("Only repositories matching this glob (giantswarm/*, team/app); may be repeated."),
+                 QStringLiteral("glob")});
     p.addOption({QStringLiteral("format"), QStringLiteral("table (default), json or csv."), QStringLiteral("format")});
     if (const int rc = parseCommand(p, QStringLiteral("status"), args, out, err); rc >= 0)
         return rc;
@@ -282,20 +317,25 @@ int runStatus(const QStringList &args, QTextStream &out, QTextStream &err)
     Store &store = *workspace.store();
     const QStringList states = p.value(QStringLiteral("state")).split(u',', Qt::SkipEmptyParts);
     const QString onlyRegistry = p.value(QStringLiteral("registry"));
+    const QStringList globs = p.values(QStringLiteral("repository"));
     QList<MatrixRow> rows = MatrixTables(store).matrix();
-    QStringList registries;
+    if (!globs.isEmpty())
+        rows.removeIf([&](const MatrixRow &r) {
+            return std::none_of(globs.begin(), globs.end(), [&](const QString &g) { return repositoryGlobMatches(g, r.repository); });
+        });
+    QSet<QString> inMatrix;
     for (const MatrixRow &r : std::as_const(rows))
         for (auto it = r.cells.constBegin(); it != r.cells.constEnd(); ++it)
-            if (!registries.contains(it.key()))
-                registries << it.key();
+            inMatrix.insert(it.key());
+    const QStringList registries = statusColumnOrder(workspace.plan().get(), FigureTables(store).registries(), inMatrix);
     if (!onlyRegistry.isEmpty()) {
         if (!registries.contains(onlyRegistry)) {
             err << "ferryctl status: no registry '" << onlyRegistry << "' in the matrix (known: " << registries.join(QStringLiteral(", "))
                 << ")" << Qt::endl;
             return ExitUsage;
         }
-        registries = {onlyRegistry};
     }
+    const QStringList columns = onlyRegistry.isEmpty() ? registries : QStringList{onlyRegistry};
     QList<MatrixRow> shown;
     for (const MatrixRow &r : std::as_const(rows)) {
         if (!onlyRegistry.isEmpty() && !r.cells.contains(onlyRegistry))
@@ -307,14 +347,14 @@ int runStatus(const QStringList &args, QTextStream &out, QTextStream &err)
     }
 
     if (format == u"json") {
-        writeStatusJson(shown, registries, out);
+        writeStatusJson(shown, columns, out);
         return ExitOk;
     }
     if (format == u"csv") {
-        writeStatusCsv(shown, registries, out);
+        writeStatusCsv(shown, columns, out);
         return ExitOk;
     }
-    writeStatusTable(shown, registries, out);
+    writeStatusTable(shown, columns, out);
     QMap<QString, int> counts;
     for (const MatrixRow &r : std::as_const(shown))
         ++counts[r.state];

@@ -261,27 +261,22 @@ private Q_SLOTS:
             QVERIFY2(md.contains(QString::fromUtf8(line)), line);
     }
 
-    // Rows that differ only in their figures are one cause, and the cause reads with the figures
-    // the rows span, never a placeholder (the PDF said "not replicated for N s (SLO N s)").
-    void causesReadWithTheirFigures()
+    // ferryctl status: the registries' columns by role as the scan recorded them (the source,
+    // the target, the replica; not alphabetically), and --repository GLOB choosing rows.
+    void statusOrdersRegistriesAndFiltersRepositories()
     {
-        AttentionGrouper g;
-        for (const int age : {340, 12, 95}) {
-            MatrixRow r{QStringLiteral("team/app"), QStringLiteral("1.%1").arg(age), QStringLiteral("lagging"), {}, true, {}};
-            r.cells.insert(
-                QStringLiteral("china"),
-                MatrixCell{{}, QStringLiteral("lagging"), QStringLiteral("not replicated for %1 s (SLO 60 s)").arg(age), {}, {}, {}});
-            g.add(r);
-        }
-        MatrixRow one{QStringLiteral("team/app"), QStringLiteral("2.0"), QStringLiteral("lagging"), {}, true, {}};
-        one.cells.insert(QStringLiteral("china"),
-                         MatrixCell{{}, QStringLiteral("lagging"), QStringLiteral("behind the target for 7 s (SLO 60 s)"), {}, {}, {}});
-        g.add(one);
-        const QList<AttentionCause> causes = g.causes();
-        QCOMPARE(causes.size(), 2);
-        QCOMPARE(causes[0].rows, 3);
-        QCOMPARE(causes[0].reason, QStringLiteral("not replicated for 12-340 s (SLO 60 s)"));
-        QCOMPARE(causes[1].reason, QStringLiteral("behind the target for 7 s (SLO 60 s)"));
+        Run r = run(ferryctlPath(), {QStringLiteral("status"), QStringLiteral("--db"), m_db});
+        QCOMPARE(r.exitCode, 0);
+        const QByteArray header = r.out.left(r.out.indexOf('\n'));
+        QVERIFY2(header.indexOf("HUB") > 0 && header.indexOf("HUB") < header.indexOf("GSOCI") &&
+                     header.indexOf("GSOCI") < header.indexOf("CHINA"),
+                 header.constData());
+        r = run(ferryctlPath(),
+                {QStringLiteral("status"), QStringLiteral("--db"), m_db, QStringLiteral("--repository"), QStringLiteral("team/*")});
+        QVERIFY2(r.out.contains("4 rows"), r.out.constData());
+        r = run(ferryctlPath(),
+                {QStringLiteral("status"), QStringLiteral("--db"), m_db, QStringLiteral("--repository"), QStringLiteral("other/*")});
+        QVERIFY2(r.out.contains("0 rows"), r.out.constData());
     }
 
     void htmlIsSelfContained()

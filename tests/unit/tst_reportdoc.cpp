@@ -173,7 +173,8 @@ private Q_SLOTS:
         QCOMPARE(causes[0].rows, 5);
         QCOMPARE(causes[0].examples.size(), 3);
         QCOMPARE(causes[1].rows, 2);
-        QCOMPARE(causes[1].reason, QStringLiteral("not replicated for N s (SLO N s)"));
+        // The figures the rows span, never a placeholder (the PDF said "for N s (SLO N s)").
+        QCOMPARE(causes[1].reason, QStringLiteral("not replicated for 41-97 s (SLO 10 s)"));
         QCOMPARE(causes[2].registry, QString()); // no cell in that state: the row's own reason
         QCOMPARE(causes[2].examples, QStringList{QStringLiteral("giantswarm/x:9")});
     }
