@@ -28,8 +28,9 @@ MatrixView::MatrixView(Host &host)
 
 QString MatrixView::keys() const
 {
-    return m_detail ? QStringLiteral("↑↓ row  Enter/Esc close detail  / filter  f state  o sort  c copy row")
-                    : QStringLiteral("/ filter  f state  o sort  O reverse  Enter detail  c copy row  C copy state  Esc clear");
+    return m_detail
+        ? QStringLiteral("↑↓ row  Enter/Esc close detail  / filter  f state  o sort  c copy row")
+        : QStringLiteral("/ filter  f state  F next state  o sort  O reverse  Enter detail  c copy row  C copy state  Esc clear");
 }
 
 void MatrixView::setLoading(const QString &what)
@@ -242,13 +243,32 @@ bool MatrixView::key(const KeyEvent &k)
             });
         return true;
     }
-    if (k.key == 'f' || k.key == 'F') {
+    if (k.key == 'F') { // the next state, worst first, then every state again
         const QStringList choices = QStringList{QString()} + stateChoices();
         qsizetype i = choices.indexOf(m_states.size() == 1 ? m_states.first() : QString());
-        i = (i + (k.key == 'f' ? 1 : choices.size() - 1)) % choices.size();
+        i = (i + 1) % choices.size();
         m_states = choices[i].isEmpty() ? QStringList() : QStringList{choices[i]};
         m_registry.clear();
         applyFilter();
+        return true;
+    }
+    if (k.key == 'f') {
+        // A picker: one state by its name or its start, or every state again with an empty line.
+        const QStringList choices = stateChoices();
+        m_host.ask(
+            {QStringLiteral("Show the rows in one state: type it or its start; an empty line shows every state."),
+             QStringLiteral("States: ") + choices.join(QStringLiteral(", "))},
+            m_states.size() == 1 ? m_states.first() : QString(), [this, choices](const QString &text) {
+                const QString typed = text.trimmed().toLower();
+                const auto found = std::find_if(choices.begin(), choices.end(), [&](const QString &c) { return c.startsWith(typed); });
+                if (!typed.isEmpty() && found == choices.end()) {
+                    m_host.message(QStringLiteral("No state starts with '%1' (%2)").arg(typed, choices.join(QStringLiteral(", "))), true);
+                    return;
+                }
+                m_states = typed.isEmpty() ? QStringList() : QStringList{*found};
+                m_registry.clear();
+                applyFilter();
+            });
         return true;
     }
     if (k.key == 'o' || k.key == 'O') {

@@ -209,9 +209,22 @@ private Q_SLOTS:
                  qPrintable(render(app, 30, 160)));
         press(app, {key::Escape, key::Escape}); // close the detail, clear the filter
         QVERIFY(render(app).contains(QStringLiteral("30 of 30 rows")));
-        // The state filter: lagging rows only (the first state after "all" that has rows is worst-first).
+        // The state picker: lagging rows only, by the start of the state's name; an empty line
+        // shows every state again (one key, not a cycle of eleven).
+        press(app, {'f', 'l', 'a', 'g', key::Enter});
+        QVERIFY2(render(app).contains(QStringLiteral("State: lagging")) && render(app).contains(QStringLiteral("3 of 30 rows")),
+                 qPrintable(render(app)));
+        press(app, {'f'});
+        for (int i = 0; i < 8; ++i)
+            press(app, {key::Backspace});
+        press(app, {key::Enter});
+        QVERIFY2(render(app).contains(QStringLiteral("30 of 30 rows")), qPrintable(render(app)));
+        press(app, {'f', 'z', key::Enter}); // no such state: said, the rows stay
+        QVERIFY2(render(app, 30, 200).contains(QStringLiteral("No state starts with 'z'")), qPrintable(render(app, 30, 200)));
+        QVERIFY(render(app).contains(QStringLiteral("30 of 30 rows")));
+        // F steps through the states, worst first: the first with rows is lagging here.
         for (int i = 0; i < 12 && !render(app).contains(QStringLiteral("State: lagging")); ++i)
-            press(app, {'f'});
+            press(app, {'F'});
         QVERIFY2(render(app).contains(QStringLiteral("3 of 30 rows")), qPrintable(render(app)));
         // A tag's digest history, read from the store off this thread.
         press(app, {key::Escape, 'g', key::Enter});
