@@ -401,6 +401,22 @@ private Q_SLOTS:
         }
     }
 
+    // Ctrl+1 to Ctrl+8 open the pages in the sidebar's order; each page's tooltip names its key.
+    void pageShortcuts()
+    {
+        MainWindow window(QString(), m_db);
+        window.show();
+        window.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&window));
+        auto *sidebar = window.findChild<QListWidget *>();
+        QVERIFY(sidebar);
+        for (const int page : {3, 8, 1}) {
+            QTest::keyClick(&window, Qt::Key(Qt::Key_0 + page), Qt::ControlModifier);
+            QCOMPARE(sidebar->currentRow(), page - 1);
+        }
+        QCOMPARE(sidebar->item(2)->toolTip(), QStringLiteral("Replication (Ctrl+3)"));
+    }
+
     void filterSortAndDetails()
     {
         MainWindow window(QString(), m_db);
