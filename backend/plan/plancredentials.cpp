@@ -7,8 +7,11 @@ namespace ferry {
 
 Credentials planCredentials(const PlanRegistry &r, QStringList *errors)
 {
-    if (r.credentials == u"anonymous")
-        return {};
+    if (r.credentials == u"anonymous") {
+        Credentials none;
+        none.source = QStringLiteral("the plan says credentials: anonymous");
+        return none;
+    }
     if (r.credentials.startsWith(QStringLiteral("env:"))) {
         const QStringList parts = r.credentials.split(u':');
         QString err;

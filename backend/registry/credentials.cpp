@@ -89,15 +89,21 @@ Credentials fromHelper(const QString &helperName, const QString &serverUrl, QStr
 
 Credentials fromDockerConfigFile(const QString &path, const QString &registryHost, QString *warning, int helperTimeoutMs)
 {
+    // Found nothing: no secret, and where they were looked for (a 401 names it).
+    const auto none = [&](const QString &why) {
+        Credentials c;
+        c.source = why;
+        return c;
+    };
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly))
-        return {};
+        return none(QStringLiteral("%1 was not found").arg(path));
     QJsonParseError pe;
     const QJsonDocument doc = QJsonDocument::fromJson(f.readAll(), &pe);
     if (!doc.isObject()) {
         if (warning)
             *warning = QStringLiteral("%1 is not valid JSON (%2); continuing without credentials").arg(path, pe.errorString());
-        return {};
+        return none(QStringLiteral("%1 is not valid JSON").arg(path));
     }
     const QJsonObject root = doc.object();
     const QString host = reference::normaliseRegistryHost(registryHost);
@@ -144,7 +150,7 @@ Credentials fromDockerConfigFile(const QString &path, const QString &registryHos
         if (!c.isEmpty())
             return c; // an empty {} entry is what Docker leaves when a helper holds the secret
     }
-    return {};
+    return none(QStringLiteral("%1 has none for %2").arg(path, host));
 }
 
 Credentials fromDockerConfig(const QString &registryHost, QString *warning, int helperTimeoutMs)

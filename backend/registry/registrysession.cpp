@@ -143,6 +143,11 @@ void RegistrySession::schedule()
     }
 }
 
+QString RegistrySession::noCredentialsWhy() const
+{
+    return m_config.credentials.source.isEmpty() ? QStringLiteral("none were given") : m_config.credentials.source;
+}
+
 QString RegistrySession::tokenKey(const Job &job) const
 {
     if (job.challengeScope.isEmpty() || job.challengeScope == job.request.scope)
@@ -238,8 +243,8 @@ void RegistrySession::onResponse(const JobPtr &job, HttpResponse resp)
             if (resp.errorString.isEmpty()) {
                 const QString why = bearer ? bearer->error() : QString();
                 resp.errorString = m_config.credentials.isEmpty()
-                    ? QStringLiteral("%1 requires credentials; none were found (docker login, or the plan's credentials)")
-                          .arg(m_config.key())
+                    ? QStringLiteral("%1 requires credentials; none were found (%2): docker login %3, or the plan's credentials")
+                          .arg(m_config.key(), noCredentialsWhy(), m_config.baseUrl.authority())
                     : QStringLiteral("%1 rejected the credentials from %2%3")
                           .arg(m_config.key(), m_config.credentials.source, why.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(why));
             }
@@ -261,7 +266,9 @@ void RegistrySession::onResponse(const JobPtr &job, HttpResponse resp)
                 m_tokens.remove(key);
         } else {
             if (!m_config.credentials.hasBasic()) {
-                resp.errorString = QStringLiteral("%1 requires a user name and password; none were found").arg(m_config.key());
+                resp.errorString = QStringLiteral("%1 requires a user name and password; none were found (%2): docker login %3, or the "
+                                                  "plan's credentials")
+                                       .arg(m_config.key(), noCredentialsWhy(), m_config.baseUrl.authority());
                 finishJob(job, std::move(resp));
                 return;
             }

@@ -96,6 +96,9 @@ private:
     bool retryLater(const JobPtr &job, const HttpResponse &response);
     void finishJob(const JobPtr &job, HttpResponse response);
     QString tokenKey(const Job &job) const;
+    // Where credentials were looked for and why none came (the Docker config read, the plan's
+    // anonymous), for a 401's message.
+    QString noCredentialsWhy() const;
     void fetchToken(const QString &key, const JobPtr &job);
     void onTokenResponse(const QString &key, HttpResponse response);
     qint64 nowMs() const { return m_clock.elapsed(); }

@@ -609,10 +609,14 @@ private Q_SLOTS:
     void basicChallengeWithoutCredentials()
     {
         FakeServer server([](const FakeRequest &) { return FakeResponse::json(401, "{}").with("WWW-Authenticate", R"(Basic realm="x")"); });
-        RegistryClient client(m_network, configFor(server));
+        RegistryConfig cfg = configFor(server);
+        cfg.credentials.source = QStringLiteral("/home/lead/.docker/config.json has none for ") + cfg.baseUrl.authority();
+        RegistryClient client(m_network, cfg);
         const auto r = await(client.listTags(QStringLiteral("team/app")));
         QCOMPARE(r.error.kind, RegistryError::Kind::Unauthorized);
         QVERIFY(r.error.message.contains(QStringLiteral("user name and password")));
+        // Where the credentials were looked for, so the lead knows which file docker login must write.
+        QVERIFY2(r.error.toString().contains(cfg.credentials.source), qPrintable(r.error.toString()));
     }
 
     void cancelStopsWaitingRequests()

@@ -101,8 +101,12 @@ private Q_SLOTS:
         QCOMPARE(c.identityToken, QStringLiteral("ref-tok"));
 
         QVERIFY(credentials::fromDockerConfigFile(path, QStringLiteral("empty.example"), &warning).isEmpty());
-        QVERIFY(credentials::fromDockerConfigFile(path, QStringLiteral("other.example"), &warning).isEmpty());
-        QVERIFY(credentials::fromDockerConfigFile(m_dir.filePath(QStringLiteral("missing.json")), QStringLiteral("x"), &warning).isEmpty());
+        c = credentials::fromDockerConfigFile(path, QStringLiteral("other.example"), &warning);
+        QVERIFY(c.isEmpty());
+        QCOMPARE(c.source, path + QStringLiteral(" has none for other.example")); // what a 401 then names
+        c = credentials::fromDockerConfigFile(m_dir.filePath(QStringLiteral("missing.json")), QStringLiteral("x"), &warning);
+        QVERIFY(c.isEmpty());
+        QCOMPARE(c.source, m_dir.filePath(QStringLiteral("missing.json")) + QStringLiteral(" was not found"));
     }
 
     void helpers()
