@@ -139,26 +139,7 @@ MainWindow::MainWindow(const QString &planPath, const QString &dbPath, QWidget *
         dialog->open();
     });
     m_exportAction->setShortcut(QKeySequence(QStringLiteral("Ctrl+E")));
-    auto *find = new QAction(tr("Find"), this);
-    find->setShortcut(QKeySequence::Find);
-    connect(find, &QAction::triggered, this, [this] {
-        m_sidebar->setCurrentRow(1);
-        m_images->focusFilter();
-    });
-    addAction(find);
-    // Ctrl+1 to Ctrl+8: the pages in the sidebar's order, as 1-8 in the terminal.
-    for (int i = 0; i < int(pages::names().size()); ++i) {
-        auto *go = new QAction(this);
-        go->setObjectName(QStringLiteral("page-shortcut-%1").arg(i + 1));
-        go->setShortcut(QKeySequence(QStringLiteral("Ctrl+%1").arg(i + 1)));
-        connect(go, &QAction::triggered, this, [this, i] {
-            if (m_sidebar->isEnabled() && i < m_sidebar->count())
-                m_sidebar->setCurrentRow(i);
-        });
-        addAction(go);
-        if (QListWidgetItem *item = m_sidebar->item(i))
-            item->setToolTip(tr("%1 (Ctrl+%2)").arg(item->text()).arg(i + 1));
-    }
+    addPageShortcuts();
     m_scanProgress->setMaximumWidth(180);
     m_scanProgress->setTextVisible(false);
     m_scanProgress->setVisible(false);
@@ -387,6 +368,30 @@ void MainWindow::showLastScan()
     m_lastScanRead = watcher;
     watcher->setFuture(m_workspace->read([](Store &store) { return HistoryTables(store).lastScan(); },
                                          [](const QString &) { return std::optional<ScanRecord>(); }));
+}
+
+// Ctrl+F: the matrix's filter. Ctrl+1 to Ctrl+8: the pages in the sidebar's order, as 1-8 in the terminal.
+void MainWindow::addPageShortcuts()
+{
+    auto *find = new QAction(tr("Find"), this);
+    find->setShortcut(QKeySequence::Find);
+    connect(find, &QAction::triggered, this, [this] {
+        m_sidebar->setCurrentRow(1);
+        m_images->focusFilter();
+    });
+    addAction(find);
+    for (int i = 0; i < int(pages::names().size()); ++i) {
+        auto *go = new QAction(this);
+        go->setObjectName(QStringLiteral("page-shortcut-%1").arg(i + 1));
+        go->setShortcut(QKeySequence(QStringLiteral("Ctrl+%1").arg(i + 1)));
+        connect(go, &QAction::triggered, this, [this, i] {
+            if (m_sidebar->isEnabled() && i < m_sidebar->count())
+                m_sidebar->setCurrentRow(i);
+        });
+        addAction(go);
+        if (QListWidgetItem *item = m_sidebar->item(i))
+            item->setToolTip(tr("%1 (Ctrl+%2)").arg(item->text()).arg(i + 1));
+    }
 }
 
 void MainWindow::setUpWelcome()

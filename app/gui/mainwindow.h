@@ -92,6 +92,7 @@ private:
     void showLastScan();
     void onMatrixRead();
     void setUpWelcome(); // the sidebar's entries and the first run's page
+    void addPageShortcuts(); // Ctrl+F, Ctrl+1 to Ctrl+8
     void connectNavigation(); // pages that lead to another page
 
     // The session: the plan (read again when its file changes), the database, the network.

@@ -102,8 +102,7 @@ void AttentionGrouper::add(const MatrixRow &row)
 QList<AttentionCause> AttentionGrouper::causes() const
 {
     QList<AttentionCause> out = m_causes.values();
-    for (AttentionCause &c : out) {
-        // Each figure as it was, or the range the group's rows span: never a placeholder.
+    for (AttentionCause &c : out) { // each figure as it was, or the range its rows span: never a placeholder
         QString text = c.folded;
         for (qsizetype i = c.low.size(); i-- > 0;) {
             const QString figure = c.low[i] == c.high[i]
