@@ -37,13 +37,7 @@ void SyncMatrixModel::setMatrix(const QList<MatrixRow> &rows, const QStringList 
 
 void SyncMatrixModel::computeColumns(const QStringList &registryOrder)
 {
-    QStringList names = m_matrix.registryNames();
-    m_registries.clear();
-    for (const QString &n : registryOrder)
-        if (names.removeOne(n))
-            m_registries << n;
-    names.sort();
-    m_registries += names;
+    m_registries = columnsInOrder(registryOrder, m_matrix.registryNames());
     m_columnRegistry.clear();
     for (const QString &n : std::as_const(m_registries))
         m_columnRegistry.push_back(m_matrix.registryIndex(n));

@@ -5,6 +5,7 @@
 #include "cli/cliregistry.h"
 #include "cli/commands.h"
 #include "cli/interruption.h"
+#include "core/compactmatrix.h"
 #include "core/workspace.h"
 #include "net/networkservice.h"
 #include "parse/duration.h"
@@ -259,37 +260,6 @@ int runScan(const QStringList &args, QTextStream &out, QTextStream &err)
     return summary.complete ? ExitOk : ExitRegistry;
 }
 
-// The registries' columns in the plan's order (sources, the target, replicas, caches as the
-// plan names them), else by role as the last scan recorded them, then any other by name.
-static QStringList statusColumnOrder(const Plan *plan, const QList<RegistryRecord> &recorded, const QSet<QString> &inMatrix)
-{
-    QStringList order;
-    if (plan) {
-        for (const PlanRegistry &r : plan->registries)
-            order << r.name;
-    } else {
-        static const QStringList roles{QStringLiteral("source"), QStringLiteral("target"), QStringLiteral("replica"),
-                                       QStringLiteral("cache"), QStringLiteral("legacy")};
-        QList<RegistryRecord> byRole = recorded;
-        std::stable_sort(byRole.begin(), byRole.end(), [](const RegistryRecord &a, const RegistryRecord &b) {
-            const qsizetype ra = roles.indexOf(a.role), rb = roles.indexOf(b.role);
-            return (ra < 0 ? roles.size() : ra) < (rb < 0 ? roles.size() : rb);
-        });
-        for (const RegistryRecord &r : std::as_const(byRole))
-            order << r.name;
-    }
-    QStringList out;
-    for (const QString &name : std::as_const(order))
-        if (inMatrix.contains(name))
-            out << name;
-    QStringList rest;
-    for (const QString &name : inMatrix)
-        if (!out.contains(name))
-            rest << name;
-    rest.sort();
-    return out + rest;
-}
-
 int runStatus(const QStringList &args, QTextStream &out, QTextStream &err)
 {
     CommandParser p;
@@ -327,7 +297,8 @@ int runStatus(const QStringList &args, QTextStream &out, QTextStream &err)
     for (const MatrixRow &r : std::as_const(rows))
         for (auto it = r.cells.constBegin(); it != r.cells.constEnd(); ++it)
             inMatrix.insert(it.key());
-    const QStringList registries = statusColumnOrder(workspace.plan().get(), FigureTables(store).registries(), inMatrix);
+    const QStringList registries = columnsInOrder(registryColumnOrder(workspace.plan().get(), FigureTables(store).registries()),
+                                                  QStringList(inMatrix.begin(), inMatrix.end()));
     if (!onlyRegistry.isEmpty()) {
         if (!registries.contains(onlyRegistry)) {
             err << "ferryctl status: no registry '" << onlyRegistry << "' in the matrix (known: " << registries.join(QStringLiteral(", "))

@@ -299,20 +299,18 @@ void MainWindow::reload()
 {
     if (!m_workspace->store())
         return;
-    QStringList order;
     if (!m_planError.isEmpty() && !m_workspace->plan())
         statusBar()->showMessage(tr("The plan cannot be read: %1").arg(m_planError));
     if (const std::shared_ptr<const Plan> plan = m_workspace->plan()) {
         QMap<QString, QString> hosts, urls;
         for (const PlanRegistry &r : plan->registries) {
-            order << r.name;
             hosts.insert(r.name, r.config.baseUrl.authority());
             urls.insert(r.name, r.config.baseUrl.toString());
         }
         m_images->setRegistryHosts(hosts);
         m_registries->setRegistryUrls(urls);
     }
-    m_columnOrder = order;
+    m_columnOrder = registryColumnOrder(m_workspace->plan().get());
     if (m_matrixLoading) {
         m_reloadAgain = true; // a scan finished while the last read was running: read once more
     } else {

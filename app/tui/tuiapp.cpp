@@ -121,11 +121,7 @@ void App::readMatrix()
     m_matrixLoading = true;
     whenReady(this, m_workspace.matrixSnapshot(), [this](const MatrixSnapshot &snapshot) {
         m_matrixLoading = false;
-        QStringList order;
-        if (const std::shared_ptr<const Plan> plan = m_workspace.plan())
-            for (const PlanRegistry &r : plan->registries)
-                order << r.name;
-        m_matrix->setMatrix(snapshot.matrix, order);
+        m_matrix->setMatrix(snapshot.matrix, registryColumnOrder(m_workspace.plan().get()));
         m_overview->setProgress(snapshot.progress);
         m_dirty = true;
         if (std::exchange(m_readMatrixAgain, false))

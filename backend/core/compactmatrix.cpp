@@ -4,6 +4,7 @@
 #include "core/compactmatrix.h"
 #include "parse/semver.h"
 
+#include "plan/plan.h"
 #include "report/progress.h"
 #include "store/matrixtables.h"
 
@@ -361,6 +362,36 @@ void CompactMatrix::tally(ProgressTally *tally) const
         }
         tally->add(states[row.state], row.inPlan, cells);
     }
+}
+
+QStringList registryColumnOrder(const Plan *plan, const QList<RegistryRecord> &recorded)
+{
+    QStringList order;
+    if (plan) {
+        for (const PlanRegistry &r : plan->registries)
+            order << r.name;
+        return order;
+    }
+    static const QStringList roles{QStringLiteral("source"), QStringLiteral("target"), QStringLiteral("replica"), QStringLiteral("cache"),
+                                   QStringLiteral("legacy")};
+    QList<RegistryRecord> byRole = recorded;
+    std::stable_sort(byRole.begin(), byRole.end(), [](const RegistryRecord &a, const RegistryRecord &b) {
+        const qsizetype ra = roles.indexOf(a.role), rb = roles.indexOf(b.role);
+        return (ra < 0 ? roles.size() : ra) < (rb < 0 ? roles.size() : rb);
+    });
+    for (const RegistryRecord &r : std::as_const(byRole))
+        order << r.name;
+    return order;
+}
+
+QStringList columnsInOrder(const QStringList &order, QStringList present)
+{
+    QStringList out;
+    for (const QString &name : order)
+        if (present.removeOne(name))
+            out << name;
+    present.sort();
+    return out + present;
 }
 
 } // namespace ferry

@@ -15,6 +15,14 @@
 namespace ferry {
 
 class ProgressTally;
+struct Plan;
+
+// The registries' columns of the matrix, the one order of every face (window, terminal,
+// ferryctl status): the plan's (as it names them), else by role as the last scan recorded them
+// (source, target, replica, cache, legacy; recorded may be empty).
+QStringList registryColumnOrder(const Plan *plan, const QList<RegistryRecord> &recorded = {});
+// The registries present, those of order first in its order, any other after them by name.
+QStringList columnsInOrder(const QStringList &order, QStringList present);
 
 // The sync matrix as the dashboard holds it: a million rows in about a quarter of what a
 // QList<MatrixRow> takes (1.1 GB there). Strings that repeat (repositories, states, reasons,
