@@ -22,17 +22,17 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 cd "$root"
 
-# Build: compiler, CMake, Qt 6.4 (Charts needs the OpenGL dev package on Debian 12),
-# yaml-cpp. Tests: CNCF Distribution, skopeo, openssl and htpasswd for TLS and basic-auth
-# registries, python3-jwt for the token service, python3-h2 for the HTTP/2 fault front,
-# Xvfb for screenshots, clang-format for the house-rules test, tmux for the terminal view's
-# tests, containerd (run unprivileged by the tests) for the hosts.toml pulls, gdb for the
-# stacks of a suite that hangs (testmain.cpp), desktop-file-utils and appstream for the
-# desktop entry and AppStream metadata checks, zsh, fish and man-db for the completions and
-# man pages, x11-apps (xwd) for screenshots without ImageMagick, PostgreSQL 15 and Qt's driver
-# for it (the tests start their own server; the package's cluster on :5432 is never used).
+# Build: compiler, CMake, Qt 6.4 (Charts needs the OpenGL dev package on Debian 12), yaml-cpp,
+# libssl-dev (libcrypto's SHA-256 for layers). Tests: CNCF Distribution, skopeo, openssl and
+# htpasswd for TLS and basic-auth registries, python3-jwt for the token service, python3-h2 for
+# the HTTP/2 fault front, Xvfb for screenshots, clang-format for the house-rules test, tmux for
+# the terminal view's tests, containerd (run unprivileged by the tests) for the hosts.toml pulls,
+# gdb for the stacks of a suite that hangs (testmain.cpp), desktop-file-utils and appstream for
+# the desktop entry and AppStream metadata checks, zsh, fish and man-db for the completions and
+# man pages, x11-apps (xwd) for screenshots without ImageMagick, PostgreSQL 15 and Qt's driver for
+# it (the tests start their own server; the package's cluster on :5432 is never used).
 PACKAGES=(
-  g++ cmake ninja-build pkg-config ccache
+  g++ cmake ninja-build pkg-config ccache libssl-dev
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev libgl-dev qt6-svg-dev qt6-tools-dev
   libqt6sql6-sqlite libsqlite3-dev libxkbcommon-dev libyaml-cpp-dev libncurses-dev poppler-utils fonts-dejavu-core
   docker-registry skopeo openssl apache2-utils ca-certificates

@@ -3,7 +3,7 @@
 
 #include "parse/digest.h"
 
-#include <QCryptographicHash>
+#include <openssl/evp.h>
 
 namespace ferry::digest {
 
@@ -32,11 +32,43 @@ QString algorithmOf(QStringView d)
     return colon > 0 ? d.left(colon).toString() : QString();
 }
 
+struct Hasher::State
+{
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    QString prefix;
+    ~State() { EVP_MD_CTX_free(ctx); }
+};
+
+Hasher::Hasher(QStringView algorithm)
+    : m_state(std::make_unique<State>())
+{
+    const bool sha512 = algorithm == u"sha512";
+    m_state->prefix = sha512 ? QStringLiteral("sha512:") : QStringLiteral("sha256:");
+    // Neither fails for lack of anything but memory, which ends the process anyway.
+    EVP_DigestInit_ex(m_state->ctx, sha512 ? EVP_sha512() : EVP_sha256(), nullptr);
+}
+
+Hasher::~Hasher() = default;
+
+void Hasher::add(const char *data, qsizetype size)
+{
+    if (size > 0)
+        EVP_DigestUpdate(m_state->ctx, data, size_t(size));
+}
+
+QString Hasher::result()
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    EVP_DigestFinal_ex(m_state->ctx, md, &len);
+    return m_state->prefix + QString::fromLatin1(QByteArray::fromRawData(reinterpret_cast<const char *>(md), int(len)).toHex());
+}
+
 QString compute(const QByteArray &raw, QStringView algorithm)
 {
-    if (algorithm == u"sha512")
-        return QStringLiteral("sha512:") + QString::fromLatin1(QCryptographicHash::hash(raw, QCryptographicHash::Sha512).toHex());
-    return QStringLiteral("sha256:") + QString::fromLatin1(QCryptographicHash::hash(raw, QCryptographicHash::Sha256).toHex());
+    Hasher h(algorithm);
+    h.add(raw);
+    return h.result();
 }
 
 bool matches(const QByteArray &raw, QStringView d)
