@@ -11,14 +11,13 @@
 #include "parse/manifest.h"
 #include "registry/registryclient.h"
 
-#include <QCryptographicHash>
 #include <QUrlQuery>
 
 namespace ferry {
 
 namespace {
 
-constexpr qint64 kChunk = 8 * 1024 * 1024; // bytes read from the source and sent per PATCH: memory stays bounded
+constexpr qint64 kChunk = 4 * 1024 * 1024; // bytes read from the source and sent per PATCH: memory stays bounded
 constexpr int kMaxDepth = 2; // an index of manifests; nothing deeper
 
 QString pushScope(const QString &repository)
@@ -68,10 +67,25 @@ bool distributable(const Descriptor &d)
 
 } // namespace
 
-Task<bool> CopyEngine::waitForBudget(RegistryClient *source, const PlanRegistry *registry, const QString &repository, int *pauses)
+Task<bool> CopyEngine::waitForBudget(RegistryClient *source, const PlanRegistry *registry, const QString &repository,
+                                     const QString &reference, int *pauses)
 {
     if (!source || !registry || registry->budgetFloor < 0)
         co_return true;
+    int status = 0;
+    // No reading yet: the first worker asks with a HEAD, which Docker Hub does not count; the
+    // others wait for its answer instead of all pulling blind at the start (into 429s).
+    for (int i = 0; !source->stats().rateLimit.present && i < 3'000; ++i) {
+        if (!m_budgetProbed.contains(registry->name)) {
+            m_budgetProbed.insert(registry->name);
+            co_await headManifest(source, repository, reference, &status);
+            m_budgetProbed.insert(registry->name + QStringLiteral(" answered"));
+        } else if (m_budgetProbed.contains(registry->name + QStringLiteral(" answered"))) {
+            break; // no headers (a paid account): no budget to keep
+        } else {
+            co_await pause(10);
+        }
+    }
     for (int round = 0;; ++round) {
         // The pulls other workers have asked for and not seen answered count as spent already.
         const RateLimitReading rl = source->stats().rateLimit;
@@ -97,8 +111,7 @@ Task<bool> CopyEngine::waitForBudget(RegistryClient *source, const PlanRegistry 
                    .arg(when));
         co_await pause(int(qMin<qint64>(registry->budgetPollMs, 3'600'000)));
         // A HEAD, which Docker Hub does not count, brings the headers up to date.
-        int status = 0;
-        co_await headManifest(source, repository, QStringLiteral("latest"), &status);
+        co_await headManifest(source, repository, reference, &status);
     }
 }
 
@@ -123,13 +136,12 @@ Task<QString> CopyEngine::putManifest(Transfer *t, const QString &reference, con
     co_return QString();
 }
 
-// Holds a key in a set for as long as it lives (the workers share one thread: no lock needed).
-struct Claim
+Task<> CopyEngine::claim(const QString &key)
 {
-    QSet<QString> *set;
-    QString key;
-    ~Claim() { set->remove(key); }
-};
+    for (int i = 0; m_inFlight.contains(key) && i < 60'000; ++i)
+        co_await pause(20);
+    m_inFlight.insert(key);
+}
 
 // Clears a flag when it goes, if it was the one that set it.
 struct Flag
@@ -143,26 +155,28 @@ struct Flag
     }
 };
 
-Task<QString> CopyEngine::copyManifest(Transfer *t, const QString &digest, int depth)
+Task<QString> CopyEngine::copyManifest(Transfer *t, const QString &reference, const QString &digest, int depth)
 {
     if (depth > kMaxDepth)
         co_return QStringLiteral("%1 nests manifests deeper than an index; not copied").arg(digest);
     if (!digest::isValid(digest))
         co_return QStringLiteral("'%1' is not a digest").arg(digest);
     // Two items of one digest (2.0.0 and latest), or two indexes sharing a child, copy it one
-    // after the other: the second then finds it in the target.
-    const QString key = QStringLiteral("manifest ") + t->targetRegistry + u'/' + t->repository + u'@' + digest;
-    for (int i = 0; m_inFlight.contains(key) && i < 60'000; ++i)
-        co_await pause(20);
-    m_inFlight.insert(key);
-    const Claim claim{&m_inFlight, key};
+    // after the other: the second then finds it in the target. The item's own manifest is
+    // claimed by the item, which holds it until its tag is written.
+    const QString key = t->manifestKey(digest);
+    std::optional<CopyClaim> held;
+    if (depth > 0) {
+        co_await claim(key);
+        held.emplace(&m_inFlight, key);
+    }
     // Put (or found) by an earlier item of this run: not written again. Distribution rewrites a
     // manifest's link in place on every PUT, and an index another worker PUTs meanwhile is checked
     // against that link: it found it empty and was refused (MANIFEST_BLOB_UNKNOWN, seen in CI).
-    const bool held = m_inTarget.contains(key);
+    const bool inTarget = m_inTarget.contains(key);
     int status = 0;
     if (depth > 0) {
-        if (held)
+        if (inTarget)
             co_return QString();
         co_await headManifest(t->target, t->repository, digest, &status);
         if (status == 200) {
@@ -170,14 +184,23 @@ Task<QString> CopyEngine::copyManifest(Transfer *t, const QString &digest, int d
             co_return QString(); // a registry accepts a manifest only with everything it names
         }
     }
-    if (!co_await waitForBudget(t->source, t->sourcePlan, t->sourceRepository, &t->stats->budgetPauses))
+    if (!co_await waitForBudget(t->source, t->sourcePlan, t->sourceRepository, reference, &t->stats->budgetPauses))
         co_return QStringLiteral("stopped while waiting for the pull budget");
     const auto fallback = Result<ManifestFetch>::failure(RegistryError::make(RegistryError::Kind::Canceled, QStringLiteral("abandoned")));
-    const Result<ManifestFetch> got = co_await awaitFuture(t->source->getManifest(t->sourceRepository, digest, m_group), fallback);
+    const Result<ManifestFetch> got = co_await awaitFuture(t->source->getManifest(t->sourceRepository, reference, m_group), fallback);
     releasePull(t->sourcePlan);
     ++t->stats->pulls;
+    if (depth == 0 && !got.ok() && got.error.kind == RegistryError::Kind::NotFound) {
+        t->moved = true;
+        co_return QStringLiteral("the source no longer has %1 %2; nothing copied").arg(t->sourceRepository, reference);
+    }
     if (!got.ok())
-        co_return QStringLiteral("the source's manifest %1 could not be read: %2").arg(digest, got.error.toString());
+        co_return QStringLiteral("the source's manifest %1 could not be read: %2").arg(reference, got.error.toString());
+    if (got.value.digest != digest && reference != digest) {
+        t->moved = true;
+        co_return QStringLiteral("the source's %1 moved to %2 since approval (approved %3); nothing copied")
+            .arg(reference, got.value.digest, digest);
+    }
     if (got.value.digest != digest)
         co_return QStringLiteral("the source served %1 for %2; nothing copied").arg(got.value.digest, digest);
     const Manifest &m = got.value.manifest;
@@ -186,11 +209,11 @@ Task<QString> CopyEngine::copyManifest(Transfer *t, const QString &digest, int d
         t->topRaw = got.value.raw;
         t->topType = type;
     }
-    if (held)
+    if (inTarget)
         co_return QString(); // the item's tag still needs the bytes read above
     if (m.isIndex()) {
         for (const Descriptor &child : m.children)
-            if (const QString err = co_await copyManifest(t, child.digest, depth + 1); !err.isEmpty())
+            if (const QString err = co_await copyManifest(t, child.digest, child.digest, depth + 1); !err.isEmpty())
                 co_return err;
     } else {
         QList<Descriptor> blobs = m.layers;
@@ -205,6 +228,8 @@ Task<QString> CopyEngine::copyManifest(Transfer *t, const QString &digest, int d
                 co_return err;
         }
     }
+    if (depth == 0)
+        co_return QString(); // the item PUTs it by its tag: one write, not one by digest and one by tag
     // A PUT by digest is idempotent: no HEAD first (it would cost a round trip per manifest).
     const QString put = co_await putManifest(t, digest, got.value.raw, type);
     if (put.isEmpty())
@@ -225,12 +250,15 @@ Task<QString> CopyEngine::copyBlob(Transfer *t, const QString &digest, qint64 si
 {
     if (!digest::isValid(digest) || digest::algorithmOf(digest) != u"sha256")
         co_return QStringLiteral("blob '%1' has no sha256 digest; not copied").arg(digest);
+    // Another item sending the same blob to another repository of the target: wait for it, then
+    // mount it from there (the shared base layer of a registry's repositories is sent once).
+    const QString anywhere = QStringLiteral("blob ") + t->targetRegistry + u'@' + digest;
+    for (int i = 0; m_inFlight.contains(anywhere) && i < 60'000; ++i)
+        co_await pause(20);
     // Another item sending the same blob to the same repository: wait for it, then find it there.
     const QString key = t->targetRegistry + u'/' + t->repository + u'@' + digest;
-    for (int i = 0; m_inFlight.contains(key) && i < 60'000; ++i)
-        co_await pause(20);
-    m_inFlight.insert(key);
-    const Claim claim{&m_inFlight, key};
+    co_await claim(key);
+    const CopyClaim claimed(&m_inFlight, key);
     if (m_inTarget.contains(key)) {
         ++t->stats->blobsPresent;
         co_return QString();
@@ -268,6 +296,11 @@ Task<QString> CopyEngine::copyBlob(Transfer *t, const QString &digest, qint64 si
     const auto location = uploadLocation(r, *t->target, &why);
     if (!location)
         co_return why;
+    std::optional<CopyClaim> sending;
+    if (!m_inFlight.contains(anywhere)) {
+        m_inFlight.insert(anywhere);
+        sending.emplace(&m_inFlight, anywhere);
+    }
     const QString uploaded = co_await uploadBlob(t, digest, size, *location);
     if (uploaded.isEmpty())
         m_inTarget.insert(key);
@@ -276,7 +309,7 @@ Task<QString> CopyEngine::copyBlob(Transfer *t, const QString &digest, qint64 si
 
 Task<QString> CopyEngine::streamBlob(Transfer *t, const QString &digest, qint64 size, QUrl *location, QByteArray *finalBody)
 {
-    QCryptographicHash hash(QCryptographicHash::Sha256);
+    digest::Hasher hash;
     const QUrl sourceUrl = t->source->urlFor(QStringLiteral("/v2/%1/blobs/%2").arg(t->sourceRepository, digest));
     const QString sourceScope = QStringLiteral("repository:%1:pull").arg(t->sourceRepository);
     if (size >= 0 && size <= kChunk) {
@@ -287,7 +320,7 @@ Task<QString> CopyEngine::streamBlob(Transfer *t, const QString &digest, qint64 
         const HttpResponse body = co_await send(t->source, get, sourceScope);
         if (body.status != 200)
             co_return QStringLiteral("the source's blob %1 could not be read: %2").arg(digest, statusText(body));
-        hash.addData(body.body);
+        hash.add(body.body);
         *finalBody = body.body;
     } else {
         // Large (or of unknown size): ranges of the source, each sent as a PATCH, in order.
@@ -320,7 +353,7 @@ Task<QString> CopyEngine::streamBlob(Transfer *t, const QString &digest, qint64 
                     .arg(statusText(part));
             if (part.body.isEmpty())
                 break;
-            hash.addData(part.body);
+            hash.add(part.body);
             HttpRequest patch;
             patch.method = QByteArrayLiteral("PATCH");
             patch.url = *location;
@@ -346,7 +379,7 @@ Task<QString> CopyEngine::streamBlob(Transfer *t, const QString &digest, qint64 
         if (size >= 0 && offset != size)
             co_return QStringLiteral("the source sent %1 bytes of %2, which declares %3").arg(offset).arg(digest).arg(size);
     }
-    const QString got = QStringLiteral("sha256:") + QString::fromLatin1(hash.result().toHex());
+    const QString got = hash.result();
     if (got != digest)
         co_return QStringLiteral("the source served bytes for %1 that hash to %2; nothing tagged").arg(digest, got);
     co_return QString();

@@ -164,6 +164,10 @@ void HttpEngine::send(quint64 handle)
         if (len.isValid() && len.toLongLong() > e->current.maxBodyBytes) {
             e->tooLarge = true;
             reply->abort();
+        } else if (len.isValid() && len.toLongLong() > 64 * 1024 && e->body.isEmpty()) {
+            // A large body (a layer's 8 MiB range) is read in place, not regrown chunk by chunk:
+            // growing it held the old and the doubled buffer at once, half again its size.
+            e->body.reserve(qsizetype(len.toLongLong()));
         }
     });
     connect(reply, &QNetworkReply::readyRead, this, [this, handle, reply] {
