@@ -152,7 +152,12 @@ private:
     Task<bool> blobInTarget(Transfer *t, const QString &digest);
     // The item's state and message after trying it.
     Task<std::pair<QString, QString>> copyItem(const CopyBatch &b, const CopyItem &item, bool dryRun, CopyTransferStats *stats);
-    Task<QString> copyManifest(Transfer *t, const QString &digest, int depth);
+    // A manifest and everything it names. The item's own manifest (depth 0) is read by the item's
+    // reference (its tag: no HEAD first, the digest of the bytes says whether it moved) and left
+    // for the caller to PUT by its tag; the caller holds its claim. Children are PUT by digest.
+    Task<QString> copyManifest(Transfer *t, const QString &reference, const QString &digest, int depth);
+    // Waits while another worker holds key, then holds it (release with a Claim).
+    Task<> claim(const QString &key);
     Task<QString> copyBlob(Transfer *t, const QString &digest, qint64 size);
     Task<QString> uploadBlob(Transfer *t, const QString &digest, qint64 size, QUrl location);
     // Reads the blob from the source and sends it to the upload (PATCHes for a large one; a small
@@ -161,8 +166,10 @@ private:
     Task<QString> putManifest(Transfer *t, const QString &reference, const QByteArray &raw, const QString &mediaType);
     Task<HttpResponse> send(RegistryClient *c, const HttpRequest &request, const QString &scope);
     // Waits while a source's pull budget is at the plan's floor (counting the pause); false when cancelled.
-    // A pull it lets go is counted as in flight until releasePull() after the GET's answer.
-    Task<bool> waitForBudget(RegistryClient *source, const PlanRegistry *registry, const QString &repository, int *pauses);
+    // A pull it lets go is counted as in flight until releasePull() after the GET's answer. Before
+    // the first reading, one HEAD of reference (free) takes it while the other workers wait.
+    Task<bool> waitForBudget(RegistryClient *source, const PlanRegistry *registry, const QString &repository, const QString &reference,
+                             int *pauses);
     void releasePull(const PlanRegistry *registry);
 
     const Plan &m_plan;
@@ -181,6 +188,7 @@ private:
     // a later run asks again (a blob may be collected meanwhile; the manifest's PUT would say so).
     QSet<QString> m_inTarget;
     QHash<QString, int> m_pullsInFlight; // manifest GETs asked of a budgeted source, not answered yet
+    QSet<QString> m_budgetProbed; // budgeted sources whose first reading was asked for (a HEAD)
     bool m_streaming = false; // a large blob is being streamed: one at a time keeps memory bounded
 };
 

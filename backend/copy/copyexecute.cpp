@@ -143,16 +143,20 @@ Task<std::pair<QString, QString>> CopyEngine::copyItem(const CopyBatch &b, const
     // A referrer has no tag: it is read, checked and written by its digest.
     const QString ref = item.tag.isEmpty() ? item.digest : item.tag;
     int status = 0;
-    const QString now = co_await headManifest(t.source, item.sourceRepository, ref, &status);
-    if (status == 404)
-        co_return std::pair{copystate::Moved,
-                            QStringLiteral("the source no longer has %1 %2; nothing copied").arg(item.sourceRepository, ref)};
-    if (status != 200)
-        co_return std::pair{copystate::Failed, QStringLiteral("the source's tag could not be read: %1").arg(now)};
-    if (now != item.digest)
-        co_return std::pair{
-            copystate::Moved,
-            QStringLiteral("the source's %1 moved to %2 since approval (approved %3); nothing copied").arg(item.tag, now, item.digest)};
+    if (dryRun) {
+        // A HEAD, which no budget counts, says whether the source moved; a real run reads the
+        // tag's bytes instead and sees it from their digest.
+        const QString now = co_await headManifest(t.source, item.sourceRepository, ref, &status);
+        if (status == 404)
+            co_return std::pair{copystate::Moved,
+                                QStringLiteral("the source no longer has %1 %2; nothing copied").arg(item.sourceRepository, ref)};
+        if (status != 200)
+            co_return std::pair{copystate::Failed, QStringLiteral("the source's tag could not be read: %1").arg(now)};
+        if (now != item.digest)
+            co_return std::pair{
+                copystate::Moved,
+                QStringLiteral("the source's %1 moved to %2 since approval (approved %3); nothing copied").arg(item.tag, now, item.digest)};
+    }
     const QString held = co_await headManifest(t.target, b.repository, ref, &status);
     if (status == 200 && held == item.digest)
         co_return std::pair{copystate::AlreadyPresent, QStringLiteral("the target's %1 already has %2").arg(item.tag, item.digest)};
@@ -166,16 +170,24 @@ Task<std::pair<QString, QString>> CopyEngine::copyItem(const CopyBatch &b, const
                                 .arg(item.blobs)
                                 .arg(b.repository, item.tag)};
 
-    if (const QString err = co_await copyManifest(&t, item.digest, 0); !err.isEmpty())
-        co_return std::pair{m_canceled ? copystate::Copying : copystate::Failed, err};
+    // The item's manifest is this worker's until its tag is written: an item of the same digest
+    // (2.0.0 and latest) waits, then only writes its own tag.
+    const QString key = t.manifestKey(item.digest);
+    co_await claim(key);
+    const CopyClaim claimed(&m_inFlight, key);
+    if (const QString err = co_await copyManifest(&t, ref, item.digest, 0); !err.isEmpty())
+        co_return std::pair{t.moved ? copystate::Moved : (m_canceled ? copystate::Copying : copystate::Failed), err};
     // The tag last, and only over what the review showed (another writer may have been quicker).
+    // A PUT by tag writes the manifest and the tag at once; the registry takes it only with
+    // everything it names present.
     const QString before = co_await headManifest(t.target, b.repository, ref, &status);
-    if (!item.tag.isEmpty() && !(status == 200 && before == item.digest)) {
+    if (!(status == 200 && before == item.digest)) {
         if (const QString why = tagGuard(item, status, before); !why.isEmpty())
             co_return std::pair{status == 200 ? copystate::Refused : copystate::Failed, why};
-        if (const QString err = co_await putManifest(&t, item.tag, t.topRaw, t.topType); !err.isEmpty())
+        if (const QString err = co_await putManifest(&t, ref, t.topRaw, t.topType); !err.isEmpty())
             co_return std::pair{copystate::Failed, err};
     }
+    m_inTarget.insert(key);
     const QString after = co_await headManifest(t.target, b.repository, ref, &status);
     if (status != 200 || after != item.digest)
         co_return std::pair{copystate::Failed,

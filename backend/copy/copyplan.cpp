@@ -154,7 +154,7 @@ Task<CopyEngine::ItemShape> CopyEngine::readShape(const QString &registry, const
     }
     const PlanRegistry *budget = m_plan.registry(registry);
     const auto fallback = Result<ManifestFetch>::failure(RegistryError::make(RegistryError::Kind::Canceled, QStringLiteral("abandoned")));
-    if (!co_await waitForBudget(c, budget, repository, nullptr)) {
+    if (!co_await waitForBudget(c, budget, repository, digest, nullptr)) {
         shape.error = QStringLiteral("stopped while waiting for the pull budget");
         co_return shape;
     }
@@ -176,7 +176,7 @@ Task<CopyEngine::ItemShape> CopyEngine::readShape(const QString &registry, const
             co_return shape;
         }
         for (const Descriptor &d : top.value.manifest.children) {
-            if (!co_await waitForBudget(c, budget, repository, nullptr)) {
+            if (!co_await waitForBudget(c, budget, repository, digest, nullptr)) {
                 shape.error = QStringLiteral("stopped while waiting for the pull budget");
                 co_return shape;
             }

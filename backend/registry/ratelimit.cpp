@@ -69,4 +69,13 @@ RateLimitReading RateLimitReading::fromResponse(const HttpResponse &response)
     return r;
 }
 
+bool RateLimitReading::supersedes(const RateLimitReading &current) const
+{
+    if (!current.present || !current.observedAt.isValid() || !observedAt.isValid())
+        return true;
+    if (remaining <= current.remaining || limit != current.limit)
+        return true;
+    return current.observedAt.msecsTo(observedAt) >= 1000;
+}
+
 } // namespace ferry

@@ -28,6 +28,10 @@ struct RateLimitReading
     QDateTime observedAt;
 
     static RateLimitReading fromResponse(const HttpResponse &response);
+    // Whether this reading replaces current. Answers to requests sent side by side arrive in any
+    // order: a count higher than a reading less than a second old is an older answer, not pulls
+    // given back (taken as one, it let eight copy workers run past the floor into 429s).
+    bool supersedes(const RateLimitReading &current) const;
     // "100;w=21600" -> (100, 21600); tolerant of extra parameters and comma lists.
     static bool parseValue(const QByteArray &value, int *count, int *window);
 };

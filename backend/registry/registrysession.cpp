@@ -212,11 +212,15 @@ void RegistrySession::onResponse(const JobPtr &job, HttpResponse resp)
     if (resp.hasHttpStatus()) {
         const RateLimitReading rl = RateLimitReading::fromResponse(resp);
         if (rl.present) {
+            bool taken = false;
             {
                 QMutexLocker lock(&m_statsMutex);
-                m_stats.rateLimit = rl;
+                taken = rl.supersedes(m_stats.rateLimit);
+                if (taken)
+                    m_stats.rateLimit = rl;
             }
-            Q_EMIT rateLimitObserved(rl);
+            if (taken)
+                Q_EMIT rateLimitObserved(rl);
         }
     }
 

@@ -10,7 +10,7 @@ The source holds repos x tags tags; every third is a two-platform index; every i
 a 4 MiB base layer and has a small layer of its own; --big images carry one incompressible
 layer of --big-mb MiB. Everything runs on 127.0.0.1 (plain HTTP) and stops when the script
 ends. Prints wall time, CPU time (user + system) and peak memory per tool, and what Ferry
-sent, mounted and skipped.
+sent, mounted and skipped, and the CPU the source and that tool's target registry spent meanwhile.
 """
 import argparse
 import hashlib
@@ -101,6 +101,16 @@ def measured(cmd, capture=False):
     return time.monotonic() - t0, ru.ru_utime + ru.ru_stime, peak, out
 
 
+def registry_cpu(procs):
+    """CPU seconds (user + system) the given registry processes have used so far."""
+    total = 0.0
+    for p in procs:
+        with open(f"/proc/{p.pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--ferryctl", required=True)
@@ -112,10 +122,11 @@ def main():
     work = tempfile.mkdtemp(prefix="ferry-copy-bench-")
     procs = []
     try:
-        hosts = {}
+        hosts, by_name = {}, {}
         for name in ("source", "ferry", "sync", "loop", "curl"):
             p, hosts[name] = localregistry.start(work, name)
             procs.append(p)
+            by_name[name] = p
         print(f"seeding {args.repos * args.tags} tags in {args.repos} repositories ({args.big} with a {args.big_mb} MiB layer)…",
               flush=True)
         names = seed(hosts["source"], args.repos, args.tags, args.big, args.big_mb)
@@ -135,7 +146,10 @@ def main():
                                            stdout=subprocess.PIPE).stdout)
         for b in listed:
             subprocess.run([ferry, "copy", "approve", str(b["id"]), "--db", db, "--as", "bench"], check=True, stdout=subprocess.DEVNULL)
+        regs = {}  # the source's and the tool's target's CPU while the tool ran: on 2 cores, theirs is most of it
+        reg0 = registry_cpu([by_name["source"], by_name["ferry"]])
         wall, cpu, peak, out = measured([ferry, "copy", "resume", "--db", db, "--format", "json"], capture=True)
+        regs["ferry"] = registry_cpu([by_name["source"], by_name["ferry"]]) - reg0
         runs = json.loads(out)
         sent = sum(r["bytesSent"] for r in runs)
         mounted = sum(r["blobsMounted"] for r in runs)
@@ -152,15 +166,19 @@ def main():
                 by.setdefault(repo, []).append(tag)
             for repo, tags in by.items():
                 f.write(f"    {repo}: [{', '.join(repr(t) for t in tags)}]\n")
+        reg0 = registry_cpu([by_name["source"], by_name["sync"]])
         rows.append(("skopeo sync --all", *measured(["skopeo", "sync", "--all", "--src", "yaml", "--dest", "docker",
                                                       "--dest-tls-verify=false", sync, f"{hosts['sync']}/bench"])[:3]))
+        regs["sync"] = registry_cpu([by_name["source"], by_name["sync"]]) - reg0
 
         t0, cpu, peak = time.monotonic(), 0.0, 0.0
+        reg0 = registry_cpu([by_name["source"], by_name["loop"]])
         for repo, tag in names:
             _, c, m, _ = measured(["skopeo", "copy", "--all", "--src-tls-verify=false", "--dest-tls-verify=false",
                                    f"docker://{hosts['source']}/{repo}:{tag}", f"docker://{hosts['loop']}/{repo}:{tag}"])
             cpu, peak = cpu + c, max(peak, m)
         rows.append(("loop of skopeo copy --all", time.monotonic() - t0, cpu, peak))
+        regs["loop"] = registry_cpu([by_name["source"], by_name["loop"]]) - reg0
 
         big_line = ""
         if args.big:
@@ -183,9 +201,9 @@ def main():
 
         print(f"\n{len(names)} tags in {args.repos} repositories; planning: {wall_plan:.2f} s wall, {cpu_plan:.2f} s CPU")
         print(f"ferry: {copied} copied, {uploaded} blobs sent ({sent / 1048576:.1f} MiB), {mounted} mounted, {present} already there\n")
-        print(f"{'tool':48} {'wall s':>8} {'cpu s':>8} {'peak MiB':>9}")
-        for name, w, c, m in rows:
-            print(f"{name:48} {w:8.2f} {c:8.2f} {m:9.0f}")
+        print(f"{'tool':48} {'wall s':>8} {'cpu s':>8} {'peak MiB':>9} {'registries cpu s':>17}")
+        for (name, w, c, m), reg in zip(rows, ("ferry", "sync", "loop")):
+            print(f"{name:48} {w:8.2f} {c:8.2f} {m:9.0f} {regs[reg]:17.2f}")
         print(f"\nskopeo sync / ferry (wall): {rows[1][1] / rows[0][1]:.1f}x; loop / ferry: {rows[2][1] / rows[0][1]:.1f}x")
         if big_line:
             print(big_line)

@@ -108,6 +108,28 @@ private Q_SLOTS:
         none.status = 200;
         QVERIFY(!RateLimitReading::fromResponse(none).present);
     }
+    // Answers of requests sent side by side arrive in any order: a higher count just after a lower
+    // one is an older answer; a second later it is pulls the window gave back.
+    void rateLimitReadingsOnlyRiseAfterASecond()
+    {
+        RateLimitReading current;
+        QVERIFY(RateLimitReading{}.supersedes(current)); // nothing read yet
+        current.present = true;
+        current.limit = 100;
+        current.remaining = 40;
+        current.observedAt = QDateTime::fromMSecsSinceEpoch(1000000, Qt::UTC);
+        RateLimitReading next = current;
+        next.remaining = 39;
+        next.observedAt = current.observedAt.addMSecs(5);
+        QVERIFY(next.supersedes(current)); // lower: always the newer state
+        next.remaining = 43;
+        QVERIFY(!next.supersedes(current)); // higher within a second: an older answer
+        next.observedAt = current.observedAt.addMSecs(1'000);
+        QVERIFY(next.supersedes(current)); // higher a second later: given back
+        next.observedAt = current.observedAt.addMSecs(5);
+        next.limit = 200;
+        QVERIFY(next.supersedes(current)); // another limit (a login): taken at once
+    }
     void redaction()
     {
         QCOMPARE(redactedUrl(QUrl(QStringLiteral("https://u:p@blob.example/x?sig=SECRET"))), QStringLiteral("https://blob.example/x"));
