@@ -418,7 +418,7 @@ def main():
     ap.add_argument("--workdir")
     ap.add_argument("--no-gui", action="store_true")
     ap.add_argument("--screenshot", help="write a PNG of the window and quit (needs a display)")
-    ap.add_argument("--page", default="overview", help="the page to open: overview, images, replication, cleanup, registries, clients or charts")
+    ap.add_argument("--page", default="overview", help="the page to open: overview, images, replication, cleanup, registries, clients, charts or copies (cleanup and copies: the Batches page on that kind)")
     ap.add_argument("--show-execution", action="store_true",
                     help="approve and execute the first dev-builds batch (as 'demo') before opening, to show an executed batch")
     ap.add_argument("--state", default="", help="with --page images: rows in this state")

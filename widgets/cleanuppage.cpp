@@ -262,8 +262,11 @@ void CleanupPage::show(const CleanupPageData &data)
                   int(CleanupBatchModel::HashColumn)})
         m_batchView->resizeColumnToContents(c);
     m_full = data.shown;
+    m_list = data.batches;
     m_lastRefs = data.lastRefs;
-    m_wanted = 0;
+    // A batch asked for while this read was under way is read next (the window's --batch at start).
+    if (!m_reloadAgain || (data.shown && data.shown->id == m_wanted))
+        m_wanted = 0;
     showSelected();
     const QString empty = !m_planData
         ? tr("Open a plan with cleanup policies to plan a cleanup.")
@@ -273,12 +276,18 @@ void CleanupPage::show(const CleanupPageData &data)
     else if (m_batches->rowCount() > 0 && m_message->text() == empty)
         showMessage({}, false); // batches arrived (another writer's plan): the empty-state text goes
     updateActions();
+    Q_EMIT batchesShown();
 }
 
 qint64 CleanupPage::selectedBatch() const
 {
     const CleanupBatch *b = m_batches->batchAt(m_batchView->currentIndex().row());
     return b ? b->id : 0;
+}
+
+void CleanupPage::setBatchListShown(bool shown)
+{
+    m_batchView->setVisible(shown);
 }
 
 void CleanupPage::selectBatch(qint64 id)

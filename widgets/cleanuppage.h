@@ -53,6 +53,10 @@ public:
     qint64 shownBatch() const { return m_full ? m_full->id : 0; }
 
     qint64 selectedBatch() const;
+    // The batches as last read (without their items), for the Batches page's list.
+    const QList<CleanupBatch> &batches() const { return m_list; }
+    // Inside the Batches page, whose list takes the place of this page's own.
+    void setBatchListShown(bool shown);
     // Selects the batch and shows it once its items are read.
     void selectBatch(qint64 id);
     // The actions behind the buttons, without their dialogs (the tests drive these).
@@ -81,6 +85,7 @@ public:
 
 Q_SIGNALS:
     void workFinished(const QString &message);
+    void batchesShown(); // a read is shown: the list and the batch
 
 private:
     struct Outcome
@@ -106,6 +111,7 @@ private:
     bool m_reloadAgain = false;
     qint64 m_wanted = 0; // the batch to show once the next read is back
     std::optional<CleanupBatch> m_full; // the batch shown, with its items
+    QList<CleanupBatch> m_list;
     std::optional<RefsScanInfo> m_lastRefs;
     std::function<void()> m_afterReload; // a job's outcome, said once the page shows its result
     CleanupBatchModel *m_batches;

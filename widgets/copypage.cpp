@@ -170,6 +170,7 @@ void CopyPage::show(const CopyPageData &data)
         m_batches->appendRow(row);
     }
     m_current = data.shown;
+    m_list = data.batches;
     m_selected = m_current ? m_current->id : 0;
     if (selectedRow >= 0) {
         m_batchView->selectRow(selectedRow);
@@ -202,6 +203,12 @@ void CopyPage::show(const CopyPageData &data)
     m_batchView->resizeColumnsToContents();
     m_itemView->resizeColumnsToContents();
     updateActions();
+    Q_EMIT batchesShown();
+}
+
+void CopyPage::setBatchListShown(bool shown)
+{
+    m_batchView->setVisible(shown);
 }
 
 void CopyPage::selectBatch(qint64 id)

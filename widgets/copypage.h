@@ -40,6 +40,10 @@ public:
     void reload();
 
     qint64 selectedBatch() const { return m_selected; }
+    // The batches as last read (without their items), for the Batches page's list.
+    const QList<CopyBatch> &batches() const { return m_list; }
+    // Inside the Batches page, whose list takes the place of this page's own.
+    void setBatchListShown(bool shown);
     void selectBatch(qint64 id);
     // The actions behind the buttons, without their dialogs (the tests drive these).
     void planCopies(const CopyPlanOptions &options = {});
@@ -60,6 +64,7 @@ public:
 
 Q_SIGNALS:
     void workFinished(const QString &message);
+    void batchesShown(); // a read is shown: the list and the batch
 
 private:
     void show(const CopyPageData &data);
@@ -86,6 +91,7 @@ private:
     QPushButton *m_stop;
     QFutureWatcher<CopyPageData> m_watcher;
     std::optional<CopyBatch> m_current;
+    QList<CopyBatch> m_list;
     qint64 m_selected = 0;
     bool m_reading = false; // from the read's start until the page has shown its result
     bool m_reloadAgain = false;

@@ -264,7 +264,7 @@ void addFerryOptions(CommandParser &parser)
     parser.addOption({QStringLiteral("page"), QStringLiteral("Open on a page: ") + pages::spelled() + u'.', QStringLiteral("page")});
     parser.addOption({QStringLiteral("tui"), QStringLiteral("The dashboard in this terminal instead of a window (as ferryctl tui).")});
     parser.addOption({QStringLiteral("batch"),
-                      QStringLiteral("Open the Cleanup page on this batch (with --page copies: the Copies page on this copy batch)."),
+                      QStringLiteral("Open the Batches page on this cleanup batch (with --page copies: on this copy batch)."),
                       QStringLiteral("id")});
     parser.addOption({QStringLiteral("state"), QStringLiteral("With --page images: show rows in this state."), QStringLiteral("state")});
     parser.addOption({QStringLiteral("demo"),

@@ -5,11 +5,11 @@
 #include "gui/welcomepage.h"
 #include "store/historytables.h"
 
+#include "batchespage.h"
 #include "chartspage.h"
 #include "cleanuppage.h"
 #include "clientspage.h"
 #include "copypage.h"
-#include "core/pages.h"
 #include "exportdialog.h"
 #include "imagespage.h"
 #include "net/networkservice.h"
@@ -56,6 +56,17 @@ QIcon themedIcon(const QString &name)
     return QIcon::fromTheme(name, QIcon(QStringLiteral(":/ferry/icons/%1.svg").arg(name)));
 }
 
+// The sidebar's pages, in order: the terminal's eight (pages::names()) with cleanup and copies
+// as one Batches page.
+const QStringList &windowPageNames()
+{
+    static const QStringList names{QStringLiteral("overview"), QStringLiteral("images"),     QStringLiteral("replication"),
+                                   QStringLiteral("batches"),  QStringLiteral("registries"), QStringLiteral("clients"),
+                                   QStringLiteral("charts")};
+    return names;
+}
+constexpr int kBatchesRow = 3;
+
 } // namespace
 
 MainWindow::MainWindow(const QString &planPath, const QString &dbPath, QWidget *parent)
@@ -81,14 +92,10 @@ MainWindow::MainWindow(const QString &planPath, const QString &dbPath, QWidget *
     m_clients = new ClientsPage(this);
     m_charts = new ChartsPage(this);
     m_copies = new CopyPage(this);
-    m_pages->addWidget(m_overview);
-    m_pages->addWidget(m_images);
-    m_pages->addWidget(m_replication);
-    m_pages->addWidget(m_cleanup);
-    m_pages->addWidget(m_registries);
-    m_pages->addWidget(m_clients);
-    m_pages->addWidget(m_charts);
-    m_pages->addWidget(m_copies);
+    m_batches = new BatchesPage(m_cleanup, m_copies, this);
+    for (QWidget *page :
+         std::initializer_list<QWidget *>{m_overview, m_images, m_replication, m_batches, m_registries, m_clients, m_charts})
+        m_pages->addWidget(page);
     setUpWelcome();
     connect(m_charts, &ChartsPage::scanned, this, [this](const QString &message) {
         statusBar()->showMessage(message, 15000);
@@ -223,8 +230,16 @@ void MainWindow::connectNavigation()
 
 void MainWindow::showPage(const QString &name)
 {
-    if (const auto page = pages::indexOf(name))
-        m_sidebar->setCurrentRow(*page);
+    const QString n = name.toLower();
+    if (n == u"cleanup" || n == u"copies" || n == u"batches") {
+        if (n != u"batches")
+            m_batches->showKind(n == u"copies" ? QStringLiteral("copy") : QStringLiteral("cleanup"));
+        m_sidebar->setCurrentRow(kBatchesRow);
+        return;
+    }
+    const int row = int(windowPageNames().indexOf(n));
+    if (row >= 0)
+        m_sidebar->setCurrentRow(row);
 }
 
 MainWindow::~MainWindow()
@@ -368,7 +383,7 @@ void MainWindow::showLastScan()
                                          [](const QString &) { return std::optional<ScanRecord>(); }));
 }
 
-// Ctrl+F: the matrix's filter. Ctrl+1 to Ctrl+8: the pages in the sidebar's order, as 1-8 in the terminal.
+// Ctrl+F: the matrix's filter. Ctrl+1 to Ctrl+7: the pages in the sidebar's order.
 void MainWindow::addPageShortcuts()
 {
     auto *find = new QAction(tr("Find"), this);
@@ -378,7 +393,7 @@ void MainWindow::addPageShortcuts()
         m_images->focusFilter();
     });
     addAction(find);
-    for (int i = 0; i < int(pages::names().size()); ++i) {
+    for (int i = 0; i < m_sidebar->count(); ++i) {
         auto *go = new QAction(this);
         go->setObjectName(QStringLiteral("page-shortcut-%1").arg(i + 1));
         go->setShortcut(QKeySequence(QStringLiteral("Ctrl+%1").arg(i + 1)));
@@ -394,10 +409,9 @@ void MainWindow::addPageShortcuts()
 
 void MainWindow::setUpWelcome()
 {
-    m_sidebar->addItems(
-        {tr("Overview"), tr("Images"), tr("Replication"), tr("Cleanup"), tr("Registries"), tr("Clients"), tr("Charts"), tr("Copies")});
+    m_sidebar->addItems({tr("Overview"), tr("Images"), tr("Replication"), tr("Batches"), tr("Registries"), tr("Clients"), tr("Charts")});
     for (int i = 0; i < m_sidebar->count(); ++i) // each page's icon has its name
-        m_sidebar->item(i)->setIcon(QIcon(QStringLiteral(":/ferry/icons/%1.svg").arg(pages::names().value(i))));
+        m_sidebar->item(i)->setIcon(QIcon(QStringLiteral(":/ferry/icons/%1.svg").arg(windowPageNames().value(i))));
     m_welcome = new WelcomePage(this);
     m_pages->addWidget(m_welcome);
     connect(m_welcome, &WelcomePage::openPlanRequested, this, &MainWindow::openPlan);

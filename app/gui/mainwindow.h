@@ -26,6 +26,7 @@ class QStackedWidget;
 
 namespace ferry {
 
+class BatchesPage;
 class CleanupPage;
 class RegistriesPage;
 class ClientsPage;
@@ -66,11 +67,14 @@ public:
     ClientsPage *clientsPage() const { return m_clients; }
     ChartsPage *chartsPage() const { return m_charts; }
     CopyPage *copyPage() const { return m_copies; }
+    BatchesPage *batchesPage() const { return m_batches; }
     WelcomePage *welcomePage() const { return m_welcome; }
     QWidget *currentPage() const;
     // Opens a plan and the database next to it, and shows the Overview.
     // remember: the next start without arguments opens it again.
     bool openPlanFile(const QString &path, QString *error, bool remember = true);
+    // A page by its command-line name (pages::names()); "cleanup" and "copies" (and "batches")
+    // open the Batches page on that kind.
     void showPage(const QString &name);
     SyncMatrixModel *model() const { return m_model; }
     bool scanning() const { return m_scan != nullptr; }
@@ -113,6 +117,7 @@ private:
     ClientsPage *m_clients;
     ChartsPage *m_charts;
     CopyPage *m_copies;
+    BatchesPage *m_batches; // holds m_cleanup and m_copies
     WelcomePage *m_welcome;
     QString m_planName; // the plan's file name, for the title
     QString m_storeLabel; // a shared store's URL (no password), for the title

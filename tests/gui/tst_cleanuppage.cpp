@@ -4,9 +4,12 @@
 // The Cleanup page, offscreen: it lists batches and items as the store holds them,
 // approves, removes items into a new batch, and refuses an altered batch, with the
 // engine running on a worker thread. The models pass QAbstractItemModelTester.
+#include "batchespage.h"
 #include "cleanup/cleanupstore.h"
 #include "cleanupmodels.h"
 #include "cleanuppage.h"
+#include "copy/copystore.h"
+#include "copypage.h"
 #include "gui/mainwindow.h"
 #include "registryfarm.h"
 #include "store/store.h"
@@ -28,6 +31,7 @@
 #include <QSignalSpy>
 #include <QSqlDatabase>
 #include <QSqlQuery>
+#include <QStandardItemModel>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTimer>
@@ -386,6 +390,77 @@ private Q_SLOTS:
         QVERIFY2(page->lastMessage().contains(QStringLiteral("stopped")), qPrintable(page->lastMessage()));
         const CleanupBatch *b = page->batchModel()->batchAt(page->batchModel()->rowOf(second));
         QCOMPARE(b->status, batchstatus::Executing);
+    }
+
+    // One Batches page: cleanup and copy batches in one list with their kind, newest first; a row
+    // opens its kind's page below on that batch; --page cleanup and --page copies open it on their kind.
+    void oneBatchesPageForEveryKind()
+    {
+        qint64 copyId = 0;
+        {
+            Store store(m_db);
+            QString err;
+            QVERIFY2(store.open(&err), qPrintable(err));
+            CopyBatch c;
+            c.createdAt = QDateTime::currentDateTimeUtc().addSecs(60); // the newest
+            c.plan = m_plan;
+            c.sourceRegistry = QStringLiteral("hub");
+            c.targetRegistry = QStringLiteral("gsoci");
+            c.repository = QStringLiteral("team/app");
+            c.status = batchstatus::Planned;
+            CopyItem i;
+            i.seq = 1;
+            i.sourceRepository = QStringLiteral("team/app");
+            i.tag = QStringLiteral("2.0.0");
+            i.digest = QStringLiteral("sha256:") + QString(64, u'e');
+            c.items = {i};
+            c.hash = c.recomputedHash();
+            QVERIFY(CopyStore(store).addBatch(&c));
+            copyId = c.id;
+        }
+        MainWindow window(m_plan, m_db);
+        QVERIFY(showCleanup(window));
+        BatchesPage *batches = window.batchesPage();
+        QVERIFY(batches->isVisible());
+        QCOMPARE(batches->shownKind(), QStringLiteral("cleanup"));
+        QVERIFY(window.cleanupPage()->isVisible());
+        QVERIFY(!window.copyPage()->isVisible());
+        QTRY_VERIFY_WITH_TIMEOUT(!window.copyPage()->isReading() && batches->model()->rowCount() > 1, 10'000);
+        QStandardItemModel *m = batches->model();
+        QStringList kinds;
+        for (int r = 0; r < m->rowCount(); ++r)
+            kinds << m->item(r, 0)->text();
+        QCOMPARE(kinds.count(QStringLiteral("copy")), 1);
+        QVERIFY(kinds.count(QStringLiteral("cleanup")) >= 3);
+        QCOMPARE(m->item(0, 0)->text(), QStringLiteral("copy")); // the newest first
+        QCOMPARE(m->item(0, 1)->text(), QString::number(copyId));
+        QCOMPARE(m->item(0, 2)->text(), batchstatus::Planned);
+        QVERIFY2(m->item(0, 6)->text().contains(QStringLiteral("hub → gsoci/team/app")), qPrintable(m->item(0, 6)->text()));
+        QCOMPARE(m->item(0, 3)->text(), QStringLiteral("0 of 1 done"));
+        // The copy row opens the Copies page below, on that batch.
+        batches->view()->setCurrentIndex(m->index(0, 0));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            window.copyPage()->isVisible() && !window.copyPage()->isReading() && window.copyPage()->selectedBatch() == copyId, 10'000);
+        QCOMPARE(batches->shownKind(), QStringLiteral("copy"));
+        QVERIFY2(window.copyPage()->headerText().contains(QStringLiteral("Copy batch %1").arg(copyId)),
+                 qPrintable(window.copyPage()->headerText()));
+        // A cleanup row brings the cleanup page back, on its batch.
+        int cleanupRow = -1;
+        for (int r = 0; r < m->rowCount() && cleanupRow < 0; ++r)
+            if (m->item(r, 0)->text() == u"cleanup" && m->item(r, 1)->text() == QString::number(m_a))
+                cleanupRow = r;
+        QVERIFY(cleanupRow > 0);
+        batches->view()->setCurrentIndex(m->index(cleanupRow, 0));
+        QTRY_VERIFY_WITH_TIMEOUT(window.cleanupPage()->isVisible() && window.cleanupPage()->shownBatch() == m_a, 10'000);
+        // The command line's page names: both kinds are the one page, on their kind.
+        window.showPage(QStringLiteral("copies"));
+        QCOMPARE(batches->shownKind(), QStringLiteral("copy"));
+        QCOMPARE(window.currentPage(), static_cast<QWidget *>(batches));
+        window.showPage(QStringLiteral("registries"));
+        QVERIFY(window.currentPage() != static_cast<QWidget *>(batches));
+        window.showPage(QStringLiteral("cleanup"));
+        QCOMPARE(batches->shownKind(), QStringLiteral("cleanup"));
+        QCOMPARE(window.currentPage(), static_cast<QWidget *>(batches));
     }
 };
 

@@ -78,7 +78,7 @@ private Q_SLOTS:
         // Every page and every toolbar action has an icon (the theme's, or Ferry's own here).
         auto *sidebar = window.findChild<QListWidget *>();
         QVERIFY(sidebar);
-        QCOMPARE(sidebar->count(), 8);
+        QCOMPARE(sidebar->count(), 7); // cleanup and copies are one Batches page
         for (int i = 0; i < sidebar->count(); ++i)
             QVERIFY2(!sidebar->item(i)->icon().pixmap(16, 16).isNull(), qPrintable(sidebar->item(i)->text()));
         auto *toolbar = window.findChild<QToolBar *>(QStringLiteral("main-toolbar"));
@@ -401,7 +401,7 @@ private Q_SLOTS:
         }
     }
 
-    // Ctrl+1 to Ctrl+8 open the pages in the sidebar's order; each page's tooltip names its key.
+    // Ctrl+1 to Ctrl+7 open the pages in the sidebar's order; each page's tooltip names its key.
     void pageShortcuts()
     {
         MainWindow window(QString(), m_db);
@@ -410,11 +410,12 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitForWindowActive(&window));
         auto *sidebar = window.findChild<QListWidget *>();
         QVERIFY(sidebar);
-        for (const int page : {3, 8, 1}) {
+        for (const int page : {3, 7, 1}) {
             QTest::keyClick(&window, Qt::Key(Qt::Key_0 + page), Qt::ControlModifier);
             QCOMPARE(sidebar->currentRow(), page - 1);
         }
         QCOMPARE(sidebar->item(2)->toolTip(), QStringLiteral("Replication (Ctrl+3)"));
+        QCOMPARE(sidebar->item(3)->toolTip(), QStringLiteral("Batches (Ctrl+4)"));
     }
 
     void filterSortAndDetails()
