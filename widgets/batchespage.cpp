@@ -7,6 +7,7 @@
 #include "cleanuppage.h"
 #include "copypage.h"
 #include "ops/batch.h"
+#include "rowtable.h"
 #include "severitycolour.h"
 
 #include <QHeaderView>
@@ -60,19 +61,11 @@ BatchesPage::BatchesPage(CleanupPage *cleanup, CopyPage *copies, QWidget *parent
     , m_cleanup(cleanup)
     , m_copies(copies)
     , m_model(new QStandardItemModel(0, NumColumns, this))
-    , m_view(new QTableView(this))
+    , m_view(rowTable(m_model, this))
     , m_summary(new QLabel(this))
     , m_detail(new QStackedWidget(this))
 {
     m_model->setHorizontalHeaderLabels({tr("Kind"), tr("Batch"), tr("Status"), tr("Items"), tr("Planned"), tr("Decided by"), tr("What")});
-    m_view->setModel(m_model);
-    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_view->verticalHeader()->hide();
-    m_view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
-    m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 8);
-    m_view->horizontalHeader()->setStretchLastSection(true);
     m_summary->setWordWrap(true);
     m_cleanup->setBatchListShown(false);
     m_copies->setBatchListShown(false);

@@ -6,6 +6,7 @@
 #include "cleanup/cleanupstore.h"
 #include "cleanupmodels.h"
 #include "core/workspace.h"
+#include "rowtable.h"
 
 #include <QDialog>
 #include <QDialogButtonBox>
@@ -45,28 +46,14 @@ QString actionText(const CopyItem &i)
     return QObject::tr("new tag");
 }
 
-QTableView *table(QStandardItemModel *model, QWidget *parent)
-{
-    auto *v = new QTableView(parent);
-    v->setModel(model);
-    v->setSelectionBehavior(QAbstractItemView::SelectRows);
-    v->setSelectionMode(QAbstractItemView::SingleSelection);
-    v->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    v->verticalHeader()->hide();
-    v->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
-    v->verticalHeader()->setDefaultSectionSize(v->fontMetrics().height() + 8);
-    v->horizontalHeader()->setStretchLastSection(true);
-    return v;
-}
-
 } // namespace
 
 CopyPage::CopyPage(QWidget *parent)
     : QWidget(parent)
     , m_batches(new QStandardItemModel(0, 6, this))
     , m_items(new QStandardItemModel(0, 6, this))
-    , m_batchView(table(m_batches, this))
-    , m_itemView(table(m_items, this))
+    , m_batchView(rowTable(m_batches, this))
+    , m_itemView(rowTable(m_items, this))
     , m_header(new QLabel(this))
     , m_message(new QLabel(this))
     , m_progress(new QProgressBar(this))
