@@ -88,7 +88,7 @@ void OverviewPage::showProgress(const ReportData &data)
         connect(label, &QLabel::linkActivated, this, &OverviewPage::pageRequested);
         auto *open = new QLabel(row);
         const qint64 left = st.total - st.done;
-        open->setText(left > 0 ? QStringLiteral("<a href=\"open\">%1 open →</a>").arg(left) : tr("done"));
+        open->setText(st.notScanned ? QString() : left > 0 ? QStringLiteral("<a href=\"open\">%1 open →</a>").arg(left) : tr("done"));
         open->setToolTip(st.view == u"charts"        ? tr("Versions of %1 in %2").arg(st.registry, st.openStates.join(QStringLiteral(", ")))
                              : st.registry.isEmpty() ? tr("Rows in %1").arg(st.openStates.join(QStringLiteral(", ")))
                                                      : tr("Cells of %1 in %2").arg(st.registry, st.openStates.join(QStringLiteral(", "))));
@@ -101,7 +101,11 @@ void OverviewPage::showProgress(const ReportData &data)
         auto *bar = new QProgressBar(row);
         bar->setRange(0, int(qMax<qint64>(1, st.total)));
         bar->setValue(int(st.done));
-        bar->setFormat(st.isUnknown() ? tr("unknown: %1 could not be read (%2)").arg(st.registry, st.shortWhy()) : st.figure());
+        bar->setFormat(st.notScanned        ? tr("not scanned yet (%1)").arg(st.unknownWhy)
+                           : st.isUnknown() ? tr("unknown: %1 could not be read (%2)").arg(st.registry, st.shortWhy())
+                                            : st.figure());
+        if (st.notScanned)
+            bar->setValue(0);
         if (st.unknown > 0)
             bar->setToolTip(tr("%L1 cells of %2 are unknown: %3").arg(st.unknown).arg(st.registry, st.unknownWhy));
         bar->setMinimumWidth(320);

@@ -105,7 +105,9 @@ void OverviewView::draw(Screen &s, int top, int bottom)
         s.put(y, 2, fit(st.stage, nameWidth - 1));
         const bool done = st.total > 0 && st.done >= st.total;
         if (st.isUnknown()) {
-            s.put(y, 2 + nameWidth, fit(QStringLiteral("unknown (%1)").arg(st.shortWhy()), s.cols() - nameWidth - 3), Style::Warn);
+            s.put(y, 2 + nameWidth,
+                  fit(st.notScanned ? st.figure() : QStringLiteral("unknown (%1)").arg(st.shortWhy()), s.cols() - nameWidth - 3),
+                  st.notScanned ? Style::Dim : Style::Warn);
             continue;
         }
         s.put(y, 2 + nameWidth, bar(st.done, st.total, barWidth), done ? Style::Good : Style::Warn);

@@ -114,6 +114,30 @@ void ProgressTally::add(int rowState, bool inPlan, std::span<const Cell> cells)
         m_cellOf[c.registry] = -1;
 }
 
+QString StageProgress::figure() const
+{
+    if (notScanned)
+        return QStringLiteral("not scanned yet (%1)").arg(unknownWhy);
+    if (isUnknown())
+        return QStringLiteral("unknown (%1)").arg(unknownWhy);
+    QString out = QStringLiteral("%1 of %2 (%3)").arg(done).arg(total).arg(share());
+    if (unknown > 0)
+        out += QStringLiteral(", %1 unknown").arg(unknown);
+    return out;
+}
+
+QString StageProgress::share() const
+{
+    return percent(done, total);
+}
+
+QString StageProgress::shortWhy() const
+{
+    const qsizetype colon = unknownWhy.lastIndexOf(QStringLiteral(": "));
+    const QString tail = colon < 0 ? unknownWhy : unknownWhy.mid(colon + 2);
+    return tail.size() > 80 ? tail.left(79) + QChar(0x2026) : tail;
+}
+
 void ProgressTally::finish(ReportData *d, const QMap<QString, QString> &whyUnknown) const
 {
     d->rowsByState.clear();
@@ -146,10 +170,15 @@ void ProgressTally::finish(ReportData *d, const QMap<QString, QString> &whyUnkno
           m_promisedSynced, m_promised, targets.value(0), {state::Missing, state::Drifted, state::Partial, state::Unknown},
           m_promisedUnknown);
     for (const Registry &c : m_registries) {
-        if (c.role != Role::Cache || !d->cellsByRegistry.contains(c.name))
-            continue; // not checked by the scans (ferryctl scan --check-caches): no figure rather than 0 %
+        if (c.role != Role::Cache)
+            continue;
+        const bool checked = d->cellsByRegistry.contains(c.name);
         stage(QStringLiteral("Stage 2: pull-through cache %1").arg(c.name), QStringLiteral("target tags the cache serves"), c.done,
-              m_inTarget, c.name, {state::Absent, state::Missing, state::Unknown}, c.unknown);
+              m_inTarget, c.name, {state::Absent, state::Missing, state::Unknown}, checked ? c.unknown : 0);
+        if (!checked) { // said so, rather than left out or shown as 0 %
+            d->stages.last().notScanned = true;
+            d->stages.last().unknownWhy = QStringLiteral("the scans do not check caches: ferryctl scan --check-caches");
+        }
     }
     for (const Registry &rep : m_registries)
         if (rep.role == Role::Replica)

@@ -191,28 +191,6 @@ ReportData collectReport(const Store &store, const QDateTime &sinceIn, qint64 at
     return d;
 }
 
-QString StageProgress::figure() const
-{
-    if (isUnknown())
-        return QStringLiteral("unknown (%1)").arg(unknownWhy);
-    QString out = QStringLiteral("%1 of %2 (%3)").arg(done).arg(total).arg(share());
-    if (unknown > 0)
-        out += QStringLiteral(", %1 unknown").arg(unknown);
-    return out;
-}
-
-QString StageProgress::share() const
-{
-    return percent(done, total);
-}
-
-QString StageProgress::shortWhy() const
-{
-    const qsizetype colon = unknownWhy.lastIndexOf(QStringLiteral(": "));
-    const QString tail = colon < 0 ? unknownWhy : unknownWhy.mid(colon + 2);
-    return tail.size() > 80 ? tail.left(79) + QChar(0x2026) : tail;
-}
-
 QStringList reportSections()
 {
     return {QStringLiteral("progress"), QStringLiteral("states"), QStringLiteral("changes"), QStringLiteral("attention"),
@@ -591,6 +569,8 @@ QByteArray reportJson(const ReportData &d)
             o.insert(QStringLiteral("unknown"), s.unknown);
             o.insert(QStringLiteral("unknownReason"), s.unknownWhy);
         }
+        if (s.notScanned)
+            o.insert(QStringLiteral("notScanned"), true);
         stages.append(o);
     }
     root.insert(QStringLiteral("stages"), stages);

@@ -42,7 +42,10 @@ struct StageProgress
     // with workView "copies". Empty when there is none.
     QString work;
     QString workView;
-    bool isUnknown() const { return total > 0 && done == 0 && unknown >= total; }
+    // The scans do not measure the stage yet (a cache they do not check): shown as "not scanned
+    // yet (how to)", with unknownWhy saying how, rather than left out or counted as 0 %.
+    bool notScanned = false;
+    bool isUnknown() const { return notScanned || (total > 0 && done == 0 && unknown >= total); }
     // "12 of 40 (30 %)", "unknown (why)", with "N unknown" when some cells are.
     QString figure() const;
     QString share() const; // "30 %", "30.5 %", "–" without a total

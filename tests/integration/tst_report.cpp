@@ -241,6 +241,55 @@ private Q_SLOTS:
         QVERIFY(md.out.contains("| 2 | 3 | 66.7 % |"));
     }
 
+    // A cache the scans do not check (no --check-caches) has a stage that says so: it was left out
+    // before, and a lead could not tell "not measured" from "not planned".
+    void aStageNotScannedSaysSo()
+    {
+        const QString db = m_dir.filePath(QStringLiteral("nocache.db"));
+        {
+            Store store(db);
+            QString err;
+            QVERIFY(store.open(&err));
+            QVERIFY(
+                FigureTables(store).recordRegistries({{QStringLiteral("hub"), QStringLiteral("source"), {}, 0},
+                                                      {QStringLiteral("gsoci"), QStringLiteral("target"), {}, 0},
+                                                      {QStringLiteral("cache-eu"), QStringLiteral("cache"), QStringLiteral("hub"), 0}}));
+            const QDateTime at = QDateTime::currentDateTimeUtc();
+            const qint64 scan = HistoryTables(store).beginScan(QStringLiteral("/plans/p.yaml"), at);
+            const QString d = QStringLiteral("sha256:%1").arg(1, 64, 10, QLatin1Char('0'));
+            const QList<MatrixRow> rows{MatrixRow{QStringLiteral("team/app"),
+                                                  QStringLiteral("1.0"),
+                                                  QStringLiteral("synced"),
+                                                  {},
+                                                  true,
+                                                  {{QStringLiteral("hub"), {d, QStringLiteral("present"), {}, {}, at, at}},
+                                                   {QStringLiteral("gsoci"), {d, QStringLiteral("synced"), {}, {}, at, at}}}}};
+            QVERIFY(MatrixTables(store).writeMatrix(scan, rows, {QStringLiteral("team/app")}));
+            HistoryTables(store).finishScan(
+                ScanRecord{scan, QStringLiteral("/plans/p.yaml"), at, at.addSecs(1), true, false, 4, 0, {}, {}});
+        }
+        Store store(db);
+        QString err;
+        QVERIFY(store.open(&err));
+        const ReportData data = collectReport(store, {});
+        QCOMPARE(data.stages.size(), 2);
+        QVERIFY(data.stages[1].stage.contains(QStringLiteral("cache-eu")));
+        QVERIFY(data.stages[1].notScanned);
+        QVERIFY(data.stages[1].isUnknown()); // no figure: not 0 %
+        QVERIFY2(data.stages[1].figure().startsWith(QStringLiteral("not scanned yet (")), qPrintable(data.stages[1].figure()));
+        QVERIFY(data.stages[1].figure().contains(QStringLiteral("--check-caches")));
+        const Run json =
+            run(ferryctlPath(), {QStringLiteral("report"), QStringLiteral("--db"), db, QStringLiteral("--format"), QStringLiteral("json")});
+        QVERIFY2(json.exitCode == 0, json.err.constData());
+        const QJsonArray stages = QJsonDocument::fromJson(json.out).object().value(QStringLiteral("stages")).toArray();
+        QCOMPARE(stages.size(), 2);
+        QVERIFY(stages[1].toObject().value(QStringLiteral("notScanned")).toBool());
+        QVERIFY(!stages[0].toObject().contains(QStringLiteral("notScanned")));
+        const Run md =
+            run(ferryctlPath(), {QStringLiteral("report"), QStringLiteral("--db"), db, QStringLiteral("--format"), QStringLiteral("md")});
+        QVERIFY2(md.out.contains("not scanned yet (the scans do not check caches: ferryctl scan --check-caches)"), md.out.constData());
+    }
+
     void markdownMatchesTheStore()
     {
         const Run r = report(QStringLiteral("md"), QStringLiteral("r.md"));
