@@ -20,7 +20,7 @@ target="${FERRY_TRIXIE_ROOT:-/var/tmp/ferry-trixie-root}"
 source "$here/mirror.sh"
 mirror="${FERRY_DEBIAN_MIRROR:-$(machine_mirror)}"
 [ -n "$mirror" ] || { echo "no Debian archive found in the apt sources; set FERRY_DEBIAN_MIRROR" >&2; exit 2; }
-PACKAGES=(g++ cmake ninja-build qt6-base-dev libqt6sql6-sqlite libsqlite3-dev libkf6syntaxhighlighting-dev libyaml-cpp-dev)
+PACKAGES=(g++ cmake ninja-build qt6-base-dev libqt6sql6-sqlite libsqlite3-dev libkf6syntaxhighlighting-dev libyaml-cpp-dev libssl-dev)
 TESTS='^tst_(highlighting|manifestmodel|syncmatrixmodel|registriesmodel)$'
 
 log() { printf '\033[1m[ferry kf6-check]\033[0m %s\n' "$*" >&2; }
