@@ -154,6 +154,8 @@ ImagesPage::ImagesPage(SyncMatrixModel *model, QWidget *parent)
         m_registry->setCurrentIndex(qMax(0, m_registry->findData(current)));
     });
     connect(m_model, &QAbstractItemModel::modelReset, this, &ImagesPage::updateCount);
+    connect(m_model, &QAbstractItemModel::modelReset, this, &ImagesPage::followSelection);
+    connect(m_model, &QAbstractItemModel::layoutChanged, this, &ImagesPage::followSelection);
     connect(m_model, &QAbstractItemModel::layoutChanged, this, &ImagesPage::updateCount); // live batches
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &ImagesPage::showDetails);
     connect(&m_history, &QFutureWatcher<QList<Observation>>::finished, this, &ImagesPage::showHistory);
@@ -222,6 +224,30 @@ void ImagesPage::showCells(const QString &registry, const QStringList &states)
     applyFilter();
 }
 
+void ImagesPage::clearTextFilter()
+{
+    const QSignalBlocker block(m_filter);
+    m_filter->clear();
+}
+
+void ImagesPage::showRow(const QString &repository, const QString &tag)
+{
+    {
+        const QSignalBlocker block(m_filter);
+        m_filter->setText(tag.isEmpty() ? repository : repository + u':' + tag);
+    }
+    showCells(QString(), {});
+    if (m_model->rowCount() > 0)
+        m_view->setCurrentIndex(m_model->index(0, 0));
+}
+
+void ImagesPage::followSelection()
+{
+    const std::optional<MatrixRow> r = m_model->rowAt(m_view->currentIndex().row());
+    if ((r ? r->repository + u':' + r->tag : QString()) != m_detailsRow)
+        showDetails();
+}
+
 void ImagesPage::focusFilter()
 {
     m_filter->setFocus();
@@ -237,9 +263,10 @@ void ImagesPage::showDetails()
 {
     resetManifest();
     const std::optional<MatrixRow> r = m_model->rowAt(m_view->currentIndex().row());
+    m_detailsRow = r ? r->repository + u':' + r->tag : QString();
     if (!r) {
         m_history.setFuture(QFuture<QList<Observation>>()); // a history still being read is for no row now
-        m_details->clear();
+        m_details->setHtml(tr("<p>Select a row to see its digest in every registry.</p>"));
         return;
     }
     QString html = QStringLiteral("<h3>%1:%2</h3><p><b>%3</b>%4</p>")

@@ -48,6 +48,11 @@ public:
     // The matrix behind a number of the Overview: cells of a registry in these states (rows
     // in these states when registry is empty).
     void showCells(const QString &registry, const QStringList &states);
+    // A link from another page sets the filters it means and no others: the text filter goes.
+    void clearTextFilter();
+    // One image's row (a reference of the Clients page, a lag row): its text, every state and
+    // registry, applied now, and its first row selected.
+    void showRow(const QString &repository, const QString &tag);
     QComboBox *registryFilter() const { return m_registry; }
     void focusFilter();
     QTableView *view() const { return m_view; }
@@ -79,6 +84,9 @@ private:
     void applyFilter();
     void updateCount();
     void showDetails();
+    // After the matrix is filtered, sorted or reset: the panel follows the selected row, or clears
+    // when the row is gone (it showed a row the filter had removed, with that row's digests).
+    void followSelection();
     void showHistory();
     void resetManifest();
 
@@ -86,6 +94,7 @@ private:
     Workspace *m_workspace = nullptr;
     QFutureWatcher<QList<Observation>> m_history; // the selected row's digest history, being read
     QString m_detailsHtml; // the panel without the history, which is added when read
+    QString m_detailsRow; // "repository:tag" of the row the panel shows; empty: none
     QLineEdit *m_filter;
     QComboBox *m_state;
     QComboBox *m_registry;

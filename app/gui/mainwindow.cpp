@@ -105,6 +105,7 @@ MainWindow::MainWindow(const QString &planPath, const QString &dbPath, QWidget *
     m_sidebar->setMaximumWidth(160);
     connect(m_sidebar, &QListWidget::currentRowChanged, m_pages, &QStackedWidget::setCurrentIndex);
     connect(m_overview, &OverviewPage::matrixRequested, this, [this](const QString &registry, const QStringList &states) {
+        m_images->clearTextFilter(); // a link sets the filters it means, and no others
         m_images->showCells(registry, states);
         m_sidebar->setCurrentRow(1);
     });
@@ -115,6 +116,7 @@ MainWindow::MainWindow(const QString &planPath, const QString &dbPath, QWidget *
         m_sidebar->setCurrentRow(6);
     });
     connect(m_overview, &OverviewPage::stateActivated, this, [this](const QString &state) {
+        m_images->clearTextFilter();
         m_images->showState(state);
         m_sidebar->setCurrentRow(1);
     });
@@ -215,16 +217,16 @@ void MainWindow::connectNavigation()
         m_cleanup->reload();
     });
     connect(m_clients, &ClientsPage::matrixRowRequested, this, [this](const QString &repository, const QString &tag) {
-        showImages();
-        m_images->filterEdit()->setText(tag.isEmpty() ? repository : repository + u':' + tag);
+        m_sidebar->setCurrentRow(1);
+        m_images->showRow(repository, tag);
     });
     connect(m_images, &ImagesPage::copyRequested, this, [this](const QString &repository, const QString &tag, const QString &state) {
         showPage(QStringLiteral("copies"));
         m_copies->planCopies(copyPlanFor(repository, tag, state));
     });
     connect(m_replication, &ReplicationPage::rowActivated, this, [this](const QString &repository, const QString &tag) {
-        showImages();
-        m_images->filterEdit()->setText(tag.isEmpty() ? repository : repository + u':' + tag);
+        m_sidebar->setCurrentRow(1);
+        m_images->showRow(repository, tag);
     });
 }
 
@@ -341,6 +343,7 @@ void MainWindow::reload()
 
 void MainWindow::showImages(const QString &state)
 {
+    m_images->clearTextFilter();
     m_images->showState(state);
     m_sidebar->setCurrentRow(1);
     auto selectFirst = [this] {

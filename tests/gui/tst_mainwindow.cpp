@@ -3,6 +3,7 @@
 
 // The dashboard, offscreen: it opens a database, the Images page filters as you type,
 // sorts, and the detail panel shows the selected row's digests and history.
+#include "clientspage.h"
 #include "fakeserver.h"
 #include "gui/launch.h"
 #include "gui/mainwindow.h"
@@ -416,6 +417,56 @@ private Q_SLOTS:
         }
         QCOMPARE(sidebar->item(2)->toolTip(), QStringLiteral("Replication (Ctrl+3)"));
         QCOMPARE(sidebar->item(3)->toolTip(), QStringLiteral("Batches (Ctrl+4)"));
+    }
+
+    // A link sets the filters it means and no others, and the detail panel follows the selection:
+    // a text filter left from before made a stage link show "1 of 255 rows", and the panel (and
+    // the Manifest tab) kept a row the filter had removed.
+    void linksResetFiltersAndDetailsFollow()
+    {
+        MainWindow window(QString(), m_db);
+        window.show();
+        QTRY_VERIFY_WITH_TIMEOUT(!window.matrixLoading(), 10000);
+        ImagesPage *page = window.imagesPage();
+        SyncMatrixModel *model = window.model();
+        page->filterEdit()->setText(QStringLiteral("app-op"));
+        QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 10, 3000);
+        int row = -1; // 6.0.0: gsoci holds a digest for it
+        for (int r = 0; r < model->rowCount(); ++r)
+            if (model->index(r, SyncMatrixModel::TagColumn).data().toString() == u"6.0.0")
+                row = r;
+        QVERIFY(row >= 0);
+        page->view()->setCurrentIndex(model->index(row, 0));
+        QVERIFY(page->details()->toPlainText().contains(QStringLiteral("app-operator")));
+        QVERIFY(page->manifestRegistry()->count() > 0);
+        // A filter that hides the row: the panel and the Manifest tab let it go.
+        page->filterEdit()->setText(QStringLiteral("no-such-image"));
+        QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 0, 3000);
+        QVERIFY2(!page->details()->toPlainText().contains(QStringLiteral("app-operator")), qPrintable(page->details()->toPlainText()));
+        QCOMPARE(page->manifestRegistry()->count(), 0);
+        QCOMPARE(page->manifestStatus(), QStringLiteral("Select a row."));
+        // The Overview's state link: its state, every image (the text filter goes).
+        Q_EMIT window.overviewPage()->stateActivated(QStringLiteral("missing"));
+        QCOMPARE(page->filterEdit()->text(), QString());
+        QVERIFY(model->rowCount() > 2); // app-operator alone has 2 missing rows
+        for (int r = 0; r < model->rowCount(); ++r)
+            QCOMPARE(model->index(r, SyncMatrixModel::StateColumn).data().toString(), QStringLiteral("missing"));
+        const int missing = model->rowCount();
+        // A stage's link (cells of a registry in some states), after a text typed meanwhile.
+        page->filterEdit()->setText(QStringLiteral("app-op"));
+        QTRY_VERIFY_WITH_TIMEOUT(model->rowCount() < missing, 3000);
+        Q_EMIT window.overviewPage()->matrixRequested(QString(), {QStringLiteral("missing")});
+        QCOMPARE(page->filterEdit()->text(), QString());
+        QCOMPARE(model->rowCount(), missing);
+        QTest::qWait(300); // the typed text's debounce has passed: it did not come back
+        QCOMPARE(model->rowCount(), missing);
+        // A row link (a reference of the Clients page): that image, every state, its row selected.
+        Q_EMIT window.clientsPage()->matrixRowRequested(QStringLiteral("giantswarm/app-operator"), QStringLiteral("6.0.0"));
+        QCOMPARE(page->filterEdit()->text(), QStringLiteral("giantswarm/app-operator:6.0.0"));
+        QVERIFY(model->rowCount() >= 1);
+        QVERIFY(page->view()->currentIndex().isValid());
+        QVERIFY2(page->details()->toPlainText().contains(QStringLiteral("app-operator:6.0.0")), qPrintable(page->details()->toPlainText()));
+        QCOMPARE(window.currentPage(), static_cast<QWidget *>(page));
     }
 
     void filterSortAndDetails()
