@@ -15,6 +15,7 @@
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QStandardItemModel>
+#include <QTabBar>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -63,8 +64,12 @@ BatchesPage::BatchesPage(CleanupPage *cleanup, CopyPage *copies, QWidget *parent
     , m_model(new QStandardItemModel(0, NumColumns, this))
     , m_view(rowTable(m_model, this))
     , m_summary(new QLabel(this))
+    , m_kinds(new QTabBar(this))
     , m_detail(new QStackedWidget(this))
 {
+    m_kinds->addTab(tr("Cleanup"));
+    m_kinds->addTab(tr("Copies"));
+    m_kinds->setToolTip(tr("The review below: a cleanup batch or a copy batch, with Plan cleanup or Plan copies"));
     m_model->setHorizontalHeaderLabels({tr("Kind"), tr("Batch"), tr("Status"), tr("Items"), tr("Planned"), tr("Decided by"), tr("What")});
     m_summary->setWordWrap(true);
     m_cleanup->setBatchListShown(false);
@@ -77,8 +82,14 @@ BatchesPage::BatchesPage(CleanupPage *cleanup, CopyPage *copies, QWidget *parent
     topLayout->addWidget(m_summary);
     topLayout->addWidget(m_view, 1);
     auto *split = new QSplitter(Qt::Vertical, this);
+    auto *bottom = new QWidget(this);
+    auto *bottomLayout = new QVBoxLayout(bottom);
+    bottomLayout->setContentsMargins(0, 0, 0, 0);
+    bottomLayout->setSpacing(0);
+    bottomLayout->addWidget(m_kinds);
+    bottomLayout->addWidget(m_detail, 1);
     split->addWidget(top);
-    split->addWidget(m_detail);
+    split->addWidget(bottom);
     split->setStretchFactor(1, 1);
     split->setSizes({190, 560});
     auto *layout = new QVBoxLayout(this);
@@ -87,12 +98,19 @@ BatchesPage::BatchesPage(CleanupPage *cleanup, CopyPage *copies, QWidget *parent
     connect(m_cleanup, &CleanupPage::batchesShown, this, &BatchesPage::rebuild);
     connect(m_copies, &CopyPage::batchesShown, this, &BatchesPage::rebuild);
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &BatchesPage::onRowChanged);
+    connect(m_kinds, &QTabBar::currentChanged, this,
+            [this](int tab) { showKind(tab == 1 ? QStringLiteral("copy") : QStringLiteral("cleanup")); });
     rebuild();
 }
 
 void BatchesPage::showKind(const QString &kind)
 {
-    m_detail->setCurrentWidget(kind == u"copy" ? static_cast<QWidget *>(m_copies) : static_cast<QWidget *>(m_cleanup));
+    const bool copy = kind == u"copy";
+    m_detail->setCurrentWidget(copy ? static_cast<QWidget *>(m_copies) : static_cast<QWidget *>(m_cleanup));
+    {
+        const QSignalBlocker block(m_kinds);
+        m_kinds->setCurrentIndex(copy ? 1 : 0);
+    }
     selectShown();
 }
 
@@ -164,13 +182,16 @@ void BatchesPage::onRowChanged()
     if (!it)
         return;
     const qint64 id = it->data(IdRole).toLongLong();
-    if (it->data(KindRole).toString() == u"copy") {
-        m_detail->setCurrentWidget(m_copies);
-        m_copies->selectBatch(id);
-    } else {
-        m_detail->setCurrentWidget(m_cleanup);
-        m_cleanup->selectBatch(id);
+    const bool copy = it->data(KindRole).toString() == u"copy";
+    m_detail->setCurrentWidget(copy ? static_cast<QWidget *>(m_copies) : static_cast<QWidget *>(m_cleanup));
+    {
+        const QSignalBlocker block(m_kinds);
+        m_kinds->setCurrentIndex(copy ? 1 : 0);
     }
+    if (copy)
+        m_copies->selectBatch(id);
+    else
+        m_cleanup->selectBatch(id);
 }
 
 } // namespace ferry

@@ -7,6 +7,7 @@
 
 class QLabel;
 class QStackedWidget;
+class QTabBar;
 class QStandardItemModel;
 class QTableView;
 
@@ -30,6 +31,7 @@ public:
     QString shownKind() const;
     QStandardItemModel *model() const { return m_model; }
     QTableView *view() const { return m_view; }
+    QTabBar *kindTabs() const { return m_kinds; }
 
 private:
     void rebuild();
@@ -41,6 +43,7 @@ private:
     QStandardItemModel *m_model;
     QTableView *m_view;
     QLabel *m_summary;
+    QTabBar *m_kinds; // Cleanup, Copies: the review below, and its Plan button, with no batch yet
     QStackedWidget *m_detail;
 };
 

@@ -32,6 +32,7 @@
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QStandardItemModel>
+#include <QTabBar>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTimer>
@@ -442,6 +443,7 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(
             window.copyPage()->isVisible() && !window.copyPage()->isReading() && window.copyPage()->selectedBatch() == copyId, 10'000);
         QCOMPARE(batches->shownKind(), QStringLiteral("copy"));
+        QCOMPARE(batches->kindTabs()->currentIndex(), 1); // the tab follows the row
         QVERIFY2(window.copyPage()->headerText().contains(QStringLiteral("Copy batch %1").arg(copyId)),
                  qPrintable(window.copyPage()->headerText()));
         // A cleanup row brings the cleanup page back, on its batch.
@@ -461,6 +463,12 @@ private Q_SLOTS:
         window.showPage(QStringLiteral("cleanup"));
         QCOMPARE(batches->shownKind(), QStringLiteral("cleanup"));
         QCOMPARE(window.currentPage(), static_cast<QWidget *>(batches));
+        // The tabs bring a kind's review (and its Plan button) without a batch of it in the list.
+        batches->kindTabs()->setCurrentIndex(1);
+        QCOMPARE(batches->shownKind(), QStringLiteral("copy"));
+        QVERIFY(window.copyPage()->isVisible());
+        batches->kindTabs()->setCurrentIndex(0);
+        QVERIFY(window.cleanupPage()->isVisible());
     }
 };
 
