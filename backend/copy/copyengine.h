@@ -156,7 +156,9 @@ private:
     // reference (its tag: no HEAD first, the digest of the bytes says whether it moved) and left
     // for the caller to PUT by its tag; the caller holds its claim. Children are PUT by digest.
     Task<QString> copyManifest(Transfer *t, const QString &reference, const QString &digest, int depth);
-    // Waits while another worker holds key, then holds it (release with a Claim).
+    // Waits while another worker holds key (bounded: 20 minutes).
+    Task<> waitUntilFree(const QString &key);
+    // Waits until key is free, then holds it (release with a CopyClaim).
     Task<> claim(const QString &key);
     Task<QString> copyBlob(Transfer *t, const QString &digest, qint64 size);
     Task<QString> uploadBlob(Transfer *t, const QString &digest, qint64 size, QUrl location);
@@ -188,7 +190,9 @@ private:
     // a later run asks again (a blob may be collected meanwhile; the manifest's PUT would say so).
     QSet<QString> m_inTarget;
     QHash<QString, int> m_pullsInFlight; // manifest GETs asked of a budgeted source, not answered yet
-    QSet<QString> m_budgetProbed; // budgeted sources whose first reading was asked for (a HEAD)
+    // Budgeted sources whose first reading was asked for (a HEAD): false while it is in flight,
+    // true once answered.
+    QHash<QString, bool> m_budgetProbed;
     bool m_streaming = false; // a large blob is being streamed: one at a time keeps memory bounded
 };
 

@@ -77,10 +77,10 @@ Task<bool> CopyEngine::waitForBudget(RegistryClient *source, const PlanRegistry 
     // others wait for its answer instead of all pulling blind at the start (into 429s).
     for (int i = 0; !source->stats().rateLimit.present && i < 3'000; ++i) {
         if (!m_budgetProbed.contains(registry->name)) {
-            m_budgetProbed.insert(registry->name);
+            m_budgetProbed.insert(registry->name, false);
             co_await headManifest(source, repository, reference, &status);
-            m_budgetProbed.insert(registry->name + QStringLiteral(" answered"));
-        } else if (m_budgetProbed.contains(registry->name + QStringLiteral(" answered"))) {
+            m_budgetProbed.insert(registry->name, true);
+        } else if (m_budgetProbed.value(registry->name)) {
             break; // no headers (a paid account): no budget to keep
         } else {
             co_await pause(10);
@@ -136,10 +136,15 @@ Task<QString> CopyEngine::putManifest(Transfer *t, const QString &reference, con
     co_return QString();
 }
 
-Task<> CopyEngine::claim(const QString &key)
+Task<> CopyEngine::waitUntilFree(const QString &key)
 {
     for (int i = 0; m_inFlight.contains(key) && i < 60'000; ++i)
         co_await pause(20);
+}
+
+Task<> CopyEngine::claim(const QString &key)
+{
+    co_await waitUntilFree(key);
     m_inFlight.insert(key);
 }
 
@@ -253,8 +258,7 @@ Task<QString> CopyEngine::copyBlob(Transfer *t, const QString &digest, qint64 si
     // Another item sending the same blob to another repository of the target: wait for it, then
     // mount it from there (the shared base layer of a registry's repositories is sent once).
     const QString anywhere = QStringLiteral("blob ") + t->targetRegistry + u'@' + digest;
-    for (int i = 0; m_inFlight.contains(anywhere) && i < 60'000; ++i)
-        co_await pause(20);
+    co_await waitUntilFree(anywhere);
     // Another item sending the same blob to the same repository: wait for it, then find it there.
     const QString key = t->targetRegistry + u'/' + t->repository + u'@' + digest;
     co_await claim(key);
